@@ -1,0 +1,156 @@
+import type {
+  ExposureInput,
+  FeatureProfileInput,
+  FeaturesInput,
+  FeedbackInput,
+  OutcomeInput,
+  PredictionInput,
+} from "./inputs.js";
+import type { EventType } from "./schema/events.js";
+import { uuidv7, uuidv7Time } from "./uuidv7.js";
+
+/** What a `log*` call leaves for the background step: no copying, no validation yet. */
+export interface PendingEvent {
+  type: EventType;
+  input: unknown;
+  /** Milliseconds when the call was made. */
+  at: number;
+  /** The prediction id this event belongs to, if any (sampling key and CloudEvents `subject`). */
+  predictionId: string | undefined;
+}
+
+export interface BuildContext {
+  source: string;
+  model: PredictionInput["model"];
+  sampleRate: number;
+}
+
+type Obj = Record<string, unknown>;
+
+/**
+ * Time as RFC 3339. Invalid values are passed through unchanged so validation
+ * reports them with their field name instead of this function throwing.
+ */
+export function toIso(value: unknown): unknown {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? value : value.toISOString();
+  if (typeof value === "number" && Number.isFinite(value)) return new Date(value).toISOString();
+  return value;
+}
+
+function predictionTimeOf(input: Obj, predictionId: unknown): unknown {
+  if (input.predictionTime !== undefined) return toIso(input.predictionTime);
+  if (typeof predictionId !== "string") return undefined;
+  const ms = uuidv7Time(predictionId);
+  return ms === undefined ? undefined : new Date(ms).toISOString();
+}
+
+/** Copies defined properties only, so optional fields stay absent on the wire. */
+function compact(o: Obj): Obj {
+  const out: Obj = {};
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
+function linked(
+  i: Obj,
+  ctx: BuildContext,
+): Record<"predictionId" | "modelName" | "predictionTime" | "subjectKey", unknown> {
+  return {
+    predictionId: i.predictionId,
+    modelName: i.modelName ?? ctx.model?.name,
+    predictionTime: predictionTimeOf(i, i.predictionId),
+    subjectKey: i.subjectKey,
+  };
+}
+
+function rankCandidates(output: Obj): Obj {
+  const c = output.candidates;
+  if (!Array.isArray(c)) return output;
+  return {
+    ...output,
+    candidates: c.map((x, i) =>
+      x !== null && typeof x === "object" && (x as Obj).rank === undefined ? { ...(x as Obj), rank: i + 1 } : x,
+    ),
+  };
+}
+
+const shownList = (shown: unknown): unknown =>
+  Array.isArray(shown) ? shown.map((s, position) => (typeof s === "string" ? { id: s, position } : s)) : shown;
+
+function dataFor(p: PendingEvent, ctx: BuildContext): Obj {
+  const i = (p.input ?? {}) as Obj;
+  switch (p.type) {
+    case "ml.prediction": {
+      const output = i.output !== null && typeof i.output === "object" ? rankCandidates(i.output as Obj) : i.output;
+      return compact({
+        predictionId: p.predictionId,
+        model: i.model ?? ctx.model,
+        task: i.task,
+        output,
+        features: i.features,
+        tags: i.tags,
+        subjectKey: i.subjectKey,
+        latencyMs: i.latencyMs,
+        outcomeTtlSeconds: i.outcomeTtlSeconds,
+      });
+    }
+    case "ml.exposure":
+      return compact({
+        ...linked(i, ctx),
+        shown: shownList(i.shown),
+        surface: i.surface,
+        ignoreAfterMs: i.ignoreAfterMs,
+      } satisfies Record<keyof Omit<ExposureInput, "time" | "traceparent">, unknown>);
+    case "ml.feedback":
+      return compact({
+        ...linked(i, ctx),
+        action: i.action,
+        kind: i.kind ?? "explicit",
+        candidateId: i.candidateId,
+        position: i.position,
+        value: i.value,
+        dwellMs: i.dwellMs,
+        exposureId: i.exposureId,
+      } satisfies Record<keyof Omit<FeedbackInput, "time" | "traceparent">, unknown>);
+    case "ml.outcome":
+      return compact({
+        ...linked(i, ctx),
+        label: i.label,
+        labels: i.labels,
+        relevantIds: i.relevantIds,
+        metrics: i.metrics,
+        source: i.source ?? "system",
+        revision: i.revision,
+      } satisfies Record<keyof Omit<OutcomeInput, "time" | "traceparent">, unknown>);
+    case "ml.features":
+      return compact({
+        model: i.model ?? ctx.model,
+        features: i.features,
+        predictionId: i.predictionId,
+        entityKey: i.entityKey,
+      } satisfies Record<keyof Omit<FeaturesInput, "time" | "traceparent">, unknown>);
+    case "ml.feature_profile":
+      return compact({
+        model: i.model ?? ctx.model,
+        windowStart: toIso(i.windowStart),
+        windowEnd: toIso(i.windowEnd),
+        columns: i.columns,
+      } satisfies Record<keyof Omit<FeatureProfileInput, "time" | "traceparent">, unknown>);
+  }
+}
+
+/** Builds the CloudEvents envelope for a pending event. Never throws on bad input. */
+export function buildEvent(p: PendingEvent, ctx: BuildContext): Obj {
+  const i = (p.input !== null && typeof p.input === "object" ? p.input : {}) as Obj;
+  return compact({
+    specversion: "1.0",
+    id: uuidv7(p.at),
+    type: p.type,
+    source: ctx.source,
+    time: i.time !== undefined ? toIso(i.time) : new Date(p.at).toISOString(),
+    subject: p.predictionId,
+    traceparent: i.traceparent,
+    samplerate: ctx.sampleRate < 1 ? ctx.sampleRate : undefined,
+    data: dataFor(p, ctx),
+  });
+}

@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import { predictionInput, setup } from "./test-helpers.js";
+import { uuidv7Time } from "./uuidv7.js";
+
+describe("log calls", () => {
+  it("turns each log call into a valid CloudEvent and delivers it on flush", async () => {
+    const { client, transport, clock } = setup();
+    const { predictionId } = client.logPrediction(predictionInput(1));
+    client.logExposure({ predictionId, shown: ["billing", "tech"], surface: "reply-box" });
+    client.logFeedback({ predictionId, action: "accepted", candidateId: "billing" });
+    client.logOutcome({ predictionId, label: "billing" });
+    client.logFeatures({ predictionId, features: { queueDepth: 4 } });
+    const r = await client.flush();
+    expect(r).toEqual({ ok: true, sent: 5, dropped: 0, pending: 0 });
+    const events = transport.events;
+    expect(events.map((e) => e.type)).toEqual([
+      "ml.prediction",
+      "ml.exposure",
+      "ml.feedback",
+      "ml.outcome",
+      "ml.features",
+    ]);
+    expect(new Set(events.map((e) => e.id)).size).toBe(5);
+    for (const e of events) {
+      expect(e.specversion).toBe("1.0");
+      expect(e.source).toBe("test-app");
+      expect(e.time).toBe(new Date(clock.now()).toISOString());
+      expect(uuidv7Time(e.id)).toBe(clock.now());
+    }
+    const [p, x, f, o] = events;
+    expect(p?.subject).toBe(predictionId);
+    expect(p?.type === "ml.prediction" && p.data.output.candidates?.map((c) => c.rank)).toEqual([1, 2, 3]);
+    expect(x?.type === "ml.exposure" && x.data).toEqual({
+      predictionId,
+      modelName: "ticket-router",
+      predictionTime: new Date(clock.now()).toISOString(),
+      shown: [
+        { id: "billing", position: 0 },
+        { id: "tech", position: 1 },
+      ],
+      surface: "reply-box",
+    });
+    expect(f?.type === "ml.feedback" && f.data.kind).toBe("explicit");
+    expect(o?.type === "ml.outcome" && o.data.source).toBe("system");
+    expect(client.stats()).toMatchObject({ logged: 5, enqueued: 5, sent: 5, queued: 0, inFlight: 0 });
+  });
+
+  it("uses a caller's predictionId and returns it", async () => {
+    const { client, transport } = setup();
+    expect(client.logPrediction({ ...predictionInput(), predictionId: "req-42" })).toEqual({ predictionId: "req-42" });
+    await client.flush();
+    expect(transport.events[0]?.subject).toBe("req-42");
+  });
+
+  it("drops invalid input without throwing, counts it and names the field", async () => {
+    const { client, transport, errors } = setup();
+    const drops: string[] = [];
+    expect(() =>
+      client.logPrediction({ output: { label: "x" }, features: { age: { nested: true } as never } }),
+    ).not.toThrow();
+    client.logFeedback({ predictionId: "p1", action: "loved" as never });
+    client.logExposure(undefined as never);
+    await client.flush();
+    expect(transport.events).toHaveLength(0);
+    expect(client.stats().dropped.invalid).toBe(3);
+    expect(errors.map((e) => (e as { field?: string }).field)).toEqual([
+      "data.features.age",
+      "data.action",
+      "data.predictionId",
+    ]);
+    expect(errors[1]?.message).toContain('Expected `data.action` to be one of "accepted"');
+    expect(drops).toEqual([]);
+  });
+
+  it("names the limit and the size when an input is too large", async () => {
+    const { client, errors } = setup();
+    const features = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`f${i}`, i]));
+    client.logPrediction({ output: { label: "x" }, features });
+    client.logPrediction({ output: { label: "x" }, tags: { team: "a".repeat(300) } });
+    await client.flush();
+    expect(errors[0]?.message).toContain("`data.features` has more than 1000 keys (got 1001 keys)");
+    expect(errors[1]?.message).toContain("`data.tags.team` is too large: limit 256 characters, got 300 characters");
+  });
+
+  it("refuses events over maxEventBytes as too_large with the size in the message", async () => {
+    const { client, errors, transport } = setup({ maxEventBytes: 2048 });
+    client.logPrediction({ output: { label: "x" }, features: { text: "é".repeat(1500) } });
+    await client.flush();
+    expect(transport.events).toHaveLength(0);
+    expect(client.stats().dropped.too_large).toBe(1);
+    expect(errors[0]?.message).toMatch(/is \d{4} bytes serialized, over the limit of 2048 bytes/);
+  });
+
+  it("throws invalid input in strict mode", () => {
+    const { client } = setup({ strict: true });
+    expect(() => client.logOutcome({ predictionId: "", label: "x" })).toThrow(/data.predictionId/);
+  });
+
+  it("refuses prototype-pollution keys", async () => {
+    const { client, errors, transport } = setup();
+    client.logPrediction({ output: { label: "x" }, features: JSON.parse('{"__proto__": 1, "ok": 2}') });
+    await client.flush();
+    expect(transport.events).toHaveLength(0);
+    expect(errors[0]?.message).toContain("reserved key");
+    expect(({} as Record<string, unknown>).ok).toBeUndefined();
+  });
+});

@@ -1,0 +1,100 @@
+import { fullJitter } from "./backoff.js";
+import type { CircuitBreaker } from "./circuit-breaker.js";
+import { TransportError } from "./errors.js";
+import type { Clock } from "./runtime.js";
+import type { AbortSignalLike, RejectedEvent, Transport, TransportRequest, TransportResult } from "./transport.js";
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  maxRetryDurationMs: number;
+  minBackoffMs: number;
+  maxBackoffMs: number;
+  maxRetryAfterMs: number;
+}
+
+export type DeliveryOutcome =
+  | { kind: "sent"; rejected: readonly RejectedEvent[] }
+  | { kind: "too-large" }
+  | { kind: "rejected"; error: TransportError }
+  | { kind: "retries-exhausted"; error: TransportError }
+  | { kind: "aborted" };
+
+export interface DeliveryDeps {
+  transport: Transport;
+  clock: Clock;
+  random: () => number;
+  breaker: CircuitBreaker;
+  policy: RetryPolicy;
+  /** Called before each retry wait, for the `retried` counter. */
+  onRetry: () => void;
+}
+
+function sleep(clock: Clock, ms: number, signal: AbortSignalLike): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clock.clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = clock.setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+async function attempt(transport: Transport, req: TransportRequest): Promise<TransportResult> {
+  try {
+    return await transport.send(req);
+  } catch (cause) {
+    // A transport that throws broke its contract; treat it like a network error rather than lose the batch.
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    return { kind: "retry", reason: `transport threw: ${reason}` };
+  }
+}
+
+/**
+ * Sends one batch until it is delivered, refused, or out of attempts or time.
+ * Every attempt carries the same body and idempotency key.
+ */
+export async function deliver(deps: DeliveryDeps, req: Omit<TransportRequest, "attempt">): Promise<DeliveryOutcome> {
+  const { clock, breaker, policy } = deps;
+  const startedAt = clock.now();
+  for (let n = 1; ; n++) {
+    const wait = breaker.waitMs();
+    if (wait > 0) await sleep(clock, wait, req.signal);
+    if (req.signal.aborted) return { kind: "aborted" };
+    const res = await attempt(deps.transport, { ...req, attempt: n });
+    if (req.signal.aborted) return { kind: "aborted" };
+    if (res.kind !== "retry") breaker.success();
+    switch (res.kind) {
+      case "ok":
+        return { kind: "sent", rejected: res.rejected ?? [] };
+      case "too-large":
+        return { kind: "too-large" };
+      case "fatal":
+        return { kind: "rejected", error: res.error };
+      case "retry": {
+        breaker.failure();
+        const backoff = fullJitter(n, policy.minBackoffMs, policy.maxBackoffMs, deps.random);
+        const told = res.afterMs === undefined ? 0 : Math.min(res.afterMs, policy.maxRetryAfterMs);
+        const delay = Math.max(backoff, told, breaker.waitMs());
+        const elapsed = clock.now() - startedAt;
+        if (n >= policy.maxAttempts || elapsed + delay > policy.maxRetryDurationMs) {
+          const why = n >= policy.maxAttempts ? `${n} attempts` : `${Math.round(elapsed)} ms of retrying`;
+          return {
+            kind: "retries-exhausted",
+            error: new TransportError(
+              `Gave up on a batch of ${req.eventCount} events after ${why}; last error: ${res.reason}`,
+              {
+                retryable: true,
+                ...(res.status === undefined ? {} : { status: res.status }),
+              },
+            ),
+          };
+        }
+        deps.onRetry();
+        await sleep(clock, delay, req.signal);
+      }
+    }
+  }
+}

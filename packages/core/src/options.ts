@@ -1,0 +1,250 @@
+import type { InferlogError } from "./errors.js";
+import { ConfigError } from "./errors.js";
+import type { QueuedEvent } from "./event-queue.js";
+import { type Clock, consoleWarn, systemClock } from "./runtime.js";
+import type { InferlogEvent, ModelInfo } from "./schema/events.js";
+import { LIMITS } from "./schema/limits.js";
+import type { DropReason } from "./stats.js";
+import type { Transport } from "./transport.js";
+
+export const DEFAULT_FLUSH_AT = 100;
+export const DEFAULT_FLUSH_INTERVAL_MS = 1_000;
+export const DEFAULT_MAX_BATCH_BYTES = 512 * 1024;
+export const DEFAULT_MAX_QUEUE_SIZE = 10_000;
+export const DEFAULT_MAX_QUEUE_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MAX_CONCURRENCY = 1;
+export const DEFAULT_MAX_ATTEMPTS = 10;
+export const DEFAULT_MAX_RETRY_DURATION_MS = 5 * 60_000;
+export const DEFAULT_MIN_BACKOFF_MS = 500;
+export const DEFAULT_MAX_BACKOFF_MS = 30_000;
+export const DEFAULT_MAX_RETRY_AFTER_MS = 120_000;
+export const DEFAULT_CIRCUIT_FAILURES = 8;
+export const DEFAULT_CIRCUIT_COOLDOWN_MS = 30_000;
+export const DEFAULT_CIRCUIT_MAX_COOLDOWN_MS = 5 * 60_000;
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
+export const DEFAULT_FLUSH_TIMEOUT_MS = 30_000;
+
+/** Runs uploads with bounded concurrency. p-queue satisfies it; core ships a minimal one. */
+export interface TaskQueue {
+  add<T>(task: () => Promise<T>): Promise<T>;
+}
+
+/** Serializes a batch of already-serialized events into a request body. */
+export interface Encoder {
+  contentType: string;
+  encode(events: readonly string[]): string;
+}
+
+export interface DropInfo {
+  reason: DropReason;
+  count: number;
+  /** Ids of the dropped events when they were known. */
+  ids: readonly string[];
+}
+
+export interface ClientOptions {
+  transport: Transport;
+  /** The app or service that logs (CloudEvents `source`). */
+  source: string;
+  /** Default model for `logPrediction`/`logFeatures`; its name also tags exposures, feedback and outcomes. */
+  model?: ModelInfo;
+  flushAt?: number;
+  flushIntervalMs?: number;
+  maxBatchBytes?: number;
+  maxQueueSize?: number;
+  maxQueueBytes?: number;
+  maxEventBytes?: number;
+  maxConcurrency?: number;
+  maxAttempts?: number;
+  maxRetryDurationMs?: number;
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  maxRetryAfterMs?: number;
+  circuitBreaker?: { failureThreshold?: number; cooldownMs?: number; maxCooldownMs?: number };
+  /** Keep this share of predictions (0 < r <= 1), decided by a hash of the prediction id. */
+  sampleRate?: number;
+  /** Edit an event before it is queued, or return null to drop it (counted as `before_send`). */
+  beforeSend?: (event: InferlogEvent) => InferlogEvent | null;
+  /** Feature names to keep (allow) or remove (deny) before anything leaves the process. */
+  features?: { allow?: readonly string[]; deny?: readonly string[] };
+  /** Throw invalid input from `log*` calls instead of dropping it. For development. */
+  strict?: boolean;
+  onError?: (error: InferlogError) => void;
+  onDrop?: (info: DropInfo) => void;
+  logger?: { warn(message: string): void };
+  clock?: Clock;
+  random?: () => number;
+  taskQueue?: TaskQueue;
+  encoder?: Encoder;
+  /** For runtime adapters (disk spool, IndexedDB): events as they enter the queue and as they settle. */
+  hooks?: {
+    onEnqueued?: (events: readonly QueuedEvent[]) => void;
+    onSettled?: (events: readonly QueuedEvent[], outcome: "sent" | DropReason) => void;
+  };
+}
+
+export interface ResolvedOptions
+  extends Required<
+    Omit<ClientOptions, "model" | "beforeSend" | "features" | "onError" | "onDrop" | "circuitBreaker" | "hooks">
+  > {
+  model: ModelInfo | undefined;
+  beforeSend: ClientOptions["beforeSend"];
+  featureAllow: ReadonlySet<string> | undefined;
+  featureDeny: ReadonlySet<string> | undefined;
+  onError: ((error: InferlogError) => void) | undefined;
+  onDrop: ((info: DropInfo) => void) | undefined;
+  circuitBreaker: { failureThreshold: number; cooldownMs: number; maxCooldownMs: number };
+  hooks: NonNullable<ClientOptions["hooks"]>;
+}
+
+const show = (v: unknown): string => {
+  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "function") return "a function";
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+};
+
+function int(name: string, value: unknown, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+    const what = min === 0 ? "a non-negative integer" : min === 1 ? "a positive integer" : `an integer >= ${min}`;
+    throw new ConfigError(`Expected \`${name}\` to be ${what}, got \`${show(value)}\``);
+  }
+  return value;
+}
+
+function fn<T>(name: string, value: unknown): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "function")
+    throw new ConfigError(`Expected \`${name}\` to be a function, got \`${show(value)}\``);
+  return value as T;
+}
+
+/** The one place options are checked, defaulted and made consistent. */
+export function resolveOptions(o: ClientOptions): ResolvedOptions {
+  if (o === null || typeof o !== "object")
+    throw new ConfigError(`Expected options to be an object, got \`${show(o)}\``);
+  if (!o.transport || typeof o.transport.send !== "function") {
+    throw new ConfigError(
+      `Expected \`transport\` to be an object with a send(request) method, got \`${show(o.transport)}\``,
+    );
+  }
+  if (typeof o.source !== "string" || o.source.length === 0 || o.source.length > LIMITS.maxNameLength) {
+    throw new ConfigError(
+      `Expected \`source\` to be a non-empty string of at most ${LIMITS.maxNameLength} characters (your app or service name), got \`${show(o.source)}\``,
+    );
+  }
+  if (o.model !== undefined && (typeof o.model?.name !== "string" || typeof o.model?.version !== "string")) {
+    throw new ConfigError(`Expected \`model\` to be { name: string, version: string, ... }, got \`${show(o.model)}\``);
+  }
+  const sampleRate = o.sampleRate ?? 1;
+  if (typeof sampleRate !== "number" || !(sampleRate > 0 && sampleRate <= 1)) {
+    throw new ConfigError(`Expected \`sampleRate\` to be a number in (0, 1], got \`${show(o.sampleRate)}\``);
+  }
+  const logger = o.logger ?? { warn: consoleWarn };
+
+  const r: ResolvedOptions = {
+    transport: o.transport,
+    source: o.source,
+    model: o.model,
+    flushAt: int("flushAt", o.flushAt, DEFAULT_FLUSH_AT, 1),
+    flushIntervalMs: int("flushIntervalMs", o.flushIntervalMs, DEFAULT_FLUSH_INTERVAL_MS, 0),
+    maxBatchBytes: int("maxBatchBytes", o.maxBatchBytes, DEFAULT_MAX_BATCH_BYTES, 1024),
+    maxQueueSize: int("maxQueueSize", o.maxQueueSize, DEFAULT_MAX_QUEUE_SIZE, 1),
+    maxQueueBytes: int("maxQueueBytes", o.maxQueueBytes, DEFAULT_MAX_QUEUE_BYTES, 1024),
+    maxEventBytes: int("maxEventBytes", o.maxEventBytes, LIMITS.maxEventBytes, 256),
+    maxConcurrency: int("maxConcurrency", o.maxConcurrency, DEFAULT_MAX_CONCURRENCY, 1),
+    maxAttempts: int("maxAttempts", o.maxAttempts, DEFAULT_MAX_ATTEMPTS, 1),
+    maxRetryDurationMs: int("maxRetryDurationMs", o.maxRetryDurationMs, DEFAULT_MAX_RETRY_DURATION_MS, 0),
+    minBackoffMs: int("minBackoffMs", o.minBackoffMs, DEFAULT_MIN_BACKOFF_MS, 0),
+    maxBackoffMs: int("maxBackoffMs", o.maxBackoffMs, DEFAULT_MAX_BACKOFF_MS, 0),
+    maxRetryAfterMs: int("maxRetryAfterMs", o.maxRetryAfterMs, DEFAULT_MAX_RETRY_AFTER_MS, 0),
+    circuitBreaker: {
+      failureThreshold: int(
+        "circuitBreaker.failureThreshold",
+        o.circuitBreaker?.failureThreshold,
+        DEFAULT_CIRCUIT_FAILURES,
+        1,
+      ),
+      cooldownMs: int("circuitBreaker.cooldownMs", o.circuitBreaker?.cooldownMs, DEFAULT_CIRCUIT_COOLDOWN_MS, 0),
+      maxCooldownMs: int(
+        "circuitBreaker.maxCooldownMs",
+        o.circuitBreaker?.maxCooldownMs,
+        DEFAULT_CIRCUIT_MAX_COOLDOWN_MS,
+        0,
+      ),
+    },
+    sampleRate,
+    beforeSend: fn("beforeSend", o.beforeSend),
+    featureAllow: o.features?.allow ? new Set(o.features.allow) : undefined,
+    featureDeny: o.features?.deny ? new Set(o.features.deny) : undefined,
+    strict: o.strict === true,
+    onError: fn("onError", o.onError),
+    onDrop: fn("onDrop", o.onDrop),
+    logger,
+    clock: o.clock ?? systemClock,
+    random: o.random ?? Math.random,
+    taskQueue: o.taskQueue ?? createTaskQueue(int("maxConcurrency", o.maxConcurrency, DEFAULT_MAX_CONCURRENCY, 1)),
+    encoder: o.encoder ?? cloudEventsBatchEncoder,
+    hooks: o.hooks ?? {},
+  };
+
+  // Inconsistent sizes are clamped, not fatal: the client still works, and says what it changed.
+  if (r.maxBatchBytes > r.maxQueueBytes) {
+    logger.warn(
+      `maxBatchBytes (${r.maxBatchBytes}) exceeds maxQueueBytes (${r.maxQueueBytes}); using ${r.maxQueueBytes}`,
+    );
+    r.maxBatchBytes = r.maxQueueBytes;
+  }
+  if (r.maxEventBytes > r.maxBatchBytes) {
+    logger.warn(
+      `maxEventBytes (${r.maxEventBytes}) exceeds maxBatchBytes (${r.maxBatchBytes}); using ${r.maxBatchBytes}`,
+    );
+    r.maxEventBytes = r.maxBatchBytes;
+  }
+  if (r.flushAt > r.maxQueueSize) {
+    logger.warn(`flushAt (${r.flushAt}) exceeds maxQueueSize (${r.maxQueueSize}); using ${r.maxQueueSize}`);
+    r.flushAt = r.maxQueueSize;
+  }
+  if (r.minBackoffMs > r.maxBackoffMs) {
+    logger.warn(`minBackoffMs (${r.minBackoffMs}) exceeds maxBackoffMs (${r.maxBackoffMs}); using ${r.maxBackoffMs}`);
+    r.minBackoffMs = r.maxBackoffMs;
+  }
+  return r;
+}
+
+/** The CloudEvents JSON batch format (`application/cloudevents-batch+json`). */
+export const cloudEventsBatchEncoder: Encoder = {
+  contentType: "application/cloudevents-batch+json",
+  encode: (events) => `[${events.join(",")}]`,
+};
+
+/** A minimal concurrency limiter with p-queue's `add` shape. */
+export function createTaskQueue(concurrency: number): TaskQueue {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const next = () => {
+    if (running >= concurrency) return;
+    const start = waiting.shift();
+    if (start) start();
+  };
+  return {
+    add<T>(task: () => Promise<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        waiting.push(() => {
+          running++;
+          task()
+            .then(resolve, reject)
+            .finally(() => {
+              running--;
+              next();
+            });
+        });
+        next();
+      });
+    },
+  };
+}

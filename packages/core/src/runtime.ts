@@ -1,0 +1,51 @@
+/**
+ * The only file in core that reads host globals. Each one is a web standard that
+ * Node 20, browsers, Deno, Bun and worker runtimes all provide, so core never
+ * imports `node:*` or touches the DOM.
+ */
+export type TimerHandle = unknown;
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}
+
+interface Host {
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+  queueMicrotask(fn: () => void): void;
+  crypto?: { getRandomValues<T extends Uint8Array>(array: T): T };
+  console?: { warn(...args: unknown[]): void };
+}
+
+const host = globalThis as unknown as Host;
+
+/** Wall clock whose timers never keep a process alive (`unref` where the runtime has it). */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout(fn, ms) {
+    const handle = host.setTimeout(fn, ms);
+    (handle as { unref?: () => void } | undefined)?.unref?.();
+    return handle;
+  },
+  clearTimeout: (handle) => host.clearTimeout(handle),
+};
+
+export const queueMicrotask = (fn: () => void): void => host.queueMicrotask(fn);
+
+export function fillRandom(bytes: Uint8Array): Uint8Array {
+  if (host.crypto?.getRandomValues) return host.crypto.getRandomValues(bytes);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+  return bytes;
+}
+
+export const consoleWarn = (message: string): void => host.console?.warn(`[inferlog] ${message}`);
+
+export interface AbortControllerLike {
+  readonly signal: import("./transport.js").AbortSignalLike;
+  abort(reason?: unknown): void;
+}
+
+export const createAbortController = (): AbortControllerLike =>
+  new (globalThis as unknown as { AbortController: new () => AbortControllerLike }).AbortController();

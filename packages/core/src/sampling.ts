@@ -1,0 +1,15 @@
+/**
+ * Maps a key to [0, 1) with FNV-1a (32-bit). Every event type hashes the same key
+ * (the prediction id), so a prediction and its exposures, feedback and outcomes are
+ * kept or dropped together and sampled joins stay whole.
+ */
+export function sampleHash(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) / 0x100000000;
+}
+
+export const isSampledIn = (key: string, rate: number): boolean => rate >= 1 || sampleHash(key) < rate;

@@ -1,0 +1,65 @@
+import type * as z from "zod/mini";
+
+type Issue = z.core.$ZodIssue;
+
+const valueAt = (root: unknown, path: readonly PropertyKey[]): unknown => {
+  let v: unknown = root;
+  for (const key of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+};
+
+const sizeOf = (v: unknown): string => {
+  if (typeof v === "string") return `${v.length} characters`;
+  if (Array.isArray(v)) return `${v.length} items`;
+  if (v !== null && typeof v === "object") return `${Object.keys(v).length} keys`;
+  return JSON.stringify(v) ?? String(v);
+};
+
+const describe = (v: unknown): string => {
+  if (v === undefined) return "nothing";
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "number" && !Number.isFinite(v)) return String(v);
+  if (typeof v === "object") return "an object";
+  const s = JSON.stringify(v) ?? String(v);
+  return `${typeof v} ${s.length > 40 ? `${s.slice(0, 40)}…` : s}`;
+};
+
+export const formatPath = (path: readonly PropertyKey[]): string =>
+  path.length === 0
+    ? "(root)"
+    : path
+        .map((p) => (typeof p === "number" ? `[${p}]` : String(p)))
+        .join(".")
+        .replace(/\.\[/g, "[");
+
+/** One line per issue that names the field, what was expected, and what came. */
+export function formatIssue(issue: Issue, input: unknown): string {
+  const field = formatPath(issue.path);
+  const value = valueAt(input, issue.path);
+  switch (issue.code) {
+    case "too_big":
+      return `\`${field}\` is too large: limit ${String(issue.maximum)}${issue.origin === "number" ? "" : ` ${issue.origin === "string" ? "characters" : "items"}`}, got ${sizeOf(value)}`;
+    case "too_small":
+      return `\`${field}\` is too small: minimum ${String(issue.minimum)}, got ${sizeOf(value)}`;
+    case "invalid_type":
+      return `Expected \`${field}\` to be ${issue.expected}, got ${describe(value)}`;
+    case "invalid_value":
+      return `Expected \`${field}\` to be one of ${issue.values.map((x) => JSON.stringify(x)).join(", ")}, got ${describe(value)}`;
+    case "invalid_union":
+      return `\`${field}\` has an unsupported type: got ${describe(value)}`;
+    case "invalid_format":
+      return `Expected \`${field}\` to be a valid ${issue.format}, got ${describe(value)}`;
+    case "invalid_key":
+      return `\`${field}\` has an invalid key: ${issue.issues.map((i) => i.message).join("; ")}`;
+    default:
+      return `\`${field}\` ${issue.message}${value !== undefined ? ` (got ${sizeOf(value)})` : ""}`;
+  }
+}
+
+export function formatIssues(issues: readonly Issue[], input: unknown): string {
+  return issues.map((i) => formatIssue(i, input)).join("; ");
+}

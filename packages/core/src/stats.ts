@@ -1,0 +1,39 @@
+export const DROP_REASONS = [
+  "queue_full",
+  "too_large",
+  "invalid",
+  "rejected",
+  "retries_exhausted",
+  "sampled_out",
+  "before_send",
+  "shutdown_timeout",
+  "after_shutdown",
+] as const;
+
+export type DropReason = (typeof DROP_REASONS)[number];
+
+export interface ClientStats {
+  /** `log*` calls accepted for processing (before validation and sampling). */
+  logged: number;
+  /** Events that passed validation and entered the send queue. */
+  enqueued: number;
+  /** Events the collector acknowledged. */
+  sent: number;
+  /** Retry attempts, counted per batch. */
+  retried: number;
+  /** Events waiting in the queue now. */
+  queued: number;
+  /** Events in batches being sent or waiting to retry now. */
+  inFlight: number;
+  batchesSent: number;
+  bytesSent: number;
+  dropped: Record<DropReason, number> & { total: number };
+  /** `open` while the circuit breaker holds sends back after repeated failures. */
+  circuit: "closed" | "open" | "half-open";
+}
+
+export function emptyDropCounts(): ClientStats["dropped"] {
+  const d = { total: 0 } as ClientStats["dropped"];
+  for (const r of DROP_REASONS) d[r] = 0;
+  return d;
+}

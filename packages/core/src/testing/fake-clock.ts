@@ -1,0 +1,66 @@
+import type { Clock } from "../runtime.js";
+
+interface Timer {
+  id: number;
+  at: number;
+  fn: () => void;
+}
+
+/** A clock you move by hand. `advance` runs due timers in order and lets promises settle between them. */
+export class FakeClock implements Clock {
+  private t: number;
+  private timers: Timer[] = [];
+  private nextId = 1;
+
+  constructor(startMs = Date.UTC(2026, 0, 1)) {
+    this.t = startMs;
+  }
+
+  now(): number {
+    return this.t;
+  }
+
+  setTimeout(fn: () => void, ms: number): unknown {
+    const timer = { id: this.nextId++, at: this.t + Math.max(0, ms), fn };
+    this.timers.push(timer);
+    return timer.id;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.timers = this.timers.filter((t) => t.id !== handle);
+  }
+
+  /** Number of timers waiting. */
+  get pending(): number {
+    return this.timers.length;
+  }
+
+  /** Moves time forward by `ms`, running each timer that falls due, oldest first. */
+  async advance(ms: number): Promise<void> {
+    const end = this.t + ms;
+    for (;;) {
+      await settle();
+      const due = this.timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at || a.id - b.id)[0];
+      if (!due) break;
+      this.timers = this.timers.filter((t) => t !== due);
+      this.t = Math.max(this.t, due.at);
+      due.fn();
+    }
+    this.t = end;
+    await settle();
+  }
+
+  /** Runs timers until none is left or `maxMs` of fake time has passed. */
+  async runAll(maxMs = 24 * 3600_000): Promise<void> {
+    const end = this.t + maxMs;
+    while (this.timers.length > 0 && this.t < end) {
+      const next = Math.min(...this.timers.map((t) => t.at));
+      await this.advance(Math.max(0, next - this.t));
+    }
+  }
+}
+
+/** Lets queued promise callbacks run (several turns, as delivery chains a few awaits). */
+export async function settle(turns = 20): Promise<void> {
+  for (let i = 0; i < turns; i++) await Promise.resolve();
+}

@@ -1,0 +1,14 @@
+/** UTF-8 byte length of a string without encoding it. */
+export function utf8Length(s: string): number {
+  let bytes = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      bytes += 2; // a surrogate pair is 2 UTF-16 units and 4 UTF-8 bytes
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
+}

@@ -1,0 +1,10 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig({
+  entry: { index: "src/index.ts", "testing/index": "src/testing/index.ts", "subject-key": "src/subject-key.ts" },
+  format: ["esm", "cjs"],
+  dts: true,
+  clean: true,
+  target: "es2020",
+  sourcemap: true,
+});
