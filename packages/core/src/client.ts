@@ -57,6 +57,13 @@ export interface Client {
   stats(): ClientStats;
   /** For adapters: put persisted events back in the queue with their original ids. */
   restore(events: readonly StoredEvent[]): void;
+  /**
+   * For adapters at page close: starts one request at once with queued events, most
+   * valuable first (feedback and outcomes, exposures, predictions, features), whose
+   * encoded body fits `maxBytes`; ignores `flushAt`, the timer and `maxConcurrency`.
+   * Returns how many events it started (0 when nothing fits).
+   */
+  sendNow(limits: { maxBytes: number; maxEvents?: number }): number;
 }
 
 /** Pending events are prepared in chunks off the calling path (a microtask later) or at this size. */
@@ -277,6 +284,26 @@ export function createClient(options: ClientOptions): Client {
         return { ok: false, sent: r.sent, dropped: r.dropped + pending, pending: 0 };
       });
       return shutdownResult;
+    },
+    sendNow(limits) {
+      try {
+        processIntake();
+        // The batch encoder adds a separator per event and two brackets; keep room for them.
+        const events = queue.takeByPriority(limits.maxEvents ?? o.flushAt, limits.maxBytes);
+        let body = 2;
+        let n = 0;
+        for (const e of events) {
+          if (body + e.bytes + (n > 0 ? 1 : 0) > limits.maxBytes) break;
+          body += e.bytes + (n > 0 ? 1 : 0);
+          n++;
+        }
+        if (n < events.length) queue.requeue(events.slice(n));
+        if (n > 0) uploader.startNow(events.slice(0, n));
+        return n;
+      } catch (e) {
+        acct.error(new InferlogError("internal", "Could not send queued events now", { cause: e }));
+        return 0;
+      }
     },
     stats: () => acct.snapshot(queue.count + intake.length, uploader.inFlightCount, uploader.breaker.state),
     restore(events) {

@@ -100,6 +100,28 @@ export class EventQueue {
     return out;
   }
 
+  /**
+   * Most valuable first (highest priority level, oldest within it), up to `maxCount`
+   * events and `maxBytes`. A level whose head does not fit is skipped, so a smaller,
+   * less valuable event can still use the room. Takes nothing if nothing fits.
+   */
+  takeByPriority(maxCount: number, maxBytes: number): QueuedEvent[] {
+    const out: QueuedEvent[] = [];
+    let bytes = 0;
+    for (let p = LEVELS - 1; p >= 0; p--) {
+      const level = this.levels[p] as Fifo<QueuedEvent>;
+      for (let head = level.peek(); head && out.length < maxCount; head = level.peek()) {
+        if (bytes + head.bytes > maxBytes) break;
+        level.shift();
+        this.count--;
+        this.bytes -= head.bytes;
+        bytes += head.bytes;
+        out.push(head);
+      }
+    }
+    return out;
+  }
+
   /** Lowest `seq` waiting, or Infinity when empty. */
   minSeq(): number {
     return this.oldestLevel()?.peek()?.seq ?? Number.POSITIVE_INFINITY;

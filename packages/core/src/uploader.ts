@@ -106,6 +106,11 @@ export class Uploader {
     this.breakerTimer = undefined;
   }
 
+  /** Starts one batch now, outside `maxConcurrency` and the circuit breaker (page close cannot wait). */
+  startNow(events: QueuedEvent[]): void {
+    this.start(events);
+  }
+
   private start(events: QueuedEvent[]): void {
     if (events.length === 0) return;
     let minSeq = Number.POSITIVE_INFINITY;

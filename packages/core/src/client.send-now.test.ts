@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { predictionInput, setup } from "./test-helpers.js";
+
+describe("sendNow (page close)", () => {
+  it("sends the most valuable queued events first, within the byte budget, in one request", async () => {
+    const { client, transport, clock } = setup({ flushIntervalMs: 60_000 });
+    const { predictionId } = client.logPrediction(predictionInput(1));
+    client.logExposure({ predictionId, shown: ["billing"], surface: "reply-box" });
+    client.logFeedback({ predictionId, action: "accepted", candidateId: "billing" });
+    await clock.advance(0);
+    const sizes = transport.batches.length;
+    expect(sizes).toBe(0);
+    // Room for the feedback and the exposure, not the (larger) prediction.
+    const queued = client.stats().queued;
+    expect(queued).toBe(3);
+    const started = client.sendNow({ maxBytes: 900 });
+    expect(started).toBe(2);
+    await clock.advance(0);
+    expect(transport.batches).toHaveLength(1);
+    expect(transport.batches[0]?.body.length).toBeLessThanOrEqual(900);
+    expect(transport.events.map((e) => e.type)).toEqual(["ml.feedback", "ml.exposure"]);
+    expect(client.stats()).toMatchObject({ queued: 1, sent: 2 });
+    await client.flush();
+    expect(transport.events.map((e) => e.type)).toEqual(["ml.feedback", "ml.exposure", "ml.prediction"]);
+  });
+
+  it("takes events still waiting for the background step, and starts nothing when nothing fits", async () => {
+    const { client, transport, clock } = setup({ flushIntervalMs: 60_000 });
+    client.logFeedback({ predictionId: "p1", action: "ignored", kind: "derived" });
+    expect(client.sendNow({ maxBytes: 10 })).toBe(0);
+    expect(client.stats().queued).toBe(1);
+    expect(client.sendNow({ maxBytes: 60 * 1024 })).toBe(1);
+    await clock.advance(0);
+    expect(transport.events.map((e) => e.data)).toMatchObject([{ predictionId: "p1", action: "ignored" }]);
+  });
+
+  it("reports settlement through onSettled like any batch", async () => {
+    const settled: [string[], string][] = [];
+    const { client, clock } = setup({
+      flushIntervalMs: 60_000,
+      hooks: { onSettled: (events, outcome) => settled.push([events.map((e) => e.type), outcome]) },
+    });
+    client.logOutcome({ predictionId: "p1", label: "x" });
+    client.sendNow({ maxBytes: 4096, maxEvents: 5 });
+    await clock.advance(0);
+    expect(settled).toEqual([[["ml.outcome"], "sent"]]);
+  });
+});
