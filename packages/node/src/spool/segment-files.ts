@@ -1,0 +1,26 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+
+/** Segment `n` lives in `seg-<n>.log`; the ids the collector acknowledged from it in `seg-<n>.ack`. */
+const NAME = /^seg-(\d{12})\.log$/;
+
+export interface SegmentPaths {
+  n: number;
+  log: string;
+  ack: string;
+}
+
+export function segmentPaths(dir: string, n: number): SegmentPaths {
+  const base = join(dir, `seg-${String(n).padStart(12, "0")}`);
+  return { n, log: `${base}.log`, ack: `${base}.ack` };
+}
+
+/** Existing segments, oldest first. */
+export function listSegments(dir: string): SegmentPaths[] {
+  const out: SegmentPaths[] = [];
+  for (const name of readdirSync(dir)) {
+    const m = NAME.exec(name);
+    if (m) out.push(segmentPaths(dir, Number(m[1])));
+  }
+  return out.sort((a, b) => a.n - b.n);
+}

@@ -1,0 +1,110 @@
+import { ConfigError, resultFromResponse, type Transport, type TransportResult } from "@inferlog/core";
+import { Agent, type Dispatcher } from "undici";
+import { encodeBody, type GzipOptions } from "./gzip.js";
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 30_000;
+
+export interface UndiciTransportOptions {
+  /** Full URL of the collector's ingest endpoint, for example `http://127.0.0.1:4318/v1/events`. */
+  endpoint: string;
+  /** Sent as `Authorization: Bearer <apiKey>`. */
+  apiKey?: string;
+  headers?: Record<string, string>;
+  /** An undici Agent, Pool or ProxyAgent to send through. Default: a keep-alive Agent owned by the transport. */
+  dispatcher?: Dispatcher;
+  connectTimeoutMs?: number;
+  /** Time to wait for the response headers once the request is sent. */
+  headersTimeoutMs?: number;
+  /** Time allowed between two chunks of the response body. */
+  bodyTimeoutMs?: number;
+  /** Gzip bodies from `minBytes` on (default on, 1 KiB); `false` sends them as they are. */
+  gzip?: boolean | GzipOptions;
+  /** Connections the default Agent may open to the collector. */
+  connections?: number;
+  now?: () => number;
+}
+
+export interface UndiciTransport extends Transport {
+  /** Closes the Agent this transport created (an injected dispatcher is left to its owner). */
+  close(): Promise<void>;
+}
+
+/** A transport over undici: keep-alive connections, bounded timeouts, optional gzip. Pure I/O. */
+export function createUndiciTransport(options: UndiciTransportOptions): UndiciTransport {
+  const url = parseEndpoint(options.endpoint);
+  const owned = options.dispatcher === undefined;
+  const dispatcher =
+    options.dispatcher ??
+    new Agent({
+      keepAliveTimeout: DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+      connect: { timeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS },
+      headersTimeout: options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
+      bodyTimeout: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
+      ...(options.connections === undefined ? {} : { connections: options.connections }),
+    });
+  const gzip = options.gzip === false ? false : options.gzip === true || options.gzip === undefined ? {} : options.gzip;
+  const now = options.now ?? Date.now;
+  const fixedHeaders: Record<string, string> = {
+    ...lowerKeys(options.headers),
+    ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
+  };
+
+  return {
+    async send(req): Promise<TransportResult> {
+      try {
+        const encoded = await encodeBody(req.body, gzip);
+        const res = await dispatcher.request({
+          origin: url.origin,
+          path: url.pathname + url.search,
+          method: "POST",
+          headers: {
+            ...fixedHeaders,
+            "content-type": req.contentType,
+            "idempotency-key": req.idempotencyKey,
+            ...(encoded.encoding ? { "content-encoding": encoded.encoding } : {}),
+          },
+          body: encoded.body,
+          signal: req.signal as AbortSignal,
+          // Per-request overrides so an injected dispatcher still gets bounded waits.
+          headersTimeout: options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
+          bodyTimeout: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
+        });
+        // Always read the body: an unread body holds the connection and breaks keep-alive.
+        const text = await res.body.text();
+        const retryAfter = res.headers["retry-after"];
+        return resultFromResponse(res.statusCode, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, text, now());
+      } catch (e) {
+        // Connection refused or reset, DNS, TLS, timeouts, aborts: all worth another try (or moot on abort).
+        const err = e as { code?: string; message?: string };
+        return { kind: "retry", reason: `network error: ${err.code ? `${err.code} ` : ""}${err.message ?? String(e)}` };
+      }
+    },
+    async close() {
+      if (owned) await dispatcher.close();
+    },
+  };
+}
+
+function parseEndpoint(endpoint: unknown): URL {
+  let url: URL | undefined;
+  try {
+    url = typeof endpoint === "string" ? new URL(endpoint) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new ConfigError(
+      `Expected \`endpoint\` to be an http(s) URL such as "http://127.0.0.1:4318/v1/events", got \`${JSON.stringify(endpoint)}\``,
+    );
+  }
+  return url;
+}
+
+function lowerKeys(h: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (h) for (const [k, v] of Object.entries(h)) out[k.toLowerCase()] = v;
+  return out;
+}
