@@ -46,3 +46,21 @@ describe("sendNow (page close)", () => {
     expect(settled).toEqual([[["ml.outcome"], "sent"]]);
   });
 });
+
+describe("sendNow while a batch hangs", () => {
+  it("starts its request at once even when maxConcurrency is taken by a hung batch", async () => {
+    const { FaultTransport } = await import("./testing/fault-transport.js");
+    const transport = new FaultTransport([{ type: "hang" }]);
+    const { client, clock } = setup({ transport, flushIntervalMs: 0, maxConcurrency: 1 });
+    client.logPrediction(predictionInput(1));
+    await clock.advance(0);
+    expect(transport.attempts).toHaveLength(1);
+    client.logFeedback({ predictionId: "p1", action: "accepted" });
+    await clock.advance(0);
+    expect(transport.attempts).toHaveLength(1); // queued behind the hung batch
+    expect(client.sendNow({ maxBytes: 60 * 1024 })).toBe(1);
+    // Synchronously: a page-close handler must see its request begin before it returns.
+    expect(transport.attempts).toHaveLength(2);
+    expect(transport.attempts[1]?.events.map((e) => e.type)).toEqual(["ml.feedback"]);
+  });
+});

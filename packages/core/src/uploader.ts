@@ -106,12 +106,15 @@ export class Uploader {
     this.breakerTimer = undefined;
   }
 
-  /** Starts one batch now, outside `maxConcurrency` and the circuit breaker (page close cannot wait). */
+  /**
+   * Starts one batch now, outside `maxConcurrency` and the task queue: at page close the
+   * request must begin before the handler returns, not after a batch that may hang.
+   */
   startNow(events: QueuedEvent[]): void {
-    this.start(events);
+    this.start(events, true);
   }
 
-  private start(events: QueuedEvent[]): void {
+  private start(events: QueuedEvent[], now = false): void {
     if (events.length === 0) return;
     let minSeq = Number.POSITIVE_INFINITY;
     let bytes = 0;
@@ -141,20 +144,19 @@ export class Uploader {
       policy: this.o,
       onRetry: () => this.acct.retried++,
     };
-    this.o.taskQueue
-      .add(() => deliver(deps, request))
-      .then(
-        (outcome) => this.finish(batch, outcome, bytes),
-        (cause: unknown) =>
-          this.finish(
-            batch,
-            {
-              kind: "retries-exhausted",
-              error: new TransportError("The upload task failed", { retryable: false, cause }),
-            },
-            bytes,
-          ),
-      );
+    const run = () => deliver(deps, request);
+    (now ? run() : this.o.taskQueue.add(run)).then(
+      (outcome) => this.finish(batch, outcome, bytes),
+      (cause: unknown) =>
+        this.finish(
+          batch,
+          {
+            kind: "retries-exhausted",
+            error: new TransportError("The upload task failed", { retryable: false, cause }),
+          },
+          bytes,
+        ),
+    );
   }
 
   private finish(batch: Batch, outcome: DeliveryOutcome, bytes: number): void {
