@@ -81,6 +81,7 @@ export function createClient(options: ClientOptions): Client {
     filter: { allow: o.featureAllow, deny: o.featureDeny },
     beforeSend: o.beforeSend,
     maxEventBytes: o.maxEventBytes,
+    validate: o.validator,
   };
 
   let intake: PendingEvent[] = [];

@@ -47,7 +47,7 @@ export {
   type Encoder,
   type TaskQueue,
 } from "./options.js";
-export { validateEvent } from "./prepare.js";
+export { type EventValidator, makeValidator, type ValidationResult, validateEvent } from "./validate.js";
 export type { Clock } from "./runtime.js";
 export { sampleHash } from "./sampling.js";
 export {

@@ -6,6 +6,7 @@ import type { InferlogEvent, ModelInfo } from "./schema/events.js";
 import { LIMITS } from "./schema/limits.js";
 import type { DropReason } from "./stats.js";
 import type { Transport } from "./transport.js";
+import { type EventValidator, validateEvent } from "./validate.js";
 
 export const DEFAULT_FLUSH_AT = 100;
 export const DEFAULT_FLUSH_INTERVAL_MS = 1_000;
@@ -76,6 +77,11 @@ export interface ClientOptions {
   random?: () => number;
   taskQueue?: TaskQueue;
   encoder?: Encoder;
+  /**
+   * How events are checked against the wire contract. Default: zod's runtime parser.
+   * Servers can pass `compiledValidateEvent` from `@inferlog/core/compiled` (about 10x faster).
+   */
+  validator?: EventValidator;
   /** For runtime adapters (disk spool, IndexedDB): events as they enter the queue and as they settle. */
   hooks?: {
     onEnqueued?: (events: readonly QueuedEvent[]) => void;
@@ -189,6 +195,7 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
     random: o.random ?? Math.random,
     taskQueue: o.taskQueue ?? createTaskQueue(int("maxConcurrency", o.maxConcurrency, DEFAULT_MAX_CONCURRENCY, 1)),
     encoder: o.encoder ?? cloudEventsBatchEncoder,
+    validator: fn<EventValidator>("validator", o.validator) ?? validateEvent,
     hooks: o.hooks ?? {},
   };
 

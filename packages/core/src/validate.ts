@@ -1,0 +1,90 @@
+import * as z from "zod/mini";
+import { ValidationError } from "./errors.js";
+import {
+  type EventType,
+  exposureEventSchema,
+  featureProfileEventSchema,
+  featuresEventSchema,
+  feedbackEventSchema,
+  type InferlogEvent,
+  outcomeEventSchema,
+  predictionEventSchema,
+} from "./schema/events.js";
+import { formatIssue, formatPath } from "./schema/issues.js";
+import { FORBIDDEN_KEYS } from "./schema/limits.js";
+
+export const SCHEMA_BY_TYPE: Record<EventType, z.ZodMiniType> = {
+  "ml.prediction": predictionEventSchema,
+  "ml.exposure": exposureEventSchema,
+  "ml.feedback": feedbackEventSchema,
+  "ml.outcome": outcomeEventSchema,
+  "ml.features": featuresEventSchema,
+  "ml.feature_profile": featureProfileEventSchema,
+};
+
+export type ValidationResult = { ok: true; event: InferlogEvent } | { ok: false; error: ValidationError };
+/** Checks one event against the wire contract; returns the parsed copy or a ValidationError naming the field. */
+export type EventValidator = (type: EventType, event: unknown) => ValidationResult;
+
+/** Builds a validator over a schema lookup (runtime schemas here, compiled ones in `@inferlog/core/compiled`). */
+export const makeValidator =
+  (schemaFor: (type: EventType) => z.ZodMiniType): EventValidator =>
+  (type, event) => {
+  const polluted = findForbiddenKey(event);
+  if (polluted) {
+    const field = formatPath(polluted);
+    return {
+      ok: false,
+      error: new ValidationError(
+        `Invalid ${type} event: \`${field}\` is a reserved key (__proto__, constructor, prototype)`,
+        field,
+      ),
+    };
+  }
+  const parsed = z.safeParse(schemaFor(type), event);
+  if (parsed.success) return { ok: true, event: parsed.data as InferlogEvent };
+  // Report the caller's own field first: envelope fields are derived from it (`subject` from `predictionId`).
+  const issues = [...parsed.error.issues].sort((a, b) => Number(b.path[0] === "data") - Number(a.path[0] === "data"));
+  const first = issues[0] as z.core.$ZodIssue;
+  const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more)` : "";
+  return {
+    ok: false,
+    error: new ValidationError(`Invalid ${type} event: ${formatIssue(first, event)}${more}`, formatPath(first.path)),
+  };
+}
+
+/** Record-typed fields: the only places where arbitrary keys reach the wire (objects strip unknown keys). */
+const RECORD_PATHS: readonly (readonly string[])[] = [
+  ["data", "features"],
+  ["data", "tags"],
+  ["data", "metrics"],
+  ["data", "output", "probabilities"],
+  ["data", "columns"],
+];
+
+/**
+ * Zod drops `__proto__` keys silently; the contract refuses them (and `constructor`,
+ * `prototype`) loudly, so a hostile payload is reported, not half-accepted.
+ */
+function findForbiddenKey(event: unknown): string[] | undefined {
+  for (const path of RECORD_PATHS) {
+    let v: unknown = event;
+    for (const k of path) v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined;
+    if (v === null || typeof v !== "object") continue;
+    for (const k of Object.keys(v)) if (FORBIDDEN_KEYS.has(k)) return [...path, k];
+    if (path[1] !== "columns") continue;
+    for (const [name, col] of Object.entries(v)) {
+      const sketch = (col as { sketch?: Record<string, unknown> } | null)?.sketch;
+      for (const side of ["positive", "negative"]) {
+        const bins = sketch?.[side];
+        if (bins && typeof bins === "object") {
+          for (const k of Object.keys(bins)) if (FORBIDDEN_KEYS.has(k)) return [...path, name, "sketch", side, k];
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The default validator: zod's runtime parser, small enough for browsers. */
+export const validateEvent: EventValidator = makeValidator((type) => SCHEMA_BY_TYPE[type]);
