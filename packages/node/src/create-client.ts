@@ -67,11 +67,18 @@ export function createClient(options: NodeClientOptions): NodeClient {
     }
   };
 
+  const maxConcurrency = options.maxConcurrency ?? DEFAULT_NODE_MAX_CONCURRENCY;
+  if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) {
+    throw new ConfigError(`Expected \`maxConcurrency\` to be a positive integer, got \`${String(maxConcurrency)}\``);
+  }
   const owned: UndiciTransport | undefined = custom
     ? undefined
-    : createUndiciTransport({ ...rest, endpoint: endpoint ?? (process.env.INFERLOG_ENDPOINT as string) });
+    : createUndiciTransport({
+        connections: maxConcurrency,
+        ...rest,
+        endpoint: endpoint ?? (process.env.INFERLOG_ENDPOINT as string),
+      });
   const spool = spoolOptions === undefined ? undefined : new Spool(spoolOptions, report);
-  const maxConcurrency = options.maxConcurrency ?? DEFAULT_NODE_MAX_CONCURRENCY;
   const replay = new Replay();
 
   let collecting: string[] | undefined;

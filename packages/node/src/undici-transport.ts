@@ -83,7 +83,7 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
       }
     },
     async close() {
-      if (owned) await dispatcher.close();
+      if (owned && !dispatcher.closed && !dispatcher.destroyed) await dispatcher.close();
     },
   };
 }

@@ -1,0 +1,109 @@
+import { isConfigError } from "@inferlog/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { counts, TestCollector } from "../test/collector.js";
+import { createClient, type NodeClient } from "./create-client.js";
+
+const MODEL = { name: "ticket-router", version: "v3" };
+const predict = (client: NodeClient, i: number) =>
+  client.logPrediction({ predictionId: `p-${i}`, output: { label: "billing", score: 0.9 }, features: { n: i } });
+
+let collector: TestCollector;
+let client: NodeClient | undefined;
+afterEach(async () => {
+  await client?.shutdown({ timeoutMs: 1_000 });
+  client = undefined;
+  await collector?.stop();
+});
+
+describe("createClient (node)", () => {
+  it("delivers every logged event exactly once over HTTP", async () => {
+    collector = await new TestCollector().start();
+    client = createClient({ endpoint: collector.url, source: "svc", model: MODEL, flushAt: 50 });
+    for (let i = 0; i < 1_000; i++) predict(client, i);
+    const r = await client.flush({ timeoutMs: 10_000 });
+    expect(r).toEqual({ ok: true, sent: 1_000, dropped: 0, pending: 0 });
+    const c = counts(collector.subjects);
+    expect(c.size).toBe(1_000);
+    expect([...c.values()].every((n) => n === 1)).toBe(true);
+    expect(collector.received.length).toBe(20);
+    expect(collector.received.every((b) => b.headers["content-encoding"] === "gzip")).toBe(true);
+  });
+
+  it("runs up to maxConcurrency uploads at once and never sends a batch twice", async () => {
+    collector = await new TestCollector().start();
+    collector.delayMs = 150;
+    client = createClient({ endpoint: collector.url, source: "svc", model: MODEL, flushAt: 10, maxConcurrency: 3 });
+    for (let i = 0; i < 200; i++) predict(client, i);
+    // Two overlapping flushes must not duplicate anything.
+    const [a, b] = await Promise.all([client.flush(), client.flush()]);
+    expect(a.ok && b.ok).toBe(true);
+    expect(collector.maxActive).toBe(3);
+    expect(collector.ids).toHaveLength(200);
+    expect(new Set(collector.ids).size).toBe(200);
+    expect(new Set(collector.received.map((r) => r.headers["idempotency-key"])).size).toBe(20);
+  });
+
+  it("shutdown has one deadline and reports the ids it could not send", async () => {
+    collector = await new TestCollector().start();
+    collector.reply = () => "hang";
+    client = createClient({ endpoint: collector.url, source: "svc", model: MODEL, flushIntervalMs: 60_000 });
+    for (let i = 0; i < 5; i++) predict(client, i);
+    const t0 = Date.now();
+    const r = await client.shutdown({ timeoutMs: 400 });
+    expect(Date.now() - t0).toBeLessThan(1_500);
+    expect(r.ok).toBe(false);
+    expect(r.dropped).toBe(5);
+    expect(r.unsentIds).toHaveLength(5);
+    expect(r.spooled).toBe(0);
+    expect(client.stats().dropped.shutdown_timeout).toBe(5);
+    client.logOutcome({ predictionId: "p-1", label: "x" });
+    expect(client.stats().dropped.after_shutdown).toBe(1);
+  });
+
+  it("names the field when options are wrong", () => {
+    const cases: [unknown, RegExp][] = [
+      [{ source: "svc" }, /`endpoint` to be an http\(s\) URL/],
+      [{ endpoint: "http://127.0.0.1:1/v1/events" }, /`source` to be a non-empty string/],
+      [{ endpoint: "http://127.0.0.1:1/v1/events", source: "s", maxConcurrency: 0 }, /`maxConcurrency` to be a positive/],
+      [{ endpoint: "http://127.0.0.1:1/v1/events", source: "s", spool: { dir: "" } }, /`spool.dir`/],
+      [
+        { endpoint: "http://127.0.0.1:1/v1/events", source: "s", spool: { dir: "/tmp/x", maxBytes: -1 } },
+        /`spool.maxBytes` to be a positive integer, got `-1`/,
+      ],
+      [null, /options to be an object/],
+    ];
+    const env = { e: process.env.INFERLOG_ENDPOINT, s: process.env.INFERLOG_SOURCE };
+    delete process.env.INFERLOG_ENDPOINT;
+    delete process.env.INFERLOG_SOURCE;
+    try {
+      for (const [opts, message] of cases) {
+        let error: unknown;
+        try {
+          createClient(opts as never);
+        } catch (e) {
+          error = e;
+        }
+        expect(isConfigError(error), String(message)).toBe(true);
+        expect((error as Error).message).toMatch(message);
+      }
+    } finally {
+      if (env.e !== undefined) process.env.INFERLOG_ENDPOINT = env.e;
+      if (env.s !== undefined) process.env.INFERLOG_SOURCE = env.s;
+    }
+  });
+
+  it("takes endpoint and source from the environment", async () => {
+    collector = await new TestCollector().start();
+    process.env.INFERLOG_ENDPOINT = collector.url;
+    process.env.INFERLOG_SOURCE = "env-svc";
+    try {
+      client = createClient({ model: MODEL });
+    } finally {
+      delete process.env.INFERLOG_ENDPOINT;
+      delete process.env.INFERLOG_SOURCE;
+    }
+    predict(client, 1);
+    await client.flush();
+    expect(JSON.parse(collector.received[0]?.body ?? "[]")[0].source).toBe("env-svc");
+  });
+});
