@@ -1,0 +1,87 @@
+import { type Client, type ClientStats, createClient as createCoreClient, type ExposureInput } from "@inferlog/core";
+import { createExposureTracker, type ExposureHandle } from "./exposure.js";
+import { createBrowserTransport } from "./fetch-transport.js";
+import { createKeepaliveBudget, KEEPALIVE_MAX_REQUESTS } from "./keepalive-budget.js";
+import { gateOnline } from "./online-gate.js";
+import { type BrowserClientOptions, checkBrowserOptions } from "./options.js";
+import { watchPageLifecycle } from "./page-lifecycle.js";
+import { createPersistence, type StorageStats } from "./persistence.js";
+
+export interface BrowserClient extends Omit<Client, "stats"> {
+  /** Logs an exposure and returns a handle for what the user does with it (see `ExposureHandle`). */
+  trackExposure(input: ExposureInput): ExposureHandle;
+  /** Resolves once events that earlier pages left unsent are back in the queue (or there are none). */
+  ready: Promise<void>;
+  stats(): ClientStats & { storage: StorageStats };
+}
+
+/** Below this much room a page-close request would carry too little to be worth starting. */
+const MIN_CLOSE_BODY = 256;
+
+export function createClient(options: BrowserClientOptions): BrowserClient {
+  checkBrowserOptions(options);
+  const { endpoint, writeKey, getToken, headers, requestTimeoutMs, fetch, persistence, hooks, ...core } = options;
+  const budget = createKeepaliveBudget();
+  const transport = gateOnline(
+    createBrowserTransport(
+      {
+        endpoint,
+        ...(writeKey === undefined ? {} : { writeKey }),
+        ...(getToken === undefined ? {} : { getToken }),
+        ...(headers === undefined ? {} : { headers }),
+        ...(requestTimeoutMs === undefined ? {} : { timeoutMs: requestTimeoutMs }),
+        ...(fetch === undefined ? {} : { fetch }),
+      },
+      budget,
+    ),
+  );
+  const warn = (m: string) => (options.logger ?? console).warn(`[inferlog] ${m}`);
+  const store = persistence === false ? undefined : createPersistence(persistence ?? {}, warn);
+  const client = createCoreClient({
+    ...core,
+    source: core.source ?? (typeof location === "undefined" ? "browser" : location.host || "browser"),
+    transport,
+    hooks: {
+      onEnqueued(events) {
+        store?.onEnqueued(events);
+        hooks?.onEnqueued?.(events);
+      },
+      onSettled(events, outcome) {
+        store?.onSettled(events, outcome);
+        hooks?.onSettled?.(events, outcome);
+      },
+    },
+  });
+  const exposures = createExposureTracker(client);
+
+  // Page close: settle open exposures, then send what fits in the keepalive budget, most valuable first.
+  // Everything else is already in IndexedDB (written as it was queued) and is replayed at the next load.
+  watchPageLifecycle(() => {
+    try {
+      exposures.pageHidden();
+      for (let i = 0; i < KEEPALIVE_MAX_REQUESTS; i++) {
+        const room = budget.remaining();
+        if (room < MIN_CLOSE_BODY || client.sendNow({ maxBytes: room, maxEvents: 1000 }) === 0) break;
+      }
+    } catch (e) {
+      warn(`page-close delivery failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  });
+  if (typeof addEventListener === "function") addEventListener("online", () => store?.retryParked());
+
+  const ready = store ? store.start(client).catch(() => undefined) : Promise.resolve();
+  return {
+    ...client,
+    trackExposure: (input) => exposures.track(input),
+    ready,
+    stats: () => ({
+      ...client.stats(),
+      storage: store?.stats() ?? {
+        mode: "memory",
+        persisted: 0,
+        restored: 0,
+        notPersisted: { storage_quota: 0, storage_error: 0 },
+      },
+    }),
+  };
+}

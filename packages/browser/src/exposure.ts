@@ -1,0 +1,117 @@
+import { type Client, type ExposureInput, type FeedbackAction, isInferlogError } from "@inferlog/core";
+
+export type ExposureState = "open" | "accepted" | "edited" | "rejected" | "dismissed" | "ignored";
+
+/** What the user did with the suggestions. The first outcome wins; later calls return false. */
+export interface ExposureHandle {
+  /** The user took a candidate (default: the first shown). */
+  accept(candidateId?: string): boolean;
+  /** The user took a candidate and changed it; allowed once after `accept`. */
+  edit(candidateId?: string): boolean;
+  /** The user turned a candidate (or the whole list) down. */
+  reject(candidateId?: string): boolean;
+  /** The user closed the suggestions. */
+  dismiss(): boolean;
+  /** The suggestions left the screen: emits `ignored` (kind `derived`) if nothing happened. */
+  leave(): boolean;
+  readonly state: ExposureState;
+}
+
+export interface ExposureTracker {
+  track(input: ExposureInput): ExposureHandle;
+  /** The page was hidden or closed: every open exposure becomes `ignored`. */
+  pageHidden(): void;
+}
+
+const idOf = (s: ExposureInput["shown"][number]): string => (typeof s === "string" ? s : s?.id);
+
+export function createExposureTracker(client: Client, now: () => number = Date.now): ExposureTracker {
+  const open = new Set<() => boolean>();
+
+  function track(input: ExposureInput): ExposureHandle {
+    const shownAt = now();
+    client.logExposure(input);
+    const ids: string[] = Array.isArray(input?.shown) ? input.shown.map(idOf) : [];
+    let state: ExposureState = "open";
+    let timer: ReturnType<typeof setTimeout> | undefined;
+
+    const emit = (action: FeedbackAction, kind: "explicit" | "derived", candidateId?: string): void => {
+      const position = candidateId === undefined ? -1 : ids.indexOf(candidateId);
+      client.logFeedback({
+        predictionId: input.predictionId,
+        action,
+        kind,
+        dwellMs: Math.max(0, now() - shownAt),
+        ...(input.modelName ? { modelName: input.modelName } : {}),
+        ...(candidateId !== undefined ? { candidateId } : {}),
+        ...(position >= 0 ? { position } : {}),
+      });
+    };
+    const close = (): void => {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      open.delete(ignore);
+    };
+    // Exactly once: every path to `ignored` goes through here, and only from `open`.
+    function ignore(): boolean {
+      if (state !== "open") return false;
+      state = "ignored";
+      close();
+      emit("ignored", "derived");
+      return true;
+    }
+    const settle = (next: ExposureState, action: FeedbackAction, candidateId?: string): boolean => {
+      if (state !== "open") return false;
+      state = next;
+      close();
+      emit(action, "explicit", candidateId);
+      return true;
+    };
+
+    open.add(ignore);
+    const after = input?.ignoreAfterMs;
+    if (typeof after === "number" && Number.isInteger(after) && after > 0) timer = setTimeout(ignore, after);
+
+    return {
+      accept: (candidateId = ids[0]) => settle("accepted", "accepted", candidateId),
+      edit(candidateId = ids[0]) {
+        if (state === "accepted") {
+          state = "edited";
+          emit("edited", "explicit", candidateId);
+          return true;
+        }
+        return settle("edited", "edited", candidateId);
+      },
+      reject: (candidateId?: string) => settle("rejected", "rejected", candidateId),
+      dismiss: () => settle("dismissed", "dismissed"),
+      leave: ignore,
+      get state() {
+        return state;
+      },
+    };
+  }
+
+  return {
+    track(input) {
+      try {
+        return track(input);
+      } catch (e) {
+        // Only `strict` mode throws (invalid input, for development); otherwise never break the app.
+        if (isInferlogError(e)) throw e;
+        return inert;
+      }
+    },
+    pageHidden() {
+      for (const ignore of [...open]) ignore();
+    },
+  };
+}
+
+const inert: ExposureHandle = {
+  accept: () => false,
+  edit: () => false,
+  reject: () => false,
+  dismiss: () => false,
+  leave: () => false,
+  state: "open",
+};

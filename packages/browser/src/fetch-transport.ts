@@ -1,0 +1,72 @@
+import { resultFromResponse, type Transport, type TransportResult } from "@inferlog/core";
+import { bodyBytes, type KeepaliveBudget } from "./keepalive-budget.js";
+
+export interface BrowserTransportOptions {
+  /** The collector's ingest URL, for example `https://collect.example.com/v1/events`. */
+  endpoint: string;
+  /** A public, write-only key (safe in page source). Never a secret key. */
+  writeKey?: string;
+  /** Returns a short-lived token your backend minted; called before every attempt, so cache it. */
+  getToken?: () => string | Promise<string>;
+  headers?: Record<string, string>;
+  /** Abort an attempt after this long (default 10 s); it is then retried. */
+  timeoutMs?: number;
+  /** Defaults to the page's `fetch`. */
+  fetch?: typeof fetch;
+}
+
+export const DEFAULT_BROWSER_TIMEOUT_MS = 10_000;
+
+/**
+ * Plain I/O: one POST per batch. It marks a request `keepalive` (so it survives page
+ * close) while the keepalive budget has room, and uses plain fetch otherwise.
+ */
+export function createBrowserTransport(o: BrowserTransportOptions, budget: KeepaliveBudget): Transport {
+  const timeoutMs = o.timeoutMs ?? DEFAULT_BROWSER_TIMEOUT_MS;
+  return {
+    async send(req): Promise<TransportResult> {
+      const doFetch = o.fetch ?? globalThis.fetch;
+      const size = bodyBytes(req.body);
+      const keepalive = budget.reserve(size);
+      const controller = new AbortController();
+      const onAbort = () => controller.abort();
+      req.signal.addEventListener("abort", onAbort, { once: true });
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, timeoutMs);
+      try {
+        const token = o.getToken ? await o.getToken() : o.writeKey;
+        const res = await doFetch(o.endpoint, {
+          method: "POST",
+          headers: {
+            ...o.headers,
+            "content-type": req.contentType,
+            "idempotency-key": req.idempotencyKey,
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+          body: req.body,
+          signal: controller.signal,
+          keepalive,
+          // Logging must not carry the user's cookies to the collector.
+          credentials: "omit",
+        });
+        const text = await res.text();
+        // A minted token may have expired between mint and use: the next attempt asks for a fresh one.
+        if (o.getToken && res.status === 401)
+          return { kind: "retry", status: 401, reason: "HTTP 401 (token expired?)" };
+        return resultFromResponse(res.status, res.headers.get("retry-after"), text, Date.now());
+      } catch (e) {
+        const reason = timedOut
+          ? `timed out after ${timeoutMs} ms`
+          : `network error: ${e instanceof Error ? e.message : String(e)}`;
+        return { kind: "retry", reason };
+      } finally {
+        clearTimeout(timer);
+        if (keepalive) budget.release(size);
+        req.signal.removeEventListener("abort", onAbort);
+      }
+    },
+  };
+}

@@ -1,0 +1,27 @@
+export {
+  ConfigError,
+  type ExposureInput,
+  type FeedbackInput,
+  type FlushResult,
+  isConfigError,
+  isInferlogError,
+  type PredictionInput,
+} from "@inferlog/core";
+export { type BrowserClient, createClient } from "./client.js";
+export { type ElementExposureOptions, trackElementExposure } from "./element-exposure.js";
+export type { ExposureHandle, ExposureState } from "./exposure.js";
+export { type BrowserTransportOptions, createBrowserTransport } from "./fetch-transport.js";
+export type { PersistDrop } from "./idb-store.js";
+export {
+  createKeepaliveBudget,
+  KEEPALIVE_MAX_BYTES,
+  KEEPALIVE_MAX_REQUESTS,
+  type KeepaliveBudget,
+} from "./keepalive-budget.js";
+export {
+  type BrowserClientOptions,
+  DEFAULT_DB_NAME,
+  DEFAULT_MAX_STORAGE_BYTES,
+  type PersistenceOptions,
+} from "./options.js";
+export type { StorageStats } from "./persistence.js";

@@ -1,0 +1,42 @@
+/**
+ * Browsers cap what `keepalive` requests may carry while in flight: Chromium refuses a
+ * keepalive fetch once the bodies in flight would pass 64 KiB, and caps how many a
+ * page may have open. We stay under both with a margin, and fall back to plain fetch
+ * (which the browser cancels at unload) rather than have the request refused.
+ */
+export const KEEPALIVE_MAX_BYTES = 60 * 1024;
+export const KEEPALIVE_MAX_REQUESTS = 8;
+
+export interface KeepaliveBudget {
+  /** Reserves room for a body of `bytes`; false when it would not fit. */
+  reserve(bytes: number): boolean;
+  release(bytes: number): void;
+  /** Body bytes one more keepalive request may carry now (0 when the request cap is reached). */
+  remaining(): number;
+}
+
+export function createKeepaliveBudget(
+  maxBytes = KEEPALIVE_MAX_BYTES,
+  maxRequests = KEEPALIVE_MAX_REQUESTS,
+): KeepaliveBudget {
+  let bytes = 0;
+  let requests = 0;
+  return {
+    reserve(n) {
+      if (requests + 1 > maxRequests || bytes + n > maxBytes) return false;
+      bytes += n;
+      requests++;
+      return true;
+    },
+    release(n) {
+      bytes = Math.max(0, bytes - n);
+      requests = Math.max(0, requests - 1);
+    },
+    remaining: () => (requests >= maxRequests ? 0 : maxBytes - bytes),
+  };
+}
+
+const encoder = new TextEncoder();
+
+/** UTF-8 size of a request body; the browser's cap counts bytes, not UTF-16 units. */
+export const bodyBytes = (body: string): number => encoder.encode(body).length;
