@@ -1,0 +1,98 @@
+/**
+ * A minimal ClickHouse HTTP client (the interface every version has, 18.16 included).
+ * 18.16 has no server-side query parameters, so callers quote literals with `sqlString`.
+ */
+export interface ClickHouseConnection {
+  /** Base URL such as `http://127.0.0.1:8123`. */
+  url: string;
+  database: string;
+  user?: string;
+  password?: string;
+  /** Abort one request after this long (default 30 s). */
+  timeoutMs?: number;
+}
+
+export class ClickHouseError extends Error {
+  readonly status: number | undefined;
+  constructor(message: string, status?: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ClickHouseError";
+    this.status = status;
+  }
+}
+
+/** A single-quoted ClickHouse string literal: backslash and quote escaped, nothing else can break out. */
+export const sqlString = (s: string): string => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+
+/** An identifier we generate or validate ourselves (database names): letters, digits, underscore. */
+export function sqlIdentifier(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) {
+    throw new Error(`Expected the ClickHouse database name to match [A-Za-z_][A-Za-z0-9_]*, got \`${name}\``);
+  }
+  return name;
+}
+
+export class ClickHouseClient {
+  readonly database: string;
+  private readonly base: string;
+  private readonly auth: string;
+  private readonly timeoutMs: number;
+
+  constructor(conn: ClickHouseConnection) {
+    this.database = sqlIdentifier(conn.database);
+    this.base = conn.url.replace(/\/+$/, "");
+    const params = new URLSearchParams();
+    if (conn.user) params.set("user", conn.user);
+    if (conn.password) params.set("password", conn.password);
+    this.auth = params.toString();
+    this.timeoutMs = conn.timeoutMs ?? 30_000;
+  }
+
+  /** Runs a statement; resolves with the response text once ClickHouse has answered 200. */
+  async exec(
+    sql: string,
+    options: { body?: string; database?: boolean; settings?: Record<string, string> } = {},
+  ): Promise<string> {
+    const params = new URLSearchParams(this.auth);
+    for (const [k, v] of Object.entries(options.settings ?? {})) params.set(k, v);
+    if (options.database !== false) params.set("database", this.database);
+    // With a body, the statement travels in the URL and the body is the data (INSERT ... FORMAT).
+    if (options.body !== undefined) params.set("query", sql);
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}/?${params}`, {
+        method: "POST",
+        body: options.body ?? sql,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (cause) {
+      throw new ClickHouseError(
+        `ClickHouse at ${this.base} is unreachable: ${cause instanceof Error ? cause.message : String(cause)}`,
+        undefined,
+        { cause },
+      );
+    }
+    const text = await res.text();
+    if (res.status !== 200) {
+      throw new ClickHouseError(`ClickHouse answered HTTP ${res.status}: ${text.slice(0, 500).trim()}`, res.status);
+    }
+    return text;
+  }
+
+  /** A SELECT answered as objects; 64-bit integers (sent quoted by ClickHouse) come back as numbers. */
+  async rows<T extends Record<string, unknown>>(sql: string): Promise<T[]> {
+    const text = await this.exec(`${sql} FORMAT JSONEachRow`, {
+      settings: { output_format_json_quote_64bit_integers: "0" },
+    });
+    return text
+      .split("\n")
+      .filter((l) => l.length > 0)
+      .map((l) => JSON.parse(l) as T);
+  }
+
+  async insert(table: string, rows: readonly object[]): Promise<void> {
+    if (rows.length === 0) return;
+    const body = rows.map((r) => JSON.stringify(r)).join("\n");
+    await this.exec(`INSERT INTO ${this.database}.${table} FORMAT JSONEachRow`, { body });
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * ClickHouse tables for 18.16 and later: no DateTime64 or LowCardinality there, so times are
+ * Int64 ms and a `day` Date column drives partitioning. Every table is a ReplacingMergeTree whose
+ * sorting key contains the event id, so rows from an event delivered twice (two collectors racing,
+ * a retried insert) collapse on merge; queries read with FINAL so they never count them twice.
+ * Partitions follow the event's own time, so copies of one event always share a partition.
+ */
+const engine = (orderBy: string) => `ENGINE = ReplacingMergeTree() PARTITION BY toYYYYMM(day) ORDER BY (${orderBy})`;
+
+export const clickhouseDdl = (db: string): string[] => [
+  `CREATE DATABASE IF NOT EXISTS ${db}`,
+  `CREATE TABLE IF NOT EXISTS ${db}.events (
+    id String, type String, source String, time_ms Int64, received_ms Int64,
+    subject Nullable(String), prediction_id Nullable(String), model_name Nullable(String),
+    samplerate Float64, raw String, day Date
+  ) ${engine("id")}`,
+  `CREATE TABLE IF NOT EXISTS ${db}.predictions (
+    event_id String, prediction_id String, model_name String, model_version String, environment Nullable(String),
+    trained_at_ms Nullable(Int64), time_ms Int64, task Nullable(String), label Nullable(String), score Nullable(Float64),
+    top_ids Array(String), k Nullable(Int32), outcome_ttl_s Nullable(Int64), latency_ms Nullable(Float64),
+    subject_key Nullable(String), samplerate Float64, day Date
+  ) ${engine("model_name, prediction_id, event_id")}`,
+  `CREATE TABLE IF NOT EXISTS ${db}.candidates (
+    event_id String, prediction_id String, model_name String, rank Int32, candidate_id String,
+    score Nullable(Float64), item_age_s Nullable(Float64), day Date
+  ) ${engine("model_name, prediction_id, event_id, rank, candidate_id")}`,
+  `CREATE TABLE IF NOT EXISTS ${db}.exposures (
+    event_id String, prediction_id String, model_name String, time_ms Int64, prediction_time_ms Nullable(Int64),
+    subject_key Nullable(String), surface String, shown_ids Array(String), day Date
+  ) ${engine("model_name, prediction_id, event_id")}`,
+  `CREATE TABLE IF NOT EXISTS ${db}.feedback (
+    event_id String, prediction_id String, model_name String, time_ms Int64, prediction_time_ms Nullable(Int64),
+    subject_key Nullable(String), action String, kind String, candidate_id Nullable(String), position Nullable(Int32),
+    value Nullable(Float64), dwell_ms Nullable(Float64), day Date
+  ) ${engine("model_name, prediction_id, event_id")}`,
+  `CREATE TABLE IF NOT EXISTS ${db}.outcomes (
+    event_id String, prediction_id String, model_name String, time_ms Int64, prediction_time_ms Nullable(Int64),
+    subject_key Nullable(String), label Nullable(String), relevant_ids Array(String), source String, revision Int64,
+    day Date
+  ) ${engine("model_name, prediction_id, event_id")}`,
+  // prediction_id is '' (not NULL) for features logged without a prediction: sorting keys cannot be Nullable.
+  `CREATE TABLE IF NOT EXISTS ${db}.features (
+    event_id String, prediction_id String, model_name String, model_version String, time_ms Int64, name String,
+    num_value Nullable(Float64), str_value Nullable(String), day Date
+  ) ${engine("model_name, name, event_id")}`,
+];

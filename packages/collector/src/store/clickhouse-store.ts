@@ -1,0 +1,142 @@
+import { ClickHouseClient, type ClickHouseConnection, sqlString } from "./clickhouse-http.js";
+import { clickhouseDdl } from "./clickhouse-schema.js";
+import { type Rows, toRows } from "./rows.js";
+import {
+  DEFAULT_OUTCOME_TTL_SECONDS,
+  type InsertResult,
+  type JoinedPrediction,
+  STORE_TABLES,
+  type Store,
+  type StoreTable,
+} from "./types.js";
+
+export interface ClickHouseStoreOptions extends ClickHouseConnection {
+  defaultOutcomeTtlSeconds?: number;
+}
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const withDay = <T extends { time_ms: number }>(r: T) => ({ ...r, day: day(r.time_ms) });
+
+/**
+ * The scale store. The collector keeps no state of its own, so any number of them can write to
+ * one ClickHouse (or a cluster behind a Distributed table) at once.
+ */
+export async function openClickHouseStore(options: ClickHouseStoreOptions): Promise<Store> {
+  const ch = new ClickHouseClient(options);
+  const db = ch.database;
+  for (const stmt of clickhouseDdl(db)) await ch.exec(stmt, { database: false });
+  const ttlDefault = options.defaultOutcomeTtlSeconds ?? DEFAULT_OUTCOME_TTL_SECONDS;
+  const key = (model: string, pid: string) => `model_name = ${sqlString(model)} AND prediction_id = ${sqlString(pid)}`;
+  let closed = false;
+  const open = () => {
+    if (closed) throw new Error("The ClickHouse store is closed");
+  };
+
+  async function existingIds(ids: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    // Chunks keep each statement well under ClickHouse's max_query_size (256 KiB by default).
+    for (let i = 0; i < ids.length; i += 500) {
+      const list = ids.slice(i, i + 500).map(sqlString).join(",");
+      const rows = await ch.rows<{ id: string }>(`SELECT id FROM events WHERE id IN (${list})`);
+      for (const r of rows) found.add(r.id);
+    }
+    return found;
+  }
+
+  return {
+    kind: "clickhouse",
+    async insertBatch(batch): Promise<InsertResult> {
+      open();
+      const unique = new Map<string, Rows>();
+      for (const e of batch) if (!unique.has(e.event.id)) unique.set(e.event.id, toRows(e));
+      const seen = await existingIds([...unique.keys()]);
+      const fresh = [...unique.values()].filter((r) => !seen.has(r.event.id));
+      // Derived rows first, the events row last: an event row means "all of it is in", so a batch
+      // that failed half-way is written again in full on retry (its repeated rows collapse on merge).
+      await Promise.all([
+        ch.insert("predictions", fresh.flatMap((r) => (r.prediction ? [withDay(r.prediction)] : []))),
+        ch.insert(
+          "candidates",
+          fresh.flatMap((r) => r.candidates.map((c) => ({ ...c, day: day(r.event.time_ms) }))),
+        ),
+        ch.insert("exposures", fresh.flatMap((r) => (r.exposure ? [withDay(r.exposure)] : []))),
+        ch.insert("feedback", fresh.flatMap((r) => (r.feedback ? [withDay(r.feedback)] : []))),
+        ch.insert("outcomes", fresh.flatMap((r) => (r.outcome ? [withDay(r.outcome)] : []))),
+        ch.insert(
+          "features",
+          fresh.flatMap((r) => r.features.map((f) => ({ ...withDay(f), prediction_id: f.prediction_id ?? "" }))),
+        ),
+      ]);
+      await ch.insert(
+        "events",
+        fresh.map((r) => withDay(r.event)),
+      );
+      return { inserted: fresh.length, duplicates: batch.length - fresh.length };
+    },
+    async ping() {
+      open();
+      await ch.exec("SELECT 1");
+    },
+    async eventIdCounts() {
+      const rows = await ch.rows<{ id: string; n: number }>("SELECT id, count() AS n FROM events FINAL GROUP BY id");
+      return new Map(rows.map((r) => [r.id, r.n]));
+    },
+    async rawEvent(id) {
+      const [r] = await ch.rows<{ raw: string }>(`SELECT raw FROM events FINAL WHERE id = ${sqlString(id)} LIMIT 1`);
+      return r?.raw;
+    },
+    async tableCounts() {
+      const out = {} as Record<StoreTable, number>;
+      for (const t of STORE_TABLES) {
+        const [r] = await ch.rows<{ n: number }>(`SELECT count() AS n FROM ${t} FINAL`);
+        out[t] = r?.n ?? 0;
+      }
+      return out;
+    },
+    async labelCoverage({ modelName, nowMs }) {
+      const now = Math.trunc(nowMs ?? Date.now());
+      const filter = modelName === undefined ? "" : `WHERE model_name = ${sqlString(modelName)}`;
+      const [r] = await ch.rows<{ due: number; labeled: number }>(
+        `SELECT count() AS due, sum(has_outcome) AS labeled FROM (
+           SELECT model_name, prediction_id, min(time_ms) AS t, any(outcome_ttl_s) AS ttl
+           FROM predictions FINAL ${filter} GROUP BY model_name, prediction_id
+         ) ANY LEFT JOIN (
+           SELECT model_name, prediction_id, toUInt8(1) AS has_outcome FROM outcomes FINAL GROUP BY model_name, prediction_id
+         ) USING (model_name, prediction_id)
+         WHERE t + ifNull(ttl, ${ttlDefault}) * 1000 <= ${now}`,
+      );
+      const due = r?.due ?? 0;
+      const labeled = r?.labeled ?? 0;
+      return { due, labeled, coverage: due === 0 ? null : labeled / due };
+    },
+    async joinedPrediction(modelName, predictionId): Promise<JoinedPrediction | undefined> {
+      const where = key(modelName, predictionId);
+      const [p] = await ch.rows<{ model_version: string; label: string | null }>(
+        `SELECT model_version, label FROM predictions FINAL WHERE ${where} ORDER BY time_ms LIMIT 1`,
+      );
+      const [o] = await ch.rows<{ label: string | null; revision: number }>(
+        `SELECT label, revision FROM outcomes FINAL WHERE ${where} ORDER BY revision DESC, time_ms DESC, event_id DESC LIMIT 1`,
+      );
+      const [c] = await ch.rows<{ exposures: number; feedback: number }>(
+        `SELECT (SELECT count() FROM exposures FINAL WHERE ${where}) AS exposures,
+                (SELECT count() FROM feedback FINAL WHERE ${where}) AS feedback`,
+      );
+      const exposures = c?.exposures ?? 0;
+      const feedback = c?.feedback ?? 0;
+      if (!p && !o && exposures === 0 && feedback === 0) return undefined;
+      return {
+        predictionId,
+        modelName,
+        modelVersion: p?.model_version ?? null,
+        label: p?.label ?? null,
+        outcomeLabel: o?.label ?? null,
+        outcomeRevision: o?.revision ?? null,
+        exposures,
+        feedback,
+      };
+    },
+    async close() {
+      closed = true;
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { resolve } from "node:path";
+import { openClickHouseStore } from "./clickhouse-store.js";
+import { openSqliteStore } from "./sqlite-store.js";
+import type { Store } from "./types.js";
+
+export interface OpenStoreOptions {
+  defaultOutcomeTtlSeconds?: number;
+  /** SQLite only: see `SqliteStoreOptions.synchronous`. */
+  synchronous?: "FULL" | "NORMAL";
+}
+
+/**
+ * Opens a store from a URL-like string:
+ * - `sqlite:./inferlog.db`, `sqlite:/abs/path.db`, `sqlite::memory:`
+ * - `clickhouse://[user[:password]@]host:8123/database` (HTTP), `clickhouse+https://...` (HTTPS)
+ */
+export async function openStore(spec: string, options: OpenStoreOptions = {}): Promise<Store> {
+  if (typeof spec !== "string" || spec.length === 0) {
+    throw new Error(`Expected \`store\` to be a string such as "sqlite:./inferlog.db", got \`${String(spec)}\``);
+  }
+  const ttl = options.defaultOutcomeTtlSeconds === undefined ? {} : { defaultOutcomeTtlSeconds: options.defaultOutcomeTtlSeconds };
+  if (spec.startsWith("sqlite:")) {
+    const rest = spec.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "");
+    if (rest.length === 0) throw new Error(`Expected a file after "sqlite:" in \`store\`, got \`${spec}\``);
+    const path = rest === ":memory:" ? rest : resolve(rest);
+    return openSqliteStore({ path, ...ttl, ...(options.synchronous ? { synchronous: options.synchronous } : {}) });
+  }
+  const ch = /^clickhouse(\+https?)?:\/\//.exec(spec);
+  if (ch) {
+    let url: URL;
+    try {
+      url = new URL(spec.replace(/^clickhouse(\+https?)?:/, ch[1] === "+https" ? "https:" : "http:"));
+    } catch {
+      throw new Error(`Expected \`store\` to be a URL such as clickhouse://127.0.0.1:8123/inferlog, got \`${spec}\``);
+    }
+    const database = decodeURIComponent(url.pathname.replace(/^\//, "")) || "inferlog";
+    return openClickHouseStore({
+      url: `${url.protocol}//${url.host}`,
+      database,
+      ...(url.username ? { user: decodeURIComponent(url.username) } : {}),
+      ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+      ...ttl,
+    });
+  }
+  throw new Error(
+    `Expected \`store\` to start with "sqlite:" or "clickhouse://", got \`${spec}\` (for example sqlite:./inferlog.db)`,
+  );
+}

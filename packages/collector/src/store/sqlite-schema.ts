@@ -1,0 +1,120 @@
+/**
+ * SQLite tables. `events.id` is the primary key that makes ingest idempotent; the other tables
+ * get rows only when their event was new, so none of them can hold a duplicate. Joins go by
+ * (model_name, prediction_id), so outcomes, exposures and feedback that arrive before their
+ * prediction are just rows that join later. Times are integer ms since the epoch.
+ */
+export const SQLITE_SCHEMA_VERSION = 1;
+
+export const SQLITE_DDL = `
+CREATE TABLE IF NOT EXISTS events (
+  id TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  source TEXT NOT NULL,
+  time_ms INTEGER NOT NULL,
+  received_ms INTEGER NOT NULL,
+  subject TEXT,
+  prediction_id TEXT,
+  model_name TEXT,
+  samplerate REAL NOT NULL,
+  raw TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS events_type_time ON events (type, time_ms);
+
+CREATE TABLE IF NOT EXISTS predictions (
+  event_id TEXT PRIMARY KEY,
+  prediction_id TEXT NOT NULL,
+  model_name TEXT NOT NULL,
+  model_version TEXT NOT NULL,
+  environment TEXT,
+  trained_at_ms INTEGER,
+  time_ms INTEGER NOT NULL,
+  task TEXT,
+  label TEXT,
+  score REAL,
+  top_ids TEXT NOT NULL,
+  k INTEGER,
+  outcome_ttl_s INTEGER,
+  latency_ms REAL,
+  subject_key TEXT,
+  samplerate REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS predictions_join ON predictions (model_name, prediction_id);
+CREATE INDEX IF NOT EXISTS predictions_model_time ON predictions (model_name, model_version, time_ms);
+
+CREATE TABLE IF NOT EXISTS candidates (
+  event_id TEXT NOT NULL,
+  prediction_id TEXT NOT NULL,
+  model_name TEXT NOT NULL,
+  rank INTEGER NOT NULL,
+  candidate_id TEXT NOT NULL,
+  score REAL,
+  item_age_s REAL,
+  PRIMARY KEY (event_id, rank, candidate_id)
+);
+CREATE INDEX IF NOT EXISTS candidates_join ON candidates (model_name, prediction_id);
+
+CREATE TABLE IF NOT EXISTS exposures (
+  event_id TEXT PRIMARY KEY,
+  prediction_id TEXT NOT NULL,
+  model_name TEXT NOT NULL,
+  time_ms INTEGER NOT NULL,
+  prediction_time_ms INTEGER,
+  subject_key TEXT,
+  surface TEXT NOT NULL,
+  shown_ids TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS exposures_join ON exposures (model_name, prediction_id);
+CREATE INDEX IF NOT EXISTS exposures_subject ON exposures (subject_key, time_ms);
+
+CREATE TABLE IF NOT EXISTS feedback (
+  event_id TEXT PRIMARY KEY,
+  prediction_id TEXT NOT NULL,
+  model_name TEXT NOT NULL,
+  time_ms INTEGER NOT NULL,
+  prediction_time_ms INTEGER,
+  subject_key TEXT,
+  action TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  candidate_id TEXT,
+  position INTEGER,
+  value REAL,
+  dwell_ms REAL
+);
+CREATE INDEX IF NOT EXISTS feedback_join ON feedback (model_name, prediction_id);
+
+CREATE TABLE IF NOT EXISTS outcomes (
+  event_id TEXT PRIMARY KEY,
+  prediction_id TEXT NOT NULL,
+  model_name TEXT NOT NULL,
+  time_ms INTEGER NOT NULL,
+  prediction_time_ms INTEGER,
+  subject_key TEXT,
+  label TEXT,
+  relevant_ids TEXT NOT NULL,
+  source TEXT NOT NULL,
+  revision INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outcomes_join ON outcomes (model_name, prediction_id, revision, time_ms);
+
+-- The outcome that counts for a prediction: highest revision, then latest time, then highest event id.
+CREATE VIEW IF NOT EXISTS latest_outcomes AS
+SELECT * FROM (
+  SELECT o.*, ROW_NUMBER() OVER (
+    PARTITION BY model_name, prediction_id ORDER BY revision DESC, time_ms DESC, event_id DESC
+  ) AS rn FROM outcomes o
+) WHERE rn = 1;
+
+CREATE TABLE IF NOT EXISTS features (
+  event_id TEXT NOT NULL,
+  prediction_id TEXT,
+  model_name TEXT NOT NULL,
+  model_version TEXT NOT NULL,
+  time_ms INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  num_value REAL,
+  str_value TEXT,
+  PRIMARY KEY (event_id, name)
+);
+CREATE INDEX IF NOT EXISTS features_model_name_time ON features (model_name, name, time_ms);
+`;

@@ -1,0 +1,162 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { type Rows, toRows } from "./rows.js";
+import { SQLITE_DDL, SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
+import {
+  DEFAULT_OUTCOME_TTL_SECONDS,
+  type IncomingEvent,
+  type InsertResult,
+  type JoinedPrediction,
+  type LabelCoverage,
+  STORE_TABLES,
+  type Store,
+  type StoreTable,
+} from "./types.js";
+
+export interface SqliteStoreOptions {
+  /** File path, or `:memory:` for tests that need no durability. */
+  path: string;
+  /**
+   * `FULL` (default) syncs the WAL at every commit, so an acknowledged batch survives power loss;
+   * `NORMAL` survives a killed process but not a power cut, and is faster.
+   */
+  synchronous?: "FULL" | "NORMAL";
+  defaultOutcomeTtlSeconds?: number;
+}
+
+const json = (v: string[]) => JSON.stringify(v);
+
+/** The embedded store: one file, WAL, prepared statements, one transaction per batch. */
+export function openSqliteStore(options: SqliteStoreOptions): Store {
+  if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
+  const db = new Database(options.path);
+  db.pragma("journal_mode = WAL");
+  db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
+  db.pragma("busy_timeout = 5000");
+  db.pragma("foreign_keys = OFF");
+  const version = db.pragma("user_version", { simple: true }) as number;
+  if (version > SQLITE_SCHEMA_VERSION) {
+    db.close();
+    throw new Error(
+      `The SQLite file ${options.path} has schema version ${version}; this collector knows up to ${SQLITE_SCHEMA_VERSION}. Upgrade @inferlog/collector.`,
+    );
+  }
+  db.exec(SQLITE_DDL);
+  db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
+  const ttlDefault = options.defaultOutcomeTtlSeconds ?? DEFAULT_OUTCOME_TTL_SECONDS;
+
+  const insertEvent = db.prepare(
+    `INSERT OR IGNORE INTO events (id, type, source, time_ms, received_ms, subject, prediction_id, model_name, samplerate, raw)
+     VALUES (@id, @type, @source, @time_ms, @received_ms, @subject, @prediction_id, @model_name, @samplerate, @raw)`,
+  );
+  const insertPrediction = db.prepare(
+    `INSERT INTO predictions (event_id, prediction_id, model_name, model_version, environment, trained_at_ms, time_ms, task,
+       label, score, top_ids, k, outcome_ttl_s, latency_ms, subject_key, samplerate)
+     VALUES (@event_id, @prediction_id, @model_name, @model_version, @environment, @trained_at_ms, @time_ms, @task,
+       @label, @score, @top_ids, @k, @outcome_ttl_s, @latency_ms, @subject_key, @samplerate)`,
+  );
+  const insertCandidate = db.prepare(
+    `INSERT OR IGNORE INTO candidates (event_id, prediction_id, model_name, rank, candidate_id, score, item_age_s)
+     VALUES (@event_id, @prediction_id, @model_name, @rank, @candidate_id, @score, @item_age_s)`,
+  );
+  const insertExposure = db.prepare(
+    `INSERT INTO exposures (event_id, prediction_id, model_name, time_ms, prediction_time_ms, subject_key, surface, shown_ids)
+     VALUES (@event_id, @prediction_id, @model_name, @time_ms, @prediction_time_ms, @subject_key, @surface, @shown_ids)`,
+  );
+  const insertFeedback = db.prepare(
+    `INSERT INTO feedback (event_id, prediction_id, model_name, time_ms, prediction_time_ms, subject_key, action, kind,
+       candidate_id, position, value, dwell_ms)
+     VALUES (@event_id, @prediction_id, @model_name, @time_ms, @prediction_time_ms, @subject_key, @action, @kind,
+       @candidate_id, @position, @value, @dwell_ms)`,
+  );
+  const insertOutcome = db.prepare(
+    `INSERT INTO outcomes (event_id, prediction_id, model_name, time_ms, prediction_time_ms, subject_key, label, relevant_ids,
+       source, revision)
+     VALUES (@event_id, @prediction_id, @model_name, @time_ms, @prediction_time_ms, @subject_key, @label, @relevant_ids,
+       @source, @revision)`,
+  );
+  const insertFeature = db.prepare(
+    `INSERT OR IGNORE INTO features (event_id, prediction_id, model_name, model_version, time_ms, name, num_value, str_value)
+     VALUES (@event_id, @prediction_id, @model_name, @model_version, @time_ms, @name, @num_value, @str_value)`,
+  );
+
+  const writeRows = (r: Rows): boolean => {
+    // The event row is the dedup gate: when its id is already there, nothing else is written.
+    if (insertEvent.run(r.event).changes === 0) return false;
+    if (r.prediction) insertPrediction.run({ ...r.prediction, top_ids: json(r.prediction.top_ids) });
+    for (const c of r.candidates) insertCandidate.run(c);
+    if (r.exposure) insertExposure.run({ ...r.exposure, shown_ids: json(r.exposure.shown_ids) });
+    if (r.feedback) insertFeedback.run(r.feedback);
+    if (r.outcome) insertOutcome.run({ ...r.outcome, relevant_ids: json(r.outcome.relevant_ids) });
+    for (const f of r.features) insertFeature.run(f);
+    return true;
+  };
+  const insertAll = db.transaction((batch: readonly IncomingEvent[]): InsertResult => {
+    let inserted = 0;
+    for (const e of batch) if (writeRows(toRows(e))) inserted++;
+    return { inserted, duplicates: batch.length - inserted };
+  });
+
+  const coverageSql = (withModel: boolean) =>
+    db.prepare(
+      `SELECT COUNT(*) AS due, COALESCE(SUM(EXISTS (
+         SELECT 1 FROM outcomes o WHERE o.model_name = p.model_name AND o.prediction_id = p.prediction_id)), 0) AS labeled
+       FROM (SELECT DISTINCT model_name, prediction_id, time_ms, outcome_ttl_s FROM predictions) p
+       WHERE p.time_ms + COALESCE(p.outcome_ttl_s, @ttl) * 1000 <= @now ${withModel ? "AND p.model_name = @model" : ""}`,
+    );
+  const coverageAll = coverageSql(false);
+  const coverageModel = coverageSql(true);
+  const joinStmt = db.prepare(
+    `SELECT p.prediction_id AS predictionId, p.model_name AS modelName, p.model_version AS modelVersion, p.label AS label,
+       o.label AS outcomeLabel, o.revision AS outcomeRevision,
+       (SELECT COUNT(*) FROM exposures e WHERE e.model_name = @model AND e.prediction_id = @pid) AS exposures,
+       (SELECT COUNT(*) FROM feedback f WHERE f.model_name = @model AND f.prediction_id = @pid) AS feedback
+     FROM (SELECT @model AS model_name, @pid AS prediction_id) k
+     LEFT JOIN predictions p ON p.model_name = k.model_name AND p.prediction_id = k.prediction_id
+     LEFT JOIN latest_outcomes o ON o.model_name = k.model_name AND o.prediction_id = k.prediction_id
+     LIMIT 1`,
+  );
+
+  let closed = false;
+  return {
+    kind: "sqlite",
+    async insertBatch(batch) {
+      if (closed) throw new Error("The SQLite store is closed");
+      return insertAll(batch);
+    },
+    async ping() {
+      if (closed) throw new Error("The SQLite store is closed");
+      db.prepare("SELECT 1").get();
+    },
+    async eventIdCounts() {
+      const rows = db.prepare("SELECT id, COUNT(*) AS n FROM events GROUP BY id").all() as { id: string; n: number }[];
+      return new Map(rows.map((r) => [r.id, r.n]));
+    },
+    async rawEvent(id) {
+      return (db.prepare("SELECT raw FROM events WHERE id = ?").get(id) as { raw: string } | undefined)?.raw;
+    },
+    async tableCounts() {
+      const out = {} as Record<StoreTable, number>;
+      for (const t of STORE_TABLES) out[t] = (db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
+      return out;
+    },
+    async labelCoverage({ modelName, nowMs }) {
+      const params = { ttl: ttlDefault, now: nowMs ?? Date.now() };
+      const r = (
+        modelName === undefined ? coverageAll.get(params) : coverageModel.get({ ...params, model: modelName })
+      ) as LabelCoverage;
+      return { due: r.due, labeled: r.labeled, coverage: r.due === 0 ? null : r.labeled / r.due };
+    },
+    async joinedPrediction(modelName, predictionId) {
+      const r = joinStmt.get({ model: modelName, pid: predictionId }) as JoinedPrediction & { predictionId: string | null };
+      if (r.predictionId === null && r.outcomeLabel === null && r.exposures === 0 && r.feedback === 0) return undefined;
+      return { ...r, predictionId, modelName };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}

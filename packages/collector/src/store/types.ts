@@ -1,0 +1,63 @@
+import type { InferlogEvent } from "@inferlog/core";
+
+/** A validated event as the collector hands it to a store. */
+export interface IncomingEvent {
+  event: InferlogEvent;
+  /** When the collector received the batch (ms since epoch). */
+  receivedMs: number;
+}
+
+export interface InsertResult {
+  /** Events stored for the first time. */
+  inserted: number;
+  /** Events whose id was already stored (or repeated within the batch); nothing was written for them. */
+  duplicates: number;
+}
+
+export interface LabelCoverage {
+  /** Predictions whose `outcomeTtlSeconds` (or the store's default) has passed. */
+  due: number;
+  /** Of those, how many have an outcome joined by model name + prediction id. */
+  labeled: number;
+  /** labeled / due, or null when nothing is due yet. */
+  coverage: number | null;
+}
+
+export interface JoinedPrediction {
+  predictionId: string;
+  modelName: string;
+  modelVersion: string | null;
+  label: string | null;
+  /** Latest outcome (highest revision, then latest time). */
+  outcomeLabel: string | null;
+  outcomeRevision: number | null;
+  exposures: number;
+  feedback: number;
+}
+
+/**
+ * What the collector needs from storage: one batch in, durably and idempotently, plus a few
+ * read helpers that tests, health checks and later reports use. Each store computes in SQL.
+ */
+export interface Store {
+  readonly kind: "sqlite" | "clickhouse";
+  /** Resolves only once the batch is durable (SQLite committed, ClickHouse acknowledged). */
+  insertBatch(events: readonly IncomingEvent[]): Promise<InsertResult>;
+  /** Throws when the store cannot serve (used by `GET /healthz`). */
+  ping(): Promise<void>;
+  /** How many times each stored event id counts in queries (1 for every id when dedup holds). */
+  eventIdCounts(): Promise<Map<string, number>>;
+  /** The stored event as JSON (the validated copy), or undefined when the id is not stored. */
+  rawEvent(id: string): Promise<string | undefined>;
+  /** Rows per table, each event counted once. */
+  tableCounts(): Promise<Record<StoreTable, number>>;
+  labelCoverage(options: { modelName?: string; nowMs?: number }): Promise<LabelCoverage>;
+  joinedPrediction(modelName: string, predictionId: string): Promise<JoinedPrediction | undefined>;
+  close(): Promise<void>;
+}
+
+export const STORE_TABLES = ["events", "predictions", "candidates", "exposures", "feedback", "outcomes", "features"] as const;
+export type StoreTable = (typeof STORE_TABLES)[number];
+
+/** Applied to predictions that do not say how long their labels may take. */
+export const DEFAULT_OUTCOME_TTL_SECONDS = 7 * 24 * 3600;

@@ -1,0 +1,107 @@
+/** Shared by the tests: event builders and the two real stores every suite runs against. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { uuidv7 } from "@inferlog/core";
+import { ClickHouseClient } from "./store/clickhouse-http.js";
+import { openClickHouseStore } from "./store/clickhouse-store.js";
+import { openSqliteStore } from "./store/sqlite-store.js";
+import type { Store } from "./store/types.js";
+
+export const CLICKHOUSE_URL = process.env.INFERLOG_CLICKHOUSE_URL ?? "http://127.0.0.1:8123";
+export const MODEL = { name: "ticket-router", version: "v3", trainedAt: "2026-11-01T00:00:00Z" };
+const T0 = Date.parse("2026-11-20T10:00:00Z");
+const iso = (ms: number) => new Date(ms).toISOString();
+
+type Ev = Record<string, unknown> & { id: string; type: string; data: Record<string, unknown> };
+const envelope = (type: string, data: Record<string, unknown>, timeMs: number, subject?: string): Ev => ({
+  specversion: "1.0",
+  id: uuidv7(),
+  type,
+  source: "test-app",
+  time: iso(timeMs),
+  ...(subject ? { subject } : {}),
+  data,
+});
+
+export const prediction = (opts: { predictionId?: string; timeMs?: number; ttl?: number; label?: string } = {}) => {
+  const predictionId = opts.predictionId ?? uuidv7();
+  return envelope(
+    "ml.prediction",
+    {
+      predictionId,
+      model: MODEL,
+      task: "ranking",
+      output: {
+        label: opts.label ?? "billing",
+        score: 0.91,
+        candidates: [
+          { id: "billing", score: 0.91, rank: 1, itemAgeSeconds: 30 },
+          { id: "tech", score: 0.06, rank: 2 },
+          { id: "sales", score: 0.03, rank: 3 },
+        ],
+      },
+      features: { age: 42, plan: "pro", vip: true, missing: null, tags: ["a", "b"] },
+      ...(opts.ttl ? { outcomeTtlSeconds: opts.ttl } : {}),
+    },
+    opts.timeMs ?? T0,
+    predictionId,
+  );
+};
+const linked = (predictionId: string) => ({ predictionId, modelName: MODEL.name, predictionTime: iso(T0) });
+export const outcome = (predictionId: string, label: string, revision?: number, timeMs = T0 + 60_000) =>
+  envelope(
+    "ml.outcome",
+    { ...linked(predictionId), label, relevantIds: [label], source: "human", ...(revision === undefined ? {} : { revision }) },
+    timeMs,
+    predictionId,
+  );
+export const exposure = (predictionId: string) =>
+  envelope(
+    "ml.exposure",
+    { ...linked(predictionId), shown: [{ id: "tech", position: 1 }, { id: "billing", position: 0 }], surface: "inbox" },
+    T0 + 1000,
+    predictionId,
+  );
+export const feedback = (predictionId: string, action = "accepted") =>
+  envelope("ml.feedback", { ...linked(predictionId), action, kind: "explicit", candidateId: "billing", position: 0 }, T0 + 2000, predictionId);
+export const features = () => envelope("ml.features", { model: MODEL, features: { x: 1.5, y: "blue" } }, T0);
+
+export const T0_MS = T0;
+
+export interface StoreFixture {
+  kind: "sqlite" | "clickhouse";
+  /** A fresh, empty store spec (`sqlite:<file>` / `clickhouse://.../<unique db>`) and an opener for it. */
+  spec: string;
+  open(): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+let seq = 0;
+/** A fresh SQLite file in a temp dir, or a fresh ClickHouse database named for this run. */
+export function storeFixture(kind: "sqlite" | "clickhouse"): StoreFixture {
+  if (kind === "sqlite") {
+    const dir = mkdtempSync(join(tmpdir(), "inferlog-collector-"));
+    const path = join(dir, "inferlog.db");
+    return {
+      kind,
+      spec: `sqlite:${path}`,
+      open: async () => openSqliteStore({ path }),
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  const database = `inferlog_test_${process.pid}_${Date.now()}_${seq++}`;
+  const url = new URL(CLICKHOUSE_URL);
+  return {
+    kind,
+    spec: `clickhouse://${url.host}/${database}`,
+    open: () => openClickHouseStore({ url: CLICKHOUSE_URL, database }),
+    cleanup: async () => {
+      await new ClickHouseClient({ url: CLICKHOUSE_URL, database }).exec(`DROP DATABASE IF EXISTS ${database}`, {
+        database: false,
+      });
+    },
+  };
+}
+
+export const STORE_KINDS = ["sqlite", "clickhouse"] as const;
