@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type Harness, type PageWindow, startHarness } from "./test/harness.js";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+beforeEach(() => h.server.reset());
+
+const arrived = (subject: string) =>
+  h.server.unique
+    .filter((e) => e.subject === subject)
+    .map((e) => e.type)
+    .sort();
+
+describe("page close", () => {
+  it("delivers events logged in the last moment before a navigation", async () => {
+    const page = await h.open({ flushIntervalMs: 60_000 });
+    await page.evaluate(() => {
+      (window as unknown as PageWindow).logTrio("nav-1");
+      location.href = "/other.html";
+    });
+    await h.server.waitFor(() => arrived("nav-1").length === 3, 10_000, "the three events");
+    expect(arrived("nav-1")).toEqual(["ml.exposure", "ml.feedback", "ml.prediction"]);
+    expect([...h.server.counts().values()]).toEqual([1, 1, 1]);
+    await page.context().close();
+  });
+
+  it("delivers events logged in the last moment before the tab closes", async () => {
+    const page = await h.open({ flushIntervalMs: 60_000 });
+    await page.evaluate(() => (window as unknown as PageWindow).logTrio("close-1"));
+    expect(h.server.requests).toBe(0);
+    await page.close({ runBeforeUnload: true });
+    await h.server.waitFor(() => arrived("close-1").length === 3, 10_000, "the three events");
+    expect(arrived("close-1")).toEqual(["ml.exposure", "ml.feedback", "ml.prediction"]);
+    expect([...h.server.counts().values()]).toEqual([1, 1, 1]);
+  });
+
+  it("sends the most valuable events first within the keepalive budget and replays the rest at the next load", async () => {
+    const context = await h.browser.newContext();
+    const page = await h.open({ flushIntervalMs: 60_000, flushAt: 1000 }, { context });
+    const logged = await page.evaluate(async () => {
+      const w = window as unknown as PageWindow;
+      // ~200 KB of predictions: far over the ~60 KiB a closing page may send.
+      for (let i = 0; i < 20; i++) w.logBig(`big-${i}`, 10);
+      for (let i = 0; i < 5; i++) w.client.logFeedback({ predictionId: `fb-${i}`, action: "dismissed" });
+      await new Promise((r) => setTimeout(r, 300)); // let IndexedDB writes commit
+      return w.client.stats();
+    });
+    expect(logged.storage).toMatchObject({ mode: "indexeddb", persisted: 25 });
+    await page.close({ runBeforeUnload: true });
+    await h.server.waitFor(() => h.server.unique.filter((e) => e.type === "ml.feedback").length === 5, 10_000);
+    const atClose = h.server.unique;
+    // All feedback went out at close, and predictions only as far as the budget allowed.
+    expect(atClose.filter((e) => e.type === "ml.feedback").map((e) => e.subject)).toEqual([
+      "fb-0",
+      "fb-1",
+      "fb-2",
+      "fb-3",
+      "fb-4",
+    ]);
+    const bigAtClose = atClose.filter((e) => e.type === "ml.prediction").length;
+    expect(bigAtClose).toBeGreaterThan(0);
+    expect(bigAtClose).toBeLessThan(20);
+
+    // The next page of the same origin replays what did not fit, with the same ids.
+    const next = await h.open({ flushIntervalMs: 100 }, { context });
+    await h.server.waitFor(() => h.server.unique.length === 25, 15_000, "all 25 events");
+    const subjects = h.server.unique.map((e) => e.subject).sort();
+    expect(subjects).toEqual(
+      [...Array.from({ length: 20 }, (_, i) => `big-${i}`), ...Array.from({ length: 5 }, (_, i) => `fb-${i}`)].sort(),
+    );
+    await next.evaluate(() => (window as unknown as PageWindow).client.flush());
+    const stored = await next.evaluate(() => (window as unknown as PageWindow).client.stats().storage);
+    expect(stored.restored).toBeGreaterThanOrEqual(20 - bigAtClose);
+    await context.close();
+  });
+});
