@@ -135,6 +135,10 @@ export function createClient(options: NodeClientOptions): NodeClient {
           exitOpts.timeoutMs ?? DEFAULT_EXIT_FLUSH_TIMEOUT_MS,
         );
 
+  // On the way out (after beforeExit's flush), seal the spool so a fully acknowledged segment is removed.
+  const closeSpool = () => spool?.close();
+  if (spool) process.once("exit", closeSpool);
+
   let shutdownResult: Promise<ShutdownResult> | undefined;
   const client: NodeClient = {
     ...core,
@@ -150,6 +154,7 @@ export function createClient(options: NodeClientOptions): NodeClient {
         const r = await core.shutdown(opts);
         const unsentIds = collecting;
         collecting = undefined;
+        process.off("exit", closeSpool);
         spool?.close();
         await owned?.close().catch(() => {});
         return { ...r, unsentIds, spooled: spooledAtShutdown };
