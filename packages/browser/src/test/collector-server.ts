@@ -29,7 +29,8 @@ export class TestServer {
   }
 
   get url(): string {
-    const { port } = this.server?.address() as AddressInfo;
+    if (!this.server) throw new Error("server not started");
+    const { port } = this.server.address() as AddressInfo;
     return `http://127.0.0.1:${port}`;
   }
 
