@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 const common = {
-  entry: { index: "src/index.ts" },
+  entry: { index: "src/index.ts", serverless: "src/serverless.ts" },
   dts: true,
   target: "node20",
   sourcemap: true,

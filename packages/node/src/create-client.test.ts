@@ -64,7 +64,10 @@ describe("createClient (node)", () => {
     const cases: [unknown, RegExp][] = [
       [{ source: "svc" }, /`endpoint` to be an http\(s\) URL/],
       [{ endpoint: "http://127.0.0.1:1/v1/events" }, /`source` to be a non-empty string/],
-      [{ endpoint: "http://127.0.0.1:1/v1/events", source: "s", maxConcurrency: 0 }, /`maxConcurrency` to be a positive/],
+      [
+        { endpoint: "http://127.0.0.1:1/v1/events", source: "s", maxConcurrency: 0 },
+        /`maxConcurrency` to be a positive/,
+      ],
       [{ endpoint: "http://127.0.0.1:1/v1/events", source: "s", spool: { dir: "" } }, /`spool.dir`/],
       [
         { endpoint: "http://127.0.0.1:1/v1/events", source: "s", spool: { dir: "/tmp/x", maxBytes: -1 } },

@@ -11,7 +11,12 @@ import {
   type Transport,
 } from "@inferlog/core";
 import PQueue from "p-queue";
-import { DEFAULT_EXIT_FLUSH_TIMEOUT_MS, flushOnExit, registerSignalHooks, type ShutdownHookOptions } from "./lifecycle.js";
+import {
+  DEFAULT_EXIT_FLUSH_TIMEOUT_MS,
+  flushOnExit,
+  registerSignalHooks,
+  type ShutdownHookOptions,
+} from "./lifecycle.js";
 import { Spool, type SpoolOptions, type SpoolStats } from "./spool/spool.js";
 import { createUndiciTransport, type UndiciTransport, type UndiciTransportOptions } from "./undici-transport.js";
 

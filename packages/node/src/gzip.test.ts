@@ -5,7 +5,9 @@ import { encodeBody } from "./gzip.js";
 import { createUndiciTransport, type UndiciTransport } from "./undici-transport.js";
 
 const events = (n: number) =>
-  JSON.stringify(Array.from({ length: n }, (_, i) => ({ id: `id-${i}`, subject: `p-${i}`, data: { label: "billing" } })));
+  JSON.stringify(
+    Array.from({ length: n }, (_, i) => ({ id: `id-${i}`, subject: `p-${i}`, data: { label: "billing" } })),
+  );
 const req = (text: string, n: number): TransportRequest => ({
   body: text,
   contentType: "application/cloudevents-batch+json",

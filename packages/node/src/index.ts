@@ -12,9 +12,14 @@ export {
   DEFAULT_SIGNAL_TIMEOUT_MS,
   type ShutdownHookOptions,
 } from "./lifecycle.js";
-export { DEFAULT_HANDLER_FLUSH_TIMEOUT_MS, type Flushable, type WrapHandlerOptions, wrapHandler } from "./serverless.js";
-export { DEFAULT_SPOOL_MAX_BYTES, type SpoolOptions, type SpoolStats } from "./spool/spool.js";
+export {
+  DEFAULT_HANDLER_FLUSH_TIMEOUT_MS,
+  type Flushable,
+  type WrapHandlerOptions,
+  wrapHandler,
+} from "./serverless.js";
 export type { FsyncPolicy } from "./spool/segment-writer.js";
+export { DEFAULT_SPOOL_MAX_BYTES, type SpoolOptions, type SpoolStats } from "./spool/spool.js";
 export {
   createUndiciTransport,
   DEFAULT_BODY_TIMEOUT_MS,

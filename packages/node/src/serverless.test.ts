@@ -12,7 +12,12 @@ afterEach(async () => {
 
 const setup = async () => {
   collector = await new TestCollector().start();
-  client = createClient({ endpoint: collector.url, source: "fn", model: { name: "m", version: "1" }, flushIntervalMs: 60_000 });
+  client = createClient({
+    endpoint: collector.url,
+    source: "fn",
+    model: { name: "m", version: "1" },
+    flushIntervalMs: 60_000,
+  });
   return client;
 };
 

@@ -34,7 +34,8 @@ export function wrapHandler<A extends unknown[], R>(
   if (!client || typeof client.flush !== "function") {
     throw new ConfigError("Expected `client` to be an inferlog client with a flush() method");
   }
-  if (typeof handler !== "function") throw new ConfigError(`Expected \`handler\` to be a function, got ${typeof handler}`);
+  if (typeof handler !== "function")
+    throw new ConfigError(`Expected \`handler\` to be a function, got ${typeof handler}`);
   const timeoutMs = options.timeoutMs ?? DEFAULT_HANDLER_FLUSH_TIMEOUT_MS;
   return async (...args: A): Promise<R> => {
     try {

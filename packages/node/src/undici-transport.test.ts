@@ -69,16 +69,33 @@ describe("undici transport", () => {
       kinds[status] = got.kind;
     }
     expect(kinds).toEqual({
-      200: "ok", 202: "ok", 204: "ok", 400: "fatal", 401: "fatal", 403: "fatal", 404: "fatal", 408: "retry",
-      409: "fatal", 413: "too-large", 422: "fatal", 429: "retry", 500: "fatal", 501: "fatal", 502: "retry",
-      503: "retry", 504: "retry",
+      200: "ok",
+      202: "ok",
+      204: "ok",
+      400: "fatal",
+      401: "fatal",
+      403: "fatal",
+      404: "fatal",
+      408: "retry",
+      409: "fatal",
+      413: "too-large",
+      422: "fatal",
+      429: "retry",
+      500: "fatal",
+      501: "fatal",
+      502: "retry",
+      503: "retry",
+      504: "retry",
     });
     expect(await transport.send(request())).toMatchObject({ kind: "retry", afterMs: 7_000, status: 504 });
   });
 
   it("passes per-event rejections from a 200 reply through", async () => {
     collector = await new TestCollector().start();
-    collector.reply = () => ({ status: 200, body: JSON.stringify({ accepted: 1, rejected: [{ index: 1, reason: "bad" }] }) });
+    collector.reply = () => ({
+      status: 200,
+      body: JSON.stringify({ accepted: 1, rejected: [{ index: 1, reason: "bad" }] }),
+    });
     transport = createUndiciTransport({ endpoint: collector.url });
     expect(await transport.send(request())).toEqual({ kind: "ok", rejected: [{ index: 1, reason: "bad" }] });
   });

@@ -52,6 +52,7 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
     ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
   };
 
+  let closed = false;
   return {
     async send(req): Promise<TransportResult> {
       try {
@@ -83,7 +84,9 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
       }
     },
     async close() {
-      if (owned && !dispatcher.closed && !dispatcher.destroyed) await dispatcher.close();
+      if (!owned || closed) return;
+      closed = true;
+      await dispatcher.close();
     },
   };
 }

@@ -1,4 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { gunzipSync } from "node:zlib";
 
@@ -21,7 +27,10 @@ export type Reply = { status: number; headers?: Record<string, string>; body?: s
  */
 export class TestCollector {
   readonly received: Received[] = [];
-  reply: (req: Received, n: number) => Reply = (r) => ({ status: 200, body: JSON.stringify({ accepted: r.ids.length }) });
+  reply: (req: Received, n: number) => Reply = (r) => ({
+    status: 200,
+    body: JSON.stringify({ accepted: r.ids.length }),
+  });
   /** Requests being handled now, and the most seen at once. */
   active = 0;
   maxActive = 0;

@@ -105,7 +105,11 @@ describe("process lifecycle (child processes)", () => {
     a.child.kill("SIGKILL");
     const killed = await a.exited;
     expect(killed.signal).toBe("SIGKILL");
-    const spooled = a.stdout().trim().split("\n").map((l) => `p-${l}`);
+    const spooled = a
+      .stdout()
+      .trim()
+      .split("\n")
+      .map((l) => `p-${l}`);
     const beforeRestart = collector.ids.length;
     expect(spooled.length).toBeGreaterThan(beforeRestart); // it really died with events still pending
 

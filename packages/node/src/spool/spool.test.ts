@@ -135,6 +135,8 @@ describe("Spool", () => {
     fresh();
     expect(() => new Spool({ dir, fsync: "sometimes" as never }, () => {})).toThrow(/`spool.fsync` to be "always"/);
     expect(() => new Spool({ dir, fsync: { intervalMs: 0 } }, () => {})).toThrow(/`spool.fsync.intervalMs`/);
-    expect(() => new Spool({ dir, segmentBytes: 1.5 }, () => {})).toThrow(/`spool.segmentBytes` to be a positive integer/);
+    expect(() => new Spool({ dir, segmentBytes: 1.5 }, () => {})).toThrow(
+      /`spool.segmentBytes` to be a positive integer/,
+    );
   });
 });

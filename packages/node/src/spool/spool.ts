@@ -70,7 +70,9 @@ export class Spool {
     private readonly report: (e: InferlogError) => void,
   ) {
     if (o === null || typeof o !== "object" || typeof o.dir !== "string" || o.dir.length === 0) {
-      throw new ConfigError(`Expected \`spool.dir\` to be a non-empty directory path, got \`${JSON.stringify(o?.dir)}\``);
+      throw new ConfigError(
+        `Expected \`spool.dir\` to be a non-empty directory path, got \`${JSON.stringify(o?.dir)}\``,
+      );
     }
     this.maxBytes = positive("spool.maxBytes", o.maxBytes, DEFAULT_SPOOL_MAX_BYTES);
     const fallback = Math.min(4 * 1024 * 1024, Math.max(64 * 1024, Math.floor(this.maxBytes / 16)));
@@ -78,9 +80,12 @@ export class Spool {
     this.fsync = o.fsync ?? { intervalMs: 1000 };
     const f = this.fsync as unknown;
     if (f !== "always" && f !== "never" && !(typeof f === "object" && f !== null)) {
-      throw new ConfigError(`Expected \`spool.fsync\` to be "always", "never" or { intervalMs }, got \`${JSON.stringify(f)}\``);
+      throw new ConfigError(
+        `Expected \`spool.fsync\` to be "always", "never" or { intervalMs }, got \`${JSON.stringify(f)}\``,
+      );
     }
-    if (typeof f === "object") positive("spool.fsync.intervalMs", (f as { intervalMs?: unknown }).intervalMs, undefined);
+    if (typeof f === "object")
+      positive("spool.fsync.intervalMs", (f as { intervalMs?: unknown }).intervalMs, undefined);
   }
 
   /** Opens the directory and returns the events an earlier run left unacknowledged, oldest first. */
@@ -124,7 +129,14 @@ export class Spool {
       seg.sealed = true;
       this.collect(seg);
     });
-    this.segments.set(next, { paths: this.writer.current, bytes: 0, pending: 0, parked: 0, sealed: false, ackFd: undefined });
+    this.segments.set(next, {
+      paths: this.writer.current,
+      bytes: 0,
+      pending: 0,
+      parked: 0,
+      sealed: false,
+      ackFd: undefined,
+    });
     return replay;
   }
 
