@@ -1,0 +1,55 @@
+import { isConfigError } from "@inferlog/core";
+import { describe, expect, it } from "vitest";
+import { createClient } from "./index.js";
+
+const base = { endpoint: "http://127.0.0.1:1/v1/events", persistence: false as const };
+
+function configError(options: unknown): string {
+  try {
+    createClient(options as Parameters<typeof createClient>[0]);
+  } catch (e) {
+    expect(isConfigError(e)).toBe(true);
+    return (e as Error).message;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("createClient options", () => {
+  it("names the field and the problem", () => {
+    expect(configError({ endpoint: "collector.example.com" })).toBe(
+      'Expected `endpoint` to be an http(s) URL or a path starting with "/", got `"collector.example.com"`',
+    );
+    expect(configError({ ...base, writeKey: "" })).toBe('Expected `writeKey` to be a non-empty string, got `""`');
+    expect(configError({ ...base, getToken: "abc" })).toBe('Expected `getToken` to be a function, got `"abc"`');
+    expect(configError({ ...base, persistence: { maxBytes: 10 } })).toBe(
+      "Expected `persistence.maxBytes` to be an integer >= 1024, got `10`",
+    );
+    expect(configError({ ...base, flushAt: 0 })).toBe("Expected `flushAt` to be a positive integer, got `0`");
+  });
+
+  it("refuses a secret key in the page and a key plus a token", () => {
+    expect(configError({ ...base, writeKey: "sk_live_123" })).toMatch(/looks like a secret key.*getToken/);
+    expect(configError({ ...base, writeKey: "pk_1", getToken: () => "t" })).toBe(
+      "Pass either `writeKey` or `getToken`, not both",
+    );
+  });
+
+  it("never throws from logging calls or trackExposure on bad input, and counts it", async () => {
+    const errors: string[] = [];
+    const c = createClient({
+      ...base,
+      source: "t",
+      model: { name: "m", version: "1" },
+      onError: (e) => errors.push(e.message),
+      logger: { warn() {} },
+    });
+    const h = c.trackExposure({ predictionId: "p", shown: [], surface: "s" });
+    expect(h.accept()).toBe(true); // the handle works; the invalid exposure itself is dropped and reported
+    c.logFeedback({ predictionId: "p", action: "nope" as never });
+    await c.shutdown({ timeoutMs: 100 });
+    expect(c.stats().dropped.invalid).toBe(2);
+    expect(errors.some((m) => m.includes("data.shown"))).toBe(true);
+    expect(errors.some((m) => m.includes("data.action"))).toBe(true);
+    expect(c.stats().storage.mode).toBe("memory");
+  });
+});
