@@ -16,7 +16,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 type Ev = Record<string, unknown> & { id: string; type: string; data: Record<string, unknown> };
 const envelope = (type: string, data: Record<string, unknown>, timeMs: number, subject?: string): Ev => ({
   specversion: "1.0",
-  id: uuidv7(),
+  id: uuidv7(Date.now()),
   type,
   source: "test-app",
   time: iso(timeMs),
@@ -25,7 +25,7 @@ const envelope = (type: string, data: Record<string, unknown>, timeMs: number, s
 });
 
 export const prediction = (opts: { predictionId?: string; timeMs?: number; ttl?: number; label?: string } = {}) => {
-  const predictionId = opts.predictionId ?? uuidv7();
+  const predictionId = opts.predictionId ?? uuidv7(Date.now());
   return envelope(
     "ml.prediction",
     {
@@ -52,19 +52,37 @@ const linked = (predictionId: string) => ({ predictionId, modelName: MODEL.name,
 export const outcome = (predictionId: string, label: string, revision?: number, timeMs = T0 + 60_000) =>
   envelope(
     "ml.outcome",
-    { ...linked(predictionId), label, relevantIds: [label], source: "human", ...(revision === undefined ? {} : { revision }) },
+    {
+      ...linked(predictionId),
+      label,
+      relevantIds: [label],
+      source: "human",
+      ...(revision === undefined ? {} : { revision }),
+    },
     timeMs,
     predictionId,
   );
 export const exposure = (predictionId: string) =>
   envelope(
     "ml.exposure",
-    { ...linked(predictionId), shown: [{ id: "tech", position: 1 }, { id: "billing", position: 0 }], surface: "inbox" },
+    {
+      ...linked(predictionId),
+      shown: [
+        { id: "tech", position: 1 },
+        { id: "billing", position: 0 },
+      ],
+      surface: "inbox",
+    },
     T0 + 1000,
     predictionId,
   );
 export const feedback = (predictionId: string, action = "accepted") =>
-  envelope("ml.feedback", { ...linked(predictionId), action, kind: "explicit", candidateId: "billing", position: 0 }, T0 + 2000, predictionId);
+  envelope(
+    "ml.feedback",
+    { ...linked(predictionId), action, kind: "explicit", candidateId: "billing", position: 0 },
+    T0 + 2000,
+    predictionId,
+  );
 export const features = () => envelope("ml.features", { model: MODEL, features: { x: 1.5, y: "blue" } }, T0);
 
 export const T0_MS = T0;

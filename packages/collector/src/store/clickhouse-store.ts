@@ -36,7 +36,10 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     const found = new Set<string>();
     // Chunks keep each statement well under ClickHouse's max_query_size (256 KiB by default).
     for (let i = 0; i < ids.length; i += 500) {
-      const list = ids.slice(i, i + 500).map(sqlString).join(",");
+      const list = ids
+        .slice(i, i + 500)
+        .map(sqlString)
+        .join(",");
       const rows = await ch.rows<{ id: string }>(`SELECT id FROM events WHERE id IN (${list})`);
       for (const r of rows) found.add(r.id);
     }
@@ -54,14 +57,26 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
       // Derived rows first, the events row last: an event row means "all of it is in", so a batch
       // that failed half-way is written again in full on retry (its repeated rows collapse on merge).
       await Promise.all([
-        ch.insert("predictions", fresh.flatMap((r) => (r.prediction ? [withDay(r.prediction)] : []))),
+        ch.insert(
+          "predictions",
+          fresh.flatMap((r) => (r.prediction ? [withDay(r.prediction)] : [])),
+        ),
         ch.insert(
           "candidates",
           fresh.flatMap((r) => r.candidates.map((c) => ({ ...c, day: day(r.event.time_ms) }))),
         ),
-        ch.insert("exposures", fresh.flatMap((r) => (r.exposure ? [withDay(r.exposure)] : []))),
-        ch.insert("feedback", fresh.flatMap((r) => (r.feedback ? [withDay(r.feedback)] : []))),
-        ch.insert("outcomes", fresh.flatMap((r) => (r.outcome ? [withDay(r.outcome)] : []))),
+        ch.insert(
+          "exposures",
+          fresh.flatMap((r) => (r.exposure ? [withDay(r.exposure)] : [])),
+        ),
+        ch.insert(
+          "feedback",
+          fresh.flatMap((r) => (r.feedback ? [withDay(r.feedback)] : [])),
+        ),
+        ch.insert(
+          "outcomes",
+          fresh.flatMap((r) => (r.outcome ? [withDay(r.outcome)] : [])),
+        ),
         ch.insert(
           "features",
           fresh.flatMap((r) => r.features.map((f) => ({ ...withDay(f), prediction_id: f.prediction_id ?? "" }))),

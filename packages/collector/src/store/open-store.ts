@@ -18,7 +18,10 @@ export async function openStore(spec: string, options: OpenStoreOptions = {}): P
   if (typeof spec !== "string" || spec.length === 0) {
     throw new Error(`Expected \`store\` to be a string such as "sqlite:./inferlog.db", got \`${String(spec)}\``);
   }
-  const ttl = options.defaultOutcomeTtlSeconds === undefined ? {} : { defaultOutcomeTtlSeconds: options.defaultOutcomeTtlSeconds };
+  const ttl =
+    options.defaultOutcomeTtlSeconds === undefined
+      ? {}
+      : { defaultOutcomeTtlSeconds: options.defaultOutcomeTtlSeconds };
   if (spec.startsWith("sqlite:")) {
     const rest = spec.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "");
     if (rest.length === 0) throw new Error(`Expected a file after "sqlite:" in \`store\`, got \`${spec}\``);

@@ -115,8 +115,7 @@ export function toRows({ event, receivedMs }: IncomingEvent): Rows {
   const timeMs = ms(event.time);
   const d = event.data as Record<string, unknown>;
   const predictionId = (d.predictionId as string | undefined) ?? event.subject ?? null;
-  const modelName =
-    (d.modelName as string | undefined) ?? (d.model as { name?: string } | undefined)?.name ?? null;
+  const modelName = (d.modelName as string | undefined) ?? (d.model as { name?: string } | undefined)?.name ?? null;
   const rows: Rows = {
     event: {
       id: event.id,
@@ -166,7 +165,13 @@ export function toRows({ event, receivedMs }: IncomingEvent): Rows {
         item_age_s: c.itemAgeSeconds ?? null,
       }));
       rows.features = featureRows(
-        { event_id: event.id, prediction_id: p.predictionId, model_name: p.model.name, model_version: p.model.version, time_ms: timeMs },
+        {
+          event_id: event.id,
+          prediction_id: p.predictionId,
+          model_name: p.model.name,
+          model_version: p.model.version,
+          time_ms: timeMs,
+        },
         p.features,
       );
       break;
@@ -211,7 +216,13 @@ export function toRows({ event, receivedMs }: IncomingEvent): Rows {
     case "ml.features": {
       const f = event.data;
       rows.features = featureRows(
-        { event_id: event.id, prediction_id: f.predictionId ?? null, model_name: f.model.name, model_version: f.model.version, time_ms: timeMs },
+        {
+          event_id: event.id,
+          prediction_id: f.predictionId ?? null,
+          model_name: f.model.name,
+          model_version: f.model.version,
+          time_ms: timeMs,
+        },
         f.features,
       );
       break;

@@ -149,7 +149,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       return { due: r.due, labeled: r.labeled, coverage: r.due === 0 ? null : r.labeled / r.due };
     },
     async joinedPrediction(modelName, predictionId) {
-      const r = joinStmt.get({ model: modelName, pid: predictionId }) as JoinedPrediction & { predictionId: string | null };
+      const r = joinStmt.get({ model: modelName, pid: predictionId }) as JoinedPrediction & {
+        predictionId: string | null;
+      };
       if (r.predictionId === null && r.outcomeLabel === null && r.exposures === 0 && r.feedback === 0) return undefined;
       return { ...r, predictionId, modelName };
     },

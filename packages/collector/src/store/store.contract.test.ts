@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { InferlogEvent } from "@inferlog/core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   exposure,
   features,
@@ -33,7 +33,12 @@ describe.each(STORE_KINDS)("%s store", (kind) => {
     const o = outcome(p.id, "billing");
     expect(await store.insertBatch(incoming([p, o, p]))).toEqual({ inserted: 2, duplicates: 1 });
     expect(await store.insertBatch(incoming([o, p], T0_MS + 5))).toEqual({ inserted: 0, duplicates: 2 });
-    expect([...(await store.eventIdCounts()).entries()].sort()).toEqual([[o.id, 1], [p.id, 1]].sort());
+    expect([...(await store.eventIdCounts()).entries()].sort()).toEqual(
+      [
+        [o.id, 1],
+        [p.id, 1],
+      ].sort(),
+    );
     expect(await store.tableCounts()).toEqual({
       events: 2,
       predictions: 1,
@@ -60,23 +65,34 @@ describe.each(STORE_KINDS)("%s store", (kind) => {
       feedback: 1,
     });
     await store.insertBatch(incoming([p]));
-    expect(await store.joinedPrediction("ticket-router", pid)).toMatchObject({ modelVersion: "v3", label: "billing", outcomeLabel: "tech" });
+    expect(await store.joinedPrediction("ticket-router", pid)).toMatchObject({
+      modelVersion: "v3",
+      label: "billing",
+      outcomeLabel: "tech",
+    });
     expect(await store.joinedPrediction("other-model", pid)).toBeUndefined();
   });
 
   it("lets the latest outcome revision win, whatever order revisions arrive in", async () => {
     const p = prediction();
     const pid = p.data.predictionId as string;
-    await store.insertBatch(incoming([p, outcome(pid, "sales", 2, T0_MS + 1000), outcome(pid, "tech", 1, T0_MS + 9000)]));
+    await store.insertBatch(
+      incoming([p, outcome(pid, "sales", 2, T0_MS + 1000), outcome(pid, "tech", 1, T0_MS + 9000)]),
+    );
     await store.insertBatch(incoming([outcome(pid, "billing", 0, T0_MS + 20_000)]));
-    expect(await store.joinedPrediction("ticket-router", pid)).toMatchObject({ outcomeLabel: "sales", outcomeRevision: 2 });
+    expect(await store.joinedPrediction("ticket-router", pid)).toMatchObject({
+      outcomeLabel: "sales",
+      outcomeRevision: 2,
+    });
   });
 
   it("reports label coverage only for predictions whose outcome TTL has passed", async () => {
     const labeled = prediction({ ttl: 60 });
     const unlabeled = prediction({ ttl: 60 });
     const longTtl = prediction({ ttl: 86_400 });
-    await store.insertBatch(incoming([labeled, unlabeled, longTtl, outcome(labeled.data.predictionId as string, "billing")]));
+    await store.insertBatch(
+      incoming([labeled, unlabeled, longTtl, outcome(labeled.data.predictionId as string, "billing")]),
+    );
     expect(await store.labelCoverage({ nowMs: T0_MS + 30_000 })).toEqual({ due: 0, labeled: 0, coverage: null });
     expect(await store.labelCoverage({ nowMs: T0_MS + 61_000 })).toEqual({ due: 2, labeled: 1, coverage: 0.5 });
     expect(await store.labelCoverage({ nowMs: T0_MS + 86_400_000, modelName: "ticket-router" })).toEqual({
@@ -84,12 +100,16 @@ describe.each(STORE_KINDS)("%s store", (kind) => {
       labeled: 1,
       coverage: 1 / 3,
     });
-    expect(await store.labelCoverage({ nowMs: T0_MS + 86_400_000, modelName: "nope" })).toEqual({ due: 0, labeled: 0, coverage: null });
+    expect(await store.labelCoverage({ nowMs: T0_MS + 86_400_000, modelName: "nope" })).toEqual({
+      due: 0,
+      labeled: 0,
+      coverage: null,
+    });
   });
 
   it("stores features in long format and keeps SQL-looking strings as plain data", async () => {
     const f = features();
-    const evil = "'); DROP TABLE events; --\\' \" `x` ${1}";
+    const evil = "'); DROP TABLE events; --\\' \" `x` $(x)";
     (f.data.features as Record<string, unknown>).y = evil;
     await store.insertBatch(incoming([f]));
     expect(await store.tableCounts()).toMatchObject({ events: 1, features: 2 });

@@ -56,7 +56,15 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export const STORE_TABLES = ["events", "predictions", "candidates", "exposures", "feedback", "outcomes", "features"] as const;
+export const STORE_TABLES = [
+  "events",
+  "predictions",
+  "candidates",
+  "exposures",
+  "feedback",
+  "outcomes",
+  "features",
+] as const;
 export type StoreTable = (typeof STORE_TABLES)[number];
 
 /** Applied to predictions that do not say how long their labels may take. */

@@ -1,0 +1,144 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Auth, type AuthConfig, isLoopbackAddress, parseAuthConfig } from "./auth.js";
+import { createHandler, type Logger } from "./http/handler.js";
+import { openStore } from "./store/open-store.js";
+import type { Store } from "./store/types.js";
+
+export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
+export const DEFAULT_MAX_DECOMPRESSED_BYTES = 20 * 1024 * 1024;
+export const DEFAULT_MAX_EVENTS = 10_000;
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+
+export interface CollectorOptions {
+  /** A store spec (`sqlite:./inferlog.db`, `clickhouse://127.0.0.1:8123/inferlog`) or an opened store. */
+  store: string | Store;
+  /** Write keys. Without keys the collector only listens on loopback and only takes loopback clients. */
+  auth?: AuthConfig;
+  maxBodyBytes?: number;
+  maxDecompressedBytes?: number;
+  maxEvents?: number;
+  /** Applied to predictions without `outcomeTtlSeconds` in label coverage (default 7 days). */
+  defaultOutcomeTtlSeconds?: number;
+  /** SQLite `synchronous` pragma: FULL (default, survives power loss) or NORMAL (survives a killed process). */
+  sqliteSynchronous?: "FULL" | "NORMAL";
+  logger?: Logger;
+  now?: () => number;
+}
+
+export interface Collector {
+  readonly store: Store;
+  /** A node:http request listener, to mount the collector in your own server. */
+  readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Starts an HTTP server; resolves with the address it listens on. Refuses non-loopback hosts without keys. */
+  listen(options?: { port?: number; host?: string }): Promise<{ url: string; port: number; host: string }>;
+  /** Replaces the write keys (for example after editing the config file); revocations apply to the next request. */
+  setAuth(auth: AuthConfig | undefined): void;
+  /** Stops accepting, lets in-flight batches finish (up to `timeoutMs`), then closes the store. */
+  close(options?: { timeoutMs?: number }): Promise<void>;
+}
+
+const silentInfo: Logger = {
+  info: () => {},
+  warn: (m) => console.warn(m),
+  error: (m) => console.error(m),
+};
+
+function positiveInt(name: string, v: number | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (!Number.isInteger(v) || v <= 0)
+    throw new Error(`Expected \`${name}\` to be a positive integer, got \`${String(v)}\``);
+  return v;
+}
+
+export async function createCollector(options: CollectorOptions): Promise<Collector> {
+  if (options === null || typeof options !== "object") throw new Error("Expected createCollector options, got nothing");
+  const limits = {
+    maxBodyBytes: positiveInt("maxBodyBytes", options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
+    maxDecompressedBytes: positiveInt(
+      "maxDecompressedBytes",
+      options.maxDecompressedBytes,
+      DEFAULT_MAX_DECOMPRESSED_BYTES,
+    ),
+    maxEvents: positiveInt("maxEvents", options.maxEvents, DEFAULT_MAX_EVENTS),
+  };
+  const auth = new Auth(options.auth === undefined ? undefined : parseAuthConfig(options.auth));
+  const store =
+    typeof options.store === "string"
+      ? await openStore(options.store, {
+          ...(options.defaultOutcomeTtlSeconds === undefined
+            ? {}
+            : { defaultOutcomeTtlSeconds: options.defaultOutcomeTtlSeconds }),
+          ...(options.sqliteSynchronous ? { synchronous: options.sqliteSynchronous } : {}),
+        })
+      : options.store;
+  const logger = options.logger ?? silentInfo;
+  let draining = false;
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+  const handle = createHandler({
+    store,
+    auth,
+    limits,
+    logger,
+    now: options.now ?? Date.now,
+    draining: () => draining,
+  });
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    inFlight++;
+    res.once("close", () => {
+      inFlight--;
+      if (inFlight === 0) idle?.();
+    });
+    void handle(req, res);
+  };
+  let server: Server | undefined;
+
+  return {
+    store,
+    handler,
+    async listen({ port = 4318, host = "127.0.0.1" } = {}) {
+      if (server) throw new Error("This collector is already listening");
+      if (!auth.hasKeys && !isLoopbackAddress(host)) {
+        throw new Error(
+          `Refusing to listen on ${host} without write keys: anyone who can reach it could write events. ` +
+            "Configure keys (--config keys.json) or listen on 127.0.0.1.",
+        );
+      }
+      const s = createServer({ keepAliveTimeout: 5_000, requestTimeout: 60_000 }, handler);
+      server = s;
+      await new Promise<void>((resolve, reject) => {
+        s.once("error", reject);
+        s.listen(port, host, () => {
+          s.off("error", reject);
+          resolve();
+        });
+      });
+      const addr = s.address() as AddressInfo;
+      const shown = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+      return { url: `http://${shown}:${addr.port}`, port: addr.port, host: addr.address };
+    },
+    setAuth(next) {
+      auth.update(next === undefined ? undefined : parseAuthConfig(next));
+    },
+    async close({ timeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS } = {}) {
+      if (draining) return;
+      draining = true;
+      const s = server;
+      const closed = s ? new Promise<void>((resolve) => s.close(() => resolve())) : Promise.resolve();
+      s?.closeIdleConnections();
+      // In-flight batches finish and are answered; only then does the store close under them.
+      if (inFlight > 0) {
+        await Promise.race([
+          new Promise<void>((resolve) => {
+            idle = resolve;
+          }),
+          new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref()),
+        ]);
+      }
+      s?.closeAllConnections();
+      await closed;
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { EVENT_TYPES, type EventType, type InferlogEvent, validateEvent } from "@inferlog/core";
+import { jsonErrorOffset } from "./json-error-offset.js";
+import { BodyError } from "./read-body.js";
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+const TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
+
+export interface ParsedBatch {
+  valid: { index: number; event: InferlogEvent }[];
+  rejected: { index: number; reason: string }[];
+}
+
+/** "at line 3, column 14" for the first syntax error, so the sender can find the fault. */
+function where(text: string): string {
+  const pos = jsonErrorOffset(text);
+  if (pos < 0) return "";
+  const before = text.slice(0, pos);
+  const line = before.split("\n").length;
+  const column = pos - before.lastIndexOf("\n");
+  return ` at line ${line}, column ${column} (byte offset ${Buffer.byteLength(before)})`;
+}
+
+/** Strings with lone UTF-16 surrogates (`"\ud800"` escapes) are not Unicode text and cannot be stored faithfully. */
+function findBadString(v: unknown, depth = 0): boolean {
+  // String.prototype.isWellFormed is Node 20+, newer than our ES2022 lib typings.
+  if (typeof v === "string") return !(v as unknown as { isWellFormed(): boolean }).isWellFormed();
+  if (v === null || typeof v !== "object" || depth > 16) return false;
+  for (const x of Array.isArray(v) ? v : Object.entries(v).flat()) if (findBadString(x, depth + 1)) return true;
+  return false;
+}
+
+/**
+ * Decodes, parses and validates a batch. Whole-body faults throw a 400 `BodyError`; per-event
+ * faults become rejections by index, so valid events in the same batch are still stored.
+ */
+export function parseBatch(body: Buffer, options: { single: boolean; maxEvents: number }): ParsedBatch {
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    throw new BodyError(400, "The body is not valid UTF-8");
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    // V8 throws RangeError only for pathological nesting; say so rather than echo an engine message.
+    if (e instanceof RangeError) throw new BodyError(400, "The body is nested too deeply to parse as JSON");
+    throw new BodyError(400, `The body is not valid JSON${where(text)}: ${msg}`);
+  }
+  const list = options.single && !Array.isArray(parsed) ? [parsed] : parsed;
+  if (!Array.isArray(list)) {
+    throw new BodyError(
+      400,
+      `Expected the body to be a JSON array of CloudEvents, got ${parsed === null ? "null" : typeof parsed}`,
+    );
+  }
+  if (list.length > options.maxEvents) {
+    throw new BodyError(
+      413,
+      `The batch has ${list.length} events, over the limit of ${options.maxEvents}; send smaller batches`,
+    );
+  }
+  const out: ParsedBatch = { valid: [], rejected: [] };
+  for (const [index, item] of (list as unknown[]).entries()) {
+    const reason = checkEvent(item);
+    if (typeof reason === "string") out.rejected.push({ index, reason });
+    else out.valid.push({ index, event: reason });
+  }
+  return out;
+}
+
+/** The event when valid, else the reason it was refused. */
+function checkEvent(item: unknown): InferlogEvent | string {
+  if (item === null || typeof item !== "object" || Array.isArray(item)) {
+    return `Expected an event object, got ${item === null ? "null" : Array.isArray(item) ? "an array" : typeof item}`;
+  }
+  const type = (item as { type?: unknown }).type;
+  if (typeof type !== "string" || !TYPES.has(type)) {
+    const got =
+      typeof type === "string" ? JSON.stringify(type.slice(0, 60)) : type === undefined ? "nothing" : typeof type;
+    return `Expected \`type\` to be one of ${EVENT_TYPES.join(", ")}, got ${got}`;
+  }
+  const v = validateEvent(type as EventType, item);
+  if (!v.ok) return v.error.message;
+  if (findBadString(v.event)) return "A string in the event holds a lone UTF-16 surrogate (not valid Unicode)";
+  return v.event;
+}

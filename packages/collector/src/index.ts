@@ -1,0 +1,26 @@
+export { type AuthConfig, authConfigSchema, parseAuthConfig } from "./auth.js";
+export {
+  type Collector,
+  type CollectorOptions,
+  createCollector,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_DECOMPRESSED_BYTES,
+  DEFAULT_MAX_EVENTS,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+} from "./collector.js";
+export { loadAuthConfig } from "./config-file.js";
+export type { Logger } from "./http/handler.js";
+export { ClickHouseError } from "./store/clickhouse-http.js";
+export { type ClickHouseStoreOptions, openClickHouseStore } from "./store/clickhouse-store.js";
+export { type OpenStoreOptions, openStore } from "./store/open-store.js";
+export { openSqliteStore, type SqliteStoreOptions } from "./store/sqlite-store.js";
+export {
+  DEFAULT_OUTCOME_TTL_SECONDS,
+  type IncomingEvent,
+  type InsertResult,
+  type JoinedPrediction,
+  type LabelCoverage,
+  STORE_TABLES,
+  type Store,
+  type StoreTable,
+} from "./store/types.js";
