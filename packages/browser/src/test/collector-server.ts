@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 export interface ReceivedEvent {
   id: string;
   type: string;
-  subject?: string;
+  subject?: string | undefined;
   data: Record<string, unknown>;
 }
 
