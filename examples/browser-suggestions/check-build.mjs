@@ -1,0 +1,12 @@
+// Proof the example builds: one JS asset, our SDK inside, nothing Node-only, and its gzip size.
+import { readdirSync, readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+
+const assets = readdirSync("dist/assets").filter((f) => f.endsWith(".js"));
+if (assets.length !== 1) throw new Error(`expected one JS asset, got ${assets.join(", ")}`);
+const js = readFileSync(`dist/assets/${assets[0]}`, "utf8");
+for (const bad of ["undici", "node:"]) if (js.includes(bad)) throw new Error(`bundle contains ${bad}`);
+if (!js.includes("cloudevents-batch+json")) throw new Error("bundle does not contain the inferlog client");
+if (!readFileSync("dist/index.html", "utf8").includes(assets[0]))
+  throw new Error("index.html does not load the bundle");
+console.log(`example built: ${assets[0]}, ${gzipSync(js, { level: 9 }).length} B gzip`);
