@@ -4,6 +4,8 @@ import {
   type ClientStats,
   ConfigError,
   createClient as createCoreClient,
+  DEFAULT_FLUSH_TIMEOUT_MS,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
   type FlushResult,
   type InferlogError,
   type QueuedEvent,
@@ -150,26 +152,39 @@ export function createClient(options: NodeClientOptions): NodeClient {
     flush(opts) {
       const result = core.flush(opts); // moves logged events into the queue (and the spool) synchronously
       spool?.sync();
-      return result;
+      return holdOpen(result, opts?.timeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS);
     },
     shutdown(opts) {
-      shutdownResult ??= (async () => {
-        removeExitHook();
-        collecting = [];
-        const r = await core.shutdown(opts);
-        const unsentIds = collecting;
-        collecting = undefined;
-        process.off("exit", closeSpool);
-        spool?.close();
-        await owned?.close().catch(() => {});
-        return { ...r, unsentIds, spooled: spooledAtShutdown };
-      })();
+      shutdownResult ??= holdOpen(
+        (async () => {
+          removeExitHook();
+          collecting = [];
+          const r = await core.shutdown(opts);
+          const unsentIds = collecting;
+          collecting = undefined;
+          process.off("exit", closeSpool);
+          spool?.close();
+          await owned?.close().catch(() => {});
+          return { ...r, unsentIds, spooled: spooledAtShutdown };
+        })(),
+        (opts?.timeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS) + 1_000,
+      );
       return shutdownResult;
     },
     stats: () => ({ ...core.stats(), spool: spool?.stats() }),
     registerShutdownHooks: (opts) => registerSignalHooks((timeoutMs) => client.shutdown({ timeoutMs }), opts),
   };
   return client;
+}
+
+/**
+ * Core's timers are unref'd so a forgotten client never keeps a process alive; but a
+ * caller awaiting flush() or shutdown() (a script's last line, a top-level await) must
+ * get its answer even when only backoff timers are pending, or Node exits first.
+ */
+function holdOpen<T>(p: Promise<T>, ms: number): Promise<T> {
+  const timer = setTimeout(() => {}, ms);
+  return p.finally(() => clearTimeout(timer));
 }
 
 /**
