@@ -6,7 +6,7 @@ export interface BrowserTransportOptions {
   endpoint: string;
   /** A public, write-only key (safe in page source). Never a secret key. */
   writeKey?: string;
-  /** Returns a short-lived token your backend minted; called before every attempt, so cache it. */
+  /** Returns a short-lived token your backend minted; called once, and again after a 401. */
   getToken?: () => string | Promise<string>;
   headers?: Record<string, string>;
   /** Abort an attempt after this long (default 10 s); it is then retried. */
@@ -23,6 +23,8 @@ export const DEFAULT_BROWSER_TIMEOUT_MS = 10_000;
  */
 export function createBrowserTransport(o: BrowserTransportOptions, budget: KeepaliveBudget): Transport {
   const timeoutMs = o.timeoutMs ?? DEFAULT_BROWSER_TIMEOUT_MS;
+  // Cached so a page-close request starts synchronously, without waiting on the app for a token.
+  let token: string | undefined;
   return {
     async send(req): Promise<TransportResult> {
       const doFetch = o.fetch ?? globalThis.fetch;
@@ -37,14 +39,15 @@ export function createBrowserTransport(o: BrowserTransportOptions, budget: Keepa
         controller.abort();
       }, timeoutMs);
       try {
-        const token = o.getToken ? await o.getToken() : o.writeKey;
+        if (o.getToken && token === undefined) token = await o.getToken();
+        const key = o.getToken ? token : o.writeKey;
         const res = await doFetch(o.endpoint, {
           method: "POST",
           headers: {
             ...o.headers,
             "content-type": req.contentType,
             "idempotency-key": req.idempotencyKey,
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
+            ...(key ? { authorization: `Bearer ${key}` } : {}),
           },
           body: req.body,
           signal: controller.signal,
@@ -54,8 +57,10 @@ export function createBrowserTransport(o: BrowserTransportOptions, budget: Keepa
         });
         const text = await res.text();
         // A minted token may have expired between mint and use: the next attempt asks for a fresh one.
-        if (o.getToken && res.status === 401)
+        if (o.getToken && res.status === 401) {
+          token = undefined;
           return { kind: "retry", status: 401, reason: "HTTP 401 (token expired?)" };
+        }
         return resultFromResponse(res.status, res.headers.get("retry-after"), text, Date.now());
       } catch (e) {
         const reason = timedOut
