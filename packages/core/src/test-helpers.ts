@@ -20,7 +20,7 @@ export const predictionInput = (i = 0) => ({
 
 /** A client on a fake clock and an in-memory transport, with sizes that keep tests short. */
 export function setup(overrides: Partial<ClientOptions> = {}) {
-  const clock = new FakeClock();
+  const clock = (overrides.clock as FakeClock | undefined) ?? new FakeClock();
   const transport = new MemoryTransport();
   const errors: Error[] = [];
   const client = createClient({
@@ -32,6 +32,7 @@ export function setup(overrides: Partial<ClientOptions> = {}) {
     onError: (e) => errors.push(e),
     logger: { warn: () => {} },
     ...overrides,
+    clock,
   });
   return { client, clock, transport, errors };
 }

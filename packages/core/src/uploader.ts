@@ -213,8 +213,9 @@ export class Uploader {
       this.settle(batch, "too_large");
       return;
     }
+    // Halving the count guarantees progress; the byte cap only stops the same size from forming again.
     this.batchLimit = Math.max(1, Math.ceil(n / 2));
-    this.byteLimit = Math.max(1, Math.ceil(bytes / 2));
+    this.byteLimit = Math.max(1, bytes - 1);
     this.okStreak = 0;
     this.release(batch);
     this.queue.requeue(batch.events);

@@ -60,7 +60,11 @@ export class FakeClock implements Clock {
   }
 }
 
-/** Lets queued promise callbacks run (several turns, as delivery chains a few awaits). */
-export async function settle(turns = 20): Promise<void> {
-  for (let i = 0; i < turns; i++) await Promise.resolve();
+const realSetTimeout = (globalThis as unknown as { setTimeout(fn: () => void, ms: number): unknown }).setTimeout;
+
+/** Lets every pending promise callback run: one real macrotask turn drains the microtask queue. */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => {
+    realSetTimeout(resolve, 0);
+  });
 }
