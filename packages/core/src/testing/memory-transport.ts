@@ -27,6 +27,11 @@ export class MemoryTransport implements Transport {
     return this.events.filter((e): e is Extract<InferlogEvent, { type: T }> => e.type === type);
   }
 
+  /** Every request body joined, to assert what did (not) leave the process. */
+  body(): string {
+    return this.batches.map((b) => b.body).join("\n");
+  }
+
   clear(): void {
     this.batches.length = 0;
   }
