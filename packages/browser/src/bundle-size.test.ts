@@ -6,7 +6,7 @@ import { measureBundle } from "../scripts/measure-size.mjs";
  * The issue's target is 10 KB gzip for init + prediction + exposure + feedback. Core's
  * zod/mini validation alone is ~30 KB minified (~9.5 KB gzip), so the target cannot be
  * met without a core change (see docs/browser.md, "Bundle size"). Until then this
- * ceiling stops regressions: measured 23.4 KB on 2026-11-27.
+ * ceiling stops regressions: measured 23.5 KB on 2026-11-27.
  */
 const ISSUE_TARGET_GZIP_BYTES = 10 * 1024;
 const REGRESSION_CEILING_GZIP_BYTES = 24 * 1024;

@@ -56,7 +56,7 @@ export function createClient(options: BrowserClientOptions): BrowserClient {
 
   // Page close: settle open exposures, then send what fits in the keepalive budget, most valuable first.
   // Everything else is already in IndexedDB (written as it was queued) and is replayed at the next load.
-  watchPageLifecycle(() => {
+  const unwatch = watchPageLifecycle(() => {
     try {
       exposures.pageHidden();
       for (let i = 0; i < KEEPALIVE_MAX_REQUESTS; i++) {
@@ -67,13 +67,20 @@ export function createClient(options: BrowserClientOptions): BrowserClient {
       warn(`page-close delivery failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   });
-  if (typeof addEventListener === "function") addEventListener("online", () => store?.retryParked());
+  const onOnline = () => store?.retryParked();
+  if (typeof addEventListener === "function") addEventListener("online", onOnline);
 
   const ready = store ? store.start(client).catch(() => undefined) : Promise.resolve();
   return {
     ...client,
     trackExposure: (input) => exposures.track(input),
     ready,
+    shutdown(opts) {
+      unwatch();
+      if (typeof removeEventListener === "function") removeEventListener("online", onOnline);
+      store?.stop();
+      return client.shutdown(opts);
+    },
     stats: () => ({
       ...client.stats(),
       storage: store?.stats() ?? {

@@ -5,6 +5,10 @@ import { createTabPresence } from "./tab-presence.js";
 
 /** How often the origin's flusher looks for events that closed pages left behind. */
 export const SWEEP_MS = 10_000;
+/** How often events whose retries ran out get another go, besides on `online` (which may never fire). */
+export const PARKED_RETRY_MS = 60_000;
+/** Parked events kept in memory at most; beyond it they wait on disk for the next load. */
+const MAX_PARKED = 5_000;
 
 export interface StorageStats {
   /** `indexeddb`, or `memory` where IndexedDB is missing or refused (some private modes). */
@@ -24,6 +28,8 @@ export interface Persistence {
   start(client: Client): Promise<void>;
   /** Gives events parked after a failed delivery another go (the network came back). */
   retryParked(): void;
+  /** Stops the timers (after `shutdown`). */
+  stop(): void;
   stats(): StorageStats;
 }
 
@@ -44,6 +50,8 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
   let parked: StoredEvent[] = [];
   let client: Client | undefined;
   let reportedQuota = false;
+  let stopped = false;
+  const timers: ReturnType<typeof setInterval>[] = [];
 
   const onDrop = (reason: PersistDrop, ids: readonly string[]) => {
     s.notPersisted[reason] += ids.length;
@@ -73,11 +81,12 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
       apply(true, events);
     },
     onSettled(events, outcome) {
-      if (KEEP.has(outcome)) parked.push(...events);
-      else apply(false, events);
+      if (!KEEP.has(outcome)) apply(false, events);
+      else if (!stopped && parked.length < MAX_PARKED) parked.push(...events);
     },
     async start(c) {
       client = c;
+      timers.push(setInterval(() => this.retryParked(), PARKED_RETRY_MS));
       try {
         if (typeof indexedDB === "undefined") throw new Error("no IndexedDB");
         await presence.ready;
@@ -108,16 +117,21 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
       const now = await presence.whenFlusher(() => {
         const tick = () => sweep().catch((e: unknown) => warn(`replay failed: ${String(e)}`));
         first = tick();
-        setInterval(tick, SWEEP_MS);
+        if (!stopped) timers.push(setInterval(tick, SWEEP_MS));
       });
       // When another tab is the flusher it replays for the origin, so this page need not wait.
       if (now) await first;
     },
     retryParked() {
-      if (!client || parked.length === 0) return;
+      if (!client || stopped || parked.length === 0) return;
       const again = parked;
       parked = [];
       client.restore(again);
+    },
+    stop() {
+      stopped = true;
+      for (const t of timers) clearInterval(t);
+      parked = [];
     },
     stats: () => ({ ...s, notPersisted: { ...s.notPersisted } }),
   };
