@@ -1,7 +1,12 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", "testing/index": "src/testing/index.ts", "subject-key": "src/subject-key.ts", compiled: "src/compiled.ts" },
+  entry: {
+    index: "src/index.ts",
+    "testing/index": "src/testing/index.ts",
+    "subject-key": "src/subject-key.ts",
+    compiled: "src/compiled.ts",
+  },
   format: ["esm", "cjs"],
   dts: true,
   clean: true,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { settle } from "./testing/fake-clock.js";
 import { predictionInput, setup } from "./test-helpers.js";
+import { settle } from "./testing/fake-clock.js";
 
 describe("batching", () => {
   it("sends a batch as soon as flushAt events are queued", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { setup } from "./test-helpers.js";
 import { FakeClock } from "./testing/fake-clock.js";
 import { FaultTransport } from "./testing/fault-transport.js";
-import { setup } from "./test-helpers.js";
 
 describe("circuit breaker", () => {
   it("stops calling an endpoint that keeps failing, then probes after the cooldown", async () => {

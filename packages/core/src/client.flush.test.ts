@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { setup } from "./test-helpers.js";
 import { FakeClock } from "./testing/fake-clock.js";
 import { FaultTransport } from "./testing/fault-transport.js";
-import { setup } from "./test-helpers.js";
 
 describe("flush", () => {
   it("drains everything logged before the call, once, even with overlapping flushes", async () => {

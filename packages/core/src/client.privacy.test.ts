@@ -16,7 +16,8 @@ describe("sampling, redaction and beforeSend", () => {
     await client.flush();
     const kept = ids.filter((id) => sampleHash(id) < 0.3);
     const bySubject = new Map<string, string[]>();
-    for (const e of transport.events) bySubject.set(e.subject ?? "", [...(bySubject.get(e.subject ?? "") ?? []), e.type]);
+    for (const e of transport.events)
+      bySubject.set(e.subject ?? "", [...(bySubject.get(e.subject ?? "") ?? []), e.type]);
     expect([...bySubject.keys()].sort()).toEqual([...kept].sort());
     for (const types of bySubject.values()) expect(types).toEqual(["ml.prediction", "ml.feedback", "ml.outcome"]);
     expect(transport.events.every((e) => e.samplerate === 0.3)).toBe(true);

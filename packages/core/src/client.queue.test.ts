@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { DropInfo } from "./options.js";
+import { predictionInput, setup } from "./test-helpers.js";
 import { FakeClock, settle } from "./testing/fake-clock.js";
 import { FaultTransport } from "./testing/fault-transport.js";
-import { predictionInput, setup } from "./test-helpers.js";
 
 /**
  * The only upload slot is held by a batch that waits 60 s to retry (Retry-After), so

@@ -1,14 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { predictionInput, setup } from "./test-helpers.js";
 import { FakeClock } from "./testing/fake-clock.js";
 import { type Fault, FaultTransport } from "./testing/fault-transport.js";
-import { predictionInput, setup } from "./test-helpers.js";
 
 function faulty(script: Fault[], overrides = {}) {
   const clock = new FakeClock();
   const transport = new FaultTransport(script, () => clock.now());
   return { ...setup({ transport, clock, ...overrides }), transport };
 }
-
 
 describe("retries", () => {
   it.each([408, 429, 502, 503, 504])("retries HTTP %i with the same ids and idempotency key", async (status) => {
@@ -105,16 +104,19 @@ describe("retries", () => {
     expect(client.stats().dropped.retries_exhausted).toBe(1);
   });
 
-  it.each([400, 401, 403, 404, 422, 500, 501])("drops the batch on HTTP %i as rejected, without retrying", async (status) => {
-    const { client, transport, errors } = faulty([{ type: "status", status, body: "nope" }]);
-    client.logPrediction(predictionInput());
-    const r = await client.flush();
-    expect(r).toMatchObject({ ok: true, sent: 0, dropped: 1 });
-    expect(transport.attempts).toHaveLength(1);
-    expect(client.stats().dropped.rejected).toBe(1);
-    expect(errors[0]?.message).toBe(`Collector refused the batch with HTTP ${status}: nope`);
-    expect((errors[0] as { status?: number }).status).toBe(status);
-  });
+  it.each([400, 401, 403, 404, 422, 500, 501])(
+    "drops the batch on HTTP %i as rejected, without retrying",
+    async (status) => {
+      const { client, transport, errors } = faulty([{ type: "status", status, body: "nope" }]);
+      client.logPrediction(predictionInput());
+      const r = await client.flush();
+      expect(r).toMatchObject({ ok: true, sent: 0, dropped: 1 });
+      expect(transport.attempts).toHaveLength(1);
+      expect(client.stats().dropped.rejected).toBe(1);
+      expect(errors[0]?.message).toBe(`Collector refused the batch with HTTP ${status}: nope`);
+      expect((errors[0] as { status?: number }).status).toBe(status);
+    },
+  );
 
   it("treats a transport that throws like a network error", async () => {
     const { client, transport, clock } = faulty([{ type: "throw" }]);

@@ -166,12 +166,25 @@ export function createClient(options: ClientOptions): Client {
     }
   }
 
+  /** prepare() is written not to throw; this keeps a bug there from breaking a flush or the host app. */
+  function safePrepare(p: PendingEvent): Prepared {
+    try {
+      return prepare(p, ctx);
+    } catch (cause) {
+      return {
+        ok: false,
+        reason: "invalid",
+        error: new InferlogError("internal", `Could not prepare a ${p.type} event`, { cause }),
+      };
+    }
+  }
+
   function processIntake(): void {
     scheduled = false;
     if (intake.length === 0) return;
     const items = intake;
     intake = [];
-    for (const p of items) enqueue(prepare(p, ctx));
+    for (const p of items) enqueue(safePrepare(p));
     afterEnqueue();
   }
 

@@ -47,7 +47,6 @@ export {
   type Encoder,
   type TaskQueue,
 } from "./options.js";
-export { type EventValidator, makeValidator, type ValidationResult, validateEvent } from "./validate.js";
 export type { Clock } from "./runtime.js";
 export { sampleHash } from "./sampling.js";
 export {
@@ -101,3 +100,4 @@ export { FORBIDDEN_KEYS, LIMITS } from "./schema/limits.js";
 export { type ClientStats, DROP_REASONS, type DropReason } from "./stats.js";
 export type { AbortSignalLike, RejectedEvent, Transport, TransportRequest, TransportResult } from "./transport.js";
 export { uuidv7, uuidv7Time } from "./uuidv7.js";
+export { type EventValidator, makeValidator, type ValidationResult, validateEvent } from "./validate.js";

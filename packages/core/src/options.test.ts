@@ -15,7 +15,10 @@ describe("options", () => {
     [{ source: "" }, "Expected `source` to be a non-empty string"],
     [{ transport: {} }, "Expected `transport` to be an object with a send(request) method"],
     [{ model: { name: "m" } }, "Expected `model` to be { name: string, version: string, ... }"],
-    [{ circuitBreaker: { failureThreshold: 0 } }, "Expected `circuitBreaker.failureThreshold` to be a positive integer"],
+    [
+      { circuitBreaker: { failureThreshold: 0 } },
+      "Expected `circuitBreaker.failureThreshold` to be a positive integer",
+    ],
   ])("rejects %j with a message naming the option", (bad, message) => {
     let caught: unknown;
     try {
@@ -29,7 +32,14 @@ describe("options", () => {
 
   it("clamps inconsistent sizes with a warning instead of failing", () => {
     const warnings: string[] = [];
-    createClient({ ...base, maxBatchBytes: 4096, maxEventBytes: 8192, flushAt: 50, maxQueueSize: 10, logger: { warn: (m) => warnings.push(m) } });
+    createClient({
+      ...base,
+      maxBatchBytes: 4096,
+      maxEventBytes: 8192,
+      flushAt: 50,
+      maxQueueSize: 10,
+      logger: { warn: (m) => warnings.push(m) },
+    });
     expect(warnings).toEqual([
       "maxEventBytes (8192) exceeds maxBatchBytes (4096); using 4096",
       "flushAt (50) exceeds maxQueueSize (10); using 10",

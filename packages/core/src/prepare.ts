@@ -18,7 +18,6 @@ export type Prepared =
   | { ok: true; id: string; type: EventType; priority: number; json: string; bytes: number }
   | { ok: false; reason: DropReason; error?: InferlogError; id?: string };
 
-
 /**
  * The background step for one event: build the envelope, redact, run `beforeSend`,
  * validate, serialize and size it. Never throws.

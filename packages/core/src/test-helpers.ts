@@ -27,7 +27,6 @@ export function setup(overrides: Partial<ClientOptions> = {}) {
     transport,
     source: "test-app",
     model: MODEL,
-    clock,
     random: () => 0.5,
     onError: (e) => errors.push(e),
     logger: { warn: () => {} },

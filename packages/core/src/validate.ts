@@ -30,28 +30,28 @@ export type EventValidator = (type: EventType, event: unknown) => ValidationResu
 export const makeValidator =
   (schemaFor: (type: EventType) => z.ZodMiniType): EventValidator =>
   (type, event) => {
-  const polluted = findForbiddenKey(event);
-  if (polluted) {
-    const field = formatPath(polluted);
+    const polluted = findForbiddenKey(event);
+    if (polluted) {
+      const field = formatPath(polluted);
+      return {
+        ok: false,
+        error: new ValidationError(
+          `Invalid ${type} event: \`${field}\` is a reserved key (__proto__, constructor, prototype)`,
+          field,
+        ),
+      };
+    }
+    const parsed = z.safeParse(schemaFor(type), event);
+    if (parsed.success) return { ok: true, event: parsed.data as InferlogEvent };
+    // Report the caller's own field first: envelope fields are derived from it (`subject` from `predictionId`).
+    const issues = [...parsed.error.issues].sort((a, b) => Number(b.path[0] === "data") - Number(a.path[0] === "data"));
+    const first = issues[0] as z.core.$ZodIssue;
+    const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more)` : "";
     return {
       ok: false,
-      error: new ValidationError(
-        `Invalid ${type} event: \`${field}\` is a reserved key (__proto__, constructor, prototype)`,
-        field,
-      ),
+      error: new ValidationError(`Invalid ${type} event: ${formatIssue(first, event)}${more}`, formatPath(first.path)),
     };
-  }
-  const parsed = z.safeParse(schemaFor(type), event);
-  if (parsed.success) return { ok: true, event: parsed.data as InferlogEvent };
-  // Report the caller's own field first: envelope fields are derived from it (`subject` from `predictionId`).
-  const issues = [...parsed.error.issues].sort((a, b) => Number(b.path[0] === "data") - Number(a.path[0] === "data"));
-  const first = issues[0] as z.core.$ZodIssue;
-  const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more)` : "";
-  return {
-    ok: false,
-    error: new ValidationError(`Invalid ${type} event: ${formatIssue(first, event)}${more}`, formatPath(first.path)),
   };
-}
 
 /** Record-typed fields: the only places where arbitrary keys reach the wire (objects strip unknown keys). */
 const RECORD_PATHS: readonly (readonly string[])[] = [

@@ -11,11 +11,20 @@ const valueAt = (root: unknown, path: readonly PropertyKey[]): unknown => {
   return v;
 };
 
+/** JSON.stringify that cannot throw (BigInt, cycles, hostile toJSON). */
+const show = (v: unknown): string => {
+  try {
+    return typeof v === "bigint" ? `${v}n` : (JSON.stringify(v) ?? String(v));
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+};
+
 const sizeOf = (v: unknown): string => {
   if (typeof v === "string") return `${v.length} characters`;
   if (Array.isArray(v)) return `${v.length} items`;
   if (v !== null && typeof v === "object") return `${Object.keys(v).length} keys`;
-  return JSON.stringify(v) ?? String(v);
+  return show(v);
 };
 
 const describe = (v: unknown): string => {
@@ -24,7 +33,7 @@ const describe = (v: unknown): string => {
   if (Array.isArray(v)) return "an array";
   if (typeof v === "number" && !Number.isFinite(v)) return String(v);
   if (typeof v === "object") return "an object";
-  const s = JSON.stringify(v) ?? String(v);
+  const s = show(v);
   return `${typeof v} ${s.length > 40 ? `${s.slice(0, 40)}…` : s}`;
 };
 
@@ -48,7 +57,7 @@ export function formatIssue(issue: Issue, input: unknown): string {
     case "invalid_type":
       return `Expected \`${field}\` to be ${issue.expected}, got ${describe(value)}`;
     case "invalid_value":
-      return `Expected \`${field}\` to be one of ${issue.values.map((x) => JSON.stringify(x)).join(", ")}, got ${describe(value)}`;
+      return `Expected \`${field}\` to be one of ${issue.values.map(show).join(", ")}, got ${describe(value)}`;
     case "invalid_union":
       return `\`${field}\` has an unsupported type: got ${describe(value)}`;
     case "invalid_format":
