@@ -12,6 +12,7 @@ import {
   type StoredEvent,
   type Transport,
 } from "@inferlog/core";
+import { compiledValidateEvent } from "@inferlog/core/compiled";
 import PQueue from "p-queue";
 import {
   DEFAULT_EXIT_FLUSH_TIMEOUT_MS,
@@ -96,6 +97,8 @@ export function createClient(options: NodeClientOptions): NodeClient {
     transport: custom ?? (owned as UndiciTransport),
     maxConcurrency,
     taskQueue: new PQueue({ concurrency: maxConcurrency }),
+    // Servers can afford zod's compiled parsers: about 10x less CPU per event than the runtime parser.
+    validator: options.validator ?? compiledValidateEvent,
     onDrop: (info) => {
       if (collecting && info.reason === "shutdown_timeout") for (const id of info.ids) collecting.push(id);
       options.onDrop?.(info);
