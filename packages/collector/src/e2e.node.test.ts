@@ -50,7 +50,12 @@ describe.each(STORE_KINDS)("@inferlog/node into the collector (%s)", (kind) => {
   it("stores every id once, with gzip and every batch sent twice", async () => {
     c = await startCollector(kind);
     const undici = createUndiciTransport({ endpoint: c.endpoint, gzip: { minBytes: 1 } });
-    const twice: Transport = { send: async (req) => (await undici.send(req), undici.send(req)) };
+    const twice: Transport = {
+      async send(req) {
+        await undici.send(req);
+        return undici.send(req);
+      },
+    };
     const { client, ids, logRound } = nodeSdk({ transport: twice });
     logRound(400);
     expect(await client.flush({ timeoutMs: 20_000 })).toMatchObject({ ok: true, sent: 600, dropped: 0, pending: 0 });

@@ -25,7 +25,7 @@ export function spawnCli(args: string[], waitFor: RegExp | null = /listening on 
     const timer = setTimeout(() => reject(new Error(`The collector did not start within 20 s:\n${out}`)), 20_000);
     const onData = (d: Buffer) => {
       out += d.toString();
-      if (waitFor && waitFor.test(out)) {
+      if (waitFor?.test(out)) {
         clearTimeout(timer);
         resolve(child);
       }

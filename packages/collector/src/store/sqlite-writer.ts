@@ -1,0 +1,57 @@
+import type Database from "better-sqlite3";
+import type { Rows } from "./rows.js";
+
+const json = (v: string[]) => JSON.stringify(v);
+
+/**
+ * Prepared inserts for one event's rows. Returns false (and writes nothing) when the event id is
+ * already stored. Call inside a transaction; the benchmark uses it alone as the speed limit.
+ */
+export function prepareRowWriter(db: Database.Database): (rows: Rows) => boolean {
+  const insertEvent = db.prepare(
+    `INSERT OR IGNORE INTO events (id, type, source, time_ms, received_ms, subject, prediction_id, model_name, samplerate, raw)
+     VALUES (@id, @type, @source, @time_ms, @received_ms, @subject, @prediction_id, @model_name, @samplerate, @raw)`,
+  );
+  const insertPrediction = db.prepare(
+    `INSERT INTO predictions (event_id, prediction_id, model_name, model_version, environment, trained_at_ms, time_ms, task,
+       label, score, top_ids, k, outcome_ttl_s, latency_ms, subject_key, samplerate)
+     VALUES (@event_id, @prediction_id, @model_name, @model_version, @environment, @trained_at_ms, @time_ms, @task,
+       @label, @score, @top_ids, @k, @outcome_ttl_s, @latency_ms, @subject_key, @samplerate)`,
+  );
+  const insertCandidate = db.prepare(
+    `INSERT OR IGNORE INTO candidates (event_id, prediction_id, model_name, rank, candidate_id, score, item_age_s)
+     VALUES (@event_id, @prediction_id, @model_name, @rank, @candidate_id, @score, @item_age_s)`,
+  );
+  const insertExposure = db.prepare(
+    `INSERT INTO exposures (event_id, prediction_id, model_name, time_ms, prediction_time_ms, subject_key, surface, shown_ids)
+     VALUES (@event_id, @prediction_id, @model_name, @time_ms, @prediction_time_ms, @subject_key, @surface, @shown_ids)`,
+  );
+  const insertFeedback = db.prepare(
+    `INSERT INTO feedback (event_id, prediction_id, model_name, time_ms, prediction_time_ms, subject_key, action, kind,
+       candidate_id, position, value, dwell_ms)
+     VALUES (@event_id, @prediction_id, @model_name, @time_ms, @prediction_time_ms, @subject_key, @action, @kind,
+       @candidate_id, @position, @value, @dwell_ms)`,
+  );
+  const insertOutcome = db.prepare(
+    `INSERT INTO outcomes (event_id, prediction_id, model_name, time_ms, prediction_time_ms, subject_key, label, relevant_ids,
+       source, revision)
+     VALUES (@event_id, @prediction_id, @model_name, @time_ms, @prediction_time_ms, @subject_key, @label, @relevant_ids,
+       @source, @revision)`,
+  );
+  const insertFeature = db.prepare(
+    `INSERT OR IGNORE INTO features (event_id, prediction_id, model_name, model_version, time_ms, name, num_value, str_value)
+     VALUES (@event_id, @prediction_id, @model_name, @model_version, @time_ms, @name, @num_value, @str_value)`,
+  );
+
+  return (r: Rows): boolean => {
+    // The event row is the dedup gate: when its id is already there, nothing else is written.
+    if (insertEvent.run(r.event).changes === 0) return false;
+    if (r.prediction) insertPrediction.run({ ...r.prediction, top_ids: json(r.prediction.top_ids) });
+    for (const c of r.candidates) insertCandidate.run(c);
+    if (r.exposure) insertExposure.run({ ...r.exposure, shown_ids: json(r.exposure.shown_ids) });
+    if (r.feedback) insertFeedback.run(r.feedback);
+    if (r.outcome) insertOutcome.run({ ...r.outcome, relevant_ids: json(r.outcome.relevant_ids) });
+    for (const f of r.features) insertFeature.run(f);
+    return true;
+  };
+}
