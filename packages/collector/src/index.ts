@@ -10,6 +10,8 @@ export {
 } from "./collector.js";
 export { loadAuthConfig } from "./config-file.js";
 export type { Logger } from "./http/handler.js";
+export { type ParsedBatch, parseBatch } from "./http/parse-batch.js";
+export { BodyError } from "./http/read-body.js";
 export { ClickHouseError } from "./store/clickhouse-http.js";
 export { type ClickHouseStoreOptions, openClickHouseStore } from "./store/clickhouse-store.js";
 export { type OpenStoreOptions, openStore } from "./store/open-store.js";
