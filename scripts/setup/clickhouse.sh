@@ -9,6 +9,8 @@ DATA_DIR="${INFERLOG_CLICKHOUSE_DATA_DIR:-/tmp/inferlog-clickhouse}"
 USERS_CONFIG="${INFERLOG_CLICKHOUSE_USERS_CONFIG:-/etc/clickhouse-server/users.xml}"
 URL="http://127.0.0.1:${HTTP_PORT}/"
 
+command -v curl >/dev/null || { echo "clickhouse: curl is needed to probe the server (apt-get install -y curl)" >&2; exit 1; }
+
 answers() { curl -fsS --max-time 2 "${URL}?query=SELECT%201" 2>/dev/null | grep -q '^1$'; }
 
 if answers; then
@@ -22,6 +24,7 @@ if [ -z "$(server_bin)" ]; then
   echo "clickhouse: clickhouse-server missing; installing Debian's package"
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get install -y clickhouse-server || { $SUDO apt-get update && $SUDO apt-get install -y clickhouse-server; }
 fi
 BIN="$(server_bin)"

@@ -62,6 +62,12 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     ),
     maxEvents: positiveInt("maxEvents", options.maxEvents, DEFAULT_MAX_EVENTS),
   };
+  const spec = options.store as unknown;
+  if (typeof spec !== "string" && (spec === null || typeof (spec as Store).insertBatch !== "function")) {
+    throw new Error(
+      `Expected \`store\` to be a string such as "sqlite:./inferlog.db" or an opened Store, got \`${String(spec)}\``,
+    );
+  }
   const auth = new Auth(options.auth === undefined ? undefined : parseAuthConfig(options.auth));
   const store =
     typeof options.store === "string"
@@ -99,6 +105,12 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     handler,
     async listen({ port = 4318, host = "127.0.0.1" } = {}) {
       if (server) throw new Error("This collector is already listening");
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new Error(`Expected \`port\` to be an integer from 0 to 65535, got \`${String(port)}\``);
+      }
+      if (typeof host !== "string" || host.length === 0) {
+        throw new Error(`Expected \`host\` to be an address such as 127.0.0.1, got \`${String(host)}\``);
+      }
       if (!auth.hasKeys && !isLoopbackAddress(host)) {
         throw new Error(
           `Refusing to listen on ${host} without write keys: anyone who can reach it could write events. ` +

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { createCollector } from "./collector.js";
+import { storeFixture } from "./test-support.js";
+
+describe("createCollector options", () => {
+  it("names the option and the value it refuses", async () => {
+    const fx = storeFixture("sqlite");
+    await expect(createCollector({ store: fx.spec, maxBodyBytes: 0 })).rejects.toThrow(
+      "Expected `maxBodyBytes` to be a positive integer, got `0`",
+    );
+    await expect(createCollector({ store: "mysql://db/x" })).rejects.toThrow(
+      'Expected `store` to start with "sqlite:" or "clickhouse://", got `mysql://db/x` (for example sqlite:./inferlog.db)',
+    );
+    await expect(createCollector({ store: 42 as unknown as string })).rejects.toThrow(
+      'Expected `store` to be a string such as "sqlite:./inferlog.db" or an opened Store, got `42`',
+    );
+    await expect(
+      createCollector({
+        store: fx.spec,
+        auth: { keys: [{ key: "pk_0123456789abcdef", kind: "browser", origins: [] }] },
+      }),
+    ).rejects.toThrow("Invalid auth config: `keys[0]");
+    const c = await createCollector({ store: fx.spec });
+    await expect(c.listen({ port: 70_000 })).rejects.toThrow(
+      "Expected `port` to be an integer from 0 to 65535, got `70000`",
+    );
+    await c.close();
+    await fx.cleanup();
+  });
+
+  it("fails loudly when ClickHouse is unreachable", async () => {
+    await expect(createCollector({ store: "clickhouse://127.0.0.1:1/inferlog" })).rejects.toThrow(
+      /^ClickHouse at http:\/\/127\.0\.0\.1:1 is unreachable/,
+    );
+  });
+});
