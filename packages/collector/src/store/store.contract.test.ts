@@ -117,4 +117,26 @@ describe.each(STORE_KINDS)("%s store", (kind) => {
     expect(JSON.parse((await store.rawEvent(f.id)) ?? "null")).toEqual(f);
     expect(await store.rawEvent("' OR 1=1 --")).toBeUndefined();
   });
+
+  it("stores extreme numbers and unusual strings that pass validation", async () => {
+    const p = prediction({ label: 'emoji 🎉 tab\t nul\u0000 quote" backslash\\ ünïcödé' });
+    p.data.features = {
+      big: 1e300,
+      tiny: 5e-324,
+      exp: 1.5e-7,
+      neg: -0,
+      huge: 1e21,
+      int: 9007199254740991,
+      s: "\u2028\u0001",
+    };
+    (p.data.output as Record<string, unknown>).score = -1e21;
+    const o = outcome(p.data.predictionId as string, "x", 2 ** 31);
+    expect(await store.insertBatch(incoming([p, o]))).toEqual({ inserted: 2, duplicates: 0 });
+    expect(JSON.parse((await store.rawEvent(p.id)) ?? "null")).toEqual(JSON.parse(JSON.stringify(p)));
+    expect(await store.joinedPrediction("ticket-router", p.data.predictionId as string)).toMatchObject({
+      label: 'emoji 🎉 tab\t nul\u0000 quote" backslash\\ ünïcödé',
+      outcomeRevision: 2 ** 31,
+    });
+    expect((await store.tableCounts()).features).toBe(7);
+  });
 });
