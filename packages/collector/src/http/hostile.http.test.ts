@@ -108,7 +108,7 @@ describe.each(STORE_KINDS)("hostile input into %s", (kind) => {
     (p as Record<string, unknown>).source = sql;
     (p.data.model as Record<string, unknown>) = { name: sql, version: sql, environment: "prod';--" };
     p.data.features = { [`${sql}k`]: sql };
-    p.data.tags = { [`k'--`]: sql };
+    p.data.tags = { "k'--": sql };
     const pid = p.data.predictionId as string;
     const linked = [outcome(pid, sql), exposure(pid), feedback(pid)].map((e) => ({
       ...e,
