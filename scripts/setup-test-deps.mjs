@@ -9,7 +9,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), "setup");
-for (const file of readdirSync(dir).filter((f) => f.endsWith(".sh")).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith(".sh"))
+  .sort()) {
   const started = Date.now();
   try {
     execFileSync("bash", [join(dir, file)], { stdio: "inherit" });

@@ -45,7 +45,7 @@ export async function runDemo(options: { tickets?: number; log?: (line: string) 
     const { predictionId } = client.logPrediction({
       task: "ranking",
       features: ticket.features,
-      output: { label: top3[0]?.id, score: top3[0]?.score, candidates: top3, k: 3 },
+      output: { label: top3[0]!.id, score: top3[0]!.score, candidates: top3, k: 3 },
       latencyMs: 3 + r() * 10,
       outcomeTtlSeconds: 3 * 86_400,
     });
