@@ -6,6 +6,7 @@ export default defineConfig({
     "testing/index": "src/testing/index.ts",
     "subject-key": "src/subject-key.ts",
     compiled: "src/compiled.ts",
+    otlp: "src/otlp.ts",
   },
   format: ["esm", "cjs"],
   dts: true,

@@ -1,4 +1,5 @@
 export { type Client, createClient, type FlushResult, type StoredEvent } from "./client.js";
+export { ndjsonEncoder } from "./encoders/ndjson.js";
 export {
   ConfigError,
   InferlogError,

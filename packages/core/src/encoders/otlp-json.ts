@@ -1,0 +1,139 @@
+import { ConfigError } from "../errors.js";
+import type { Encoder } from "../options.js";
+import type { InferlogEvent } from "../schema/events.js";
+import { type AnyValue, type KeyValue, toAnyValue, toKeyValues } from "./otlp-any-value.js";
+import { eventAttributes, GEN_AI_EVALUATION_EVENT } from "./otlp-attributes.js";
+
+/** Instrumentation scope of every record, so backends can tell inferlog's logs from the app's. */
+export const OTLP_SCOPE_NAME = "inferlog";
+const SEVERITY_INFO = 9;
+
+export interface OtlpLogRecord {
+  timeUnixNano: string;
+  observedTimeUnixNano: string;
+  severityNumber: number;
+  severityText: string;
+  body: AnyValue;
+  eventName: string;
+  attributes: KeyValue[];
+  droppedAttributesCount: number;
+  flags?: number;
+  traceId?: string;
+  spanId?: string;
+}
+
+export interface OtlpLogsRequest {
+  resourceLogs: {
+    resource: { attributes: KeyValue[]; droppedAttributesCount: number };
+    scopeLogs: { scope: { name: string }; logRecords: OtlpLogRecord[] }[];
+  }[];
+}
+
+export interface OtlpEncoderOptions {
+  /** Resource attributes for every batch; `service.name` defaults to the event's `source`. */
+  resource?: Record<string, string | number | boolean>;
+  /**
+   * Models that generate text (LLMs). Their feedback becomes `gen_ai.evaluation.result` records
+   * and their predictions carry `gen_ai.response.*`. Predictions with task `generation` always do.
+   */
+  genAiModels?: readonly string[] | ((modelName: string) => boolean);
+}
+
+/** Integer milliseconds as int64 nanoseconds in a string (the OTLP/JSON spelling of fixed64). */
+const nanos = (ms: number): string => (ms === 0 ? "0" : `${Math.trunc(ms)}000000`);
+
+function modelNameOf(e: InferlogEvent): string | undefined {
+  const d = e.data as { modelName?: string; model?: { name?: string } };
+  return d.modelName ?? d.model?.name;
+}
+
+/** One event as an OTLP LogRecord: the event's data is the body, its envelope and key fields attributes. */
+export function toLogRecord(e: InferlogEvent, isGenAi: (model: string) => boolean): OtlpLogRecord {
+  const model = modelNameOf(e);
+  const genAi = model !== undefined && isGenAi(model);
+  const eventName = e.type === "ml.feedback" && genAi ? GEN_AI_EVALUATION_EVENT : e.type;
+  const ms = Date.parse(e.time);
+  const t = nanos(ms);
+  const attributes = eventAttributes(e, eventName, genAi);
+  // timeUnixNano holds milliseconds; a time written another way (an offset, microseconds) rides along verbatim.
+  if (new Date(ms).toISOString() !== e.time) attributes["inferlog.time"] = e.time;
+  const record: OtlpLogRecord = {
+    timeUnixNano: t,
+    // The client observed the event when it was logged, which is the event's time.
+    observedTimeUnixNano: t,
+    severityNumber: SEVERITY_INFO,
+    severityText: "INFO",
+    body: toAnyValue(e.data),
+    eventName,
+    attributes: toKeyValues(attributes),
+    droppedAttributesCount: 0,
+  };
+  if (e.traceparent) {
+    const [, traceId, spanId, flags] = e.traceparent.split("-");
+    record.flags = Number.parseInt(flags ?? "0", 16);
+    if (traceId) record.traceId = traceId;
+    if (spanId) record.spanId = spanId;
+  }
+  return record;
+}
+
+function genAiPredicate(option: OtlpEncoderOptions["genAiModels"]): (model: string) => boolean {
+  if (option === undefined) return () => false;
+  if (typeof option === "function") return option;
+  if (Array.isArray(option) && option.every((m) => typeof m === "string")) {
+    const set = new Set(option);
+    return (m) => set.has(m);
+  }
+  throw new ConfigError(
+    `Expected \`genAiModels\` to be an array of model names or a function, got \`${JSON.stringify(option)}\``,
+  );
+}
+
+/** Builds an ExportLogsServiceRequest: one ResourceLogs per `source`, in first-seen order. */
+export function toOtlpLogsRequest(events: readonly InferlogEvent[], options: OtlpEncoderOptions = {}): OtlpLogsRequest {
+  const isGenAi = genAiPredicate(options.genAiModels);
+  const bySource = new Map<string, OtlpLogRecord[]>();
+  for (const e of events) {
+    let list = bySource.get(e.source);
+    if (!list) {
+      list = [];
+      bySource.set(e.source, list);
+    }
+    list.push(toLogRecord(e, isGenAi));
+  }
+  return {
+    resourceLogs: [...bySource].map(([source, logRecords]) => ({
+      resource: {
+        attributes: toKeyValues({ "service.name": source, ...options.resource }),
+        droppedAttributesCount: 0,
+      },
+      scopeLogs: [{ scope: { name: OTLP_SCOPE_NAME }, logRecords }],
+    })),
+  };
+}
+
+/**
+ * OTLP/HTTP logs in JSON (`POST /v1/logs` of any OpenTelemetry Collector). Pass it as the
+ * client's `encoder` and point the transport at the collector's `/v1/logs`.
+ */
+export function createOtlpJsonEncoder(options: OtlpEncoderOptions = {}): Encoder {
+  if (options === null || typeof options !== "object") {
+    throw new ConfigError(`Expected OTLP encoder options to be an object, got \`${String(options)}\``);
+  }
+  if (options.resource !== undefined && (options.resource === null || typeof options.resource !== "object")) {
+    throw new ConfigError(
+      `Expected \`resource\` to be an object of attribute values, got \`${String(options.resource)}\``,
+    );
+  }
+  genAiPredicate(options.genAiModels); // fail at setup, not at the first send
+  return {
+    contentType: "application/json",
+    encode: (serialized) =>
+      JSON.stringify(
+        toOtlpLogsRequest(
+          serialized.map((s) => JSON.parse(s) as InferlogEvent),
+          options,
+        ),
+      ),
+  };
+}
