@@ -2,10 +2,15 @@
 export interface Row {
   metric: string;
   subject: string;
-  value: number;
+  /** null when the subject could not be measured (the note says why). */
+  value: number | null;
   unit: string;
   better: "lower" | "higher";
   note?: string;
+  /** A limit or floor, not a peer: shown, never the "best peer". */
+  reference?: boolean;
+  /** Why this peer's figure does not qualify as "best peer" (e.g. it lost events). */
+  excluded?: string;
 }
 
 export function median(xs: readonly number[]): number {

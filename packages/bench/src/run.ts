@@ -21,7 +21,11 @@ for (const file of files) {
     stdio: ["ignore", "pipe", "inherit"],
     timeout: 15 * 60_000,
   });
-  const line = out.trim().split("\n").filter((l) => l.startsWith("{")).pop();
+  const line = out
+    .trim()
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .pop();
   if (!line) throw new Error(`${file} printed no result line`);
   results.push(JSON.parse(line));
 }
@@ -29,15 +33,24 @@ for (const file of files) {
 const fmt = (v: number) => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString("en-US") : v.toPrecision(3));
 const lines: string[] = [];
 for (const { scenario, rows } of results) {
-  lines.push(`\n### ${scenario}\n`, "| metric | subject | value | unit | inferlog vs best peer |", "|---|---|---|---|---|");
+  lines.push(
+    `\n### ${scenario}\n`,
+    "| metric | subject | value | unit | inferlog vs best peer |",
+    "|---|---|---|---|---|",
+  );
   for (const r of rows) {
-    const peers = rows.filter((p) => p.metric === r.metric && p.subject !== r.subject && !p.subject.startsWith("inferlog"));
+    const peers = rows.filter(
+      (p) => p.metric === r.metric && p.subject !== r.subject && !p.subject.startsWith("inferlog"),
+    );
     let ratio = "";
     if (r.subject.startsWith("inferlog") && peers.length > 0) {
-      const best = r.better === "lower" ? Math.min(...peers.map((p) => p.value)) : Math.max(...peers.map((p) => p.value));
+      const best =
+        r.better === "lower" ? Math.min(...peers.map((p) => p.value)) : Math.max(...peers.map((p) => p.value));
       ratio = best === 0 ? "n/a" : `${(r.value / best).toFixed(2)}x`;
     }
-    lines.push(`| ${r.metric} | ${r.subject}${r.note ? ` (${r.note})` : ""} | ${fmt(r.value)} | ${r.unit} | ${ratio} |`);
+    lines.push(
+      `| ${r.metric} | ${r.subject}${r.note ? ` (${r.note})` : ""} | ${fmt(r.value)} | ${r.unit} | ${ratio} |`,
+    );
   }
 }
 const table = lines.join("\n");

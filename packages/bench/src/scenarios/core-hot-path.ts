@@ -9,11 +9,28 @@ import { createClient, type Transport } from "@inferlog/core";
 import { emit, median, nowNs } from "../measure.js";
 
 const features = (i: number) => ({
-  f0: i, f1: i * 0.5, f2: "segment-a", f3: true, f4: null, f5: 3.25, f6: i % 7, f7: "eu-west", f8: 0.125, f9: 12,
+  f0: i,
+  f1: i * 0.5,
+  f2: "segment-a",
+  f3: true,
+  f4: null,
+  f5: 3.25,
+  f6: i % 7,
+  f7: "eu-west",
+  f8: 0.125,
+  f9: 12,
 });
 const input = (i: number) => ({
   features: features(i),
-  output: { label: "billing", score: 0.91, candidates: [{ id: "billing", score: 0.91 }, { id: "tech", score: 0.06 }, { id: "sales", score: 0.03 }] },
+  output: {
+    label: "billing",
+    score: 0.91,
+    candidates: [
+      { id: "billing", score: 0.91 },
+      { id: "tech", score: 0.06 },
+      { id: "sales", score: 0.03 },
+    ],
+  },
 });
 
 const nullTransport: Transport = { send: async () => ({ kind: "ok" }) };
@@ -79,8 +96,32 @@ for (let r = 0; r < 5; r++) {
 const stats = client.stats();
 if (stats.dropped.total > 0) throw new Error(`bench dropped events: ${JSON.stringify(stats.dropped)}`);
 emit("core-hot-path", [
-  { metric: "logPrediction on the calling path", subject: "inferlog", value: median(medians), unit: "ns/call (median)", better: "lower" },
-  { metric: "whole pipeline per event (validate, serialize, batch)", subject: "inferlog", value: median(amort), unit: "ns/event", better: "lower" },
-  { metric: "throughput into an in-memory transport", subject: "inferlog", value: 1e9 / median(amort), unit: "events/s", better: "higher" },
-  { metric: "building the bare event object (floor)", subject: "plain object literal", value: median(bares), unit: "ns/event", better: "lower" },
+  {
+    metric: "logPrediction on the calling path",
+    subject: "inferlog",
+    value: median(medians),
+    unit: "ns/call (median)",
+    better: "lower",
+  },
+  {
+    metric: "whole pipeline per event (validate, serialize, batch)",
+    subject: "inferlog",
+    value: median(amort),
+    unit: "ns/event",
+    better: "lower",
+  },
+  {
+    metric: "throughput into an in-memory transport",
+    subject: "inferlog",
+    value: 1e9 / median(amort),
+    unit: "events/s",
+    better: "higher",
+  },
+  {
+    metric: "building the bare event object (floor)",
+    subject: "plain object literal",
+    value: median(bares),
+    unit: "ns/event",
+    better: "lower",
+  },
 ]);

@@ -1,0 +1,204 @@
+/**
+ * One subject, one task, one fresh process: `child.ts <task> <subject> <json options>`.
+ * Talks to the parent scenario over IPC: `{type:"start"}` right before the first logging
+ * call, `{type:"result", ...}` at the end. The collector lives in the parent.
+ */
+import { request } from "node:http";
+import { Agent } from "node:http";
+import { gzipSync } from "node:zlib";
+import { uuidv7 } from "@inferlog/core";
+import { median, nowNs } from "./measure.js";
+import { features, output, prediction } from "./prediction.js";
+import { loadSubject, type SubjectName } from "./subjects/index.js";
+import type { Instance } from "./subjects/subject.js";
+
+export interface ChildOptions {
+  base: string;
+  batchSize: number;
+  maxQueue?: number | undefined;
+  events: number;
+  runs?: number;
+}
+
+const [task, name, json] = process.argv.slice(2) as [string, SubjectName, string];
+const opts = JSON.parse(json) as ChildOptions;
+const send = (m: object) => new Promise<void>((r) => process.send?.(m, () => r()));
+const tick = () => new Promise((r) => setImmediate(r));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+const waitFor = (type: string) =>
+  new Promise<void>((r) => process.on("message", (m: { type?: string }) => m.type === type && r()));
+
+async function instance(): Promise<Instance> {
+  const s = await loadSubject(name);
+  return s.create({ base: opts.base, batchSize: opts.batchSize, maxQueue: opts.maxQueue });
+}
+
+/** Median ns of the synchronous logging call, timed call by call, minus the timer's own cost. */
+async function hotPath() {
+  const sdk = await instance();
+  const empty: number[] = [];
+  for (let i = 0; i < 100_000; i++) {
+    const t0 = nowNs();
+    empty.push(nowNs() - t0);
+  }
+  const timerNs = median(empty);
+  const inputs = Array.from({ length: 1024 }, (_, i) => prediction(i));
+  const perCall = async (n: number) => {
+    const xs: number[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const p = inputs[i & 1023] as (typeof inputs)[number];
+      const t0 = nowNs();
+      sdk.log(p);
+      xs[i] = nowNs() - t0 - timerNs;
+      if ((i & 1023) === 0) await tick(); // let background work run, as a server would
+    }
+    return median(xs);
+  };
+  await perCall(opts.events); // warm-up
+  const medians: number[] = [];
+  for (let r = 0; r < (opts.runs ?? 5); r++) medians.push(await perCall(opts.events));
+  await sdk.shutdown();
+  return { medianNs: median(medians), runs: medians };
+}
+
+/** Log N events, interleaving with the event loop, then flush; the parent times delivery. */
+async function throughput() {
+  const sdk = await instance();
+  await send({ type: "start" });
+  const t0 = performance.now();
+  for (let i = 0; i < opts.events; i++) {
+    sdk.log(prediction(i));
+    if ((i & 1023) === 0) await tick();
+  }
+  const loggedMs = performance.now() - t0;
+  await sdk.flush();
+  const flushedMs = performance.now() - t0;
+  await sdk.shutdown();
+  return { loggedMs, flushedMs };
+}
+
+/**
+ * The limit for throughput: the same events as inferlog sends, already serialized and gzipped,
+ * posted in the same batch size over the same number of concurrent keep-alive connections.
+ */
+async function limit() {
+  const concurrency = 4;
+  const bodies: Buffer[] = [];
+  for (let i = 0; i < opts.events; i += opts.batchSize) {
+    const batch = [];
+    for (let k = i; k < Math.min(i + opts.batchSize, opts.events); k++) {
+      const id = uuidv7(Date.now());
+      batch.push({
+        specversion: "1.0",
+        id,
+        type: "ml.prediction",
+        source: "bench",
+        time: new Date().toISOString(),
+        subject: id,
+        data: { predictionId: id, model: { name: "router", version: "v1" }, output, features: features(k) },
+      });
+    }
+    bodies.push(gzipSync(JSON.stringify(batch)));
+  }
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const post = (body: Buffer) =>
+    new Promise<void>((resolve, reject) => {
+      const url = new URL(`${opts.base}/v1/events`);
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: "POST",
+          agent,
+          headers: { "content-type": "application/cloudevents-batch+json", "content-encoding": "gzip" },
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+  await send({ type: "start" });
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < bodies.length) await post(bodies[next++] as Buffer);
+    }),
+  );
+  agent.destroy();
+  return {};
+}
+
+/** Events trickle in while the collector answers 503; after it recovers, the app shuts down normally. */
+async function outage() {
+  const sdk = await instance();
+  const recovered = waitFor("recovered");
+  await send({ type: "start" });
+  for (let i = 0; i < opts.events; i++) {
+    sdk.log(prediction(i));
+    if (i % 50 === 49) await sleep(100); // 1,000 events over ~2 s
+  }
+  await recovered;
+  await sleep(2_000);
+  await sdk.shutdown();
+  return {};
+}
+
+/** 1,000 events, the documented shutdown, then the process exits at once (a job or a deploy). */
+async function exit() {
+  const sdk = await instance();
+  await send({ type: "start" });
+  for (let i = 0; i < opts.events; i++) sdk.log(prediction(i));
+  await sdk.shutdown();
+  return {};
+}
+
+/** Heap and RSS growth while the collector refuses connections; a second batch of events shows whether it keeps growing. */
+async function memory() {
+  const sdk = await instance();
+  const mib = () => {
+    const m = process.memoryUsage();
+    return { heap: m.heapUsed / 1048576, rss: m.rss / 1048576 };
+  };
+  const settle = async () => {
+    await sleep(500);
+    gc();
+    await sleep(50);
+    gc();
+    return mib();
+  };
+  const logMany = async (from: number) => {
+    let peakRss = 0;
+    for (let i = from; i < from + opts.events; i++) {
+      sdk.log(prediction(i));
+      if ((i & 1023) === 0) {
+        await tick();
+        peakRss = Math.max(peakRss, process.memoryUsage().rss / 1048576);
+      }
+    }
+    return peakRss;
+  };
+  const before = await settle();
+  const peak1 = await logMany(0);
+  const after1 = await settle();
+  const peak2 = await logMany(opts.events);
+  const after2 = await settle();
+  const held = sdk.held?.();
+  return { before, after1, after2, peakRss: Math.max(peak1, peak2, after2.rss), held };
+}
+
+const tasks: Record<string, () => Promise<object>> = { "hot-path": hotPath, throughput, limit, outage, exit, memory };
+const run = tasks[task];
+if (!run) throw new Error(`unknown task ${task}`);
+try {
+  const result = await run();
+  await send({ type: "result", result });
+  process.exit(0);
+} catch (e) {
+  await send({ type: "error", message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  process.exit(1);
+}

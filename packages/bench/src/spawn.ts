@@ -1,0 +1,52 @@
+/** Runs one subject's task in a fresh Node process (see child.ts) and relays its IPC messages. */
+import { fork } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { ChildOptions } from "./child.js";
+import type { SubjectName } from "./subjects/index.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export interface ChildRun<R> {
+  /** performance.now() in the parent when the child said it is about to make its first call. */
+  startAt: number;
+  result: R | undefined;
+  error: string | undefined;
+  /** SDK chatter on stderr, kept for the report when something fails. */
+  stderr: string;
+}
+
+export function runChild<R = Record<string, unknown>>(
+  task: string,
+  subject: SubjectName | "limit",
+  opts: ChildOptions,
+  hooks: { onStart?: (send: (m: object) => void) => void; timeoutMs?: number } = {},
+): Promise<ChildRun<R>> {
+  return new Promise((resolve) => {
+    const child = fork(join(here, "child.ts"), [task, subject, JSON.stringify(opts)], {
+      execArgv: ["--import", "tsx", "--expose-gc"],
+      cwd: join(here, ".."),
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+    });
+    const run: ChildRun<R> = { startAt: Number.NaN, result: undefined, error: undefined, stderr: "" };
+    child.stderr?.on("data", (d: Buffer) => {
+      run.stderr = (run.stderr + d.toString()).slice(-4000);
+    });
+    const timer = setTimeout(() => {
+      run.error = `timed out after ${hooks.timeoutMs ?? 120_000} ms`;
+      child.kill("SIGKILL");
+    }, hooks.timeoutMs ?? 120_000);
+    child.on("message", (m: { type: string; result?: R; message?: string }) => {
+      if (m.type === "start") {
+        run.startAt = performance.now();
+        hooks.onStart?.((msg) => child.send(msg));
+      } else if (m.type === "result") run.result = m.result;
+      else if (m.type === "error") run.error = m.message;
+    });
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      if (!run.result && !run.error) run.error = `exited with code ${code}: ${run.stderr.slice(-500)}`;
+      resolve(run);
+    });
+  });
+}

@@ -1,0 +1,39 @@
+import { DEFAULT_FLUSH_AT, DEFAULT_MAX_QUEUE_SIZE } from "@inferlog/core";
+import { createClient, DEFAULT_NODE_MAX_CONCURRENCY } from "@inferlog/node";
+import type { Subject } from "./subject.js";
+
+export const inferlog: Subject = {
+  name: "inferlog",
+  pkg: "@inferlog/node",
+  config: "createClient({ endpoint, flushAt: batch, maxQueueSize }) — gzip and 4 concurrent uploads by default",
+  shutdownCall: "await client.shutdown()",
+  create({ base, batchSize, maxQueue }) {
+    const client = createClient({
+      endpoint: `${base}/v1/events`,
+      source: "bench",
+      model: { name: "router", version: "v1" },
+      flushAt: batchSize,
+      ...(maxQueue ? { maxQueueSize: maxQueue, maxQueueBytes: 1024 * 1024 * 1024 } : {}),
+      logger: { warn: () => {} },
+    });
+    return {
+      log: (p) => {
+        client.logPrediction(p);
+      },
+      flush: async () => {
+        await client.flush({ timeoutMs: 120_000 });
+      },
+      shutdown: async () => {
+        await client.shutdown();
+      },
+      // The bound: the queue, plus the batches already taken out of it and retrying.
+      held: () => {
+        const s = client.stats();
+        return {
+          held: s.queued + s.inFlight,
+          bound: (maxQueue ?? DEFAULT_MAX_QUEUE_SIZE) + DEFAULT_NODE_MAX_CONCURRENCY * (batchSize ?? DEFAULT_FLUSH_AT),
+        };
+      },
+    };
+  },
+};
