@@ -1,5 +1,6 @@
 import { ClickHouseClient, type ClickHouseConnection, sqlString } from "./clickhouse-http.js";
 import { clickhouseDdl } from "./clickhouse-schema.js";
+import { clickhouseTableRows } from "./clickhouse-table-rows.js";
 import { type Rows, toRows } from "./rows.js";
 import {
   DEFAULT_OUTCOME_TTL_SECONDS,
@@ -13,9 +14,6 @@ import {
 export interface ClickHouseStoreOptions extends ClickHouseConnection {
   defaultOutcomeTtlSeconds?: number;
 }
-
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const withDay = <T extends { time_ms: number }>(r: T) => ({ ...r, day: day(r.time_ms) });
 
 /**
  * The scale store. The collector keeps no state of its own, so any number of them can write to
@@ -56,36 +54,9 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
       const fresh = [...unique.values()].filter((r) => !seen.has(r.event.id));
       // Derived rows first, the events row last: an event row means "all of it is in", so a batch
       // that failed half-way is written again in full on retry (its repeated rows collapse on merge).
-      await Promise.all([
-        ch.insert(
-          "predictions",
-          fresh.flatMap((r) => (r.prediction ? [withDay(r.prediction)] : [])),
-        ),
-        ch.insert(
-          "candidates",
-          fresh.flatMap((r) => r.candidates.map((c) => ({ ...c, day: day(r.event.time_ms) }))),
-        ),
-        ch.insert(
-          "exposures",
-          fresh.flatMap((r) => (r.exposure ? [withDay(r.exposure)] : [])),
-        ),
-        ch.insert(
-          "feedback",
-          fresh.flatMap((r) => (r.feedback ? [withDay(r.feedback)] : [])),
-        ),
-        ch.insert(
-          "outcomes",
-          fresh.flatMap((r) => (r.outcome ? [withDay(r.outcome)] : [])),
-        ),
-        ch.insert(
-          "features",
-          fresh.flatMap((r) => r.features.map((f) => ({ ...withDay(f), prediction_id: f.prediction_id ?? "" }))),
-        ),
-      ]);
-      await ch.insert(
-        "events",
-        fresh.map((r) => withDay(r.event)),
-      );
+      const { derived, events } = clickhouseTableRows(fresh);
+      await Promise.all(derived.map((t) => ch.insert(t.table, t.rows)));
+      await ch.insert(events.table, events.rows);
       return { inserted: fresh.length, duplicates: batch.length - fresh.length };
     },
     async ping() {
