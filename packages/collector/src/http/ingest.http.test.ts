@@ -24,6 +24,16 @@ describe.each(STORE_KINDS)("POST /v1/events into %s", (kind) => {
     );
   });
 
+  it("takes one structured event as application/cloudevents+json", async () => {
+    const p = prediction();
+    const r = await rawRequest(c.endpoint, {
+      headers: { "content-type": "application/cloudevents+json; charset=utf-8" },
+      body: JSON.stringify(p),
+    });
+    expect(r.json()).toEqual({ accepted: 1, rejected: [], duplicates: 0 });
+    expect(await c.collector.store.eventIdCounts()).toEqual(new Map([[p.id, 1]]));
+  });
+
   it("takes gzip bodies", async () => {
     const events = Array.from({ length: 50 }, () => prediction());
     const r = await rawRequest(c.endpoint, {
@@ -88,6 +98,15 @@ describe.each(STORE_KINDS)("POST /v1/events into %s", (kind) => {
     expect(r.status).toBe(413);
     expect((r.json() as { error: string }).error).toContain("over the limit of 65536 bytes");
     expect((await c.collector.store.eventIdCounts()).size).toBe(0);
+  });
+
+  it("counts the bytes of a chunked body that declares no length, and stops at the limit", async () => {
+    const big = Buffer.from(JSON.stringify(Array.from({ length: 200 }, () => prediction())));
+    const r = await rawRequest(c.endpoint, { headers: { ...BATCH, "transfer-encoding": "chunked" }, body: big });
+    expect(r.status).toBe(413);
+    expect(r.json()).toEqual({ error: "The body is over the limit of 65536 bytes; send smaller batches" });
+    expect((await c.collector.store.eventIdCounts()).size).toBe(0);
+    expect((await postBatch(c.endpoint, [prediction()])).status).toBe(200);
   });
 
   it("stops a gzip bomb while decompressing", async () => {
