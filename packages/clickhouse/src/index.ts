@@ -1,0 +1,1 @@
+export { type ClickHouseTransportOptions, createClickHouseTransport } from "./clickhouse-transport.js";
