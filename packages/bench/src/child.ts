@@ -3,8 +3,7 @@
  * Talks to the parent scenario over IPC: `{type:"start"}` right before the first logging
  * call, `{type:"result", ...}` at the end. The collector lives in the parent.
  */
-import { request } from "node:http";
-import { Agent } from "node:http";
+import { Agent, request } from "node:http";
 import { gzipSync } from "node:zlib";
 import { uuidv7 } from "@inferlog/core";
 import { median, nowNs } from "./measure.js";
@@ -144,8 +143,7 @@ async function outage() {
   }
   await recovered;
   await sleep(2_000);
-  await sdk.shutdown();
-  return {};
+  return { shutdown: await sdk.shutdown() };
 }
 
 /** 1,000 events, the documented shutdown, then the process exits at once (a job or a deploy). */

@@ -90,7 +90,8 @@ export async function startPeerCollector() {
     c.duplicatesOnWire = c.received - c.delivered;
     c.duplicatesAfterDedup = keys.size - c.delivered;
     const now = performance.now();
-    waiters = waiters.filter((w) => (c.delivered >= w.n ? (w.resolve(now), false) : true));
+    for (const w of waiters) if (c.delivered >= w.n) w.resolve(now);
+    waiters = waiters.filter((w) => c.delivered < w.n);
     res.writeHead(200, { "content-type": "application/json" }).end(reply(path, events.length));
   };
 

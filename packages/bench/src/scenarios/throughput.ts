@@ -5,7 +5,7 @@
  * distinct events. The limit is a bare loop posting the same events pre-serialized and
  * gzipped, in the same batch size over 4 keep-alive connections (inferlog's default concurrency).
  */
-import { BATCH, SUBJECTS, sleep, THROUGHPUT_EVENTS as N, THROUGHPUT_RUNS } from "../config.js";
+import { BATCH, THROUGHPUT_EVENTS as N, SUBJECTS, sleep, THROUGHPUT_RUNS } from "../config.js";
 import { emit, median, type Row } from "../measure.js";
 import { startPeerCollector } from "../peer-collector.js";
 import { runChild } from "../spawn.js";

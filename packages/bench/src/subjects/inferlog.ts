@@ -24,7 +24,9 @@ export const inferlog: Subject = {
         await client.flush({ timeoutMs: 120_000 });
       },
       shutdown: async () => {
-        await client.shutdown();
+        const r = await client.shutdown();
+        const s = client.stats();
+        return { ok: r.ok, unsent: r.unsentIds.length, sent: s.sent, dropped: s.dropped };
       },
       // The bound: the queue, plus the batches already taken out of it and retrying.
       held: () => {

@@ -16,8 +16,8 @@ export interface Instance {
   log(p: Prediction): void;
   /** Send everything queued now and wait for it. */
   flush(): Promise<void>;
-  /** The SDK's documented shutdown (flushes, then releases timers and sockets). */
-  shutdown(): Promise<void>;
+  /** The SDK's documented shutdown (flushes, then releases timers and sockets); returns what the SDK reports, if anything. */
+  shutdown(): Promise<unknown>;
   /** Events the SDK holds now and its configured bound, where the SDK reports them (inferlog). */
   held?(): { held: number; bound: number };
 }

@@ -1,0 +1,157 @@
+/**
+ * The issue's goals, computed from the rows of one run. Each goal reports inferlog's figure,
+ * the reference it is compared with (best peer, limit, or a fixed bound), and pass/fail.
+ */
+import type { Row } from "./measure.js";
+
+export interface Result {
+  scenario: string;
+  rows: Row[];
+}
+
+export interface Goal {
+  name: string;
+  target: string;
+  /** The measured ratio or figure, as text. */
+  measured: string;
+  pass: boolean | undefined;
+  /** Measured over target, oriented so 1 = exactly at the goal and above 1 = better than the goal (for the chart). */
+  attainment: number | undefined;
+}
+
+const isInferlog = (r: Row) => r.subject.startsWith("inferlog");
+const find = (results: Result[], scenario: string, metric: string) =>
+  results.find((r) => r.scenario === scenario)?.rows.filter((r) => r.metric === metric) ?? [];
+
+/** The best qualifying peer: not inferlog, not a reference, not excluded, measured. */
+export function bestPeer(rows: Row[], better: "lower" | "higher"): Row | undefined {
+  const peers = rows.filter((r) => !isInferlog(r) && !r.reference && !r.excluded && r.value !== null);
+  return peers.sort((a, b) => ((a.value as number) - (b.value as number)) * (better === "lower" ? 1 : -1))[0];
+}
+
+function ratioGoal(
+  results: Result[],
+  name: string,
+  scenario: string,
+  metric: string,
+  against: "peer" | "reference",
+  op: "<=" | ">=" | "<",
+  bound: number,
+  target: string,
+): Goal {
+  const rows = find(results, scenario, metric);
+  const mine = rows.find(isInferlog);
+  const ref = against === "peer" ? bestPeer(rows, rows[0]?.better ?? "lower") : rows.find((r) => r.reference);
+  if (!mine || mine.value === null || !ref || ref.value === null || ref.value === 0)
+    return { name, target, measured: "not measured", pass: undefined, attainment: undefined };
+  const ratio = mine.value / ref.value;
+  const pass = op === "<=" ? ratio <= bound : op === "<" ? ratio < bound : ratio >= bound;
+  return {
+    name,
+    target,
+    measured: `${ratio.toFixed(2)}x ${ref.subject}`,
+    pass,
+    attainment: op === ">=" ? ratio / bound : bound / ratio,
+  };
+}
+
+function deliveryGoal(results: Result[], label: string): Goal {
+  const name = `${label}: 100% delivered, 0 duplicates after dedup`;
+  const target = "100% and 0";
+  const delivered = find(results, label, `${label}: delivered / sent`).find(isInferlog);
+  const dups = find(results, label, `${label}: duplicates after dedup on event id`).find(isInferlog);
+  if (!delivered || delivered.value === null || !dups || dups.value === null)
+    return { name, target, measured: "not measured", pass: undefined, attainment: undefined };
+  return {
+    name,
+    target,
+    measured: `${delivered.value.toFixed(1)}%, ${dups.value} duplicates`,
+    pass: delivered.value === 100 && dups.value === 0,
+    attainment: (delivered.value / 100) * (dups.value === 0 ? 1 : 0.5),
+  };
+}
+
+export function computeGoals(results: Result[]): Goal[] {
+  const goals: Goal[] = [
+    ratioGoal(
+      results,
+      "hot path vs fastest peer",
+      "hot-path",
+      "logging call on the calling path",
+      "peer",
+      "<=",
+      1 / 7,
+      "≤ 0.14x (one seventh)",
+    ),
+    ratioGoal(
+      results,
+      "throughput vs best peer delivering every event",
+      "throughput",
+      "throughput, all events delivered",
+      "peer",
+      ">=",
+      5,
+      "≥ 5x",
+    ),
+    ratioGoal(
+      results,
+      "throughput vs bare-loop limit",
+      "throughput",
+      "throughput, all events delivered",
+      "reference",
+      ">=",
+      0.6,
+      "≥ 0.60x",
+    ),
+    deliveryGoal(results, "outage"),
+    deliveryGoal(results, "exit"),
+  ];
+  const held = find(results, "memory", "events held / configured queue bound").find(isInferlog);
+  const growth = find(results, "memory", "heap growth over the next 100k events (0 = bounded queue)").find(isInferlog);
+  goals.push(
+    held && held.value !== null && growth && growth.value !== null
+      ? {
+          name: "memory stays within the configured queue bound",
+          target: "held ≤ bound, no growth",
+          measured: `${(held.value * 100).toFixed(0)}% of bound, +${growth.value.toFixed(1)} MiB over the next 100k`,
+          pass: held.value <= 1 && !growth.note?.includes("EXCEEDED") && growth.value < 2,
+          attainment: held.value > 0 ? Math.min(3, 1 / held.value) : 3,
+        }
+      : {
+          name: "memory bound",
+          target: "held ≤ bound",
+          measured: "not measured",
+          pass: undefined,
+          attainment: undefined,
+        },
+    ratioGoal(
+      results,
+      "wire bytes per event vs best peer",
+      "throughput",
+      "wire bytes per event",
+      "peer",
+      "<",
+      1,
+      "< 1x",
+    ),
+  );
+  const bundle = find(results, "browser-bundle", "browser bundle, init + one event (gzip -9)").find(isInferlog);
+  goals.push(
+    bundle && bundle.value !== null
+      ? {
+          name: "browser bundle ≤ 10 KB gzipped",
+          target: "≤ 10,240 B",
+          measured: `${bundle.value.toLocaleString("en-US")} B`,
+          pass: bundle.value <= 10_240,
+          attainment: 10_240 / bundle.value,
+        }
+      : {
+          name: "browser bundle",
+          target: "≤ 10,240 B",
+          measured: "not measured",
+          pass: undefined,
+          attainment: undefined,
+        },
+  );
+  return goals;
+}

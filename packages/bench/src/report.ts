@@ -1,0 +1,82 @@
+/** The markdown of docs/benchmarks.md: figures per scenario, goals with pass/fail, and the method. */
+import { cpus, loadavg, totalmem } from "node:os";
+import * as C from "./config.js";
+import { bestPeer, type Goal, type Result } from "./goals.js";
+import { loadSubject, versionOf } from "./subjects/index.js";
+
+const fmt = (v: number | null) =>
+  v === null ? "—" : Math.abs(v) >= 100 ? Math.round(v).toLocaleString("en-US") : v.toPrecision(3);
+
+export function figuresTable(results: Result[]): string {
+  const lines: string[] = [];
+  for (const { scenario, rows } of results) {
+    lines.push(
+      `\n### ${scenario}\n`,
+      "| metric | subject | value | unit | inferlog vs best peer | note |",
+      "|---|---|---|---|---|---|",
+    );
+    for (const r of rows) {
+      let ratio = "";
+      if (r.subject.startsWith("inferlog") && r.value !== null) {
+        const best = bestPeer(
+          rows.filter((p) => p.metric === r.metric),
+          r.better,
+        );
+        if (best?.value) ratio = `${(r.value / best.value).toFixed(2)}x (${best.subject})`;
+      }
+      const tag = r.reference ? " *(reference)*" : "";
+      lines.push(`| ${r.metric} | ${r.subject}${tag} | ${fmt(r.value)} | ${r.unit} | ${ratio} | ${r.note ?? ""} |`);
+    }
+  }
+  return lines.join("\n");
+}
+
+export function goalsTable(goals: Goal[]): string {
+  return [
+    "| goal | target | measured | result |",
+    "|---|---|---|---|",
+    ...goals.map(
+      (g) =>
+        `| ${g.name} | ${g.target} | ${g.measured} | ${g.pass === undefined ? "not measured" : g.pass ? "pass" : "**FAIL**"} |`,
+    ),
+  ].join("\n");
+}
+
+export async function method(loadAtStart: number[]): Promise<string> {
+  const cpu = cpus();
+  const subjects = [];
+  for (const name of C.SUBJECTS) {
+    const s = await loadSubject(name);
+    subjects.push(`| ${s.name} | \`${s.pkg}@${versionOf(s.pkg)}\` | ${s.config} | \`${s.shutdownCall}\` |`);
+  }
+  const otel = ["@opentelemetry/exporter-logs-otlp-http", "@opentelemetry/api-logs"]
+    .map((p) => `\`${p}@${versionOf(p)}\``)
+    .join(", ");
+  return `## Method
+
+- Machine: ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${process.platform}/${process.arch}, shared with other work (load average ${loadAtStart.map((l) => l.toFixed(2)).join(" / ")} at the start of the run, ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" / ")} at the end). Node ${process.version}.
+- Absolute numbers are only comparable within one run: every subject is measured in the same run, on the same machine, against the same collector.
+- Each scenario is a fresh Node process (\`src/scenarios/*.ts\`, run by \`src/run.ts\`), and each subject inside it runs in its own child process (\`src/child.ts\`), so no SDK shares a heap, JIT state or event loop with another. inferlog is measured as users run it: the built \`@inferlog/node\` / \`@inferlog/browser\`.
+- The collector (\`src/peer-collector.ts\`) is a \`node:http\` server on 127.0.0.1 in the scenario process. It accepts every SDK's ingest route, gunzips, parses each payload and counts events by the sequence number the bench puts in feature \`f0\` (distinct = delivered), and the SDK's own event id (posthog \`uuid\`, segment \`messageId\`, langfuse body \`id\`, inferlog \`id\`; OTLP log records have none), so duplicates are counted both on the wire and after deduplication on that id. Wire bytes are request-body bytes as sent (compressed if the SDK compresses).
+- The event: a prediction with 10 features (numbers, strings, a boolean, a null) and a top-3 output (label, score, 3 candidates), mapped to each SDK's normal API (posthog \`capture\` and segment \`track\` properties, OTel log attributes, a langfuse trace's input/output, inferlog \`logPrediction\`).
+- Batch size ${C.BATCH} events per request for every subject; other settings are each SDK's defaults.
+
+| subject | version | configuration | documented shutdown |
+|---|---|---|---|
+${subjects.join("\n")}
+
+OpenTelemetry companions: ${otel}.
+
+How each figure is measured:
+
+- **hot-path**: the synchronous logging call, timed call by call with \`process.hrtime\` minus the timer's own cost, ${C.HOT_PATH_CALLS.toLocaleString("en-US")} calls per run after a warm-up run, yielding to the event loop every 1,024 calls so background work and uploads happen as on a server; median of ${C.HOT_PATH_RUNS} runs' medians. Work an SDK defers past the call is not in this figure; inferlog's whole-pipeline cost per event is in **core-hot-path** (into a transport that does nothing) and everyone's is in **throughput**.
+- **throughput**: ${C.THROUGHPUT_EVENTS.toLocaleString("en-US")} events logged as fast as the SDK takes them (yielding every 1,024), then flush; events/s from the child's first call until the collector holds all of them; queue sized to hold them all; median of ${C.THROUGHPUT_RUNS} runs, subjects interleaved run by run. A subject that loses events is shown but not eligible as "best peer". The limit posts the same events inferlog sends, serialized and gzipped in advance, ${C.BATCH} per request over 4 keep-alive connections (inferlog's default concurrency). Wire bytes per event: median over the runs.
+- **outage**: the collector answers 503 from the start for ${C.OUTAGE_MS / 1000} s then recovers; the subject logs ${C.OUTAGE_EVENTS.toLocaleString("en-US")} events over ~2 s during the outage, waits 2 s after recovery, then calls its documented shutdown with default options. One run per subject.
+- **exit**: ${C.EXIT_EVENTS.toLocaleString("en-US")} events in a tight loop, the documented shutdown awaited, then \`process.exit(0)\`. One run per subject.
+- **memory**: the collector's port is closed (connections refused); the subject, with its default queue settings, logs ${C.MEMORY_EVENTS.toLocaleString("en-US")} events, then another ${C.MEMORY_EVENTS.toLocaleString("en-US")}; heap and RSS after GC (\`--expose-gc\`). The queue counts as bounded when the second round adds under 10% of the first round's heap growth (or under 2 MiB).
+- **browser-bundle**: \`src/browser/*.ts\` (init plus one prediction-shaped event) bundled by esbuild (bundle, minify, ESM, es2020, browser platform, \`NODE_ENV=production\`), gzip -9.
+- **core-hot-path** and **collector-ingest**: inferlog-only scenarios kept from before (core pipeline cost; collector ingest into SQLite against better-sqlite3 direct).
+`;
+}
