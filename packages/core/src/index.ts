@@ -27,6 +27,7 @@ export type {
   OutcomeInput,
   PredictionInput,
 } from "./inputs.js";
+export { createClientWith, type IntegrableOptions, type Integration } from "./integration.js";
 export {
   type ClientOptions,
   cloudEventsBatchEncoder,
@@ -102,3 +103,4 @@ export { type ClientStats, DROP_REASONS, type DropReason } from "./stats.js";
 export type { AbortSignalLike, RejectedEvent, Transport, TransportRequest, TransportResult } from "./transport.js";
 export { uuidv7, uuidv7Time } from "./uuidv7.js";
 export { type EventValidator, makeValidator, type ValidationResult, validateEvent } from "./validate.js";
+export { type WrapPredictOptions, wrapPredict } from "./wrap-predict.js";
