@@ -52,6 +52,11 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
     ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
   };
 
+  // A reply body becomes part of an error the app sees (onError, logs): a proxy that echoes the
+  // request headers back must not put the key there.
+  const apiKey = options.apiKey;
+  const hideKey = (text: string) => (apiKey ? text.split(apiKey).join(`${apiKey.slice(0, 6)}…`) : text);
+
   let closed = false;
   return {
     async send(req): Promise<TransportResult> {
@@ -74,13 +79,17 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
           bodyTimeout: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
         });
         // Always read the body: an unread body holds the connection and breaks keep-alive.
-        const text = await res.body.text();
+        const body = await res.body.text();
+        const text = res.statusCode < 300 ? body : hideKey(body);
         const retryAfter = res.headers["retry-after"];
         return resultFromResponse(res.statusCode, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, text, now());
       } catch (e) {
         // Connection refused or reset, DNS, TLS, timeouts, aborts: all worth another try (or moot on abort).
         const err = e as { code?: string; message?: string };
-        return { kind: "retry", reason: `network error: ${err.code ? `${err.code} ` : ""}${err.message ?? String(e)}` };
+        return {
+          kind: "retry",
+          reason: hideKey(`network error: ${err.code ? `${err.code} ` : ""}${err.message ?? String(e)}`),
+        };
       }
     },
     async close() {
