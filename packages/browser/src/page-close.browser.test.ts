@@ -21,7 +21,12 @@ describe("page close", () => {
     const page = await h.open({ flushIntervalMs: 60_000 });
     await page.evaluate(() => {
       (window as unknown as PageWindow).logTrio("nav-1");
-      location.href = "/other.html";
+      // Navigate right after this task, so evaluate() returns before its context is torn down
+      // (navigating inside it can hang evaluate() on a loaded machine). No flush can run in between:
+      // the interval is 60 s and pagehide is what must deliver.
+      setTimeout(() => {
+        location.href = "/other.html";
+      }, 0);
     });
     await h.server.waitFor(() => arrived("nav-1").length === 3, 10_000, "the three events");
     expect(arrived("nav-1")).toEqual(["ml.exposure", "ml.feedback", "ml.prediction"]);
