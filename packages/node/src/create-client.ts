@@ -75,6 +75,8 @@ export function createClient(options: NodeClientOptions): NodeClient {
     }
   };
 
+  if (!custom) warnIfPlainHttpInProduction(endpoint ?? process.env.INFERLOG_ENDPOINT, logger);
+
   const maxConcurrency = options.maxConcurrency ?? DEFAULT_NODE_MAX_CONCURRENCY;
   if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) {
     throw new ConfigError(`Expected \`maxConcurrency\` to be a positive integer, got \`${String(maxConcurrency)}\``);
@@ -178,6 +180,24 @@ export function createClient(options: NodeClientOptions): NodeClient {
     registerShutdownHooks: (opts) => registerSignalHooks((timeoutMs) => client.shutdown({ timeoutMs }), opts),
   };
   return client;
+}
+
+/** Events and the write key would cross the network in clear; loopback (a sidecar collector) is fine. */
+function warnIfPlainHttpInProduction(endpoint: string | undefined, logger: { warn(m: string): void }): void {
+  if (process.env.NODE_ENV !== "production" || typeof endpoint !== "string") return;
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return; // the transport reports a malformed endpoint
+  }
+  const host = url.hostname;
+  const loopback = host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+  if (url.protocol === "http:" && !loopback) {
+    logger.warn(
+      `The endpoint ${url.origin}${url.pathname} is plain http in production: events and the write key travel unencrypted; use https://`,
+    );
+  }
 }
 
 /**
