@@ -1,34 +1,13 @@
-import {
-  EVENT_TYPES,
-  type EventType,
-  exposureEventSchema,
-  featureProfileEventSchema,
-  featuresEventSchema,
-  feedbackEventSchema,
-  type InferlogEvent,
-  outcomeEventSchema,
-  predictionEventSchema,
-  validateEvent,
-} from "@inferlog/core";
-import * as z from "zod/mini";
+import { EVENT_TYPES, type EventType, type InferlogEvent } from "@inferlog/core";
+import { compiledValidateEvent } from "@inferlog/core/compiled";
 import { jsonErrorOffset } from "./json-error-offset.js";
 import { BodyError } from "./read-body.js";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 const TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
-const SCHEMAS: Record<EventType, z.ZodMiniType> = {
-  "ml.prediction": predictionEventSchema,
-  "ml.exposure": exposureEventSchema,
-  "ml.feedback": feedbackEventSchema,
-  "ml.outcome": outcomeEventSchema,
-  "ml.features": featuresEventSchema,
-  "ml.feature_profile": featureProfileEventSchema,
-};
 
 /** What the raw text says about a batch, so per-event checks that cannot hit are skipped. */
 interface TextFlags {
-  /** A reserved key name appears somewhere: run core's full `validateEvent`, which names it. */
-  reservedKeys: boolean;
   /** A `\uD800`-`\uDFFF` escape appears: look for lone surrogates (valid UTF-8 bytes cannot hold one). */
   surrogates: boolean;
 }
@@ -92,7 +71,6 @@ export function parseBatch(body: Buffer, options: { single: boolean; maxEvents: 
   }
   const out: ParsedBatch = { valid: [], rejected: [] };
   const flags: TextFlags = {
-    reservedKeys: /"(?:__proto__|constructor|prototype)"/.test(text),
     surrogates: /\\u[dD][89a-fA-F]/.test(text),
   };
   for (const [index, item] of (list as unknown[]).entries()) {
@@ -114,16 +92,10 @@ function checkEvent(item: unknown, flags: TextFlags): InferlogEvent | string {
       typeof type === "string" ? JSON.stringify(type.slice(0, 60)) : type === undefined ? "nothing" : typeof type;
     return `Expected \`type\` to be one of ${EVENT_TYPES.join(", ")}, got ${got}`;
   }
-  let event: InferlogEvent;
-  // Fast path: the schema alone, when no reserved key can be present; core's validateEvent
-  // (same schema, plus the reserved-key walk and its field-naming message) for everything else.
-  const quick = flags.reservedKeys ? undefined : z.safeParse(SCHEMAS[type as EventType], item);
-  if (quick?.success) event = quick.data as InferlogEvent;
-  else {
-    const v = validateEvent(type as EventType, item);
-    if (!v.ok) return v.error.message;
-    event = v.event;
-  }
+  // The clients' own contract check (reserved keys included), through zod's compiled parsers.
+  const v = compiledValidateEvent(type as EventType, item);
+  if (!v.ok) return v.error.message;
+  const event = v.event;
   if (flags.surrogates && findBadString(event))
     return "A string in the event holds a lone UTF-16 surrogate (not valid Unicode)";
   return event;
