@@ -33,7 +33,11 @@ type Obj = Record<string, unknown>;
  */
 export function toIso(value: unknown): unknown {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? value : value.toISOString();
-  if (typeof value === "number" && Number.isFinite(value)) return new Date(value).toISOString();
+  if (typeof value === "number" && Number.isFinite(value)) {
+    // Past ±8.64e15 ms a Date is invalid and toISOString throws: leave the number for validation to name.
+    const d = new Date(value);
+    return Number.isNaN(d.getTime()) ? value : d.toISOString();
+  }
   return value;
 }
 
