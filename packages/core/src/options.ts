@@ -109,7 +109,8 @@ const show = (v: unknown): string => {
   try {
     return JSON.stringify(v) ?? String(v);
   } catch {
-    return String(v);
+    // A BigInt (String works) or one inside a null-prototype object (String throws too).
+    return typeof v === "bigint" ? `${v}n` : Object.prototype.toString.call(v);
   }
 };
 
