@@ -1,6 +1,7 @@
 import { ConfigError, resultFromResponse, type Transport, type TransportResult } from "@inferlog/core";
 import { Agent, type Dispatcher } from "undici";
 import { encodeBody, type GzipOptions } from "./gzip.js";
+import { show } from "./show.js";
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
@@ -35,6 +36,9 @@ export interface UndiciTransport extends Transport {
 /** A transport over undici: keep-alive connections, bounded timeouts, optional gzip. Pure I/O. */
 export function createUndiciTransport(options: UndiciTransportOptions): UndiciTransport {
   const url = parseEndpoint(options.endpoint);
+  if (options.apiKey !== undefined && (typeof options.apiKey !== "string" || options.apiKey.length === 0)) {
+    throw new ConfigError(`Expected \`apiKey\` to be a non-empty string, got \`${show(options.apiKey)}\``);
+  }
   const owned = options.dispatcher === undefined;
   const dispatcher =
     options.dispatcher ??
@@ -109,7 +113,7 @@ function parseEndpoint(endpoint: unknown): URL {
   }
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
     throw new ConfigError(
-      `Expected \`endpoint\` to be an http(s) URL such as "http://127.0.0.1:4318/v1/events", got \`${JSON.stringify(endpoint)}\``,
+      `Expected \`endpoint\` to be an http(s) URL such as "http://127.0.0.1:4318/v1/events", got \`${show(endpoint)}\``,
     );
   }
   return url;
