@@ -45,7 +45,7 @@ const path = fc.constantFrom(
 );
 const mutation = fc.record({ path, value: hostileValue, remove: fc.boolean() });
 
-function mutate(e: WireEvent, m: { path: string[]; value: unknown; remove: boolean }): unknown {
+function mutate(e: WireEvent, m: { path: readonly string[]; value: unknown; remove: boolean }): unknown {
   const copy = structuredClone(e) as Record<string, unknown>;
   let at = copy;
   for (const k of m.path.slice(0, -1)) {
@@ -90,7 +90,8 @@ const request = fc
     if (r.shape === "truncated") body = bytes.subarray(0, Math.floor(bytes.length * r.cut));
     if (r.shape === "byte-flip") {
       body = Buffer.from(bytes);
-      body[Math.floor(body.length * r.cut) % Math.max(1, body.length)] ^= 0x5a;
+      const at = Math.floor(body.length * r.cut) % Math.max(1, body.length);
+      body[at] = (body[at] ?? 0) ^ 0x5a;
     }
     if (r.shape === "random-json") body = Buffer.from(JSON.stringify(r.junk) ?? "null");
     if (r.shape === "not-array") body = Buffer.from(JSON.stringify({ events }));
