@@ -1,0 +1,3 @@
+import { worker } from "./entries.js";
+
+export default worker;
