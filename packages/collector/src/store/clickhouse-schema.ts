@@ -38,6 +38,9 @@ export const clickhouseDdl = (db: string): string[] => [
     subject_key Nullable(String), label Nullable(String), relevant_ids Array(String), source String, revision Int64,
     day Date
   ) ${engine("model_name, prediction_id, event_id")}`,
+  `CREATE TABLE IF NOT EXISTS ${db}.outcome_metrics (
+    event_id String, prediction_id String, model_name String, time_ms Int64, name String, value Float64, day Date
+  ) ${engine("model_name, prediction_id, event_id, name")}`,
   // prediction_id is '' (not NULL) for features logged without a prediction: sorting keys cannot be Nullable.
   `CREATE TABLE IF NOT EXISTS ${db}.features (
     event_id String, prediction_id String, model_name String, model_version String, time_ms Int64, name String,

@@ -121,6 +121,10 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
         feedback,
       };
     },
+    async readRows(sql) {
+      open();
+      return ch.rows<Record<string, unknown>>(sql);
+    },
     async close() {
       closed = true;
     },

@@ -2,7 +2,15 @@ import type { Rows } from "./rows.js";
 
 /** A ClickHouse table of the collector's schema and the JSONEachRow rows to insert into it. */
 export interface TableInsert {
-  table: "predictions" | "candidates" | "exposures" | "feedback" | "outcomes" | "features" | "events";
+  table:
+    | "predictions"
+    | "candidates"
+    | "exposures"
+    | "feedback"
+    | "outcomes"
+    | "outcome_metrics"
+    | "features"
+    | "events";
   rows: object[];
 }
 
@@ -25,6 +33,7 @@ export function clickhouseTableRows(batch: readonly Rows[]): { derived: TableIns
       { table: "exposures", rows: batch.flatMap((r) => (r.exposure ? [withDay(r.exposure)] : [])) },
       { table: "feedback", rows: batch.flatMap((r) => (r.feedback ? [withDay(r.feedback)] : [])) },
       { table: "outcomes", rows: batch.flatMap((r) => (r.outcome ? [withDay(r.outcome)] : [])) },
+      { table: "outcome_metrics", rows: batch.flatMap((r) => r.outcomeMetrics.map(withDay)) },
       {
         table: "features",
         // Sorting keys cannot be Nullable: features logged without a prediction get ''.

@@ -71,6 +71,15 @@ export interface OutcomeRow extends LinkedRow {
   source: string;
   revision: number;
 }
+/** One business metric of an outcome (`metrics.handleTimeSavedSec = 42`), long format like features. */
+export interface OutcomeMetricRow {
+  event_id: string;
+  prediction_id: string;
+  model_name: string;
+  time_ms: number;
+  name: string;
+  value: number;
+}
 export interface FeatureRow {
   event_id: string;
   prediction_id: string | null;
@@ -89,6 +98,8 @@ export interface Rows {
   exposure?: ExposureRow;
   feedback?: FeedbackRow;
   outcome?: OutcomeRow;
+  /** Business metrics of the outcome; joined to the latest outcome revision by `event_id`. */
+  outcomeMetrics: OutcomeMetricRow[];
   features: FeatureRow[];
 }
 
@@ -130,6 +141,7 @@ export function toRows({ event, receivedMs }: IncomingEvent): Rows {
       raw: JSON.stringify(event),
     },
     candidates: [],
+    outcomeMetrics: [],
     features: [],
   };
   const samplerate = event.samplerate ?? 1;
@@ -210,6 +222,14 @@ export function toRows({ event, receivedMs }: IncomingEvent): Rows {
           source: o.source,
           revision: o.revision ?? 0,
         };
+        rows.outcomeMetrics = Object.entries(o.metrics ?? {}).map(([name, value]) => ({
+          event_id: event.id,
+          prediction_id: linked.prediction_id,
+          model_name: linked.model_name,
+          time_ms: timeMs,
+          name,
+          value,
+        }));
       }
       break;
     }

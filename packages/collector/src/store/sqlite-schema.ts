@@ -105,6 +105,18 @@ SELECT * FROM (
   ) AS rn FROM outcomes o
 ) WHERE rn = 1;
 
+-- Business metrics of outcomes (long format). Added after schema version 1 shipped: CREATE IF NOT EXISTS
+-- adds it to older files, whose earlier outcomes simply have no metric rows.
+CREATE TABLE IF NOT EXISTS outcome_metrics (
+  event_id TEXT NOT NULL,
+  prediction_id TEXT NOT NULL,
+  model_name TEXT NOT NULL,
+  time_ms INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  value REAL NOT NULL,
+  PRIMARY KEY (event_id, name)
+) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS features (
   event_id TEXT NOT NULL,
   prediction_id TEXT,

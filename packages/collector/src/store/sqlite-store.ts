@@ -109,6 +109,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       if (r.predictionId === null && r.outcomeLabel === null && r.exposures === 0 && r.feedback === 0) return undefined;
       return { ...r, predictionId, modelName };
     },
+    async readRows(sql) {
+      if (closed) throw new Error("The SQLite store is closed");
+      return db.prepare(sql).all() as Record<string, unknown>[];
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -38,6 +38,10 @@ export function prepareRowWriter(db: Database.Database): (rows: Rows) => boolean
      VALUES (@event_id, @prediction_id, @model_name, @time_ms, @prediction_time_ms, @subject_key, @label, @relevant_ids,
        @source, @revision)`,
   );
+  const insertOutcomeMetric = db.prepare(
+    `INSERT OR IGNORE INTO outcome_metrics (event_id, prediction_id, model_name, time_ms, name, value)
+     VALUES (@event_id, @prediction_id, @model_name, @time_ms, @name, @value)`,
+  );
   const insertFeature = db.prepare(
     `INSERT OR IGNORE INTO features (event_id, prediction_id, model_name, model_version, time_ms, name, num_value, str_value)
      VALUES (@event_id, @prediction_id, @model_name, @model_version, @time_ms, @name, @num_value, @str_value)`,
@@ -51,6 +55,7 @@ export function prepareRowWriter(db: Database.Database): (rows: Rows) => boolean
     if (r.exposure) insertExposure.run({ ...r.exposure, shown_ids: json(r.exposure.shown_ids) });
     if (r.feedback) insertFeedback.run(r.feedback);
     if (r.outcome) insertOutcome.run({ ...r.outcome, relevant_ids: json(r.outcome.relevant_ids) });
+    for (const m of r.outcomeMetrics) insertOutcomeMetric.run(m);
     for (const f of r.features) insertFeature.run(f);
     return true;
   };

@@ -53,6 +53,11 @@ export interface Store {
   tableCounts(): Promise<Record<StoreTable, number>>;
   labelCoverage(options: { modelName?: string; nowMs?: number }): Promise<LabelCoverage>;
   joinedPrediction(modelName: string, predictionId: string): Promise<JoinedPrediction | undefined>;
+  /**
+   * Runs one read-only SELECT written for this store's dialect (`kind`) and returns its rows.
+   * The metrics in `src/metrics` are SQL run here, so they are computed in the store.
+   */
+  readRows?(sql: string): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 

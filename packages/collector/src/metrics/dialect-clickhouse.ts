@@ -1,0 +1,105 @@
+import { sqlString } from "../store/clickhouse-http.js";
+import type { Dialect } from "./dialect.js";
+import { PREDICTED_LABEL, TRUE_LABEL } from "./dialect.js";
+import { discountCase, idcgCase, num, predictionFilter } from "./sql-common.js";
+
+/**
+ * ClickHouse 18.16: one JOIN per SELECT (so joins nest), USING with same-named keys, no window
+ * functions (argMax picks the latest outcome), FINAL so rows of an event stored twice count once.
+ * Non-matching LEFT JOIN rows get defaults (0, '', []), hence the explicit `has_o` flag.
+ */
+const LATEST_OUTCOMES = `(SELECT model_name, prediction_id,
+    argMax(event_id, (revision, time_ms, event_id)) AS o_event_id,
+    argMax(label, (revision, time_ms, event_id)) AS o_label,
+    argMax(relevant_ids, (revision, time_ms, event_id)) AS o_rel,
+    min(time_ms) AS first_o_ms, toUInt8(1) AS has_o
+  FROM outcomes FINAL GROUP BY model_name, prediction_id)`;
+
+export const clickhouseDialect: Dialect = {
+  kind: "clickhouse",
+  str: sqlString,
+  floorInt: (e) => `toInt64(floor(${e}))`,
+  scored(o) {
+    const k = o.k;
+    return `SELECT model_name, model_version, time_ms, trained_at_ms, task, score, samplerate, outcome_ttl_s,
+      has_o, first_o_ms, o_event_id, o_label,
+      toUInt8(has_o = 1 AND (isNotNull(o_label) OR notEmpty(o_rel))) AS labeled,
+      toUInt8(labeled = 1 AND notEmpty(top_ids)) AS ranked,
+      if(notEmpty(o_rel), o_rel, [ifNull(o_label, '')]) AS relset,
+      if(ranked = 1, arrayFirstIndex(x -> has(relset, x), top_ids), 0) AS first_rank,
+      if(ranked = 1, arraySum(arrayMap((x, i) -> if(i <= ${k} AND has(relset, x), ${discountCase("i", k)}, 0.),
+        top_ids, arrayEnumerate(top_ids))), 0.) AS dcg,
+      ${idcgCase(`least(length(relset), ${k})`, k)} AS idcg,
+      toUInt8(isNotNull(label) AND isNotNull(o_label)) AS acc_known,
+      toUInt8(acc_known = 1 AND ifNull(label = o_label, 0)) AS correct,
+      toUInt8(acc_known = 1 AND ifNull(task = 'regression', 0)) AS ae_known,
+      if(ae_known = 1, abs(toFloat64OrZero(ifNull(label, '')) - toFloat64OrZero(ifNull(o_label, ''))), 0.) AS ae
+    FROM (SELECT model_name, prediction_id, model_version, time_ms, trained_at_ms, task, score, samplerate,
+            outcome_ttl_s, label, top_ids
+          FROM predictions FINAL WHERE ${predictionFilter(o, sqlString)})
+    ANY LEFT JOIN ${LATEST_OUTCOMES} USING (model_name, prediction_id)`;
+  },
+  exposed(o) {
+    const where = o.model === undefined ? "" : `WHERE model_name = ${sqlString(o.model)}`;
+    return `SELECT model_name, model_version, time_ms,
+      if(subject_key = '' OR has_fs = 0, NULL, time_ms - first_ms) AS exposure_age_ms, accepted, ignored, rejected
+    FROM (
+      SELECT model_name, prediction_id, time_ms, subject_key, first_ms, has_fs, accepted, ignored, rejected FROM (
+        SELECT model_name, prediction_id, time_ms, subject_key, first_ms, has_fs FROM (
+          SELECT model_name, prediction_id, min(time_ms) AS time_ms, max(ifNull(subject_key, '')) AS subject_key
+          FROM exposures FINAL ${where} GROUP BY model_name, prediction_id
+        ) ANY LEFT JOIN (
+          SELECT model_name, ifNull(subject_key, '') AS subject_key, min(time_ms) AS first_ms, toUInt8(1) AS has_fs
+          FROM exposures FINAL WHERE isNotNull(subject_key) GROUP BY model_name, subject_key
+        ) USING (model_name, subject_key)
+      ) ANY LEFT JOIN (
+        SELECT model_name, prediction_id, max(action = 'accepted') AS accepted,
+          max(action IN ('ignored', 'dismissed')) AS ignored, max(action = 'rejected') AS rejected
+        FROM feedback FINAL GROUP BY model_name, prediction_id
+      ) USING (model_name, prediction_id)
+    ) ANY LEFT JOIN (
+      SELECT model_name, prediction_id, any(model_version) AS model_version FROM predictions FINAL
+      GROUP BY model_name, prediction_id
+    ) USING (model_name, prediction_id)
+    WHERE time_ms >= ${num(o.fromMs)} AND time_ms < ${num(o.toMs)}`;
+  },
+  businessRows(o) {
+    return `SELECT model_name, model_version, time_ms, name, value FROM (${this.scored(o)})
+      ALL INNER JOIN (SELECT event_id AS o_event_id, name, value FROM outcome_metrics FINAL) USING (o_event_id)`;
+  },
+  shownItemAges(o) {
+    return `SELECT model_name, model_version, time_ms, item_age_s FROM (
+        SELECT event_id, rank, item_age_s FROM candidates FINAL WHERE isNotNull(item_age_s)
+      ) ALL INNER JOIN (
+        SELECT event_id, model_name, model_version, time_ms, ifNull(k, ${o.k}) AS shown_k FROM predictions FINAL
+        WHERE ${predictionFilter(o, sqlString)}
+      ) USING (event_id) WHERE rank <= shown_k`;
+  },
+  driftRows(model, feature) {
+    if (feature === PREDICTED_LABEL) {
+      return `SELECT time_ms, CAST(NULL AS Nullable(Float64)) AS num_value, label AS str_value
+        FROM predictions FINAL WHERE model_name = ${sqlString(model)}`;
+    }
+    if (feature === TRUE_LABEL) {
+      return `SELECT t AS time_ms, CAST(NULL AS Nullable(Float64)) AS num_value, lbl AS str_value FROM (
+          SELECT argMax(ifNull(prediction_time_ms, time_ms), (revision, time_ms, event_id)) AS t,
+            argMax(label, (revision, time_ms, event_id)) AS lbl
+          FROM outcomes FINAL WHERE model_name = ${sqlString(model)} GROUP BY prediction_id)`;
+    }
+    return `SELECT time_ms, num_value, str_value FROM features FINAL
+      WHERE model_name = ${sqlString(model)} AND name = ${sqlString(feature)}`;
+  },
+  featureNames(o) {
+    return `SELECT DISTINCT model_name, name FROM features FINAL
+      ${o.model === undefined ? "" : `WHERE model_name = ${sqlString(o.model)}`} ORDER BY model_name, name`;
+  },
+  quantiles(source, groups, value, qs) {
+    const g = groups.join(", ");
+    const levels = qs.map(num).join(", ");
+    // quantilesExact takes the value at sorted position floor(q · n), as the SQLite version does.
+    return `SELECT ${g}${g ? ", " : ""}${qs.map((_, i) => `qs[${i + 1}] AS q${i}`).join(", ")} FROM (
+      SELECT ${g}${g ? ", " : ""}quantilesExact(${levels})(x) AS qs, count() AS n
+      FROM (SELECT ${g}${g ? ", " : ""}assumeNotNull(${value}) AS x FROM (${source}) WHERE isNotNull(${value}))
+      ${g ? `GROUP BY ${g}` : ""}) WHERE n > 0`;
+  },
+};

@@ -1,0 +1,88 @@
+import type { Dialect } from "./dialect.js";
+import { PREDICTED_LABEL, TRUE_LABEL } from "./dialect.js";
+import { discountCase, idcgCase, num, predictionFilter } from "./sql-common.js";
+
+const str = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+/** The latest outcome per prediction (highest revision, then latest time), with the first outcome's time. */
+const LATEST_OUTCOMES = `(SELECT model_name, prediction_id, event_id, label, relevant_ids, first_ms FROM (
+  SELECT model_name, prediction_id, event_id, label, relevant_ids,
+    ROW_NUMBER() OVER (PARTITION BY model_name, prediction_id ORDER BY revision DESC, time_ms DESC, event_id DESC) AS rn,
+    MIN(time_ms) OVER (PARTITION BY model_name, prediction_id) AS first_ms
+  FROM outcomes) WHERE rn = 1)`;
+
+// Relevant = in the outcome's relevantIds, or equal to its label when it has none.
+const rel = (v: string) =>
+  `(CASE WHEN o_rel <> '[]' THEN ${v} IN (SELECT r.value FROM json_each(o_rel) r) ELSE ${v} = o_label END)`;
+
+export const sqliteDialect: Dialect = {
+  kind: "sqlite",
+  str,
+  floorInt: (e) => `CAST(${e} AS INTEGER)`,
+  scored(o) {
+    const k = o.k;
+    return `SELECT model_name, model_version, time_ms, trained_at_ms, task, score, samplerate, outcome_ttl_s,
+      has_o, first_o_ms, o_event_id, o_label, labeled, ranked,
+      CASE WHEN ranked = 1 THEN COALESCE((SELECT MIN(t.key) + 1 FROM json_each(top_ids) t WHERE ${rel("t.value")}), 0) ELSE 0 END AS first_rank,
+      CASE WHEN ranked = 1 THEN COALESCE((SELECT SUM(${discountCase("t.key + 1", k)}) FROM json_each(top_ids) t
+        WHERE t.key < ${k} AND ${rel("t.value")}), 0) ELSE 0 END AS dcg,
+      ${idcgCase(`MIN(CASE WHEN o_rel <> '[]' THEN json_array_length(o_rel) ELSE 1 END, ${k})`, k)} AS idcg,
+      acc_known, CASE WHEN acc_known = 1 AND label = o_label THEN 1 ELSE 0 END AS correct,
+      CASE WHEN acc_known = 1 AND task = 'regression' THEN 1 ELSE 0 END AS ae_known,
+      CASE WHEN acc_known = 1 AND task = 'regression' THEN ABS(CAST(label AS REAL) - CAST(o_label AS REAL)) ELSE 0 END AS ae
+    FROM (SELECT p.model_name, p.model_version, p.time_ms, p.trained_at_ms, p.task, p.score, p.samplerate,
+        p.outcome_ttl_s, p.label, p.top_ids, o.label AS o_label, o.relevant_ids AS o_rel, o.event_id AS o_event_id,
+        o.first_ms AS first_o_ms, (o.event_id IS NOT NULL) AS has_o,
+        (o.label IS NOT NULL OR COALESCE(o.relevant_ids, '[]') <> '[]') AS labeled,
+        (o.label IS NOT NULL OR COALESCE(o.relevant_ids, '[]') <> '[]') AND p.top_ids <> '[]' AS ranked,
+        (p.label IS NOT NULL AND o.label IS NOT NULL) AS acc_known
+      FROM predictions p LEFT JOIN ${LATEST_OUTCOMES} o ON o.model_name = p.model_name AND o.prediction_id = p.prediction_id
+      WHERE ${predictionFilter(o, str, "p")})`;
+  },
+  exposed(o) {
+    return `SELECT e.model_name, COALESCE((SELECT p.model_version FROM predictions p
+        WHERE p.model_name = e.model_name AND p.prediction_id = e.prediction_id LIMIT 1), '(unknown)') AS model_version,
+      e.time_ms, CASE WHEN e.subject_key IS NULL THEN NULL ELSE e.time_ms - fs.first_ms END AS exposure_age_ms,
+      COALESCE(fb.accepted, 0) AS accepted, COALESCE(fb.ignored, 0) AS ignored, COALESCE(fb.rejected, 0) AS rejected
+    FROM (SELECT model_name, prediction_id, MIN(time_ms) AS time_ms, MAX(subject_key) AS subject_key FROM exposures
+          ${o.model === undefined ? "" : `WHERE model_name = ${str(o.model)}`} GROUP BY model_name, prediction_id) e
+    LEFT JOIN (SELECT model_name, subject_key, MIN(time_ms) AS first_ms FROM exposures WHERE subject_key IS NOT NULL
+          GROUP BY model_name, subject_key) fs ON fs.model_name = e.model_name AND fs.subject_key = e.subject_key
+    LEFT JOIN (SELECT model_name, prediction_id, MAX(action = 'accepted') AS accepted,
+          MAX(action IN ('ignored', 'dismissed')) AS ignored, MAX(action = 'rejected') AS rejected
+          FROM feedback GROUP BY model_name, prediction_id) fb ON fb.model_name = e.model_name AND fb.prediction_id = e.prediction_id
+    WHERE e.time_ms >= ${num(o.fromMs)} AND e.time_ms < ${num(o.toMs)}`;
+  },
+  businessRows(o) {
+    return `SELECT s.model_name, s.model_version, s.time_ms, m.name, m.value
+      FROM (${this.scored(o)}) s JOIN outcome_metrics m ON m.event_id = s.o_event_id`;
+  },
+  shownItemAges(o) {
+    return `SELECT p.model_name, p.model_version, p.time_ms, c.item_age_s FROM predictions p
+      JOIN candidates c ON c.event_id = p.event_id
+      WHERE c.item_age_s IS NOT NULL AND c.rank <= COALESCE(p.k, ${o.k}) AND ${predictionFilter(o, str, "p")}`;
+  },
+  driftRows(model, feature) {
+    if (feature === PREDICTED_LABEL) {
+      return `SELECT time_ms, NULL AS num_value, label AS str_value FROM predictions WHERE model_name = ${str(model)}`;
+    }
+    if (feature === TRUE_LABEL) {
+      return `SELECT COALESCE(prediction_time_ms, time_ms) AS time_ms, NULL AS num_value, label AS str_value
+        FROM latest_outcomes WHERE model_name = ${str(model)}`;
+    }
+    return `SELECT time_ms, num_value, str_value FROM features WHERE model_name = ${str(model)} AND name = ${str(feature)}`;
+  },
+  featureNames(o) {
+    return `SELECT DISTINCT model_name, name FROM features
+      ${o.model === undefined ? "" : `WHERE model_name = ${str(o.model)}`} ORDER BY model_name, name`;
+  },
+  quantiles(source, groups, value, qs) {
+    const g = groups.join(", ");
+    const part = groups.length ? `PARTITION BY ${g}` : "";
+    const cols = qs.map((q, i) => `MAX(CASE WHEN i = CAST(${num(q)} * n AS INTEGER) THEN x END) AS q${i}`).join(", ");
+    return `SELECT ${g}${g ? ", " : ""}${cols} FROM (
+      SELECT ${g}${g ? ", " : ""}x, ROW_NUMBER() OVER (${part} ORDER BY x) - 1 AS i, COUNT(*) OVER (${part}) AS n
+      FROM (SELECT ${g}${g ? ", " : ""}${value} AS x FROM (${source})) WHERE x IS NOT NULL
+    ) ${g ? `GROUP BY ${g}` : ""}`;
+  },
+};

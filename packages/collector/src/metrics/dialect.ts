@@ -1,0 +1,42 @@
+import type { ResolvedReportOptions } from "./options.js";
+
+/**
+ * The per-dialect base relations of the metrics. Each returns a SELECT whose columns are the
+ * same in SQLite and ClickHouse, so the aggregations on top (in `queries.ts`) are one SQL text.
+ */
+export interface Dialect {
+  readonly kind: "sqlite" | "clickhouse";
+  /** A string literal. */
+  str(s: string): string;
+  /** Integer part of a non-negative number. */
+  floorInt(expr: string): string;
+  /**
+   * One row per prediction with its latest outcome: model_name, model_version, time_ms, trained_at_ms, task,
+   * score, samplerate, outcome_ttl_s, has_o (0/1), first_o_ms, o_event_id, o_label, labeled (0/1),
+   * ranked (0/1: labeled with a ranked list), first_rank (1-based, 0 = no relevant item ranked), dcg, idcg
+   * (at k), acc_known, correct (0/1), ae_known (0/1), ae.
+   */
+  scored(o: ResolvedReportOptions): string;
+  /**
+   * One row per exposed prediction: model_name, model_version, time_ms (first exposure), exposure_age_ms
+   * (since the subject's first exposure to this model; NULL without subjectKey), accepted, ignored, rejected (0/1).
+   */
+  exposed(o: ResolvedReportOptions): string;
+  /** Business metrics of latest outcomes: model_name, model_version, time_ms (prediction), name, value. */
+  businessRows(o: ResolvedReportOptions): string;
+  /** Item ages of shown candidates (rank ≤ the prediction's k, else the report's k): model_name, model_version, time_ms, item_age_s. */
+  shownItemAges(o: ResolvedReportOptions): string;
+  /** Rows for drift: time_ms, num_value, str_value of one feature or pseudo-feature of one model. */
+  driftRows(model: string, feature: string): string;
+  /** Feature names per model: model_name, name. */
+  featureNames(o: ResolvedReportOptions): string;
+  /**
+   * Exact quantiles of `value` per group from `source` (nulls skipped): the value at sorted position
+   * floor(q · n) (0-based). Columns: the group columns, then q0, q1, ... in the order of `qs`.
+   */
+  quantiles(source: string, groups: string[], value: string, qs: number[]): string;
+}
+
+/** Pseudo-features for the drift of the predicted and the true label. */
+export const PREDICTED_LABEL = "label:predicted";
+export const TRUE_LABEL = "label:true";

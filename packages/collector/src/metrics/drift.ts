@@ -1,0 +1,109 @@
+import { PREDICTED_LABEL, TRUE_LABEL } from "./dialect.js";
+import { jsDistance, psi, psiFlag } from "./divergence.js";
+import type { MetricsContext } from "./run.js";
+import { iso, n, s } from "./run.js";
+import { num, windowStart } from "./sql-common.js";
+import type { DriftRow } from "./types.js";
+
+/** Decile edges from the reference window give ten bins of about equal reference mass. */
+const DECILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+/** Categorical features keep their most frequent reference values; the rest fall in "(other)". */
+const MAX_CATEGORIES = 20;
+
+/**
+ * Drift per feature (and of the predicted and the true label) of each report window against a
+ * reference window: binning, counting and quantiles in the store, PSI and JS on the bin counts.
+ */
+export async function drift(ctx: MetricsContext): Promise<DriftRow[]> {
+  const { d, o, q } = ctx;
+  const names = await q(d.featureNames(o));
+  const models = await q(
+    `SELECT DISTINCT model_name FROM predictions${d.kind === "clickhouse" ? " FINAL" : ""}
+     ${o.model === undefined ? "" : `WHERE model_name = ${d.str(o.model)}`} ORDER BY model_name`,
+  );
+  const features = new Map<string, string[]>();
+  for (const m of models) features.set(s(m.model_name), [PREDICTED_LABEL, TRUE_LABEL]);
+  for (const r of names) features.set(s(r.model_name), [...(features.get(s(r.model_name)) ?? []), s(r.name)]);
+
+  const rows: DriftRow[] = [];
+  for (const [model, list] of features) {
+    const reference = await referenceWindow(ctx, model);
+    if (!reference) continue;
+    for (const feature of list) rows.push(...(await featureDrift(ctx, model, feature, reference)));
+  }
+  return rows;
+}
+
+async function referenceWindow(
+  { d, o, q }: MetricsContext,
+  model: string,
+): Promise<{ from: number; to: number } | null> {
+  if (o.referenceFromMs !== undefined && o.referenceToMs !== undefined) {
+    return { from: o.referenceFromMs, to: o.referenceToMs };
+  }
+  const [r] = await q(
+    `SELECT MIN(time_ms) AS t, COUNT(*) AS cnt FROM predictions${d.kind === "clickhouse" ? " FINAL" : ""}
+     WHERE model_name = ${d.str(model)} AND time_ms >= ${num(o.fromMs)} AND time_ms < ${num(o.toMs)}`,
+  );
+  if (!r || n(r.cnt) === 0) return null;
+  const t = n(r.t);
+  const start = t - ((t - (o.window === "week" ? 4 * 86_400_000 : 0)) % o.windowMs);
+  return { from: start, to: start + o.windowMs };
+}
+
+async function featureDrift(
+  { d, o, q }: MetricsContext,
+  model: string,
+  feature: string,
+  ref: { from: number; to: number },
+): Promise<DriftRow[]> {
+  const src = d.driftRows(model, feature);
+  const inRef = `time_ms >= ${num(ref.from)} AND time_ms < ${num(ref.to)}`;
+  const [kinds] = await q(`SELECT COUNT(str_value) AS strs, COUNT(num_value) AS nums FROM (${src}) WHERE ${inRef}`);
+  if (!kinds || n(kinds.strs) + n(kinds.nums) === 0) return [];
+  const kind: DriftRow["kind"] = n(kinds.strs) > 0 ? "categorical" : "numeric";
+  let bin: string;
+  if (kind === "numeric") {
+    const [qs] = await q(d.quantiles(`SELECT * FROM (${src}) WHERE ${inRef}`, [], "num_value", DECILES));
+    const edges = [...new Set(DECILES.map((_, i) => qs?.[`q${i}`]).filter((v) => v !== null && v !== undefined))]
+      .map(Number)
+      .sort((a, b) => a - b);
+    // Bin i holds values in (edge[i-1], edge[i]]; 99 holds missing values (non-negative: one integer type in ClickHouse).
+    const above = edges.map((e) => `CASE WHEN num_value > ${num(e)} THEN 1 ELSE 0 END`).join(" + ") || "0";
+    bin = `CASE WHEN num_value IS NULL THEN 99 ELSE ${above} END`;
+  } else {
+    const top = await q(`SELECT str_value AS v, COUNT(*) AS cnt FROM (${src}) WHERE ${inRef} AND str_value IS NOT NULL
+      GROUP BY str_value ORDER BY cnt DESC, v LIMIT ${MAX_CATEGORIES}`);
+    const list = top.map((r) => d.str(s(r.v))).join(", ");
+    bin = `CASE WHEN str_value IS NULL THEN '(missing)' ${list ? `WHEN str_value IN (${list}) THEN str_value` : ""} ELSE '(other)' END`;
+  }
+  const [refCounts, winCounts] = await Promise.all([
+    q(`SELECT ${bin} AS b, COUNT(*) AS cnt FROM (${src}) WHERE ${inRef} GROUP BY b`),
+    q(`SELECT ${windowStart("time_ms", o.windowMs)} AS w, ${bin} AS b, COUNT(*) AS cnt FROM (${src})
+       WHERE time_ms >= ${num(o.fromMs)} AND time_ms < ${num(o.toMs)} GROUP BY w, b ORDER BY w`),
+  ]);
+  const expected = new Map(refCounts.map((r) => [s(r.b), n(r.cnt)]));
+  const referenceN = [...expected.values()].reduce((a, b) => a + b, 0);
+  const windows = new Map<number, Map<string, number>>();
+  for (const r of winCounts) {
+    const w = n(r.w);
+    const m = windows.get(w) ?? new Map<string, number>();
+    m.set(s(r.b), n(r.cnt));
+    windows.set(w, m);
+  }
+  return [...windows].map(([w, actual]) => {
+    const v = psi(expected, actual);
+    return {
+      model,
+      feature,
+      kind,
+      windowStart: iso(w),
+      referenceStart: iso(ref.from),
+      n: [...actual.values()].reduce((a, b) => a + b, 0),
+      referenceN,
+      psi: v,
+      js: jsDistance(expected, actual),
+      flag: psiFlag(v),
+    };
+  });
+}

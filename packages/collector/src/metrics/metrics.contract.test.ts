@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Store } from "../store/types.js";
+import { STORE_KINDS, type StoreFixture, storeFixture } from "../test-support.js";
+import { seedMetricsFixture, W1, W2 } from "./metrics-fixture.js";
+import { computeReport } from "./report.js";
+import type { Report } from "./types.js";
+
+const DAY = 86_400_000;
+const D = (r: number) => 1 / Math.log2(r + 1);
+const w1 = new Date(W1).toISOString();
+const w2 = new Date(W2).toISOString();
+
+// The same hand-computed expectations for both stores: the definitions are one, the SQL two.
+describe.each(STORE_KINDS)("metrics in the %s store", (kind) => {
+  let fx: StoreFixture;
+  let store: Store;
+  let report: Report;
+  beforeAll(async () => {
+    fx = storeFixture(kind);
+    store = await fx.open();
+    await seedMetricsFixture(store);
+    report = await computeReport(store, { now: W1 + 20 * DAY, minLabels: 1 });
+  });
+  afterAll(async () => {
+    await store?.close();
+    await fx?.cleanup();
+  });
+
+  it("hit@k, MRR, NDCG@k, accuracy, volume and label coverage per window", () => {
+    const [r, ...rest] = report.quality.filter((q) => q.model === "router");
+    expect(rest).toEqual([]);
+    expect(r).toMatchObject({ version: "v1", windowStart: w1, volume: 5, estimatedVolume: 5, labeled: 4 });
+    expect(r?.hitAt).toEqual([0.25, 0.5, 0.75]);
+    expect(r?.mrr).toBeCloseTo((1 + 1 / 2 + 1 / 3 + 0) / 4, 12);
+    // P1: 1/1; P2: D(2)/1; P3: D(3) over the ideal D(1) + D(2) (two relevant ids); P4: 0.
+    expect(r?.ndcg).toBeCloseTo((1 + D(2) + D(3) / (D(1) + D(2)) + 0) / 4, 12);
+    expect(r?.accuracy).toBe(0.25);
+    expect(r?.mae).toBeNull();
+    expect(r).toMatchObject({ due: 5, dueLabeled: 4, labelCoverage: 0.8 });
+  });
+
+  it("calibration of the top score (10 bins, ECE)", () => {
+    const c = report.calibration.find((x) => x.model === "router");
+    expect(c?.n).toBe(4);
+    expect(c?.bins.map((b) => [b.bin, b.n, b.accuracy])).toEqual([
+      [5, 1, 0],
+      [6, 1, 0],
+      [8, 1, 0],
+      [9, 1, 1],
+    ]);
+    expect(c?.ece).toBeCloseTo((0.5 + 0.6 + 0.8 + 0.1) / 4, 12);
+  });
+
+  it("accuracy by model age, sliding windows and the retrain signal", () => {
+    const ages = report.modelAge.filter((a) => a.model === "router");
+    expect(ages.map((a) => [a.ageDays, a.labeled, a.correct, a.accuracy, a.slidingAccuracy])).toEqual([
+      [1, 2, 1, 0.5, 0.5],
+      [3, 2, 0, 0, 0.25],
+    ]);
+    expect(report.retrain.find((x) => x.model === "router")).toEqual({
+      model: "router",
+      version: "v1",
+      firstWeekAccuracy: 0.25,
+      firstWeekLabeled: 4,
+      dropAgeDays: null,
+      dropAccuracy: null,
+    });
+  });
+
+  it("accept, ignore and reject rates by window and by exposure age", () => {
+    expect(report.feedback.filter((f) => f.model === "router")).toEqual([
+      {
+        model: "router",
+        version: "v1",
+        windowStart: w1,
+        exposed: 4,
+        acceptRate: 0.25,
+        ignoreRate: 0.5,
+        rejectRate: 0.25,
+      },
+    ]);
+    expect(report.exposureAge.filter((f) => f.model === "router")).toEqual([
+      { model: "router", exposureAgeDays: 0, exposed: 2, acceptRate: 0.5, ignoreRate: 0.5, rejectRate: 0 },
+      { model: "router", exposureAgeDays: 2, exposed: 1, acceptRate: 0, ignoreRate: 1, rejectRate: 1 },
+    ]);
+  });
+
+  it("business metrics from the latest outcome revision, item age of shown items, label latency", () => {
+    expect(report.business).toEqual([
+      { model: "router", version: "v1", windowStart: w1, metric: "handleTimeSavedSec", n: 3, sum: 60, mean: 20 },
+    ]);
+    expect(report.itemAge).toEqual([
+      { model: "router", version: "v1", windowStart: w1, n: 4, meanSeconds: 30, p50Seconds: 40, p90Seconds: 50 },
+    ]);
+    // First outcome after 1, 2, 3 (P3's revision 0) and 4 days: p50 is the value at floor(0.5 · 4) = 2.
+    expect(report.labelLatency.filter((l) => l.model === "router")).toEqual([
+      { model: "router", version: "v1", n: 4, p50Seconds: 3 * 86_400, p90Seconds: 4 * 86_400, p99Seconds: 4 * 86_400 },
+    ]);
+  });
+
+  it("drift per feature and of the predicted label: PSI on reference deciles, JS distance, flags", () => {
+    const rows = report.drift.filter((x) => x.model === "drifty");
+    const get = (f: string, w: string) => rows.find((x) => x.feature === f && x.windowStart === w);
+    expect(report.reference).toBeNull(); // no explicit reference: each model uses its first week
+    expect(new Set(rows.map((x) => x.referenceStart))).toEqual(new Set([w1]));
+    expect(get("x", w1)).toMatchObject({ kind: "numeric", n: 10, referenceN: 10, psi: 0, js: 0, flag: "none" });
+    // Reference deciles of 1..10 are 2..10: bins {1,2}, {3}, ..., {10}, (10, ∞) hold .2, .1 ×8, 0.
+    // Week 2 (five 1s, five 11s): .5 in the first bin, .5 in the last; empty shares count as 1e-4.
+    const e = 1e-4;
+    const psiX = 0.3 * Math.log(0.5 / 0.2) + 8 * (e - 0.1) * Math.log(e / 0.1) + (0.5 - e) * Math.log(0.5 / e);
+    const jsX = Math.sqrt(
+      0.5 * (0.2 * Math.log2(0.2 / 0.35) + 8 * 0.1 * Math.log2(0.1 / 0.05)) +
+        0.5 * (0.5 * Math.log2(0.5 / 0.35) + 0.5 * Math.log2(0.5 / 0.25)),
+    );
+    const x2 = get("x", w2);
+    expect(x2).toMatchObject({ kind: "numeric", n: 10, referenceN: 10, flag: "major" });
+    expect(x2?.psi).toBeCloseTo(psiX, 12);
+    expect(x2?.js).toBeCloseTo(jsX, 12);
+    // plan (absent keys are no rows): reference pro .75, free .25; week 2 pro .25, free .25, (other) .5.
+    const psiPlan = -0.5 * Math.log(0.25 / 0.75) + (0.5 - e) * Math.log(0.5 / e);
+    const jsPlan = Math.sqrt(
+      0.5 * (0.75 * Math.log2(0.75 / 0.5)) + 0.5 * (0.25 * Math.log2(0.25 / 0.5) + 0.5 * Math.log2(0.5 / 0.25)),
+    );
+    const p2 = get("plan", w2);
+    expect(p2).toMatchObject({ kind: "categorical", n: 4, referenceN: 4, flag: "major" });
+    expect(p2?.psi).toBeCloseTo(psiPlan, 12);
+    expect(p2?.js).toBeCloseTo(jsPlan, 12);
+    expect(get("label:predicted", w2)).toMatchObject({ kind: "categorical", psi: 0, js: 0, flag: "none" });
+    expect(rows.filter((x) => x.feature === "label:true")).toEqual([]);
+  });
+
+  it("filters by model and window; flags the retrain point when accuracy drops", async () => {
+    const r = await computeReport(store, {
+      model: "router",
+      window: "day",
+      k: 1,
+      now: W1 + 20 * DAY,
+      minLabels: 1,
+      retrainDrop: 0.2,
+      ageWindowDays: 1,
+    });
+    expect(r.quality.map((q) => [q.windowStart, q.volume, q.hitAt])).toEqual([
+      [new Date(W1 + DAY).toISOString(), 2, [0.5]],
+      [new Date(W1 + 3 * DAY).toISOString(), 3, [0]],
+    ]);
+    expect(new Set(r.drift.map((d) => d.model))).toEqual(new Set(["router"]));
+    // One-day windows: the first "week" is age day 1 (0.5); day 3 (0.0) is more than 0.2 below it.
+    expect(r.retrain).toEqual([
+      { model: "router", version: "v1", firstWeekAccuracy: 0.5, firstWeekLabeled: 2, dropAgeDays: 3, dropAccuracy: 0 },
+    ]);
+  });
+});

@@ -1,0 +1,132 @@
+import { DEFAULT_OUTCOME_TTL_SECONDS } from "../store/types.js";
+
+export const WINDOWS = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 } as const;
+export type WindowName = keyof typeof WINDOWS;
+export const DEFAULT_K = 3;
+export const MAX_K = 20;
+export const DEFAULT_RETRAIN_DROP = 0.05;
+export const DEFAULT_MIN_LABELS = 30;
+export const DEFAULT_AGE_WINDOW_DAYS = 7;
+
+/** What a report covers. Times are RFC 3339 strings or ms since the epoch. */
+export interface ReportOptions {
+  /** Only this model name (default: every model). */
+  model?: string;
+  /** Calendar windows in UTC; weeks start on Monday (default `week`). */
+  window?: WindowName;
+  /** hit@1..k and NDCG@k (default 3). */
+  k?: number;
+  /** Predictions from this time (inclusive) ... */
+  from?: string | number;
+  /** ... to this time (exclusive). */
+  to?: string | number;
+  /** "Now" for label coverage: predictions whose outcome TTL has passed by then are due (default: the clock). */
+  now?: string | number;
+  /** Drift reference window (default: the first report window of each model's data). */
+  referenceFrom?: string | number;
+  referenceTo?: string | number;
+  /** Retrain signal: how far (absolute accuracy) below its first week a model may fall (default 0.05). */
+  retrainDrop?: number;
+  /** Fewest labels a sliding model-age window needs to count in the retrain signal (default 30). */
+  minLabels?: number;
+  /** Width of the sliding model-age windows in days (default 7). */
+  ageWindowDays?: number;
+  /** Applied to predictions without `outcomeTtlSeconds` (default 7 days). */
+  defaultOutcomeTtlSeconds?: number;
+}
+
+export interface ResolvedReportOptions {
+  model: string | undefined;
+  window: WindowName;
+  windowMs: number;
+  k: number;
+  fromMs: number;
+  toMs: number;
+  nowMs: number;
+  referenceFromMs: number | undefined;
+  referenceToMs: number | undefined;
+  retrainDrop: number;
+  minLabels: number;
+  ageWindowDays: number;
+  ttlSeconds: number;
+}
+
+const KEYS = new Set([
+  "model",
+  "window",
+  "k",
+  "from",
+  "to",
+  "now",
+  "referenceFrom",
+  "referenceTo",
+  "retrainDrop",
+  "minLabels",
+  "ageWindowDays",
+  "defaultOutcomeTtlSeconds",
+]);
+
+function time(name: string, v: unknown, fallback: number): number {
+  if (v === undefined) return fallback;
+  const ms =
+    typeof v === "number" ? v : typeof v === "string" && /^\d{4}-\d\d-\d\d/.test(v) ? Date.parse(v) : Number.NaN;
+  if (!Number.isFinite(ms)) {
+    throw new Error(`Expected \`${name}\` to be an RFC 3339 time or ms since the epoch, got \`${String(v)}\``);
+  }
+  return Math.trunc(ms);
+}
+
+function int(name: string, v: unknown, fallback: number, min: number, max: number): number {
+  if (v === undefined) return fallback;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+    throw new Error(`Expected \`${name}\` to be an integer from ${min} to ${max}, got \`${String(v)}\``);
+  }
+  return v;
+}
+
+/** Checks report options, naming the field and the problem. */
+export function resolveReportOptions(o: ReportOptions = {}, clock: () => number = Date.now): ResolvedReportOptions {
+  if (o === null || typeof o !== "object") throw new Error(`Expected report options to be an object, got \`${o}\``);
+  for (const key of Object.keys(o)) {
+    if (!KEYS.has(key)) throw new Error(`Unknown report option \`${key}\` (known: ${[...KEYS].join(", ")})`);
+  }
+  if (o.model !== undefined && (typeof o.model !== "string" || o.model.length === 0 || o.model.length > 256)) {
+    throw new Error(`Expected \`model\` to be a model name (1 to 256 characters), got \`${String(o.model)}\``);
+  }
+  const window = o.window ?? "week";
+  if (!Object.hasOwn(WINDOWS, window)) {
+    throw new Error(`Expected \`window\` to be one of hour, day, week, got \`${String(window)}\``);
+  }
+  const fromMs = time("from", o.from, 0);
+  const toMs = time("to", o.to, 8_640_000_000_000_000);
+  if (toMs <= fromMs) throw new Error(`Expected \`to\` to be after \`from\`, got from ${fromMs} and to ${toMs}`);
+  const referenceFromMs = o.referenceFrom === undefined ? undefined : time("referenceFrom", o.referenceFrom, 0);
+  const referenceToMs = o.referenceTo === undefined ? undefined : time("referenceTo", o.referenceTo, 0);
+  if ((referenceFromMs === undefined) !== (referenceToMs === undefined)) {
+    throw new Error("Expected `referenceFrom` and `referenceTo` together, got only one of them");
+  }
+  if (referenceFromMs !== undefined && referenceToMs !== undefined && referenceToMs <= referenceFromMs) {
+    throw new Error(
+      `Expected \`referenceTo\` to be after \`referenceFrom\`, got ${referenceFromMs} and ${referenceToMs}`,
+    );
+  }
+  const drop = o.retrainDrop ?? DEFAULT_RETRAIN_DROP;
+  if (typeof drop !== "number" || !(drop > 0 && drop < 1)) {
+    throw new Error(`Expected \`retrainDrop\` to be a number between 0 and 1 (exclusive), got \`${String(drop)}\``);
+  }
+  return {
+    model: o.model,
+    window,
+    windowMs: WINDOWS[window],
+    k: int("k", o.k, DEFAULT_K, 1, MAX_K),
+    fromMs,
+    toMs,
+    nowMs: time("now", o.now, clock()),
+    referenceFromMs,
+    referenceToMs,
+    retrainDrop: drop,
+    minLabels: int("minLabels", o.minLabels, DEFAULT_MIN_LABELS, 1, 1_000_000_000),
+    ageWindowDays: int("ageWindowDays", o.ageWindowDays, DEFAULT_AGE_WINDOW_DAYS, 1, 365),
+    ttlSeconds: int("defaultOutcomeTtlSeconds", o.defaultOutcomeTtlSeconds, DEFAULT_OUTCOME_TTL_SECONDS, 1, 2 ** 31),
+  };
+}

@@ -1,0 +1,15 @@
+import type { Dialect } from "./dialect.js";
+import type { ResolvedReportOptions } from "./options.js";
+
+export type Rows = Record<string, unknown>[];
+/** What every metric query gets: the dialect, the options, and a way to run SQL in the store. */
+export interface MetricsContext {
+  d: Dialect;
+  o: ResolvedReportOptions;
+  q: (sql: string) => Promise<Rows>;
+}
+
+export const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+export const s = (v: unknown): string => (v === null || v === undefined ? "" : String(v));
+export const rate = (num: number, den: number): number | null => (den === 0 ? null : num / den);
+export const iso = (ms: number): string => new Date(ms).toISOString();

@@ -1,0 +1,132 @@
+/** The JSON report's rows. Rates are null when their denominator is 0. Times are RFC 3339. */
+export interface QualityRow {
+  model: string;
+  version: string;
+  windowStart: string;
+  /** Predictions in the window. */
+  volume: number;
+  /** Volume weighted by 1 / samplerate: the traffic the sample stands for. */
+  estimatedVolume: number;
+  /** Predictions with a label (outcome label or relevantIds). */
+  labeled: number;
+  /** hitAt[j - 1] = hit@j for j = 1..k, over labeled predictions with a ranked list. */
+  hitAt: (number | null)[];
+  mrr: number | null;
+  ndcg: number | null;
+  /** Top-1 accuracy: predicted label = outcome label. */
+  accuracy: number | null;
+  /** Mean absolute error (regression predictions). */
+  mae: number | null;
+  /** Predictions whose outcome TTL has passed by `now`, and how many of them have an outcome. */
+  due: number;
+  dueLabeled: number;
+  labelCoverage: number | null;
+}
+export interface CalibrationRow {
+  model: string;
+  version: string;
+  n: number;
+  /** Expected calibration error over 10 equal-width bins of the top score. */
+  ece: number | null;
+  bins: { bin: number; n: number; meanScore: number; accuracy: number }[];
+}
+export interface ModelAgeRow {
+  model: string;
+  version: string;
+  ageDays: number;
+  labeled: number;
+  correct: number;
+  accuracy: number | null;
+  /** Accuracy over the sliding window of `ageWindowDays` days ending on this age day. */
+  slidingAccuracy: number | null;
+  slidingLabeled: number;
+}
+export interface RetrainSignal {
+  model: string;
+  version: string;
+  firstWeekAccuracy: number | null;
+  firstWeekLabeled: number;
+  /** The first model age (days) at which sliding accuracy fell `retrainDrop` below the first week; null if never. */
+  dropAgeDays: number | null;
+  dropAccuracy: number | null;
+}
+export interface FeedbackRow {
+  model: string;
+  version: string;
+  windowStart: string;
+  exposed: number;
+  acceptRate: number | null;
+  ignoreRate: number | null;
+  rejectRate: number | null;
+}
+export interface ExposureAgeRow {
+  model: string;
+  /** Days since the subject first saw this model's suggestions. */
+  exposureAgeDays: number;
+  exposed: number;
+  acceptRate: number | null;
+  ignoreRate: number | null;
+  rejectRate: number | null;
+}
+export interface DriftRow {
+  model: string;
+  feature: string;
+  kind: "numeric" | "categorical";
+  windowStart: string;
+  n: number;
+  /** Start of this model's reference window (the explicit one, or its first report window). */
+  referenceStart: string;
+  referenceN: number;
+  psi: number;
+  /** Jensen-Shannon distance, base 2 (0 = same distribution, 1 = disjoint). */
+  js: number;
+  /** PSI ≥ 0.25: major; ≥ 0.1: moderate. */
+  flag: "none" | "moderate" | "major";
+}
+export interface BusinessRow {
+  model: string;
+  version: string;
+  windowStart: string;
+  metric: string;
+  n: number;
+  sum: number;
+  mean: number;
+}
+export interface ItemAgeRow {
+  model: string;
+  version: string;
+  windowStart: string;
+  n: number;
+  meanSeconds: number;
+  p50Seconds: number;
+  p90Seconds: number;
+}
+export interface LabelLatencyRow {
+  model: string;
+  version: string;
+  n: number;
+  p50Seconds: number;
+  p90Seconds: number;
+  p99Seconds: number;
+}
+
+export interface Report {
+  generatedAt: string;
+  store: "sqlite" | "clickhouse";
+  window: "hour" | "day" | "week";
+  k: number;
+  now: string;
+  /** The explicit drift reference window, or null when each model uses its first report window. */
+  reference: { from: string; to: string } | null;
+  retrainDrop: number;
+  quality: QualityRow[];
+  calibration: CalibrationRow[];
+  modelAge: ModelAgeRow[];
+  retrain: RetrainSignal[];
+  feedback: FeedbackRow[];
+  exposureAge: ExposureAgeRow[];
+  drift: DriftRow[];
+  business: BusinessRow[];
+  itemAge: ItemAgeRow[];
+  labelLatency: LabelLatencyRow[];
+}
