@@ -2,11 +2,13 @@
 import { parseArgs } from "node:util";
 import { type Collector, createCollector } from "./collector.js";
 import { loadAuthConfig } from "./config-file.js";
+import { REPORT_USAGE, reportCommand } from "./report/cli-report.js";
 
 const USAGE = `Usage: inferlog-collector <command> [options]
 
 Commands:
   serve    Receive inferlog events over HTTP and store them
+  report   Print the metrics report computed in the store (tables, --json, --html <file>)
 
 Options for serve:
   --port <n>       Port to listen on (default 4318)
@@ -14,7 +16,8 @@ Options for serve:
   --store <spec>   sqlite:./inferlog.db (default) or clickhouse://127.0.0.1:8123/inferlog
   --config <file>  JSON file with write keys: {"keys":[{"key":"sk_...","kind":"server"}]}
                    Send SIGHUP to reload it (revocations take effect on the next request).
-`;
+
+${REPORT_USAGE}`;
 
 async function serve(argv: string[]): Promise<Collector> {
   const { values } = parseArgs({
@@ -80,10 +83,12 @@ async function serve(argv: string[]): Promise<Collector> {
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
-  // `report` (metrics from the store) arrives in a later release; commands dispatch here.
   switch (command) {
     case "serve":
       await serve(rest);
+      return;
+    case "report":
+      await reportCommand(rest, (s) => process.stdout.write(s));
       return;
     case undefined:
     case "help":

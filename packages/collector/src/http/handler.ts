@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Auth } from "../auth.js";
+import { serveReport } from "../report/http-report.js";
 import type { Store } from "../store/types.js";
 import { parseBatch } from "./parse-batch.js";
 import { BodyError, type BodyLimits, readBody } from "./read-body.js";
@@ -52,7 +53,7 @@ const corsHeaders = (origin: string | undefined): Record<string, string> =>
     ? { "access-control-allow-origin": origin, vary: "Origin", "access-control-expose-headers": "retry-after" }
     : {};
 
-/** The collector's HTTP surface: `POST /v1/events`, its CORS preflight, and `GET /healthz`. */
+/** The collector's HTTP surface: `POST /v1/events`, its CORS preflight, `GET /healthz`, and the reports. */
 export function createHandler(ctx: HandlerContext) {
   async function ingest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const origin = typeof req.headers.origin === "string" ? req.headers.origin : undefined;
@@ -135,7 +136,11 @@ export function createHandler(ctx: HandlerContext) {
         return send(res, 405, { error: `Use POST for /v1/events, not ${req.method}` }, { allow: "POST, OPTIONS" });
       }
       if (url.pathname === "/healthz" && (req.method === "GET" || req.method === "HEAD")) return await health(res);
-      send(res, 404, { error: `No route for ${req.method} ${url.pathname}; POST /v1/events or GET /healthz` });
+      if (url.pathname === "/v1/report" || url.pathname === "/report")
+        return await serveReport(ctx.store, req, res, url);
+      send(res, 404, {
+        error: `No route for ${req.method} ${url.pathname}; POST /v1/events, GET /healthz, GET /v1/report or GET /report`,
+      });
     } catch (e) {
       ctx.logger.error(
         `inferlog-collector: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,

@@ -1,0 +1,63 @@
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { computeReport } from "../metrics/report.js";
+import { openStore } from "../store/open-store.js";
+import { renderHtml } from "./html.js";
+import { parseReportParams, REPORT_PARAMS } from "./params.js";
+import { renderText } from "./text.js";
+
+export const REPORT_USAGE = `Options for report:
+  --store <spec>   sqlite:./inferlog.db (default) or clickhouse://127.0.0.1:8123/inferlog
+  --window <w>     hour, day or week (default week)
+  --k <n>          hit@1..k and NDCG@k (default 3)
+  --model <name>   one model only
+  --from, --to     RFC 3339 times bounding the predictions
+  --now <time>     when label coverage is judged (default: now)
+  --reference-from, --reference-to   drift reference window (default: each model's first window)
+  --json           print the JSON report instead of tables
+  --html <file>    also write the HTML report to this file
+`;
+
+const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+/** Option names in messages become the flags the user typed (`referenceFrom` → --reference-from). */
+const flagNames = (message: string) =>
+  message.replace(/`([a-zA-Z]+)`/g, (whole, n: string) => (REPORT_PARAMS.includes(n) ? `--${kebab(n)}` : whole));
+
+/** `inferlog-collector report`: computes the report in the store and prints it. */
+export async function reportCommand(argv: string[], out: (s: string) => void): Promise<void> {
+  const options: Record<string, { type: "string" | "boolean"; default?: string }> = {
+    store: { type: "string", default: "sqlite:./inferlog.db" },
+    json: { type: "boolean" },
+    html: { type: "string" },
+  };
+  for (const p of REPORT_PARAMS) options[kebab(p)] = { type: "string" };
+  const { values } = parseArgs({ args: argv, options, strict: true });
+  const params: [string, string][] = [];
+  for (const [k, v] of Object.entries(values)) {
+    if (k === "store" || k === "json" || k === "html" || typeof v !== "string") continue;
+    params.push([camel(k), v]);
+  }
+  let reportOptions: ReturnType<typeof parseReportParams>;
+  try {
+    reportOptions = parseReportParams(params);
+  } catch (e) {
+    // Name the flag the user typed, not the option's internal name.
+    throw new Error(flagNames((e as Error).message));
+  }
+  const store = await openStore(String(values.store));
+  try {
+    const report = await computeReport(store, reportOptions).catch((e: Error) => {
+      throw new Error(flagNames(e.message));
+    });
+    out(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));
+    if (typeof values.html === "string") {
+      const path = resolve(values.html);
+      writeFileSync(path, renderHtml(report));
+      out(`HTML report: ${path}\n`);
+    }
+  } finally {
+    await store.close();
+  }
+}

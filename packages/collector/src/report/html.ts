@@ -1,0 +1,168 @@
+import type { Report } from "../metrics/types.js";
+import { day, dec, pct } from "./format.js";
+import { esc, lineChart, type Series } from "./svg-chart.js";
+
+const group = <T>(rows: T[], key: (r: T) => string): Map<string, T[]> => {
+  const m = new Map<string, T[]>();
+  for (const r of rows) m.set(key(r), [...(m.get(key(r)) ?? []), r]);
+  return m;
+};
+const dateTick = (x: number) => day(new Date(x).toISOString()).slice(5);
+const pctTick = (y: number) => `${(y * 100).toFixed(0)}%`;
+
+function table(id: string, head: string[], rows: string[][]): string {
+  return `<table id="${id}"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`)
+    .join("")}</tbody></table>`;
+}
+
+function charts(r: Report): string[] {
+  const acc: Series[] = [];
+  for (const [name, rows] of group(r.quality, (q) => `${q.model} ${q.version}`)) {
+    acc.push({
+      name: `${name} top-1`,
+      points: rows.flatMap((q) => (q.accuracy === null ? [] : [{ x: Date.parse(q.windowStart), y: q.accuracy }])),
+    });
+    acc.push({
+      name: `${name} hit@${r.k}`,
+      dashed: true,
+      points: rows.flatMap((q) => {
+        const h = q.hitAt[r.k - 1];
+        return h === null || h === undefined ? [] : [{ x: Date.parse(q.windowStart), y: h }];
+      }),
+    });
+  }
+  const age: Series[] = [...group(r.modelAge, (a) => `${a.model} ${a.version}`)].map(([name, rows]) => ({
+    name,
+    points: rows.flatMap((a) => (a.slidingAccuracy === null ? [] : [{ x: a.ageDays, y: a.slidingAccuracy }])),
+  }));
+  const exposure: Series[] = [...group(r.exposureAge, (e) => e.model)].flatMap(([name, rows]) => [
+    {
+      name: `${name} accept`,
+      points: rows.flatMap((e) => (e.acceptRate === null ? [] : [{ x: e.exposureAgeDays, y: e.acceptRate }])),
+    },
+    {
+      name: `${name} ignore`,
+      dashed: true,
+      points: rows.flatMap((e) => (e.ignoreRate === null ? [] : [{ x: e.exposureAgeDays, y: e.ignoreRate }])),
+    },
+  ]);
+  const drift: Series[] = [...group(r.drift, (d) => `${d.model} ${d.feature}`)].map(([name, rows]) => ({
+    name,
+    points: rows.map((d) => ({ x: Date.parse(d.windowStart), y: d.psi })),
+  }));
+  return [
+    lineChart({
+      id: "chart-accuracy",
+      title: `Accuracy by ${r.window} (top-1, and hit@${r.k} dashed)`,
+      series: acc,
+      xTick: dateTick,
+      yTick: pctTick,
+      yMax: 1,
+    }),
+    lineChart({
+      id: "chart-model-age",
+      title: `Accuracy by model age (sliding, days since training)`,
+      series: age,
+      xTick: (x) => `${x} d`,
+      yTick: pctTick,
+      yMax: 1,
+    }),
+    lineChart({
+      id: "chart-exposure-age",
+      title: "Accept and ignore (dashed) by days since a user first saw suggestions",
+      series: exposure,
+      xTick: (x) => `${x} d`,
+      yTick: pctTick,
+      yMax: 1,
+    }),
+    lineChart({
+      id: "chart-drift",
+      title: `Drift per feature (PSI by ${r.window})`,
+      series: drift,
+      xTick: dateTick,
+      yTick: (y) => y.toFixed(2),
+      rules: [
+        { y: 0.1, label: "0.1 moderate" },
+        { y: 0.25, label: "0.25 major" },
+      ],
+    }),
+  ];
+}
+
+/** A self-contained HTML page: inline SVG charts, tables of the same numbers, and the JSON report. */
+export function renderHtml(r: Report): string {
+  const hits = Array.from({ length: r.k }, (_, j) => `hit@${j + 1}`);
+  const data = JSON.stringify(r).replace(/</g, "\\u003c");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>inferlog report</title>
+<style>
+body{font:14px system-ui,sans-serif;margin:24px;color:#111}h1{font-size:20px}
+.charts{display:flex;flex-wrap:wrap;gap:16px}.chart{border:1px solid #ddd;border-radius:6px;background:#fff}
+.chart text{font-size:11px;fill:#333}.chart .title{font-size:13px;font-weight:600}.grid{stroke:#eee}
+.rule{stroke:#f59e0b;stroke-dasharray:3 3}.rule-label{fill:#b45309}
+table{border-collapse:collapse;margin:8px 0 24px}td,th{border-bottom:1px solid #eee;padding:3px 8px;text-align:right}
+th{background:#f6f6f6}.flag-major{color:#b91c1c;font-weight:600}
+</style></head><body>
+<h1>inferlog report</h1>
+<p>Store ${esc(r.store)} · ${esc(r.window)} windows · top-${r.k} · now ${esc(r.now)} · generated ${esc(r.generatedAt)}</p>
+<div class="charts">${charts(r).join("\n")}</div>
+<h2>Quality by ${esc(r.window)}</h2>
+${table(
+  "table-quality",
+  ["model", "version", r.window, "volume", "labeled", "accuracy", ...hits, "MRR", `NDCG@${r.k}`, "label coverage"],
+  r.quality.map((q) => [
+    q.model,
+    q.version,
+    day(q.windowStart),
+    String(q.volume),
+    String(q.labeled),
+    pct(q.accuracy),
+    ...q.hitAt.map(pct),
+    dec(q.mrr),
+    dec(q.ndcg),
+    pct(q.labelCoverage),
+  ]),
+)}
+<h2>Retrain signal</h2>
+${table(
+  "table-retrain",
+  ["model", "version", "first-week accuracy", "drops at model age", "to"],
+  r.retrain.map((x) => [
+    x.model,
+    x.version,
+    pct(x.firstWeekAccuracy),
+    x.dropAgeDays === null ? "not yet" : `${x.dropAgeDays} d`,
+    pct(x.dropAccuracy),
+  ]),
+)}
+<h2>Feedback by ${esc(r.window)}</h2>
+${table(
+  "table-feedback",
+  ["model", "version", r.window, "exposed", "accept", "ignore", "reject"],
+  r.feedback.map((x) => [
+    x.model,
+    x.version,
+    day(x.windowStart),
+    String(x.exposed),
+    pct(x.acceptRate),
+    pct(x.ignoreRate),
+    pct(x.rejectRate),
+  ]),
+)}
+<h2>Drift</h2>
+${table(
+  "table-drift",
+  ["model", "feature", "kind", r.window, "n", "PSI", "JS distance", "flag"],
+  r.drift.map((x) => [x.model, x.feature, x.kind, day(x.windowStart), String(x.n), dec(x.psi), dec(x.js), x.flag]),
+)}
+<h2>Business metrics</h2>
+${table(
+  "table-business",
+  ["model", "version", r.window, "metric", "n", "mean", "sum"],
+  r.business.map((x) => [x.model, x.version, day(x.windowStart), x.metric, String(x.n), dec(x.mean, 1), dec(x.sum, 0)]),
+)}
+<script type="application/json" id="report-data">${data}</script>
+</body></html>
+`;
+}

@@ -1,0 +1,27 @@
+import type { ReportOptions } from "../metrics/options.js";
+
+const STRINGS = ["model", "window", "from", "to", "now", "referenceFrom", "referenceTo"] as const;
+const INTEGERS = ["k", "minLabels", "ageWindowDays", "defaultOutcomeTtlSeconds"] as const;
+const NUMBERS = ["retrainDrop"] as const;
+export const REPORT_PARAMS: readonly string[] = [...STRINGS, ...INTEGERS, ...NUMBERS];
+
+/**
+ * Report options from text (URL query parameters, CLI flags). Times stay strings (RFC 3339) or
+ * become ms when all digits; resolveReportOptions then checks every value and names the field.
+ */
+export function parseReportParams(params: Iterable<[string, string]>): ReportOptions {
+  const out: Record<string, string | number> = {};
+  for (const [key, value] of params) {
+    if (!REPORT_PARAMS.includes(key)) {
+      throw new Error(`Unknown report parameter \`${key}\` (known: ${REPORT_PARAMS.join(", ")})`);
+    }
+    if ((INTEGERS as readonly string[]).includes(key) || (NUMBERS as readonly string[]).includes(key)) {
+      const v = value.trim() === "" ? Number.NaN : Number(value);
+      if (!Number.isFinite(v)) throw new Error(`Expected \`${key}\` to be a number, got \`${value}\``);
+      out[key] = v;
+    } else {
+      out[key] = key !== "model" && key !== "window" && /^\d+$/.test(value) ? Number(value) : value;
+    }
+  }
+  return out as ReportOptions;
+}

@@ -1,0 +1,60 @@
+import { existsSync, readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedMetricsFixture, W1 } from "../metrics/metrics-fixture.js";
+import { openSqliteStore } from "../store/sqlite-store.js";
+import { spawnCli } from "../test-child.js";
+import { type StoreFixture, storeFixture } from "../test-support.js";
+
+const NOW = new Date(W1 + 20 * 86_400_000).toISOString();
+
+describe("inferlog-collector report", () => {
+  let fx: StoreFixture;
+  beforeAll(async () => {
+    fx = storeFixture("sqlite");
+    const store = openSqliteStore({ path: fx.spec.slice("sqlite:".length) });
+    await seedMetricsFixture(store);
+    await store.close();
+  });
+  afterAll(async () => fx?.cleanup());
+
+  it("prints the tables and writes the HTML file", async () => {
+    const html = fx.spec.slice("sqlite:".length).replace("inferlog.db", "report.html");
+    const child = await spawnCli(
+      ["report", "--store", fx.spec, "--now", NOW, "--min-labels", "1", "--html", html],
+      null,
+    );
+    expect(await child.exited).toBe(0);
+    const out = child.output();
+    expect(out).toContain(
+      "  router       v1  2026-11-16       5        4     25.0%  25.0%  50.0%  75.0%  0.458   0.484     80.0%",
+    );
+    expect(out).toContain("  router        2        1    0.0%  100.0%  100.0%");
+    expect(out).toMatch(/drifty +x +numeric +2026-11-23 +10 +10\.053 +0\.835 +MAJOR/);
+    expect(out).toContain(`HTML report: ${html}`);
+    expect(existsSync(html)).toBe(true);
+    expect(readFileSync(html, "utf8")).toContain('<svg id="chart-drift"');
+  });
+
+  it("prints the JSON report with --json", async () => {
+    const child = await spawnCli(["report", "--store", fx.spec, "--now", NOW, "--json", "--model", "router"], null);
+    expect(await child.exited).toBe(0);
+    const r = JSON.parse(child.output()) as { quality: { hitAt: number[] }[]; now: string };
+    expect(r.now).toBe(NOW);
+    expect(r.quality.map((q) => q.hitAt)).toEqual([[0.25, 0.5, 0.75]]);
+  });
+
+  it("names the bad flag", async () => {
+    for (const [args, message] of [
+      [["--k", "0"], "Expected --k to be an integer from 1 to 20, got `0`"],
+      [["--window", "month"], "Expected --window to be one of hour, day, week, got `month`"],
+      [
+        ["--reference-from", "2026-11-16T00:00:00Z"],
+        "Expected --reference-from and --reference-to together, got only one of them",
+      ],
+    ] as const) {
+      const child = await spawnCli(["report", "--store", fx.spec, ...args], null);
+      expect(await child.exited).toBe(1);
+      expect(child.output()).toContain(message);
+    }
+  });
+});

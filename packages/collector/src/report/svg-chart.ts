@@ -1,0 +1,72 @@
+/** Inline SVG line charts: no scripts, no network, readable at a glance. */
+export interface Series {
+  name: string;
+  points: { x: number; y: number }[];
+  dashed?: boolean;
+}
+export interface ChartSpec {
+  id: string;
+  title: string;
+  series: Series[];
+  xTick: (x: number) => string;
+  yTick: (y: number) => string;
+  /** Horizontal reference lines (drift thresholds). */
+  rules?: { y: number; label: string }[];
+  yMin?: number;
+  yMax?: number;
+}
+
+export const esc = (s: string): string =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+const COLORS = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#4b5563", "#ca8a04"];
+const W = 640;
+const H = 260;
+const PAD = { l: 52, r: 150, t: 28, b: 32 };
+
+export function lineChart(c: ChartSpec): string {
+  const pts = c.series.flatMap((s) => s.points);
+  if (pts.length === 0) return `<p class="empty" id="${esc(c.id)}">${esc(c.title)}: no data yet</p>`;
+  const xs = pts.map((p) => p.x);
+  const ys = [...pts.map((p) => p.y), ...(c.rules ?? []).map((r) => r.y)];
+  const x0 = Math.min(...xs);
+  const x1 = Math.max(...xs) === x0 ? x0 + 1 : Math.max(...xs);
+  const y0 = c.yMin ?? Math.min(0, ...ys);
+  const y1 = Math.max(c.yMax ?? 0, ...ys) === y0 ? y0 + 1 : Math.max(c.yMax ?? 0, ...ys);
+  const px = (x: number) => PAD.l + ((x - x0) / (x1 - x0)) * (W - PAD.l - PAD.r);
+  const py = (y: number) => H - PAD.b - ((y - y0) / (y1 - y0)) * (H - PAD.t - PAD.b);
+  const f = (v: number) => v.toFixed(1);
+  const yTicks = [0, 0.25, 0.5, 0.75, 1].map((t) => y0 + t * (y1 - y0));
+  const xTicks = [...new Set(xs)].sort((a, b) => a - b);
+  const step = Math.max(1, Math.ceil(xTicks.length / 8));
+  const parts: string[] = [
+    `<svg id="${esc(c.id)}" class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(c.title)}">`,
+    `<text x="${PAD.l}" y="16" class="title">${esc(c.title)}</text>`,
+    ...yTicks.map(
+      (t) =>
+        `<line x1="${PAD.l}" x2="${W - PAD.r}" y1="${f(py(t))}" y2="${f(py(t))}" class="grid"/><text x="${PAD.l - 6}" y="${f(py(t) + 4)}" text-anchor="end">${esc(c.yTick(t))}</text>`,
+    ),
+    ...xTicks
+      .filter((_, i) => i % step === 0)
+      .map((t) => `<text x="${f(px(t))}" y="${H - 12}" text-anchor="middle">${esc(c.xTick(t))}</text>`),
+    ...(c.rules ?? []).map(
+      (r) =>
+        `<line x1="${PAD.l}" x2="${W - PAD.r}" y1="${f(py(r.y))}" y2="${f(py(r.y))}" class="rule"/><text x="${W - PAD.r + 4}" y="${f(py(r.y) + 4)}" class="rule-label">${esc(r.label)}</text>`,
+    ),
+  ];
+  c.series.forEach((s, i) => {
+    const color = COLORS[i % COLORS.length] as string;
+    const sorted = [...s.points].sort((a, b) => a.x - b.x);
+    const d = sorted.map((p) => `${f(px(p.x))},${f(py(p.y))}`).join(" ");
+    parts.push(
+      `<g class="series" data-series="${esc(s.name)}"><polyline points="${d}" fill="none" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="5 4"' : ""}/>`,
+      ...sorted.map(
+        (p) =>
+          `<circle cx="${f(px(p.x))}" cy="${f(py(p.y))}" r="3" fill="${color}" data-x="${p.x}" data-y="${p.y}"><title>${esc(`${s.name}: ${c.xTick(p.x)} → ${c.yTick(p.y)}`)}</title></circle>`,
+      ),
+      `<rect x="${W - PAD.r + 8}" y="${PAD.t + i * 18}" width="10" height="10" fill="${color}"/><text x="${W - PAD.r + 22}" y="${PAD.t + i * 18 + 9}">${esc(s.name)}</text></g>`,
+    );
+  });
+  parts.push("</svg>");
+  return parts.join("");
+}
