@@ -1,10 +1,52 @@
-import { expect, it } from "vitest";
-import { runDemo } from "./run-demo.js";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { afterAll, expect, it } from "vitest";
+import { type DemoResult, runDemo } from "./run-demo.js";
 
-it("the quickstart delivers every logged event to the local collector", async () => {
-  const r = await runDemo({ tickets: 300 });
-  const total = r.logged.predictions + r.logged.exposures + r.logged.feedback + r.logged.outcomes;
-  expect(r.stats.sent).toBe(total);
-  expect(r.stats.dropped.total).toBe(0);
-  expect(r.stored).toMatchObject({ predictions: 300, exposures: 300, feedback: 300, outcomes: r.logged.outcomes });
+const week = (n: number) => new Date(Date.parse("2026-09-07T00:00:00Z") + (n - 1) * 7 * 86_400_000).toISOString();
+let result: DemoResult | undefined;
+afterAll(() => {
+  if (result) rmSync(result.dir, { recursive: true, force: true });
+});
+
+it("the eight-week demo delivers every event and its report tells the story it simulated", async () => {
+  result = await runDemo({ ticketsPerDay: 40 });
+  const r = result.report;
+  const total = Object.values(result.logged).reduce((a, b) => a + b, 0);
+  expect(result.logged.predictions).toBe(40 * 56);
+  expect(result.stats.sent).toBe(total);
+  expect(result.stats.dropped.total).toBe(0);
+
+  // v1 serves weeks 1-5, the retrained v2 weeks 6-8; 280 tickets a week.
+  expect(r.quality.map((q) => [q.windowStart, q.version, q.volume])).toEqual(
+    [1, 2, 3, 4, 5, 6, 7, 8].map((n) => [week(n), n <= 5 ? "2026.08" : "2026.10", 280]),
+  );
+  const acc = (n: number) => r.quality.find((q) => q.windowStart === week(n))?.accuracy ?? Number.NaN;
+  expect(acc(5)).toBeLessThan(acc(1) - 0.15); // ageing plus the shift
+  expect(acc(6)).toBeGreaterThan(acc(5) + 0.15); // the retrained version recovers
+  for (const q of r.quality) expect(q.hitAt[2]).toBeGreaterThan(q.hitAt[0] as number); // top-3 beats top-1
+
+  // Ticket length shifts from week 4: flagged major from then on, never before.
+  const words = r.drift.filter((d) => d.feature === "words");
+  expect(words.map((d) => d.flag === "major")).toEqual([false, false, false, true, true, true, true, true]);
+
+  // Retrain signal: v1 falls 5 points below its first week within its first month.
+  const v1 = r.retrain.find((x) => x.version === "2026.08");
+  expect(v1?.dropAgeDays).toBeGreaterThan(7);
+  expect(v1?.dropAgeDays).toBeLessThan(35);
+
+  // The long-term pullback: agents ignore more the longer they have seen suggestions.
+  const first = r.exposureAge[0];
+  const last = r.exposureAge[r.exposureAge.length - 1];
+  expect(first?.exposureAgeDays).toBe(0);
+  expect((first?.acceptRate ?? 0) - (last?.acceptRate ?? 1)).toBeGreaterThan(0.2);
+  expect((last?.ignoreRate ?? 0) - (first?.ignoreRate ?? 1)).toBeGreaterThan(0.2);
+
+  // Labels arrive one to three days late; the business metric is there for every week.
+  for (const l of r.labelLatency) {
+    expect(l.p50Seconds).toBeGreaterThan(86_400);
+    expect(l.p99Seconds).toBeLessThanOrEqual(3 * 86_400);
+  }
+  expect(new Set(r.business.map((b) => b.windowStart)).size).toBe(8);
+  expect(existsSync(result.htmlPath)).toBe(true);
+  expect(readFileSync(result.htmlPath, "utf8")).toContain('<svg id="chart-accuracy"');
 });

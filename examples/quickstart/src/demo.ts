@@ -1,16 +1,17 @@
+import { renderReportText } from "@inferlog/collector";
 import { runDemo } from "./run-demo.js";
 
-const result = await runDemo({ log: (line) => console.log(line) });
-console.log("\nlogged by the serving loop:");
-console.table(result.logged);
-console.log("rows the collector stored (SQLite):");
-console.table(result.stored);
-console.log("label coverage:", JSON.stringify(result.labelCoverage));
-console.log("client.stats():", JSON.stringify(result.stats, null, 2));
+const started = Date.now();
+const result = await runDemo({ write: (s) => process.stdout.write(s), tty: process.stdout.isTTY === true });
+process.stdout.write(`\n${renderReportText(result.report)}\n`);
 const expected = Object.values(result.logged).reduce((a, b) => a + b, 0);
+console.log(
+  `logged ${expected} events (${result.logged.predictions} tickets), delivered ${result.stats.sent}, dropped ${result.stats.dropped.total}, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+);
+console.log(`HTML report: ${result.htmlPath}`);
 if (result.stats.sent !== expected || result.stats.dropped.total !== 0) {
   console.error(
-    `\nexpected ${expected} events delivered, got ${result.stats.sent} (dropped ${result.stats.dropped.total})`,
+    `expected ${expected} events delivered, got ${result.stats.sent} (dropped ${result.stats.dropped.total})`,
   );
   process.exit(1);
 }

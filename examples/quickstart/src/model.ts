@@ -1,6 +1,6 @@
 /**
- * A simulated support-ticket router: it ranks queues for a ticket. Its accuracy decays
- * with the age of the model (drift), so the demo's numbers move the way production ones do.
+ * A simulated support-ticket router: it ranks queues for a ticket. How often it is right depends
+ * on the model's age, on whether the ticket looks like its training data, and on the version.
  */
 export const QUEUES = ["billing", "technical", "account", "shipping", "returns"] as const;
 export type Queue = (typeof QUEUES)[number];
@@ -9,6 +9,8 @@ export interface Ticket {
   id: number;
   features: { words: number; hasOrderId: boolean; plan: string; channel: string; sentiment: number };
   trueQueue: Queue;
+  /** Written after the product launch of week 4: longer tickets about a product v1 never saw. */
+  shifted: boolean;
 }
 
 /** A small deterministic PRNG, so every run of the demo tells the same story. */
@@ -23,13 +25,16 @@ export function rng(seed: number): () => number {
   };
 }
 
-export function makeTicket(id: number, r: () => number): Ticket {
+/** A ticket; `shiftShare` of them (from week 4) are the new, longer kind. */
+export function makeTicket(id: number, r: () => number, shiftShare = 0): Ticket {
   const trueQueue = QUEUES[Math.floor(r() * QUEUES.length)] as Queue;
+  const shifted = r() < shiftShare;
   return {
     id,
     trueQueue,
+    shifted,
     features: {
-      words: 20 + Math.floor(r() * 300),
+      words: shifted ? 250 + Math.floor(r() * 400) : 20 + Math.floor(r() * 300),
       hasOrderId: trueQueue === "shipping" || trueQueue === "returns" ? r() < 0.9 : r() < 0.2,
       plan: r() < 0.3 ? "pro" : "free",
       channel: r() < 0.6 ? "email" : "chat",
@@ -47,7 +52,10 @@ export function predict(t: Ticket, accuracy: number, r: () => number): { id: Que
       ? [t.trueQueue, ...others]
       : roll < accuracy + (1 - accuracy) * 0.6
         ? [others[0] as Queue, t.trueQueue, ...others.slice(1)]
-        : [...others.slice(0, 2), t.trueQueue, ...others.slice(2)];
-  const scores = [0.7, 0.2, 0.07];
-  return order.slice(0, 3).map((id, i) => ({ id, score: scores[i] as number }));
+        : roll < accuracy + (1 - accuracy) * 0.8
+          ? [...others.slice(0, 2), t.trueQueue, ...others.slice(2)]
+          : [...others];
+  const top = 0.55 + accuracy * 0.4;
+  const scores = [top, (1 - top) * 0.7, (1 - top) * 0.2];
+  return order.slice(0, 3).map((id, i) => ({ id, score: Math.round((scores[i] as number) * 1000) / 1000 }));
 }

@@ -1,79 +1,143 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCollector, openSqliteStore } from "@inferlog/collector";
+import { computeReport, createCollector, openSqliteStore, type Report, renderReportHtml } from "@inferlog/collector";
+import { createSubjectKeyer } from "@inferlog/core/subject-key";
 import { createClient } from "@inferlog/node";
 import { makeTicket, predict, rng } from "./model.js";
+import { accuracy, agents, DAY_MS, ignoreChance, START_MS, shiftShare, V1, V2, V2_DEPLOY_MS, WEEKS } from "./world.js";
 
+export interface DemoOptions {
+  /** Tickets per simulated day (default 220: about 12,300 tickets and 48,000 events). */
+  ticketsPerDay?: number;
+  /** Progress output (default: none). */
+  write?: (s: string) => void;
+  tty?: boolean;
+}
 export interface DemoResult {
-  endpoint: string;
+  dir: string;
+  htmlPath: string;
   logged: { predictions: number; exposures: number; feedback: number; outcomes: number };
-  stored: Record<string, number>;
   stats: ReturnType<ReturnType<typeof createClient>["stats"]>;
-  labelCoverage: unknown;
+  report: Report;
 }
 
 /**
- * The quickstart: a local collector on SQLite, a serving loop that routes tickets and
- * logs what it predicted, what agents were shown and did, and (later) the true queue.
+ * Eight weeks of a support-ticket router in production, logged through @inferlog/node into a
+ * collector on SQLite: top-3 suggestions, labels one to three days late, a shift in ticket length
+ * from week 4, agents ignoring suggestions more as weeks pass, and a retrained version in week 6.
+ * Time is simulated by passing `time` on every log call.
  */
-export async function runDemo(options: { tickets?: number; log?: (line: string) => void } = {}): Promise<DemoResult> {
-  const log = options.log ?? (() => {});
+export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
+  const perDay = options.ticketsPerDay ?? 220;
+  const write = options.write ?? (() => {});
   const dir = mkdtempSync(join(tmpdir(), "inferlog-demo-"));
-  const store = await openSqliteStore({ path: join(dir, "inferlog.db") });
+  const store = openSqliteStore({ path: join(dir, "inferlog.db"), synchronous: "NORMAL" });
   const collector = await createCollector({ store });
   const { url } = await collector.listen({ port: 0, host: "127.0.0.1" });
-  const endpoint = `${url}/v1/events`;
-  log(`collector listening on ${url} (SQLite in ${dir})`);
-
-  const day = 86_400_000;
-  const trainedAt = new Date(Date.now() - 30 * day).toISOString();
-  const client = createClient({
-    endpoint,
-    source: "ticket-router",
-    model: { name: "ticket-router", version: "2026.10", trainedAt },
-    flushOnExit: false,
-  });
-
+  write(`collector on ${url} (SQLite in ${dir})\n`);
+  const client = createClient({ endpoint: `${url}/v1/events`, source: "support-desk", model: V1, flushOnExit: false });
+  const subjectKey = createSubjectKeyer("demo-secret-not-for-production");
+  const team = agents(40).map((a) => ({ ...a, key: subjectKey(a.key) }));
   const r = rng(42);
-  const n = options.tickets ?? 2_000;
   const logged = { predictions: 0, exposures: 0, feedback: 0, outcomes: 0 };
-  const pendingOutcomes: { predictionId: string; label: string }[] = [];
-  for (let i = 0; i < n; i++) {
-    const ticket = makeTicket(i, r);
-    const top3 = predict(ticket, 0.8, r);
-    const { predictionId } = client.logPrediction({
-      task: "ranking",
-      features: ticket.features,
-      output: { label: top3[0]!.id, score: top3[0]!.score, candidates: top3, k: 3 },
-      latencyMs: 3 + r() * 10,
-      outcomeTtlSeconds: 3 * 86_400,
-    });
-    logged.predictions++;
-    client.logExposure({ predictionId, shown: top3.map((c) => c.id), surface: "agent-sidebar" });
-    logged.exposures++;
-    const hit = top3.findIndex((c) => c.id === ticket.trueQueue);
-    if (hit >= 0 && r() < 0.85) {
-      client.logFeedback({ predictionId, action: "accepted", candidateId: ticket.trueQueue, position: hit });
-    } else {
-      client.logFeedback({ predictionId, action: "ignored", kind: "implicit" });
+  const days = WEEKS * 7;
+  const progress = progressFor(days * perDay, write, options.tty ?? false);
+  let id = 0;
+  for (let day = 0; day < days; day++) {
+    const active = team.filter((a) => a.startDay <= day);
+    for (let i = 0; i < perDay; i++, id++) {
+      const t = START_MS + day * DAY_MS + Math.floor(((i + r()) / perDay) * DAY_MS);
+      const model = t >= V2_DEPLOY_MS ? V2 : V1;
+      const ageDays = (t - Date.parse(model.trainedAt)) / DAY_MS;
+      const ticket = makeTicket(id, r, shiftShare(day));
+      const top3 = predict(ticket, accuracy(model.version, ageDays, ticket.shifted), r);
+      const agent = active[Math.floor(r() * active.length)] as (typeof active)[number];
+      const time = new Date(t);
+      const { predictionId } = client.logPrediction({
+        model,
+        task: "ranking",
+        features: ticket.features,
+        output: {
+          label: top3[0]?.id as string,
+          score: top3[0]?.score as number,
+          // The reply template suggested with each queue: its age is the content's freshness.
+          candidates: top3.map((c) => ({ ...c, itemAgeSeconds: Math.floor(r() * 30 * 86_400) })),
+          k: 3,
+        },
+        subjectKey: agent.key,
+        latencyMs: 3 + r() * 10,
+        outcomeTtlSeconds: 4 * 86_400,
+        time,
+      });
+      client.logExposure({
+        predictionId,
+        shown: top3.map((c) => c.id),
+        surface: "agent-sidebar",
+        subjectKey: agent.key,
+        time,
+        predictionTime: time,
+      });
+      const hit = top3.findIndex((c) => c.id === ticket.trueQueue);
+      const exposureAge = day - agent.startDay;
+      const acted = new Date(t + 20_000 + Math.floor(r() * 100_000));
+      let saved = 0;
+      if (r() < ignoreChance(exposureAge)) {
+        client.logFeedback({ predictionId, action: "ignored", kind: "derived", time: acted, predictionTime: time });
+      } else if (hit >= 0) {
+        client.logFeedback({
+          predictionId,
+          action: "accepted",
+          candidateId: ticket.trueQueue,
+          position: hit,
+          time: acted,
+          predictionTime: time,
+        });
+        saved = 120 - 30 * hit + Math.round(r() * 40);
+      } else {
+        client.logFeedback({ predictionId, action: "rejected", time: acted, predictionTime: time });
+        saved = -20;
+      }
+      logged.predictions++;
+      logged.exposures++;
+      logged.feedback++;
+      // Most tickets get their true queue when they are resolved, one to three days later.
+      if (r() < 0.92) {
+        client.logOutcome({
+          predictionId,
+          label: ticket.trueQueue,
+          relevantIds: [ticket.trueQueue],
+          metrics: { handleTimeSavedSec: saved },
+          source: "human",
+          time: new Date(t + DAY_MS + Math.floor(r() * 2 * DAY_MS)),
+          predictionTime: time,
+        });
+        logged.outcomes++;
+      }
+      progress(id + 1, `week ${Math.floor(day / 7) + 1} (${model.version})`);
     }
-    logged.feedback++;
-    if (r() < 0.9) pendingOutcomes.push({ predictionId, label: ticket.trueQueue });
-    if (i % 200 === 199) await new Promise((res) => setImmediate(res)); // a server yields between requests
+    // A day's events are delivered before the next day starts, so the send queue never overflows.
+    await client.flush({ timeoutMs: 30_000 });
   }
-  // Later, a resolution job learns the true queue of most tickets.
-  for (const o of pendingOutcomes) {
-    client.logOutcome({ predictionId: o.predictionId, label: o.label, relevantIds: [o.label], source: "human" });
-    logged.outcomes++;
-  }
-
-  const done = await client.shutdown({ timeoutMs: 30_000 });
-  log(`client shutdown: ${JSON.stringify({ ok: done.ok, sent: done.sent, dropped: done.dropped })}`);
-  const stored = await store.tableCounts();
-  const labelCoverage = await store.labelCoverage({ modelName: "ticket-router" });
+  await client.shutdown({ timeoutMs: 30_000 });
   const stats = client.stats();
+  const report = await computeReport(store, { now: START_MS + (days + 4) * DAY_MS, window: "week", k: 3 });
+  const htmlPath = join(dir, "report.html");
+  await writeFile(htmlPath, renderReportHtml(report));
   await collector.close();
-  rmSync(dir, { recursive: true, force: true });
-  return { endpoint, logged, stored, stats, labelCoverage };
+  return { dir, htmlPath, logged, stats, report };
+}
+
+function progressFor(total: number, write: (s: string) => void, tty: boolean) {
+  let last = -1;
+  return (done: number, label: string) => {
+    const pct = Math.floor((done / total) * 100);
+    if (pct === last) return;
+    last = pct;
+    const filled = Math.round((done / total) * 30);
+    const bar = `[${"#".repeat(filled)}${".".repeat(30 - filled)}] ${String(pct).padStart(3)}% ${label}`;
+    if (tty) write(`\r${bar}${done === total ? "\n" : ""}`);
+    else if (pct % 25 === 0) write(`${bar}\n`);
+  };
 }

@@ -12,6 +12,23 @@ export { loadAuthConfig } from "./config-file.js";
 export type { Logger } from "./http/handler.js";
 export { type ParsedBatch, parseBatch } from "./http/parse-batch.js";
 export { BodyError } from "./http/read-body.js";
+export { type ReportOptions, resolveReportOptions, type WindowName } from "./metrics/options.js";
+export { computeReport } from "./metrics/report.js";
+export type {
+  BusinessRow,
+  CalibrationRow,
+  DriftRow,
+  ExposureAgeRow,
+  FeedbackRow,
+  ItemAgeRow,
+  LabelLatencyRow,
+  ModelAgeRow,
+  QualityRow,
+  Report,
+  RetrainSignal,
+} from "./metrics/types.js";
+export { renderHtml as renderReportHtml } from "./report/html.js";
+export { renderText as renderReportText } from "./report/text.js";
 export { ClickHouseError } from "./store/clickhouse-http.js";
 export { type ClickHouseStoreOptions, openClickHouseStore } from "./store/clickhouse-store.js";
 export { type OpenStoreOptions, openStore } from "./store/open-store.js";

@@ -4,6 +4,7 @@ import { windowStart } from "./sql-common.js";
 import type { ExposureAgeRow, FeedbackRow } from "./types.js";
 
 const DAY_MS = 86_400_000;
+export const exposureBucketDays = (window: string): number => (window === "week" ? 7 : 1);
 
 const rates = (r: Record<string, unknown>) => {
   const exposed = n(r.exposed);
@@ -31,9 +32,19 @@ export async function feedbackByWindow({ d, o, q }: MetricsContext): Promise<Fee
   }));
 }
 
-/** The same rates by days since the subject (user) first saw this model's suggestions: the long-term pullback. */
+/**
+ * The same rates by time since the subject (user) first saw this model's suggestions: the long-term
+ * pullback. Buckets are a week wide for weekly reports and a day wide otherwise.
+ */
 export async function feedbackByExposureAge({ d, o, q }: MetricsContext): Promise<ExposureAgeRow[]> {
-  const rows = await q(`SELECT model_name, ${d.floorInt(`exposure_age_ms / ${DAY_MS}`)} AS age, ${sums}
+  const bucketDays = exposureBucketDays(o.window);
+  const rows =
+    await q(`SELECT model_name, ${d.floorInt(`exposure_age_ms / ${bucketDays * DAY_MS}`)} * ${bucketDays} AS age, ${sums}
     FROM (${d.exposed(o)}) WHERE exposure_age_ms IS NOT NULL GROUP BY model_name, age ORDER BY model_name, age`);
-  return rows.map((r) => ({ model: s(r.model_name), exposureAgeDays: n(r.age), ...rates(r) }));
+  return rows.map((r) => ({
+    model: s(r.model_name),
+    exposureAgeDays: n(r.age),
+    exposureAgeBucketDays: bucketDays,
+    ...rates(r),
+  }));
 }

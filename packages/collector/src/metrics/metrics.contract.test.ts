@@ -79,9 +79,17 @@ describe.each(STORE_KINDS)("metrics in the %s store", (kind) => {
         rejectRate: 0.25,
       },
     ]);
+    // Weekly report: one bucket of exposure ages 0-6 days.
     expect(report.exposureAge.filter((f) => f.model === "router")).toEqual([
-      { model: "router", exposureAgeDays: 0, exposed: 2, acceptRate: 0.5, ignoreRate: 0.5, rejectRate: 0 },
-      { model: "router", exposureAgeDays: 2, exposed: 1, acceptRate: 0, ignoreRate: 1, rejectRate: 1 },
+      {
+        model: "router",
+        exposureAgeDays: 0,
+        exposureAgeBucketDays: 7,
+        exposed: 3,
+        acceptRate: 1 / 3,
+        ignoreRate: 2 / 3,
+        rejectRate: 1 / 3,
+      },
     ]);
   });
 
@@ -144,6 +152,26 @@ describe.each(STORE_KINDS)("metrics in the %s store", (kind) => {
       [new Date(W1 + 3 * DAY).toISOString(), 3, [0]],
     ]);
     expect(new Set(r.drift.map((d) => d.model))).toEqual(new Set(["router"]));
+    expect(r.exposureAge).toEqual([
+      {
+        model: "router",
+        exposureAgeDays: 0,
+        exposureAgeBucketDays: 1,
+        exposed: 2,
+        acceptRate: 0.5,
+        ignoreRate: 0.5,
+        rejectRate: 0,
+      },
+      {
+        model: "router",
+        exposureAgeDays: 2,
+        exposureAgeBucketDays: 1,
+        exposed: 1,
+        acceptRate: 0,
+        ignoreRate: 1,
+        rejectRate: 1,
+      },
+    ]);
     // One-day windows: the first "week" is age day 1 (0.5); day 3 (0.0) is more than 0.2 below it.
     expect(r.retrain).toEqual([
       { model: "router", version: "v1", firstWeekAccuracy: 0.5, firstWeekLabeled: 2, dropAgeDays: 3, dropAccuracy: 0 },

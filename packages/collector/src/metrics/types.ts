@@ -61,8 +61,9 @@ export interface FeedbackRow {
 }
 export interface ExposureAgeRow {
   model: string;
-  /** Days since the subject first saw this model's suggestions. */
+  /** Days since the subject first saw this model's suggestions: start of a bucket `exposureAgeBucketDays` wide. */
   exposureAgeDays: number;
+  exposureAgeBucketDays: number;
   exposed: number;
   acceptRate: number | null;
   ignoreRate: number | null;

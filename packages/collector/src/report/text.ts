@@ -8,6 +8,24 @@ function table(title: string, head: string[], rows: string[][]): string {
   return [title, line(head), `  ${widths.map((w) => "-".repeat(w)).join("  ")}`, ...rows.map(line), ""].join("\n");
 }
 
+/** Drift as one line per feature and a PSI column per window: `!` moderate (≥ 0.1), `!!` major (≥ 0.25). */
+function driftTable(r: Report): string {
+  const windows = [...new Set(r.drift.map((x) => x.windowStart))].sort();
+  const rows = new Map<string, string[]>();
+  for (const x of r.drift) {
+    const key = `${x.model}\u0000${x.feature}`;
+    const row = rows.get(key) ?? [x.model, x.feature, x.kind, ...windows.map(() => "")];
+    row[3 + windows.indexOf(x.windowStart)] =
+      `${dec(x.psi)}${x.flag === "major" ? "!!" : x.flag === "moderate" ? "! " : "  "}`;
+    rows.set(key, row);
+  }
+  return table(
+    `Drift: PSI against the reference window by ${r.window} (! ≥ 0.1 moderate, !! ≥ 0.25 major)`,
+    ["model", "feature", "kind", ...windows.map((w) => day(w).slice(5))],
+    [...rows.values()],
+  );
+}
+
 /** The report as plain-text tables for a terminal. */
 export function renderText(r: Report): string {
   const hits = Array.from({ length: r.k }, (_, j) => `hit@${j + 1}`);
@@ -46,7 +64,9 @@ export function renderText(r: Report): string {
       ["model", "age (d)", "exposed", "accept", "ignore", "reject"],
       r.exposureAge.map((x) => [
         x.model,
-        String(x.exposureAgeDays),
+        x.exposureAgeBucketDays === 1
+          ? String(x.exposureAgeDays)
+          : `${x.exposureAgeDays}-${x.exposureAgeDays + x.exposureAgeBucketDays - 1}`,
         String(x.exposed),
         pct(x.acceptRate),
         pct(x.ignoreRate),
@@ -66,20 +86,7 @@ export function renderText(r: Report): string {
         pct(x.rejectRate),
       ]),
     ),
-    table(
-      "Drift against the reference window (PSI ≥ 0.1 moderate, ≥ 0.25 major)",
-      ["model", "feature", "kind", r.window, "n", "PSI", "JS", "flag"],
-      r.drift.map((x) => [
-        x.model,
-        x.feature,
-        x.kind,
-        day(x.windowStart),
-        String(x.n),
-        dec(x.psi),
-        dec(x.js),
-        x.flag === "none" ? "" : x.flag.toUpperCase(),
-      ]),
-    ),
+    driftTable(r),
     table(
       `Business metrics by ${r.window}`,
       ["model", "version", r.window, "metric", "n", "mean", "sum"],
