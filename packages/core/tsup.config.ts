@@ -7,6 +7,7 @@ export default defineConfig({
     "subject-key": "src/subject-key.ts",
     compiled: "src/compiled.ts",
     otlp: "src/otlp.ts",
+    "profile/index": "src/profile/index.ts",
   },
   format: ["esm", "cjs"],
   dts: true,

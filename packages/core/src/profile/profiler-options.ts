@@ -1,0 +1,84 @@
+import { ConfigError } from "../errors.js";
+import type { Clock } from "../runtime.js";
+import { systemClock } from "../runtime.js";
+import type { ModelInfo } from "../schema/events.js";
+import { LIMITS } from "../schema/limits.js";
+
+export const DEFAULT_RELATIVE_ACCURACY = 0.01;
+export const DEFAULT_MAX_TOP_VALUES = 20;
+export const DEFAULT_MAX_TRACKED_VALUES = 1000;
+/** Columns kept per model and window: as many as one event may carry features. */
+export const MAX_COLUMNS = LIMITS.maxFeatures;
+
+export interface FeatureProfilerOptions {
+  /** Window length in ms. Windows are aligned to multiples of it since the epoch, so every client's windows line up. */
+  windowMs: number;
+  /** Model of observations logged without one (default: the client's `model`). */
+  model?: ModelInfo;
+  /** Columns whose values never leave the process: no `topValues`, only counts and a distinct estimate. */
+  sensitive?: readonly string[];
+  /** DDSketch relative accuracy of numeric quantiles (default 0.01 = 1%). */
+  relativeAccuracy?: number;
+  /** Most frequent values shipped per categorical column (default 20, at most 100). */
+  maxTopValues?: number;
+  /** Distinct values counted exactly per column and window before switching to an estimate (default 1000). */
+  maxTrackedValues?: number;
+  /** Timers and "now" (default: the system clock, with unref'd timers). */
+  clock?: Clock;
+  /** Failures inside the profiler (it never throws into `observe`'s caller); default: a console warning. */
+  onError?: (error: unknown) => void;
+}
+
+export interface ResolvedProfilerOptions {
+  windowMs: number;
+  model: ModelInfo | undefined;
+  sensitive: ReadonlySet<string>;
+  relativeAccuracy: number;
+  maxTopValues: number;
+  maxTrackedValues: number;
+  clock: Clock;
+  onError: ((error: unknown) => void) | undefined;
+}
+
+const show = (v: unknown): string => {
+  try {
+    return typeof v === "string" ? JSON.stringify(v) : String(v);
+  } catch {
+    return typeof v;
+  }
+};
+
+function int(name: string, v: unknown, min: number, max: number): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+    throw new ConfigError(`Expected \`${name}\` to be an integer from ${min} to ${max}, got \`${show(v)}\``);
+  }
+  return v;
+}
+
+export function resolveProfilerOptions(o: FeatureProfilerOptions): ResolvedProfilerOptions {
+  if (typeof o !== "object" || o === null)
+    throw new ConfigError(`Expected profiler options to be an object, got \`${show(o)}\``);
+  const ra = o.relativeAccuracy ?? DEFAULT_RELATIVE_ACCURACY;
+  if (typeof ra !== "number" || !(ra > 0 && ra < 1)) {
+    throw new ConfigError(
+      `Expected \`relativeAccuracy\` to be a number between 0 and 1 (exclusive), got \`${show(ra)}\``,
+    );
+  }
+  const sensitive = o.sensitive ?? [];
+  if (!Array.isArray(sensitive) || sensitive.some((s) => typeof s !== "string")) {
+    throw new ConfigError(`Expected \`sensitive\` to be an array of feature names, got \`${show(sensitive)}\``);
+  }
+  if (o.onError !== undefined && typeof o.onError !== "function") {
+    throw new ConfigError(`Expected \`onError\` to be a function, got \`${show(o.onError)}\``);
+  }
+  return {
+    windowMs: int("windowMs", o.windowMs, 1000, 31 * 86_400_000),
+    model: o.model,
+    sensitive: new Set(sensitive),
+    relativeAccuracy: ra,
+    maxTopValues: int("maxTopValues", o.maxTopValues ?? DEFAULT_MAX_TOP_VALUES, 0, LIMITS.maxTopValues),
+    maxTrackedValues: int("maxTrackedValues", o.maxTrackedValues ?? DEFAULT_MAX_TRACKED_VALUES, 1, 100_000),
+    clock: o.clock ?? systemClock,
+    onError: o.onError,
+  };
+}
