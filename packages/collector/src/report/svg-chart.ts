@@ -20,9 +20,9 @@ export const esc = (s: string): string =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 const COLORS = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#4b5563", "#ca8a04"];
-const W = 640;
+const W = 720;
 const H = 260;
-const PAD = { l: 52, r: 150, t: 28, b: 32 };
+const PAD = { l: 52, r: 230, t: 28, b: 32 };
 
 export function lineChart(c: ChartSpec): string {
   const pts = c.series.flatMap((s) => s.points);

@@ -1,0 +1,116 @@
+import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedMetricsFixture, W1 } from "../metrics/metrics-fixture.js";
+import type { Report } from "../metrics/types.js";
+import { type Running, startCollector } from "../test-http.js";
+import { day, dec, pct } from "./format.js";
+
+// Debian's Chromium, driven by playwright-core; never a downloaded browser.
+const CHROMIUM = "/usr/bin/chromium";
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"];
+const NOW = new Date(W1 + 20 * 86_400_000).toISOString();
+
+describe("the HTML report in Chromium", () => {
+  let c: Running;
+  let browser: Browser;
+  beforeAll(async () => {
+    c = await startCollector("sqlite");
+    await seedMetricsFixture(c.collector.store);
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await c?.stop();
+  });
+
+  it("renders every chart, and shows the numbers of the JSON report", async () => {
+    const json = (await (await fetch(`${c.url}/v1/report?now=${NOW}&minLabels=1`)).json()) as Report;
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    const problems: string[] = [];
+    page.on("request", (r) => requests.push(r.url()));
+    page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+    page.on("pageerror", (e) => problems.push(e.message));
+    await page.goto(`${c.url}/report?now=${NOW}&minLabels=1`);
+
+    // Self-contained: the page itself is the only request; nothing failed.
+    expect(requests).toEqual([`${c.url}/report?now=${NOW}&minLabels=1`]);
+    expect(problems).toEqual([]);
+
+    for (const id of ["chart-accuracy", "chart-model-age", "chart-exposure-age", "chart-drift"]) {
+      const box = await page.locator(`#${id}`).boundingBox();
+      // 720 × 260 plus the 1px border on each side.
+      expect(box?.width).toBe(722);
+      expect(box?.height).toBe(262);
+    }
+    // One point per non-null value, placed at the JSON's value.
+    const ys = (id: string, series: string) =>
+      page
+        .locator(`#${id} g[data-series="${series}"] circle`)
+        .evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-y"))));
+    expect(await ys("chart-accuracy", "router v1 top-1")).toEqual(
+      json.quality.filter((q) => q.model === "router").map((q) => q.accuracy),
+    );
+    expect(await ys("chart-accuracy", "router v1 hit@3")).toEqual(
+      json.quality.filter((q) => q.model === "router").map((q) => q.hitAt[2]),
+    );
+    expect(await ys("chart-model-age", "router v1")).toEqual(
+      json.modelAge.filter((a) => a.model === "router").map((a) => a.slidingAccuracy),
+    );
+    expect(await ys("chart-exposure-age", "router accept")).toEqual(json.exposureAge.map((e) => e.acceptRate));
+    expect(await ys("chart-drift", "drifty x")).toEqual(
+      json.drift.filter((d) => d.model === "drifty" && d.feature === "x").map((d) => d.psi),
+    );
+    // The drift chart draws the 0.1 and 0.25 thresholds.
+    expect(await page.locator("#chart-drift .rule-label").allTextContents()).toEqual(["0.1 moderate", "0.25 major"]);
+
+    const cells = (id: string) =>
+      page
+        .locator(`#${id} tbody tr`)
+        .evaluateAll((rows) => rows.map((r) => [...r.children].map((td) => td.textContent)));
+    expect(await cells("table-quality")).toEqual(
+      json.quality.map((q) => [
+        q.model,
+        q.version,
+        day(q.windowStart),
+        String(q.volume),
+        String(q.labeled),
+        pct(q.accuracy),
+        ...q.hitAt.map(pct),
+        dec(q.mrr),
+        dec(q.ndcg),
+        pct(q.labelCoverage),
+      ]),
+    );
+    expect(await cells("table-drift")).toEqual(
+      json.drift.map((x) => [
+        x.model,
+        x.feature,
+        x.kind,
+        day(x.windowStart),
+        String(x.n),
+        dec(x.psi),
+        dec(x.js),
+        x.flag,
+      ]),
+    );
+    // Spot values worked out by hand in the metrics tests, as the page shows them.
+    expect((await cells("table-quality")).find((r) => r[0] === "router")).toEqual([
+      "router",
+      "v1",
+      "2026-11-16",
+      "5",
+      "4",
+      "25.0%",
+      "25.0%",
+      "50.0%",
+      "75.0%",
+      "0.458",
+      "0.484",
+      "80.0%",
+    ]);
+    const embedded = JSON.parse((await page.locator("#report-data").textContent()) ?? "null") as Report;
+    expect({ ...embedded, generatedAt: "" }).toEqual({ ...json, generatedAt: "" });
+    await page.close();
+  });
+});
