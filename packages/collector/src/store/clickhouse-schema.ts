@@ -1,3 +1,5 @@
+import { clickhouseProfileDdl } from "./profile-schema.js";
+
 /**
  * ClickHouse tables for 18.16 and later: no DateTime64 or LowCardinality there, so times are
  * Int64 ms and a `day` Date column drives partitioning. Every table is a ReplacingMergeTree whose
@@ -46,4 +48,5 @@ export const clickhouseDdl = (db: string): string[] => [
     event_id String, prediction_id String, model_name String, model_version String, time_ms Int64, name String,
     num_value Nullable(Float64), str_value Nullable(String), day Date
   ) ${engine("model_name, name, event_id")}`,
+  clickhouseProfileDdl(db),
 ];

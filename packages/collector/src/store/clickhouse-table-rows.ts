@@ -10,6 +10,7 @@ export interface TableInsert {
     | "outcomes"
     | "outcome_metrics"
     | "features"
+    | "feature_profiles"
     | "events";
   rows: object[];
 }
@@ -38,6 +39,10 @@ export function clickhouseTableRows(batch: readonly Rows[]): { derived: TableIns
         table: "features",
         // Sorting keys cannot be Nullable: features logged without a prediction get ''.
         rows: batch.flatMap((r) => r.features.map((f) => ({ ...withDay(f), prediction_id: f.prediction_id ?? "" }))),
+      },
+      {
+        table: "feature_profiles",
+        rows: batch.flatMap((r) => (r.featureProfiles ?? []).map((p) => ({ ...p, day: day(p.window_start_ms) }))),
       },
     ],
     events: { table: "events", rows: batch.map((r) => withDay(r.event)) },

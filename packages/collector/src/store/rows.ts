@@ -1,4 +1,5 @@
 import type { FeatureValue, InferlogEvent } from "@inferlog/core";
+import { type FeatureProfileRow, profileRows } from "./profile-rows.js";
 import type { IncomingEvent } from "./types.js";
 
 /**
@@ -101,6 +102,8 @@ export interface Rows {
   /** Business metrics of the outcome; joined to the latest outcome revision by `event_id`. */
   outcomeMetrics: OutcomeMetricRow[];
   features: FeatureRow[];
+  /** Columns of an `ml.feature_profile` event (absent for other types). */
+  featureProfiles?: FeatureProfileRow[];
 }
 
 const ms = (iso: string): number => Date.parse(iso);
@@ -248,7 +251,8 @@ export function toRows({ event, receivedMs }: IncomingEvent): Rows {
       break;
     }
     case "ml.feature_profile":
-      // Profiles are kept whole in events.raw: they are merged per window, not joined per prediction.
+      // One row per column; bins are merged per window when drift is asked for, not joined per prediction.
+      rows.featureProfiles = profileRows(event);
       break;
   }
   return rows;

@@ -4,6 +4,8 @@
  * (model_name, prediction_id), so outcomes, exposures and feedback that arrive before their
  * prediction are just rows that join later. Times are integer ms since the epoch.
  */
+import { SQLITE_PROFILE_DDL } from "./profile-schema.js";
+
 export const SQLITE_SCHEMA_VERSION = 1;
 
 export const SQLITE_DDL = `
@@ -129,4 +131,4 @@ CREATE TABLE IF NOT EXISTS features (
   PRIMARY KEY (event_id, name)
 );
 CREATE INDEX IF NOT EXISTS features_model_name_time ON features (model_name, name, time_ms);
-`;
+${SQLITE_PROFILE_DDL}`;

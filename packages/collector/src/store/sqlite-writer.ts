@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type { Rows } from "./rows.js";
+import { prepareProfileWriter } from "./sqlite-profile-writer.js";
 
 const json = (v: string[]) => JSON.stringify(v);
 
@@ -47,6 +48,8 @@ export function prepareRowWriter(db: Database.Database): (rows: Rows) => boolean
      VALUES (@event_id, @prediction_id, @model_name, @model_version, @time_ms, @name, @num_value, @str_value)`,
   );
 
+  const writeProfiles = prepareProfileWriter(db);
+
   return (r: Rows): boolean => {
     // The event row is the dedup gate: when its id is already there, nothing else is written.
     if (insertEvent.run(r.event).changes === 0) return false;
@@ -57,6 +60,7 @@ export function prepareRowWriter(db: Database.Database): (rows: Rows) => boolean
     if (r.outcome) insertOutcome.run({ ...r.outcome, relevant_ids: json(r.outcome.relevant_ids) });
     for (const m of r.outcomeMetrics) insertOutcomeMetric.run(m);
     for (const f of r.features) insertFeature.run(f);
+    if (r.featureProfiles) writeProfiles(r.featureProfiles);
     return true;
   };
 }
