@@ -71,7 +71,9 @@ afterAll(async () => {
 });
 
 describe(`soak (${Math.round(SOAK_MS / 1000)} s, two apps, seeded faults, two collector restarts)`, () => {
-  it("stores every event id exactly once; memory flat; no unhandled rejection; no timer left behind", async () => {
+  it("stores every event id exactly once; memory flat; no unhandled rejection; no timer left behind", {
+    timeout: SOAK_MS + 90_000,
+  }, async () => {
     stack = await startStack();
     stack.proxy.setPolicy(
       mixedFaults(2026, [
