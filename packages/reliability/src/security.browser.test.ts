@@ -1,0 +1,122 @@
+/**
+ * In real Chromium: a browser key only writes from its own origins (the collector's CORS and key
+ * checks together), and hostile input to every public call of `@inferlog/browser` never throws into
+ * the page, while everything it lets through is stored once and nothing is rejected late.
+ */
+import fc from "fast-check";
+import type { BrowserContext } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type BrowserRig, type ChaosWindow, logTrios, startBrowserRig } from "./test/browser.js";
+import { type Stack, startStack, until } from "./test/stack.js";
+
+const OURS = "pk_live_ours_0123456789abcdef";
+const THEIRS = "pk_live_theirs_0123456789abcdef";
+let rig: BrowserRig;
+let stack: Stack | undefined;
+let context: BrowserContext | undefined;
+beforeAll(async () => {
+  rig = await startBrowserRig();
+});
+afterAll(() => rig?.close());
+afterEach(async () => {
+  await context?.close();
+  await stack?.stop();
+  context = stack = undefined;
+});
+
+describe("browser keys and origins, in Chromium", () => {
+  it("a key listed for another origin writes nothing; the key for this origin writes every event once", async () => {
+    const origin = new URL(rig.pageUrl).origin;
+    stack = await startStack({
+      auth: {
+        keys: [
+          { key: OURS, kind: "browser", origins: [origin] },
+          { key: THEIRS, kind: "browser", origins: ["https://other.example"] },
+        ],
+      },
+    });
+    context = await rig.browser.newContext();
+    const errors: string[] = [];
+    context.on("page", (p) => p.on("pageerror", (e) => errors.push(e.message)));
+    const wrong = await rig.open(context, stack.endpoint, { writeKey: THEIRS, persistence: false });
+    await logTrios(wrong, "theirs", 0, 5);
+    const r = await wrong.evaluate(() => (window as unknown as ChaosWindow).client.flush({ timeoutMs: 1_500 }));
+    expect(r.sent).toBe(0);
+    expect((await stack.idCounts()).size).toBe(0);
+    await wrong.close();
+
+    const right = await rig.open(context, stack.endpoint, { writeKey: OURS, persistence: false });
+    await logTrios(right, "ours", 0, 5);
+    await until(async () => (await stack?.idCounts())?.size === 15, "15 events from the allowed origin", 15_000);
+    const counts = await stack.idCounts();
+    expect([counts.size, [...counts.values()].every((n) => n === 1)]).toEqual([15, true]);
+    expect(errors).toEqual([]);
+  });
+});
+
+/** JSON-able hostile input (the page gets it through page.evaluate); `__proto__` keys arrive via JSON.parse in the page. */
+const scalar = fc.oneof(
+  fc.double(),
+  fc.string({ maxLength: 20 }),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant("x".repeat(5_000)),
+);
+const value = fc.oneof(scalar, fc.jsonValue({ maxDepth: 2 }));
+const input = fc.record(
+  {
+    predictionId: fc.oneof(fc.string({ maxLength: 30 }), fc.uuid(), value),
+    output: fc.oneof(fc.record({ label: scalar, score: scalar }, { requiredKeys: [] }), value),
+    features: fc.oneof(fc.dictionary(fc.string({ maxLength: 10 }), scalar, { maxKeys: 6 }), value),
+    shown: fc.oneof(fc.array(fc.string({ maxLength: 6 }), { maxLength: 3 }), value),
+    surface: scalar,
+    action: fc.oneof(fc.constantFrom("accepted", "dismissed", "loved"), value),
+    label: scalar,
+    time: fc.oneof(fc.integer(), fc.string({ maxLength: 30 }), fc.constant(8.64e15 + 1)),
+  },
+  { requiredKeys: [] },
+);
+const CALLS = ["logPrediction", "logExposure", "logFeedback", "logOutcome", "logFeatures", "logFeatureProfile"];
+
+describe("hostile input to every public call of @inferlog/browser, in Chromium", () => {
+  it("never throws into the page; what it lets through is stored once and accepted", async () => {
+    stack = await startStack();
+    context = await rig.browser.newContext();
+    const pageErrors: string[] = [];
+    context.on("page", (p) => p.on("pageerror", (e) => pageErrors.push(e.message)));
+    const page = await rig.open(context, stack.endpoint, { persistence: false });
+    const calls = fc.sample(fc.tuple(fc.constantFrom(...CALLS), input, fc.boolean()), { numRuns: 400, seed: 5 });
+    const out = await page.evaluate(
+      async ({ calls }) => {
+        const w = window as unknown as ChaosWindow;
+        const thrown: string[] = [];
+        const c = w.client as unknown as Record<string, (x: unknown) => void>;
+        for (const [name, arg, poison] of calls) {
+          // Half the inputs carry own __proto__ / constructor keys, as JSON.parse of a request body would.
+          const hostile = poison
+            ? JSON.parse(`{"__proto__":{"polluted":1},"constructor":1,"x":${JSON.stringify(arg)}}`)
+            : arg;
+          try {
+            c[name]?.(poison ? { ...(arg as object), features: hostile } : hostile);
+          } catch (e) {
+            thrown.push(String(e));
+          }
+        }
+        const flushed = await w.client.flush({ timeoutMs: 10_000 });
+        const stats = w.client.stats();
+        return { thrown, flushed, stats, polluted: ({} as Record<string, unknown>).polluted };
+      },
+      { calls },
+    );
+    expect(out.thrown).toEqual([]);
+    expect(out.polluted).toBeUndefined();
+    expect(out.flushed).toMatchObject({ ok: true, pending: 0 });
+    expect(out.stats.dropped.total).toBe(out.stats.dropped.invalid);
+    expect(out.stats.logged).toBe(out.stats.sent + out.stats.dropped.total);
+    expect(out.stats.sent).toBeGreaterThan(0);
+    expect(out.stats.dropped.invalid).toBeGreaterThan(0);
+    const counts = await stack.idCounts();
+    expect([counts.size, [...counts.values()].every((n) => n === 1)]).toEqual([out.stats.sent, true]);
+    expect(pageErrors).toEqual([]);
+  });
+});
