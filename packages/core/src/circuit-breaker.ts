@@ -1,5 +1,5 @@
 export interface CircuitBreakerOptions {
-  /** Consecutive failed attempts that open the circuit. */
+  /** Consecutive attempts without any HTTP answer that open the circuit. */
   failureThreshold: number;
   /** First open period; doubles on each failed probe up to `maxCooldownMs`. */
   cooldownMs: number;
@@ -7,14 +7,16 @@ export interface CircuitBreakerOptions {
 }
 
 /**
- * Stops an endpoint that never answers (an ad-blocker, a dead collector) from burning
- * CPU and battery: after `failureThreshold` failures in a row, no request goes out
- * until the cooldown passes; then one probe decides.
+ * Stops an endpoint that never answers (an ad-blocker, a dead host) from burning CPU and
+ * battery: after `failureThreshold` attempts in a row that got no HTTP answer at all, no
+ * request goes out until the cooldown passes; then one probe decides. A collector that
+ * answers, even with 503, is not "never answering": its status and Retry-After govern.
  */
 export class CircuitBreaker {
   private failures = 0;
   private openUntil = 0;
   private cooldown: number;
+  private wakers = new Set<() => void>();
 
   constructor(
     private readonly opts: CircuitBreakerOptions,
@@ -44,5 +46,21 @@ export class CircuitBreaker {
     if (this.failures < this.opts.failureThreshold) return;
     if (wasTripped) this.cooldown = Math.min(this.cooldown * 2, this.opts.maxCooldownMs);
     this.openUntil = this.now() + this.cooldown;
+  }
+
+  /**
+   * The app asked for delivery now (flush, shutdown): end the cooldown so the next request
+   * is the probe, and wake whoever waits only for the breaker. A failed probe re-opens it.
+   */
+  probeNow(): void {
+    if (this.state !== "open") return;
+    this.openUntil = this.now();
+    for (const wake of [...this.wakers]) wake();
+  }
+
+  /** Registers a callback for `probeNow`; returns its removal. */
+  onProbe(wake: () => void): () => void {
+    this.wakers.add(wake);
+    return () => this.wakers.delete(wake);
   }
 }

@@ -44,4 +44,22 @@ describe("circuit breaker", () => {
     expect((await flushed).sent).toBe(1);
     expect(client.stats().circuit).toBe("closed");
   });
+
+  it("never opens for a collector that answers, even with 503: its status and Retry-After govern", async () => {
+    const clock = new FakeClock();
+    const transport = new FaultTransport(Array(12).fill({ type: "status", status: 503 }), () => clock.now());
+    const { client } = setup({
+      transport,
+      clock,
+      maxAttempts: 20,
+      maxBackoffMs: 1_000,
+      circuitBreaker: { failureThreshold: 3, cooldownMs: 60_000 },
+    });
+    client.logOutcome({ predictionId: "p1", label: "x" });
+    const flushed = client.flush({ timeoutMs: 60_000 });
+    await clock.advance(20_000);
+    expect(await flushed).toMatchObject({ ok: true, sent: 1 });
+    expect(transport.attempts).toHaveLength(13);
+    expect(client.stats().circuit).toBe("closed");
+  });
 });

@@ -29,16 +29,24 @@ export interface DeliveryDeps {
   onRetry: () => void;
 }
 
-function sleep(clock: Clock, ms: number, signal: AbortSignalLike): Promise<void> {
+/** Waits `ms`, or less if the batch is aborted or `wakeOn` registers an early wake-up. */
+function sleep(
+  clock: Clock,
+  ms: number,
+  signal: AbortSignalLike,
+  wakeOn?: (wake: () => void) => () => void,
+): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const done = () => {
       clock.clearTimeout(timer);
       signal.removeEventListener("abort", done);
+      unregister?.();
       resolve();
     };
     const timer = clock.setTimeout(done, ms);
     signal.addEventListener("abort", done, { once: true });
+    const unregister = wakeOn?.(done);
   });
 }
 
@@ -60,12 +68,16 @@ export async function deliver(deps: DeliveryDeps, req: Omit<TransportRequest, "a
   const { clock, breaker, policy } = deps;
   const startedAt = clock.now();
   for (let n = 1; ; n++) {
-    const wait = breaker.waitMs();
-    if (wait > 0) await sleep(clock, wait, req.signal);
+    // The breaker's wait ends early when the app flushes (probeNow); a server's Retry-After never does.
+    for (let wait = breaker.waitMs(); wait > 0 && !req.signal.aborted; wait = breaker.waitMs()) {
+      await sleep(clock, wait, req.signal, (wake) => breaker.onProbe(wake));
+    }
     if (req.signal.aborted) return { kind: "aborted" };
     const res = await attempt(deps.transport, { ...req, attempt: n });
     if (req.signal.aborted) return { kind: "aborted" };
-    if (res.kind !== "retry") breaker.success();
+    // Only attempts that got no HTTP answer at all count toward opening the circuit.
+    if (res.kind === "retry" && res.status === undefined) breaker.failure();
+    else breaker.success();
     switch (res.kind) {
       case "ok":
         return { kind: "sent", rejected: res.rejected ?? [] };
@@ -74,10 +86,9 @@ export async function deliver(deps: DeliveryDeps, req: Omit<TransportRequest, "a
       case "fatal":
         return { kind: "rejected", error: res.error };
       case "retry": {
-        breaker.failure();
         const backoff = fullJitter(n, policy.minBackoffMs, policy.maxBackoffMs, deps.random);
         const told = res.afterMs === undefined ? 0 : Math.min(res.afterMs, policy.maxRetryAfterMs);
-        const delay = Math.max(backoff, told, breaker.waitMs());
+        const delay = Math.max(backoff, told);
         const elapsed = clock.now() - startedAt;
         if (n >= policy.maxAttempts || elapsed + delay > policy.maxRetryDurationMs) {
           const why = n >= policy.maxAttempts ? `${n} attempts` : `${Math.round(elapsed)} ms of retrying`;

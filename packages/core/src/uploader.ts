@@ -55,6 +55,12 @@ export class Uploader {
     this.pump();
   }
 
+  /** An explicit flush: like `drain`, and an open circuit gets its probe now instead of after the cooldown. */
+  flushNow(seq: number): void {
+    this.breaker.probeNow();
+    this.drain(seq);
+  }
+
   /** Starts batches while there is room in flight and something is due. */
   pump(): void {
     while (this.inFlight.size < this.o.maxConcurrency && this.queue.count > 0) {
