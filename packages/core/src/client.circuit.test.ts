@@ -62,4 +62,25 @@ describe("circuit breaker", () => {
     expect(transport.attempts).toHaveLength(13);
     expect(client.stats().circuit).toBe("closed");
   });
+
+  it("a flush probes an open circuit at once instead of waiting out the cooldown", async () => {
+    const clock = new FakeClock();
+    const transport = new FaultTransport(Array(3).fill({ type: "network-error" }), () => clock.now());
+    const { client } = setup({
+      transport,
+      clock,
+      maxBackoffMs: 1_000,
+      circuitBreaker: { failureThreshold: 3, cooldownMs: 600_000 },
+    });
+    client.logOutcome({ predictionId: "p1", label: "x" });
+    void client.flush({ timeoutMs: 0 });
+    await clock.advance(5_000);
+    expect(transport.attempts).toHaveLength(3);
+    expect(client.stats().circuit).toBe("open");
+    const flushed = client.flush({ timeoutMs: 1_000 });
+    await clock.advance(0);
+    expect(await flushed).toMatchObject({ ok: true, sent: 1 });
+    expect(transport.attempts).toHaveLength(4);
+    expect(client.stats().circuit).toBe("closed");
+  });
 });

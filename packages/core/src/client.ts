@@ -238,7 +238,7 @@ export function createClient(options: ClientOptions): Client {
     const sentBefore = acct.sent;
     const droppedBefore = acct.dropped.total;
     const deadline = o.clock.now() + (opts?.timeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS);
-    uploader.drain(target);
+    uploader.flushNow(target);
     while (!uploader.isSettledThrough(target)) {
       const left = deadline - o.clock.now();
       if (left <= 0) break;
