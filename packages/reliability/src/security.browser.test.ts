@@ -85,8 +85,11 @@ describe("hostile input to every public call of @inferlog/browser, in Chromium",
     const pageErrors: string[] = [];
     context.on("page", (p) => p.on("pageerror", (e) => pageErrors.push(e.message)));
     const page = await rig.open(context, stack.endpoint, { persistence: false });
-    const calls = fc.sample(fc.tuple(fc.constantFrom(...CALLS), input, fc.boolean()), { numRuns: 400, seed: 5 });
-    const out = await page.evaluate(
+    const calls = fc.sample(fc.tuple(fc.constantFrom(...CALLS), input, fc.boolean()), {
+      numRuns: 400,
+      seed: 5,
+    }) as [string, unknown, boolean][];
+    const json = await page.evaluate(
       async ({ calls }) => {
         const w = window as unknown as ChaosWindow;
         const thrown: string[] = [];
@@ -104,10 +107,17 @@ describe("hostile input to every public call of @inferlog/browser, in Chromium",
         }
         const flushed = await w.client.flush({ timeoutMs: 10_000 });
         const stats = w.client.stats();
-        return { thrown, flushed, stats, polluted: ({} as Record<string, unknown>).polluted };
+        // As JSON: the stats type is too deep for page.evaluate's inference.
+        return JSON.stringify({ thrown, flushed, stats, polluted: ({} as Record<string, unknown>).polluted });
       },
       { calls },
     );
+    const out = JSON.parse(json) as {
+      thrown: string[];
+      flushed: { ok: boolean; pending: number };
+      stats: { logged: number; sent: number; dropped: { total: number; invalid: number } };
+      polluted: unknown;
+    };
     expect(out.thrown).toEqual([]);
     expect(out.polluted).toBeUndefined();
     expect(out.flushed).toMatchObject({ ok: true, pending: 0 });
