@@ -63,8 +63,8 @@ export const clickhouseDialect: Dialect = {
     ) USING (model_name, prediction_id)
     WHERE time_ms >= ${num(o.fromMs)} AND time_ms < ${num(o.toMs)}`;
   },
-  businessRows(o) {
-    return `SELECT model_name, model_version, time_ms, name, value FROM (${this.scored(o)})
+  businessRows(scored) {
+    return `SELECT model_name, model_version, time_ms, name, value FROM (${scored})
       ALL INNER JOIN (SELECT event_id AS o_event_id, name, value FROM outcome_metrics FINAL) USING (o_event_id)`;
   },
   shownItemAges(o) {
@@ -75,16 +75,14 @@ export const clickhouseDialect: Dialect = {
         WHERE ${predictionFilter(o, sqlString)}
       ) USING (event_id) WHERE rank <= shown_k`;
   },
-  driftRows(model, feature) {
+  driftRows(model, feature, scored) {
     if (feature === PREDICTED_LABEL) {
       return `SELECT time_ms, CAST(NULL AS Nullable(Float64)) AS num_value, label AS str_value
         FROM predictions FINAL WHERE model_name = ${sqlString(model)}`;
     }
     if (feature === TRUE_LABEL) {
-      return `SELECT t AS time_ms, CAST(NULL AS Nullable(Float64)) AS num_value, lbl AS str_value FROM (
-          SELECT argMax(ifNull(prediction_time_ms, time_ms), (revision, time_ms, event_id)) AS t,
-            argMax(label, (revision, time_ms, event_id)) AS lbl
-          FROM outcomes FINAL WHERE model_name = ${sqlString(model)} GROUP BY prediction_id)`;
+      return `SELECT time_ms, num_value, o_label AS str_value FROM (SELECT time_ms, CAST(NULL AS Nullable(Float64)) AS num_value, o_label
+        FROM (${scored}) WHERE has_o = 1 AND model_name = ${sqlString(model)})`;
     }
     return `SELECT time_ms, num_value, str_value FROM features FINAL
       WHERE model_name = ${sqlString(model)} AND name = ${sqlString(feature)}`;
@@ -93,13 +91,13 @@ export const clickhouseDialect: Dialect = {
     return `SELECT DISTINCT model_name, name FROM features FINAL
       ${o.model === undefined ? "" : `WHERE model_name = ${sqlString(o.model)}`} ORDER BY model_name, name`;
   },
-  quantiles(source, groups, value, qs) {
+  quantiles(q, source, groups, value, qs) {
     const g = groups.join(", ");
     const levels = qs.map(num).join(", ");
     // quantilesExact takes the value at sorted position floor(q · n), as the SQLite version does.
-    return `SELECT ${g}${g ? ", " : ""}${qs.map((_, i) => `qs[${i + 1}] AS q${i}`).join(", ")} FROM (
+    return q(`SELECT ${g}${g ? ", " : ""}${qs.map((_, i) => `qs[${i + 1}] AS q${i}`).join(", ")} FROM (
       SELECT ${g}${g ? ", " : ""}quantilesExact(${levels})(x) AS qs, count() AS n
       FROM (SELECT ${g}${g ? ", " : ""}assumeNotNull(${value}) AS x FROM (${source}) WHERE isNotNull(${value}))
-      ${g ? `GROUP BY ${g}` : ""}) WHERE n > 0`;
+      ${g ? `GROUP BY ${g}` : ""}) WHERE n > 0 ${g ? `ORDER BY ${g}` : ""}`);
   },
 };

@@ -22,19 +22,28 @@ export interface Dialect {
    * (since the subject's first exposure to this model; NULL without subjectKey), accepted, ignored, rejected (0/1).
    */
   exposed(o: ResolvedReportOptions): string;
-  /** Business metrics of latest outcomes: model_name, model_version, time_ms (prediction), name, value. */
-  businessRows(o: ResolvedReportOptions): string;
+  /** Business metrics of latest outcomes, from the `scored` relation: model_name, model_version, time_ms (prediction), name, value. */
+  businessRows(scored: string): string;
   /** Item ages of shown candidates (rank ≤ the prediction's k, else the report's k): model_name, model_version, time_ms, item_age_s. */
   shownItemAges(o: ResolvedReportOptions): string;
-  /** Rows for drift: time_ms, num_value, str_value of one feature or pseudo-feature of one model. */
-  driftRows(model: string, feature: string): string;
+  /**
+   * Rows for drift: time_ms, num_value, str_value of one feature or pseudo-feature of one model. True labels
+   * come from `scored` (latest outcomes of the report's predictions, at the prediction's time).
+   */
+  driftRows(model: string, feature: string, scored: string): string;
   /** Feature names per model: model_name, name. */
   featureNames(o: ResolvedReportOptions): string;
   /**
    * Exact quantiles of `value` per group from `source` (nulls skipped): the value at sorted position
-   * floor(q · n) (0-based). Columns: the group columns, then q0, q1, ... in the order of `qs`.
+   * floor(q · n) (0-based). Rows: the group columns, then q0, q1, ... in the order of `qs`, ordered by the groups.
    */
-  quantiles(source: string, groups: string[], value: string, qs: number[]): string;
+  quantiles(
+    q: (sql: string) => Promise<Record<string, unknown>[]>,
+    source: string,
+    groups: string[],
+    value: string,
+    qs: number[],
+  ): Promise<Record<string, unknown>[]>;
 }
 
 /** Pseudo-features for the drift of the predicted and the true label. */

@@ -52,19 +52,22 @@ async function referenceWindow(
 }
 
 async function featureDrift(
-  { d, o, q }: MetricsContext,
+  { d, o, q, scored }: MetricsContext,
   model: string,
   feature: string,
   ref: { from: number; to: number },
 ): Promise<DriftRow[]> {
-  const src = d.driftRows(model, feature);
+  const src = d.driftRows(model, feature, scored);
   const inRef = `time_ms >= ${num(ref.from)} AND time_ms < ${num(ref.to)}`;
-  const [kinds] = await q(`SELECT COUNT(str_value) AS strs, COUNT(num_value) AS nums FROM (${src}) WHERE ${inRef}`);
-  if (!kinds || n(kinds.strs) + n(kinds.nums) === 0) return [];
-  const kind: DriftRow["kind"] = n(kinds.strs) > 0 ? "categorical" : "numeric";
+  let kind: DriftRow["kind"] = "categorical";
+  if (feature !== PREDICTED_LABEL && feature !== TRUE_LABEL) {
+    const [kinds] = await q(`SELECT COUNT(str_value) AS strs, COUNT(num_value) AS nums FROM (${src}) WHERE ${inRef}`);
+    if (!kinds || n(kinds.strs) + n(kinds.nums) === 0) return [];
+    kind = n(kinds.strs) > 0 ? "categorical" : "numeric";
+  }
   let bin: string;
   if (kind === "numeric") {
-    const [qs] = await q(d.quantiles(`SELECT * FROM (${src}) WHERE ${inRef}`, [], "num_value", DECILES));
+    const [qs] = await d.quantiles(q, `SELECT * FROM (${src}) WHERE ${inRef}`, [], "num_value", DECILES);
     const edges = [...new Set(DECILES.map((_, i) => qs?.[`q${i}`]).filter((v) => v !== null && v !== undefined))]
       .map(Number)
       .sort((a, b) => a - b);
@@ -77,12 +80,16 @@ async function featureDrift(
     const list = top.map((r) => d.str(s(r.v))).join(", ");
     bin = `CASE WHEN str_value IS NULL THEN '(missing)' ${list ? `WHEN str_value IN (${list}) THEN str_value` : ""} ELSE '(other)' END`;
   }
-  const [refCounts, winCounts] = await Promise.all([
-    q(`SELECT ${bin} AS b, COUNT(*) AS cnt FROM (${src}) WHERE ${inRef} GROUP BY b`),
-    q(`SELECT ${windowStart("time_ms", o.windowMs)} AS w, ${bin} AS b, COUNT(*) AS cnt FROM (${src})
-       WHERE time_ms >= ${num(o.fromMs)} AND time_ms < ${num(o.toMs)} GROUP BY w, b ORDER BY w`),
-  ]);
+  const winCounts =
+    await q(`SELECT ${windowStart("time_ms", o.windowMs)} AS w, ${bin} AS b, COUNT(*) AS cnt FROM (${src})
+       WHERE time_ms >= ${num(o.fromMs)} AND time_ms < ${num(o.toMs)} GROUP BY w, b ORDER BY w`);
+  // The default reference is the first report window, whose counts are already here.
+  const refIsWindow = o.referenceFromMs === undefined && ref.from >= o.fromMs && ref.to <= o.toMs;
+  const refCounts = refIsWindow
+    ? winCounts.filter((r) => n(r.w) === ref.from)
+    : await q(`SELECT ${bin} AS b, COUNT(*) AS cnt FROM (${src}) WHERE ${inRef} GROUP BY b`);
   const expected = new Map(refCounts.map((r) => [s(r.b), n(r.cnt)]));
+  if (expected.size === 0) return [];
   const referenceN = [...expected.values()].reduce((a, b) => a + b, 0);
   const windows = new Map<number, Map<string, number>>();
   for (const r of winCounts) {

@@ -21,9 +21,9 @@ const sums = "COUNT(*) AS exposed, SUM(accepted) AS n_accepted, SUM(ignored) AS 
  * Accept, ignore and reject rates of exposed predictions: an exposure counts as accepted when any
  * of its feedback is `accepted`, ignored for `ignored` or `dismissed`, rejected for `rejected`.
  */
-export async function feedbackByWindow({ d, o, q }: MetricsContext): Promise<FeedbackRow[]> {
+export async function feedbackByWindow({ o, q, exposed }: MetricsContext): Promise<FeedbackRow[]> {
   const rows = await q(`SELECT model_name, model_version, ${windowStart("time_ms", o.windowMs)} AS w, ${sums}
-    FROM (${d.exposed(o)}) GROUP BY model_name, model_version, w ORDER BY model_name, model_version, w`);
+    FROM (${exposed}) GROUP BY model_name, model_version, w ORDER BY model_name, model_version, w`);
   return rows.map((r) => ({
     model: s(r.model_name),
     version: s(r.model_version),
@@ -36,11 +36,11 @@ export async function feedbackByWindow({ d, o, q }: MetricsContext): Promise<Fee
  * The same rates by time since the subject (user) first saw this model's suggestions: the long-term
  * pullback. Buckets are a week wide for weekly reports and a day wide otherwise.
  */
-export async function feedbackByExposureAge({ d, o, q }: MetricsContext): Promise<ExposureAgeRow[]> {
+export async function feedbackByExposureAge({ d, o, q, exposed }: MetricsContext): Promise<ExposureAgeRow[]> {
   const bucketDays = exposureBucketDays(o.window);
   const rows =
     await q(`SELECT model_name, ${d.floorInt(`exposure_age_ms / ${bucketDays * DAY_MS}`)} * ${bucketDays} AS age, ${sums}
-    FROM (${d.exposed(o)}) WHERE exposure_age_ms IS NOT NULL GROUP BY model_name, age ORDER BY model_name, age`);
+    FROM (${exposed}) WHERE exposure_age_ms IS NOT NULL GROUP BY model_name, age ORDER BY model_name, age`);
   return rows.map((r) => ({
     model: s(r.model_name),
     exposureAgeDays: n(r.age),

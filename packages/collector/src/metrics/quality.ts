@@ -6,7 +6,7 @@ import type { BusinessRow, CalibrationRow, ItemAgeRow, LabelLatencyRow, QualityR
 const DAY_MS = 86_400_000;
 
 /** Volume, hit@1..k, MRR, NDCG@k, accuracy, MAE and label coverage per model, version and window. */
-export async function quality({ d, o, q }: MetricsContext): Promise<QualityRow[]> {
+export async function quality({ o, q, scored }: MetricsContext): Promise<QualityRow[]> {
   const hits = Array.from(
     { length: o.k },
     (_, j) =>
@@ -21,7 +21,7 @@ export async function quality({ d, o, q }: MetricsContext): Promise<QualityRow[]
     SUM(acc_known) AS acc_n, SUM(correct) AS n_correct, SUM(ae_known) AS ae_n, SUM(ae) AS ae_sum,
     SUM(CASE WHEN ${due} THEN 1 ELSE 0 END) AS due,
     SUM(CASE WHEN ${due} AND has_o = 1 THEN 1 ELSE 0 END) AS due_labeled
-  FROM (${d.scored(o)}) GROUP BY model_name, model_version, w ORDER BY model_name, model_version, w`);
+  FROM (${scored}) GROUP BY model_name, model_version, w ORDER BY model_name, model_version, w`);
   return rows.map((r) => {
     const ranked = n(r.n_ranked);
     return {
@@ -44,12 +44,12 @@ export async function quality({ d, o, q }: MetricsContext): Promise<QualityRow[]
 }
 
 /** Reliability of the top score: 10 equal-width bins, and the expected calibration error. */
-export async function calibration({ d, o, q }: MetricsContext): Promise<CalibrationRow[]> {
+export async function calibration({ d, q, scored }: MetricsContext): Promise<CalibrationRow[]> {
   const rows =
     await q(`SELECT model_name, model_version, bin, COUNT(*) AS cnt, SUM(score) AS score_sum, SUM(correct) AS n_correct
     FROM (SELECT model_name, model_version, score, correct,
       CASE WHEN score >= 1 THEN 9 ELSE ${d.floorInt("score * 10")} END AS bin
-      FROM (${d.scored(o)}) WHERE acc_known = 1 AND score IS NOT NULL AND score >= 0 AND score <= 1)
+      FROM (${scored}) WHERE acc_known = 1 AND score IS NOT NULL AND score >= 0 AND score <= 1)
     GROUP BY model_name, model_version, bin ORDER BY model_name, model_version, bin`);
   const out = new Map<string, CalibrationRow>();
   for (const r of rows) {
@@ -70,10 +70,10 @@ export async function calibration({ d, o, q }: MetricsContext): Promise<Calibrat
 }
 
 /** Labeled and correct predictions per model age day (time − trainedAt), for the ageing curve. */
-export async function modelAgeDays({ d, o, q }: MetricsContext) {
+export async function modelAgeDays({ d, q, scored }: MetricsContext) {
   const rows = await q(`SELECT model_name, model_version, ${d.floorInt(`(time_ms - trained_at_ms) / ${DAY_MS}`)} AS age,
       SUM(acc_known) AS n_labeled, SUM(correct) AS n_correct
-    FROM (${d.scored(o)}) WHERE trained_at_ms IS NOT NULL AND time_ms >= trained_at_ms
+    FROM (${scored}) WHERE trained_at_ms IS NOT NULL AND time_ms >= trained_at_ms
     GROUP BY model_name, model_version, age ORDER BY model_name, model_version, age`);
   return rows.map((r) => ({
     model: s(r.model_name),
@@ -85,12 +85,10 @@ export async function modelAgeDays({ d, o, q }: MetricsContext) {
 }
 
 /** How long labels take: first outcome time − prediction time, exact percentiles. */
-export async function labelLatency({ d, o, q }: MetricsContext): Promise<LabelLatencyRow[]> {
-  const src = `SELECT model_name, model_version, first_o_ms - time_ms AS lat FROM (${d.scored(o)}) WHERE has_o = 1`;
+export async function labelLatency({ d, q, scored }: MetricsContext): Promise<LabelLatencyRow[]> {
+  const src = `SELECT model_name, model_version, first_o_ms - time_ms AS lat FROM (${scored}) WHERE has_o = 1`;
   const [qs, counts] = await Promise.all([
-    q(
-      `${d.quantiles(src, ["model_name", "model_version"], "lat", [0.5, 0.9, 0.99])} ORDER BY model_name, model_version`,
-    ),
+    d.quantiles(q, src, ["model_name", "model_version"], "lat", [0.5, 0.9, 0.99]),
     q(`SELECT model_name, model_version, COUNT(*) AS cnt FROM (${src}) GROUP BY model_name, model_version`),
   ]);
   const cnt = new Map(counts.map((r) => [`${s(r.model_name)}\u0000${s(r.model_version)}`, n(r.cnt)]));
@@ -105,10 +103,10 @@ export async function labelLatency({ d, o, q }: MetricsContext): Promise<LabelLa
 }
 
 /** Business metrics of the latest outcomes (such as handle time saved), per model version and window. */
-export async function business({ d, o, q }: MetricsContext): Promise<BusinessRow[]> {
+export async function business({ d, o, q, scored }: MetricsContext): Promise<BusinessRow[]> {
   const rows = await q(`SELECT model_name, model_version, ${windowStart("time_ms", o.windowMs)} AS w, name,
       COUNT(*) AS cnt, SUM(value) AS total
-    FROM (${d.businessRows(o)}) GROUP BY model_name, model_version, w, name ORDER BY model_name, model_version, w, name`);
+    FROM (${d.businessRows(scored)}) GROUP BY model_name, model_version, w, name ORDER BY model_name, model_version, w, name`);
   return rows.map((r) => ({
     model: s(r.model_name),
     version: s(r.model_version),
@@ -125,7 +123,7 @@ export async function itemAge({ d, o, q }: MetricsContext): Promise<ItemAgeRow[]
   const src = `SELECT model_name, model_version, ${windowStart("time_ms", o.windowMs)} AS w, item_age_s FROM (${d.shownItemAges(o)})`;
   const groups = ["model_name", "model_version", "w"];
   const [qs, agg] = await Promise.all([
-    q(d.quantiles(src, groups, "item_age_s", [0.5, 0.9])),
+    d.quantiles(q, src, groups, "item_age_s", [0.5, 0.9]),
     q(`SELECT model_name, model_version, w, COUNT(*) AS cnt, SUM(item_age_s) AS total FROM (${src})
        GROUP BY model_name, model_version, w ORDER BY model_name, model_version, w`),
   ]);

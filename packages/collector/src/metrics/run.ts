@@ -7,6 +7,10 @@ export interface MetricsContext {
   d: Dialect;
   o: ResolvedReportOptions;
   q: (sql: string) => Promise<Rows>;
+  /** SQL of the per-prediction relation (`Dialect.scored`), or of its copy in a temporary table. */
+  scored: string;
+  /** SQL of the exposed-predictions relation (`Dialect.exposed`), or of its copy. */
+  exposed: string;
 }
 
 export const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));

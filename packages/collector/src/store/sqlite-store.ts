@@ -111,7 +111,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
     async readRows(sql) {
       if (closed) throw new Error("The SQLite store is closed");
-      return db.prepare(sql).all() as Record<string, unknown>[];
+      const stmt = db.prepare(sql);
+      // Reports also create and drop their temporary tables (per connection, never in the file) here.
+      if (!stmt.reader) {
+        stmt.run();
+        return [];
+      }
+      return stmt.all() as Record<string, unknown>[];
     },
     async close() {
       if (closed) return;

@@ -54,8 +54,9 @@ export interface Store {
   labelCoverage(options: { modelName?: string; nowMs?: number }): Promise<LabelCoverage>;
   joinedPrediction(modelName: string, predictionId: string): Promise<JoinedPrediction | undefined>;
   /**
-   * Runs one read-only SELECT written for this store's dialect (`kind`) and returns its rows.
-   * The metrics in `src/metrics` are SQL run here, so they are computed in the store.
+   * Runs one SELECT written for this store's dialect (`kind`) and returns its rows. The metrics in
+   * `src/metrics` are SQL run here, so they are computed in the store. SQLite also takes the
+   * CREATE/DROP of the report's TEMP tables (connection-local, never written to the file).
    */
   readRows?(sql: string): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
