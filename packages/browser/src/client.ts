@@ -1,4 +1,4 @@
-import { type Client, type ClientStats, createClient as createCoreClient, type ExposureInput } from "@inferlog/core";
+import { type Client, type ClientStats, createBaseClient, type ExposureInput, liteValidateEvent } from "@inferlog/core";
 import { createExposureTracker, type ExposureHandle } from "./exposure.js";
 import { createBrowserTransport } from "./fetch-transport.js";
 import { createKeepaliveBudget, KEEPALIVE_MAX_REQUESTS } from "./keepalive-budget.js";
@@ -37,21 +37,25 @@ export function createClient(options: BrowserClientOptions): BrowserClient {
   );
   const warn = (m: string) => (options.logger ?? console).warn(`[inferlog] ${m}`);
   const store = persistence === false ? undefined : createPersistence(persistence ?? {}, warn);
-  const client = createCoreClient({
-    ...core,
-    source: core.source ?? (typeof location === "undefined" ? "browser" : location.host || "browser"),
-    transport,
-    hooks: {
-      onEnqueued(events) {
-        store?.onEnqueued(events);
-        hooks?.onEnqueued?.(events);
-      },
-      onSettled(events, outcome) {
-        store?.onSettled(events, outcome);
-        hooks?.onSettled?.(events, outcome);
+  // The zod-free validator keeps zod out of the page; `options.validator` still overrides it.
+  const client = createBaseClient(
+    {
+      ...core,
+      source: core.source ?? (typeof location === "undefined" ? "browser" : location.host || "browser"),
+      transport,
+      hooks: {
+        onEnqueued(events) {
+          store?.onEnqueued(events);
+          hooks?.onEnqueued?.(events);
+        },
+        onSettled(events, outcome) {
+          store?.onSettled(events, outcome);
+          hooks?.onSettled?.(events, outcome);
+        },
       },
     },
-  });
+    liteValidateEvent,
+  );
   const exposures = createExposureTracker(client);
 
   // Page close: settle open exposures, then send what fits in the keepalive budget, most valuable first.

@@ -24,6 +24,7 @@ import type { ClientStats, DropReason } from "./stats.js";
 import { Uploader } from "./uploader.js";
 import { utf8Length } from "./utf8.js";
 import { uuidv7 } from "./uuidv7.js";
+import { type EventValidator, validateEvent } from "./validate.js";
 
 export interface FlushResult {
   /** True when everything queued before the call was settled (sent or counted as dropped) in time. */
@@ -69,8 +70,17 @@ export interface Client {
 /** Pending events are prepared in chunks off the calling path (a microtask later) or at this size. */
 const INTAKE_CHUNK = 256;
 
+/** The client, validating with zod's runtime parser unless `options.validator` says otherwise. */
 export function createClient(options: ClientOptions): Client {
-  const o = resolveOptions(options);
+  return createBaseClient(options, validateEvent);
+}
+
+/**
+ * The client with the default validator supplied by the caller: runtime adapters that bring
+ * their own (the browser's zod-free `liteValidateEvent`) use this so zod is never bundled.
+ */
+export function createBaseClient(options: ClientOptions, defaultValidator: EventValidator): Client {
+  const o = resolveOptions(options, defaultValidator);
   const acct = new Accounting({ onError: o.onError, onDrop: o.onDrop, warn: (m) => o.logger.warn(m) });
   const queue = new EventQueue(o.maxQueueSize, o.maxQueueBytes);
   const uploader = new Uploader(o, queue, acct);

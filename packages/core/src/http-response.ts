@@ -1,7 +1,5 @@
-import * as z from "zod/mini";
 import { TransportError } from "./errors.js";
-import { ingestResponseSchema } from "./schema/events.js";
-import type { TransportResult } from "./transport.js";
+import type { RejectedEvent, TransportResult } from "./transport.js";
 
 /** Statuses worth another try (RFC 9110 semantics; 500 is a server bug, not a transient state). */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 502, 503, 504]);
@@ -50,12 +48,24 @@ export function resultFromResponse(
   };
 }
 
-function parseRejections(body: string) {
+const isIndex = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
+
+/**
+ * The rejections in a 2xx body shaped like `ingestResponseSchema` (checked by hand so the
+ * browser bundle carries no zod): undefined unless the whole body matches that schema.
+ */
+function parseRejections(body: string): RejectedEvent[] | undefined {
   if (!body.startsWith("{")) return undefined;
   try {
-    const parsed = z.safeParse(ingestResponseSchema, JSON.parse(body));
-    const rejected = parsed.success ? parsed.data.rejected : undefined;
-    return rejected && rejected.length > 0 ? rejected : undefined;
+    const r = JSON.parse(body) as { accepted?: unknown; rejected?: unknown };
+    const rejected = r.rejected as { index: number; reason: string }[] | undefined;
+    const valid =
+      isIndex(r.accepted) &&
+      (rejected === undefined ||
+        (Array.isArray(rejected) && rejected.every((x) => isIndex(x?.index) && typeof x.reason === "string")));
+    return valid && rejected && rejected.length > 0
+      ? rejected.map(({ index, reason }) => ({ index, reason }))
+      : undefined;
   } catch {
     return undefined; // a 2xx with a body we do not understand is still a delivery
   }

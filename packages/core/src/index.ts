@@ -1,4 +1,4 @@
-export { type Client, createClient, type FlushResult, type StoredEvent } from "./client.js";
+export { type Client, createBaseClient, createClient, type FlushResult, type StoredEvent } from "./client.js";
 export { ndjsonEncoder } from "./encoders/ndjson.js";
 export {
   ConfigError,
@@ -28,6 +28,7 @@ export type {
   PredictionInput,
 } from "./inputs.js";
 export { createClientWith, type IntegrableOptions, type Integration } from "./integration.js";
+export { liteValidateEvent } from "./lite-validate.js";
 export {
   type ClientOptions,
   cloudEventsBatchEncoder,

@@ -6,7 +6,7 @@ import type { InferlogEvent, ModelInfo } from "./schema/events.js";
 import { LIMITS } from "./schema/limits.js";
 import type { DropReason } from "./stats.js";
 import type { Transport } from "./transport.js";
-import { type EventValidator, validateEvent } from "./validate.js";
+import type { EventValidator } from "./validate.js";
 
 export const DEFAULT_FLUSH_AT = 100;
 export const DEFAULT_FLUSH_INTERVAL_MS = 1_000;
@@ -78,8 +78,9 @@ export interface ClientOptions {
   taskQueue?: TaskQueue;
   encoder?: Encoder;
   /**
-   * How events are checked against the wire contract. Default: zod's runtime parser.
-   * Servers can pass `compiledValidateEvent` from `@inferlog/core/compiled` (about 10x faster).
+   * How events are checked against the wire contract. Default: zod's runtime parser (`validateEvent`);
+   * `@inferlog/browser` defaults to the zod-free `liteValidateEvent`. Servers can pass
+   * `compiledValidateEvent` from `@inferlog/core/compiled` (about 10x faster).
    */
   validator?: EventValidator;
   /** For runtime adapters (disk spool, IndexedDB): events as they enter the queue and as they settle. */
@@ -130,8 +131,11 @@ function fn<T>(name: string, value: unknown): T | undefined {
   return value as T;
 }
 
-/** The one place options are checked, defaulted and made consistent. */
-export function resolveOptions(o: ClientOptions): ResolvedOptions {
+/**
+ * The one place options are checked, defaulted and made consistent. The default validator
+ * is a parameter so that a runtime that brings its own (the browser) never bundles zod.
+ */
+export function resolveOptions(o: ClientOptions, defaultValidator: EventValidator): ResolvedOptions {
   if (o === null || typeof o !== "object")
     throw new ConfigError(`Expected options to be an object, got \`${show(o)}\``);
   if (!o.transport || typeof o.transport.send !== "function") {
@@ -196,7 +200,7 @@ export function resolveOptions(o: ClientOptions): ResolvedOptions {
     random: o.random ?? Math.random,
     taskQueue: o.taskQueue ?? createTaskQueue(int("maxConcurrency", o.maxConcurrency, DEFAULT_MAX_CONCURRENCY, 1)),
     encoder: o.encoder ?? cloudEventsBatchEncoder,
-    validator: fn<EventValidator>("validator", o.validator) ?? validateEvent,
+    validator: fn<EventValidator>("validator", o.validator) ?? defaultValidator,
     hooks: o.hooks ?? {},
   };
 

@@ -20,14 +20,14 @@ const show = (v: unknown): string => {
   }
 };
 
-const sizeOf = (v: unknown): string => {
+export const sizeOf = (v: unknown): string => {
   if (typeof v === "string") return `${v.length} characters`;
   if (Array.isArray(v)) return `${v.length} items`;
   if (v !== null && typeof v === "object") return `${Object.keys(v).length} keys`;
   return show(v);
 };
 
-const describe = (v: unknown): string => {
+export const describeValue = (v: unknown): string => {
   if (v === undefined) return "nothing";
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
@@ -55,13 +55,13 @@ export function formatIssue(issue: Issue, input: unknown): string {
     case "too_small":
       return `\`${field}\` is too small: minimum ${String(issue.minimum)}, got ${sizeOf(value)}`;
     case "invalid_type":
-      return `Expected \`${field}\` to be ${issue.expected}, got ${describe(value)}`;
+      return `Expected \`${field}\` to be ${issue.expected}, got ${describeValue(value)}`;
     case "invalid_value":
-      return `Expected \`${field}\` to be one of ${issue.values.map(show).join(", ")}, got ${describe(value)}`;
+      return `Expected \`${field}\` to be one of ${issue.values.map(show).join(", ")}, got ${describeValue(value)}`;
     case "invalid_union":
-      return `\`${field}\` has an unsupported type: got ${describe(value)}`;
+      return `\`${field}\` has an unsupported type: got ${describeValue(value)}`;
     case "invalid_format":
-      return `Expected \`${field}\` to be a valid ${issue.format}, got ${describe(value)}`;
+      return `Expected \`${field}\` to be a valid ${issue.format}, got ${describeValue(value)}`;
     case "invalid_key":
       return `\`${field}\` has an invalid key: ${issue.issues.map((i) => i.message).join("; ")}`;
     default:

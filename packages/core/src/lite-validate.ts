@@ -1,0 +1,255 @@
+import { ValidationError } from "./errors.js";
+import type { EventType, InferlogEvent } from "./schema/events.js";
+import { describeValue, sizeOf } from "./schema/issues.js";
+import { FORBIDDEN_KEYS, LIMITS } from "./schema/limits.js";
+import type { EventValidator } from "./validate.js";
+
+/**
+ * The wire contract of `schema/events.ts`, hand-written for bundles that cannot afford zod
+ * (the browser). Every check builds its own output, so unknown keys are stripped as zod strips
+ * them. It accepts nothing `eventSchema` refuses (lite-validate.property.test.ts proves it
+ * against zod) and refuses slightly more: records must be plain objects without symbol keys.
+ */
+
+/** Checks one value at `path`; returns the value to send (undefined: leave the key out) or throws a Fail. */
+type Check = (v: unknown, path: string) => unknown;
+type Fail = [path: string, message: string];
+
+const fail = (path: string, message: string): never => {
+  throw [path, message] satisfies Fail;
+};
+const expected = (path: string, what: string, v: unknown): never =>
+  fail(path, `Expected \`${path}\` to be ${what}, got ${describeValue(v)}`);
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+/** Zod measures strings in code points; an array or a string within `max` UTF-16 units always fits. */
+const size = (v: string | unknown[]): number => (typeof v === "string" ? [...v].length : v.length);
+
+function bounded(path: string, v: string | unknown[], min: number, max: number, unit: string): void {
+  if (v.length < min) fail(path, `\`${path}\` is too small: minimum ${min}, got ${sizeOf(v)}`);
+  if (v.length > max && size(v) > max) fail(path, `\`${path}\` is too large: limit ${max} ${unit}, got ${sizeOf(v)}`);
+}
+
+const str =
+  (max: number, min = 0): Check =>
+  (v, p) => {
+    if (typeof v !== "string") expected(p, "string", v);
+    bounded(p, v as string, min, max, "characters");
+    return v;
+  };
+
+const INT = 1;
+const GT = 2;
+const LT = 4;
+/** A finite number in [lo, hi]; `flags` makes it an integer (INT) or a bound exclusive (GT, LT). */
+const num =
+  (lo = Number.NEGATIVE_INFINITY, hi = Number.POSITIVE_INFINITY, flags = 0): Check =>
+  (v, p) => {
+    if (typeof v !== "number" || !Number.isFinite(v)) expected(p, "number", v);
+    const n = v as number;
+    if (flags & INT && !Number.isSafeInteger(n)) expected(p, "int", v);
+    if (n < lo || (flags & GT && n === lo)) fail(p, `\`${p}\` is too small: minimum ${lo}, got ${n}`);
+    if (n > hi || (flags & LT && n === hi)) fail(p, `\`${p}\` is too large: limit ${hi}, got ${n}`);
+    return n;
+  };
+
+const oneOf =
+  (...values: readonly unknown[]): Check =>
+  (v, p) =>
+    values.includes(v) ? v : expected(p, `one of ${values.map((x) => JSON.stringify(x)).join(", ")}`, v);
+
+const pattern =
+  (re: RegExp, format: string): Check =>
+  (v, p) => {
+    if (typeof v !== "string") expected(p, "string", v);
+    return re.test(v as string) ? v : expected(p, `a valid ${format}`, v);
+  };
+
+const opt =
+  (check: Check): Check =>
+  (v, p) =>
+    v === undefined ? undefined : check(v, p);
+
+const arr =
+  (item: Check, max: number, min = 0): Check =>
+  (v, p) => {
+    if (!Array.isArray(v)) expected(p, "array", v);
+    const a = v as unknown[];
+    bounded(p, a, min, max, "items");
+    // Array.from visits the holes of a sparse array (map skips them), as zod does.
+    return Array.from(a, (x, i) => item(x, `${p}[${i}]`));
+  };
+
+const obj =
+  (shape: Record<string, Check>): Check =>
+  (v, p) => {
+    if (!isObject(v)) expected(p, "object", v);
+    const out: Record<string, unknown> = {};
+    for (const k in shape) {
+      const x = (shape[k] as Check)((v as Record<string, unknown>)[k], p ? `${p}.${k}` : k);
+      if (x !== undefined) out[k] = x;
+    }
+    return out;
+  };
+
+/** Zod's records take plain objects only; the contract refuses reserved keys by name. */
+const rec =
+  (keyMax: number, value: Check, maxKeys: number): Check =>
+  (v, p) => {
+    const proto = isObject(v) && Object.getPrototypeOf(v);
+    if ((proto !== Object.prototype && proto !== null) || Object.getOwnPropertySymbols(v).length > 0)
+      expected(p, "record", v);
+    const keys = Object.keys(v as object);
+    if (keys.length > maxKeys) fail(p, `\`${p}\` has more than ${maxKeys} keys (got ${keys.length} keys)`);
+    const out: Record<string, unknown> = {};
+    for (const k of keys) {
+      const at = `${p}.${k}`;
+      if (FORBIDDEN_KEYS.has(k)) fail(at, `\`${at}\` is a reserved key (__proto__, constructor, prototype)`);
+      bounded(at, k, 1, keyMax, "characters");
+      out[k] = value((v as Record<string, unknown>)[k], at);
+    }
+    return out;
+  };
+
+const L = LIMITS;
+const id = str(L.maxIdLength, 1);
+const name = str(L.maxNameLength, 1);
+const time = pattern(
+  /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/,
+  "datetime",
+);
+const any = num();
+const nonNegative = num(0);
+const position = num(0, undefined, INT);
+const positiveInt = num(1, undefined, INT);
+const featureString = str(L.maxFeatureStringLength);
+const labelString = str(L.maxNameLength);
+const label: Check = (v, p) => (typeof v === "number" ? any(v, p) : labelString(v, p));
+const labels = arr(labelString, L.maxLabels);
+const featureList = arr(featureString, L.maxFeatureArrayLength);
+const featureValue: Check = (v, p) => {
+  if (v === null || typeof v === "boolean") return v;
+  if (typeof v === "number") return any(v, p);
+  if (typeof v === "string") return featureString(v, p);
+  return Array.isArray(v) ? featureList(v, p) : fail(p, `\`${p}\` has an unsupported type: got ${describeValue(v)}`);
+};
+const model = obj({
+  name,
+  version: name,
+  environment: opt(str(64, 1)),
+  trainedAt: opt(time),
+  dataCutoff: opt(time),
+  deployedAt: opt(time),
+});
+const features = rec(L.maxFeatureNameLength, featureValue, L.maxFeatures);
+const linked = { predictionId: id, modelName: name, predictionTime: opt(time), subjectKey: opt(id) };
+
+const DATA: Record<EventType, Check> = {
+  "ml.prediction": obj({
+    predictionId: id,
+    model,
+    task: opt(oneOf("binary", "multiclass", "multilabel", "regression", "ranking", "generation")),
+    output: obj({
+      label: opt(label),
+      labels: opt(labels),
+      score: opt(any),
+      probabilities: opt(rec(L.maxNameLength, num(0, 1), L.maxCandidates)),
+      candidates: opt(
+        arr(
+          obj({ id, label: opt(label), score: opt(any), rank: positiveInt, itemAgeSeconds: opt(nonNegative) }),
+          L.maxCandidates,
+        ),
+      ),
+      k: opt(positiveInt),
+    }),
+    features: opt(features),
+    tags: opt(rec(L.maxTagKeyLength, str(L.maxTagValueLength), L.maxTags)),
+    subjectKey: opt(id),
+    latencyMs: opt(nonNegative),
+    outcomeTtlSeconds: opt(positiveInt),
+  }),
+  "ml.exposure": obj({
+    ...linked,
+    shown: arr(obj({ id, position }), L.maxShown, 1),
+    surface: name,
+    ignoreAfterMs: opt(positiveInt),
+  }),
+  "ml.feedback": obj({
+    ...linked,
+    action: oneOf("accepted", "edited", "rejected", "dismissed", "ignored", "copied", "undone", "rated"),
+    kind: oneOf("explicit", "implicit", "derived"),
+    candidateId: opt(id),
+    position: opt(position),
+    value: opt(num(-1, 1)),
+    dwellMs: opt(nonNegative),
+    exposureId: opt(id),
+  }),
+  "ml.outcome": obj({
+    ...linked,
+    label: opt(label),
+    labels: opt(labels),
+    relevantIds: opt(arr(id, L.maxCandidates)),
+    metrics: opt(rec(L.maxTagKeyLength, any, L.maxMetrics)),
+    source: oneOf("system", "human", "derived"),
+    revision: opt(position),
+  }),
+  "ml.features": obj({ model, features, predictionId: opt(id), entityKey: opt(id) }),
+  "ml.feature_profile": obj({
+    model,
+    windowStart: time,
+    windowEnd: time,
+    columns: rec(
+      L.maxFeatureNameLength,
+      obj({
+        kind: oneOf("numeric", "categorical"),
+        count: nonNegative,
+        nulls: nonNegative,
+        min: opt(any),
+        max: opt(any),
+        sum: opt(any),
+        sketch: opt(
+          obj({
+            relativeAccuracy: num(0, 1, GT | LT),
+            positive: rec(16, nonNegative, L.maxSketchBins),
+            negative: rec(16, nonNegative, L.maxSketchBins),
+            zeroCount: nonNegative,
+          }),
+        ),
+        distinctEstimate: opt(nonNegative),
+        topValues: opt(arr(obj({ value: featureString, count: nonNegative }), L.maxTopValues)),
+      }),
+      L.maxProfileColumns,
+    ),
+  }),
+};
+
+const envelope = obj({
+  specversion: oneOf("1.0"),
+  id,
+  source: name,
+  time,
+  subject: opt(id),
+  datacontenttype: opt(oneOf("application/json")),
+  traceparent: opt(pattern(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/, "traceparent")),
+  samplerate: opt(num(0, 1, GT)),
+});
+
+/**
+ * The default validator of `@inferlog/browser`: the same contract as `validateEvent` in a
+ * fraction of the bytes. The caller's own fields (`data`) are checked first, as zod's are reported.
+ */
+export const liteValidateEvent: EventValidator = (type, event) => {
+  try {
+    if (!isObject(event)) expected("(root)", "object", event);
+    const e = event as Record<string, unknown>;
+    const checkData = Object.hasOwn(DATA, type) ? DATA[type] : expected("type", "an event type", type);
+    const data = checkData(e.data, "data");
+    const out = envelope(e, "") as Record<string, unknown>;
+    out.type = oneOf(type)(e.type, "type");
+    out.data = data;
+    return { ok: true, event: out as InferlogEvent };
+  } catch (e) {
+    if (!Array.isArray(e)) throw e;
+    const [field, message] = e as Fail;
+    return { ok: false, error: new ValidationError(`Invalid ${type} event: ${message}`, field) };
+  }
+};
