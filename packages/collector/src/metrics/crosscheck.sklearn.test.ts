@@ -177,7 +177,7 @@ describe.each(STORE_KINDS)("metrics in the %s store agree with scikit-learn and 
   it("hit@1..5 = top_k_accuracy_score, accuracy = accuracy_score, MRR = label_ranking_average_precision_score", () => {
     const q = k5.quality.find((x) => x.model === "xsingle");
     expect(q?.labeled).toBe(400);
-    py.hitAt.forEach((v, j) => close(q?.hitAt[j], v));
+    for (const [j, v] of py.hitAt.entries()) close(q?.hitAt[j], v);
     close(q?.accuracy, py.accuracy);
     close(q?.mrr, py.mrr);
   });
