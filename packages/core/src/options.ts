@@ -131,6 +131,34 @@ function fn<T>(name: string, value: unknown): T | undefined {
   return value as T;
 }
 
+type IntOption = Exclude<
+  {
+    [K in keyof ClientOptions]-?: NonNullable<ClientOptions[K]> extends number ? K : never;
+  }[keyof ClientOptions],
+  "sampleRate"
+>;
+
+/** Integer options: name, default, minimum; checked in this order. */
+const INT_OPTIONS: readonly [IntOption, number, number][] = [
+  ["flushAt", DEFAULT_FLUSH_AT, 1],
+  ["flushIntervalMs", DEFAULT_FLUSH_INTERVAL_MS, 0],
+  ["maxBatchBytes", DEFAULT_MAX_BATCH_BYTES, 1024],
+  ["maxQueueSize", DEFAULT_MAX_QUEUE_SIZE, 1],
+  ["maxQueueBytes", DEFAULT_MAX_QUEUE_BYTES, 1024],
+  ["maxEventBytes", LIMITS.maxEventBytes, 256],
+  ["maxConcurrency", DEFAULT_MAX_CONCURRENCY, 1],
+  ["maxAttempts", DEFAULT_MAX_ATTEMPTS, 1],
+  ["maxRetryDurationMs", DEFAULT_MAX_RETRY_DURATION_MS, 0],
+  ["minBackoffMs", DEFAULT_MIN_BACKOFF_MS, 0],
+  ["maxBackoffMs", DEFAULT_MAX_BACKOFF_MS, 0],
+  ["maxRetryAfterMs", DEFAULT_MAX_RETRY_AFTER_MS, 0],
+];
+const BREAKER_OPTIONS: readonly [keyof ResolvedOptions["circuitBreaker"], number, number][] = [
+  ["failureThreshold", DEFAULT_CIRCUIT_FAILURES, 1],
+  ["cooldownMs", DEFAULT_CIRCUIT_COOLDOWN_MS, 0],
+  ["maxCooldownMs", DEFAULT_CIRCUIT_MAX_COOLDOWN_MS, 0],
+];
+
 /**
  * The one place options are checked, defaulted and made consistent. The default validator
  * is a parameter so that a runtime that brings its own (the browser) never bundles zod.
@@ -157,37 +185,14 @@ export function resolveOptions(o: ClientOptions, defaultValidator: EventValidato
   }
   const logger = o.logger ?? { warn: consoleWarn };
 
-  const r: ResolvedOptions = {
-    transport: o.transport,
-    source: o.source,
-    model: o.model,
-    flushAt: int("flushAt", o.flushAt, DEFAULT_FLUSH_AT, 1),
-    flushIntervalMs: int("flushIntervalMs", o.flushIntervalMs, DEFAULT_FLUSH_INTERVAL_MS, 0),
-    maxBatchBytes: int("maxBatchBytes", o.maxBatchBytes, DEFAULT_MAX_BATCH_BYTES, 1024),
-    maxQueueSize: int("maxQueueSize", o.maxQueueSize, DEFAULT_MAX_QUEUE_SIZE, 1),
-    maxQueueBytes: int("maxQueueBytes", o.maxQueueBytes, DEFAULT_MAX_QUEUE_BYTES, 1024),
-    maxEventBytes: int("maxEventBytes", o.maxEventBytes, LIMITS.maxEventBytes, 256),
-    maxConcurrency: int("maxConcurrency", o.maxConcurrency, DEFAULT_MAX_CONCURRENCY, 1),
-    maxAttempts: int("maxAttempts", o.maxAttempts, DEFAULT_MAX_ATTEMPTS, 1),
-    maxRetryDurationMs: int("maxRetryDurationMs", o.maxRetryDurationMs, DEFAULT_MAX_RETRY_DURATION_MS, 0),
-    minBackoffMs: int("minBackoffMs", o.minBackoffMs, DEFAULT_MIN_BACKOFF_MS, 0),
-    maxBackoffMs: int("maxBackoffMs", o.maxBackoffMs, DEFAULT_MAX_BACKOFF_MS, 0),
-    maxRetryAfterMs: int("maxRetryAfterMs", o.maxRetryAfterMs, DEFAULT_MAX_RETRY_AFTER_MS, 0),
-    circuitBreaker: {
-      failureThreshold: int(
-        "circuitBreaker.failureThreshold",
-        o.circuitBreaker?.failureThreshold,
-        DEFAULT_CIRCUIT_FAILURES,
-        1,
-      ),
-      cooldownMs: int("circuitBreaker.cooldownMs", o.circuitBreaker?.cooldownMs, DEFAULT_CIRCUIT_COOLDOWN_MS, 0),
-      maxCooldownMs: int(
-        "circuitBreaker.maxCooldownMs",
-        o.circuitBreaker?.maxCooldownMs,
-        DEFAULT_CIRCUIT_MAX_COOLDOWN_MS,
-        0,
-      ),
-    },
+  const r = { transport: o.transport, source: o.source, model: o.model } as ResolvedOptions;
+  const n = r as unknown as Record<string, number>;
+  for (const [k, fallback, min] of INT_OPTIONS) n[k] = int(k, o[k], fallback, min);
+  const cb: Record<string, number> = {};
+  for (const [k, fallback, min] of BREAKER_OPTIONS)
+    cb[k] = int(`circuitBreaker.${k}`, o.circuitBreaker?.[k], fallback, min);
+  r.circuitBreaker = cb as ResolvedOptions["circuitBreaker"];
+  Object.assign(r, {
     sampleRate,
     beforeSend: fn("beforeSend", o.beforeSend),
     featureAllow: o.features?.allow ? new Set(o.features.allow) : undefined,
@@ -198,33 +203,22 @@ export function resolveOptions(o: ClientOptions, defaultValidator: EventValidato
     logger,
     clock: o.clock ?? systemClock,
     random: o.random ?? Math.random,
-    taskQueue: o.taskQueue ?? createTaskQueue(int("maxConcurrency", o.maxConcurrency, DEFAULT_MAX_CONCURRENCY, 1)),
+    taskQueue: o.taskQueue ?? createTaskQueue(r.maxConcurrency),
     encoder: o.encoder ?? cloudEventsBatchEncoder,
     validator: fn<EventValidator>("validator", o.validator) ?? defaultValidator,
     hooks: o.hooks ?? {},
-  };
+  });
 
   // Inconsistent sizes are clamped, not fatal: the client still works, and says what it changed.
-  if (r.maxBatchBytes > r.maxQueueBytes) {
-    logger.warn(
-      `maxBatchBytes (${r.maxBatchBytes}) exceeds maxQueueBytes (${r.maxQueueBytes}); using ${r.maxQueueBytes}`,
-    );
-    r.maxBatchBytes = r.maxQueueBytes;
-  }
-  if (r.maxEventBytes > r.maxBatchBytes) {
-    logger.warn(
-      `maxEventBytes (${r.maxEventBytes}) exceeds maxBatchBytes (${r.maxBatchBytes}); using ${r.maxBatchBytes}`,
-    );
-    r.maxEventBytes = r.maxBatchBytes;
-  }
-  if (r.flushAt > r.maxQueueSize) {
-    logger.warn(`flushAt (${r.flushAt}) exceeds maxQueueSize (${r.maxQueueSize}); using ${r.maxQueueSize}`);
-    r.flushAt = r.maxQueueSize;
-  }
-  if (r.minBackoffMs > r.maxBackoffMs) {
-    logger.warn(`minBackoffMs (${r.minBackoffMs}) exceeds maxBackoffMs (${r.maxBackoffMs}); using ${r.maxBackoffMs}`);
-    r.minBackoffMs = r.maxBackoffMs;
-  }
+  const clamp = (k: string, limit: string): void => {
+    if ((n[k] as number) <= (n[limit] as number)) return;
+    logger.warn(`${k} (${n[k]}) exceeds ${limit} (${n[limit]}); using ${n[limit]}`);
+    n[k] = n[limit] as number;
+  };
+  clamp("maxBatchBytes", "maxQueueBytes");
+  clamp("maxEventBytes", "maxBatchBytes");
+  clamp("flushAt", "maxQueueSize");
+  clamp("minBackoffMs", "maxBackoffMs");
   return r;
 }
 
