@@ -86,8 +86,8 @@ describe("hostile input to every public call of @inferlog/browser, in Chromium",
     context.on("page", (p) => p.on("pageerror", (e) => pageErrors.push(e.message)));
     const page = await rig.open(context, stack.endpoint, { persistence: false });
     const calls = fc.sample(fc.tuple(fc.constantFrom(...CALLS), input, fc.boolean()), {
-      numRuns: 400,
-      seed: 5,
+      numRuns: Number(process.env.INFERLOG_FUZZ_RUNS ?? "400"),
+      seed: Number(process.env.INFERLOG_FUZZ_SEED ?? "5"),
     }) as [string, unknown, boolean][];
     const json = await page.evaluate(
       async ({ calls }) => {
