@@ -3,16 +3,27 @@ import { describe, expect, it } from "vitest";
 import { measureBundle } from "../scripts/measure-size.mjs";
 
 /**
- * The issue's target is 10 KB gzip for init + prediction + exposure + feedback. Core's
- * zod/mini validation alone is ~30 KB minified (~9.5 KB gzip), so the target cannot be
- * met without a core change (see docs/browser.md, "Bundle size"). Until then this
- * ceiling stops regressions: measured 23.5 KB on 2026-11-27.
+ * The issue's target is 10 KB gzip for init + prediction + exposure + feedback. zod is out
+ * (the browser validates with core's hand-written `liteValidateEvent`): 23.6 KB -> 14.5 KB
+ * on 2026-11-27. The rest is core's delivery code and this adapter (see docs/browser.md,
+ * "Bundle size", for where the bytes go); until the target is met this ceiling stops regressions.
  */
 const ISSUE_TARGET_GZIP_BYTES = 10 * 1024;
-const REGRESSION_CEILING_GZIP_BYTES = 24 * 1024;
+const REGRESSION_CEILING_GZIP_BYTES = 15 * 1024;
 /** The adapter's own minified code (src/ of this package), so it stays thin whatever core does. */
 const ADAPTER_CEILING_MIN_BYTES = 12 * 1024;
-const FORBIDDEN = ["undici", "node:", "@noble/hashes", "subject-key", "p-queue"];
+/** Node-only modules, and zod (its runtime parser alone was ~9.5 KB gzip) with the modules that pull it in. */
+const FORBIDDEN = [
+  "undici",
+  "node:",
+  "@noble/hashes",
+  "subject-key",
+  "p-queue",
+  "zod",
+  "core/src/validate.ts",
+  "core/src/schema/events.ts",
+  "core/src/schema/common.ts",
+];
 
 interface Measured {
   minBytes: number;
@@ -26,7 +37,7 @@ describe("browser bundle size", () => {
     const r = (await measureBundle()) as Measured;
     const adapter = r.byModule.filter(([m]) => m.startsWith("src/")).reduce((n, [, b]) => n + b, 0);
     console.log(
-      `bundle: ${r.gzipBytes} B gzip -9 (${r.minBytes} B min; issue target ${ISSUE_TARGET_GZIP_BYTES}); adapter ${adapter} B min; zod ${r.byModule.find(([m]) => m === "zod")?.[1] ?? 0} B min`,
+      `bundle: ${r.gzipBytes} B gzip -9 (${r.minBytes} B min; issue target ${ISSUE_TARGET_GZIP_BYTES}); adapter ${adapter} B min`,
     );
     expect(r.gzipBytes).toBeLessThanOrEqual(REGRESSION_CEILING_GZIP_BYTES);
     expect(adapter).toBeLessThanOrEqual(ADAPTER_CEILING_MIN_BYTES);
