@@ -95,8 +95,8 @@ export const clickhouseDialect: Dialect = {
     const g = groups.join(", ");
     const levels = qs.map(num).join(", ");
     // quantilesExact takes the value at sorted position floor(q · n), as the SQLite version does.
-    return q(`SELECT ${g}${g ? ", " : ""}${qs.map((_, i) => `qs[${i + 1}] AS q${i}`).join(", ")} FROM (
-      SELECT ${g}${g ? ", " : ""}quantilesExact(${levels})(x) AS qs, count() AS n
+    return q(`SELECT ${g}${g ? ", " : ""}${qs.map((_, i) => `qs[${i + 1}] AS q${i}`).join(", ")}, n, total FROM (
+      SELECT ${g}${g ? ", " : ""}quantilesExact(${levels})(x) AS qs, count() AS n, sum(x) AS total
       FROM (SELECT ${g}${g ? ", " : ""}assumeNotNull(${value}) AS x FROM (${source}) WHERE isNotNull(${value}))
       ${g ? `GROUP BY ${g}` : ""}) WHERE n > 0 ${g ? `ORDER BY ${g}` : ""}`);
   },

@@ -98,8 +98,8 @@ export const sqliteDialect: Dialect = {
       const cols = qs.map(
         (v, i) => `(SELECT x FROM temp.${name} WHERE rowid = r0 + CAST(${num(v)} * n AS INTEGER)) AS q${i}`,
       );
-      return await q(`SELECT ${gc}${cols.join(", ")} FROM (
-        SELECT ${gc}MIN(rowid) AS r0, COUNT(*) AS n FROM temp.${name} ${g ? `GROUP BY ${g}` : ""}) WHERE n > 0
+      return await q(`SELECT ${gc}${cols.join(", ")}, n, total FROM (
+        SELECT ${gc}MIN(rowid) AS r0, COUNT(*) AS n, SUM(x) AS total FROM temp.${name} ${g ? `GROUP BY ${g}` : ""}) WHERE n > 0
         ${g ? `ORDER BY ${g}` : ""}`);
     } finally {
       await q(`DROP TABLE IF EXISTS temp.${name}`);

@@ -35,7 +35,8 @@ export interface Dialect {
   featureNames(o: ResolvedReportOptions): string;
   /**
    * Exact quantiles of `value` per group from `source` (nulls skipped): the value at sorted position
-   * floor(q · n) (0-based). Rows: the group columns, then q0, q1, ... in the order of `qs`, ordered by the groups.
+   * floor(q · n) (0-based). Rows: the group columns, q0, q1, ... in the order of `qs`, then `n` (count) and
+   * `total` (sum), ordered by the groups.
    */
   quantiles(
     q: (sql: string) => Promise<Record<string, unknown>[]>,

@@ -87,15 +87,11 @@ export async function modelAgeDays({ d, q, scored }: MetricsContext) {
 /** How long labels take: first outcome time − prediction time, exact percentiles. */
 export async function labelLatency({ d, q, scored }: MetricsContext): Promise<LabelLatencyRow[]> {
   const src = `SELECT model_name, model_version, first_o_ms - time_ms AS lat FROM (${scored}) WHERE has_o = 1`;
-  const [qs, counts] = await Promise.all([
-    d.quantiles(q, src, ["model_name", "model_version"], "lat", [0.5, 0.9, 0.99]),
-    q(`SELECT model_name, model_version, COUNT(*) AS cnt FROM (${src}) GROUP BY model_name, model_version`),
-  ]);
-  const cnt = new Map(counts.map((r) => [`${s(r.model_name)}\u0000${s(r.model_version)}`, n(r.cnt)]));
-  return qs.map((r) => ({
+  const rows = await d.quantiles(q, src, ["model_name", "model_version"], "lat", [0.5, 0.9, 0.99]);
+  return rows.map((r) => ({
     model: s(r.model_name),
     version: s(r.model_version),
-    n: cnt.get(`${s(r.model_name)}\u0000${s(r.model_version)}`) ?? 0,
+    n: n(r.n),
     p50Seconds: n(r.q0) / 1000,
     p90Seconds: n(r.q1) / 1000,
     p99Seconds: n(r.q2) / 1000,
@@ -121,24 +117,14 @@ export async function business({ d, o, q, scored }: MetricsContext): Promise<Bus
 /** Age of the items shown (content freshness) per window. */
 export async function itemAge({ d, o, q }: MetricsContext): Promise<ItemAgeRow[]> {
   const src = `SELECT model_name, model_version, ${windowStart("time_ms", o.windowMs)} AS w, item_age_s FROM (${d.shownItemAges(o)})`;
-  const groups = ["model_name", "model_version", "w"];
-  const [qs, agg] = await Promise.all([
-    d.quantiles(q, src, groups, "item_age_s", [0.5, 0.9]),
-    q(`SELECT model_name, model_version, w, COUNT(*) AS cnt, SUM(item_age_s) AS total FROM (${src})
-       GROUP BY model_name, model_version, w ORDER BY model_name, model_version, w`),
-  ]);
-  const key = (r: Record<string, unknown>) => `${s(r.model_name)}\u0000${s(r.model_version)}\u0000${n(r.w)}`;
-  const byKey = new Map(qs.map((r) => [key(r), r]));
-  return agg.map((r) => {
-    const p = byKey.get(key(r));
-    return {
-      model: s(r.model_name),
-      version: s(r.model_version),
-      windowStart: iso(n(r.w)),
-      n: n(r.cnt),
-      meanSeconds: n(r.total) / n(r.cnt),
-      p50Seconds: n(p?.q0),
-      p90Seconds: n(p?.q1),
-    };
-  });
+  const rows = await d.quantiles(q, src, ["model_name", "model_version", "w"], "item_age_s", [0.5, 0.9]);
+  return rows.map((r) => ({
+    model: s(r.model_name),
+    version: s(r.model_version),
+    windowStart: iso(n(r.w)),
+    n: n(r.n),
+    meanSeconds: n(r.total) / n(r.n),
+    p50Seconds: n(r.q0),
+    p90Seconds: n(r.q1),
+  }));
 }
