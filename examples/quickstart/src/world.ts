@@ -27,7 +27,7 @@ export const shiftShare = (day: number): number => (day < 21 ? 0 : 0.7);
  */
 export function accuracy(version: string, modelAgeDays: number, shifted: boolean): number {
   if (version === V2.version) return 0.86 - 0.002 * modelAgeDays - (shifted ? 0.03 : 0);
-  return 0.85 - 0.003 * modelAgeDays - (shifted ? 0.25 : 0);
+  return 0.85 - 0.0018 * modelAgeDays - (shifted ? 0.25 : 0);
 }
 
 /** Agents (the users who see suggestions): they start over the first three weeks. */
