@@ -6,6 +6,7 @@ export default defineConfig({
     "testing/index": "src/testing/index.ts",
     "subject-key": "src/subject-key.ts",
     compiled: "src/compiled.ts",
+    lite: "src/lite.ts",
     otlp: "src/otlp.ts",
     "profile/index": "src/profile/index.ts",
   },

@@ -1,4 +1,5 @@
-import { type Client, type ClientStats, createBaseClient, type ExposureInput, liteValidateEvent } from "@inferlog/core";
+import type { Client, ClientStats, ExposureInput } from "@inferlog/core";
+import { createBaseClient, liteValidateEvent } from "@inferlog/core/lite";
 import { createExposureTracker, type ExposureHandle } from "./exposure.js";
 import { createBrowserTransport } from "./fetch-transport.js";
 import { createKeepaliveBudget, KEEPALIVE_MAX_REQUESTS } from "./keepalive-budget.js";

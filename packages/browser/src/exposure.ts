@@ -1,4 +1,5 @@
-import { type Client, type ExposureInput, type FeedbackAction, isInferlogError } from "@inferlog/core";
+import type { Client, ExposureInput, FeedbackAction } from "@inferlog/core";
+import { isInferlogError } from "@inferlog/core/lite";
 
 export type ExposureState = "open" | "accepted" | "edited" | "rejected" | "dismissed" | "ignored";
 

@@ -1,4 +1,5 @@
-import { resultFromResponse, type Transport, type TransportResult } from "@inferlog/core";
+import type { Transport, TransportResult } from "@inferlog/core";
+import { resultFromResponse } from "@inferlog/core/lite";
 import { bodyBytes, type KeepaliveBudget } from "./keepalive-budget.js";
 
 export interface BrowserTransportOptions {

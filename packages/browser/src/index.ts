@@ -1,12 +1,6 @@
-export {
-  ConfigError,
-  type ExposureInput,
-  type FeedbackInput,
-  type FlushResult,
-  isConfigError,
-  isInferlogError,
-  type PredictionInput,
-} from "@inferlog/core";
+export type { ExposureInput, FeedbackInput, FlushResult, PredictionInput } from "@inferlog/core";
+// Runtime values come from core's zod-free entry, so a bundler never loads the schemas.
+export { ConfigError, isConfigError, isInferlogError } from "@inferlog/core/lite";
 export { type BrowserClient, createClient } from "./client.js";
 export { type ElementExposureOptions, trackElementExposure } from "./element-exposure.js";
 export type { ExposureHandle, ExposureState } from "./exposure.js";

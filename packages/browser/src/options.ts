@@ -1,4 +1,5 @@
-import { type ClientOptions, ConfigError } from "@inferlog/core";
+import type { ClientOptions } from "@inferlog/core";
+import { ConfigError } from "@inferlog/core/lite";
 
 export const DEFAULT_MAX_STORAGE_BYTES = 5 * 1024 * 1024;
 export const DEFAULT_DB_NAME = "inferlog";

@@ -1,0 +1,18 @@
+/**
+ * `@inferlog/core/lite`: the zod-free part of core, for bundles that count bytes (the browser
+ * adapter imports its runtime values from here). Nothing reachable from this entry imports zod,
+ * so a bundler never sees the schemas; `@inferlog/core` remains the full API.
+ */
+export { createBaseClient } from "./base-client.js";
+export {
+  ConfigError,
+  InferlogError,
+  isConfigError,
+  isInferlogError,
+  isTransportError,
+  isValidationError,
+  TransportError,
+  ValidationError,
+} from "./errors.js";
+export { parseRetryAfter, RETRYABLE_STATUSES, resultFromResponse } from "./http-response.js";
+export { liteValidateEvent } from "./lite-validate.js";
