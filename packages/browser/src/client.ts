@@ -37,6 +37,7 @@ export function createClient(options: BrowserClientOptions): BrowserClient {
     ),
   );
   const warn = (m: string) => (options.logger ?? console).warn(`[inferlog] ${m}`);
+  warnIfPlainHttp(endpoint, warn);
   const store = persistence === false ? undefined : createPersistence(persistence ?? {}, warn);
   // The zod-free validator keeps zod out of the page; `options.validator` still overrides it.
   const client = createBaseClient(
@@ -96,4 +97,22 @@ export function createClient(options: BrowserClientOptions): BrowserClient {
       },
     }),
   };
+}
+
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
+
+/**
+ * A page sending to a plain-http collector on another host is production traffic in the clear
+ * (events and the write key); say so once. Loopback endpoints are development and stay quiet.
+ */
+function warnIfPlainHttp(endpoint: string, warn: (m: string) => void): void {
+  if (!endpoint.startsWith("http://")) return;
+  let host = "";
+  try {
+    host = new URL(endpoint).hostname;
+  } catch {
+    return; // the endpoint check in options has already named the problem
+  }
+  if (LOOPBACK.test(host)) return;
+  warn(`The endpoint ${endpoint} is plain http: events and the write key travel unencrypted; use https://`);
 }

@@ -27,6 +27,18 @@ describe("createClient options", () => {
     expect(configError({ ...base, flushAt: 0 })).toBe("Expected `flushAt` to be a positive integer, got `0`");
   });
 
+  it("warns once about a plain-http endpoint that is not loopback", () => {
+    const warnings: string[] = [];
+    const logger = { warn: (m: string) => warnings.push(m) };
+    createClient({ ...base, logger });
+    createClient({ ...base, endpoint: "/v1/events", logger });
+    expect(warnings).toEqual([]);
+    createClient({ ...base, endpoint: "http://collector.example.com/v1/events", logger });
+    expect(warnings).toEqual([
+      "[inferlog] The endpoint http://collector.example.com/v1/events is plain http: events and the write key travel unencrypted; use https://",
+    ]);
+  });
+
   it("refuses a secret key in the page and a key plus a token", () => {
     expect(configError({ ...base, writeKey: "sk_live_123" })).toMatch(/looks like a secret key.*getToken/);
     expect(configError({ ...base, writeKey: "pk_1", getToken: () => "t" })).toBe(
