@@ -1,5 +1,5 @@
+import { TestServer } from "@inferlog/test-support/collector-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { TestServer } from "./test/collector-server.js";
 import { type Harness, type PageWindow, startHarness } from "./test/harness.js";
 
 let h: Harness;

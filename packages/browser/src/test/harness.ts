@@ -1,20 +1,8 @@
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { launchChromium } from "@inferlog/test-support/chromium";
+import { TestServer } from "@inferlog/test-support/collector-server";
 import { build } from "esbuild";
-import { type Browser, chromium, type Page } from "playwright-core";
-import { TestServer } from "./collector-server.js";
-
-export const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import type { Browser, Page } from "playwright-core";
 
 const APP = `import * as inferlog from "/inferlog.js";
 const opts = JSON.parse(new URLSearchParams(location.search).get("opts") || "{}");
@@ -50,7 +38,6 @@ const page = (body: string) => `<!doctype html><html><head><meta charset="utf-8"
 /** The built bundle, the page and the collector on one loopback server, and one Chromium. */
 export async function startHarness(): Promise<Harness> {
   // Fail, never skip: the proof needs a real browser.
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/setup/chromium.sh`);
   const out = await build({
     entryPoints: [fileURLToPath(new URL("../index.ts", import.meta.url))],
     bundle: true,
@@ -73,7 +60,7 @@ export async function startHarness(): Promise<Harness> {
 <div style="height:3000px"></div>`),
   });
   await server.start();
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  const browser = await launchChromium();
   return new Harness(server, browser);
 }
 

@@ -1,13 +1,11 @@
-import { type Browser, chromium } from "playwright-core";
+import { launchChromium } from "@inferlog/test-support/chromium";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedMetricsFixture, W1 } from "../metrics/metrics-fixture.js";
 import type { Report } from "../metrics/types.js";
 import { type Running, startCollector } from "../test-http.js";
 import { day, dec, pct } from "./format.js";
 
-// Debian's Chromium, driven by playwright-core; never a downloaded browser.
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"];
 const NOW = new Date(W1 + 20 * 86_400_000).toISOString();
 
 describe("the HTML report in Chromium", () => {
@@ -16,7 +14,7 @@ describe("the HTML report in Chromium", () => {
   beforeAll(async () => {
     c = await startCollector("sqlite");
     await seedMetricsFixture(c.collector.store);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+    browser = await launchChromium(); // Debian's Chromium; fails, never skips, when missing
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,17 +1,12 @@
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { launchChromium } from "@inferlog/test-support/chromium";
+import { TestServer } from "@inferlog/test-support/collector-server";
 import { build } from "esbuild";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import type { MountProps } from "./app.js";
-import { TestServer } from "./collector-server.js";
-
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"];
 
 /** The test app (React, the bindings and @inferlog/browser) bundled by esbuild, a loopback collector, one Chromium. */
 export async function startHarness() {
-  // Fail, never skip: the proof needs a real browser.
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/setup/chromium.sh`);
   const out = await build({
     entryPoints: [fileURLToPath(new URL("./app.tsx", import.meta.url))],
     bundle: true,
@@ -33,7 +28,8 @@ export async function startHarness() {
 <script type="module" src="/app.js"></script></head><body><div id="root"></div></body></html>`,
   });
   await server.start();
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  // Fails, never skips, without Debian's Chromium: the proof needs a real browser.
+  const browser = await launchChromium();
   return new Harness(server, browser);
 }
 

@@ -3,16 +3,13 @@
  * source with esbuild. The page is served from its own loopback origin and sends, cross-origin,
  * through the fault proxy to the real collector, so CORS preflights and keepalive behave as in production.
  */
-import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { launchChromium } from "@inferlog/test-support/chromium";
 import { build } from "esbuild";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-
-export const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"];
+import type { Browser, BrowserContext, Page } from "playwright-core";
 
 const APP = `import * as inferlog from "/inferlog.js";
 const opts = JSON.parse(new URLSearchParams(location.search).get("opts") || "{}");
@@ -49,8 +46,6 @@ export interface BrowserRig {
 }
 
 export async function startBrowserRig(): Promise<BrowserRig> {
-  // Fail, never skip: the proof needs a real browser.
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/setup/chromium.sh`);
   const out = await build({
     stdin: { contents: 'export * from "@inferlog/browser";', resolveDir: dirname(fileURLToPath(import.meta.url)) },
     bundle: true,
@@ -73,7 +68,7 @@ export async function startBrowserRig(): Promise<BrowserRig> {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const pageUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/page.html`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  const browser = await launchChromium(); // fails, never skips, without Debian's Chromium
   return {
     browser,
     pageUrl,
