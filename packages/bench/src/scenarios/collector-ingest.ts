@@ -15,6 +15,7 @@ import { toRows } from "../../../collector/src/store/rows.js";
 import { SQLITE_DDL } from "../../../collector/src/store/sqlite-schema.js";
 import { prepareRowWriter } from "../../../collector/src/store/sqlite-writer.js";
 import { emit, median, type Row } from "../measure.js";
+import { features, output } from "../prediction.js";
 
 // better-sqlite3 is the collector's dependency, not the bench's: load it from there.
 const Database = createRequire(new URL("../../../collector/package.json", import.meta.url))("better-sqlite3");
@@ -37,27 +38,8 @@ const event = (i: number) => {
       predictionId,
       model: { name: "router", version: "v1", trainedAt: "2026-11-01T00:00:00Z" },
       task: "multiclass",
-      output: {
-        label: "billing",
-        score: 0.91,
-        candidates: [
-          { id: "billing", score: 0.91, rank: 1 },
-          { id: "tech", score: 0.06, rank: 2 },
-          { id: "sales", score: 0.03, rank: 3 },
-        ],
-      },
-      features: {
-        f0: i,
-        f1: i * 0.5,
-        f2: "segment-a",
-        f3: true,
-        f4: null,
-        f5: 3.25,
-        f6: i % 7,
-        f7: "eu-west",
-        f8: 0.125,
-        f9: 12,
-      },
+      output: { ...output, candidates: output.candidates.map((c, r) => ({ ...c, rank: r + 1 })) },
+      features: features(i),
     },
   };
 };

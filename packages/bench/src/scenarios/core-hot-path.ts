@@ -7,31 +7,9 @@
  */
 import { createClient, type Transport } from "@inferlog/core";
 import { emit, median, nowNs } from "../measure.js";
+import { prediction } from "../prediction.js";
 
-const features = (i: number) => ({
-  f0: i,
-  f1: i * 0.5,
-  f2: "segment-a",
-  f3: true,
-  f4: null,
-  f5: 3.25,
-  f6: i % 7,
-  f7: "eu-west",
-  f8: 0.125,
-  f9: 12,
-});
-const input = (i: number) => ({
-  features: features(i),
-  output: {
-    label: "billing",
-    score: 0.91,
-    candidates: [
-      { id: "billing", score: 0.91 },
-      { id: "tech", score: 0.06 },
-      { id: "sales", score: 0.03 },
-    ],
-  },
-});
+const input = prediction;
 
 const nullTransport: Transport = { send: async () => ({ kind: "ok" }) };
 const client = createClient({
