@@ -14,7 +14,8 @@ const server = createServer((req, res) => {
     seen.push(req.headers);
     const status = answers.shift() ?? 200;
     res.writeHead(status, { "content-type": "application/json", "retry-after": "2" });
-    res.end(status === 200 ? '{"accepted":1}' : "no");
+    // Error bodies echo the request's authorization header, as a careless proxy might.
+    res.end(status === 200 ? '{"accepted":1}' : `no (${req.headers.authorization})`);
   });
 });
 let endpoint = "";
@@ -46,6 +47,23 @@ describe("browser fetch transport", () => {
       "content-type": "application/cloudevents-batch+json",
       "idempotency-key": "k-1",
     });
+  });
+
+  it("never puts the write key or a minted token into an error", async () => {
+    answers.push(400, 400);
+    const keyed = await createBrowserTransport(
+      { endpoint, writeKey: "pk_live_abcdefgh" },
+      createKeepaliveBudget(),
+    ).send(request());
+    const tokened = await createBrowserTransport(
+      { endpoint, getToken: () => "tok_abcdefghijkl" },
+      createKeepaliveBudget(),
+    ).send(request());
+    const messages = [keyed, tokened].map((r) => (r.kind === "fatal" ? r.error.message : r.kind));
+    expect(messages).toEqual([
+      "Collector refused the batch with HTTP 400: no (Bearer pk_liv…)",
+      "Collector refused the batch with HTTP 400: no (Bearer tok_ab…)",
+    ]);
   });
 
   it("asks for a fresh token after a 401 and retries", async () => {

@@ -1,5 +1,5 @@
 import type { Transport, TransportResult } from "@inferlog/core";
-import { resultFromResponse } from "@inferlog/core/lite";
+import { maskSecret, resultFromResponse } from "@inferlog/core/lite";
 import { bodyBytes, type KeepaliveBudget } from "./keepalive-budget.js";
 
 export interface BrowserTransportOptions {
@@ -56,7 +56,8 @@ export function createBrowserTransport(o: BrowserTransportOptions, budget: Keepa
           // Logging must not carry the user's cookies to the collector.
           credentials: "omit",
         });
-        const text = await res.text();
+        // An echoing proxy must not put the key or token into onError or the console.
+        const text = maskSecret(await res.text(), key);
         // A minted token may have expired between mint and use: the next attempt asks for a fresh one.
         if (o.getToken && res.status === 401) {
           token = undefined;
@@ -66,7 +67,7 @@ export function createBrowserTransport(o: BrowserTransportOptions, budget: Keepa
       } catch (e) {
         const reason = timedOut
           ? `timed out after ${timeoutMs} ms`
-          : `network error: ${e instanceof Error ? e.message : String(e)}`;
+          : maskSecret(`network error: ${e instanceof Error ? e.message : String(e)}`, token ?? o.writeKey);
         return { kind: "retry", reason };
       } finally {
         clearTimeout(timer);

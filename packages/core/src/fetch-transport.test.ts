@@ -79,6 +79,18 @@ describe("fetch transport against a real HTTP server", () => {
     ]);
   });
 
+  it("never puts the API key into an error, even when the collector echoes the request back", async () => {
+    const endpoint = await serve((req, _body, res) => {
+      res.writeHead(400);
+      res.end(`bad request, headers were ${JSON.stringify(req.headers)}`);
+    });
+    const r = await createFetchTransport({ endpoint, apiKey: "sk_live_abcdefghijklmnop" }).send(request());
+    expect(r.kind).toBe("fatal");
+    const message = r.kind === "fatal" ? r.error.message : "";
+    expect(message).toContain("sk_liv…");
+    expect(message).not.toContain("sk_live_abcdefghijklmnop");
+  });
+
   it("turns a hang into a retry after timeoutMs, and a refused connection into a retry", async () => {
     const endpoint = await serve(() => {});
     const r = await createFetchTransport({ endpoint, timeoutMs: 200 }).send(request());

@@ -1,5 +1,6 @@
 import { TransportError } from "./errors.js";
 import { resultFromResponse } from "./http-response.js";
+import { maskSecret } from "./mask-secret.js";
 import { createAbortController, systemClock } from "./runtime.js";
 import type { AbortSignalLike, Transport, TransportResult } from "./transport.js";
 
@@ -72,12 +73,12 @@ export function createFetchTransport(options: FetchTransportOptions): Transport 
           ...(options.keepalive ? { keepalive: true } : {}),
         });
         const text = await res.text();
-        return resultFromResponse(res.status, res.headers.get("retry-after"), text, now());
+        return resultFromResponse(res.status, res.headers.get("retry-after"), maskSecret(text, options.apiKey), now());
       } catch (e) {
         const reason = timedOut
           ? `timed out after ${timeoutMs} ms`
           : `network error: ${e instanceof Error ? e.message : String(e)}`;
-        return { kind: "retry", reason };
+        return { kind: "retry", reason: maskSecret(reason, options.apiKey) };
       } finally {
         systemClock.clearTimeout(timer);
         req.signal.removeEventListener("abort", onAbort);

@@ -29,6 +29,7 @@ export type {
 } from "./inputs.js";
 export { createClientWith, type IntegrableOptions, type Integration } from "./integration.js";
 export { liteValidateEvent } from "./lite-validate.js";
+export { maskSecret } from "./mask-secret.js";
 export {
   type ClientOptions,
   cloudEventsBatchEncoder,

@@ -16,3 +16,4 @@ export {
 } from "./errors.js";
 export { parseRetryAfter, RETRYABLE_STATUSES, resultFromResponse } from "./http-response.js";
 export { liteValidateEvent } from "./lite-validate.js";
+export { maskSecret } from "./mask-secret.js";

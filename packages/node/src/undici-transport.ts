@@ -1,4 +1,4 @@
-import { ConfigError, resultFromResponse, type Transport, type TransportResult } from "@inferlog/core";
+import { ConfigError, maskSecret, resultFromResponse, type Transport, type TransportResult } from "@inferlog/core";
 import { Agent, type Dispatcher } from "undici";
 import { encodeBody, type GzipOptions } from "./gzip.js";
 import { show } from "./show.js";
@@ -58,8 +58,7 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
 
   // A reply body becomes part of an error the app sees (onError, logs): a proxy that echoes the
   // request headers back must not put the key there.
-  const apiKey = options.apiKey;
-  const hideKey = (text: string) => (apiKey ? text.split(apiKey).join(`${apiKey.slice(0, 6)}…`) : text);
+  const hideKey = (text: string) => maskSecret(text, options.apiKey);
 
   let closed = false;
   return {
