@@ -1,4 +1,4 @@
-import { openClickHouseStore } from "@inferlog/collector";
+import { computeReport, openClickHouseStore } from "@inferlog/collector";
 import { ConfigError, createClient, type InferlogEvent } from "@inferlog/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { createClickHouseTransport } from "./clickhouse-transport.js";
@@ -77,6 +77,12 @@ describe("ClickHouse-direct transport", () => {
     });
     expect(await store.labelCoverage({ modelName: "ticket-router" })).toEqual({ due: 4, labeled: 2, coverage: 0.5 });
     for (const e of events) expect(JSON.parse((await store.rawEvent(e.id))!)).toEqual(e);
+    // The collector's report reads what the transport wrote, as if the collector had ingested it.
+    const report = await computeReport(store, { model: "ticket-router", window: "week" });
+    const sum = (f: (q: (typeof report.quality)[number]) => number) => report.quality.reduce((n, q) => n + f(q), 0);
+    expect(sum((q) => q.volume)).toBe(4);
+    expect(sum((q) => q.labeled)).toBe(2);
+    expect(report.quality.filter((q) => q.labeled > 0).map((q) => q.accuracy)).toEqual([0.5]);
     await store.close();
   });
 
