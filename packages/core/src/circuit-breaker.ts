@@ -50,16 +50,16 @@ export class CircuitBreaker {
 
   /**
    * The app asked for delivery now (flush, shutdown): end the cooldown so the next request
-   * is the probe, and wake whoever waits only for the breaker. A failed probe re-opens it.
+   * is the probe, and wake every wait of our own making (breaker, backoff). A server's
+   * Retry-After is not ours to shorten. A failed probe re-opens the circuit.
    */
-  probeNow(): void {
-    if (this.state !== "open") return;
-    this.openUntil = this.now();
+  nudge(): void {
+    if (this.state === "open") this.openUntil = this.now();
     for (const wake of [...this.wakers]) wake();
   }
 
-  /** Registers a callback for `probeNow`; returns its removal. */
-  onProbe(wake: () => void): () => void {
+  /** Registers a callback for `nudge`; returns its removal. */
+  onNudge(wake: () => void): () => void {
     this.wakers.add(wake);
     return () => this.wakers.delete(wake);
   }

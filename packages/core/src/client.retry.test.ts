@@ -126,4 +126,22 @@ describe("retries", () => {
     expect((await flushed).sent).toBe(1);
     expect(transport.attempts.map((a) => a.result === "threw" || a.result)).toEqual([true, { kind: "ok" }]);
   });
+
+  it("an explicit flush cuts our own backoff short, but never a server's Retry-After", async () => {
+    const ours = faulty([{ type: "status", status: 503 }], { minBackoffMs: 10_000, maxBackoffMs: 60_000 });
+    const theirs = faulty([{ type: "status", status: 503, retryAfter: "10" }], { minBackoffMs: 10_000 });
+    for (const s of [ours, theirs]) {
+      s.client.logOutcome({ predictionId: "p1", label: "x" });
+      void s.client.flush({ timeoutMs: 0 });
+      await s.clock.advance(100);
+      expect(s.transport.attempts).toHaveLength(1); // waiting: 5 s of backoff, or the server's 10 s
+      void s.client.flush({ timeoutMs: 0 });
+      await s.clock.advance(0);
+    }
+    expect(ours.transport.attempts).toHaveLength(2);
+    expect(ours.client.stats().sent).toBe(1);
+    expect(theirs.transport.attempts).toHaveLength(1);
+    await theirs.clock.advance(9_900);
+    expect(theirs.transport.attempts).toHaveLength(2);
+  });
 });

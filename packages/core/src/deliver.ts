@@ -68,9 +68,9 @@ export async function deliver(deps: DeliveryDeps, req: Omit<TransportRequest, "a
   const { clock, breaker, policy } = deps;
   const startedAt = clock.now();
   for (let n = 1; ; n++) {
-    // The breaker's wait ends early when the app flushes (probeNow); a server's Retry-After never does.
+    // The breaker's wait ends early when the app flushes (nudge).
     for (let wait = breaker.waitMs(); wait > 0 && !req.signal.aborted; wait = breaker.waitMs()) {
-      await sleep(clock, wait, req.signal, (wake) => breaker.onProbe(wake));
+      await sleep(clock, wait, req.signal, (wake) => breaker.onNudge(wake));
     }
     if (req.signal.aborted) return { kind: "aborted" };
     const res = await attempt(deps.transport, { ...req, attempt: n });
@@ -104,7 +104,9 @@ export async function deliver(deps: DeliveryDeps, req: Omit<TransportRequest, "a
           };
         }
         deps.onRetry();
-        await sleep(clock, delay, req.signal);
+        // A flush cuts our own backoff short; a server's Retry-After it must honour.
+        const serverSaid = told > 0 && told >= backoff;
+        await sleep(clock, delay, req.signal, serverSaid ? undefined : (wake) => breaker.onNudge(wake));
       }
     }
   }

@@ -55,9 +55,12 @@ export class Uploader {
     this.pump();
   }
 
-  /** An explicit flush: like `drain`, and an open circuit gets its probe now instead of after the cooldown. */
+  /**
+   * An explicit flush: like `drain`, and batches waiting on our own backoff or an open circuit
+   * try again now instead of after the wait (a server's Retry-After still holds).
+   */
   flushNow(seq: number): void {
-    this.breaker.probeNow();
+    this.breaker.nudge();
     this.drain(seq);
   }
 
