@@ -1,6 +1,7 @@
 import type { Report } from "../metrics/types.js";
-import { day, dec, pct } from "./format.js";
+import { day } from "./format.js";
 import { esc, lineChart, type Series } from "./svg-chart.js";
+import { reportTables } from "./tables.js";
 
 const group = <T>(rows: T[], key: (r: T) => string): Map<string, T[]> => {
   const m = new Map<string, T[]>();
@@ -92,7 +93,6 @@ function charts(r: Report): string[] {
 
 /** A self-contained HTML page: inline SVG charts, tables of the same numbers, and the JSON report. */
 export function renderHtml(r: Report): string {
-  const hits = Array.from({ length: r.k }, (_, j) => `hit@${j + 1}`);
   const data = JSON.stringify(r).replace(/</g, "\\u003c");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>inferlog report</title>
@@ -107,61 +107,9 @@ th{background:#f6f6f6}.flag-major{color:#b91c1c;font-weight:600}
 <h1>inferlog report</h1>
 <p>Store ${esc(r.store)} · ${esc(r.window)} windows · top-${r.k} · now ${esc(r.now)} · generated ${esc(r.generatedAt)}</p>
 <div class="charts">${charts(r).join("\n")}</div>
-<h2>Quality by ${esc(r.window)}</h2>
-${table(
-  "table-quality",
-  ["model", "version", r.window, "volume", "labeled", "accuracy", ...hits, "MRR", `NDCG@${r.k}`, "label coverage"],
-  r.quality.map((q) => [
-    q.model,
-    q.version,
-    day(q.windowStart),
-    String(q.volume),
-    String(q.labeled),
-    pct(q.accuracy),
-    ...q.hitAt.map(pct),
-    dec(q.mrr),
-    dec(q.ndcg),
-    pct(q.labelCoverage),
-  ]),
-)}
-<h2>Retrain signal</h2>
-${table(
-  "table-retrain",
-  ["model", "version", "first-week accuracy", "drops at model age", "to"],
-  r.retrain.map((x) => [
-    x.model,
-    x.version,
-    pct(x.firstWeekAccuracy),
-    x.dropAgeDays === null ? "not yet" : `${x.dropAgeDays} d`,
-    pct(x.dropAccuracy),
-  ]),
-)}
-<h2>Feedback by ${esc(r.window)}</h2>
-${table(
-  "table-feedback",
-  ["model", "version", r.window, "exposed", "accept", "ignore", "reject"],
-  r.feedback.map((x) => [
-    x.model,
-    x.version,
-    day(x.windowStart),
-    String(x.exposed),
-    pct(x.acceptRate),
-    pct(x.ignoreRate),
-    pct(x.rejectRate),
-  ]),
-)}
-<h2>Drift</h2>
-${table(
-  "table-drift",
-  ["model", "feature", "kind", r.window, "n", "PSI", "JS distance", "flag"],
-  r.drift.map((x) => [x.model, x.feature, x.kind, day(x.windowStart), String(x.n), dec(x.psi), dec(x.js), x.flag]),
-)}
-<h2>Business metrics</h2>
-${table(
-  "table-business",
-  ["model", "version", r.window, "metric", "n", "mean", "sum"],
-  r.business.map((x) => [x.model, x.version, day(x.windowStart), x.metric, String(x.n), dec(x.mean, 1), dec(x.sum, 0)]),
-)}
+${reportTables(r)
+  .map((t) => `<h2>${esc(t.title)}</h2>\n${table(`table-${t.id}`, t.head, t.rows)}`)
+  .join("\n")}
 <script type="application/json" id="report-data">${data}</script>
 </body></html>
 `;

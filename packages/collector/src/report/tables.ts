@@ -1,0 +1,139 @@
+import type { Report } from "../metrics/types.js";
+import { day, dec, pct, secs } from "./format.js";
+
+/** One table of the report; the terminal and the HTML report render the same list. */
+export interface ReportTable {
+  /** Stable id (the HTML element id is `table-<id>`). */
+  id: string;
+  title: string;
+  head: string[];
+  rows: string[][];
+}
+
+/** The report's numbers as tables, in reading order: the one place that decides their columns. */
+export function reportTables(r: Report): ReportTable[] {
+  const hits = Array.from({ length: r.k }, (_, j) => `hit@${j + 1}`);
+  return [
+    {
+      id: "quality",
+      title: `Quality by ${r.window}`,
+      head: ["model", "version", r.window, "volume", "labeled", "accuracy", ...hits, "MRR", `NDCG@${r.k}`, "coverage"],
+      rows: r.quality.map((q) => [
+        q.model,
+        q.version,
+        day(q.windowStart),
+        String(q.volume),
+        String(q.labeled),
+        pct(q.accuracy),
+        ...q.hitAt.map(pct),
+        dec(q.mrr),
+        dec(q.ndcg),
+        pct(q.labelCoverage),
+      ]),
+    },
+    {
+      id: "retrain",
+      title: "Retrain signal (sliding accuracy by model age vs the first week)",
+      head: ["model", "version", "first week", "labels", "drops at age", "to"],
+      rows: r.retrain.map((x) => [
+        x.model,
+        x.version,
+        pct(x.firstWeekAccuracy),
+        String(x.firstWeekLabeled),
+        x.dropAgeDays === null ? "not yet" : `${x.dropAgeDays} d`,
+        pct(x.dropAccuracy),
+      ]),
+    },
+    {
+      id: "exposure-age",
+      title: "Feedback by exposure age (days since the user first saw suggestions)",
+      head: ["model", "age (d)", "exposed", "accept", "ignore", "reject"],
+      rows: r.exposureAge.map((x) => [
+        x.model,
+        x.exposureAgeBucketDays === 1
+          ? String(x.exposureAgeDays)
+          : `${x.exposureAgeDays}-${x.exposureAgeDays + x.exposureAgeBucketDays - 1}`,
+        String(x.exposed),
+        pct(x.acceptRate),
+        pct(x.ignoreRate),
+        pct(x.rejectRate),
+      ]),
+    },
+    {
+      id: "feedback",
+      title: `Feedback by ${r.window}`,
+      head: ["model", "version", r.window, "exposed", "accept", "ignore", "reject"],
+      rows: r.feedback.map((x) => [
+        x.model,
+        x.version,
+        day(x.windowStart),
+        String(x.exposed),
+        pct(x.acceptRate),
+        pct(x.ignoreRate),
+        pct(x.rejectRate),
+      ]),
+    },
+    {
+      id: "drift",
+      title: `Drift against the reference window by ${r.window} (PSI ≥ 0.1 moderate, ≥ 0.25 major)`,
+      head: ["model", "feature", "kind", r.window, "n", "PSI", "JS distance", "flag"],
+      rows: r.drift.map((x) => [
+        x.model,
+        x.feature,
+        x.kind,
+        day(x.windowStart),
+        String(x.n),
+        dec(x.psi),
+        dec(x.js),
+        x.flag,
+      ]),
+    },
+    {
+      id: "business",
+      title: `Business metrics by ${r.window}`,
+      head: ["model", "version", r.window, "metric", "n", "mean", "sum"],
+      rows: r.business.map((x) => [
+        x.model,
+        x.version,
+        day(x.windowStart),
+        x.metric,
+        String(x.n),
+        dec(x.mean, 1),
+        dec(x.sum, 0),
+      ]),
+    },
+    {
+      id: "label-latency",
+      title: "Labels: latency (first outcome − prediction)",
+      head: ["model", "version", "labeled", "p50", "p90", "p99"],
+      rows: r.labelLatency.map((x) => [
+        x.model,
+        x.version,
+        String(x.n),
+        secs(x.p50Seconds),
+        secs(x.p90Seconds),
+        secs(x.p99Seconds),
+      ]),
+    },
+    {
+      id: "item-age",
+      title: `Item age of shown candidates by ${r.window}`,
+      head: ["model", "version", r.window, "n", "mean", "p50", "p90"],
+      rows: r.itemAge.map((x) => [
+        x.model,
+        x.version,
+        day(x.windowStart),
+        String(x.n),
+        secs(x.meanSeconds),
+        secs(x.p50Seconds),
+        secs(x.p90Seconds),
+      ]),
+    },
+    {
+      id: "calibration",
+      title: "Calibration of the top score",
+      head: ["model", "version", "n", "ECE"],
+      rows: r.calibration.map((x) => [x.model, x.version, String(x.n), dec(x.ece)]),
+    },
+  ];
+}
