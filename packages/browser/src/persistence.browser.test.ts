@@ -83,6 +83,8 @@ describe("persistence and replay", () => {
       await new Promise((r) => setTimeout(r, 300));
     });
     await closing.close({ runBeforeUnload: true });
+    // Let the closing tab's own page-close attempt meet the outage, so the handoff is what delivers.
+    await new Promise((r) => setTimeout(r, 1_000));
     h.server.down = false;
     // The flusher sweeps for abandoned events every 10 s.
     await h.server.waitFor(() => h.server.unique.length === 15, 20_000, "15 orphaned events");
