@@ -25,6 +25,10 @@ describe("createClient options", () => {
       "Expected `persistence.maxBytes` to be an integer >= 1024, got `10`",
     );
     expect(configError({ ...base, flushAt: 0 })).toBe("Expected `flushAt` to be a positive integer, got `0`");
+    // A null-prototype value used to make the message itself throw a TypeError.
+    expect(configError({ ...base, writeKey: Object.create(null) })).toBe(
+      "Expected `writeKey` to be a non-empty string, got `{}`",
+    );
   });
 
   it("warns once about a plain-http endpoint that is not loopback", () => {

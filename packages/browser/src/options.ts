@@ -1,5 +1,5 @@
 import type { ClientOptions } from "@inferlog/core";
-import { ConfigError } from "@inferlog/core/lite";
+import { ConfigError, showValue } from "@inferlog/core/lite";
 
 export const DEFAULT_MAX_STORAGE_BYTES = 5 * 1024 * 1024;
 export const DEFAULT_DB_NAME = "inferlog";
@@ -32,7 +32,7 @@ export interface BrowserClientOptions extends Omit<ClientOptions, "transport" | 
 /** Secret keys conventionally start like this; a page is public, so refusing them loudly is cheap insurance. */
 const SECRET_KEY = /^(sk|secret)[_-]/i;
 
-const show = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v) : String(v));
+const show = showValue;
 
 /** Checks the browser-only options; core checks the rest. */
 export function checkBrowserOptions(o: BrowserClientOptions): void {

@@ -101,6 +101,7 @@ export {
 } from "./schema/events.js";
 export { formatIssue, formatIssues } from "./schema/issues.js";
 export { FORBIDDEN_KEYS, LIMITS } from "./schema/limits.js";
+export { showValue } from "./show-value.js";
 export { type ClientStats, DROP_REASONS, type DropReason } from "./stats.js";
 export type { AbortSignalLike, RejectedEvent, Transport, TransportRequest, TransportResult } from "./transport.js";
 export { uuidv7, uuidv7Time } from "./uuidv7.js";

@@ -17,3 +17,4 @@ export {
 export { parseRetryAfter, RETRYABLE_STATUSES, resultFromResponse } from "./http-response.js";
 export { liteValidateEvent } from "./lite-validate.js";
 export { maskSecret } from "./mask-secret.js";
+export { showValue } from "./show-value.js";

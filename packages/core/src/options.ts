@@ -4,6 +4,7 @@ import type { QueuedEvent } from "./event-queue.js";
 import { type Clock, consoleWarn, systemClock } from "./runtime.js";
 import type { InferlogEvent, ModelInfo } from "./schema/events.js";
 import { LIMITS } from "./schema/limits.js";
+import { showValue } from "./show-value.js";
 import type { DropReason } from "./stats.js";
 import type { Transport } from "./transport.js";
 import type { EventValidator } from "./validate.js";
@@ -104,16 +105,7 @@ export interface ResolvedOptions
   hooks: NonNullable<ClientOptions["hooks"]>;
 }
 
-const show = (v: unknown): string => {
-  if (typeof v === "string") return JSON.stringify(v);
-  if (typeof v === "function") return "a function";
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    // A BigInt (String works) or one inside a null-prototype object (String throws too).
-    return typeof v === "bigint" ? `${v}n` : Object.prototype.toString.call(v);
-  }
-};
+const show = showValue;
 
 function int(name: string, value: unknown, fallback: number, min: number): number {
   if (value === undefined) return fallback;

@@ -10,6 +10,7 @@ import {
   type InferlogError,
   type QueuedEvent,
   type StoredEvent,
+  showValue,
   type Transport,
 } from "@inferlog/core";
 import { compiledValidateEvent } from "@inferlog/core/compiled";
@@ -20,7 +21,6 @@ import {
   registerSignalHooks,
   type ShutdownHookOptions,
 } from "./lifecycle.js";
-import { show } from "./show.js";
 import { Spool, type SpoolOptions, type SpoolStats } from "./spool/spool.js";
 import { createUndiciTransport, type UndiciTransport, type UndiciTransportOptions } from "./undici-transport.js";
 
@@ -63,7 +63,7 @@ export interface NodeClient extends Client {
 /** The core client with the undici transport, p-queue uploads, exit flushing and an optional spool. */
 export function createClient(options: NodeClientOptions): NodeClient {
   if (options === null || typeof options !== "object") {
-    throw new ConfigError(`Expected options to be an object, got \`${show(options)}\``);
+    throw new ConfigError(`Expected options to be an object, got \`${showValue(options)}\``);
   }
   const { endpoint, spool: spoolOptions, flushOnExit: exitOption, transport: custom, hooks, ...rest } = options;
   const logger = options.logger ?? { warn: (m: string) => console.warn(`[inferlog] ${m}`) };
@@ -80,7 +80,7 @@ export function createClient(options: NodeClientOptions): NodeClient {
 
   const maxConcurrency = options.maxConcurrency ?? DEFAULT_NODE_MAX_CONCURRENCY;
   if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) {
-    throw new ConfigError(`Expected \`maxConcurrency\` to be a positive integer, got \`${show(maxConcurrency)}\``);
+    throw new ConfigError(`Expected \`maxConcurrency\` to be a positive integer, got \`${showValue(maxConcurrency)}\``);
   }
   const owned: UndiciTransport | undefined = custom
     ? undefined

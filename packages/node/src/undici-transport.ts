@@ -1,7 +1,13 @@
-import { ConfigError, maskSecret, resultFromResponse, type Transport, type TransportResult } from "@inferlog/core";
+import {
+  ConfigError,
+  maskSecret,
+  resultFromResponse,
+  showValue,
+  type Transport,
+  type TransportResult,
+} from "@inferlog/core";
 import { Agent, type Dispatcher } from "undici";
 import { encodeBody, type GzipOptions } from "./gzip.js";
-import { show } from "./show.js";
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
@@ -37,7 +43,7 @@ export interface UndiciTransport extends Transport {
 export function createUndiciTransport(options: UndiciTransportOptions): UndiciTransport {
   const url = parseEndpoint(options.endpoint);
   if (options.apiKey !== undefined && (typeof options.apiKey !== "string" || options.apiKey.length === 0)) {
-    throw new ConfigError(`Expected \`apiKey\` to be a non-empty string, got \`${show(options.apiKey)}\``);
+    throw new ConfigError(`Expected \`apiKey\` to be a non-empty string, got \`${showValue(options.apiKey)}\``);
   }
   const owned = options.dispatcher === undefined;
   const dispatcher =
@@ -112,7 +118,7 @@ function parseEndpoint(endpoint: unknown): URL {
   }
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
     throw new ConfigError(
-      `Expected \`endpoint\` to be an http(s) URL such as "http://127.0.0.1:4318/v1/events", got \`${show(endpoint)}\``,
+      `Expected \`endpoint\` to be an http(s) URL such as "http://127.0.0.1:4318/v1/events", got \`${showValue(endpoint)}\``,
     );
   }
   return url;

@@ -1,4 +1,5 @@
 import type * as z from "zod/mini";
+import { showValue } from "../show-value.js";
 
 type Issue = z.core.$ZodIssue;
 
@@ -11,14 +12,7 @@ const valueAt = (root: unknown, path: readonly PropertyKey[]): unknown => {
   return v;
 };
 
-/** JSON.stringify that cannot throw (BigInt, cycles, hostile toJSON). */
-const show = (v: unknown): string => {
-  try {
-    return typeof v === "bigint" ? `${v}n` : (JSON.stringify(v) ?? String(v));
-  } catch {
-    return Object.prototype.toString.call(v);
-  }
-};
+const show = showValue;
 
 export const sizeOf = (v: unknown): string => {
   if (typeof v === "string") return `${v.length} characters`;
