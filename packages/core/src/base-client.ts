@@ -193,7 +193,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
     afterEnqueue();
   }
 
-  function accept(type: EventType, input: unknown, predictionId: string | undefined): void {
+  function accept(type: EventType, input: unknown, predictionId: string | undefined, at: number): void {
     if (closed) {
       acct.drop("after_shutdown", 1);
       return;
@@ -203,7 +203,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
       return;
     }
     acct.logged++;
-    const p: PendingEvent = { type, input, at: o.clock.now(), predictionId };
+    const p: PendingEvent = { type, input, at, predictionId };
     if (o.strict) {
       const r = prepare(p, ctx);
       if (!r.ok && r.reason === "invalid" && r.error) throw r.error;
@@ -220,9 +220,14 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
   }
 
   /** Logging must never break the host app; in strict mode invalid input is the exception. */
-  function guarded(type: EventType, input: unknown, predictionId: string | undefined): void {
+  /**
+   * Everything that reads the caller's input runs inside this try: even reading `predictionId`
+   * can throw (a getter, a Proxy). `predictionId` is given for predictions (already made).
+   */
+  function guarded(type: EventType, input: unknown, predictionId?: string, at?: number): void {
     try {
-      accept(type, input, predictionId);
+      const linked = predictionId ?? (type === "ml.feature_profile" ? undefined : linkedId(input));
+      accept(type, input, linked, at ?? o.clock.now());
     } catch (e) {
       if (o.strict && e instanceof InferlogError) throw e;
       acct.drop("invalid", 1);
@@ -267,19 +272,21 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
   return {
     logPrediction(input) {
       let predictionId = "";
+      let at: number | undefined;
       try {
-        predictionId = linkedId(input) ?? uuidv7(o.clock.now());
+        at = o.clock.now();
+        predictionId = linkedId(input) ?? uuidv7(at);
       } catch {
-        // uuidv7 cannot fail on a sane clock; an insane one must still not throw into the caller
+        // A throwing getter or clock must not reach the caller; guarded() counts the event as invalid.
       }
-      guarded("ml.prediction", input, predictionId);
+      guarded("ml.prediction", input, predictionId, at);
       return { predictionId };
     },
-    logExposure: (input) => guarded("ml.exposure", input, linkedId(input)),
-    logFeedback: (input) => guarded("ml.feedback", input, linkedId(input)),
-    logOutcome: (input) => guarded("ml.outcome", input, linkedId(input)),
-    logFeatures: (input) => guarded("ml.features", input, linkedId(input)),
-    logFeatureProfile: (input) => guarded("ml.feature_profile", input, undefined),
+    logExposure: (input) => guarded("ml.exposure", input),
+    logFeedback: (input) => guarded("ml.feedback", input),
+    logOutcome: (input) => guarded("ml.outcome", input),
+    logFeatures: (input) => guarded("ml.features", input),
+    logFeatureProfile: (input) => guarded("ml.feature_profile", input),
     flush,
     shutdown(opts) {
       if (shutdownResult) return shutdownResult;

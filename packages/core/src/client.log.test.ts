@@ -72,6 +72,28 @@ describe("log calls", () => {
     expect(drops).toEqual([]);
   });
 
+  it("never throws even when reading the input throws (a getter, a Proxy)", async () => {
+    const { client, transport, errors } = setup();
+    const hostile = {
+      get predictionId(): string {
+        throw new Error("getter");
+      },
+      output: { label: "x" },
+    };
+    const calls = [
+      () => client.logPrediction(hostile as never),
+      () => client.logExposure(hostile as never),
+      () => client.logFeedback(hostile as never),
+      () => client.logOutcome(hostile as never),
+      () => client.logFeatures(hostile as never),
+    ];
+    for (const call of calls) expect(call).not.toThrow();
+    await client.flush();
+    expect(transport.events).toHaveLength(0);
+    expect(client.stats().dropped.invalid).toBe(5);
+    expect(errors).toHaveLength(5);
+  });
+
   it("names the limit and the size when an input is too large", async () => {
     const { client, errors } = setup();
     const features = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`f${i}`, i]));
