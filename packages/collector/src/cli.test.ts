@@ -48,4 +48,12 @@ describe("inferlog-collector serve", () => {
     expect(await child.exited).toBe(1);
     expect(child.output()).toContain('Expected `store` to start with "sqlite:" or "clickhouse://", got `postgres://x`');
   });
+
+  it("prints the usage for `serve --help` and `report --help`", async () => {
+    for (const command of ["serve", "report"]) {
+      const child = await spawnCli([command, "--help"], null);
+      expect(await child.exited).toBe(0);
+      expect(child.output()).toContain("Usage: inferlog-collector <command> [options]");
+    }
+  });
 });

@@ -83,6 +83,11 @@ async function serve(argv: string[]): Promise<Collector> {
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
+  // `serve --help` and `report --help` are where people look first.
+  if (rest.includes("--help") || rest.includes("-h")) {
+    process.stdout.write(USAGE);
+    return;
+  }
   switch (command) {
     case "serve":
       await serve(rest);
