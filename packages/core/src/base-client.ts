@@ -1,7 +1,7 @@
-import { Accounting } from "./accounting.js";
+import { createAccounting, threw } from "./accounting.js";
 import type { PendingEvent } from "./build-event.js";
 import { InferlogError } from "./errors.js";
-import { EventQueue, PRIORITY, type QueuedEvent } from "./event-queue.js";
+import { createEventQueue, PRIORITY, type QueuedEvent } from "./event-queue.js";
 import type {
   ExposureInput,
   FeatureProfileInput,
@@ -21,7 +21,7 @@ import { queueMicrotask } from "./runtime.js";
 import { isSampledIn } from "./sampling.js";
 import type { EventType } from "./schema/events.js";
 import type { ClientStats, DropReason } from "./stats.js";
-import { Uploader } from "./uploader.js";
+import { createUploader } from "./uploader.js";
 import { utf8Length } from "./utf8.js";
 import { uuidv7 } from "./uuidv7.js";
 import type { EventValidator } from "./validate.js";
@@ -76,16 +76,14 @@ const INTAKE_CHUNK = 256;
  */
 export function createBaseClient(options: ClientOptions, defaultValidator: EventValidator): Client {
   const o = resolveOptions(options, defaultValidator);
-  const acct = new Accounting({ onError: o.onError, onDrop: o.onDrop, warn: (m) => o.logger.warn(m) });
-  const queue = new EventQueue(o.maxQueueSize, o.maxQueueBytes);
-  const uploader = new Uploader(o, queue, acct);
+  const { clock, hooks } = o;
+  const acct = createAccounting(o.onError, o.onDrop, (m) => o.logger.warn(m));
+  const c = acct.counts;
+  const queue = createEventQueue(o.maxQueueSize, o.maxQueueBytes);
+  const uploader = createUploader(o, queue, acct);
   const ctx: PrepareContext = {
-    source: o.source,
-    model: o.model,
-    sampleRate: o.sampleRate,
+    ...o,
     filter: { allow: o.featureAllow, deny: o.featureDeny },
-    beforeSend: o.beforeSend,
-    maxEventBytes: o.maxEventBytes,
     validate: o.validator,
   };
 
@@ -97,90 +95,51 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
   let queueFullReported = false;
   let shutdownResult: Promise<FlushResult> | undefined;
 
-  const hook = <K extends "onEnqueued" | "onSettled">(
-    name: K,
-    ...args: Parameters<NonNullable<(typeof o.hooks)[K]>>
-  ) => {
-    const fn = o.hooks[name] as ((...a: typeof args) => void) | undefined;
-    if (!fn) return;
-    try {
-      fn(...args);
-    } catch (e) {
-      o.logger.warn(`the ${name} hook threw: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  };
+  const internal = (message: string, cause: unknown) => new InferlogError("internal", message, { cause });
 
-  function dropEvicted(events: QueuedEvent[]): void {
-    if (events.length === 0) return;
-    acct.drop(
-      "queue_full",
-      events.length,
-      events.map((e) => e.id),
-    );
-    hook("onSettled", events, "queue_full");
-  }
-
-  function reportQueueFull(): void {
-    // One onError per episode: an outage must not turn into an error per logged event.
-    if (queueFullReported) return;
-    queueFullReported = true;
-    acct.error(
-      new InferlogError(
-        "queue_full",
-        `The send queue is full (${o.maxQueueSize} events or ${o.maxQueueBytes} bytes); dropping lower-priority events. Is the collector reachable?`,
-      ),
-    );
-  }
-
-  function offer(e: QueuedEvent): boolean {
+  /** Queues `e`; tells the `onEnqueued` hook unless the event is a restored one (`restored`). */
+  function offer(e: QueuedEvent, restored?: boolean): void {
     const evicted = queue.offer(e);
-    if (evicted === false) {
-      acct.drop("queue_full", 1, [e.id]);
-      reportQueueFull();
-      return false;
+    if (evicted && evicted.length === 0) queueFullReported = false;
+    else {
+      if (evicted) uploader.settled(evicted, "queue_full");
+      else acct.drop("queue_full", 1, [e.id]);
+      // One onError per episode: an outage must not turn into an error per logged event.
+      if (!queueFullReported)
+        acct.error(
+          new InferlogError(
+            "queue_full",
+            `The send queue is full (${o.maxQueueSize} events or ${o.maxQueueBytes} bytes); dropping lower-priority events. Is the collector reachable?`,
+          ),
+        );
+      queueFullReported = true;
     }
-    if (evicted.length > 0) {
-      dropEvicted(evicted);
-      reportQueueFull();
-    } else queueFullReported = false;
-    acct.enqueued++;
-    return true;
+    if (!evicted) return;
+    c.enqueued++;
+    try {
+      if (!restored) hooks.onEnqueued?.([e]);
+    } catch (err) {
+      o.logger.warn(threw("the onEnqueued hook", err));
+    }
   }
 
   function enqueue(r: Prepared): void {
-    if (!r.ok) {
+    if (r.ok) offer({ seq: ++seq, priority: r.priority, id: r.id, type: r.type, json: r.json, bytes: r.bytes });
+    else {
       acct.drop(r.reason, 1, r.id ? [r.id] : []);
       if (r.error) acct.error(r.error);
-      return;
     }
-    const e: QueuedEvent = { seq: ++seq, priority: r.priority, id: r.id, type: r.type, json: r.json, bytes: r.bytes };
-    if (offer(e)) hook("onEnqueued", [e]);
   }
 
   function afterEnqueue(): void {
     if (queue.count === 0) return;
     if (o.flushIntervalMs === 0) uploader.drain(seq);
-    else {
-      uploader.pump();
-      if (timer === undefined && !closed) {
-        timer = o.clock.setTimeout(() => {
-          timer = undefined;
-          uploader.drain(seq);
-        }, o.flushIntervalMs);
-      }
-    }
-  }
-
-  /** prepare() is written not to throw; this keeps a bug there from breaking a flush or the host app. */
-  function safePrepare(p: PendingEvent): Prepared {
-    try {
-      return prepare(p, ctx);
-    } catch (cause) {
-      return {
-        ok: false,
-        reason: "invalid",
-        error: new InferlogError("internal", `Could not prepare a ${p.type} event`, { cause }),
-      };
+    else uploader.pump();
+    if (o.flushIntervalMs > 0 && timer === undefined && !closed) {
+      timer = clock.setTimeout(() => {
+        timer = undefined;
+        uploader.drain(seq);
+      }, o.flushIntervalMs);
     }
   }
 
@@ -189,51 +148,54 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
     if (intake.length === 0) return;
     const items = intake;
     intake = [];
-    for (const p of items) enqueue(safePrepare(p));
+    for (const p of items) {
+      // prepare() is written not to throw; this keeps a bug there from breaking a flush or the host app.
+      try {
+        enqueue(prepare(p, ctx));
+      } catch (cause) {
+        enqueue({ ok: false, reason: "invalid", error: internal(`Could not prepare a ${p.type} event`, cause) });
+      }
+    }
     afterEnqueue();
   }
 
-  function accept(type: EventType, input: unknown, predictionId: string | undefined, at: number): void {
-    if (closed) {
-      acct.drop("after_shutdown", 1);
-      return;
-    }
-    if (o.sampleRate < 1 && predictionId !== undefined && !isSampledIn(predictionId, o.sampleRate)) {
-      acct.drop("sampled_out", 1);
-      return;
-    }
-    acct.logged++;
-    const p: PendingEvent = { type, input, at, predictionId };
-    if (o.strict) {
-      const r = prepare(p, ctx);
-      if (!r.ok && r.reason === "invalid" && r.error) throw r.error;
-      enqueue(r);
-      afterEnqueue();
-      return;
-    }
-    intake.push(p);
-    if (intake.length >= INTAKE_CHUNK || intake.length + queue.count >= o.maxQueueSize) processIntake();
-    else if (!scheduled) {
-      scheduled = true;
-      queueMicrotask(processIntake);
-    }
-  }
-
-  /** Logging must never break the host app; in strict mode invalid input is the exception. */
   /**
+   * Logging must never break the host app; in strict mode invalid input is the exception.
    * Everything that reads the caller's input runs inside this try: even reading `predictionId`
    * can throw (a getter, a Proxy). `predictionId` is given for predictions (already made).
    */
   function guarded(type: EventType, input: unknown, predictionId?: string, at?: number): void {
     try {
-      const linked = predictionId ?? (type === "ml.feature_profile" ? undefined : linkedId(input));
-      accept(type, input, linked, at ?? o.clock.now());
+      predictionId ??= type === "ml.feature_profile" ? undefined : linkedId(input);
+      const dropped = closed
+        ? "after_shutdown"
+        : o.sampleRate < 1 && predictionId !== undefined && !isSampledIn(predictionId, o.sampleRate)
+          ? "sampled_out"
+          : undefined;
+      if (dropped) {
+        acct.drop(dropped, 1);
+        return;
+      }
+      c.logged++;
+      const p: PendingEvent = { type, input, at: at ?? clock.now(), predictionId };
+      if (o.strict) {
+        const r = prepare(p, ctx);
+        if (!r.ok && r.reason === "invalid" && r.error) throw r.error;
+        enqueue(r);
+        afterEnqueue();
+        return;
+      }
+      intake.push(p);
+      if (intake.length >= INTAKE_CHUNK || intake.length + queue.count >= o.maxQueueSize) processIntake();
+      else if (!scheduled) {
+        scheduled = true;
+        queueMicrotask(processIntake);
+      }
     } catch (e) {
-      if (o.strict && e instanceof InferlogError) throw e;
+      const known = e instanceof InferlogError;
+      if (o.strict && known) throw e;
       acct.drop("invalid", 1);
-      acct.error(
-        e instanceof InferlogError ? e : new InferlogError("internal", `Could not log a ${type} event`, { cause: e }),
-      );
+      acct.error(known ? e : internal(`Could not log a ${type} event`, e));
     }
   }
 
@@ -245,27 +207,27 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
   async function flush(opts?: { timeoutMs?: number }): Promise<FlushResult> {
     processIntake();
     const target = seq;
-    const sentBefore = acct.sent;
-    const droppedBefore = acct.dropped.total;
-    const deadline = o.clock.now() + (opts?.timeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS);
-    uploader.flushNow(target);
+    const sentBefore = c.sent;
+    const droppedBefore = c.dropped.total;
+    const deadline = clock.now() + (opts?.timeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS);
+    uploader.drain(target, true);
     while (!uploader.isSettledThrough(target)) {
-      const left = deadline - o.clock.now();
+      const left = deadline - clock.now();
       if (left <= 0) break;
       let t: unknown;
       await Promise.race([
         uploader.changed(),
         new Promise<void>((resolve) => {
-          t = o.clock.setTimeout(resolve, left);
+          t = clock.setTimeout(resolve, left);
         }),
       ]);
-      o.clock.clearTimeout(t);
+      clock.clearTimeout(t);
     }
     return {
       ok: uploader.isSettledThrough(target),
-      sent: acct.sent - sentBefore,
-      dropped: acct.dropped.total - droppedBefore,
-      pending: queue.count + uploader.inFlightCount,
+      sent: c.sent - sentBefore,
+      dropped: c.dropped.total - droppedBefore,
+      pending: queue.count + uploader.inFlight(),
     };
   }
 
@@ -274,7 +236,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
       let predictionId = "";
       let at: number | undefined;
       try {
-        at = o.clock.now();
+        at = clock.now();
         predictionId = linkedId(input) ?? uuidv7(at);
       } catch {
         // A throwing getter or clock must not reach the caller; guarded() counts the event as invalid.
@@ -292,22 +254,13 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
       if (shutdownResult) return shutdownResult;
       processIntake();
       closed = true;
-      if (timer !== undefined) o.clock.clearTimeout(timer);
+      if (timer !== undefined) clock.clearTimeout(timer);
       timer = undefined;
       shutdownResult = flush({ timeoutMs: opts?.timeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS }).then((r) => {
         if (r.ok) return r;
-        const pending = r.pending;
         uploader.abortAll("shutdown_timeout");
-        const rest = queue.drain();
-        if (rest.length > 0) {
-          acct.drop(
-            "shutdown_timeout",
-            rest.length,
-            rest.map((e) => e.id),
-          );
-          hook("onSettled", rest, "shutdown_timeout");
-        }
-        return { ok: false, sent: r.sent, dropped: r.dropped + pending, pending: 0 };
+        uploader.settled(queue.take(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY), "shutdown_timeout");
+        return { ok: false, sent: r.sent, dropped: r.dropped + r.pending, pending: 0 };
       });
       return shutdownResult;
     },
@@ -315,39 +268,46 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
       try {
         processIntake();
         // The batch encoder adds a separator per event and two brackets; keep room for them.
-        const events = queue.takeByPriority(limits.maxEvents ?? o.flushAt, limits.maxBytes);
-        let body = 2;
+        const events = queue.take(limits.maxEvents ?? o.flushAt, limits.maxBytes, true);
+        let body = 1;
         let n = 0;
         for (const e of events) {
-          if (body + e.bytes + (n > 0 ? 1 : 0) > limits.maxBytes) break;
-          body += e.bytes + (n > 0 ? 1 : 0);
+          body += e.bytes + 1;
+          if (body > limits.maxBytes) break;
           n++;
         }
-        if (n < events.length) queue.requeue(events.slice(n));
-        if (n > 0) uploader.startNow(events.slice(0, n));
+        queue.requeue(events.slice(n));
+        uploader.startNow(events.slice(0, n));
         return n;
       } catch (e) {
-        acct.error(new InferlogError("internal", "Could not send queued events now", { cause: e }));
+        acct.error(internal("Could not send queued events now", e));
         return 0;
       }
     },
-    stats: () => acct.snapshot(queue.count + intake.length, uploader.inFlightCount, uploader.breaker.state),
+    stats: () => ({
+      ...c,
+      queued: queue.count + intake.length,
+      inFlight: uploader.inFlight(),
+      dropped: { ...c.dropped },
+      circuit: uploader.breaker.state(),
+    }),
     restore(events) {
       try {
-        for (const s of events) {
-          const e: QueuedEvent = {
-            seq: ++seq,
-            priority: PRIORITY[s.type] ?? 1,
-            id: s.id,
-            type: s.type,
-            json: s.json,
-            bytes: utf8Length(s.json),
-          };
-          offer(e);
-        }
+        for (const s of events)
+          offer(
+            {
+              seq: ++seq,
+              priority: PRIORITY[s.type] ?? 1,
+              id: s.id,
+              type: s.type,
+              json: s.json,
+              bytes: utf8Length(s.json),
+            },
+            true,
+          );
         afterEnqueue();
       } catch (e) {
-        acct.error(new InferlogError("internal", "Could not restore persisted events", { cause: e }));
+        acct.error(internal("Could not restore persisted events", e));
       }
     },
   };

@@ -1,3 +1,4 @@
+import { threw } from "./accounting.js";
 import { fullJitter } from "./backoff.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
 import { TransportError } from "./errors.js";
@@ -19,34 +20,28 @@ export type DeliveryOutcome =
   | { kind: "retries-exhausted"; error: TransportError }
   | { kind: "aborted" };
 
-export interface DeliveryDeps {
+export interface DeliveryDeps extends RetryPolicy {
   transport: Transport;
   clock: Clock;
   random: () => number;
   breaker: CircuitBreaker;
-  policy: RetryPolicy;
   /** Called before each retry wait, for the `retried` counter. */
   onRetry: () => void;
 }
 
-/** Waits `ms`, or less if the batch is aborted or `wakeOn` registers an early wake-up. */
-function sleep(
-  clock: Clock,
-  ms: number,
-  signal: AbortSignalLike,
-  wakeOn?: (wake: () => void) => () => void,
-): Promise<void> {
+/** Waits `ms`, or less if the batch is aborted or (`nudged`) the app flushes (`breaker.nudge`). */
+function sleep(deps: DeliveryDeps, ms: number, signal: AbortSignalLike, nudged: boolean): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const done = () => {
-      clock.clearTimeout(timer);
+      deps.clock.clearTimeout(timer);
       signal.removeEventListener("abort", done);
       unregister?.();
       resolve();
     };
-    const timer = clock.setTimeout(done, ms);
+    const timer = deps.clock.setTimeout(done, ms);
     signal.addEventListener("abort", done, { once: true });
-    const unregister = wakeOn?.(done);
+    const unregister = nudged ? deps.breaker.onNudge(done) : undefined;
   });
 }
 
@@ -55,8 +50,7 @@ async function attempt(transport: Transport, req: TransportRequest): Promise<Tra
     return await transport.send(req);
   } catch (cause) {
     // A transport that throws broke its contract; treat it like a network error rather than lose the batch.
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    return { kind: "retry", reason: `transport threw: ${reason}` };
+    return { kind: "retry", reason: threw("transport", cause) };
   }
 }
 
@@ -65,19 +59,18 @@ async function attempt(transport: Transport, req: TransportRequest): Promise<Tra
  * Every attempt carries the same body and idempotency key.
  */
 export async function deliver(deps: DeliveryDeps, req: Omit<TransportRequest, "attempt">): Promise<DeliveryOutcome> {
-  const { clock, breaker, policy } = deps;
+  const { clock, breaker } = deps;
   const startedAt = clock.now();
   for (let n = 1; ; n++) {
     // The breaker's wait ends early when the app flushes (nudge).
     for (let wait = breaker.waitMs(); wait > 0 && !req.signal.aborted; wait = breaker.waitMs()) {
-      await sleep(clock, wait, req.signal, (wake) => breaker.onNudge(wake));
+      await sleep(deps, wait, req.signal, true);
     }
     if (req.signal.aborted) return { kind: "aborted" };
     const res = await attempt(deps.transport, { ...req, attempt: n });
     if (req.signal.aborted) return { kind: "aborted" };
     // Only attempts that got no HTTP answer at all count toward opening the circuit.
-    if (res.kind === "retry" && res.status === undefined) breaker.failure();
-    else breaker.success();
+    breaker.record(res.kind !== "retry" || res.status !== undefined);
     switch (res.kind) {
       case "ok":
         return { kind: "sent", rejected: res.rejected ?? [] };
@@ -86,27 +79,23 @@ export async function deliver(deps: DeliveryDeps, req: Omit<TransportRequest, "a
       case "fatal":
         return { kind: "rejected", error: res.error };
       case "retry": {
-        const backoff = fullJitter(n, policy.minBackoffMs, policy.maxBackoffMs, deps.random);
-        const told = res.afterMs === undefined ? 0 : Math.min(res.afterMs, policy.maxRetryAfterMs);
+        const backoff = fullJitter(n, deps.minBackoffMs, deps.maxBackoffMs, deps.random);
+        const told = res.afterMs === undefined ? 0 : Math.min(res.afterMs, deps.maxRetryAfterMs);
         const delay = Math.max(backoff, told);
         const elapsed = clock.now() - startedAt;
-        if (n >= policy.maxAttempts || elapsed + delay > policy.maxRetryDurationMs) {
-          const why = n >= policy.maxAttempts ? `${n} attempts` : `${Math.round(elapsed)} ms of retrying`;
+        if (n >= deps.maxAttempts || elapsed + delay > deps.maxRetryDurationMs) {
+          const why = n >= deps.maxAttempts ? `${n} attempts` : `${Math.round(elapsed)} ms of retrying`;
           return {
             kind: "retries-exhausted",
             error: new TransportError(
               `Gave up on a batch of ${req.eventCount} events after ${why}; last error: ${res.reason}`,
-              {
-                retryable: true,
-                ...(res.status === undefined ? {} : { status: res.status }),
-              },
+              { retryable: true, status: res.status },
             ),
           };
         }
         deps.onRetry();
         // A flush cuts our own backoff short; a server's Retry-After it must honour.
-        const serverSaid = told > 0 && told >= backoff;
-        await sleep(clock, delay, req.signal, serverSaid ? undefined : (wake) => breaker.onNudge(wake));
+        await sleep(deps, delay, req.signal, !(told > 0 && told >= backoff));
       }
     }
   }

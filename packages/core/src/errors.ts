@@ -33,7 +33,7 @@ export class ValidationError extends InferlogError {
 export class TransportError extends InferlogError {
   readonly status: number | undefined;
   readonly retryable: boolean;
-  constructor(message: string, opts: { status?: number; retryable: boolean; cause?: unknown }) {
+  constructor(message: string, opts: { status?: number | undefined; retryable: boolean; cause?: unknown }) {
     super("transport", message, { cause: opts.cause });
     this.name = "TransportError";
     this.status = opts.status;

@@ -19,149 +19,88 @@ export const PRIORITY: Record<EventType, number> = {
   "ml.feedback": 3,
   "ml.outcome": 3,
 };
-const LEVELS = 4;
-
-class Fifo<T> {
-  private items: T[] = [];
-  private head = 0;
-  get size(): number {
-    return this.items.length - this.head;
-  }
-  push(x: T): void {
-    this.items.push(x);
-  }
-  unshift(x: T): void {
-    if (this.head > 0) this.items[--this.head] = x;
-    else this.items.unshift(x);
-  }
-  peek(): T | undefined {
-    return this.items[this.head];
-  }
-  shift(): T | undefined {
-    if (this.head >= this.items.length) return undefined;
-    const x = this.items[this.head++] as T;
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return x;
-  }
-}
 
 /**
  * The send queue, bounded by count and bytes. When full, an arriving event evicts the
  * oldest event of a lower priority; if there is none, the arriving event is refused.
  */
-export class EventQueue {
-  private readonly levels: Fifo<QueuedEvent>[] = Array.from({ length: LEVELS }, () => new Fifo<QueuedEvent>());
-  count = 0;
-  bytes = 0;
-
-  constructor(
-    private readonly maxCount: number,
-    private readonly maxBytes: number,
-  ) {}
-
+export interface EventQueue {
+  count: number;
+  bytes: number;
   /** Adds `e`; returns the events evicted to make room, or `false` if `e` itself does not fit. */
-  offer(e: QueuedEvent): QueuedEvent[] | false {
-    const evicted: QueuedEvent[] = [];
-    while (this.count + 1 > this.maxCount || this.bytes + e.bytes > this.maxBytes) {
-      const victim = this.evictBelow(e.priority);
-      if (!victim) {
-        for (let i = evicted.length - 1; i >= 0; i--) this.put(evicted[i] as QueuedEvent, true);
-        return false;
-      }
-      evicted.push(victim);
-    }
-    this.put(e, false);
-    return evicted;
-  }
-
+  offer(e: QueuedEvent): QueuedEvent[] | false;
   /** Puts events back at the front (a batch that could not be sent yet). */
-  requeue(events: readonly QueuedEvent[]): void {
-    for (let i = events.length - 1; i >= 0; i--) this.put(events[i] as QueuedEvent, true);
-  }
-
-  /** Oldest events first, up to `maxCount` events and `maxBytes` (always at least one). */
-  take(maxCount: number, maxBytes: number): QueuedEvent[] {
-    const out: QueuedEvent[] = [];
-    let bytes = 0;
-    while (out.length < maxCount) {
-      const level = this.oldestLevel();
-      if (!level) break;
-      const head = level.peek() as QueuedEvent;
-      if (out.length > 0 && bytes + head.bytes > maxBytes) break;
-      level.shift();
-      this.count--;
-      this.bytes -= head.bytes;
-      bytes += head.bytes;
-      out.push(head);
-    }
-    return out;
-  }
-
+  requeue(events: readonly QueuedEvent[]): void;
   /**
-   * Most valuable first (highest priority level, oldest within it), up to `maxCount`
-   * events and `maxBytes`. A level whose head does not fit is skipped, so a smaller,
-   * less valuable event can still use the room. Takes nothing if nothing fits.
+   * Up to `maxCount` events and `maxBytes`. Oldest first, always at least one (`byPriority`
+   * false); or most valuable first (highest priority level, oldest within it), where a level
+   * whose head does not fit is skipped so a smaller, less valuable event can still use the
+   * room, and nothing is taken if nothing fits (`byPriority` true, for page close).
    */
-  takeByPriority(maxCount: number, maxBytes: number): QueuedEvent[] {
-    const out: QueuedEvent[] = [];
-    let bytes = 0;
-    for (let p = LEVELS - 1; p >= 0; p--) {
-      const level = this.levels[p] as Fifo<QueuedEvent>;
-      for (let head = level.peek(); head && out.length < maxCount; head = level.peek()) {
-        if (bytes + head.bytes > maxBytes) break;
-        level.shift();
-        this.count--;
-        this.bytes -= head.bytes;
-        bytes += head.bytes;
-        out.push(head);
-      }
-    }
-    return out;
-  }
-
+  take(maxCount: number, maxBytes: number, byPriority?: boolean): QueuedEvent[];
   /** Lowest `seq` waiting, or Infinity when empty. */
-  minSeq(): number {
-    return this.oldestLevel()?.peek()?.seq ?? Number.POSITIVE_INFINITY;
-  }
+  minSeq(): number;
+}
 
-  drain(): QueuedEvent[] {
-    return this.take(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
-  }
-
-  private oldestLevel(): Fifo<QueuedEvent> | undefined {
-    let best: Fifo<QueuedEvent> | undefined;
-    let bestSeq = Number.POSITIVE_INFINITY;
-    for (const level of this.levels) {
-      const h = level.peek();
-      if (h && h.seq < bestSeq) {
-        bestSeq = h.seq;
-        best = level;
-      }
-    }
+export function createEventQueue(maxCount: number, maxBytes: number): EventQueue {
+  // One FIFO per priority level (plain arrays: V8 shifts them in place).
+  const levels: QueuedEvent[][] = [[], [], [], []];
+  const put = (e: QueuedEvent, front?: boolean): void => {
+    const level = levels[e.priority] as QueuedEvent[];
+    front ? level.unshift(e) : level.push(e);
+    q.count++;
+    q.bytes += e.bytes;
+  };
+  const shift = (level: QueuedEvent[]): QueuedEvent => {
+    const e = level.shift() as QueuedEvent;
+    q.count--;
+    q.bytes -= e.bytes;
+    return e;
+  };
+  const requeue = (events: readonly QueuedEvent[]): void => {
+    for (let i = events.length; i--; ) put(events[i] as QueuedEvent, true);
+  };
+  /** The level holding the oldest event. */
+  const oldest = (): QueuedEvent[] | undefined => {
+    let best: QueuedEvent[] | undefined;
+    for (const l of levels) if (l[0] && !(best && (best[0] as QueuedEvent).seq < l[0].seq)) best = l;
     return best;
-  }
+  };
 
-  private evictBelow(priority: number): QueuedEvent | undefined {
-    for (let p = 0; p < priority; p++) {
-      const level = this.levels[p] as Fifo<QueuedEvent>;
-      const victim = level.shift();
-      if (victim) {
-        this.count--;
-        this.bytes -= victim.bytes;
-        return victim;
+  const q: EventQueue = {
+    count: 0,
+    bytes: 0,
+    offer(e) {
+      const evicted: QueuedEvent[] = [];
+      while (q.count >= maxCount || q.bytes + e.bytes > maxBytes) {
+        const victim = levels.find((l, p) => p < e.priority && l.length > 0);
+        if (!victim) {
+          requeue(evicted);
+          return false;
+        }
+        evicted.push(shift(victim));
       }
-    }
-    return undefined;
-  }
-
-  private put(e: QueuedEvent, front: boolean): void {
-    const level = this.levels[e.priority] as Fifo<QueuedEvent>;
-    if (front) level.unshift(e);
-    else level.push(e);
-    this.count++;
-    this.bytes += e.bytes;
-  }
+      put(e);
+      return evicted;
+    },
+    requeue,
+    take(maxCount, maxBytes, byPriority) {
+      const out: QueuedEvent[] = [];
+      let bytes = 0;
+      for (let p = 3; p >= 0 && out.length < maxCount; ) {
+        const level = (byPriority ? levels[p] : oldest()) ?? [];
+        const head = level[0];
+        if (!head || ((byPriority || out.length > 0) && bytes + head.bytes > maxBytes)) {
+          if (!byPriority) break;
+          p--;
+          continue;
+        }
+        bytes += head.bytes;
+        out.push(shift(level));
+      }
+      return out;
+    },
+    minSeq: () => oldest()?.[0]?.seq ?? Number.POSITIVE_INFINITY,
+  };
+  return q;
 }

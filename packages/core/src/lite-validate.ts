@@ -1,7 +1,25 @@
 import { ValidationError } from "./errors.js";
 import type { EventType, InferlogEvent } from "./schema/events.js";
 import { describeValue, sizeOf } from "./schema/issues.js";
-import { FORBIDDEN_KEYS, LIMITS } from "./schema/limits.js";
+import {
+  FORBIDDEN_KEYS,
+  MAX_CANDIDATES,
+  MAX_FEATURE_ARRAY_LENGTH,
+  MAX_FEATURE_NAME_LENGTH,
+  MAX_FEATURE_STRING_LENGTH,
+  MAX_FEATURES,
+  MAX_ID_LENGTH,
+  MAX_LABELS,
+  MAX_METRICS,
+  MAX_NAME_LENGTH,
+  MAX_PROFILE_COLUMNS,
+  MAX_SHOWN,
+  MAX_SKETCH_BINS,
+  MAX_TAG_KEY_LENGTH,
+  MAX_TAG_VALUE_LENGTH,
+  MAX_TAGS,
+  MAX_TOP_VALUES,
+} from "./schema/limits.js";
 import type { EventValidator } from "./validate.js";
 
 /**
@@ -110,9 +128,8 @@ const rec =
     return out;
   };
 
-const L = LIMITS;
-const id = str(L.maxIdLength, 1);
-const name = str(L.maxNameLength, 1);
+const id = str(MAX_ID_LENGTH, 1);
+const name = str(MAX_NAME_LENGTH, 1);
 const time = pattern(
   /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/,
   "datetime",
@@ -121,11 +138,11 @@ const any = num();
 const nonNegative = num(0);
 const position = num(0, undefined, INT);
 const positiveInt = num(1, undefined, INT);
-const featureString = str(L.maxFeatureStringLength);
-const labelString = str(L.maxNameLength);
+const featureString = str(MAX_FEATURE_STRING_LENGTH);
+const labelString = str(MAX_NAME_LENGTH);
 const label: Check = (v, p) => (typeof v === "number" ? any(v, p) : labelString(v, p));
-const labels = arr(labelString, L.maxLabels);
-const featureList = arr(featureString, L.maxFeatureArrayLength);
+const labels = arr(labelString, MAX_LABELS);
+const featureList = arr(featureString, MAX_FEATURE_ARRAY_LENGTH);
 const featureValue: Check = (v, p) => {
   if (v === null || typeof v === "boolean") return v;
   if (typeof v === "number") return any(v, p);
@@ -140,7 +157,7 @@ const model = obj({
   dataCutoff: opt(time),
   deployedAt: opt(time),
 });
-const features = rec(L.maxFeatureNameLength, featureValue, L.maxFeatures);
+const features = rec(MAX_FEATURE_NAME_LENGTH, featureValue, MAX_FEATURES);
 const linked = { predictionId: id, modelName: name, predictionTime: opt(time), subjectKey: opt(id) };
 
 const DATA: Record<EventType, Check> = {
@@ -152,24 +169,24 @@ const DATA: Record<EventType, Check> = {
       label: opt(label),
       labels: opt(labels),
       score: opt(any),
-      probabilities: opt(rec(L.maxNameLength, num(0, 1), L.maxCandidates)),
+      probabilities: opt(rec(MAX_NAME_LENGTH, num(0, 1), MAX_CANDIDATES)),
       candidates: opt(
         arr(
           obj({ id, label: opt(label), score: opt(any), rank: positiveInt, itemAgeSeconds: opt(nonNegative) }),
-          L.maxCandidates,
+          MAX_CANDIDATES,
         ),
       ),
       k: opt(positiveInt),
     }),
     features: opt(features),
-    tags: opt(rec(L.maxTagKeyLength, str(L.maxTagValueLength), L.maxTags)),
+    tags: opt(rec(MAX_TAG_KEY_LENGTH, str(MAX_TAG_VALUE_LENGTH), MAX_TAGS)),
     subjectKey: opt(id),
     latencyMs: opt(nonNegative),
     outcomeTtlSeconds: opt(positiveInt),
   }),
   "ml.exposure": obj({
     ...linked,
-    shown: arr(obj({ id, position }), L.maxShown, 1),
+    shown: arr(obj({ id, position }), MAX_SHOWN, 1),
     surface: name,
     ignoreAfterMs: opt(positiveInt),
   }),
@@ -187,8 +204,8 @@ const DATA: Record<EventType, Check> = {
     ...linked,
     label: opt(label),
     labels: opt(labels),
-    relevantIds: opt(arr(id, L.maxCandidates)),
-    metrics: opt(rec(L.maxTagKeyLength, any, L.maxMetrics)),
+    relevantIds: opt(arr(id, MAX_CANDIDATES)),
+    metrics: opt(rec(MAX_TAG_KEY_LENGTH, any, MAX_METRICS)),
     source: oneOf("system", "human", "derived"),
     revision: opt(position),
   }),
@@ -198,7 +215,7 @@ const DATA: Record<EventType, Check> = {
     windowStart: time,
     windowEnd: time,
     columns: rec(
-      L.maxFeatureNameLength,
+      MAX_FEATURE_NAME_LENGTH,
       obj({
         kind: oneOf("numeric", "categorical"),
         count: nonNegative,
@@ -209,15 +226,15 @@ const DATA: Record<EventType, Check> = {
         sketch: opt(
           obj({
             relativeAccuracy: num(0, 1, GT | LT),
-            positive: rec(16, nonNegative, L.maxSketchBins),
-            negative: rec(16, nonNegative, L.maxSketchBins),
+            positive: rec(16, nonNegative, MAX_SKETCH_BINS),
+            negative: rec(16, nonNegative, MAX_SKETCH_BINS),
             zeroCount: nonNegative,
           }),
         ),
         distinctEstimate: opt(nonNegative),
-        topValues: opt(arr(obj({ value: featureString, count: nonNegative }), L.maxTopValues)),
+        topValues: opt(arr(obj({ value: featureString, count: nonNegative }), MAX_TOP_VALUES)),
       }),
-      L.maxProfileColumns,
+      MAX_PROFILE_COLUMNS,
     ),
   }),
 };

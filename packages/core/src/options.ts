@@ -3,7 +3,7 @@ import { ConfigError } from "./errors.js";
 import type { QueuedEvent } from "./event-queue.js";
 import { type Clock, consoleWarn, systemClock } from "./runtime.js";
 import type { InferlogEvent, ModelInfo } from "./schema/events.js";
-import { LIMITS } from "./schema/limits.js";
+import { MAX_EVENT_BYTES, MAX_NAME_LENGTH } from "./schema/limits.js";
 import { showValue } from "./show-value.js";
 import type { DropReason } from "./stats.js";
 import type { Transport } from "./transport.js";
@@ -137,7 +137,7 @@ const INT_OPTIONS: readonly [IntOption, number, number][] = [
   ["maxBatchBytes", DEFAULT_MAX_BATCH_BYTES, 1024],
   ["maxQueueSize", DEFAULT_MAX_QUEUE_SIZE, 1],
   ["maxQueueBytes", DEFAULT_MAX_QUEUE_BYTES, 1024],
-  ["maxEventBytes", LIMITS.maxEventBytes, 256],
+  ["maxEventBytes", MAX_EVENT_BYTES, 256],
   ["maxConcurrency", DEFAULT_MAX_CONCURRENCY, 1],
   ["maxAttempts", DEFAULT_MAX_ATTEMPTS, 1],
   ["maxRetryDurationMs", DEFAULT_MAX_RETRY_DURATION_MS, 0],
@@ -163,9 +163,9 @@ export function resolveOptions(o: ClientOptions, defaultValidator: EventValidato
       `Expected \`transport\` to be an object with a send(request) method, got \`${show(o.transport)}\``,
     );
   }
-  if (typeof o.source !== "string" || o.source.length === 0 || o.source.length > LIMITS.maxNameLength) {
+  if (typeof o.source !== "string" || o.source.length === 0 || o.source.length > MAX_NAME_LENGTH) {
     throw new ConfigError(
-      `Expected \`source\` to be a non-empty string of at most ${LIMITS.maxNameLength} characters (your app or service name), got \`${show(o.source)}\``,
+      `Expected \`source\` to be a non-empty string of at most ${MAX_NAME_LENGTH} characters (your app or service name), got \`${show(o.source)}\``,
     );
   }
   if (o.model !== undefined && (typeof o.model?.name !== "string" || typeof o.model?.version !== "string")) {
