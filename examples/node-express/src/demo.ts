@@ -12,9 +12,10 @@ const collector = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on("data", (c: Buffer) => chunks.push(c));
   req.on("end", async () => {
-    const { gunzipSync } = await import("node:zlib");
+    const { brotliDecompressSync, gunzipSync } = await import("node:zlib");
     const raw = Buffer.concat(chunks);
-    const body = req.headers["content-encoding"] === "gzip" ? gunzipSync(raw) : raw;
+    const enc = req.headers["content-encoding"];
+    const body = enc === "br" ? brotliDecompressSync(raw) : enc === "gzip" ? gunzipSync(raw) : raw;
     const events = JSON.parse(body.toString("utf8")) as { type: string; subject: string }[];
     received.push(...events.map((e) => ({ type: e.type, subject: e.subject })));
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ accepted: events.length }));

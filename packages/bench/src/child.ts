@@ -4,7 +4,7 @@
  * call, `{type:"result", ...}` at the end. The collector lives in the parent.
  */
 import { Agent, request } from "node:http";
-import { gzipSync } from "node:zlib";
+import { brotliCompressSync, constants } from "node:zlib";
 import { uuidv7 } from "@inferlog/core";
 import { median, nowNs } from "./measure.js";
 import { features, output, prediction } from "./prediction.js";
@@ -78,8 +78,9 @@ async function throughput() {
 }
 
 /**
- * The limit for throughput: the same events as inferlog sends, already serialized and gzipped,
- * posted in the same batch size over the same number of concurrent keep-alive connections.
+ * The limit for throughput: the same events as inferlog sends, already serialized and compressed
+ * as @inferlog/node does by default (brotli quality 3), posted in the same batch size over the
+ * same number of concurrent keep-alive connections.
  */
 async function limit() {
   const concurrency = 4;
@@ -98,7 +99,16 @@ async function limit() {
         data: { predictionId: id, model: { name: "router", version: "v1" }, output, features: features(k) },
       });
     }
-    bodies.push(gzipSync(JSON.stringify(batch)));
+    const json = JSON.stringify(batch);
+    bodies.push(
+      brotliCompressSync(json, {
+        params: {
+          [constants.BROTLI_PARAM_QUALITY]: 3,
+          [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+          [constants.BROTLI_PARAM_SIZE_HINT]: json.length,
+        },
+      }),
+    );
   }
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const post = (body: Buffer) =>
@@ -111,7 +121,7 @@ async function limit() {
           path: url.pathname,
           method: "POST",
           agent,
-          headers: { "content-type": "application/cloudevents-batch+json", "content-encoding": "gzip" },
+          headers: { "content-type": "application/cloudevents-batch+json", "content-encoding": "br" },
         },
         (res) => {
           res.resume();

@@ -1,12 +1,12 @@
 /**
  * The local HTTP collector every subject posts to (127.0.0.1, port 0). It accepts each
- * SDK's ingest route, gunzips, parses the payload to count events and their ids
+ * SDK's ingest route, decompresses (br, gzip, deflate), parses the payload to count events and their ids
  * (see payloads.ts), and records wire bytes. It can answer 503, or stop listening so
  * connections are refused, and come back on the same port.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { gunzipSync, inflateSync } from "node:zlib";
+import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
 import { parserFor } from "./payloads.js";
 
 export type CollectorMode = "ok" | "503" | "refuse";
@@ -72,7 +72,14 @@ export async function startPeerCollector() {
     let events: ReturnType<typeof parse>;
     try {
       const enc = req.headers["content-encoding"];
-      const body = enc === "gzip" ? gunzipSync(raw) : enc === "deflate" ? inflateSync(raw) : raw;
+      const body =
+        enc === "gzip"
+          ? gunzipSync(raw)
+          : enc === "br"
+            ? brotliDecompressSync(raw)
+            : enc === "deflate"
+              ? inflateSync(raw)
+              : raw;
       events = parse(JSON.parse(body.toString("utf8")));
     } catch {
       c.unparsable++;

@@ -47,9 +47,9 @@ describe.each(STORE_KINDS)("@inferlog/node into the collector (%s)", (kind) => {
     fx = undefined;
   });
 
-  it("stores every id once, with gzip and every batch sent twice", async () => {
+  it("stores every id once, with brotli bodies and every batch sent twice", async () => {
     c = await startCollector(kind);
-    const undici = createUndiciTransport({ endpoint: c.endpoint, gzip: { minBytes: 1 } });
+    const undici = createUndiciTransport({ endpoint: c.endpoint, compression: { minBytes: 1 } });
     const twice: Transport = {
       async send(req) {
         await undici.send(req);

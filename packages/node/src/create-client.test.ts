@@ -26,7 +26,7 @@ describe("createClient (node)", () => {
     expect(c.size).toBe(1_000);
     expect([...c.values()].every((n) => n === 1)).toBe(true);
     expect(collector.received.length).toBe(20);
-    expect(collector.received.every((b) => b.headers["content-encoding"] === "gzip")).toBe(true);
+    expect(collector.received.every((b) => b.headers["content-encoding"] === "br")).toBe(true);
   });
 
   it("runs up to maxConcurrency uploads at once and never sends a batch twice", async () => {

@@ -1,4 +1,9 @@
 export {
+  type CompressionOptions,
+  DEFAULT_COMPRESSION_MIN_BYTES,
+  type Encoding,
+} from "./compression.js";
+export {
   createClient,
   DEFAULT_NODE_MAX_CONCURRENCY,
   type NodeClient,
@@ -6,7 +11,6 @@ export {
   type NodeClientStats,
   type ShutdownResult,
 } from "./create-client.js";
-export { DEFAULT_GZIP_MIN_BYTES, type GzipOptions } from "./gzip.js";
 export {
   DEFAULT_EXIT_FLUSH_TIMEOUT_MS,
   DEFAULT_SIGNAL_TIMEOUT_MS,

@@ -40,7 +40,7 @@ describe("undici transport", () => {
     expect(h?.["idempotency-key"]).toBe("key-3");
     expect(h?.authorization).toBe("Bearer k1");
     expect(h?.["x-team"]).toBe("ml");
-    expect(h?.["content-encoding"]).toBeUndefined(); // 3 events are under the gzip threshold
+    expect(h?.["content-encoding"]).toBeUndefined(); // 3 events are under the compression threshold
   });
 
   it("keeps the default Agent to a couple of sockets over many sequential batches", async () => {

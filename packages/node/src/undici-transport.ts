@@ -4,10 +4,19 @@ import {
   resultFromResponse,
   showValue,
   type Transport,
+  type TransportRequest,
   type TransportResult,
 } from "@inferlog/core";
 import { Agent, type Dispatcher } from "undici";
-import { encodeBody, type GzipOptions } from "./gzip.js";
+import {
+  type CompressionOptions,
+  type EncodedBody,
+  type Encoding,
+  encodeBody,
+  fallbackFrom,
+  type ResolvedCompression,
+  resolveCompression,
+} from "./compression.js";
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
@@ -27,8 +36,12 @@ export interface UndiciTransportOptions {
   headersTimeoutMs?: number;
   /** Time allowed between two chunks of the response body. */
   bodyTimeoutMs?: number;
-  /** Gzip bodies from `minBytes` on (default on, 1 KiB); `false` sends them as they are. */
-  gzip?: boolean | GzipOptions;
+  /**
+   * Compress bodies from `minBytes` on (default: brotli quality 3 from 1 KiB). `"gzip"` or
+   * `{ encoding: "gzip" }` for collectors that read only gzip; `false` sends bodies as they are.
+   * A collector that answers 415 to a compressed body gets the next coding (br, gzip, none) from then on.
+   */
+  compression?: boolean | Encoding | CompressionOptions;
   /** Connections the default Agent may open to the collector. */
   connections?: number;
   now?: () => number;
@@ -39,7 +52,7 @@ export interface UndiciTransport extends Transport {
   close(): Promise<void>;
 }
 
-/** A transport over undici: keep-alive connections, bounded timeouts, optional gzip. Pure I/O. */
+/** A transport over undici: keep-alive connections, bounded timeouts, compression. Pure I/O. */
 export function createUndiciTransport(options: UndiciTransportOptions): UndiciTransport {
   const url = parseEndpoint(options.endpoint);
   if (options.apiKey !== undefined && (typeof options.apiKey !== "string" || options.apiKey.length === 0)) {
@@ -55,7 +68,12 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
       bodyTimeout: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
       ...(options.connections === undefined ? {} : { connections: options.connections }),
     });
-  const gzip = options.gzip === false ? false : options.gzip === true || options.gzip === undefined ? {} : options.gzip;
+  let compression: ResolvedCompression | false;
+  try {
+    compression = resolveCompression(options.compression, showValue);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
   const now = options.now ?? Date.now;
   const fixedHeaders: Record<string, string> = {
     ...lowerKeys(options.headers),
@@ -66,27 +84,40 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
   // request headers back must not put the key there.
   const hideKey = (text: string) => maskSecret(text, options.apiKey);
 
+  const post = (req: TransportRequest, encoded: EncodedBody) =>
+    dispatcher.request({
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: "POST",
+      headers: {
+        ...fixedHeaders,
+        "content-type": req.contentType,
+        "idempotency-key": req.idempotencyKey,
+        ...(encoded.encoding ? { "content-encoding": encoded.encoding } : {}),
+      },
+      body: encoded.body,
+      signal: req.signal as AbortSignal,
+      // Per-request overrides so an injected dispatcher still gets bounded waits.
+      headersTimeout: options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
+      bodyTimeout: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
+    });
+
   let closed = false;
   return {
     async send(req): Promise<TransportResult> {
       try {
-        const encoded = await encodeBody(req.body, gzip);
-        const res = await dispatcher.request({
-          origin: url.origin,
-          path: url.pathname + url.search,
-          method: "POST",
-          headers: {
-            ...fixedHeaders,
-            "content-type": req.contentType,
-            "idempotency-key": req.idempotencyKey,
-            ...(encoded.encoding ? { "content-encoding": encoded.encoding } : {}),
-          },
-          body: encoded.body,
-          signal: req.signal as AbortSignal,
-          // Per-request overrides so an injected dispatcher still gets bounded waits.
-          headersTimeout: options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
-          bodyTimeout: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
-        });
+        let used = compression;
+        let encoded = await encodeBody(req.body, used);
+        let res = await post(req, encoded);
+        // A collector that cannot read this coding: step down for this request and every later one.
+        while (res.statusCode === 415 && used !== false && encoded.encoding !== undefined) {
+          await res.body.text();
+          const next = fallbackFrom(used);
+          if (compression === used) compression = next; // a concurrent request may have stepped down already
+          used = next;
+          encoded = await encodeBody(req.body, used);
+          res = await post(req, encoded);
+        }
         // Always read the body: an unread body holds the connection and breaks keep-alive.
         const body = await res.body.text();
         const text = res.statusCode < 300 ? body : hideKey(body);

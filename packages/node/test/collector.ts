@@ -6,7 +6,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { gunzipSync } from "node:zlib";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 
 export interface Received {
   ids: string[];
@@ -14,7 +14,7 @@ export interface Received {
   headers: IncomingHttpHeaders;
   /** Which TCP connection carried the request (1-based, in order of opening). */
   connection: number;
-  /** Bytes on the wire (after gzip, if any). */
+  /** Bytes on the wire (compressed, if the client compressed). */
   wireBytes: number;
   body: string;
 }
@@ -22,8 +22,9 @@ export interface Received {
 export type Reply = { status: number; headers?: Record<string, string>; body?: string } | "reset" | "hang";
 
 /**
- * A stand-in collector on 127.0.0.1: records every request (gunzipped), answers with
+ * A stand-in collector on 127.0.0.1: records every request (decompressed), answers with
  * `reply` (default 200 with an accepted count), and can reset or hang connections.
+ * A Content-Encoding not in `encodings` gets 415, as a collector that cannot read it would answer.
  */
 export class TestCollector {
   readonly received: Received[] = [];
@@ -34,6 +35,9 @@ export class TestCollector {
   /** Requests being handled now, and the most seen at once. */
   active = 0;
   maxActive = 0;
+  /** Content codings this collector reads; others get 415 (and are counted in `refused`). */
+  encodings = new Set(["br", "gzip"]);
+  refused: string[] = [];
   /** Milliseconds to wait before answering. */
   delayMs = 0;
   private server: Server | undefined;
@@ -91,7 +95,13 @@ export class TestCollector {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
       const raw = Buffer.concat(chunks);
-      const body = req.headers["content-encoding"] === "gzip" ? gunzipSync(raw).toString("utf8") : raw.toString("utf8");
+      const enc = req.headers["content-encoding"];
+      if (enc !== undefined && !this.encodings.has(enc)) {
+        this.refused.push(enc);
+        res.writeHead(415, { "content-type": "application/json" }).end(`{"error":"Unsupported Content-Encoding"}`);
+        return;
+      }
+      const body = (enc === "gzip" ? gunzipSync(raw) : enc === "br" ? brotliDecompressSync(raw) : raw).toString("utf8");
       const events = JSON.parse(body) as { id: string; subject?: string }[];
       const rec: Received = {
         ids: events.map((e) => e.id),

@@ -13,7 +13,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { gunzipSync } from "node:zlib";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 
 export type Fault =
   /** Forward and answer as the collector did. */
@@ -166,7 +166,8 @@ export class FaultProxy {
 
   private countIds(req: IncomingMessage, raw: Buffer): void {
     try {
-      const text = (req.headers["content-encoding"] === "gzip" ? gunzipSync(raw) : raw).toString("utf8");
+      const enc = req.headers["content-encoding"];
+      const text = (enc === "gzip" ? gunzipSync(raw) : enc === "br" ? brotliDecompressSync(raw) : raw).toString("utf8");
       const parsed: unknown = JSON.parse(text);
       for (const e of Array.isArray(parsed) ? parsed : [parsed]) {
         const id = (e as { id?: unknown } | null)?.id;

@@ -101,7 +101,7 @@ describe("fuzzing the Node SDK's public calls", () => {
         maxQueueSize: or(fc.integer({ min: 1_000, max: 100_000 })),
         sampleRate: or(fc.double({ min: 0.01, max: 1, noNaN: true })),
         maxConcurrency: or(fc.integer({ min: 1, max: 64 })),
-        gzip: or(fc.boolean()),
+        compression: or(fc.oneof(fc.boolean(), fc.constantFrom("br", "gzip"))),
         apiKey: or(fc.string({ minLength: 1, maxLength: 40 })),
       },
       { requiredKeys: ["endpoint", "source"] },

@@ -3,7 +3,8 @@
  * it accepts them, interleaving with the event loop every 1,024 calls, then flushes. The rate
  * is N over the time from the child's first call to the moment the collector holds all N
  * distinct events. The limit is a bare loop posting the same events pre-serialized and
- * gzipped, in the same batch size over 4 keep-alive connections (inferlog's default concurrency).
+ * compressed (brotli, as inferlog sends them), in the same batch size over 4 keep-alive
+ * connections (inferlog's default concurrency).
  */
 import { BATCH, THROUGHPUT_EVENTS as N, SUBJECTS, sleep, THROUGHPUT_RUNS } from "../config.js";
 import { emit, median, type Row } from "../measure.js";
@@ -58,7 +59,7 @@ for (const s of subjects) {
     value: r.length ? median(r) : null,
     unit: "events/s",
     better: "higher",
-    ...(s === "limit" ? { reference: true, note: `${BATCH}/request, 4 connections, gzip precomputed` } : {}),
+    ...(s === "limit" ? { reference: true, note: `${BATCH}/request, 4 connections, brotli precomputed` } : {}),
     ...(bad ? { excluded: bad, note: bad } : {}),
   });
   if (s !== "limit")

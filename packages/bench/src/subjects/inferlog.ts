@@ -5,7 +5,8 @@ import type { Subject } from "./subject.js";
 export const inferlog: Subject = {
   name: "inferlog",
   pkg: "@inferlog/node",
-  config: "createClient({ endpoint, flushAt: batch, maxQueueSize }) — gzip and 4 concurrent uploads by default",
+  config:
+    "createClient({ endpoint, flushAt: batch, maxQueueSize }) — brotli (quality 3) and 4 concurrent uploads by default",
   shutdownCall: "await client.shutdown()",
   create({ base, batchSize, maxQueue }) {
     const client = createClient({

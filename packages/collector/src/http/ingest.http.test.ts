@@ -1,4 +1,4 @@
-import { gzipSync } from "node:zlib";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BATCH, postBatch, type Running, rawRequest, startCollector } from "../test-http.js";
 import { feedback, outcome, prediction, STORE_KINDS } from "../test-support.js";
@@ -106,6 +106,37 @@ describe.each(STORE_KINDS)("POST /v1/events into %s", (kind) => {
     expect(r.status).toBe(413);
     expect(r.json()).toEqual({ error: "The body is over the limit of 65536 bytes; send smaller batches" });
     expect((await c.collector.store.eventIdCounts()).size).toBe(0);
+    expect((await postBatch(c.endpoint, [prediction()])).status).toBe(200);
+  });
+
+  it("takes br bodies", async () => {
+    const events = [prediction(), prediction()];
+    const r = await rawRequest(c.endpoint, {
+      headers: { ...BATCH, "content-encoding": "br" },
+      body: brotliCompressSync(JSON.stringify(events)),
+    });
+    expect(r.json()).toEqual({ accepted: 2, rejected: [], duplicates: 0 });
+    expect([...(await c.collector.store.eventIdCounts()).keys()].sort()).toEqual(events.map((e) => e.id).sort());
+  });
+
+  it("refuses an unknown Content-Encoding with 415, even one named like an Object.prototype key", async () => {
+    for (const enc of ["zstd", "constructor"]) {
+      const r = await rawRequest(c.endpoint, { headers: { ...BATCH, "content-encoding": enc }, body: "[]" });
+      expect(r.status).toBe(415);
+      expect((r.json() as { error: string }).error).toBe(
+        `Unsupported Content-Encoding \`${enc}\`: send br, gzip, deflate or none`,
+      );
+    }
+  });
+
+  it("stops a br bomb while decompressing", async () => {
+    const bomb = brotliCompressSync(Buffer.alloc(64 * 1024 * 1024, " "), {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 1 },
+    });
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const r = await rawRequest(c.endpoint, { headers: { ...BATCH, "content-encoding": "br" }, body: bomb });
+    expect(r.status).toBe(413);
+    expect((r.json() as { error: string }).error).toContain("The br body inflates to over 262144 bytes");
     expect((await postBatch(c.endpoint, [prediction()])).status).toBe(200);
   });
 

@@ -1,5 +1,13 @@
 import type { IncomingMessage } from "node:http";
-import { createGunzip, createInflate } from "node:zlib";
+import type { Transform } from "node:stream";
+import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+
+/** A Map, so a header such as `constructor` finds nothing on Object.prototype. */
+const INFLATERS = new Map<string, () => Transform>([
+  ["br", createBrotliDecompress],
+  ["gzip", createGunzip],
+  ["deflate", createInflate],
+]);
 
 export class BodyError extends Error {
   readonly status: number;
@@ -11,22 +19,23 @@ export class BodyError extends Error {
 }
 
 export interface BodyLimits {
-  /** Bytes on the wire (compressed when gzip). */
+  /** Bytes on the wire (compressed when br, gzip or deflate). */
   maxBodyBytes: number;
-  /** Bytes after decompression: stops a gzip bomb while it inflates, not after. */
+  /** Bytes after decompression: stops a decompression bomb while it inflates, not after. */
   maxDecompressedBytes: number;
 }
 
 /**
- * Reads a request body within both limits. A gzip body is inflated as a stream with a byte
- * counter, and the stream is destroyed the moment the counter passes the limit, so a few KB of
- * gzip that would inflate to gigabytes costs at most `maxDecompressedBytes` of memory.
+ * Reads a request body within both limits. A compressed body (br, gzip, deflate) is inflated as a
+ * stream with a byte counter, and the stream is destroyed the moment the counter passes the limit,
+ * so a few KB that would inflate to gigabytes cost at most `maxDecompressedBytes` of memory.
  */
 export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buffer> {
   const encoding = (req.headers["content-encoding"] ?? "identity").toLowerCase().trim();
-  if (encoding !== "identity" && encoding !== "gzip" && encoding !== "deflate") {
+  const inflate = INFLATERS.get(encoding);
+  if (encoding !== "identity" && !inflate) {
     return Promise.reject(
-      new BodyError(415, `Unsupported Content-Encoding \`${encoding}\`: send gzip, deflate or none`),
+      new BodyError(415, `Unsupported Content-Encoding \`${encoding}\`: send br, gzip, deflate or none`),
     );
   }
   const declared = Number(req.headers["content-length"]);
@@ -43,7 +52,7 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buff
     let wire = 0;
     let inflated = 0;
     let done = false;
-    const inflater = encoding === "gzip" ? createGunzip() : encoding === "deflate" ? createInflate() : undefined;
+    const inflater = inflate?.();
     const fail = (err: BodyError) => {
       if (done) return;
       done = true;
