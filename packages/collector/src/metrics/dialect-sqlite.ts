@@ -1,8 +1,8 @@
+import { QUANTILES_FN } from "../store/sqlite-functions.js";
 import type { Dialect } from "./dialect.js";
 import { PREDICTED_LABEL, TRUE_LABEL } from "./dialect.js";
 import { discountCase, idcgCase, num, predictionFilter } from "./sql-common.js";
 
-let tempSeq = 0;
 const str = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 // Relevant = in the outcome's relevantIds, or equal to its label when it has none. `rel1` is the one
@@ -16,8 +16,7 @@ export const sqliteDialect: Dialect = {
   floorInt: (e) => `CAST(${e} AS INTEGER)`,
   scored(o) {
     const k = o.k;
-    // The latest outcome (highest revision, then latest time, then event id) by an index lookup per
-    // prediction, joined back by rowid: faster than a window over every outcome.
+    // The latest outcome and the first outcome time come from outcome_state, kept by the writer at ingest.
     return `SELECT model_name, model_version, time_ms, trained_at_ms, task, score, samplerate, outcome_ttl_s,
       has_o, first_o_ms, o_event_id, o_label, labeled, ranked, first_rank,
       CASE WHEN ranked = 0 THEN 0
@@ -34,42 +33,37 @@ export const sqliteDialect: Dialect = {
           ELSE COALESCE((SELECT MIN(t.key) + 1 FROM json_each(top_ids) t WHERE ${rel("t.value")}), 0) END AS first_rank
       FROM (SELECT p.model_name, p.model_version, p.time_ms, p.trained_at_ms, p.task, p.score, p.samplerate,
           p.outcome_ttl_s, p.label, p.top_ids, o.label AS o_label, o.relevant_ids AS o_rel, o.event_id AS o_event_id,
-          p.first_o_ms, (o.event_id IS NOT NULL) AS has_o,
+          o.first_ms AS first_o_ms, (o.event_id IS NOT NULL) AS has_o,
           (o.label IS NOT NULL OR COALESCE(o.relevant_ids, '[]') <> '[]') AS labeled,
           (o.label IS NOT NULL OR COALESCE(o.relevant_ids, '[]') <> '[]') AND p.top_ids <> '[]' AS ranked,
           (p.label IS NOT NULL AND o.label IS NOT NULL) AS acc_known,
           CASE WHEN o.relevant_ids = '[]' THEN o.label
             WHEN json_array_length(o.relevant_ids) = 1 THEN json_extract(o.relevant_ids, '$[0]') END AS rel1
-        FROM (SELECT p.*,
-            (SELECT o2.rowid FROM outcomes o2 WHERE o2.model_name = p.model_name AND o2.prediction_id = p.prediction_id
-              ORDER BY o2.revision DESC, o2.time_ms DESC, o2.event_id DESC LIMIT 1) AS o_row,
-            (SELECT MIN(o3.time_ms) FROM outcomes o3 WHERE o3.model_name = p.model_name AND o3.prediction_id = p.prediction_id) AS first_o_ms
-          FROM predictions p WHERE ${predictionFilter(o, str, "p")}) p
-        LEFT JOIN outcomes o ON o.rowid = p.o_row)
+        FROM predictions p
+        LEFT JOIN outcome_state o ON o.model_name = p.model_name AND o.prediction_id = p.prediction_id
+        WHERE ${predictionFilter(o, str, "p")})
       -- OFFSET keeps SQLite from flattening this level, so first_rank is computed once, not per use.
       LIMIT -1 OFFSET 0)`;
   },
   exposed(o) {
+    // First exposure, subject and feedback flags per prediction from exposure_state, kept at ingest.
     return `SELECT e.model_name, COALESCE((SELECT p.model_version FROM predictions p
         WHERE p.model_name = e.model_name AND p.prediction_id = e.prediction_id LIMIT 1), '(unknown)') AS model_version,
-      e.time_ms, CASE WHEN e.subject_key IS NULL THEN NULL ELSE e.time_ms - fs.first_ms END AS exposure_age_ms,
-      COALESCE(fb.accepted, 0) AS accepted, COALESCE(fb.ignored, 0) AS ignored, COALESCE(fb.rejected, 0) AS rejected
-    FROM (SELECT model_name, prediction_id, MIN(time_ms) AS time_ms, MAX(subject_key) AS subject_key FROM exposures
-          ${o.model === undefined ? "" : `WHERE model_name = ${str(o.model)}`} GROUP BY model_name, prediction_id) e
-    LEFT JOIN (SELECT model_name, subject_key, MIN(time_ms) AS first_ms FROM exposures WHERE subject_key IS NOT NULL
-          GROUP BY model_name, subject_key) fs ON fs.model_name = e.model_name AND fs.subject_key = e.subject_key
-    LEFT JOIN (SELECT model_name, prediction_id, MAX(action = 'accepted') AS accepted,
-          MAX(action IN ('ignored', 'dismissed')) AS ignored, MAX(action = 'rejected') AS rejected
-          FROM feedback GROUP BY model_name, prediction_id) fb ON fb.model_name = e.model_name AND fb.prediction_id = e.prediction_id
-    WHERE e.time_ms >= ${num(o.fromMs)} AND e.time_ms < ${num(o.toMs)}`;
+      e.first_ms AS time_ms, CASE WHEN e.subject_key IS NULL THEN NULL ELSE e.first_ms - fs.first_ms END AS exposure_age_ms,
+      e.accepted, e.ignored, e.rejected
+    FROM exposure_state e
+    LEFT JOIN subject_state fs ON fs.model_name = e.model_name AND fs.subject_key = e.subject_key
+    WHERE e.first_ms >= ${num(o.fromMs)} AND e.first_ms < ${num(o.toMs)}
+      ${o.model === undefined ? "" : `AND e.model_name = ${str(o.model)}`}`;
   },
   businessRows(scored) {
     return `SELECT s.model_name, s.model_version, s.time_ms, m.name, m.value
       FROM (${scored}) s JOIN outcome_metrics m ON m.event_id = s.o_event_id`;
   },
   shownItemAges(o) {
+    // CROSS JOIN keeps predictions outside: its filter first, then each one's candidates by the key prefix.
     return `SELECT p.model_name, p.model_version, p.time_ms, c.item_age_s FROM predictions p
-      JOIN candidates c ON c.event_id = p.event_id
+      CROSS JOIN candidates c ON c.event_id = p.event_id
       WHERE c.item_age_s IS NOT NULL AND c.rank <= COALESCE(p.k, ${o.k}) AND ${predictionFilter(o, str, "p")}`;
   },
   driftRows(model, feature, scored) {
@@ -87,22 +81,30 @@ export const sqliteDialect: Dialect = {
       ${o.model === undefined ? "" : `WHERE model_name = ${str(o.model)}`} ORDER BY model_name, name`;
   },
   async quantiles(q, source, groups, value, qs) {
-    // One sort into a TEMP table whose rowids follow the sorted order; each group's quantile is then
-    // the row at (first rowid + floor(q · n)). Much cheaper than ROW_NUMBER() over every row.
-    const name = `inferlog_q_${process.pid}_${++tempSeq}`;
-    const g = groups.join(", ");
-    const gc = g ? `${g}, ` : "";
-    await q(`CREATE TEMP TABLE ${name} AS SELECT ${gc}x FROM (SELECT ${gc}${value} AS x FROM (${source}))
-      WHERE x IS NOT NULL ORDER BY ${gc}x`);
-    try {
-      const cols = qs.map(
-        (v, i) => `(SELECT x FROM temp.${name} WHERE rowid = r0 + CAST(${num(v)} * n AS INTEGER)) AS q${i}`,
-      );
-      return await q(`SELECT ${gc}${cols.join(", ")}, n, total FROM (
-        SELECT ${gc}MIN(rowid) AS r0, COUNT(*) AS n, SUM(x) AS total FROM temp.${name} ${g ? `GROUP BY ${g}` : ""}) WHERE n > 0
-        ${g ? `ORDER BY ${g}` : ""}`);
-    } finally {
-      await q(`DROP TABLE IF EXISTS temp.${name}`);
-    }
+    // The store's hash-grouping quantile aggregate (sqlite-functions.ts): no sort of every row in SQL.
+    const levels = str(JSON.stringify(qs.map((v) => Number(num(v)))));
+    const gc = groups.map((g) => `, ${g}`).join("");
+    const [r] = await q(`SELECT ${QUANTILES_FN}(${levels}, x${gc}) AS j
+      FROM (SELECT ${value} AS x${gc} FROM (${source})) WHERE x IS NOT NULL`);
+    const names = [...groups, ...qs.map((_, i) => `q${i}`), "n", "total"];
+    const rows = (JSON.parse(String(r?.j ?? "[]")) as unknown[][]).map((v) =>
+      Object.fromEntries(names.map((name, i) => [name, v[i]])),
+    );
+    return rows.sort((a, b) => compareGroups(a, b, groups));
   },
 };
+
+/** ORDER BY of the group columns as SQLite does it: NULL, then numbers, then text by its UTF-8 bytes. */
+function compareGroups(a: Record<string, unknown>, b: Record<string, unknown>, groups: string[]): number {
+  const rank = (v: unknown) => (v === null || v === undefined ? 0 : typeof v === "number" ? 1 : 2);
+  for (const g of groups) {
+    const x = a[g];
+    const y = b[g];
+    const c =
+      rank(x) - rank(y) ||
+      (typeof x === "number" && typeof y === "number" ? x - y : 0) ||
+      (rank(x) === 2 ? Buffer.compare(Buffer.from(String(x)), Buffer.from(String(y))) : 0);
+    if (c !== 0) return c;
+  }
+  return 0;
+}

@@ -6,7 +6,8 @@
  */
 import { SQLITE_PROFILE_DDL } from "./profile-schema.js";
 
-export const SQLITE_SCHEMA_VERSION = 1;
+/** 2: the report's state tables (sqlite-state.ts) and a covering feature index; older files are filled on open. */
+export const SQLITE_SCHEMA_VERSION = 2;
 
 export const SQLITE_DDL = `
 CREATE TABLE IF NOT EXISTS events (
@@ -130,5 +131,44 @@ CREATE TABLE IF NOT EXISTS features (
   str_value TEXT,
   PRIMARY KEY (event_id, name)
 );
-CREATE INDEX IF NOT EXISTS features_model_name_time ON features (model_name, name, time_ms);
+-- Covering, so drift reads a feature's times and values from the index alone (schema 2; replaces
+-- features_model_name_time on (model_name, name, time_ms)).
+CREATE INDEX IF NOT EXISTS features_values ON features (model_name, name, time_ms, num_value, str_value);
+DROP INDEX IF EXISTS features_model_name_time;
+
+-- Report state kept by the writer at ingest (sqlite-state.ts), so a report reads one row per prediction
+-- instead of joining every outcome, exposure and feedback row. Order-free: each row only ever moves to
+-- the latest outcome or to the MIN/MAX of what arrived, whatever the order of arrival.
+-- The outcome that counts per prediction (highest revision, then latest time, then highest event id),
+-- and the time of its first outcome.
+CREATE TABLE IF NOT EXISTS outcome_state (
+  model_name TEXT NOT NULL,
+  prediction_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  time_ms INTEGER NOT NULL,
+  label TEXT,
+  relevant_ids TEXT NOT NULL,
+  first_ms INTEGER NOT NULL,
+  PRIMARY KEY (model_name, prediction_id)
+) WITHOUT ROWID;
+-- Per prediction with exposures or feedback: first exposure (NULL while only feedback arrived), the
+-- greatest subject key of its exposures, and whether any feedback accepted, ignored/dismissed, rejected.
+CREATE TABLE IF NOT EXISTS exposure_state (
+  model_name TEXT NOT NULL,
+  prediction_id TEXT NOT NULL,
+  first_ms INTEGER,
+  subject_key TEXT,
+  accepted INTEGER NOT NULL,
+  ignored INTEGER NOT NULL,
+  rejected INTEGER NOT NULL,
+  PRIMARY KEY (model_name, prediction_id)
+) WITHOUT ROWID;
+-- A subject's first exposure to a model's suggestions.
+CREATE TABLE IF NOT EXISTS subject_state (
+  model_name TEXT NOT NULL,
+  subject_key TEXT NOT NULL,
+  first_ms INTEGER NOT NULL,
+  PRIMARY KEY (model_name, subject_key)
+) WITHOUT ROWID;
 ${SQLITE_PROFILE_DDL}`;

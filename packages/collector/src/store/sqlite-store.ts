@@ -2,7 +2,9 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { toRows } from "./rows.js";
+import { registerSqliteFunctions } from "./sqlite-functions.js";
 import { SQLITE_DDL, SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
+import { fillState } from "./sqlite-state.js";
 import { prepareRowWriter } from "./sqlite-writer.js";
 import {
   DEFAULT_OUTCOME_TTL_SECONDS,
@@ -34,6 +36,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
   db.pragma("busy_timeout = 5000");
   db.pragma("foreign_keys = OFF");
+  registerSqliteFunctions(db);
   const version = db.pragma("user_version", { simple: true }) as number;
   if (version > SQLITE_SCHEMA_VERSION) {
     db.close();
@@ -41,8 +44,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       `The SQLite file ${options.path} has schema version ${version}; this collector knows up to ${SQLITE_SCHEMA_VERSION}. Upgrade @inferlog/collector.`,
     );
   }
-  db.exec(SQLITE_DDL);
-  db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
+  // A file from before schema 2 gets its report state built from the rows it holds, once.
+  db.transaction(() => {
+    db.exec(SQLITE_DDL);
+    if (version < 2) fillState(db);
+    db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
+  })();
   const ttlDefault = options.defaultOutcomeTtlSeconds ?? DEFAULT_OUTCOME_TTL_SECONDS;
 
   const writeRows = prepareRowWriter(db);

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { Rows } from "./rows.js";
 import { prepareProfileWriter } from "./sqlite-profile-writer.js";
+import { prepareStateWriter } from "./sqlite-state.js";
 
 const json = (v: string[]) => JSON.stringify(v);
 
@@ -49,6 +50,7 @@ export function prepareRowWriter(db: Database.Database): (rows: Rows) => boolean
   );
 
   const writeProfiles = prepareProfileWriter(db);
+  const writeState = prepareStateWriter(db);
 
   return (r: Rows): boolean => {
     // The event row is the dedup gate: when its id is already there, nothing else is written.
@@ -61,6 +63,7 @@ export function prepareRowWriter(db: Database.Database): (rows: Rows) => boolean
     for (const m of r.outcomeMetrics) insertOutcomeMetric.run(m);
     for (const f of r.features) insertFeature.run(f);
     if (r.featureProfiles) writeProfiles(r.featureProfiles);
+    writeState(r);
     return true;
   };
 }

@@ -1,0 +1,87 @@
+import type Database from "better-sqlite3";
+
+/**
+ * SQLite has no quantile aggregate (ClickHouse has quantilesExact), and its GROUP BY sorts every
+ * row: on a million candidates that sort was most of a report. The store registers this one:
+ *   inferlog_quantiles(levels, x, g1, ..., gn)
+ * with `levels` a JSON array of quantile levels, `x` a number (NULLs skipped) and the group
+ * columns after it. It groups in a hash map, sorts each group's numbers and returns JSON
+ * [[g1, ..., gn, q0, q1, ..., n, total], ...] in no particular order, where qi is the value at sorted
+ * position floor(levels[i] · n) (0-based) and total the sum, added in ascending order as SQLite's SUM
+ * adds (Kahan-Babuska-Neumaier), so it equals SUM over the sorted values.
+ */
+export const QUANTILES_FN = "inferlog_quantiles";
+
+interface Group {
+  keys: unknown[];
+  xs: number[];
+}
+/** Groups by their key values, one Map level per group column (a Map tells 1 from '1', as SQL does). */
+type Tree = Map<unknown, Tree | Group>;
+interface State {
+  levels: number[] | null;
+  tree: Tree;
+  groups: Group[];
+}
+
+export function registerSqliteFunctions(db: Database.Database): void {
+  db.aggregate<State>(QUANTILES_FN, {
+    varargs: true,
+    start: (): State => ({ levels: null, tree: new Map(), groups: [] }),
+    step(state: State, ...args: unknown[]) {
+      const [levels, x, ...keys] = args;
+      if (x === null || x === undefined) return;
+      const v = typeof x === "bigint" ? Number(x) : x;
+      if (typeof v !== "number") throw new TypeError(`${QUANTILES_FN} takes numbers, got ${typeof x}`);
+      state.levels ??= parseLevels(levels);
+      let node = state.tree;
+      for (let i = 0; i < keys.length - 1; i++) {
+        let next = node.get(keys[i]) as Tree | undefined;
+        if (!next) {
+          next = new Map();
+          node.set(keys[i], next);
+        }
+        node = next;
+      }
+      const last = keys.length === 0 ? null : keys[keys.length - 1];
+      let g = node.get(last) as Group | undefined;
+      if (!g) {
+        g = { keys, xs: [] };
+        node.set(last, g);
+        state.groups.push(g);
+      }
+      g.xs.push(v);
+    },
+    result(state: State) {
+      const out: unknown[][] = [];
+      for (const { keys, xs } of state.groups) {
+        const sorted = Float64Array.from(xs).sort();
+        const n = sorted.length;
+        const qs = (state.levels ?? []).map((q) => sorted[Math.trunc(q * n)] ?? null);
+        out.push([...keys, ...qs, n, sumLikeSqlite(sorted)]);
+      }
+      return JSON.stringify(out);
+    },
+  });
+}
+
+function parseLevels(v: unknown): number[] {
+  const levels: unknown = typeof v === "string" ? JSON.parse(v) : null;
+  if (!Array.isArray(levels) || !levels.every((q) => typeof q === "number" && q >= 0 && q < 1)) {
+    throw new TypeError(`${QUANTILES_FN} takes a JSON array of levels in [0, 1), got ${String(v)}`);
+  }
+  return levels;
+}
+
+/** SQLite's SUM over doubles: Kahan-Babuska-Neumaier compensated summation. */
+function sumLikeSqlite(xs: Float64Array): number {
+  let sum = 0;
+  let err = 0;
+  for (const r of xs) {
+    const t = sum + r;
+    if (Math.abs(sum) > Math.abs(r)) err += sum - t + r;
+    else err += r - t + sum;
+    sum = t;
+  }
+  return Number.isFinite(err) ? sum + err : sum;
+}
