@@ -21,29 +21,17 @@ const MIN_CLOSE_BODY = 256;
 
 export function createClient(options: BrowserClientOptions): BrowserClient {
   checkBrowserOptions(options);
-  const { endpoint, writeKey, getToken, headers, requestTimeoutMs, fetch, persistence, hooks, ...core } = options;
+  const { endpoint, persistence, hooks } = options;
   const budget = createKeepaliveBudget();
-  const transport = gateOnline(
-    createBrowserTransport(
-      {
-        endpoint,
-        ...(writeKey === undefined ? {} : { writeKey }),
-        ...(getToken === undefined ? {} : { getToken }),
-        ...(headers === undefined ? {} : { headers }),
-        ...(requestTimeoutMs === undefined ? {} : { timeoutMs: requestTimeoutMs }),
-        ...(fetch === undefined ? {} : { fetch }),
-      },
-      budget,
-    ),
-  );
+  const transport = gateOnline(createBrowserTransport({ ...options, timeoutMs: options.requestTimeoutMs }, budget));
   const warn = (m: string) => (options.logger ?? console).warn(`[inferlog] ${m}`);
   warnIfPlainHttp(endpoint, warn);
   const store = persistence === false ? undefined : createPersistence(persistence ?? {}, warn);
   // The zod-free validator keeps zod out of the page; `options.validator` still overrides it.
   const client = createBaseClient(
     {
-      ...core,
-      source: core.source ?? (typeof location === "undefined" ? "browser" : location.host || "browser"),
+      ...options,
+      source: options.source ?? (typeof location === "undefined" ? "browser" : location.host || "browser"),
       transport,
       hooks: {
         onEnqueued(events) {

@@ -1,4 +1,4 @@
-import type { Client, ExposureInput, FeedbackAction } from "@inferlog/core";
+import type { Client, ExposureInput, FeedbackAction, FeedbackInput } from "@inferlog/core";
 import { isInferlogError } from "@inferlog/core/lite";
 
 export type ExposureState = "open" | "accepted" | "edited" | "rejected" | "dismissed" | "ignored";
@@ -38,15 +38,16 @@ export function createExposureTracker(client: Client, now: () => number = Date.n
 
     const emit = (action: FeedbackAction, kind: "explicit" | "derived", candidateId?: string): void => {
       const position = candidateId === undefined ? -1 : ids.indexOf(candidateId);
+      // Core leaves undefined fields out of the event.
       client.logFeedback({
         predictionId: input.predictionId,
         action,
         kind,
         dwellMs: Math.max(0, now() - shownAt),
-        ...(input.modelName ? { modelName: input.modelName } : {}),
-        ...(candidateId !== undefined ? { candidateId } : {}),
-        ...(position >= 0 ? { position } : {}),
-      });
+        modelName: input.modelName || undefined,
+        candidateId,
+        position: position < 0 ? undefined : position,
+      } as FeedbackInput);
     };
     const close = (): void => {
       if (timer !== undefined) clearTimeout(timer);

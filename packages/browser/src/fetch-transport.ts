@@ -6,14 +6,14 @@ export interface BrowserTransportOptions {
   /** The collector's ingest URL, for example `https://collect.example.com/v1/events`. */
   endpoint: string;
   /** A public, write-only key (safe in page source). Never a secret key. */
-  writeKey?: string;
+  writeKey?: string | undefined;
   /** Returns a short-lived token your backend minted; called once, and again after a 401. */
-  getToken?: () => string | Promise<string>;
-  headers?: Record<string, string>;
+  getToken?: (() => string | Promise<string>) | undefined;
+  headers?: Record<string, string> | undefined;
   /** Abort an attempt after this long (default 10 s); it is then retried. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Defaults to the page's `fetch`. */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
 }
 
 export const DEFAULT_BROWSER_TIMEOUT_MS = 10_000;

@@ -1,5 +1,5 @@
 import type { ClientOptions } from "@inferlog/core";
-import { ConfigError, showValue } from "@inferlog/core/lite";
+import { ConfigError, checkOption as need } from "@inferlog/core/lite";
 
 export const DEFAULT_MAX_STORAGE_BYTES = 5 * 1024 * 1024;
 export const DEFAULT_DB_NAME = "inferlog";
@@ -32,35 +32,38 @@ export interface BrowserClientOptions extends Omit<ClientOptions, "transport" | 
 /** Secret keys conventionally start like this; a page is public, so refusing them loudly is cheap insurance. */
 const SECRET_KEY = /^(sk|secret)[_-]/i;
 
-const show = showValue;
-
 /** Checks the browser-only options; core checks the rest. */
 export function checkBrowserOptions(o: BrowserClientOptions): void {
-  if (o === null || typeof o !== "object")
-    throw new ConfigError(`Expected options to be an object, got \`${show(o)}\``);
-  if (typeof o.endpoint !== "string" || !/^(https?:\/\/|\/)/.test(o.endpoint)) {
-    throw new ConfigError(
-      `Expected \`endpoint\` to be an http(s) URL or a path starting with "/", got \`${show(o.endpoint)}\``,
-    );
-  }
-  if (o.writeKey !== undefined) {
-    if (typeof o.writeKey !== "string" || o.writeKey.length === 0)
-      throw new ConfigError(`Expected \`writeKey\` to be a non-empty string, got \`${show(o.writeKey)}\``);
-    if (SECRET_KEY.test(o.writeKey))
+  need(o !== null && typeof o === "object", "options", "an object", o);
+  const { endpoint, writeKey, getToken, persistence: p } = o;
+  need(
+    typeof endpoint === "string" && /^(https?:\/\/|\/)/.test(endpoint),
+    "endpoint",
+    'an http(s) URL or a path starting with "/"',
+    endpoint,
+  );
+  if (writeKey !== undefined) {
+    need(typeof writeKey === "string" && writeKey, "writeKey", "a non-empty string", writeKey);
+    // Never echo what looks like a secret.
+    if (SECRET_KEY.test(writeKey))
       throw new ConfigError(
-        "Expected `writeKey` to be a public write key, got what looks like a secret key; never ship a secret key to the browser: mint a short-lived token on your backend and pass `getToken`",
+        "Expected `writeKey` to be a public write key, got what looks like a secret key: mint a short-lived token on your backend and pass `getToken`",
       );
-    if (o.getToken !== undefined) throw new ConfigError("Pass either `writeKey` or `getToken`, not both");
+    if (getToken !== undefined) throw new ConfigError("Pass either `writeKey` or `getToken`, not both");
   }
-  if (o.getToken !== undefined && typeof o.getToken !== "function")
-    throw new ConfigError(`Expected \`getToken\` to be a function, got \`${show(o.getToken)}\``);
-  const p = o.persistence;
-  if (p !== undefined && p !== false) {
-    if (typeof p !== "object" || p === null)
-      throw new ConfigError(`Expected \`persistence\` to be false or an object, got \`${show(p)}\``);
-    if (p.maxBytes !== undefined && (!Number.isInteger(p.maxBytes) || p.maxBytes < 1024))
-      throw new ConfigError(`Expected \`persistence.maxBytes\` to be an integer >= 1024, got \`${show(p.maxBytes)}\``);
-    if (p.dbName !== undefined && (typeof p.dbName !== "string" || p.dbName.length === 0))
-      throw new ConfigError(`Expected \`persistence.dbName\` to be a non-empty string, got \`${show(p.dbName)}\``);
-  }
+  need(getToken === undefined || typeof getToken === "function", "getToken", "a function", getToken);
+  if (p === undefined || p === false) return;
+  need(p !== null && typeof p === "object", "persistence", "false or an object", p);
+  need(
+    p.maxBytes === undefined || (Number.isInteger(p.maxBytes) && p.maxBytes >= 1024),
+    "persistence.maxBytes",
+    "an integer >= 1024",
+    p.maxBytes,
+  );
+  need(
+    p.dbName === undefined || (typeof p.dbName === "string" && p.dbName),
+    "persistence.dbName",
+    "a non-empty string",
+    p.dbName,
+  );
 }

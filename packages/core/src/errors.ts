@@ -1,13 +1,17 @@
+import { showValue } from "./show-value.js";
+
 const BRAND = Symbol.for("inferlog.error");
+
+// Fields are assigned in constructors, not declared as class fields: at the bundles' es2020
+// target a class field compiles to a defineProperty helper call per field.
 
 /** Base class of every error inferlog creates. `isInferlogError` works across duplicate package copies. */
 export class InferlogError extends Error {
-  readonly [BRAND] = true;
-  readonly code: string;
+  declare readonly [BRAND]: true;
+  declare readonly code: string;
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = "InferlogError";
-    this.code = code;
+    Object.assign(this, { [BRAND]: true, name: "InferlogError", code });
   }
 }
 
@@ -19,25 +23,33 @@ export class ConfigError extends InferlogError {
   }
 }
 
+/**
+ * Throws a ConfigError unless `ok`, in the one wording of a bad option (core's and the
+ * adapters'): it names the option, what was expected and what came.
+ */
+export function checkOption(ok: unknown, name: string, expected: string, got: unknown): void {
+  if (!ok) throw new ConfigError(`Expected \`${name}\` to be ${expected}, got \`${showValue(got)}\``);
+}
+
 /** An event that fails the wire contract; `field` is its path (`data.features.age`). */
 export class ValidationError extends InferlogError {
-  readonly field: string;
+  declare readonly field: string;
   constructor(message: string, field: string) {
     super("invalid", message);
-    this.name = "ValidationError";
-    this.field = field;
+    Object.assign(this, { name: "ValidationError", field });
   }
 }
 
 /** A delivery that failed. `status` is the HTTP status when there was one. */
 export class TransportError extends InferlogError {
-  readonly status: number | undefined;
-  readonly retryable: boolean;
-  constructor(message: string, opts: { status?: number | undefined; retryable: boolean; cause?: unknown }) {
-    super("transport", message, { cause: opts.cause });
-    this.name = "TransportError";
-    this.status = opts.status;
-    this.retryable = opts.retryable;
+  declare readonly status: number | undefined;
+  declare readonly retryable: boolean;
+  constructor(
+    message: string,
+    { status, retryable, cause }: { status?: number | undefined; retryable: boolean; cause?: unknown },
+  ) {
+    super("transport", message, { cause });
+    Object.assign(this, { name: "TransportError", status, retryable });
   }
 }
 

@@ -6,6 +6,7 @@
 export { createBaseClient } from "./base-client.js";
 export {
   ConfigError,
+  checkOption,
   InferlogError,
   isConfigError,
   isInferlogError,

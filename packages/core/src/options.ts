@@ -1,30 +1,47 @@
+import {
+  DEFAULT_CIRCUIT_COOLDOWN_MS,
+  DEFAULT_CIRCUIT_FAILURES,
+  DEFAULT_CIRCUIT_MAX_COOLDOWN_MS,
+  DEFAULT_FLUSH_AT,
+  DEFAULT_FLUSH_INTERVAL_MS,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_MAX_BACKOFF_MS,
+  DEFAULT_MAX_BATCH_BYTES,
+  DEFAULT_MAX_CONCURRENCY,
+  DEFAULT_MAX_QUEUE_BYTES,
+  DEFAULT_MAX_QUEUE_SIZE,
+  DEFAULT_MAX_RETRY_AFTER_MS,
+  DEFAULT_MAX_RETRY_DURATION_MS,
+  DEFAULT_MIN_BACKOFF_MS,
+} from "./defaults.js";
 import type { InferlogError } from "./errors.js";
-import { ConfigError } from "./errors.js";
+import { checkOption as need } from "./errors.js";
 import type { QueuedEvent } from "./event-queue.js";
 import { type Clock, consoleWarn, systemClock } from "./runtime.js";
 import type { InferlogEvent, ModelInfo } from "./schema/events.js";
 import { MAX_EVENT_BYTES, MAX_NAME_LENGTH } from "./schema/limits.js";
-import { showValue } from "./show-value.js";
 import type { DropReason } from "./stats.js";
 import type { Transport } from "./transport.js";
 import type { EventValidator } from "./validate.js";
 
-export const DEFAULT_FLUSH_AT = 100;
-export const DEFAULT_FLUSH_INTERVAL_MS = 1_000;
-export const DEFAULT_MAX_BATCH_BYTES = 512 * 1024;
-export const DEFAULT_MAX_QUEUE_SIZE = 10_000;
-export const DEFAULT_MAX_QUEUE_BYTES = 16 * 1024 * 1024;
-export const DEFAULT_MAX_CONCURRENCY = 1;
-export const DEFAULT_MAX_ATTEMPTS = 10;
-export const DEFAULT_MAX_RETRY_DURATION_MS = 5 * 60_000;
-export const DEFAULT_MIN_BACKOFF_MS = 500;
-export const DEFAULT_MAX_BACKOFF_MS = 30_000;
-export const DEFAULT_MAX_RETRY_AFTER_MS = 120_000;
-export const DEFAULT_CIRCUIT_FAILURES = 8;
-export const DEFAULT_CIRCUIT_COOLDOWN_MS = 5_000;
-export const DEFAULT_CIRCUIT_MAX_COOLDOWN_MS = 5 * 60_000;
-export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
-export const DEFAULT_FLUSH_TIMEOUT_MS = 30_000;
+export {
+  DEFAULT_CIRCUIT_COOLDOWN_MS,
+  DEFAULT_CIRCUIT_FAILURES,
+  DEFAULT_CIRCUIT_MAX_COOLDOWN_MS,
+  DEFAULT_FLUSH_AT,
+  DEFAULT_FLUSH_INTERVAL_MS,
+  DEFAULT_FLUSH_TIMEOUT_MS,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_MAX_BACKOFF_MS,
+  DEFAULT_MAX_BATCH_BYTES,
+  DEFAULT_MAX_CONCURRENCY,
+  DEFAULT_MAX_QUEUE_BYTES,
+  DEFAULT_MAX_QUEUE_SIZE,
+  DEFAULT_MAX_RETRY_AFTER_MS,
+  DEFAULT_MAX_RETRY_DURATION_MS,
+  DEFAULT_MIN_BACKOFF_MS,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+} from "./defaults.js";
 
 /** Runs uploads with bounded concurrency. p-queue satisfies it; core ships a minimal one. */
 export interface TaskQueue {
@@ -105,22 +122,19 @@ export interface ResolvedOptions
   hooks: NonNullable<ClientOptions["hooks"]>;
 }
 
-const show = showValue;
-
 function int(name: string, value: unknown, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-    const what = min === 0 ? "a non-negative integer" : min === 1 ? "a positive integer" : `an integer >= ${min}`;
-    throw new ConfigError(`Expected \`${name}\` to be ${what}, got \`${show(value)}\``);
-  }
-  return value;
+  need(
+    value === undefined || (Number.isInteger(value) && (value as number) >= min),
+    name,
+    min ? (min > 1 ? `an integer >= ${min}` : "a positive integer") : "a non-negative integer",
+    value,
+  );
+  return (value as number | undefined) ?? fallback;
 }
 
 function fn<T>(name: string, value: unknown): T | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "function")
-    throw new ConfigError(`Expected \`${name}\` to be a function, got \`${show(value)}\``);
-  return value as T;
+  need(value === undefined || typeof value === "function", name, "a function", value);
+  return value as T | undefined;
 }
 
 type IntOption = Exclude<
@@ -156,28 +170,31 @@ const BREAKER_OPTIONS: readonly [keyof ResolvedOptions["circuitBreaker"], number
  * is a parameter so that a runtime that brings its own (the browser) never bundles zod.
  */
 export function resolveOptions(o: ClientOptions, defaultValidator: EventValidator): ResolvedOptions {
-  if (o === null || typeof o !== "object")
-    throw new ConfigError(`Expected options to be an object, got \`${show(o)}\``);
-  if (!o.transport || typeof o.transport.send !== "function") {
-    throw new ConfigError(
-      `Expected \`transport\` to be an object with a send(request) method, got \`${show(o.transport)}\``,
-    );
-  }
-  if (typeof o.source !== "string" || o.source.length === 0 || o.source.length > MAX_NAME_LENGTH) {
-    throw new ConfigError(
-      `Expected \`source\` to be a non-empty string of at most ${MAX_NAME_LENGTH} characters (your app or service name), got \`${show(o.source)}\``,
-    );
-  }
-  if (o.model !== undefined && (typeof o.model?.name !== "string" || typeof o.model?.version !== "string")) {
-    throw new ConfigError(`Expected \`model\` to be { name: string, version: string, ... }, got \`${show(o.model)}\``);
-  }
+  need(o !== null && typeof o === "object", "options", "an object", o);
+  need(typeof o.transport?.send === "function", "transport", "an object with a send(request) method", o.transport);
+  const { source, model } = o;
   const sampleRate = o.sampleRate ?? 1;
-  if (typeof sampleRate !== "number" || !(sampleRate > 0 && sampleRate <= 1)) {
-    throw new ConfigError(`Expected \`sampleRate\` to be a number in (0, 1], got \`${show(o.sampleRate)}\``);
-  }
+  need(
+    typeof source === "string" && source.length > 0 && source.length <= MAX_NAME_LENGTH,
+    "source",
+    `a non-empty string of at most ${MAX_NAME_LENGTH} characters`,
+    source,
+  );
+  need(
+    model === undefined || (typeof model?.name === "string" && typeof model.version === "string"),
+    "model",
+    "{ name: string, version: string, ... }",
+    model,
+  );
+  need(
+    typeof sampleRate === "number" && sampleRate > 0 && sampleRate <= 1,
+    "sampleRate",
+    "a number in (0, 1]",
+    o.sampleRate,
+  );
   const logger = o.logger ?? { warn: consoleWarn };
 
-  const r = { transport: o.transport, source: o.source, model: o.model } as ResolvedOptions;
+  const r = { transport: o.transport, source, model } as ResolvedOptions;
   const n = r as unknown as Record<string, number>;
   for (const [k, fallback, min] of INT_OPTIONS) n[k] = int(k, o[k], fallback, min);
   const cb: Record<string, number> = {};
