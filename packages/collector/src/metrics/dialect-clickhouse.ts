@@ -91,6 +91,10 @@ export const clickhouseDialect: Dialect = {
     return `SELECT DISTINCT model_name, name FROM features FINAL
       ${o.model === undefined ? "" : `WHERE model_name = ${sqlString(o.model)}`} ORDER BY model_name, name`;
   },
+  counts(q, source, groups) {
+    const g = groups.join(", ");
+    return q(`SELECT ${g}, count() AS cnt FROM (${source}) GROUP BY ${g} ORDER BY ${g}`);
+  },
   quantiles(q, source, groups, value, qs) {
     const g = groups.join(", ");
     const levels = qs.map(num).join(", ");

@@ -1,4 +1,4 @@
-import { QUANTILES_FN } from "../store/sqlite-functions.js";
+import { COUNTS_FN, QUANTILES_FN } from "../store/sqlite-functions.js";
 import type { Dialect } from "./dialect.js";
 import { PREDICTED_LABEL, TRUE_LABEL } from "./dialect.js";
 import { discountCase, idcgCase, num, predictionFilter } from "./sql-common.js";
@@ -77,8 +77,25 @@ export const sqliteDialect: Dialect = {
     return `SELECT time_ms, num_value, str_value FROM features WHERE model_name = ${str(model)} AND name = ${str(feature)}`;
   },
   featureNames(o) {
-    return `SELECT DISTINCT model_name, name FROM features
-      ${o.model === undefined ? "" : `WHERE model_name = ${str(o.model)}`} ORDER BY model_name, name`;
+    // Skips from one (model, name) to the next along the features_values index instead of reading
+    // every feature row: each step is one index seek.
+    const and = o.model === undefined ? "" : `AND model_name = ${str(o.model)}`;
+    const next =
+      o.model === undefined
+        ? "(SELECT rowid FROM features WHERE model_name > k.model_name ORDER BY model_name, name LIMIT 1)"
+        : "NULL";
+    return `WITH RECURSIVE k(model_name, name) AS (
+        SELECT * FROM (SELECT model_name, name FROM features WHERE true ${and} ORDER BY model_name, name LIMIT 1)
+        UNION ALL
+        SELECT f.model_name, f.name FROM k JOIN features f ON f.rowid = COALESCE(
+          (SELECT rowid FROM features WHERE model_name = k.model_name AND name > k.name ORDER BY name LIMIT 1),
+          ${next}))
+      SELECT model_name, name FROM k ORDER BY model_name, name`;
+  },
+  async counts(q, source, groups) {
+    // The store's hash-grouping count (sqlite-functions.ts) instead of GROUP BY's sort of every row.
+    const [r] = await q(`SELECT ${COUNTS_FN}(${groups.join(", ")}) AS j FROM (${source})`);
+    return rowsOf(r, [...groups, "cnt"], groups);
   },
   async quantiles(q, source, groups, value, qs) {
     // The store's hash-grouping quantile aggregate (sqlite-functions.ts): no sort of every row in SQL.
@@ -86,13 +103,17 @@ export const sqliteDialect: Dialect = {
     const gc = groups.map((g) => `, ${g}`).join("");
     const [r] = await q(`SELECT ${QUANTILES_FN}(${levels}, x${gc}) AS j
       FROM (SELECT ${value} AS x${gc} FROM (${source})) WHERE x IS NOT NULL`);
-    const names = [...groups, ...qs.map((_, i) => `q${i}`), "n", "total"];
-    const rows = (JSON.parse(String(r?.j ?? "[]")) as unknown[][]).map((v) =>
-      Object.fromEntries(names.map((name, i) => [name, v[i]])),
-    );
-    return rows.sort((a, b) => compareGroups(a, b, groups));
+    return rowsOf(r, [...groups, ...qs.map((_, i) => `q${i}`), "n", "total"], groups);
   },
 };
+
+/** The JSON rows of an aggregate in sqlite-functions.ts as records, ordered by the group columns. */
+function rowsOf(r: Record<string, unknown> | undefined, names: string[], groups: string[]): Record<string, unknown>[] {
+  const rows = (JSON.parse(String(r?.j ?? "[]")) as unknown[][]).map((v) =>
+    Object.fromEntries(names.map((name, i) => [name, v[i]])),
+  );
+  return rows.sort((a, b) => compareGroups(a, b, groups));
+}
 
 /** ORDER BY of the group columns as SQLite does it: NULL, then numbers, then text by its UTF-8 bytes. */
 function compareGroups(a: Record<string, unknown>, b: Record<string, unknown>, groups: string[]): number {

@@ -33,6 +33,12 @@ export interface Dialect {
   driftRows(model: string, feature: string, scored: string): string;
   /** Feature names per model: model_name, name. */
   featureNames(o: ResolvedReportOptions): string;
+  /** Row counts per distinct combination of the `groups` columns of `source`: the group columns and `cnt`, ordered by them. */
+  counts(
+    q: (sql: string) => Promise<Record<string, unknown>[]>,
+    source: string,
+    groups: string[],
+  ): Promise<Record<string, unknown>[]>;
   /**
    * Exact quantiles of `value` per group from `source` (nulls skipped): the value at sorted position
    * floor(q · n) (0-based). Rows: the group columns, q0, q1, ... in the order of `qs`, then `n` (count) and

@@ -80,9 +80,12 @@ async function featureDrift(
     const list = top.map((r) => d.str(s(r.v))).join(", ");
     bin = `CASE WHEN str_value IS NULL THEN '(missing)' ${list ? `WHEN str_value IN (${list}) THEN str_value` : ""} ELSE '(other)' END`;
   }
-  const winCounts =
-    await q(`SELECT ${windowStart("time_ms", o.windowMs)} AS w, ${bin} AS b, COUNT(*) AS cnt FROM (${src})
-       WHERE time_ms >= ${num(o.fromMs)} AND time_ms < ${num(o.toMs)} GROUP BY w, b ORDER BY w`);
+  const winCounts = await d.counts(
+    q,
+    `SELECT ${windowStart("time_ms", o.windowMs)} AS w, ${bin} AS b FROM (${src})
+       WHERE time_ms >= ${num(o.fromMs)} AND time_ms < ${num(o.toMs)}`,
+    ["w", "b"],
+  );
   // The default reference is the first report window, whose counts are already here.
   const refIsWindow = o.referenceFromMs === undefined && ref.from >= o.fromMs && ref.to <= o.toMs;
   const refCounts = refIsWindow

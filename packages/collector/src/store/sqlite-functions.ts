@@ -2,7 +2,11 @@ import type Database from "better-sqlite3";
 
 /**
  * SQLite has no quantile aggregate (ClickHouse has quantilesExact), and its GROUP BY sorts every
- * row: on a million candidates that sort was most of a report. The store registers this one:
+ * row: on a million candidates that sort was most of a report. The store registers two aggregates
+ * that group in a hash map instead (group columns last; a Map tells 1 from '1', as SQL does):
+ *
+ *   inferlog_counts(g1, ..., gn): JSON [[g1, ..., gn, count], ...], the rows per group.
+ *
  *   inferlog_quantiles(levels, x, g1, ..., gn)
  * with `levels` a JSON array of quantile levels, `x` a number (NULLs skipped) and the group
  * columns after it. It groups in a hash map, sorts each group's numbers and returns JSON
@@ -11,46 +15,53 @@ import type Database from "better-sqlite3";
  * adds (Kahan-Babuska-Neumaier), so it equals SUM over the sorted values.
  */
 export const QUANTILES_FN = "inferlog_quantiles";
+export const COUNTS_FN = "inferlog_counts";
 
 interface Group {
   keys: unknown[];
   xs: number[];
+  n: number;
 }
-/** Groups by their key values, one Map level per group column (a Map tells 1 from '1', as SQL does). */
+/** Groups by their key values, one Map level per group column. */
 type Tree = Map<unknown, Tree | Group>;
 interface State {
   levels: number[] | null;
   tree: Tree;
   groups: Group[];
 }
+const start = (): State => ({ levels: null, tree: new Map(), groups: [] });
+
+function groupOf(state: State, keys: unknown[]): Group {
+  let node = state.tree;
+  for (let i = 0; i < keys.length - 1; i++) {
+    let next = node.get(keys[i]) as Tree | undefined;
+    if (!next) {
+      next = new Map();
+      node.set(keys[i], next);
+    }
+    node = next;
+  }
+  const last = keys.length === 0 ? null : keys[keys.length - 1];
+  let g = node.get(last) as Group | undefined;
+  if (!g) {
+    g = { keys, xs: [], n: 0 };
+    node.set(last, g);
+    state.groups.push(g);
+  }
+  return g;
+}
 
 export function registerSqliteFunctions(db: Database.Database): void {
   db.aggregate<State>(QUANTILES_FN, {
     varargs: true,
-    start: (): State => ({ levels: null, tree: new Map(), groups: [] }),
+    start,
     step(state: State, ...args: unknown[]) {
       const [levels, x, ...keys] = args;
       if (x === null || x === undefined) return;
       const v = typeof x === "bigint" ? Number(x) : x;
       if (typeof v !== "number") throw new TypeError(`${QUANTILES_FN} takes numbers, got ${typeof x}`);
       state.levels ??= parseLevels(levels);
-      let node = state.tree;
-      for (let i = 0; i < keys.length - 1; i++) {
-        let next = node.get(keys[i]) as Tree | undefined;
-        if (!next) {
-          next = new Map();
-          node.set(keys[i], next);
-        }
-        node = next;
-      }
-      const last = keys.length === 0 ? null : keys[keys.length - 1];
-      let g = node.get(last) as Group | undefined;
-      if (!g) {
-        g = { keys, xs: [] };
-        node.set(last, g);
-        state.groups.push(g);
-      }
-      g.xs.push(v);
+      groupOf(state, keys).xs.push(v);
     },
     result(state: State) {
       const out: unknown[][] = [];
@@ -62,6 +73,14 @@ export function registerSqliteFunctions(db: Database.Database): void {
       }
       return JSON.stringify(out);
     },
+  });
+  db.aggregate<State>(COUNTS_FN, {
+    varargs: true,
+    start,
+    step(state: State, ...keys: unknown[]) {
+      groupOf(state, keys).n++;
+    },
+    result: (state: State) => JSON.stringify(state.groups.map((g) => [...g.keys, g.n])),
   });
 }
 

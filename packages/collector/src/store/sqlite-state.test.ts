@@ -1,0 +1,147 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type EventType, validateEvent } from "@inferlog/core";
+import { afterAll, describe, expect, it } from "vitest";
+import { driftEvents, routerEvents, W1 } from "../metrics/metrics-fixture.js";
+import { computeReport } from "../metrics/report.js";
+import type { Report } from "../metrics/types.js";
+import { openSqliteStore } from "./sqlite-store.js";
+import type { IncomingEvent, Store } from "./types.js";
+
+const DAY = 86_400_000;
+const dir = mkdtempSync(join(tmpdir(), "inferlog-state-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+const open = () => openSqliteStore({ path: join(dir, `s${files++}.db`) });
+
+// Each state table as the report computed it from every stored row before the writer kept it.
+const FROM_ROWS: Record<string, string> = {
+  outcome_state: `SELECT model_name, prediction_id, event_id, revision, time_ms, label, relevant_ids,
+      (SELECT MIN(o.time_ms) FROM outcomes o WHERE o.model_name = l.model_name AND o.prediction_id = l.prediction_id) AS first_ms
+    FROM latest_outcomes l ORDER BY model_name, prediction_id`,
+  exposure_state: `SELECT model_name, prediction_id, MIN(e_ms) AS first_ms, MAX(subject_key) AS subject_key,
+      MAX(acc) AS accepted, MAX(ign) AS ignored, MAX(rej) AS rejected
+    FROM (SELECT model_name, prediction_id, time_ms AS e_ms, subject_key, 0 AS acc, 0 AS ign, 0 AS rej FROM exposures
+      UNION ALL SELECT model_name, prediction_id, NULL, NULL, action = 'accepted', action IN ('ignored', 'dismissed'),
+        action = 'rejected' FROM feedback)
+    GROUP BY model_name, prediction_id ORDER BY model_name, prediction_id`,
+  subject_state: `SELECT model_name, subject_key, MIN(time_ms) AS first_ms FROM exposures WHERE subject_key IS NOT NULL
+    GROUP BY model_name, subject_key ORDER BY model_name, subject_key`,
+};
+const ORDER: Record<string, string> = {
+  outcome_state: "model_name, prediction_id",
+  exposure_state: "model_name, prediction_id",
+  subject_state: "model_name, subject_key",
+};
+
+let seq = 0;
+function ev(type: EventType, timeMs: number, data: Record<string, unknown>, id = `st-${seq++}`): IncomingEvent {
+  const r = validateEvent(type, {
+    specversion: "1.0",
+    id,
+    type,
+    source: "state-test",
+    time: new Date(timeMs).toISOString(),
+    data,
+  });
+  if (!r.ok) throw new Error(`test event invalid: ${JSON.stringify(r.error)}`);
+  return { event: r.event, receivedMs: timeMs };
+}
+const link = (pid: string) => ({ predictionId: pid, modelName: "router" });
+
+/** The metric fixture plus the cases the state rules must settle: ties, late revisions, orphans. */
+function events(): IncomingEvent[] {
+  const t = W1 + 3 * DAY;
+  return [
+    ...routerEvents(),
+    ...driftEvents(),
+    // P1: a revision 1 that is older than its revision 0 still wins; P4: same revision and time, the higher id wins.
+    ev("ml.outcome", W1 + DAY + 1000, { ...link("P1"), source: "human", label: "b", revision: 1 }),
+    ev("ml.outcome", t + 4 * DAY, { ...link("P4"), source: "human", label: "c" }, "st-z-late-id"),
+    // Feedback without an exposure, an exposure without a prediction, a second exposure of P1 (earlier, new subject).
+    ev("ml.feedback", t, { ...link("P5"), action: "dismissed", kind: "explicit" }),
+    ev("ml.exposure", t, {
+      ...link("P-orphan"),
+      shown: [{ id: "a", position: 0 }],
+      surface: "inbox",
+      subjectKey: "s3",
+    }),
+    ev("ml.exposure", W1 + DAY - 5000, {
+      ...link("P1"),
+      shown: [{ id: "a", position: 0 }],
+      surface: "inbox",
+      subjectKey: "s9",
+    }),
+  ];
+}
+
+/** Seeded shuffle: outcomes, exposures and feedback often arrive before their prediction. */
+function shuffled<T>(xs: T[], seed: number): T[] {
+  let s = seed;
+  const r = () => {
+    s = (s * 16807) % 2147483647;
+    return s / 2147483647;
+  };
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+async function state(store: Store, from = false): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const [table, sql] of Object.entries(FROM_ROWS)) {
+    out[table] = await store.readRows?.(from ? sql : `SELECT * FROM ${table} ORDER BY ${ORDER[table]}`);
+  }
+  return out;
+}
+const report = async (store: Store): Promise<Report> => ({
+  ...(await computeReport(store, { now: W1 + 20 * DAY, minLabels: 1 })),
+  generatedAt: "",
+});
+
+describe("the SQLite writer's report state", () => {
+  const all = events();
+
+  it("equals what the stored rows give, for any arrival order and with every batch partly re-sent", async () => {
+    const inOrder = open();
+    await inOrder.insertBatch(all);
+    const expected = await state(inOrder, true);
+    expect(await state(inOrder)).toEqual(expected);
+    expect((expected.exposure_state as unknown[]).length).toBeGreaterThan(4);
+    const expectedReport = await report(inOrder);
+    await inOrder.close();
+
+    for (const seed of [1, 7, 42, 1234]) {
+      const store = open();
+      const order = shuffled(all, seed);
+      for (let i = 0; i < order.length; i += 5) {
+        // Each batch re-sends two events of the previous one: duplicates must change nothing.
+        const r = await store.insertBatch([...order.slice(Math.max(0, i - 2), i), ...order.slice(i, i + 5)]);
+        expect(r.duplicates).toBe(Math.min(i, 2));
+      }
+      expect(await state(store)).toEqual(expected);
+      expect(await report(store)).toEqual(expectedReport);
+      await store.close();
+    }
+  });
+
+  it("is built from the stored rows when a file from before schema 2 is opened", async () => {
+    const path = join(dir, "v1.db");
+    const store = openSqliteStore({ path });
+    await store.insertBatch(all);
+    const expected = await state(store, true);
+    // What a schema-1 file holds: the rows without state.
+    for (const table of Object.keys(FROM_ROWS)) await store.readRows?.(`DELETE FROM ${table}`);
+    await store.readRows?.("PRAGMA user_version = 1");
+    await store.close();
+
+    const reopened = openSqliteStore({ path });
+    expect(await state(reopened)).toEqual(expected);
+    expect(await reopened.readRows?.("PRAGMA user_version")).toEqual([{ user_version: 2 }]);
+    await reopened.close();
+  });
+});
