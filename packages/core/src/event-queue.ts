@@ -42,17 +42,32 @@ export interface EventQueue {
   minSeq(): number;
 }
 
+/** A FIFO as an array and a head index: shifting a long plain array moves every element (O(n)). */
+interface Fifo {
+  a: QueuedEvent[];
+  h: number;
+}
+
 export function createEventQueue(maxCount: number, maxBytes: number): EventQueue {
-  // One FIFO per priority level (plain arrays: V8 shifts them in place).
-  const levels: QueuedEvent[][] = [[], [], [], []];
+  // One FIFO per priority level.
+  const levels: Fifo[] = [0, 1, 2, 3].map(() => ({ a: [], h: 0 }));
+  const first = (l: Fifo): QueuedEvent | undefined => l.a[l.h];
   const put = (e: QueuedEvent, front?: boolean): void => {
-    const level = levels[e.priority] as QueuedEvent[];
-    front ? level.unshift(e) : level.push(e);
+    const l = levels[e.priority] as Fifo;
+    if (!front) l.a.push(e);
+    else if (l.h > 0) l.a[--l.h] = e;
+    else l.a.unshift(e);
     q.count++;
     q.bytes += e.bytes;
   };
-  const shift = (level: QueuedEvent[]): QueuedEvent => {
-    const e = level.shift() as QueuedEvent;
+  const shift = (l: Fifo): QueuedEvent => {
+    const e = l.a[l.h] as QueuedEvent;
+    l.a[l.h++] = undefined as unknown as QueuedEvent; // let it be collected
+    // Drop the consumed prefix once it is most of the array: amortized O(1) per event.
+    if (l.h > 1023 && l.h * 2 > l.a.length) {
+      l.a = l.a.slice(l.h);
+      l.h = 0;
+    }
     q.count--;
     q.bytes -= e.bytes;
     return e;
@@ -61,9 +76,12 @@ export function createEventQueue(maxCount: number, maxBytes: number): EventQueue
     for (let i = events.length; i--; ) put(events[i] as QueuedEvent, true);
   };
   /** The level holding the oldest event. */
-  const oldest = (): QueuedEvent[] | undefined => {
-    let best: QueuedEvent[] | undefined;
-    for (const l of levels) if (l[0] && !(best && (best[0] as QueuedEvent).seq < l[0].seq)) best = l;
+  const oldest = (): Fifo | undefined => {
+    let best: Fifo | undefined;
+    for (const l of levels) {
+      const e = first(l);
+      if (e && !(best && (first(best) as QueuedEvent).seq < e.seq)) best = l;
+    }
     return best;
   };
 
@@ -73,7 +91,7 @@ export function createEventQueue(maxCount: number, maxBytes: number): EventQueue
     offer(e) {
       const evicted: QueuedEvent[] = [];
       while (q.count >= maxCount || q.bytes + e.bytes > maxBytes) {
-        const victim = levels.find((l, p) => p < e.priority && l.length > 0);
+        const victim = levels.find((l, p) => p < e.priority && first(l));
         if (!victim) {
           requeue(evicted);
           return false;
@@ -88,19 +106,22 @@ export function createEventQueue(maxCount: number, maxBytes: number): EventQueue
       const out: QueuedEvent[] = [];
       let bytes = 0;
       for (let p = 3; p >= 0 && out.length < maxCount; ) {
-        const level = (byPriority ? levels[p] : oldest()) ?? [];
-        const head = level[0];
+        const level = byPriority ? levels[p] : oldest();
+        const head = level && first(level);
         if (!head || ((byPriority || out.length > 0) && bytes + head.bytes > maxBytes)) {
           if (!byPriority) break;
           p--;
           continue;
         }
         bytes += head.bytes;
-        out.push(shift(level));
+        out.push(shift(level as Fifo));
       }
       return out;
     },
-    minSeq: () => oldest()?.[0]?.seq ?? Number.POSITIVE_INFINITY,
+    minSeq: () => {
+      const l = oldest();
+      return l ? (first(l) as QueuedEvent).seq : Number.POSITIVE_INFINITY;
+    },
   };
   return q;
 }
