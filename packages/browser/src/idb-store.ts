@@ -33,26 +33,29 @@ const EVENTS = "events";
 const META = "meta";
 const TOTAL = "bytes";
 
-const done = (tx: IDBTransaction): Promise<void> =>
+/** Settles with an IndexedDB request (`onsuccess`) or transaction (`oncomplete`). */
+const done = <T>(r: IDBRequest<T> | IDBTransaction): Promise<T> =>
   new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onabort = tx.onerror = () => reject(tx.error ?? new Error("IndexedDB transaction aborted"));
+    const x = r as IDBRequest<T> & IDBTransaction;
+    x.onsuccess = x.oncomplete = () => resolve(x.result);
+    x.onabort = x.onerror = () => reject(x.error);
   });
 
 /** Opens the SDK's own database; undefined where IndexedDB is missing or refused (some private modes). */
 export async function openIdbStore(o: IdbStoreOptions): Promise<IdbStore | undefined> {
   let db: IDBDatabase;
   try {
-    db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const req = indexedDB.open(o.dbName, 1);
-      req.onupgradeneeded = () => {
-        req.result.createObjectStore(EVENTS, { keyPath: "id" });
-        req.result.createObjectStore(META);
-      };
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-      req.onblocked = () => reject(new Error("IndexedDB open blocked"));
-    });
+    const req = indexedDB.open(o.dbName, 1);
+    req.onupgradeneeded = () => {
+      req.result.createObjectStore(EVENTS, { keyPath: "id" });
+      req.result.createObjectStore(META);
+    };
+    db = await Promise.race([
+      done(req),
+      new Promise<never>((_, reject) => {
+        req.onblocked = reject;
+      }),
+    ]);
   } catch {
     return undefined;
   }
@@ -64,7 +67,7 @@ export async function openIdbStore(o: IdbStoreOptions): Promise<IdbStore | undef
   let chain: Promise<void> = Promise.resolve();
 
   // The byte total lives in the database and changes inside each write transaction, so tabs agree on it.
-  function write(add: QueuedEvent[], del: QueuedEvent[]): Promise<void> {
+  async function write(add: QueuedEvent[], del: QueuedEvent[]): Promise<void> {
     const tx = db.transaction([EVENTS, META], "readwrite");
     const events = tx.objectStore(EVENTS);
     const meta = tx.objectStore(META);
@@ -81,31 +84,30 @@ export async function openIdbStore(o: IdbStoreOptions): Promise<IdbStore | undef
         events.delete(e.id);
       }
       for (const e of add) {
-        if (total + e.bytes > o.maxBytes) {
-          refused.push(e.id);
-          continue;
+        if (total + e.bytes > o.maxBytes) refused.push(e.id);
+        else {
+          total += e.bytes;
+          stored.push(e);
+          mine.set(e.id, e.bytes);
+          events.put({ ...e, owner: o.owner, at: Date.now() } satisfies EventRecord);
         }
-        total += e.bytes;
-        stored.push(e);
-        mine.set(e.id, e.bytes);
-        const r: EventRecord = { id: e.id, type: e.type, json: e.json, bytes: e.bytes, owner: o.owner, at: Date.now() };
-        events.put(r);
       }
       meta.put(Math.max(0, total), TOTAL);
     };
-    return done(tx).then(
-      () => {
-        if (refused.length > 0) o.onDrop("storage_quota", refused);
-      },
-      (err: unknown) => {
-        // The whole transaction rolled back: nothing of it is stored, deletes included (retried next time).
-        for (const e of stored) mine.delete(e.id);
-        const quota = (err as { name?: string } | null)?.name === "QuotaExceededError";
-        const lost = add.map((e) => e.id);
-        if (lost.length > 0) o.onDrop(quota ? "storage_quota" : "storage_error", lost);
-        for (const e of del) if (!mine.has(e.id)) removes.push(e);
-      },
-    );
+    try {
+      await done(tx);
+    } catch (err) {
+      // The whole transaction rolled back: nothing of it is stored, deletes included (retried next time).
+      for (const e of stored) mine.delete(e.id);
+      refused.length = 0;
+      if (add[0])
+        o.onDrop(
+          (err as Error | null)?.name === "QuotaExceededError" ? "storage_quota" : "storage_error",
+          add.map((e) => e.id),
+        );
+      for (const e of del) if (!mine.has(e.id)) removes.push(e);
+    }
+    if (refused[0]) o.onDrop("storage_quota", refused);
   }
 
   function schedule(): void {
@@ -118,8 +120,7 @@ export async function openIdbStore(o: IdbStoreOptions): Promise<IdbStore | undef
       const del = removes;
       puts = [];
       removes = [];
-      if (add.length === 0 && del.length === 0) return;
-      chain = chain.then(() => write(add, del)).catch(() => undefined);
+      if (add[0] || del[0]) chain = chain.then(() => write(add, del)).catch(() => undefined);
     });
   }
 
@@ -148,7 +149,7 @@ export async function openIdbStore(o: IdbStoreOptions): Promise<IdbStore | undef
           if (r.owner !== o.owner && isGone(r.owner, r.at)) {
             c.update({ ...r, owner: o.owner });
             mine.set(r.id, r.bytes);
-            claimed.push({ id: r.id, type: r.type, json: r.json });
+            claimed.push(r);
           }
           c.continue();
         };

@@ -34,14 +34,12 @@ export function resultFromResponse(
   if (status === 413) return { kind: "too-large" };
   if (RETRYABLE_STATUSES.has(status)) {
     const afterMs = parseRetryAfter(retryAfter, nowMs);
-    return afterMs === undefined
-      ? { kind: "retry", status, reason: `HTTP ${status}` }
-      : { kind: "retry", status, afterMs, reason: `HTTP ${status}` };
+    return { kind: "retry", status, ...(afterMs === undefined ? {} : { afterMs }), reason: `HTTP ${status}` };
   }
   const detail = body.length > 200 ? `${body.slice(0, 200)}…` : body;
   return {
     kind: "fatal",
-    error: new TransportError(`Collector refused the batch with HTTP ${status}${detail ? `: ${detail}` : ""}`, {
+    error: new TransportError(`Collector refused the batch with HTTP ${status}${detail && `: ${detail}`}`, {
       status,
       retryable: false,
     }),
@@ -55,18 +53,13 @@ const isIndex = (n: unknown): n is number => Number.isSafeInteger(n) && (n as nu
  * browser bundle carries no zod): undefined unless the whole body matches that schema.
  */
 function parseRejections(body: string): RejectedEvent[] | undefined {
-  if (!body.startsWith("{")) return undefined;
   try {
-    const r = JSON.parse(body) as { accepted?: unknown; rejected?: unknown };
-    const rejected = r.rejected as { index: number; reason: string }[] | undefined;
-    const valid =
-      isIndex(r.accepted) &&
-      (rejected === undefined ||
-        (Array.isArray(rejected) && rejected.every((x) => isIndex(x?.index) && typeof x.reason === "string")));
-    return valid && rejected && rejected.length > 0
-      ? rejected.map(({ index, reason }) => ({ index, reason }))
-      : undefined;
+    // Anything but an object with an `accepted` count and (optionally) an array of rejections throws or fails here.
+    const { accepted, rejected = [] } = JSON.parse(body) as { accepted?: unknown; rejected?: RejectedEvent[] };
+    if (isIndex(accepted) && rejected.every((x) => isIndex(x?.index) && typeof x.reason === "string") && rejected[0])
+      return rejected.map(({ index, reason }) => ({ index, reason }));
   } catch {
-    return undefined; // a 2xx with a body we do not understand is still a delivery
+    // a 2xx with a body we do not understand is still a delivery
   }
+  return undefined;
 }

@@ -1,11 +1,12 @@
 import { type Accounting, threw } from "./accounting.js";
+import { fullJitter } from "./backoff.js";
 import { type CircuitBreaker, createCircuitBreaker } from "./circuit-breaker.js";
-import { type DeliveryOutcome, deliver } from "./deliver.js";
 import { TransportError } from "./errors.js";
 import type { EventQueue, QueuedEvent } from "./event-queue.js";
 import type { ResolvedOptions } from "./options.js";
 import { type AbortControllerLike, createAbortController } from "./runtime.js";
 import type { DropReason } from "./stats.js";
+import type { AbortSignalLike, TransportResult } from "./transport.js";
 import { uuidv7 } from "./uuidv7.js";
 
 interface Batch {
@@ -89,49 +90,103 @@ export function createUploader(o: ResolvedOptions, queue: EventQueue, acct: Acco
     const batch: Batch = { events, minSeq, controller: createAbortController() };
     inFlight.add(batch);
     inFlightEvents += events.length;
-    const run = () =>
-      deliver(
-        { ...o, breaker, onRetry: () => c.retried++ },
-        {
-          body: o.encoder.encode(events.map((e) => e.json)),
-          contentType: o.encoder.contentType,
-          eventCount: events.length,
-          idempotencyKey: uuidv7(clock.now()),
-          signal: batch.controller.signal,
-        },
-      );
+    const run = () => deliver(batch, bytes);
     (now ? run() : o.taskQueue.add(run))
-      .catch(
-        (cause: unknown): DeliveryOutcome => ({
-          kind: "retries-exhausted",
-          error: new TransportError("The upload task failed", { retryable: false, cause }),
-        }),
-      )
-      .then((outcome) => {
-        if (!inFlight.has(batch)) return;
-        const { kind } = outcome;
-        if (kind === "sent") {
-          c.batchesSent++;
-          c.bytesSent += bytes;
-          recover(events.length, bytes);
-          // The collector took the batch but refused some events: count those, never resend the rest.
-          const first = outcome.rejected[0];
-          const bad = new Set(outcome.rejected.map((r) => r.index));
-          if (first)
-            acct.error(
-              new TransportError(
-                `Collector rejected ${events.filter((_, i) => bad.has(i)).length} of ${events.length} events (not resent); first: #${first.index}: ${first.reason}`,
-                { retryable: false },
-              ),
-            );
-          settle(batch, "sent", bad);
-        } else if (kind === "too-large") split(batch, bytes);
-        else {
-          if (kind !== "aborted") acct.error(outcome.error);
-          settle(batch, kind === "aborted" ? "shutdown_timeout" : kind === "rejected" ? kind : "retries_exhausted");
+      .catch((cause: unknown) => {
+        acct.error(new TransportError("The upload task failed", { retryable: false, cause }));
+        settle(batch, "retries_exhausted");
+      })
+      .then(pump);
+  }
+
+  /** Waits `ms`, or less if the batch is aborted or (`nudged`) the app flushes (`breaker.nudge`). */
+  const sleep = (ms: number, signal: AbortSignalLike, nudged: boolean) =>
+    new Promise<void>((resolve) => {
+      if (signal.aborted) return resolve();
+      const done = () => {
+        clock.clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        unregister?.();
+        resolve();
+      };
+      const timer = clock.setTimeout(done, ms);
+      signal.addEventListener("abort", done, { once: true });
+      const unregister = nudged ? breaker.onNudge(done) : undefined;
+    });
+
+  /**
+   * Sends one batch until it is delivered, refused, or out of attempts or time, and settles it.
+   * Every attempt carries the same body and idempotency key.
+   */
+  async function deliver(batch: Batch, bytes: number) {
+    const { events } = batch;
+    const { signal } = batch.controller;
+    const req = {
+      body: o.encoder.encode(events.map((e) => e.json)),
+      contentType: o.encoder.contentType,
+      eventCount: events.length,
+      idempotencyKey: uuidv7(clock.now()),
+      signal,
+    };
+    const startedAt = clock.now();
+    for (let n = 1; ; n++) {
+      // The breaker's wait ends early when the app flushes (nudge).
+      for (let wait = breaker.waitMs(); wait > 0 && !signal.aborted; wait = breaker.waitMs())
+        await sleep(wait, signal, true);
+      let res: TransportResult | undefined;
+      if (!signal.aborted) {
+        try {
+          res = await o.transport.send({ ...req, attempt: n });
+        } catch (cause) {
+          // A transport that throws broke its contract; treat it like a network error rather than lose the batch.
+          res = { kind: "retry", reason: threw("transport", cause) };
         }
-        pump();
-      });
+      }
+      // Aborted (shutdown's deadline): abortAll has settled the batch already.
+      if (!res || signal.aborted) return;
+      const { kind } = res;
+      // Only attempts that got no HTTP answer at all count toward opening the circuit.
+      breaker.record(kind !== "retry" || res.status !== undefined);
+      if (kind === "ok") {
+        c.batchesSent++;
+        c.bytesSent += bytes;
+        recover(events.length, bytes);
+        // The collector took the batch but refused some events: count those, never resend the rest.
+        const rejected = res.rejected ?? [];
+        const first = rejected[0];
+        const bad = new Set(rejected.map((r) => r.index));
+        if (first)
+          acct.error(
+            new TransportError(
+              `Collector rejected ${events.filter((_, i) => bad.has(i)).length} of ${events.length} events (not resent); first: #${first.index}: ${first.reason}`,
+              { retryable: false },
+            ),
+          );
+        return settle(batch, "sent", bad);
+      }
+      if (kind === "too-large") return split(batch, bytes);
+      if (kind === "fatal") {
+        acct.error(res.error);
+        return settle(batch, "rejected");
+      }
+      const backoff = fullJitter(n, o.minBackoffMs, o.maxBackoffMs, o.random);
+      const told = Math.min(res.afterMs ?? 0, o.maxRetryAfterMs);
+      const delay = Math.max(backoff, told);
+      const elapsed = clock.now() - startedAt;
+      if (n >= o.maxAttempts || elapsed + delay > o.maxRetryDurationMs) {
+        const why = n >= o.maxAttempts ? `${n} attempts` : `${Math.round(elapsed)} ms of retrying`;
+        acct.error(
+          new TransportError(`Gave up on a batch of ${events.length} events after ${why}; last error: ${res.reason}`, {
+            retryable: true,
+            status: res.status,
+          }),
+        );
+        return settle(batch, "retries_exhausted");
+      }
+      c.retried++;
+      // A flush cuts our own backoff short; a server's Retry-After it must honour.
+      await sleep(delay, signal, !(told > 0 && told >= backoff));
+    }
   }
 
   /** 413: put the events back and send them in halves; the size recovers after RECOVER_AFTER successes. */
