@@ -1,4 +1,4 @@
-import type { Client, ExposureInput, FeedbackAction, FeedbackInput } from "@inferlog/core";
+import type { Client, ExposureInput, FeedbackInput } from "@inferlog/core";
 import { isInferlogError } from "@inferlog/core/lite";
 
 export type ExposureState = "open" | "accepted" | "edited" | "rejected" | "dismissed" | "ignored";
@@ -36,56 +36,40 @@ export function createExposureTracker(client: Client, now: () => number = Date.n
     let state: ExposureState = "open";
     let timer: ReturnType<typeof setTimeout> | undefined;
 
-    const emit = (action: FeedbackAction, kind: "explicit" | "derived", candidateId?: string): void => {
+    /**
+     * Moves to `next` (an outcome is also the feedback action it logs) and logs it. Only from
+     * `open`, except one `edited` after `accepted`; `ignored` is `derived`, the rest `explicit`.
+     */
+    const settle = (next: Exclude<ExposureState, "open">, candidateId?: string): boolean => {
+      if (state !== "open" && !(state === "accepted" && next === "edited")) return false;
+      state = next;
+      clearTimeout(timer);
+      open.delete(ignore);
       const position = candidateId === undefined ? -1 : ids.indexOf(candidateId);
       // Core leaves undefined fields out of the event.
       client.logFeedback({
         predictionId: input.predictionId,
-        action,
-        kind,
+        action: next,
+        kind: next === "ignored" ? "derived" : "explicit",
         dwellMs: Math.max(0, now() - shownAt),
         modelName: input.modelName || undefined,
         candidateId,
         position: position < 0 ? undefined : position,
       } as FeedbackInput);
-    };
-    const close = (): void => {
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
-      open.delete(ignore);
+      return true;
     };
     // Exactly once: every path to `ignored` goes through here, and only from `open`.
-    function ignore(): boolean {
-      if (state !== "open") return false;
-      state = "ignored";
-      close();
-      emit("ignored", "derived");
-      return true;
-    }
-    const settle = (next: ExposureState, action: FeedbackAction, candidateId?: string): boolean => {
-      if (state !== "open") return false;
-      state = next;
-      close();
-      emit(action, "explicit", candidateId);
-      return true;
-    };
+    const ignore = () => settle("ignored");
 
     open.add(ignore);
     const after = input?.ignoreAfterMs;
     if (typeof after === "number" && Number.isInteger(after) && after > 0) timer = setTimeout(ignore, after);
 
     return {
-      accept: (candidateId = ids[0]) => settle("accepted", "accepted", candidateId),
-      edit(candidateId = ids[0]) {
-        if (state === "accepted") {
-          state = "edited";
-          emit("edited", "explicit", candidateId);
-          return true;
-        }
-        return settle("edited", "edited", candidateId);
-      },
-      reject: (candidateId?: string) => settle("rejected", "rejected", candidateId),
-      dismiss: () => settle("dismissed", "dismissed"),
+      accept: (candidateId = ids[0]) => settle("accepted", candidateId),
+      edit: (candidateId = ids[0]) => settle("edited", candidateId),
+      reject: (candidateId?: string) => settle("rejected", candidateId),
+      dismiss: () => settle("dismissed"),
       leave: ignore,
       get state() {
         return state;

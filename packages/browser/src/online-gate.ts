@@ -1,4 +1,5 @@
 import type { Transport } from "@inferlog/core";
+import { sleep, systemClock } from "@inferlog/core/lite";
 
 /** Longest wait for an `online` event before trying anyway: `navigator.onLine` can be wrong both ways. */
 export const OFFLINE_RECHECK_MS = 30_000;
@@ -12,17 +13,10 @@ export const OFFLINE_RECHECK_MS = 30_000;
 export function gateOnline(inner: Transport, recheckMs = OFFLINE_RECHECK_MS): Transport {
   return {
     async send(req) {
-      if (typeof navigator !== "undefined" && navigator.onLine === false && !req.signal.aborted) {
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            clearTimeout(timer);
-            removeEventListener("online", done);
-            req.signal.removeEventListener("abort", done);
-            resolve();
-          };
-          const timer = setTimeout(done, recheckMs);
-          addEventListener("online", done);
-          req.signal.addEventListener("abort", done, { once: true });
+      if (typeof navigator !== "undefined" && navigator.onLine === false) {
+        await sleep(systemClock, recheckMs, req.signal, (wake) => {
+          addEventListener("online", wake);
+          return () => removeEventListener("online", wake);
         });
       }
       return inner.send(req);

@@ -95,7 +95,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
   let queueFullReported = false;
   let shutdownResult: Promise<FlushResult> | undefined;
 
-  const internal = (message: string, cause: unknown) => new InferlogError("internal", message, { cause });
+  const internal = (what: string, cause: unknown) => new InferlogError("internal", `Could not ${what}`, { cause });
 
   /** Queues `e`; tells the `onEnqueued` hook unless the event is a restored one (`restored`). */
   function offer(e: QueuedEvent, restored?: boolean): void {
@@ -109,7 +109,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
         acct.error(
           new InferlogError(
             "queue_full",
-            `The send queue is full (${o.maxQueueSize} events or ${o.maxQueueBytes} bytes); dropping lower-priority events. Is the collector reachable?`,
+            `The send queue is full (${o.maxQueueSize} events or ${o.maxQueueBytes} bytes): dropping lower-priority events`,
           ),
         );
       queueFullReported = true;
@@ -153,7 +153,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
       try {
         enqueue(prepare(p, ctx));
       } catch (cause) {
-        enqueue({ ok: false, reason: "invalid", error: internal(`Could not prepare a ${p.type} event`, cause) });
+        enqueue({ ok: false, reason: "invalid", error: internal(`prepare a ${p.type} event`, cause) });
       }
     }
     afterEnqueue();
@@ -195,7 +195,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
       const known = e instanceof InferlogError;
       if (o.strict && known) throw e;
       acct.drop("invalid", 1);
-      acct.error(known ? e : internal(`Could not log a ${type} event`, e));
+      acct.error(known ? e : internal(`log a ${type} event`, e));
     }
   }
 
@@ -259,7 +259,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
       shutdownResult = flush({ timeoutMs: opts?.timeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS }).then((r) => {
         if (r.ok) return r;
         uploader.abortAll("shutdown_timeout");
-        uploader.settled(queue.take(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY), "shutdown_timeout");
+        uploader.settled(queue.take(Infinity, Infinity), "shutdown_timeout");
         return { ok: false, sent: r.sent, dropped: r.dropped + r.pending, pending: 0 };
       });
       return shutdownResult;
@@ -280,7 +280,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
         uploader.startNow(events.slice(0, n));
         return n;
       } catch (e) {
-        acct.error(internal("Could not send queued events now", e));
+        acct.error(internal("send queued events now", e));
         return 0;
       }
     },
@@ -307,7 +307,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
           );
         afterEnqueue();
       } catch (e) {
-        acct.error(internal("Could not restore persisted events", e));
+        acct.error(internal("restore persisted events", e));
       }
     },
   };

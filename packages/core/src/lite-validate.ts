@@ -60,7 +60,7 @@ const GT = 2;
 const LT = 4;
 /** A finite number in [lo, hi]; `flags` makes it an integer (INT) or a bound exclusive (GT, LT). */
 const num =
-  (lo = Number.NEGATIVE_INFINITY, hi = Number.POSITIVE_INFINITY, flags = 0): Check =>
+  (lo = -Infinity, hi = Infinity, flags = 0): Check =>
   (v, p) => {
     if (typeof v !== "number" || !Number.isFinite(v)) expected(p, "number", v);
     const n = v as number;

@@ -18,4 +18,5 @@ export {
 export { parseRetryAfter, RETRYABLE_STATUSES, resultFromResponse } from "./http-response.js";
 export { liteValidateEvent } from "./lite-validate.js";
 export { maskSecret } from "./mask-secret.js";
+export { sleep, systemClock } from "./runtime.js";
 export { showValue } from "./show-value.js";

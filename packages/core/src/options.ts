@@ -110,7 +110,10 @@ export interface ClientOptions {
 
 export interface ResolvedOptions
   extends Required<
-    Omit<ClientOptions, "model" | "beforeSend" | "features" | "onError" | "onDrop" | "circuitBreaker" | "hooks">
+    Omit<
+      ClientOptions,
+      "model" | "beforeSend" | "features" | "onError" | "onDrop" | "circuitBreaker" | "hooks" | "taskQueue"
+    >
   > {
   model: ModelInfo | undefined;
   beforeSend: ClientOptions["beforeSend"];
@@ -120,6 +123,8 @@ export interface ResolvedOptions
   onDrop: ((info: DropInfo) => void) | undefined;
   circuitBreaker: { failureThreshold: number; cooldownMs: number; maxCooldownMs: number };
   hooks: NonNullable<ClientOptions["hooks"]>;
+  /** Unset: the uploader runs batches itself (it never has more than `maxConcurrency` in flight). */
+  taskQueue: TaskQueue | undefined;
 }
 
 function int(name: string, value: unknown, fallback: number, min: number): number {
@@ -212,7 +217,7 @@ export function resolveOptions(o: ClientOptions, defaultValidator: EventValidato
     logger,
     clock: o.clock ?? systemClock,
     random: o.random ?? Math.random,
-    taskQueue: o.taskQueue ?? createTaskQueue(r.maxConcurrency),
+    taskQueue: o.taskQueue,
     encoder: o.encoder ?? cloudEventsBatchEncoder,
     validator: fn<EventValidator>("validator", o.validator) ?? defaultValidator,
     hooks: o.hooks ?? {},

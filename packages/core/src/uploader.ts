@@ -4,7 +4,7 @@ import { type CircuitBreaker, createCircuitBreaker } from "./circuit-breaker.js"
 import { TransportError } from "./errors.js";
 import type { EventQueue, QueuedEvent } from "./event-queue.js";
 import type { ResolvedOptions } from "./options.js";
-import { type AbortControllerLike, createAbortController } from "./runtime.js";
+import { type AbortControllerLike, createAbortController, sleep } from "./runtime.js";
 import type { DropReason } from "./stats.js";
 import type { AbortSignalLike, TransportResult } from "./transport.js";
 import { uuidv7 } from "./uuidv7.js";
@@ -81,7 +81,7 @@ export function createUploader(o: ResolvedOptions, queue: EventQueue, acct: Acco
 
   function start(events: QueuedEvent[], now?: boolean): void {
     if (events.length === 0) return;
-    let minSeq = Number.POSITIVE_INFINITY;
+    let minSeq = Infinity;
     let bytes = 0;
     for (const e of events) {
       minSeq = Math.min(minSeq, e.seq);
@@ -91,7 +91,7 @@ export function createUploader(o: ResolvedOptions, queue: EventQueue, acct: Acco
     inFlight.add(batch);
     inFlightEvents += events.length;
     const run = () => deliver(batch, bytes);
-    (now ? run() : o.taskQueue.add(run))
+    (now || !o.taskQueue ? run() : o.taskQueue.add(run))
       .catch((cause: unknown) => {
         acct.error(new TransportError("The upload task failed", { retryable: false, cause }));
         settle(batch, "retries_exhausted");
@@ -100,19 +100,8 @@ export function createUploader(o: ResolvedOptions, queue: EventQueue, acct: Acco
   }
 
   /** Waits `ms`, or less if the batch is aborted or (`nudged`) the app flushes (`breaker.nudge`). */
-  const sleep = (ms: number, signal: AbortSignalLike, nudged: boolean) =>
-    new Promise<void>((resolve) => {
-      if (signal.aborted) return resolve();
-      const done = () => {
-        clock.clearTimeout(timer);
-        signal.removeEventListener("abort", done);
-        unregister?.();
-        resolve();
-      };
-      const timer = clock.setTimeout(done, ms);
-      signal.addEventListener("abort", done, { once: true });
-      const unregister = nudged ? breaker.onNudge(done) : undefined;
-    });
+  const wait = (ms: number, signal: AbortSignalLike, nudged: boolean) =>
+    sleep(clock, ms, signal, nudged ? breaker.onNudge : undefined);
 
   /**
    * Sends one batch until it is delivered, refused, or out of attempts or time, and settles it.
@@ -131,8 +120,7 @@ export function createUploader(o: ResolvedOptions, queue: EventQueue, acct: Acco
     const startedAt = clock.now();
     for (let n = 1; ; n++) {
       // The breaker's wait ends early when the app flushes (nudge).
-      for (let wait = breaker.waitMs(); wait > 0 && !signal.aborted; wait = breaker.waitMs())
-        await sleep(wait, signal, true);
+      for (let w = breaker.waitMs(); w > 0 && !signal.aborted; w = breaker.waitMs()) await wait(w, signal, true);
       let res: TransportResult | undefined;
       if (!signal.aborted) {
         try {
@@ -185,7 +173,7 @@ export function createUploader(o: ResolvedOptions, queue: EventQueue, acct: Acco
       }
       c.retried++;
       // A flush cuts our own backoff short; a server's Retry-After it must honour.
-      await sleep(delay, signal, !(told > 0 && told >= backoff));
+      await wait(delay, signal, !(told > 0 && told >= backoff));
     }
   }
 
