@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { fastPredictionJson } from "./fast-prediction.js";
 import type { EventType } from "./schema/events.js";
 import { type EventValidator, makeValidator, SCHEMA_BY_TYPE } from "./validate.js";
 
@@ -10,11 +11,16 @@ const compiled = new Map<EventType, z.ZodMiniType>();
  * adapter uses it by default); browsers keep the runtime parser. Where `new Function` is
  * not allowed, zod falls back to the runtime parser by itself.
  */
-export const compiledValidateEvent: EventValidator = makeValidator((type) => {
-  let s = compiled.get(type);
-  if (!s) {
-    s = z.compile(SCHEMA_BY_TYPE[type]) as z.ZodMiniType;
-    compiled.set(type, s);
-  }
-  return s;
-});
+export const compiledValidateEvent: EventValidator = Object.assign(
+  makeValidator((type) => {
+    let s = compiled.get(type);
+    if (!s) {
+      s = z.compile(SCHEMA_BY_TYPE[type]) as z.ZodMiniType;
+      compiled.set(type, s);
+    }
+    return s;
+  }),
+  // Prediction events, the bulk of the traffic, skip the envelope object, the parsed copy and
+  // the second walk of JSON.stringify: about 3x less CPU per event (docs/benchmarks.md).
+  { fastPrediction: fastPredictionJson },
+);

@@ -1,5 +1,7 @@
 import * as z from "zod/mini";
+import type { PendingEvent } from "./build-event.js";
 import { ValidationError } from "./errors.js";
+import { type FastContext, fastPredictionJson } from "./fast-prediction.js";
 import {
   type EventType,
   exposureEventSchema,
@@ -24,7 +26,14 @@ export const SCHEMA_BY_TYPE: Record<EventType, z.ZodMiniType> = {
 
 export type ValidationResult = { ok: true; event: InferlogEvent } | { ok: false; error: ValidationError };
 /** Checks one event against the wire contract; returns the parsed copy or a ValidationError naming the field. */
-export type EventValidator = (type: EventType, event: unknown) => ValidationResult;
+export type EventValidator = ((type: EventType, event: unknown) => ValidationResult) & {
+  /**
+   * Optional: a prediction event's JSON straight from the caller's input, checked as it is
+   * written, or undefined to take the general path (build, validate, serialize). It must write
+   * exactly what the general path would, and accept nothing the validator refuses.
+   */
+  fastPrediction?: (p: PendingEvent, id: string, ctx: FastContext) => string | undefined;
+};
 
 /** Builds a validator over a schema lookup (runtime schemas here, compiled ones in `@inferlog/core/compiled`). */
 export const makeValidator =
@@ -86,5 +95,8 @@ function findForbiddenKey(event: unknown): string[] | undefined {
   return undefined;
 }
 
-/** The default validator: zod's runtime parser, small enough for browsers. */
-export const validateEvent: EventValidator = makeValidator((type) => SCHEMA_BY_TYPE[type]);
+/** The default validator: zod's runtime parser, with the fused fast path for predictions. */
+export const validateEvent: EventValidator = Object.assign(
+  makeValidator((type) => SCHEMA_BY_TYPE[type]),
+  { fastPrediction: fastPredictionJson },
+);

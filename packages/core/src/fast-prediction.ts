@@ -1,0 +1,238 @@
+import type { PendingEvent } from "./build-event.js";
+import type { FeatureFilter } from "./redact.js";
+import { TASKS } from "./schema/events.js";
+import {
+  FORBIDDEN_KEYS,
+  MAX_CANDIDATES,
+  MAX_FEATURE_ARRAY_LENGTH,
+  MAX_FEATURE_NAME_LENGTH,
+  MAX_FEATURE_STRING_LENGTH,
+  MAX_FEATURES,
+  MAX_ID_LENGTH,
+  MAX_NAME_LENGTH,
+  MAX_TAG_KEY_LENGTH,
+  MAX_TAG_VALUE_LENGTH,
+  MAX_TAGS,
+} from "./schema/limits.js";
+
+/** What the fast path needs from the client: the same fields `prepare` gets. */
+export interface FastContext {
+  source: string;
+  model: unknown;
+  sampleRate: number;
+  filter: FeatureFilter;
+}
+
+type Obj = Record<string, unknown>;
+
+/** Thrown inside the fast path when the input leaves the common shape; never escapes it. */
+const OUT = Symbol("out");
+const out = (): never => {
+  throw OUT;
+};
+
+const TASK_SET: ReadonlySet<unknown> = new Set(TASKS);
+const PREDICTION_KEYS: ReadonlySet<string> = new Set([
+  "model",
+  "task",
+  "output",
+  "features",
+  "tags",
+  "subjectKey",
+  "latencyMs",
+  "outcomeTtlSeconds",
+  "predictionId",
+]);
+const MODEL_KEYS: ReadonlySet<string> = new Set(["name", "version", "environment"]);
+const OUTPUT_KEYS: ReadonlySet<string> = new Set(["label", "score", "candidates", "k"]);
+const CANDIDATE_KEYS: ReadonlySet<string> = new Set(["id", "label", "score", "rank", "itemAgeSeconds"]);
+
+const isPlain = (v: unknown): v is Obj => {
+  if (v === null || typeof v !== "object") return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+};
+/** A record's keys; zod reads every own key (symbols, non-enumerable ones), so those leave the fast path. */
+const recordKeys = (r: Obj): string[] => {
+  const keys = Object.keys(r);
+  if (Reflect.ownKeys(r).length !== keys.length) out();
+  return keys;
+};
+/** Every own key with a value is one of `allowed` (an undefined value counts as absent, as it does on the wire). */
+const keysIn = (o: Obj, allowed: ReadonlySet<string>): void => {
+  for (const k of Object.keys(o)) if (!allowed.has(k) && o[k] !== undefined) out();
+};
+const str = (v: unknown, min: number, max: number): string => {
+  if (typeof v !== "string" || v.length < min || v.length > max) out();
+  return JSON.stringify(v);
+};
+const num = (v: unknown): string => {
+  if (typeof v !== "number" || !Number.isFinite(v)) out();
+  return `${v}`;
+};
+const nonNegative = (v: unknown): string => {
+  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) out();
+  return `${v}`;
+};
+const label = (v: unknown): string => (typeof v === "number" ? num(v) : str(v, 0, MAX_NAME_LENGTH));
+/** A record key: bounded, never a prototype key. */
+const checkKey = (k: string, max: number): void => {
+  if (k.length < 1 || k.length > max || FORBIDDEN_KEYS.has(k)) out();
+};
+const key = (k: string, max: number): string => {
+  checkKey(k, max);
+  return JSON.stringify(k);
+};
+
+function model(m: unknown): string {
+  if (!isPlain(m)) return out();
+  let s = `{"name":${str(m.name, 1, MAX_NAME_LENGTH)},"version":${str(m.version, 1, MAX_NAME_LENGTH)}`;
+  keysIn(m, MODEL_KEYS); // dates (trainedAt, ...) need the general path's checks
+  if (m.environment !== undefined) s += `,"environment":${str(m.environment, 1, 64)}`;
+  return `${s}}`;
+}
+
+function candidates(c: unknown): string {
+  if (!Array.isArray(c) || c.length > MAX_CANDIDATES) return out();
+  let s = "[";
+  for (let i = 0; i < c.length; i++) {
+    const x = c[i];
+    if (!isPlain(x)) return out();
+    keysIn(x, CANDIDATE_KEYS);
+    let rank = x.rank;
+    if (rank === undefined) rank = i + 1;
+    else if (!Number.isSafeInteger(rank) || (rank as number) < 1) out();
+    s += `${i ? "," : ""}{"id":${str(x.id, 1, MAX_ID_LENGTH)}`;
+    if (x.label !== undefined) s += `,"label":${label(x.label)}`;
+    if (x.score !== undefined) s += `,"score":${num(x.score)}`;
+    s += `,"rank":${rank}`;
+    if (x.itemAgeSeconds !== undefined) s += `,"itemAgeSeconds":${nonNegative(x.itemAgeSeconds)}`;
+    s += "}";
+  }
+  return `${s}]`;
+}
+
+function output(o: unknown): string {
+  if (!isPlain(o)) return out();
+  keysIn(o, OUTPUT_KEYS);
+  const parts: string[] = [];
+  if (o.label !== undefined) parts.push(`"label":${label(o.label)}`);
+  if (o.score !== undefined) parts.push(`"score":${num(o.score)}`);
+  if (o.candidates !== undefined) parts.push(`"candidates":${candidates(o.candidates)}`);
+  if (o.k !== undefined) {
+    if (!Number.isSafeInteger(o.k) || (o.k as number) < 1) out();
+    parts.push(`"k":${o.k}`);
+  }
+  return `{${parts.join(",")}}`;
+}
+
+/** A feature value's JSON, after checking it as the contract does. */
+function featureValue(v: unknown): string {
+  if (v === null) return "null";
+  if (typeof v === "number") return num(v);
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (typeof v === "string") return str(v, 0, MAX_FEATURE_STRING_LENGTH);
+  if (!Array.isArray(v) || v.length > MAX_FEATURE_ARRAY_LENGTH) return out();
+  let json = "[";
+  for (let i = 0; i < v.length; i++) json += (i ? "," : "") + str(v[i], 0, MAX_FEATURE_STRING_LENGTH);
+  return `${json}]`;
+}
+
+function features(f: unknown, filter: FeatureFilter): string {
+  if (!isPlain(f)) return out();
+  const keys = recordKeys(f);
+  if (!filter.allow && !filter.deny) {
+    // Checked key by key, then written by the engine's own JSON.stringify, which writes a plain
+    // record of checked values exactly as the general path's parsed copy.
+    if (keys.length > MAX_FEATURES) out();
+    for (const k of keys) {
+      checkKey(k, MAX_FEATURE_NAME_LENGTH);
+      checkFeatureValue(f[k]);
+    }
+    return JSON.stringify(f);
+  }
+  let s = "{";
+  let n = 0;
+  for (const k of keys) {
+    if ((filter.allow && !filter.allow.has(k)) || filter.deny?.has(k)) continue; // counted after the filter
+    if (++n > MAX_FEATURES) out();
+    s += `${n > 1 ? "," : ""}${key(k, MAX_FEATURE_NAME_LENGTH)}:${featureValue(f[k])}`;
+  }
+  return `${s}}`;
+}
+
+const checkString = (v: unknown, max: number): void => {
+  if (typeof v !== "string" || v.length > max) out();
+};
+function checkFeatureValue(v: unknown): void {
+  if (v === null || typeof v === "boolean") return;
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) out();
+    return;
+  }
+  if (typeof v === "string") return checkString(v, MAX_FEATURE_STRING_LENGTH);
+  if (!Array.isArray(v) || v.length > MAX_FEATURE_ARRAY_LENGTH) return out();
+  // JSON.stringify writes holes and non-strings differently from the check: refuse them here.
+  for (let i = 0; i < v.length; i++) checkString(v[i], MAX_FEATURE_STRING_LENGTH);
+}
+
+function tags(t: unknown): string {
+  if (!isPlain(t)) return out();
+  const keys = recordKeys(t);
+  if (keys.length > MAX_TAGS) out();
+  let s = "{";
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    s += `${i ? "," : ""}${key(k, MAX_TAG_KEY_LENGTH)}:${str(t[k], 0, MAX_TAG_VALUE_LENGTH)}`;
+  }
+  return `${s}}`;
+}
+
+let lastMs = Number.NaN;
+let lastIso = "";
+/** Events logged in the same millisecond share their time string. */
+const isoOf = (ms: number): string => {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+};
+
+/**
+ * The JSON of a prediction event, built straight from the caller's input in one pass: the
+ * checks of the wire contract and the serialization fused, with no envelope object, no
+ * validated copy and no second walk for `JSON.stringify`. It covers the common shape
+ * (plain objects; model name, version and environment; label, score, candidates and k; flat
+ * features and tags; no `time`, `traceparent` or `probabilities`) and returns undefined for
+ * anything else, valid or not, so the general path builds, validates and names the problem.
+ * A property test holds it to the general path: same JSON, and never accepting what it refuses.
+ */
+export function fastPredictionJson(p: PendingEvent, id: string, ctx: FastContext): string | undefined {
+  try {
+    const i = p.input;
+    if (!isPlain(i)) return undefined;
+    keysIn(i, PREDICTION_KEYS);
+    const pid = str(p.predictionId, 1, MAX_ID_LENGTH);
+    let s = `{"specversion":"1.0","id":${str(id, 1, MAX_ID_LENGTH)},"source":${str(ctx.source, 1, MAX_NAME_LENGTH)},"time":"${isoOf(p.at)}","subject":${pid}`;
+    if (ctx.sampleRate < 1) s += `,"samplerate":${num(ctx.sampleRate)}`;
+    s += `,"type":"ml.prediction","data":{"predictionId":${pid},"model":${model(i.model ?? ctx.model)}`;
+    if (i.task !== undefined) {
+      if (!TASK_SET.has(i.task)) out();
+      s += `,"task":"${i.task}"`;
+    }
+    s += `,"output":${output(i.output)}`;
+    if (i.features !== undefined) s += `,"features":${features(i.features, ctx.filter)}`;
+    if (i.tags !== undefined) s += `,"tags":${tags(i.tags)}`;
+    if (i.subjectKey !== undefined) s += `,"subjectKey":${str(i.subjectKey, 1, MAX_ID_LENGTH)}`;
+    if (i.latencyMs !== undefined) s += `,"latencyMs":${nonNegative(i.latencyMs)}`;
+    if (i.outcomeTtlSeconds !== undefined) {
+      if (!Number.isSafeInteger(i.outcomeTtlSeconds) || (i.outcomeTtlSeconds as number) <= 0) out();
+      s += `,"outcomeTtlSeconds":${i.outcomeTtlSeconds}`;
+    }
+    return `${s}}}`;
+  } catch (e) {
+    if (e === OUT) return undefined;
+    return undefined; // a throwing getter or Proxy: the general path reports it
+  }
+}
