@@ -1,5 +1,5 @@
 import type { Client, ClientStats, ExposureInput } from "@inferlog/core";
-import { createBaseClient, liteValidateEvent } from "@inferlog/core/lite";
+import { createBaseClient, liteValidateEvent, threw } from "@inferlog/core/lite";
 import { createExposureTracker, type ExposureHandle } from "./exposure.js";
 import { createBrowserTransport } from "./fetch-transport.js";
 import { createKeepaliveBudget, KEEPALIVE_MAX_REQUESTS } from "./keepalive-budget.js";
@@ -58,7 +58,7 @@ export function createClient(options: BrowserClientOptions): BrowserClient {
         if (room < MIN_CLOSE_BODY || client.sendNow({ maxBytes: room, maxEvents: 1000 }) === 0) break;
       }
     } catch (e) {
-      warn(`page-close delivery failed: ${e instanceof Error ? e.message : String(e)}`);
+      warn(threw("page-close delivery", e));
     }
   });
   const onOnline = () => store?.retryParked();
@@ -87,20 +87,11 @@ export function createClient(options: BrowserClientOptions): BrowserClient {
   };
 }
 
-const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
-
 /**
  * A page sending to a plain-http collector on another host is production traffic in the clear
  * (events and the write key); say so once. Loopback endpoints are development and stay quiet.
  */
 function warnIfPlainHttp(endpoint: string, warn: (m: string) => void): void {
-  if (!endpoint.startsWith("http://")) return;
-  let host = "";
-  try {
-    host = new URL(endpoint).hostname;
-  } catch {
-    return; // the endpoint check in options has already named the problem
-  }
-  if (LOOPBACK.test(host)) return;
-  warn(`The endpoint ${endpoint} is plain http: events and the write key travel unencrypted; use https://`);
+  if (/^http:\/\/(?!(localhost|127\.\d+\.\d+\.\d+|\[::1\])([:/?#]|$))/i.test(endpoint))
+    warn(`The endpoint ${endpoint} is plain http: events and the write key travel unencrypted; use https://`);
 }

@@ -1,5 +1,5 @@
 import type { Transport, TransportResult } from "@inferlog/core";
-import { maskSecret, resultFromResponse } from "@inferlog/core/lite";
+import { maskSecret, resultFromResponse, threw } from "@inferlog/core/lite";
 import { bodyBytes, type KeepaliveBudget } from "./keepalive-budget.js";
 
 export interface BrowserTransportOptions {
@@ -67,7 +67,7 @@ export function createBrowserTransport(o: BrowserTransportOptions, budget: Keepa
       } catch (e) {
         const reason = timedOut
           ? `timed out after ${timeoutMs} ms`
-          : maskSecret(`network error: ${e instanceof Error ? e.message : String(e)}`, token ?? o.writeKey);
+          : maskSecret(threw("fetch", e), token ?? o.writeKey);
         return { kind: "retry", reason };
       } finally {
         clearTimeout(timer);

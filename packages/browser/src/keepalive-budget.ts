@@ -1,3 +1,5 @@
+import { utf8Length } from "@inferlog/core/lite";
+
 /**
  * Browsers cap what `keepalive` requests may carry while in flight: Chromium refuses a
  * keepalive fetch once the bodies in flight would pass 64 KiB, and caps how many a
@@ -36,7 +38,8 @@ export function createKeepaliveBudget(
   };
 }
 
-const encoder = new TextEncoder();
-
-/** UTF-8 size of a request body; the browser's cap counts bytes, not UTF-16 units. */
-export const bodyBytes = (body: string): number => encoder.encode(body).length;
+/**
+ * UTF-8 size of a request body; the browser's cap counts bytes, not UTF-16 units. Core's counter
+ * (no encoding): bodies are JSON.stringify output, which never holds a lone surrogate.
+ */
+export const bodyBytes: (body: string) => number = utf8Length;

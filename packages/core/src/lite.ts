@@ -3,6 +3,7 @@
  * adapter imports its runtime values from here). Nothing reachable from this entry imports zod,
  * so a bundler never sees the schemas; `@inferlog/core` remains the full API.
  */
+export { threw } from "./accounting.js";
 export { createBaseClient } from "./base-client.js";
 export {
   ConfigError,
@@ -20,3 +21,4 @@ export { liteValidateEvent } from "./lite-validate.js";
 export { maskSecret } from "./mask-secret.js";
 export { sleep, systemClock } from "./runtime.js";
 export { showValue } from "./show-value.js";
+export { utf8Length } from "./utf8.js";
