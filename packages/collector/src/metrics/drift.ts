@@ -66,6 +66,8 @@ async function featureDrift(
     kind = n(kinds.strs) > 0 ? "categorical" : "numeric";
   }
   let bin: string;
+  // Categorical bins are counted as integer codes (cheaper to group than text) and named after counting.
+  let names: ((code: unknown) => string) | undefined;
   if (kind === "numeric") {
     const [qs] = await d.quantiles(q, `SELECT * FROM (${src}) WHERE ${inRef}`, [], "num_value", DECILES);
     const edges = [...new Set(DECILES.map((_, i) => qs?.[`q${i}`]).filter((v) => v !== null && v !== undefined))]
@@ -77,28 +79,34 @@ async function featureDrift(
   } else {
     const top = await q(`SELECT str_value AS v, COUNT(*) AS cnt FROM (${src}) WHERE ${inRef} AND str_value IS NOT NULL
       GROUP BY str_value ORDER BY cnt DESC, v LIMIT ${MAX_CATEGORIES}`);
-    const list = top.map((r) => d.str(s(r.v))).join(", ");
-    bin = `CASE WHEN str_value IS NULL THEN '(missing)' ${list ? `WHEN str_value IN (${list}) THEN str_value` : ""} ELSE '(other)' END`;
+    const values = top.map((r) => s(r.v));
+    const whens = values.map((v, i) => `WHEN str_value = ${d.str(v)} THEN ${i + 1}`).join(" ");
+    bin = `CASE WHEN str_value IS NULL THEN 0 ${whens} ELSE ${values.length + 1} END`;
+    names = (code) => (n(code) === 0 ? "(missing)" : (values[n(code) - 1] ?? "(other)"));
   }
-  const winCounts = await d.counts(
+  const binCounts = await d.counts(
     q,
     `SELECT ${windowStart("time_ms", o.windowMs)} AS w, ${bin} AS b FROM (${src})
        WHERE time_ms >= ${num(o.fromMs)} AND time_ms < ${num(o.toMs)}`,
     ["w", "b"],
   );
+  const named = (rows: Record<string, unknown>[]) => (names ? rows.map((r) => ({ ...r, b: names(r.b) })) : rows);
+  const winCounts = named(binCounts);
   // The default reference is the first report window, whose counts are already here.
   const refIsWindow = o.referenceFromMs === undefined && ref.from >= o.fromMs && ref.to <= o.toMs;
   const refCounts = refIsWindow
     ? winCounts.filter((r) => n(r.w) === ref.from)
-    : await q(`SELECT ${bin} AS b, COUNT(*) AS cnt FROM (${src}) WHERE ${inRef} GROUP BY b`);
-  const expected = new Map(refCounts.map((r) => [s(r.b), n(r.cnt)]));
+    : named(await q(`SELECT ${bin} AS b, COUNT(*) AS cnt FROM (${src}) WHERE ${inRef} GROUP BY b`));
+  // Counts add up per bin name: a category literally named "(other)" shares the "(other)" bin.
+  const expected = new Map<string, number>();
+  for (const r of refCounts) expected.set(s(r.b), (expected.get(s(r.b)) ?? 0) + n(r.cnt));
   if (expected.size === 0) return [];
   const referenceN = [...expected.values()].reduce((a, b) => a + b, 0);
   const windows = new Map<number, Map<string, number>>();
   for (const r of winCounts) {
     const w = n(r.w);
     const m = windows.get(w) ?? new Map<string, number>();
-    m.set(s(r.b), n(r.cnt));
+    m.set(s(r.b), (m.get(s(r.b)) ?? 0) + n(r.cnt));
     windows.set(w, m);
   }
   return [...windows].map(([w, actual]) => {
