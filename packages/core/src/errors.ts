@@ -63,3 +63,7 @@ export const isInferlogError = (e: unknown): e is InferlogError => hasBrand(e);
 export const isConfigError = (e: unknown): e is ConfigError => hasBrand(e, "ConfigError");
 export const isValidationError = (e: unknown): e is ValidationError => hasBrand(e, "ValidationError");
 export const isTransportError = (e: unknown): e is TransportError => hasBrand(e, "TransportError");
+
+/** "what threw: its message", for warnings about a throwing callback or transport; never throws itself. */
+export const threw = (what: string, e: unknown): string =>
+  `${what} threw: ${e instanceof Error ? e.message : String(e)}`;

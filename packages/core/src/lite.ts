@@ -3,7 +3,6 @@
  * adapter imports its runtime values from here). Nothing reachable from this entry imports zod,
  * so a bundler never sees the schemas; `@inferlog/core` remains the full API.
  */
-export { threw } from "./accounting.js";
 export { createBaseClient } from "./base-client.js";
 export {
   ConfigError,
@@ -14,6 +13,7 @@ export {
   isTransportError,
   isValidationError,
   TransportError,
+  threw,
   ValidationError,
 } from "./errors.js";
 export { parseRetryAfter, RETRYABLE_STATUSES, resultFromResponse } from "./http-response.js";

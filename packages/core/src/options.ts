@@ -123,7 +123,7 @@ export interface ResolvedOptions
   onDrop: ((info: DropInfo) => void) | undefined;
   circuitBreaker: { failureThreshold: number; cooldownMs: number; maxCooldownMs: number };
   hooks: NonNullable<ClientOptions["hooks"]>;
-  /** Unset: the uploader runs batches itself (it never has more than `maxConcurrency` in flight). */
+  /** Unset: the client runs batches itself (it never has more than `maxConcurrency` in flight). */
   taskQueue: TaskQueue | undefined;
 }
 
