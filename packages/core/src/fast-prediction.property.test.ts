@@ -173,6 +173,28 @@ describe("fast prediction path", () => {
     expect(g.json).toContain('"candidates":[{"id":"billing","score":0.91,"rank":1},{"id":"tech","rank":2}]');
   });
 
+  it("reads each feature value once, so a getter cannot slip an unchecked value into the JSON", () => {
+    let reads = 0;
+    const features = {
+      get flaky(): unknown {
+        return reads++ === 0 ? 1 : { nested: true };
+      },
+    };
+    const ctx: FastContext = {
+      source: "s",
+      model: { name: "m", version: "1" },
+      sampleRate: 1,
+      filter: { allow: undefined, deny: undefined },
+    };
+    const json = fastPredictionJson(
+      { type: "ml.prediction", input: { output: {}, features }, at: 0, predictionId: "p" },
+      "id",
+      ctx,
+    );
+    expect(JSON.parse(json as string).data.features).toEqual({ flaky: 1 });
+    expect(reads).toBe(1);
+  });
+
   it("leaves a throwing getter to the general path", () => {
     const input = {
       output: {},

@@ -126,54 +126,37 @@ function output(o: unknown): string {
   return `{${parts.join(",")}}`;
 }
 
-/** A feature value's JSON, after checking it as the contract does. */
-function featureValue(v: unknown): string {
-  if (v === null) return "null";
-  if (typeof v === "number") return num(v);
-  if (typeof v === "boolean") return v ? "true" : "false";
-  if (typeof v === "string") return str(v, 0, MAX_FEATURE_STRING_LENGTH);
+/** A checked copy of a feature value (read once: a getter cannot change it between check and write). */
+function featureValue(v: unknown): unknown {
+  if (v === null || typeof v === "boolean") return v;
+  if (typeof v === "number") return Number.isFinite(v) ? v : out();
+  if (typeof v === "string") return v.length > MAX_FEATURE_STRING_LENGTH ? out() : v;
   if (!Array.isArray(v) || v.length > MAX_FEATURE_ARRAY_LENGTH) return out();
-  let json = "[";
-  for (let i = 0; i < v.length; i++) json += (i ? "," : "") + str(v[i], 0, MAX_FEATURE_STRING_LENGTH);
-  return `${json}]`;
+  const copy: string[] = [];
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (typeof x !== "string" || x.length > MAX_FEATURE_STRING_LENGTH) out();
+    copy.push(x);
+  }
+  return copy;
 }
 
+/**
+ * Features, filtered and checked key by key into a fresh record of plain values, then written by
+ * the engine's own JSON.stringify: the same text as the general path's parsed copy, faster than
+ * joining strings by hand.
+ */
 function features(f: unknown, filter: FeatureFilter): string {
   if (!isPlain(f)) return out();
-  const keys = recordKeys(f);
-  if (!filter.allow && !filter.deny) {
-    // Checked key by key, then written by the engine's own JSON.stringify, which writes a plain
-    // record of checked values exactly as the general path's parsed copy.
-    if (keys.length > MAX_FEATURES) out();
-    for (const k of keys) {
-      checkKey(k, MAX_FEATURE_NAME_LENGTH);
-      checkFeatureValue(f[k]);
-    }
-    return JSON.stringify(f);
-  }
-  let s = "{";
+  const copy: Obj = {};
   let n = 0;
-  for (const k of keys) {
+  for (const k of recordKeys(f)) {
     if ((filter.allow && !filter.allow.has(k)) || filter.deny?.has(k)) continue; // counted after the filter
     if (++n > MAX_FEATURES) out();
-    s += `${n > 1 ? "," : ""}${key(k, MAX_FEATURE_NAME_LENGTH)}:${featureValue(f[k])}`;
+    checkKey(k, MAX_FEATURE_NAME_LENGTH);
+    copy[k] = featureValue(f[k]);
   }
-  return `${s}}`;
-}
-
-const checkString = (v: unknown, max: number): void => {
-  if (typeof v !== "string" || v.length > max) out();
-};
-function checkFeatureValue(v: unknown): void {
-  if (v === null || typeof v === "boolean") return;
-  if (typeof v === "number") {
-    if (!Number.isFinite(v)) out();
-    return;
-  }
-  if (typeof v === "string") return checkString(v, MAX_FEATURE_STRING_LENGTH);
-  if (!Array.isArray(v) || v.length > MAX_FEATURE_ARRAY_LENGTH) return out();
-  // JSON.stringify writes holes and non-strings differently from the check: refuse them here.
-  for (let i = 0; i < v.length; i++) checkString(v[i], MAX_FEATURE_STRING_LENGTH);
+  return JSON.stringify(copy);
 }
 
 function tags(t: unknown): string {
