@@ -45,8 +45,13 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
     restored: 0,
     notPersisted: { storage_quota: 0, storage_error: 0 },
   };
+  /** The database once it is open; `store` too once the writes that waited for it are handed over. */
+  let db: IdbStore | undefined;
   let store: IdbStore | undefined;
-  let early: [boolean, readonly QueuedEvent[]][] | undefined = [];
+  let opened!: () => void;
+  let early = new Promise<void>((resolve) => {
+    opened = resolve;
+  });
   let parked: StoredEvent[] = [];
   let client: Client | undefined;
   let reportedQuota = false;
@@ -63,8 +68,17 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
   };
 
   function apply(put: boolean, events: readonly QueuedEvent[]): void {
-    if (early) early.push([put, events]);
-    else if (store) put ? store.put(events) : store.remove(events);
+    if (store) put ? store.put(events) : store.remove(events);
+    // Before the database is open, writes wait their turn; without one, those events stay in memory only.
+    else if (s.mode === "starting")
+      early = early.then(() => {
+        if (db) put ? db.put(events) : db.remove(events);
+        else if (put)
+          onDrop(
+            "storage_error",
+            events.map((e) => e.id),
+          );
+      });
   }
 
   async function sweep(): Promise<void> {
@@ -88,31 +102,21 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
       client = c;
       timers.push(setInterval(() => this.retryParked(), PARKED_RETRY_MS));
       try {
-        if (typeof indexedDB === "undefined") throw new Error("no IndexedDB");
         await presence.ready;
-        store = await openIdbStore({
+        db = await openIdbStore({
           dbName,
           maxBytes: o.maxBytes ?? DEFAULT_MAX_STORAGE_BYTES,
           owner: presence.owner,
           onDrop,
         });
       } catch {
-        store = undefined;
+        // no IndexedDB here
       }
+      opened();
+      await early;
+      store = db;
       s.mode = store ? "indexeddb" : "memory";
-      const buffered = early ?? [];
-      early = undefined;
-      if (!store) {
-        // Nothing was written: those events are simply kept in memory.
-        for (const [put, events] of buffered)
-          if (put)
-            onDrop(
-              "storage_error",
-              events.map((e) => e.id),
-            );
-        return;
-      }
-      for (const [put, events] of buffered) apply(put, events);
+      if (!store) return;
       let first: Promise<void> = Promise.resolve();
       const now = await presence.whenFlusher(() => {
         const tick = () => sweep().catch((e: unknown) => warn(`replay failed: ${String(e)}`));

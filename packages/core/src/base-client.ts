@@ -100,20 +100,20 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
     bytesSent: 0,
     dropped: emptyDropCounts(),
   };
-  // A throwing callback must not break delivery; say so once per occurrence.
-  const safely = <T>(fn: ((x: T) => void) | undefined, x: T): void => {
+  // A throwing callback or hook must not break delivery; say so once per occurrence.
+  const safely = <T>(name: string, fn: ((x: T) => void) | undefined, x: T): void => {
     try {
       fn?.(x);
     } catch (e) {
-      o.logger.warn(threw("an onError/onDrop callback", e));
+      o.logger.warn(threw(`the ${name} callback`, e));
     }
   };
   const drop = (reason: DropReason, count: number, ids: readonly string[] = []): void => {
     c.dropped[reason] += count;
     c.dropped.total += count;
-    safely(o.onDrop, { reason, count, ids });
+    safely("onDrop", o.onDrop, { reason, count, ids });
   };
-  const error = (e: InferlogError): void => safely(o.onError, e);
+  const error = (e: InferlogError): void => safely("onError", o.onError, e);
   const queue = createEventQueue(o.maxQueueSize, o.maxQueueBytes);
   const ctx: PrepareContext = {
     ...o,
@@ -289,11 +289,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
         events.length,
         events.map((e) => e.id),
       );
-    try {
-      o.hooks.onSettled?.(events, outcome);
-    } catch (e) {
-      o.logger.warn(threw("an onSettled hook", e));
-    }
+    safely("onSettled", (x) => hooks.onSettled?.(x, outcome), events);
   }
 
   /** Settles a batch as `outcome`, except the events at `refused` (a partial rejection): dropped as `rejected`. */
@@ -366,11 +362,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
     }
     if (!evicted) return;
     c.enqueued++;
-    try {
-      if (!restored) hooks.onEnqueued?.([e]);
-    } catch (err) {
-      o.logger.warn(threw("the onEnqueued hook", err));
-    }
+    if (!restored) safely("onEnqueued", hooks.onEnqueued, [e]);
   }
 
   function enqueue(r: Prepared): void {
