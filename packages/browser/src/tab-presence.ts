@@ -1,3 +1,5 @@
+import { uuidv7 } from "@inferlog/core/lite";
+
 /**
  * Which page instances are alive, and which one is the origin's flusher (the one that
  * replays events other pages left behind). With Web Locks each page holds a lock named
@@ -26,13 +28,9 @@ interface LockManagerLike {
   query(): Promise<{ held?: { name?: string }[] }>;
 }
 
-const newOwner = (): string =>
-  typeof crypto !== "undefined" && "randomUUID" in crypto
-    ? crypto.randomUUID()
-    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-
 export function createTabPresence(prefix: string): TabPresence {
-  const owner = newOwner();
+  // A UUIDv7 (core's generator): unique per page, and unlike crypto.randomUUID also on plain-http pages.
+  const owner = uuidv7(Date.now());
   const locks = (globalThis.navigator as { locks?: LockManagerLike } | undefined)?.locks;
   const pageLock = `${prefix}:page:`;
   const forever = () => new Promise<never>(() => {});

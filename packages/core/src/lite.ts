@@ -22,3 +22,4 @@ export { maskSecret } from "./mask-secret.js";
 export { sleep, systemClock } from "./runtime.js";
 export { showValue } from "./show-value.js";
 export { utf8Length } from "./utf8.js";
+export { uuidv7 } from "./uuidv7.js";
