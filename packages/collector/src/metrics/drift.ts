@@ -90,7 +90,8 @@ async function featureDrift(
        WHERE time_ms >= ${num(o.fromMs)} AND time_ms < ${num(o.toMs)}`,
     ["w", "b"],
   );
-  const named = (rows: Record<string, unknown>[]) => (names ? rows.map((r) => ({ ...r, b: names(r.b) })) : rows);
+  const named = (rows: Record<string, unknown>[]): Record<string, unknown>[] =>
+    names ? rows.map((r) => ({ ...r, b: names(r.b) })) : rows;
   const winCounts = named(binCounts);
   // The default reference is the first report window, whose counts are already here.
   const refIsWindow = o.referenceFromMs === undefined && ref.from >= o.fromMs && ref.to <= o.toMs;
