@@ -25,7 +25,10 @@ export function createClient(options: BrowserClientOptions): BrowserClient {
   const budget = createKeepaliveBudget();
   const transport = gateOnline(createBrowserTransport({ ...options, timeoutMs: options.requestTimeoutMs }, budget));
   const warn = (m: string) => (options.logger ?? console).warn(`[inferlog] ${m}`);
-  warnIfPlainHttp(endpoint, warn);
+  // A page sending to a plain-http collector on another host is production traffic in the clear
+  // (events and the write key); say so once. Loopback endpoints are development and stay quiet.
+  if (/^http:\/\/(?!(localhost|127\.\d+\.\d+\.\d+|\[::1\])([:/?#]|$))/i.test(endpoint))
+    warn(`The endpoint ${endpoint} is plain http: events and the write key travel unencrypted; use https://`);
   const store = persistence === false ? undefined : createPersistence(persistence ?? {}, warn);
   // The zod-free validator keeps zod out of the page; `options.validator` still overrides it.
   const client = createBaseClient(
@@ -61,17 +64,13 @@ export function createClient(options: BrowserClientOptions): BrowserClient {
       warn(threw("page-close delivery", e));
     }
   });
-  const onOnline = () => store?.retryParked();
-  if (typeof addEventListener === "function") addEventListener("online", onOnline);
-
-  const ready = store ? store.start(client).catch(() => undefined) : Promise.resolve();
+  const ready = Promise.resolve(store?.start(client)).catch(() => undefined);
   return {
     ...client,
     trackExposure: (input) => exposures.track(input),
     ready,
     shutdown(opts) {
       unwatch();
-      if (typeof removeEventListener === "function") removeEventListener("online", onOnline);
       store?.stop();
       return client.shutdown(opts);
     },
@@ -85,13 +84,4 @@ export function createClient(options: BrowserClientOptions): BrowserClient {
       },
     }),
   };
-}
-
-/**
- * A page sending to a plain-http collector on another host is production traffic in the clear
- * (events and the write key); say so once. Loopback endpoints are development and stay quiet.
- */
-function warnIfPlainHttp(endpoint: string, warn: (m: string) => void): void {
-  if (/^http:\/\/(?!(localhost|127\.\d+\.\d+\.\d+|\[::1\])([:/?#]|$))/i.test(endpoint))
-    warn(`The endpoint ${endpoint} is plain http: events and the write key travel unencrypted; use https://`);
 }

@@ -26,9 +26,7 @@ export interface Persistence {
   onSettled(events: readonly QueuedEvent[], outcome: "sent" | DropReason): void;
   /** Starts replay into `client`; resolves once earlier pages' events are back in its queue. */
   start(client: Client): Promise<void>;
-  /** Gives events parked after a failed delivery another go (the network came back). */
-  retryParked(): void;
-  /** Stops the timers (after `shutdown`). */
+  /** Stops the timers and the `online` listener (after `shutdown`). */
   stop(): void;
   stats(): StorageStats;
 }
@@ -81,6 +79,14 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
       });
   }
 
+  /** Gives events parked after a failed delivery another go (the network came back, or a while passed). */
+  function retryParked(): void {
+    if (!client || stopped || parked.length === 0) return;
+    const again = parked;
+    parked = [];
+    client.restore(again);
+  }
+
   async function sweep(): Promise<void> {
     if (!store || !client) return;
     const gone = await presence.snapshot();
@@ -100,7 +106,8 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
     },
     async start(c) {
       client = c;
-      timers.push(setInterval(() => this.retryParked(), PARKED_RETRY_MS));
+      timers.push(setInterval(retryParked, PARKED_RETRY_MS));
+      globalThis.addEventListener?.("online", retryParked); // absent when rendered on a server
       try {
         await presence.ready;
         db = await openIdbStore({
@@ -126,14 +133,9 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
       // When another tab is the flusher it replays for the origin, so this page need not wait.
       if (now) await first;
     },
-    retryParked() {
-      if (!client || stopped || parked.length === 0) return;
-      const again = parked;
-      parked = [];
-      client.restore(again);
-    },
     stop() {
       stopped = true;
+      globalThis.removeEventListener?.("online", retryParked);
       for (const t of timers) clearInterval(t);
       parked = [];
     },
