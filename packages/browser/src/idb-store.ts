@@ -33,12 +33,13 @@ const EVENTS = "events";
 const META = "meta";
 const TOTAL = "bytes";
 
-/** Settles with an IndexedDB request (`onsuccess`) or transaction (`oncomplete`). */
+/** Settles with an IndexedDB request (`onsuccess`; an open refuses when `blocked`) or transaction (`oncomplete`). */
 const done = <T>(r: IDBRequest<T> | IDBTransaction): Promise<T> =>
   new Promise((resolve, reject) => {
-    const x = r as IDBRequest<T> & IDBTransaction;
-    x.onsuccess = x.oncomplete = () => resolve(x.result);
+    const x = r as IDBOpenDBRequest & IDBTransaction;
+    x.onsuccess = x.oncomplete = () => resolve(x.result as T);
     x.onabort = x.onerror = () => reject(x.error);
+    x.onblocked = reject;
   });
 
 /** Opens the SDK's own database; undefined where IndexedDB is missing or refused (some private modes). */
@@ -50,12 +51,7 @@ export async function openIdbStore(o: IdbStoreOptions): Promise<IdbStore | undef
       req.result.createObjectStore(EVENTS, { keyPath: "id" });
       req.result.createObjectStore(META);
     };
-    db = await Promise.race([
-      done(req),
-      new Promise<never>((_, reject) => {
-        req.onblocked = reject;
-      }),
-    ]);
+    db = await done(req);
   } catch {
     return undefined;
   }
