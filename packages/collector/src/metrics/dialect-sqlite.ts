@@ -5,10 +5,12 @@ import { discountCase, idcgCase, num, predictionFilter } from "./sql-common.js";
 
 const str = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
-// Relevant = in the outcome's relevantIds, or equal to its label when it has none. `rel1` is the one
-// relevant id when there is exactly one (the common case), which skips the nested json_each.
-const rel = (v: string) =>
-  `(CASE WHEN o_rel <> '[]' THEN ${v} IN (SELECT r.value FROM json_each(o_rel) r) ELSE ${v} = o_label END)`;
+// Relevant = in the outcome's relevantIds, or equal to its label when it has none. The position of the first
+// relevant id (label_rank) is kept per prediction row by the writer; only outcomes with several relevant ids
+// (`multi`) need the list itself, for the DCG at the report's k.
+const rel = (v: string) => `${v} IN (SELECT r.value FROM json_each(o_rel) r)`;
+// A JSON array of two or more ids has a comma; the cheap instr spares parsing the one-id lists.
+const multi = "(instr(o_rel, ',') > 0 AND json_array_length(o_rel) > 1)";
 
 export const sqliteDialect: Dialect = {
   kind: "sqlite",
@@ -20,35 +22,27 @@ export const sqliteDialect: Dialect = {
     return `SELECT model_name, model_version, time_ms, trained_at_ms, task, score, samplerate, outcome_ttl_s,
       has_o, first_o_ms, o_event_id, o_label, labeled, ranked, first_rank,
       CASE WHEN ranked = 0 THEN 0
-        WHEN rel1 IS NOT NULL THEN CASE WHEN first_rank BETWEEN 1 AND ${k} THEN ${discountCase("first_rank", k)} ELSE 0 END
+        WHEN NOT ${multi} THEN CASE WHEN first_rank BETWEEN 1 AND ${k} THEN ${discountCase("first_rank", k)} ELSE 0 END
         ELSE COALESCE((SELECT SUM(${discountCase("t.key + 1", k)}) FROM json_each(top_ids) t
           WHERE t.key < ${k} AND ${rel("t.value")}), 0) END AS dcg,
-      ${idcgCase(`MIN(CASE WHEN o_rel <> '[]' THEN json_array_length(o_rel) ELSE 1 END, ${k})`, k)} AS idcg,
+      ${idcgCase(`CASE WHEN ${multi} THEN MIN(json_array_length(o_rel), ${k}) ELSE 1 END`, k)} AS idcg,
       acc_known, CASE WHEN acc_known = 1 AND label = o_label THEN 1 ELSE 0 END AS correct,
       CASE WHEN acc_known = 1 AND task = 'regression' THEN 1 ELSE 0 END AS ae_known,
       CASE WHEN acc_known = 1 AND task = 'regression' THEN ABS(CAST(label AS REAL) - CAST(o_label AS REAL)) ELSE 0 END AS ae
-    FROM (SELECT *,
-        CASE WHEN ranked = 0 THEN 0
-          WHEN rel1 IS NOT NULL THEN COALESCE((SELECT MIN(t.key) + 1 FROM json_each(top_ids) t WHERE t.value = rel1), 0)
-          ELSE COALESCE((SELECT MIN(t.key) + 1 FROM json_each(top_ids) t WHERE ${rel("t.value")}), 0) END AS first_rank
+    FROM (SELECT *, CASE WHEN ranked = 0 THEN 0 ELSE label_rank END AS first_rank
       FROM (SELECT p.model_name, p.model_version, p.time_ms, p.trained_at_ms, p.task, p.score, p.samplerate,
-          p.outcome_ttl_s, p.label, p.top_ids, o.label AS o_label, o.relevant_ids AS o_rel, o.event_id AS o_event_id,
-          o.first_ms AS first_o_ms, (o.event_id IS NOT NULL) AS has_o,
+          p.outcome_ttl_s, p.label, p.top_ids, p.label_rank, o.label AS o_label, o.relevant_ids AS o_rel,
+          o.event_id AS o_event_id, o.first_ms AS first_o_ms, (o.event_id IS NOT NULL) AS has_o,
           (o.label IS NOT NULL OR COALESCE(o.relevant_ids, '[]') <> '[]') AS labeled,
           (o.label IS NOT NULL OR COALESCE(o.relevant_ids, '[]') <> '[]') AND p.top_ids <> '[]' AS ranked,
-          (p.label IS NOT NULL AND o.label IS NOT NULL) AS acc_known,
-          CASE WHEN o.relevant_ids = '[]' THEN o.label
-            WHEN json_array_length(o.relevant_ids) = 1 THEN json_extract(o.relevant_ids, '$[0]') END AS rel1
+          (p.label IS NOT NULL AND o.label IS NOT NULL) AS acc_known
         FROM predictions p
         LEFT JOIN outcome_state o ON o.model_name = p.model_name AND o.prediction_id = p.prediction_id
-        WHERE ${predictionFilter(o, str, "p")})
-      -- OFFSET keeps SQLite from flattening this level, so first_rank is computed once, not per use.
-      LIMIT -1 OFFSET 0)`;
+        WHERE ${predictionFilter(o, str, "p")}))`;
   },
   exposed(o) {
     // First exposure, subject and feedback flags per prediction from exposure_state, kept at ingest.
-    return `SELECT e.model_name, COALESCE((SELECT p.model_version FROM predictions p
-        WHERE p.model_name = e.model_name AND p.prediction_id = e.prediction_id LIMIT 1), '(unknown)') AS model_version,
+    return `SELECT e.model_name, COALESCE(e.model_version, '(unknown)') AS model_version,
       e.first_ms AS time_ms, CASE WHEN e.subject_key IS NULL THEN NULL ELSE e.first_ms - fs.first_ms END AS exposure_age_ms,
       e.accepted, e.ignored, e.rejected
     FROM exposure_state e
@@ -61,10 +55,9 @@ export const sqliteDialect: Dialect = {
       FROM (${scored}) s JOIN outcome_metrics m ON m.event_id = s.o_event_id`;
   },
   shownItemAges(o) {
-    // CROSS JOIN keeps predictions outside: its filter first, then each one's candidates by the key prefix.
-    return `SELECT p.model_name, p.model_version, p.time_ms, c.item_age_s FROM predictions p
-      CROSS JOIN candidates c ON c.event_id = p.event_id
-      WHERE c.item_age_s IS NOT NULL AND c.rank <= COALESCE(p.k, ${o.k}) AND ${predictionFilter(o, str, "p")}`;
+    // Candidate rows carry their prediction's version, time and k (schema 3): no join per row.
+    return `SELECT model_name, model_version, time_ms, item_age_s FROM candidates
+      WHERE item_age_s IS NOT NULL AND rank <= COALESCE(k, ${o.k}) AND ${predictionFilter(o, str)}`;
   },
   driftRows(model, feature, scored) {
     if (feature === PREDICTED_LABEL) {

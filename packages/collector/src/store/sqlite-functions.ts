@@ -16,6 +16,19 @@ import type Database from "better-sqlite3";
  */
 export const QUANTILES_FN = "inferlog_quantiles";
 export const COUNTS_FN = "inferlog_counts";
+/** inferlog_first_rank(top_ids, relevant_ids, label): `firstRank` of the JSON texts, for filling older files. */
+export const FIRST_RANK_FN = "inferlog_first_rank";
+
+/**
+ * The 1-based position in `topIds` of the first relevant id, 0 when none is (or nothing is labeled): relevant =
+ * in `relevantIds`, or equal to `label` when that list is empty. The writer keeps it per prediction row.
+ */
+export function firstRank(topIds: readonly unknown[], relevantIds: readonly unknown[], label: unknown): number {
+  if (relevantIds.length === 0) return label === null || label === undefined ? 0 : topIds.indexOf(label) + 1;
+  if (relevantIds.length === 1) return topIds.indexOf(relevantIds[0]) + 1;
+  const set = new Set(relevantIds);
+  return topIds.findIndex((id) => set.has(id)) + 1;
+}
 
 interface Group {
   keys: unknown[];
@@ -52,6 +65,9 @@ function groupOf(state: State, keys: unknown[]): Group {
 }
 
 export function registerSqliteFunctions(db: Database.Database): void {
+  db.function(FIRST_RANK_FN, { deterministic: true }, (top: unknown, rel: unknown, label: unknown) =>
+    firstRank(jsonArray(top), jsonArray(rel), label),
+  );
   db.aggregate<State>(QUANTILES_FN, {
     varargs: true,
     start,
@@ -82,6 +98,11 @@ export function registerSqliteFunctions(db: Database.Database): void {
     },
     result: (state: State) => JSON.stringify(state.groups.map((g) => [...g.keys, g.n])),
   });
+}
+
+function jsonArray(v: unknown): unknown[] {
+  const a: unknown = typeof v === "string" ? JSON.parse(v) : null;
+  return Array.isArray(a) ? a : [];
 }
 
 function parseLevels(v: unknown): number[] {

@@ -6,8 +6,13 @@
  */
 import { SQLITE_PROFILE_DDL } from "./profile-schema.js";
 
-/** 2: the report's state tables (sqlite-state.ts) and a covering feature index; older files are filled on open. */
-export const SQLITE_SCHEMA_VERSION = 2;
+/**
+ * 2: the report's state tables (sqlite-state.ts) and a covering feature index. 3: candidate rows carry their
+ * prediction's model version, time and k, and exposure_state the exposed prediction's model version, so a
+ * report reads them without a join per row. 4: each prediction row's `label_rank` against its latest outcome.
+ * Older files are filled on open (sqlite-state.ts).
+ */
+export const SQLITE_SCHEMA_VERSION = 4;
 
 export const SQLITE_DDL = `
 CREATE TABLE IF NOT EXISTS events (
@@ -40,7 +45,10 @@ CREATE TABLE IF NOT EXISTS predictions (
   outcome_ttl_s INTEGER,
   latency_ms REAL,
   subject_key TEXT,
-  samplerate REAL NOT NULL
+  samplerate REAL NOT NULL,
+  -- Schema 4, kept by the writer (sqlite-state.ts): 1-based position in top_ids of the first id relevant to the
+  -- latest outcome (outcome_state), 0 when none is or nothing is labeled, NULL while no outcome arrived.
+  label_rank INTEGER
 );
 CREATE INDEX IF NOT EXISTS predictions_join ON predictions (model_name, prediction_id);
 CREATE INDEX IF NOT EXISTS predictions_model_time ON predictions (model_name, model_version, time_ms);
@@ -53,6 +61,10 @@ CREATE TABLE IF NOT EXISTS candidates (
   candidate_id TEXT NOT NULL,
   score REAL,
   item_age_s REAL,
+  -- Copied from the prediction of the same event (schema 3).
+  model_version TEXT,
+  time_ms INTEGER,
+  k INTEGER,
   PRIMARY KEY (event_id, rank, candidate_id)
 );
 CREATE INDEX IF NOT EXISTS candidates_join ON candidates (model_name, prediction_id);
@@ -153,7 +165,8 @@ CREATE TABLE IF NOT EXISTS outcome_state (
   PRIMARY KEY (model_name, prediction_id)
 ) WITHOUT ROWID;
 -- Per prediction with exposures or feedback: first exposure (NULL while only feedback arrived), the
--- greatest subject key of its exposures, and whether any feedback accepted, ignored/dismissed, rejected.
+-- greatest subject key of its exposures, whether any feedback accepted, ignored/dismissed, rejected, and
+-- the least model version of the predictions with this id (NULL while none arrived; schema 3).
 CREATE TABLE IF NOT EXISTS exposure_state (
   model_name TEXT NOT NULL,
   prediction_id TEXT NOT NULL,
@@ -162,6 +175,7 @@ CREATE TABLE IF NOT EXISTS exposure_state (
   accepted INTEGER NOT NULL,
   ignored INTEGER NOT NULL,
   rejected INTEGER NOT NULL,
+  model_version TEXT,
   PRIMARY KEY (model_name, prediction_id)
 ) WITHOUT ROWID;
 -- A subject's first exposure to a model's suggestions.

@@ -21,19 +21,34 @@ const FROM_ROWS: Record<string, string> = {
       (SELECT MIN(o.time_ms) FROM outcomes o WHERE o.model_name = l.model_name AND o.prediction_id = l.prediction_id) AS first_ms
     FROM latest_outcomes l ORDER BY model_name, prediction_id`,
   exposure_state: `SELECT model_name, prediction_id, MIN(e_ms) AS first_ms, MAX(subject_key) AS subject_key,
-      MAX(acc) AS accepted, MAX(ign) AS ignored, MAX(rej) AS rejected
+      MAX(acc) AS accepted, MAX(ign) AS ignored, MAX(rej) AS rejected,
+      (SELECT MIN(p.model_version) FROM predictions p WHERE p.model_name = x.model_name AND p.prediction_id = x.prediction_id)
+        AS model_version
     FROM (SELECT model_name, prediction_id, time_ms AS e_ms, subject_key, 0 AS acc, 0 AS ign, 0 AS rej FROM exposures
       UNION ALL SELECT model_name, prediction_id, NULL, NULL, action = 'accepted', action IN ('ignored', 'dismissed'),
-        action = 'rejected' FROM feedback)
+        action = 'rejected' FROM feedback) x
     GROUP BY model_name, prediction_id ORDER BY model_name, prediction_id`,
   subject_state: `SELECT model_name, subject_key, MIN(time_ms) AS first_ms FROM exposures WHERE subject_key IS NOT NULL
     GROUP BY model_name, subject_key ORDER BY model_name, subject_key`,
+  // Schema 3: candidate rows carry their prediction's version, time and k.
+  candidates: `SELECT c.event_id, c.prediction_id, c.model_name, c.rank, c.candidate_id, c.score, c.item_age_s,
+      p.model_version, p.time_ms, p.k
+    FROM candidates c JOIN predictions p ON p.event_id = c.event_id ORDER BY c.event_id, c.rank, c.candidate_id`,
+  // Schema 4: each prediction row's label_rank, as the report computed it with json_each before the writer kept it.
+  label_rank: `SELECT p.event_id, CASE WHEN o.event_id IS NULL THEN NULL ELSE COALESCE((SELECT MIN(t.key) + 1
+        FROM json_each(p.top_ids) t WHERE CASE WHEN o.relevant_ids <> '[]'
+          THEN t.value IN (SELECT r.value FROM json_each(o.relevant_ids) r) ELSE t.value = o.label END), 0) END AS label_rank
+    FROM predictions p LEFT JOIN latest_outcomes o ON o.model_name = p.model_name AND o.prediction_id = p.prediction_id
+    ORDER BY p.event_id`,
 };
+const OWN: Record<string, string> = { label_rank: "SELECT event_id, label_rank FROM predictions ORDER BY event_id" };
 const ORDER: Record<string, string> = {
   outcome_state: "model_name, prediction_id",
   exposure_state: "model_name, prediction_id",
   subject_state: "model_name, subject_key",
+  candidates: "event_id, rank, candidate_id",
 };
+const STATE_TABLES = ["outcome_state", "exposure_state", "subject_state"];
 
 let seq = 0;
 function ev(type: EventType, timeMs: number, data: Record<string, unknown>, id = `st-${seq++}`): IncomingEvent {
@@ -94,9 +109,17 @@ function shuffled<T>(xs: T[], seed: number): T[] {
 async function state(store: Store, from = false): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const [table, sql] of Object.entries(FROM_ROWS)) {
-    out[table] = await store.readRows?.(from ? sql : `SELECT * FROM ${table} ORDER BY ${ORDER[table]}`);
+    out[table] = await store.readRows?.(from ? sql : (OWN[table] ?? `SELECT * FROM ${table} ORDER BY ${ORDER[table]}`));
   }
   return out;
+}
+/** What a schema-2 file lacks: the columns schemas 3 and 4 added. */
+async function dropNewer(store: Store): Promise<void> {
+  await store.readRows?.("ALTER TABLE predictions DROP COLUMN label_rank");
+  for (const column of ["model_version", "time_ms", "k"]) {
+    await store.readRows?.(`ALTER TABLE candidates DROP COLUMN ${column}`);
+  }
+  await store.readRows?.("ALTER TABLE exposure_state DROP COLUMN model_version");
 }
 const report = async (store: Store): Promise<Report> => ({
   ...(await computeReport(store, { now: W1 + 20 * DAY, minLabels: 1 })),
@@ -112,6 +135,10 @@ describe("the SQLite writer's report state", () => {
     const expected = await state(inOrder, true);
     expect(await state(inOrder)).toEqual(expected);
     expect((expected.exposure_state as unknown[]).length).toBeGreaterThan(4);
+    expect((expected.candidates as unknown[]).length).toBeGreaterThan(4);
+    const ranks = (expected.label_rank as { label_rank: number | null }[]).map((r) => r.label_rank);
+    // P1 and P2 rank 2 (P1's label revised to b), P3 3 (two relevant ids), P4 3 (the later id wins), P5 no outcome.
+    expect(new Set(ranks)).toEqual(new Set([null, 2, 3]));
     const expectedReport = await report(inOrder);
     await inOrder.close();
 
@@ -135,13 +162,31 @@ describe("the SQLite writer's report state", () => {
     await store.insertBatch(all);
     const expected = await state(store, true);
     // What a schema-1 file holds: the rows without state.
-    for (const table of Object.keys(FROM_ROWS)) await store.readRows?.(`DELETE FROM ${table}`);
+    for (const table of STATE_TABLES) await store.readRows?.(`DELETE FROM ${table}`);
+    await dropNewer(store);
     await store.readRows?.("PRAGMA user_version = 1");
     await store.close();
 
     const reopened = openSqliteStore({ path });
     expect(await state(reopened)).toEqual(expected);
-    expect(await reopened.readRows?.("PRAGMA user_version")).toEqual([{ user_version: 2 }]);
+    expect(await reopened.readRows?.("PRAGMA user_version")).toEqual([{ user_version: 4 }]);
+    await reopened.close();
+  });
+
+  it("gets the schema-3 and schema-4 columns from the stored rows when a file from schema 2 is opened", async () => {
+    const path = join(dir, "v2.db");
+    const store = openSqliteStore({ path });
+    await store.insertBatch(all);
+    const expected = await state(store, true);
+    const expectedReport = await report(store);
+    await dropNewer(store);
+    await store.readRows?.("PRAGMA user_version = 2");
+    await store.close();
+
+    const reopened = openSqliteStore({ path });
+    expect(await state(reopened)).toEqual(expected);
+    expect(await report(reopened)).toEqual(expectedReport);
+    expect(await reopened.readRows?.("PRAGMA user_version")).toEqual([{ user_version: 4 }]);
     await reopened.close();
   });
 });

@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type { Rows } from "./rows.js";
+import { FIRST_RANK_FN, firstRank } from "./sqlite-functions.js";
 
 /**
  * Upserts of the report state tables (see sqlite-schema.ts). Each takes its rows from `source`: the
@@ -20,8 +21,9 @@ const outcomeUpsert = (source: string) =>
 // The order of the latest_outcomes view: revision, then time, then event id. SET sees the old row.
 const later = "(excluded.revision, excluded.time_ms, excluded.event_id) > (revision, time_ms, event_id)";
 
+// model_version is set when the row is made and lowered by each prediction that arrives later (versionUpdate).
 const exposureUpsert = (source: string) =>
-  `INSERT INTO exposure_state (model_name, prediction_id, first_ms, subject_key, accepted, ignored, rejected)
+  `INSERT INTO exposure_state (model_name, prediction_id, first_ms, subject_key, accepted, ignored, rejected, model_version)
    ${source}
    ON CONFLICT (model_name, prediction_id) DO UPDATE SET
      first_ms = CASE WHEN first_ms IS NULL OR excluded.first_ms < first_ms THEN excluded.first_ms ELSE first_ms END,
@@ -29,6 +31,19 @@ const exposureUpsert = (source: string) =>
      accepted = MAX(accepted, excluded.accepted),
      ignored = MAX(ignored, excluded.ignored),
      rejected = MAX(rejected, excluded.rejected)`;
+
+/**
+ * The least model version of the stored predictions with the key of `@model_name`, `@prediction_id`. INDEXED BY:
+ * for MIN(model_version) the planner would otherwise walk predictions_model_time through every row of the model.
+ */
+const versionOf = (model: string, pid: string) =>
+  `(SELECT MIN(p.model_version) FROM predictions p INDEXED BY predictions_join
+    WHERE p.model_name = ${model} AND p.prediction_id = ${pid})`;
+const storedVersion = versionOf("@model_name", "@prediction_id");
+
+const versionUpdate = `UPDATE exposure_state SET model_version = @model_version
+  WHERE model_name = @model_name AND prediction_id = @prediction_id
+    AND (model_version IS NULL OR @model_version < model_version)`;
 
 const subjectUpsert = (source: string) =>
   `INSERT INTO subject_state (model_name, subject_key, first_ms)
@@ -45,10 +60,29 @@ export function prepareStateWriter(db: Database.Database): (rows: Rows) => void 
       "VALUES (@model_name, @prediction_id, @event_id, @revision, @time_ms, @label, @relevant_ids, @time_ms)",
     ),
   );
-  const exposure = db.prepare(exposureUpsert("VALUES (@model_name, @prediction_id, @time_ms, @subject_key, 0, 0, 0)"));
+  const exposure = db.prepare(
+    exposureUpsert(`VALUES (@model_name, @prediction_id, @time_ms, @subject_key, 0, 0, 0, ${storedVersion})`),
+  );
   const subject = db.prepare(subjectUpsert("VALUES (@model_name, @subject_key, @time_ms)"));
-  const feedback = db.prepare(exposureUpsert(`VALUES (@model_name, @prediction_id, NULL, NULL, ${flags("@action")})`));
+  const feedback = db.prepare(
+    exposureUpsert(`VALUES (@model_name, @prediction_id, NULL, NULL, ${flags("@action")}, ${storedVersion})`),
+  );
+  const version = db.prepare(versionUpdate);
+  const latest = db.prepare(
+    "SELECT event_id, label, relevant_ids FROM outcome_state WHERE model_name = ? AND prediction_id = ?",
+  );
+  const ranked = db.prepare("SELECT event_id, top_ids FROM predictions WHERE model_name = ? AND prediction_id = ?");
+  const setRank = db.prepare("UPDATE predictions SET label_rank = ? WHERE event_id = ?");
+  const rankOf = (topIds: unknown[], o: { label: string | null; relevant_ids: string }) =>
+    firstRank(topIds, JSON.parse(o.relevant_ids) as unknown[], o.label);
   return (r) => {
+    if (r.prediction) {
+      const p = r.prediction;
+      version.run({ model_name: p.model_name, prediction_id: p.prediction_id, model_version: p.model_version });
+      // label_rank against the latest outcome, when one came first.
+      const o = latest.get(p.model_name, p.prediction_id) as { label: string | null; relevant_ids: string } | undefined;
+      if (o) setRank.run(rankOf(p.top_ids, o), p.event_id);
+    }
     if (r.outcome) {
       const o = r.outcome;
       outcome.run({
@@ -60,6 +94,14 @@ export function prepareStateWriter(db: Database.Database): (rows: Rows) => void 
         label: o.label,
         relevant_ids: JSON.stringify(o.relevant_ids),
       });
+      // When this outcome became the latest, every prediction row with its key gets its label_rank anew.
+      const now = latest.get(o.model_name, o.prediction_id) as { event_id: string } | undefined;
+      if (now?.event_id === o.event_id) {
+        const rows = ranked.all(o.model_name, o.prediction_id) as { event_id: string; top_ids: string }[];
+        for (const p of rows) {
+          setRank.run(firstRank(JSON.parse(p.top_ids) as unknown[], o.relevant_ids, o.label), p.event_id);
+        }
+      }
     }
     if (r.exposure) {
       const e = r.exposure;
@@ -84,7 +126,47 @@ export function fillState(db: Database.Database): void {
       "SELECT model_name, prediction_id, event_id, revision, time_ms, label, relevant_ids, time_ms FROM outcomes WHERE true",
     ),
   );
-  db.exec(exposureUpsert("SELECT model_name, prediction_id, time_ms, subject_key, 0, 0, 0 FROM exposures WHERE true"));
+  db.exec(
+    exposureUpsert("SELECT model_name, prediction_id, time_ms, subject_key, 0, 0, 0, NULL FROM exposures WHERE true"),
+  );
   db.exec(subjectUpsert("SELECT model_name, subject_key, time_ms FROM exposures WHERE subject_key IS NOT NULL"));
-  db.exec(exposureUpsert(`SELECT model_name, prediction_id, NULL, NULL, ${flags("action")} FROM feedback WHERE true`));
+  db.exec(
+    exposureUpsert(`SELECT model_name, prediction_id, NULL, NULL, ${flags("action")}, NULL FROM feedback WHERE true`),
+  );
+  fillVersions(db);
+}
+
+/**
+ * Adds and fills what schema 3 added to a file written before it: the prediction's model version, time and k
+ * on candidate rows, and the model version in exposure_state; idempotent.
+ */
+export function fillSchema3(db: Database.Database): void {
+  const has = (table: string, column: string) =>
+    (db.pragma(`table_info(${table})`) as { name: string }[]).some((c) => c.name === column);
+  for (const [table, column, type] of [
+    ["candidates", "model_version", "TEXT"],
+    ["candidates", "time_ms", "INTEGER"],
+    ["candidates", "k", "INTEGER"],
+    ["exposure_state", "model_version", "TEXT"],
+  ] as const) {
+    if (!has(table, column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  }
+  db.exec(`UPDATE candidates SET (model_version, time_ms, k) =
+    (SELECT p.model_version, p.time_ms, p.k FROM predictions p WHERE p.event_id = candidates.event_id)`);
+  fillVersions(db);
+}
+
+/** Adds and fills what schema 4 added to a file written before it: each prediction row's label_rank; idempotent. */
+export function fillSchema4(db: Database.Database): void {
+  if (!(db.pragma("table_info(predictions)") as { name: string }[]).some((c) => c.name === "label_rank")) {
+    db.exec("ALTER TABLE predictions ADD COLUMN label_rank INTEGER");
+  }
+  db.exec(`UPDATE predictions SET label_rank = (SELECT ${FIRST_RANK_FN}(predictions.top_ids, o.relevant_ids, o.label)
+    FROM outcome_state o WHERE o.model_name = predictions.model_name AND o.prediction_id = predictions.prediction_id)`);
+}
+
+function fillVersions(db: Database.Database): void {
+  db.exec(
+    `UPDATE exposure_state SET model_version = ${versionOf("exposure_state.model_name", "exposure_state.prediction_id")}`,
+  );
 }

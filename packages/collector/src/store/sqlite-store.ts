@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { toRows } from "./rows.js";
 import { registerSqliteFunctions } from "./sqlite-functions.js";
 import { SQLITE_DDL, SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
-import { fillState } from "./sqlite-state.js";
+import { fillSchema3, fillSchema4, fillState } from "./sqlite-state.js";
 import { prepareRowWriter } from "./sqlite-writer.js";
 import {
   DEFAULT_OUTCOME_TTL_SECONDS,
@@ -44,10 +44,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       `The SQLite file ${options.path} has schema version ${version}; this collector knows up to ${SQLITE_SCHEMA_VERSION}. Upgrade @inferlog/collector.`,
     );
   }
-  // A file from before schema 2 gets its report state built from the rows it holds, once.
+  // A file from before schema 4 gets the report state (2), the denormalized columns (3) and the label
+  // ranks (4) built from the rows it holds, once (label ranks after the outcome state they are taken from).
   db.transaction(() => {
     db.exec(SQLITE_DDL);
+    if (version < 3) fillSchema3(db);
     if (version < 2) fillState(db);
+    if (version < 4) fillSchema4(db);
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
   })();
   const ttlDefault = options.defaultOutcomeTtlSeconds ?? DEFAULT_OUTCOME_TTL_SECONDS;

@@ -21,8 +21,10 @@ export function prepareRowWriter(db: Database.Database): (rows: Rows) => boolean
        @label, @score, @top_ids, @k, @outcome_ttl_s, @latency_ms, @subject_key, @samplerate)`,
   );
   const insertCandidate = db.prepare(
-    `INSERT OR IGNORE INTO candidates (event_id, prediction_id, model_name, rank, candidate_id, score, item_age_s)
-     VALUES (@event_id, @prediction_id, @model_name, @rank, @candidate_id, @score, @item_age_s)`,
+    `INSERT OR IGNORE INTO candidates (event_id, prediction_id, model_name, rank, candidate_id, score, item_age_s,
+       model_version, time_ms, k)
+     VALUES (@event_id, @prediction_id, @model_name, @rank, @candidate_id, @score, @item_age_s,
+       @model_version, @time_ms, @k)`,
   );
   const insertExposure = db.prepare(
     `INSERT INTO exposures (event_id, prediction_id, model_name, time_ms, prediction_time_ms, subject_key, surface, shown_ids)
@@ -56,7 +58,16 @@ export function prepareRowWriter(db: Database.Database): (rows: Rows) => boolean
     // The event row is the dedup gate: when its id is already there, nothing else is written.
     if (insertEvent.run(r.event).changes === 0) return false;
     if (r.prediction) insertPrediction.run({ ...r.prediction, top_ids: json(r.prediction.top_ids) });
-    for (const c of r.candidates) insertCandidate.run(c);
+    // A candidate row carries its prediction's version, time and k (both come from the one prediction event).
+    const p = r.prediction;
+    for (const c of r.candidates) {
+      insertCandidate.run({
+        ...c,
+        model_version: p?.model_version ?? null,
+        time_ms: p?.time_ms ?? null,
+        k: p?.k ?? null,
+      });
+    }
     if (r.exposure) insertExposure.run({ ...r.exposure, shown_ids: json(r.exposure.shown_ids) });
     if (r.feedback) insertFeedback.run(r.feedback);
     if (r.outcome) insertOutcome.run({ ...r.outcome, relevant_ids: json(r.outcome.relevant_ids) });
