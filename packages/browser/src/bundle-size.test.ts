@@ -5,8 +5,8 @@ import { measureBundle } from "../scripts/measure-size.mjs";
 /**
  * The issue's target is 10 KB gzip for init + prediction + exposure + feedback. zod is out
  * (the browser validates with core's hand-written `liteValidateEvent`): 23.6 KB -> 14.7 KB; then
- * core's delivery path as one closure instead of classes and a compacted adapter: 12.9 KB
- * (12,873 B, 30,673 B minified) on 2026-11-27, no behaviour dropped. What is left is behaviour
+ * core's delivery path as one closure instead of classes and a compacted adapter: 12.8 KB
+ * (12,819 B, 30,509 B minified) on 2026-11-27, no behaviour dropped. What is left is behaviour
  * (see docs/browser.md, "Bundle size", for where the bytes go); until the target is met this
  * ceiling stops regressions.
  */
