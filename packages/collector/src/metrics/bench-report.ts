@@ -2,10 +2,11 @@
  * Report speed on a large SQLite store: writes N events (a ticket router's predictions, exposures,
  * feedback and outcomes, four per ticket), then times computeReport. Run from packages/collector:
  *   node --conditions=source --import tsx src/metrics/bench-report.ts [events=1000000] [path]
- * A path that already holds the events skips the writing.
- * On the shared 2-core machine (load 3 to 5 from other work), 2026-11-27, 1M events: 12 to 15 s wall,
- * 6.9 to 8.3 s CPU (before the ingest-time state tables and hash-grouping aggregates: 31 s wall, 15.8 s CPU
- * under the same load). Figures and what is left: docs/collector.md#reports.
+ * e.g. `... bench-report.ts 1000000 /tmp/bench1m-v4.db`. A path that already holds the events skips the
+ * writing (a file of an older schema is brought up to date when opened, before the timing).
+ * On the shared 2-core machine (load 2.4 to 4 from other work), 2026-11-27, 1M events, schema 4: 5.8 to
+ * 10.9 s wall, 5.9 to 8.7 s CPU (schema 2, run alternately: 9.1 to 15.8 s wall, 9.2 to 10.5 s CPU; schema 1:
+ * 31 s wall, 15.8 s CPU). Figures, CPU per step and what is left: docs/collector.md#reports.
  */
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
