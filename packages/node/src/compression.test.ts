@@ -1,7 +1,13 @@
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import type { TransportRequest } from "@inferlog/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { TestCollector } from "../test/collector.js";
-import { DEFAULT_COMPRESSION_MIN_BYTES, encodeBody, resolveCompression } from "./compression.js";
+import {
+  COMPRESS_IN_PLACE_MAX_BYTES,
+  DEFAULT_COMPRESSION_MIN_BYTES,
+  encodeBody,
+  resolveCompression,
+} from "./compression.js";
 import { createUndiciTransport, type UndiciTransport } from "./undici-transport.js";
 
 const events = (n: number) =>
@@ -84,6 +90,17 @@ describe("compression", () => {
       [undefined, Buffer.byteLength(text)],
       [undefined, Buffer.byteLength(text)],
     ]);
+  });
+
+  it("compresses large bodies on the thread pool with the same result", async () => {
+    const big = events(20_000); // over COMPRESS_IN_PLACE_MAX_BYTES
+    expect(big.length).toBeGreaterThan(COMPRESS_IN_PLACE_MAX_BYTES);
+    for (const encoding of ["br", "gzip"] as const) {
+      const out = await encodeBody(big, { encoding, level: encoding === "br" ? 3 : 6, minBytes: 1024 });
+      expect(out.encoding).toBe(encoding);
+      const back = encoding === "br" ? brotliDecompressSync(out.body as Buffer) : gunzipSync(out.body as Buffer);
+      expect(back.toString("utf8")).toBe(big);
+    }
   });
 
   it("measures the threshold in UTF-8 bytes", async () => {

@@ -1,5 +1,5 @@
 import { promisify } from "node:util";
-import { brotliCompress, constants, gzip } from "node:zlib";
+import { brotliCompress, brotliCompressSync, constants, gzip, gzipSync } from "node:zlib";
 
 const brotliAsync = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
@@ -36,21 +36,32 @@ export interface EncodedBody {
   encoding: Encoding | undefined;
 }
 
-/** Bodies are compressed on the libuv thread pool, never blocking the event loop. */
+/**
+ * Bodies up to this size are compressed in place. Handing a batch-sized body to the libuv pool
+ * costs more main-thread time than compressing it: 100 brotli-3 compressions of a 29 KB batch
+ * took 18-38 ms in place, and 40-52 ms of main-thread time just to start them on the pool
+ * (100-123 ms CPU in all). Larger bodies go to the pool, so the event loop never stalls long.
+ */
+export const COMPRESS_IN_PLACE_MAX_BYTES = 256 * 1024;
+
 export async function encodeBody(body: string, c: ResolvedCompression | false): Promise<EncodedBody> {
   if (c === false) return { body, encoding: undefined };
   // String length is a lower bound on UTF-8 bytes: a cheap test before the exact one.
   if (body.length < c.minBytes && Buffer.byteLength(body) < c.minBytes) return { body, encoding: undefined };
-  const compressed =
-    c.encoding === "br"
-      ? await brotliAsync(body, {
-          params: {
-            [constants.BROTLI_PARAM_QUALITY]: c.level,
-            [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-            [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
-          },
-        })
-      : await gzipAsync(body, { level: c.level });
+  const inPlace = body.length <= COMPRESS_IN_PLACE_MAX_BYTES; // UTF-16 units: at most 3x that in bytes
+  let compressed: Buffer;
+  if (c.encoding === "br") {
+    const options = {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: c.level,
+        [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+        [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+      },
+    };
+    compressed = inPlace ? brotliCompressSync(body, options) : await brotliAsync(body, options);
+  } else {
+    compressed = inPlace ? gzipSync(body, { level: c.level }) : await gzipAsync(body, { level: c.level });
+  }
   return { body: compressed, encoding: c.encoding };
 }
 
