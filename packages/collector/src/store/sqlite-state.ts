@@ -55,10 +55,11 @@ const flags = (action: string) =>
 
 /** Prepared state upserts for one event's rows; call after its rows were written, in the same transaction. */
 export function prepareStateWriter(db: Database.Database): (rows: Rows) => void {
+  // RETURNING: the latest outcome's id after the upsert, to see whether this outcome became the latest.
   const outcome = db.prepare(
-    outcomeUpsert(
+    `${outcomeUpsert(
       "VALUES (@model_name, @prediction_id, @event_id, @revision, @time_ms, @label, @relevant_ids, @time_ms)",
-    ),
+    )} RETURNING event_id`,
   );
   const exposure = db.prepare(
     exposureUpsert(`VALUES (@model_name, @prediction_id, @time_ms, @subject_key, 0, 0, 0, ${storedVersion})`),
@@ -71,8 +72,9 @@ export function prepareStateWriter(db: Database.Database): (rows: Rows) => void 
   const latest = db.prepare(
     "SELECT event_id, label, relevant_ids FROM outcome_state WHERE model_name = ? AND prediction_id = ?",
   );
-  const ranked = db.prepare("SELECT event_id, top_ids FROM predictions WHERE model_name = ? AND prediction_id = ?");
+  const ranked = db.prepare("SELECT rowid, top_ids FROM predictions WHERE model_name = ? AND prediction_id = ?");
   const setRank = db.prepare("UPDATE predictions SET label_rank = ? WHERE event_id = ?");
+  const setRankAt = db.prepare("UPDATE predictions SET label_rank = ? WHERE rowid = ?");
   const rankOf = (topIds: unknown[], o: { label: string | null; relevant_ids: string }) =>
     firstRank(topIds, JSON.parse(o.relevant_ids) as unknown[], o.label);
   return (r) => {
@@ -85,7 +87,7 @@ export function prepareStateWriter(db: Database.Database): (rows: Rows) => void 
     }
     if (r.outcome) {
       const o = r.outcome;
-      outcome.run({
+      const now = outcome.get({
         model_name: o.model_name,
         prediction_id: o.prediction_id,
         event_id: o.event_id,
@@ -93,13 +95,12 @@ export function prepareStateWriter(db: Database.Database): (rows: Rows) => void 
         time_ms: o.time_ms,
         label: o.label,
         relevant_ids: JSON.stringify(o.relevant_ids),
-      });
+      }) as { event_id: string } | undefined;
       // When this outcome became the latest, every prediction row with its key gets its label_rank anew.
-      const now = latest.get(o.model_name, o.prediction_id) as { event_id: string } | undefined;
       if (now?.event_id === o.event_id) {
-        const rows = ranked.all(o.model_name, o.prediction_id) as { event_id: string; top_ids: string }[];
+        const rows = ranked.all(o.model_name, o.prediction_id) as { rowid: number; top_ids: string }[];
         for (const p of rows) {
-          setRank.run(firstRank(JSON.parse(p.top_ids) as unknown[], o.relevant_ids, o.label), p.event_id);
+          setRankAt.run(firstRank(JSON.parse(p.top_ids) as unknown[], o.relevant_ids, o.label), p.rowid);
         }
       }
     }
