@@ -1,6 +1,7 @@
 import { fullJitter } from "./backoff.js";
 import type { PendingEvent } from "./build-event.js";
 import { createCircuitBreaker } from "./circuit-breaker.js";
+import { DEFAULT_FLUSH_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS } from "./defaults.js";
 import { InferlogError, TransportError, threw } from "./errors.js";
 import { createEventQueue, PRIORITY, type QueuedEvent } from "./event-queue.js";
 import type {
@@ -11,12 +12,7 @@ import type {
   OutcomeInput,
   PredictionInput,
 } from "./inputs.js";
-import {
-  type ClientOptions,
-  DEFAULT_FLUSH_TIMEOUT_MS,
-  DEFAULT_SHUTDOWN_TIMEOUT_MS,
-  resolveOptions,
-} from "./options.js";
+import { type ClientOptions, resolveOptions } from "./options.js";
 import { type PrepareContext, type Prepared, prepare } from "./prepare.js";
 import { type AbortControllerLike, createAbortController, queueMicrotask, sleep } from "./runtime.js";
 import { isSampledIn } from "./sampling.js";

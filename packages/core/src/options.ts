@@ -24,25 +24,6 @@ import type { DropReason } from "./stats.js";
 import type { Transport } from "./transport.js";
 import type { EventValidator } from "./validate.js";
 
-export {
-  DEFAULT_CIRCUIT_COOLDOWN_MS,
-  DEFAULT_CIRCUIT_FAILURES,
-  DEFAULT_CIRCUIT_MAX_COOLDOWN_MS,
-  DEFAULT_FLUSH_AT,
-  DEFAULT_FLUSH_INTERVAL_MS,
-  DEFAULT_FLUSH_TIMEOUT_MS,
-  DEFAULT_MAX_ATTEMPTS,
-  DEFAULT_MAX_BACKOFF_MS,
-  DEFAULT_MAX_BATCH_BYTES,
-  DEFAULT_MAX_CONCURRENCY,
-  DEFAULT_MAX_QUEUE_BYTES,
-  DEFAULT_MAX_QUEUE_SIZE,
-  DEFAULT_MAX_RETRY_AFTER_MS,
-  DEFAULT_MAX_RETRY_DURATION_MS,
-  DEFAULT_MIN_BACKOFF_MS,
-  DEFAULT_SHUTDOWN_TIMEOUT_MS,
-} from "./defaults.js";
-
 /** Runs uploads with bounded concurrency. p-queue satisfies it; core ships a minimal one. */
 export interface TaskQueue {
   add<T>(task: () => Promise<T>): Promise<T>;

@@ -1,5 +1,6 @@
 import { promisify } from "node:util";
 import { brotliCompress, brotliCompressSync, constants, gzip, gzipSync } from "node:zlib";
+import { ConfigError, showValue } from "@inferlog/core";
 
 const brotliAsync = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
@@ -70,13 +71,12 @@ const LEVELS: Record<Encoding, [min: number, max: number]> = { br: [0, 11], gzip
 /** Checks the `compression` option; `undefined` and `true` mean brotli with the defaults. */
 export function resolveCompression(
   option: boolean | Encoding | CompressionOptions | undefined,
-  show: (v: unknown) => string,
 ): ResolvedCompression | false {
   if (option === false) return false;
   const o: CompressionOptions =
     option === undefined || option === true ? {} : typeof option === "string" ? { encoding: option } : option;
   const bad = (field: string, expected: string, got: unknown) =>
-    new Error(`Expected \`${field}\` to be ${expected}, got \`${show(got)}\``);
+    new ConfigError(`Expected \`${field}\` to be ${expected}, got \`${showValue(got)}\``);
   if (o === null || typeof o !== "object") throw bad("compression", 'false, "br", "gzip" or an object', option);
   const encoding = o.encoding ?? "br";
   if (encoding !== "br" && encoding !== "gzip") throw bad("compression.encoding", '"br" or "gzip"', o.encoding);

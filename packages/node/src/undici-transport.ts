@@ -14,7 +14,6 @@ import {
   type Encoding,
   encodeBody,
   fallbackFrom,
-  type ResolvedCompression,
   resolveCompression,
 } from "./compression.js";
 
@@ -68,12 +67,7 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
       bodyTimeout: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
       ...(options.connections === undefined ? {} : { connections: options.connections }),
     });
-  let compression: ResolvedCompression | false;
-  try {
-    compression = resolveCompression(options.compression, showValue);
-  } catch (e) {
-    throw new ConfigError((e as Error).message);
-  }
+  let compression = resolveCompression(options.compression);
   const now = options.now ?? Date.now;
   const fixedHeaders: Record<string, string> = {
     ...lowerKeys(options.headers),
