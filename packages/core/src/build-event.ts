@@ -144,11 +144,11 @@ function dataFor(p: PendingEvent, ctx: BuildContext): Obj {
 }
 
 /** Builds the CloudEvents envelope for a pending event. Never throws on bad input. */
-export function buildEvent(p: PendingEvent, ctx: BuildContext): Obj {
+export function buildEvent(p: PendingEvent, ctx: BuildContext, id: string = uuidv7(p.at)): Obj {
   const i = (p.input !== null && typeof p.input === "object" ? p.input : {}) as Obj;
   return compact({
     specversion: "1.0",
-    id: uuidv7(p.at),
+    id,
     type: p.type,
     source: ctx.source,
     time: i.time !== undefined ? toIso(i.time) : new Date(p.at).toISOString(),

@@ -1,5 +1,5 @@
 import type { PendingEvent } from "./build-event.js";
-import type { FeatureFilter } from "./redact.js";
+import { type FeatureFilter, keep } from "./redact.js";
 import { TASKS } from "./schema/events.js";
 import {
   FORBIDDEN_KEYS,
@@ -151,7 +151,7 @@ function features(f: unknown, filter: FeatureFilter): string {
   const copy: Obj = {};
   let n = 0;
   for (const k of recordKeys(f)) {
-    if ((filter.allow && !filter.allow.has(k)) || filter.deny?.has(k)) continue; // counted after the filter
+    if (!keep(k, filter)) continue; // counted after the filter
     if (++n > MAX_FEATURES) out();
     checkKey(k, MAX_FEATURE_NAME_LENGTH);
     copy[k] = featureValue(f[k]);

@@ -25,16 +25,20 @@ export type Prepared =
  */
 export function prepare(p: PendingEvent, ctx: PrepareContext): Prepared {
   const fast = ctx.validate.fastPrediction;
+  let fastId: string | undefined;
   if (fast && p.type === "ml.prediction" && !ctx.beforeSend) {
-    const id = uuidv7(p.at);
-    const json = fast(p, id, ctx);
+    fastId = uuidv7(p.at);
+    const json = fast(p, fastId, ctx);
     if (json !== undefined) {
       const bytes = utf8Length(json);
       // Too large: the general path below names the size in its error.
-      if (bytes <= ctx.maxEventBytes) return { ok: true, id, type: p.type, priority: PRIORITY[p.type], json, bytes };
+      if (bytes <= ctx.maxEventBytes) {
+        return { ok: true, id: fastId, type: p.type, priority: PRIORITY[p.type], json, bytes };
+      }
     }
   }
-  let event: Record<string, unknown> = redactFeatures(buildEvent(p, ctx), ctx.filter);
+  // An event the fast path left keeps the id it was given: ids are made once.
+  let event: Record<string, unknown> = redactFeatures(buildEvent(p, ctx, fastId), ctx.filter);
   const id = event.id as string;
   if (ctx.beforeSend) {
     let edited: InferlogEvent | null;

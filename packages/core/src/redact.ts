@@ -5,7 +5,8 @@ export interface FeatureFilter {
   deny: ReadonlySet<string> | undefined;
 }
 
-const keep = (name: string, f: FeatureFilter): boolean => (!f.allow || f.allow.has(name)) && !f.deny?.has(name);
+/** Whether the allow and deny lists let feature `name` through. */
+export const keep = (name: string, f: FeatureFilter): boolean => (!f.allow || f.allow.has(name)) && !f.deny?.has(name);
 
 function filterRecord(rec: unknown, f: FeatureFilter): unknown {
   if (rec === null || typeof rec !== "object" || Array.isArray(rec)) return rec;
