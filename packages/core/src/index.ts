@@ -48,7 +48,6 @@ export { maskSecret } from "./mask-secret.js";
 export {
   type ClientOptions,
   cloudEventsBatchEncoder,
-  createTaskQueue,
   type DropInfo,
   type Encoder,
   type TaskQueue,

@@ -24,7 +24,7 @@ import type { DropReason } from "./stats.js";
 import type { Transport } from "./transport.js";
 import type { EventValidator } from "./validate.js";
 
-/** Runs uploads with bounded concurrency. p-queue satisfies it; core ships a minimal one. */
+/** Runs uploads (p-queue satisfies it). The client itself never has more than `maxConcurrency` batches in flight. */
 export interface TaskQueue {
   add<T>(task: () => Promise<T>): Promise<T>;
 }
@@ -222,30 +222,3 @@ export const cloudEventsBatchEncoder: Encoder = {
   contentType: "application/cloudevents-batch+json",
   encode: (events) => `[${events.join(",")}]`,
 };
-
-/** A minimal concurrency limiter with p-queue's `add` shape. */
-export function createTaskQueue(concurrency: number): TaskQueue {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  const next = () => {
-    if (running >= concurrency) return;
-    const start = waiting.shift();
-    if (start) start();
-  };
-  return {
-    add<T>(task: () => Promise<T>): Promise<T> {
-      return new Promise<T>((resolve, reject) => {
-        waiting.push(() => {
-          running++;
-          task()
-            .then(resolve, reject)
-            .finally(() => {
-              running--;
-              next();
-            });
-        });
-        next();
-      });
-    },
-  };
-}
