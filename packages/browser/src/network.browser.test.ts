@@ -1,15 +1,8 @@
 import { TestServer } from "@inferlog/test-support/collector-server";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Harness, type PageWindow, startHarness } from "./test/harness.js";
+import { describe, expect, it } from "vitest";
+import { type PageWindow, useHarness } from "./test/harness.js";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(() => h.server.reset());
+const h = useHarness();
 
 describe("offline and cross-origin", () => {
   it("holds requests while the browser is offline and sends each event once `online` fires", async () => {

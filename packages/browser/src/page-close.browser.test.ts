@@ -1,14 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Harness, type PageWindow, startHarness } from "./test/harness.js";
+import { describe, expect, it } from "vitest";
+import { type PageWindow, useHarness } from "./test/harness.js";
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(() => h.server.reset());
+const h = useHarness();
 
 const arrived = (subject: string) =>
   h.server.unique
