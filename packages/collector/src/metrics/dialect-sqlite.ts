@@ -1,7 +1,8 @@
+import { DRIFT_FEATURE, DRIFT_PREDICTED, DRIFT_TRUE, HOUR_MS } from "../store/sqlite-drift-counts.js";
 import { COUNTS_FN, QUANTILES_FN } from "../store/sqlite-functions.js";
 import type { Dialect } from "./dialect.js";
 import { PREDICTED_LABEL, TRUE_LABEL } from "./dialect.js";
-import { discountCase, idcgCase, num, predictionFilter } from "./sql-common.js";
+import { discountCase, idcgCase, num, predictionFilter, windowStart } from "./sql-common.js";
 
 const str = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
@@ -68,6 +69,39 @@ export const sqliteDialect: Dialect = {
         FROM (${scored}) WHERE has_o = 1 AND model_name = ${str(model)})`;
     }
     return `SELECT time_ms, num_value, str_value FROM features WHERE model_name = ${str(model)} AND name = ${str(feature)}`;
+  },
+  categoricalCounts(model, feature, scored, bin, o) {
+    // Whole UTC hours from 1970 on inside [from, to) come from drift_counts (report windows are whole hours,
+    // aligned alike); the rest of the range, less than an hour at either end, from the rows themselves.
+    const from = o.fromMs;
+    const to = o.toMs;
+    const a = Math.max(0, Math.ceil(from / HOUR_MS) * HOUR_MS);
+    const b = Math.max(a, Math.floor(to / HOUR_MS) * HOUR_MS);
+    const [source, name] =
+      feature === PREDICTED_LABEL
+        ? [DRIFT_PREDICTED, ""]
+        : feature === TRUE_LABEL
+          ? [DRIFT_TRUE, ""]
+          : [DRIFT_FEATURE, feature];
+    const parts = [
+      `SELECT hour_ms AS time_ms, CASE WHEN is_null = 1 THEN NULL ELSE value END AS str_value, cnt AS c
+       FROM drift_counts WHERE model_name = ${str(model)} AND source = ${source} AND name = ${str(name)}
+         AND hour_ms >= ${num(a)} AND hour_ms < ${num(b)}`,
+    ];
+    const src = sqliteDialect.driftRows(model, feature, scored);
+    for (const [lo, hi] of [
+      [from, Math.min(a, to)],
+      [b, to],
+    ] as const) {
+      if (lo < hi) {
+        parts.push(
+          `SELECT time_ms, str_value, 1 AS c FROM (${src}) WHERE time_ms >= ${num(lo)} AND time_ms < ${num(hi)}`,
+        );
+      }
+    }
+    return `SELECT w, b, SUM(c) AS cnt FROM (
+        SELECT ${windowStart("time_ms", o.windowMs)} AS w, ${bin} AS b, c FROM (${parts.join(" UNION ALL ")}))
+      GROUP BY w, b HAVING SUM(c) > 0 ORDER BY w, b`;
   },
   featureNames(o) {
     // Skips from one (model, name) to the next along the features_values index instead of reading

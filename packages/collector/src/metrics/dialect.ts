@@ -31,6 +31,13 @@ export interface Dialect {
    * come from `scored` (latest outcomes of the report's predictions, at the prediction's time).
    */
   driftRows(model: string, feature: string, scored: string): string;
+  /**
+   * Categorical drift's bin counts per window, when the store keeps counts at ingest (SQLite schema 5):
+   * rows w, b, cnt ordered by w, b, equal to `counts` of `w` (windowStart of time_ms) and `bin` (an expression
+   * of str_value) over `driftRows(model, feature, scored)` with time_ms in [fromMs, toMs). Without it, drift counts
+   * the rows themselves.
+   */
+  categoricalCounts?(model: string, feature: string, scored: string, bin: string, o: ResolvedReportOptions): string;
   /** Feature names per model: model_name, name. */
   featureNames(o: ResolvedReportOptions): string;
   /** Row counts per distinct combination of the `groups` columns of `source`: the group columns and `cnt`, ordered by them. */

@@ -84,12 +84,16 @@ async function featureDrift(
     bin = `CASE WHEN str_value IS NULL THEN 0 ${whens} ELSE ${values.length + 1} END`;
     names = (code) => (n(code) === 0 ? "(missing)" : (values[n(code) - 1] ?? "(other)"));
   }
-  const binCounts = await d.counts(
-    q,
-    `SELECT ${windowStart("time_ms", o.windowMs)} AS w, ${bin} AS b FROM (${src})
+  // Categorical bins from the counts the store keeps per hour, where it keeps them; else from every row.
+  const binCounts =
+    kind === "categorical" && d.categoricalCounts
+      ? await q(d.categoricalCounts(model, feature, scored, bin, o))
+      : await d.counts(
+          q,
+          `SELECT ${windowStart("time_ms", o.windowMs)} AS w, ${bin} AS b FROM (${src})
        WHERE time_ms >= ${num(o.fromMs)} AND time_ms < ${num(o.toMs)}`,
-    ["w", "b"],
-  );
+          ["w", "b"],
+        );
   const named = (rows: Record<string, unknown>[]): Record<string, unknown>[] =>
     names ? rows.map((r) => ({ ...r, b: names(r.b) })) : rows;
   const winCounts = named(binCounts);

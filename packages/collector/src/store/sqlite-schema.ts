@@ -10,9 +10,10 @@ import { SQLITE_PROFILE_DDL } from "./profile-schema.js";
  * 2: the report's state tables (sqlite-state.ts) and a covering feature index. 3: candidate rows carry their
  * prediction's model version, time and k, and exposure_state the exposed prediction's model version, so a
  * report reads them without a join per row. 4: each prediction row's `label_rank` against its latest outcome.
- * Older files are filled on open (sqlite-state.ts).
+ * 5: drift counts per hour (sqlite-drift-counts.ts). Older files are filled on open (sqlite-state.ts,
+ * sqlite-drift-counts.ts).
  */
-export const SQLITE_SCHEMA_VERSION = 4;
+export const SQLITE_SCHEMA_VERSION = 5;
 
 export const SQLITE_DDL = `
 CREATE TABLE IF NOT EXISTS events (
@@ -184,5 +185,18 @@ CREATE TABLE IF NOT EXISTS subject_state (
   subject_key TEXT NOT NULL,
   first_ms INTEGER NOT NULL,
   PRIMARY KEY (model_name, subject_key)
+) WITHOUT ROWID;
+-- Drift counts (schema 5, sqlite-drift-counts.ts): rows per model, source (0 feature, 1 predicted label, 2 the latest
+-- outcome's label), feature name ('' for labels), UTC hour and text value (is_null = 1: NULL, value ''), so
+-- categorical drift counts bins per window from these rows. Summed per batch by the writer; order-free (counts add).
+CREATE TABLE IF NOT EXISTS drift_counts (
+  model_name TEXT NOT NULL,
+  source INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  hour_ms INTEGER NOT NULL,
+  is_null INTEGER NOT NULL,
+  value TEXT NOT NULL,
+  cnt INTEGER NOT NULL,
+  PRIMARY KEY (model_name, source, name, hour_ms, is_null, value)
 ) WITHOUT ROWID;
 ${SQLITE_PROFILE_DDL}`;

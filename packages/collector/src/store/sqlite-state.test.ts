@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { driftEvents, routerEvents, W1 } from "../metrics/metrics-fixture.js";
 import { computeReport } from "../metrics/report.js";
 import type { Report } from "../metrics/types.js";
+import { DRIFT_COUNTS_FROM_ROWS } from "./sqlite-drift-counts.js";
 import { openSqliteStore } from "./sqlite-store.js";
 import type { IncomingEvent, Store } from "./types.js";
 
@@ -40,6 +41,8 @@ const FROM_ROWS: Record<string, string> = {
           THEN t.value IN (SELECT r.value FROM json_each(o.relevant_ids) r) ELSE t.value = o.label END), 0) END AS label_rank
     FROM predictions p LEFT JOIN latest_outcomes o ON o.model_name = p.model_name AND o.prediction_id = p.prediction_id
     ORDER BY p.event_id`,
+  // Schema 5: drift counts per hour, as GROUP BY over the stored rows gives them (no row of count 0).
+  drift_counts: `SELECT * FROM (${DRIFT_COUNTS_FROM_ROWS}) ORDER BY model_name, source, name, hour_ms, is_null, value`,
 };
 const OWN: Record<string, string> = { label_rank: "SELECT event_id, label_rank FROM predictions ORDER BY event_id" };
 const ORDER: Record<string, string> = {
@@ -47,6 +50,7 @@ const ORDER: Record<string, string> = {
   exposure_state: "model_name, prediction_id",
   subject_state: "model_name, subject_key",
   candidates: "event_id, rank, candidate_id",
+  drift_counts: "model_name, source, name, hour_ms, is_null, value",
 };
 const STATE_TABLES = ["outcome_state", "exposure_state", "subject_state"];
 
@@ -88,6 +92,24 @@ function events(): IncomingEvent[] {
       surface: "inbox",
       subjectKey: "s9",
     }),
+    // P7: two prediction rows an hour apart (one without a label, a feature of value null); its first outcome
+    // has relevant ids and no label, its revision 1 the label q, which both rows' true-label counts move to.
+    ev("ml.prediction", t + 7_200_000, {
+      predictionId: "P7",
+      model: { name: "router", version: "v1" },
+      task: "ranking",
+      output: { candidates: [{ id: "a", rank: 1 }] },
+      features: { plan: null, words: 3 },
+    }),
+    ev("ml.prediction", t + 10_800_000, {
+      predictionId: "P7",
+      model: { name: "router", version: "v1" },
+      task: "ranking",
+      output: { label: "a", candidates: [{ id: "a", rank: 1 }] },
+      features: { plan: "pro" },
+    }),
+    ev("ml.outcome", t + DAY, { ...link("P7"), source: "human", relevantIds: ["a"] }),
+    ev("ml.outcome", t + 2 * DAY, { ...link("P7"), source: "human", label: "q", revision: 1 }),
   ];
 }
 
@@ -137,8 +159,19 @@ describe("the SQLite writer's report state", () => {
     expect((expected.exposure_state as unknown[]).length).toBeGreaterThan(4);
     expect((expected.candidates as unknown[]).length).toBeGreaterThan(4);
     const ranks = (expected.label_rank as { label_rank: number | null }[]).map((r) => r.label_rank);
-    // P1 and P2 rank 2 (P1's label revised to b), P3 3 (two relevant ids), P4 3 (the later id wins), P5 no outcome.
-    expect(new Set(ranks)).toEqual(new Set([null, 2, 3]));
+    // P1 and P2 rank 2 (P1's label revised to b), P3 3 (two relevant ids), P4 3 (the later id wins), P5 no outcome,
+    // P7 0 (its label q is not among its candidates).
+    expect(new Set(ranks)).toEqual(new Set([null, 0, 2, 3]));
+    // Every source of drift counts, NULL values (P7's feature plan and first row's label), and true labels that a
+    // revision moved: P1's a went to b (no row of count 0 is left), both P7 rows' NULL went to q.
+    const counts = expected.drift_counts as { source: number; is_null: number; value: string; cnt: number }[];
+    expect(new Set(counts.map((c) => c.source))).toEqual(new Set([0, 1, 2]));
+    expect(counts.some((c) => c.source === 2 && c.value === "b")).toBe(true);
+    const trueCounts = (v: string) =>
+      counts.filter((c) => c.source === 2 && c.value === v).reduce((a, c) => a + c.cnt, 0);
+    expect(trueCounts("q")).toBe(2);
+    expect(counts.some((c) => c.source === 2 && c.value === "a" && c.cnt === 1)).toBe(false);
+    expect(new Set(counts.filter((c) => c.is_null === 1).map((c) => c.source))).toEqual(new Set([0, 1]));
     const expectedReport = await report(inOrder);
     await inOrder.close();
 
@@ -162,14 +195,14 @@ describe("the SQLite writer's report state", () => {
     await store.insertBatch(all);
     const expected = await state(store, true);
     // What a schema-1 file holds: the rows without state.
-    for (const table of STATE_TABLES) await store.readRows?.(`DELETE FROM ${table}`);
+    for (const table of [...STATE_TABLES, "drift_counts"]) await store.readRows?.(`DELETE FROM ${table}`);
     await dropNewer(store);
     await store.readRows?.("PRAGMA user_version = 1");
     await store.close();
 
     const reopened = openSqliteStore({ path });
     expect(await state(reopened)).toEqual(expected);
-    expect(await reopened.readRows?.("PRAGMA user_version")).toEqual([{ user_version: 4 }]);
+    expect(await reopened.readRows?.("PRAGMA user_version")).toEqual([{ user_version: 5 }]);
     await reopened.close();
   });
 
@@ -180,13 +213,45 @@ describe("the SQLite writer's report state", () => {
     const expected = await state(store, true);
     const expectedReport = await report(store);
     await dropNewer(store);
+    await store.readRows?.("DROP TABLE drift_counts");
     await store.readRows?.("PRAGMA user_version = 2");
     await store.close();
 
     const reopened = openSqliteStore({ path });
     expect(await state(reopened)).toEqual(expected);
     expect(await report(reopened)).toEqual(expectedReport);
-    expect(await reopened.readRows?.("PRAGMA user_version")).toEqual([{ user_version: 4 }]);
+    expect(await reopened.readRows?.("PRAGMA user_version")).toEqual([{ user_version: 5 }]);
     await reopened.close();
+  });
+
+  it("gets the drift counts from the stored rows when a file from schema 4 is opened", async () => {
+    const path = join(dir, "v4.db");
+    const store = openSqliteStore({ path });
+    await store.insertBatch(all);
+    const expected = await state(store, true);
+    const expectedReport = await report(store);
+    await store.readRows?.("DROP TABLE drift_counts");
+    await store.readRows?.("PRAGMA user_version = 4");
+    await store.close();
+
+    const reopened = openSqliteStore({ path });
+    expect(await state(reopened)).toEqual(expected);
+    expect(await report(reopened)).toEqual(expectedReport);
+    expect(await reopened.readRows?.("PRAGMA user_version")).toEqual([{ user_version: 5 }]);
+    await reopened.close();
+  });
+
+  it("keeps no drift counts of a batch that failed and rolled back", async () => {
+    const store = open();
+    const [first, ...rest] = all;
+    // toRows throws on an event without data, after the first event's rows (and counts) were taken in.
+    const broken = { event: { ...(first as IncomingEvent).event, id: "broken", data: undefined }, receivedMs: 0 };
+    await expect(store.insertBatch([first as IncomingEvent, broken as never])).rejects.toThrow();
+    expect(await store.readRows?.("SELECT COUNT(*) AS n FROM drift_counts")).toEqual([{ n: 0 }]);
+    await store.insertBatch(rest);
+    await store.insertBatch([first as IncomingEvent]);
+    const expected = await state(store, true);
+    expect(await state(store)).toEqual(expected);
+    await store.close();
   });
 });

@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type { Rows } from "./rows.js";
+import { DRIFT_TRUE, type DriftCounter } from "./sqlite-drift-counts.js";
 import { FIRST_RANK_FN, firstRank } from "./sqlite-functions.js";
 
 /**
@@ -53,8 +54,11 @@ const subjectUpsert = (source: string) =>
 const flags = (action: string) =>
   `${action} = 'accepted', ${action} IN ('ignored', 'dismissed'), ${action} = 'rejected'`;
 
-/** Prepared state upserts for one event's rows; call after its rows were written, in the same transaction. */
-export function prepareStateWriter(db: Database.Database): (rows: Rows) => void {
+/**
+ * Prepared state upserts for one event's rows; call after its rows were written, in the same transaction.
+ * The true-label drift counts (one per prediction row, its latest outcome's label) go to `counter`.
+ */
+export function prepareStateWriter(db: Database.Database, counter: DriftCounter): (rows: Rows) => void {
   // RETURNING: the latest outcome's id after the upsert, to see whether this outcome became the latest.
   const outcome = db.prepare(
     `${outcomeUpsert(
@@ -72,7 +76,9 @@ export function prepareStateWriter(db: Database.Database): (rows: Rows) => void 
   const latest = db.prepare(
     "SELECT event_id, label, relevant_ids FROM outcome_state WHERE model_name = ? AND prediction_id = ?",
   );
-  const ranked = db.prepare("SELECT rowid, top_ids FROM predictions WHERE model_name = ? AND prediction_id = ?");
+  const ranked = db.prepare(
+    "SELECT rowid, top_ids, time_ms FROM predictions WHERE model_name = ? AND prediction_id = ?",
+  );
   const setRank = db.prepare("UPDATE predictions SET label_rank = ? WHERE event_id = ?");
   const setRankAt = db.prepare("UPDATE predictions SET label_rank = ? WHERE rowid = ?");
   const rankOf = (topIds: unknown[], o: { label: string | null; relevant_ids: string }) =>
@@ -83,10 +89,15 @@ export function prepareStateWriter(db: Database.Database): (rows: Rows) => void 
       version.run({ model_name: p.model_name, prediction_id: p.prediction_id, model_version: p.model_version });
       // label_rank against the latest outcome, when one came first.
       const o = latest.get(p.model_name, p.prediction_id) as { label: string | null; relevant_ids: string } | undefined;
-      if (o) setRank.run(rankOf(p.top_ids, o), p.event_id);
+      if (o) {
+        setRank.run(rankOf(p.top_ids, o), p.event_id);
+        counter.add(p.model_name, DRIFT_TRUE, "", p.time_ms, o.label, 1);
+      }
     }
     if (r.outcome) {
       const o = r.outcome;
+      // The latest outcome before this one: its label leaves the true-label counts if this one takes over.
+      const before = latest.get(o.model_name, o.prediction_id) as { label: string | null } | undefined;
       const now = outcome.get({
         model_name: o.model_name,
         prediction_id: o.prediction_id,
@@ -98,9 +109,13 @@ export function prepareStateWriter(db: Database.Database): (rows: Rows) => void 
       }) as { event_id: string } | undefined;
       // When this outcome became the latest, every prediction row with its key gets its label_rank anew.
       if (now?.event_id === o.event_id) {
-        const rows = ranked.all(o.model_name, o.prediction_id) as { rowid: number; top_ids: string }[];
+        const rows = ranked.all(o.model_name, o.prediction_id) as { rowid: number; top_ids: string; time_ms: number }[];
+        const relabeled = before === undefined || before.label !== o.label;
         for (const p of rows) {
           setRankAt.run(firstRank(JSON.parse(p.top_ids) as unknown[], o.relevant_ids, o.label), p.rowid);
+          if (!relabeled) continue;
+          if (before) counter.add(o.model_name, DRIFT_TRUE, "", p.time_ms, before.label, -1);
+          counter.add(o.model_name, DRIFT_TRUE, "", p.time_ms, o.label, 1);
         }
       }
     }

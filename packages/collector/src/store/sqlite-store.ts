@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { toRows } from "./rows.js";
+import { fillDriftCounts } from "./sqlite-drift-counts.js";
 import { registerSqliteFunctions } from "./sqlite-functions.js";
 import { SQLITE_DDL, SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
 import { fillSchema3, fillSchema4, fillState } from "./sqlite-state.js";
@@ -44,21 +45,27 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       `The SQLite file ${options.path} has schema version ${version}; this collector knows up to ${SQLITE_SCHEMA_VERSION}. Upgrade @inferlog/collector.`,
     );
   }
-  // A file from before schema 4 gets the report state (2), the denormalized columns (3) and the label
-  // ranks (4) built from the rows it holds, once (label ranks after the outcome state they are taken from).
+  // A file from before schema 5 gets the report state (2), the denormalized columns (3), the label
+  // ranks (4) and the drift counts (5) built from the rows it holds, once (label ranks and true-label
+  // counts after the outcome state they are taken from).
   db.transaction(() => {
     db.exec(SQLITE_DDL);
     if (version < 3) fillSchema3(db);
     if (version < 2) fillState(db);
     if (version < 4) fillSchema4(db);
+    if (version < 5) fillDriftCounts(db);
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
   })();
   const ttlDefault = options.defaultOutcomeTtlSeconds ?? DEFAULT_OUTCOME_TTL_SECONDS;
 
   const writeRows = prepareRowWriter(db);
   const insertAll = db.transaction((batch: readonly IncomingEvent[]): InsertResult => {
+    // The batch's drift counts are summed in memory and written before the commit; a batch that throws
+    // (and rolls back) leaves none behind for the next one.
+    writeRows.reset();
     let inserted = 0;
     for (const e of batch) if (writeRows(toRows(e))) inserted++;
+    writeRows.flush();
     return { inserted, duplicates: batch.length - inserted };
   });
 

@@ -1,15 +1,20 @@
 import type Database from "better-sqlite3";
 import type { Rows } from "./rows.js";
+import { DRIFT_FEATURE, DRIFT_PREDICTED, type DriftCounter, prepareDriftCounter } from "./sqlite-drift-counts.js";
 import { prepareProfileWriter } from "./sqlite-profile-writer.js";
 import { prepareStateWriter } from "./sqlite-state.js";
 
 const json = (v: string[]) => JSON.stringify(v);
 
+/** Writes one event's rows; `flush` and `reset` are those of its drift counter (sqlite-drift-counts.ts). */
+export type RowWriter = ((rows: Rows) => boolean) & Pick<DriftCounter, "flush" | "reset">;
+
 /**
  * Prepared inserts for one event's rows. Returns false (and writes nothing) when the event id is
- * already stored. Call inside a transaction; the benchmark uses it alone as the speed limit.
+ * already stored. Call inside a transaction, and `flush()` before it commits: the drift counts of a
+ * batch are summed in memory and written then. The benchmark uses it alone as the speed limit.
  */
-export function prepareRowWriter(db: Database.Database): (rows: Rows) => boolean {
+export function prepareRowWriter(db: Database.Database): RowWriter {
   const insertEvent = db.prepare(
     `INSERT OR IGNORE INTO events (id, type, source, time_ms, received_ms, subject, prediction_id, model_name, samplerate, raw)
      VALUES (@id, @type, @source, @time_ms, @received_ms, @subject, @prediction_id, @model_name, @samplerate, @raw)`,
@@ -52,14 +57,18 @@ export function prepareRowWriter(db: Database.Database): (rows: Rows) => boolean
   );
 
   const writeProfiles = prepareProfileWriter(db);
-  const writeState = prepareStateWriter(db);
+  const counter = prepareDriftCounter(db);
+  const writeState = prepareStateWriter(db, counter);
 
-  return (r: Rows): boolean => {
+  const write = (r: Rows): boolean => {
     // The event row is the dedup gate: when its id is already there, nothing else is written.
     if (insertEvent.run(r.event).changes === 0) return false;
-    if (r.prediction) insertPrediction.run({ ...r.prediction, top_ids: json(r.prediction.top_ids) });
-    // A candidate row carries its prediction's version, time and k (both come from the one prediction event).
     const p = r.prediction;
+    if (p) {
+      insertPrediction.run({ ...p, top_ids: json(p.top_ids) });
+      counter.add(p.model_name, DRIFT_PREDICTED, "", p.time_ms, p.label, 1);
+    }
+    // A candidate row carries its prediction's version, time and k (both come from the one prediction event).
     for (const c of r.candidates) {
       insertCandidate.run({
         ...c,
@@ -72,9 +81,12 @@ export function prepareRowWriter(db: Database.Database): (rows: Rows) => boolean
     if (r.feedback) insertFeedback.run(r.feedback);
     if (r.outcome) insertOutcome.run({ ...r.outcome, relevant_ids: json(r.outcome.relevant_ids) });
     for (const m of r.outcomeMetrics) insertOutcomeMetric.run(m);
-    for (const f of r.features) insertFeature.run(f);
+    for (const f of r.features) {
+      if (insertFeature.run(f).changes > 0) counter.add(f.model_name, DRIFT_FEATURE, f.name, f.time_ms, f.str_value, 1);
+    }
     if (r.featureProfiles) writeProfiles(r.featureProfiles);
     writeState(r);
     return true;
   };
+  return Object.assign(write, { flush: counter.flush, reset: counter.reset });
 }
