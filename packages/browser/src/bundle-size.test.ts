@@ -6,7 +6,8 @@ import { measureBundle } from "../scripts/measure-size.mjs";
  * The issue's target is 10 KB gzip for init + prediction + exposure + feedback. zod is out
  * (the browser validates with core's hand-written `liteValidateEvent`): 23.6 KB -> 14.7 KB; then
  * core's delivery path as one closure instead of classes and a compacted adapter: 12.8 KB
- * (12,819 B, 30,509 B minified) on 2026-11-27, no behaviour dropped. What is left is behaviour
+ * (12,819 B, 30,509 B minified) on 2026-11-27, no behaviour dropped; 13.0 KB (13,011 B) once that
+ * closure was split back into a file per concern (intake, delivery, accounting). What is left is behaviour
  * (see docs/browser.md, "Bundle size", for where the bytes go); until the target is met this
  * ceiling stops regressions.
  */

@@ -1,8 +1,8 @@
-import { fullJitter } from "./backoff.js";
+import { createAccounting } from "./accounting.js";
 import type { PendingEvent } from "./build-event.js";
-import { createCircuitBreaker } from "./circuit-breaker.js";
 import { DEFAULT_FLUSH_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS } from "./defaults.js";
-import { InferlogError, TransportError, threw } from "./errors.js";
+import { createDelivery } from "./delivery.js";
+import { InferlogError } from "./errors.js";
 import { createEventQueue, PRIORITY, type QueuedEvent } from "./event-queue.js";
 import type {
   ExposureInput,
@@ -14,11 +14,10 @@ import type {
 } from "./inputs.js";
 import { type ClientOptions, resolveOptions } from "./options.js";
 import { type PrepareContext, type Prepared, prepare } from "./prepare.js";
-import { type AbortControllerLike, createAbortController, queueMicrotask, sleep } from "./runtime.js";
+import { queueMicrotask } from "./runtime.js";
 import { isSampledIn } from "./sampling.js";
 import type { EventType } from "./schema/events.js";
-import { type ClientStats, type DropReason, emptyDropCounts } from "./stats.js";
-import type { AbortSignalLike, TransportResult } from "./transport.js";
+import type { ClientStats, DropReason } from "./stats.js";
 import { utf8Length } from "./utf8.js";
 import { uuidv7 } from "./uuidv7.js";
 import type { EventValidator } from "./validate.js";
@@ -64,15 +63,6 @@ export interface Client {
   sendNow(limits: { maxBytes: number; maxEvents?: number }): number;
 }
 
-interface Batch {
-  events: QueuedEvent[];
-  minSeq: number;
-  controller: AbortControllerLike;
-}
-
-/** Consecutive successes at a reduced batch size before the size doubles back after a 413. */
-const RECOVER_AFTER = 8;
-
 /** Pending events are prepared in chunks off the calling path (a microtask later) or at this size. */
 const INTAKE_CHUNK = 256;
 
@@ -82,252 +72,17 @@ const INTAKE_CHUNK = 256;
  */
 export function createBaseClient(options: ClientOptions, defaultValidator: EventValidator): Client {
   const o = resolveOptions(options, defaultValidator);
-  const { clock, hooks, flushAt, maxBatchBytes } = o;
-  // Counters and the user's callbacks. Every drop goes through `drop`, so no path can lose
-  // an event without counting it and telling `onDrop`. Key order is the order of `stats()`.
-  const c: Omit<ClientStats, "circuit"> = {
-    logged: 0,
-    enqueued: 0,
-    sent: 0,
-    retried: 0,
-    queued: 0,
-    inFlight: 0,
-    batchesSent: 0,
-    bytesSent: 0,
-    dropped: emptyDropCounts(),
-  };
-  // A throwing callback or hook must not break delivery; say so once per occurrence.
-  const safely = <T>(name: string, fn: ((x: T) => void) | undefined, x: T): void => {
-    try {
-      fn?.(x);
-    } catch (e) {
-      o.logger.warn(threw(`the ${name} callback`, e));
-    }
-  };
-  const drop = (reason: DropReason, count: number, ids: readonly string[] = []): void => {
-    c.dropped[reason] += count;
-    c.dropped.total += count;
-    safely("onDrop", o.onDrop, { reason, count, ids });
-  };
-  const error = (e: InferlogError): void => safely("onError", o.onError, e);
+  const { clock, hooks } = o;
+  const acct = createAccounting(o);
+  const { c, safely, drop, error, settled } = acct;
   const queue = createEventQueue(o.maxQueueSize, o.maxQueueBytes);
+  const delivery = createDelivery(o, queue, acct);
+  const { drain } = delivery;
   const ctx: PrepareContext = {
     ...o,
     filter: { allow: o.featureAllow, deny: o.featureDeny },
     validate: o.validator,
   };
-
-  // Delivery: the queue becomes batches (by count, bytes, timer or flush) with at most
-  // `maxConcurrency` in flight. A batch leaves the queue when it starts, so two flushes can
-  // never send the same events twice.
-  const breaker = createCircuitBreaker(o.circuitBreaker, () => clock.now());
-  const inFlight = new Set<Batch>();
-  let inFlightEvents = 0;
-  let batchLimit = flushAt;
-  let byteLimit = maxBatchBytes;
-  let okStreak = 0;
-  /** Everything with seq <= this is due now (a flush or the interval timer asked for it). */
-  let drainThrough = -1;
-  let waiters: (() => void)[] = [];
-  let breakerTimer: unknown;
-
-  function pump(): void {
-    while (inFlight.size < o.maxConcurrency && queue.count > 0) {
-      if (queue.count < batchLimit && queue.bytes < byteLimit && queue.minSeq() > drainThrough) return;
-      const wait = breaker.waitMs();
-      if (wait > 0) {
-        // Hold events in the queue (bounded, evictable) rather than in flight while the circuit is open.
-        breakerTimer ??= clock.setTimeout(() => {
-          breakerTimer = undefined;
-          pump();
-        }, wait);
-        return;
-      }
-      start(queue.take(batchLimit, byteLimit));
-    }
-  }
-
-  function start(events: QueuedEvent[], now?: boolean): void {
-    if (events.length === 0) return;
-    let minSeq = Infinity;
-    let bytes = 0;
-    for (const e of events) {
-      minSeq = Math.min(minSeq, e.seq);
-      bytes += e.bytes;
-    }
-    const batch: Batch = { events, minSeq, controller: createAbortController() };
-    inFlight.add(batch);
-    inFlightEvents += events.length;
-    const run = () => deliver(batch, bytes);
-    (now || !o.taskQueue ? run() : o.taskQueue.add(run))
-      .catch((cause: unknown) => {
-        error(new TransportError("The upload task failed", { retryable: false, cause }));
-        settle(batch, "retries_exhausted");
-      })
-      .then(pump);
-  }
-
-  /** Waits `ms`, or less if the batch is aborted or (`nudged`) the app flushes (`breaker.nudge`). */
-  const wait = (ms: number, signal: AbortSignalLike, nudged: boolean) =>
-    sleep(clock, ms, signal, nudged ? breaker.onNudge : undefined);
-
-  /**
-   * Sends one batch until it is delivered, refused, or out of attempts or time, and settles it.
-   * Every attempt carries the same body and idempotency key.
-   */
-  async function deliver(batch: Batch, bytes: number) {
-    const { events } = batch;
-    const { signal } = batch.controller;
-    const req = {
-      body: o.encoder.encode(events.map((e) => e.json)),
-      contentType: o.encoder.contentType,
-      eventCount: events.length,
-      idempotencyKey: uuidv7(clock.now()),
-      signal,
-    };
-    const startedAt = clock.now();
-    for (let n = 1; ; n++) {
-      // The breaker's wait ends early when the app flushes (nudge).
-      for (let w = breaker.waitMs(); w > 0 && !signal.aborted; w = breaker.waitMs()) await wait(w, signal, true);
-      let res: TransportResult | undefined;
-      if (!signal.aborted) {
-        try {
-          res = await o.transport.send({ ...req, attempt: n });
-        } catch (cause) {
-          // A transport that throws broke its contract; treat it like a network error rather than lose the batch.
-          res = { kind: "retry", reason: threw("transport", cause) };
-        }
-      }
-      // Aborted (shutdown's deadline): abortAll has settled the batch already.
-      if (!res || signal.aborted) return;
-      const { kind } = res;
-      // Only attempts that got no HTTP answer at all count toward opening the circuit.
-      breaker.record(kind !== "retry" || res.status !== undefined);
-      if (kind === "ok") {
-        c.batchesSent++;
-        c.bytesSent += bytes;
-        recover(events.length, bytes);
-        // The collector took the batch but refused some events: count those, never resend the rest.
-        const rejected = res.rejected ?? [];
-        const first = rejected[0];
-        const bad = new Set(rejected.map((r) => r.index));
-        if (first)
-          error(
-            new TransportError(
-              `Collector rejected ${events.filter((_, i) => bad.has(i)).length} of ${events.length} events (not resent); first: #${first.index}: ${first.reason}`,
-              { retryable: false },
-            ),
-          );
-        return settle(batch, "sent", bad);
-      }
-      if (kind === "too-large") return split(batch, bytes);
-      if (kind === "fatal") {
-        error(res.error);
-        return settle(batch, "rejected");
-      }
-      const backoff = fullJitter(n, o.minBackoffMs, o.maxBackoffMs, o.random);
-      const told = Math.min(res.afterMs ?? 0, o.maxRetryAfterMs);
-      const delay = Math.max(backoff, told);
-      const elapsed = clock.now() - startedAt;
-      if (n >= o.maxAttempts || elapsed + delay > o.maxRetryDurationMs) {
-        const why = n >= o.maxAttempts ? `${n} attempts` : `${Math.round(elapsed)} ms of retrying`;
-        error(
-          new TransportError(`Gave up on a batch of ${events.length} events after ${why}; last error: ${res.reason}`, {
-            retryable: true,
-            status: res.status,
-          }),
-        );
-        return settle(batch, "retries_exhausted");
-      }
-      c.retried++;
-      // A flush cuts our own backoff short; a server's Retry-After it must honour.
-      await wait(delay, signal, !(told > 0 && told >= backoff));
-    }
-  }
-
-  /** 413: put the events back and send them in halves; the size recovers after RECOVER_AFTER successes. */
-  function split(batch: Batch, bytes: number): void {
-    const { events, minSeq } = batch;
-    const n = events.length;
-    if (n === 1) {
-      settle(batch, "too_large");
-      return;
-    }
-    // Halving the count guarantees progress; the byte cap only stops the same size from forming again.
-    batchLimit = Math.ceil(n / 2);
-    byteLimit = Math.max(1, bytes - 1);
-    okStreak = 0;
-    release(batch);
-    queue.requeue(events);
-    if (minSeq > drainThrough) drainThrough = (events[n - 1] as QueuedEvent).seq;
-  }
-
-  function recover(count: number, bytes: number): void {
-    if (batchLimit >= flushAt && byteLimit >= maxBatchBytes) return;
-    if (count < batchLimit && bytes < byteLimit / 2) return;
-    if (++okStreak < RECOVER_AFTER) return;
-    okStreak = 0;
-    batchLimit = Math.min(flushAt, batchLimit * 2);
-    byteLimit = Math.min(maxBatchBytes, byteLimit * 2);
-  }
-
-  function release(batch: Batch): void {
-    inFlight.delete(batch);
-    inFlightEvents -= batch.events.length;
-  }
-
-  function settled(events: readonly QueuedEvent[], outcome: "sent" | DropReason): void {
-    if (events.length === 0) return;
-    if (outcome === "sent") c.sent += events.length;
-    else
-      drop(
-        outcome,
-        events.length,
-        events.map((e) => e.id),
-      );
-    safely("onSettled", (x) => hooks.onSettled?.(x, outcome), events);
-  }
-
-  /** Settles a batch as `outcome`, except the events at `refused` (a partial rejection): dropped as `rejected`. */
-  function settle(batch: Batch, outcome: "sent" | DropReason, refused?: Set<number>): void {
-    if (!inFlight.has(batch)) return;
-    release(batch);
-    settled(
-      batch.events.filter((_, i) => !refused?.has(i)),
-      outcome,
-    );
-    settled(
-      batch.events.filter((_, i) => refused?.has(i)),
-      "rejected",
-    );
-    const w = waiters;
-    waiters = [];
-    for (const resolve of w) resolve();
-  }
-
-  /**
-   * Marks everything up to `seq` as due and starts sending. `nudge` (an explicit flush): batches
-   * waiting on our own backoff or an open circuit try again now (a server's Retry-After still holds).
-   */
-  function drain(seq: number, nudge?: boolean): void {
-    if (nudge) breaker.nudge();
-    drainThrough = Math.max(drainThrough, seq);
-    pump();
-  }
-
-  /** True once no event with seq <= `seq` is queued or in flight. */
-  const isSettledThrough = (seq: number): boolean =>
-    queue.minSeq() > seq && ![...inFlight].some((b) => b.minSeq <= seq);
-
-  /** Stops everything in flight; their events are dropped as `reason`. */
-  function abortAll(reason: DropReason): void {
-    for (const b of inFlight) {
-      b.controller.abort();
-      settle(b, reason);
-    }
-    if (breakerTimer !== undefined) clock.clearTimeout(breakerTimer);
-    breakerTimer = undefined;
-  }
 
   let intake: PendingEvent[] = [];
   let scheduled = false;
@@ -372,7 +127,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
   function afterEnqueue(): void {
     if (queue.count === 0) return;
     if (o.flushIntervalMs === 0) drain(seq);
-    else pump();
+    else delivery.pump();
     if (o.flushIntervalMs > 0 && timer === undefined && !closed) {
       timer = clock.setTimeout(() => {
         timer = undefined;
@@ -449,22 +204,16 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
     const droppedBefore = c.dropped.total;
     const deadline = clock.now() + (opts?.timeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS);
     drain(target, true);
-    while (!isSettledThrough(target)) {
+    while (!delivery.isSettledThrough(target)) {
       const left = deadline - clock.now();
       if (left <= 0) break;
-      let t: unknown;
-      // Until the next batch settlement (or drop), or the deadline.
-      await new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        t = clock.setTimeout(resolve, left);
-      });
-      clock.clearTimeout(t);
+      await delivery.settlement(left);
     }
     return {
-      ok: isSettledThrough(target),
+      ok: delivery.isSettledThrough(target),
       sent: c.sent - sentBefore,
       dropped: c.dropped.total - droppedBefore,
-      pending: queue.count + inFlightEvents,
+      pending: queue.count + delivery.inFlightEvents(),
     };
   }
 
@@ -495,7 +244,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
       timer = undefined;
       shutdownResult = flush({ timeoutMs: opts?.timeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS }).then((r) => {
         if (r.ok) return r;
-        abortAll("shutdown_timeout");
+        delivery.abortAll("shutdown_timeout");
         settled(queue.take(Infinity, Infinity), "shutdown_timeout");
         return { ok: false, sent: r.sent, dropped: r.dropped + r.pending, pending: 0 };
       });
@@ -514,7 +263,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
           n++;
         }
         queue.requeue(events.slice(n));
-        start(events.slice(0, n), true);
+        delivery.start(events.slice(0, n), true);
         return n;
       } catch (e) {
         error(internal("send queued events now", e));
@@ -524,9 +273,9 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
     stats: () => ({
       ...c,
       queued: queue.count + intake.length,
-      inFlight: inFlightEvents,
+      inFlight: delivery.inFlightEvents(),
       dropped: { ...c.dropped },
-      circuit: breaker.state(),
+      circuit: delivery.circuit(),
     }),
     restore(events) {
       try {

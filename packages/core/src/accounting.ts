@@ -1,0 +1,65 @@
+import { type InferlogError, threw } from "./errors.js";
+import type { QueuedEvent } from "./event-queue.js";
+import type { ResolvedOptions } from "./options.js";
+import { type ClientStats, type DropReason, emptyDropCounts } from "./stats.js";
+
+export type Counters = Omit<ClientStats, "circuit">;
+
+/** The client's counters and its one way to report a drop, an error or a settled event. */
+export interface Accounting {
+  c: Counters;
+  /** Calls the user's callback or hook `name`; if it throws, says so once and carries on. */
+  safely<T>(name: string, fn: ((x: T) => void) | undefined, x: T): void;
+  drop(reason: DropReason, count: number, ids?: readonly string[]): void;
+  error(e: InferlogError): void;
+  /** Events that left the client: counted as sent or dropped, and told to the `onSettled` hook. */
+  settled(events: readonly QueuedEvent[], outcome: "sent" | DropReason): void;
+}
+
+/**
+ * Every drop goes through `drop`, so no path can lose an event without counting it and telling
+ * `onDrop`. Key order of the counters is the order of `stats()`.
+ */
+export function createAccounting(o: ResolvedOptions): Accounting {
+  const c: Counters = {
+    logged: 0,
+    enqueued: 0,
+    sent: 0,
+    retried: 0,
+    queued: 0,
+    inFlight: 0,
+    batchesSent: 0,
+    bytesSent: 0,
+    dropped: emptyDropCounts(),
+  };
+  // A throwing callback or hook must not break delivery; say so once per occurrence.
+  const safely = <T>(name: string, fn: ((x: T) => void) | undefined, x: T): void => {
+    try {
+      fn?.(x);
+    } catch (e) {
+      o.logger.warn(threw(`the ${name} callback`, e));
+    }
+  };
+  const drop = (reason: DropReason, count: number, ids: readonly string[] = []): void => {
+    c.dropped[reason] += count;
+    c.dropped.total += count;
+    safely("onDrop", o.onDrop, { reason, count, ids });
+  };
+  return {
+    c,
+    safely,
+    drop,
+    error: (e) => safely("onError", o.onError, e),
+    settled(events, outcome) {
+      if (events.length === 0) return;
+      if (outcome === "sent") c.sent += events.length;
+      else
+        drop(
+          outcome,
+          events.length,
+          events.map((e) => e.id),
+        );
+      safely("onSettled", (x) => o.hooks.onSettled?.(x, outcome), events);
+    },
+  };
+}
