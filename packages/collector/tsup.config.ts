@@ -1,7 +1,13 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", cli: "src/cli.ts", rows: "src/rows.ts" },
+  // report-worker: the worker thread of a SQLite report (src/metrics/report-parallel.ts loads it next to itself).
+  entry: {
+    index: "src/index.ts",
+    cli: "src/cli.ts",
+    rows: "src/rows.ts",
+    "report-worker": "src/metrics/report-worker.ts",
+  },
   format: ["esm", "cjs"],
   dts: { entry: { index: "src/index.ts", rows: "src/rows.ts" } },
   clean: true,

@@ -10,11 +10,23 @@ const DECILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 /** Categorical features keep their most frequent reference values; the rest fall in "(other)". */
 const MAX_CATEGORIES = 20;
 
+/** One drift computation: a feature (or label) of a model against its reference window. */
+export interface DriftTask {
+  model: string;
+  feature: string;
+  reference: { from: number; to: number };
+}
+
 /**
  * Drift per feature (and of the predicted and the true label) of each report window against a
  * reference window: binning, counting and quantiles in the store, PSI and JS on the bin counts.
  */
 export async function drift(ctx: MetricsContext): Promise<DriftRow[]> {
+  return (await driftOf(ctx, await driftTasks(ctx))).flat();
+}
+
+/** What `drift` computes, in the order of its rows: per model with a reference window, its labels and features. */
+export async function driftTasks(ctx: MetricsContext): Promise<DriftTask[]> {
   const { d, o, q } = ctx;
   const names = await q(d.featureNames(o));
   const models = await q(
@@ -25,13 +37,20 @@ export async function drift(ctx: MetricsContext): Promise<DriftRow[]> {
   for (const m of models) features.set(s(m.model_name), [PREDICTED_LABEL, TRUE_LABEL]);
   for (const r of names) features.set(s(r.model_name), [...(features.get(s(r.model_name)) ?? []), s(r.name)]);
 
-  const rows: DriftRow[] = [];
+  const tasks: DriftTask[] = [];
   for (const [model, list] of features) {
     const reference = await referenceWindow(ctx, model);
     if (!reference) continue;
-    for (const feature of list) rows.push(...(await featureDrift(ctx, model, feature, reference)));
+    for (const feature of list) tasks.push({ model, feature, reference });
   }
-  return rows;
+  return tasks;
+}
+
+/** The drift rows of each task (tasks are independent: any subset can run on any connection to the store). */
+export async function driftOf(ctx: MetricsContext, tasks: readonly DriftTask[]): Promise<DriftRow[][]> {
+  const out: DriftRow[][] = [];
+  for (const t of tasks) out.push(await featureDrift(ctx, t.model, t.feature, t.reference));
+  return out;
 }
 
 async function referenceWindow(

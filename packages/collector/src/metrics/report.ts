@@ -1,65 +1,83 @@
 import type { Store } from "../store/types.js";
+import { TRUE_LABEL } from "./dialect.js";
 import { clickhouseDialect } from "./dialect-clickhouse.js";
 import { sqliteDialect } from "./dialect-sqlite.js";
-import { drift } from "./drift.js";
-import { feedbackByExposureAge, feedbackByWindow } from "./feedback.js";
+import { driftOf, driftTasks } from "./drift.js";
 import { type ReportOptions, resolveReportOptions } from "./options.js";
-import { business, calibration, itemAge, labelLatency, modelAgeDays, quality } from "./quality.js";
+import { business, calibration, labelLatency, modelAgeDays, quality } from "./quality.js";
+import { computeShare, materialize, REPORT_PRAGMAS, type ReportShare, startShareWorker } from "./report-parallel.js";
 import { ageing } from "./retrain.js";
 import { iso, type MetricsContext } from "./run.js";
 import type { Report } from "./types.js";
 
 /** Computes every metric in the store (SQL per dialect) and assembles the JSON report. */
-export async function computeReport(store: Store, options: ReportOptions = {}): Promise<Report> {
+export function computeReport(store: Store, options: ReportOptions = {}): Promise<Report> {
+  return computeReportWith(store, options, { worker: true });
+}
+
+/** Whether the last SQLite report's share ran in a worker thread (for tests). */
+export let lastReportUsedWorker = false;
+
+/**
+ * `computeReport`, with `worker: false` to compute everything on the store's own connection. With
+ * `worker: true`, a SQLite store with a file computes part of the sections (report-parallel.ts) on a
+ * second connection in a worker thread meanwhile; the results are the same either way.
+ */
+export async function computeReportWith(
+  store: Store,
+  options: ReportOptions,
+  run: { worker: boolean },
+): Promise<Report> {
   const o = resolveReportOptions(options);
   const readRows = store.readRows?.bind(store);
   if (!readRows) throw new Error(`The ${store.kind} store cannot run reports: it has no readRows method`);
   const d = store.kind === "sqlite" ? sqliteDialect : clickhouseDialect;
   const ctx: MetricsContext = { d, o, q: readRows, scored: d.scored(o), exposed: d.exposed(o) };
-  // SQLite plans each query alone, so the two relations every metric reads are computed once into
-  // connection-local TEMP tables; ClickHouse streams the subqueries fast enough as they are.
-  const temps: string[] = [];
-  let restore: string[] = [];
-  if (d.kind === "sqlite") {
-    // Sorts and TEMP tables in memory, and a larger page cache, for this report only.
-    const [cache] = await readRows("PRAGMA cache_size");
-    restore = ["PRAGMA temp_store = DEFAULT", `PRAGMA cache_size = ${Number(cache?.cache_size ?? -2000)}`];
-    await readRows("PRAGMA temp_store = MEMORY");
-    await readRows("PRAGMA cache_size = -131072");
-    const id = `${process.pid}_${++reportSeq}`;
-    for (const [key, sql] of [
-      ["scored", ctx.scored],
-      ["exposed", ctx.exposed],
-    ] as const) {
-      const name = `inferlog_report_${key}_${id}`;
-      await readRows(`CREATE TEMP TABLE ${name} AS ${sql}`);
-      temps.push(name);
-      ctx[key] = `SELECT * FROM temp.${name}`;
-    }
-  }
+  if (d.kind !== "sqlite") return assemble(store, ctx, undefined);
+  // SQLite: connection-local TEMP tables for the relations several metrics read (ClickHouse streams the
+  // subqueries fast enough as they are), in memory with a larger page cache for this report only.
+  const drops: string[] = [];
+  const [cache] = await readRows("PRAGMA cache_size");
+  const restore = ["PRAGMA temp_store = DEFAULT", `PRAGMA cache_size = ${Number(cache?.cache_size ?? -2000)}`];
+  for (const sql of REPORT_PRAGMAS) await readRows(sql);
   try {
-    return await assemble(store, ctx);
+    return await assemble(store, ctx, run.worker ? store.file : undefined, drops);
   } finally {
-    for (const name of temps) await readRows(`DROP TABLE IF EXISTS temp.${name}`).catch(() => {});
-    for (const sql of restore) await readRows(sql).catch(() => {});
+    for (const sql of [...drops, ...restore]) await readRows(sql).catch(() => {});
   }
 }
 
-let reportSeq = 0;
-
-async function assemble(store: Store, ctx: MetricsContext): Promise<Report> {
+async function assemble(store: Store, ctx: MetricsContext, file: string | undefined, drops: string[] = []) {
   const o = ctx.o;
-  const [q, cal, ages, fb, ea, dr, biz, items, latency] = [
+  const sqlite = ctx.d.kind === "sqlite";
+  const tasks = await driftTasks(ctx);
+  // The worker's share: exposures, item ages and the drift of everything but the true label (which reads
+  // the per-prediction relation, as the sections left here do).
+  const shared = tasks.map((t) => t.feature !== TRUE_LABEL);
+  const workerTasks = tasks.filter((_, i) => shared[i]);
+  const worker = file === undefined ? null : startShareWorker({ file, o, tasks: workerTasks });
+  // Should a section here throw, the worker's outcome is not awaited: it must not become an unhandled rejection.
+  worker?.catch(() => {});
+  lastReportUsedWorker = false;
+  if (sqlite) drops.push(await materialize(ctx, "scored"));
+  const [q, cal, ages, biz, latency] = [
     await quality(ctx),
     await calibration(ctx),
     await modelAgeDays(ctx),
-    await feedbackByWindow(ctx),
-    await feedbackByExposureAge(ctx),
-    await drift(ctx),
     await business(ctx),
-    await itemAge(ctx),
     await labelLatency(ctx),
   ];
+  const ownDrift = await driftOf(
+    ctx,
+    tasks.filter((_, i) => !shared[i]),
+  );
+  let share: ReportShare | null = worker ? await worker : null;
+  if (share) lastReportUsedWorker = true;
+  else {
+    if (sqlite) drops.push(await materialize(ctx, "exposed"));
+    share = await computeShare(ctx, workerTasks);
+  }
+  const dr = tasks.flatMap((_, i) => (shared[i] ? (share.drift.shift() ?? []) : (ownDrift.shift() ?? [])));
   const { modelAge, retrain } = ageing(ages, o);
   return {
     generatedAt: new Date().toISOString(),
@@ -76,11 +94,11 @@ async function assemble(store: Store, ctx: MetricsContext): Promise<Report> {
     calibration: cal,
     modelAge,
     retrain,
-    feedback: fb,
-    exposureAge: ea,
+    feedback: share.feedback,
+    exposureAge: share.exposureAge,
     drift: dr,
     business: biz,
-    itemAge: items,
+    itemAge: share.itemAge,
     labelLatency: latency,
   };
 }

@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { toRows } from "./rows.js";
 import { fillDriftCounts } from "./sqlite-drift-counts.js";
@@ -92,6 +92,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   let closed = false;
   return {
     kind: "sqlite",
+    ...(options.path === ":memory:" || options.path === "" ? {} : { file: resolve(options.path) }),
     async insertBatch(batch) {
       if (closed) throw new Error("The SQLite store is closed");
       return insertAll(batch);

@@ -59,6 +59,11 @@ export interface Store {
    * CREATE/DROP of the report's TEMP tables (connection-local, never written to the file).
    */
   readRows?(sql: string): Promise<Record<string, unknown>[]>;
+  /**
+   * SQLite: the file, so a report can read part of its metrics on a second, read-only connection in a
+   * worker thread (undefined for `:memory:`).
+   */
+  readonly file?: string;
   close(): Promise<void>;
 }
 
