@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type EventType, validateEvent } from "@inferlog/core";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqliteStore } from "../store/sqlite-store.js";
 import type { IncomingEvent, Store } from "../store/types.js";
 import { sqliteDialect } from "./dialect-sqlite.js";
-import { drift } from "./drift.js";
+import { binOf, drift } from "./drift.js";
 import { type ReportOptions, resolveReportOptions } from "./options.js";
 import type { MetricsContext } from "./run.js";
 
@@ -123,5 +124,20 @@ describe("categorical drift from the counts kept at ingest", () => {
     const kinds = new Set(fromRows.filter((r) => r.kind === "categorical").map((r) => r.feature));
     for (const f of ["plan", "flag", "label:predicted", "label:true"]) expect(kinds.has(f), f).toBe(true);
     expect(fromRows.some((r) => r.psi > 0)).toBe(true);
+  });
+});
+
+describe("numeric drift bins by bisection", () => {
+  it("puts each value in the bin of the number of edges below it, for 0 to 9 edges", () => {
+    const db = new Database(":memory:");
+    const values = [-1e300, -3, -2.5, -2, -1, 0, 0.5, 1, 1.5, 2, 3, 4, 5, 6, 7, 7.5, 8, 9, 10, 1e300];
+    for (let m = 0; m <= 9; m++) {
+      const edges = Array.from({ length: m }, (_, i) => i - 2 + (i % 3) / 4);
+      const stmt = db.prepare(`SELECT ${binOf(edges, 0, edges.length)} AS b FROM (SELECT ? AS num_value)`);
+      for (const v of values) {
+        expect((stmt.get(v) as { b: number }).b, `${v} among ${edges}`).toBe(edges.filter((e) => v > e).length);
+      }
+    }
+    db.close();
   });
 });
