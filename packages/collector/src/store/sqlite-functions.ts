@@ -41,8 +41,28 @@ interface State {
   levels: number[] | null;
   tree: Tree;
   groups: Group[];
+  /** The group of the previous row: rows come in runs of one group (a scan in time order), which skip the Map walk. */
+  last: Group | null;
 }
-const start = (): State => ({ levels: null, tree: new Map(), groups: [] });
+const start = (): State => ({ levels: null, tree: new Map(), groups: [], last: null });
+
+/** The group of the key values args[from..]: the previous row's when they are the same values (=== like Map keys). */
+function groupAt(state: State, args: unknown[], from: number): Group {
+  const last = state.last;
+  if (last !== null && last.keys.length === args.length - from) {
+    let same = true;
+    for (let i = from; i < args.length; i++) {
+      if (args[i] !== last.keys[i - from]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return last;
+  }
+  const g = groupOf(state, args.slice(from));
+  state.last = g;
+  return g;
+}
 
 function groupOf(state: State, keys: unknown[]): Group {
   let node = state.tree;
@@ -72,12 +92,12 @@ export function registerSqliteFunctions(db: Database.Database): void {
     varargs: true,
     start,
     step(state: State, ...args: unknown[]) {
-      const [levels, x, ...keys] = args;
+      const x = args[1];
       if (x === null || x === undefined) return;
       const v = typeof x === "bigint" ? Number(x) : x;
       if (typeof v !== "number") throw new TypeError(`${QUANTILES_FN} takes numbers, got ${typeof x}`);
-      state.levels ??= parseLevels(levels);
-      groupOf(state, keys).xs.push(v);
+      state.levels ??= parseLevels(args[0]);
+      groupAt(state, args, 2).xs.push(v);
     },
     result(state: State) {
       const out: unknown[][] = [];
@@ -94,7 +114,7 @@ export function registerSqliteFunctions(db: Database.Database): void {
     varargs: true,
     start,
     step(state: State, ...keys: unknown[]) {
-      groupOf(state, keys).n++;
+      groupAt(state, keys, 0).n++;
     },
     result: (state: State) => JSON.stringify(state.groups.map((g) => [...g.keys, g.n])),
   });
