@@ -2,7 +2,7 @@ import { DRIFT_FEATURE, DRIFT_PREDICTED, DRIFT_TRUE, HOUR_MS } from "../store/sq
 import { COUNTS_FN, QUANTILES_FN } from "../store/sqlite-functions.js";
 import type { Dialect } from "./dialect.js";
 import { PREDICTED_LABEL, TRUE_LABEL } from "./dialect.js";
-import { discountCase, idcgCase, num, predictionFilter, windowStart } from "./sql-common.js";
+import { discountCase, idcgCase, num, predictionFilter } from "./sql-common.js";
 
 const str = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
@@ -20,6 +20,8 @@ export const sqliteDialect: Dialect = {
   scored(o) {
     const k = o.k;
     // The latest outcome and the first outcome time come from outcome_state, kept by the writer at ingest.
+    // OFFSET 0 keeps SQLite from flattening the inner SELECT into this one, which would evaluate labeled,
+    // ranked and acc_known again at each use (10 % of building the relation on the 1M-event file).
     return `SELECT model_name, model_version, time_ms, trained_at_ms, task, score, samplerate, outcome_ttl_s,
       has_o, first_o_ms, o_event_id, o_label, labeled, ranked, first_rank,
       CASE WHEN ranked = 0 THEN 0
@@ -39,7 +41,7 @@ export const sqliteDialect: Dialect = {
           (p.label IS NOT NULL AND o.label IS NOT NULL) AS acc_known
         FROM predictions p
         LEFT JOIN outcome_state o ON o.model_name = p.model_name AND o.prediction_id = p.prediction_id
-        WHERE ${predictionFilter(o, str, "p")}))`;
+        WHERE ${predictionFilter(o, str, "p")} LIMIT -1 OFFSET 0))`;
   },
   exposed(o) {
     // First exposure, subject and feedback flags per prediction from exposure_state, kept at ingest.
@@ -70,11 +72,12 @@ export const sqliteDialect: Dialect = {
     }
     return `SELECT time_ms, num_value, str_value FROM features WHERE model_name = ${str(model)} AND name = ${str(feature)}`;
   },
-  categoricalCounts(model, feature, scored, bin, o) {
+  categoricalRows(model, feature, scored, fromMs, toMs, o) {
+    // The true label's rows come from `scored`, which holds the report's range only.
+    const from = feature === TRUE_LABEL ? Math.max(fromMs, o.fromMs) : fromMs;
+    const to = feature === TRUE_LABEL ? Math.min(toMs, o.toMs) : toMs;
     // Whole UTC hours from 1970 on inside [from, to) come from drift_counts (report windows are whole hours,
     // aligned alike); the rest of the range, less than an hour at either end, from the rows themselves.
-    const from = o.fromMs;
-    const to = o.toMs;
     const a = Math.max(0, Math.ceil(from / HOUR_MS) * HOUR_MS);
     const b = Math.max(a, Math.floor(to / HOUR_MS) * HOUR_MS);
     const [source, name] =
@@ -99,9 +102,7 @@ export const sqliteDialect: Dialect = {
         );
       }
     }
-    return `SELECT w, b, SUM(c) AS cnt FROM (
-        SELECT ${windowStart("time_ms", o.windowMs)} AS w, ${bin} AS b, c FROM (${parts.join(" UNION ALL ")}))
-      GROUP BY w, b HAVING SUM(c) > 0 ORDER BY w, b`;
+    return parts.join(" UNION ALL ");
   },
   featureNames(o) {
     // Skips from one (model, name) to the next along the features_values index instead of reading

@@ -32,12 +32,19 @@ export interface Dialect {
    */
   driftRows(model: string, feature: string, scored: string): string;
   /**
-   * Categorical drift's bin counts per window, when the store keeps counts at ingest (SQLite schema 5):
-   * rows w, b, cnt ordered by w, b, equal to `counts` of `w` (windowStart of time_ms) and `bin` (an expression
-   * of str_value) over `driftRows(model, feature, scored)` with time_ms in [fromMs, toMs). Without it, drift counts
-   * the rows themselves.
+   * Rows time_ms, str_value, c (a count) whose counts add up, per time and value, to the rows of
+   * `driftRows(model, feature, scored)` with time_ms in [fromMs, toMs): categorical drift counts from these
+   * with SUM(c) instead of COUNT(*). For a store that keeps counts at ingest (SQLite schema 5) that is a few
+   * rows per hour instead of one per prediction. Without it, drift reads the rows themselves.
    */
-  categoricalCounts?(model: string, feature: string, scored: string, bin: string, o: ResolvedReportOptions): string;
+  categoricalRows?(
+    model: string,
+    feature: string,
+    scored: string,
+    fromMs: number,
+    toMs: number,
+    o: ResolvedReportOptions,
+  ): string;
   /** Feature names per model: model_name, name. */
   featureNames(o: ResolvedReportOptions): string;
   /** Row counts per distinct combination of the `groups` columns of `source`: the group columns and `cnt`, ordered by them. */

@@ -116,7 +116,7 @@ describe("categorical drift from the counts kept at ingest", () => {
     const q = (sql: string) => (store.readRows as (sql: string) => Promise<Record<string, unknown>[]>)(sql);
     const base = { o, q, scored: sqliteDialect.scored(o), exposed: sqliteDialect.exposed(o) };
     const fromCounts = await drift({ ...base, d: sqliteDialect } satisfies MetricsContext);
-    const { categoricalCounts: _, ...scanning } = sqliteDialect;
+    const { categoricalRows: _, ...scanning } = sqliteDialect;
     const fromRows = await drift({ ...base, d: scanning });
     expect(fromCounts).toEqual(fromRows);
     // Categorical drift of features and of both labels is compared in every case (and of the feature with

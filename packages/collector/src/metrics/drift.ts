@@ -95,6 +95,12 @@ async function featureDrift(
     if (!kinds || n(kinds.strs) + n(kinds.nums) === 0) return [];
     kind = n(kinds.strs) > 0 ? "categorical" : "numeric";
   }
+  // Categorical rows as counts per hour, where the store keeps them (Dialect.categoricalRows).
+  const rowsOf = d.categoricalRows?.bind(d);
+  const counted =
+    kind === "categorical" && rowsOf
+      ? (from: number, to: number) => rowsOf(model, feature, scored, from, to, o)
+      : undefined;
   let bin: string;
   // Categorical bins are counted as integer codes (cheaper to group than text) and named after counting.
   let names: ((code: unknown) => string) | undefined;
@@ -106,23 +112,29 @@ async function featureDrift(
     // Bin i holds values in (edge[i-1], edge[i]]; 99 holds missing values (non-negative: one integer type in ClickHouse).
     bin = `CASE WHEN num_value IS NULL THEN 99 ELSE ${binOf(edges, 0, edges.length)} END`;
   } else {
-    const top = await q(`SELECT str_value AS v, COUNT(*) AS cnt FROM (${src}) WHERE ${inRef} AND str_value IS NOT NULL
-      GROUP BY str_value ORDER BY cnt DESC, v LIMIT ${MAX_CATEGORIES}`);
+    const top = await q(
+      counted
+        ? `SELECT str_value AS v, SUM(c) AS cnt FROM (${counted(ref.from, ref.to)}) WHERE str_value IS NOT NULL
+          GROUP BY str_value HAVING SUM(c) > 0 ORDER BY cnt DESC, v LIMIT ${MAX_CATEGORIES}`
+        : `SELECT str_value AS v, COUNT(*) AS cnt FROM (${src}) WHERE ${inRef} AND str_value IS NOT NULL
+          GROUP BY str_value ORDER BY cnt DESC, v LIMIT ${MAX_CATEGORIES}`,
+    );
     const values = top.map((r) => s(r.v));
     const whens = values.map((v, i) => `WHEN str_value = ${d.str(v)} THEN ${i + 1}`).join(" ");
     bin = `CASE WHEN str_value IS NULL THEN 0 ${whens} ELSE ${values.length + 1} END`;
     names = (code) => (n(code) === 0 ? "(missing)" : (values[n(code) - 1] ?? "(other)"));
   }
   // Categorical bins from the counts the store keeps per hour, where it keeps them; else from every row.
-  const binCounts =
-    kind === "categorical" && d.categoricalCounts
-      ? await q(d.categoricalCounts(model, feature, scored, bin, o))
-      : await d.counts(
-          q,
-          `SELECT ${windowStart("time_ms", o.windowMs)} AS w, ${bin} AS b FROM (${src})
+  const binCounts = counted
+    ? await q(`SELECT w, b, SUM(c) AS cnt FROM (
+          SELECT ${windowStart("time_ms", o.windowMs)} AS w, ${bin} AS b, c FROM (${counted(o.fromMs, o.toMs)}))
+        GROUP BY w, b HAVING SUM(c) > 0 ORDER BY w, b`)
+    : await d.counts(
+        q,
+        `SELECT ${windowStart("time_ms", o.windowMs)} AS w, ${bin} AS b FROM (${src})
        WHERE time_ms >= ${num(o.fromMs)} AND time_ms < ${num(o.toMs)}`,
-          ["w", "b"],
-        );
+        ["w", "b"],
+      );
   const named = (rows: Record<string, unknown>[]): Record<string, unknown>[] =>
     names ? rows.map((r) => ({ ...r, b: names(r.b) })) : rows;
   const winCounts = named(binCounts);
@@ -130,7 +142,13 @@ async function featureDrift(
   const refIsWindow = o.referenceFromMs === undefined && ref.from >= o.fromMs && ref.to <= o.toMs;
   const refCounts = refIsWindow
     ? winCounts.filter((r) => n(r.w) === ref.from)
-    : named(await q(`SELECT ${bin} AS b, COUNT(*) AS cnt FROM (${src}) WHERE ${inRef} GROUP BY b`));
+    : named(
+        await q(
+          counted
+            ? `SELECT ${bin} AS b, SUM(c) AS cnt FROM (${counted(ref.from, ref.to)}) GROUP BY b HAVING SUM(c) > 0`
+            : `SELECT ${bin} AS b, COUNT(*) AS cnt FROM (${src}) WHERE ${inRef} GROUP BY b`,
+        ),
+      );
   // Counts add up per bin name: a category literally named "(other)" shares the "(other)" bin.
   const expected = new Map<string, number>();
   for (const r of refCounts) expected.set(s(r.b), (expected.get(s(r.b)) ?? 0) + n(r.cnt));
