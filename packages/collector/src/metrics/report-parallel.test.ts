@@ -1,10 +1,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type EventType, validateEvent } from "@inferlog/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { openSqliteStore } from "../store/sqlite-store.js";
+import type { IncomingEvent } from "../store/types.js";
+import { sqliteDialect } from "./dialect-sqlite.js";
+import { feedbackByExposureAge, feedbackByWindow, feedbackSections } from "./feedback.js";
 import { seedMetricsFixture, W1 } from "./metrics-fixture.js";
-import type { ReportOptions } from "./options.js";
+import { type ReportOptions, resolveReportOptions } from "./options.js";
 import { computeReportWith, lastReportUsedWorker } from "./report.js";
 
 const DAY = 86_400_000;
@@ -41,6 +45,69 @@ describe("a SQLite report with its share in a worker thread", () => {
     const r = await computeReportWith(store, OPTIONS[0] as ReportOptions, { worker: true });
     expect(lastReportUsedWorker).toBe(false);
     expect(r.quality.length).toBeGreaterThan(0);
+    await store.close();
+  });
+});
+
+/** Exposures over three weeks for 30 subjects (some without one), with feedback of every kind on some. */
+function exposureEvents(): IncomingEvent[] {
+  let seed = 9;
+  const r = () => {
+    seed = (seed * 16807) % 2147483647;
+    return seed / 2147483647;
+  };
+  const ev = (type: EventType, timeMs: number, id: string, data: Record<string, unknown>): IncomingEvent => {
+    const v = validateEvent(type, {
+      specversion: "1.0",
+      id,
+      type,
+      source: "fb-test",
+      time: new Date(timeMs).toISOString(),
+      data,
+    });
+    if (!v.ok) throw new Error(`test event invalid: ${JSON.stringify(v.error)}`);
+    return { event: v.event, receivedMs: timeMs };
+  };
+  const out: IncomingEvent[] = [];
+  for (let i = 0; i < 400; i++) {
+    const t = W1 + Math.floor(r() * 21 * DAY);
+    const link = { predictionId: `e${i}`, modelName: r() < 0.7 ? "router" : "other" };
+    if (r() < 0.8) {
+      out.push(
+        ev("ml.prediction", t, `ep-${i}`, {
+          predictionId: link.predictionId,
+          model: { name: link.modelName, version: r() < 0.5 ? "v1" : "v2" },
+          task: "multiclass",
+          output: { label: "a" },
+        }),
+      );
+    }
+    const subject = r() < 0.2 ? {} : { subjectKey: `s${Math.floor(r() * 30)}` };
+    out.push(
+      ev("ml.exposure", t, `ee-${i}`, { ...link, ...subject, shown: [{ id: "a", position: 0 }], surface: "inbox" }),
+    );
+    for (const action of ["accepted", "ignored", "dismissed", "rejected"]) {
+      if (r() < 0.2) out.push(ev("ml.feedback", t + 1000, `ef-${i}-${action}`, { ...link, action, kind: "explicit" }));
+    }
+  }
+  return out;
+}
+
+describe("the feedback sections from one pass over the exposed relation", () => {
+  it.each(["hour", "day", "week"] as const)("equal the two GROUP BYs (%s windows)", async (window) => {
+    const store = openSqliteStore({ path: ":memory:" });
+    await seedMetricsFixture(store);
+    await store.insertBatch(exposureEvents());
+    const q = (sql: string) => (store.readRows as (sql: string) => Promise<Record<string, unknown>[]>)(sql);
+    for (const options of [{ window }, { window, model: "router", from: W1 + 2 * DAY + 5, to: W1 + 15 * DAY }]) {
+      const o = resolveReportOptions({ now: W1 + 30 * DAY, ...options });
+      const ctx = { d: sqliteDialect, o, q, scored: sqliteDialect.scored(o), exposed: sqliteDialect.exposed(o) };
+      const one = await feedbackSections(ctx);
+      expect(one.feedback).toEqual(await feedbackByWindow(ctx));
+      expect(one.exposureAge).toEqual(await feedbackByExposureAge(ctx));
+      expect(one.feedback.length).toBeGreaterThan(2);
+      expect(one.exposureAge.length).toBeGreaterThan(2);
+    }
     await store.close();
   });
 });

@@ -5,7 +5,7 @@ import Database from "better-sqlite3";
 import { registerSqliteFunctions } from "../store/sqlite-functions.js";
 import { sqliteDialect } from "./dialect-sqlite.js";
 import { type DriftTask, driftOf } from "./drift.js";
-import { feedbackByExposureAge, feedbackByWindow } from "./feedback.js";
+import { feedbackSections } from "./feedback.js";
 import type { ResolvedReportOptions } from "./options.js";
 import { itemAge } from "./quality.js";
 import type { MetricsContext, Rows } from "./run.js";
@@ -31,11 +31,12 @@ export interface ShareRequest {
   tasks: DriftTask[];
 }
 
-/** The share's sections on `ctx`, whose `exposed` must already be materialized on SQLite. */
+/** The share's sections on `ctx` (each reads the exposed relation once at most: no copy of it is needed). */
 export async function computeShare(ctx: MetricsContext, tasks: readonly DriftTask[]): Promise<ReportShare> {
+  const { feedback, exposureAge } = await feedbackSections(ctx);
   return {
-    feedback: await feedbackByWindow(ctx),
-    exposureAge: await feedbackByExposureAge(ctx),
+    feedback,
+    exposureAge,
     itemAge: await itemAge(ctx),
     drift: await driftOf(ctx, tasks),
   };
@@ -47,7 +48,7 @@ let tempSeq = 0;
  * returns the DROP that removes it. SQLite plans each query alone, so a relation that several metrics
  * read is computed once.
  */
-export async function materialize(ctx: MetricsContext, key: "scored" | "exposed"): Promise<string> {
+export async function materialize(ctx: MetricsContext, key: "scored"): Promise<string> {
   const name = `inferlog_report_${key}_${process.pid}_${++tempSeq}`;
   await ctx.q(`CREATE TEMP TABLE ${name} AS ${ctx[key]}`);
   ctx[key] = `SELECT * FROM temp.${name}`;
@@ -76,7 +77,6 @@ export async function computeShareOnFile({ file, o, tasks }: ShareRequest): Prom
     const ctx: MetricsContext = { d, o, q, scored: d.scored(o), exposed: d.exposed(o) };
     // One read transaction: the share's queries all see the same snapshot of the file.
     db.exec("BEGIN");
-    await materialize(ctx, "exposed");
     return await computeShare(ctx, tasks);
   } finally {
     db.close();

@@ -73,10 +73,7 @@ async function assemble(store: Store, ctx: MetricsContext, file: string | undefi
   );
   let share: ReportShare | null = worker ? await worker : null;
   if (share) lastReportUsedWorker = true;
-  else {
-    if (sqlite) drops.push(await materialize(ctx, "exposed"));
-    share = await computeShare(ctx, workerTasks);
-  }
+  else share = await computeShare(ctx, workerTasks);
   const dr = tasks.flatMap((_, i) => (shared[i] ? (share.drift.shift() ?? []) : (ownDrift.shift() ?? [])));
   const { modelAge, retrain } = ageing(ages, o);
   return {
