@@ -89,10 +89,21 @@ function here(): string {
 }
 
 /**
- * Runs `computeShareOnFile` in a worker thread. Resolves to null when the worker cannot start or load
- * (the caller then computes the share on its own connection); rejects when the share itself failed.
+ * Runs `computeShareOnFile` in a worker thread. `share` resolves to null when the worker cannot start or
+ * load (the caller then computes the share on its own connection) and rejects when the share itself
+ * failed; `stop` ends the worker early (the report failed on its own connection).
  */
-export function startShareWorker(request: ShareRequest): Promise<ReportShare | null> {
+export function startShareWorker(request: ShareRequest): { share: Promise<ReportShare | null>; stop(): void } {
+  let stop = () => {};
+  const share = runShareWorker(request, (f) => {
+    stop = f;
+  });
+  // Should the caller stop waiting for it (its own part failed), the outcome must not become an unhandled rejection.
+  share.catch(() => {});
+  return { share, stop: () => stop() };
+}
+
+function runShareWorker(request: ShareRequest, onStart: (stop: () => void) => void): Promise<ReportShare | null> {
   const self = here();
   const ext = extname(self);
   // Built: dist/report-worker.js or .cjs next to this bundle. Sources (tsx, vitest): a JavaScript entry that
@@ -111,6 +122,11 @@ export function startShareWorker(request: ShareRequest): Promise<ReportShare | n
       resolve(null);
       return;
     }
+    onStart(() => {
+      settled = true;
+      resolve(null);
+      void worker.terminate();
+    });
     let started = false;
     worker.on("message", (m: { started?: true; share?: ReportShare; error?: string }) => {
       if (m.started) {

@@ -6,9 +6,10 @@ import { driftOf, driftTasks } from "./drift.js";
 import { type ReportOptions, resolveReportOptions } from "./options.js";
 import { business, calibration, labelLatency, modelAgeDays, quality } from "./quality.js";
 import { computeShare, materialize, REPORT_PRAGMAS, type ReportShare, startShareWorker } from "./report-parallel.js";
+import type { AgeDay } from "./retrain.js";
 import { ageing } from "./retrain.js";
 import { iso, type MetricsContext } from "./run.js";
-import type { Report } from "./types.js";
+import type { BusinessRow, CalibrationRow, DriftRow, LabelLatencyRow, QualityRow, Report } from "./types.js";
 
 /** Computes every metric in the store (SQL per dialect) and assembles the JSON report. */
 export function computeReport(store: Store, options: ReportOptions = {}): Promise<Report> {
@@ -56,24 +57,30 @@ async function assemble(store: Store, ctx: MetricsContext, file: string | undefi
   const shared = tasks.map((t) => t.feature !== TRUE_LABEL);
   const workerTasks = tasks.filter((_, i) => shared[i]);
   const worker = file === undefined ? null : startShareWorker({ file, o, tasks: workerTasks });
-  // Should a section here throw, the worker's outcome is not awaited: it must not become an unhandled rejection.
-  worker?.catch(() => {});
   lastReportUsedWorker = false;
-  if (sqlite) drops.push(await materialize(ctx, "scored"));
-  const [q, cal, ages, biz, latency] = [
-    await quality(ctx),
-    await calibration(ctx),
-    await modelAgeDays(ctx),
-    await business(ctx),
-    await labelLatency(ctx),
-  ];
-  const ownDrift = await driftOf(
-    ctx,
-    tasks.filter((_, i) => !shared[i]),
-  );
-  let share: ReportShare | null = worker ? await worker : null;
+  let own: { q: QualityRow[]; cal: CalibrationRow[]; ages: AgeDay[]; biz: BusinessRow[]; latency: LabelLatencyRow[] };
+  let ownDrift: DriftRow[][];
+  try {
+    if (sqlite) drops.push(await materialize(ctx, "scored"));
+    own = {
+      q: await quality(ctx),
+      cal: await calibration(ctx),
+      ages: await modelAgeDays(ctx),
+      biz: await business(ctx),
+      latency: await labelLatency(ctx),
+    };
+    ownDrift = await driftOf(
+      ctx,
+      tasks.filter((_, i) => !shared[i]),
+    );
+  } catch (e) {
+    worker?.stop();
+    throw e;
+  }
+  let share: ReportShare | null = worker ? await worker.share : null;
   if (share) lastReportUsedWorker = true;
   else share = await computeShare(ctx, workerTasks);
+  const { q, cal, ages, biz, latency } = own;
   const dr = tasks.flatMap((_, i) => (shared[i] ? (share.drift.shift() ?? []) : (ownDrift.shift() ?? [])));
   const { modelAge, retrain } = ageing(ages, o);
   return {

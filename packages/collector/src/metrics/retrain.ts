@@ -1,6 +1,6 @@
 import type { ModelAgeRow, RetrainSignal } from "./types.js";
 
-interface AgeDay {
+export interface AgeDay {
   model: string;
   version: string;
   ageDays: number;
