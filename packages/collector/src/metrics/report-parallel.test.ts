@@ -26,6 +26,10 @@ describe("a SQLite report with its share in a worker thread", () => {
   it.each(OPTIONS)("equals the report computed on one connection (%o)", async (options) => {
     const store = openSqliteStore({ path: join(dir, `r${Math.random()}.db`) });
     await seedMetricsFixture(store);
+    const settings = async () =>
+      [await store.readRows?.("PRAGMA mmap_size"), await store.readRows?.("PRAGMA cache_size")].flat();
+    const before = await settings();
+    expect(before).toEqual([{ mmap_size: 0 }, { cache_size: expect.any(Number) }]);
     const one = await computeReportWith(store, options, { worker: false });
     expect(lastReportUsedWorker).toBe(false);
     const two = await computeReportWith(store, options, { worker: true });
@@ -34,8 +38,9 @@ describe("a SQLite report with its share in a worker thread", () => {
     // Something of every section the worker computes is compared.
     expect(one.feedback.length + one.exposureAge.length + one.itemAge.length).toBeGreaterThan(0);
     if (options.referenceFrom === undefined) expect(one.drift.length).toBeGreaterThan(0);
-    // The report's TEMP tables are gone afterwards, on the store's connection.
+    // The report's TEMP tables are gone afterwards, and the store's connection has its settings back.
     expect(await store.readRows?.("SELECT name FROM sqlite_temp_master")).toEqual([]);
+    expect(await settings()).toEqual(before);
     await store.close();
   });
 

@@ -55,8 +55,17 @@ export async function materialize(ctx: MetricsContext, key: "scored"): Promise<s
   return `DROP TABLE IF EXISTS temp.${name}`;
 }
 
-/** Settings of a report's SQLite connection: sorts and TEMP tables in memory, a larger page cache. */
-export const REPORT_PRAGMAS = ["PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -131072"];
+/**
+ * Settings of a report's SQLite connection: sorts and TEMP tables in memory, a larger page cache, and the file
+ * read through a memory map (up to the build's limit, 2 GB for better-sqlite3) rather than a read() and a copy per
+ * page: on the 1M-event file that took about 0.5 s CPU off a report on two connections, whose second one
+ * starts with an empty page cache.
+ */
+export const REPORT_PRAGMAS = [
+  "PRAGMA temp_store = MEMORY",
+  "PRAGMA cache_size = -131072",
+  "PRAGMA mmap_size = 2147483648",
+];
 
 /** Computes the share on a read-only connection of its own to `file` (what the worker thread runs). */
 export async function computeShareOnFile({ file, o, tasks }: ShareRequest): Promise<ReportShare> {

@@ -36,10 +36,16 @@ export async function computeReportWith(
   const ctx: MetricsContext = { d, o, q: readRows, scored: d.scored(o), exposed: d.exposed(o) };
   if (d.kind !== "sqlite") return assemble(store, ctx, undefined);
   // SQLite: connection-local TEMP tables for the relations several metrics read (ClickHouse streams the
-  // subqueries fast enough as they are), in memory with a larger page cache for this report only.
+  // subqueries fast enough as they are), in memory, with a larger page cache and the file memory-mapped, for this
+  // report only (REPORT_PRAGMAS; the connection gets its settings back afterwards).
   const drops: string[] = [];
   const [cache] = await readRows("PRAGMA cache_size");
-  const restore = ["PRAGMA temp_store = DEFAULT", `PRAGMA cache_size = ${Number(cache?.cache_size ?? -2000)}`];
+  const [mmap] = await readRows("PRAGMA mmap_size");
+  const restore = [
+    "PRAGMA temp_store = DEFAULT",
+    `PRAGMA cache_size = ${Number(cache?.cache_size ?? -2000)}`,
+    `PRAGMA mmap_size = ${Number(mmap?.mmap_size ?? 0)}`,
+  ];
   for (const sql of REPORT_PRAGMAS) await readRows(sql);
   try {
     return await assemble(store, ctx, run.worker ? store.file : undefined, drops);
