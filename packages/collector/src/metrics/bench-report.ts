@@ -1,12 +1,12 @@
 /**
  * Report speed on a large SQLite store: writes N events (a ticket router's predictions, exposures,
  * feedback and outcomes, four per ticket), then times computeReport. Run from packages/collector:
- *   node --conditions=source --import tsx src/metrics/bench-report.ts [events=1000000] [path]
- * e.g. `... bench-report.ts 1000000 /tmp/bench1m-v4.db`. A path that already holds the events skips the
- * writing (a file of an older schema is brought up to date when opened, before the timing).
- * On the shared 2-core machine (load 2.4 to 4 from other work), 2026-11-27, 1M events, schema 4: 5.8 to
- * 10.9 s wall, 5.9 to 8.7 s CPU (schema 2, run alternately: 9.1 to 15.8 s wall, 9.2 to 10.5 s CPU; schema 1:
- * 31 s wall, 15.8 s CPU). Figures, CPU per step and what is left: docs/collector.md#reports.
+ *   node --conditions=source --import tsx src/metrics/bench-report.ts [events=1000000] [path] [one]
+ * e.g. `... bench-report.ts 1000000 /tmp/bench1m-v5.db`. A path that already holds the events skips the
+ * writing (a file of an older schema is brought up to date when opened, before the timing); `one` keeps the
+ * report on the store's connection instead of sharing it with a worker thread.
+ * Figures (schema 5 against schema 4, run alternately on the shared 2-core machine), CPU per step and what
+ * is left: docs/collector.md#reports.
  */
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,7 +14,7 @@ import { join } from "node:path";
 import type { InferlogEvent } from "@inferlog/core";
 import { openSqliteStore } from "../store/sqlite-store.js";
 import type { IncomingEvent } from "../store/types.js";
-import { computeReport } from "./report.js";
+import { computeReportWith } from "./report.js";
 
 const total = Number(process.argv[2] ?? 1_000_000);
 const path = process.argv[3] ?? join(tmpdir(), `inferlog-report-bench-${total}.db`);
@@ -102,7 +102,8 @@ if (fresh) {
 const counts = await store.tableCounts();
 const t1 = performance.now();
 const cpu0 = process.cpuUsage();
-const report = await computeReport(store, { now: START + 60 * DAY });
+// A third argument `one` computes everything on the store's connection (no worker thread), for comparison.
+const report = await computeReportWith(store, { now: START + 60 * DAY }, { worker: process.argv[4] !== "one" });
 const ms = performance.now() - t1;
 const cpu = process.cpuUsage(cpu0);
 // CPU time next to wall time: on a shared machine the wall clock also counts other processes' turns.
