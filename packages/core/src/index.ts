@@ -17,6 +17,7 @@ export {
 export { ndjsonEncoder } from "./encoders/ndjson.js";
 export {
   ConfigError,
+  checkOption,
   InferlogError,
   isConfigError,
   isInferlogError,

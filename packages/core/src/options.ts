@@ -163,7 +163,7 @@ export function resolveOptions(o: ClientOptions, defaultValidator: EventValidato
   need(
     typeof source === "string" && source.length > 0 && source.length <= MAX_NAME_LENGTH,
     "source",
-    `a non-empty string of at most ${MAX_NAME_LENGTH} characters`,
+    `a non-empty string of at most ${MAX_NAME_LENGTH} characters (your app or service name)`,
     source,
   );
   need(

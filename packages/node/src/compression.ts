@@ -1,6 +1,6 @@
 import { promisify } from "node:util";
 import { brotliCompress, brotliCompressSync, constants, gzip, gzipSync } from "node:zlib";
-import { ConfigError, showValue } from "@inferlog/core";
+import { checkOption as need } from "@inferlog/core";
 
 const brotliAsync = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
@@ -75,18 +75,19 @@ export function resolveCompression(
   if (option === false) return false;
   const o: CompressionOptions =
     option === undefined || option === true ? {} : typeof option === "string" ? { encoding: option } : option;
-  const bad = (field: string, expected: string, got: unknown) =>
-    new ConfigError(`Expected \`${field}\` to be ${expected}, got \`${showValue(got)}\``);
-  if (o === null || typeof o !== "object") throw bad("compression", 'false, "br", "gzip" or an object', option);
+  need(o !== null && typeof o === "object", "compression", 'false, "br", "gzip" or an object', option);
   const encoding = o.encoding ?? "br";
-  if (encoding !== "br" && encoding !== "gzip") throw bad("compression.encoding", '"br" or "gzip"', o.encoding);
+  need(encoding === "br" || encoding === "gzip", "compression.encoding", '"br" or "gzip"', o.encoding);
   const [min, max] = LEVELS[encoding];
   const level = o.level ?? DEFAULT_LEVEL[encoding];
-  if (!Number.isInteger(level) || level < min || level > max) {
-    throw bad("compression.level", `an integer from ${min} to ${max} for ${encoding}`, o.level);
-  }
+  need(
+    Number.isInteger(level) && level >= min && level <= max,
+    "compression.level",
+    `an integer from ${min} to ${max} for ${encoding}`,
+    o.level,
+  );
   const minBytes = o.minBytes ?? DEFAULT_COMPRESSION_MIN_BYTES;
-  if (!Number.isInteger(minBytes) || minBytes < 0) throw bad("compression.minBytes", "an integer >= 0", o.minBytes);
+  need(Number.isInteger(minBytes) && minBytes >= 0, "compression.minBytes", "an integer >= 0", o.minBytes);
   return { encoding, level, minBytes };
 }
 

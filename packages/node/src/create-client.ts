@@ -8,6 +8,7 @@ import {
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   type FlushResult,
   type InferlogError,
+  checkOption as need,
   type QueuedEvent,
   type StoredEvent,
   showValue,
@@ -79,9 +80,7 @@ export function createClient(options: NodeClientOptions): NodeClient {
   if (!custom) warnIfPlainHttpInProduction(endpoint ?? process.env.INFERLOG_ENDPOINT, logger);
 
   const maxConcurrency = options.maxConcurrency ?? DEFAULT_NODE_MAX_CONCURRENCY;
-  if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) {
-    throw new ConfigError(`Expected \`maxConcurrency\` to be a positive integer, got \`${showValue(maxConcurrency)}\``);
-  }
+  need(Number.isInteger(maxConcurrency) && maxConcurrency >= 1, "maxConcurrency", "a positive integer", maxConcurrency);
   const owned: UndiciTransport | undefined = custom
     ? undefined
     : createUndiciTransport({

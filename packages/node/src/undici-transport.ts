@@ -1,6 +1,7 @@
 import {
   ConfigError,
   maskSecret,
+  checkOption as need,
   resultFromResponse,
   showValue,
   type Transport,
@@ -54,9 +55,12 @@ export interface UndiciTransport extends Transport {
 /** A transport over undici: keep-alive connections, bounded timeouts, compression. Pure I/O. */
 export function createUndiciTransport(options: UndiciTransportOptions): UndiciTransport {
   const url = parseEndpoint(options.endpoint);
-  if (options.apiKey !== undefined && (typeof options.apiKey !== "string" || options.apiKey.length === 0)) {
-    throw new ConfigError(`Expected \`apiKey\` to be a non-empty string, got \`${showValue(options.apiKey)}\``);
-  }
+  need(
+    options.apiKey === undefined || (typeof options.apiKey === "string" && options.apiKey.length > 0),
+    "apiKey",
+    "a non-empty string",
+    options.apiKey,
+  );
   const owned = options.dispatcher === undefined;
   const dispatcher =
     options.dispatcher ??

@@ -12,13 +12,11 @@ const valueAt = (root: unknown, path: readonly PropertyKey[]): unknown => {
   return v;
 };
 
-const show = showValue;
-
 export const sizeOf = (v: unknown): string => {
   if (typeof v === "string") return `${v.length} characters`;
   if (Array.isArray(v)) return `${v.length} items`;
   if (v !== null && typeof v === "object") return `${Object.keys(v).length} keys`;
-  return show(v);
+  return showValue(v);
 };
 
 export const describeValue = (v: unknown): string => {
@@ -27,7 +25,7 @@ export const describeValue = (v: unknown): string => {
   if (Array.isArray(v)) return "an array";
   if (typeof v === "number" && !Number.isFinite(v)) return String(v);
   if (typeof v === "object") return "an object";
-  const s = show(v);
+  const s = showValue(v);
   return `${typeof v} ${s.length > 40 ? `${s.slice(0, 40)}…` : s}`;
 };
 
@@ -51,7 +49,7 @@ export function formatIssue(issue: Issue, input: unknown): string {
     case "invalid_type":
       return `Expected \`${field}\` to be ${issue.expected}, got ${describeValue(value)}`;
     case "invalid_value":
-      return `Expected \`${field}\` to be one of ${issue.values.map(show).join(", ")}, got ${describeValue(value)}`;
+      return `Expected \`${field}\` to be one of ${issue.values.map(showValue).join(", ")}, got ${describeValue(value)}`;
     case "invalid_union":
       return `\`${field}\` has an unsupported type: got ${describeValue(value)}`;
     case "invalid_format":
