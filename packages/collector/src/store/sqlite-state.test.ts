@@ -189,57 +189,51 @@ describe("the SQLite writer's report state", () => {
     }
   });
 
-  it("is built from the stored rows when a file from before schema 2 is opened", async () => {
-    const path = join(dir, "v1.db");
-    const store = openSqliteStore({ path });
-    await store.insertBatch(all);
-    const expected = await state(store, true);
-    // What a schema-1 file holds: the rows without state.
-    for (const table of [...STATE_TABLES, "drift_counts"]) await store.readRows?.(`DELETE FROM ${table}`);
-    await dropNewer(store);
-    await store.readRows?.("PRAGMA user_version = 1");
-    await store.close();
+  // What a file of each older schema holds: its rows, without what the later schemas added.
+  const older: [version: number, what: string, downgrade: (store: Store) => Promise<void>][] = [
+    [
+      1,
+      "the report state and everything after it",
+      async (store) => {
+        for (const table of [...STATE_TABLES, "drift_counts"]) await store.readRows?.(`DELETE FROM ${table}`);
+        await dropNewer(store);
+      },
+    ],
+    [
+      2,
+      "the schema-3 and schema-4 columns and the drift counts",
+      async (store) => {
+        await dropNewer(store);
+        await store.readRows?.("DROP TABLE drift_counts");
+      },
+    ],
+    [
+      4,
+      "the drift counts",
+      async (store) => {
+        await store.readRows?.("DROP TABLE drift_counts");
+      },
+    ],
+  ];
+  it.each(older)(
+    "fills a file of schema %i when it is opened: %s, from the stored rows",
+    async (version, _, downgrade) => {
+      const path = join(dir, `v${version}.db`);
+      const store = openSqliteStore({ path });
+      await store.insertBatch(all);
+      const expected = await state(store, true);
+      const expectedReport = await report(store);
+      await downgrade(store);
+      await store.readRows?.(`PRAGMA user_version = ${version}`);
+      await store.close();
 
-    const reopened = openSqliteStore({ path });
-    expect(await state(reopened)).toEqual(expected);
-    expect(await reopened.readRows?.("PRAGMA user_version")).toEqual([{ user_version: 5 }]);
-    await reopened.close();
-  });
-
-  it("gets the schema-3 and schema-4 columns from the stored rows when a file from schema 2 is opened", async () => {
-    const path = join(dir, "v2.db");
-    const store = openSqliteStore({ path });
-    await store.insertBatch(all);
-    const expected = await state(store, true);
-    const expectedReport = await report(store);
-    await dropNewer(store);
-    await store.readRows?.("DROP TABLE drift_counts");
-    await store.readRows?.("PRAGMA user_version = 2");
-    await store.close();
-
-    const reopened = openSqliteStore({ path });
-    expect(await state(reopened)).toEqual(expected);
-    expect(await report(reopened)).toEqual(expectedReport);
-    expect(await reopened.readRows?.("PRAGMA user_version")).toEqual([{ user_version: 5 }]);
-    await reopened.close();
-  });
-
-  it("gets the drift counts from the stored rows when a file from schema 4 is opened", async () => {
-    const path = join(dir, "v4.db");
-    const store = openSqliteStore({ path });
-    await store.insertBatch(all);
-    const expected = await state(store, true);
-    const expectedReport = await report(store);
-    await store.readRows?.("DROP TABLE drift_counts");
-    await store.readRows?.("PRAGMA user_version = 4");
-    await store.close();
-
-    const reopened = openSqliteStore({ path });
-    expect(await state(reopened)).toEqual(expected);
-    expect(await report(reopened)).toEqual(expectedReport);
-    expect(await reopened.readRows?.("PRAGMA user_version")).toEqual([{ user_version: 5 }]);
-    await reopened.close();
-  });
+      const reopened = openSqliteStore({ path });
+      expect(await state(reopened)).toEqual(expected);
+      expect(await report(reopened)).toEqual(expectedReport);
+      expect(await reopened.readRows?.("PRAGMA user_version")).toEqual([{ user_version: 5 }]);
+      await reopened.close();
+    },
+  );
 
   it("keeps no drift counts of a batch that failed and rolled back", async () => {
     const store = open();
