@@ -9,7 +9,16 @@ import { sqliteDialect } from "./dialect-sqlite.js";
 import { feedbackByExposureAge, feedbackByWindow, feedbackSections } from "./feedback.js";
 import { seedMetricsFixture, W1 } from "./metrics-fixture.js";
 import { type ReportOptions, resolveReportOptions } from "./options.js";
-import { computeReportWith, lastReportUsedWorker } from "./report.js";
+import { computeReportWith } from "./report.js";
+
+/** Where the last report's worker share ran (true: in the worker thread). */
+let inWorker: boolean | undefined;
+const run = (worker: boolean) => ({
+  worker,
+  onShare: (w: boolean) => {
+    inWorker = w;
+  },
+});
 
 const DAY = 86_400_000;
 const dir = mkdtempSync(join(tmpdir(), "inferlog-report-parallel-"));
@@ -30,10 +39,10 @@ describe("a SQLite report with its share in a worker thread", () => {
       [await store.readRows?.("PRAGMA mmap_size"), await store.readRows?.("PRAGMA cache_size")].flat();
     const before = await settings();
     expect(before).toEqual([{ mmap_size: 0 }, { cache_size: expect.any(Number) }]);
-    const one = await computeReportWith(store, options, { worker: false });
-    expect(lastReportUsedWorker).toBe(false);
-    const two = await computeReportWith(store, options, { worker: true });
-    expect(lastReportUsedWorker).toBe(true);
+    const one = await computeReportWith(store, options, run(false));
+    expect(inWorker).toBe(false);
+    const two = await computeReportWith(store, options, run(true));
+    expect(inWorker).toBe(true);
     expect({ ...two, generatedAt: "" }).toEqual({ ...one, generatedAt: "" });
     // Something of every section the worker computes is compared.
     expect(one.feedback.length + one.exposureAge.length + one.itemAge.length).toBeGreaterThan(0);
@@ -47,8 +56,8 @@ describe("a SQLite report with its share in a worker thread", () => {
   it("runs on the store's connection alone for an in-memory store", async () => {
     const store = openSqliteStore({ path: ":memory:" });
     await seedMetricsFixture(store);
-    const r = await computeReportWith(store, OPTIONS[0] as ReportOptions, { worker: true });
-    expect(lastReportUsedWorker).toBe(false);
+    const r = await computeReportWith(store, OPTIONS[0] as ReportOptions, run(true));
+    expect(inWorker).toBe(false);
     expect(r.quality.length).toBeGreaterThan(0);
     await store.close();
   });

@@ -16,25 +16,23 @@ export function computeReport(store: Store, options: ReportOptions = {}): Promis
   return computeReportWith(store, options, { worker: true });
 }
 
-/** Whether the last SQLite report's share ran in a worker thread (for tests). */
-export let lastReportUsedWorker = false;
-
 /**
  * `computeReport`, with `worker: false` to compute everything on the store's own connection. With
  * `worker: true`, a SQLite store with a file computes part of the sections (report-parallel.ts) on a
- * second connection in a worker thread meanwhile; the results are the same either way.
+ * second connection in a worker thread meanwhile; the results are the same either way. `onShare`
+ * is told where that part ran (true: in the worker).
  */
 export async function computeReportWith(
   store: Store,
   options: ReportOptions,
-  run: { worker: boolean },
+  run: { worker: boolean; onShare?: (inWorker: boolean) => void },
 ): Promise<Report> {
   const o = resolveReportOptions(options);
   const readRows = store.readRows?.bind(store);
   if (!readRows) throw new Error(`The ${store.kind} store cannot run reports: it has no readRows method`);
   const d = store.kind === "sqlite" ? sqliteDialect : clickhouseDialect;
   const ctx: MetricsContext = { d, o, q: readRows, scored: d.scored(o), exposed: d.exposed(o) };
-  if (d.kind !== "sqlite") return assemble(store, ctx, undefined);
+  if (d.kind !== "sqlite") return assemble(store, ctx, undefined, [], run.onShare);
   // SQLite: connection-local TEMP tables for the relations several metrics read (ClickHouse streams the
   // subqueries fast enough as they are), in memory, with a larger page cache and the file memory-mapped, for this
   // report only (REPORT_PRAGMAS; the connection gets its settings back afterwards).
@@ -48,13 +46,19 @@ export async function computeReportWith(
   ];
   for (const sql of REPORT_PRAGMAS) await readRows(sql);
   try {
-    return await assemble(store, ctx, run.worker ? store.file : undefined, drops);
+    return await assemble(store, ctx, run.worker ? store.file : undefined, drops, run.onShare);
   } finally {
     for (const sql of [...drops, ...restore]) await readRows(sql).catch(() => {});
   }
 }
 
-async function assemble(store: Store, ctx: MetricsContext, file: string | undefined, drops: string[] = []) {
+async function assemble(
+  store: Store,
+  ctx: MetricsContext,
+  file: string | undefined,
+  drops: string[],
+  onShare?: (inWorker: boolean) => void,
+) {
   const o = ctx.o;
   const sqlite = ctx.d.kind === "sqlite";
   const tasks = await driftTasks(ctx);
@@ -63,7 +67,6 @@ async function assemble(store: Store, ctx: MetricsContext, file: string | undefi
   const shared = tasks.map((t) => t.feature !== TRUE_LABEL);
   const workerTasks = tasks.filter((_, i) => shared[i]);
   const worker = file === undefined ? null : startShareWorker({ file, o, tasks: workerTasks });
-  lastReportUsedWorker = false;
   let own: { q: QualityRow[]; cal: CalibrationRow[]; ages: AgeDay[]; biz: BusinessRow[]; latency: LabelLatencyRow[] };
   let ownDrift: DriftRow[][];
   try {
@@ -84,8 +87,8 @@ async function assemble(store: Store, ctx: MetricsContext, file: string | undefi
     throw e;
   }
   let share: ReportShare | null = worker ? await worker.share : null;
-  if (share) lastReportUsedWorker = true;
-  else share = await computeShare(ctx, workerTasks);
+  onShare?.(share !== null);
+  share ??= await computeShare(ctx, workerTasks);
   const { q, cal, ages, biz, latency } = own;
   const dr = tasks.flatMap((_, i) => (shared[i] ? (share.drift.shift() ?? []) : (ownDrift.shift() ?? [])));
   const { modelAge, retrain } = ageing(ages, o);
