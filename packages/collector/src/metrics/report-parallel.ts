@@ -42,19 +42,6 @@ export async function computeShare(ctx: MetricsContext, tasks: readonly DriftTas
   };
 }
 
-let tempSeq = 0;
-/**
- * Copies the relation `key` of `ctx` into a connection-local TEMP table and points `ctx` at the copy;
- * returns the DROP that removes it. SQLite plans each query alone, so a relation that several metrics
- * read is computed once.
- */
-export async function materialize(ctx: MetricsContext, key: "scored"): Promise<string> {
-  const name = `inferlog_report_${key}_${process.pid}_${++tempSeq}`;
-  await ctx.q(`CREATE TEMP TABLE ${name} AS ${ctx[key]}`);
-  ctx[key] = `SELECT * FROM temp.${name}`;
-  return `DROP TABLE IF EXISTS temp.${name}`;
-}
-
 /**
  * Settings of a report's SQLite connection: sorts and TEMP tables in memory, a larger page cache, and the file
  * read through a memory map (up to the build's limit, 2 GB for better-sqlite3) rather than a read() and a copy per

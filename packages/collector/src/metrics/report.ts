@@ -5,7 +5,7 @@ import { sqliteDialect } from "./dialect-sqlite.js";
 import { driftOf, driftTasks } from "./drift.js";
 import { type ReportOptions, resolveReportOptions } from "./options.js";
 import { business, calibration, labelLatency, modelAgeDays, quality } from "./quality.js";
-import { computeShare, materialize, REPORT_PRAGMAS, type ReportShare, startShareWorker } from "./report-parallel.js";
+import { computeShare, REPORT_PRAGMAS, type ReportShare, startShareWorker } from "./report-parallel.js";
 import type { AgeDay } from "./retrain.js";
 import { ageing } from "./retrain.js";
 import { iso, type MetricsContext } from "./run.js";
@@ -50,6 +50,19 @@ export async function computeReportWith(
   } finally {
     for (const sql of [...drops, ...restore]) await readRows(sql).catch(() => {});
   }
+}
+
+let tempSeq = 0;
+/**
+ * Copies the relation `key` of `ctx` into a connection-local TEMP table and points `ctx` at the copy;
+ * returns the DROP that removes it. SQLite plans each query alone, so a relation that several metrics
+ * read is computed once.
+ */
+async function materialize(ctx: MetricsContext, key: "scored"): Promise<string> {
+  const name = `inferlog_report_${key}_${process.pid}_${++tempSeq}`;
+  await ctx.q(`CREATE TEMP TABLE ${name} AS ${ctx[key]}`);
+  ctx[key] = `SELECT * FROM temp.${name}`;
+  return `DROP TABLE IF EXISTS temp.${name}`;
 }
 
 async function assemble(
