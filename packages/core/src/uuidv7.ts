@@ -1,6 +1,6 @@
 import { fillRandom } from "./runtime.js";
 
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+const hex = (n: number, digits: number): string => n.toString(16).padStart(digits, "0");
 // One getRandomValues call per 512 milliseconds that make ids keeps crypto off the per-call path.
 const pool = new Uint8Array(512 * 9);
 let offset = pool.length;
@@ -16,15 +16,15 @@ function nextMillisecond(ms: number): void {
     fillRandom(pool);
     offset = 0;
   }
-  const p = pool;
   const o = offset;
   offset += 9;
   lastMs = ms;
-  seq = (p[o]! << 3) & 0x7ff; // random start below half leaves room to count up
-  const hi = Math.floor(ms / 0x10000);
-  const lo = ms & 0xffff;
-  head = `${HEX[(hi >>> 24) & 0xff]}${HEX[(hi >>> 16) & 0xff]}${HEX[(hi >>> 8) & 0xff]}${HEX[hi & 0xff]}-${HEX[lo >>> 8]}${HEX[lo & 0xff]}-`;
-  tail = `-${HEX[0x80 | (p[o + 1]! & 0x3f)]}${HEX[p[o + 2]!]}-${HEX[p[o + 3]!]}${HEX[p[o + 4]!]}${HEX[p[o + 5]!]}${HEX[p[o + 6]!]}${HEX[p[o + 7]!]}${HEX[p[o + 8]!]}`;
+  seq = (pool[o]! << 3) & 0x7ff; // random start below half leaves room to count up
+  const t = hex(Math.floor(ms), 12);
+  head = `${t.slice(0, 8)}-${t.slice(8)}-`;
+  let r = hex(0x80 | (pool[o + 1]! & 0x3f), 2); // the RFC variant (10) and 6 random bits
+  for (let i = o + 2; i < o + 9; i++) r += hex(pool[i]!, 2);
+  tail = `-${r.slice(0, 4)}-${r.slice(4)}`;
 }
 
 /**
@@ -43,7 +43,7 @@ function nextMillisecond(ms: number): void {
 export function uuidv7(nowMs: number): string {
   if (nowMs > lastMs) nextMillisecond(nowMs);
   else if (++seq > 0xfff) nextMillisecond(lastMs);
-  return `${head}${HEX[0x70 | (seq >>> 8)]}${HEX[seq & 0xff]}${tail}`;
+  return `${head}7${hex(seq, 3)}${tail}`;
 }
 
 const V7 = /^([0-9a-f]{8})-([0-9a-f]{4})-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
