@@ -32,20 +32,14 @@ type Obj = Record<string, unknown>;
  * reports them with their field name instead of this function throwing.
  */
 export function toIso(value: unknown): unknown {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? value : value.toISOString();
-  if (typeof value === "number" && Number.isFinite(value)) {
-    // Past ±8.64e15 ms a Date is invalid and toISOString throws: leave the number for validation to name.
-    const d = new Date(value);
-    return Number.isNaN(d.getTime()) ? value : d.toISOString();
-  }
-  return value;
+  const d = value instanceof Date ? value : typeof value === "number" ? new Date(value) : undefined;
+  // An invalid Date (NaN, or past ±8.64e15 ms) throws in toISOString: leave the value for validation to name.
+  return d && !Number.isNaN(d.getTime()) ? d.toISOString() : value;
 }
 
 function predictionTimeOf(input: Obj, predictionId: unknown): unknown {
   if (input.predictionTime !== undefined) return toIso(input.predictionTime);
-  if (typeof predictionId !== "string") return undefined;
-  const ms = uuidv7Time(predictionId);
-  return ms === undefined ? undefined : new Date(ms).toISOString();
+  return typeof predictionId === "string" ? toIso(uuidv7Time(predictionId)) : undefined;
 }
 
 /** Copies defined properties only, so optional fields stay absent on the wire. */
