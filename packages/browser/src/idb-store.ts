@@ -24,9 +24,6 @@ export interface IdbStore {
   remove(events: readonly QueuedEvent[]): void;
   /** Takes over events whose owner is gone, so this page replays them. */
   claim(isGone: (owner: string, at: number) => boolean): Promise<StoredEvent[]>;
-  /** Resolves once every write asked for so far has committed or failed. */
-  settled(): Promise<void>;
-  close(): void;
 }
 
 const EVENTS = "events";
@@ -156,7 +153,5 @@ export async function openIdbStore(o: IdbStoreOptions): Promise<IdbStore | undef
       }
       return claimed;
     },
-    settled: () => new Promise<void>((r) => queueMicrotask(r)).then(() => chain),
-    close: () => db.close(),
   };
 }
