@@ -1,5 +1,7 @@
 // Bundles the size fixture exactly as the issue specifies (esbuild, minify, ESM, es2020)
 // and reports gzip -9 bytes and the largest inputs. Used by the size test and `pnpm size`.
+// "@inferlog/browser" resolves through this package's own exports map, from the TypeScript
+// sources (`source` condition); `development: true` adds the condition a dev server sets.
 
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -7,7 +9,7 @@ import { build } from "esbuild";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 
-export async function measureBundle() {
+export async function measureBundle({ development = false } = {}) {
   const out = await build({
     entryPoints: [`${here}size-fixture.ts`],
     bundle: true,
@@ -15,12 +17,11 @@ export async function measureBundle() {
     format: "esm",
     target: "es2020",
     platform: "browser",
-    conditions: ["source"],
+    conditions: development ? ["source", "development"] : ["source"],
     write: false,
     metafile: true,
     logLevel: "silent",
     absWorkingDir: `${here}..`,
-    alias: { "@inferlog/browser": `${here}../src/index.ts` },
   });
   const code = out.outputFiles[0].contents;
   const inputs = Object.values(out.metafile.outputs)[0].inputs;
@@ -38,7 +39,7 @@ export async function measureBundle() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const r = await measureBundle();
+  const r = await measureBundle({ development: process.argv.includes("--development") });
   console.log(`minified ${r.minBytes} B, gzip -9 ${r.gzipBytes} B`);
   for (const [m, b] of r.byModule) console.log(`${String(b).padStart(7)}  ${m}`);
 }

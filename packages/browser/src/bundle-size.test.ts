@@ -46,5 +46,14 @@ describe("browser bundle size", () => {
     expect(adapter).toBeLessThanOrEqual(ADAPTER_CEILING_MIN_BYTES);
     for (const bad of FORBIDDEN) expect(r.inputs.filter((p) => p.includes(bad))).toEqual([]);
     expect(r.inputs.some((p) => p === "src/client.ts")).toBe(true);
+    // The production build leaves the wire contract to the collector: none of the validator's code is in it.
+    expect(r.byModule.find(([m]) => m === "../core/src/lite-validate.ts")?.[1] ?? 0).toBe(0);
+  });
+
+  it("resolves the development build under the `development` condition, with the validator in it", async () => {
+    const r = (await measureBundle({ development: true })) as Measured;
+    expect(r.inputs).toContain("src/development.ts");
+    expect(r.byModule.find(([m]) => m === "../core/src/lite-validate.ts")?.[1]).toBeGreaterThan(3000);
+    for (const bad of FORBIDDEN) expect(r.inputs.filter((p) => p.includes(bad))).toEqual([]);
   });
 });

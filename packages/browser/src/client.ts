@@ -1,5 +1,5 @@
-import type { Client, ClientStats, ExposureInput } from "@inferlog/core";
-import { createBaseClient, liteValidateEvent, threw } from "@inferlog/core/lite";
+import type { Client, ClientStats, EventValidator, ExposureInput } from "@inferlog/core";
+import { createBaseClient, threw, uncheckedEvent } from "@inferlog/core/lite";
 import { createExposureTracker, type ExposureHandle } from "./exposure.js";
 import { createBrowserTransport } from "./fetch-transport.js";
 import { createKeepaliveBudget, KEEPALIVE_MAX_REQUESTS } from "./keepalive-budget.js";
@@ -19,7 +19,18 @@ export interface BrowserClient extends Omit<Client, "stats"> {
 /** Below this much room a page-close request would carry too little to be worth starting. */
 const MIN_CLOSE_BODY = 256;
 
+/**
+ * The production build: events are checked against the wire contract by the collector, which
+ * refuses a bad one by field (reported through `onError`, counted as `rejected`), so the page does
+ * not carry the contract's code. The `development` build (`development.ts`) checks them in the page;
+ * pass `validator` (`@inferlog/browser/validate`) to do that in production too.
+ */
 export function createClient(options: BrowserClientOptions): BrowserClient {
+  return makeClient(options, uncheckedEvent);
+}
+
+/** The client, with the validator used when `options.validator` is not given. */
+export function makeClient(options: BrowserClientOptions, defaultValidator: EventValidator): BrowserClient {
   checkBrowserOptions(options);
   const { endpoint, persistence, hooks } = options;
   const budget = createKeepaliveBudget();
@@ -30,7 +41,6 @@ export function createClient(options: BrowserClientOptions): BrowserClient {
   if (/^http:\/\/(?!(localhost|127\.\d+\.\d+\.\d+|\[::1\])([:/?#]|$))/i.test(endpoint))
     warn(`The endpoint ${endpoint} is plain http: events and the write key travel unencrypted; use https://`);
   const store = persistence === false ? undefined : createPersistence(persistence ?? {}, warn);
-  // The zod-free validator keeps zod out of the page; `options.validator` still overrides it.
   const client = createBaseClient(
     {
       ...options,
@@ -47,7 +57,7 @@ export function createClient(options: BrowserClientOptions): BrowserClient {
         },
       },
     },
-    liteValidateEvent,
+    defaultValidator,
   );
   const exposures = createExposureTracker(client);
 

@@ -198,10 +198,11 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
   };
 
   async function flush(opts?: { timeoutMs?: number }): Promise<FlushResult> {
-    processIntake();
-    const target = seq;
+    // Counted from before the intake is prepared: an event refused there was dropped during this call.
     const sentBefore = c.sent;
     const droppedBefore = c.dropped.total;
+    processIntake();
+    const target = seq;
     const deadline = clock.now() + (opts?.timeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS);
     drain(target, true);
     while (!delivery.isSettledThrough(target)) {

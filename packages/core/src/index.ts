@@ -106,6 +106,7 @@ export { FORBIDDEN_KEYS, LIMITS } from "./schema/limits.js";
 export { showValue } from "./show-value.js";
 export { type ClientStats, DROP_REASONS, type DropReason } from "./stats.js";
 export type { AbortSignalLike, RejectedEvent, Transport, TransportRequest, TransportResult } from "./transport.js";
+export { uncheckedEvent } from "./unchecked.js";
 export { uuidv7, uuidv7Time } from "./uuidv7.js";
 export { type EventValidator, makeValidator, type ValidationResult, validateEvent } from "./validate.js";
 export { type WrapPredictOptions, wrapPredict } from "./wrap-predict.js";

@@ -128,137 +128,147 @@ const rec =
     return out;
   };
 
-const id = str(MAX_ID_LENGTH, 1);
-const name = str(MAX_NAME_LENGTH, 1);
-const time = pattern(
-  /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/,
-  "datetime",
-);
-const any = num();
-const nonNegative = num(0);
-const position = num(0, undefined, INT);
-const positiveInt = num(1, undefined, INT);
-const featureString = str(MAX_FEATURE_STRING_LENGTH);
-const labelString = str(MAX_NAME_LENGTH);
-const label: Check = (v, p) => (typeof v === "number" ? any(v, p) : labelString(v, p));
-const labels = arr(labelString, MAX_LABELS);
-const featureList = arr(featureString, MAX_FEATURE_ARRAY_LENGTH);
-const featureValue: Check = (v, p) => {
-  if (v === null || typeof v === "boolean") return v;
-  if (typeof v === "number") return any(v, p);
-  if (typeof v === "string") return featureString(v, p);
-  return Array.isArray(v) ? featureList(v, p) : fail(p, `\`${p}\` has an unsupported type: got ${describeValue(v)}`);
-};
-const model = obj({
-  name,
-  version: name,
-  environment: opt(str(64, 1)),
-  trainedAt: opt(time),
-  dataCutoff: opt(time),
-  deployedAt: opt(time),
-});
-const features = rec(MAX_FEATURE_NAME_LENGTH, featureValue, MAX_FEATURES);
-const linked = { predictionId: id, modelName: name, predictionTime: opt(time), subjectKey: opt(id) };
+/**
+ * The contract's checks, built on first use: a bundle that imports this module's chunk without
+ * calling the validator (the browser's production build) drops all of it as unused code.
+ */
+function buildContract() {
+  const id = str(MAX_ID_LENGTH, 1);
+  const name = str(MAX_NAME_LENGTH, 1);
+  const time = pattern(
+    /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/,
+    "datetime",
+  );
+  const any = num();
+  const nonNegative = num(0);
+  const position = num(0, undefined, INT);
+  const positiveInt = num(1, undefined, INT);
+  const featureString = str(MAX_FEATURE_STRING_LENGTH);
+  const labelString = str(MAX_NAME_LENGTH);
+  const label: Check = (v, p) => (typeof v === "number" ? any(v, p) : labelString(v, p));
+  const labels = arr(labelString, MAX_LABELS);
+  const featureList = arr(featureString, MAX_FEATURE_ARRAY_LENGTH);
+  const featureValue: Check = (v, p) => {
+    if (v === null || typeof v === "boolean") return v;
+    if (typeof v === "number") return any(v, p);
+    if (typeof v === "string") return featureString(v, p);
+    return Array.isArray(v) ? featureList(v, p) : fail(p, `\`${p}\` has an unsupported type: got ${describeValue(v)}`);
+  };
+  const model = obj({
+    name,
+    version: name,
+    environment: opt(str(64, 1)),
+    trainedAt: opt(time),
+    dataCutoff: opt(time),
+    deployedAt: opt(time),
+  });
+  const features = rec(MAX_FEATURE_NAME_LENGTH, featureValue, MAX_FEATURES);
+  const linked = { predictionId: id, modelName: name, predictionTime: opt(time), subjectKey: opt(id) };
 
-const DATA: Record<EventType, Check> = {
-  "ml.prediction": obj({
-    predictionId: id,
-    model,
-    task: opt(oneOf("binary", "multiclass", "multilabel", "regression", "ranking", "generation")),
-    output: obj({
+  const data: Record<EventType, Check> = {
+    "ml.prediction": obj({
+      predictionId: id,
+      model,
+      task: opt(oneOf("binary", "multiclass", "multilabel", "regression", "ranking", "generation")),
+      output: obj({
+        label: opt(label),
+        labels: opt(labels),
+        score: opt(any),
+        probabilities: opt(rec(MAX_NAME_LENGTH, num(0, 1), MAX_CANDIDATES)),
+        candidates: opt(
+          arr(
+            obj({ id, label: opt(label), score: opt(any), rank: positiveInt, itemAgeSeconds: opt(nonNegative) }),
+            MAX_CANDIDATES,
+          ),
+        ),
+        k: opt(positiveInt),
+      }),
+      features: opt(features),
+      tags: opt(rec(MAX_TAG_KEY_LENGTH, str(MAX_TAG_VALUE_LENGTH), MAX_TAGS)),
+      subjectKey: opt(id),
+      latencyMs: opt(nonNegative),
+      outcomeTtlSeconds: opt(positiveInt),
+    }),
+    "ml.exposure": obj({
+      ...linked,
+      shown: arr(obj({ id, position }), MAX_SHOWN, 1),
+      surface: name,
+      ignoreAfterMs: opt(positiveInt),
+    }),
+    "ml.feedback": obj({
+      ...linked,
+      action: oneOf("accepted", "edited", "rejected", "dismissed", "ignored", "copied", "undone", "rated"),
+      kind: oneOf("explicit", "implicit", "derived"),
+      candidateId: opt(id),
+      position: opt(position),
+      value: opt(num(-1, 1)),
+      dwellMs: opt(nonNegative),
+      exposureId: opt(id),
+    }),
+    "ml.outcome": obj({
+      ...linked,
       label: opt(label),
       labels: opt(labels),
-      score: opt(any),
-      probabilities: opt(rec(MAX_NAME_LENGTH, num(0, 1), MAX_CANDIDATES)),
-      candidates: opt(
-        arr(
-          obj({ id, label: opt(label), score: opt(any), rank: positiveInt, itemAgeSeconds: opt(nonNegative) }),
-          MAX_CANDIDATES,
-        ),
-      ),
-      k: opt(positiveInt),
+      relevantIds: opt(arr(id, MAX_CANDIDATES)),
+      metrics: opt(rec(MAX_TAG_KEY_LENGTH, any, MAX_METRICS)),
+      source: oneOf("system", "human", "derived"),
+      revision: opt(position),
     }),
-    features: opt(features),
-    tags: opt(rec(MAX_TAG_KEY_LENGTH, str(MAX_TAG_VALUE_LENGTH), MAX_TAGS)),
-    subjectKey: opt(id),
-    latencyMs: opt(nonNegative),
-    outcomeTtlSeconds: opt(positiveInt),
-  }),
-  "ml.exposure": obj({
-    ...linked,
-    shown: arr(obj({ id, position }), MAX_SHOWN, 1),
-    surface: name,
-    ignoreAfterMs: opt(positiveInt),
-  }),
-  "ml.feedback": obj({
-    ...linked,
-    action: oneOf("accepted", "edited", "rejected", "dismissed", "ignored", "copied", "undone", "rated"),
-    kind: oneOf("explicit", "implicit", "derived"),
-    candidateId: opt(id),
-    position: opt(position),
-    value: opt(num(-1, 1)),
-    dwellMs: opt(nonNegative),
-    exposureId: opt(id),
-  }),
-  "ml.outcome": obj({
-    ...linked,
-    label: opt(label),
-    labels: opt(labels),
-    relevantIds: opt(arr(id, MAX_CANDIDATES)),
-    metrics: opt(rec(MAX_TAG_KEY_LENGTH, any, MAX_METRICS)),
-    source: oneOf("system", "human", "derived"),
-    revision: opt(position),
-  }),
-  "ml.features": obj({ model, features, predictionId: opt(id), entityKey: opt(id) }),
-  "ml.feature_profile": obj({
-    model,
-    windowStart: time,
-    windowEnd: time,
-    columns: rec(
-      MAX_FEATURE_NAME_LENGTH,
-      obj({
-        kind: oneOf("numeric", "categorical"),
-        count: nonNegative,
-        nulls: nonNegative,
-        min: opt(any),
-        max: opt(any),
-        sum: opt(any),
-        sketch: opt(
-          obj({
-            relativeAccuracy: num(0, 1, GT | LT),
-            positive: rec(16, nonNegative, MAX_SKETCH_BINS),
-            negative: rec(16, nonNegative, MAX_SKETCH_BINS),
-            zeroCount: nonNegative,
-          }),
-        ),
-        distinctEstimate: opt(nonNegative),
-        topValues: opt(arr(obj({ value: featureString, count: nonNegative }), MAX_TOP_VALUES)),
-      }),
-      MAX_PROFILE_COLUMNS,
-    ),
-  }),
-};
+    "ml.features": obj({ model, features, predictionId: opt(id), entityKey: opt(id) }),
+    "ml.feature_profile": obj({
+      model,
+      windowStart: time,
+      windowEnd: time,
+      columns: rec(
+        MAX_FEATURE_NAME_LENGTH,
+        obj({
+          kind: oneOf("numeric", "categorical"),
+          count: nonNegative,
+          nulls: nonNegative,
+          min: opt(any),
+          max: opt(any),
+          sum: opt(any),
+          sketch: opt(
+            obj({
+              relativeAccuracy: num(0, 1, GT | LT),
+              positive: rec(16, nonNegative, MAX_SKETCH_BINS),
+              negative: rec(16, nonNegative, MAX_SKETCH_BINS),
+              zeroCount: nonNegative,
+            }),
+          ),
+          distinctEstimate: opt(nonNegative),
+          topValues: opt(arr(obj({ value: featureString, count: nonNegative }), MAX_TOP_VALUES)),
+        }),
+        MAX_PROFILE_COLUMNS,
+      ),
+    }),
+  };
 
-const envelope = obj({
-  specversion: oneOf("1.0"),
-  id,
-  source: name,
-  time,
-  subject: opt(id),
-  datacontenttype: opt(oneOf("application/json")),
-  traceparent: opt(pattern(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/, "traceparent")),
-  samplerate: opt(num(0, 1, GT)),
-});
+  const envelope = obj({
+    specversion: oneOf("1.0"),
+    id,
+    source: name,
+    time,
+    subject: opt(id),
+    datacontenttype: opt(oneOf("application/json")),
+    traceparent: opt(pattern(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/, "traceparent")),
+    samplerate: opt(num(0, 1, GT)),
+  });
+  return { data, envelope };
+}
+let contract: ReturnType<typeof buildContract> | undefined;
 
 /**
- * The default validator of `@inferlog/browser`: the same contract as `validateEvent` in a
+ * The validator of `@inferlog/browser`'s development build (and `@inferlog/browser/validate`): the same contract as `validateEvent` in a
  * fraction of the bytes. The caller's own fields (`data`) are checked first, as zod's are reported.
  */
 export const liteValidateEvent: EventValidator = (type, event) => {
   try {
     if (!isObject(event)) expected("(root)", "object", event);
     const e = event as Record<string, unknown>;
-    const checkData = Object.hasOwn(DATA, type) ? DATA[type] : expected("type", "an event type", type);
+    contract ??= buildContract();
+    const { data: byType, envelope } = contract;
+    const checkData = Object.hasOwn(byType, type) ? byType[type] : expected("type", "an event type", type);
     const data = checkData(e.data, "data");
     const out = envelope(e, "") as Record<string, unknown>;
     out.type = oneOf(type)(e.type, "type");

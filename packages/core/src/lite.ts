@@ -21,5 +21,6 @@ export { liteValidateEvent } from "./lite-validate.js";
 export { maskSecret } from "./mask-secret.js";
 export { sleep, systemClock } from "./runtime.js";
 export { showValue } from "./show-value.js";
+export { uncheckedEvent } from "./unchecked.js";
 export { utf8Length } from "./utf8.js";
 export { uuidv7 } from "./uuidv7.js";

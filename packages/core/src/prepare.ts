@@ -1,5 +1,5 @@
 import { type BuildContext, buildEvent, type PendingEvent } from "./build-event.js";
-import { InferlogError, ValidationError } from "./errors.js";
+import { InferlogError, threw, ValidationError } from "./errors.js";
 import { PRIORITY } from "./event-queue.js";
 import { type FeatureFilter, redactFeatures } from "./redact.js";
 import type { EventType, InferlogEvent } from "./schema/events.js";
@@ -57,7 +57,22 @@ export function prepare(p: PendingEvent, ctx: PrepareContext): Prepared {
   }
   const v = ctx.validate(p.type, event);
   if (!v.ok) return { ok: false, reason: "invalid", id, error: v.error };
-  const json = JSON.stringify(v.event);
+  // A validated event is plain JSON; without in-process validation (`uncheckedEvent`) it may hold
+  // a BigInt, a cycle or a throwing toJSON, which must be counted here, not thrown.
+  let json: string;
+  try {
+    json = JSON.stringify(v.event);
+  } catch (cause) {
+    return {
+      ok: false,
+      reason: "invalid",
+      id,
+      error: new ValidationError(
+        `The ${p.type} event ${id} cannot be serialized: ${threw("JSON.stringify", cause)}`,
+        "(event)",
+      ),
+    };
+  }
   const bytes = utf8Length(json);
   if (bytes > ctx.maxEventBytes) {
     return {

@@ -1,0 +1,96 @@
+import { type Collector, createCollector, openSqliteStore, type Store } from "@inferlog/collector";
+import type { InferlogError } from "@inferlog/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { createClient as createDevelopmentClient } from "./development.js";
+import { createClient } from "./index.js";
+import { liteValidateEvent } from "./validate.js";
+
+/**
+ * The two builds against the real collector (SQLite in memory), in Node: the production build leaves
+ * the wire contract to the collector, the development build (and the `validator` option) checks it
+ * in the page. Either way a bad field is named through onError and counted, never lost silently.
+ */
+let collector: Collector | undefined;
+let store: Store | undefined;
+afterEach(async () => {
+  await collector?.close({ timeoutMs: 2000 });
+  collector = undefined;
+  store = undefined;
+});
+
+async function start() {
+  store = openSqliteStore({ path: ":memory:" });
+  collector = await createCollector({ store, logger: { info() {}, warn() {}, error() {} } });
+  const { url } = await collector.listen({ port: 0, host: "127.0.0.1" });
+  return `${url}/v1/events`;
+}
+
+/** One good prediction, a feedback with an action the contract does not have, and a good feedback. */
+function logMixed(client: ReturnType<typeof createClient>) {
+  const { predictionId } = client.logPrediction({ output: { label: "a" } });
+  client.logFeedback({ predictionId, action: "liked" as "accepted", candidateId: "a" });
+  client.logFeedback({ predictionId, action: "accepted", candidateId: "a" });
+}
+
+const options = (endpoint: string, errors: InferlogError[]) => ({
+  endpoint,
+  source: "builds-test",
+  model: { name: "m", version: "v1" },
+  persistence: false as const,
+  onError: (e: InferlogError) => errors.push(e),
+});
+
+describe("which build checks the wire contract", () => {
+  it("production: the page sends the bad event, the collector refuses it by field, the client counts it as rejected", async () => {
+    const errors: InferlogError[] = [];
+    const client = createClient(options(await start(), errors));
+    logMixed(client);
+    const r = await client.flush({ timeoutMs: 10_000 });
+    expect(r).toMatchObject({ ok: true, sent: 2, dropped: 1 });
+    expect(client.stats().dropped).toMatchObject({ rejected: 1, invalid: 0, total: 1 });
+    expect(errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(
+        /^Collector rejected 1 of 3 events \(not resent\); first: #1: Invalid ml\.feedback event: Expected `data\.action` to be one of/,
+      ),
+    ]);
+    expect(await store?.tableCounts()).toMatchObject({ predictions: 1, feedback: 1 });
+  });
+
+  it("development: the page refuses the bad event before sending, names the field, and strict mode throws it", async () => {
+    const errors: InferlogError[] = [];
+    const endpoint = await start();
+    const client = createDevelopmentClient(options(endpoint, errors));
+    logMixed(client);
+    const r = await client.flush({ timeoutMs: 10_000 });
+    expect(r).toMatchObject({ ok: true, sent: 2, dropped: 1 });
+    expect(client.stats().dropped).toMatchObject({ invalid: 1, rejected: 0, total: 1 });
+    expect(errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/^Invalid ml\.feedback event: Expected `data\.action` to be one of/),
+    ]);
+    const strict = createDevelopmentClient({ ...options(endpoint, []), strict: true });
+    expect(() => strict.logFeedback({ predictionId: "p", action: "liked" as "accepted" })).toThrow(/`data\.action`/);
+    await strict.shutdown();
+  });
+
+  it("production with `validator` from @inferlog/browser/validate checks in the page as development does", async () => {
+    const errors: InferlogError[] = [];
+    const client = createClient({ ...options(await start(), errors), validator: liteValidateEvent });
+    logMixed(client);
+    await client.flush({ timeoutMs: 10_000 });
+    expect(client.stats().dropped).toMatchObject({ invalid: 1, rejected: 0 });
+    expect(errors[0]?.message).toMatch(/^Invalid ml\.feedback event: Expected `data\.action`/);
+  });
+
+  it("production: an event that cannot be serialized is counted in the page, the rest is sent", async () => {
+    const errors: InferlogError[] = [];
+    const client = createClient(options(await start(), errors));
+    client.logPrediction({ output: { label: "a" }, features: { big: 1n as unknown as number } });
+    client.logPrediction({ output: { label: "b" } });
+    const r = await client.flush({ timeoutMs: 10_000 });
+    expect(r).toMatchObject({ ok: true, sent: 1, dropped: 1 });
+    expect(client.stats().dropped).toMatchObject({ invalid: 1, total: 1 });
+    expect(errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/^The ml\.prediction event \S+ cannot be serialized: JSON\.stringify threw: .*BigInt/),
+    ]);
+  });
+});
