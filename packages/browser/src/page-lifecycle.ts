@@ -4,16 +4,15 @@
  * back-forward cache). Both can fire for one close; `onHide` must be cheap to repeat.
  * Returns a function that stops watching.
  */
-export function watchPageLifecycle(onHide: (reason: "hidden" | "pagehide") => void): () => void {
+export function watchPageLifecycle(onHide: () => void): () => void {
   if (typeof document === "undefined" || typeof addEventListener !== "function") return () => {};
   const onVisibility = () => {
-    if (document.visibilityState === "hidden") onHide("hidden");
+    if (document.visibilityState === "hidden") onHide();
   };
-  const onPageHide = () => onHide("pagehide");
   document.addEventListener("visibilitychange", onVisibility);
-  addEventListener("pagehide", onPageHide);
+  addEventListener("pagehide", onHide);
   return () => {
     document.removeEventListener("visibilitychange", onVisibility);
-    removeEventListener("pagehide", onPageHide);
+    removeEventListener("pagehide", onHide);
   };
 }
