@@ -1,11 +1,4 @@
-import type {
-  ExposureInput,
-  FeatureProfileInput,
-  FeaturesInput,
-  FeedbackInput,
-  OutcomeInput,
-  PredictionInput,
-} from "./inputs.js";
+import type { PredictionInput } from "./inputs.js";
 import type { EventType } from "./schema/events.js";
 import { uuidv7, uuidv7Time } from "./uuidv7.js";
 
@@ -75,65 +68,32 @@ function rankCandidates(output: Obj): Obj {
 const shownList = (shown: unknown): unknown =>
   Array.isArray(shown) ? shown.map((s, position) => (typeof s === "string" ? { id: s, position } : s)) : shown;
 
+/**
+ * The event's `data`: the caller's fields as given (the envelope's `time` and `traceparent` aside),
+ * plus what the SDK derives or defaults. Which fields exist is the validator's business (it strips
+ * unknown keys, as the collector does), so the contract's field list lives in the schemas only.
+ */
 function dataFor(p: PendingEvent, ctx: BuildContext): Obj {
-  const i = (p.input ?? {}) as Obj;
+  const { time, traceparent, ...i } = (p.input !== null && typeof p.input === "object" ? p.input : {}) as Obj;
+  const model = i.model ?? ctx.model;
   switch (p.type) {
-    case "ml.prediction": {
-      const output = i.output !== null && typeof i.output === "object" ? rankCandidates(i.output as Obj) : i.output;
+    case "ml.prediction":
       return compact({
+        ...i,
         predictionId: p.predictionId,
-        model: i.model ?? ctx.model,
-        task: i.task,
-        output,
-        features: i.features,
-        tags: i.tags,
-        subjectKey: i.subjectKey,
-        latencyMs: i.latencyMs,
-        outcomeTtlSeconds: i.outcomeTtlSeconds,
+        model,
+        output: i.output !== null && typeof i.output === "object" ? rankCandidates(i.output as Obj) : i.output,
       });
-    }
     case "ml.exposure":
-      return compact({
-        ...linked(i, ctx),
-        shown: shownList(i.shown),
-        surface: i.surface,
-        ignoreAfterMs: i.ignoreAfterMs,
-      } satisfies Record<keyof Omit<ExposureInput, "time" | "traceparent">, unknown>);
+      return compact({ ...i, ...linked(i, ctx), shown: shownList(i.shown) });
     case "ml.feedback":
-      return compact({
-        ...linked(i, ctx),
-        action: i.action,
-        kind: i.kind ?? "explicit",
-        candidateId: i.candidateId,
-        position: i.position,
-        value: i.value,
-        dwellMs: i.dwellMs,
-        exposureId: i.exposureId,
-      } satisfies Record<keyof Omit<FeedbackInput, "time" | "traceparent">, unknown>);
+      return compact({ ...i, ...linked(i, ctx), kind: i.kind ?? "explicit" });
     case "ml.outcome":
-      return compact({
-        ...linked(i, ctx),
-        label: i.label,
-        labels: i.labels,
-        relevantIds: i.relevantIds,
-        metrics: i.metrics,
-        source: i.source ?? "system",
-        revision: i.revision,
-      } satisfies Record<keyof Omit<OutcomeInput, "time" | "traceparent">, unknown>);
+      return compact({ ...i, ...linked(i, ctx), source: i.source ?? "system" });
     case "ml.features":
-      return compact({
-        model: i.model ?? ctx.model,
-        features: i.features,
-        predictionId: i.predictionId,
-        entityKey: i.entityKey,
-      } satisfies Record<keyof Omit<FeaturesInput, "time" | "traceparent">, unknown>);
+      return compact({ ...i, model });
     case "ml.feature_profile":
-      return compact({
-        model: i.model ?? ctx.model,
-        windowStart: toIso(i.windowStart),
-        windowEnd: toIso(i.windowEnd),
-        columns: i.columns,
-      } satisfies Record<keyof Omit<FeatureProfileInput, "time" | "traceparent">, unknown>);
+      return compact({ ...i, model, windowStart: toIso(i.windowStart), windowEnd: toIso(i.windowEnd) });
   }
 }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { liteValidateEvent } from "./lite-validate.js";
 import { predictionInput, setup } from "./test-helpers.js";
 import { uuidv7Time } from "./uuidv7.js";
+import { validateEvent } from "./validate.js";
 
 describe("log calls", () => {
   it("turns each log call into a valid CloudEvent and delivers it on flush", async () => {
@@ -43,6 +45,24 @@ describe("log calls", () => {
     expect(f?.type === "ml.feedback" && f.data.kind).toBe("explicit");
     expect(o?.type === "ml.outcome" && o.data.source).toBe("system");
     expect(client.stats()).toMatchObject({ logged: 5, enqueued: 5, sent: 5, queued: 0, inFlight: 0 });
+  });
+
+  // The client copies the caller's fields as given; the validator (zod's, or the browser's lite one)
+  // decides which exist, so an extra key never reaches the wire and envelope keys stay in the envelope.
+  it.each([
+    ["zod", validateEvent],
+    ["lite", liteValidateEvent],
+  ])("strips keys the contract does not have (%s validator)", async (_name, validator) => {
+    const { client, transport } = setup({ validator });
+    const extra = { note: "internal", time: "2026-01-02T03:04:05.000Z", traceparent: undefined };
+    client.logFeedback({ predictionId: "p1", action: "accepted", ...extra } as never);
+    client.logPrediction({ ...predictionInput(), debug: { raw: "x" } } as never);
+    await client.flush();
+    const [f, p] = transport.events;
+    expect(f?.time).toBe("2026-01-02T03:04:05.000Z");
+    expect(Object.keys(f?.data ?? {}).sort()).toEqual(["action", "kind", "modelName", "predictionId"]);
+    expect(p?.data).not.toHaveProperty("debug");
+    expect(p?.data).toHaveProperty("output.candidates.0.rank", 1);
   });
 
   it("uses a caller's predictionId and returns it", async () => {
