@@ -4,15 +4,14 @@ import { measureBundle } from "../scripts/measure-size.mjs";
 
 /**
  * The issue's target is 10 KB gzip for init + prediction + exposure + feedback. zod is out
- * (the browser validates with core's hand-written `liteValidateEvent`): 23.6 KB -> 14.7 KB; then
- * core's delivery path as one closure instead of classes and a compacted adapter: 12.8 KB
- * (12,819 B, 30,509 B minified) on 2026-11-27, no behaviour dropped; 13.0 KB (13,011 B) once that
- * closure was split back into a file per concern (intake, delivery, accounting). What is left is behaviour
- * (see docs/browser.md, "Bundle size", for where the bytes go); until the target is met this
- * ceiling stops regressions.
+ * (23.6 KB -> 14.7 KB), then core's delivery path was compacted (12.8-13.0 KB); on 2026-11-27 the
+ * production build stopped checking the wire contract in the page (the collector does; the
+ * development build still checks, see docs/browser.md) and build-event stopped listing every
+ * contract field: 10,884 B. What is left is behaviour (see docs/browser.md, "Bundle size");
+ * until the target is met this ceiling stops regressions.
  */
 const ISSUE_TARGET_GZIP_BYTES = 10 * 1024;
-const REGRESSION_CEILING_GZIP_BYTES = 13 * 1024;
+const REGRESSION_CEILING_GZIP_BYTES = 11 * 1024;
 /** The adapter's own minified code (src/ of this package), so it stays thin whatever core does. */
 const ADAPTER_CEILING_MIN_BYTES = 12 * 1024;
 /** Node-only modules, and zod (its runtime parser alone was ~9.5 KB gzip) with the modules that pull it in. */
