@@ -211,3 +211,115 @@ describe("fast prediction path", () => {
     expect(fastPredictionJson({ type: "ml.prediction", input, at: 0, predictionId: "p" }, "id", ctx)).toBeUndefined();
   });
 });
+
+describe("fast prediction path: strings", () => {
+  const ctx: FastContext = {
+    source: "svc",
+    model: { name: "router", version: "v1" },
+    sampleRate: 1,
+    filter: { allow: undefined, deny: undefined },
+  };
+  /** Every place a caller's string lands in the JSON, filled with `t` (and `k` as a key). */
+  const everywhere = (t: string, k: string, at = Date.UTC(2026, 10, 27)): PendingEvent => ({
+    type: "ml.prediction",
+    at,
+    predictionId: `p${t}`,
+    input: {
+      model: { name: `m${t}`, version: `v${t}`, environment: `e${t}` },
+      output: { label: t, candidates: [{ id: `c${t}`, label: t }] },
+      features: { [k]: t, [`${k}2`]: [t, "x"] },
+      tags: { [k]: t },
+      subjectKey: `s${t}`,
+    },
+  });
+  const tricky = [
+    'a"b',
+    "a\\b",
+    "\\",
+    "\u0000",
+    "x\u001fy",
+    "tab\there",
+    "line\nbreak",
+    "\ud800",
+    "x\udc00",
+    "\udc00\ud800",
+    "😀",
+    "é€",
+    "\u2028\u2029",
+    "\x7f",
+    "</script>",
+    "plain-ascii_1",
+  ];
+
+  it("writes what JSON.stringify writes for quotes, backslashes, controls, lone surrogates and non-ASCII", () => {
+    for (const t of tricky) {
+      for (const k of [t, "f"]) {
+        const p = everywhere(t, k);
+        const g = general(p, ctx);
+        expect(g.json, `general path refused ${JSON.stringify(t)}`).toBeDefined();
+        expect(fastPredictionJson(p, g.id, ctx)).toBe(g.json);
+      }
+    }
+  });
+
+  it("agrees with the general path for strings mixing escaped, surrogate and plain code units", () => {
+    const unit = fc.oneof(
+      fc.constantFrom(
+        '"',
+        "\\",
+        "\u0000",
+        "\u001f",
+        "\n",
+        "\ud83d",
+        "\ude00",
+        "\udfff",
+        "é",
+        "\u2028",
+        "\x7f",
+        "~",
+        " ",
+      ),
+      fc.string({ unit: "binary", minLength: 1, maxLength: 1 }),
+      fc.string({ minLength: 1, maxLength: 1 }),
+    );
+    fc.assert(
+      fc.property(fc.string({ unit, minLength: 1, maxLength: 12 }), (t) => {
+        const p = everywhere(t, t);
+        const g = general(p, ctx);
+        const fast = fastPredictionJson(p, g.id, ctx);
+        if (fast !== undefined) expect(fast).toBe(g.json);
+        else expect(g.json).toBeUndefined();
+      }),
+      { numRuns: 2_000, seed: 20261127 },
+    );
+  });
+
+  it("checks and writes feature names the same on every event, however many distinct names come by", () => {
+    // More distinct names than the fast path keeps, each seen twice, with refused names among them.
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 5_000; i += 7) {
+        const name = i % 10 === 0 ? `q"${i}` : `feature_${i}`;
+        const p: PendingEvent = {
+          type: "ml.prediction",
+          at: 0,
+          predictionId: "p",
+          input: { output: {}, features: { [name]: i, ...(i % 49 === 0 ? { __proto__: null, constructor: 1 } : {}) } },
+        };
+        const g = general(p, ctx);
+        const fast = fastPredictionJson(p, g.id, ctx);
+        if (fast !== undefined) expect(fast).toBe(g.json);
+        else expect(g.json).toBeUndefined();
+      }
+    }
+    const long = "k".repeat(129);
+    for (let round = 0; round < 2; round++) {
+      const p: PendingEvent = {
+        type: "ml.prediction",
+        at: 0,
+        predictionId: "p",
+        input: { output: {}, features: { [long]: 1 } },
+      };
+      expect(fastPredictionJson(p, "id", ctx)).toBeUndefined();
+    }
+  });
+});
