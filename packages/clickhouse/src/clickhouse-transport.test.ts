@@ -155,13 +155,18 @@ describe("ClickHouse-direct transport", () => {
   it("refuses bad options naming the field", () => {
     expect(() => createClickHouseTransport({ url: "localhost:8123", database: "d" })).toThrow(ConfigError);
     expect(() => createClickHouseTransport({ url: "localhost:8123", database: "d" })).toThrow(
-      "Expected `url` to be ClickHouse's http(s) URL, got `localhost:8123`",
+      'Expected `url` to be ClickHouse\'s http(s) URL, got `"localhost:8123"`',
     );
     expect(() => createClickHouseTransport({ url: URL, database: "x; DROP" })).toThrow(
-      "Expected `database` to match [A-Za-z_][A-Za-z0-9_]* (at most 63 characters), got `x; DROP`",
+      'Expected `database` to be a name matching [A-Za-z_][A-Za-z0-9_]* (at most 63 characters), got `"x; DROP"`',
     );
     expect(() => createClickHouseTransport({ url: URL, database: "d", timeoutMs: 0 })).toThrow(
       "Expected `timeoutMs` to be a positive integer, got `0`",
     );
+    // String() throws on a null-prototype object; the message is still built.
+    expect(() => createClickHouseTransport({ url: Object.create(null), database: "d" })).toThrow(
+      "Expected `url` to be ClickHouse's http(s) URL, got `{}`",
+    );
+    expect(() => createClickHouseTransport(null as never)).toThrow("Expected options to be an object, got `null`");
   });
 });

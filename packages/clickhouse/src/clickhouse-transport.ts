@@ -3,7 +3,9 @@ import {
   ConfigError,
   type FetchLike,
   type InferlogEvent,
+  checkOption as need,
   resultFromResponse,
+  showValue,
   type Transport,
   TransportError,
   type TransportResult,
@@ -29,18 +31,22 @@ export interface ClickHouseTransportOptions {
 const CLOUDEVENTS_BATCH = "application/cloudevents-batch+json";
 
 function check(o: ClickHouseTransportOptions): void {
-  if (o === null || typeof o !== "object") throw new ConfigError(`Expected options to be an object, got \`${o}\``);
-  if (typeof o.url !== "string" || !/^https?:\/\//.test(o.url)) {
-    throw new ConfigError(`Expected \`url\` to be ClickHouse's http(s) URL, got \`${String(o.url)}\``);
+  if (o === null || typeof o !== "object") {
+    throw new ConfigError(`Expected options to be an object, got \`${showValue(o)}\``);
   }
-  if (typeof o.database !== "string" || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(o.database)) {
-    throw new ConfigError(
-      `Expected \`database\` to match [A-Za-z_][A-Za-z0-9_]* (at most 63 characters), got \`${String(o.database)}\``,
-    );
-  }
-  if (o.timeoutMs !== undefined && !(Number.isInteger(o.timeoutMs) && o.timeoutMs > 0)) {
-    throw new ConfigError(`Expected \`timeoutMs\` to be a positive integer, got \`${String(o.timeoutMs)}\``);
-  }
+  need(typeof o.url === "string" && /^https?:\/\//.test(o.url), "url", "ClickHouse's http(s) URL", o.url);
+  need(
+    typeof o.database === "string" && /^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(o.database),
+    "database",
+    "a name matching [A-Za-z_][A-Za-z0-9_]* (at most 63 characters)",
+    o.database,
+  );
+  need(
+    o.timeoutMs === undefined || (Number.isInteger(o.timeoutMs) && o.timeoutMs > 0),
+    "timeoutMs",
+    "a positive integer",
+    o.timeoutMs,
+  );
 }
 
 /**

@@ -82,16 +82,23 @@ describe("createClientWith", () => {
     const t = new MemoryTransport();
     expect(() => createClientWith(createClient, base(t), [{ name: "" }])).toThrow(ConfigError);
     expect(() => createClientWith(createClient, base(t), [{ name: "" }])).toThrow(
-      "Expected `integrations[0]` to be an object with a non-empty `name`",
+      'Expected `integrations[0]` to be an object with a non-empty `name`, got `{"name":""}`',
     );
     expect(() => createClientWith(createClient, base(t), [{ name: "a" }, { name: "a" }])).toThrow(
       "Expected integration names to be unique, got `a` twice",
     );
     expect(() => createClientWith(createClient, base(t), [{ name: "a", setup: 3 } as never])).toThrow(
-      "Expected `integrations[0].setup` (a) to be a function, got `number`",
+      "Expected `integrations[0].setup` (a) to be a function, got `3`",
     );
     expect(() => createClientWith(createClient, base(t), "x" as never)).toThrow(
-      "Expected `integrations` to be an array, got `x`",
+      'Expected `integrations` to be an array, got `"x"`',
+    );
+    // String() throws on a null-prototype object; the message is still built.
+    expect(() => createClientWith(createClient, base(t), Object.create(null))).toThrow(
+      "Expected `integrations` to be an array, got `{}`",
+    );
+    expect(() => createClientWith(createClient, base(t), [{ name: "a", onSettled: Object.create(null) }])).toThrow(
+      "Expected `integrations[0].onSettled` (a) to be a function, got `{}`",
     );
   });
 });

@@ -1,7 +1,8 @@
 import type { Client } from "./client.js";
-import { ConfigError, InferlogError } from "./errors.js";
+import { ConfigError, InferlogError, checkOption as need } from "./errors.js";
 import type { QueuedEvent } from "./event-queue.js";
 import type { InferlogEvent } from "./schema/events.js";
+import { showValue } from "./show-value.js";
 import type { DropReason } from "./stats.js";
 
 /**
@@ -36,23 +37,27 @@ export interface IntegrableOptions {
 }
 
 function checkIntegrations(list: unknown): readonly Integration[] {
-  if (!Array.isArray(list)) throw new ConfigError(`Expected \`integrations\` to be an array, got \`${String(list)}\``);
+  need(Array.isArray(list), "integrations", "an array", list);
   const seen = new Set<string>();
-  list.forEach((it, i) => {
-    if (it === null || typeof it !== "object" || typeof it.name !== "string" || it.name.length === 0) {
-      throw new ConfigError(`Expected \`integrations[${i}]\` to be an object with a non-empty \`name\``);
-    }
+  (list as Integration[]).forEach((it, i) => {
+    need(
+      it !== null && typeof it === "object" && typeof it.name === "string" && it.name.length > 0,
+      `integrations[${i}]`,
+      "an object with a non-empty `name`",
+      it,
+    );
     for (const k of ["setup", "processEvent", "onEnqueued", "onSettled"] as const) {
       if (it[k] !== undefined && typeof it[k] !== "function") {
+        // Not checkOption's sentence: it also names the integration.
         throw new ConfigError(
-          `Expected \`integrations[${i}].${k}\` (${it.name}) to be a function, got \`${typeof it[k]}\``,
+          `Expected \`integrations[${i}].${k}\` (${it.name}) to be a function, got \`${showValue(it[k])}\``,
         );
       }
     }
     if (seen.has(it.name)) throw new ConfigError(`Expected integration names to be unique, got \`${it.name}\` twice`);
     seen.add(it.name);
   });
-  return list;
+  return list as Integration[];
 }
 
 /**

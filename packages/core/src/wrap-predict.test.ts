@@ -64,6 +64,12 @@ describe("wrapPredict", () => {
   it("refuses bad arguments naming the field", () => {
     const { client } = setup();
     expect(() => wrapPredict(3 as never, { client, extract: () => ({ output: {} }) })).toThrow(ConfigError);
+    expect(() => wrapPredict(3 as never, { client, extract: () => ({ output: {} }) })).toThrow(
+      "Expected `fn` to be a function, got `3`",
+    );
+    expect(() => wrapPredict(async () => 1, { client, extract: Object.create(null) })).toThrow(
+      "Expected `extract` to be a function (result, args) => PredictionInput, got `{}`",
+    );
     expect(() => wrapPredict(async () => 1, { client, extract: undefined as never })).toThrow(
       "Expected `extract` to be a function (result, args) => PredictionInput, got `undefined`",
     );

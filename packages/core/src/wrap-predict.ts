@@ -1,5 +1,5 @@
 import type { Client } from "./client.js";
-import { ConfigError, InferlogError } from "./errors.js";
+import { ConfigError, InferlogError, checkOption as need } from "./errors.js";
 import type { PredictionInput } from "./inputs.js";
 
 export interface WrapPredictOptions<A extends unknown[], R> {
@@ -27,15 +27,16 @@ export function wrapPredict<A extends unknown[], R>(
   fn: (...args: A) => R | Promise<R>,
   options: WrapPredictOptions<A, R>,
 ): (...args: A) => Promise<R> {
-  if (typeof fn !== "function") throw new ConfigError(`Expected \`fn\` to be a function, got \`${typeof fn}\``);
+  need(typeof fn === "function", "fn", "a function", fn);
   if (!options || typeof options.client?.logPrediction !== "function") {
     throw new ConfigError("Expected `client` to be an inferlog client (with logPrediction)");
   }
-  if (typeof options.extract !== "function") {
-    throw new ConfigError(
-      `Expected \`extract\` to be a function (result, args) => PredictionInput, got \`${typeof options.extract}\``,
-    );
-  }
+  need(
+    typeof options.extract === "function",
+    "extract",
+    "a function (result, args) => PredictionInput",
+    options.extract,
+  );
   const now = options.now ?? defaultNow();
   return async (...args: A): Promise<R> => {
     const started = now();

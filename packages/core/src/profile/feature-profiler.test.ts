@@ -188,6 +188,12 @@ describe("feature profiler", () => {
     expect(bad({ windowMs: 60_000, sensitive: "email" })).toBe(
       'Expected `sensitive` to be an array of feature names, got `"email"`',
     );
+    expect(bad({ windowMs: 60_000, onError: Object.create(null) })).toBe(
+      "Expected `onError` to be a function, got `{}`",
+    );
+    expect(bad({ windowMs: "60000" })).toBe(
+      'Expected `windowMs` to be an integer from 1000 to 2678400000, got `"60000"`',
+    );
     const errors: unknown[] = [];
     const p = createFeatureProfiler(client, { windowMs: 60_000, onError: (e) => errors.push(e) });
     const hostile = Object.defineProperty({}, "x", {

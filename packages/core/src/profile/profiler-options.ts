@@ -1,8 +1,9 @@
-import { ConfigError } from "../errors.js";
+import { ConfigError, checkOption as need } from "../errors.js";
 import type { Clock } from "../runtime.js";
 import { systemClock } from "../runtime.js";
 import type { ModelInfo } from "../schema/events.js";
 import { LIMITS } from "../schema/limits.js";
+import { showValue } from "../show-value.js";
 
 export const DEFAULT_RELATIVE_ACCURACY = 0.01;
 export const DEFAULT_MAX_TOP_VALUES = 20;
@@ -40,37 +41,29 @@ export interface ResolvedProfilerOptions {
   onError: ((error: unknown) => void) | undefined;
 }
 
-const show = (v: unknown): string => {
-  try {
-    return typeof v === "string" ? JSON.stringify(v) : String(v);
-  } catch {
-    return typeof v;
-  }
-};
-
 function int(name: string, v: unknown, min: number, max: number): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-    throw new ConfigError(`Expected \`${name}\` to be an integer from ${min} to ${max}, got \`${show(v)}\``);
-  }
-  return v;
+  need(
+    Number.isInteger(v) && (v as number) >= min && (v as number) <= max,
+    name,
+    `an integer from ${min} to ${max}`,
+    v,
+  );
+  return v as number;
 }
 
 export function resolveProfilerOptions(o: FeatureProfilerOptions): ResolvedProfilerOptions {
   if (typeof o !== "object" || o === null)
-    throw new ConfigError(`Expected profiler options to be an object, got \`${show(o)}\``);
+    throw new ConfigError(`Expected profiler options to be an object, got \`${showValue(o)}\``);
   const ra = o.relativeAccuracy ?? DEFAULT_RELATIVE_ACCURACY;
-  if (typeof ra !== "number" || !(ra > 0 && ra < 1)) {
-    throw new ConfigError(
-      `Expected \`relativeAccuracy\` to be a number between 0 and 1 (exclusive), got \`${show(ra)}\``,
-    );
-  }
+  need(typeof ra === "number" && ra > 0 && ra < 1, "relativeAccuracy", "a number between 0 and 1 (exclusive)", ra);
   const sensitive = o.sensitive ?? [];
-  if (!Array.isArray(sensitive) || sensitive.some((s) => typeof s !== "string")) {
-    throw new ConfigError(`Expected \`sensitive\` to be an array of feature names, got \`${show(sensitive)}\``);
-  }
-  if (o.onError !== undefined && typeof o.onError !== "function") {
-    throw new ConfigError(`Expected \`onError\` to be a function, got \`${show(o.onError)}\``);
-  }
+  need(
+    Array.isArray(sensitive) && sensitive.every((s) => typeof s === "string"),
+    "sensitive",
+    "an array of feature names",
+    sensitive,
+  );
+  need(o.onError === undefined || typeof o.onError === "function", "onError", "a function", o.onError);
   return {
     windowMs: int("windowMs", o.windowMs, 1000, 31 * 86_400_000),
     model: o.model,
