@@ -46,7 +46,9 @@ describe("inferlog-collector serve", () => {
   it("rejects an unknown store scheme", async () => {
     const child = await spawnCli(["serve", "--port", "0", "--store", "postgres://x"], null);
     expect(await child.exited).toBe(1);
-    expect(child.output()).toContain('Expected `store` to start with "sqlite:" or "clickhouse://", got `postgres://x`');
+    expect(child.output()).toContain(
+      'inferlog-collector: Expected `store` to start with "sqlite:" or "clickhouse://", got `"postgres://x"`',
+    );
   });
 
   it("prints the usage for `serve --help` and `report --help`", async () => {

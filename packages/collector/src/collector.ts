@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { ConfigError, checkOption as need, showValue } from "@inferlog/core";
 import { Auth, type AuthConfig, isLoopbackAddress, parseAuthConfig } from "./auth.js";
 import { createHandler, type Logger } from "./http/handler.js";
 import { openStore } from "./store/open-store.js";
@@ -46,13 +47,14 @@ const silentInfo: Logger = {
 
 function positiveInt(name: string, v: number | undefined, fallback: number): number {
   if (v === undefined) return fallback;
-  if (!Number.isInteger(v) || v <= 0)
-    throw new Error(`Expected \`${name}\` to be a positive integer, got \`${String(v)}\``);
+  need(Number.isInteger(v) && v > 0, name, "a positive integer", v);
   return v;
 }
 
 export async function createCollector(options: CollectorOptions): Promise<Collector> {
-  if (options === null || typeof options !== "object") throw new Error("Expected createCollector options, got nothing");
+  if (options === null || typeof options !== "object") {
+    throw new ConfigError(`Expected createCollector options to be an object, got \`${showValue(options)}\``);
+  }
   const limits = {
     maxBodyBytes: positiveInt("maxBodyBytes", options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
     maxDecompressedBytes: positiveInt(
@@ -63,11 +65,12 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     maxEvents: positiveInt("maxEvents", options.maxEvents, DEFAULT_MAX_EVENTS),
   };
   const spec = options.store as unknown;
-  if (typeof spec !== "string" && (spec === null || typeof (spec as Store).insertBatch !== "function")) {
-    throw new Error(
-      `Expected \`store\` to be a string such as "sqlite:./inferlog.db" or an opened Store, got \`${String(spec)}\``,
-    );
-  }
+  need(
+    typeof spec === "string" || typeof (spec as Partial<Store> | null | undefined)?.insertBatch === "function",
+    "store",
+    'a string such as "sqlite:./inferlog.db" or an opened Store',
+    spec,
+  );
   const auth = new Auth(options.auth === undefined ? undefined : parseAuthConfig(options.auth));
   const store =
     typeof options.store === "string"
@@ -105,12 +108,8 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     handler,
     async listen({ port = 4318, host = "127.0.0.1" } = {}) {
       if (server) throw new Error("This collector is already listening");
-      if (!Number.isInteger(port) || port < 0 || port > 65535) {
-        throw new Error(`Expected \`port\` to be an integer from 0 to 65535, got \`${String(port)}\``);
-      }
-      if (typeof host !== "string" || host.length === 0) {
-        throw new Error(`Expected \`host\` to be an address such as 127.0.0.1, got \`${String(host)}\``);
-      }
+      need(Number.isInteger(port) && port >= 0 && port <= 65535, "port", "an integer from 0 to 65535", port);
+      need(typeof host === "string" && host.length > 0, "host", "an address such as 127.0.0.1", host);
       if (!auth.hasKeys && !isLoopbackAddress(host)) {
         throw new Error(
           `Refusing to listen on ${host} without write keys: anyone who can reach it could write events. ` +

@@ -1,3 +1,4 @@
+import { ConfigError, checkOption as need, showValue } from "@inferlog/core";
 import { DEFAULT_OUTCOME_TTL_SECONDS } from "../store/types.js";
 
 export const WINDOWS = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 } as const;
@@ -70,50 +71,53 @@ function time(name: string, v: unknown, fallback: number): number {
   if (v === undefined) return fallback;
   const ms =
     typeof v === "number" ? v : typeof v === "string" && /^\d{4}-\d\d-\d\d/.test(v) ? Date.parse(v) : Number.NaN;
-  if (!Number.isFinite(ms)) {
-    throw new Error(`Expected \`${name}\` to be an RFC 3339 time or ms since the epoch, got \`${String(v)}\``);
-  }
+  need(Number.isFinite(ms), name, "an RFC 3339 time or ms since the epoch", v);
   return Math.trunc(ms);
 }
 
 function int(name: string, v: unknown, fallback: number, min: number, max: number): number {
   if (v === undefined) return fallback;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-    throw new Error(`Expected \`${name}\` to be an integer from ${min} to ${max}, got \`${String(v)}\``);
-  }
-  return v;
+  need(
+    Number.isInteger(v) && (v as number) >= min && (v as number) <= max,
+    name,
+    `an integer from ${min} to ${max}`,
+    v,
+  );
+  return v as number;
 }
 
 /** Checks report options, naming the field and the problem. */
 export function resolveReportOptions(o: ReportOptions = {}, clock: () => number = Date.now): ResolvedReportOptions {
-  if (o === null || typeof o !== "object") throw new Error(`Expected report options to be an object, got \`${o}\``);
+  if (o === null || typeof o !== "object") {
+    throw new ConfigError(`Expected report options to be an object, got \`${showValue(o)}\``);
+  }
   for (const key of Object.keys(o)) {
-    if (!KEYS.has(key)) throw new Error(`Unknown report option \`${key}\` (known: ${[...KEYS].join(", ")})`);
+    if (!KEYS.has(key)) throw new ConfigError(`Unknown report option \`${key}\` (known: ${[...KEYS].join(", ")})`);
   }
-  if (o.model !== undefined && (typeof o.model !== "string" || o.model.length === 0 || o.model.length > 256)) {
-    throw new Error(`Expected \`model\` to be a model name (1 to 256 characters), got \`${String(o.model)}\``);
-  }
+  need(
+    o.model === undefined || (typeof o.model === "string" && o.model.length > 0 && o.model.length <= 256),
+    "model",
+    "a model name (1 to 256 characters)",
+    o.model,
+  );
   const window = o.window ?? "week";
-  if (!Object.hasOwn(WINDOWS, window)) {
-    throw new Error(`Expected \`window\` to be one of hour, day, week, got \`${String(window)}\``);
-  }
+  // The typeof first: Object.hasOwn turns its key into a string, which throws for a null-prototype object.
+  need(typeof window === "string" && Object.hasOwn(WINDOWS, window), "window", "one of hour, day, week", window);
   const fromMs = time("from", o.from, 0);
   const toMs = time("to", o.to, 8_640_000_000_000_000);
-  if (toMs <= fromMs) throw new Error(`Expected \`to\` to be after \`from\`, got from ${fromMs} and to ${toMs}`);
+  if (toMs <= fromMs) throw new ConfigError(`Expected \`to\` to be after \`from\`, got from ${fromMs} and to ${toMs}`);
   const referenceFromMs = o.referenceFrom === undefined ? undefined : time("referenceFrom", o.referenceFrom, 0);
   const referenceToMs = o.referenceTo === undefined ? undefined : time("referenceTo", o.referenceTo, 0);
   if ((referenceFromMs === undefined) !== (referenceToMs === undefined)) {
-    throw new Error("Expected `referenceFrom` and `referenceTo` together, got only one of them");
+    throw new ConfigError("Expected `referenceFrom` and `referenceTo` together, got only one of them");
   }
   if (referenceFromMs !== undefined && referenceToMs !== undefined && referenceToMs <= referenceFromMs) {
-    throw new Error(
-      `Expected \`referenceTo\` to be after \`referenceFrom\`, got ${referenceFromMs} and ${referenceToMs}`,
+    throw new ConfigError(
+      `Expected \`referenceTo\` to be after \`referenceFrom\`, got referenceFrom ${referenceFromMs} and referenceTo ${referenceToMs}`,
     );
   }
   const drop = o.retrainDrop ?? DEFAULT_RETRAIN_DROP;
-  if (typeof drop !== "number" || !(drop > 0 && drop < 1)) {
-    throw new Error(`Expected \`retrainDrop\` to be a number between 0 and 1 (exclusive), got \`${String(drop)}\``);
-  }
+  need(typeof drop === "number" && drop > 0 && drop < 1, "retrainDrop", "a number between 0 and 1 (exclusive)", drop);
   return {
     model: o.model,
     window,

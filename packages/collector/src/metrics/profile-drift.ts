@@ -1,3 +1,4 @@
+import { checkOption as need } from "@inferlog/core";
 import type { Store } from "../store/types.js";
 import { clickhouseDialect } from "./dialect-clickhouse.js";
 import { sqliteDialect } from "./dialect-sqlite.js";
@@ -46,9 +47,9 @@ export interface ProfileDriftRow {
 type Merged = { kind: "numeric"; m: MergedNumeric; mixed: boolean } | { kind: "categorical"; m: MergedCategorical };
 
 function toMs(v: number | string, field: string): number {
-  const ms = typeof v === "number" ? v : Date.parse(v);
-  if (!Number.isFinite(ms))
-    throw new Error(`Expected \`${field}\` to be ms since the epoch or an ISO time, got \`${String(v)}\``);
+  // Only a string goes to Date.parse: it turns anything else into a string, which can throw.
+  const ms = typeof v === "number" ? v : typeof v === "string" ? Date.parse(v) : Number.NaN;
+  need(Number.isFinite(ms), field, "ms since the epoch or an ISO time", v);
   return ms;
 }
 
@@ -107,9 +108,7 @@ const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b
  * Jensen-Shannon distance, flagged at 0.1 and 0.25, with the definitions of the raw-row drift.
  */
 export async function profileDrift(store: Store, o: ProfileDriftOptions): Promise<ProfileDriftRow[]> {
-  if (typeof o?.model !== "string" || o.model === "") {
-    throw new Error(`Expected \`model\` to be a non-empty string, got \`${String(o?.model)}\``);
-  }
+  need(typeof o?.model === "string" && o.model !== "", "model", "a non-empty string", o?.model);
   const [ref, cur] = await Promise.all([
     mergeWindow(store, o, o.reference, "reference"),
     mergeWindow(store, o, o.current, "current"),

@@ -1,3 +1,4 @@
+import { ConfigError, checkOption as need } from "@inferlog/core";
 import type { ReportOptions } from "../metrics/options.js";
 
 const STRINGS = ["model", "window", "from", "to", "now", "referenceFrom", "referenceTo"] as const;
@@ -13,11 +14,11 @@ export function parseReportParams(params: Iterable<[string, string]>): ReportOpt
   const out: Record<string, string | number> = {};
   for (const [key, value] of params) {
     if (!REPORT_PARAMS.includes(key)) {
-      throw new Error(`Unknown report parameter \`${key}\` (known: ${REPORT_PARAMS.join(", ")})`);
+      throw new ConfigError(`Unknown report parameter \`${key}\` (known: ${REPORT_PARAMS.join(", ")})`);
     }
     if ((INTEGERS as readonly string[]).includes(key) || (NUMBERS as readonly string[]).includes(key)) {
       const v = value.trim() === "" ? Number.NaN : Number(value);
-      if (!Number.isFinite(v)) throw new Error(`Expected \`${key}\` to be a number, got \`${value}\``);
+      need(Number.isFinite(v), key, "a number", value);
       out[key] = v;
     } else {
       out[key] = key !== "model" && key !== "window" && /^\d+$/.test(value) ? Number(value) : value;

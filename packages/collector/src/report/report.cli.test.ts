@@ -46,7 +46,7 @@ describe("inferlog-collector report", () => {
   it("names the bad flag", async () => {
     for (const [args, message] of [
       [["--k", "0"], "Expected --k to be an integer from 1 to 20, got `0`"],
-      [["--window", "month"], "Expected --window to be one of hour, day, week, got `month`"],
+      [["--window", "month"], 'Expected --window to be one of hour, day, week, got `"month"`'],
       [
         ["--reference-from", "2026-11-16T00:00:00Z"],
         "Expected --reference-from and --reference-to together, got only one of them",

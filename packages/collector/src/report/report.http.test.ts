@@ -27,9 +27,9 @@ describe("GET /v1/report and GET /report", () => {
   it("names the bad parameter and the problem (400)", async () => {
     const cases: [string, string][] = [
       ["k=0", "Expected `k` to be an integer from 1 to 20, got `0`"],
-      ["k=two", "Expected `k` to be a number, got `two`"],
-      ["window=month", "Expected `window` to be one of hour, day, week, got `month`"],
-      ["from=yesterday", "Expected `from` to be an RFC 3339 time or ms since the epoch, got `yesterday`"],
+      ["k=two", 'Expected `k` to be a number, got `"two"`'],
+      ["window=month", 'Expected `window` to be one of hour, day, week, got `"month"`'],
+      ["from=yesterday", 'Expected `from` to be an RFC 3339 time or ms since the epoch, got `"yesterday"`'],
       ["color=red", "Unknown report parameter `color`"],
       ["retrainDrop=2", "Expected `retrainDrop` to be a number between 0 and 1 (exclusive), got `2`"],
     ];

@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { ConfigError, checkOption as need, showValue } from "@inferlog/core";
 import { openClickHouseStore } from "./clickhouse-store.js";
 import { openSqliteStore } from "./sqlite-store.js";
 import type { Store } from "./types.js";
@@ -15,16 +16,16 @@ export interface OpenStoreOptions {
  * - `clickhouse://[user[:password]@]host:8123/database` (HTTP), `clickhouse+https://...` (HTTPS)
  */
 export async function openStore(spec: string, options: OpenStoreOptions = {}): Promise<Store> {
-  if (typeof spec !== "string" || spec.length === 0) {
-    throw new Error(`Expected \`store\` to be a string such as "sqlite:./inferlog.db", got \`${String(spec)}\``);
-  }
+  need(typeof spec === "string" && spec.length > 0, "store", 'a string such as "sqlite:./inferlog.db"', spec);
   const ttl =
     options.defaultOutcomeTtlSeconds === undefined
       ? {}
       : { defaultOutcomeTtlSeconds: options.defaultOutcomeTtlSeconds };
   if (spec.startsWith("sqlite:")) {
     const rest = spec.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "");
-    if (rest.length === 0) throw new Error(`Expected a file after "sqlite:" in \`store\`, got \`${spec}\``);
+    if (rest.length === 0) {
+      throw new ConfigError(`Expected a file after "sqlite:" in \`store\`, got \`${showValue(spec)}\``);
+    }
     const path = rest === ":memory:" ? rest : resolve(rest);
     return openSqliteStore({ path, ...ttl, ...(options.synchronous ? { synchronous: options.synchronous } : {}) });
   }
@@ -34,7 +35,9 @@ export async function openStore(spec: string, options: OpenStoreOptions = {}): P
     try {
       url = new URL(spec.replace(/^clickhouse(\+https?)?:/, ch[1] === "+https" ? "https:" : "http:"));
     } catch {
-      throw new Error(`Expected \`store\` to be a URL such as clickhouse://127.0.0.1:8123/inferlog, got \`${spec}\``);
+      throw new ConfigError(
+        `Expected \`store\` to be a URL such as clickhouse://127.0.0.1:8123/inferlog, got \`${showValue(spec)}\``,
+      );
     }
     const database = decodeURIComponent(url.pathname.replace(/^\//, "")) || "inferlog";
     return openClickHouseStore({
@@ -45,7 +48,7 @@ export async function openStore(spec: string, options: OpenStoreOptions = {}): P
       ...ttl,
     });
   }
-  throw new Error(
-    `Expected \`store\` to start with "sqlite:" or "clickhouse://", got \`${spec}\` (for example sqlite:./inferlog.db)`,
+  throw new ConfigError(
+    `Expected \`store\` to start with "sqlite:" or "clickhouse://", got \`${showValue(spec)}\` (for example sqlite:./inferlog.db)`,
   );
 }

@@ -1,0 +1,60 @@
+import { isConfigError } from "@inferlog/core";
+import { describe, expect, it } from "vitest";
+import type { Store } from "../store/types.js";
+import { resolveReportOptions } from "./options.js";
+import { profileDrift } from "./profile-drift.js";
+
+const message = (f: () => unknown): string => {
+  try {
+    f();
+  } catch (e) {
+    return isConfigError(e) ? e.message : `not a ConfigError: ${String(e)}`;
+  }
+  return "no error";
+};
+
+describe("report options", () => {
+  it("names the option and shows the value, even one String() throws on", () => {
+    expect(message(() => resolveReportOptions({ model: "" }))).toBe(
+      'Expected `model` to be a model name (1 to 256 characters), got `""`',
+    );
+    expect(message(() => resolveReportOptions({ window: Object.create(null) }))).toBe(
+      "Expected `window` to be one of hour, day, week, got `{}`",
+    );
+    expect(message(() => resolveReportOptions({ from: Object.create(null) }))).toBe(
+      "Expected `from` to be an RFC 3339 time or ms since the epoch, got `{}`",
+    );
+    expect(message(() => resolveReportOptions({ k: 2.5 }))).toBe(
+      "Expected `k` to be an integer from 1 to 20, got `2.5`",
+    );
+    expect(message(() => resolveReportOptions({ retrainDrop: Object.create(null) }))).toBe(
+      "Expected `retrainDrop` to be a number between 0 and 1 (exclusive), got `{}`",
+    );
+    expect(message(() => resolveReportOptions({ from: 2000, to: 1000 }))).toBe(
+      "Expected `to` to be after `from`, got from 2000 and to 1000",
+    );
+    expect(message(() => resolveReportOptions({ referenceFrom: 2000, referenceTo: 1000 }))).toBe(
+      "Expected `referenceTo` to be after `referenceFrom`, got referenceFrom 2000 and referenceTo 1000",
+    );
+    expect(message(() => resolveReportOptions("week" as never))).toBe(
+      'Expected report options to be an object, got `"week"`',
+    );
+  });
+});
+
+describe("profile drift options", () => {
+  const store = { kind: "sqlite", readRows: async () => [] } as unknown as Store;
+  const week = { from: 0, to: 1000 };
+
+  it("names the option and shows the value, even one String() throws on", async () => {
+    await expect(profileDrift(store, { model: Object.create(null), reference: week, current: week })).rejects.toThrow(
+      "Expected `model` to be a non-empty string, got `{}`",
+    );
+    await expect(
+      profileDrift(store, { model: "m", reference: { from: Object.create(null), to: 1000 }, current: week }),
+    ).rejects.toThrow("Expected `reference.from` to be ms since the epoch or an ISO time, got `{}`");
+    await expect(
+      profileDrift(store, { model: "m", reference: week, current: { from: 0, to: "soon" } }),
+    ).rejects.toThrow('Expected `current.to` to be ms since the epoch or an ISO time, got `"soon"`');
+  });
+});
