@@ -28,6 +28,13 @@ describe("createCollector options", () => {
     await expect(createCollector({ store: "sqlite:" })).rejects.toThrow(
       'Expected a file after "sqlite:" in `store`, got `"sqlite:"`',
     );
+    // A password in the spec never reaches the message (it ends up in logs).
+    await expect(createCollector({ store: "mysql://admin:s3cret@db/x" })).rejects.toThrow(
+      'got `"mysql://admin:***@db/x"`',
+    );
+    await expect(createCollector({ store: "clickhouse://u:p@ss w0rd@[bad/x" })).rejects.toThrow(
+      'Expected `store` to be a URL such as clickhouse://127.0.0.1:8123/inferlog, got `"clickhouse://u:***@[bad/x"`',
+    );
     expect(await createCollector({ store: "mysql://db/x" }).catch(isConfigError)).toBe(true);
     await expect(
       createCollector({

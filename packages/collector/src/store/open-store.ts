@@ -15,6 +15,9 @@ export interface OpenStoreOptions {
  * - `sqlite:./inferlog.db`, `sqlite:/abs/path.db`, `sqlite::memory:`
  * - `clickhouse://[user[:password]@]host:8123/database` (HTTP), `clickhouse+https://...` (HTTPS)
  */
+/** The spec as errors may show it: a password in `user:password@` is never echoed into logs. */
+const withoutPassword = (spec: string): string => spec.replace(/^([a-z+.-]*:\/\/[^/@:]*:).*@/i, "$1***@");
+
 export async function openStore(spec: string, options: OpenStoreOptions = {}): Promise<Store> {
   need(typeof spec === "string" && spec.length > 0, "store", 'a string such as "sqlite:./inferlog.db"', spec);
   const ttl =
@@ -36,7 +39,7 @@ export async function openStore(spec: string, options: OpenStoreOptions = {}): P
       url = new URL(spec.replace(/^clickhouse(\+https?)?:/, ch[1] === "+https" ? "https:" : "http:"));
     } catch {
       throw new ConfigError(
-        `Expected \`store\` to be a URL such as clickhouse://127.0.0.1:8123/inferlog, got \`${showValue(spec)}\``,
+        `Expected \`store\` to be a URL such as clickhouse://127.0.0.1:8123/inferlog, got \`${showValue(withoutPassword(spec))}\``,
       );
     }
     const database = decodeURIComponent(url.pathname.replace(/^\//, "")) || "inferlog";
@@ -49,6 +52,6 @@ export async function openStore(spec: string, options: OpenStoreOptions = {}): P
     });
   }
   throw new ConfigError(
-    `Expected \`store\` to start with "sqlite:" or "clickhouse://", got \`${showValue(spec)}\` (for example sqlite:./inferlog.db)`,
+    `Expected \`store\` to start with "sqlite:" or "clickhouse://", got \`${showValue(withoutPassword(spec))}\` (for example sqlite:./inferlog.db)`,
   );
 }
