@@ -124,7 +124,7 @@ describe("fetch transport against a real HTTP server", () => {
 
   it("rejects a bad endpoint with a message naming it", () => {
     expect(() => createFetchTransport({ endpoint: "ftp://x" })).toThrow(
-      "Expected `endpoint` to be an http(s) URL, got `ftp://x`",
+      'Expected `endpoint` to be an http(s) URL, got `"ftp://x"`',
     );
   });
 });

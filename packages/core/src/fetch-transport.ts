@@ -2,6 +2,7 @@ import { TransportError } from "./errors.js";
 import { resultFromResponse } from "./http-response.js";
 import { maskSecret } from "./mask-secret.js";
 import { createAbortController, systemClock } from "./runtime.js";
+import { showValue } from "./show-value.js";
 import type { AbortSignalLike, Transport, TransportResult } from "./transport.js";
 
 /** The subset of the Fetch API the transport uses; any runtime's `fetch` fits. */
@@ -42,7 +43,7 @@ export function createFetchTransport(options: FetchTransportOptions): Transport 
     });
   }
   if (typeof options.endpoint !== "string" || !/^https?:\/\//.test(options.endpoint)) {
-    throw new TransportError(`Expected \`endpoint\` to be an http(s) URL, got \`${String(options.endpoint)}\``, {
+    throw new TransportError(`Expected \`endpoint\` to be an http(s) URL, got \`${showValue(options.endpoint)}\``, {
       retryable: false,
     });
   }

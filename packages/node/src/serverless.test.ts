@@ -78,7 +78,7 @@ describe("wrapHandler", () => {
   it("refuses a missing client or handler with a clear error", () => {
     expect(() => wrapHandler({} as never, async () => 1)).toThrow(/Expected `client` to be an inferlog client/);
     expect(() => wrapHandler({ flush: async () => ({}) }, 5 as never)).toThrow(
-      /Expected `handler` to be a function, got number/,
+      /Expected `handler` to be a function, got `\d+`/,
     );
   });
 });

@@ -2,7 +2,7 @@
  * Serverless wrappers. Runtime-free on purpose (no undici, no node:*), so edge
  * runtimes can import `@inferlog/node/serverless` with a fetch-based client.
  */
-import { ConfigError } from "@inferlog/core";
+import { checkOption } from "@inferlog/core";
 
 export interface Flushable {
   flush(options?: { timeoutMs?: number }): Promise<unknown>;
@@ -31,11 +31,8 @@ export function wrapHandler<A extends unknown[], R>(
   handler: (...args: A) => R | Promise<R>,
   options: WrapHandlerOptions<A> = {},
 ): (...args: A) => Promise<R> {
-  if (!client || typeof client.flush !== "function") {
-    throw new ConfigError("Expected `client` to be an inferlog client with a flush() method");
-  }
-  if (typeof handler !== "function")
-    throw new ConfigError(`Expected \`handler\` to be a function, got ${typeof handler}`);
+  checkOption(typeof client?.flush === "function", "client", "an inferlog client with a flush() method", client);
+  checkOption(typeof handler === "function", "handler", "a function", handler);
   const timeoutMs = options.timeoutMs ?? DEFAULT_HANDLER_FLUSH_TIMEOUT_MS;
   return async (...args: A): Promise<R> => {
     try {

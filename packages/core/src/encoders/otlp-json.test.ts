@@ -247,6 +247,7 @@ describe("OTLP/HTTP JSON encoder", () => {
     expect(() => createOtlpJsonEncoder({ resource: 5 as never })).toThrow(
       "Expected `resource` to be an object of attribute values, got `5`",
     );
+    expect(() => createOtlpJsonEncoder(null as never)).toThrow("Expected `options` to be an object, got `null`");
   });
 
   it("skips records that are not inferlog's and refuses text that is not OTLP", () => {

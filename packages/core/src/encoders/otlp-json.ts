@@ -1,4 +1,4 @@
-import { ConfigError } from "../errors.js";
+import { ConfigError, checkOption } from "../errors.js";
 import type { Encoder } from "../options.js";
 import type { InferlogEvent } from "../schema/events.js";
 import { type AnyValue, type KeyValue, toAnyValue, toKeyValues } from "./otlp-any-value.js";
@@ -117,14 +117,14 @@ export function toOtlpLogsRequest(events: readonly InferlogEvent[], options: Otl
  * client's `encoder` and point the transport at the collector's `/v1/logs`.
  */
 export function createOtlpJsonEncoder(options: OtlpEncoderOptions = {}): Encoder {
-  if (options === null || typeof options !== "object") {
-    throw new ConfigError(`Expected OTLP encoder options to be an object, got \`${String(options)}\``);
-  }
-  if (options.resource !== undefined && (options.resource === null || typeof options.resource !== "object")) {
-    throw new ConfigError(
-      `Expected \`resource\` to be an object of attribute values, got \`${String(options.resource)}\``,
-    );
-  }
+  checkOption(options !== null && typeof options === "object", "options", "an object", options);
+  const { resource } = options;
+  checkOption(
+    resource === undefined || (resource !== null && typeof resource === "object"),
+    "resource",
+    "an object of attribute values",
+    resource,
+  );
   genAiPredicate(options.genAiModels); // fail at setup, not at the first send
   return {
     contentType: "application/json",
