@@ -323,3 +323,37 @@ describe("fast prediction path: strings", () => {
     }
   });
 });
+
+describe("fast prediction path: the model", () => {
+  it("writes each event's own model, when the app switches models or edits the one it passes", () => {
+    const m: Record<string, unknown> = { name: "router", version: "v1" };
+    const ctx: FastContext = { source: "svc", model: m, sampleRate: 1, filter: { allow: undefined, deny: undefined } };
+    const models: (Record<string, unknown> | undefined)[] = [
+      undefined, // the client's default, twice
+      undefined,
+      { name: "router", version: "v1" }, // equal strings, another object
+      { name: "router", version: "v2" },
+      { name: "router", version: "v2", environment: "prod" },
+      { name: "router", version: "v2", environment: "staging" },
+      { name: "router", version: "v2" },
+      { name: "router", version: "v2", trainedAt: "2026-01-01T00:00:00Z" }, // left to the general path
+      { name: "ranker", version: "v2" },
+      { name: 'q"', version: "v2" },
+      { name: "", version: "v2" }, // refused by both
+    ];
+    for (const model of models) {
+      const p: PendingEvent = { type: "ml.prediction", at: 0, predictionId: "p", input: { output: {}, model } };
+      const g = general(p, ctx);
+      const fast = fastPredictionJson(p, g.id, ctx);
+      if (model?.trainedAt) expect(fast).toBeUndefined();
+      else if (fast !== undefined) expect(fast).toBe(g.json);
+      else expect(g.json).toBeUndefined();
+    }
+    m.version = "v9"; // the default model, edited in place
+    const p: PendingEvent = { type: "ml.prediction", at: 0, predictionId: "p", input: { output: {} } };
+    const g = general(p, ctx);
+    const fast = fastPredictionJson(p, g.id, ctx);
+    expect(fast).toBe(g.json);
+    expect(JSON.parse(fast as string).data.model).toEqual({ name: "router", version: "v9" });
+  });
+});

@@ -61,7 +61,8 @@ const recordKeys = (r: Obj): string[] => {
 };
 /** Every own key with a value is one of `allowed` (an undefined value counts as absent, as it does on the wire). */
 const keysIn = (o: Obj, allowed: ReadonlySet<string>): void => {
-  for (const k of Object.keys(o)) if (!allowed.has(k) && o[k] !== undefined) out();
+  // for-in reads own keys without making an array (and inherited enumerable ones: rare, refused)
+  for (const k in o) if (!allowed.has(k) && o[k] !== undefined) out();
 };
 /**
  * What JSON.stringify escapes: `"`, `\\`, control characters and (lone) surrogates, written as
@@ -96,12 +97,20 @@ const key = (k: string, max: number): string => {
   return quote(k);
 };
 
+/** The last model written: events nearly always name the same one, in the same strings. */
+let lastModel: { name: unknown; version: unknown; environment: unknown; json: string } | undefined;
 function model(m: unknown): string {
   if (!isPlain(m)) return out();
-  let s = `{"name":${str(m.name, 1, MAX_NAME_LENGTH)},"version":${str(m.version, 1, MAX_NAME_LENGTH)}`;
+  const { name, version } = m;
   keysIn(m, MODEL_KEYS); // dates (trainedAt, ...) need the general path's checks
-  if (m.environment !== undefined) s += `,"environment":${str(m.environment, 1, 64)}`;
-  return `${s}}`;
+  const environment = m.environment;
+  const last = lastModel;
+  if (last && name === last.name && version === last.version && environment === last.environment) return last.json;
+  let s = `{"name":${str(name, 1, MAX_NAME_LENGTH)},"version":${str(version, 1, MAX_NAME_LENGTH)}`;
+  if (environment !== undefined) s += `,"environment":${str(environment, 1, 64)}`;
+  s += "}";
+  lastModel = { name, version, environment, json: s };
+  return s;
 }
 
 function candidates(c: unknown): string {
