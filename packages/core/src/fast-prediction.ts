@@ -163,7 +163,7 @@ function featureValue(v: unknown): string {
   return `${s}]`;
 }
 
-/** Feature names recur event after event: the JSON of the plain ones that passed the checks, up to a bound. */
+/** Feature names recur event after event: the JSON of names that passed the checks, up to a bound. */
 const featureKeys = new Map<string, string>();
 const FEATURE_KEYS_KEPT = 4096;
 function featureKey(k: string): string {
