@@ -16,6 +16,16 @@ export interface ChildRun<R> {
   stderr: string;
 }
 
+let children = 0;
+/**
+ * `BENCH_CPU_PROF=<dir>`: each child writes V8 CPU profiles to `<dir>/<task>-<subject>-<n>/` (the
+ * largest file is the main thread), to see what holds a figure back.
+ */
+const profileArgs = (task: string, subject: string): string[] => {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir ? ["--cpu-prof", `--cpu-prof-dir=${join(dir, `${task}-${subject}-${++children}`)}`] : [];
+};
+
 export function runChild<R = Record<string, unknown>>(
   task: string,
   subject: SubjectName | "limit",
@@ -24,7 +34,7 @@ export function runChild<R = Record<string, unknown>>(
 ): Promise<ChildRun<R>> {
   return new Promise((resolve) => {
     const child = fork(join(here, "child.ts"), [task, subject, JSON.stringify(opts)], {
-      execArgv: ["--import", "tsx", "--expose-gc"],
+      execArgv: ["--import", "tsx", "--expose-gc", ...profileArgs(task, subject)],
       cwd: join(here, ".."),
       stdio: ["ignore", "ignore", "pipe", "ipc"],
     });
