@@ -1,7 +1,9 @@
 /**
  * In real Chromium: a browser key only writes from its own origins (the collector's CORS and key
  * checks together), and hostile input to every public call of `@inferlog/browser` never throws into
- * the page, while everything it lets through is stored once and nothing is rejected late.
+ * the page, while everything it lets through is stored once. The development build refuses bad
+ * events in the page (nothing is rejected late); the production build leaves that to the collector,
+ * and the page counts each refusal.
  */
 import fc from "fast-check";
 import type { BrowserContext } from "playwright-core";
@@ -79,54 +81,59 @@ const input = fc.record(
 const CALLS = ["logPrediction", "logExposure", "logFeedback", "logOutcome", "logFeatures", "logFeatureProfile"];
 
 describe("hostile input to every public call of @inferlog/browser, in Chromium", () => {
-  it("never throws into the page; what it lets through is stored once and accepted", async () => {
-    stack = await startStack();
-    context = await rig.browser.newContext();
-    const pageErrors: string[] = [];
-    context.on("page", (p) => p.on("pageerror", (e) => pageErrors.push(e.message)));
-    const page = await rig.open(context, stack.endpoint, { persistence: false });
-    const calls = fc.sample(fc.tuple(fc.constantFrom(...CALLS), input, fc.boolean()), {
-      numRuns: Number(process.env.INFERLOG_FUZZ_RUNS ?? "400"),
-      seed: Number(process.env.INFERLOG_FUZZ_SEED ?? "5"),
-    }) as [string, unknown, boolean][];
-    const json = await page.evaluate(
-      async ({ calls }) => {
-        const w = window as unknown as ChaosWindow;
-        const thrown: string[] = [];
-        const c = w.client as unknown as Record<string, (x: unknown) => void>;
-        for (const [name, arg, poison] of calls) {
-          // Half the inputs carry own __proto__ / constructor keys, as JSON.parse of a request body would.
-          const hostile = poison
-            ? JSON.parse(`{"__proto__":{"polluted":1},"constructor":1,"x":${JSON.stringify(arg)}}`)
-            : arg;
-          try {
-            c[name]?.(poison ? { ...(arg as object), features: hostile } : hostile);
-          } catch (e) {
-            thrown.push(String(e));
+  it.each(["development", "production"])(
+    "never throws into the page; what it lets through is stored once (%s build)",
+    async (build) => {
+      stack = await startStack();
+      context = await rig.browser.newContext();
+      const pageErrors: string[] = [];
+      context.on("page", (p) => p.on("pageerror", (e) => pageErrors.push(e.message)));
+      const page = await rig.open(context, stack.endpoint, { persistence: false, build });
+      const calls = fc.sample(fc.tuple(fc.constantFrom(...CALLS), input, fc.boolean()), {
+        numRuns: Number(process.env.INFERLOG_FUZZ_RUNS ?? "400"),
+        seed: Number(process.env.INFERLOG_FUZZ_SEED ?? "5"),
+      }) as [string, unknown, boolean][];
+      const json = await page.evaluate(
+        async ({ calls }) => {
+          const w = window as unknown as ChaosWindow;
+          const thrown: string[] = [];
+          const c = w.client as unknown as Record<string, (x: unknown) => void>;
+          for (const [name, arg, poison] of calls) {
+            // Half the inputs carry own __proto__ / constructor keys, as JSON.parse of a request body would.
+            const hostile = poison
+              ? JSON.parse(`{"__proto__":{"polluted":1},"constructor":1,"x":${JSON.stringify(arg)}}`)
+              : arg;
+            try {
+              c[name]?.(poison ? { ...(arg as object), features: hostile } : hostile);
+            } catch (e) {
+              thrown.push(String(e));
+            }
           }
-        }
-        const flushed = await w.client.flush({ timeoutMs: 10_000 });
-        const stats = w.client.stats();
-        // As JSON: the stats type is too deep for page.evaluate's inference.
-        return JSON.stringify({ thrown, flushed, stats, polluted: ({} as Record<string, unknown>).polluted });
-      },
-      { calls },
-    );
-    const out = JSON.parse(json) as {
-      thrown: string[];
-      flushed: { ok: boolean; pending: number };
-      stats: { logged: number; sent: number; dropped: { total: number; invalid: number } };
-      polluted: unknown;
-    };
-    expect(out.thrown).toEqual([]);
-    expect(out.polluted).toBeUndefined();
-    expect(out.flushed).toMatchObject({ ok: true, pending: 0 });
-    expect(out.stats.dropped.total).toBe(out.stats.dropped.invalid);
-    expect(out.stats.logged).toBe(out.stats.sent + out.stats.dropped.total);
-    expect(out.stats.sent).toBeGreaterThan(0);
-    expect(out.stats.dropped.invalid).toBeGreaterThan(0);
-    const counts = await stack.idCounts();
-    expect([counts.size, [...counts.values()].every((n) => n === 1)]).toEqual([out.stats.sent, true]);
-    expect(pageErrors).toEqual([]);
-  });
+          const flushed = await w.client.flush({ timeoutMs: 10_000 });
+          const stats = w.client.stats();
+          // As JSON: the stats type is too deep for page.evaluate's inference.
+          return JSON.stringify({ thrown, flushed, stats, polluted: ({} as Record<string, unknown>).polluted });
+        },
+        { calls },
+      );
+      const out = JSON.parse(json) as {
+        thrown: string[];
+        flushed: { ok: boolean; pending: number };
+        stats: { logged: number; sent: number; dropped: { total: number; invalid: number; rejected: number } };
+        polluted: unknown;
+      };
+      expect(out.thrown).toEqual([]);
+      expect(out.polluted).toBeUndefined();
+      expect(out.flushed).toMatchObject({ ok: true, pending: 0 });
+      const { invalid, rejected, total } = out.stats.dropped;
+      expect(out.stats.logged).toBe(out.stats.sent + total);
+      expect(out.stats.sent).toBeGreaterThan(0);
+      if (build === "development") expect([invalid > 0, rejected, total]).toEqual([true, 0, invalid]);
+      // Unserializable input is still counted in the page; the rest of what is bad, the collector refuses.
+      else expect([rejected > 0, total]).toEqual([true, invalid + rejected]);
+      const counts = await stack.idCounts();
+      expect([counts.size, [...counts.values()].every((n) => n === 1)]).toEqual([out.stats.sent, true]);
+      expect(pageErrors).toEqual([]);
+    },
+  );
 });

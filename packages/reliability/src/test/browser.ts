@@ -11,8 +11,8 @@ import { launchChromium } from "@inferlog/test-support/chromium";
 import { build } from "esbuild";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 
-const APP = `import * as inferlog from "/inferlog.js";
-const opts = JSON.parse(new URLSearchParams(location.search).get("opts") || "{}");
+const APP = `const { build, ...opts } = JSON.parse(new URLSearchParams(location.search).get("opts") || "{}");
+const inferlog = await import(build === "development" ? "/inferlog-development.js" : "/inferlog.js");
 window.pageErrors = [];
 window.client = inferlog.createClient({
   source: "chaos",
@@ -40,24 +40,30 @@ const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>chaos</tit
 export interface BrowserRig {
   browser: Browser;
   pageUrl: string;
-  /** A page in `context` with the client ready, sending to `endpoint`. */
+  /** A page in `context` with the client ready, sending to `endpoint` (`opts.build: "development"` for that build). */
   open(context: BrowserContext, endpoint: string, opts?: Record<string, unknown>): Promise<Page>;
   close(): Promise<void>;
 }
 
-export async function startBrowserRig(): Promise<BrowserRig> {
+/** `@inferlog/browser` as a bundler resolves it: the production build, or the development one (`opts.build`). */
+const bundle = async (conditions: string[]) => {
   const out = await build({
     stdin: { contents: 'export * from "@inferlog/browser";', resolveDir: dirname(fileURLToPath(import.meta.url)) },
     bundle: true,
     format: "esm",
     target: "es2020",
     platform: "browser",
-    conditions: ["source"],
+    conditions,
     write: false,
     logLevel: "silent",
   });
+  return out.outputFiles[0]?.text ?? "";
+};
+
+export async function startBrowserRig(): Promise<BrowserRig> {
   const files: Record<string, [string, string]> = {
-    "/inferlog.js": ["text/javascript", out.outputFiles[0]?.text ?? ""],
+    "/inferlog.js": ["text/javascript", await bundle(["source"])],
+    "/inferlog-development.js": ["text/javascript", await bundle(["source", "development"])],
     "/app.js": ["text/javascript", APP],
     "/page.html": ["text/html", PAGE],
   };
