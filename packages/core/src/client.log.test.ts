@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { liteValidateEvent } from "./lite-validate.js";
 import { predictionInput, setup } from "./test-helpers.js";
+import { uncheckedEvent } from "./unchecked.js";
 import { uuidv7Time } from "./uuidv7.js";
 import { validateEvent } from "./validate.js";
 
@@ -63,6 +64,26 @@ describe("log calls", () => {
     expect(Object.keys(f?.data ?? {}).sort()).toEqual(["action", "kind", "modelName", "predictionId"]);
     expect(p?.data).not.toHaveProperty("debug");
     expect(p?.data).toHaveProperty("output.candidates.0.rank", 1);
+  });
+
+  // Without in-process validation (the browser's production build) the collector judges the
+  // contract, but what cannot be serialized at all is still counted here, never thrown.
+  it("counts events that cannot be serialized when nothing validates them in-process", async () => {
+    const { client, transport, errors } = setup({
+      validator: uncheckedEvent,
+      beforeSend: (e) => (e.type === "ml.outcome" ? ((() => 1) as never) : e),
+    });
+    client.logPrediction({ ...predictionInput(), features: { big: 10n as never } });
+    client.logOutcome({ predictionId: "p1", label: "a" });
+    client.logFeedback({ predictionId: "p1", action: "accepted" });
+    const r = await client.flush();
+    expect(r).toMatchObject({ ok: true, sent: 1, dropped: 2 });
+    expect(client.stats().dropped).toMatchObject({ invalid: 2, total: 2 });
+    expect(errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/^The ml\.prediction event \S+ cannot be serialized: JSON\.stringify threw: .*BigInt/),
+      expect.stringMatching(/^The ml\.outcome event \S+ cannot be serialized: it is not a JSON value$/),
+    ]);
+    expect(transport.events.map((e) => e.type)).toEqual(["ml.feedback"]);
   });
 
   it("uses a caller's predictionId and returns it", async () => {

@@ -58,20 +58,18 @@ export function prepare(p: PendingEvent, ctx: PrepareContext): Prepared {
   const v = ctx.validate(p.type, event);
   if (!v.ok) return { ok: false, reason: "invalid", id, error: v.error };
   // A validated event is plain JSON; without in-process validation (`uncheckedEvent`) it may hold
-  // a BigInt, a cycle or a throwing toJSON, which must be counted here, not thrown.
-  let json: string;
+  // a BigInt, a cycle or a throwing toJSON, or (from beforeSend) not be a JSON value at all:
+  // counted here, never thrown.
+  let json: string | undefined;
+  let why = "it is not a JSON value";
   try {
     json = JSON.stringify(v.event);
   } catch (cause) {
-    return {
-      ok: false,
-      reason: "invalid",
-      id,
-      error: new ValidationError(
-        `The ${p.type} event ${id} cannot be serialized: ${threw("JSON.stringify", cause)}`,
-        "(event)",
-      ),
-    };
+    why = threw("JSON.stringify", cause);
+  }
+  if (json === undefined) {
+    const error = new ValidationError(`The ${p.type} event ${id} cannot be serialized: ${why}`, "(event)");
+    return { ok: false, reason: "invalid", id, error };
   }
   const bytes = utf8Length(json);
   if (bytes > ctx.maxEventBytes) {
