@@ -69,12 +69,11 @@ const shownList = (shown: unknown): unknown =>
   Array.isArray(shown) ? shown.map((s, position) => (typeof s === "string" ? { id: s, position } : s)) : shown;
 
 /**
- * The event's `data`: the caller's fields as given (the envelope's `time` and `traceparent` aside),
- * plus what the SDK derives or defaults. Which fields exist is the validator's business (it strips
+ * The event's `data`: the caller's fields as given (`i`, without the envelope's `time` and
+ * `traceparent`), plus what the SDK derives or defaults. Which fields exist is the validator's business (it strips
  * unknown keys, as the collector does), so the contract's field list lives in the schemas only.
  */
-function dataFor(p: PendingEvent, ctx: BuildContext): Obj {
-  const { time, traceparent, ...i } = (p.input !== null && typeof p.input === "object" ? p.input : {}) as Obj;
+function dataFor(p: PendingEvent, i: Obj, ctx: BuildContext): Obj {
   const model = i.model ?? ctx.model;
   switch (p.type) {
     case "ml.prediction":
@@ -99,16 +98,17 @@ function dataFor(p: PendingEvent, ctx: BuildContext): Obj {
 
 /** Builds the CloudEvents envelope for a pending event. Never throws on bad input. */
 export function buildEvent(p: PendingEvent, ctx: BuildContext, id: string = uuidv7(p.at)): Obj {
-  const i = (p.input !== null && typeof p.input === "object" ? p.input : {}) as Obj;
+  // `time` and `traceparent` belong to the envelope; every other field of the input is `data`.
+  const { time, traceparent, ...data } = (p.input !== null && typeof p.input === "object" ? p.input : {}) as Obj;
   return compact({
     specversion: "1.0",
     id,
     type: p.type,
     source: ctx.source,
-    time: i.time !== undefined ? toIso(i.time) : new Date(p.at).toISOString(),
+    time: time !== undefined ? toIso(time) : new Date(p.at).toISOString(),
     subject: p.predictionId,
-    traceparent: i.traceparent,
+    traceparent,
     samplerate: ctx.sampleRate < 1 ? ctx.sampleRate : undefined,
-    data: dataFor(p, ctx),
+    data: dataFor(p, data, ctx),
   });
 }
