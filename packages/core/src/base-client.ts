@@ -83,6 +83,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
     filter: { allow: o.featureAllow, deny: o.featureDeny },
     validate: o.validator,
   };
+  const prep = o.validator.prepare ?? prepare;
 
   let intake: PendingEvent[] = [];
   let scheduled = false;
@@ -144,7 +145,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
     for (const p of items) {
       // prepare() is written not to throw; this keeps a bug there from breaking a flush or the host app.
       try {
-        enqueue(prepare(p, ctx));
+        enqueue(prep(p, ctx));
       } catch (cause) {
         enqueue({ ok: false, reason: "invalid", error: internal(`prepare a ${p.type} event`, cause) });
       }
@@ -172,7 +173,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
       c.logged++;
       const p: PendingEvent = { type, input, at: at ?? clock.now(), predictionId };
       if (o.strict) {
-        const r = prepare(p, ctx);
+        const r = prep(p, ctx);
         if (!r.ok && r.reason === "invalid" && r.error) throw r.error;
         enqueue(r);
         afterEnqueue();

@@ -5,7 +5,6 @@ import { type FeatureFilter, redactFeatures } from "./redact.js";
 import type { EventType, InferlogEvent } from "./schema/events.js";
 import type { DropReason } from "./stats.js";
 import { utf8Length } from "./utf8.js";
-import { uuidv7 } from "./uuidv7.js";
 import type { EventValidator } from "./validate.js";
 
 export interface PrepareContext extends BuildContext {
@@ -21,25 +20,12 @@ export type Prepared =
 
 /**
  * The background step for one event: build the envelope, redact, run `beforeSend`,
- * validate, serialize and size it. Never throws.
+ * validate, serialize and size it. Never throws. `id`: one already made for this event
+ * (by `prepareFast`, when it left the event to this path).
  */
-export function prepare(p: PendingEvent, ctx: PrepareContext): Prepared {
-  const fast = ctx.validate.fastPrediction;
-  let fastId: string | undefined;
-  if (fast && p.type === "ml.prediction" && !ctx.beforeSend) {
-    fastId = uuidv7(p.at);
-    const json = fast(p, fastId, ctx);
-    if (json !== undefined) {
-      const bytes = utf8Length(json);
-      // Too large: the general path below names the size in its error.
-      if (bytes <= ctx.maxEventBytes) {
-        return { ok: true, id: fastId, type: p.type, priority: PRIORITY[p.type], json, bytes };
-      }
-    }
-  }
-  // An event the fast path left keeps the id it was given: ids are made once.
-  let event: Record<string, unknown> = redactFeatures(buildEvent(p, ctx, fastId), ctx.filter);
-  const id = event.id as string;
+export function prepare(p: PendingEvent, ctx: PrepareContext, id?: string): Prepared {
+  let event: Record<string, unknown> = redactFeatures(buildEvent(p, ctx, id), ctx.filter);
+  id = event.id as string;
   if (ctx.beforeSend) {
     let edited: InferlogEvent | null;
     try {

@@ -1,7 +1,8 @@
 import * as z from "zod/mini";
 import type { PendingEvent } from "./build-event.js";
 import { ValidationError } from "./errors.js";
-import { type FastContext, fastPredictionJson } from "./fast-prediction.js";
+import type { PrepareContext, Prepared } from "./prepare.js";
+import { prepareFast } from "./prepare-fast.js";
 import {
   type EventType,
   exposureEventSchema,
@@ -28,11 +29,10 @@ export type ValidationResult = { ok: true; event: InferlogEvent } | { ok: false;
 /** Checks one event against the wire contract; returns the parsed copy or a ValidationError naming the field. */
 export type EventValidator = ((type: EventType, event: unknown) => ValidationResult) & {
   /**
-   * Optional: a prediction event's JSON straight from the caller's input, checked as it is
-   * written, or undefined to take the general path (build, validate, serialize). It must write
-   * exactly what the general path would, and accept nothing the validator refuses.
+   * Optional: replaces the client's `prepare` step for this validator; the zod validators use it
+   * for the fused prediction path (`prepareFast`). It must produce exactly what `prepare` would.
    */
-  fastPrediction?: (p: PendingEvent, id: string, ctx: FastContext) => string | undefined;
+  prepare?: (p: PendingEvent, ctx: PrepareContext) => Prepared;
 };
 
 /** Builds a validator over a schema lookup (runtime schemas here, compiled ones in `@inferlog/core/compiled`). */
@@ -98,5 +98,5 @@ function findForbiddenKey(event: unknown): string[] | undefined {
 /** The default validator: zod's runtime parser, with the fused fast path for predictions. */
 export const validateEvent: EventValidator = Object.assign(
   makeValidator((type) => SCHEMA_BY_TYPE[type]),
-  { fastPrediction: fastPredictionJson },
+  { prepare: prepareFast },
 );

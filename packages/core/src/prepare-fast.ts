@@ -1,0 +1,24 @@
+import type { PendingEvent } from "./build-event.js";
+import { PRIORITY } from "./event-queue.js";
+import { fastPredictionJson } from "./fast-prediction.js";
+import { type PrepareContext, type Prepared, prepare } from "./prepare.js";
+import { utf8Length } from "./utf8.js";
+import { uuidv7 } from "./uuidv7.js";
+
+/**
+ * `prepare` with the fused path for predictions: their JSON is written straight from the input
+ * (`fastPredictionJson`). The zod validators carry it (`EventValidator.prepare`); the browser's
+ * do not, so its bundle holds only the general path.
+ */
+export function prepareFast(p: PendingEvent, ctx: PrepareContext): Prepared {
+  if (p.type !== "ml.prediction" || ctx.beforeSend) return prepare(p, ctx);
+  const id = uuidv7(p.at);
+  const json = fastPredictionJson(p, id, ctx);
+  if (json !== undefined) {
+    const bytes = utf8Length(json);
+    // Too large: the general path names the size in its error.
+    if (bytes <= ctx.maxEventBytes) return { ok: true, id, type: p.type, priority: PRIORITY[p.type], json, bytes };
+  }
+  // An event the fast path left keeps the id it was given: ids are made once.
+  return prepare(p, ctx, id);
+}
