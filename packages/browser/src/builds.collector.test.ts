@@ -50,7 +50,7 @@ describe("which build checks the wire contract", () => {
     expect(client.stats().dropped).toMatchObject({ rejected: 1, invalid: 0, total: 1 });
     expect(errors.map((e) => e.message)).toEqual([
       expect.stringMatching(
-        /^Collector rejected 1 of 3 events \(not resent\); first: #1: Invalid ml\.feedback event: Expected `data\.action` to be one of/,
+        /^Collector rejected 1 of 3 events \(not resent\); first: event [0-9a-f]{8}-[0-9a-f-]{27}: Invalid ml\.feedback event: Expected `data\.action` to be one of/,
       ),
     ]);
     expect(await store?.tableCounts()).toMatchObject({ predictions: 1, feedback: 1 });

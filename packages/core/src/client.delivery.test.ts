@@ -53,6 +53,10 @@ describe("413 and partial rejections", () => {
     expect(r).toMatchObject({ ok: true, sent: 2, dropped: 2 });
     expect(transport.attempts).toHaveLength(1);
     expect(client.stats().dropped.rejected).toBe(2);
-    expect(errors[0]?.message).toBe("Collector rejected 2 of 4 events (not resent); first: #1: bad label");
+    const refusedId = transport.attempts[0]?.events[1]?.id;
+    expect(refusedId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(errors[0]?.message).toBe(
+      `Collector rejected 2 of 4 events (not resent); first: event ${refusedId}: bad label`,
+    );
   });
 });

@@ -131,13 +131,14 @@ export function createDelivery(o: ResolvedOptions, queue: EventQueue, acct: Acco
         c.bytesSent += bytes;
         recover(events.length, bytes);
         // The collector took the batch but refused some events: count those, never resend the rest.
+        // The message names the first refused event by id (its ids all reach onDrop).
         const rejected = res.rejected ?? [];
         const first = rejected[0];
         const bad = new Set(rejected.map((r) => r.index));
         if (first)
           error(
             new TransportError(
-              `Collector rejected ${events.filter((_, i) => bad.has(i)).length} of ${events.length} events (not resent); first: #${first.index}: ${first.reason}`,
+              `Collector rejected ${events.filter((_, i) => bad.has(i)).length} of ${events.length} events (not resent); first: event ${events[first.index]?.id}: ${first.reason}`,
               { retryable: false },
             ),
           );
