@@ -30,11 +30,6 @@ export function toIso(value: unknown): unknown {
   return d && !Number.isNaN(d.getTime()) ? d.toISOString() : value;
 }
 
-function predictionTimeOf(input: Obj, predictionId: unknown): unknown {
-  if (input.predictionTime !== undefined) return toIso(input.predictionTime);
-  return typeof predictionId === "string" ? toIso(uuidv7Time(predictionId)) : undefined;
-}
-
 /** Copies defined properties only, so optional fields stay absent on the wire. */
 function compact(o: Obj): Obj {
   const out: Obj = {};
@@ -42,58 +37,53 @@ function compact(o: Obj): Obj {
   return out;
 }
 
-function linked(
-  i: Obj,
-  ctx: BuildContext,
-): Record<"predictionId" | "modelName" | "predictionTime" | "subjectKey", unknown> {
-  return {
-    predictionId: i.predictionId,
-    modelName: i.modelName ?? ctx.model?.name,
-    predictionTime: predictionTimeOf(i, i.predictionId),
-    subjectKey: i.subjectKey,
-  };
-}
-
-function rankCandidates(output: Obj): Obj {
-  const c = output.candidates;
-  if (!Array.isArray(c)) return output;
-  return {
-    ...output,
-    candidates: c.map((x, i) =>
-      x !== null && typeof x === "object" && (x as Obj).rank === undefined ? { ...(x as Obj), rank: i + 1 } : x,
-    ),
-  };
-}
-
-const shownList = (shown: unknown): unknown =>
-  Array.isArray(shown) ? shown.map((s, position) => (typeof s === "string" ? { id: s, position } : s)) : shown;
-
 /**
- * The event's `data`: the caller's fields as given (`i`, without the envelope's `time` and
- * `traceparent`), plus what the SDK derives or defaults. Which fields exist is the validator's business (it strips
- * unknown keys, as the collector does), so the contract's field list lives in the schemas only.
+ * The event's `data`: the caller's fields as given (`d`, a fresh copy of the input without the
+ * envelope's `time` and `traceparent`), plus what the SDK derives or defaults. Derived fields are
+ * assigned onto that copy, so a field the caller gave keeps its place and a new one comes last;
+ * nested objects are the caller's and are replaced, never edited. Which fields exist is the
+ * validator's business (it strips unknown keys, as the collector does), so the contract's field
+ * list lives in the schemas only.
  */
-function dataFor(p: PendingEvent, i: Obj, ctx: BuildContext): Obj {
-  const model = i.model ?? ctx.model;
-  switch (p.type) {
-    case "ml.prediction":
-      return compact({
-        ...i,
-        predictionId: p.predictionId,
-        model,
-        output: i.output !== null && typeof i.output === "object" ? rankCandidates(i.output as Obj) : i.output,
-      });
-    case "ml.exposure":
-      return compact({ ...i, ...linked(i, ctx), shown: shownList(i.shown) });
-    case "ml.feedback":
-      return compact({ ...i, ...linked(i, ctx), kind: i.kind ?? "explicit" });
-    case "ml.outcome":
-      return compact({ ...i, ...linked(i, ctx), source: i.source ?? "system" });
-    case "ml.features":
-      return compact({ ...i, model });
-    case "ml.feature_profile":
-      return compact({ ...i, model, windowStart: toIso(i.windowStart), windowEnd: toIso(i.windowEnd) });
+function dataFor(p: PendingEvent, d: Obj, ctx: BuildContext): Obj {
+  const type = p.type;
+  if (type === "ml.exposure" || type === "ml.feedback" || type === "ml.outcome") {
+    // These point at a prediction: name its model and time.
+    d.modelName ??= ctx.model?.name;
+    const id = d.predictionId;
+    d.predictionTime =
+      d.predictionTime !== undefined
+        ? toIso(d.predictionTime)
+        : typeof id === "string"
+          ? toIso(uuidv7Time(id))
+          : undefined;
+    if (type === "ml.exposure") {
+      const shown = d.shown;
+      if (Array.isArray(shown)) d.shown = shown.map((s, position) => (typeof s === "string" ? { id: s, position } : s));
+    } else if (type === "ml.feedback") d.kind ??= "explicit";
+    else d.source ??= "system";
+  } else if (type === "ml.prediction") {
+    d.predictionId = p.predictionId;
+    d.model ??= ctx.model;
+    const output = d.output as Obj | null;
+    const c = output !== null && typeof output === "object" && output.candidates;
+    if (Array.isArray(c)) {
+      // Candidates are ranked by position unless the caller ranked them.
+      d.output = {
+        ...output,
+        candidates: c.map((x, i) =>
+          x !== null && typeof x === "object" && (x as Obj).rank === undefined ? { ...(x as Obj), rank: i + 1 } : x,
+        ),
+      };
+    }
+  } else {
+    d.model ??= ctx.model;
+    if (type === "ml.feature_profile") {
+      d.windowStart = toIso(d.windowStart);
+      d.windowEnd = toIso(d.windowEnd);
+    }
   }
+  return compact(d);
 }
 
 /** Builds the CloudEvents envelope for a pending event. Never throws on bad input. */
