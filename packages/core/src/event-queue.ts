@@ -120,7 +120,7 @@ export function createEventQueue(maxCount: number, maxBytes: number): EventQueue
     },
     minSeq: () => {
       const l = oldest();
-      return l ? (first(l) as QueuedEvent).seq : Number.POSITIVE_INFINITY;
+      return l ? (first(l) as QueuedEvent).seq : Infinity;
     },
   };
   return q;
