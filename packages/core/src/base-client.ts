@@ -13,7 +13,7 @@ import type {
   PredictionInput,
 } from "./inputs.js";
 import { type ClientOptions, resolveOptions } from "./options.js";
-import { type PrepareContext, type Prepared, prepare } from "./prepare.js";
+import { type Prepared, prepare } from "./prepare.js";
 import { queueMicrotask } from "./runtime.js";
 import { isSampledIn } from "./sampling.js";
 import type { EventType } from "./schema/events.js";
@@ -78,12 +78,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
   const queue = createEventQueue(o.maxQueueSize, o.maxQueueBytes);
   const delivery = createDelivery(o, queue, acct);
   const { drain } = delivery;
-  const ctx: PrepareContext = {
-    ...o,
-    filter: { allow: o.featureAllow, deny: o.featureDeny },
-    validate: o.validator,
-  };
-  const prep = o.validator.prepare ?? prepare;
+  const prep = o.validate.prepare ?? prepare;
 
   let intake: PendingEvent[] = [];
   let scheduled = false;
@@ -128,12 +123,13 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
   function afterEnqueue(): void {
     if (queue.count === 0) return;
     if (o.flushIntervalMs === 0) drain(seq);
-    else delivery.pump();
-    if (o.flushIntervalMs > 0 && timer === undefined && !closed) {
-      timer = clock.setTimeout(() => {
-        timer = undefined;
-        drain(seq);
-      }, o.flushIntervalMs);
+    else {
+      delivery.pump();
+      if (!closed)
+        timer ??= clock.setTimeout(() => {
+          timer = undefined;
+          drain(seq);
+        }, o.flushIntervalMs);
     }
   }
 
@@ -145,7 +141,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
     for (const p of items) {
       // prepare() is written not to throw; this keeps a bug there from breaking a flush or the host app.
       try {
-        enqueue(prep(p, ctx));
+        enqueue(prep(p, o));
       } catch (cause) {
         enqueue({ ok: false, reason: "invalid", error: internal(`prepare a ${p.type} event`, cause) });
       }
@@ -173,7 +169,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
       c.logged++;
       const p: PendingEvent = { type, input, at: at ?? clock.now(), predictionId };
       if (o.strict) {
-        const r = prep(p, ctx);
+        const r = prep(p, o);
         if (!r.ok && r.reason === "invalid" && r.error) throw r.error;
         enqueue(r);
         afterEnqueue();

@@ -17,6 +17,8 @@ import {
 import type { InferlogError } from "./errors.js";
 import { checkOption as need } from "./errors.js";
 import type { QueuedEvent } from "./event-queue.js";
+import type { PrepareContext } from "./prepare.js";
+import type { FeatureFilter } from "./redact.js";
 import { type Clock, consoleWarn, systemClock } from "./runtime.js";
 import type { InferlogEvent, ModelInfo } from "./schema/events.js";
 import { MAX_EVENT_BYTES, MAX_NAME_LENGTH } from "./schema/limits.js";
@@ -89,17 +91,29 @@ export interface ClientOptions {
   };
 }
 
+/** The options checked and defaulted; also the context `prepare` runs in. */
 export interface ResolvedOptions
   extends Required<
-    Omit<
-      ClientOptions,
-      "model" | "beforeSend" | "features" | "onError" | "onDrop" | "circuitBreaker" | "hooks" | "taskQueue"
-    >
-  > {
+      Omit<
+        ClientOptions,
+        | "model"
+        | "beforeSend"
+        | "features"
+        | "onError"
+        | "onDrop"
+        | "circuitBreaker"
+        | "hooks"
+        | "taskQueue"
+        | "validator"
+      >
+    >,
+    PrepareContext {
   model: ModelInfo | undefined;
   beforeSend: ClientOptions["beforeSend"];
-  featureAllow: ReadonlySet<string> | undefined;
-  featureDeny: ReadonlySet<string> | undefined;
+  /** `features.allow` and `features.deny` as sets. */
+  filter: FeatureFilter;
+  /** The `validator` option, or the runtime's default. */
+  validate: EventValidator;
   onError: ((error: InferlogError) => void) | undefined;
   onDrop: ((info: DropInfo) => void) | undefined;
   circuitBreaker: { failureThreshold: number; cooldownMs: number; maxCooldownMs: number };
@@ -108,14 +122,24 @@ export interface ResolvedOptions
   taskQueue: TaskQueue | undefined;
 }
 
-function int(name: string, value: unknown, fallback: number, min: number): number {
-  need(
-    value === undefined || (Number.isInteger(value) && (value as number) >= min),
-    name,
-    min ? (min > 1 ? `an integer >= ${min}` : "a positive integer") : "a non-negative integer",
-    value,
-  );
-  return (value as number | undefined) ?? fallback;
+/** The integer options in `table` (name, default, minimum), checked in order and defaulted; `prefix` names their parent. */
+function ints<K extends string>(
+  table: readonly (readonly [K, number, number])[],
+  given: Partial<Record<K, unknown>> | undefined,
+  prefix = "",
+): Record<K, number> {
+  const out = {} as Record<K, number>;
+  for (const [k, fallback, min] of table) {
+    const v = given?.[k];
+    need(
+      v === undefined || (Number.isInteger(v) && (v as number) >= min),
+      prefix + k,
+      min ? (min > 1 ? `an integer >= ${min}` : "a positive integer") : "a non-negative integer",
+      v,
+    );
+    out[k] = (v as number | undefined) ?? fallback;
+  }
+  return out;
 }
 
 function fn<T>(name: string, value: unknown): T | undefined {
@@ -180,18 +204,18 @@ export function resolveOptions(o: ClientOptions, defaultValidator: EventValidato
   );
   const logger = o.logger ?? { warn: consoleWarn };
 
-  const r = { transport: o.transport, source, model } as ResolvedOptions;
-  const n = r as unknown as Record<string, number>;
-  for (const [k, fallback, min] of INT_OPTIONS) n[k] = int(k, o[k], fallback, min);
-  const cb: Record<string, number> = {};
-  for (const [k, fallback, min] of BREAKER_OPTIONS)
-    cb[k] = int(`circuitBreaker.${k}`, o.circuitBreaker?.[k], fallback, min);
-  r.circuitBreaker = cb as ResolvedOptions["circuitBreaker"];
-  Object.assign(r, {
+  const r = {
+    ...ints(INT_OPTIONS, o),
+    circuitBreaker: ints(BREAKER_OPTIONS, o.circuitBreaker, "circuitBreaker."),
+    transport: o.transport,
+    source,
+    model,
     sampleRate,
     beforeSend: fn("beforeSend", o.beforeSend),
-    featureAllow: o.features?.allow ? new Set(o.features.allow) : undefined,
-    featureDeny: o.features?.deny ? new Set(o.features.deny) : undefined,
+    filter: {
+      allow: o.features?.allow ? new Set(o.features.allow) : undefined,
+      deny: o.features?.deny ? new Set(o.features.deny) : undefined,
+    },
     strict: o.strict === true,
     onError: fn("onError", o.onError),
     onDrop: fn("onDrop", o.onDrop),
@@ -200,9 +224,10 @@ export function resolveOptions(o: ClientOptions, defaultValidator: EventValidato
     random: o.random ?? Math.random,
     taskQueue: o.taskQueue,
     encoder: o.encoder ?? cloudEventsBatchEncoder,
-    validator: fn<EventValidator>("validator", o.validator) ?? defaultValidator,
+    validate: fn<EventValidator>("validator", o.validator) ?? defaultValidator,
     hooks: o.hooks ?? {},
-  });
+  } as ResolvedOptions;
+  const n = r as unknown as Record<string, number>;
 
   // Inconsistent sizes are clamped, not fatal: the client still works, and says what it changed.
   const clamp = (k: string, limit: string): void => {
