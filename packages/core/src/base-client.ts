@@ -15,7 +15,7 @@ import type {
 import { type ClientOptions, resolveOptions } from "./options.js";
 import { type Prepared, prepare } from "./prepare.js";
 import { queueMicrotask } from "./runtime.js";
-import { isSampledIn } from "./sampling.js";
+import { sampleHash } from "./sampling.js";
 import type { EventType } from "./schema/events.js";
 import type { ClientStats, DropReason } from "./stats.js";
 import { utf8Length } from "./utf8.js";
@@ -159,7 +159,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
       predictionId ??= type === "ml.feature_profile" ? undefined : linkedId(input);
       const dropped = closed
         ? "after_shutdown"
-        : o.sampleRate < 1 && predictionId !== undefined && !isSampledIn(predictionId, o.sampleRate)
+        : o.sampleRate < 1 && predictionId !== undefined && sampleHash(predictionId) >= o.sampleRate
           ? "sampled_out"
           : undefined;
       if (dropped) {
@@ -244,7 +244,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
         if (r.ok) return r;
         delivery.abortAll("shutdown_timeout");
         settled(queue.take(Infinity, Infinity), "shutdown_timeout");
-        return { ok: false, sent: r.sent, dropped: r.dropped + r.pending, pending: 0 };
+        return { ...r, ok: false, dropped: r.dropped + r.pending, pending: 0 };
       });
       return shutdownResult;
     },

@@ -51,7 +51,8 @@ export function createDelivery(o: ResolvedOptions, queue: EventQueue, acct: Acco
   let okStreak = 0;
   /** Everything with seq <= this is due now (a flush or the interval timer asked for it). */
   let drainThrough = -1;
-  let waiters: (() => void)[] = [];
+  /** Wake-ups of `settlement` calls, called when a batch settles. */
+  const waiters = new Set<() => void>();
   let breakerTimer: unknown;
 
   function pump(): void {
@@ -212,9 +213,7 @@ export function createDelivery(o: ResolvedOptions, queue: EventQueue, acct: Acco
       batch.events.filter((_, i) => refused?.has(i)),
       "rejected",
     );
-    const w = waiters;
-    waiters = [];
-    for (const resolve of w) resolve();
+    for (const wake of [...waiters]) wake();
   }
 
   return {
@@ -226,14 +225,11 @@ export function createDelivery(o: ResolvedOptions, queue: EventQueue, acct: Acco
       pump();
     },
     isSettledThrough: (seq) => queue.minSeq() > seq && ![...inFlight].some((b) => b.minSeq <= seq),
-    async settlement(ms) {
-      let t: unknown;
-      await new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        t = clock.setTimeout(resolve, ms);
-      });
-      clock.clearTimeout(t);
-    },
+    settlement: (ms) =>
+      sleep(clock, ms, undefined, (wake) => {
+        waiters.add(wake);
+        return () => waiters.delete(wake);
+      }),
     abortAll(reason) {
       for (const b of inFlight) {
         b.controller.abort();

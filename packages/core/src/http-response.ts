@@ -9,8 +9,7 @@ export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 502, 5
  * Undefined when absent or unparseable; never negative.
  */
 export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
-  if (value == null) return undefined;
-  const v = value.trim();
+  const v = value?.trim() ?? "";
   if (/^\d+$/.test(v)) return Number(v) * 1000;
   const at = Date.parse(v);
   if (Number.isNaN(at)) return undefined;

@@ -51,24 +51,24 @@ export const createAbortController = (): AbortControllerLike =>
   new (globalThis as unknown as { AbortController: new () => AbortControllerLike }).AbortController();
 
 /**
- * Resolves after `ms`, or sooner when `signal` aborts or `wakeOn` calls the wake-up it is given
+ * Resolves after `ms`, or sooner when `signal` (if any) aborts or `wakeOn` calls the wake-up it is given
  * (`wakeOn` returns how to unregister it). Never rejects.
  */
 export const sleep = (
   clock: Clock,
   ms: number,
-  signal: import("./transport.js").AbortSignalLike,
+  signal: import("./transport.js").AbortSignalLike | undefined,
   wakeOn?: (wake: () => void) => () => unknown,
 ): Promise<void> =>
   new Promise((resolve) => {
-    if (signal.aborted) return resolve();
+    if (signal?.aborted) return resolve();
     const done = () => {
       clock.clearTimeout(timer);
-      signal.removeEventListener("abort", done);
+      signal?.removeEventListener("abort", done);
       unregister?.();
       resolve();
     };
     const timer = clock.setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
+    signal?.addEventListener("abort", done, { once: true });
     const unregister = wakeOn?.(done);
   });
