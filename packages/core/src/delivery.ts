@@ -45,7 +45,6 @@ export function createDelivery(o: ResolvedOptions, queue: EventQueue, acct: Acco
   const { c, error, settled } = acct;
   const breaker = createCircuitBreaker(o.circuitBreaker, () => clock.now());
   const inFlight = new Set<Batch>();
-  let inFlightEvents = 0;
   let batchLimit = flushAt;
   let byteLimit = maxBatchBytes;
   let okStreak = 0;
@@ -81,7 +80,6 @@ export function createDelivery(o: ResolvedOptions, queue: EventQueue, acct: Acco
     }
     const batch: Batch = { events, minSeq, controller: createAbortController() };
     inFlight.add(batch);
-    inFlightEvents += events.length;
     const run = () => deliver(batch, bytes);
     (now || !o.taskQueue ? run() : o.taskQueue.add(run))
       .catch((cause: unknown) => {
@@ -130,7 +128,16 @@ export function createDelivery(o: ResolvedOptions, queue: EventQueue, acct: Acco
       if (kind === "ok") {
         c.batchesSent++;
         c.bytesSent += bytes;
-        recover(events.length, bytes);
+        // After a 413 the limits double back after RECOVER_AFTER successes with batches near them.
+        if (
+          (batchLimit < flushAt || byteLimit < maxBatchBytes) &&
+          (events.length >= batchLimit || bytes >= byteLimit / 2) &&
+          ++okStreak >= RECOVER_AFTER
+        ) {
+          okStreak = 0;
+          batchLimit = Math.min(flushAt, batchLimit * 2);
+          byteLimit = Math.min(maxBatchBytes, byteLimit * 2);
+        }
         // The collector took the batch but refused some events: count those, never resend the rest.
         // The message names the first refused event by id (its ids all reach onDrop).
         const rejected = res.rejected ?? [];
@@ -145,7 +152,19 @@ export function createDelivery(o: ResolvedOptions, queue: EventQueue, acct: Acco
           );
         return settle(batch, "sent", bad);
       }
-      if (kind === "too-large") return split(batch, bytes);
+      if (kind === "too-large") {
+        // 413: put the events back and send them in halves; the size recovers after RECOVER_AFTER successes.
+        const n = events.length;
+        if (n === 1) return settle(batch, "too_large");
+        // Halving the count guarantees progress; the byte cap only stops the same size from forming again.
+        batchLimit = Math.ceil(n / 2);
+        byteLimit = Math.max(1, bytes - 1);
+        okStreak = 0;
+        inFlight.delete(batch);
+        queue.requeue(events);
+        if (batch.minSeq > drainThrough) drainThrough = (events[n - 1] as QueuedEvent).seq;
+        return;
+      }
       if (kind === "fatal") {
         error(res.error);
         return settle(batch, "rejected");
@@ -170,41 +189,9 @@ export function createDelivery(o: ResolvedOptions, queue: EventQueue, acct: Acco
     }
   }
 
-  /** 413: put the events back and send them in halves; the size recovers after RECOVER_AFTER successes. */
-  function split(batch: Batch, bytes: number): void {
-    const { events, minSeq } = batch;
-    const n = events.length;
-    if (n === 1) {
-      settle(batch, "too_large");
-      return;
-    }
-    // Halving the count guarantees progress; the byte cap only stops the same size from forming again.
-    batchLimit = Math.ceil(n / 2);
-    byteLimit = Math.max(1, bytes - 1);
-    okStreak = 0;
-    release(batch);
-    queue.requeue(events);
-    if (minSeq > drainThrough) drainThrough = (events[n - 1] as QueuedEvent).seq;
-  }
-
-  function recover(count: number, bytes: number): void {
-    if (batchLimit >= flushAt && byteLimit >= maxBatchBytes) return;
-    if (count < batchLimit && bytes < byteLimit / 2) return;
-    if (++okStreak < RECOVER_AFTER) return;
-    okStreak = 0;
-    batchLimit = Math.min(flushAt, batchLimit * 2);
-    byteLimit = Math.min(maxBatchBytes, byteLimit * 2);
-  }
-
-  function release(batch: Batch): void {
-    inFlight.delete(batch);
-    inFlightEvents -= batch.events.length;
-  }
-
   /** Settles a batch as `outcome`, except the events at `refused` (a partial rejection): dropped as `rejected`. */
   function settle(batch: Batch, outcome: "sent" | DropReason, refused?: Set<number>): void {
-    if (!inFlight.has(batch)) return;
-    release(batch);
+    if (!inFlight.delete(batch)) return;
     settled(
       batch.events.filter((_, i) => !refused?.has(i)),
       outcome,
@@ -238,7 +225,11 @@ export function createDelivery(o: ResolvedOptions, queue: EventQueue, acct: Acco
       if (breakerTimer !== undefined) clock.clearTimeout(breakerTimer);
       breakerTimer = undefined;
     },
-    inFlightEvents: () => inFlightEvents,
+    inFlightEvents() {
+      let n = 0;
+      for (const b of inFlight) n += b.events.length;
+      return n;
+    },
     circuit: () => breaker.state(),
   };
 }
