@@ -251,18 +251,10 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
     sendNow(limits) {
       try {
         processIntake();
-        // The batch encoder adds a separator per event and two brackets; keep room for them.
-        const events = queue.take(limits.maxEvents ?? o.flushAt, limits.maxBytes, true);
-        let body = 1;
-        let n = 0;
-        for (const e of events) {
-          body += e.bytes + 1;
-          if (body > limits.maxBytes) break;
-          n++;
-        }
-        queue.requeue(events.slice(n));
-        delivery.start(events.slice(0, n), true);
-        return n;
+        // The batch encoder adds a separator per event (take counts it) and two brackets.
+        const events = queue.take(limits.maxEvents ?? o.flushAt, limits.maxBytes - 1, true);
+        delivery.start(events, true);
+        return events.length;
       } catch (e) {
         error(internal("send queued events now", e));
         return 0;

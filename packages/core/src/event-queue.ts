@@ -35,7 +35,8 @@ export interface EventQueue {
    * Up to `maxCount` events and `maxBytes`. Oldest first, always at least one (`byPriority`
    * false); or most valuable first (highest priority level, oldest within it), where a level
    * whose head does not fit is skipped so a smaller, less valuable event can still use the
-   * room, and nothing is taken if nothing fits (`byPriority` true, for page close).
+   * room, and nothing is taken if nothing fits (`byPriority` true, for page close). Page close
+   * counts one byte more per event, its separator in the encoded batch.
    */
   take(maxCount: number, maxBytes: number, byPriority?: boolean): QueuedEvent[];
   /** Lowest `seq` waiting, or Infinity when empty. */
@@ -108,12 +109,14 @@ export function createEventQueue(maxCount: number, maxBytes: number): EventQueue
       for (let p = 3; p >= 0 && out.length < maxCount; ) {
         const level = byPriority ? levels[p] : oldest();
         const head = level && first(level);
-        if (!head || ((byPriority || out.length > 0) && bytes + head.bytes > maxBytes)) {
+        // For page close an event also takes its separator in the encoded batch (a comma or bracket).
+        const size = head ? head.bytes + (byPriority ? 1 : 0) : 0;
+        if (!head || ((byPriority || out.length > 0) && bytes + size > maxBytes)) {
           if (!byPriority) break;
           p--;
           continue;
         }
-        bytes += head.bytes;
+        bytes += size;
         out.push(shift(level as Fifo));
       }
       return out;
