@@ -6,7 +6,7 @@ import type { EventQueue, QueuedEvent } from "./event-queue.js";
 import type { ResolvedOptions } from "./options.js";
 import { type AbortControllerLike, createAbortController, sleep } from "./runtime.js";
 import type { ClientStats, DropReason } from "./stats.js";
-import type { AbortSignalLike, TransportResult } from "./transport.js";
+import type { TransportResult } from "./transport.js";
 import { uuidv7 } from "./uuidv7.js";
 
 /** Turns the queue into batches and ships them: concurrency, retries, the circuit breaker, 413 halving. */
@@ -89,10 +89,6 @@ export function createDelivery(o: ResolvedOptions, queue: EventQueue, acct: Acco
       .then(pump);
   }
 
-  /** Waits `ms`, or less if the batch is aborted or (`nudged`) the app flushes (`breaker.nudge`). */
-  const wait = (ms: number, signal: AbortSignalLike, nudged: boolean) =>
-    sleep(clock, ms, signal, nudged ? breaker.onNudge : undefined);
-
   /**
    * Sends one batch until it is delivered, refused, or out of attempts or time, and settles it.
    * Every attempt carries the same body and idempotency key.
@@ -109,8 +105,9 @@ export function createDelivery(o: ResolvedOptions, queue: EventQueue, acct: Acco
     };
     const startedAt = clock.now();
     for (let n = 1; ; n++) {
-      // The breaker's wait ends early when the app flushes (nudge).
-      for (let w = breaker.waitMs(); w > 0 && !signal.aborted; w = breaker.waitMs()) await wait(w, signal, true);
+      // Waits end early when the batch is aborted; the breaker's also when the app flushes (nudge).
+      for (let w = breaker.waitMs(); w > 0 && !signal.aborted; w = breaker.waitMs())
+        await sleep(clock, w, signal, breaker.onNudge);
       let res: TransportResult | undefined;
       if (!signal.aborted) {
         try {
@@ -185,7 +182,7 @@ export function createDelivery(o: ResolvedOptions, queue: EventQueue, acct: Acco
       }
       c.retried++;
       // A flush cuts our own backoff short; a server's Retry-After it must honour.
-      await wait(delay, signal, !(told > 0 && told >= backoff));
+      await sleep(clock, delay, signal, told > 0 && told >= backoff ? undefined : breaker.onNudge);
     }
   }
 
@@ -230,6 +227,6 @@ export function createDelivery(o: ResolvedOptions, queue: EventQueue, acct: Acco
       for (const b of inFlight) n += b.events.length;
       return n;
     },
-    circuit: () => breaker.state(),
+    circuit: breaker.state,
   };
 }

@@ -44,12 +44,10 @@ export class ValidationError extends InferlogError {
 export class TransportError extends InferlogError {
   declare readonly status: number | undefined;
   declare readonly retryable: boolean;
-  constructor(
-    message: string,
-    { status, retryable, cause }: { status?: number | undefined; retryable: boolean; cause?: unknown },
-  ) {
-    super("transport", message, { cause });
-    Object.assign(this, { name: "TransportError", status, retryable });
+  constructor(message: string, options: { status?: number | undefined; retryable: boolean; cause?: unknown }) {
+    // Error takes only `cause` from the options.
+    super("transport", message, options);
+    Object.assign(this, { name: "TransportError", status: options.status, retryable: options.retryable });
   }
 }
 

@@ -46,7 +46,7 @@ export function uuidv7(nowMs: number): string {
   return `${head}7${hex(seq, 3)}${tail}`;
 }
 
-const V7 = /^([0-9a-f]{8})-([0-9a-f]{4})-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+const V7 = /^([\da-f]{8})-([\da-f]{4})-7[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/i;
 
 /** The millisecond timestamp inside a UUIDv7, or undefined for any other id. */
 export function uuidv7Time(id: string): number | undefined {
