@@ -1,5 +1,7 @@
-/** Exponential backoff with full jitter (AWS Architecture Blog): uniform in [0, min(cap, base·2^(attempt-1))]. */
+/**
+ * Exponential backoff with full jitter (AWS Architecture Blog): uniform in [0, min(cap, base·2^(attempt-1))].
+ * `attempt` counts from 1.
+ */
 export function fullJitter(attempt: number, baseMs: number, capMs: number, random: () => number): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.floor(random() * ceiling);
+  return Math.floor(random() * Math.min(capMs, baseMs * 2 ** (attempt - 1)));
 }

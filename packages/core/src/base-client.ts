@@ -143,7 +143,8 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
       try {
         enqueue(prep(p, o));
       } catch (cause) {
-        enqueue({ ok: false, reason: "invalid", error: internal(`prepare a ${p.type} event`, cause) });
+        drop("invalid", 1);
+        error(internal(`prepare a ${p.type} event`, cause));
       }
     }
     afterEnqueue();
@@ -157,13 +158,8 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
   function guarded(type: EventType, input: unknown, predictionId?: string, at?: number): void {
     try {
       predictionId ??= type === "ml.feature_profile" ? undefined : linkedId(input);
-      const dropped = closed
-        ? "after_shutdown"
-        : o.sampleRate < 1 && predictionId !== undefined && sampleHash(predictionId) >= o.sampleRate
-          ? "sampled_out"
-          : undefined;
-      if (dropped) {
-        drop(dropped, 1);
+      if (closed || (o.sampleRate < 1 && predictionId !== undefined && sampleHash(predictionId) >= o.sampleRate)) {
+        drop(closed ? "after_shutdown" : "sampled_out", 1);
         return;
       }
       c.logged++;

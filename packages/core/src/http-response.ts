@@ -26,14 +26,11 @@ export function resultFromResponse(
   body: string,
   nowMs: number,
 ): TransportResult {
-  if (status >= 200 && status < 300) {
-    const rejected = parseRejections(body);
-    return rejected ? { kind: "ok", rejected } : { kind: "ok" };
-  }
+  if (status >= 200 && status < 300) return { kind: "ok", ...parseRejections(body) };
   if (status === 413) return { kind: "too-large" };
   if (RETRYABLE_STATUSES.has(status)) {
     const afterMs = parseRetryAfter(retryAfter, nowMs);
-    return { kind: "retry", status, ...(afterMs === undefined ? {} : { afterMs }), reason: `HTTP ${status}` };
+    return { kind: "retry", status, ...(afterMs !== undefined && { afterMs }), reason: `HTTP ${status}` };
   }
   const detail = body.length > 200 ? `${body.slice(0, 200)}…` : body;
   return {
@@ -49,14 +46,15 @@ const isIndex = (n: unknown): n is number => Number.isSafeInteger(n) && (n as nu
 
 /**
  * The rejections in a 2xx body shaped like `ingestResponseSchema` (checked by hand so the
- * browser bundle carries no zod): undefined unless the whole body matches that schema.
+ * browser bundle carries no zod), as `{ rejected }`: undefined unless the whole body matches
+ * that schema and rejects at least one event.
  */
-function parseRejections(body: string): RejectedEvent[] | undefined {
+function parseRejections(body: string): { rejected: RejectedEvent[] } | undefined {
   try {
     // Anything but an object with an `accepted` count and (optionally) an array of rejections throws or fails here.
     const { accepted, rejected = [] } = JSON.parse(body) as { accepted?: unknown; rejected?: RejectedEvent[] };
     if (isIndex(accepted) && rejected.every((x) => isIndex(x?.index) && typeof x.reason === "string") && rejected[0])
-      return rejected.map(({ index, reason }) => ({ index, reason }));
+      return { rejected: rejected.map(({ index, reason }) => ({ index, reason })) };
   } catch {
     // a 2xx with a body we do not understand is still a delivery
   }
