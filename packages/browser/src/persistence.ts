@@ -1,14 +1,7 @@
 import type { Client, DropReason, QueuedEvent, StoredEvent } from "@inferlog/core";
-import { type IdbStore, openIdbStore, type PersistDrop } from "./idb-store.js";
+import { done, type EventRecord, openDb, type PersistDrop } from "./idb-store.js";
 import { DEFAULT_DB_NAME, DEFAULT_MAX_STORAGE_BYTES, type PersistenceOptions } from "./options.js";
 import { createTabPresence } from "./tab-presence.js";
-
-/** How often the origin's flusher looks for events that closed pages left behind. */
-export const SWEEP_MS = 10_000;
-/** How often events whose retries ran out get another go, besides on `online` (which may never fire). */
-export const PARKED_RETRY_MS = 60_000;
-/** Parked events kept in memory at most; beyond it they wait on disk for the next load. */
-const MAX_PARKED = 5_000;
 
 export interface StorageStats {
   /** `indexeddb`, or `memory` where IndexedDB is missing or refused (some private modes). */
@@ -31,112 +24,164 @@ export interface Persistence {
   stats(): StorageStats;
 }
 
-/** Outcomes after which the event stays on disk: it was not delivered and may be next time. */
-const KEEP: ReadonlySet<string> = new Set(["retries_exhausted", "shutdown_timeout"]);
-
+/**
+ * Write-ahead persistence: each event is written to IndexedDB when queued and deleted when settled, so
+ * what a page leaves unsent is replayed (same ids) by the origin's flusher page, now or at the next load.
+ */
 export function createPersistence(o: PersistenceOptions, warn: (message: string) => void): Persistence {
   const dbName = o.dbName ?? DEFAULT_DB_NAME;
+  /** The SDK's own ceiling, so it can never fill the origin's quota and starve the host app. */
+  const maxBytes = o.maxBytes ?? DEFAULT_MAX_STORAGE_BYTES;
   const presence = createTabPresence(dbName);
+  // Opened once this page's own lock is held, so no tab can take what it writes for a closed page's.
+  const db = presence.ready.then(() => openDb(dbName));
   const s: StorageStats = {
     mode: "starting",
     persisted: 0,
     restored: 0,
     notPersisted: { storage_quota: 0, storage_error: 0 },
   };
-  /** The database once it is open; `store` too once the writes that waited for it are handed over. */
-  let db: IdbStore | undefined;
-  let store: IdbStore | undefined;
-  let opened!: () => void;
-  let early = new Promise<void>((resolve) => {
-    opened = resolve;
-  });
   let parked: StoredEvent[] = [];
-  let client: Client | undefined;
+  /** Set by `start`, before any timer or listener that uses it. */
+  let client: Client;
   let reportedQuota = false;
   let stopped = false;
   const timers: ReturnType<typeof setInterval>[] = [];
+  /** Writes not yet begun; those made before the database is open wait for it on `chain`. */
+  let puts: QueuedEvent[] = [];
+  let removes: QueuedEvent[] = [];
+  let scheduled = false;
+  let chain: Promise<unknown> = db;
 
-  const onDrop = (reason: PersistDrop, ids: readonly string[]) => {
-    s.notPersisted[reason] += ids.length;
-    s.persisted -= ids.length;
-    if (reason === "storage_quota" && !reportedQuota) {
-      reportedQuota = true;
-      warn(`storage for unsent events is full; ${ids.length} event(s) kept in memory only`);
+  // The byte total lives in the database and changes inside each write transaction, so tabs agree on it.
+  async function write(): Promise<void> {
+    // Takes everything queued since the last write began.
+    scheduled = false;
+    const add = puts;
+    const del = removes;
+    puts = [];
+    removes = [];
+    let refused: string[] = [];
+    /** Refused for lack of room (the SDK's cap, or the browser's quota); otherwise a storage error. */
+    let quota = true;
+    try {
+      // Without a database (memory mode) this throws: events written before that was known count as
+      // `storage_error`, like those of any failed write.
+      const tx = (await db)!.transaction(["events", "meta"], "readwrite");
+      const events = tx.objectStore("events");
+      const meta = tx.objectStore("meta");
+      const get = meta.get("bytes");
+      let total = 0;
+      /** Reads of deleted records still to come: the total is written after the last one. */
+      let reads = del.length;
+      const save = () => reads-- || meta.put(Math.max(0, total), "bytes");
+      get.onsuccess = () => {
+        total = +get.result || 0;
+        for (const e of add)
+          if (total + e.bytes > maxBytes) refused.push(e.id);
+          else {
+            total += e.bytes;
+            events.put({ ...e, owner: presence.owner, at: Date.now() } satisfies EventRecord);
+          }
+        // Deletes after puts, each subtracting what is stored: an event settled before its write ran is
+        // added and deleted here (the total unchanged); one refused or never written subtracts nothing.
+        for (const e of del) {
+          const r = events.get(e.id);
+          r.onsuccess = () => {
+            if (r.result) {
+              total -= (r.result as EventRecord).bytes;
+              events.delete(e.id);
+            }
+            save();
+          };
+        }
+        save();
+      };
+      await done(tx);
+    } catch (err) {
+      // The whole transaction rolled back: none of its puts is stored, and its deletes wait for the next write.
+      removes.push(...del);
+      refused = add.map((e) => e.id);
+      quota = (err as Error | null)?.name === "QuotaExceededError";
     }
-  };
+    if (!refused[0]) return;
+    s.notPersisted[quota ? "storage_quota" : "storage_error"] += refused.length;
+    s.persisted -= refused.length;
+    if (quota && !reportedQuota) {
+      reportedQuota = true;
+      warn(`storage for unsent events is full; ${refused.length} event(s) kept in memory only`);
+    }
+  }
 
-  function apply(put: boolean, events: readonly QueuedEvent[]): void {
-    if (store) put ? store.put(events) : store.remove(events);
-    // Before the database is open, writes wait their turn; without one, those events stay in memory only.
-    else if (s.mode === "starting")
-      early = early.then(() => {
-        if (db) put ? db.put(events) : db.remove(events);
-        else if (put)
-          onDrop(
-            "storage_error",
-            events.map((e) => e.id),
-          );
-      });
+  function schedule(list: QueuedEvent[], events: readonly QueuedEvent[]): void {
+    // In memory mode there is nothing to write.
+    if (s.mode === "memory") return;
+    list.push(...events);
+    // One transaction per task turn at most (page-close logging lands in a single write); while one runs,
+    // what comes in waits for the next.
+    if (!scheduled) chain = chain.then(write).catch(() => undefined);
+    scheduled = true;
   }
 
   /** Gives events parked after a failed delivery another go (the network came back, or a while passed). */
-  function retryParked(): void {
-    if (!client || stopped || parked.length === 0) return;
-    const again = parked;
-    parked = [];
-    client.restore(again);
-  }
+  const retryParked = () => parked[0] && client.restore(parked.splice(0));
 
+  /** Takes over the events whose page is gone, and replays them. */
   async function sweep(): Promise<void> {
-    if (!store || !client) return;
-    const gone = await presence.snapshot();
-    const claimed = await store.claim(gone);
+    const isGone = await presence.snapshot();
+    const claimed: EventRecord[] = [];
+    try {
+      const events = (await db)!.transaction("events", "readwrite").objectStore("events");
+      const all = events.getAll();
+      all.onsuccess = () => {
+        for (const r of all.result as EventRecord[])
+          if (isGone(r.owner, r.at)) {
+            r.owner = presence.owner;
+            events.put(r);
+            claimed.push(r);
+          }
+      };
+      await done(events.transaction);
+    } catch {
+      return; // nothing was taken over
+    }
     s.restored += claimed.length;
-    if (claimed.length > 0) client.restore(claimed);
+    if (claimed[0]) client.restore(claimed);
   }
 
   return {
     onEnqueued(events) {
       s.persisted += events.length;
-      apply(true, events);
+      schedule(puts, events);
     },
     onSettled(events, outcome) {
-      if (!KEEP.has(outcome)) apply(false, events);
-      else if (!stopped && parked.length < MAX_PARKED) parked.push(...events);
+      // After these the event stays on disk: it was not delivered and may be next time. In memory, at most
+      // 5000 are parked; beyond that they wait on disk for the next load.
+      if (outcome !== "retries_exhausted" && outcome !== "shutdown_timeout") schedule(removes, events);
+      else if (!stopped && parked.length < 5_000) parked.push(...events);
     },
     async start(c) {
       client = c;
-      timers.push(setInterval(retryParked, PARKED_RETRY_MS));
+      // Parked events go again every 60 s as well as on `online` (which may never fire).
+      timers.push(setInterval(retryParked, 60_000));
       globalThis.addEventListener?.("online", retryParked); // absent when rendered on a server
-      try {
-        await presence.ready;
-        db = await openIdbStore({
-          dbName,
-          maxBytes: o.maxBytes ?? DEFAULT_MAX_STORAGE_BYTES,
-          owner: presence.owner,
-          onDrop,
-        });
-      } catch {
-        // no IndexedDB here
+      if (!(await db)) {
+        s.mode = "memory";
+        return;
       }
-      opened();
-      await early;
-      store = db;
-      s.mode = store ? "indexeddb" : "memory";
-      if (!store) return;
-      let first: Promise<void> = Promise.resolve();
-      const now = await presence.whenFlusher(() => {
-        const tick = () => sweep().catch((e: unknown) => warn(`replay failed: ${String(e)}`));
-        first = tick();
-        if (!stopped) timers.push(setInterval(tick, SWEEP_MS));
+      s.mode = "indexeddb";
+      const tick = () => sweep().catch((e: unknown) => warn(`replay failed: ${String(e)}`));
+      // The flusher looks for events that closed pages left behind every 10 s. When another tab is the
+      // flusher it replays for the origin, so this page need not wait.
+      await presence.whenFlusher(() => {
+        if (!stopped) timers.push(setInterval(tick, 10_000));
+        return tick();
       });
-      // When another tab is the flusher it replays for the origin, so this page need not wait.
-      if (now) await first;
     },
     stop() {
       stopped = true;
       globalThis.removeEventListener?.("online", retryParked);
-      for (const t of timers) clearInterval(t);
+      timers.forEach(clearInterval);
       parked = [];
     },
     stats: () => ({ ...s, notPersisted: { ...s.notPersisted } }),
