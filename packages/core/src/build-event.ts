@@ -25,7 +25,7 @@ type Obj = Record<string, unknown>;
  * reports them with their field name instead of this function throwing.
  */
 export function toIso(value: unknown): unknown {
-  const d = value instanceof Date ? value : typeof value === "number" ? new Date(value) : undefined;
+  const d = value instanceof Date || typeof value === "number" ? new Date(value) : undefined;
   // An invalid Date (NaN, or past ±8.64e15 ms) throws in toISOString: leave the value for validation to name.
   return d && !Number.isNaN(d.getTime()) ? d.toISOString() : value;
 }

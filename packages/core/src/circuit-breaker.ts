@@ -48,7 +48,8 @@ export function createCircuitBreaker(o: CircuitBreakerOptions, now: () => number
       }
     },
     nudge() {
-      if (state() === "open") openUntil = now();
+      // Ends an open period; a closed or half-open circuit does not read it until it trips again.
+      openUntil = now();
       for (const wake of [...wakers]) wake();
     },
     onNudge(wake) {

@@ -9,11 +9,9 @@ export function utf8Length(s: string): number {
   for (let i = start; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 0x80) continue;
-    if (c < 0x800) bytes += 1;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      bytes += 2; // a surrogate pair is 2 UTF-16 units and 4 UTF-8 bytes
-      i++;
-    } else bytes += 2;
+    bytes += c < 0x800 ? 1 : 2;
+    // A high surrogate and the unit after it are a pair: 2 UTF-16 units, 4 UTF-8 bytes.
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) i++;
   }
   return bytes;
 }
