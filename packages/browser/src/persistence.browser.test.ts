@@ -132,6 +132,29 @@ describe("storage quota", () => {
     await context.close();
   });
 
+  it("without IndexedDB (a private mode that refuses it) keeps events in memory, sends them, and counts none as persisted", async () => {
+    const context = await h.browser.newContext();
+    await context.addInitScript(() => {
+      Object.defineProperty(window, "indexedDB", {
+        get() {
+          throw new DOMException("IndexedDB is disabled", "InvalidStateError");
+        },
+      });
+    });
+    const page = await h.open({ flushIntervalMs: 60_000 }, { context });
+    const r = await page.evaluate(async () => {
+      const w = window as unknown as PageWindow;
+      for (let i = 0; i < 5; i++) w.logTrio(`mem-${i}`);
+      const flushed = await w.client.flush({ timeoutMs: 5_000 });
+      return { flushed, storage: w.client.stats().storage, errors: (window as unknown as { errors: string[] }).errors };
+    });
+    expect(r.flushed).toMatchObject({ ok: true, sent: 15 });
+    expect(r.storage).toEqual({ mode: "memory", persisted: 0, restored: 0, notPersisted: { storage_quota: 0, storage_error: 0 } });
+    expect(r.errors).toEqual([]);
+    expect(h.server.unique).toHaveLength(15);
+    await context.close();
+  });
+
   it("handles the browser's own QuotaExceededError without throwing into the page", async () => {
     const context = await h.browser.newContext();
     const page = await context.newPage();

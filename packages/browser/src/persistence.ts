@@ -151,7 +151,8 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
 
   return {
     onEnqueued(events) {
-      s.persisted += events.length;
+      // Counted when the write is queued; a write that fails takes its events back out.
+      if (s.mode !== "memory") s.persisted += events.length;
       schedule(puts, events);
     },
     onSettled(events, outcome) {
