@@ -149,7 +149,12 @@ describe("storage quota", () => {
       return { flushed, storage: w.client.stats().storage, errors: (window as unknown as { errors: string[] }).errors };
     });
     expect(r.flushed).toMatchObject({ ok: true, sent: 15 });
-    expect(r.storage).toEqual({ mode: "memory", persisted: 0, restored: 0, notPersisted: { storage_quota: 0, storage_error: 0 } });
+    expect(r.storage).toEqual({
+      mode: "memory",
+      persisted: 0,
+      restored: 0,
+      notPersisted: { storage_quota: 0, storage_error: 0 },
+    });
     expect(r.errors).toEqual([]);
     expect(h.server.unique).toHaveLength(15);
     await context.close();
