@@ -1,7 +1,7 @@
 import { type InferlogError, threw } from "./errors.js";
 import type { QueuedEvent } from "./event-queue.js";
 import type { ResolvedOptions } from "./options.js";
-import { type ClientStats, type DropReason, emptyDropCounts } from "./stats.js";
+import { type ClientStats, DROP_REASONS, type DropReason } from "./stats.js";
 
 export type Counters = Omit<ClientStats, "circuit">;
 
@@ -21,6 +21,8 @@ export interface Accounting {
  * `onDrop`. Key order of the counters is the order of `stats()`.
  */
 export function createAccounting(o: ResolvedOptions): Accounting {
+  const dropped = { total: 0 } as Counters["dropped"];
+  for (const r of DROP_REASONS) dropped[r] = 0;
   const c: Counters = {
     logged: 0,
     enqueued: 0,
@@ -30,7 +32,7 @@ export function createAccounting(o: ResolvedOptions): Accounting {
     inFlight: 0,
     batchesSent: 0,
     bytesSent: 0,
-    dropped: emptyDropCounts(),
+    dropped,
   };
   // A throwing callback or hook must not break delivery; say so once per occurrence.
   const safely = <T>(name: string, fn: ((x: T) => void) | undefined, x: T): void => {

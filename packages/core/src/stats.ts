@@ -31,9 +31,3 @@ export interface ClientStats {
   /** `open` while the circuit breaker holds sends back after repeated failures. */
   circuit: "closed" | "open" | "half-open";
 }
-
-export function emptyDropCounts(): ClientStats["dropped"] {
-  const d = { total: 0 } as ClientStats["dropped"];
-  for (const r of DROP_REASONS) d[r] = 0;
-  return d;
-}
