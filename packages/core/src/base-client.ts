@@ -72,7 +72,7 @@ const INTAKE_CHUNK = 256;
  */
 export function createBaseClient(options: ClientOptions, defaultValidator: EventValidator): Client {
   const o = resolveOptions(options, defaultValidator);
-  const { clock, hooks } = o;
+  const { clock } = o;
   const acct = createAccounting(o);
   const { c, safely, drop, error, settled } = acct;
   const queue = createEventQueue(o.maxQueueSize, o.maxQueueBytes);
@@ -109,7 +109,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
     }
     if (!evicted) return;
     c.enqueued++;
-    if (!restored) safely("onEnqueued", hooks.onEnqueued, [e]);
+    if (!restored) safely("onEnqueued", o.hooks.onEnqueued, [e]);
   }
 
   function enqueue(r: Prepared): void {
