@@ -198,16 +198,16 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
     const target = seq;
     const deadline = clock.now() + (opts?.timeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS);
     drain(target, true);
-    while (!delivery.isSettledThrough(target)) {
+    while (!delivery.settledThrough(target)) {
       const left = deadline - clock.now();
       if (left <= 0) break;
       await delivery.settlement(left);
     }
     return {
-      ok: delivery.isSettledThrough(target),
+      ok: delivery.settledThrough(target),
       sent: c.sent - sentBefore,
       dropped: c.dropped.total - droppedBefore,
-      pending: queue.count + delivery.inFlightEvents(),
+      pending: queue.count + delivery.inFlight(),
     };
   }
 
@@ -259,7 +259,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
     stats: () => ({
       ...c,
       queued: queue.count + intake.length,
-      inFlight: delivery.inFlightEvents(),
+      inFlight: delivery.inFlight(),
       dropped: { ...c.dropped },
       circuit: delivery.circuit(),
     }),

@@ -18,12 +18,13 @@ export interface Delivery {
   /** Marks everything up to `seq` as due and starts sending; `nudge` (an explicit flush) cuts waits short. */
   drain(seq: number, nudge?: boolean): void;
   /** True once no event with seq <= `seq` is queued or in flight. */
-  isSettledThrough(seq: number): boolean;
+  settledThrough(seq: number): boolean;
   /** Resolves when a batch settles, or after `ms`. */
   settlement(ms: number): Promise<void>;
   /** Stops everything in flight; their events are dropped as `reason`. */
   abortAll(reason: DropReason): void;
-  inFlightEvents(): number;
+  /** Events in batches being sent or waiting to retry. */
+  inFlight(): number;
   circuit(): ClientStats["circuit"];
 }
 
@@ -44,7 +45,8 @@ export function createDelivery(o: ResolvedOptions, queue: EventQueue, acct: Acco
   const { clock, flushAt, maxBatchBytes } = o;
   const { c, error, settled } = acct;
   const breaker = createCircuitBreaker(o.circuitBreaker, () => clock.now());
-  const inFlight = new Set<Batch>();
+  /** Batches being sent or waiting to retry. */
+  const sending = new Set<Batch>();
   let batchLimit = flushAt;
   let byteLimit = maxBatchBytes;
   let okStreak = 0;
@@ -55,7 +57,7 @@ export function createDelivery(o: ResolvedOptions, queue: EventQueue, acct: Acco
   let breakerTimer: unknown;
 
   function pump(): void {
-    while (inFlight.size < o.maxConcurrency && queue.count > 0) {
+    while (sending.size < o.maxConcurrency && queue.count > 0) {
       if (queue.count < batchLimit && queue.bytes < byteLimit && queue.minSeq() > drainThrough) return;
       const wait = breaker.waitMs();
       if (wait > 0) {
@@ -79,7 +81,7 @@ export function createDelivery(o: ResolvedOptions, queue: EventQueue, acct: Acco
       bytes += e.bytes;
     }
     const batch: Batch = { events, minSeq, controller: createAbortController() };
-    inFlight.add(batch);
+    sending.add(batch);
     const run = () => deliver(batch, bytes);
     (now || !o.taskQueue ? run() : o.taskQueue.add(run))
       .catch((cause: unknown) => {
@@ -157,7 +159,7 @@ export function createDelivery(o: ResolvedOptions, queue: EventQueue, acct: Acco
         batchLimit = Math.ceil(n / 2);
         byteLimit = Math.max(1, bytes - 1);
         okStreak = 0;
-        inFlight.delete(batch);
+        sending.delete(batch);
         queue.requeue(events);
         if (batch.minSeq > drainThrough) drainThrough = (events[n - 1] as QueuedEvent).seq;
         return;
@@ -188,7 +190,7 @@ export function createDelivery(o: ResolvedOptions, queue: EventQueue, acct: Acco
 
   /** Settles a batch as `outcome`, except the events at `refused` (a partial rejection): dropped as `rejected`. */
   function settle(batch: Batch, outcome: "sent" | DropReason, refused?: Set<number>): void {
-    if (!inFlight.delete(batch)) return;
+    if (!sending.delete(batch)) return;
     settled(
       batch.events.filter((_, i) => !refused?.has(i)),
       outcome,
@@ -208,23 +210,23 @@ export function createDelivery(o: ResolvedOptions, queue: EventQueue, acct: Acco
       drainThrough = Math.max(drainThrough, seq);
       pump();
     },
-    isSettledThrough: (seq) => queue.minSeq() > seq && ![...inFlight].some((b) => b.minSeq <= seq),
+    settledThrough: (seq) => queue.minSeq() > seq && ![...sending].some((b) => b.minSeq <= seq),
     settlement: (ms) =>
       sleep(clock, ms, undefined, (wake) => {
         waiters.add(wake);
         return () => waiters.delete(wake);
       }),
     abortAll(reason) {
-      for (const b of inFlight) {
+      for (const b of sending) {
         b.controller.abort();
         settle(b, reason);
       }
       if (breakerTimer !== undefined) clock.clearTimeout(breakerTimer);
       breakerTimer = undefined;
     },
-    inFlightEvents() {
+    inFlight() {
       let n = 0;
-      for (const b of inFlight) n += b.events.length;
+      for (const b of sending) n += b.events.length;
       return n;
     },
     circuit: breaker.state,
