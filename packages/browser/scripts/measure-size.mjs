@@ -1,15 +1,20 @@
 // Bundles the size fixture exactly as the issue specifies (esbuild, minify, ESM, es2020)
 // and reports gzip -9 bytes and the largest inputs. Used by the size test and `pnpm size`.
-// "@inferlog/browser" resolves through this package's own exports map, from the TypeScript
-// sources (`source` condition); `development: true` adds the condition a dev server sets.
+// "@inferlog/browser" resolves through this package's own exports map: from the TypeScript
+// sources (`source` condition), or with `dist: true` from the built files a user installs (core's
+// and this package's `dist`, after `pnpm build`); `development: true` adds the condition a dev
+// server sets.
 
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 
-export async function measureBundle({ development = false } = {}) {
+export async function measureBundle({ development = false, dist = false } = {}) {
+  for (const built of ["dist/index.js", "../core/dist/lite.js"])
+    if (dist && !existsSync(`${here}../${built}`)) throw new Error(`${built} is missing: run \`pnpm build\` first`);
   const out = await build({
     entryPoints: [`${here}size-fixture.ts`],
     bundle: true,
@@ -17,7 +22,7 @@ export async function measureBundle({ development = false } = {}) {
     format: "esm",
     target: "es2020",
     platform: "browser",
-    conditions: development ? ["source", "development"] : ["source"],
+    conditions: [...(dist ? [] : ["source"]), ...(development ? ["development"] : [])],
     write: false,
     metafile: true,
     logLevel: "silent",
@@ -39,7 +44,10 @@ export async function measureBundle({ development = false } = {}) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const r = await measureBundle({ development: process.argv.includes("--development") });
+  const r = await measureBundle({
+    development: process.argv.includes("--development"),
+    dist: process.argv.includes("--dist"),
+  });
   console.log(`minified ${r.minBytes} B, gzip -9 ${r.gzipBytes} B`);
   for (const [m, b] of r.byModule) console.log(`${String(b).padStart(7)}  ${m}`);
 }

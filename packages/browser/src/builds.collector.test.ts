@@ -1,3 +1,6 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { type Collector, createCollector, openSqliteStore, type Store } from "@inferlog/collector";
 import type { InferlogError } from "@inferlog/core";
 import { afterEach, describe, expect, it } from "vitest";
@@ -92,5 +95,36 @@ describe("which build checks the wire contract", () => {
     expect(errors.map((e) => e.message)).toEqual([
       expect.stringMatching(/^The ml\.prediction event \S+ cannot be serialized: JSON\.stringify threw: .*BigInt/),
     ]);
+  });
+});
+
+/** The built files a user installs, run by a plain `node` (no `source` condition) against the collector. */
+async function runDist(endpoint: string, conditions: string[] = []) {
+  const script = fileURLToPath(new URL("../scripts/dist-smoke.mjs", import.meta.url));
+  const { stdout } = await promisify(execFile)(process.execPath, [...conditions, script, endpoint], {
+    timeout: 30_000,
+  });
+  return JSON.parse(stdout);
+}
+
+describe("the built dist (after `pnpm build`)", () => {
+  it("production: resolves to dist, delivers, and reports the collector's refusal by field", async () => {
+    const r = await runDist(await start());
+    expect(r.resolved.browser).toMatch(/\/packages\/browser\/dist\/index\.js$/);
+    expect(r.resolved.core).toMatch(/\/packages\/core\/dist\/lite\.js$/);
+    expect(r.flushed).toMatchObject({ ok: true, sent: 3, dropped: 1 });
+    expect(r.dropped).toMatchObject({ rejected: 1, invalid: 0, total: 1 });
+    expect(r.errors).toEqual([expect.stringMatching(/^Collector rejected 1 of 4 events .*`data\.action`/)]);
+    expect(r.configError).toBe("ConfigError: Expected `flushAt` to be a positive integer, got `0`");
+    expect(await store?.tableCounts()).toMatchObject({ predictions: 1, exposures: 1, feedback: 1 });
+  });
+
+  it("development: resolves to dist/development.js and refuses the bad event in the page", async () => {
+    const r = await runDist(await start(), ["--conditions=development"]);
+    expect(r.resolved.browser).toMatch(/\/packages\/browser\/dist\/development\.js$/);
+    expect(r.flushed).toMatchObject({ ok: true, sent: 3, dropped: 1 });
+    expect(r.dropped).toMatchObject({ invalid: 1, rejected: 0, total: 1 });
+    expect(r.errors).toEqual([expect.stringMatching(/^Invalid ml\.feedback event: Expected `data\.action`/)]);
+    expect(await store?.tableCounts()).toMatchObject({ predictions: 1, exposures: 1, feedback: 1 });
   });
 });
