@@ -19,4 +19,12 @@ export default defineConfig({
   // cross-chunk `var` (the browser bundle from dist was 82 B larger than from sources without it).
   // Names and whitespace stay, so the files remain readable.
   minifySyntax: true,
+  // Properties private to the client's internals (the queue, delivery, breaker and accounting
+  // closures; none is exported or read outside core) get short names in the published files, as
+  // Preact does with its private fields: -66 B gzip in the browser bundle. Only exact names
+  // listed here; never one that a built-in or another package's object also has.
+  esbuildOptions(o) {
+    o.mangleProps =
+      /^(pump|drain|settledThrough|settlement|abortAll|waitMs|nudge|onNudge|minSeq|requeue|offer|safely|settled)$/;
+  },
 });
