@@ -6,6 +6,9 @@
 import { createClient } from "@inferlog/browser";
 
 const endpoint = process.argv[2];
+// Core's timers are unref'd (a page has no such notion; in Node a forgotten client must never keep a
+// process alive), so this script holds the process open while it awaits flush().
+const hold = setInterval(() => {}, 1_000);
 const errors = [];
 const client = createClient({
   endpoint,
@@ -25,6 +28,7 @@ try {
 }
 const flushed = await client.flush({ timeoutMs: 10_000 });
 await client.shutdown();
+clearInterval(hold);
 const resolved = {
   browser: import.meta.resolve("@inferlog/browser"),
   core: import.meta.resolve("@inferlog/core/lite"),

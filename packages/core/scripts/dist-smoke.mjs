@@ -5,6 +5,9 @@
 import { createClient } from "@inferlog/core";
 import { FaultTransport } from "@inferlog/core/testing";
 
+// Core's timers are unref'd (a forgotten client never keeps a process alive), so a bare script
+// awaiting flush() must hold the process open itself, as @inferlog/node does for its users.
+const hold = setInterval(() => {}, 1_000);
 const transport = new FaultTransport([
   { type: "status", status: 503, retryAfter: "0" },
   { type: "too-large" },
@@ -28,6 +31,7 @@ const first = await client.flush({ timeoutMs: 10_000 });
 for (let i = 0; i < 50; i++) client.logOutcome({ predictionId: `q${i}`, label: "x" });
 const second = await client.flush({ timeoutMs: 10_000 });
 await client.shutdown();
+clearInterval(hold);
 const resolved = import.meta.resolve("@inferlog/core");
 const attempts = transport.attempts.map((a) => [
   a.events.length,
