@@ -6,7 +6,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 
 const APP = `import * as inferlog from "/inferlog.js";
-const opts = JSON.parse(new URLSearchParams(location.search).get("opts") || "{}");
+const { early = 0, ...opts } = JSON.parse(new URLSearchParams(location.search).get("opts") || "{}");
 window.inferlog = inferlog;
 window.warnings = [];
 window.errors = [];
@@ -26,6 +26,9 @@ window.logTrio = (predictionId) => {
   client.logExposure({ predictionId, shown: ["a", "b"], surface: "reply-box" });
   client.logFeedback({ predictionId, action: "accepted", candidateId: "a" });
 };
+/** \`early\` trios logged as the page starts, before persistence has opened IndexedDB. */
+for (let i = 0; i < early; i++) logTrio("early-" + i);
+window.earlyStorage = client.stats().storage;
 /** A prediction of about \${kb} KB (features make it big), to fill budgets and queues. */
 window.logBig = (predictionId, kb) => {
   const features = {};
