@@ -3,6 +3,7 @@ import {
   ConfigError,
   type FetchLike,
   type InferlogEvent,
+  intOption,
   checkOption as need,
   resultFromResponse,
   showValue,
@@ -41,12 +42,7 @@ function check(o: ClickHouseTransportOptions): void {
     "a name matching [A-Za-z_][A-Za-z0-9_]* (at most 63 characters)",
     o.database,
   );
-  need(
-    o.timeoutMs === undefined || (Number.isInteger(o.timeoutMs) && o.timeoutMs > 0),
-    "timeoutMs",
-    "a positive integer",
-    o.timeoutMs,
-  );
+  if (o.timeoutMs !== undefined) intOption("timeoutMs", o.timeoutMs, undefined, 1);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ConfigError, checkOption as need, showValue } from "@inferlog/core";
+import { ConfigError, intOption, checkOption as need, showValue } from "@inferlog/core";
 import { Auth, type AuthConfig, isLoopbackAddress, parseAuthConfig } from "./auth.js";
 import { createHandler, type Logger } from "./http/handler.js";
 import { openStore } from "./store/open-store.js";
@@ -45,24 +45,19 @@ const silentInfo: Logger = {
   error: (m) => console.error(m),
 };
 
-function positiveInt(name: string, v: number | undefined, fallback: number): number {
-  if (v === undefined) return fallback;
-  need(Number.isInteger(v) && v > 0, name, "a positive integer", v);
-  return v;
-}
-
 export async function createCollector(options: CollectorOptions): Promise<Collector> {
   if (options === null || typeof options !== "object") {
     throw new ConfigError(`Expected createCollector options to be an object, got \`${showValue(options)}\``);
   }
   const limits = {
-    maxBodyBytes: positiveInt("maxBodyBytes", options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
-    maxDecompressedBytes: positiveInt(
+    maxBodyBytes: intOption("maxBodyBytes", options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, 1),
+    maxDecompressedBytes: intOption(
       "maxDecompressedBytes",
       options.maxDecompressedBytes,
       DEFAULT_MAX_DECOMPRESSED_BYTES,
+      1,
     ),
-    maxEvents: positiveInt("maxEvents", options.maxEvents, DEFAULT_MAX_EVENTS),
+    maxEvents: intOption("maxEvents", options.maxEvents, DEFAULT_MAX_EVENTS, 1),
   };
   const spec = options.store as unknown;
   need(
@@ -108,7 +103,7 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     handler,
     async listen({ port = 4318, host = "127.0.0.1" } = {}) {
       if (server) throw new Error("This collector is already listening");
-      need(Number.isInteger(port) && port >= 0 && port <= 65535, "port", "an integer from 0 to 65535", port);
+      intOption("port", port, undefined, 0, 65535);
       need(typeof host === "string" && host.length > 0, "host", "an address such as 127.0.0.1", host);
       if (!auth.hasKeys && !isLoopbackAddress(host)) {
         throw new Error(

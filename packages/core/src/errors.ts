@@ -31,6 +31,33 @@ export function checkOption(ok: unknown, name: string, expected: string, got: un
   if (!ok) throw new ConfigError(`Expected \`${name}\` to be ${expected}, got \`${showValue(got)}\``);
 }
 
+/**
+ * An integer option: `fallback` when it is not given (undefined: required), else checked against
+ * [min, max] with the range in the one wording ("a positive integer", "an integer from 1 to 20").
+ */
+export function intOption(
+  name: string,
+  value: unknown,
+  fallback: number | undefined,
+  min: number,
+  max = Infinity,
+): number {
+  const v = value === undefined ? fallback : value;
+  checkOption(
+    Number.isInteger(v) && (v as number) >= min && (v as number) <= max,
+    name,
+    max < Infinity
+      ? `an integer from ${min} to ${max}`
+      : min === 1
+        ? "a positive integer"
+        : min
+          ? `an integer >= ${min}`
+          : "a non-negative integer",
+    value,
+  );
+  return v as number;
+}
+
 /** An event that fails the wire contract; `field` is its path (`data.features.age`). */
 export class ValidationError extends InferlogError {
   declare readonly field: string;

@@ -19,6 +19,7 @@ export {
   ConfigError,
   checkOption,
   InferlogError,
+  intOption,
   isConfigError,
   isInferlogError,
   isTransportError,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createClient } from "./client.js";
-import { isConfigError } from "./errors.js";
+import { intOption, isConfigError } from "./errors.js";
 import { MemoryTransport } from "./testing/memory-transport.js";
 
 const base = { transport: new MemoryTransport(), source: "app" };
@@ -44,5 +44,20 @@ describe("options", () => {
       "maxEventBytes (8192) exceeds maxBatchBytes (4096); using 4096",
       "flushAt (50) exceeds maxQueueSize (10); using 10",
     ]);
+  });
+});
+
+describe("intOption (the adapters' and the collector's integer options)", () => {
+  it("defaults, checks the range in the one wording, and requires a value when there is no default", () => {
+    expect(intOption("n", undefined, 7, 1)).toBe(7);
+    expect(intOption("n", 3, 7, 1, 5)).toBe(3);
+    expect(() => intOption("n", 0, 7, 1)).toThrow("Expected `n` to be a positive integer, got `0`");
+    expect(() => intOption("n", -1, 7, 0)).toThrow("Expected `n` to be a non-negative integer, got `-1`");
+    expect(() => intOption("n", 2, 7, 1024)).toThrow("Expected `n` to be an integer >= 1024, got `2`");
+    expect(() => intOption("n", 6, 7, 1, 5)).toThrow("Expected `n` to be an integer from 1 to 5, got `6`");
+    expect(() => intOption("n", "3", 7, 1)).toThrow('Expected `n` to be a positive integer, got `"3"`');
+    expect(() => intOption("n", undefined, undefined, 1)).toThrow(
+      "Expected `n` to be a positive integer, got `undefined`",
+    );
   });
 });

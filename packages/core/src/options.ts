@@ -122,7 +122,10 @@ export interface ResolvedOptions
   taskQueue: TaskQueue | undefined;
 }
 
-/** The integer options in `table` (name, default, minimum), checked in order and defaulted; `prefix` names their parent. */
+/**
+ * The integer options in `table` (name, default, minimum), checked in order and defaulted; `prefix` names
+ * their parent. The same wording as `intOption`, written out here: calling it costs the browser bundle 38 B gzip.
+ */
 function ints<K extends string>(
   table: readonly (readonly [K, number, number])[],
   given: Partial<Record<K, unknown>> | undefined,

@@ -8,7 +8,7 @@ import {
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   type FlushResult,
   type InferlogError,
-  checkOption as need,
+  intOption,
   type QueuedEvent,
   type StoredEvent,
   showValue,
@@ -79,8 +79,7 @@ export function createClient(options: NodeClientOptions): NodeClient {
 
   if (!custom) warnIfPlainHttpInProduction(endpoint ?? process.env.INFERLOG_ENDPOINT, logger);
 
-  const maxConcurrency = options.maxConcurrency ?? DEFAULT_NODE_MAX_CONCURRENCY;
-  need(Number.isInteger(maxConcurrency) && maxConcurrency >= 1, "maxConcurrency", "a positive integer", maxConcurrency);
+  const maxConcurrency = intOption("maxConcurrency", options.maxConcurrency, DEFAULT_NODE_MAX_CONCURRENCY, 1);
   const owned: UndiciTransport | undefined = custom
     ? undefined
     : createUndiciTransport({

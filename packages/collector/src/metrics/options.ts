@@ -1,4 +1,4 @@
-import { ConfigError, checkOption as need, showValue } from "@inferlog/core";
+import { ConfigError, intOption, checkOption as need, showValue } from "@inferlog/core";
 import { DEFAULT_OUTCOME_TTL_SECONDS } from "../store/types.js";
 
 export const WINDOWS = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 } as const;
@@ -75,17 +75,6 @@ function time(name: string, v: unknown, fallback: number): number {
   return Math.trunc(ms);
 }
 
-function int(name: string, v: unknown, fallback: number, min: number, max: number): number {
-  if (v === undefined) return fallback;
-  need(
-    Number.isInteger(v) && (v as number) >= min && (v as number) <= max,
-    name,
-    `an integer from ${min} to ${max}`,
-    v,
-  );
-  return v as number;
-}
-
 /** Checks report options, naming the field and the problem. */
 export function resolveReportOptions(o: ReportOptions = {}, clock: () => number = Date.now): ResolvedReportOptions {
   if (o === null || typeof o !== "object") {
@@ -122,15 +111,21 @@ export function resolveReportOptions(o: ReportOptions = {}, clock: () => number 
     model: o.model,
     window,
     windowMs: WINDOWS[window],
-    k: int("k", o.k, DEFAULT_K, 1, MAX_K),
+    k: intOption("k", o.k, DEFAULT_K, 1, MAX_K),
     fromMs,
     toMs,
     nowMs: time("now", o.now, clock()),
     referenceFromMs,
     referenceToMs,
     retrainDrop: drop,
-    minLabels: int("minLabels", o.minLabels, DEFAULT_MIN_LABELS, 1, 1_000_000_000),
-    ageWindowDays: int("ageWindowDays", o.ageWindowDays, DEFAULT_AGE_WINDOW_DAYS, 1, 365),
-    ttlSeconds: int("defaultOutcomeTtlSeconds", o.defaultOutcomeTtlSeconds, DEFAULT_OUTCOME_TTL_SECONDS, 1, 2 ** 31),
+    minLabels: intOption("minLabels", o.minLabels, DEFAULT_MIN_LABELS, 1, 1_000_000_000),
+    ageWindowDays: intOption("ageWindowDays", o.ageWindowDays, DEFAULT_AGE_WINDOW_DAYS, 1, 365),
+    ttlSeconds: intOption(
+      "defaultOutcomeTtlSeconds",
+      o.defaultOutcomeTtlSeconds,
+      DEFAULT_OUTCOME_TTL_SECONDS,
+      1,
+      2 ** 31,
+    ),
   };
 }

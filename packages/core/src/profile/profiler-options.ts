@@ -1,4 +1,4 @@
-import { ConfigError, checkOption as need } from "../errors.js";
+import { ConfigError, intOption, checkOption as need } from "../errors.js";
 import type { Clock } from "../runtime.js";
 import { systemClock } from "../runtime.js";
 import type { ModelInfo } from "../schema/events.js";
@@ -41,16 +41,6 @@ export interface ResolvedProfilerOptions {
   onError: ((error: unknown) => void) | undefined;
 }
 
-function int(name: string, v: unknown, min: number, max: number): number {
-  need(
-    Number.isInteger(v) && (v as number) >= min && (v as number) <= max,
-    name,
-    `an integer from ${min} to ${max}`,
-    v,
-  );
-  return v as number;
-}
-
 export function resolveProfilerOptions(o: FeatureProfilerOptions): ResolvedProfilerOptions {
   if (typeof o !== "object" || o === null)
     throw new ConfigError(`Expected profiler options to be an object, got \`${showValue(o)}\``);
@@ -65,12 +55,12 @@ export function resolveProfilerOptions(o: FeatureProfilerOptions): ResolvedProfi
   );
   need(o.onError === undefined || typeof o.onError === "function", "onError", "a function", o.onError);
   return {
-    windowMs: int("windowMs", o.windowMs, 1000, 31 * 86_400_000),
+    windowMs: intOption("windowMs", o.windowMs, undefined, 1000, 31 * 86_400_000),
     model: o.model,
     sensitive: new Set(sensitive),
     relativeAccuracy: ra,
-    maxTopValues: int("maxTopValues", o.maxTopValues ?? DEFAULT_MAX_TOP_VALUES, 0, LIMITS.maxTopValues),
-    maxTrackedValues: int("maxTrackedValues", o.maxTrackedValues ?? DEFAULT_MAX_TRACKED_VALUES, 1, 100_000),
+    maxTopValues: intOption("maxTopValues", o.maxTopValues, DEFAULT_MAX_TOP_VALUES, 0, LIMITS.maxTopValues),
+    maxTrackedValues: intOption("maxTrackedValues", o.maxTrackedValues, DEFAULT_MAX_TRACKED_VALUES, 1, 100_000),
     clock: o.clock ?? systemClock,
     onError: o.onError,
   };

@@ -1,5 +1,12 @@
 import { closeSync, mkdirSync, openSync, rmSync, writeSync } from "node:fs";
-import { ConfigError, type DropReason, InferlogError, type QueuedEvent, type StoredEvent } from "@inferlog/core";
+import {
+  ConfigError,
+  type DropReason,
+  InferlogError,
+  intOption,
+  type QueuedEvent,
+  type StoredEvent,
+} from "@inferlog/core";
 import { encodeRecord } from "./record.js";
 import { listSegments, type SegmentPaths } from "./segment-files.js";
 import { readAcks, readSegment } from "./segment-reader.js";
@@ -74,9 +81,9 @@ export class Spool {
         `Expected \`spool.dir\` to be a non-empty directory path, got \`${JSON.stringify(o?.dir)}\``,
       );
     }
-    this.maxBytes = positive("spool.maxBytes", o.maxBytes, DEFAULT_SPOOL_MAX_BYTES);
+    this.maxBytes = intOption("spool.maxBytes", o.maxBytes, DEFAULT_SPOOL_MAX_BYTES, 1);
     const fallback = Math.min(4 * 1024 * 1024, Math.max(64 * 1024, Math.floor(this.maxBytes / 16)));
-    this.segmentBytes = Math.min(this.maxBytes, positive("spool.segmentBytes", o.segmentBytes, fallback));
+    this.segmentBytes = Math.min(this.maxBytes, intOption("spool.segmentBytes", o.segmentBytes, fallback, 1));
     this.fsync = o.fsync ?? { intervalMs: 1000 };
     const f = this.fsync as unknown;
     if (f !== "always" && f !== "never" && !(typeof f === "object" && f !== null)) {
@@ -85,7 +92,7 @@ export class Spool {
       );
     }
     if (typeof f === "object")
-      positive("spool.fsync.intervalMs", (f as { intervalMs?: unknown }).intervalMs, undefined);
+      intOption("spool.fsync.intervalMs", (f as { intervalMs?: unknown }).intervalMs, undefined, 1);
   }
 
   /** Opens the directory and returns the events an earlier run left unacknowledged, oldest first. */
@@ -270,12 +277,4 @@ export class Spool {
       ),
     );
   }
-}
-
-function positive(name: string, v: unknown, fallback: number | undefined): number {
-  if (v === undefined && fallback !== undefined) return fallback;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) {
-    throw new ConfigError(`Expected \`${name}\` to be a positive integer, got \`${JSON.stringify(v)}\``);
-  }
-  return v;
 }
