@@ -92,6 +92,8 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
 
   /** Queues `e`; tells the `onEnqueued` hook unless the event is a restored one (`restored`). */
   function offer(e: QueuedEvent, restored?: boolean): void {
+    // An overflow store (the Node spool) may keep a new event on disk instead: neither queued nor dropped.
+    if (!restored && o.hooks.divert?.(e)) return;
     const evicted = queue.offer(e);
     if (evicted && evicted.length === 0) queueFullReported = false;
     else {

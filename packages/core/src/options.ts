@@ -87,6 +87,12 @@ export interface ClientOptions {
   /** For runtime adapters (disk spool, IndexedDB): events as they enter the queue and as they settle. */
   hooks?: {
     onEnqueued?: (events: readonly QueuedEvent[]) => void;
+    /**
+     * Asked for each new event before it is queued; returning true means the adapter keeps it
+     * (an overflow store on disk, handed back later with `restore`): it is neither queued nor dropped.
+     * Must not throw.
+     */
+    divert?: (event: QueuedEvent) => boolean;
     onSettled?: (events: readonly QueuedEvent[], outcome: "sent" | DropReason) => void;
   };
 }

@@ -8,6 +8,8 @@ export const DROP_REASONS = [
   "before_send",
   "shutdown_timeout",
   "after_shutdown",
+  /** Counted by adapters with an overflow store (the Node spool) when it is full and memory is too. */
+  "spool_full",
 ] as const;
 
 export type DropReason = (typeof DROP_REASONS)[number];

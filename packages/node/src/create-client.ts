@@ -5,12 +5,13 @@ import {
   ConfigError,
   createClient as createCoreClient,
   DEFAULT_FLUSH_TIMEOUT_MS,
+  DEFAULT_MAX_QUEUE_BYTES,
+  DEFAULT_MAX_QUEUE_SIZE,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   type FlushResult,
   type InferlogError,
   intOption,
   type QueuedEvent,
-  type StoredEvent,
   showValue,
   type Transport,
 } from "@inferlog/core";
@@ -22,6 +23,7 @@ import {
   registerSignalHooks,
   type ShutdownHookOptions,
 } from "./lifecycle.js";
+import { Overflow } from "./spool/overflow.js";
 import { Spool, type SpoolOptions, type SpoolStats } from "./spool/spool.js";
 import { createUndiciTransport, type UndiciTransport, type UndiciTransportOptions } from "./undici-transport.js";
 
@@ -37,13 +39,18 @@ export interface NodeClientOptions
   source?: string;
   /** Replaces the undici transport (a custom protocol, or core's MemoryTransport in tests). */
   transport?: Transport;
-  /** Persist events to disk until the collector acknowledges them. Off by default. */
+  /**
+   * Persist events to disk until the collector acknowledges them, and hold on disk what the
+   * memory queue cannot (sent oldest first once the collector accepts again). Off by default.
+   */
   spool?: SpoolOptions;
   /** Flush when the event loop empties (default on, 5 s budget). */
   flushOnExit?: boolean | { timeoutMs?: number };
 }
 
 export interface NodeClientStats extends ClientStats {
+  /** Requests abandoned on the wire at a deadline (flush, shutdown, exit) and the events they carried. */
+  aborted: { requests: number; events: number };
   spool: SpoolStats | undefined;
 }
 
@@ -88,7 +95,39 @@ export function createClient(options: NodeClientOptions): NodeClient {
         endpoint: endpoint ?? (process.env.INFERLOG_ENDPOINT as string),
       });
   const spool = spoolOptions === undefined ? undefined : new Spool(spoolOptions, report);
-  const replay = new Replay();
+  if (spool) {
+    try {
+      spool.open();
+    } catch (e) {
+      throw new ConfigError(
+        `Could not open the spool in \`spool.dir\` (${spoolOptions?.dir}): ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+  }
+  let spoolFull = 0;
+  const overflow =
+    spool &&
+    new Overflow(
+      spool,
+      intOption("maxQueueSize", options.maxQueueSize, DEFAULT_MAX_QUEUE_SIZE, 1),
+      intOption("maxQueueBytes", options.maxQueueBytes, DEFAULT_MAX_QUEUE_BYTES, 1),
+      (e) => {
+        spoolFull++;
+        try {
+          options.onDrop?.({ reason: "spool_full", count: 1, ids: [e.id] });
+        } catch (cause) {
+          logger.warn(`the onDrop callback threw: ${cause instanceof Error ? cause.message : String(cause)}`);
+        }
+      },
+    );
+  const aborted = { requests: 0, events: 0 };
+  /** A deadline passed: what is still on the wire is abandoned (it stays queued, and in the spool). */
+  const abortInFlight = () => {
+    const carried = owned?.abortInFlight();
+    if (!carried) return;
+    aborted.requests += carried.requests;
+    aborted.events += carried.events;
+  };
 
   let collecting: string[] | undefined;
   let spooledAtShutdown = 0;
@@ -105,28 +144,48 @@ export function createClient(options: NodeClientOptions): NodeClient {
       options.onDrop?.(info);
     },
     hooks: {
+      ...(overflow ? { divert: (e: QueuedEvent) => overflow.divert(e) } : {}),
       onEnqueued(events) {
-        spool?.append(events);
+        overflow?.enqueued(events);
         hooks?.onEnqueued?.(events);
       },
       onSettled(events, outcome) {
-        const kept = spool?.settle(events, outcome) ?? 0;
+        const kept = overflow?.settled(events, outcome) ?? 0;
         if (collecting && outcome === "shutdown_timeout") spooledAtShutdown += kept;
-        if (replay.settled(events)) queueMicrotask(() => replay.next(core));
         hooks?.onSettled?.(events, outcome);
       },
     },
   });
+  overflow?.attach((events) => core.restore(events));
 
-  if (spool) {
-    try {
-      replay.start(spool.open(), options.maxQueueSize ?? 10_000, options.maxQueueBytes ?? 16 * 1024 * 1024);
-      replay.next(core);
-    } catch (e) {
-      throw new ConfigError(
-        `Could not open the spool in \`spool.dir\` (${spoolOptions?.dir}): ${e instanceof Error ? e.message : String(e)}`,
-      );
+  /** Events on disk only (the spool's backlog). */
+  const onDisk = () => spool?.backlog ?? 0;
+
+  /**
+   * Flushes memory, then the backlog that was on disk at the call, chunk by chunk, within one
+   * deadline; at the deadline, requests still on the wire are aborted.
+   */
+  async function flushAll(timeoutMs: number): Promise<FlushResult> {
+    const deadline = Date.now() + timeoutMs;
+    const first = core.flush({ timeoutMs }); // moves logged events into memory or the backlog at once
+    const mark = overflow?.mark() ?? 0;
+    const backlogAtCall = overflow !== undefined && !overflow.reached(mark);
+    let r = await first;
+    let sent = r.sent;
+    let dropped = r.dropped;
+    // Each round flushes what memory holds, refilled from disk; once everything up to the mark had
+    // been read before a round began, that round's flush covers the last of it.
+    while (backlogAtCall && r.ok && Date.now() < deadline) {
+      const drained = overflow.reached(mark);
+      overflow.refill();
+      r = await core.flush({ timeoutMs: deadline - Date.now() });
+      sent += r.sent;
+      dropped += r.dropped;
+      if (drained) break;
     }
+    const ok = r.ok && (overflow?.reached(mark) ?? true);
+    if (!ok) abortInFlight();
+    return { ok, sent, dropped, pending: r.pending + onDisk() };
   }
 
   const exitOpts = exitOption === undefined || exitOption === true ? {} : exitOption;
@@ -138,7 +197,7 @@ export function createClient(options: NodeClientOptions): NodeClient {
             flush: (timeoutMs) => client.flush({ timeoutMs }),
             pending: () => {
               const s = core.stats();
-              return s.queued + s.inFlight;
+              return s.queued + s.inFlight + onDisk();
             },
             logged: () => core.stats().logged,
             warn: (m) => logger.warn(spool ? `${m}; they stay in the spool for the next start` : m),
@@ -154,28 +213,54 @@ export function createClient(options: NodeClientOptions): NodeClient {
   const client: NodeClient = {
     ...core,
     flush(opts) {
-      const result = core.flush(opts); // moves logged events into the queue (and the spool) synchronously
-      spool?.sync();
-      return holdOpen(result, opts?.timeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS);
+      const timeoutMs = opts?.timeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS;
+      const result = flushAll(timeoutMs);
+      spool?.sync(); // flushAll moved logged events into the queue or the backlog synchronously
+      return holdOpen(result, timeoutMs);
     },
     shutdown(opts) {
       shutdownResult ??= holdOpen(
         (async () => {
           removeExitHook();
+          const timeoutMs = opts?.timeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+          const started = Date.now();
+          const flushed = spool ? await flushAll(timeoutMs) : undefined;
           collecting = [];
-          const r = await core.shutdown(opts);
+          const r = await core.shutdown({ timeoutMs: Math.max(0, timeoutMs - (Date.now() - started)) });
+          abortInFlight();
           const unsentIds = collecting;
           collecting = undefined;
           process.off("exit", closeSpool);
+          const left = onDisk();
           spool?.close();
           await owned?.close().catch(() => {});
-          return { ...r, unsentIds, spooled: spooledAtShutdown };
+          const sent = r.sent + (flushed?.sent ?? 0);
+          const dropped = r.dropped + (flushed?.dropped ?? 0);
+          return {
+            ...r,
+            ok: r.ok && left === 0,
+            sent,
+            dropped,
+            pending: left,
+            unsentIds,
+            spooled: spooledAtShutdown + left,
+          };
         })(),
         (opts?.timeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS) + 1_000,
       );
       return shutdownResult;
     },
-    stats: () => ({ ...core.stats(), spool: spool?.stats() }),
+    stats: () => {
+      const s = core.stats();
+      return {
+        ...s,
+        // Events on disk only are still on their way: queued, not dropped.
+        queued: s.queued + onDisk(),
+        dropped: { ...s.dropped, spool_full: s.dropped.spool_full + spoolFull, total: s.dropped.total + spoolFull },
+        aborted: { ...aborted },
+        spool: spool?.stats(),
+      };
+    },
     registerShutdownHooks: (opts) => registerSignalHooks((timeoutMs) => client.shutdown({ timeoutMs }), opts),
   };
   return client;
@@ -207,43 +292,4 @@ function warnIfPlainHttpInProduction(endpoint: string | undefined, logger: { war
 function holdOpen<T>(p: Promise<T>, ms: number): Promise<T> {
   const timer = setTimeout(() => {}, ms);
   return p.finally(() => clearTimeout(timer));
-}
-
-/**
- * Feeds events from an earlier run back into the queue in chunks of at most half its
- * capacity, so a large spool neither evicts fresh events nor fills memory.
- */
-class Replay {
-  private left: StoredEvent[] = [];
-  private outstanding = new Set<string>();
-  private maxCount = 1;
-  private maxBytes = 1;
-
-  start(events: StoredEvent[], queueSize: number, queueBytes: number): void {
-    this.left = events.reverse(); // pop() from the end takes the oldest first
-    this.maxCount = Math.max(1, Math.floor(queueSize / 2));
-    this.maxBytes = Math.max(1, Math.floor(queueBytes / 2));
-  }
-
-  /** True when the current chunk is fully settled and more remains. */
-  settled(events: readonly QueuedEvent[]): boolean {
-    if (this.outstanding.size === 0) return false;
-    for (const e of events) this.outstanding.delete(e.id);
-    return this.outstanding.size === 0 && this.left.length > 0;
-  }
-
-  next(core: Client): void {
-    if (this.outstanding.size > 0 || this.left.length === 0) return;
-    const chunk: StoredEvent[] = [];
-    let bytes = 0;
-    while (this.left.length > 0 && chunk.length < this.maxCount) {
-      const e = this.left[this.left.length - 1] as StoredEvent;
-      if (chunk.length > 0 && bytes + e.json.length > this.maxBytes) break;
-      this.left.pop();
-      chunk.push(e);
-      bytes += e.json.length;
-      this.outstanding.add(e.id);
-    }
-    core.restore(chunk);
-  }
 }

@@ -1,3 +1,4 @@
+import type { Socket } from "node:net";
 import {
   ConfigError,
   maskSecret,
@@ -8,7 +9,7 @@ import {
   type TransportRequest,
   type TransportResult,
 } from "@inferlog/core";
-import { Agent, type Dispatcher } from "undici";
+import { Agent, buildConnector, type Dispatcher } from "undici";
 import {
   type CompressionOptions,
   type EncodedBody,
@@ -50,6 +51,16 @@ export interface UndiciTransportOptions {
 export interface UndiciTransport extends Transport {
   /** Closes the Agent this transport created (an injected dispatcher is left to its owner). */
   close(): Promise<void>;
+  /**
+   * Aborts every request in flight now (a deadline passed: flush, shutdown or exit); each
+   * answers `retry`, so its events stay queued (and in the spool). Returns what they carried.
+   */
+  abortInFlight(): { requests: number; events: number };
+}
+
+interface InFlight {
+  controller: AbortController;
+  events: number;
 }
 
 /** A transport over undici: keep-alive connections, bounded timeouts, compression. Pure I/O. */
@@ -66,7 +77,7 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
     options.dispatcher ??
     new Agent({
       keepAliveTimeout: DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
-      connect: { timeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS },
+      connect: unrefConnector(options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS),
       headersTimeout: options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
       bodyTimeout: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
       ...(options.connections === undefined ? {} : { connections: options.connections }),
@@ -82,7 +93,7 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
   // request headers back must not put the key there.
   const hideKey = (text: string) => maskSecret(text, options.apiKey);
 
-  const post = (req: TransportRequest, encoded: EncodedBody) =>
+  const post = (req: TransportRequest, encoded: EncodedBody, signal: AbortSignal) =>
     dispatcher.request({
       origin: url.origin,
       path: url.pathname + url.search,
@@ -94,19 +105,27 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
         ...(encoded.encoding ? { "content-encoding": encoded.encoding } : {}),
       },
       body: encoded.body,
-      signal: req.signal as AbortSignal,
+      signal,
       // Per-request overrides so an injected dispatcher still gets bounded waits.
       headersTimeout: options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
       bodyTimeout: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
     });
 
   let closed = false;
+  const inFlight = new Set<InFlight>();
   return {
     async send(req): Promise<TransportResult> {
+      // Our own controller, so a deadline can abort the request even when the batch's signal is not aborted.
+      const entry: InFlight = { controller: new AbortController(), events: req.eventCount };
+      const { signal } = entry.controller;
+      const follow = () => entry.controller.abort();
+      if (req.signal.aborted) follow();
+      else req.signal.addEventListener("abort", follow, { once: true });
+      inFlight.add(entry);
       try {
         let used = compression;
         let encoded = await encodeBody(req.body, used);
-        let res = await post(req, encoded);
+        let res = await post(req, encoded, signal);
         // A collector that cannot read this coding: step down for this request and every later one.
         while (res.statusCode === 415 && used !== false && encoded.encoding !== undefined) {
           await res.body.text();
@@ -114,7 +133,7 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
           if (compression === used) compression = next; // a concurrent request may have stepped down already
           used = next;
           encoded = await encodeBody(req.body, used);
-          res = await post(req, encoded);
+          res = await post(req, encoded, signal);
         }
         // Always read the body: an unread body holds the connection and breaks keep-alive.
         const body = await res.body.text();
@@ -128,7 +147,19 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
           kind: "retry",
           reason: hideKey(`network error: ${err.code ? `${err.code} ` : ""}${err.message ?? String(e)}`),
         };
+      } finally {
+        inFlight.delete(entry);
+        req.signal.removeEventListener("abort", follow);
       }
+    },
+    abortInFlight() {
+      const carried = { requests: inFlight.size, events: 0 };
+      for (const entry of inFlight) {
+        carried.events += entry.events;
+        entry.controller.abort();
+      }
+      inFlight.clear();
+      return carried;
     },
     async close() {
       if (!owned || closed) return;
@@ -136,6 +167,27 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
       await dispatcher.close();
     },
   };
+}
+
+/**
+ * Connections that never keep the process alive on their own. undici refs a socket while a
+ * request is pending on it, so a collector that accepts and never answers would hold the
+ * process open for the full headers timeout. Whoever needs an answer holds the process
+ * itself (flush, shutdown and the exit flush keep a timer for their budget).
+ */
+function unrefConnector(timeout: number): buildConnector.connector {
+  const connect = buildConnector({ timeout });
+  return (opts, callback) =>
+    connect(opts, (error, socket) => {
+      if (socket) {
+        (socket as Socket).unref();
+        (socket as Socket).ref = function (this: Socket) {
+          return this;
+        };
+      }
+      // biome-ignore lint/suspicious/noExplicitAny: undici's callback is overloaded on error vs socket
+      (callback as any)(error, socket);
+    });
 }
 
 function parseEndpoint(endpoint: unknown): URL {

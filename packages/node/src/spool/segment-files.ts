@@ -1,8 +1,13 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 
-/** Segment `n` lives in `seg-<n>.log`; the ids the collector acknowledged from it in `seg-<n>.ack`. */
-const NAME = /^seg-(\d{12})\.log$/;
+/**
+ * Segment `n` lives in `seg-<n>.log`; the ids the collector acknowledged from it in `seg-<n>.ack`.
+ * Names are padded to 12 digits so a directory listing sorts them, but the reader takes any
+ * length: segment 10^12 is `seg-1000000000000.log`, and the list is sorted by number, not name.
+ */
+const NAME = /^seg-(\d{12,16})\.log$/;
+const PAD = 12;
 
 export interface SegmentPaths {
   n: number;
@@ -11,7 +16,7 @@ export interface SegmentPaths {
 }
 
 export function segmentPaths(dir: string, n: number): SegmentPaths {
-  const base = join(dir, `seg-${String(n).padStart(12, "0")}`);
+  const base = join(dir, `seg-${String(n).padStart(PAD, "0")}`);
   return { n, log: `${base}.log`, ack: `${base}.ack` };
 }
 

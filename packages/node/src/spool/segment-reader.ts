@@ -1,33 +1,94 @@
 import { readFileSync } from "node:fs";
 import type { StoredEvent } from "@inferlog/core";
 import { decodeRecord } from "./record.js";
+import type { SpoolFs } from "./spool-fs.js";
 
-export interface SegmentContents {
-  events: StoredEvent[];
+export interface SegmentScan {
+  /** Ids of the whole, valid records, in file order. */
+  ids: string[];
   /** Bytes of the file that held whole, valid records. */
   validBytes: number;
+  /** Size of the file. */
+  fileBytes: number;
   /** Set when the file holds something after its last valid record (a crash mid-write, a flipped byte). */
   damage?: { offset: number; reason: "truncated" | "checksum" };
 }
 
 /**
- * Reads a segment up to its first damaged record. Everything before the damage is
+ * Checks a segment up to its first damaged record. Everything before the damage is
  * trusted (each line carries a checksum); nothing after it is, since record bounds
- * can no longer be known for sure.
+ * can no longer be known for sure. Only the ids are kept: the events stay on disk
+ * and are read back in order as memory frees up.
  */
-export function readSegment(path: string): SegmentContents {
+export function scanSegment(path: string): SegmentScan {
   const buf = readFileSync(path);
-  const events: StoredEvent[] = [];
+  const ids: string[] = [];
   let offset = 0;
   while (offset < buf.length) {
     const nl = buf.indexOf(10, offset);
-    if (nl < 0) return { events, validBytes: offset, damage: { offset, reason: "truncated" } };
+    const base = { ids, validBytes: offset, fileBytes: buf.length };
+    if (nl < 0) return { ...base, damage: { offset, reason: "truncated" } };
     const e = decodeRecord(buf.toString("utf8", offset, nl));
-    if (!e) return { events, validBytes: offset, damage: { offset, reason: "checksum" } };
-    events.push(e);
+    if (!e) return { ...base, damage: { offset, reason: "checksum" } };
+    ids.push(e.id);
     offset = nl + 1;
   }
-  return { events, validBytes: offset };
+  return { ids, validBytes: offset, fileBytes: buf.length };
+}
+
+/** Records read from `offset`; `next` is where the next read starts, `damaged` set when a record did not decode. */
+export interface ReadResult {
+  events: StoredEvent[];
+  next: number;
+  damaged: boolean;
+}
+
+const READ_CHUNK = 256 * 1024;
+
+/**
+ * Reads whole records from `fd` between `offset` and `end`, until `maxCount` events or
+ * about `maxBytes` of them (always at least one). A record longer than a chunk is read
+ * with a larger buffer.
+ */
+export function readRecords(
+  fs: SpoolFs,
+  fd: number,
+  offset: number,
+  end: number,
+  maxCount: number,
+  maxBytes: number,
+): ReadResult {
+  const events: StoredEvent[] = [];
+  let bytes = 0;
+  let size = READ_CHUNK;
+  while (offset < end && events.length < maxCount && (events.length === 0 || bytes < maxBytes)) {
+    const want = Math.min(size, end - offset);
+    const buf = Buffer.allocUnsafe(want);
+    let got = 0;
+    while (got < want) {
+      const n = fs.readSync(fd, buf, got, want - got, offset + got);
+      if (n === 0) break;
+      got += n;
+    }
+    let at = 0;
+    let progressed = false;
+    while (at < got && events.length < maxCount && (events.length === 0 || bytes < maxBytes)) {
+      const nl = buf.indexOf(10, at);
+      if (nl < 0 || nl >= got) break;
+      const e = decodeRecord(buf.toString("utf8", at, nl));
+      if (!e) return { events, next: offset + at, damaged: true };
+      events.push(e);
+      bytes += nl + 1 - at;
+      at = nl + 1;
+      progressed = true;
+    }
+    offset += at;
+    if (!progressed) {
+      if (got < want || want === end - offset) return { events, next: offset, damaged: true };
+      size *= 2; // one record longer than the buffer
+    }
+  }
+  return { events, next: offset, damaged: false };
 }
 
 /** Ids recorded as acknowledged. A torn last line is ignored: that ack is simply redone. */

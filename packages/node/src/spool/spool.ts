@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, rmSync, writeSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import {
   ConfigError,
   type DropReason,
@@ -9,13 +9,17 @@ import {
 } from "@inferlog/core";
 import { encodeRecord } from "./record.js";
 import { listSegments, type SegmentPaths } from "./segment-files.js";
-import { readAcks, readSegment } from "./segment-reader.js";
+import { readAcks, readRecords, scanSegment } from "./segment-reader.js";
 import { type FsyncPolicy, SegmentWriter } from "./segment-writer.js";
+import { nodeFs, type SpoolFs } from "./spool-fs.js";
 
 export interface SpoolOptions {
   /** A directory only this process writes to; created if missing. */
   dir: string;
-  /** Disk the spool may use (default 64 MiB). Events past it are still sent, but not persisted, and counted as `overflow`. */
+  /**
+   * Disk the spool may use (default 64 MiB). When it is full, events that memory cannot hold
+   * either are dropped as `spool_full`; events memory can hold are sent from memory only.
+   */
   maxBytes?: number;
   /** Size at which a new segment file starts (default maxBytes / 16, between 64 KiB and 4 MiB). */
   segmentBytes?: number;
@@ -27,17 +31,23 @@ export interface SpoolStats {
   /** Bytes of segment files on disk now. */
   bytes: number;
   segments: number;
-  /** Events appended by this process. */
+  /** Events written to disk by this process (in memory too, or on disk only). */
   written: number;
+  /** Events on disk only, waiting for room in memory (this run's overflow and an earlier run's leftovers). */
+  backlog: number;
+  /** Events this process wrote to disk only because memory was full. */
+  diverted: number;
   /** Events acknowledged and marked done on disk. */
   acked: number;
   /** Events kept on disk for the next start (shutdown deadline or retries ran out). */
   parked: number;
-  /** Events that did not fit in `maxBytes` (or could not be written) and were sent from memory only. */
-  overflow: number;
+  /** Events memory held but the disk did not (spool full or a failed write): sent from memory only. */
+  memoryOnly: number;
+  /** Events memory could not hold and the disk could not either: dropped, counted as `spool_full`. */
+  full: number;
   /** Events read back from an earlier run. */
   replayed: number;
-  /** Damaged segments found at start (read up to the damage). */
+  /** Damaged segments found (read up to the damage). */
   corruptSegments: number;
 }
 
@@ -45,29 +55,52 @@ export const DEFAULT_SPOOL_MAX_BYTES = 64 * 1024 * 1024;
 
 interface Segment {
   paths: SegmentPaths;
+  /** Bytes of the file counted against `maxBytes`. */
   bytes: number;
-  /** Events written or replayed and not yet settled. */
+  /** Bytes of whole records: where reading stops. */
+  end: number;
+  /** Events read into (or written from) memory and not yet settled. */
   pending: number;
+  /** Backlog events in this segment not yet read into memory. */
+  unread: number;
   parked: number;
   sealed: boolean;
   ackFd: number | undefined;
+  /** An earlier run's acknowledged ids, skipped when reading. */
+  acked: Set<string> | undefined;
 }
 
 /** Outcomes after which an event must not be sent again; the others wait on disk for the next start. */
 const KEEP_FOR_NEXT_START: ReadonlySet<string> = new Set<DropReason>(["shutdown_timeout", "retries_exhausted"]);
 
 /**
- * A write-ahead log of queued events in segment files. The client's hooks feed it:
- * `append` when an event enters the queue, `settle` when it leaves; a segment is
- * deleted once every event in it is settled.
+ * A log of events in segment files that holds what memory cannot. Every event is written
+ * once: either as it enters the memory queue (`admit`, a write-ahead copy), or, while
+ * memory is full or events wait before it, instead of entering it (`divert`). The
+ * diverted events form the backlog, always the tail of the log from a read cursor on,
+ * so `read` hands them back oldest first with their original ids as memory frees up.
+ * `settle` marks events done; a segment is deleted once nothing in it is pending.
  */
 export class Spool {
   private readonly segments = new Map<number, Segment>();
   private readonly byId = new Map<string, Segment>();
   private writer: SegmentWriter | undefined;
   private totalBytes = 0;
-  private full = false;
-  private readonly counts = { written: 0, acked: 0, parked: 0, overflow: 0, replayed: 0, corruptSegments: 0 };
+  private reportedFull = false;
+  private backlogCount = 0;
+  /** Where the backlog starts; meaningful only while `backlogCount > 0`. */
+  private cursor = { n: 0, offset: 0 };
+  private readFd: { n: number; fd: number } | undefined;
+  private readonly counts = {
+    written: 0,
+    diverted: 0,
+    acked: 0,
+    parked: 0,
+    memoryOnly: 0,
+    full: 0,
+    replayed: 0,
+    corruptSegments: 0,
+  };
   readonly maxBytes: number;
   private readonly segmentBytes: number;
   private readonly fsync: FsyncPolicy;
@@ -75,6 +108,7 @@ export class Spool {
   constructor(
     private readonly o: SpoolOptions,
     private readonly report: (e: InferlogError) => void,
+    private readonly fs: SpoolFs = nodeFs,
   ) {
     if (o === null || typeof o !== "object" || typeof o.dir !== "string" || o.dir.length === 0) {
       throw new ConfigError(
@@ -95,93 +129,114 @@ export class Spool {
       intOption("spool.fsync.intervalMs", (f as { intervalMs?: unknown }).intervalMs, undefined, 1);
   }
 
-  /** Opens the directory and returns the events an earlier run left unacknowledged, oldest first. */
-  open(): StoredEvent[] {
+  /** Opens the directory; returns how many events an earlier run left unacknowledged (they form the backlog). */
+  open(): number {
     mkdirSync(this.o.dir, { recursive: true });
-    const replay: StoredEvent[] = [];
-    let next = 1;
+    let next = 1; // an empty directory starts numbering again, so names stay short
     for (const paths of listSegments(this.o.dir)) {
       next = paths.n + 1;
-      const seg: Segment = { paths, bytes: 0, pending: 0, parked: 0, sealed: true, ackFd: undefined };
+      const seg = this.segment(paths, true);
       try {
-        const contents = readSegment(paths.log);
-        seg.bytes = contents.validBytes + (contents.damage ? 1 : 0);
-        if (contents.damage) {
-          this.counts.corruptSegments++;
-          this.report(
-            new InferlogError(
-              "spool_corrupt",
-              `Spool segment ${paths.log} is damaged at byte ${contents.damage.offset} (${contents.damage.reason}): replaying the ${contents.events.length} events before it, skipping the rest`,
-            ),
-          );
-        }
+        const scan = scanSegment(paths.log);
+        seg.bytes = scan.fileBytes;
+        seg.end = scan.validBytes;
+        if (scan.damage) this.damaged(paths, scan.damage.offset, scan.damage.reason, scan.ids.length);
         const acked = readAcks(paths.ack);
-        for (const e of contents.events) {
-          if (acked.has(e.id) || this.byId.has(e.id)) continue;
-          this.byId.set(e.id, seg);
-          seg.pending++;
-          replay.push(e);
-        }
+        for (const id of scan.ids) if (!acked.has(id)) seg.unread++;
+        if (acked.size > 0) seg.acked = acked;
       } catch (e) {
         this.report(new InferlogError("spool_read", `Could not read spool segment ${paths.log}`, { cause: e }));
       }
-      this.segments.set(paths.n, seg);
       this.totalBytes += seg.bytes;
+      if (seg.unread > 0 && this.backlogCount === 0) this.cursor = { n: paths.n, offset: 0 };
+      this.backlogCount += seg.unread;
+      this.counts.replayed += seg.unread;
       this.collect(seg);
     }
-    this.counts.replayed = replay.length;
-    this.writer = new SegmentWriter(this.o.dir, next, this.segmentBytes, this.fsync, (sealed) => {
+    this.writer = new SegmentWriter(this.fs, this.o.dir, next, this.segmentBytes, this.fsync, (sealed, end, opened) => {
+      this.segment(opened, false);
       const seg = this.segments.get(sealed.n);
       if (!seg) return;
       seg.sealed = true;
+      seg.end = end;
       this.collect(seg);
     });
-    this.segments.set(next, {
-      paths: this.writer.current,
-      bytes: 0,
-      pending: 0,
-      parked: 0,
-      sealed: false,
-      ackFd: undefined,
-    });
-    return replay;
+    this.segment(this.writer.current, false);
+    return this.backlogCount;
   }
 
-  /** Persists events entering the queue. Never throws: a failed write is counted as overflow. */
-  append(events: readonly QueuedEvent[]): void {
-    const w = this.writer;
-    if (!w) return;
-    let text = "";
+  /** Events waiting on disk only. */
+  get backlog(): number {
+    return this.backlogCount;
+  }
+
+  /**
+   * Persists events entering the memory queue. Never throws: an event the disk cannot take
+   * is still sent from memory, and counted as `memoryOnly`.
+   */
+  admit(events: readonly QueuedEvent[]): void {
+    const written = this.write(events);
+    if (!written) {
+      this.counts.memoryOnly += events.length;
+      return;
+    }
+    written.seg.pending += events.length;
+    for (const e of events) this.byId.set(e.id, written.seg);
+  }
+
+  /** Keeps `e` on disk only, at the end of the backlog. False when the disk cannot take it. */
+  divert(e: QueuedEvent): boolean {
+    const written = this.write([e]);
+    if (!written) return false;
+    if (this.backlogCount === 0) this.cursor = { n: written.seg.paths.n, offset: written.offset };
+    written.seg.unread++;
+    this.backlogCount++;
+    this.counts.diverted++;
+    return true;
+  }
+
+  /** Counts an event that neither memory nor the disk could hold. */
+  lost(count: number): void {
+    this.counts.full += count;
+  }
+
+  /**
+   * Up to `maxCount` backlog events (and about `maxBytes`), oldest first, now counted as
+   * in memory. Never throws: a segment that cannot be read is reported and skipped.
+   */
+  read(maxCount: number, maxBytes: number): StoredEvent[] {
+    const out: StoredEvent[] = [];
     let bytes = 0;
-    const ids: string[] = [];
-    for (const e of events) {
-      const line = encodeRecord(e);
-      const n = Buffer.byteLength(line);
-      if (this.totalBytes + bytes + n > this.maxBytes) {
-        this.overflow(1);
+    while (this.backlogCount > 0 && out.length < maxCount && (out.length === 0 || bytes < maxBytes)) {
+      const seg = this.segments.get(this.cursor.n);
+      if (!seg || this.cursor.offset >= seg.end || seg.unread === 0) {
+        if (!this.advance(seg)) break;
         continue;
       }
-      text += line;
-      bytes += n;
-      ids.push(e.id);
-    }
-    if (ids.length === 0) return;
-    this.full = false;
-    try {
-      const paths = w.append(text, bytes);
-      let seg = this.segments.get(paths.n);
-      if (!seg) {
-        seg = { paths, bytes: 0, pending: 0, parked: 0, sealed: false, ackFd: undefined };
-        this.segments.set(paths.n, seg);
+      try {
+        const fd = this.readFdFor(seg);
+        const r = readRecords(this.fs, fd, this.cursor.offset, seg.end, maxCount - out.length, maxBytes - bytes);
+        this.cursor.offset = r.next;
+        for (const e of r.events) {
+          // Acknowledged in an earlier run, or (after a failed divert) written while already in memory.
+          if (seg.acked?.has(e.id) || this.byId.has(e.id)) continue;
+          seg.unread--;
+          this.backlogCount--;
+          seg.pending++;
+          this.byId.set(e.id, seg);
+          bytes += Buffer.byteLength(e.json);
+          out.push(e);
+        }
+        if (r.damaged) {
+          this.damaged(seg.paths, r.next, "checksum", 0);
+          seg.end = r.next;
+        }
+      } catch (e) {
+        this.report(new InferlogError("spool_read", `Could not read spool segment ${seg.paths.log}`, { cause: e }));
+        seg.end = this.cursor.offset;
       }
-      seg.bytes += bytes;
-      seg.pending += ids.length;
-      this.totalBytes += bytes;
-      this.counts.written += ids.length;
-      for (const id of ids) this.byId.set(id, seg);
-    } catch (e) {
-      this.overflow(ids.length, e);
     }
+    return out;
   }
 
   /** Marks settled events done (a segment with nothing left pending is deleted); returns how many stay on disk. */
@@ -205,11 +260,13 @@ export class Spool {
     }
     for (const [seg, text] of acks) {
       try {
-        if (seg.parked > 0 || seg.pending > 0 || !seg.sealed) {
-          seg.ackFd ??= openSync(seg.paths.ack, "a");
-          writeSync(seg.ackFd, text);
+        if (!this.removable(seg)) {
+          seg.ackFd ??= this.fs.openSync(seg.paths.ack, "a");
+          const buf = Buffer.from(text);
+          this.fs.writeSync(seg.ackFd, buf, 0, buf.length);
         }
       } catch (e) {
+        // Unrecorded, the ack is redone: the event is replayed at the next start and deduplicated by id.
         this.report(new InferlogError("spool_write", `Could not record acks in ${seg.paths.ack}`, { cause: e }));
       }
       this.collect(seg);
@@ -226,7 +283,7 @@ export class Spool {
     }
   }
 
-  /** Syncs and closes files; a fully acknowledged current segment is removed. */
+  /** Syncs and closes files; a fully acknowledged segment is removed, the backlog stays for the next start. */
   close(): void {
     const w = this.writer;
     if (!w) return;
@@ -236,22 +293,122 @@ export class Spool {
     } catch (e) {
       this.report(new InferlogError("spool_write", "Could not close the spool", { cause: e }));
     }
+    this.closeReadFd();
     for (const seg of this.segments.values()) {
       seg.sealed = true;
       this.collect(seg);
-      if (seg.ackFd !== undefined) closeSync(seg.ackFd);
+      if (seg.ackFd !== undefined) this.fs.closeSync(seg.ackFd);
       seg.ackFd = undefined;
     }
   }
 
   stats(): SpoolStats {
-    return { bytes: this.totalBytes, segments: this.segments.size, ...this.counts };
+    return { bytes: this.totalBytes, segments: this.segments.size, backlog: this.backlogCount, ...this.counts };
+  }
+
+  private segment(paths: SegmentPaths, sealed: boolean): Segment {
+    const seg: Segment = {
+      paths,
+      bytes: 0,
+      end: 0,
+      pending: 0,
+      unread: 0,
+      parked: 0,
+      sealed,
+      ackFd: undefined,
+      acked: undefined,
+    };
+    this.segments.set(paths.n, seg);
+    return seg;
+  }
+
+  /** Appends whole records; the segment they went to, or undefined (counted and reported) when the disk cannot take them. */
+  private write(events: readonly QueuedEvent[]): { seg: Segment; offset: number } | undefined {
+    const w = this.writer;
+    if (!w) return undefined;
+    let text = "";
+    for (const e of events) text += encodeRecord(e);
+    const records = Buffer.from(text);
+    if (this.totalBytes + records.length > this.maxBytes) {
+      this.reportFull();
+      return undefined;
+    }
+    try {
+      const { segment, offset } = w.append(records);
+      const seg = this.segments.get(segment.n) ?? this.segment(segment, false);
+      seg.bytes += records.length;
+      seg.end = w.bytes;
+      this.totalBytes += records.length;
+      this.counts.written += events.length;
+      this.reportedFull = false;
+      return { seg, offset };
+    } catch (e) {
+      this.reportFull(e);
+      return undefined;
+    }
+  }
+
+  /** Moves the cursor to the next segment holding backlog; false when there is none. */
+  private advance(seg: Segment | undefined): boolean {
+    if (seg && !seg.sealed && seg.unread > 0) return false; // more is being written here
+    if (seg && seg.unread > 0) {
+      // Records counted at open that could not be read (damage found later): gone.
+      this.backlogCount -= seg.unread;
+      seg.unread = 0;
+    }
+    if (seg) {
+      seg.acked = undefined;
+      this.collect(seg);
+    }
+    this.closeReadFd();
+    let next: Segment | undefined;
+    for (const s of this.segments.values())
+      if (s.paths.n > this.cursor.n && (!next || s.paths.n < next.paths.n)) next = s;
+    if (!next) {
+      this.backlogCount = 0;
+      return false;
+    }
+    this.cursor = { n: next.paths.n, offset: 0 };
+    return true;
+  }
+
+  private readFdFor(seg: Segment): number {
+    if (this.readFd?.n === seg.paths.n) return this.readFd.fd;
+    this.closeReadFd();
+    const fd = this.fs.openSync(seg.paths.log, "r");
+    this.readFd = { n: seg.paths.n, fd };
+    return fd;
+  }
+
+  private closeReadFd(): void {
+    if (!this.readFd) return;
+    try {
+      this.fs.closeSync(this.readFd.fd);
+    } catch {
+      // already gone
+    }
+    this.readFd = undefined;
+  }
+
+  private damaged(paths: SegmentPaths, offset: number, reason: string, before: number): void {
+    this.counts.corruptSegments++;
+    this.report(
+      new InferlogError(
+        "spool_corrupt",
+        `Spool segment ${paths.log} is damaged at byte ${offset} (${reason}): replaying the ${before} events before it, skipping the rest`,
+      ),
+    );
+  }
+
+  private removable(seg: Segment): boolean {
+    return seg.sealed && seg.pending === 0 && seg.parked === 0 && seg.unread === 0;
   }
 
   private collect(seg: Segment): void {
-    if (!seg.sealed || seg.pending > 0 || seg.parked > 0) return;
+    if (!this.removable(seg)) return;
+    if (this.readFd?.n === seg.paths.n) this.closeReadFd();
     try {
-      if (seg.ackFd !== undefined) closeSync(seg.ackFd);
+      if (seg.ackFd !== undefined) this.fs.closeSync(seg.ackFd);
       seg.ackFd = undefined;
       rmSync(seg.paths.log, { force: true });
       rmSync(seg.paths.ack, { force: true });
@@ -263,16 +420,15 @@ export class Spool {
     this.totalBytes -= seg.bytes;
   }
 
-  private overflow(count: number, cause?: unknown): void {
-    this.counts.overflow += count;
-    if (this.full) return; // one report per episode, not one per event
-    this.full = true;
+  private reportFull(cause?: unknown): void {
+    if (this.reportedFull) return; // one report per episode, not one per event
+    this.reportedFull = true;
     this.report(
       new InferlogError(
         "spool_full",
         cause === undefined
-          ? `The spool in ${this.o.dir} is full (${this.maxBytes} bytes); new events are sent from memory only until it drains`
-          : `Could not append to the spool in ${this.o.dir}; events are sent from memory only`,
+          ? `The spool in ${this.o.dir} is full (${this.maxBytes} bytes); until it drains, events memory cannot hold are dropped (counted as spool_full)`
+          : `Could not append to the spool in ${this.o.dir} (${(cause as { code?: string }).code ?? String(cause)}); until it can, events memory cannot hold are dropped (counted as spool_full)`,
         cause === undefined ? undefined : { cause },
       ),
     );

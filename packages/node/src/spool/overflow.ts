@@ -1,0 +1,103 @@
+import type { DropReason, QueuedEvent, StoredEvent } from "@inferlog/core";
+import type { Spool } from "./spool.js";
+
+/**
+ * Decides, with a spool on, where each new event goes: into memory while memory has room
+ * and nothing waits on disk before it, else onto disk (the backlog); and refills memory
+ * from the backlog, oldest first, as events leave it. Memory here is the queue plus the
+ * batches in flight, so the client's queue never reaches its bound and never evicts.
+ */
+export class Overflow {
+  /** Events in the client now (queued or in flight), and their bytes. */
+  private count = 0;
+  private bytes = 0;
+  private refillScheduled = false;
+  private restore: ((events: readonly StoredEvent[]) => void) | undefined;
+
+  constructor(
+    private readonly spool: Spool,
+    private readonly maxCount: number,
+    private readonly maxBytes: number,
+    /** An event neither memory nor the disk could hold. */
+    private readonly onLost: (e: QueuedEvent) => void,
+  ) {}
+
+  /** Starts refilling the client (`restore` puts stored events back in its queue). */
+  attach(restore: (events: readonly StoredEvent[]) => void): void {
+    this.restore = restore;
+    this.refill();
+  }
+
+  /** The client's `divert` hook: true when the event stays out of memory (on disk, or lost and counted). */
+  divert(e: QueuedEvent): boolean {
+    const fits = this.fits(e.bytes);
+    if (this.spool.backlog === 0 && fits) return false;
+    if (this.spool.divert(e)) {
+      if (fits) this.scheduleRefill();
+      return true;
+    }
+    if (fits) return false; // the disk failed while memory has room: sent from memory, out of order
+    this.spool.lost(1);
+    this.onLost(e);
+    return true;
+  }
+
+  /** Events that entered the client's queue: written ahead to disk. */
+  enqueued(events: readonly QueuedEvent[]): void {
+    for (const e of events) this.add(e.bytes);
+    this.spool.admit(events);
+  }
+
+  /** Events that left the client; returns how many stay on disk for the next start. */
+  settled(events: readonly QueuedEvent[], outcome: "sent" | DropReason): number {
+    for (const e of events) {
+      this.count--;
+      this.bytes -= e.bytes;
+    }
+    const kept = this.spool.settle(events, outcome);
+    if (this.spool.backlog > 0) this.scheduleRefill();
+    return kept;
+  }
+
+  /** Where the backlog ends now: `reached(mark)` tells when everything on disk before it has been read. */
+  mark(): number {
+    const s = this.spool.stats();
+    return s.replayed + s.diverted;
+  }
+
+  reached(mark: number): boolean {
+    const s = this.spool.stats();
+    return s.replayed + s.diverted - s.backlog >= mark;
+  }
+
+  /** Moves backlog events into memory while it has room. */
+  refill(): void {
+    this.refillScheduled = false;
+    const restore = this.restore;
+    if (!restore) return;
+    while (this.spool.backlog > 0) {
+      const room = this.maxCount - this.count;
+      const roomBytes = this.maxBytes - this.bytes;
+      if (room <= 0 || roomBytes <= 0) return;
+      const events = this.spool.read(room, roomBytes);
+      if (events.length === 0) return;
+      for (const e of events) this.add(Buffer.byteLength(e.json));
+      restore(events);
+    }
+  }
+
+  private scheduleRefill(): void {
+    if (this.refillScheduled) return;
+    this.refillScheduled = true;
+    queueMicrotask(() => this.refill());
+  }
+
+  private fits(bytes: number): boolean {
+    return this.count < this.maxCount && this.bytes + bytes <= this.maxBytes;
+  }
+
+  private add(bytes: number): void {
+    this.count++;
+    this.bytes += bytes;
+  }
+}
