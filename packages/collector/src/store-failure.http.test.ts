@@ -8,6 +8,9 @@ afterEach(async () => {
   c = undefined;
 });
 
+/** What an error answer must never show a client: a stack frame or a path on the collector's host. */
+const LEAKS = /\bat \S+ \(|\/[\w.-]+\/[\w.-]+|node:internal|\.ts:\d+|\.js:\d+|inferlog\.db/;
+
 describe("when the store fails", () => {
   it("answers 503 with Retry-After so the client retries, and /healthz reports it", async () => {
     const errors: string[] = [];
@@ -21,6 +24,31 @@ describe("when the store fails", () => {
     ]);
     expect(errors).toEqual(["inferlog-collector: storing a batch failed: The SQLite store is closed"]);
     const h = await rawRequest(`${c.url}/healthz`, { method: "GET" });
-    expect([h.status, h.json()]).toEqual([503, { status: "store_unavailable", error: "The SQLite store is closed" }]);
+    expect([h.status, h.json()]).toEqual([503, { status: "store_unavailable" }]);
+    expect(errors[1]).toBe("inferlog-collector: /healthz: the store failed: The SQLite store is closed");
+  });
+
+  it.each(["/v1/report", "/report"])(
+    "answers %s with 503 and no stack trace or path; the log has them",
+    async (path) => {
+      const errors: string[] = [];
+      c = await startCollector("sqlite", { logger: { info: () => {}, warn: () => {}, error: (m) => errors.push(m) } });
+      // A table gone from under the collector: every report query fails inside SQLite.
+      await c.collector.store.readRows?.("DROP TABLE predictions");
+      const r = await rawRequest(`${c.url}${path}`, { method: "GET" });
+      const message = "The report could not be computed: the store failed; the collector's log says why";
+      expect([r.status, path === "/report" ? r.body : (r.json() as { error: string }).error]).toEqual([503, message]);
+      expect(r.body).not.toMatch(LEAKS);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(
+        /^inferlog-collector: a report failed: SqliteError: no such table: predictions\n\s+at /,
+      );
+    },
+  );
+
+  it("answers a bad report option with 400 naming the field", async () => {
+    c = await startCollector("sqlite");
+    const r = await rawRequest(`${c.url}/v1/report?k=0`, { method: "GET" });
+    expect([r.status, r.json()]).toEqual([400, { error: "Expected `k` to be an integer from 1 to 20, got `0`" }]);
   });
 });

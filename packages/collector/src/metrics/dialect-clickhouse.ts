@@ -17,7 +17,7 @@ const LATEST_OUTCOMES = `(SELECT model_name, prediction_id,
 
 export const clickhouseDialect: Dialect = {
   kind: "clickhouse",
-  str: sqlString,
+  text: sqlString,
   floorInt: (e) => `toInt64(floor(${e}))`,
   scored(o) {
     const k = o.k;

@@ -3,8 +3,7 @@ import { COUNTS_FN, QUANTILES_FN } from "../store/sqlite-functions.js";
 import type { Dialect } from "./dialect.js";
 import { PREDICTED_LABEL, TRUE_LABEL } from "./dialect.js";
 import { discountCase, idcgCase, num, predictionFilter } from "./sql-common.js";
-
-const str = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+import type { SqliteParams } from "./sqlite-params.js";
 
 // Relevant = in the outcome's relevantIds, or equal to its label when it has none. The position of the first
 // relevant id (label_rank) is kept per prediction row by the writer; only outcomes with several relevant ids
@@ -13,16 +12,19 @@ const rel = (v: string) => `${v} IN (SELECT r.value FROM json_each(o_rel) r)`;
 // A JSON array of two or more ids has a comma; the cheap instr spares parsing the one-id lists.
 const multi = "(instr(o_rel, ',') > 0 AND json_array_length(o_rel) > 1)";
 
-export const sqliteDialect: Dialect = {
-  kind: "sqlite",
-  str,
-  floorInt: (e) => `CAST(${e} AS INTEGER)`,
-  scored(o) {
-    const k = o.k;
-    // The latest outcome and the first outcome time come from outcome_state, kept by the writer at ingest.
-    // OFFSET 0 keeps SQLite from flattening the inner SELECT into this one, which would evaluate labeled,
-    // ranked and acc_known again at each use (10 % of building the relation on the 1M-event file).
-    return `SELECT model_name, model_version, time_ms, trained_at_ms, task, score, samplerate, outcome_ttl_s,
+/** The SQLite dialect of one report: its text values are bound parameters collected in `params`. */
+export function sqliteDialect(params: SqliteParams): Dialect {
+  const str = (value: string): string => params.placeholder(value);
+  const dialect: Dialect = {
+    kind: "sqlite",
+    text: str,
+    floorInt: (e) => `CAST(${e} AS INTEGER)`,
+    scored(o) {
+      const k = o.k;
+      // The latest outcome and the first outcome time come from outcome_state, kept by the writer at ingest.
+      // OFFSET 0 keeps SQLite from flattening the inner SELECT into this one, which would evaluate labeled,
+      // ranked and acc_known again at each use (10 % of building the relation on the 1M-event file).
+      return `SELECT model_name, model_version, time_ms, trained_at_ms, task, score, samplerate, outcome_ttl_s,
       has_o, first_o_ms, o_event_id, o_label, labeled, ranked, first_rank,
       CASE WHEN ranked = 0 THEN 0
         WHEN NOT ${multi} THEN CASE WHEN first_rank BETWEEN 1 AND ${k} THEN ${discountCase("first_rank", k)} ELSE 0 END
@@ -42,98 +44,100 @@ export const sqliteDialect: Dialect = {
         FROM predictions p
         LEFT JOIN outcome_state o ON o.model_name = p.model_name AND o.prediction_id = p.prediction_id
         WHERE ${predictionFilter(o, str, "p")} LIMIT -1 OFFSET 0))`;
-  },
-  exposed(o) {
-    // First exposure, subject and feedback flags per prediction from exposure_state, kept at ingest.
-    return `SELECT e.model_name, COALESCE(e.model_version, '(unknown)') AS model_version,
+    },
+    exposed(o) {
+      // First exposure, subject and feedback flags per prediction from exposure_state, kept at ingest.
+      return `SELECT e.model_name, COALESCE(e.model_version, '(unknown)') AS model_version,
       e.first_ms AS time_ms, CASE WHEN e.subject_key IS NULL THEN NULL ELSE e.first_ms - fs.first_ms END AS exposure_age_ms,
       e.accepted, e.ignored, e.rejected
     FROM exposure_state e
     LEFT JOIN subject_state fs ON fs.model_name = e.model_name AND fs.subject_key = e.subject_key
     WHERE e.first_ms >= ${num(o.fromMs)} AND e.first_ms < ${num(o.toMs)}
       ${o.model === undefined ? "" : `AND e.model_name = ${str(o.model)}`}`;
-  },
-  businessRows(scored) {
-    return `SELECT s.model_name, s.model_version, s.time_ms, m.name, m.value
+    },
+    businessRows(scored) {
+      return `SELECT s.model_name, s.model_version, s.time_ms, m.name, m.value
       FROM (${scored}) s JOIN outcome_metrics m ON m.event_id = s.o_event_id`;
-  },
-  shownItemAges(o) {
-    // Candidate rows carry their prediction's version, time and k (schema 3): no join per row.
-    return `SELECT model_name, model_version, time_ms, item_age_s FROM candidates
+    },
+    shownItemAges(o) {
+      // Candidate rows carry their prediction's version, time and k (schema 3): no join per row.
+      return `SELECT model_name, model_version, time_ms, item_age_s FROM candidates
       WHERE item_age_s IS NOT NULL AND rank <= COALESCE(k, ${o.k}) AND ${predictionFilter(o, str)}`;
-  },
-  driftRows(model, feature, scored) {
-    if (feature === PREDICTED_LABEL) {
-      return `SELECT time_ms, NULL AS num_value, label AS str_value FROM predictions WHERE model_name = ${str(model)}`;
-    }
-    if (feature === TRUE_LABEL) {
-      return `SELECT time_ms, num_value, o_label AS str_value FROM (SELECT time_ms, NULL AS num_value, o_label
+    },
+    driftRows(model, feature, scored) {
+      if (feature === PREDICTED_LABEL) {
+        return `SELECT time_ms, NULL AS num_value, label AS str_value FROM predictions WHERE model_name = ${str(model)}`;
+      }
+      if (feature === TRUE_LABEL) {
+        return `SELECT time_ms, num_value, o_label AS str_value FROM (SELECT time_ms, NULL AS num_value, o_label
         FROM (${scored}) WHERE has_o = 1 AND model_name = ${str(model)})`;
-    }
-    return `SELECT time_ms, num_value, str_value FROM features WHERE model_name = ${str(model)} AND name = ${str(feature)}`;
-  },
-  categoricalRows(model, feature, scored, fromMs, toMs, o) {
-    // The true label's rows come from `scored`, which holds the report's range only.
-    const from = feature === TRUE_LABEL ? Math.max(fromMs, o.fromMs) : fromMs;
-    const to = feature === TRUE_LABEL ? Math.min(toMs, o.toMs) : toMs;
-    // Whole UTC hours from 1970 on inside [from, to) come from drift_counts (report windows are whole hours,
-    // aligned alike); the rest of the range, less than an hour at either end, from the rows themselves.
-    const a = Math.max(0, Math.ceil(from / HOUR_MS) * HOUR_MS);
-    const b = Math.max(a, Math.floor(to / HOUR_MS) * HOUR_MS);
-    const [source, name] =
-      feature === PREDICTED_LABEL
-        ? [DRIFT_PREDICTED, ""]
-        : feature === TRUE_LABEL
-          ? [DRIFT_TRUE, ""]
-          : [DRIFT_FEATURE, feature];
-    const parts = [
-      `SELECT hour_ms AS time_ms, CASE WHEN is_null = 1 THEN NULL ELSE value END AS str_value, cnt AS c
+      }
+      return `SELECT time_ms, num_value, str_value FROM features WHERE model_name = ${str(model)} AND name = ${str(feature)}`;
+    },
+    categoricalRows(model, feature, scored, fromMs, toMs, o) {
+      // The true label's rows come from `scored`, which holds the report's range only.
+      const from = feature === TRUE_LABEL ? Math.max(fromMs, o.fromMs) : fromMs;
+      const to = feature === TRUE_LABEL ? Math.min(toMs, o.toMs) : toMs;
+      // Whole UTC hours from 1970 on inside [from, to) come from drift_counts (report windows are whole hours,
+      // aligned alike); the rest of the range, less than an hour at either end, from the rows themselves.
+      const a = Math.max(0, Math.ceil(from / HOUR_MS) * HOUR_MS);
+      const b = Math.max(a, Math.floor(to / HOUR_MS) * HOUR_MS);
+      const [source, name] =
+        feature === PREDICTED_LABEL
+          ? [DRIFT_PREDICTED, ""]
+          : feature === TRUE_LABEL
+            ? [DRIFT_TRUE, ""]
+            : [DRIFT_FEATURE, feature];
+      const parts = [
+        `SELECT hour_ms AS time_ms, CASE WHEN is_null = 1 THEN NULL ELSE value END AS str_value, cnt AS c
        FROM drift_counts WHERE model_name = ${str(model)} AND source = ${source} AND name = ${str(name)}
          AND hour_ms >= ${num(a)} AND hour_ms < ${num(b)}`,
-    ];
-    const src = sqliteDialect.driftRows(model, feature, scored);
-    for (const [lo, hi] of [
-      [from, Math.min(a, to)],
-      [b, to],
-    ] as const) {
-      if (lo < hi) {
-        parts.push(
-          `SELECT time_ms, str_value, 1 AS c FROM (${src}) WHERE time_ms >= ${num(lo)} AND time_ms < ${num(hi)}`,
-        );
+      ];
+      const src = dialect.driftRows(model, feature, scored);
+      for (const [lo, hi] of [
+        [from, Math.min(a, to)],
+        [b, to],
+      ] as const) {
+        if (lo < hi) {
+          parts.push(
+            `SELECT time_ms, str_value, 1 AS c FROM (${src}) WHERE time_ms >= ${num(lo)} AND time_ms < ${num(hi)}`,
+          );
+        }
       }
-    }
-    return parts.join(" UNION ALL ");
-  },
-  featureNames(o) {
-    // Skips from one (model, name) to the next along the features_values index instead of reading
-    // every feature row: each step is one index seek.
-    const and = o.model === undefined ? "" : `AND model_name = ${str(o.model)}`;
-    const next =
-      o.model === undefined
-        ? "(SELECT rowid FROM features WHERE model_name > k.model_name ORDER BY model_name, name LIMIT 1)"
-        : "NULL";
-    return `WITH RECURSIVE k(model_name, name) AS (
+      return parts.join(" UNION ALL ");
+    },
+    featureNames(o) {
+      // Skips from one (model, name) to the next along the features_values index instead of reading
+      // every feature row: each step is one index seek.
+      const and = o.model === undefined ? "" : `AND model_name = ${str(o.model)}`;
+      const next =
+        o.model === undefined
+          ? "(SELECT rowid FROM features WHERE model_name > k.model_name ORDER BY model_name, name LIMIT 1)"
+          : "NULL";
+      return `WITH RECURSIVE k(model_name, name) AS (
         SELECT * FROM (SELECT model_name, name FROM features WHERE true ${and} ORDER BY model_name, name LIMIT 1)
         UNION ALL
         SELECT f.model_name, f.name FROM k JOIN features f ON f.rowid = COALESCE(
           (SELECT rowid FROM features WHERE model_name = k.model_name AND name > k.name ORDER BY name LIMIT 1),
           ${next}))
       SELECT model_name, name FROM k ORDER BY model_name, name`;
-  },
-  async counts(q, source, groups) {
-    // The store's hash-grouping count (sqlite-functions.ts) instead of GROUP BY's sort of every row.
-    const [r] = await q(`SELECT ${COUNTS_FN}(${groups.join(", ")}) AS j FROM (${source})`);
-    return rowsOf(r, [...groups, "cnt"], groups);
-  },
-  async quantiles(q, source, groups, value, qs) {
-    // The store's hash-grouping quantile aggregate (sqlite-functions.ts): no sort of every row in SQL.
-    const levels = str(JSON.stringify(qs.map((v) => Number(num(v)))));
-    const gc = groups.map((g) => `, ${g}`).join("");
-    const [r] = await q(`SELECT ${QUANTILES_FN}(${levels}, x${gc}) AS j
+    },
+    async counts(q, source, groups) {
+      // The store's hash-grouping count (sqlite-functions.ts) instead of GROUP BY's sort of every row.
+      const [r] = await q(`SELECT ${COUNTS_FN}(${groups.join(", ")}) AS j FROM (${source})`);
+      return rowsOf(r, [...groups, "cnt"], groups);
+    },
+    async quantiles(q, source, groups, value, qs) {
+      // The store's hash-grouping quantile aggregate (sqlite-functions.ts): no sort of every row in SQL.
+      const levels = str(JSON.stringify(qs.map((v) => Number(num(v)))));
+      const gc = groups.map((g) => `, ${g}`).join("");
+      const [r] = await q(`SELECT ${QUANTILES_FN}(${levels}, x${gc}) AS j
       FROM (SELECT ${value} AS x${gc} FROM (${source})) WHERE x IS NOT NULL`);
-    return rowsOf(r, [...groups, ...qs.map((_, i) => `q${i}`), "n", "total"], groups);
-  },
-};
+      return rowsOf(r, [...groups, ...qs.map((_, i) => `q${i}`), "n", "total"], groups);
+    },
+  };
+  return dialect;
+}
 
 /** The JSON rows of an aggregate in sqlite-functions.ts as records, ordered by the group columns. */
 function rowsOf(r: Record<string, unknown> | undefined, names: string[], groups: string[]): Record<string, unknown>[] {

@@ -6,8 +6,11 @@ import type { ResolvedReportOptions } from "./options.js";
  */
 export interface Dialect {
   readonly kind: "sqlite" | "clickhouse";
-  /** A string literal. */
-  str(s: string): string;
+  /**
+   * A text value in this dialect's SQL: a bound parameter's placeholder (SQLite) or a literal from the one
+   * escaping function of the ClickHouse client (18.16 has no query parameters). Never a hand-built quote.
+   */
+  text(value: string): string;
   /** Integer part of a non-negative number. */
   floorInt(expr: string): string;
   /**

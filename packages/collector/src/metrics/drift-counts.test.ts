@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqliteStore } from "../store/sqlite-store.js";
 import type { IncomingEvent, Store } from "../store/types.js";
-import { sqliteDialect } from "./dialect-sqlite.js";
+import { metricsContext, type ReadRows } from "./context.js";
 import { binOf, drift } from "./drift.js";
 import { type ReportOptions, resolveReportOptions } from "./options.js";
 import type { MetricsContext } from "./run.js";
@@ -113,10 +113,9 @@ describe("categorical drift from the counts kept at ingest", () => {
 
   it.each(OPTIONS)("equals drift counted over every row (%o)", async (options) => {
     const o = resolveReportOptions({ now: at(30), ...options });
-    const q = (sql: string) => (store.readRows as (sql: string) => Promise<Record<string, unknown>[]>)(sql);
-    const base = { o, q, scored: sqliteDialect.scored(o), exposed: sqliteDialect.exposed(o) };
-    const fromCounts = await drift({ ...base, d: sqliteDialect } satisfies MetricsContext);
-    const { categoricalRows: _, ...scanning } = sqliteDialect;
+    const base = metricsContext("sqlite", o, (sql, params) => (store.readRows as ReadRows)(sql, params));
+    const fromCounts = await drift(base satisfies MetricsContext);
+    const { categoricalRows: _, ...scanning } = base.d;
     const fromRows = await drift({ ...base, d: scanning });
     expect(fromCounts).toEqual(fromRows);
     // Categorical drift of features and of both labels is compared in every case (and of the feature with

@@ -31,7 +31,7 @@ export async function driftTasks(ctx: MetricsContext): Promise<DriftTask[]> {
   const names = await q(d.featureNames(o));
   const models = await q(
     `SELECT DISTINCT model_name FROM predictions${d.kind === "clickhouse" ? " FINAL" : ""}
-     ${o.model === undefined ? "" : `WHERE model_name = ${d.str(o.model)}`} ORDER BY model_name`,
+     ${o.model === undefined ? "" : `WHERE model_name = ${d.text(o.model)}`} ORDER BY model_name`,
   );
   const features = new Map<string, string[]>();
   for (const m of models) features.set(s(m.model_name), [PREDICTED_LABEL, TRUE_LABEL]);
@@ -73,7 +73,7 @@ async function referenceWindow(
   }
   const [r] = await q(
     `SELECT MIN(time_ms) AS t, COUNT(*) AS cnt FROM predictions${d.kind === "clickhouse" ? " FINAL" : ""}
-     WHERE model_name = ${d.str(model)} AND time_ms >= ${num(o.fromMs)} AND time_ms < ${num(o.toMs)}`,
+     WHERE model_name = ${d.text(model)} AND time_ms >= ${num(o.fromMs)} AND time_ms < ${num(o.toMs)}`,
   );
   if (!r || n(r.cnt) === 0) return null;
   const t = n(r.t);
@@ -120,7 +120,7 @@ async function featureDrift(
           GROUP BY str_value ORDER BY cnt DESC, v LIMIT ${MAX_CATEGORIES}`,
     );
     const values = top.map((r) => s(r.v));
-    const whens = values.map((v, i) => `WHEN str_value = ${d.str(v)} THEN ${i + 1}`).join(" ");
+    const whens = values.map((v, i) => `WHEN str_value = ${d.text(v)} THEN ${i + 1}`).join(" ");
     bin = `CASE WHEN str_value IS NULL THEN 0 ${whens} ELSE ${values.length + 1} END`;
     names = (code) => (n(code) === 0 ? "(missing)" : (values[n(code) - 1] ?? "(other)"));
   }

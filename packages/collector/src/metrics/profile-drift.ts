@@ -1,7 +1,6 @@
 import { checkOption as need } from "@inferlog/core";
 import type { Store } from "../store/types.js";
-import { clickhouseDialect } from "./dialect-clickhouse.js";
-import { sqliteDialect } from "./dialect-sqlite.js";
+import { dialectFor } from "./context.js";
 import { jsDistance, psi, psiFlag } from "./divergence.js";
 import {
   addSketch,
@@ -61,13 +60,13 @@ async function mergeWindow(
   name: string,
 ): Promise<Map<string, Merged>> {
   if (!store.readRows) throw new Error(`The ${store.kind} store cannot read profiles: it has no readRows method`);
-  const d = store.kind === "sqlite" ? sqliteDialect : clickhouseDialect;
+  const { d, q } = dialectFor(store.kind, store.readRows.bind(store));
   const from = toMs(w.from, `${name}.from`);
   const to = toMs(w.to, `${name}.to`);
-  const rows = await store.readRows(
+  const rows = await q(
     `SELECT feature, kind, count, nulls, relative_accuracy, sketch, top_values
      FROM feature_profiles${store.kind === "clickhouse" ? " FINAL" : ""}
-     WHERE model_name = ${d.str(o.model)} ${o.feature === undefined ? "" : `AND feature = ${d.str(o.feature)}`}
+     WHERE model_name = ${d.text(o.model)} ${o.feature === undefined ? "" : `AND feature = ${d.text(o.feature)}`}
        AND window_start_ms >= ${num(from)} AND window_end_ms <= ${num(to)}
      ORDER BY feature, event_id`,
   );

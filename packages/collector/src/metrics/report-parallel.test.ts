@@ -5,7 +5,7 @@ import { type EventType, validateEvent } from "@inferlog/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { openSqliteStore } from "../store/sqlite-store.js";
 import type { IncomingEvent } from "../store/types.js";
-import { sqliteDialect } from "./dialect-sqlite.js";
+import { metricsContext, type ReadRows } from "./context.js";
 import { feedbackByExposureAge, feedbackByWindow, feedbackSections } from "./feedback.js";
 import { seedMetricsFixture, W1 } from "./metrics-fixture.js";
 import { type ReportOptions, resolveReportOptions } from "./options.js";
@@ -112,10 +112,11 @@ describe("the feedback sections from one pass over the exposed relation", () => 
     const store = openSqliteStore({ path: ":memory:" });
     await seedMetricsFixture(store);
     await store.insertBatch(exposureEvents());
-    const q = (sql: string) => (store.readRows as (sql: string) => Promise<Record<string, unknown>[]>)(sql);
+    const readRows = (sql: string, params?: Readonly<Record<string, string>>) =>
+      (store.readRows as ReadRows)(sql, params);
     for (const options of [{ window }, { window, model: "router", from: W1 + 2 * DAY + 5, to: W1 + 15 * DAY }]) {
       const o = resolveReportOptions({ now: W1 + 30 * DAY, ...options });
-      const ctx = { d: sqliteDialect, o, q, scored: sqliteDialect.scored(o), exposed: sqliteDialect.exposed(o) };
+      const ctx = metricsContext("sqlite", o, readRows);
       const one = await feedbackSections(ctx);
       expect(one.feedback).toEqual(await feedbackByWindow(ctx));
       expect(one.exposureAge).toEqual(await feedbackByExposureAge(ctx));

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { registerSqliteFunctions } from "../store/sqlite-functions.js";
-import { sqliteDialect } from "./dialect-sqlite.js";
+import { metricsContext } from "./context.js";
 import { type DriftTask, driftOf } from "./drift.js";
 import { feedbackSections } from "./feedback.js";
 import type { ResolvedReportOptions } from "./options.js";
@@ -61,16 +61,15 @@ export async function computeShareOnFile({ file, o, tasks }: ShareRequest): Prom
     db.pragma("busy_timeout = 5000");
     registerSqliteFunctions(db);
     for (const sql of REPORT_PRAGMAS) db.exec(sql);
-    const q = async (sql: string): Promise<Rows> => {
+    const readRows = async (sql: string, params: Readonly<Record<string, string>> = {}): Promise<Rows> => {
       const stmt = db.prepare(sql);
       if (!stmt.reader) {
-        stmt.run();
+        stmt.run(params);
         return [];
       }
-      return stmt.all() as Rows;
+      return stmt.all(params) as Rows;
     };
-    const d = sqliteDialect;
-    const ctx: MetricsContext = { d, o, q, scored: d.scored(o), exposed: d.exposed(o) };
+    const ctx: MetricsContext = metricsContext("sqlite", o, readRows);
     // One read transaction: the share's queries all see the same snapshot of the file.
     db.exec("BEGIN");
     return await computeShare(ctx, tasks);

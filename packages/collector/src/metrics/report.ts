@@ -1,7 +1,6 @@
 import type { Store } from "../store/types.js";
+import { metricsContext } from "./context.js";
 import { TRUE_LABEL } from "./dialect.js";
-import { clickhouseDialect } from "./dialect-clickhouse.js";
-import { sqliteDialect } from "./dialect-sqlite.js";
 import { driftOf, driftTasks } from "./drift.js";
 import { type ReportOptions, resolveReportOptions } from "./options.js";
 import { business, calibration, labelLatency, modelAgeDays, quality } from "./quality.js";
@@ -30,9 +29,8 @@ export async function computeReportWith(
   const o = resolveReportOptions(options);
   const readRows = store.readRows?.bind(store);
   if (!readRows) throw new Error(`The ${store.kind} store cannot run reports: it has no readRows method`);
-  const d = store.kind === "sqlite" ? sqliteDialect : clickhouseDialect;
-  const ctx: MetricsContext = { d, o, q: readRows, scored: d.scored(o), exposed: d.exposed(o) };
-  if (d.kind !== "sqlite") return assemble(store, ctx, undefined, [], run.onShare);
+  const ctx: MetricsContext = metricsContext(store.kind, o, readRows);
+  if (store.kind !== "sqlite") return assemble(store, ctx, undefined, [], run.onShare);
   // SQLite: connection-local TEMP tables for the relations several metrics read (ClickHouse streams the
   // subqueries fast enough as they are), in memory, with a larger page cache and the file memory-mapped, for this
   // report only (REPORT_PRAGMAS; the connection gets its settings back afterwards).

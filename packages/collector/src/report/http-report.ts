@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { isConfigError } from "@inferlog/core";
 import { isLoopbackAddress } from "../auth.js";
+import type { Logger } from "../http/handler.js";
 import { computeReport } from "../metrics/report.js";
 import type { Store } from "../store/types.js";
 import { renderHtml } from "./html.js";
@@ -20,7 +22,17 @@ function reply(res: ServerResponse, status: number, type: string, body: string):
  * `GET /v1/report` (JSON) and `GET /report` (HTML). Reports read everything in the store, and
  * write keys do not grant reading, so they are served to loopback clients only.
  */
-export async function serveReport(store: Store, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+export interface ReportContext {
+  store: Store;
+  logger: Logger;
+}
+
+export async function serveReport(
+  ctx: ReportContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
   const json = url.pathname === "/v1/report";
   const error = (status: number, message: string) =>
     json
@@ -34,13 +46,15 @@ export async function serveReport(store: Store, req: IncomingMessage, res: Serve
   let options: ReturnType<typeof parseReportParams>;
   try {
     options = parseReportParams(url.searchParams.entries());
-    const report = await computeReport(store, options);
+    const report = await computeReport(ctx.store, options);
     return json
       ? reply(res, 200, "application/json", JSON.stringify(report))
       : reply(res, 200, "text/html", renderHtml(report));
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    // Option errors name the field (400); anything else is the store's failure (503).
-    return error(/^(Expected|Unknown report)/.test(message) ? 400 : 503, message);
+    // Option errors name the field (400) and are the caller's own text. Anything else is the store's failure
+    // (503): its message and stack go to the log, never to the client (they hold file paths and SQL).
+    if (isConfigError(e)) return error(400, e.message);
+    ctx.logger.error(`inferlog-collector: a report failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return error(503, "The report could not be computed: the store failed; the collector's log says why");
   }
 }

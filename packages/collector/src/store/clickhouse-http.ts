@@ -1,6 +1,7 @@
 /**
  * A minimal ClickHouse HTTP client (the interface every version has, 18.16 included).
- * 18.16 has no server-side query parameters, so callers quote literals with `sqlString`.
+ * 18.16 has no server-side query parameters (`{name:Type}` with `param_name` came in 19.x; 18.16 answers
+ * "Unknown setting param_x"), so every value reaches a query through `sqlString`, the one escaping function.
  */
 export interface ClickHouseConnection {
   /** Base URL such as `http://127.0.0.1:8123`. */
@@ -21,8 +22,20 @@ export class ClickHouseError extends Error {
   }
 }
 
-/** A single-quoted ClickHouse string literal: backslash and quote escaped, nothing else can break out. */
-export const sqlString = (s: string): string => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+// Lone UTF-16 surrogates have no UTF-8 form: U+FFFD, as every UTF-8 encoder writes them.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// What ClickHouse's quoted-string reader treats specially (backslash, quote) and every control character.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must be escaped.
+const ESCAPED = /[\\'\x00-\x1f\x7f]/g;
+const escapeChar = (c: string): string =>
+  c === "\\" || c === "'" ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
+
+/**
+ * A single-quoted ClickHouse string literal holding exactly `s`'s UTF-8 bytes: backslash and quote
+ * backslash-escaped, NUL and every other control character as `\xHH` (ClickHouse reads each back as that
+ * byte), lone surrogates as U+FFFD. Nothing in `s` can end the literal or the statement.
+ */
+export const sqlString = (s: string): string => `'${s.replace(LONE_SURROGATE, "\uFFFD").replace(ESCAPED, escapeChar)}'`;
 
 /** An identifier we generate or validate ourselves (database names): letters, digits, underscore. */
 export function sqlIdentifier(name: string): string {

@@ -121,8 +121,11 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
         feedback,
       };
     },
-    async readRows(sql) {
+    async readRows(sql, params) {
       open();
+      if (params && Object.keys(params).length > 0) {
+        throw new Error("ClickHouse 18.16 takes no bound parameters: put values in the SQL through sqlString");
+      }
       return ch.rows<Record<string, unknown>>(sql);
     },
     async close() {

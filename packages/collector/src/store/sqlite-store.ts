@@ -127,15 +127,15 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       if (r.predictionId === null && r.outcomeLabel === null && r.exposures === 0 && r.feedback === 0) return undefined;
       return { ...r, predictionId, modelName };
     },
-    async readRows(sql) {
+    async readRows(sql, params = {}) {
       if (closed) throw new Error("The SQLite store is closed");
       const stmt = db.prepare(sql);
       // Reports also create and drop their temporary tables (per connection, never in the file) here.
       if (!stmt.reader) {
-        stmt.run();
+        stmt.run(params);
         return [];
       }
-      return stmt.all() as Record<string, unknown>[];
+      return stmt.all(params) as Record<string, unknown>[];
     },
     async close() {
       if (closed) return;

@@ -56,9 +56,10 @@ export interface Store {
   /**
    * Runs one SELECT written for this store's dialect (`kind`) and returns its rows. The metrics in
    * `src/metrics` are SQL run here, so they are computed in the store. SQLite also takes the
-   * CREATE/DROP of the report's TEMP tables (connection-local, never written to the file).
+   * CREATE/DROP of the report's TEMP tables (connection-local, never written to the file). SQLite binds
+   * `params` by name (`@v0` in the SQL); ClickHouse takes none (its values come escaped by `sqlString`).
    */
-  readRows?(sql: string): Promise<Record<string, unknown>[]>;
+  readRows?(sql: string, params?: Readonly<Record<string, string>>): Promise<Record<string, unknown>[]>;
   /**
    * SQLite: the file, so a report can read part of its metrics on a second, read-only connection in a
    * worker thread (undefined for `:memory:`).

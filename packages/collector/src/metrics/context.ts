@@ -1,0 +1,30 @@
+import type { Dialect } from "./dialect.js";
+import { clickhouseDialect } from "./dialect-clickhouse.js";
+import { sqliteDialect } from "./dialect-sqlite.js";
+import type { ResolvedReportOptions } from "./options.js";
+import type { MetricsContext, Rows } from "./run.js";
+import { SqliteParams } from "./sqlite-params.js";
+
+/** Runs one statement in a store, binding the named text values (SQLite; ClickHouse gets none). */
+export type ReadRows = (sql: string, params?: Readonly<Record<string, string>>) => Promise<Rows>;
+
+/**
+ * The dialect of a store kind and a query function that binds its values. On SQLite each context has its
+ * own parameter set, so a report's relations (built once, read by many queries) share placeholders.
+ */
+export function dialectFor(kind: "sqlite" | "clickhouse", readRows: ReadRows): Pick<MetricsContext, "d" | "q"> {
+  if (kind === "clickhouse") return { d: clickhouseDialect, q: (sql) => readRows(sql) };
+  const params = new SqliteParams();
+  const d: Dialect = sqliteDialect(params);
+  return { d, q: (sql) => readRows(sql, params.values) };
+}
+
+/** A metrics context: the dialect, its query function, and the report's base relations. */
+export function metricsContext(
+  kind: "sqlite" | "clickhouse",
+  o: ResolvedReportOptions,
+  readRows: ReadRows,
+): MetricsContext {
+  const { d, q } = dialectFor(kind, readRows);
+  return { d, o, q, scored: d.scored(o), exposed: d.exposed(o) };
+}
