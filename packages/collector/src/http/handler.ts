@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Auth } from "../auth.js";
 import { serveReport } from "../report/http-report.js";
 import type { Store } from "../store/types.js";
+import { ingestOtlpLogs } from "./otlp-logs.js";
 import { parseBatch } from "./parse-batch.js";
 import { BodyError, type BodyLimits, readBody } from "./read-body.js";
 
@@ -137,10 +138,15 @@ export function createHandler(ctx: HandlerContext) {
         if (req.method === "OPTIONS") return preflight(req, res, url);
         return send(res, 405, { error: `Use POST for /v1/events, not ${req.method}` }, { allow: "POST, OPTIONS" });
       }
+      if (url.pathname === "/v1/logs") {
+        if (req.method === "POST") return await ingestOtlpLogs(ctx, req, res, keyOf(req, url));
+        if (req.method === "OPTIONS") return preflight(req, res, url);
+        return send(res, 405, { error: `Use POST for /v1/logs, not ${req.method}` }, { allow: "POST, OPTIONS" });
+      }
       if (url.pathname === "/healthz" && (req.method === "GET" || req.method === "HEAD")) return await health(res);
       if (url.pathname === "/v1/report" || url.pathname === "/report") return await serveReport(ctx, req, res, url);
       send(res, 404, {
-        error: `No route for ${req.method} ${url.pathname}; POST /v1/events, GET /healthz, GET /v1/report or GET /report`,
+        error: `No route for ${req.method} ${url.pathname}; POST /v1/events, POST /v1/logs, GET /healthz, GET /v1/report or GET /report`,
       });
     } catch (e) {
       ctx.logger.error(

@@ -7,7 +7,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 const TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 
 /** What the raw text says about a batch, so per-event checks that cannot hit are skipped. */
-interface TextFlags {
+export interface TextFlags {
   /** A `\uD800`-`\uDFFF` escape appears: look for lone surrogates (valid UTF-8 bytes cannot hold one). */
   surrogates: boolean;
 }
@@ -82,7 +82,7 @@ export function parseBatch(body: Buffer, options: { single: boolean; maxEvents: 
 }
 
 /** The event when valid, else the reason it was refused. */
-function checkEvent(item: unknown, flags: TextFlags): InferlogEvent | string {
+export function checkEvent(item: unknown, flags: TextFlags): InferlogEvent | string {
   if (item === null || typeof item !== "object" || Array.isArray(item)) {
     return `Expected an event object, got ${item === null ? "null" : Array.isArray(item) ? "an array" : typeof item}`;
   }

@@ -39,8 +39,20 @@ export interface OtlpEncoderOptions {
   genAiModels?: readonly string[] | ((modelName: string) => boolean);
 }
 
-/** Integer milliseconds as int64 nanoseconds in a string (the OTLP/JSON spelling of fixed64). */
-const nanos = (ms: number): string => (ms === 0 ? "0" : `${Math.trunc(ms)}000000`);
+/**
+ * The last millisecond whose nanoseconds fit a signed int64 (2262-04-11T23:47:16.854Z). The field is a
+ * fixed64, but the OpenTelemetry Collector and most backends turn it into a signed int64 nanosecond time.
+ */
+export const OTLP_MAX_TIME_MS = 9_223_372_036_854;
+
+/**
+ * Integer milliseconds as nanoseconds in a string (the OTLP/JSON spelling of fixed64), held to
+ * [0, OTLP_MAX_TIME_MS]: a negative `timeUnixNano` makes every OTLP parser refuse the whole request.
+ */
+const nanos = (ms: number): string => {
+  const held = Math.min(Math.max(Math.trunc(ms), 0), OTLP_MAX_TIME_MS);
+  return held === 0 ? "0" : `${held}000000`;
+};
 
 function modelNameOf(e: InferlogEvent): string | undefined {
   const d = e.data as { modelName?: string; model?: { name?: string } };
@@ -55,8 +67,10 @@ export function toLogRecord(e: InferlogEvent, isGenAi: (model: string) => boolea
   const ms = Date.parse(e.time);
   const t = nanos(ms);
   const attributes = eventAttributes(e, eventName, genAi);
-  // timeUnixNano holds milliseconds; a time written another way (an offset, microseconds) rides along verbatim.
-  if (new Date(ms).toISOString() !== e.time) attributes["inferlog.time"] = e.time;
+  // timeUnixNano holds milliseconds from 1970 to 2262; a time written another way (an offset,
+  // microseconds) or outside that range (clamped in timeUnixNano) rides along verbatim.
+  const inRange = ms >= 0 && ms <= OTLP_MAX_TIME_MS;
+  if (!inRange || new Date(ms).toISOString() !== e.time) attributes["inferlog.time"] = e.time;
   const record: OtlpLogRecord = {
     timeUnixNano: t,
     // The client observed the event when it was logged, which is the event's time.

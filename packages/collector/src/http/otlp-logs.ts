@@ -1,0 +1,176 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { InferlogEvent } from "@inferlog/core";
+import { decodeOtlpLogs, type OtlpLogsRequest } from "@inferlog/core/otlp";
+import type { HandlerContext } from "./handler.js";
+import { decodeOtlpLogsProtobuf } from "./otlp-proto-logs.js";
+import { ProtoError } from "./otlp-proto-reader.js";
+import { type OtlpEncoding, replyExported, replyStatus } from "./otlp-reply.js";
+import { checkEvent } from "./parse-batch.js";
+import { BodyError, readBody } from "./read-body.js";
+
+const ENCODINGS = new Map<string, OtlpEncoding>([
+  ["application/json", "json"],
+  ["application/x-protobuf", "protobuf"],
+]);
+/** Reasons listed in a partial-success message before "and N more", each cut to this many characters. */
+const LISTED_REASONS = 5;
+const REASON_CHARS = 300;
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+export interface OtlpRecords {
+  /** Log records in the request, inferlog's or not. */
+  total: number;
+  valid: InferlogEvent[];
+  /** By the record's position across all resource and scope logs. */
+  rejected: { index: number; reason: string }[];
+}
+
+const isList = (v: unknown): v is unknown[] => v === undefined || Array.isArray(v);
+
+/** The log records of a decoded request, in order; a body of another shape is a 400. */
+function logRecordsOf(request: unknown): unknown[] {
+  const shapeError = (where: string) =>
+    new BodyError(400, `Expected an OTLP ExportLogsServiceRequest: \`${where}\` is not an array`);
+  if (request === null || typeof request !== "object") {
+    throw new BodyError(400, "Expected an OTLP ExportLogsServiceRequest (a JSON object)");
+  }
+  const resourceLogs = (request as { resourceLogs?: unknown }).resourceLogs;
+  if (!isList(resourceLogs)) throw shapeError("resourceLogs");
+  const records: unknown[] = [];
+  for (const [i, rl] of (resourceLogs ?? []).entries()) {
+    const scopeLogs = (rl as { scopeLogs?: unknown } | null)?.scopeLogs;
+    if (!isList(scopeLogs)) throw shapeError(`resourceLogs[${i}].scopeLogs`);
+    for (const [j, sl] of (scopeLogs ?? []).entries()) {
+      const logRecords = (sl as { logRecords?: unknown } | null)?.logRecords;
+      if (!isList(logRecords)) throw shapeError(`resourceLogs[${i}].scopeLogs[${j}].logRecords`);
+      records.push(...(logRecords ?? []));
+    }
+  }
+  return records;
+}
+
+/**
+ * Each log record as an inferlog event, checked like a `/v1/events` batch. A record without
+ * `cloudevents.event_id` is not one of inferlog's and is rejected, so the sender learns of it.
+ */
+export function readOtlpRecords(
+  request: unknown,
+  options: { maxEvents: number; surrogatesPossible: boolean },
+): OtlpRecords {
+  const records = logRecordsOf(request);
+  if (records.length > options.maxEvents) {
+    throw new BodyError(
+      413,
+      `The request has ${records.length} log records, over the limit of ${options.maxEvents}; send smaller batches`,
+    );
+  }
+  const out: OtlpRecords = { total: records.length, valid: [], rejected: [] };
+  for (const [index, record] of records.entries()) {
+    let decoded: InferlogEvent[];
+    try {
+      // One record at a time, so a malformed record costs only itself.
+      decoded = decodeOtlpLogs({ resourceLogs: [{ scopeLogs: [{ logRecords: [record] }] }] } as OtlpLogsRequest);
+    } catch (e) {
+      out.rejected.push({ index, reason: `Not a readable log record: ${e instanceof Error ? e.message : String(e)}` });
+      continue;
+    }
+    const [event] = decoded;
+    if (!event) {
+      out.rejected.push({ index, reason: "Not an inferlog event: no `cloudevents.event_id` attribute" });
+      continue;
+    }
+    const checked = checkEvent(event, { surrogates: options.surrogatesPossible });
+    if (typeof checked === "string") out.rejected.push({ index, reason: checked });
+    else out.valid.push(checked);
+  }
+  return out;
+}
+
+export function rejectionMessage(records: OtlpRecords): string {
+  const { rejected } = records;
+  const listed = rejected
+    .slice(0, LISTED_REASONS)
+    .map(
+      (r) => `record ${r.index}: ${r.reason.length > REASON_CHARS ? `${r.reason.slice(0, REASON_CHARS)}…` : r.reason}`,
+    );
+  const more = rejected.length > LISTED_REASONS ? `; and ${rejected.length - LISTED_REASONS} more` : "";
+  return `${rejected.length} of ${records.total} log records rejected: ${listed.join("; ")}${more}`;
+}
+
+function decodeBody(body: Buffer, encoding: OtlpEncoding): unknown {
+  if (encoding === "protobuf") {
+    try {
+      return decodeOtlpLogsProtobuf(body);
+    } catch (e) {
+      if (e instanceof ProtoError)
+        throw new BodyError(400, `The body is not an OTLP/protobuf logs request: ${e.message}`);
+      throw e;
+    }
+  }
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    throw new BodyError(400, "The body is not valid UTF-8");
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    if (e instanceof RangeError) throw new BodyError(400, "The body is nested too deeply to parse as JSON");
+    throw new BodyError(400, `The body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/**
+ * `POST /v1/logs`: OTLP/HTTP logs (JSON or protobuf, any Content-Encoding `/v1/events` takes), so an
+ * OpenTelemetry Collector can sit in front of this one. Same keys, limits and store as `/v1/events`;
+ * answers as the OTLP/HTTP spec says: 200 with `partialSuccess` for refused records, 400 with a
+ * `google.rpc.Status` for a body that cannot be decoded, 503 with Retry-After when the store is down.
+ */
+export async function ingestOtlpLogs(
+  ctx: HandlerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  key: string | undefined,
+): Promise<void> {
+  const mediaType = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+  const encoding = ENCODINGS.get(mediaType);
+  const origin = typeof req.headers.origin === "string" ? req.headers.origin : undefined;
+  const decision = ctx.auth.check({ key, origin, remoteAddress: req.socket.remoteAddress });
+  if (!decision.ok) {
+    return replyStatus(res, decision.status, encoding ?? "json", decision.message, { connection: "close" });
+  }
+  const cors: Record<string, string> = decision.corsOrigin
+    ? {
+        "access-control-allow-origin": decision.corsOrigin,
+        vary: "Origin",
+        "access-control-expose-headers": "retry-after",
+      }
+    : {};
+  if (!encoding) {
+    const got = mediaType ? `\`${mediaType.slice(0, 100)}\`` : "none";
+    const message = `Expected Content-Type application/x-protobuf or application/json (OTLP/HTTP), got ${got}`;
+    return replyStatus(res, 415, "json", message, { ...cors, connection: "close" });
+  }
+  let records: OtlpRecords;
+  try {
+    const body = await readBody(req, ctx.limits);
+    records = readOtlpRecords(decodeBody(body, encoding), {
+      maxEvents: ctx.limits.maxEvents,
+      // Protobuf strings pass a strict UTF-8 decoder, which cannot yield a lone surrogate; JSON escapes can.
+      surrogatesPossible: encoding === "json",
+    });
+  } catch (e) {
+    if (!(e instanceof BodyError)) throw e;
+    return replyStatus(res, e.status, encoding, e.message, req.complete ? cors : { ...cors, connection: "close" });
+  }
+  const receivedMs = ctx.now();
+  try {
+    await ctx.store.insertBatch(records.valid.map((event) => ({ event, receivedMs })));
+  } catch (e) {
+    ctx.logger.error(`inferlog-collector: storing OTLP logs failed: ${e instanceof Error ? e.message : String(e)}`);
+    return replyStatus(res, 503, encoding, "The store is unavailable; retry later", { ...cors, "retry-after": "1" });
+  }
+  const message = records.rejected.length === 0 ? "" : rejectionMessage(records);
+  replyExported(res, encoding, { count: records.rejected.length, message }, cors);
+}
