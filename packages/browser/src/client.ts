@@ -1,6 +1,6 @@
 import type { Client, ClientStats, EventValidator, ExposureInput } from "@inferlog/core";
 import { createBaseClient, threw, uncheckedEvent } from "@inferlog/core/lite";
-import { createExposureTracker, type ExposureHandle } from "./exposure.js";
+import { createExposureTracker, type ExposureHandle, type ExposureOptions } from "./exposure.js";
 import { createBrowserTransport } from "./fetch-transport.js";
 import { createKeepaliveBudget, KEEPALIVE_MAX_REQUESTS } from "./keepalive-budget.js";
 import { gateOnline } from "./online-gate.js";
@@ -10,7 +10,7 @@ import { createPersistence, type StorageStats } from "./persistence.js";
 
 export interface BrowserClient extends Omit<Client, "stats"> {
   /** Logs an exposure and returns a handle for what the user does with it (see `ExposureHandle`). */
-  trackExposure(input: ExposureInput): ExposureHandle;
+  trackExposure(input: ExposureInput, options?: ExposureOptions): ExposureHandle;
   /** Resolves once events that earlier pages left unsent are back in the queue (or there are none). */
   ready: Promise<void>;
   stats(): ClientStats & { storage: StorageStats };
@@ -61,23 +61,34 @@ export function makeClient(options: BrowserClientOptions, defaultValidator: Even
   );
   const exposures = createExposureTracker(client);
 
-  // Page close: settle open exposures, then send what fits in the keepalive budget, most valuable first.
-  // Everything else is already in IndexedDB (written as it was queued) and is replayed at the next load.
-  const unwatch = watchPageLifecycle(() => {
+  // Page hide: send what fits in the keepalive budget, most valuable first (the feedback of exposures
+  // the page is leaving among it); what no committed IndexedDB write holds goes to the spill.
+  const deliverNow = () => {
     try {
-      exposures.pageHidden();
       for (let i = 0; i < KEEPALIVE_MAX_REQUESTS; i++) {
         const room = budget.remaining();
         if (room < MIN_CLOSE_BODY || client.sendNow({ maxBytes: room, maxEvents: 1000 }) === 0) break;
       }
+      store?.hide();
     } catch (e) {
       warn(threw("page-close delivery", e));
     }
+  };
+  const unwatch = watchPageLifecycle({
+    hidden() {
+      exposures.pageVisible(false);
+      deliverNow();
+    },
+    leaving: exposures.pageLeft,
+    shown() {
+      exposures.pageVisible(true);
+      store?.show();
+    },
   });
   const ready = Promise.resolve(store?.start(client)).catch(() => undefined);
   return {
     ...client,
-    trackExposure: (input) => exposures.track(input),
+    trackExposure: (input, opts) => exposures.track(input, opts),
     ready,
     shutdown(opts) {
       unwatch();

@@ -3,6 +3,20 @@ import { isInferlogError } from "@inferlog/core/lite";
 
 export type ExposureState = "open" | "accepted" | "edited" | "rejected" | "dismissed" | "ignored";
 
+/**
+ * The rules (docs/browser.md, "Exposures"), for `trackExposure` and the element helper alike:
+ * - an exposure is logged once the suggestions are visible: the page visible and, for an element,
+ *   on screen for MIN_VISIBLE_MS without a break;
+ * - a hidden page pauses it: no time counts toward `ignoreAfterMs` or the dwell, nothing ends it;
+ * - it ends as `ignored` (derived) after `ignoreAfterMs` of visible time, after LEAVE_AFTER_MS off
+ *   screen while the page is visible, on `leave()`, or when the page is left (`pagehide`);
+ * - an action before it was logged logs it first; the first outcome wins (one `edited` may follow
+ *   `accepted`).
+ */
+export const MIN_VISIBLE_MS = 250;
+/** Off screen this long (page visible) ends an exposure as `ignored`; a scroll jitter does not. */
+export const LEAVE_AFTER_MS = 1_000;
+
 /** What the user did with the suggestions. The first outcome wins; later calls return false. */
 export interface ExposureHandle {
   /** The user took a candidate (default: the first shown). */
@@ -13,28 +27,87 @@ export interface ExposureHandle {
   reject(candidateId?: string): boolean;
   /** The user closed the suggestions. */
   dismiss(): boolean;
-  /** The suggestions left the screen: emits `ignored` (kind `derived`) if nothing happened. */
+  /** The suggestions left the screen for good: emits `ignored` (kind `derived`) if nothing happened. */
   leave(): boolean;
+  /**
+   * Whether the suggestions are on screen now (the element helper calls it; so can your own check).
+   * Off screen for LEAVE_AFTER_MS while the page is visible ends the exposure as `ignored`.
+   */
+  view(onScreen: boolean): void;
   readonly state: ExposureState;
 }
 
+export interface ExposureOptions {
+  /** Called after every change of `state`, and once when the exposure is logged. */
+  onChange?: (state: ExposureState) => void;
+  /**
+   * Starts off screen: the exposure is logged once `view(true)` has held for MIN_VISIBLE_MS (what
+   * the element helper uses). Otherwise it is on screen from the start, logged as soon as the page is visible.
+   */
+  untilSeen?: boolean;
+}
+
 export interface ExposureTracker {
-  track(input: ExposureInput): ExposureHandle;
-  /** The page was hidden or closed: every open exposure becomes `ignored`. */
-  pageHidden(): void;
+  track(input: ExposureInput, options?: ExposureOptions): ExposureHandle;
+  /** The page was hidden (`false`) or shown again (`true`): open exposures pause or resume. */
+  pageVisible(visible: boolean): void;
+  /** The page is being left (`pagehide`): every open exposure that was logged becomes `ignored`. */
+  pageLeft(): void;
 }
 
 const idOf = (s: ExposureInput["shown"][number]): string => (typeof s === "string" ? s : s?.id);
 
 export function createExposureTracker(client: Client, now: () => number = Date.now): ExposureTracker {
-  const open = new Set<() => boolean>();
+  /** Each open exposure's re-evaluation, and its end (at `pagehide`). */
+  const open = new Map<() => void, () => void>();
+  let pageVisible = typeof document === "undefined" || document.visibilityState !== "hidden";
 
-  function track(input: ExposureInput): ExposureHandle {
-    const shownAt = now();
-    client.logExposure(input);
+  function track(input: ExposureInput, options: ExposureOptions = {}): ExposureHandle {
     const ids: string[] = Array.isArray(input?.shown) ? input.shown.map(idOf) : [];
+    const after = input?.ignoreAfterMs;
+    const { onChange, untilSeen } = options;
     let state: ExposureState = "open";
+    let onScreen = !untilSeen;
+    let seen = false;
+    /** Visible time counted so far (once seen), and when the current visible stretch began. */
+    let visibleMs = 0;
+    let visibleSince: number | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
+
+    const visibleFor = () => visibleMs + (seen && visibleSince !== undefined ? now() - visibleSince : 0);
+    const wait = (ms: number, fn: () => unknown) => {
+      timer = setTimeout(fn, Math.max(0, ms));
+    };
+
+    function see(): void {
+      seen = true;
+      client.logExposure(input);
+      update();
+      onChange?.(state);
+    }
+
+    /** Re-evaluates after a change of page visibility or of `onScreen`: one timer at a time. */
+    function update(): void {
+      clearTimeout(timer);
+      const visible = pageVisible && onScreen;
+      if (!visible && visibleSince !== undefined) {
+        visibleMs = visibleFor();
+        visibleSince = undefined;
+      } else if (visible) visibleSince ??= now();
+      if (!seen) {
+        if (visible) {
+          if (untilSeen) wait(MIN_VISIBLE_MS - (now() - (visibleSince as number)), see);
+          else see();
+        }
+      } else if (visible) {
+        if (typeof after === "number" && Number.isInteger(after) && after > 0) wait(after - visibleFor(), ignore);
+      } else if (pageVisible) wait(LEAVE_AFTER_MS, ignore);
+    }
+
+    const end = () => {
+      clearTimeout(timer);
+      open.delete(update);
+    };
 
     /**
      * Moves to `next` (an outcome is also the feedback action it logs) and logs it. Only from
@@ -42,35 +115,45 @@ export function createExposureTracker(client: Client, now: () => number = Date.n
      */
     const settle = (next: Exclude<ExposureState, "open">, candidateId?: string): boolean => {
       if (state !== "open" && !(state === "accepted" && next === "edited")) return false;
+      // Acting on suggestions is proof they were seen.
+      if (!seen) see();
+      const dwellMs = Math.round(visibleFor());
       state = next;
-      clearTimeout(timer);
-      open.delete(ignore);
+      end();
       const position = candidateId === undefined ? -1 : ids.indexOf(candidateId);
       // Core leaves undefined fields out of the event.
       client.logFeedback({
         predictionId: input.predictionId,
         action: next,
         kind: next === "ignored" ? "derived" : "explicit",
-        dwellMs: Math.max(0, now() - shownAt),
+        dwellMs,
         modelName: input.modelName || undefined,
         candidateId,
         position: position < 0 ? undefined : position,
       } as FeedbackInput);
+      onChange?.(state);
       return true;
     };
-    // Exactly once: every path to `ignored` goes through here, and only from `open`.
-    const ignore = () => settle("ignored");
+    /** Only an exposure that was logged can be ignored; one never seen just ends, unlogged. */
+    const ignore = (): boolean => {
+      if (seen) return settle("ignored");
+      end();
+      return false;
+    };
 
-    open.add(ignore);
-    const after = input?.ignoreAfterMs;
-    if (typeof after === "number" && Number.isInteger(after) && after > 0) timer = setTimeout(ignore, after);
+    open.set(update, ignore);
+    update();
 
     return {
       accept: (candidateId = ids[0]) => settle("accepted", candidateId),
       edit: (candidateId = ids[0]) => settle("edited", candidateId),
       reject: (candidateId?: string) => settle("rejected", candidateId),
       dismiss: () => settle("dismissed"),
-      leave: ignore,
+      leave: () => state === "open" && ignore(),
+      view(visible) {
+        onScreen = visible;
+        if (open.has(update)) update();
+      },
       get state() {
         return state;
       },
@@ -78,26 +161,32 @@ export function createExposureTracker(client: Client, now: () => number = Date.n
   }
 
   return {
-    track(input) {
+    track(input, options) {
       try {
-        return track(input);
+        return track(input, options);
       } catch (e) {
         // Only `strict` mode throws (invalid input, for development); otherwise never break the app.
         if (isInferlogError(e)) throw e;
         return inert;
       }
     },
-    pageHidden() {
-      for (const ignore of [...open]) ignore();
+    pageVisible(visible) {
+      pageVisible = visible;
+      for (const update of [...open.keys()]) update();
+    },
+    pageLeft() {
+      for (const ignore of [...open.values()]) ignore();
     },
   };
 }
 
+const no = () => false;
 const inert: ExposureHandle = {
-  accept: () => false,
-  edit: () => false,
-  reject: () => false,
-  dismiss: () => false,
-  leave: () => false,
+  accept: no,
+  edit: no,
+  reject: no,
+  dismiss: no,
+  leave: no,
+  view: () => {},
   state: "open",
 };

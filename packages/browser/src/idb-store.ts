@@ -1,19 +1,29 @@
-import type { StoredEvent } from "@inferlog/core";
-
 /**
- * The SDK's own database (version 1): `events` holds one record per event, keyed by id (replay keeps
- * ids, and a delete never rewrites a whole queue); `meta` holds, under `bytes`, the total size of those
- * records. The total changes inside each write transaction, so tabs agree on it.
+ * The SDK's own database (version 2): `batches` holds one record per write, keyed by `key`, with the
+ * events queued in one task (or one chunk of a burst). One record per write instead of one per event
+ * costs a tenth of the main-thread time and commits in a fraction of the wall time, which is what
+ * decides how much a page closing right after a burst keeps. A record goes once all its events settle;
+ * a page that closes with part of a record delivered replays that part again (same ids, deduplicated
+ * by the collector). Version 1 (one record per event and a byte total in `meta`) is dropped at upgrade.
  */
-export interface EventRecord extends StoredEvent {
+export interface BatchRecord {
+  key: string;
+  /** [id, type, json] per event. */
+  events: [string, string, string][];
+  /** UTF-8 bytes of the events' JSON. */
   bytes: number;
-  /** The page instance that logged (or last claimed) the event. */
+  /** The page instance that wrote (or last claimed) the record. */
   owner: string;
   at: number;
 }
 
+export const STORE = "batches";
+
 /** Why an event could not be persisted (it is still sent while the page lives). */
 export type PersistDrop = "storage_quota" | "storage_error";
+
+/** Longest wait for `indexedDB.open` (Safari has been known to never answer); then memory mode. */
+export const OPEN_TIMEOUT_MS = 3_000;
 
 /** Settles with an IndexedDB request (`onsuccess`; an open refuses when `blocked`) or transaction (`oncomplete`). */
 export const done = <T>(r: IDBRequest<T> | IDBTransaction): Promise<T> =>
@@ -24,16 +34,33 @@ export const done = <T>(r: IDBRequest<T> | IDBTransaction): Promise<T> =>
     x.onblocked = reject;
   });
 
-/** Opens the SDK's own database; undefined where IndexedDB is missing or refused (some private modes). */
-export async function openDb(name: string): Promise<IDBDatabase | undefined> {
-  try {
-    const req = indexedDB.open(name, 1);
-    req.onupgradeneeded = () => {
-      req.result.createObjectStore("events", { keyPath: "id" });
-      req.result.createObjectStore("meta");
+/**
+ * Opens the SDK's own database: `db` where IndexedDB is missing or refused (some private modes) is
+ * undefined; `timedOut` says the open did not answer within `timeoutMs` (a database that opens later
+ * is closed at once).
+ */
+export function openDb(name: string, timeoutMs: number): Promise<{ db?: IDBDatabase; timedOut?: true }> {
+  return new Promise((resolve) => {
+    let late = false;
+    const timer = setTimeout(() => {
+      late = true;
+      resolve({ timedOut: true });
+    }, timeoutMs);
+    const settle = (db?: IDBDatabase) => {
+      clearTimeout(timer);
+      // Too late: the client already runs in memory; let other pages have the database.
+      if (late) db?.close();
+      else resolve(db ? { db } : {});
     };
-    return await done(req);
-  } catch {
-    // no IndexedDB here
-  }
+    try {
+      const req = indexedDB.open(name, 2);
+      req.onupgradeneeded = (e) => {
+        if (e.oldVersion === 1) for (const old of ["events", "meta"]) req.result.deleteObjectStore(old);
+        req.result.createObjectStore(STORE, { keyPath: "key" });
+      };
+      done(req).then(settle, () => settle());
+    } catch {
+      settle(); // no IndexedDB here
+    }
+  });
 }

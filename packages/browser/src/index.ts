@@ -2,8 +2,14 @@ export type { ExposureInput, FeedbackInput, FlushResult, PredictionInput } from 
 // Runtime values come from core's zod-free entry, so a bundler never loads the schemas.
 export { ConfigError, isConfigError, isInferlogError } from "@inferlog/core/lite";
 export { type BrowserClient, createClient } from "./client.js";
-export { type ElementExposureOptions, trackElementExposure } from "./element-exposure.js";
-export type { ExposureHandle, ExposureState } from "./exposure.js";
+export { type ElementExposureHandle, type ElementExposureOptions, trackElementExposure } from "./element-exposure.js";
+export {
+  type ExposureHandle,
+  type ExposureOptions,
+  type ExposureState,
+  LEAVE_AFTER_MS,
+  MIN_VISIBLE_MS,
+} from "./exposure.js";
 export { type BrowserTransportOptions, createBrowserTransport } from "./fetch-transport.js";
 export type { PersistDrop } from "./idb-store.js";
 export {

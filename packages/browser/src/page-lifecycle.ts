@@ -1,18 +1,31 @@
-/**
- * Calls `onHide` when the page may be about to go away: `visibilitychange` to hidden
- * (the last event mobile browsers reliably fire) and `pagehide` (navigation, close,
- * back-forward cache). Both can fire for one close; `onHide` must be cheap to repeat.
- * Returns a function that stops watching.
- */
-export function watchPageLifecycle(onHide: () => void): () => void {
+export interface PageLifecycleHandlers {
+  /**
+   * The page was hidden (`visibilitychange`, the last event mobile browsers reliably fire) or is
+   * being left (`pagehide`: navigation, close, back/forward cache). Both can fire for one close:
+   * it must be cheap to repeat.
+   */
+  hidden(): void;
+  /** `pagehide`: the page is being left (it may still come back from the back/forward cache). */
+  leaving(): void;
+  /** The page is visible again, or back from the back/forward cache. */
+  shown(): void;
+}
+
+/** Watches the page's lifecycle; returns a function that stops watching. */
+export function watchPageLifecycle(on: PageLifecycleHandlers): () => void {
   if (typeof document === "undefined" || typeof addEventListener !== "function") return () => {};
-  const onVisibility = () => {
-    if (document.visibilityState === "hidden") onHide();
+  const onVisibility = () => (document.visibilityState === "hidden" ? on.hidden() : on.shown());
+  const onPageHide = () => {
+    on.leaving();
+    on.hidden();
   };
+  const onPageShow = (e: PageTransitionEvent) => e.persisted && on.shown();
   document.addEventListener("visibilitychange", onVisibility);
-  addEventListener("pagehide", onHide);
+  addEventListener("pagehide", onPageHide);
+  addEventListener("pageshow", onPageShow);
   return () => {
     document.removeEventListener("visibilitychange", onVisibility);
-    removeEventListener("pagehide", onHide);
+    removeEventListener("pagehide", onPageHide);
+    removeEventListener("pageshow", onPageShow);
   };
 }

@@ -3,13 +3,15 @@ import { describe, expect, it } from "vitest";
 import { type PageWindow, useHarness } from "./test/harness.js";
 
 /**
- * The IndexedDB store itself, read back from the page: the byte total in `meta` always equals the
- * records' bytes, records go once their events settle, and replay works without Web Locks.
+ * The IndexedDB store itself, read back from the page: each record's byte count equals its events' bytes, records go once their events settle, and replay works without Web Locks.
  */
 const h = useHarness();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The SDK's database as stored: record count, their bytes, the kept total, distinct owners. */
+/**
+ * The SDK's database as stored: events in its records, the records' bytes, and whether each record's
+ * byte count equals its events' UTF-8 bytes.
+ */
 const dump = (page: Page) =>
   page.evaluate(async () => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -17,12 +19,19 @@ const dump = (page: Page) =>
       r.onsuccess = () => resolve(r.result);
       r.onerror = () => reject(r.error);
     });
-    const tx = db.transaction(["events", "meta"]);
     const read = <T>(r: IDBRequest<T>) => new Promise<T>((resolve) => (r.onsuccess = () => resolve(r.result)));
-    const all = await read(tx.objectStore("events").getAll() as IDBRequest<{ bytes: number; owner: string }[]>);
-    const total = await read(tx.objectStore("meta").get("bytes"));
+    const all = await read(
+      db.transaction("batches").objectStore("batches").getAll() as IDBRequest<
+        { bytes: number; events: [string, string, string][] }[]
+      >,
+    );
     db.close();
-    return { n: all.length, sum: all.reduce((a, r) => a + r.bytes, 0), total: (total as number | undefined) ?? 0 };
+    const utf8 = (s: string) => new TextEncoder().encode(s).length;
+    return {
+      n: all.reduce((a, r) => a + r.events.length, 0),
+      sum: all.reduce((a, r) => a + r.bytes, 0),
+      exact: all.every((r) => r.bytes === r.events.reduce((a, [, , json]) => a + utf8(json), 0)),
+    };
   });
 const storage = (page: Page) => page.evaluate(() => (window as unknown as PageWindow).client.stats().storage);
 const logTrios = (page: Page, prefix: string, n: number) =>
@@ -52,11 +61,11 @@ describe("the IndexedDB store", () => {
     });
     const stored = await dump(page);
     expect(stored.n).toBe(21);
-    expect(stored.total).toBe(stored.sum);
+    expect(stored.exact).toBe(true);
     h.server.down = false;
     await flush(page);
     await sleep(200);
-    expect(await dump(page)).toEqual({ n: 0, sum: 0, total: 0 });
+    expect(await dump(page)).toEqual({ n: 0, sum: 0, exact: true });
     await context.close();
   });
 
@@ -75,14 +84,14 @@ describe("the IndexedDB store", () => {
     expect(s.persisted + s.notPersisted.storage_quota).toBe(60);
     expect(s.notPersisted.storage_quota).toBeGreaterThan(0);
     expect(stored.n).toBe(s.persisted);
-    expect(stored.total).toBe(stored.sum);
+    expect(stored.exact).toBe(true);
     expect(stored.sum).toBeLessThanOrEqual(4096);
     const warnings = await page.evaluate(() => (window as unknown as PageWindow).warnings);
     expect(warnings.filter((w) => w.includes("storage for unsent events is full"))).toHaveLength(1);
     await flush(page);
     await sleep(200);
     expect(h.server.unique).toHaveLength(60);
-    expect(await dump(page)).toMatchObject({ n: 0, total: 0 });
+    expect(await dump(page)).toEqual({ n: 0, sum: 0, exact: true });
     await context.close();
   });
 
@@ -129,7 +138,7 @@ describe("the IndexedDB store", () => {
     await page.evaluate(() => window.dispatchEvent(new Event("online")));
     await h.server.waitFor(() => h.server.unique.length === 9, 5_000, "9 parked events");
     await sleep(300);
-    expect(await dump(page)).toMatchObject({ n: 0, total: 0 });
+    expect(await dump(page)).toEqual({ n: 0, sum: 0, exact: true });
 
     h.server.down = true;
     await logTrios(page, "sd", 2);

@@ -1,16 +1,21 @@
-import type { Client, DropReason, QueuedEvent, StoredEvent } from "@inferlog/core";
-import { done, type EventRecord, openDb, type PersistDrop } from "./idb-store.js";
+import type { Client, DropReason, EventType, QueuedEvent } from "@inferlog/core";
+import { utf8Length } from "@inferlog/core/lite";
+import { type BatchRecord, done, OPEN_TIMEOUT_MS, openDb, type PersistDrop, STORE } from "./idb-store.js";
 import { DEFAULT_DB_NAME, DEFAULT_MAX_STORAGE_BYTES, type PersistenceOptions } from "./options.js";
+import { clearSpill, readSpills, writeSpill } from "./spill.js";
 import { createTabPresence } from "./tab-presence.js";
 
 export interface StorageStats {
-  /** `indexeddb`, or `memory` where IndexedDB is missing or refused (some private modes). */
+  /** `indexeddb`, or `memory` where IndexedDB is missing, refused (some private modes) or did not open in time. */
   mode: "indexeddb" | "memory" | "starting";
-  /** Events this page wrote to IndexedDB. */
+  /** Events this page wrote to IndexedDB (committed writes only). */
   persisted: number;
   /** Events replayed from earlier pages or other tabs. */
   restored: number;
-  /** Events that could not be stored, by reason (they are still sent while the page lives). */
+  /**
+   * Events that could not be stored, by reason (they are still sent while the page lives): the byte
+   * cap or the browser's quota, a failed write, and at page hide those beyond the spill's bound.
+   */
   notPersisted: Record<PersistDrop, number>;
 }
 
@@ -19,170 +24,313 @@ export interface Persistence {
   onSettled(events: readonly QueuedEvent[], outcome: "sent" | DropReason): void;
   /** Starts replay into `client`; resolves once earlier pages' events are back in its queue. */
   start(client: Client): Promise<void>;
+  /** The page is hidden and may never come back: what no committed write holds goes to `localStorage`. */
+  hide(): void;
+  /** The page is shown again: its spill is forgotten (it still holds those events). */
+  show(): void;
   /** Stops the timers and the `online` listener (after `shutdown`). */
   stop(): void;
   stats(): StorageStats;
 }
 
+/** One write holds at most this many events or bytes, so no transaction is big or slow to commit. */
+const BATCH_EVENTS = 500;
+const BATCH_BYTES = 256 * 1024;
+/** A write task stops starting transactions after this long and leaves the rest to the next task. */
+const TASK_BUDGET_MS = 8;
+
+/** One record on disk, as this page knows it. */
+interface Batch {
+  key: string;
+  /** Its events until the write commits (the spill needs them before that). */
+  events: QueuedEvent[];
+  bytes: number;
+  /** Events of the record not yet settled; at 0 (and committed) the record goes. */
+  left: number;
+  committed: boolean;
+}
+
+const toRecordEvents = (events: readonly { id: string; type: string; json: string }[]) =>
+  events.map((e): [string, string, string] => [e.id, e.type, e.json]);
+
 /**
- * Write-ahead persistence: each event is written to IndexedDB when queued and deleted when settled, so
- * what a page leaves unsent is replayed (same ids) by the origin's flusher page, now or at the next load.
+ * Write-ahead persistence: the events queued in a task are written to IndexedDB in small batches that
+ * start in that task (a microtask after it), deleted once settled, and replayed (same ids) by the
+ * origin's flusher page, now or at the next load. At page hide, what no committed write holds goes to
+ * a bounded `localStorage` spill, moved to IndexedDB at the next visit.
  */
 export function createPersistence(o: PersistenceOptions, warn: (message: string) => void): Persistence {
   const dbName = o.dbName ?? DEFAULT_DB_NAME;
   /** The SDK's own ceiling, so it can never fill the origin's quota and starve the host app. */
   const maxBytes = o.maxBytes ?? DEFAULT_MAX_STORAGE_BYTES;
   const presence = createTabPresence(dbName);
+  const { owner } = presence;
   // Opened once this page's own lock is held, so no tab can take what it writes for a closed page's.
-  const db = presence.ready.then(() => openDb(dbName));
+  const opened = presence.ready.then(() => openDb(dbName, OPEN_TIMEOUT_MS));
   const s: StorageStats = {
     mode: "starting",
     persisted: 0,
     restored: 0,
     notPersisted: { storage_quota: 0, storage_error: 0 },
   };
-  let parked: StoredEvent[] = [];
+  let db: IDBDatabase | undefined;
+  /** Unsettled events this page queued or restored: their record, or null while not yet written. */
+  const slot = new Map<string, Batch | null>();
+  /** Writes started and not yet committed. */
+  const writing = new Set<Batch>();
+  /** Events waiting for a write (some may have settled meanwhile: skipped). */
+  let pending: QueuedEvent[] = [];
+  /** Records to delete; kept for the next try when a delete fails. */
+  const deletes: string[] = [];
+  /** Bytes on disk as this page knows them: read once at open, then its own writes and deletes. */
+  let stored = 0;
+  let written = 0;
+  let scheduled = false;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let parked: QueuedEvent[] = [];
+  /** Records this page already replayed (a claim that failed is not replayed twice). */
+  const replayed = new Set<string>();
   /** Set by `start`, before any timer or listener that uses it. */
   let client: Client;
   let reportedQuota = false;
   let stopped = false;
   const timers: ReturnType<typeof setInterval>[] = [];
-  /** Writes not yet begun; those made before the database is open wait for it on `chain`. */
-  let puts: QueuedEvent[] = [];
-  let removes: QueuedEvent[] = [];
-  let scheduled = false;
-  let chain: Promise<unknown> = db;
 
-  // The byte total lives in the database and changes inside each write transaction, so tabs agree on it.
-  async function write(): Promise<void> {
-    // Takes everything queued since the last write began.
-    scheduled = false;
-    const add = puts;
-    const del = removes;
-    puts = [];
-    removes = [];
-    let refused: string[] = [];
-    /** Refused for lack of room (the SDK's cap, or the browser's quota); otherwise a storage error. */
-    let quota = true;
-    try {
-      // Without a database (memory mode) this throws: events written before that was known count as
-      // `storage_error`, like those of any failed write.
-      const tx = (await db)!.transaction(["events", "meta"], "readwrite");
-      const events = tx.objectStore("events");
-      const meta = tx.objectStore("meta");
-      const get = meta.get("bytes");
-      let total = 0;
-      /** Reads of deleted records still to come: the total is written after the last one. */
-      let reads = del.length;
-      const save = () => reads-- || meta.put(Math.max(0, total), "bytes");
-      get.onsuccess = () => {
-        total = +get.result || 0;
-        for (const e of add)
-          if (total + e.bytes > maxBytes) refused.push(e.id);
-          else {
-            total += e.bytes;
-            events.put({ ...e, owner: presence.owner, at: Date.now() } satisfies EventRecord);
-          }
-        // Deletes after puts, each subtracting what is stored: an event settled before its write ran is
-        // added and deleted here (the total unchanged); one refused or never written subtracts nothing.
-        for (const e of del) {
-          const r = events.get(e.id);
-          r.onsuccess = () => {
-            if (r.result) {
-              total -= (r.result as EventRecord).bytes;
-              events.delete(e.id);
-            }
-            save();
-          };
-        }
-        save();
-      };
-      await done(tx);
-    } catch (err) {
-      // The whole transaction rolled back: none of its puts is stored, and its deletes wait for the next write.
-      removes.push(...del);
-      refused = add.map((e) => e.id);
-      quota = (err as Error | null)?.name === "QuotaExceededError";
-    }
-    if (!refused[0]) return;
-    s.notPersisted[quota ? "storage_quota" : "storage_error"] += refused.length;
-    s.persisted -= refused.length;
-    if (quota && !reportedQuota) {
+  function refused(count: number, reason: PersistDrop): void {
+    s.notPersisted[reason] += count;
+    if (reason === "storage_quota" && !reportedQuota) {
       reportedQuota = true;
-      warn(`storage for unsent events is full; ${refused.length} event(s) kept in memory only`);
+      warn(`storage for unsent events is full; ${count} event(s) kept in memory only`);
     }
   }
 
-  function schedule(list: QueuedEvent[], events: readonly QueuedEvent[]): void {
-    // In memory mode there is nothing to write.
-    if (s.mode === "memory") return;
-    list.push(...events);
-    // One transaction per task turn at most (page-close logging lands in a single write); while one runs,
-    // what comes in waits for the next.
-    if (!scheduled) chain = chain.then(write).catch(() => undefined);
+  const reasonOf = (err: unknown): PersistDrop =>
+    (err as Error | null)?.name === "QuotaExceededError" ? "storage_quota" : "storage_error";
+
+  /** Starts the next write now (a microtask: still the task that queued the events) or in a later task. */
+  function schedule(now?: boolean): void {
+    if (scheduled || !db) return;
     scheduled = true;
+    if (now) queueMicrotask(write);
+    else setTimeout(write, 0);
+  }
+
+  function write(): void {
+    scheduled = false;
+    const began = Date.now();
+    if (deletes[0]) remove(deletes.splice(0));
+    while (pending[0] && Date.now() - began < TASK_BUDGET_MS) {
+      const batch: QueuedEvent[] = [];
+      let bytes = 0;
+      let over = 0;
+      let i = 0;
+      for (; i < pending.length && batch.length < BATCH_EVENTS && bytes < BATCH_BYTES; i++) {
+        const e = pending[i] as QueuedEvent;
+        if (slot.get(e.id) !== null) continue; // settled before it was written
+        if (stored + bytes + e.bytes > maxBytes) {
+          slot.delete(e.id);
+          over++;
+        } else {
+          batch.push(e);
+          bytes += e.bytes;
+        }
+      }
+      pending = pending.slice(i);
+      if (over) refused(over, "storage_quota");
+      if (batch[0]) put(batch, bytes);
+    }
+    if (pending[0]) schedule();
+  }
+
+  function put(events: QueuedEvent[], bytes: number): void {
+    const batch: Batch = { key: `${owner}:${++written}`, events, bytes, left: events.length, committed: false };
+    for (const e of events) slot.set(e.id, batch);
+    stored += bytes;
+    writing.add(batch);
+    const failed = (err: unknown) => {
+      writing.delete(batch);
+      stored -= bytes;
+      for (const e of events) if (slot.get(e.id) === batch) slot.delete(e.id);
+      refused(events.length, reasonOf(err));
+    };
+    try {
+      const tx = (db as IDBDatabase).transaction(STORE, "readwrite");
+      tx.objectStore(STORE).put({
+        key: batch.key,
+        events: toRecordEvents(events),
+        bytes,
+        owner,
+        at: Date.now(),
+      } satisfies BatchRecord);
+      // Ask for the commit now rather than after the task: the page may be about to close.
+      tx.commit?.();
+      done(tx).then(() => {
+        writing.delete(batch);
+        batch.committed = true;
+        batch.events = [];
+        s.persisted += events.length;
+        if (!batch.left) forget(batch);
+      }, failed);
+    } catch (err) {
+      failed(err);
+    }
+  }
+
+  /** The record's events all settled: it goes (blindly, by key; no read first). */
+  function forget(batch: Batch): void {
+    stored -= batch.bytes;
+    deletes.push(batch.key);
+    schedule(true);
+  }
+
+  function remove(keys: string[]): void {
+    const retry = () => {
+      deletes.push(...keys);
+      // A failed delete is tried again, so a delivered record does not stay on disk for good.
+      retryTimer ??= setTimeout(() => {
+        retryTimer = undefined;
+        schedule();
+      }, 5_000);
+    };
+    try {
+      const tx = (db as IDBDatabase).transaction(STORE, "readwrite");
+      const events = tx.objectStore(STORE);
+      for (const key of keys) events.delete(key);
+      tx.commit?.();
+      done(tx).catch(retry);
+    } catch {
+      retry();
+    }
+  }
+
+  /** Queues a record's events in the client; they are this page's to delete once settled. */
+  function replay(record: Pick<BatchRecord, "key" | "events" | "bytes">): void {
+    if (replayed.has(record.key)) return;
+    replayed.add(record.key);
+    const batch: Batch = { key: record.key, events: [], bytes: record.bytes, left: 0, committed: true };
+    const events = [];
+    for (const [id, type, json] of record.events)
+      if (!slot.has(id)) {
+        slot.set(id, batch);
+        batch.left++;
+        events.push({ id, type: type as EventType, json });
+      }
+    s.restored += events.length;
+    if (events[0]) client.restore(events);
+    else forget(batch);
   }
 
   /** Gives events parked after a failed delivery another go (the network came back, or a while passed). */
   const retryParked = () => parked[0] && client.restore(parked.splice(0));
 
-  /** Takes over the events whose page is gone, and replays them. */
+  /** Takes over the records and spills whose page is gone, and replays them. */
   async function sweep(): Promise<void> {
     const isGone = await presence.snapshot();
-    const claimed: EventRecord[] = [];
+    // Spills first: written to IndexedDB as this page's, then taken out of localStorage.
+    for (const [from, spill] of readSpills(dbName))
+      if (isGone(from, spill.at)) {
+        const key = `${from}:spill`;
+        const bytes = spill.events.reduce((n, [, , json]) => n + utf8Length(json), 0);
+        const record: BatchRecord = { key, events: spill.events, bytes, owner, at: Date.now() };
+        const tx = (db as IDBDatabase).transaction(STORE, "readwrite");
+        tx.objectStore(STORE).put(record);
+        try {
+          await done(tx);
+          stored += bytes;
+          clearSpill(dbName, from);
+        } catch (err) {
+          warn(`could not move a closed page's events from localStorage to IndexedDB (${reasonOf(err)})`);
+        }
+        replay(record);
+      }
+    const read = (db as IDBDatabase).transaction(STORE).objectStore(STORE).getAll();
+    const gone = ((await done(read)) as BatchRecord[]).filter((r) => isGone(r.owner, r.at) && !replayed.has(r.key));
+    if (!gone[0]) return;
+    const tx = (db as IDBDatabase).transaction(STORE, "readwrite");
+    for (const r of gone) tx.objectStore(STORE).put({ ...r, owner });
     try {
-      const events = (await db)!.transaction("events", "readwrite").objectStore("events");
-      const all = events.getAll();
-      all.onsuccess = () => {
-        for (const r of all.result as EventRecord[])
-          if (isGone(r.owner, r.at)) {
-            r.owner = presence.owner;
-            events.put(r);
-            claimed.push(r);
-          }
-      };
-      await done(events.transaction);
-    } catch {
-      return; // nothing was taken over
+      await done(tx);
+    } catch (err) {
+      // Replayed all the same: left under the closed page's name, they may be sent again (deduplicated).
+      warn(`could not take over a closed page's events (${reasonOf(err)}); sending them anyway`);
     }
-    s.restored += claimed.length;
-    if (claimed[0]) client.restore(claimed);
+    for (const r of gone) replay(r);
   }
 
   return {
     onEnqueued(events) {
-      // Counted when the write is queued; a write that fails takes its events back out.
-      if (s.mode !== "memory") s.persisted += events.length;
-      schedule(puts, events);
+      if (s.mode === "memory") return;
+      for (const e of events) {
+        slot.set(e.id, null);
+        pending.push(e);
+      }
+      schedule(true);
     },
     onSettled(events, outcome) {
       // After these the event stays on disk: it was not delivered and may be next time. In memory, at most
       // 5000 are parked; beyond that they wait on disk for the next load.
-      if (outcome !== "retries_exhausted" && outcome !== "shutdown_timeout") schedule(removes, events);
-      else if (!stopped && parked.length < 5_000) parked.push(...events);
+      if (outcome === "retries_exhausted" || outcome === "shutdown_timeout") {
+        if (!stopped && parked.length < 5_000) parked.push(...events);
+        return;
+      }
+      for (const e of events) {
+        const batch = slot.get(e.id);
+        if (batch === undefined) continue;
+        slot.delete(e.id);
+        if (batch && !--batch.left && batch.committed) forget(batch);
+      }
+      // Events settled before their write are skipped there; while nothing writes (the database is not
+      // open yet), drop them here so the list never outgrows the queue.
+      if (pending.length > 2 * slot.size + 1000) pending = pending.filter((e) => slot.get(e.id) === null);
     },
     async start(c) {
       client = c;
       // Parked events go again every 60 s as well as on `online` (which may never fire).
       timers.push(setInterval(retryParked, 60_000));
       globalThis.addEventListener?.("online", retryParked); // absent when rendered on a server
-      if (!(await db)) {
+      const { db: opening, timedOut } = await opened;
+      if (!opening) {
         s.mode = "memory";
+        if (timedOut)
+          warn(`IndexedDB did not open within ${OPEN_TIMEOUT_MS} ms; unsent events are kept in memory only`);
+        // Events written before that was known were never stored.
+        const waiting = pending.filter((e) => slot.get(e.id) === null).length;
+        if (waiting) refused(waiting, "storage_error");
+        pending = [];
+        slot.clear();
         return;
       }
+      try {
+        const all = (await done(opening.transaction(STORE).objectStore(STORE).getAll())) as BatchRecord[];
+        for (const r of all) stored += r.bytes;
+      } catch {
+        // counted from this page's own writes only
+      }
+      db = opening;
       s.mode = "indexeddb";
+      schedule(true);
       const tick = () => sweep().catch((e: unknown) => warn(`replay failed: ${String(e)}`));
       // The flusher looks for events that closed pages left behind every 10 s. When another tab is the
       // flusher it replays for the origin, so this page need not wait.
-      await presence.whenFlusher(() => {
-        if (!stopped) timers.push(setInterval(tick, 10_000));
-        return tick();
-      });
+      timers.push(setInterval(() => presence.flusher && !stopped && tick(), 10_000));
+      await presence.whenFlusher(tick);
     },
+    hide() {
+      if (s.mode === "memory") return;
+      const held: QueuedEvent[] = pending.filter((e) => slot.get(e.id) === null);
+      for (const batch of writing) for (const e of batch.events) if (slot.get(e.id) === batch) held.push(e);
+      if (!held[0]) return clearSpill(dbName, owner);
+      // Most valuable first, as the page-close request takes them.
+      held.sort((a, b) => b.priority - a.priority);
+      const lost = writeSpill(dbName, owner, held);
+      if (lost) refused(lost, "storage_quota");
+    },
+    show: () => clearSpill(dbName, owner),
     stop() {
       stopped = true;
       globalThis.removeEventListener?.("online", retryParked);
       timers.forEach(clearInterval);
+      clearTimeout(retryTimer);
       parked = [];
     },
     stats: () => ({ ...s, notPersisted: { ...s.notPersisted } }),

@@ -1,9 +1,15 @@
 /**
  * Which page instances are alive, and which one is the origin's flusher (the one that
  * replays events other pages left behind). With Web Locks each page holds a lock named
- * after itself for its lifetime, so "gone" is exact. Without them, a record is treated
- * as abandoned once it is 60 s old; a live page's event may then be sent twice, which
+ * after itself while it is shown, so "gone" is exact for open pages. Without them, a record is
+ * treated as abandoned once it is 60 s old; a live page's event may then be sent twice, which
  * the collector's dedup by event id absorbs.
+ *
+ * Nothing is held or queued while the page is hidden for good: a held or awaited Web Lock keeps
+ * Chromium from putting the page in the back/forward cache. The locks go at `pagehide` and are
+ * requested again at `pageshow` when the page comes back from the cache. A page in the cache
+ * therefore looks gone, and the flusher may replay its records meanwhile; if it comes back, the
+ * same ids may be sent twice, which the collector's dedup absorbs.
  */
 import { uuidv7 } from "@inferlog/core/lite";
 
@@ -17,53 +23,108 @@ export interface TabPresence {
   /** A predicate telling whether a record's owner is another page that is gone, as of now. */
   snapshot(): Promise<(owner: string, at: number) => boolean>;
   /**
-   * Calls `fn` once this page becomes the single flusher for the origin. Resolves with what `fn`
-   * returned when that happened at once; otherwise (another page holds the role for now, or the
-   * lock request failed) with something else, before `fn` runs.
+   * Calls `fn` each time this page becomes the single flusher for the origin (again after a return
+   * from the back/forward cache). Resolves with what `fn` returned when that happened at once;
+   * otherwise (another page holds the role for now, or the lock request failed) with something
+   * else, before `fn` runs.
    */
   whenFlusher(fn: () => unknown): Promise<unknown>;
+  /** True while this page holds the flusher role (always without Web Locks). */
+  flusher: boolean;
 }
 
 interface LockManagerLike {
-  request(name: string, cb: (lock: unknown) => Promise<unknown>): Promise<unknown>;
-  request(name: string, opts: { ifAvailable: boolean }, cb: (lock: unknown) => Promise<unknown>): Promise<unknown>;
+  request(
+    name: string,
+    opts: { ifAvailable?: boolean; signal?: AbortSignal },
+    cb: (lock: unknown) => Promise<unknown>,
+  ): Promise<unknown>;
   query(): Promise<{ held?: { name?: string }[] }>;
 }
+
+const noop = () => {};
 
 export function createTabPresence(prefix: string): TabPresence {
   // A UUIDv7 (core's generator): unique per page, and unlike crypto.randomUUID also on plain-http pages.
   const owner = uuidv7(Date.now());
   const locks = (globalThis.navigator as { locks?: LockManagerLike } | undefined)?.locks;
-  const pageLock = `${prefix}:page:`;
-  const flusher = `${prefix}:flusher`;
-  // A lock is held for as long as its callback's promise is pending: here, the page's lifetime.
-  const forever = () => new Promise<never>(() => {});
-  return {
+  const pageLock = `${prefix}:page:${owner}`;
+  const flusherLock = `${prefix}:flusher`;
+  /** Ends what this page holds or waits for (at `pagehide`). */
+  let release = noop;
+  let onFlusher: (() => unknown) | undefined;
+  let decided: (value: unknown) => void = noop;
+  /** What the page's current stay holds: aborted (and resolved) at `pagehide`. */
+  let stay: { signal: AbortSignal; hold: Promise<void> };
+
+  /** Takes the page lock and, once asked for, a place in the flusher's line; all of it until `release`. */
+  function acquire(held: () => void): void {
+    if (!locks) {
+      held();
+      return;
+    }
+    const controller = new AbortController();
+    let unhold = noop;
+    // A lock is held for as long as its callback's promise is pending.
+    const hold = new Promise<void>((resolve) => {
+      unhold = resolve;
+    });
+    release = () => {
+      presence.flusher = false;
+      controller.abort();
+      unhold();
+    };
+    stay = { signal: controller.signal, hold };
+    locks
+      .request(pageLock, {}, () => {
+        held();
+        return hold;
+      })
+      .catch(held);
+    if (onFlusher) queueForFlusher();
+  }
+
+  function queueForFlusher(): void {
+    const { signal, hold } = stay;
+    // Called with null when the role is taken (`ifAvailable`): say so and wait in line (abortable, so
+    // `pagehide` leaves the line); called with the lock, this page is the flusher until `release`.
+    const take = (lock: unknown): Promise<unknown> => {
+      if (!lock) {
+        decided(null);
+        return locks!.request(flusherLock, { signal }, take).catch(noop);
+      }
+      presence.flusher = true;
+      decided(onFlusher!());
+      return hold;
+    };
+    // `ifAvailable` cannot be combined with a signal; it never waits anyway.
+    locks!.request(flusherLock, { ifAvailable: true }, take).catch(decided);
+  }
+
+  const presence: TabPresence = {
     owner,
-    ready: new Promise<void>((held) => {
-      if (!locks) return held();
-      locks
-        .request(pageLock + owner, () => {
-          held();
-          return forever();
-        })
-        .catch(() => held());
-    }),
+    flusher: !locks,
+    ready: new Promise<void>(acquire),
     async snapshot() {
       const held = locks && (await locks.query()).held;
       // Never this page itself, even if its own lock was refused.
-      return (o, at) => o !== owner && (locks ? !held?.some((l) => l.name === pageLock + o) : Date.now() - at > 60_000);
+      return (o, at) =>
+        o !== owner && (locks ? !held?.some((l) => l.name === `${prefix}:page:${o}`) : Date.now() - at > 60_000);
     },
     whenFlusher: (fn) =>
       new Promise((resolve) => {
+        onFlusher = fn;
         if (!locks) return resolve(fn());
-        // Called with null when the role is taken (`ifAvailable`): resolve (with null) and queue for it,
-        // so the current flusher's page closing hands it over; called with the lock, `fn` runs.
-        const take = (lock: unknown): Promise<unknown> => {
-          resolve(lock && fn());
-          return lock ? forever() : locks.request(flusher, take);
+        decided = (value) => {
+          decided = noop;
+          resolve(value);
         };
-        locks.request(flusher, { ifAvailable: true }, take).catch(resolve);
+        queueForFlusher();
       }),
   };
+  if (locks && typeof addEventListener === "function") {
+    addEventListener("pagehide", () => release());
+    addEventListener("pageshow", (e) => (e as PageTransitionEvent).persisted && acquire(noop));
+  }
+  return presence;
 }

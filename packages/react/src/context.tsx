@@ -1,9 +1,9 @@
-import type { ExposureHandle, ExposureInput } from "@inferlog/browser";
+import type { ExposureHandle, ExposureInput, ExposureOptions } from "@inferlog/browser";
 import { createContext, type ReactNode, useContext } from "react";
 
 /** The part of a client the bindings use; `@inferlog/browser`'s client has it. */
 export interface ExposureClient {
-  trackExposure(input: ExposureInput): ExposureHandle;
+  trackExposure(input: ExposureInput, options?: ExposureOptions): ExposureHandle;
 }
 
 const InferlogContext = createContext<ExposureClient | null>(null);

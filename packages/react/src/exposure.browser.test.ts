@@ -30,7 +30,8 @@ describe("<Exposure> and useExposure in Chromium", () => {
     const page = await h.open();
     await h.mount(page, { id: "unm-1", strict: true });
     await page.waitForFunction(() => document.getElementById("state")?.textContent === "open");
-    await page.waitForTimeout(200);
+    // Seen once on screen for MIN_VISIBLE_MS (250 ms).
+    await page.waitForTimeout(500);
     await h.flush(page);
     // StrictMode mounted, unmounted and remounted the effect: still one exposure, no feedback.
     expect(h.eventsFor("unm-1")).toEqual([EXPOSED]);

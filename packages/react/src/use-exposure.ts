@@ -1,4 +1,10 @@
-import { type ExposureHandle, type ExposureInput, type ExposureState, trackElementExposure } from "@inferlog/browser";
+import {
+  type ElementExposureHandle,
+  type ExposureHandle,
+  type ExposureInput,
+  type ExposureState,
+  trackElementExposure,
+} from "@inferlog/browser";
 import { useCallback, useEffect, useMemo, useReducer, useRef } from "react";
 import { type ExposureClient, useInferlogClient } from "./context.js";
 
@@ -6,12 +12,14 @@ export interface UseExposureOptions {
   /** Defaults to the client of the nearest `InferlogProvider`. */
   client?: ExposureClient;
   /**
-   * Count the exposure only once this element is on screen (IntersectionObserver), and treat
-   * scrolling it away unused as `ignored`. Pass `undefined` to count from mount; pass `null`
-   * (a ref not attached yet) to wait for the element.
+   * Follow this element: the exposure is logged once it has been on screen for `MIN_VISIBLE_MS`
+   * (IntersectionObserver), and off screen for `LEAVE_AFTER_MS` unused it becomes `ignored`. A new
+   * element (a list view replaced by a grid view) continues the same exposure; `null` (a ref not
+   * attached yet, or nothing rendered now) counts as off screen. Leave it `undefined` to count from
+   * mount (logged once the page is visible).
    */
   element?: Element | null;
-  /** Share of the element that must be visible (default 0.5). */
+  /** Share of the element (or of the viewport, for an element taller than it) that must be visible (default 0.5). */
   threshold?: number;
 }
 
@@ -21,21 +29,22 @@ export interface ExposureControls {
   edit(candidateId?: string): boolean;
   reject(candidateId?: string): boolean;
   dismiss(): boolean;
-  /** `idle` before tracking starts (no input, no client, or waiting for the element). */
+  /** `idle` before tracking starts (no input or no client); the component re-renders on every change. */
   readonly state: ExposureState | "idle";
 }
 
 interface Slot {
   key: string;
-  handle: ExposureHandle;
+  handle: ExposureHandle & Partial<Pick<ElementExposureHandle, "observe">>;
   pendingLeave: ReturnType<typeof setTimeout> | undefined;
 }
 
 /**
- * Tracks one exposure for as long as the component is mounted: the exposure is logged on mount
- * (or when `element` comes on screen), accept/edit/reject/dismiss log feedback, and unmounting,
- * `ignoreAfterMs` passing, or the page closing with nothing done logs `ignored` (kind `derived`).
- * A new `predictionId` or `surface` ends the old exposure and starts a new one.
+ * Tracks one exposure for as long as the component is mounted, by the rules in docs/react.md: the
+ * exposure is logged on mount (or once `element` has been on screen), accept/edit/reject/dismiss log
+ * feedback, and unmounting, `ignoreAfterMs` of visible time, the element off screen, or the page being
+ * left with nothing done logs `ignored` (kind `derived`); a hidden tab only pauses it. A new
+ * `predictionId` or `surface` ends the old exposure and starts a new one; a new element does not.
  */
 export function useExposure(
   input: ExposureInput | null | undefined,
@@ -45,23 +54,17 @@ export function useExposure(
   const client = options.client ?? fromContext;
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const slot = useRef<Slot | null>(null);
-  // Re-render timers outlive StrictMode's cleanup/re-run on purpose; cleared on final unmount.
-  const timers = useRef<ReturnType<typeof setTimeout>[]>([]);
-  useEffect(() => {
-    const list = timers.current;
-    return () => {
-      for (const t of list.splice(0)) clearTimeout(t);
-    };
-  }, []);
   const latest = useRef(input);
   latest.current = input;
   const key = input ? `${input.predictionId}\u0000${input.surface}` : "";
-  const waiting = options.element === null;
   const { element, threshold } = options;
+  const follows = element !== undefined;
+  const latestElement = useRef(element);
+  latestElement.current = element;
 
   useEffect(() => {
     const inp = latest.current;
-    if (!inp || !client || waiting) return;
+    if (!inp || !client) return;
     let s = slot.current;
     if (s && s.key === key && s.pendingLeave !== undefined) {
       // React StrictMode (and fast remounts) run cleanup then the effect again: keep the same exposure.
@@ -72,38 +75,32 @@ export function useExposure(
         clearTimeout(s.pendingLeave);
         s.handle.leave();
       }
-      // The tracker ends the exposure itself ignoreAfterMs after it starts (for an element: once seen);
-      // re-render then so `state` shows it.
-      const after = inp.ignoreAfterMs;
-      const timed: ExposureClient = {
-        trackExposure(x) {
-          const h = client.trackExposure(x);
-          if (typeof after === "number" && after > 0) timers.current.push(setTimeout(rerender, after + 5));
-          return h;
-        },
-      };
-      const handle =
-        element instanceof Element
-          ? trackElementExposure(timed, element, inp, threshold === undefined ? {} : { threshold })
-          : timed.trackExposure(inp);
+      // Every change of state (seen, settled, ignored by a timer or off screen) re-renders.
+      const onChange = () => rerender();
+      const handle = follows
+        ? trackElementExposure(client, latestElement.current ?? null, inp, {
+            onChange,
+            ...(threshold === undefined ? {} : { threshold }),
+          })
+        : client.trackExposure(inp, { onChange });
       s = { key, handle, pendingLeave: undefined };
       slot.current = s;
       rerender();
     }
     const current = s;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    // The tracker ends the exposure itself after ignoreAfterMs; re-render so `state` shows it.
-    if (typeof inp.ignoreAfterMs === "number" && inp.ignoreAfterMs > 0)
-      timer = setTimeout(rerender, inp.ignoreAfterMs + 5);
     return () => {
-      clearTimeout(timer);
       current.pendingLeave = setTimeout(() => {
         current.pendingLeave = undefined;
         current.handle.leave();
         if (slot.current === current) slot.current = null;
       }, 0);
     };
-  }, [client, key, waiting, element, threshold]);
+  }, [client, key, follows, threshold]);
+
+  // The same suggestions in another element: the exposure follows it rather than starting over.
+  useEffect(() => {
+    slot.current?.handle.observe?.(element ?? null);
+  }, [element]);
 
   const act = useCallback((fn: (h: ExposureHandle) => boolean): boolean => {
     const s = slot.current;
