@@ -4,6 +4,7 @@ import { clickhouseDialect } from "./dialect-clickhouse.js";
 import { sqliteDialect } from "./dialect-sqlite.js";
 import { driftOf, driftTasks } from "./drift.js";
 import { type ReportOptions, resolveReportOptions } from "./options.js";
+import { orphans } from "./orphans.js";
 import { business, calibration, labelLatency, modelAgeDays, quality } from "./quality.js";
 import { computeShare, REPORT_PRAGMAS, type ReportShare, startShareWorker } from "./report-parallel.js";
 import type { AgeDay } from "./retrain.js";
@@ -117,6 +118,7 @@ async function assemble(
         : null,
     retrainDrop: o.retrainDrop,
     quality: q,
+    orphans: await orphans(store, o),
     calibration: cal,
     modelAge,
     retrain,

@@ -1,4 +1,5 @@
 import type { InferlogEvent } from "@inferlog/core";
+import type { QueryBound } from "./bound-params.js";
 
 /** A validated event as the collector hands it to a store. */
 export interface IncomingEvent {
@@ -59,6 +60,8 @@ export interface Store {
    * CREATE/DROP of the report's TEMP tables (connection-local, never written to the file).
    */
   readRows?(sql: string): Promise<Record<string, unknown>[]>;
+  /** One statement with bound parameters, in this store's dialect (bound-params.ts): monitors and orphan counts. */
+  queryBound?: QueryBound;
   /**
    * SQLite: the file, so a report can read part of its metrics on a second, read-only connection in a
    * worker thread (undefined for `:memory:`).
