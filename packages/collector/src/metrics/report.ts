@@ -3,6 +3,7 @@ import { metricsContext } from "./context.js";
 import { TRUE_LABEL } from "./dialect.js";
 import { driftOf, driftTasks } from "./drift.js";
 import { type ReportOptions, resolveReportOptions } from "./options.js";
+import { orphans } from "./orphans.js";
 import { business, calibration, labelLatency, modelAgeDays, quality } from "./quality.js";
 import { computeShare, REPORT_PRAGMAS, type ReportShare, startShareWorker } from "./report-parallel.js";
 import type { AgeDay } from "./retrain.js";
@@ -115,6 +116,7 @@ async function assemble(
         : null,
     retrainDrop: o.retrainDrop,
     quality: q,
+    orphans: await orphans(store, o),
     calibration: cal,
     modelAge,
     retrain,

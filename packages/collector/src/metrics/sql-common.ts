@@ -1,7 +1,7 @@
 import type { ResolvedReportOptions } from "./options.js";
 
 /** Monday 1970-01-05 00:00 UTC: weekly windows are aligned to it so weeks start on Monday. */
-const MONDAY_MS = 4 * 86_400_000;
+export const MONDAY_MS = 4 * 86_400_000;
 
 /** Start (ms) of the UTC calendar window holding `col`; the same integer arithmetic in both dialects. */
 export function windowStart(col: string, widthMs: number): string {

@@ -22,6 +22,20 @@ export interface QualityRow {
   dueLabeled: number;
   labelCoverage: number | null;
 }
+/**
+ * Outcomes and feedback whose prediction id was never seen, per model and window (of the prediction's
+ * time when the event carries it, else of its own time).
+ */
+export interface OrphanRow {
+  model: string;
+  windowStart: string;
+  outcomes: number;
+  orphanOutcomes: number;
+  feedback: number;
+  orphanFeedback: number;
+  /** (orphan outcomes + orphan feedback) / (outcomes + feedback). */
+  orphanShare: number | null;
+}
 export interface CalibrationRow {
   model: string;
   version: string;
@@ -121,6 +135,8 @@ export interface Report {
   reference: { from: string; to: string } | null;
   retrainDrop: number;
   quality: QualityRow[];
+  /** Outcomes and feedback for prediction ids never seen, shown beside label coverage. */
+  orphans: OrphanRow[];
   calibration: CalibrationRow[];
   modelAge: ModelAgeRow[];
   retrain: RetrainSignal[];

@@ -1,4 +1,4 @@
-import type { Report } from "../metrics/types.js";
+import type { OrphanRow, Report } from "../metrics/types.js";
 import { day, dec, pct, secs } from "./format.js";
 
 /** One table of the report; the terminal and the HTML report render the same list. */
@@ -30,6 +30,23 @@ export function reportTables(r: Report): ReportTable[] {
         dec(q.ndcg),
         pct(q.labelCoverage),
       ]),
+    },
+    {
+      id: "labels",
+      title: `Label coverage and orphans by ${r.window} (orphans: outcomes and feedback for prediction ids never seen)`,
+      head: [
+        "model",
+        r.window,
+        "due",
+        "labeled",
+        "coverage",
+        "outcomes",
+        "orphan",
+        "feedback",
+        "orphan",
+        "orphan share",
+      ],
+      rows: labelRows(r),
     },
     {
       id: "retrain",
@@ -136,4 +153,35 @@ export function reportTables(r: Report): ReportTable[] {
       rows: r.calibration.map((x) => [x.model, x.version, String(x.n), dec(x.ece)]),
     },
   ];
+}
+
+/** Coverage per model and window (summed over versions) beside the orphans of the same window. */
+function labelRows(r: Report): string[][] {
+  const rows = new Map<string, { model: string; w: string; due: number; labeled: number; orphans?: OrphanRow }>();
+  const at = (model: string, w: string) => {
+    const key = `${model}\u0000${w}`;
+    const row = rows.get(key) ?? { model, w, due: 0, labeled: 0 };
+    rows.set(key, row);
+    return row;
+  };
+  for (const q of r.quality) {
+    const row = at(q.model, q.windowStart);
+    row.due += q.due;
+    row.labeled += q.dueLabeled;
+  }
+  for (const o of r.orphans) at(o.model, o.windowStart).orphans = o;
+  return [...rows.values()]
+    .sort((a, b) => (a.model === b.model ? a.w.localeCompare(b.w) : a.model < b.model ? -1 : 1))
+    .map((x) => [
+      x.model,
+      day(x.w),
+      String(x.due),
+      String(x.labeled),
+      pct(x.due === 0 ? null : x.labeled / x.due),
+      String(x.orphans?.outcomes ?? 0),
+      String(x.orphans?.orphanOutcomes ?? 0),
+      String(x.orphans?.feedback ?? 0),
+      String(x.orphans?.orphanFeedback ?? 0),
+      pct(x.orphans?.orphanShare ?? null),
+    ]);
 }

@@ -1,3 +1,4 @@
+import { clickhouseBound } from "./clickhouse-bound.js";
 import { ClickHouseClient, type ClickHouseConnection, sqlString } from "./clickhouse-http.js";
 import { clickhouseDdl } from "./clickhouse-schema.js";
 import { clickhouseTableRows } from "./clickhouse-table-rows.js";
@@ -127,6 +128,10 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
         throw new Error("ClickHouse 18.16 takes no bound parameters: put values in the SQL through sqlString");
       }
       return ch.rows<Record<string, unknown>>(sql);
+    },
+    async queryBound(sql, params) {
+      open();
+      return clickhouseBound({ ...options, database: db }, sql, params);
     },
     async close() {
       closed = true;

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
+import { sqliteParams } from "./bound-params.js";
 import { toRows } from "./rows.js";
 import { fillDriftCounts } from "./sqlite-drift-counts.js";
 import { registerSqliteFunctions } from "./sqlite-functions.js";
@@ -136,6 +137,16 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         return [];
       }
       return stmt.all(params) as Record<string, unknown>[];
+    },
+    async queryBound(sql, params = {}) {
+      if (closed) throw new Error("The SQLite store is closed");
+      const stmt = db.prepare(sql);
+      const args = Object.keys(params).length === 0 ? [] : [sqliteParams(params)];
+      if (!stmt.reader) {
+        stmt.run(...args);
+        return [];
+      }
+      return stmt.all(...args) as Record<string, unknown>[];
     },
     async close() {
       if (closed) return;

@@ -1,4 +1,5 @@
 import type { InferlogEvent } from "@inferlog/core";
+import type { QueryBound } from "./bound-params.js";
 
 /** A validated event as the collector hands it to a store. */
 export interface IncomingEvent {
@@ -60,6 +61,8 @@ export interface Store {
    * `params` by name (`@v0` in the SQL); ClickHouse takes none (its values come escaped by `sqlString`).
    */
   readRows?(sql: string, params?: Readonly<Record<string, string>>): Promise<Record<string, unknown>[]>;
+  /** One statement with bound parameters, in this store's dialect (bound-params.ts): monitors and orphan counts. */
+  queryBound?: QueryBound;
   /**
    * SQLite: the file, so a report can read part of its metrics on a second, read-only connection in a
    * worker thread (undefined for `:memory:`).

@@ -1,0 +1,65 @@
+import type { BoundParams } from "../store/bound-params.js";
+import type { Store } from "../store/types.js";
+import type { ResolvedReportOptions } from "./options.js";
+import { iso, n, rate, s } from "./run.js";
+import { MONDAY_MS } from "./sql-common.js";
+import type { OrphanRow } from "./types.js";
+
+// An outcome or a feedback event counts in the window of its prediction's time when it carries one
+// (`predictionTime`), else of its own time: the windows label coverage is counted in.
+const SQLITE = `SELECT model_name, w, SUM(is_o) AS outcomes, SUM(is_o * orphan) AS orphan_outcomes,
+    SUM(1 - is_o) AS feedback, SUM((1 - is_o) * orphan) AS orphan_feedback
+  FROM (SELECT x.model_name, (x.t - ((x.t - @offset) % @width)) AS w, x.is_o,
+      CASE WHEN EXISTS (SELECT 1 FROM predictions p WHERE p.model_name = x.model_name AND p.prediction_id = x.prediction_id)
+        THEN 0 ELSE 1 END AS orphan
+    FROM (SELECT model_name, prediction_id, COALESCE(prediction_time_ms, time_ms) AS t, 1 AS is_o FROM outcomes
+      UNION ALL
+      SELECT model_name, prediction_id, COALESCE(prediction_time_ms, time_ms) AS t, 0 AS is_o FROM feedback) x
+    WHERE x.t >= @from_ms AND x.t < @to_ms AND (@any_model = 1 OR x.model_name = @model))
+  GROUP BY model_name, w ORDER BY model_name, w`;
+
+// 18.16: one JOIN per SELECT, ANY LEFT JOIN gives has_p = 0 to rows without a prediction.
+const CLICKHOUSE = `SELECT model_name, w, sum(is_o) AS outcomes, sum(is_o * orphan) AS orphan_outcomes,
+    sum(1 - is_o) AS feedback, sum((1 - is_o) * orphan) AS orphan_feedback
+  FROM (SELECT model_name, w, is_o, toUInt8(has_p = 0) AS orphan
+    FROM (SELECT model_name, prediction_id, (t - ((t - (SELECT offset FROM params)) % (SELECT width FROM params))) AS w, is_o
+      FROM (SELECT model_name, prediction_id, ifNull(prediction_time_ms, time_ms) AS t, toUInt8(1) AS is_o FROM outcomes FINAL
+        UNION ALL
+        SELECT model_name, prediction_id, ifNull(prediction_time_ms, time_ms) AS t, toUInt8(0) AS is_o FROM feedback FINAL)
+      WHERE t >= (SELECT from_ms FROM params) AND t < (SELECT to_ms FROM params)
+        AND ((SELECT any_model FROM params) = 1 OR model_name = (SELECT model FROM params)))
+    ANY LEFT JOIN (SELECT model_name, prediction_id, toUInt8(1) AS has_p FROM predictions FINAL
+      GROUP BY model_name, prediction_id) USING (model_name, prediction_id))
+  GROUP BY model_name, w ORDER BY model_name, w`;
+
+/**
+ * Outcomes and feedback whose prediction id was never seen (no prediction of that model has it), per
+ * model and window: a wrong id, a prediction that was dropped, or labels for another model's name.
+ */
+export async function orphans(store: Store, o: ResolvedReportOptions): Promise<OrphanRow[]> {
+  if (!store.queryBound) throw new Error(`The ${store.kind} store cannot count orphans: it has no queryBound method`);
+  const params: BoundParams = {
+    offset: o.windowMs === 7 * 86_400_000 ? MONDAY_MS : 0,
+    width: o.windowMs,
+    from_ms: o.fromMs,
+    to_ms: o.toMs,
+    any_model: o.model === undefined,
+    model: o.model ?? "",
+  };
+  const rows = await store.queryBound(store.kind === "sqlite" ? SQLITE : CLICKHOUSE, params);
+  return rows.map((r) => {
+    const outcomes = n(r.outcomes);
+    const feedback = n(r.feedback);
+    const orphanOutcomes = n(r.orphan_outcomes);
+    const orphanFeedback = n(r.orphan_feedback);
+    return {
+      model: s(r.model_name),
+      windowStart: iso(n(r.w)),
+      outcomes,
+      orphanOutcomes,
+      feedback,
+      orphanFeedback,
+      orphanShare: rate(orphanOutcomes + orphanFeedback, outcomes + feedback),
+    };
+  });
+}

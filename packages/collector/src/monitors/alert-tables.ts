@@ -1,0 +1,133 @@
+import type { Store } from "../store/types.js";
+import type { AlertEvent } from "./alert-event.js";
+import type { MonitorState } from "./hysteresis.js";
+
+/**
+ * The monitors' three tables in the event store, created on first use: claims (one evaluation of a
+ * monitor per window across collector instances), state (hysteresis counts, so a restart resumes) and
+ * alert_events (every firing and resolution). Every value is a bound parameter.
+ */
+export interface AlertTables {
+  /** Claims `monitorIds` for the evaluation window; resolves with the ids this instance won. */
+  claim(monitorIds: readonly string[], windowMs: number, instance: string, nowMs: number): Promise<Set<string>>;
+  states(): Promise<MonitorState[]>;
+  saveState(state: MonitorState, nowMs: number): Promise<void>;
+  record(event: AlertEvent): Promise<void>;
+  /** The latest events first. */
+  events(limit: number): Promise<AlertEvent[]>;
+}
+
+export interface AlertTablesOptions {
+  /**
+   * ClickHouse: how long a claimer waits between writing its claim and reading the winner back, so
+   * claims written at about the same time by other instances are seen (default 1000 ms).
+   */
+  claimSettleMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const SQLITE_DDL = [
+  `CREATE TABLE IF NOT EXISTS monitor_claims (monitor_id TEXT NOT NULL, window_ms INTEGER NOT NULL,
+    instance TEXT NOT NULL, claimed_ms INTEGER NOT NULL, PRIMARY KEY (monitor_id, window_ms))`,
+  `CREATE TABLE IF NOT EXISTS monitor_state (monitor_id TEXT NOT NULL, scope_key TEXT NOT NULL,
+    updated_ms INTEGER NOT NULL, state TEXT NOT NULL, PRIMARY KEY (monitor_id, scope_key))`,
+  `CREATE TABLE IF NOT EXISTS alert_events (id TEXT PRIMARY KEY, monitor_id TEXT NOT NULL, status TEXT NOT NULL,
+    at_ms INTEGER NOT NULL, event TEXT NOT NULL)`,
+  "CREATE INDEX IF NOT EXISTS alert_events_at ON alert_events (at_ms)",
+];
+
+const CLICKHOUSE_DDL = [
+  `CREATE TABLE IF NOT EXISTS monitor_claims (monitor_id String, window_ms Int64, instance String, claimed_ms Int64)
+    ENGINE = ReplacingMergeTree() ORDER BY (window_ms, monitor_id, instance)`,
+  `CREATE TABLE IF NOT EXISTS monitor_state (monitor_id String, scope_key String, updated_ms Int64, state String)
+    ENGINE = ReplacingMergeTree(updated_ms) ORDER BY (monitor_id, scope_key)`,
+  `CREATE TABLE IF NOT EXISTS alert_events (id String, monitor_id String, status String, at_ms Int64, event String)
+    ENGINE = ReplacingMergeTree() ORDER BY id`,
+];
+
+const SQL = {
+  sqlite: {
+    claim: `INSERT OR IGNORE INTO monitor_claims (monitor_id, window_ms, instance, claimed_ms)
+      VALUES (@monitor_id, @window_ms, @instance, @claimed_ms)`,
+    winners: `SELECT monitor_id, instance AS winner FROM monitor_claims WHERE window_ms = @window_ms`,
+    states: "SELECT state FROM monitor_state ORDER BY monitor_id, scope_key",
+    saveState: `INSERT INTO monitor_state (monitor_id, scope_key, updated_ms, state)
+      VALUES (@monitor_id, @scope_key, @updated_ms, @state)
+      ON CONFLICT (monitor_id, scope_key) DO UPDATE SET updated_ms = excluded.updated_ms, state = excluded.state`,
+    record: `INSERT OR IGNORE INTO alert_events (id, monitor_id, status, at_ms, event)
+      VALUES (@id, @monitor_id, @status, @at_ms, @event)`,
+    events: "SELECT event FROM alert_events ORDER BY at_ms DESC, id DESC LIMIT @limit",
+  },
+  clickhouse: {
+    claim: `INSERT INTO monitor_claims SELECT monitor_id, window_ms, instance, claimed_ms FROM params`,
+    // The earliest claim wins (ties: the smallest instance id): every instance reads the same winner.
+    winners: `SELECT monitor_id, argMin(instance, (claimed_ms, instance)) AS winner FROM monitor_claims FINAL
+      WHERE window_ms = (SELECT window_ms FROM params) GROUP BY monitor_id`,
+    states: "SELECT state FROM monitor_state FINAL ORDER BY monitor_id, scope_key",
+    saveState: "INSERT INTO monitor_state SELECT monitor_id, scope_key, updated_ms, state FROM params",
+    record: "INSERT INTO alert_events SELECT id, monitor_id, status, at_ms, event FROM params",
+    events: `SELECT event FROM alert_events FINAL ORDER BY at_ms DESC, id DESC LIMIT 1000000`,
+  },
+} as const;
+
+/** The monitors' tables in `store` (its `queryBound`). */
+export function alertTables(store: Store, options: AlertTablesOptions = {}): AlertTables {
+  const query = store.queryBound?.bind(store);
+  if (!query) throw new Error(`The ${store.kind} store cannot keep monitors: it has no queryBound method`);
+  const sql = SQL[store.kind];
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const settleMs = store.kind === "clickhouse" ? (options.claimSettleMs ?? 1000) : 0;
+  let ready: Promise<void> | undefined;
+  const ensure = () => {
+    ready ??= (async () => {
+      for (const ddl of store.kind === "sqlite" ? SQLITE_DDL : CLICKHOUSE_DDL) await query(ddl);
+    })().catch((e) => {
+      ready = undefined;
+      throw e;
+    });
+    return ready;
+  };
+  return {
+    async claim(monitorIds, windowMs, instance, nowMs) {
+      await ensure();
+      for (const monitorId of monitorIds) {
+        await query(sql.claim, { monitor_id: monitorId, window_ms: windowMs, instance, claimed_ms: nowMs });
+      }
+      if (settleMs > 0) await sleep(settleMs);
+      const rows = await query(sql.winners, { window_ms: windowMs });
+      const won = new Set<string>();
+      for (const r of rows)
+        if (r.winner === instance && monitorIds.includes(String(r.monitor_id))) won.add(String(r.monitor_id));
+      return won;
+    },
+    async states() {
+      await ensure();
+      return (await query(sql.states)).map((r) => JSON.parse(String(r.state)) as MonitorState);
+    },
+    async saveState(state, nowMs) {
+      await ensure();
+      await query(sql.saveState, {
+        monitor_id: state.monitorId,
+        scope_key: state.scopeKey,
+        updated_ms: nowMs,
+        state: JSON.stringify(state),
+      });
+    },
+    async record(event) {
+      await ensure();
+      await query(sql.record, {
+        id: event.id,
+        monitor_id: event.monitorId,
+        status: event.status,
+        at_ms: Date.parse(event.at),
+        event: JSON.stringify(event),
+      });
+    },
+    async events(limit) {
+      await ensure();
+      const rows =
+        store.kind === "sqlite" ? await query(sql.events, { limit }) : (await query(sql.events)).slice(0, limit);
+      return rows.map((r) => JSON.parse(String(r.event)) as AlertEvent);
+    },
+  };
+}

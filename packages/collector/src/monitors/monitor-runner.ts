@@ -1,0 +1,124 @@
+import { randomUUID } from "node:crypto";
+import type { Logger } from "../http/handler.js";
+import { computeReport } from "../metrics/report.js";
+import type { Report } from "../metrics/types.js";
+import type { Store } from "../store/types.js";
+import { type AlertEvent, alertEventOf } from "./alert-event.js";
+import { type AlertTables, type AlertTablesOptions, alertTables } from "./alert-tables.js";
+import { evaluateRules, kOf, type MonitorInputs } from "./evaluate-rules.js";
+import { type MonitorState, step } from "./hysteresis.js";
+import { lastSeenSources } from "./last-seen.js";
+import type { Notifier } from "./notifier.js";
+import type { Observation } from "./observation.js";
+import { DEFAULT_LOOKBACK_HOURS, type MonitorsConfig, type Rule } from "./rules.js";
+
+export interface MonitorRunnerOptions extends AlertTablesOptions {
+  store: Store;
+  config: MonitorsConfig;
+  notifier?: Notifier;
+  logger: Logger;
+  /** The clock: evaluation windows, report `now` and hysteresis times (tests pass a fake one). */
+  now?: () => number;
+  /** Names this process in claims (default a random UUID). */
+  instance?: string;
+}
+
+export interface Evaluation {
+  /** Start of the evaluation window (ms): `now` rounded down to the interval. */
+  windowMs: number;
+  /** Monitors this instance evaluated, and those another instance (or an earlier run) claimed for this window. */
+  evaluated: string[];
+  claimedElsewhere: string[];
+  observations: Observation[];
+  /** Firings and resolutions this evaluation caused (recorded in the store and sent to the webhooks). */
+  transitions: AlertEvent[];
+  /** Every monitor scope firing after this evaluation, as the store has it. */
+  firing: MonitorState[];
+}
+
+export interface MonitorRunner {
+  readonly instance: string;
+  readonly tables: AlertTables;
+  /** Claims, evaluates, moves the hysteresis state, records and notifies. */
+  evaluate(): Promise<Evaluation>;
+}
+
+/** Inputs for `rules`: one report per window they use (k large enough for their hit@k), sources if needed. */
+async function gatherInputs(store: Store, rules: readonly Rule[], nowMs: number): Promise<MonitorInputs> {
+  const reports = new Map<string, Report>();
+  const k = Math.max(3, ...rules.map(kOf));
+  for (const window of new Set(rules.filter((r) => r.kind !== "no_events").map((r) => r.window ?? "week"))) {
+    reports.set(window, await computeReport(store, { now: nowMs, to: nowMs, window, k }));
+  }
+  const silent = rules.filter((r) => r.kind === "no_events");
+  const longest = Math.max(0, ...silent.map((r) => r.lookbackHours ?? DEFAULT_LOOKBACK_HOURS));
+  const seen = silent.length === 0 ? [] : await lastSeenSources(store, nowMs - longest * 3_600_000);
+  return {
+    nowMs,
+    report: (window) => {
+      const r = reports.get(window);
+      if (!r) throw new Error(`No ${window} report was computed for the monitors`);
+      return r;
+    },
+    lastSeen: (sinceMs) => seen.filter((s) => s.lastMs >= sinceMs),
+  };
+}
+
+export function createMonitorRunner(options: MonitorRunnerOptions): MonitorRunner {
+  const { store, config, logger } = options;
+  const now = options.now ?? Date.now;
+  const instance = options.instance ?? randomUUID();
+  const tables = alertTables(store, options);
+  const intervalMs = config.intervalSeconds * 1000;
+  const rules = new Map(config.rules.map((r) => [r.id, r]));
+
+  return {
+    instance,
+    tables,
+    async evaluate() {
+      const nowMs = now();
+      const windowMs = Math.floor(nowMs / intervalMs) * intervalMs;
+      const won = await tables.claim([...rules.keys()], windowMs, instance, nowMs);
+      const mine = [...rules.values()].filter((r) => won.has(r.id));
+      const observations = mine.length === 0 ? [] : evaluateRules(mine, await gatherInputs(store, mine, nowMs));
+      const states = new Map((await tables.states()).map((s) => [`${s.monitorId}\u0000${s.scopeKey}`, s]));
+      const transitions: AlertEvent[] = [];
+      for (const observation of observations) {
+        const rule = rules.get(observation.monitorId) as Rule;
+        const key = `${observation.monitorId}\u0000${observation.scopeKey}`;
+        const previous = states.get(key);
+        const { state, transition } = step(previous, observation, {
+          windowMs,
+          nowMs,
+          fireAfter: rule.fireAfter ?? config.fireAfter,
+          resolveAfter: rule.resolveAfter ?? config.resolveAfter,
+        });
+        if (previous?.windowMs === state.windowMs) continue;
+        states.set(key, state);
+        if (transition) {
+          const event = alertEventOf(observation, transition === "fired" ? "firing" : "resolved", {
+            windowMs,
+            nowMs,
+            description: rule.description,
+          });
+          // Recorded before it is sent: the store is the record, the webhook a copy.
+          await tables.record(event);
+          transitions.push(event);
+          const line = `inferlog-collector: alert ${event.status}: ${event.monitorId} ${event.scopeKey}: ${event.summary}`;
+          if (event.status === "firing") logger.warn(line);
+          else logger.info(line);
+          options.notifier?.notify(event);
+        }
+        await tables.saveState(state, nowMs);
+      }
+      return {
+        windowMs,
+        evaluated: mine.map((r) => r.id),
+        claimedElsewhere: [...rules.keys()].filter((id) => !won.has(id)),
+        observations,
+        transitions,
+        firing: [...states.values()].filter((s) => s.status === "firing" && rules.has(s.monitorId)),
+      };
+    },
+  };
+}
