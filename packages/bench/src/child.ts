@@ -6,7 +6,7 @@
 import { Agent, request } from "node:http";
 import { brotliCompressSync, constants } from "node:zlib";
 import { uuidv7 } from "@inferlog/core";
-import { median, nowNs } from "./measure.js";
+import { cpuMicros, mean, median, nowNs, quantile } from "./measure.js";
 import { features, output, prediction } from "./prediction.js";
 import { loadSubject, type SubjectName } from "./subjects/index.js";
 import type { Instance } from "./subjects/subject.js";
@@ -17,6 +17,12 @@ export interface ChildOptions {
   maxQueue?: number | undefined;
   events: number;
   runs?: number;
+  /** steady: events per second; outage: unused. */
+  rate?: number;
+  /** steady: how long to log; outage: the span over which the events are logged. */
+  durationMs?: number;
+  /** A directory for subjects that keep a disk spool (inferlog-spool). */
+  spoolDir?: string;
 }
 
 const [task, name, json] = process.argv.slice(2) as [string, SubjectName, string];
@@ -30,10 +36,19 @@ const waitFor = (type: string) =>
 
 async function instance(): Promise<Instance> {
   const s = await loadSubject(name);
-  return s.create({ base: opts.base, batchSize: opts.batchSize, maxQueue: opts.maxQueue });
+  return s.create({
+    base: opts.base,
+    batchSize: opts.batchSize,
+    maxQueue: opts.maxQueue,
+    ...(opts.spoolDir ? { spoolDir: opts.spoolDir } : {}),
+  });
 }
 
-/** Median ns of the synchronous logging call, timed call by call, minus the timer's own cost. */
+/**
+ * Every synchronous logging call timed one by one (minus the timer's own cost), yielding every
+ * 1,024 calls as a server would; plus the process CPU from the first call until everything
+ * logged has been delivered (flush), which includes whatever work the SDK defers past the call.
+ */
 async function hotPath() {
   const sdk = await instance();
   const empty: number[] = [];
@@ -43,22 +58,61 @@ async function hotPath() {
   }
   const timerNs = median(empty);
   const inputs = Array.from({ length: 1024 }, (_, i) => prediction(i));
-  const perCall = async (n: number) => {
+  const run = async (n: number) => {
     const xs: number[] = new Array(n);
+    const cpuStart = process.cpuUsage();
     for (let i = 0; i < n; i++) {
       const p = inputs[i & 1023] as (typeof inputs)[number];
       const t0 = nowNs();
       sdk.log(p);
-      xs[i] = nowNs() - t0 - timerNs;
-      if ((i & 1023) === 0) await tick(); // let background work run, as a server would
+      xs[i] = Math.max(0, nowNs() - t0 - timerNs);
+      if ((i & 1023) === 1023) await tick(); // let background work run, as a server would
     }
-    return median(xs);
+    await sdk.flush();
+    return { calls: xs, cpuNsPerEvent: (cpuMicros(cpuStart) * 1000) / n };
   };
-  await perCall(opts.events); // warm-up
-  const medians: number[] = [];
-  for (let r = 0; r < (opts.runs ?? 5); r++) medians.push(await perCall(opts.events));
+  await run(opts.events); // warm-up
+  const calls: number[] = [];
+  const cpu: number[] = [];
+  for (let r = 0; r < (opts.runs ?? 5); r++) {
+    const one = await run(opts.events);
+    for (const x of one.calls) calls.push(x);
+    cpu.push(one.cpuNsPerEvent);
+  }
   await sdk.shutdown();
-  return { medianNs: median(medians), runs: medians };
+  return {
+    medianNs: median(calls),
+    meanNs: mean(calls),
+    p99Ns: quantile(calls, 0.99),
+    p999Ns: quantile(calls, 0.999),
+    worstNs: Math.max(...calls),
+    cpuNsPerEvent: median(cpu),
+  };
+}
+
+/**
+ * A steady rate: `opts.rate` events/s for `opts.durationMs`, paced by a 10 ms timer, then flush.
+ * Returns the CPU this whole process spent from the first call until the flush resolved.
+ */
+async function steady() {
+  const sdk = await instance();
+  const rate = opts.rate ?? 1_000;
+  const duration = opts.durationMs ?? 5_000;
+  const total = Math.round((rate * duration) / 1000);
+  await send({ type: "start" });
+  const cpuStart = process.cpuUsage();
+  const t0 = performance.now();
+  let logged = 0;
+  while (logged < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - t0) * rate) / 1000));
+    while (logged < due) sdk.log(prediction(logged++));
+    await sleep(10);
+  }
+  await sdk.flush();
+  const cpuMicrosTotal = cpuMicros(cpuStart);
+  const elapsedMs = performance.now() - t0;
+  await sdk.shutdown();
+  return { logged, cpuMicrosTotal, elapsedMs };
 }
 
 /** Log N events, interleaving with the event loop, then flush; the parent times delivery. */
@@ -142,17 +196,24 @@ async function limit() {
   return {};
 }
 
-/** Events trickle in while the collector answers 503; after it recovers, the app shuts down normally. */
+/**
+ * An outage beyond the memory bound: N events over ~3 s (paced every 10 ms) while the collector
+ * fails (the parent picks how), then the parent restores it; the app keeps running until the
+ * parent says the collector holds everything or its patience ran out, then shuts down.
+ */
 async function outage() {
   const sdk = await instance();
-  const recovered = waitFor("recovered");
+  const done = waitFor("done");
   await send({ type: "start" });
-  for (let i = 0; i < opts.events; i++) {
-    sdk.log(prediction(i));
-    if (i % 50 === 49) await sleep(100); // 1,000 events over ~2 s
+  const t0 = performance.now();
+  const spanMs = opts.durationMs ?? 3_000;
+  let logged = 0;
+  while (logged < opts.events) {
+    const due = Math.min(opts.events, Math.floor(((performance.now() - t0) * opts.events) / spanMs));
+    while (logged < due) sdk.log(prediction(logged++));
+    await sleep(10);
   }
-  await recovered;
-  await sleep(2_000);
+  await done;
   return { shutdown: await sdk.shutdown() };
 }
 
@@ -199,7 +260,15 @@ async function memory() {
   return { before, after1, after2, peakRss: Math.max(peak1, peak2, after2.rss), held };
 }
 
-const tasks: Record<string, () => Promise<object>> = { "hot-path": hotPath, throughput, limit, outage, exit, memory };
+const tasks: Record<string, () => Promise<object>> = {
+  "hot-path": hotPath,
+  steady,
+  throughput,
+  limit,
+  outage,
+  exit,
+  memory,
+};
 const run = tasks[task];
 if (!run) throw new Error(`unknown task ${task}`);
 try {

@@ -5,10 +5,19 @@ import { SUBJECT_NAMES } from "./subjects/index.js";
 export const BATCH = 100;
 export const HOT_PATH_CALLS = 10_000;
 export const HOT_PATH_RUNS = 5;
-export const THROUGHPUT_EVENTS = 10_000;
-export const THROUGHPUT_RUNS = 3;
-export const OUTAGE_EVENTS = 1_000;
+/** The sustained maximum rate: enough events that JIT warm-up and a fresh heap do not dominate. */
+export const THROUGHPUT_EVENTS = 200_000;
+export const THROUGHPUT_RUNS = 2;
+/** Steady rates (events/s) held for STEADY_MS each; CPU per delivered event is measured at each. */
+export const STEADY_RATES = [1_000, 10_000] as const;
+export const STEADY_MS = 5_000;
+export const STEADY_RUNS = 2;
+/** The outage: OUTAGE_EVENTS logged over OUTAGE_SPAN_MS while the collector fails for OUTAGE_MS. */
+export const OUTAGE_EVENTS = 20_000;
+export const OUTAGE_SPAN_MS = 3_000;
 export const OUTAGE_MS = 5_000;
+/** How long after recovery the app keeps running before its shutdown, at most. */
+export const OUTAGE_PATIENCE_MS = 60_000;
 export const EXIT_EVENTS = 1_000;
 export const MEMORY_EVENTS = 100_000;
 export const SUBJECTS = SUBJECT_NAMES;

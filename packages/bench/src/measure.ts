@@ -19,6 +19,20 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
+/** The q-quantile (0..1) by the nearest-rank rule on a sorted copy. */
+export function quantile(xs: readonly number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] as number;
+}
+
+export const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** User + system CPU of this process in microseconds since `start` (a process.cpuUsage() value). */
+export const cpuMicros = (start: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(start);
+  return d.user + d.system;
+};
+
 export const nowNs = (): number => Number(process.hrtime.bigint());
 
 export function emit(scenario: string, rows: Row[]): void {

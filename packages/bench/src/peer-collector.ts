@@ -9,7 +9,12 @@ import type { Socket } from "node:net";
 import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
 import { parserFor } from "./payloads.js";
 
-export type CollectorMode = "ok" | "503" | "refuse";
+/**
+ * `503`: a JSON 503; `503html`: a 503 with an HTML body, as a load balancer sends it;
+ * `reset`: the socket is destroyed as soon as a request arrives (no answer at all);
+ * `refuse`: the port is closed.
+ */
+export type CollectorMode = "ok" | "503" | "503html" | "reset" | "refuse";
 
 export interface CollectorCounts {
   /** Events in accepted (2xx) requests, duplicates included. */
@@ -28,6 +33,8 @@ export interface CollectorCounts {
   /** Requests to routes no subject should use (e.g. feature-flag polling). */
   otherRequests: number;
   unparsable: number;
+  /** Requests whose socket was destroyed unanswered in `reset` mode. */
+  resets: number;
 }
 
 const reply = (path: string, n: number): string => {
@@ -52,15 +59,22 @@ export async function startPeerCollector() {
     refused503: 0,
     otherRequests: 0,
     unparsable: 0,
+    resets: 0,
   });
   let c = zero();
   let waiters: { n: number; resolve: (atMs: number) => void }[] = [];
+  /** performance.now() of each accepted request that brought at least one new event. */
+  let arrivals: number[] = [];
 
   const handle = (req: IncomingMessage, res: ServerResponse, raw: Buffer) => {
     const path = req.url ?? "/";
-    if (mode === "503") {
+    if (mode === "503" || mode === "503html") {
       c.refused503++;
-      res.writeHead(503, { "content-type": "application/json" }).end('{"error":"unavailable"}');
+      if (mode === "503") res.writeHead(503, { "content-type": "application/json" }).end('{"error":"unavailable"}');
+      else
+        res
+          .writeHead(503, { "content-type": "text/html" })
+          .end("<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>");
       return;
     }
     const parse = parserFor(path);
@@ -93,6 +107,7 @@ export async function startPeerCollector() {
       if (e.seq !== undefined) seqs.add(e.seq);
       keys.add(e.id ?? `occurrence:${occurrence++}`);
     }
+    if (seqs.size > c.delivered) arrivals.push(performance.now());
     c.delivered = seqs.size;
     c.duplicatesOnWire = c.received - c.delivered;
     c.duplicatesAfterDedup = keys.size - c.delivered;
@@ -104,6 +119,11 @@ export async function startPeerCollector() {
 
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
+    if (mode === "reset") {
+      c.resets++;
+      req.socket.destroy();
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on("data", (d: Buffer) => chunks.push(d));
     req.on("end", () => handle(req, res, Buffer.concat(chunks)));
@@ -124,6 +144,22 @@ export async function startPeerCollector() {
       c = zero();
       seqs.clear();
       keys.clear();
+      arrivals = [];
+    },
+    /** The longest time without a newly delivered event between `fromMs` and the last delivery. */
+    longestGapAfter(fromMs: number): number {
+      let last = fromMs;
+      let longest = 0;
+      for (const t of arrivals) {
+        if (t < fromMs) continue;
+        longest = Math.max(longest, t - last);
+        last = t;
+      }
+      return longest;
+    },
+    /** performance.now() of the first delivery at or after `fromMs`, if any. */
+    firstDeliveryAfter(fromMs: number): number | undefined {
+      return arrivals.find((t) => t >= fromMs);
     },
     /** Resolves with performance.now() at the moment `n` distinct events have arrived. */
     waitFor(n: number): Promise<number> {

@@ -4,12 +4,16 @@ import { createRequire } from "node:module";
 import type { Subject } from "./subject.js";
 
 export const SUBJECT_NAMES = ["inferlog", "posthog", "segment", "otel", "langfuse"] as const;
-export type SubjectName = (typeof SUBJECT_NAMES)[number];
+/** inferlog with its disk spool on: measured where the spool matters (outages), not everywhere. */
+export const SPOOL_SUBJECT = "inferlog-spool";
+export type SubjectName = (typeof SUBJECT_NAMES)[number] | typeof SPOOL_SUBJECT;
 
 export async function loadSubject(name: SubjectName): Promise<Subject> {
   switch (name) {
     case "inferlog":
       return (await import("./inferlog.js")).inferlog;
+    case "inferlog-spool":
+      return (await import("./inferlog.js")).inferlogSpool;
     case "posthog":
       return (await import("./posthog.js")).posthog;
     case "segment":

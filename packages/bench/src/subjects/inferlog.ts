@@ -1,6 +1,8 @@
 import { DEFAULT_FLUSH_AT, DEFAULT_MAX_QUEUE_SIZE } from "@inferlog/core";
 import { createClient, DEFAULT_NODE_MAX_CONCURRENCY } from "@inferlog/node";
-import type { Subject } from "./subject.js";
+import type { Instance, Subject, SubjectConfig } from "./subject.js";
+
+type NodeOptions = Parameters<typeof createClient>[0];
 
 export const inferlog: Subject = {
   name: "inferlog",
@@ -8,35 +10,49 @@ export const inferlog: Subject = {
   config:
     "createClient({ endpoint, flushAt: batch, maxQueueSize }) — brotli (quality 3) and 4 concurrent uploads by default",
   shutdownCall: "await client.shutdown()",
-  create({ base, batchSize, maxQueue }) {
-    const client = createClient({
-      endpoint: `${base}/v1/events`,
-      source: "bench",
-      model: { name: "router", version: "v1" },
-      flushAt: batchSize,
-      ...(maxQueue ? { maxQueueSize: maxQueue, maxQueueBytes: 1024 * 1024 * 1024 } : {}),
-      logger: { warn: () => {} },
-    });
-    return {
-      log: (p) => {
-        client.logPrediction(p);
-      },
-      flush: async () => {
-        await client.flush({ timeoutMs: 120_000 });
-      },
-      shutdown: async () => {
-        const r = await client.shutdown();
-        const s = client.stats();
-        return { ok: r.ok, unsent: r.unsentIds.length, sent: s.sent, dropped: s.dropped };
-      },
-      // The bound: the queue, plus the batches already taken out of it and retrying.
-      held: () => {
-        const s = client.stats();
-        return {
-          held: s.queued + s.inFlight,
-          bound: (maxQueue ?? DEFAULT_MAX_QUEUE_SIZE) + DEFAULT_NODE_MAX_CONCURRENCY * (batchSize ?? DEFAULT_FLUSH_AT),
-        };
-      },
-    };
+  create: (cfg) => create(cfg, {}),
+};
+
+/** The same client with `spool: { dir }`: events beyond the memory bound wait on disk. */
+export const inferlogSpool: Subject = {
+  ...inferlog,
+  name: "inferlog (spool on)",
+  config: `${inferlog.config}, plus spool: { dir } (a fresh temp directory)`,
+  create: (cfg) => {
+    if (!cfg.spoolDir) throw new Error("inferlog-spool needs spoolDir");
+    return create(cfg, { spool: { dir: cfg.spoolDir } });
   },
 };
+
+function create({ base, batchSize, maxQueue }: SubjectConfig, extra: Partial<NodeOptions>): Instance {
+  const client = createClient({
+    ...extra,
+    endpoint: `${base}/v1/events`,
+    source: "bench",
+    model: { name: "router", version: "v1" },
+    flushAt: batchSize,
+    ...(maxQueue ? { maxQueueSize: maxQueue, maxQueueBytes: 1024 * 1024 * 1024 } : {}),
+    logger: { warn: () => {} },
+  });
+  return {
+    log: (p) => {
+      client.logPrediction(p);
+    },
+    flush: async () => {
+      await client.flush({ timeoutMs: 120_000 });
+    },
+    shutdown: async () => {
+      const r = await client.shutdown();
+      const s = client.stats();
+      return { ok: r.ok, unsent: r.unsentIds.length, sent: s.sent, dropped: s.dropped };
+    },
+    // The bound: the queue, plus the batches already taken out of it and retrying.
+    held: () => {
+      const s = client.stats();
+      return {
+        held: s.queued + s.inFlight,
+        bound: (maxQueue ?? DEFAULT_MAX_QUEUE_SIZE) + DEFAULT_NODE_MAX_CONCURRENCY * (batchSize ?? DEFAULT_FLUSH_AT),
+      };
+    },
+  };
+}

@@ -10,6 +10,8 @@ export interface SubjectConfig {
   batchSize: number;
   /** Queue capacity; undefined keeps the SDK's default (the memory scenario measures defaults). */
   maxQueue?: number | undefined;
+  /** Where a subject with a disk spool keeps it (only inferlog-spool uses it). */
+  spoolDir?: string;
 }
 
 export interface Instance {
