@@ -77,7 +77,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
   const { drain } = delivery;
   const prep = o.validate.prepare ?? prepare;
   const intake = createIntake({
-    prepare(p) {
+    _prepare(p) {
       // prepare() is written not to throw; this keeps a bug there from breaking a flush or the host app.
       try {
         enqueue(prep(p, o));
@@ -86,8 +86,8 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
         error(internal(`prepare a ${p.type} event`, cause));
       }
     },
-    prepared: afterEnqueue,
-    pressed: (waiting) => waiting + queue.count >= o.maxQueueSize,
+    _prepared: afterEnqueue,
+    _pressed: (waiting) => waiting + queue.count >= o.maxQueueSize,
   });
   let seq = 0;
   let closed = false;
@@ -166,7 +166,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
         afterEnqueue();
         return;
       }
-      intake.add(p);
+      intake._add(p);
     } catch (e) {
       const known = e instanceof InferlogError;
       drop("invalid", 1);
@@ -184,10 +184,10 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
     // Counted from before the intake is prepared: an event refused there was dropped during this call.
     const sentBefore = c.sent;
     const droppedBefore = c.dropped.total;
-    intake.prepareAll();
+    intake._prepareAll();
     const target = seq;
     const deadline = clock.now() + (opts?.timeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS);
-    delivery.flushThrough(target);
+    delivery._flushThrough(target);
     while (!delivery.settledThrough(target)) {
       const left = deadline - clock.now();
       if (left <= 0) break;
@@ -222,22 +222,22 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
     flush,
     shutdown(opts) {
       if (shutdownResult) return shutdownResult;
-      intake.prepareAll();
+      intake._prepareAll();
       closed = true;
       if (timer !== undefined) clock.clearTimeout(timer);
       timer = undefined;
       shutdownResult = flush({ timeoutMs: opts?.timeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS }).then((r) => {
         if (r.ok) return r;
         delivery.abortAll("shutdown_timeout");
-        settled(queue.takeOldest(Infinity, Infinity), "shutdown_timeout");
+        settled(queue._takeOldest(Infinity, Infinity), "shutdown_timeout");
         return { ...r, ok: false, dropped: r.dropped + r.pending, pending: 0 };
       });
       return shutdownResult;
     },
     sendNow(limits) {
       try {
-        intake.prepareAll();
-        return delivery.sendNow(limits.maxBytes, limits.maxEvents ?? o.flushAt);
+        intake._prepareAll();
+        return delivery._sendNow(limits.maxBytes, limits.maxEvents ?? o.flushAt);
       } catch (e) {
         error(internal("send queued events now", e));
         return 0;
@@ -245,7 +245,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
     },
     stats: () => ({
       ...c,
-      queued: queue.count + intake.length(),
+      queued: queue.count + intake._length(),
       inFlight: delivery.inFlight(),
       dropped: { ...c.dropped },
       circuit: delivery.circuit(),

@@ -8,13 +8,13 @@ export const RECOVER_AFTER = 8;
  */
 export interface BatchSizing {
   /** Events per batch now. */
-  count(): number;
+  _count(): number;
   /** Bytes per batch now. */
-  bytes(): number;
+  _bytes(): number;
   /** The collector refused a batch of `count` events and `bytes` bytes as too large. */
-  tooLarge(count: number, bytes: number): void;
+  _tooLarge(count: number, bytes: number): void;
   /** The collector took a batch of `count` events and `bytes` bytes. */
-  delivered(count: number, bytes: number): void;
+  _delivered(count: number, bytes: number): void;
 }
 
 export function createBatchSizing(maxCount: number, maxBytes: number): BatchSizing {
@@ -22,14 +22,14 @@ export function createBatchSizing(maxCount: number, maxBytes: number): BatchSizi
   let byteLimit = maxBytes;
   let okStreak = 0;
   return {
-    count: () => countLimit,
-    bytes: () => byteLimit,
-    tooLarge(count, bytes) {
+    _count: () => countLimit,
+    _bytes: () => byteLimit,
+    _tooLarge(count, bytes) {
       countLimit = Math.ceil(count / 2);
       byteLimit = Math.max(1, bytes - 1);
       okStreak = 0;
     },
-    delivered(count, bytes) {
+    _delivered(count, bytes) {
       const reduced = countLimit < maxCount || byteLimit < maxBytes;
       if (!reduced || (count < countLimit && bytes < byteLimit / 2) || ++okStreak < RECOVER_AFTER) return;
       okStreak = 0;

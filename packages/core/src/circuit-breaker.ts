@@ -9,19 +9,19 @@ export interface CircuitBreakerOptions {
 /** Leave to send one attempt; hand it back to `end` with what came of it. */
 export interface Permit {
   /** The one attempt that decides a half-open circuit. */
-  probe: boolean;
+  _probe: boolean;
   /** How many times the circuit had opened when the attempt began. */
-  opened: number;
+  _opened: number;
 }
 
 export interface CircuitBreaker {
   state(): "closed" | "open" | "half-open";
-  /** Leave for one attempt now, or `undefined`: then wait `waitMs()` or for a wake-up (`onWake`). */
-  begin(): Permit | undefined;
+  /** Leave for one attempt now, or `undefined`: then wait `waitMs()` or for a wake-up (`_onWake`). */
+  _begin(): Permit | undefined;
   /** Milliseconds until `begin` may give leave: the rest of the cooldown; Infinity while a probe is out. */
   waitMs(): number;
   /** The attempt got an HTTP answer (`true`), none at all (`false`), or was aborted (`undefined`). */
-  end(permit: Permit, answered: boolean | undefined): void;
+  _end(permit: Permit, answered: boolean | undefined): void;
   /**
    * The app asked for delivery now (flush, shutdown): end the cooldown so the next attempt is the
    * probe, and wake every wait of our own making (breaker, backoff). A server's Retry-After is not
@@ -29,7 +29,7 @@ export interface CircuitBreaker {
    */
   nudge(): void;
   /** Registers a callback for a nudge, a probe's result or the circuit closing; returns its removal. */
-  onWake(wake: () => void): () => void;
+  _onWake(wake: () => void): () => void;
 }
 
 /**
@@ -59,37 +59,37 @@ export function createCircuitBreaker(options: CircuitBreakerOptions, now: () => 
   };
   return {
     state,
-    begin() {
+    _begin() {
       const current = state();
       if (current === "open" || (current === "half-open" && probing)) return undefined;
       probing = current === "half-open";
-      return { probe: probing, opened };
+      return { _probe: probing, _opened: opened };
     },
     waitMs() {
       const current = state();
       return current === "open" ? openUntil - now() : current === "half-open" && probing ? Infinity : 0;
     },
-    end(permit, answered) {
+    _end(permit, answered) {
       const held = failures >= failureThreshold;
-      if (permit.probe) probing = false;
+      if (permit._probe) probing = false;
       if (answered) {
         failures = 0;
         cooldown = cooldownMs;
-      } else if (answered === false && (permit.probe || permit.opened === opened)) {
-        if (permit.probe) {
+      } else if (answered === false && (permit._probe || permit._opened === opened)) {
+        if (permit._probe) {
           cooldown = Math.min(cooldown * 2, maxCooldownMs);
           open();
         } else if (++failures === failureThreshold) open();
       }
       // A probe's result, or an answer that closed the circuit: whoever waits looks again.
-      if (permit.probe || (answered && held)) wakeAll();
+      if (permit._probe || (answered && held)) wakeAll();
     },
     nudge() {
       // Ends an open period; a closed or half-open circuit does not read it until it trips again.
       openUntil = now();
       wakeAll();
     },
-    onWake(wake) {
+    _onWake(wake) {
       wakers.add(wake);
       return () => wakers.delete(wake);
     },

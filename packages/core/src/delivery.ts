@@ -8,7 +8,6 @@ import { nextRetry } from "./retry-policy.js";
 import { type AbortControllerLike, createAbortController, sleep } from "./runtime.js";
 import type { ClientStats, DropReason } from "./stats.js";
 import type { TransportRequest, TransportResult } from "./transport.js";
-import { utf8Length } from "./utf8.js";
 import { uuidv7 } from "./uuidv7.js";
 
 /**
@@ -23,12 +22,12 @@ export interface Delivery {
   /** Marks everything up to `seq` as due (the interval timer) and starts sending. */
   drain(seq: number): void;
   /** As `drain`, for an explicit flush: also cuts our own waits short (backoff, cooldown). */
-  flushThrough(seq: number): void;
+  _flushThrough(seq: number): void;
   /**
    * Page close: starts one request at once, bypassing the task queue and the circuit breaker, with
    * the most valuable queued events whose encoded body fits `maxBytes`. Returns how many it took.
    */
-  sendNow(maxBytes: number, maxEvents: number): number;
+  _sendNow(maxBytes: number, maxEvents: number): number;
   /** True once no event with seq <= `seq` is queued or in flight. */
   settledThrough(seq: number): boolean;
   /** Resolves when a batch settles, or after `ms`. */
@@ -47,7 +46,7 @@ interface Batch {
 }
 
 /** The close-time request's permit: not a probe, and its failure says nothing the breaker counts. */
-const UNCOUNTED: Permit = { probe: false, opened: -1 };
+const UNCOUNTED: Permit = { _probe: false, _opened: -1 };
 
 /**
  * A batch leaves the queue when it starts, so two flushes can never send the same events twice.
@@ -66,37 +65,27 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
   let drainThrough = -1;
   /** Wake-ups of `settlement` calls, called when a batch settles. */
   const waiters = new Set<() => void>();
-  /** While the circuit holds batches back: how to stop waiting for it. */
-  let holding: (() => void) | undefined;
-
-  /** Resumes `pump` when the breaker may let a batch go (its cooldown ends, or a probe or nudge wakes it). */
-  function hold(waitMs: number): void {
-    if (holding) return;
-    const resume = () => {
-      holding?.();
-      holding = undefined;
-      pump();
-    };
-    // Waiting on a probe (Infinity): its result wakes us; the timer is a backstop.
-    const timer = clock.setTimeout(resume, Math.min(waitMs, options.circuitBreaker.maxCooldownMs));
-    const unregister = breaker.onWake(resume);
-    holding = () => {
-      clock.clearTimeout(timer);
-      unregister();
-    };
-  }
+  /** While the circuit holds batches back: the timer that tries again. A probe's batch pumps when it settles. */
+  let breakerTimer: unknown;
 
   function pump(): void {
     while (sending.size < options.maxConcurrency && queue.count > 0) {
-      if (queue.count < sizing.count() && queue.bytes < sizing.bytes() && queue.minSeq() > drainThrough) return;
+      if (queue.count < sizing._count() && queue.bytes < sizing._bytes() && queue.minSeq() > drainThrough) return;
       // Hold events in the queue (bounded, evictable) rather than in flight while the circuit is not closed:
       // in half-open a batch already in flight carries the probe.
       const circuit = breaker.state();
       if (circuit === "open" || (circuit === "half-open" && sending.size > 0)) {
-        hold(breaker.waitMs() || Infinity);
+        // Waiting on a probe (Infinity): its batch pumps when it settles; the timer is a backstop.
+        breakerTimer ??= clock.setTimeout(
+          () => {
+            breakerTimer = undefined;
+            pump();
+          },
+          Math.min(breaker.waitMs() || Infinity, options.circuitBreaker.maxCooldownMs),
+        );
         return;
       }
-      launch(queue.takeOldest(sizing.count(), sizing.bytes()), undefined);
+      launch(queue._takeOldest(sizing._count(), sizing._bytes()), undefined);
     }
   }
 
@@ -121,10 +110,10 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
     const { signal } = batch.controller;
     for (;;) {
       if (signal.aborted) return undefined;
-      const permit = breaker.begin();
+      const permit = breaker._begin();
       if (permit) return permit;
       // Waiting on a probe (Infinity): its result wakes us; the timer is a backstop.
-      await sleep(clock, Math.min(breaker.waitMs(), options.circuitBreaker.maxCooldownMs), signal, breaker.onWake);
+      await sleep(clock, Math.min(breaker.waitMs(), options.circuitBreaker.maxCooldownMs), signal, breaker._onWake);
     }
   }
 
@@ -161,7 +150,7 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
       if (!permit) return;
       const result = await attempt({ ...request, attempt: n });
       // Only attempts that got no HTTP answer at all count toward opening the circuit.
-      breaker.end(permit, signal.aborted ? undefined : result.kind !== "retry" || result.status !== undefined);
+      breaker._end(permit, signal.aborted ? undefined : result.kind !== "retry" || result.status !== undefined);
       if (signal.aborted) return;
       if (result.kind === "ok") return delivered(batch, bytes, result.rejected ?? []);
       if (result.kind === "too-large") return tooLarge(batch, bytes);
@@ -182,7 +171,7 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
       counters.retried++;
       // A flush, or another batch getting through, cuts our own backoff short; a server's Retry-After it must honour.
       backingOff++;
-      await sleep(clock, decision.waitMs, signal, decision.serverWait ? undefined : breaker.onWake);
+      await sleep(clock, decision.waitMs, signal, decision.serverWait ? undefined : breaker._onWake);
       backingOff--;
     }
   }
@@ -191,7 +180,7 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
     const { events } = batch;
     counters.batchesSent++;
     counters.bytesSent += bytes;
-    sizing.delivered(events.length, bytes);
+    sizing._delivered(events.length, bytes);
     // The collector is taking batches again: batches sleeping a backoff of ours try now.
     if (backingOff > 0) breaker.nudge();
     // The collector took the batch but refused some events: count those, never resend the rest.
@@ -215,9 +204,9 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
       settle(batch, "too_large");
       return;
     }
-    sizing.tooLarge(events.length, bytes);
+    sizing._tooLarge(events.length, bytes);
     sending.delete(batch);
-    queue.putBack(events);
+    queue._putBack(events);
     if (batch.minSeq > drainThrough) drainThrough = (events[events.length - 1] as QueuedEvent).seq;
   }
 
@@ -246,19 +235,13 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
   return {
     pump,
     drain,
-    flushThrough(seq) {
+    _flushThrough(seq) {
       breaker.nudge();
       drain(seq);
     },
-    sendNow(maxBytes, maxEvents) {
-      const events = queue.takeMostValuable(maxEvents, maxBytes - (encoder.batchBytes ?? 1), cost);
-      let body = encoder.encode(events.map((e) => e.json));
-      // An encoder whose estimate came out short (events of several sources): the least valuable go back.
-      while (events.length > 0 && utf8Length(body) > maxBytes) {
-        queue.putBack([events.pop() as QueuedEvent]);
-        body = encoder.encode(events.map((e) => e.json));
-      }
-      launch(events, body);
+    _sendNow(maxBytes, maxEvents) {
+      const events = queue._takeMostValuable(maxEvents, maxBytes - (encoder.batchBytes ?? 1), cost);
+      launch(events, encoder.encode(events.map((e) => e.json)));
       return events.length;
     },
     settledThrough: (seq) => queue.minSeq() > seq && ![...sending].some((b) => b.minSeq <= seq),
@@ -272,8 +255,8 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
         b.controller.abort();
         settle(b, reason);
       }
-      holding?.();
-      holding = undefined;
+      if (breakerTimer !== undefined) clock.clearTimeout(breakerTimer);
+      breakerTimer = undefined;
     },
     inFlight() {
       let n = 0;

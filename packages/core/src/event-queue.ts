@@ -37,16 +37,16 @@ export interface EventQueue {
   bytes: number;
   offer(e: QueuedEvent): Offered;
   /** Puts events back at the front (a batch that could not be sent yet). */
-  putBack(events: readonly QueuedEvent[]): void;
+  _putBack(events: readonly QueuedEvent[]): void;
   /** Up to `maxCount` events and `maxBytes` (their JSON bytes), oldest first; always at least one if any is queued. */
-  takeOldest(maxCount: number, maxBytes: number): QueuedEvent[];
+  _takeOldest(maxCount: number, maxBytes: number): QueuedEvent[];
   /**
    * Up to `maxCount` events whose costs (`cost(e)`, the bytes each adds to an encoded batch) sum to at
    * most `maxBytes`, most valuable first (highest priority level, oldest within it). A level whose head
    * does not fit is skipped so a smaller, less valuable event can still use the room; nothing is taken
    * if nothing fits. For page close, where the byte budget is hard.
    */
-  takeMostValuable(maxCount: number, maxBytes: number, cost: (e: QueuedEvent) => number): QueuedEvent[];
+  _takeMostValuable(maxCount: number, maxBytes: number, cost: (e: QueuedEvent) => number): QueuedEvent[];
   /** Lowest `seq` waiting, or Infinity when empty. */
   minSeq(): number;
 }
@@ -86,7 +86,7 @@ export function createEventQueue(maxCount: number, maxBytes: number): EventQueue
     counted(e, -1);
     return e;
   };
-  const putBack = (events: readonly QueuedEvent[]): void => {
+  const _putBack = (events: readonly QueuedEvent[]): void => {
     for (let i = events.length; i--; ) unshift(events[i] as QueuedEvent);
   };
   /** The level holding the oldest event. */
@@ -107,7 +107,7 @@ export function createEventQueue(maxCount: number, maxBytes: number): EventQueue
       while (q.count >= maxCount || q.bytes + e.bytes > maxBytes) {
         const victim = levels.find((l, p) => p < e.priority && first(l));
         if (!victim) {
-          putBack(evicted);
+          _putBack(evicted);
           return { accepted: false, evicted: [] };
         }
         evicted.push(shift(victim));
@@ -115,8 +115,8 @@ export function createEventQueue(maxCount: number, maxBytes: number): EventQueue
       push(e);
       return { accepted: true, evicted };
     },
-    putBack,
-    takeOldest(maxCount, maxBytes) {
+    _putBack,
+    _takeOldest(maxCount, maxBytes) {
       const out: QueuedEvent[] = [];
       let bytes = 0;
       for (let level = oldest(); level && out.length < maxCount; level = oldest()) {
@@ -127,7 +127,7 @@ export function createEventQueue(maxCount: number, maxBytes: number): EventQueue
       }
       return out;
     },
-    takeMostValuable(maxCount, maxBytes, cost) {
+    _takeMostValuable(maxCount, maxBytes, cost) {
       const out: QueuedEvent[] = [];
       let bytes = 0;
       for (let p = 3; p >= 0 && out.length < maxCount; ) {

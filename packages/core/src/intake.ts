@@ -16,19 +16,19 @@ export const SLICE_EVENTS = 64;
  */
 export interface Intake {
   /** Calls waiting. */
-  length(): number;
-  add(pending: PendingEvent): void;
+  _length(): number;
+  _add(pending: PendingEvent): void;
   /** Prepares everything waiting now (flush, shutdown, page close). */
-  prepareAll(): void;
+  _prepareAll(): void;
 }
 
 export interface IntakeSteps {
   /** Prepares and queues one event; never throws. */
-  prepare(pending: PendingEvent): void;
+  _prepare(pending: PendingEvent): void;
   /** After a run of `prepare` calls: start batches that are due. */
-  prepared(): void;
+  _prepared(): void;
   /** True when the send queue is close to its bound, so events must meet its eviction policy now. */
-  pressed(waiting: number): boolean;
+  _pressed(waiting: number): boolean;
 }
 
 export function createIntake(steps: IntakeSteps): Intake {
@@ -43,13 +43,13 @@ export function createIntake(steps: IntakeSteps): Intake {
       const pending = waiting[head] as PendingEvent;
       waiting[head++] = undefined as unknown as PendingEvent; // let it be collected
       done++;
-      steps.prepare(pending);
+      steps._prepare(pending);
     }
     if (head === waiting.length) {
       waiting = [];
       head = 0;
     }
-    if (done > 0) steps.prepared();
+    if (done > 0) steps._prepared();
   }
 
   /** One background slice; schedules the next on a later task while calls are left. */
@@ -63,16 +63,16 @@ export function createIntake(steps: IntakeSteps): Intake {
   }
 
   return {
-    length,
-    add(pending) {
+    _length: length,
+    _add(pending) {
       waiting.push(pending);
       const n = length();
-      if (n >= INTAKE_HIGH_WATER || steps.pressed(n)) prepareSome(INLINE_BUDGET);
+      if (n >= INTAKE_HIGH_WATER || steps._pressed(n)) prepareSome(INLINE_BUDGET);
       if (!scheduled && length() > 0) {
         scheduled = true;
         queueMicrotask(slice);
       }
     },
-    prepareAll: () => prepareSome(Infinity),
+    _prepareAll: () => prepareSome(Infinity),
   };
 }

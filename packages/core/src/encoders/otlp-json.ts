@@ -128,8 +128,8 @@ export function createOtlpJsonEncoder(options: OtlpEncoderOptions = {}): Encoder
     resource,
   );
   const isGenAi = genAiPredicate(options.genAiModels); // fail at setup, not at the first send
-  // One ResourceLogs wrapper, for a `service.name` as long as a source may be; a batch of several
-  // sources has one per source, which is why page close checks the encoded body as well.
+  // One ResourceLogs wrapper, for a `service.name` as long as a source may be. A batch of events from
+  // several sources (a client's `source` is one) has one wrapper per source, which this does not count.
   const wrapper = {
     resource: {
       attributes: toKeyValues({ "service.name": "s".repeat(MAX_NAME_LENGTH), ...resource }),
