@@ -22,9 +22,10 @@ export default defineConfig({
   // Properties private to the client's internals (the queue, delivery, breaker and accounting
   // closures; none is exported or read outside core) get short names in the published files, as
   // Preact does with its private fields: -66 B gzip in the browser bundle. Only exact names
-  // listed here; never one that a built-in or another package's object also has.
+  // listed here; never one that a built-in or another package's object also has. Newer internals
+  // carry a `_` prefix instead (STYLE.md 13), which this also renames.
   esbuildOptions(o) {
     o.mangleProps =
-      /^(pump|drain|settledThrough|settlement|abortAll|waitMs|nudge|onNudge|minSeq|requeue|offer|safely|settled)$/;
+      /^(pump|drain|settledThrough|settlement|abortAll|waitMs|nudge|onNudge|minSeq|requeue|offer|safely|settled)$|^_[a-zA-Z]/;
   },
 });

@@ -12,9 +12,9 @@ import type {
   OutcomeInput,
   PredictionInput,
 } from "./inputs.js";
+import { createIntake } from "./intake.js";
 import { type ClientOptions, resolveOptions } from "./options.js";
 import { type Prepared, prepare } from "./prepare.js";
-import { queueMicrotask } from "./runtime.js";
 import { sampleHash } from "./sampling.js";
 import type { EventType } from "./schema/events.js";
 import type { ClientStats, DropReason } from "./stats.js";
@@ -63,9 +63,6 @@ export interface Client {
   sendNow(limits: { maxBytes: number; maxEvents?: number }): number;
 }
 
-/** Pending events are prepared in chunks off the calling path (a microtask later) or at this size. */
-const INTAKE_CHUNK = 256;
-
 /**
  * The client with the default validator supplied by the caller: runtime adapters that bring
  * their own (the browser's zod-free `liteValidateEvent`) use this so zod is never bundled.
@@ -79,9 +76,19 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
   const delivery = createDelivery(o, queue, acct);
   const { drain } = delivery;
   const prep = o.validate.prepare ?? prepare;
-
-  let intake: PendingEvent[] = [];
-  let scheduled = false;
+  const intake = createIntake({
+    _prepare(p) {
+      // prepare() is written not to throw; this keeps a bug there from breaking a flush or the host app.
+      try {
+        enqueue(prep(p, o));
+      } catch (cause) {
+        drop("invalid", 1);
+        error(internal(`prepare a ${p.type} event`, cause));
+      }
+    },
+    _prepared: afterEnqueue,
+    _pressed: (waiting) => waiting + queue.count >= o.maxQueueSize,
+  });
   let seq = 0;
   let closed = false;
   let timer: unknown;
@@ -90,14 +97,19 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
 
   const internal = (what: string, cause: unknown) => new InferlogError("internal", `Could not ${what}`, { cause });
 
-  /** Queues `e`; tells the `onEnqueued` hook unless the event is a restored one (`restored`). */
-  function offer(e: QueuedEvent, restored?: boolean): void {
+  /** Queues a newly logged event and tells the `onEnqueued` hook. */
+  function offerNew(e: QueuedEvent): void {
     // An overflow store (the Node spool) may keep a new event on disk instead: neither queued nor dropped.
-    if (!restored && o.hooks.divert?.(e)) return;
-    const evicted = queue.offer(e);
-    if (evicted && evicted.length === 0) queueFullReported = false;
+    if (o.hooks.divert?.(e)) return;
+    if (offer(e)) safely("onEnqueued", o.hooks.onEnqueued, [e]);
+  }
+
+  /** Queues `e`; counts what a full queue drops (an evicted event, or `e` itself). Returns whether `e` is queued. */
+  function offer(e: QueuedEvent): boolean {
+    const { accepted, evicted } = queue.offer(e);
+    if (accepted && evicted.length === 0) queueFullReported = false;
     else {
-      if (evicted) settled(evicted, "queue_full");
+      if (accepted) settled(evicted, "queue_full");
       else drop("queue_full", 1, [e.id]);
       // One onError per episode: an outage must not turn into an error per logged event.
       if (!queueFullReported)
@@ -109,13 +121,12 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
         );
       queueFullReported = true;
     }
-    if (!evicted) return;
-    c.enqueued++;
-    if (!restored) safely("onEnqueued", o.hooks.onEnqueued, [e]);
+    if (accepted) c.enqueued++;
+    return accepted;
   }
 
   function enqueue(r: Prepared): void {
-    if (r.ok) offer({ seq: ++seq, priority: r.priority, id: r.id, type: r.type, json: r.json, bytes: r.bytes });
+    if (r.ok) offerNew({ seq: ++seq, priority: r.priority, id: r.id, type: r.type, json: r.json, bytes: r.bytes });
     else {
       drop(r.reason, 1, r.id ? [r.id] : []);
       if (r.error) error(r.error);
@@ -135,36 +146,20 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
     }
   }
 
-  function processIntake(): void {
-    scheduled = false;
-    if (intake.length === 0) return;
-    const items = intake;
-    intake = [];
-    for (const p of items) {
-      // prepare() is written not to throw; this keeps a bug there from breaking a flush or the host app.
-      try {
-        enqueue(prep(p, o));
-      } catch (cause) {
-        drop("invalid", 1);
-        error(internal(`prepare a ${p.type} event`, cause));
-      }
-    }
-    afterEnqueue();
-  }
-
   /**
    * Logging must never break the host app; in strict mode invalid input is the exception.
    * Everything that reads the caller's input runs inside this try: even reading `predictionId`
    * can throw (a getter, a Proxy). `predictionId` is given for predictions (already made).
    */
   function guarded(type: EventType, input: unknown, predictionId?: string, at?: number): void {
+    // Every call counts, whatever becomes of it: logged = sent + dropped.total + queued + inFlight.
+    c.logged++;
     try {
       predictionId ??= type === "ml.feature_profile" ? undefined : linkedId(input);
       if (closed || (o.sampleRate < 1 && predictionId !== undefined && sampleHash(predictionId) >= o.sampleRate)) {
         drop(closed ? "after_shutdown" : "sampled_out", 1);
         return;
       }
-      c.logged++;
       const p: PendingEvent = { type, input, at: at ?? clock.now(), predictionId };
       if (o.strict) {
         const r = prep(p, o);
@@ -173,16 +168,11 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
         afterEnqueue();
         return;
       }
-      intake.push(p);
-      if (intake.length >= INTAKE_CHUNK || intake.length + queue.count >= o.maxQueueSize) processIntake();
-      else if (!scheduled) {
-        scheduled = true;
-        queueMicrotask(processIntake);
-      }
+      intake._add(p);
     } catch (e) {
       const known = e instanceof InferlogError;
-      if (o.strict && known) throw e;
       drop("invalid", 1);
+      if (o.strict && known) throw e;
       error(known ? e : internal(`log a ${type} event`, e));
     }
   }
@@ -196,10 +186,10 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
     // Counted from before the intake is prepared: an event refused there was dropped during this call.
     const sentBefore = c.sent;
     const droppedBefore = c.dropped.total;
-    processIntake();
+    intake._prepareAll();
     const target = seq;
     const deadline = clock.now() + (opts?.timeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS);
-    drain(target, true);
+    delivery._flushThrough(target);
     while (!delivery.settledThrough(target)) {
       const left = deadline - clock.now();
       if (left <= 0) break;
@@ -234,25 +224,22 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
     flush,
     shutdown(opts) {
       if (shutdownResult) return shutdownResult;
-      processIntake();
+      intake._prepareAll();
       closed = true;
       if (timer !== undefined) clock.clearTimeout(timer);
       timer = undefined;
       shutdownResult = flush({ timeoutMs: opts?.timeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS }).then((r) => {
         if (r.ok) return r;
         delivery.abortAll("shutdown_timeout");
-        settled(queue.take(Infinity, Infinity), "shutdown_timeout");
+        settled(queue._takeOldest(Infinity, Infinity), "shutdown_timeout");
         return { ...r, ok: false, dropped: r.dropped + r.pending, pending: 0 };
       });
       return shutdownResult;
     },
     sendNow(limits) {
       try {
-        processIntake();
-        // The batch encoder adds a separator per event (take counts it) and two brackets.
-        const events = queue.take(limits.maxEvents ?? o.flushAt, limits.maxBytes - 1, true);
-        delivery.start(events, true);
-        return events.length;
+        intake._prepareAll();
+        return delivery._sendNow(limits.maxBytes, limits.maxEvents ?? o.flushAt);
       } catch (e) {
         error(internal("send queued events now", e));
         return 0;
@@ -260,25 +247,23 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
     },
     stats: () => ({
       ...c,
-      queued: queue.count + intake.length,
+      queued: queue.count + intake._length(),
       inFlight: delivery.inFlight(),
       dropped: { ...c.dropped },
       circuit: delivery.circuit(),
     }),
     restore(events) {
       try {
+        // Restored events are on the adapter's disk already: the onEnqueued hook is not told.
         for (const s of events)
-          offer(
-            {
-              seq: ++seq,
-              priority: PRIORITY[s.type] ?? 1,
-              id: s.id,
-              type: s.type,
-              json: s.json,
-              bytes: utf8Length(s.json),
-            },
-            true,
-          );
+          offer({
+            seq: ++seq,
+            priority: PRIORITY[s.type] ?? 1,
+            id: s.id,
+            type: s.type,
+            json: s.json,
+            bytes: utf8Length(s.json),
+          });
         afterEnqueue();
       } catch (e) {
         error(internal("restore persisted events", e));

@@ -64,3 +64,27 @@ describe("sendNow while a batch hangs", () => {
     expect(transport.attempts[1]?.events.map((e) => e.type)).toEqual(["ml.feedback"]);
   });
 });
+
+describe("sendNow with an encoder that reshapes events", () => {
+  it("packs an OTLP/JSON page-close request to its byte budget by the encoder's own sizes", async () => {
+    const { createOtlpJsonEncoder } = await import("./encoders/otlp-json.js");
+    const { client, transport, clock } = setup({ flushIntervalMs: 60_000, encoder: createOtlpJsonEncoder() });
+    for (let i = 0; i < 20; i++) client.logPrediction(predictionInput(i));
+    await clock.advance(0);
+    const budget = 12_189;
+    const started = client.sendNow({ maxBytes: budget, maxEvents: 1000 });
+    // A prediction is ~600 B as a CloudEvent and ~2.5 KB as an OTLP LogRecord: 4 fit, not 20.
+    expect(started).toBeGreaterThan(0);
+    expect(started).toBeLessThan(20);
+    await clock.advance(0);
+    expect(transport.batches).toHaveLength(1);
+    const body = transport.batches[0]?.body as string;
+    expect(new TextEncoder().encode(body).length).toBeLessThanOrEqual(budget);
+    // Packed close to the budget: the average record would not have fitted once more.
+    const bytes = new TextEncoder().encode(body).length;
+    expect(bytes + bytes / started).toBeGreaterThan(budget - 300);
+    const { decodeOtlpLogs } = await import("./encoders/otlp-decode.js");
+    expect(decodeOtlpLogs(body)).toHaveLength(started);
+    expect(client.stats()).toMatchObject({ sent: started, queued: 20 - started });
+  });
+});

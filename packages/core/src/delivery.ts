@@ -1,22 +1,33 @@
 import type { Accounting } from "./accounting.js";
-import { fullJitter } from "./backoff.js";
-import { createCircuitBreaker } from "./circuit-breaker.js";
+import { createBatchSizing } from "./batch-sizing.js";
+import { createCircuitBreaker, type Permit } from "./circuit-breaker.js";
 import { TransportError, threw } from "./errors.js";
 import type { EventQueue, QueuedEvent } from "./event-queue.js";
 import type { ResolvedOptions } from "./options.js";
+import { nextRetry } from "./retry-policy.js";
 import { type AbortControllerLike, createAbortController, sleep } from "./runtime.js";
 import type { ClientStats, DropReason } from "./stats.js";
-import type { TransportResult } from "./transport.js";
+import type { TransportRequest, TransportResult } from "./transport.js";
 import { uuidv7 } from "./uuidv7.js";
 
-/** Turns the queue into batches and ships them: concurrency, retries, the circuit breaker, 413 halving. */
+/**
+ * Turns the queue into batches and ships them, with at most `maxConcurrency` in flight. Its parts,
+ * each in its own file: `circuit-breaker.ts` (when a request may go out), `retry-policy.ts` (how
+ * long to wait after a failure, when to give up), `batch-sizing.ts` (413 halving and regrowth),
+ * `event-queue.ts` (what is waiting). This file only wires them to the transport and the counters.
+ */
 export interface Delivery {
   /** Starts batches while fewer than `maxConcurrency` are in flight and a batch is due. */
   pump(): void;
-  /** Starts one request with `events` now (`now`: bypassing the task queue, for page close). */
-  start(events: QueuedEvent[], now?: boolean): void;
-  /** Marks everything up to `seq` as due and starts sending; `nudge` (an explicit flush) cuts waits short. */
-  drain(seq: number, nudge?: boolean): void;
+  /** Marks everything up to `seq` as due (the interval timer) and starts sending. */
+  drain(seq: number): void;
+  /** As `drain`, for an explicit flush: also cuts our own waits short (backoff, cooldown). */
+  _flushThrough(seq: number): void;
+  /**
+   * Page close: starts one request at once, bypassing the task queue and the circuit breaker, with
+   * the most valuable queued events whose encoded body fits `maxBytes`. Returns how many it took.
+   */
+  _sendNow(maxBytes: number, maxEvents: number): number;
   /** True once no event with seq <= `seq` is queued or in flight. */
   settledThrough(seq: number): boolean;
   /** Resolves when a batch settles, or after `ms`. */
@@ -34,56 +45,59 @@ interface Batch {
   controller: AbortControllerLike;
 }
 
-/** Consecutive successes at a reduced batch size before the size doubles back after a 413. */
-const RECOVER_AFTER = 8;
+/** The close-time request's permit: not a probe, and its failure says nothing the breaker counts. */
+const UNCOUNTED: Permit = { _probe: false, _opened: -1 };
 
 /**
  * A batch leaves the queue when it starts, so two flushes can never send the same events twice.
- * Batches form by count, bytes, the interval timer or a flush, with at most `maxConcurrency` in flight.
+ * Batches form by count, bytes, the interval timer or a flush.
  */
-export function createDelivery(o: ResolvedOptions, queue: EventQueue, acct: Accounting): Delivery {
-  const { clock, flushAt, maxBatchBytes } = o;
-  const { c, error, settled } = acct;
-  const breaker = createCircuitBreaker(o.circuitBreaker, () => clock.now());
+export function createDelivery(options: ResolvedOptions, queue: EventQueue, accounting: Accounting): Delivery {
+  const { clock, encoder } = options;
+  const { c: counters, error, settled } = accounting;
+  const breaker = createCircuitBreaker(options.circuitBreaker, () => clock.now());
+  const sizing = createBatchSizing(options.flushAt, options.maxBatchBytes);
   /** Batches being sent or waiting to retry. */
   const sending = new Set<Batch>();
-  let batchLimit = flushAt;
-  let byteLimit = maxBatchBytes;
-  let okStreak = 0;
+  /** Batches sleeping a backoff of ours after a failure. */
+  let backingOff = 0;
   /** Everything with seq <= this is due now (a flush or the interval timer asked for it). */
   let drainThrough = -1;
   /** Wake-ups of `settlement` calls, called when a batch settles. */
   const waiters = new Set<() => void>();
+  /** While the circuit holds batches back: the timer that tries again. A probe's batch pumps when it settles. */
   let breakerTimer: unknown;
 
   function pump(): void {
-    while (sending.size < o.maxConcurrency && queue.count > 0) {
-      if (queue.count < batchLimit && queue.bytes < byteLimit && queue.minSeq() > drainThrough) return;
-      const wait = breaker.waitMs();
-      if (wait > 0) {
-        // Hold events in the queue (bounded, evictable) rather than in flight while the circuit is open.
-        breakerTimer ??= clock.setTimeout(() => {
-          breakerTimer = undefined;
-          pump();
-        }, wait);
+    while (sending.size < options.maxConcurrency && queue.count > 0) {
+      if (queue.count < sizing._count() && queue.bytes < sizing._bytes() && queue.minSeq() > drainThrough) return;
+      // Hold events in the queue (bounded, evictable) rather than in flight while the circuit is not closed:
+      // in half-open a batch already in flight carries the probe.
+      const circuit = breaker.state();
+      if (circuit === "open" || (circuit === "half-open" && sending.size > 0)) {
+        // Waiting on a probe (Infinity): its batch pumps when it settles; the timer is a backstop.
+        breakerTimer ??= clock.setTimeout(
+          () => {
+            breakerTimer = undefined;
+            pump();
+          },
+          Math.min(breaker.waitMs() || Infinity, options.circuitBreaker.maxCooldownMs),
+        );
         return;
       }
-      start(queue.take(batchLimit, byteLimit));
+      launch(queue._takeOldest(sizing._count(), sizing._bytes()), undefined);
     }
   }
 
-  function start(events: QueuedEvent[], now?: boolean): void {
+  /** Starts a batch; `closeBody` (page close) is its encoded body, sent at once whatever the breaker says. */
+  function launch(events: QueuedEvent[], closeBody: string | undefined): void {
     if (events.length === 0) return;
     let minSeq = Infinity;
-    let bytes = 0;
-    for (const e of events) {
-      minSeq = Math.min(minSeq, e.seq);
-      bytes += e.bytes;
-    }
+    for (const e of events) minSeq = Math.min(minSeq, e.seq);
     const batch: Batch = { events, minSeq, controller: createAbortController() };
     sending.add(batch);
-    const run = () => deliver(batch, bytes);
-    (now || !o.taskQueue ? run() : o.taskQueue.add(run))
+    const run = () => deliver(batch, closeBody);
+    (closeBody !== undefined || !options.taskQueue ? run() : options.taskQueue.add(run))
       .catch((cause: unknown) => {
         error(new TransportError("The upload task failed", { retryable: false, cause }));
         settle(batch, "retries_exhausted");
@@ -91,101 +105,109 @@ export function createDelivery(o: ResolvedOptions, queue: EventQueue, acct: Acco
       .then(pump);
   }
 
+  /** Waits until the breaker gives leave for an attempt; `undefined` when the batch was aborted meanwhile. */
+  async function permission(batch: Batch): Promise<Permit | undefined> {
+    const { signal } = batch.controller;
+    for (;;) {
+      if (signal.aborted) return undefined;
+      const permit = breaker._begin();
+      if (permit) return permit;
+      // Waiting on a probe (Infinity): its result wakes us; the timer is a backstop.
+      await sleep(clock, Math.min(breaker.waitMs(), options.circuitBreaker.maxCooldownMs), signal, breaker._onWake);
+    }
+  }
+
+  async function attempt(request: TransportRequest): Promise<TransportResult> {
+    try {
+      return await options.transport.send(request);
+    } catch (cause) {
+      // A transport that throws broke its contract; treat it like a network error rather than lose the batch.
+      return { kind: "retry", reason: threw("transport", cause) };
+    }
+  }
+
   /**
    * Sends one batch until it is delivered, refused, or out of attempts or time, and settles it.
-   * Every attempt carries the same body and idempotency key.
+   * Every attempt carries the same body and idempotency key. A close-time batch (`closeBody`)
+   * makes its first attempt without asking the breaker.
    */
-  async function deliver(batch: Batch, bytes: number) {
+  async function deliver(batch: Batch, closeBody: string | undefined): Promise<void> {
     const { events } = batch;
     const { signal } = batch.controller;
-    const req = {
-      body: o.encoder.encode(events.map((e) => e.json)),
-      contentType: o.encoder.contentType,
+    let bytes = 0;
+    for (const e of events) bytes += e.bytes;
+    const request = {
+      body: closeBody ?? encoder.encode(events.map((e) => e.json)),
+      contentType: encoder.contentType,
       eventCount: events.length,
       idempotencyKey: uuidv7(clock.now()),
       signal,
     };
     const startedAt = clock.now();
     for (let n = 1; ; n++) {
-      // Waits end early when the batch is aborted; the breaker's also when the app flushes (nudge).
-      for (let w = breaker.waitMs(); w > 0 && !signal.aborted; w = breaker.waitMs())
-        await sleep(clock, w, signal, breaker.onNudge);
-      let res: TransportResult | undefined;
-      if (!signal.aborted) {
-        try {
-          res = await o.transport.send({ ...req, attempt: n });
-        } catch (cause) {
-          // A transport that throws broke its contract; treat it like a network error rather than lose the batch.
-          res = { kind: "retry", reason: threw("transport", cause) };
-        }
-      }
+      const permit = n === 1 && closeBody !== undefined ? UNCOUNTED : await permission(batch);
       // Aborted (shutdown's deadline): abortAll has settled the batch already.
-      if (!res || signal.aborted) return;
-      const { kind } = res;
+      if (!permit) return;
+      const result = await attempt({ ...request, attempt: n });
       // Only attempts that got no HTTP answer at all count toward opening the circuit.
-      breaker.record(kind !== "retry" || res.status !== undefined);
-      if (kind === "ok") {
-        c.batchesSent++;
-        c.bytesSent += bytes;
-        // After a 413 the limits double back after RECOVER_AFTER successes with batches near them.
-        if (
-          (batchLimit < flushAt || byteLimit < maxBatchBytes) &&
-          (events.length >= batchLimit || bytes >= byteLimit / 2) &&
-          ++okStreak >= RECOVER_AFTER
-        ) {
-          okStreak = 0;
-          batchLimit = Math.min(flushAt, batchLimit * 2);
-          byteLimit = Math.min(maxBatchBytes, byteLimit * 2);
-        }
-        // The collector took the batch but refused some events: count those, never resend the rest.
-        // The message names the first refused event by id (its ids all reach onDrop).
-        const rejected = res.rejected ?? [];
-        const first = rejected[0];
-        const bad = new Set(rejected.map((r) => r.index));
-        if (first)
-          error(
-            new TransportError(
-              `Collector rejected ${events.filter((_, i) => bad.has(i)).length} of ${events.length} events (not resent); first: event ${events[first.index]?.id}: ${first.reason}`,
-              { retryable: false },
-            ),
-          );
-        return settle(batch, "sent", bad);
-      }
-      if (kind === "too-large") {
-        // 413: put the events back and send them in halves; the size recovers after RECOVER_AFTER successes.
-        const n = events.length;
-        if (n === 1) return settle(batch, "too_large");
-        // Halving the count guarantees progress; the byte cap only stops the same size from forming again.
-        batchLimit = Math.ceil(n / 2);
-        byteLimit = Math.max(1, bytes - 1);
-        okStreak = 0;
-        sending.delete(batch);
-        queue.requeue(events);
-        if (batch.minSeq > drainThrough) drainThrough = (events[n - 1] as QueuedEvent).seq;
-        return;
-      }
-      if (kind === "fatal") {
-        error(res.error);
+      breaker._end(permit, signal.aborted ? undefined : result.kind !== "retry" || result.status !== undefined);
+      if (signal.aborted) return;
+      if (result.kind === "ok") return delivered(batch, bytes, result.rejected ?? []);
+      if (result.kind === "too-large") return tooLarge(batch, bytes);
+      if (result.kind === "fatal") {
+        error(result.error);
         return settle(batch, "rejected");
       }
-      const backoff = fullJitter(n, o.minBackoffMs, o.maxBackoffMs, o.random);
-      const told = Math.min(res.afterMs ?? 0, o.maxRetryAfterMs);
-      const delay = Math.max(backoff, told);
-      const elapsed = clock.now() - startedAt;
-      if (n >= o.maxAttempts || elapsed + delay > o.maxRetryDurationMs) {
-        const why = n >= o.maxAttempts ? `${n} attempts` : `${Math.round(elapsed)} ms of retrying`;
+      const decision = nextRetry(options, result.afterMs, n, clock.now() - startedAt);
+      if (!decision.retry) {
         error(
-          new TransportError(`Gave up on a batch of ${events.length} events after ${why}; last error: ${res.reason}`, {
-            retryable: true,
-            status: res.status,
-          }),
+          new TransportError(
+            `Gave up on a batch of ${events.length} events after ${decision.why}; last error: ${result.reason}`,
+            { retryable: true, status: result.status },
+          ),
         );
         return settle(batch, "retries_exhausted");
       }
-      c.retried++;
-      // A flush cuts our own backoff short; a server's Retry-After it must honour.
-      await sleep(clock, delay, signal, told > 0 && told >= backoff ? undefined : breaker.onNudge);
+      counters.retried++;
+      // A flush, or another batch getting through, cuts our own backoff short; a server's Retry-After it must honour.
+      backingOff++;
+      await sleep(clock, decision.waitMs, signal, decision.serverWait ? undefined : breaker._onWake);
+      backingOff--;
     }
+  }
+
+  function delivered(batch: Batch, bytes: number, rejected: readonly { index: number; reason: string }[]): void {
+    const { events } = batch;
+    counters.batchesSent++;
+    counters.bytesSent += bytes;
+    sizing._delivered(events.length, bytes);
+    // The collector is taking batches again: batches sleeping a backoff of ours try now.
+    if (backingOff > 0) breaker.nudge();
+    // The collector took the batch but refused some events: count those, never resend the rest.
+    // The message names the first refused event by id (its ids all reach onDrop).
+    const first = rejected[0];
+    const refused = new Set(rejected.map((r) => r.index));
+    if (first)
+      error(
+        new TransportError(
+          `Collector rejected ${events.filter((_, i) => refused.has(i)).length} of ${events.length} events (not resent); first: event ${events[first.index]?.id}: ${first.reason}`,
+          { retryable: false },
+        ),
+      );
+    settle(batch, "sent", refused);
+  }
+
+  /** 413: the events go back to the queue and leave again in smaller batches; one event alone is dropped. */
+  function tooLarge(batch: Batch, bytes: number): void {
+    const { events } = batch;
+    if (events.length === 1) {
+      settle(batch, "too_large");
+      return;
+    }
+    sizing._tooLarge(events.length, bytes);
+    sending.delete(batch);
+    queue._putBack(events);
+    if (batch.minSeq > drainThrough) drainThrough = (events[events.length - 1] as QueuedEvent).seq;
   }
 
   /** Settles a batch as `outcome`, except the events at `refused` (a partial rejection): dropped as `rejected`. */
@@ -202,13 +224,25 @@ export function createDelivery(o: ResolvedOptions, queue: EventQueue, acct: Acco
     for (const wake of [...waiters]) wake();
   }
 
+  function drain(seq: number): void {
+    drainThrough = Math.max(drainThrough, seq);
+    pump();
+  }
+
+  /** What one event adds to an encoded batch, as the encoder counts it (its JSON and a separator by default). */
+  const cost = (e: QueuedEvent): number => encoder.eventBytes?.(e.json, e.bytes) ?? e.bytes + 1;
+
   return {
     pump,
-    start,
-    drain(seq, nudge) {
-      if (nudge) breaker.nudge();
-      drainThrough = Math.max(drainThrough, seq);
-      pump();
+    drain,
+    _flushThrough(seq) {
+      breaker.nudge();
+      drain(seq);
+    },
+    _sendNow(maxBytes, maxEvents) {
+      const events = queue._takeMostValuable(maxEvents, maxBytes - (encoder.batchBytes ?? 1), cost);
+      launch(events, encoder.encode(events.map((e) => e.json)));
+      return events.length;
     },
     settledThrough: (seq) => queue.minSeq() > seq && ![...sending].some((b) => b.minSeq <= seq),
     settlement: (ms) =>

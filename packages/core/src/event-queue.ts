@@ -20,25 +20,33 @@ export const PRIORITY: Record<EventType, number> = {
   "ml.outcome": 3,
 };
 
+/** What `offer` did: whether the event is queued now, and which queued events it pushed out. */
+export interface Offered {
+  accepted: boolean;
+  /** Lower-priority events evicted to make room (empty when the event was refused: nothing is evicted for nothing). */
+  evicted: QueuedEvent[];
+}
+
 /**
  * The send queue, bounded by count and bytes. When full, an arriving event evicts the
  * oldest event of a lower priority; if there is none, the arriving event is refused.
+ * It knows nothing of how a batch is encoded: whoever takes events says what each one costs.
  */
 export interface EventQueue {
   count: number;
   bytes: number;
-  /** Adds `e`; returns the events evicted to make room, or `false` if `e` itself does not fit. */
-  offer(e: QueuedEvent): QueuedEvent[] | false;
+  offer(e: QueuedEvent): Offered;
   /** Puts events back at the front (a batch that could not be sent yet). */
-  requeue(events: readonly QueuedEvent[]): void;
+  _putBack(events: readonly QueuedEvent[]): void;
+  /** Up to `maxCount` events and `maxBytes` (their JSON bytes), oldest first; always at least one if any is queued. */
+  _takeOldest(maxCount: number, maxBytes: number): QueuedEvent[];
   /**
-   * Up to `maxCount` events and `maxBytes`. Oldest first, always at least one (`byPriority`
-   * false); or most valuable first (highest priority level, oldest within it), where a level
-   * whose head does not fit is skipped so a smaller, less valuable event can still use the
-   * room, and nothing is taken if nothing fits (`byPriority` true, for page close). Page close
-   * counts one byte more per event, its separator in the encoded batch.
+   * Up to `maxCount` events whose costs (`cost(e)`, the bytes each adds to an encoded batch) sum to at
+   * most `maxBytes`, most valuable first (highest priority level, oldest within it). A level whose head
+   * does not fit is skipped so a smaller, less valuable event can still use the room; nothing is taken
+   * if nothing fits. For page close, where the byte budget is hard.
    */
-  take(maxCount: number, maxBytes: number, byPriority?: boolean): QueuedEvent[];
+  _takeMostValuable(maxCount: number, maxBytes: number, cost: (e: QueuedEvent) => number): QueuedEvent[];
   /** Lowest `seq` waiting, or Infinity when empty. */
   minSeq(): number;
 }
@@ -53,13 +61,19 @@ export function createEventQueue(maxCount: number, maxBytes: number): EventQueue
   // One FIFO per priority level.
   const levels: Fifo[] = [0, 1, 2, 3].map(() => ({ a: [], h: 0 }));
   const first = (l: Fifo): QueuedEvent | undefined => l.a[l.h];
-  const put = (e: QueuedEvent, front?: boolean): void => {
+  const push = (e: QueuedEvent): void => {
+    (levels[e.priority] as Fifo).a.push(e);
+    counted(e, 1);
+  };
+  const unshift = (e: QueuedEvent): void => {
     const l = levels[e.priority] as Fifo;
-    if (!front) l.a.push(e);
-    else if (l.h > 0) l.a[--l.h] = e;
+    if (l.h > 0) l.a[--l.h] = e;
     else l.a.unshift(e);
-    q.count++;
-    q.bytes += e.bytes;
+    counted(e, 1);
+  };
+  const counted = (e: QueuedEvent, sign: number): void => {
+    q.count += sign;
+    q.bytes += sign * e.bytes;
   };
   const shift = (l: Fifo): QueuedEvent => {
     const e = l.a[l.h] as QueuedEvent;
@@ -69,12 +83,11 @@ export function createEventQueue(maxCount: number, maxBytes: number): EventQueue
       l.a = l.a.slice(l.h);
       l.h = 0;
     }
-    q.count--;
-    q.bytes -= e.bytes;
+    counted(e, -1);
     return e;
   };
-  const requeue = (events: readonly QueuedEvent[]): void => {
-    for (let i = events.length; i--; ) put(events[i] as QueuedEvent, true);
+  const _putBack = (events: readonly QueuedEvent[]): void => {
+    for (let i = events.length; i--; ) unshift(events[i] as QueuedEvent);
   };
   /** The level holding the oldest event. */
   const oldest = (): Fifo | undefined => {
@@ -94,30 +107,39 @@ export function createEventQueue(maxCount: number, maxBytes: number): EventQueue
       while (q.count >= maxCount || q.bytes + e.bytes > maxBytes) {
         const victim = levels.find((l, p) => p < e.priority && first(l));
         if (!victim) {
-          requeue(evicted);
-          return false;
+          _putBack(evicted);
+          return { accepted: false, evicted: [] };
         }
         evicted.push(shift(victim));
       }
-      put(e);
-      return evicted;
+      push(e);
+      return { accepted: true, evicted };
     },
-    requeue,
-    take(maxCount, maxBytes, byPriority) {
+    _putBack,
+    _takeOldest(maxCount, maxBytes) {
+      const out: QueuedEvent[] = [];
+      let bytes = 0;
+      for (let level = oldest(); level && out.length < maxCount; level = oldest()) {
+        const head = first(level) as QueuedEvent;
+        if (out.length > 0 && bytes + head.bytes > maxBytes) break;
+        bytes += head.bytes;
+        out.push(shift(level));
+      }
+      return out;
+    },
+    _takeMostValuable(maxCount, maxBytes, cost) {
       const out: QueuedEvent[] = [];
       let bytes = 0;
       for (let p = 3; p >= 0 && out.length < maxCount; ) {
-        const level = byPriority ? levels[p] : oldest();
-        const head = level && first(level);
-        // For page close an event also takes its separator in the encoded batch (a comma or bracket).
-        const size = head ? head.bytes + (byPriority ? 1 : 0) : 0;
-        if (!head || ((byPriority || out.length > 0) && bytes + size > maxBytes)) {
-          if (!byPriority) break;
+        const level = levels[p] as Fifo;
+        const head = first(level);
+        const size = head ? cost(head) : 0;
+        if (!head || bytes + size > maxBytes) {
           p--;
           continue;
         }
         bytes += size;
-        out.push(shift(level as Fifo));
+        out.push(shift(level));
       }
       return out;
     },

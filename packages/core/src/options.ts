@@ -35,6 +35,13 @@ export interface TaskQueue {
 export interface Encoder {
   contentType: string;
   encode(events: readonly string[]): string;
+  /**
+   * Bytes one event (its JSON, `bytes` long in UTF-8) adds to an encoded batch. Default: `bytes + 1`
+   * (the JSON and a separator). Page close packs a request to a hard byte budget by this.
+   */
+  eventBytes?(json: string, bytes: number): number;
+  /** Bytes of an encoded batch besides its events' `eventBytes`. Default: 1 (`[` and `]`, less one separator). */
+  batchBytes?: number;
 }
 
 export interface DropInfo {

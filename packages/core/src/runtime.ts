@@ -34,6 +34,11 @@ export const systemClock: Clock = {
 
 export const queueMicrotask = (fn: () => void): void => host.queueMicrotask(fn);
 
+/** Runs `fn` in a later task, after pending I/O and timers get their turn; never keeps a process alive. */
+export const nextTask = (fn: () => void): void => {
+  (host.setTimeout(fn, 0) as { unref?: () => void } | undefined)?.unref?.();
+};
+
 export function fillRandom(bytes: Uint8Array): Uint8Array {
   if (host.crypto?.getRandomValues) return host.crypto.getRandomValues(bytes);
   for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);

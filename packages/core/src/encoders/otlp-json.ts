@@ -1,6 +1,8 @@
 import { ConfigError, checkOption } from "../errors.js";
 import type { Encoder } from "../options.js";
 import type { InferlogEvent } from "../schema/events.js";
+import { MAX_NAME_LENGTH } from "../schema/limits.js";
+import { utf8Length } from "../utf8.js";
 import { type AnyValue, type KeyValue, toAnyValue, toKeyValues } from "./otlp-any-value.js";
 import { eventAttributes, GEN_AI_EVALUATION_EVENT } from "./otlp-attributes.js";
 
@@ -139,9 +141,21 @@ export function createOtlpJsonEncoder(options: OtlpEncoderOptions = {}): Encoder
     "an object of attribute values",
     resource,
   );
-  genAiPredicate(options.genAiModels); // fail at setup, not at the first send
+  const isGenAi = genAiPredicate(options.genAiModels); // fail at setup, not at the first send
+  // One ResourceLogs wrapper, for a `service.name` as long as a source may be. A batch of events from
+  // several sources (a client's `source` is one) has one wrapper per source, which this does not count.
+  const wrapper = {
+    resource: {
+      attributes: toKeyValues({ "service.name": "s".repeat(MAX_NAME_LENGTH), ...resource }),
+      droppedAttributesCount: 0,
+    },
+    scopeLogs: [{ scope: { name: OTLP_SCOPE_NAME }, logRecords: [] }],
+  };
   return {
     contentType: "application/json",
+    // A record's JSON and its comma: the event becomes a LogRecord whose body spells every value as an AnyValue.
+    eventBytes: (json) => utf8Length(JSON.stringify(toLogRecord(JSON.parse(json) as InferlogEvent, isGenAi))) + 1,
+    batchBytes: utf8Length(JSON.stringify({ resourceLogs: [wrapper] })),
     encode: (serialized) =>
       JSON.stringify(
         toOtlpLogsRequest(

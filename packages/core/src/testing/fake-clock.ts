@@ -1,3 +1,4 @@
+import { INTAKE_HIGH_WATER, SLICE_EVENTS } from "../intake.js";
 import type { Clock } from "../runtime.js";
 
 interface Timer {
@@ -39,7 +40,7 @@ export class FakeClock implements Clock {
   async advance(ms: number): Promise<void> {
     const end = this.t + ms;
     for (;;) {
-      await settle();
+      await turn();
       const due = this.timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at || a.id - b.id)[0];
       if (!due) break;
       this.timers = this.timers.filter((t) => t !== due);
@@ -62,9 +63,16 @@ export class FakeClock implements Clock {
 
 const realSetTimeout = (globalThis as unknown as { setTimeout(fn: () => void, ms: number): unknown }).setTimeout;
 
-/** Lets every pending promise callback run: one real macrotask turn drains the microtask queue. */
-export function settle(): Promise<void> {
-  return new Promise((resolve) => {
+/** One real macrotask turn: drains the microtask queue. */
+const turn = (): Promise<void> =>
+  new Promise((resolve) => {
     realSetTimeout(resolve, 0);
   });
+
+/**
+ * Lets every pending promise callback run and the client prepare every call logged so far: a
+ * burst leaves at most `INTAKE_HIGH_WATER` calls, prepared `SLICE_EVENTS` per later task.
+ */
+export async function settle(): Promise<void> {
+  for (let i = Math.ceil(INTAKE_HIGH_WATER / SLICE_EVENTS) + 2; i--; ) await turn();
 }
