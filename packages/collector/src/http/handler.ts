@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Auth } from "../auth.js";
 import { serveReport } from "../report/http-report.js";
 import type { Store } from "../store/types.js";
+import type { Access } from "./access.js";
 import { parseBatch } from "./parse-batch.js";
 import { BodyError, type BodyLimits, readBody } from "./read-body.js";
 
@@ -13,7 +13,8 @@ export interface Logger {
 
 export interface HandlerContext {
   store: Store;
-  auth: Auth;
+  /** Host allow-list, client address and keys: who may write and read (access.ts). */
+  access: Access;
   limits: BodyLimits & { maxEvents: number };
   logger: Logger;
   now: () => number;
@@ -37,17 +38,6 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 }
 
-function keyOf(req: IncomingMessage, url: URL): string | undefined {
-  const auth = req.headers.authorization;
-  if (auth) {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-    if (m) return m[1];
-  }
-  const header = req.headers["x-inferlog-key"];
-  if (typeof header === "string" && header.length > 0) return header;
-  return url.searchParams.get("key") ?? undefined;
-}
-
 const corsHeaders = (origin: string | undefined): Record<string, string> =>
   origin
     ? { "access-control-allow-origin": origin, vary: "Origin", "access-control-expose-headers": "retry-after" }
@@ -56,9 +46,11 @@ const corsHeaders = (origin: string | undefined): Record<string, string> =>
 /** The collector's HTTP surface: `POST /v1/events`, its CORS preflight, `GET /healthz`, and the reports. */
 export function createHandler(ctx: HandlerContext) {
   async function ingest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const origin = typeof req.headers.origin === "string" ? req.headers.origin : undefined;
-    const decision = ctx.auth.check({ key: keyOf(req, url), origin, remoteAddress: req.socket.remoteAddress });
-    if (!decision.ok) return send(res, decision.status, { error: decision.message }, { connection: "close" });
+    const decision = ctx.access.authorizeWrite(req, url);
+    if (!decision.ok) {
+      const headers = { ...corsHeaders(decision.corsOrigin), connection: "close" };
+      return send(res, decision.status, { error: decision.message }, headers);
+    }
     const cors = corsHeaders(decision.corsOrigin);
     const mediaType = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
     if (!BATCH_TYPES.has(mediaType) && mediaType !== SINGLE_TYPE) {
@@ -91,8 +83,7 @@ export function createHandler(ctx: HandlerContext) {
   }
 
   function preflight(req: IncomingMessage, res: ServerResponse, url: URL): void {
-    const origin = typeof req.headers.origin === "string" ? req.headers.origin : undefined;
-    const allowed = ctx.auth.preflight(origin, url.searchParams.get("key") ?? undefined, req.socket.remoteAddress);
+    const allowed = ctx.access.preflight(req, url);
     if (!allowed) {
       res.writeHead(403, { vary: "Origin", "content-length": "0" });
       res.end();
@@ -132,6 +123,8 @@ export function createHandler(ctx: HandlerContext) {
           { "retry-after": "1", connection: "close" },
         );
       }
+      const wrongHost = url.pathname === "/healthz" ? undefined : ctx.access.hostProblem(req);
+      if (wrongHost) return send(res, 403, { error: wrongHost }, { connection: "close" });
       if (url.pathname === "/v1/events") {
         if (req.method === "POST") return await ingest(req, res, url);
         if (req.method === "OPTIONS") return preflight(req, res, url);
