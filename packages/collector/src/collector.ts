@@ -5,6 +5,7 @@ import { Auth, type AuthConfig, parseAuthConfig } from "./auth.js";
 import { resolvesToLoopback } from "./bind-address.js";
 import { createAccess, LOOPBACK_HOSTS } from "./http/access.js";
 import { createHandler, type Logger } from "./http/handler.js";
+import { WriteHealth } from "./http/write-health.js";
 import { openStore } from "./store/open-store.js";
 import type { Store } from "./store/types.js";
 
@@ -123,6 +124,7 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     access,
     limits,
     logger,
+    writeHealth: new WriteHealth(),
     now: options.now ?? Date.now,
     draining: () => draining,
   });

@@ -4,6 +4,7 @@ import type { Store } from "../store/types.js";
 import type { Access } from "./access.js";
 import { parseBatch } from "./parse-batch.js";
 import { BodyError, type BodyLimits, readBody } from "./read-body.js";
+import type { WriteHealth } from "./write-health.js";
 
 export interface Logger {
   info(message: string): void;
@@ -17,6 +18,8 @@ export interface HandlerContext {
   access: Access;
   limits: BodyLimits & { maxEvents: number };
   logger: Logger;
+  /** Failed writes turn /healthz to 503 (a full disk, a broken store) until one succeeds. */
+  writeHealth: WriteHealth;
   now: () => number;
   /** True once shutdown started: new requests get 503 so clients retry against another instance. */
   draining: () => boolean;
@@ -74,7 +77,9 @@ export function createHandler(ctx: HandlerContext) {
     let result: { inserted: number; duplicates: number };
     try {
       result = await ctx.store.insertBatch(batch.valid.map(({ event }) => ({ event, receivedMs })));
+      ctx.writeHealth.succeeded();
     } catch (e) {
+      ctx.writeHealth.failed();
       ctx.logger.error(`inferlog-collector: storing a batch failed: ${e instanceof Error ? e.message : String(e)}`);
       // Nothing was acknowledged: the client retries, and dedup by event id makes the retry safe.
       return send(res, 503, { error: "The store is unavailable; retry later" }, { ...cors, "retry-after": "1" });
@@ -104,12 +109,19 @@ export function createHandler(ctx: HandlerContext) {
     if (ctx.draining()) return send(res, 503, { status: "shutting_down" });
     try {
       await ctx.store.ping();
-      send(res, 200, { status: "ok", store: ctx.store.kind });
     } catch (e) {
       // The reason goes to the log: a store's message can hold file paths, and /healthz takes no key.
       ctx.logger.error(`inferlog-collector: /healthz: the store failed: ${e instanceof Error ? e.message : String(e)}`);
-      send(res, 503, { status: "store_unavailable" });
+      return send(res, 503, { status: "store_unavailable" });
     }
+    // The store answers, yet writes may fail (a full disk): the last writes decide.
+    const failing = ctx.writeHealth.current();
+    if (!failing) return send(res, 200, { status: "ok", store: ctx.store.kind });
+    send(res, 503, {
+      status: "writes_failing",
+      since: new Date(failing.sinceMs).toISOString(),
+      failures: failing.failures,
+    });
   }
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
