@@ -55,6 +55,11 @@ describe("read keys", () => {
       401,
       "The key rk_tes… came in the URL (`?key=`): server and read keys are accepted only in `Authorization: Bearer <key>` (URLs end up in access logs and browser history; rotate the key if this one was logged)",
     ]);
+    const basicWrite = await postBatch(c.endpoint, [prediction()], { authorization: basic("x", SERVER) });
+    expect([basicWrite.status, error(basicWrite)]).toEqual([
+      401,
+      "Writes take `Authorization: Bearer <key>`; HTTP Basic is for read keys",
+    ]);
     const write = await postBatch(c.endpoint, [prediction()], { authorization: `Bearer ${READ}` });
     expect([write.status, error(write)]).toEqual([
       403,

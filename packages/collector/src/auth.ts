@@ -98,8 +98,11 @@ export const isLoopbackAddress = (addr: string | undefined): boolean => {
 /** Local pages (any port) may call a keyless loopback collector; other sites may not. */
 const isLocalOrigin = (origin: string) => /^https?:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(origin);
 
-/** Where a key came from: server and read keys count only in the Authorization header (URLs end up in logs). */
-export type KeySource = "authorization" | "x-inferlog-key" | "query";
+/**
+ * Where a key came from: server and read keys count only in the Authorization header (URLs end up in logs);
+ * `basic` (the key as an HTTP Basic password, what a browser asks for on /report) only for reading.
+ */
+export type KeySource = "authorization" | "basic" | "x-inferlog-key" | "query";
 
 export interface RequestCredentials {
   key: string | undefined;
@@ -112,6 +115,7 @@ export interface RequestCredentials {
 
 const WHERE: Record<KeySource, string> = {
   authorization: "the Authorization header",
+  basic: "HTTP Basic credentials",
   "x-inferlog-key": "the X-Inferlog-Key header",
   query: "the URL (`?key=`)",
 };
@@ -184,6 +188,13 @@ export class Auth {
         message: "Missing write key: send `Authorization: Bearer <key>` (browser keys may also come as `?key=`)",
       };
     }
+    if (keySource === "basic") {
+      return {
+        ok: false,
+        status: 401,
+        message: "Writes take `Authorization: Bearer <key>`; HTTP Basic is for read keys",
+      };
+    }
     const entry = this.find(key);
     if (entry === "revoked") return { ok: false, status: 401, message: `The write key ${mask(key)} has been revoked` };
     if (!entry) return { ok: false, status: 401, message: `Unknown write key ${mask(key)}` };
@@ -219,7 +230,9 @@ export class Auth {
       };
     }
     if (!key) return { ok: false, status: 401, message: "Missing read key: send `Authorization: Bearer <read key>`" };
-    if (keySource !== "authorization") return { ok: false, status: 401, message: keyPlacement(key, keySource) };
+    if (keySource !== "authorization" && keySource !== "basic") {
+      return { ok: false, status: 401, message: keyPlacement(key, keySource) };
+    }
     const entry = this.find(key);
     if (entry === "revoked") return { ok: false, status: 401, message: `The read key ${mask(key)} has been revoked` };
     if (!entry) return { ok: false, status: 401, message: `Unknown read key ${mask(key)}` };

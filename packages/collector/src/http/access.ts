@@ -71,7 +71,7 @@ export function presentedKey(req: IncomingMessage, url: URL): { key: string; sou
       const text = Buffer.from(basic[1], "base64").toString("utf8");
       const colon = text.indexOf(":");
       const key = colon < 0 ? text : text.slice(colon + 1) || text.slice(0, colon);
-      if (key) return { key, source: "authorization" };
+      if (key) return { key, source: "basic" };
     }
   }
   const header = req.headers["x-inferlog-key"];
