@@ -1,4 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
+import { isIP } from "node:net";
 import { formatIssue } from "@inferlog/core";
 import * as z from "zod/mini";
 
@@ -19,6 +20,8 @@ export const authConfigSchema = z.object({
         origins: z.array(originString).check(z.minLength(1)),
         name: z.optional(z.string()),
       }),
+      /** Reads reports (`/v1/report`, `/report`, `/v1/alerts`); cannot write. Only in the Authorization header. */
+      z.object({ key: keyString, kind: z.literal("read"), name: z.optional(z.string()) }),
     ]),
   ),
   /** Keys refused even if still listed under `keys`: revoke by adding here (and reloading). */
@@ -27,7 +30,32 @@ export const authConfigSchema = z.object({
 export type AuthConfig = z.infer<typeof authConfigSchema>;
 type KeyEntry = AuthConfig["keys"][number];
 
-/** Validates an auth config with messages that name the field, e.g. `keys[1].origins[0]`. */
+/**
+ * A key as configuration errors may show it: its length kept (so "too short" still reads right), at most its
+ * first 6 characters (and never more than a third of it), the rest as `*`.
+ */
+export const hideKey = (key: string): string => {
+  const shown = Math.min(6, Math.floor(key.length / 3));
+  return key.slice(0, shown) + "*".repeat(key.length - shown);
+};
+
+/** The config with every key and revoked entry hidden, so messages about it cannot print a key. */
+function hiddenKeys(input: unknown): unknown {
+  if (input === null || typeof input !== "object") return input;
+  const c = input as { keys?: unknown; revoked?: unknown };
+  const hideIn = (v: unknown) => (typeof v === "string" ? hideKey(v) : v);
+  return {
+    ...c,
+    keys: Array.isArray(c.keys)
+      ? c.keys.map((k) =>
+          k !== null && typeof k === "object" ? { ...k, key: hideIn((k as { key?: unknown }).key) } : k,
+        )
+      : c.keys,
+    revoked: Array.isArray(c.revoked) ? c.revoked.map(hideIn) : c.revoked,
+  };
+}
+
+/** Validates an auth config with messages that name the field, e.g. `keys[1].origins[0]`; no message shows a key. */
 export function parseAuthConfig(input: unknown): AuthConfig {
   const r = z.safeParse(authConfigSchema, input);
   if (r.success) {
@@ -41,9 +69,9 @@ export function parseAuthConfig(input: unknown): AuthConfig {
   const issue = r.error.issues[0] as z.core.$ZodIssue;
   const hint =
     issue.path[0] === "keys" && issue.path.length === 2
-      ? ' (each key needs `key`, `kind` "server" or "browser", and `origins` for browser keys; keys are 16+ printable characters)'
+      ? ' (each key needs `key`, `kind` "server", "browser" or "read", and `origins` for browser keys; keys are 16+ printable characters)'
       : "";
-  throw new Error(`Invalid auth config: ${formatIssue(issue, input)}${hint}`);
+  throw new Error(`Invalid auth config: ${formatIssue(issue, hiddenKeys(input))}${hint}`);
 }
 
 export const mask = (key: string) => `${key.slice(0, 6)}…`;
@@ -54,30 +82,57 @@ const sameKey = (a: string, b: string) => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
+/** A write decision; a refusal still names the CORS origin when the page's origin is one this collector serves. */
 export type AuthDecision =
   | { ok: true; corsOrigin: string | undefined }
-  | { ok: false; status: 401 | 403; message: string };
+  | { ok: false; status: 401 | 403; message: string; corsOrigin?: string };
 
-export const isLoopbackAddress = (addr: string | undefined): boolean =>
-  !!addr && (/^127\./.test(addr) || addr === "::1" || /^::ffff:127\./.test(addr) || addr === "localhost");
+export type ReadDecision = { ok: true } | { ok: false; status: 401 | 403; message: string };
+
+/** A loopback IP address (127.0.0.0/8, ::1, IPv4-mapped 127.x); host names are never trusted as loopback. */
+export const isLoopbackAddress = (addr: string | undefined): boolean => {
+  if (!addr || isIP(addr) === 0) return false;
+  return /^127\./.test(addr) || addr === "::1" || /^::ffff:127\./i.test(addr);
+};
 
 /** Local pages (any port) may call a keyless loopback collector; other sites may not. */
 const isLocalOrigin = (origin: string) => /^https?:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(origin);
 
+/**
+ * Where a key came from: server and read keys count only in the Authorization header (URLs end up in logs);
+ * `basic` (the key as an HTTP Basic password, what a browser asks for on /report) only for reading.
+ */
+export type KeySource = "authorization" | "basic" | "x-inferlog-key" | "query";
+
 export interface RequestCredentials {
   key: string | undefined;
+  /** Where `key` came from (default: the Authorization header). */
+  keySource?: KeySource;
   origin: string | undefined;
+  /** The client's address: the peer's, or with `trustProxy` the one the proxy saw; undefined when unknown. */
   remoteAddress: string | undefined;
 }
 
-/** Who may write. Holds the parsed config; `update` swaps it atomically (SIGHUP reload). */
+const WHERE: Record<KeySource, string> = {
+  authorization: "the Authorization header",
+  basic: "HTTP Basic credentials",
+  "x-inferlog-key": "the X-Inferlog-Key header",
+  query: "the URL (`?key=`)",
+};
+
+/** Who may write and who may read. Holds the parsed config; `update` swaps it atomically (SIGHUP reload). */
 export class Auth {
   private config: AuthConfig | undefined;
   constructor(config: AuthConfig | undefined) {
     this.config = config && config.keys.length > 0 ? config : undefined;
   }
+  /** True when writes need a key (some server or browser key is configured). */
   get hasKeys(): boolean {
-    return this.config !== undefined;
+    return this.config?.keys.some((k) => k.kind !== "read") ?? false;
+  }
+  /** True when reports need a read key. */
+  get hasReadKeys(): boolean {
+    return this.config?.keys.some((k) => k.kind === "read") ?? false;
   }
   update(config: AuthConfig | undefined): void {
     this.config = config && config.keys.length > 0 ? config : undefined;
@@ -91,8 +146,24 @@ export class Auth {
   }
 
   /** Decides a write (POST). */
-  check({ key, origin, remoteAddress }: RequestCredentials): AuthDecision {
-    if (!this.config) {
+  check(credentials: RequestCredentials): AuthDecision {
+    const decision = this.decideWrite(credentials);
+    if (decision.ok) return decision;
+    // A page from an origin this collector serves may read why it was refused (a revoked or mistyped key).
+    const origin = credentials.origin;
+    return origin && this.servesOrigin(origin, credentials.remoteAddress)
+      ? { ...decision, corsOrigin: origin }
+      : decision;
+  }
+
+  /** Whether pages of `origin` are this collector's: listed by a browser key (revoked ones too), or local when keyless. */
+  private servesOrigin(origin: string, remoteAddress: string | undefined): boolean {
+    if (!this.hasKeys) return isLoopbackAddress(remoteAddress) && isLocalOrigin(origin);
+    return this.config?.keys.some((k) => k.kind === "browser" && k.origins.includes(origin)) ?? false;
+  }
+
+  private decideWrite({ key, keySource = "authorization", origin, remoteAddress }: RequestCredentials): AuthDecision {
+    if (!this.hasKeys) {
       // Keyless mode is for local development: loopback clients, and pages served from loopback.
       if (!isLoopbackAddress(remoteAddress)) {
         return {
@@ -114,13 +185,26 @@ export class Auth {
       return {
         ok: false,
         status: 401,
-        message: "Missing write key: send `Authorization: Bearer <key>` (or `?key=` for browsers)",
+        message: "Missing write key: send `Authorization: Bearer <key>` (browser keys may also come as `?key=`)",
+      };
+    }
+    if (keySource === "basic") {
+      return {
+        ok: false,
+        status: 401,
+        message: "Writes take `Authorization: Bearer <key>`; HTTP Basic is for read keys",
       };
     }
     const entry = this.find(key);
     if (entry === "revoked") return { ok: false, status: 401, message: `The write key ${mask(key)} has been revoked` };
     if (!entry) return { ok: false, status: 401, message: `Unknown write key ${mask(key)}` };
-    if (entry.kind === "server") return { ok: true, corsOrigin: undefined };
+    if (entry.kind === "read") {
+      return { ok: false, status: 403, message: `The read key ${mask(key)} cannot write; use a server or browser key` };
+    }
+    if (entry.kind === "server") {
+      if (keySource !== "authorization") return { ok: false, status: 401, message: keyPlacement(key, keySource) };
+      return { ok: true, corsOrigin: undefined };
+    }
     if (origin === undefined || !entry.origins.includes(origin)) {
       return {
         ok: false,
@@ -129,6 +213,37 @@ export class Auth {
       };
     }
     return { ok: true, corsOrigin: origin };
+  }
+
+  /**
+   * Decides a read (`/v1/report`, `/report`, `/v1/alerts`). With read keys configured, every client needs
+   * one (a proxy on the same host makes every client look local); without, loopback clients only.
+   */
+  checkRead({ key, keySource = "authorization", remoteAddress }: Omit<RequestCredentials, "origin">): ReadDecision {
+    if (!this.hasReadKeys) {
+      if (isLoopbackAddress(remoteAddress)) return { ok: true };
+      return {
+        ok: false,
+        status: 403,
+        message:
+          'Reports are served to loopback clients only until a read key is configured ({"key": "...", "kind": "read"} in --config); or run `inferlog-collector report` on the host',
+      };
+    }
+    if (!key) return { ok: false, status: 401, message: "Missing read key: send `Authorization: Bearer <read key>`" };
+    if (keySource !== "authorization" && keySource !== "basic") {
+      return { ok: false, status: 401, message: keyPlacement(key, keySource) };
+    }
+    const entry = this.find(key);
+    if (entry === "revoked") return { ok: false, status: 401, message: `The read key ${mask(key)} has been revoked` };
+    if (!entry) return { ok: false, status: 401, message: `Unknown read key ${mask(key)}` };
+    if (entry.kind !== "read") {
+      return {
+        ok: false,
+        status: 403,
+        message: `The ${entry.kind} key ${mask(key)} cannot read reports; use a read key`,
+      };
+    }
+    return { ok: true };
   }
 
   /**
@@ -142,14 +257,19 @@ export class Auth {
     remoteAddress: string | undefined,
   ): string | undefined {
     if (!origin) return undefined;
-    if (!this.config) return isLoopbackAddress(remoteAddress) && isLocalOrigin(origin) ? origin : undefined;
+    const config = this.config;
+    if (!this.hasKeys || !config) return isLoopbackAddress(remoteAddress) && isLocalOrigin(origin) ? origin : undefined;
     if (key) {
       const entry = this.find(key);
       return entry && entry !== "revoked" && entry.kind === "browser" && entry.origins.includes(origin)
         ? origin
         : undefined;
     }
-    const live = this.config.keys.filter((k) => !this.config?.revoked?.some((r) => sameKey(r, k.key)));
+    const live = config.keys.filter((k) => !config.revoked?.some((r) => sameKey(r, k.key)));
     return live.some((k) => k.kind === "browser" && k.origins.includes(origin)) ? origin : undefined;
   }
 }
+
+const keyPlacement = (key: string, source: KeySource): string =>
+  `The key ${mask(key)} came in ${WHERE[source]}: server and read keys are accepted only in \`Authorization: Bearer <key>\` ` +
+  "(URLs end up in access logs and browser history; rotate the key if this one was logged)";

@@ -14,8 +14,13 @@ Options for serve:
   --port <n>       Port to listen on (default 4318)
   --host <addr>    Address to bind (default 127.0.0.1; other addresses need write keys)
   --store <spec>   sqlite:./inferlog.db (default) or clickhouse://127.0.0.1:8123/inferlog
-  --config <file>  JSON file with write keys: {"keys":[{"key":"sk_...","kind":"server"}]}
-                   Send SIGHUP to reload it (revocations take effect on the next request).
+  --config <file>  JSON file with keys: {"keys":[{"key":"sk_...","kind":"server"},{"key":"rk_...","kind":"read"}]}
+                   server/browser keys write, read keys read /v1/report and /report.
+                   Send SIGHUP to reload it (revocations take effect on the next request; a reload
+                   that leaves no write key on a non-loopback address is refused).
+  --allowed-hosts <names>  Comma-separated Host names to answer (.example.com for subdomains, * for any);
+                   default: localhost, .localhost, 127.0.0.1, [::1] when bound to loopback, any otherwise
+  --trust-proxy    One proxy in front of every request: the client is the last X-Forwarded-For entry
 
 ${REPORT_USAGE}`;
 
@@ -27,6 +32,8 @@ async function serve(argv: string[]): Promise<Collector> {
       host: { type: "string", default: "127.0.0.1" },
       store: { type: "string", default: "sqlite:./inferlog.db" },
       config: { type: "string" },
+      "allowed-hosts": { type: "string" },
+      "trust-proxy": { type: "boolean" },
     },
     strict: true,
   });
@@ -36,9 +43,16 @@ async function serve(argv: string[]): Promise<Collector> {
   }
   const configPath = values.config;
   const auth = configPath ? loadAuthConfig(configPath) : undefined;
+  const allowedHosts = values["allowed-hosts"]
+    ?.split(",")
+    .map((h) => h.trim())
+    .filter((h) => h.length > 0);
+  if (allowedHosts?.length === 0) throw new Error("Expected --allowed-hosts to list host names, got nothing");
   const collector = await createCollector({
     store: values.store,
     ...(auth ? { auth } : {}),
+    ...(allowedHosts ? { allowedHosts } : {}),
+    ...(values["trust-proxy"] ? { trustProxy: true } : {}),
     logger: { info: (m) => console.log(m), warn: (m) => console.warn(m), error: (m) => console.error(m) },
   });
   let address: { url: string };
@@ -48,11 +62,7 @@ async function serve(argv: string[]): Promise<Collector> {
     await collector.close();
     throw e;
   }
-  // Tests and supervisors read this line to learn the port when --port 0 is used.
-  console.log(
-    `inferlog-collector listening on ${address.url} (store ${collector.store.kind}${auth ? `, ${auth.keys.length} keys` : ", no keys: loopback only"})`,
-  );
-
+  // Signal handlers first: a SIGHUP sent as soon as the listening line shows must not kill the process.
   if (configPath) {
     process.on("SIGHUP", () => {
       try {
@@ -78,6 +88,11 @@ async function serve(argv: string[]): Promise<Collector> {
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+  // Tests and supervisors read this line to learn the port when --port 0 is used.
+  console.log(
+    `inferlog-collector listening on ${address.url} (store ${collector.store.kind}${auth ? `, ${auth.keys.length} keys` : ", no keys: loopback only"}${values["trust-proxy"] ? ", trusting X-Forwarded-For" : ""})`,
+  );
+
   return collector;
 }
 

@@ -1,8 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ConfigError, intOption, checkOption as need, showValue } from "@inferlog/core";
-import { Auth, type AuthConfig, isLoopbackAddress, parseAuthConfig } from "./auth.js";
+import { Auth, type AuthConfig, parseAuthConfig } from "./auth.js";
+import { resolvesToLoopback } from "./bind-address.js";
+import { createAccess, LOOPBACK_HOSTS } from "./http/access.js";
 import { createHandler, type Logger } from "./http/handler.js";
+import { WriteHealth } from "./http/write-health.js";
 import { openStore } from "./store/open-store.js";
 import type { Store } from "./store/types.js";
 
@@ -14,8 +17,22 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 export interface CollectorOptions {
   /** A store spec (`sqlite:./inferlog.db`, `clickhouse://127.0.0.1:8123/inferlog`) or an opened store. */
   store: string | Store;
-  /** Write keys. Without keys the collector only listens on loopback and only takes loopback clients. */
+  /**
+   * Write and read keys. Without write keys the collector only listens on loopback and only takes loopback
+   * clients; without read keys it serves reports to loopback clients only.
+   */
   auth?: AuthConfig;
+  /**
+   * `Host` names the collector answers to (`.example.com` matches subdomains, `*` any), against DNS rebinding.
+   * Default: the loopback names (LOOPBACK_HOSTS and the bound address) when listening on loopback; any otherwise.
+   * `/healthz` answers whatever the Host.
+   */
+  allowedHosts?: readonly string[];
+  /**
+   * One proxy in front, through which every request comes: the client's address is the last `X-Forwarded-For`
+   * entry (default false: a request carrying that header counts as not local).
+   */
+  trustProxy?: boolean;
   maxBodyBytes?: number;
   maxDecompressedBytes?: number;
   maxEvents?: number;
@@ -33,7 +50,10 @@ export interface Collector {
   readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
   /** Starts an HTTP server; resolves with the address it listens on. Refuses non-loopback hosts without keys. */
   listen(options?: { port?: number; host?: string }): Promise<{ url: string; port: number; host: string }>;
-  /** Replaces the write keys (for example after editing the config file); revocations apply to the next request. */
+  /**
+   * Replaces the keys (for example after editing the config file); revocations apply to the next request.
+   * Throws, keeping the previous keys, when the new ones hold no write key while listening on a non-loopback address.
+   */
   setAuth(auth: AuthConfig | undefined): void;
   /** Stops accepting, lets in-flight batches finish (up to `timeoutMs`), then closes the store. */
   close(options?: { timeoutMs?: number }): Promise<void>;
@@ -67,6 +87,25 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     spec,
   );
   const auth = new Auth(options.auth === undefined ? undefined : parseAuthConfig(options.auth));
+  if (options.allowedHosts !== undefined) {
+    need(
+      Array.isArray(options.allowedHosts) && options.allowedHosts.every((h) => typeof h === "string" && h.length > 0),
+      "allowedHosts",
+      "an array of host names",
+      options.allowedHosts,
+    );
+  }
+  need(
+    options.trustProxy === undefined || typeof options.trustProxy === "boolean",
+    "trustProxy",
+    "a boolean",
+    options.trustProxy,
+  );
+  // Until `listen` binds (or when the handler is mounted in another server), only configured hosts are checked.
+  let allowedHosts: readonly string[] | undefined = options.allowedHosts;
+  /** Whether the collector listens on a non-loopback address: it may then never become keyless. */
+  let exposed = false;
+  const access = createAccess(auth, { trustProxy: options.trustProxy ?? false, allowedHosts: () => allowedHosts });
   const store =
     typeof options.store === "string"
       ? await openStore(options.store, {
@@ -82,9 +121,10 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
   let idle: (() => void) | undefined;
   const handle = createHandler({
     store,
-    auth,
+    access,
     limits,
     logger,
+    writeHealth: new WriteHealth(),
     now: options.now ?? Date.now,
     draining: () => draining,
   });
@@ -105,7 +145,9 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
       if (server) throw new Error("This collector is already listening");
       intOption("port", port, undefined, 0, 65535);
       need(typeof host === "string" && host.length > 0, "host", "an address such as 127.0.0.1", host);
-      if (!auth.hasKeys && !isLoopbackAddress(host)) {
+      // The addresses the name resolves to decide, not how it is spelled ("127.example.com" is not loopback).
+      const loopback = await resolvesToLoopback(host);
+      if (!auth.hasKeys && !loopback) {
         throw new Error(
           `Refusing to listen on ${host} without write keys: anyone who can reach it could write events. ` +
             "Configure keys (--config keys.json) or listen on 127.0.0.1.",
@@ -122,10 +164,19 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
       });
       const addr = s.address() as AddressInfo;
       const shown = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+      exposed = !loopback;
+      if (loopback && options.allowedHosts === undefined) allowedHosts = [...LOOPBACK_HOSTS, shown];
       return { url: `http://${shown}:${addr.port}`, port: addr.port, host: addr.address };
     },
     setAuth(next) {
-      auth.update(next === undefined ? undefined : parseAuthConfig(next));
+      const parsed = next === undefined ? undefined : parseAuthConfig(next);
+      if (exposed && !new Auth(parsed).hasKeys) {
+        throw new Error(
+          "Refusing new keys without a write key while listening on a non-loopback address: the collector would " +
+            "become keyless; kept the previous keys",
+        );
+      }
+      auth.update(parsed);
     },
     async close({ timeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS } = {}) {
       if (draining) return;

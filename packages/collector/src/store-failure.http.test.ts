@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { postBatch, type Running, rawRequest, startCollector } from "./test-http.js";
-import { prediction } from "./test-support.js";
+import { createCollector } from "./collector.js";
+import { postBatch, quiet, type Running, rawRequest, startCollector } from "./test-http.js";
+import { prediction, storeFixture } from "./test-support.js";
 
 let c: Running | undefined;
 afterEach(async () => {
@@ -45,6 +46,32 @@ describe("when the store fails", () => {
       );
     },
   );
+
+  it("answers an unexpected error with 500 and no stack trace or path; the log has them", async () => {
+    const errors: string[] = [];
+    const fx = storeFixture("sqlite");
+    const real = await fx.open();
+    let broken = false;
+    // The real store, but one property access throws as a bug deep in a dependency would.
+    const store = new Proxy(real, {
+      get(target, key, receiver) {
+        if (broken && key === "kind") throw new TypeError("Cannot read properties of undefined (at /srv/app/x.js:1:2)");
+        const value = Reflect.get(target, key, receiver);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const collector = await createCollector({ store, logger: { ...quiet, error: (m) => errors.push(m) } });
+    const { url } = await collector.listen({ port: 0, host: "127.0.0.1" });
+    broken = true;
+    const r = await rawRequest(`${url}/healthz`, { method: "GET" });
+    broken = false;
+    expect([r.status, r.json()]).toEqual([500, { error: "Internal error" }]);
+    expect(r.body).not.toMatch(LEAKS);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^inferlog-collector: unexpected error: TypeError: Cannot read properties .*\n\s+at /s);
+    await collector.close();
+    await fx.cleanup();
+  });
 
   it("answers a bad report option with 400 naming the field", async () => {
     c = await startCollector("sqlite");

@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Auth } from "../auth.js";
 import { serveReport } from "../report/http-report.js";
 import type { Store } from "../store/types.js";
+import type { Access } from "./access.js";
 import { ingestOtlpLogs } from "./otlp-logs.js";
 import { parseBatch } from "./parse-batch.js";
 import { BodyError, type BodyLimits, readBody } from "./read-body.js";
+import type { WriteHealth } from "./write-health.js";
 
 export interface Logger {
   info(message: string): void;
@@ -14,9 +15,12 @@ export interface Logger {
 
 export interface HandlerContext {
   store: Store;
-  auth: Auth;
+  /** Host allow-list, client address and keys: who may write and read (access.ts). */
+  access: Access;
   limits: BodyLimits & { maxEvents: number };
   logger: Logger;
+  /** Failed writes turn /healthz to 503 (a full disk, a broken store) until one succeeds. */
+  writeHealth: WriteHealth;
   now: () => number;
   /** True once shutdown started: new requests get 503 so clients retry against another instance. */
   draining: () => boolean;
@@ -38,17 +42,6 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 }
 
-function keyOf(req: IncomingMessage, url: URL): string | undefined {
-  const auth = req.headers.authorization;
-  if (auth) {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-    if (m) return m[1];
-  }
-  const header = req.headers["x-inferlog-key"];
-  if (typeof header === "string" && header.length > 0) return header;
-  return url.searchParams.get("key") ?? undefined;
-}
-
 const corsHeaders = (origin: string | undefined): Record<string, string> =>
   origin
     ? { "access-control-allow-origin": origin, vary: "Origin", "access-control-expose-headers": "retry-after" }
@@ -57,9 +50,11 @@ const corsHeaders = (origin: string | undefined): Record<string, string> =>
 /** The collector's HTTP surface: `POST /v1/events`, its CORS preflight, `GET /healthz`, and the reports. */
 export function createHandler(ctx: HandlerContext) {
   async function ingest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const origin = typeof req.headers.origin === "string" ? req.headers.origin : undefined;
-    const decision = ctx.auth.check({ key: keyOf(req, url), origin, remoteAddress: req.socket.remoteAddress });
-    if (!decision.ok) return send(res, decision.status, { error: decision.message }, { connection: "close" });
+    const decision = ctx.access.authorizeWrite(req, url);
+    if (!decision.ok) {
+      const headers = { ...corsHeaders(decision.corsOrigin), connection: "close" };
+      return send(res, decision.status, { error: decision.message }, headers);
+    }
     const cors = corsHeaders(decision.corsOrigin);
     const mediaType = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
     if (!BATCH_TYPES.has(mediaType) && mediaType !== SINGLE_TYPE) {
@@ -83,7 +78,9 @@ export function createHandler(ctx: HandlerContext) {
     let result: { inserted: number; duplicates: number };
     try {
       result = await ctx.store.insertBatch(batch.valid.map(({ event }) => ({ event, receivedMs })));
+      ctx.writeHealth.succeeded();
     } catch (e) {
+      ctx.writeHealth.failed();
       ctx.logger.error(`inferlog-collector: storing a batch failed: ${e instanceof Error ? e.message : String(e)}`);
       // Nothing was acknowledged: the client retries, and dedup by event id makes the retry safe.
       return send(res, 503, { error: "The store is unavailable; retry later" }, { ...cors, "retry-after": "1" });
@@ -92,8 +89,7 @@ export function createHandler(ctx: HandlerContext) {
   }
 
   function preflight(req: IncomingMessage, res: ServerResponse, url: URL): void {
-    const origin = typeof req.headers.origin === "string" ? req.headers.origin : undefined;
-    const allowed = ctx.auth.preflight(origin, url.searchParams.get("key") ?? undefined, req.socket.remoteAddress);
+    const allowed = ctx.access.preflight(req, url);
     if (!allowed) {
       res.writeHead(403, { vary: "Origin", "content-length": "0" });
       res.end();
@@ -114,12 +110,19 @@ export function createHandler(ctx: HandlerContext) {
     if (ctx.draining()) return send(res, 503, { status: "shutting_down" });
     try {
       await ctx.store.ping();
-      send(res, 200, { status: "ok", store: ctx.store.kind });
     } catch (e) {
       // The reason goes to the log: a store's message can hold file paths, and /healthz takes no key.
       ctx.logger.error(`inferlog-collector: /healthz: the store failed: ${e instanceof Error ? e.message : String(e)}`);
-      send(res, 503, { status: "store_unavailable" });
+      return send(res, 503, { status: "store_unavailable" });
     }
+    // The store answers, yet writes may fail (a full disk): the last writes decide.
+    const failing = ctx.writeHealth.current();
+    if (!failing) return send(res, 200, { status: "ok", store: ctx.store.kind });
+    send(res, 503, {
+      status: "writes_failing",
+      since: new Date(failing.sinceMs).toISOString(),
+      failures: failing.failures,
+    });
   }
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -133,6 +136,8 @@ export function createHandler(ctx: HandlerContext) {
           { "retry-after": "1", connection: "close" },
         );
       }
+      const wrongHost = url.pathname === "/healthz" ? undefined : ctx.access.hostProblem(req);
+      if (wrongHost) return send(res, 403, { error: wrongHost }, { connection: "close" });
       if (url.pathname === "/v1/events") {
         if (req.method === "POST") return await ingest(req, res, url);
         if (req.method === "OPTIONS") return preflight(req, res, url);

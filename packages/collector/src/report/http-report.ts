@@ -1,14 +1,21 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isConfigError } from "@inferlog/core";
-import { isLoopbackAddress } from "../auth.js";
+import type { Access } from "../http/access.js";
 import type { Logger } from "../http/handler.js";
 import { computeReport } from "../metrics/report.js";
 import type { Store } from "../store/types.js";
 import { renderHtml } from "./html.js";
 import { parseReportParams } from "./params.js";
 
-function reply(res: ServerResponse, status: number, type: string, body: string): void {
+function reply(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, {
+    ...headers,
     "content-type": `${type}; charset=utf-8`,
     "content-length": String(Buffer.byteLength(body)),
     "cache-control": "no-store",
@@ -19,12 +26,13 @@ function reply(res: ServerResponse, status: number, type: string, body: string):
 }
 
 /**
- * `GET /v1/report` (JSON) and `GET /report` (HTML). Reports read everything in the store, and
- * write keys do not grant reading, so they are served to loopback clients only.
+ * `GET /v1/report` (JSON) and `GET /report` (HTML). Reports read everything in the store, and write keys do
+ * not grant reading: a read key, or without read keys a loopback client (`Access.authorizeRead`).
  */
 export interface ReportContext {
   store: Store;
   logger: Logger;
+  access: Access;
 }
 
 export async function serveReport(
@@ -34,14 +42,18 @@ export async function serveReport(
   url: URL,
 ): Promise<void> {
   const json = url.pathname === "/v1/report";
-  const error = (status: number, message: string) =>
+  const error = (status: number, message: string, headers: Record<string, string> = {}) =>
     json
-      ? reply(res, status, "application/json", JSON.stringify({ error: message }))
-      : reply(res, status, "text/plain", message);
+      ? reply(res, status, "application/json", JSON.stringify({ error: message }), headers)
+      : reply(res, status, "text/plain", message, headers);
   if (req.method !== "GET" && req.method !== "HEAD")
     return error(405, `Use GET for ${url.pathname}, not ${req.method}`);
-  if (!isLoopbackAddress(req.socket.remoteAddress ?? "")) {
-    return error(403, "Reports are served to loopback clients only; run `inferlog-collector report` on the host");
+  const allowed = ctx.access.authorizeRead(req);
+  if (!allowed.ok) {
+    // A browser opening /report asks for the read key itself (any user name, the key as password).
+    const challenge: Record<string, string> =
+      allowed.status === 401 ? { "www-authenticate": 'Basic realm="inferlog reports", charset="UTF-8"' } : {};
+    return error(allowed.status, allowed.message, challenge);
   }
   let options: ReturnType<typeof parseReportParams>;
   try {
