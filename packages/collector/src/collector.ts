@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { ConfigError, intOption, checkOption as need, showValue } from "@inferlog/core";
 import { Auth, type AuthConfig, isLoopbackAddress, parseAuthConfig } from "./auth.js";
 import { createHandler, type Logger } from "./http/handler.js";
+import type { GroupCommitOptions } from "./store/group-commit.js";
 import { openStore } from "./store/open-store.js";
 import type { Store } from "./store/types.js";
 
@@ -23,6 +24,8 @@ export interface CollectorOptions {
   defaultOutcomeTtlSeconds?: number;
   /** SQLite `synchronous` pragma: FULL (default, survives power loss) or NORMAL (survives a killed process). */
   sqliteSynchronous?: "FULL" | "NORMAL";
+  /** How long and how many events concurrent batches are coalesced for before one write (store spec only). */
+  groupCommit?: GroupCommitOptions;
   logger?: Logger;
   now?: () => number;
 }
@@ -74,6 +77,7 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
             ? {}
             : { defaultOutcomeTtlSeconds: options.defaultOutcomeTtlSeconds }),
           ...(options.sqliteSynchronous ? { synchronous: options.sqliteSynchronous } : {}),
+          ...(options.groupCommit === undefined ? {} : { groupCommit: options.groupCommit }),
         })
       : options.store;
   const logger = options.logger ?? silentInfo;

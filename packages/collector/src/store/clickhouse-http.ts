@@ -1,3 +1,5 @@
+import { startSlices } from "../slices.js";
+
 /**
  * A minimal ClickHouse HTTP client (the interface every version has, 18.16 included).
  * 18.16 has no server-side query parameters, so callers quote literals with `sqlString`.
@@ -90,9 +92,16 @@ export class ClickHouseClient {
       .map((l) => JSON.parse(l) as T);
   }
 
+  /** Serializes in slices (a group can hold 100,000 rows): other requests are served in between. */
   async insert(table: string, rows: readonly object[]): Promise<void> {
     if (rows.length === 0) return;
-    const body = rows.map((r) => JSON.stringify(r)).join("\n");
+    const lines = new Array<string>(rows.length);
+    const slices = startSlices();
+    for (let i = 0; i < rows.length; i++) {
+      lines[i] = JSON.stringify(rows[i]);
+      if (slices.due()) await slices.pause();
+    }
+    const body = lines.join("\n");
     await this.exec(`INSERT INTO ${this.database}.${table} FORMAT JSONEachRow`, { body });
   }
 }
