@@ -1,7 +1,6 @@
 import { ClickHouseClient, type ClickHouseConnection, sqlString } from "./clickhouse-http.js";
 import { clickhouseDdl } from "./clickhouse-schema.js";
-import { clickhouseTableRows } from "./clickhouse-table-rows.js";
-import { flattenUnique } from "./flatten-unique.js";
+import { clickhouseTableLines } from "./clickhouse-table-lines.js";
 import { createGroupCommitter, type GroupCommitOptions, groupCommitSettings } from "./group-commit.js";
 import {
   DEFAULT_OUTCOME_TTL_SECONDS,
@@ -54,15 +53,22 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
   }
 
   async function writeGroup(batch: readonly IncomingEvent[]): Promise<boolean[]> {
-    const { unique, fresh } = await flattenUnique(batch);
-    const seen = await existingIds([...unique.keys()]);
+    // Which ids are new (first occurrence in the group, not yet stored) is settled before any row is built.
+    const fresh = new Array<boolean>(batch.length);
+    const ids = new Set<string>();
+    for (let i = 0; i < batch.length; i++) {
+      const id = (batch[i] as IncomingEvent).event.id;
+      fresh[i] = !ids.has(id);
+      ids.add(id);
+    }
+    const seen = await existingIds([...ids]);
     for (let i = 0; i < batch.length; i++)
       if (fresh[i] && seen.has((batch[i] as IncomingEvent).event.id)) fresh[i] = false;
     // Derived rows first, the events row last: an event row means "all of it is in", so a group
     // that failed half-way is written again in full on retry (its repeated rows collapse on merge).
-    const { derived, events } = clickhouseTableRows([...unique.values()].filter((r) => !seen.has(r.event.id)));
-    await Promise.all(derived.map((t) => ch.insert(t.table, t.rows)));
-    await ch.insert(events.table, events.rows);
+    const { events, ...derived } = await clickhouseTableLines(batch, fresh);
+    await Promise.all(Object.entries(derived).map(([table, lines]) => ch.insertLines(table, lines)));
+    await ch.insertLines("events", events);
     return fresh;
   }
   const committer = createGroupCommitter(writeGroup, groupCommitSettings(options.groupCommit, CLICKHOUSE_GROUP_COMMIT));
