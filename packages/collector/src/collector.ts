@@ -6,6 +6,7 @@ import { resolvesToLoopback } from "./bind-address.js";
 import { createAccess, LOOPBACK_HOSTS } from "./http/access.js";
 import { createHandler, type Logger } from "./http/handler.js";
 import { WriteHealth } from "./http/write-health.js";
+import type { GroupCommitOptions } from "./store/group-commit.js";
 import { openStore } from "./store/open-store.js";
 import type { Store } from "./store/types.js";
 
@@ -40,6 +41,8 @@ export interface CollectorOptions {
   defaultOutcomeTtlSeconds?: number;
   /** SQLite `synchronous` pragma: FULL (default, survives power loss) or NORMAL (survives a killed process). */
   sqliteSynchronous?: "FULL" | "NORMAL";
+  /** How long and how many events concurrent batches are coalesced for before one write (store spec only). */
+  groupCommit?: GroupCommitOptions;
   logger?: Logger;
   now?: () => number;
 }
@@ -113,6 +116,7 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
             ? {}
             : { defaultOutcomeTtlSeconds: options.defaultOutcomeTtlSeconds }),
           ...(options.sqliteSynchronous ? { synchronous: options.sqliteSynchronous } : {}),
+          ...(options.groupCommit === undefined ? {} : { groupCommit: options.groupCommit }),
         })
       : options.store;
   const logger = options.logger ?? silentInfo;

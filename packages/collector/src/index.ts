@@ -30,9 +30,14 @@ export type {
 export { renderHtml as renderReportHtml } from "./report/html.js";
 export { renderText as renderReportText } from "./report/text.js";
 export { ClickHouseError } from "./store/clickhouse-http.js";
-export { type ClickHouseStoreOptions, openClickHouseStore } from "./store/clickhouse-store.js";
+export {
+  CLICKHOUSE_GROUP_COMMIT,
+  type ClickHouseStoreOptions,
+  openClickHouseStore,
+} from "./store/clickhouse-store.js";
+export type { GroupCommitOptions } from "./store/group-commit.js";
 export { type OpenStoreOptions, openStore } from "./store/open-store.js";
-export { openSqliteStore, type SqliteStoreOptions } from "./store/sqlite-store.js";
+export { openSqliteStore, SQLITE_GROUP_COMMIT, type SqliteStoreOptions } from "./store/sqlite-store.js";
 export {
   DEFAULT_OUTCOME_TTL_SECONDS,
   type IncomingEvent,

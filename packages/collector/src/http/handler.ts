@@ -3,7 +3,7 @@ import { serveReport } from "../report/http-report.js";
 import type { Store } from "../store/types.js";
 import type { Access } from "./access.js";
 import { ingestOtlpLogs } from "./otlp-logs.js";
-import { parseBatch } from "./parse-batch.js";
+import { type ParsedBatch, parseBatch, warmValidators } from "./parse-batch.js";
 import { BodyError, type BodyLimits, readBody } from "./read-body.js";
 import type { WriteHealth } from "./write-health.js";
 
@@ -49,6 +49,7 @@ const corsHeaders = (origin: string | undefined): Record<string, string> =>
 
 /** The collector's HTTP surface: `POST /v1/events`, its CORS preflight, `GET /healthz`, and the reports. */
 export function createHandler(ctx: HandlerContext) {
+  warmValidators();
   async function ingest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const decision = ctx.access.authorizeWrite(req, url);
     if (!decision.ok) {
@@ -62,10 +63,10 @@ export function createHandler(ctx: HandlerContext) {
       const message = `Expected Content-Type application/cloudevents-batch+json (or application/json), got ${got}`;
       return send(res, 415, { error: message }, { ...cors, connection: "close" });
     }
-    let batch: ReturnType<typeof parseBatch>;
+    let batch: ParsedBatch;
     try {
       const body = await readBody(req, ctx.limits);
-      batch = parseBatch(body, { single: mediaType === SINGLE_TYPE, maxEvents: ctx.limits.maxEvents });
+      batch = await parseBatch(body, { single: mediaType === SINGLE_TYPE, maxEvents: ctx.limits.maxEvents });
     } catch (e) {
       if (e instanceof BodyError) {
         // An unread body cannot be left on a keep-alive socket: close it after the reply.

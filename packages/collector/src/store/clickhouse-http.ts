@@ -1,3 +1,6 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
+import { startSlices } from "../slices.js";
+
 /**
  * A minimal ClickHouse HTTP client (the interface every version has, 18.16 included).
  * 18.16 has no server-side query parameters (`{name:Type}` with `param_name` came in 19.x; 18.16 answers
@@ -45,6 +48,26 @@ export function sqlIdentifier(name: string): string {
   return name;
 }
 
+/** Lines joined and encoded a few thousand at a time as the request is sent, never as one huge string. */
+const LINES_PER_CHUNK = 2_000;
+
+function linesBody(lines: readonly string[]): string | ReadableStream<Uint8Array> {
+  if (lines.length <= LINES_PER_CHUNK) return lines.join("\n");
+  const encoder = new TextEncoder();
+  let at = 0;
+  return new ReadableStream<Uint8Array>({
+    // Web-stream pulls chain as microtasks: without a turn of the event loop between chunks the
+    // whole body would be encoded in one go.
+    async pull(controller) {
+      if (at > 0) await nextTurn();
+      const end = Math.min(at + LINES_PER_CHUNK, lines.length);
+      controller.enqueue(encoder.encode(`${lines.slice(at, end).join("\n")}\n`));
+      at = end;
+      if (at === lines.length) controller.close();
+    },
+  });
+}
+
 export class ClickHouseClient {
   readonly database: string;
   private readonly base: string;
@@ -64,7 +87,11 @@ export class ClickHouseClient {
   /** Runs a statement; resolves with the response text once ClickHouse has answered 200. */
   async exec(
     sql: string,
-    options: { body?: string; database?: boolean; settings?: Record<string, string> } = {},
+    options: {
+      body?: string | ReadableStream<Uint8Array>;
+      database?: boolean;
+      settings?: Record<string, string>;
+    } = {},
   ): Promise<string> {
     const params = new URLSearchParams(this.auth);
     for (const [k, v] of Object.entries(options.settings ?? {})) params.set(k, v);
@@ -76,6 +103,8 @@ export class ClickHouseClient {
       res = await fetch(`${this.base}/?${params}`, {
         method: "POST",
         body: options.body ?? sql,
+        // A streamed body (large inserts) goes out as it is produced.
+        ...(typeof options.body === "object" ? { duplex: "half" } : {}),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (cause) {
@@ -103,9 +132,20 @@ export class ClickHouseClient {
       .map((l) => JSON.parse(l) as T);
   }
 
+  /** Serializes in slices (a group can hold 100,000 rows): other requests are served in between. */
   async insert(table: string, rows: readonly object[]): Promise<void> {
-    if (rows.length === 0) return;
-    const body = rows.map((r) => JSON.stringify(r)).join("\n");
-    await this.exec(`INSERT INTO ${this.database}.${table} FORMAT JSONEachRow`, { body });
+    const lines = new Array<string>(rows.length);
+    const slices = startSlices();
+    for (let i = 0; i < rows.length; i++) {
+      lines[i] = JSON.stringify(rows[i]);
+      if (slices.due()) await slices.pause();
+    }
+    await this.insertLines(table, lines);
+  }
+
+  /** Rows already serialized, one JSON object per line. */
+  async insertLines(table: string, lines: readonly string[]): Promise<void> {
+    if (lines.length === 0) return;
+    await this.exec(`INSERT INTO ${this.database}.${table} FORMAT JSONEachRow`, { body: linesBody(lines) });
   }
 }

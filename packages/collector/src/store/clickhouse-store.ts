@@ -1,11 +1,11 @@
 import { clickhouseBound } from "./clickhouse-bound.js";
 import { ClickHouseClient, type ClickHouseConnection, sqlString } from "./clickhouse-http.js";
 import { clickhouseDdl } from "./clickhouse-schema.js";
-import { clickhouseTableRows } from "./clickhouse-table-rows.js";
-import { type Rows, toRows } from "./rows.js";
+import { clickhouseTableLines } from "./clickhouse-table-lines.js";
+import { createGroupCommitter, type GroupCommitOptions, groupCommitSettings } from "./group-commit.js";
 import {
   DEFAULT_OUTCOME_TTL_SECONDS,
-  type InsertResult,
+  type IncomingEvent,
   type JoinedPrediction,
   STORE_TABLES,
   type Store,
@@ -14,7 +14,15 @@ import {
 
 export interface ClickHouseStoreOptions extends ClickHouseConnection {
   defaultOutcomeTtlSeconds?: number;
+  /** Concurrent batches share one insert per table (one part each); see `GroupCommitOptions`. */
+  groupCommit?: GroupCommitOptions;
 }
+
+/**
+ * Every insert makes a part per table that ClickHouse must merge later: waiting a little for the
+ * batches of other requests keeps parts few and large ("Too many parts" never comes near).
+ */
+export const CLICKHOUSE_GROUP_COMMIT = { maxDelayMs: 20, maxEvents: 20_000 } as const;
 
 /**
  * The scale store. The collector keeps no state of its own, so any number of them can write to
@@ -45,20 +53,32 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     return found;
   }
 
+  async function writeGroup(batch: readonly IncomingEvent[]): Promise<boolean[]> {
+    // Which ids are new (first occurrence in the group, not yet stored) is settled before any row is built.
+    const fresh = new Array<boolean>(batch.length);
+    const ids = new Set<string>();
+    for (let i = 0; i < batch.length; i++) {
+      const id = (batch[i] as IncomingEvent).event.id;
+      fresh[i] = !ids.has(id);
+      ids.add(id);
+    }
+    const seen = await existingIds([...ids]);
+    for (let i = 0; i < batch.length; i++)
+      if (fresh[i] && seen.has((batch[i] as IncomingEvent).event.id)) fresh[i] = false;
+    // Derived rows first, the events row last: an event row means "all of it is in", so a group
+    // that failed half-way is written again in full on retry (its repeated rows collapse on merge).
+    const { events, ...derived } = await clickhouseTableLines(batch, fresh);
+    await Promise.all(Object.entries(derived).map(([table, lines]) => ch.insertLines(table, lines)));
+    await ch.insertLines("events", events);
+    return fresh;
+  }
+  const committer = createGroupCommitter(writeGroup, groupCommitSettings(options.groupCommit, CLICKHOUSE_GROUP_COMMIT));
+
   return {
     kind: "clickhouse",
-    async insertBatch(batch): Promise<InsertResult> {
+    insertBatch(batch) {
       open();
-      const unique = new Map<string, Rows>();
-      for (const e of batch) if (!unique.has(e.event.id)) unique.set(e.event.id, toRows(e));
-      const seen = await existingIds([...unique.keys()]);
-      const fresh = [...unique.values()].filter((r) => !seen.has(r.event.id));
-      // Derived rows first, the events row last: an event row means "all of it is in", so a batch
-      // that failed half-way is written again in full on retry (its repeated rows collapse on merge).
-      const { derived, events } = clickhouseTableRows(fresh);
-      await Promise.all(derived.map((t) => ch.insert(t.table, t.rows)));
-      await ch.insert(events.table, events.rows);
-      return { inserted: fresh.length, duplicates: batch.length - fresh.length };
+      return committer.insert(batch);
     },
     async ping() {
       open();
@@ -135,6 +155,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     },
     async close() {
       closed = true;
+      await committer.drain();
     },
   };
 }

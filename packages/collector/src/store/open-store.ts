@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { ConfigError, checkOption as need, showValue } from "@inferlog/core";
 import { openClickHouseStore } from "./clickhouse-store.js";
+import type { GroupCommitOptions } from "./group-commit.js";
 import { openSqliteStore } from "./sqlite-store.js";
 import type { Store } from "./types.js";
 
@@ -8,6 +9,8 @@ export interface OpenStoreOptions {
   defaultOutcomeTtlSeconds?: number;
   /** SQLite only: see `SqliteStoreOptions.synchronous`. */
   synchronous?: "FULL" | "NORMAL";
+  /** How concurrent batches are coalesced into one write (each store has its own defaults). */
+  groupCommit?: GroupCommitOptions;
 }
 
 /**
@@ -20,17 +23,19 @@ const withoutPassword = (spec: string): string => spec.replace(/^([a-z+.-]*:\/\/
 
 export async function openStore(spec: string, options: OpenStoreOptions = {}): Promise<Store> {
   need(typeof spec === "string" && spec.length > 0, "store", 'a string such as "sqlite:./inferlog.db"', spec);
-  const ttl =
-    options.defaultOutcomeTtlSeconds === undefined
+  const shared = {
+    ...(options.defaultOutcomeTtlSeconds === undefined
       ? {}
-      : { defaultOutcomeTtlSeconds: options.defaultOutcomeTtlSeconds };
+      : { defaultOutcomeTtlSeconds: options.defaultOutcomeTtlSeconds }),
+    ...(options.groupCommit === undefined ? {} : { groupCommit: options.groupCommit }),
+  };
   if (spec.startsWith("sqlite:")) {
     const rest = spec.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "");
     if (rest.length === 0) {
       throw new ConfigError(`Expected a file after "sqlite:" in \`store\`, got \`${showValue(spec)}\``);
     }
     const path = rest === ":memory:" ? rest : resolve(rest);
-    return openSqliteStore({ path, ...ttl, ...(options.synchronous ? { synchronous: options.synchronous } : {}) });
+    return openSqliteStore({ path, ...shared, ...(options.synchronous ? { synchronous: options.synchronous } : {}) });
   }
   const ch = /^clickhouse(\+https?)?:\/\//.exec(spec);
   if (ch) {
@@ -48,7 +53,7 @@ export async function openStore(spec: string, options: OpenStoreOptions = {}): P
       database,
       ...(url.username ? { user: decodeURIComponent(url.username) } : {}),
       ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
-      ...ttl,
+      ...shared,
     });
   }
   throw new ConfigError(

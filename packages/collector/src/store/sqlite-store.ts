@@ -2,16 +2,17 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { sqliteParams } from "./bound-params.js";
+import { createGroupCommitter, type GroupCommitOptions, groupCommitSettings } from "./group-commit.js";
 import { toRows } from "./rows.js";
+import { createSerial } from "./serial.js";
 import { fillDriftCounts } from "./sqlite-drift-counts.js";
 import { registerSqliteFunctions } from "./sqlite-functions.js";
+import { prepareGroupWriter } from "./sqlite-group-writer.js";
 import { SQLITE_DDL, SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
 import { fillSchema3, fillSchema4, fillState } from "./sqlite-state.js";
 import { prepareRowWriter } from "./sqlite-writer.js";
 import {
   DEFAULT_OUTCOME_TTL_SECONDS,
-  type IncomingEvent,
-  type InsertResult,
   type JoinedPrediction,
   type LabelCoverage,
   STORE_TABLES,
@@ -28,9 +29,14 @@ export interface SqliteStoreOptions {
    */
   synchronous?: "FULL" | "NORMAL";
   defaultOutcomeTtlSeconds?: number;
+  /** Concurrent batches share one transaction (and one fsync); see `GroupCommitOptions`. */
+  groupCommit?: GroupCommitOptions;
 }
 
-/** The embedded store: one file, WAL, prepared statements, one transaction per batch. */
+/** SQLite commits in milliseconds: a short wait already merges the batches that arrive together. */
+export const SQLITE_GROUP_COMMIT = { maxDelayMs: 2, maxEvents: 5_000 } as const;
+
+/** The embedded store: one file, WAL, prepared statements, one transaction per group of concurrent batches. */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
   const db = new Database(options.path);
@@ -59,16 +65,14 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   })();
   const ttlDefault = options.defaultOutcomeTtlSeconds ?? DEFAULT_OUTCOME_TTL_SECONDS;
 
-  const writeRows = prepareRowWriter(db);
-  const insertAll = db.transaction((batch: readonly IncomingEvent[]): InsertResult => {
-    // The batch's drift counts are summed in memory and written before the commit; a batch that throws
-    // (and rolls back) leaves none behind for the next one.
-    writeRows.reset();
-    let inserted = 0;
-    for (const e of batch) if (writeRows(toRows(e))) inserted++;
-    writeRows.flush();
-    return { inserted, duplicates: batch.length - inserted };
-  });
+  // Group writes hand the event loop back mid-transaction; every other statement on this
+  // connection waits its turn, so none runs inside a group's open transaction.
+  const serial = createSerial();
+  const writeGroup = prepareGroupWriter(db, prepareRowWriter(db));
+  const committer = createGroupCommitter(
+    (events) => serial(() => writeGroup(events)),
+    groupCommitSettings(options.groupCommit, SQLITE_GROUP_COMMIT),
+  );
 
   const coverageSql = (withModel: boolean) =>
     db.prepare(
@@ -96,62 +100,74 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     ...(options.path === ":memory:" || options.path === "" ? {} : { file: resolve(options.path) }),
     async insertBatch(batch) {
       if (closed) throw new Error("The SQLite store is closed");
-      return insertAll(batch);
+      return committer.insert(batch);
     },
     async ping() {
       if (closed) throw new Error("The SQLite store is closed");
       db.prepare("SELECT 1").get();
     },
-    async eventIdCounts() {
-      const rows = db.prepare("SELECT id, COUNT(*) AS n FROM events GROUP BY id").all() as { id: string; n: number }[];
-      return new Map(rows.map((r) => [r.id, r.n]));
-    },
-    async rawEvent(id) {
-      return (db.prepare("SELECT raw FROM events WHERE id = ?").get(id) as { raw: string } | undefined)?.raw;
-    },
-    async tableCounts() {
-      const out = {} as Record<StoreTable, number>;
-      for (const t of STORE_TABLES) out[t] = (db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
-      return out;
-    },
-    async labelCoverage({ modelName, nowMs }) {
-      const params = { ttl: ttlDefault, now: nowMs ?? Date.now() };
-      const r = (
-        modelName === undefined ? coverageAll.get(params) : coverageModel.get({ ...params, model: modelName })
-      ) as LabelCoverage;
-      return { due: r.due, labeled: r.labeled, coverage: r.due === 0 ? null : r.labeled / r.due };
-    },
-    async joinedPrediction(modelName, predictionId) {
-      const r = joinStmt.get({ model: modelName, pid: predictionId }) as JoinedPrediction & {
-        predictionId: string | null;
-      };
-      if (r.predictionId === null && r.outcomeLabel === null && r.exposures === 0 && r.feedback === 0) return undefined;
-      return { ...r, predictionId, modelName };
-    },
-    async readRows(sql, params = {}) {
-      if (closed) throw new Error("The SQLite store is closed");
-      const stmt = db.prepare(sql);
-      // Reports also create and drop their temporary tables (per connection, never in the file) here.
-      if (!stmt.reader) {
-        stmt.run(params);
-        return [];
-      }
-      return stmt.all(params) as Record<string, unknown>[];
-    },
-    async queryBound(sql, params = {}) {
-      if (closed) throw new Error("The SQLite store is closed");
-      const stmt = db.prepare(sql);
-      const args = Object.keys(params).length === 0 ? [] : [sqliteParams(params)];
-      if (!stmt.reader) {
-        stmt.run(...args);
-        return [];
-      }
-      return stmt.all(...args) as Record<string, unknown>[];
-    },
+    eventIdCounts: () =>
+      serial(() => {
+        const rows = db.prepare("SELECT id, COUNT(*) AS n FROM events GROUP BY id").all() as {
+          id: string;
+          n: number;
+        }[];
+        return new Map(rows.map((r) => [r.id, r.n]));
+      }),
+    rawEvent: (id) =>
+      serial(() => (db.prepare("SELECT raw FROM events WHERE id = ?").get(id) as { raw: string } | undefined)?.raw),
+    tableCounts: () =>
+      serial(() => {
+        const out = {} as Record<StoreTable, number>;
+        for (const t of STORE_TABLES) out[t] = (db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
+        return out;
+      }),
+    labelCoverage: ({ modelName, nowMs }) =>
+      serial(() => {
+        const params = { ttl: ttlDefault, now: nowMs ?? Date.now() };
+        const r = (
+          modelName === undefined ? coverageAll.get(params) : coverageModel.get({ ...params, model: modelName })
+        ) as LabelCoverage;
+        return { due: r.due, labeled: r.labeled, coverage: r.due === 0 ? null : r.labeled / r.due };
+      }),
+    joinedPrediction: (modelName, predictionId) =>
+      serial(() => {
+        const r = joinStmt.get({ model: modelName, pid: predictionId }) as JoinedPrediction & {
+          predictionId: string | null;
+        };
+        if (r.predictionId === null && r.outcomeLabel === null && r.exposures === 0 && r.feedback === 0) {
+          return undefined;
+        }
+        return { ...r, predictionId, modelName };
+      }),
+    readRows: (sql, params = {}) =>
+      serial(() => {
+        if (closed) throw new Error("The SQLite store is closed");
+        const stmt = db.prepare(sql);
+        // Reports also create and drop their temporary tables (per connection, never in the file) here.
+        if (!stmt.reader) {
+          stmt.run(params);
+          return [];
+        }
+        return stmt.all(params) as Record<string, unknown>[];
+      }),
+    queryBound: (sql, params = {}) =>
+      serial(() => {
+        if (closed) throw new Error("The SQLite store is closed");
+        const stmt = db.prepare(sql);
+        const args = Object.keys(params).length === 0 ? [] : [sqliteParams(params)];
+        if (!stmt.reader) {
+          stmt.run(...args);
+          return [];
+        }
+        return stmt.all(...args) as Record<string, unknown>[];
+      }),
     async close() {
       if (closed) return;
       closed = true;
-      db.close();
+      // Batches already handed over are written (and answered) before the file closes.
+      await committer.drain();
+      await serial(() => db.close());
     },
   };
 }

@@ -1,0 +1,133 @@
+import { intOption } from "@inferlog/core";
+import type { IncomingEvent, InsertResult } from "./types.js";
+
+/**
+ * Group commit: the batches of concurrent requests are written together, one insert per table,
+ * so ClickHouse gets few large parts and SQLite one fsync per group, whatever the SDKs' batch size.
+ */
+export interface GroupCommitOptions {
+  /** How long the oldest waiting batch may wait for others before its group is written (ms; 0: write at once). */
+  maxDelayMs?: number;
+  /** A group is written as soon as it holds this many events; a group never takes a batch that would pass it (a larger batch is written alone). */
+  maxEvents?: number;
+}
+
+/** Writes one group; for each event in order, true when this occurrence was stored for the first time. */
+export type WriteGroup = (events: readonly IncomingEvent[]) => Promise<boolean[]>;
+
+export interface GroupCommitter {
+  /** Resolves once the group holding this batch is durable; rejects (for this batch) when its write failed. */
+  insert(events: readonly IncomingEvent[]): Promise<InsertResult>;
+  /** Resolves when nothing is waiting or being written. */
+  drain(): Promise<void>;
+}
+
+interface Waiting {
+  events: readonly IncomingEvent[];
+  since: number;
+  resolve: (result: InsertResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Resolved group-commit settings, checked once (the stores share the checks, each with its own defaults). */
+export function groupCommitSettings(
+  given: GroupCommitOptions | undefined,
+  defaults: Required<GroupCommitOptions>,
+): Required<GroupCommitOptions> {
+  return {
+    maxDelayMs: intOption("groupCommit.maxDelayMs", given?.maxDelayMs, defaults.maxDelayMs, 0, 60_000),
+    maxEvents: intOption("groupCommit.maxEvents", given?.maxEvents, defaults.maxEvents, 1),
+  };
+}
+
+/**
+ * One write at a time: while a group is being written the next one fills, and it is written when
+ * its oldest batch has waited `maxDelayMs` or it holds `maxEvents`. Each batch is acknowledged
+ * with its own counts. When a group of several batches fails, each batch is written again alone,
+ * so one batch the store refuses cannot fail the others that happened to share its group.
+ */
+export function createGroupCommitter(write: WriteGroup, settings: Required<GroupCommitOptions>): GroupCommitter {
+  const waiting: Waiting[] = [];
+  let waitingEvents = 0;
+  let writing: Promise<void> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const idle: (() => void)[] = [];
+
+  const schedule = () => {
+    if (writing || waiting.length === 0) return;
+    const first = waiting[0] as Waiting;
+    const due = first.since + settings.maxDelayMs - Date.now();
+    if (waitingEvents >= settings.maxEvents || due <= 0) {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      writing = writeNext().finally(() => {
+        writing = undefined;
+        schedule();
+        if (!writing && waiting.length === 0) for (const done of idle.splice(0)) done();
+      });
+      return;
+    }
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      schedule();
+    }, due);
+  };
+
+  const take = (): Waiting[] => {
+    const group: Waiting[] = [];
+    let events = 0;
+    while (waiting.length > 0) {
+      const next = waiting[0] as Waiting;
+      if (group.length > 0 && events + next.events.length > settings.maxEvents) break;
+      group.push(waiting.shift() as Waiting);
+      events += next.events.length;
+    }
+    waitingEvents -= events;
+    return group;
+  };
+
+  const settle = (group: readonly Waiting[], fresh: readonly boolean[]) => {
+    let at = 0;
+    for (const member of group) {
+      let inserted = 0;
+      for (let i = 0; i < member.events.length; i++) if (fresh[at + i]) inserted++;
+      at += member.events.length;
+      member.resolve({ inserted, duplicates: member.events.length - inserted });
+    }
+  };
+
+  async function writeNext(): Promise<void> {
+    const group = take();
+    const events = group.length === 1 ? (group[0] as Waiting).events : group.flatMap((member) => member.events);
+    try {
+      settle(group, await write(events));
+    } catch (error) {
+      if (group.length === 1) {
+        (group[0] as Waiting).reject(error);
+        return;
+      }
+      for (const member of group) {
+        try {
+          settle([member], await write(member.events));
+        } catch (alone) {
+          member.reject(alone);
+        }
+      }
+    }
+  }
+
+  return {
+    insert(events) {
+      if (events.length === 0) return Promise.resolve({ inserted: 0, duplicates: 0 });
+      return new Promise<InsertResult>((resolve, reject) => {
+        waiting.push({ events, since: Date.now(), resolve, reject });
+        waitingEvents += events.length;
+        schedule();
+      });
+    },
+    drain() {
+      if (!writing && waiting.length === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => idle.push(resolve));
+    },
+  };
+}
