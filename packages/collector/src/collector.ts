@@ -3,6 +3,8 @@ import type { AddressInfo } from "node:net";
 import { ConfigError, intOption, checkOption as need, showValue } from "@inferlog/core";
 import { Auth, type AuthConfig, isLoopbackAddress, parseAuthConfig } from "./auth.js";
 import { createHandler, type Logger } from "./http/handler.js";
+import { observeRequests, observeStoreWrites } from "./observability/http-metrics.js";
+import { type CollectorMetrics, createCollectorMetrics } from "./observability/metrics.js";
 import { openStore } from "./store/open-store.js";
 import type { Store } from "./store/types.js";
 
@@ -29,6 +31,8 @@ export interface CollectorOptions {
 
 export interface Collector {
   readonly store: Store;
+  /** The Prometheus metrics served at `GET /metrics`; `metrics.registry` to merge them into your own. */
+  readonly metrics: CollectorMetrics;
   /** A node:http request listener, to mount the collector in your own server. */
   readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
   /** Starts an HTTP server; resolves with the address it listens on. Refuses non-loopback hosts without keys. */
@@ -67,7 +71,8 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     spec,
   );
   const auth = new Auth(options.auth === undefined ? undefined : parseAuthConfig(options.auth));
-  const store =
+  const metrics = createCollectorMetrics();
+  const opened =
     typeof options.store === "string"
       ? await openStore(options.store, {
           ...(options.defaultOutcomeTtlSeconds === undefined
@@ -76,6 +81,7 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
           ...(options.sqliteSynchronous ? { synchronous: options.sqliteSynchronous } : {}),
         })
       : options.store;
+  const store = observeStoreWrites(metrics, opened);
   const logger = options.logger ?? silentInfo;
   let draining = false;
   let inFlight = 0;
@@ -85,21 +91,23 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     auth,
     limits,
     logger,
+    metrics,
     now: options.now ?? Date.now,
     draining: () => draining,
   });
-  const handler = (req: IncomingMessage, res: ServerResponse) => {
+  const handler = observeRequests(metrics, (req: IncomingMessage, res: ServerResponse) => {
     inFlight++;
     res.once("close", () => {
       inFlight--;
       if (inFlight === 0) idle?.();
     });
     void handle(req, res);
-  };
+  });
   let server: Server | undefined;
 
   return {
     store,
+    metrics,
     handler,
     async listen({ port = 4318, host = "127.0.0.1" } = {}) {
       if (server) throw new Error("This collector is already listening");

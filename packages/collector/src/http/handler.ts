@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Auth } from "../auth.js";
+import type { CollectorMetrics } from "../observability/metrics.js";
+import { serveMetrics } from "../observability/metrics-route.js";
 import { serveReport } from "../report/http-report.js";
 import type { Store } from "../store/types.js";
 import { ingestOtlpLogs } from "./otlp-logs.js";
@@ -17,6 +19,7 @@ export interface HandlerContext {
   auth: Auth;
   limits: BodyLimits & { maxEvents: number };
   logger: Logger;
+  metrics: CollectorMetrics;
   now: () => number;
   /** True once shutdown started: new requests get 503 so clients retry against another instance. */
   draining: () => boolean;
@@ -88,6 +91,7 @@ export function createHandler(ctx: HandlerContext) {
       // Nothing was acknowledged: the client retries, and dedup by event id makes the retry safe.
       return send(res, 503, { error: "The store is unavailable; retry later" }, { ...cors, "retry-after": "1" });
     }
+    ctx.metrics.rejectEvents("/v1/events", "invalid", batch.rejected.length);
     send(res, 200, { accepted: batch.valid.length, rejected: batch.rejected, duplicates: result.duplicates }, cors);
   }
 
@@ -144,8 +148,9 @@ export function createHandler(ctx: HandlerContext) {
       if (url.pathname === "/healthz" && (req.method === "GET" || req.method === "HEAD")) return await health(res);
       if (url.pathname === "/v1/report" || url.pathname === "/report")
         return await serveReport(ctx.store, req, res, url);
+      if (url.pathname === "/metrics") return await serveMetrics(ctx.metrics, req, res);
       send(res, 404, {
-        error: `No route for ${req.method} ${url.pathname}; POST /v1/events, POST /v1/logs, GET /healthz, GET /v1/report or GET /report`,
+        error: `No route for ${req.method} ${url.pathname}; POST /v1/events, POST /v1/logs, GET /healthz, GET /v1/report, GET /report or GET /metrics`,
       });
     } catch (e) {
       ctx.logger.error(

@@ -23,6 +23,8 @@ export interface OtlpRecords {
   valid: InferlogEvent[];
   /** By the record's position across all resource and scope logs. */
   rejected: { index: number; reason: string }[];
+  /** Of the rejected, records that are not inferlog events (no `cloudevents.event_id`). */
+  foreign: number;
 }
 
 const isList = (v: unknown): v is unknown[] => v === undefined || Array.isArray(v);
@@ -64,7 +66,7 @@ export function readOtlpRecords(
       `The request has ${records.length} log records, over the limit of ${options.maxEvents}; send smaller batches`,
     );
   }
-  const out: OtlpRecords = { total: records.length, valid: [], rejected: [] };
+  const out: OtlpRecords = { total: records.length, valid: [], rejected: [], foreign: 0 };
   for (const [index, record] of records.entries()) {
     let decoded: InferlogEvent[];
     try {
@@ -76,6 +78,7 @@ export function readOtlpRecords(
     }
     const [event] = decoded;
     if (!event) {
+      out.foreign++;
       out.rejected.push({ index, reason: "Not an inferlog event: no `cloudevents.event_id` attribute" });
       continue;
     }
@@ -171,6 +174,8 @@ export async function ingestOtlpLogs(
     ctx.logger.error(`inferlog-collector: storing OTLP logs failed: ${e instanceof Error ? e.message : String(e)}`);
     return replyStatus(res, 503, encoding, "The store is unavailable; retry later", { ...cors, "retry-after": "1" });
   }
+  ctx.metrics.rejectEvents("/v1/logs", "not_inferlog", records.foreign);
+  ctx.metrics.rejectEvents("/v1/logs", "invalid", records.rejected.length - records.foreign);
   const message = records.rejected.length === 0 ? "" : rejectionMessage(records);
   replyExported(res, encoding, { count: records.rejected.length, message }, cors);
 }
