@@ -25,6 +25,11 @@ export interface CollectorOptions {
   defaultOutcomeTtlSeconds?: number;
   /** SQLite `synchronous` pragma: FULL (default, survives power loss) or NORMAL (survives a killed process). */
   sqliteSynchronous?: "FULL" | "NORMAL";
+  /**
+   * With a `clickhouse://` spec: start even when ClickHouse does not answer yet, serving 503 (healthz and
+   * ingest, with Retry-After) until a background retry reaches it. Default false: the start fails.
+   */
+  waitForStore?: boolean;
   logger?: Logger;
   now?: () => number;
 }
@@ -72,6 +77,7 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
   );
   const auth = new Auth(options.auth === undefined ? undefined : parseAuthConfig(options.auth));
   const metrics = createCollectorMetrics();
+  const logger = options.logger ?? silentInfo;
   const opened =
     typeof options.store === "string"
       ? await openStore(options.store, {
@@ -79,10 +85,10 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
             ? {}
             : { defaultOutcomeTtlSeconds: options.defaultOutcomeTtlSeconds }),
           ...(options.sqliteSynchronous ? { synchronous: options.sqliteSynchronous } : {}),
+          ...(options.waitForStore ? { waitForStore: true, logger } : {}),
         })
       : options.store;
   const store = observeStoreWrites(metrics, opened);
-  const logger = options.logger ?? silentInfo;
   let draining = false;
   let inFlight = 0;
   let idle: (() => void) | undefined;
