@@ -2,6 +2,8 @@
 import { parseArgs } from "node:util";
 import { type Collector, createCollector } from "./collector.js";
 import { loadAuthConfig } from "./config-file.js";
+import { createJsonLogger } from "./observability/logger.js";
+import { serveSummary } from "./observability/serve-summary.js";
 import { REPORT_USAGE, reportCommand } from "./report/cli-report.js";
 
 const USAGE = `Usage: inferlog-collector <command> [options]
@@ -16,6 +18,8 @@ Options for serve:
   --store <spec>   sqlite:./inferlog.db (default) or clickhouse://127.0.0.1:8123/inferlog
   --config <file>  JSON file with write keys: {"keys":[{"key":"sk_...","kind":"server"}]}
                    Send SIGHUP to reload it (revocations take effect on the next request).
+  Logs are JSON lines on stdout. A ClickHouse store that is down at start is waited for
+  (/healthz and ingest answer 503 until it answers).
 
 ${REPORT_USAGE}`;
 
@@ -36,30 +40,44 @@ async function serve(argv: string[]): Promise<Collector> {
   }
   const configPath = values.config;
   const auth = configPath ? loadAuthConfig(configPath) : undefined;
+  const { log, logger } = createJsonLogger();
   const collector = await createCollector({
     store: values.store,
     ...(auth ? { auth } : {}),
-    logger: { info: (m) => console.log(m), warn: (m) => console.warn(m), error: (m) => console.error(m) },
+    logger,
+    waitForStore: true,
   });
-  let address: { url: string };
+  let address: { url: string; port: number };
   try {
     address = await collector.listen({ port, host: values.host });
   } catch (e) {
     await collector.close();
     throw e;
   }
+  log.info(
+    serveSummary({ host: values.host, port: address.port, store: values.store, configFile: configPath, auth }),
+    "inferlog-collector configuration",
+  );
   // Tests and supervisors read this line to learn the port when --port 0 is used.
-  console.log(
+  log.info(
+    { event: "listening", url: address.url, store: collector.store.kind },
     `inferlog-collector listening on ${address.url} (store ${collector.store.kind}${auth ? `, ${auth.keys.length} keys` : ", no keys: loopback only"})`,
   );
 
   if (configPath) {
     process.on("SIGHUP", () => {
       try {
-        collector.setAuth(loadAuthConfig(configPath));
-        console.log(`inferlog-collector: reloaded keys from ${configPath}`);
+        const next = loadAuthConfig(configPath);
+        collector.setAuth(next);
+        log.info(
+          { event: "keys_reloaded", keyCount: next.keys.length },
+          `inferlog-collector: reloaded keys from ${configPath}`,
+        );
       } catch (e) {
-        console.error(`inferlog-collector: kept the previous keys: ${e instanceof Error ? e.message : String(e)}`);
+        log.error(
+          { event: "keys_reload_failed" },
+          `inferlog-collector: kept the previous keys: ${e instanceof Error ? e.message : String(e)}`,
+        );
       }
     });
   }
@@ -67,11 +85,17 @@ async function serve(argv: string[]): Promise<Collector> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`inferlog-collector: ${signal}: finishing in-flight batches`);
+    log.info({ event: "shutdown", signal }, `inferlog-collector: ${signal}: finishing in-flight batches`);
     collector.close().then(
-      () => process.exit(0),
+      () => {
+        log.info({ event: "stopped" }, "inferlog-collector: stopped");
+        process.exit(0);
+      },
       (e) => {
-        console.error(`inferlog-collector: shutdown failed: ${e instanceof Error ? e.message : String(e)}`);
+        log.error(
+          { event: "shutdown_failed" },
+          `inferlog-collector: shutdown failed: ${e instanceof Error ? e.message : String(e)}`,
+        );
         process.exit(1);
       },
     );
