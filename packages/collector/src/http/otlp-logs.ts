@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { setImmediate as yieldToLoop } from "node:timers/promises";
 import type { InferlogEvent } from "@inferlog/core";
 import { decodeOtlpLogs, type OtlpLogsRequest } from "@inferlog/core/otlp";
 import type { HandlerContext } from "./handler.js";
-import { decodeOtlpLogsProtobuf } from "./otlp-proto-logs.js";
-import { ProtoError } from "./otlp-proto-reader.js";
+import { protobufLogRecords, readLogRecord } from "./otlp-proto-logs.js";
+import { ProtoError, type ProtoReader } from "./otlp-proto-reader.js";
 import { type OtlpEncoding, replyExported, replyStatus } from "./otlp-reply.js";
 import { checkEvent } from "./parse-batch.js";
 import { BodyError, readBody } from "./read-body.js";
@@ -15,6 +16,8 @@ const ENCODINGS = new Map<string, OtlpEncoding>([
 /** Reasons listed in a partial-success message before "and N more", each cut to this many characters. */
 const LISTED_REASONS = 5;
 const REASON_CHARS = 300;
+/** Records decoded and validated between two turns of the event loop, so /healthz and other requests are not held up. */
+const RECORDS_PER_SLICE = 250;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 export interface OtlpRecords {
@@ -29,8 +32,8 @@ export interface OtlpRecords {
 
 const isList = (v: unknown): v is unknown[] => v === undefined || Array.isArray(v);
 
-/** The log records of a decoded request, in order; a body of another shape is a 400. */
-function logRecordsOf(request: unknown): unknown[] {
+/** The log records of an OTLP/JSON request, in order; a body of another shape is a 400. */
+function jsonLogRecords(request: unknown): unknown[] {
   const shapeError = (where: string) =>
     new BodyError(400, `Expected an OTLP ExportLogsServiceRequest: \`${where}\` is not an array`);
   if (request === null || typeof request !== "object") {
@@ -51,15 +54,19 @@ function logRecordsOf(request: unknown): unknown[] {
   return records;
 }
 
+/** A request's log records, decoded one by one (JSON: already parsed; protobuf: read from its bytes). */
+type RecordList = { json: unknown[] } | { protobuf: ProtoReader[] };
+
 /**
- * Each log record as an inferlog event, checked like a `/v1/events` batch. A record without
- * `cloudevents.event_id` is not one of inferlog's and is rejected, so the sender learns of it.
+ * Each log record as an inferlog event, checked like a `/v1/events` batch, a slice at a time. A
+ * record without `cloudevents.event_id` is not one of inferlog's and is rejected, so the sender
+ * learns of it; so is a record that cannot be read.
  */
-export function readOtlpRecords(
-  request: unknown,
+export async function readOtlpRecords(
+  list: RecordList,
   options: { maxEvents: number; surrogatesPossible: boolean },
-): OtlpRecords {
-  const records = logRecordsOf(request);
+): Promise<OtlpRecords> {
+  const records: unknown[] = "json" in list ? list.json : list.protobuf;
   if (records.length > options.maxEvents) {
     throw new BodyError(
       413,
@@ -67,9 +74,11 @@ export function readOtlpRecords(
     );
   }
   const out: OtlpRecords = { total: records.length, valid: [], rejected: [], foreign: 0 };
-  for (const [index, record] of records.entries()) {
+  for (const [index, item] of records.entries()) {
+    if (index > 0 && index % RECORDS_PER_SLICE === 0) await yieldToLoop();
     let decoded: InferlogEvent[];
     try {
+      const record = "json" in list ? item : readLogRecord(item as ProtoReader);
       // One record at a time, so a malformed record costs only itself.
       decoded = decodeOtlpLogs({ resourceLogs: [{ scopeLogs: [{ logRecords: [record] }] }] } as OtlpLogsRequest);
     } catch (e) {
@@ -100,13 +109,15 @@ export function rejectionMessage(records: OtlpRecords): string {
   return `${rejected.length} of ${records.total} log records rejected: ${listed.join("; ")}${more}`;
 }
 
-function decodeBody(body: Buffer, encoding: OtlpEncoding): unknown {
+/** The body's log records; a body that is not an OTLP logs request in `encoding` is a 400. */
+function recordsOf(body: Buffer, encoding: OtlpEncoding): RecordList {
   if (encoding === "protobuf") {
     try {
-      return decodeOtlpLogsProtobuf(body);
+      return { protobuf: protobufLogRecords(body) };
     } catch (e) {
-      if (e instanceof ProtoError)
+      if (e instanceof ProtoError) {
         throw new BodyError(400, `The body is not an OTLP/protobuf logs request: ${e.message}`);
+      }
       throw e;
     }
   }
@@ -116,12 +127,14 @@ function decodeBody(body: Buffer, encoding: OtlpEncoding): unknown {
   } catch {
     throw new BodyError(400, "The body is not valid UTF-8");
   }
+  let request: unknown;
   try {
-    return JSON.parse(text);
+    request = JSON.parse(text);
   } catch (e) {
     if (e instanceof RangeError) throw new BodyError(400, "The body is nested too deeply to parse as JSON");
     throw new BodyError(400, `The body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
+  return { json: jsonLogRecords(request) };
 }
 
 /**
@@ -158,7 +171,7 @@ export async function ingestOtlpLogs(
   let records: OtlpRecords;
   try {
     const body = await readBody(req, ctx.limits);
-    records = readOtlpRecords(decodeBody(body, encoding), {
+    records = await readOtlpRecords(recordsOf(body, encoding), {
       maxEvents: ctx.limits.maxEvents,
       // Protobuf strings pass a strict UTF-8 decoder, which cannot yield a lone surrogate; JSON escapes can.
       surrogatesPossible: encoding === "json",
