@@ -2,6 +2,8 @@
 import { parseArgs } from "node:util";
 import { type Collector, createCollector } from "./collector.js";
 import { loadAuthConfig } from "./config-file.js";
+import { createJsonLogger } from "./observability/logger.js";
+import { serveSummary } from "./observability/serve-summary.js";
 import { REPORT_USAGE, reportCommand } from "./report/cli-report.js";
 
 const USAGE = `Usage: inferlog-collector <command> [options]
@@ -15,12 +17,14 @@ Options for serve:
   --host <addr>    Address to bind (default 127.0.0.1; other addresses need write keys)
   --store <spec>   sqlite:./inferlog.db (default) or clickhouse://127.0.0.1:8123/inferlog
   --config <file>  JSON file with keys: {"keys":[{"key":"sk_...","kind":"server"},{"key":"rk_...","kind":"read"}]}
-                   server/browser keys write, read keys read /v1/report and /report.
+                   server/browser keys write, read keys read /v1/report, /report and /metrics.
                    Send SIGHUP to reload it (revocations take effect on the next request; a reload
                    that leaves no write key on a non-loopback address is refused).
   --allowed-hosts <names>  Comma-separated Host names to answer (.example.com for subdomains, * for any);
                    default: localhost, .localhost, 127.0.0.1, [::1] when bound to loopback, any otherwise
   --trust-proxy    One proxy in front of every request: the client is the last X-Forwarded-For entry
+  Logs are JSON lines on stdout. A ClickHouse store that is down at start is waited for
+  (/healthz and ingest answer 503 until it answers).
 
 ${REPORT_USAGE}`;
 
@@ -48,28 +52,41 @@ async function serve(argv: string[]): Promise<Collector> {
     .map((h) => h.trim())
     .filter((h) => h.length > 0);
   if (allowedHosts?.length === 0) throw new Error("Expected --allowed-hosts to list host names, got nothing");
+  const { log, logger } = createJsonLogger();
   const collector = await createCollector({
     store: values.store,
     ...(auth ? { auth } : {}),
     ...(allowedHosts ? { allowedHosts } : {}),
     ...(values["trust-proxy"] ? { trustProxy: true } : {}),
-    logger: { info: (m) => console.log(m), warn: (m) => console.warn(m), error: (m) => console.error(m) },
+    logger,
+    waitForStore: true,
   });
-  let address: { url: string };
+  let address: { url: string; port: number };
   try {
     address = await collector.listen({ port, host: values.host });
   } catch (e) {
     await collector.close();
     throw e;
   }
+  log.info(
+    serveSummary({ host: values.host, port: address.port, store: values.store, configFile: configPath, auth }),
+    "inferlog-collector configuration",
+  );
   // Signal handlers first: a SIGHUP sent as soon as the listening line shows must not kill the process.
   if (configPath) {
     process.on("SIGHUP", () => {
       try {
-        collector.setAuth(loadAuthConfig(configPath));
-        console.log(`inferlog-collector: reloaded keys from ${configPath}`);
+        const next = loadAuthConfig(configPath);
+        collector.setAuth(next);
+        log.info(
+          { event: "keys_reloaded", keyCount: next.keys.length },
+          `inferlog-collector: reloaded keys from ${configPath}`,
+        );
       } catch (e) {
-        console.error(`inferlog-collector: kept the previous keys: ${e instanceof Error ? e.message : String(e)}`);
+        log.error(
+          { event: "keys_reload_failed" },
+          `inferlog-collector: kept the previous keys: ${e instanceof Error ? e.message : String(e)}`,
+        );
       }
     });
   }
@@ -77,17 +94,28 @@ async function serve(argv: string[]): Promise<Collector> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`inferlog-collector: ${signal}: finishing in-flight batches`);
+    log.info({ event: "shutdown", signal }, `inferlog-collector: ${signal}: finishing in-flight batches`);
     collector.close().then(
-      () => process.exit(0),
+      () => {
+        log.info({ event: "stopped" }, "inferlog-collector: stopped");
+        process.exit(0);
+      },
       (e) => {
-        console.error(`inferlog-collector: shutdown failed: ${e instanceof Error ? e.message : String(e)}`);
+        log.error(
+          { event: "shutdown_failed" },
+          `inferlog-collector: shutdown failed: ${e instanceof Error ? e.message : String(e)}`,
+        );
         process.exit(1);
       },
     );
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+  // Tests and supervisors read this line to learn the port when --port 0 is used.
+  log.info(
+    { event: "listening", url: address.url, store: collector.store.kind },
+    `inferlog-collector listening on ${address.url} (store ${collector.store.kind}${auth ? `, ${auth.keys.length} keys` : ", no keys: loopback only"}${values["trust-proxy"] ? ", trusting X-Forwarded-For" : ""})`,
+  );
   // Tests and supervisors read this line to learn the port when --port 0 is used.
   console.log(
     `inferlog-collector listening on ${address.url} (store ${collector.store.kind}${auth ? `, ${auth.keys.length} keys` : ", no keys: loopback only"}${values["trust-proxy"] ? ", trusting X-Forwarded-For" : ""})`,

@@ -6,6 +6,8 @@ import { resolvesToLoopback } from "./bind-address.js";
 import { createAccess, LOOPBACK_HOSTS } from "./http/access.js";
 import { createHandler, type Logger } from "./http/handler.js";
 import { WriteHealth } from "./http/write-health.js";
+import { observeRequests, observeStoreWrites } from "./observability/http-metrics.js";
+import { type CollectorMetrics, createCollectorMetrics } from "./observability/metrics.js";
 import type { GroupCommitOptions } from "./store/group-commit.js";
 import { openStore } from "./store/open-store.js";
 import type { Store } from "./store/types.js";
@@ -43,12 +45,19 @@ export interface CollectorOptions {
   sqliteSynchronous?: "FULL" | "NORMAL";
   /** How long and how many events concurrent batches are coalesced for before one write (store spec only). */
   groupCommit?: GroupCommitOptions;
+  /**
+   * With a `clickhouse://` spec: start even when ClickHouse does not answer yet, serving 503 (healthz and
+   * ingest, with Retry-After) until a background retry reaches it. Default false: the start fails.
+   */
+  waitForStore?: boolean;
   logger?: Logger;
   now?: () => number;
 }
 
 export interface Collector {
   readonly store: Store;
+  /** The Prometheus metrics served at `GET /metrics`; `metrics.registry` to merge them into your own. */
+  readonly metrics: CollectorMetrics;
   /** A node:http request listener, to mount the collector in your own server. */
   readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
   /** Starts an HTTP server; resolves with the address it listens on. Refuses non-loopback hosts without keys. */
@@ -109,7 +118,9 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
   /** Whether the collector listens on a non-loopback address: it may then never become keyless. */
   let exposed = false;
   const access = createAccess(auth, { trustProxy: options.trustProxy ?? false, allowedHosts: () => allowedHosts });
-  const store =
+  const metrics = createCollectorMetrics();
+  const logger = options.logger ?? silentInfo;
+  const opened =
     typeof options.store === "string"
       ? await openStore(options.store, {
           ...(options.defaultOutcomeTtlSeconds === undefined
@@ -117,9 +128,10 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
             : { defaultOutcomeTtlSeconds: options.defaultOutcomeTtlSeconds }),
           ...(options.sqliteSynchronous ? { synchronous: options.sqliteSynchronous } : {}),
           ...(options.groupCommit === undefined ? {} : { groupCommit: options.groupCommit }),
+          ...(options.waitForStore ? { waitForStore: true, logger } : {}),
         })
       : options.store;
-  const logger = options.logger ?? silentInfo;
+  const store = observeStoreWrites(metrics, opened);
   let draining = false;
   let inFlight = 0;
   let idle: (() => void) | undefined;
@@ -129,21 +141,23 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     limits,
     logger,
     writeHealth: new WriteHealth(),
+    metrics,
     now: options.now ?? Date.now,
     draining: () => draining,
   });
-  const handler = (req: IncomingMessage, res: ServerResponse) => {
+  const handler = observeRequests(metrics, (req: IncomingMessage, res: ServerResponse) => {
     inFlight++;
     res.once("close", () => {
       inFlight--;
       if (inFlight === 0) idle?.();
     });
     void handle(req, res);
-  };
+  });
   let server: Server | undefined;
 
   return {
     store,
+    metrics,
     handler,
     async listen({ port = 4318, host = "127.0.0.1" } = {}) {
       if (server) throw new Error("This collector is already listening");

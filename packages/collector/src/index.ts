@@ -27,6 +27,7 @@ export type {
   Report,
   RetrainSignal,
 } from "./metrics/types.js";
+export type { CollectorMetrics } from "./observability/metrics.js";
 export { renderHtml as renderReportHtml } from "./report/html.js";
 export { renderText as renderReportText } from "./report/text.js";
 export { ClickHouseError } from "./store/clickhouse-http.js";

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { CollectorMetrics } from "../observability/metrics.js";
+import { serveMetrics } from "../observability/metrics-route.js";
 import { serveReport } from "../report/http-report.js";
 import type { Store } from "../store/types.js";
 import type { Access } from "./access.js";
@@ -21,6 +23,7 @@ export interface HandlerContext {
   logger: Logger;
   /** Failed writes turn /healthz to 503 (a full disk, a broken store) until one succeeds. */
   writeHealth: WriteHealth;
+  metrics: CollectorMetrics;
   now: () => number;
   /** True once shutdown started: new requests get 503 so clients retry against another instance. */
   draining: () => boolean;
@@ -86,6 +89,7 @@ export function createHandler(ctx: HandlerContext) {
       // Nothing was acknowledged: the client retries, and dedup by event id makes the retry safe.
       return send(res, 503, { error: "The store is unavailable; retry later" }, { ...cors, "retry-after": "1" });
     }
+    ctx.metrics.rejectEvents("/v1/events", "invalid", batch.rejected.length);
     send(res, 200, { accepted: batch.valid.length, rejected: batch.rejected, duplicates: result.duplicates }, cors);
   }
 
@@ -145,14 +149,15 @@ export function createHandler(ctx: HandlerContext) {
         return send(res, 405, { error: `Use POST for /v1/events, not ${req.method}` }, { allow: "POST, OPTIONS" });
       }
       if (url.pathname === "/v1/logs") {
-        if (req.method === "POST") return await ingestOtlpLogs(ctx, req, res, keyOf(req, url));
+        if (req.method === "POST") return await ingestOtlpLogs(ctx, req, res, url);
         if (req.method === "OPTIONS") return preflight(req, res, url);
         return send(res, 405, { error: `Use POST for /v1/logs, not ${req.method}` }, { allow: "POST, OPTIONS" });
       }
       if (url.pathname === "/healthz" && (req.method === "GET" || req.method === "HEAD")) return await health(res);
       if (url.pathname === "/v1/report" || url.pathname === "/report") return await serveReport(ctx, req, res, url);
+      if (url.pathname === "/metrics") return await serveMetrics(ctx, req, res);
       send(res, 404, {
-        error: `No route for ${req.method} ${url.pathname}; POST /v1/events, POST /v1/logs, GET /healthz, GET /v1/report or GET /report`,
+        error: `No route for ${req.method} ${url.pathname}; POST /v1/events, POST /v1/logs, GET /healthz, GET /v1/report, GET /report or GET /metrics`,
       });
     } catch (e) {
       ctx.logger.error(

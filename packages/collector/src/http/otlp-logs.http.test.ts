@@ -187,6 +187,25 @@ describe("POST /v1/logs", () => {
     expect((await c.collector.store.tableCounts()).events).toBe(0);
   });
 
+  it("refuses a record that cannot be read (a string that is not UTF-8) and stores the rest", async () => {
+    const c = await start("sqlite");
+    const [broken, fine] = [prediction(), prediction()];
+    const body = officialProtobuf(toOtlpLogsRequest([broken, fine] as unknown as InferlogEvent[]));
+    const at = body.indexOf(Buffer.from(broken.id));
+    expect(at).toBeGreaterThan(0);
+    body[at] = 0xff;
+    const r = await post(c.url, PROTOBUF, body);
+    expect(r.status).toBe(200);
+    const { partialSuccess } = deserializeProtobufResponse(r.body) as {
+      partialSuccess: { rejectedLogRecords: number | string; errorMessage: string };
+    };
+    expect(Number(partialSuccess.rejectedLogRecords)).toBe(1);
+    expect(partialSuccess.errorMessage).toMatch(
+      /^1 of 2 log records rejected: record 0: Not a readable log record: a string that is not valid UTF-8 at byte \d+$/,
+    );
+    expect(await c.collector.store.eventIdCounts()).toEqual(new Map([[fine.id, 1]]));
+  });
+
   it("refuses more log records than maxEvents with 413, before storing any", async () => {
     const c = await start("sqlite", { maxEvents: 3 });
     const events = [prediction(), prediction(), prediction(), prediction()] as unknown as InferlogEvent[];

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { setImmediate as yieldToLoop } from "node:timers/promises";
 import type { InferlogEvent } from "@inferlog/core";
 import { decodeOtlpLogs, type OtlpLogsRequest } from "@inferlog/core/otlp";
 import type { HandlerContext } from "./handler.js";
-import { decodeOtlpLogsProtobuf } from "./otlp-proto-logs.js";
-import { ProtoError } from "./otlp-proto-reader.js";
+import { protobufLogRecords, readLogRecord } from "./otlp-proto-logs.js";
+import { ProtoError, type ProtoReader } from "./otlp-proto-reader.js";
 import { type OtlpEncoding, replyExported, replyStatus } from "./otlp-reply.js";
 import { checkEvent } from "./parse-batch.js";
 import { BodyError, readBody } from "./read-body.js";
@@ -15,6 +16,8 @@ const ENCODINGS = new Map<string, OtlpEncoding>([
 /** Reasons listed in a partial-success message before "and N more", each cut to this many characters. */
 const LISTED_REASONS = 5;
 const REASON_CHARS = 300;
+/** Records decoded and validated between two turns of the event loop, so /healthz and other requests are not held up. */
+const RECORDS_PER_SLICE = 250;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 export interface OtlpRecords {
@@ -23,12 +26,14 @@ export interface OtlpRecords {
   valid: InferlogEvent[];
   /** By the record's position across all resource and scope logs. */
   rejected: { index: number; reason: string }[];
+  /** Of the rejected, records that are not inferlog events (no `cloudevents.event_id`). */
+  foreign: number;
 }
 
 const isList = (v: unknown): v is unknown[] => v === undefined || Array.isArray(v);
 
-/** The log records of a decoded request, in order; a body of another shape is a 400. */
-function logRecordsOf(request: unknown): unknown[] {
+/** The log records of an OTLP/JSON request, in order; a body of another shape is a 400. */
+function jsonLogRecords(request: unknown): unknown[] {
   const shapeError = (where: string) =>
     new BodyError(400, `Expected an OTLP ExportLogsServiceRequest: \`${where}\` is not an array`);
   if (request === null || typeof request !== "object") {
@@ -49,25 +54,31 @@ function logRecordsOf(request: unknown): unknown[] {
   return records;
 }
 
+/** A request's log records, decoded one by one (JSON: already parsed; protobuf: read from its bytes). */
+type RecordList = { json: unknown[] } | { protobuf: ProtoReader[] };
+
 /**
- * Each log record as an inferlog event, checked like a `/v1/events` batch. A record without
- * `cloudevents.event_id` is not one of inferlog's and is rejected, so the sender learns of it.
+ * Each log record as an inferlog event, checked like a `/v1/events` batch, a slice at a time. A
+ * record without `cloudevents.event_id` is not one of inferlog's and is rejected, so the sender
+ * learns of it; so is a record that cannot be read.
  */
-export function readOtlpRecords(
-  request: unknown,
+export async function readOtlpRecords(
+  list: RecordList,
   options: { maxEvents: number; surrogatesPossible: boolean },
-): OtlpRecords {
-  const records = logRecordsOf(request);
+): Promise<OtlpRecords> {
+  const records: unknown[] = "json" in list ? list.json : list.protobuf;
   if (records.length > options.maxEvents) {
     throw new BodyError(
       413,
       `The request has ${records.length} log records, over the limit of ${options.maxEvents}; send smaller batches`,
     );
   }
-  const out: OtlpRecords = { total: records.length, valid: [], rejected: [] };
-  for (const [index, record] of records.entries()) {
+  const out: OtlpRecords = { total: records.length, valid: [], rejected: [], foreign: 0 };
+  for (const [index, item] of records.entries()) {
+    if (index > 0 && index % RECORDS_PER_SLICE === 0) await yieldToLoop();
     let decoded: InferlogEvent[];
     try {
+      const record = "json" in list ? item : readLogRecord(item as ProtoReader);
       // One record at a time, so a malformed record costs only itself.
       decoded = decodeOtlpLogs({ resourceLogs: [{ scopeLogs: [{ logRecords: [record] }] }] } as OtlpLogsRequest);
     } catch (e) {
@@ -76,6 +87,7 @@ export function readOtlpRecords(
     }
     const [event] = decoded;
     if (!event) {
+      out.foreign++;
       out.rejected.push({ index, reason: "Not an inferlog event: no `cloudevents.event_id` attribute" });
       continue;
     }
@@ -97,13 +109,15 @@ export function rejectionMessage(records: OtlpRecords): string {
   return `${rejected.length} of ${records.total} log records rejected: ${listed.join("; ")}${more}`;
 }
 
-function decodeBody(body: Buffer, encoding: OtlpEncoding): unknown {
+/** The body's log records; a body that is not an OTLP logs request in `encoding` is a 400. */
+function recordsOf(body: Buffer, encoding: OtlpEncoding): RecordList {
   if (encoding === "protobuf") {
     try {
-      return decodeOtlpLogsProtobuf(body);
+      return { protobuf: protobufLogRecords(body) };
     } catch (e) {
-      if (e instanceof ProtoError)
+      if (e instanceof ProtoError) {
         throw new BodyError(400, `The body is not an OTLP/protobuf logs request: ${e.message}`);
+      }
       throw e;
     }
   }
@@ -113,12 +127,14 @@ function decodeBody(body: Buffer, encoding: OtlpEncoding): unknown {
   } catch {
     throw new BodyError(400, "The body is not valid UTF-8");
   }
+  let request: unknown;
   try {
-    return JSON.parse(text);
+    request = JSON.parse(text);
   } catch (e) {
     if (e instanceof RangeError) throw new BodyError(400, "The body is nested too deeply to parse as JSON");
     throw new BodyError(400, `The body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
+  return { json: jsonLogRecords(request) };
 }
 
 /**
@@ -131,12 +147,11 @@ export async function ingestOtlpLogs(
   ctx: HandlerContext,
   req: IncomingMessage,
   res: ServerResponse,
-  key: string | undefined,
+  url: URL,
 ): Promise<void> {
   const mediaType = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
   const encoding = ENCODINGS.get(mediaType);
-  const origin = typeof req.headers.origin === "string" ? req.headers.origin : undefined;
-  const decision = ctx.auth.check({ key, origin, remoteAddress: req.socket.remoteAddress });
+  const decision = ctx.access.authorizeWrite(req, url);
   if (!decision.ok) {
     return replyStatus(res, decision.status, encoding ?? "json", decision.message, { connection: "close" });
   }
@@ -155,7 +170,7 @@ export async function ingestOtlpLogs(
   let records: OtlpRecords;
   try {
     const body = await readBody(req, ctx.limits);
-    records = readOtlpRecords(decodeBody(body, encoding), {
+    records = await readOtlpRecords(recordsOf(body, encoding), {
       maxEvents: ctx.limits.maxEvents,
       // Protobuf strings pass a strict UTF-8 decoder, which cannot yield a lone surrogate; JSON escapes can.
       surrogatesPossible: encoding === "json",
@@ -171,6 +186,8 @@ export async function ingestOtlpLogs(
     ctx.logger.error(`inferlog-collector: storing OTLP logs failed: ${e instanceof Error ? e.message : String(e)}`);
     return replyStatus(res, 503, encoding, "The store is unavailable; retry later", { ...cors, "retry-after": "1" });
   }
+  ctx.metrics.rejectEvents("/v1/logs", "not_inferlog", records.foreign);
+  ctx.metrics.rejectEvents("/v1/logs", "invalid", records.rejected.length - records.foreign);
   const message = records.rejected.length === 0 ? "" : rejectionMessage(records);
   replyExported(res, encoding, { count: records.rejected.length, message }, cors);
 }

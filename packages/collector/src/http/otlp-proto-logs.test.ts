@@ -1,9 +1,15 @@
 import { createClient, type InferlogEvent, validateEvent } from "@inferlog/core";
-import { decodeOtlpLogs, toOtlpLogsRequest } from "@inferlog/core/otlp";
+import { decodeOtlpLogs, type OtlpLogsRequest, toOtlpLogsRequest } from "@inferlog/core/otlp";
 import { MemoryTransport } from "@inferlog/core/testing";
 import { describe, expect, it } from "vitest";
-import { decodeOtlpLogsProtobuf } from "./otlp-proto-logs.js";
+import { protobufLogRecords, readLogRecord } from "./otlp-proto-logs.js";
 import { officialProtobuf } from "./otlp-test-records.js";
+
+/** The records of a protobuf body as an OTLP/JSON request, for `decodeOtlpLogs`. */
+const decodeOtlpLogsProtobuf = (bytes: Uint8Array): OtlpLogsRequest =>
+  ({
+    resourceLogs: [{ scopeLogs: [{ logRecords: protobufLogRecords(bytes).map(readLogRecord) }] }],
+  }) as OtlpLogsRequest;
 
 const TRACE = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 

@@ -1,90 +1,46 @@
-import type { AnyValue, KeyValue, OtlpLogRecord, OtlpLogsRequest } from "@inferlog/core/otlp";
+import type { AnyValue, KeyValue, OtlpLogRecord } from "@inferlog/core/otlp";
 import { ProtoError, ProtoReader, WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from "./otlp-proto-reader.js";
 
 /** Deeper AnyValue nesting than this is refused instead of recursing until the stack runs out. */
 const MAX_VALUE_DEPTH = 64;
 
-type Resource = OtlpLogsRequest["resourceLogs"][number]["resource"];
-type ScopeLogs = OtlpLogsRequest["resourceLogs"][number]["scopeLogs"][number];
+/** Field numbers and wire types are opentelemetry-proto's (collector/logs/v1, logs/v1, common/v1). */
+function expectWire(key: number, want: number, field: string): void {
+  if ((key & 7) !== want) throw new ProtoError(`\`${field}\` has wire type ${key & 7}, expected ${want}`);
+}
 
-/** Field numbers and wire types from opentelemetry-proto (logs/v1, common/v1, resource/v1). */
-function expectWire(wire: number, want: number, field: string): void {
-  if (wire !== want) throw new ProtoError(`\`${field}\` has wire type ${wire}, expected ${want}`);
+/** Each embedded message in field `field` of `r`; other fields are skipped, as protobuf requires. */
+function eachMessage(r: ProtoReader, field: number, name: string, visit: (m: ProtoReader) => void): void {
+  while (!r.done) {
+    const key = r.key();
+    if (key >>> 3 !== field) {
+      r.skip(key & 7);
+      continue;
+    }
+    expectWire(key, WIRE_LEN, name);
+    visit(r.message());
+  }
 }
 
 /**
- * An OTLP/protobuf `ExportLogsServiceRequest` in the shape of its OTLP/JSON mapping (int64 as
- * decimal strings, trace and span ids as hex), which is what `decodeOtlpLogs` reads.
+ * The log records of an OTLP/protobuf `ExportLogsServiceRequest`, as readers over each record's
+ * bytes. The framing of the whole body is checked here (a truncated or garbled body throws
+ * `ProtoError`); each record is decoded later by `readLogRecord`, so a large request can be decoded
+ * in slices. Resources and scopes are passed over: an inferlog event travels whole in its record.
  */
-export function decodeOtlpLogsProtobuf(bytes: Uint8Array): OtlpLogsRequest {
-  const r = new ProtoReader(bytes);
-  const resourceLogs: OtlpLogsRequest["resourceLogs"] = [];
-  while (!r.done) {
-    const { field, wire } = r.tag();
-    if (field === 1) {
-      expectWire(wire, WIRE_LEN, "resource_logs");
-      resourceLogs.push(readResourceLogs(r.message()));
-    } else r.skip(wire);
-  }
-  return { resourceLogs };
+export function protobufLogRecords(bytes: Uint8Array): ProtoReader[] {
+  const records: ProtoReader[] = [];
+  // ExportLogsServiceRequest.resource_logs = 1, ResourceLogs.scope_logs = 2, ScopeLogs.log_records = 2.
+  eachMessage(ProtoReader.of(bytes), 1, "resource_logs", (resourceLogs) =>
+    eachMessage(resourceLogs, 2, "scope_logs", (scopeLogs) =>
+      eachMessage(scopeLogs, 2, "log_records", (record) => records.push(record)),
+    ),
+  );
+  return records;
 }
 
-function readResourceLogs(r: ProtoReader): OtlpLogsRequest["resourceLogs"][number] {
-  let resource: Resource = { attributes: [], droppedAttributesCount: 0 };
-  const scopeLogs: ScopeLogs[] = [];
-  while (!r.done) {
-    const { field, wire } = r.tag();
-    if (field === 1) {
-      expectWire(wire, WIRE_LEN, "resource");
-      resource = readResource(r.message());
-    } else if (field === 2) {
-      expectWire(wire, WIRE_LEN, "scope_logs");
-      scopeLogs.push(readScopeLogs(r.message()));
-    } else r.skip(wire);
-  }
-  return { resource, scopeLogs };
-}
-
-function readResource(r: ProtoReader): Resource {
-  const resource: Resource = { attributes: [], droppedAttributesCount: 0 };
-  while (!r.done) {
-    const { field, wire } = r.tag();
-    if (field === 1) {
-      expectWire(wire, WIRE_LEN, "resource.attributes");
-      resource.attributes.push(readKeyValue(r.message(), 0));
-    } else if (field === 2) {
-      expectWire(wire, WIRE_VARINT, "resource.dropped_attributes_count");
-      resource.droppedAttributesCount = r.varint();
-    } else r.skip(wire);
-  }
-  return resource;
-}
-
-function readScopeLogs(r: ProtoReader): ScopeLogs {
-  const scope: { name: string; version?: string } = { name: "" };
-  const logRecords: OtlpLogRecord[] = [];
-  while (!r.done) {
-    const { field, wire } = r.tag();
-    if (field === 1) {
-      expectWire(wire, WIRE_LEN, "scope");
-      const s = r.message();
-      while (!s.done) {
-        const t = s.tag();
-        if (t.field === 1 && t.wire === WIRE_LEN) scope.name = s.string();
-        else if (t.field === 2 && t.wire === WIRE_LEN) scope.version = s.string();
-        else s.skip(t.wire);
-      }
-    } else if (field === 2) {
-      expectWire(wire, WIRE_LEN, "log_records");
-      logRecords.push(readLogRecord(r.message()));
-    } else r.skip(wire);
-  }
-  return { scope, logRecords };
-}
-
-const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
-
-function readLogRecord(r: ProtoReader): OtlpLogRecord {
+/** One LogRecord in the shape of its OTLP/JSON mapping (int64 as decimal strings, ids in hex), as `decodeOtlpLogs` reads it. */
+export function readLogRecord(r: ProtoReader): OtlpLogRecord {
   const record: OtlpLogRecord = {
     timeUnixNano: "0",
     observedTimeUnixNano: "0",
@@ -96,58 +52,58 @@ function readLogRecord(r: ProtoReader): OtlpLogRecord {
     droppedAttributesCount: 0,
   };
   while (!r.done) {
-    const { field, wire } = r.tag();
-    switch (field) {
+    const key = r.key();
+    switch (key >>> 3) {
       case 1:
-        expectWire(wire, WIRE_FIXED64, "time_unix_nano");
+        expectWire(key, WIRE_FIXED64, "time_unix_nano");
         record.timeUnixNano = r.fixed64().toString();
         break;
       case 11:
-        expectWire(wire, WIRE_FIXED64, "observed_time_unix_nano");
+        expectWire(key, WIRE_FIXED64, "observed_time_unix_nano");
         record.observedTimeUnixNano = r.fixed64().toString();
         break;
       case 2:
-        expectWire(wire, WIRE_VARINT, "severity_number");
+        expectWire(key, WIRE_VARINT, "severity_number");
         record.severityNumber = r.varint();
         break;
       case 3:
-        expectWire(wire, WIRE_LEN, "severity_text");
+        expectWire(key, WIRE_LEN, "severity_text");
         record.severityText = r.string();
         break;
       case 5:
-        expectWire(wire, WIRE_LEN, "body");
+        expectWire(key, WIRE_LEN, "body");
         record.body = readAnyValue(r.message(), 0);
         break;
       case 6:
-        expectWire(wire, WIRE_LEN, "attributes");
+        expectWire(key, WIRE_LEN, "attributes");
         record.attributes.push(readKeyValue(r.message(), 0));
         break;
       case 7:
-        expectWire(wire, WIRE_VARINT, "dropped_attributes_count");
+        expectWire(key, WIRE_VARINT, "dropped_attributes_count");
         record.droppedAttributesCount = r.varint();
         break;
       case 8:
-        expectWire(wire, WIRE_FIXED32, "flags");
+        expectWire(key, WIRE_FIXED32, "flags");
         record.flags = r.fixed32();
         break;
       case 9: {
-        expectWire(wire, WIRE_LEN, "trace_id");
-        const id = r.bytesField();
-        if (id.length > 0) record.traceId = hex(id);
+        expectWire(key, WIRE_LEN, "trace_id");
+        const id = r.hex();
+        if (id) record.traceId = id;
         break;
       }
       case 10: {
-        expectWire(wire, WIRE_LEN, "span_id");
-        const id = r.bytesField();
-        if (id.length > 0) record.spanId = hex(id);
+        expectWire(key, WIRE_LEN, "span_id");
+        const id = r.hex();
+        if (id) record.spanId = id;
         break;
       }
       case 12:
-        expectWire(wire, WIRE_LEN, "event_name");
+        expectWire(key, WIRE_LEN, "event_name");
         record.eventName = r.string();
         break;
       default:
-        r.skip(wire);
+        r.skip(key & 7);
     }
   }
   return record;
@@ -157,29 +113,16 @@ function readKeyValue(r: ProtoReader, depth: number): KeyValue {
   let key = "";
   let value: AnyValue = {};
   while (!r.done) {
-    const { field, wire } = r.tag();
-    if (field === 1) {
-      expectWire(wire, WIRE_LEN, "KeyValue.key");
+    const k = r.key();
+    if (k >>> 3 === 1) {
+      expectWire(k, WIRE_LEN, "KeyValue.key");
       key = r.string();
-    } else if (field === 2) {
-      expectWire(wire, WIRE_LEN, "KeyValue.value");
+    } else if (k >>> 3 === 2) {
+      expectWire(k, WIRE_LEN, "KeyValue.value");
       value = readAnyValue(r.message(), depth + 1);
-    } else r.skip(wire);
+    } else r.skip(k & 7);
   }
   return { key, value };
-}
-
-/** The values of an ArrayValue or KeyValueList (both: `repeated ... values = 1`). */
-function readRepeated<T>(r: ProtoReader, read: (m: ProtoReader) => T): T[] {
-  const out: T[] = [];
-  while (!r.done) {
-    const { field, wire } = r.tag();
-    if (field === 1) {
-      expectWire(wire, WIRE_LEN, "values");
-      out.push(read(r.message()));
-    } else r.skip(wire);
-  }
-  return out;
 }
 
 function readAnyValue(r: ProtoReader, depth: number): AnyValue {
@@ -187,39 +130,47 @@ function readAnyValue(r: ProtoReader, depth: number): AnyValue {
   // A oneof: the last field present wins, and none present is OTLP's empty value.
   let value: AnyValue | { bytesValue: string } = {};
   while (!r.done) {
-    const { field, wire } = r.tag();
-    switch (field) {
+    const key = r.key();
+    switch (key >>> 3) {
       case 1:
-        expectWire(wire, WIRE_LEN, "string_value");
+        expectWire(key, WIRE_LEN, "string_value");
         value = { stringValue: r.string() };
         break;
       case 2:
-        expectWire(wire, WIRE_VARINT, "bool_value");
+        expectWire(key, WIRE_VARINT, "bool_value");
         value = { boolValue: r.varint() !== 0 };
         break;
       case 3:
-        expectWire(wire, WIRE_VARINT, "int_value");
+        expectWire(key, WIRE_VARINT, "int_value");
         value = { intValue: r.int64().toString() };
         break;
       case 4:
-        expectWire(wire, WIRE_FIXED64, "double_value");
+        expectWire(key, WIRE_FIXED64, "double_value");
         value = { doubleValue: r.double() };
         break;
-      case 5:
-        expectWire(wire, WIRE_LEN, "array_value");
-        value = { arrayValue: { values: readRepeated(r.message(), (m) => readAnyValue(m, depth + 1)) } };
+      case 5: {
+        // ArrayValue.values = 1
+        const values: AnyValue[] = [];
+        expectWire(key, WIRE_LEN, "array_value");
+        eachMessage(r.message(), 1, "values", (m) => values.push(readAnyValue(m, depth + 1)));
+        value = { arrayValue: { values } };
         break;
-      case 6:
-        expectWire(wire, WIRE_LEN, "kvlist_value");
-        value = { kvlistValue: { values: readRepeated(r.message(), (m) => readKeyValue(m, depth + 1)) } };
+      }
+      case 6: {
+        // KeyValueList.values = 1
+        const values: KeyValue[] = [];
+        expectWire(key, WIRE_LEN, "kvlist_value");
+        eachMessage(r.message(), 1, "values", (m) => values.push(readKeyValue(m, depth + 1)));
+        value = { kvlistValue: { values } };
         break;
+      }
       case 7:
-        expectWire(wire, WIRE_LEN, "bytes_value");
+        expectWire(key, WIRE_LEN, "bytes_value");
         // The OTLP/JSON spelling. inferlog's encoder never writes bytes; `decodeOtlpLogs` reads them as null.
-        value = { bytesValue: Buffer.from(r.bytesField()).toString("base64") };
+        value = { bytesValue: r.base64() };
         break;
       default:
-        r.skip(wire);
+        r.skip(key & 7);
     }
   }
   return value as AnyValue;

@@ -1,3 +1,5 @@
+import { isUtf8 } from "node:buffer";
+
 /**
  * Reads the protobuf wire format (varint, fixed64, length-delimited, fixed32), enough for the OTLP
  * logs messages. Hand-written like OpenTelemetry JS's own OTLP protobuf code (which dropped
@@ -16,43 +18,55 @@ export const WIRE_FIXED64 = 1;
 export const WIRE_LEN = 2;
 export const WIRE_FIXED32 = 5;
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+/** The whole body, viewed once: sub-message readers share it instead of each making views. */
+interface Source {
+  bytes: Uint8Array;
+  buffer: Buffer;
+  view: DataView;
+}
 
 export class ProtoReader {
   private pos: number;
   private readonly end: number;
-  private readonly bytes: Uint8Array;
-  private readonly view: DataView;
+  private readonly source: Source;
 
-  constructor(bytes: Uint8Array, start = 0, end = bytes.length) {
-    this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  private constructor(source: Source, start: number, end: number) {
+    this.source = source;
     this.pos = start;
     this.end = end;
+  }
+
+  static of(bytes: Uint8Array): ProtoReader {
+    const source: Source = {
+      bytes,
+      buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    };
+    return new ProtoReader(source, 0, bytes.length);
   }
 
   get done(): boolean {
     return this.pos >= this.end;
   }
 
-  /** The next field's number and wire type. */
-  tag(): { field: number; wire: number } {
+  /** The next field's key: field number `key >>> 3`, wire type `key & 7`. */
+  key(): number {
     const key = this.varint();
-    const field = Math.floor(key / 8);
-    if (field === 0) throw new ProtoError(`a field number 0 at byte ${this.pos}`);
-    return { field, wire: key % 8 };
+    if (key >>> 3 === 0) throw new ProtoError(`a field number 0 at byte ${this.pos}`);
+    return key;
   }
 
   /** An unsigned varint up to 2^53 (lengths, enums, uint32, bool). */
   varint(): number {
-    const start = this.pos;
+    const bytes = this.source.bytes;
     let value = 0;
     for (let shift = 0; shift < 28; shift += 7) {
-      const b = this.byte();
+      if (this.pos >= this.end) throw this.endsInside();
+      const b = bytes[this.pos++]!;
       value |= (b & 0x7f) << shift;
       if (b < 0x80) return value >>> 0;
     }
-    this.pos = start;
+    this.pos -= 4;
     return Number(this.uvarint64());
   }
 
@@ -63,74 +77,85 @@ export class ProtoReader {
 
   fixed64(): bigint {
     this.need(8);
-    const v = this.view.getBigUint64(this.pos, true);
+    const v = this.source.view.getBigUint64(this.pos, true);
     this.pos += 8;
     return v;
   }
 
   fixed32(): number {
     this.need(4);
-    const v = this.view.getUint32(this.pos, true);
+    const v = this.source.view.getUint32(this.pos, true);
     this.pos += 4;
     return v;
   }
 
   double(): number {
     this.need(8);
-    const v = this.view.getFloat64(this.pos, true);
+    const v = this.source.view.getFloat64(this.pos, true);
     this.pos += 8;
     return v;
   }
 
-  /** A length-delimited field's bytes (a view, not a copy). */
-  bytesField(): Uint8Array {
+  /** A length-delimited field as [start, end) of the body. */
+  private span(): [number, number] {
     const length = this.varint();
     this.need(length);
-    const out = this.bytes.subarray(this.pos, this.pos + length);
+    const start = this.pos;
     this.pos += length;
-    return out;
+    return [start, this.pos];
   }
 
+  /** A bytes field in hex (trace and span ids, as OTLP/JSON spells them). */
+  hex(): string {
+    const [start, end] = this.span();
+    return this.source.buffer.toString("hex", start, end);
+  }
+
+  base64(): string {
+    const [start, end] = this.span();
+    return this.source.buffer.toString("base64", start, end);
+  }
+
+  /** A string field; invalid UTF-8 is refused, as protobuf requires, rather than replaced. */
   string(): string {
-    try {
-      return utf8.decode(this.bytesField());
-    } catch (e) {
-      if (e instanceof ProtoError) throw e;
-      throw new ProtoError(`a string that is not valid UTF-8 before byte ${this.pos}`);
+    const [start, end] = this.span();
+    const text = this.source.buffer.toString("utf8", start, end);
+    // Node's decoder replaces bad sequences with U+FFFD; only then is the strict check worth its cost.
+    if (text.includes("\uFFFD") && !isUtf8(this.source.bytes.subarray(start, end))) {
+      throw new ProtoError(`a string that is not valid UTF-8 at byte ${start}`);
     }
+    return text;
   }
 
   /** A reader over an embedded message. */
   message(): ProtoReader {
-    const length = this.varint();
-    this.need(length);
-    const sub = new ProtoReader(this.bytes, this.pos, this.pos + length);
-    this.pos += length;
-    return sub;
+    const [start, end] = this.span();
+    return new ProtoReader(this.source, start, end);
   }
 
   /** Passes over a field this reader does not know, as protobuf requires. */
   skip(wire: number): void {
     if (wire === WIRE_VARINT) this.uvarint64();
     else if (wire === WIRE_FIXED64) this.advance(8);
-    else if (wire === WIRE_LEN) this.advance(this.varint());
+    else if (wire === WIRE_LEN) this.span();
     else if (wire === WIRE_FIXED32) this.advance(4);
     else throw new ProtoError(`wire type ${wire} at byte ${this.pos} (groups are not used by OTLP)`);
   }
 
   private uvarint64(): bigint {
+    const bytes = this.source.bytes;
     let value = 0n;
     for (let shift = 0n; shift < 70n; shift += 7n) {
-      const b = this.byte();
+      if (this.pos >= this.end) throw this.endsInside();
+      const b = bytes[this.pos++]!;
       value |= BigInt(b & 0x7f) << shift;
       if (b < 0x80) return BigInt.asUintN(64, value);
     }
     throw new ProtoError(`a varint longer than 10 bytes before byte ${this.pos}`);
   }
 
-  private byte(): number {
-    if (this.pos >= this.end) throw new ProtoError(`the message ends inside a field at byte ${this.pos}`);
-    return this.bytes[this.pos++]!;
+  private endsInside(): ProtoError {
+    return new ProtoError(`the message ends inside a field at byte ${this.pos}`);
   }
 
   private need(length: number): void {

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { ConfigError, checkOption as need, showValue } from "@inferlog/core";
 import { openClickHouseStore } from "./clickhouse-store.js";
 import type { GroupCommitOptions } from "./group-commit.js";
+import { openWhenReachable, type WaitLogger } from "./pending-store.js";
 import { openSqliteStore } from "./sqlite-store.js";
 import type { Store } from "./types.js";
 
@@ -11,6 +12,13 @@ export interface OpenStoreOptions {
   synchronous?: "FULL" | "NORMAL";
   /** How concurrent batches are coalesced into one write (each store has its own defaults). */
   groupCommit?: GroupCommitOptions;
+  /**
+   * ClickHouse only: when the server does not answer, resolve anyway with a store that fails every call
+   * (503 from the collector) until a background retry reaches it, instead of rejecting. Default false.
+   */
+  waitForStore?: boolean;
+  /** Where waiting for the store is reported (default: console). */
+  logger?: WaitLogger;
 }
 
 /**
@@ -19,7 +27,7 @@ export interface OpenStoreOptions {
  * - `clickhouse://[user[:password]@]host:8123/database` (HTTP), `clickhouse+https://...` (HTTPS)
  */
 /** The spec as errors may show it: a password in `user:password@` is never echoed into logs. */
-const withoutPassword = (spec: string): string => spec.replace(/^([a-z+.-]*:\/\/[^/@:]*:).*@/i, "$1***@");
+export const withoutPassword = (spec: string): string => spec.replace(/^([a-z+.-]*:\/\/[^/@:]*:).*@/i, "$1***@");
 
 export async function openStore(spec: string, options: OpenStoreOptions = {}): Promise<Store> {
   need(typeof spec === "string" && spec.length > 0, "store", 'a string such as "sqlite:./inferlog.db"', spec);
@@ -48,13 +56,17 @@ export async function openStore(spec: string, options: OpenStoreOptions = {}): P
       );
     }
     const database = decodeURIComponent(url.pathname.replace(/^\//, "")) || "inferlog";
-    return openClickHouseStore({
-      url: `${url.protocol}//${url.host}`,
-      database,
-      ...(url.username ? { user: decodeURIComponent(url.username) } : {}),
-      ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
-      ...shared,
-    });
+    const base = `${url.protocol}//${url.host}`;
+    const open = () =>
+      openClickHouseStore({
+        url: base,
+        database,
+        ...(url.username ? { user: decodeURIComponent(url.username) } : {}),
+        ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+        ...shared,
+      });
+    if (!options.waitForStore) return open();
+    return openWhenReachable(`ClickHouse at ${base}`, open, options.logger ?? console, "clickhouse");
   }
   throw new ConfigError(
     `Expected \`store\` to start with "sqlite:" or "clickhouse://", got \`${showValue(withoutPassword(spec))}\` (for example sqlite:./inferlog.db)`,
