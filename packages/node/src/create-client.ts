@@ -16,6 +16,7 @@ import {
 } from "@inferlog/core";
 import { compiledValidateEvent } from "@inferlog/core/compiled";
 import PQueue from "p-queue";
+import { type ExitWatch, reportUnsent, watchExit } from "./exit-report.js";
 import {
   DEFAULT_EXIT_FLUSH_TIMEOUT_MS,
   flushOnExit,
@@ -67,7 +68,10 @@ export function createClient(options: NodeClientOptions): NodeClient {
     throw new ConfigError(`Expected options to be an object, got \`${showValue(options)}\``);
   }
   const { endpoint, spool: spoolOptions, flushOnExit: exitOption, transport: custom, hooks, ...rest } = options;
-  const logger = options.logger ?? { warn: (m: string) => console.warn(`[inferlog] ${m}`) };
+  const logger =
+    options.logger === false
+      ? { warn() {} }
+      : (options.logger ?? { warn: (m: string) => console.warn(`[inferlog] ${m}`) });
   const report = (e: InferlogError) => {
     try {
       if (options.onError) options.onError(e);
@@ -92,8 +96,11 @@ export function createClient(options: NodeClientOptions): NodeClient {
 
   let collecting: string[] | undefined;
   let spooledAtShutdown = 0;
+  const endpointUrl = endpoint ?? process.env.INFERLOG_ENDPOINT;
   const core = createCoreClient({
     ...rest,
+    logger,
+    ...(custom || endpointUrl === undefined ? {} : { endpoint: endpointUrl }),
     source: options.source ?? (process.env.INFERLOG_SOURCE as string),
     transport: custom ?? (owned as UndiciTransport),
     maxConcurrency,
@@ -129,6 +136,20 @@ export function createClient(options: NodeClientOptions): NodeClient {
     }
   }
 
+  let signalsHandled = false;
+  const exitWatch: ExitWatch = {
+    pending: () => {
+      const s = core.stats();
+      return s.queued + s.inFlight;
+    },
+    endpoint: custom ? "the custom transport" : String(endpointUrl),
+    lastFailure: () => core.stats().lastFailure,
+    spooled: spool !== undefined,
+    signalsHandled: () => signalsHandled,
+    warn: (m) => logger.warn(m),
+  };
+  const unwatchExit = watchExit(exitWatch);
+
   const exitOpts = exitOption === undefined || exitOption === true ? {} : exitOption;
   const removeExitHook =
     exitOpts === false
@@ -141,7 +162,8 @@ export function createClient(options: NodeClientOptions): NodeClient {
               return s.queued + s.inFlight;
             },
             logged: () => core.stats().logged,
-            warn: (m) => logger.warn(spool ? `${m}; they stay in the spool for the next start` : m),
+            // The exit report names the endpoint and the last cause.
+            warn: () => reportUnsent(exitWatch, "before exit"),
           },
           exitOpts.timeoutMs ?? DEFAULT_EXIT_FLUSH_TIMEOUT_MS,
         );
@@ -162,6 +184,7 @@ export function createClient(options: NodeClientOptions): NodeClient {
       shutdownResult ??= holdOpen(
         (async () => {
           removeExitHook();
+          unwatchExit();
           collecting = [];
           const r = await core.shutdown(opts);
           const unsentIds = collecting;
@@ -176,7 +199,14 @@ export function createClient(options: NodeClientOptions): NodeClient {
       return shutdownResult;
     },
     stats: () => ({ ...core.stats(), spool: spool?.stats() }),
-    registerShutdownHooks: (opts) => registerSignalHooks((timeoutMs) => client.shutdown({ timeoutMs }), opts),
+    registerShutdownHooks(opts) {
+      signalsHandled = true;
+      const unregister = registerSignalHooks((timeoutMs) => client.shutdown({ timeoutMs }), opts);
+      return () => {
+        signalsHandled = false;
+        unregister();
+      };
+    },
   };
   return client;
 }
