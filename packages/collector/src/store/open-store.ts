@@ -1,6 +1,6 @@
-import { resolve } from "node:path";
 import { ConfigError, checkOption as need, showValue } from "@inferlog/core";
 import { openClickHouseStore } from "./clickhouse-store.js";
+import { sqliteFileOf } from "./sqlite-path.js";
 import { openSqliteStore } from "./sqlite-store.js";
 import type { Store } from "./types.js";
 
@@ -25,11 +25,10 @@ export async function openStore(spec: string, options: OpenStoreOptions = {}): P
       ? {}
       : { defaultOutcomeTtlSeconds: options.defaultOutcomeTtlSeconds };
   if (spec.startsWith("sqlite:")) {
-    const rest = spec.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "");
-    if (rest.length === 0) {
+    const path = sqliteFileOf(spec);
+    if (path === undefined) {
       throw new ConfigError(`Expected a file after "sqlite:" in \`store\`, got \`${showValue(spec)}\``);
     }
-    const path = rest === ":memory:" ? rest : resolve(rest);
     return openSqliteStore({ path, ...ttl, ...(options.synchronous ? { synchronous: options.synchronous } : {}) });
   }
   const ch = /^clickhouse(\+https?)?:\/\//.exec(spec);
