@@ -117,3 +117,24 @@ describe("statusHint", () => {
     expect(statusHint(undefined)).toBeUndefined();
   });
 });
+
+describe("events the collector refused in a delivered batch", () => {
+  it("are told once per reason, not once per batch", async () => {
+    const transport = new FaultTransport([
+      { type: "reject", indexes: [0], reason: "Invalid ml.prediction event: Expected `data.model` to be object" },
+      { type: "reject", indexes: [0], reason: "Invalid ml.prediction event: Expected `data.model` to be object" },
+      { type: "reject", indexes: [0], reason: "Invalid ml.feedback event: Expected `data.action` to be one of" },
+    ]);
+    const { client, lines } = scripted(transport);
+    for (let i = 0; i < 3; i++) {
+      client.logPrediction(predictionInput());
+      await client.flush();
+    }
+    expect(client.stats().dropped.rejected).toBe(3);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /^Collector rejected 1 of 1 events \(not resent\); first: event \S+: Invalid ml\.prediction event: Expected `data\.model` to be object$/,
+    );
+    expect(lines[1]).toContain("Expected `data.action` to be one of");
+  });
+});

@@ -84,11 +84,14 @@ export function createDiagnostics(ctx: DiagnosticsContext): Diagnostics {
       },
     }),
     error(e) {
-      const { status, field } = e as Partial<TransportError> & { field?: string };
+      const { status, field, retryable } = e as Partial<TransportError> & { field?: string };
       // A refusal with a status was told by `note`, with its cause.
-      if (e.code === "transport" || e.code === "queue_full") {
-        if (status === undefined) once(DELIVERY + e.code, `${e.message} (${endpoint})`);
-      } else
+      if (status !== undefined) return;
+      // Events the collector refused in a delivered batch (the browser's production build checks
+      // nothing in the page): once per reason, whatever the ids and counts in the message.
+      if (e.code === "transport" && !retryable) once(e.message.replace(/\b[\w-]{36}\b|\d+/g, ""), e.message);
+      else if (e.code === "transport" || e.code === "queue_full") once(DELIVERY + e.code, `${e.message} (${endpoint})`);
+      else
         once(
           `${e.code}:${field}`,
           `${e.message}; the event is dropped (told once per field; stats().dropped counts each)`,
