@@ -1,4 +1,8 @@
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { renderReportText } from "@inferlog/collector";
 import { afterAll, expect, it } from "vitest";
 import { type DemoResult, runDemo } from "./run-demo.js";
 
@@ -49,4 +53,13 @@ it("the eight-week demo delivers every event and its report tells the story it s
   expect(new Set(r.business.map((b) => b.windowStart)).size).toBe(8);
   expect(existsSync(result.htmlPath)).toBe(true);
   expect(readFileSync(result.htmlPath, "utf8")).toContain('<svg id="chart-accuracy"');
+
+  // The command the demo prints re-opens the same report from the store it left.
+  expect(result.reopen).toMatch(/^pnpm exec inferlog-collector report --store sqlite:\S+inferlog\.db --now \S+Z$/);
+  const collectorDir = dirname(createRequire(import.meta.url).resolve("@inferlog/collector/package.json"));
+  const args = result.reopen.replace("pnpm exec inferlog-collector ", "").split(" ");
+  const printed = execFileSync(process.execPath, [join(collectorDir, "bin/inferlog-collector.js"), ...args], {
+    encoding: "utf8",
+  });
+  expect(printed).toBe(renderReportText(r));
 });

@@ -9,6 +9,8 @@ console.log(
   `logged ${expected} events (${result.logged.predictions} tickets), delivered ${result.stats.sent}, dropped ${result.stats.dropped.total}, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
 );
 console.log(`HTML report: ${result.htmlPath}`);
+console.log(`Re-open this report: ${result.reopen}`);
+console.log(`The store stays in ${result.dir} until you remove it (rm -r ${result.dir}).`);
 if (result.stats.sent !== expected || result.stats.dropped.total !== 0) {
   console.error(
     `expected ${expected} events delivered, got ${result.stats.sent} (dropped ${result.stats.dropped.total})`,

@@ -17,6 +17,8 @@ export interface DemoOptions {
 }
 export interface DemoResult {
   dir: string;
+  /** The command that prints this report again from the store the demo left in `dir`. */
+  reopen: string;
   htmlPath: string;
   logged: { predictions: number; exposures: number; feedback: number; outcomes: number };
   stats: ReturnType<ReturnType<typeof createClient>["stats"]>;
@@ -122,11 +124,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   }
   await client.shutdown({ timeoutMs: 30_000 });
   const stats = client.stats();
-  const report = await computeReport(store, { now: START_MS + (days + 4) * DAY_MS, window: "week", k: 3 });
+  const now = START_MS + (days + 4) * DAY_MS;
+  const report = await computeReport(store, { now, window: "week", k: 3 });
   const htmlPath = join(dir, "report.html");
   await writeFile(htmlPath, renderReportHtml(report));
   await collector.close();
-  return { dir, htmlPath, logged, stats, report };
+  // The report is judged at the simulation's end: `--now` reproduces it from the store.
+  const reopen = `pnpm exec inferlog-collector report --store sqlite:${join(dir, "inferlog.db")} --now ${new Date(now).toISOString()}`;
+  return { dir, htmlPath, logged, stats, report, reopen };
 }
 
 function progressFor(total: number, write: (s: string) => void, tty: boolean) {

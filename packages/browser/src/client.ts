@@ -35,7 +35,7 @@ export function makeClient(options: BrowserClientOptions, defaultValidator: Even
   const { endpoint, persistence, hooks } = options;
   const budget = createKeepaliveBudget();
   const transport = gateOnline(createBrowserTransport({ ...options, timeoutMs: options.requestTimeoutMs }, budget));
-  const warn = (m: string) => (options.logger ?? console).warn(`[inferlog] ${m}`);
+  const warn = (m: string) => options.logger !== false && (options.logger ?? console).warn(`[inferlog] ${m}`);
   // A page sending to a plain-http collector on another host is production traffic in the clear
   // (events and the write key); say so once. Loopback endpoints are development and stay quiet.
   if (/^http:\/\/(?!(localhost|127\.\d+\.\d+\.\d+|\[::1\])([:/?#]|$))/i.test(endpoint))

@@ -1,5 +1,6 @@
 import type { Transport, TransportResult } from "@inferlog/core";
 import { maskSecret, resultFromResponse, threw } from "@inferlog/core/lite";
+import { fetchFailureHint } from "./cors-hint.js";
 import { bodyBytes, type KeepaliveBudget } from "./keepalive-budget.js";
 
 export interface BrowserTransportOptions {
@@ -65,10 +66,12 @@ export function createBrowserTransport(o: BrowserTransportOptions, budget: Keepa
         }
         return resultFromResponse(res.status, res.headers.get("retry-after"), text, Date.now());
       } catch (e) {
-        const reason = timedOut
-          ? `timed out after ${timeoutMs} ms`
-          : maskSecret(threw("fetch", e), token ?? o.writeKey);
-        return { kind: "retry", reason };
+        if (timedOut) return { kind: "retry", reason: `timed out after ${timeoutMs} ms` };
+        const reason = maskSecret(threw("fetch", e), token ?? o.writeKey);
+        // fetch rejects with a TypeError for a network failure, CORS included (it never says which).
+        return e instanceof TypeError
+          ? { kind: "retry", reason, hint: fetchFailureHint(o.endpoint) }
+          : { kind: "retry", reason };
       } finally {
         clearTimeout(timer);
         if (keepalive) budget.release(size);

@@ -1,9 +1,10 @@
+import type { Diagnostics } from "./diagnostics.js";
 import { type InferlogError, threw } from "./errors.js";
 import type { QueuedEvent } from "./event-queue.js";
 import type { ResolvedOptions } from "./options.js";
 import { type ClientStats, DROP_REASONS, type DropReason } from "./stats.js";
 
-export type Counters = Omit<ClientStats, "circuit">;
+export type Counters = Omit<ClientStats, "circuit" | "lastFailure" | "featureValues">;
 
 /** The client's counters and its one way to report a drop, an error or a settled event. */
 export interface Accounting {
@@ -20,7 +21,7 @@ export interface Accounting {
  * Every drop goes through `drop`, so no path can lose an event without counting it and telling
  * `onDrop`. Key order of the counters is the order of `stats()`.
  */
-export function createAccounting(o: ResolvedOptions): Accounting {
+export function createAccounting(o: ResolvedOptions, diagnostics: Diagnostics): Accounting {
   const dropped = { total: 0 } as Counters["dropped"];
   for (const r of DROP_REASONS) dropped[r] = 0;
   const c: Counters = {
@@ -46,12 +47,16 @@ export function createAccounting(o: ResolvedOptions): Accounting {
     c.dropped[reason] += count;
     c.dropped.total += count;
     safely("onDrop", o.onDrop, { reason, count, ids });
+    diagnostics.dropped(reason, count);
   };
   return {
     c,
     safely,
     drop,
-    error: (e) => safely("onError", o.onError, e),
+    error(e) {
+      safely("onError", o.onError, e);
+      diagnostics.error(e);
+    },
     settled(events, outcome) {
       if (events.length === 0) return;
       if (outcome === "sent") c.sent += events.length;

@@ -2,8 +2,10 @@ import { createAccounting } from "./accounting.js";
 import type { PendingEvent } from "./build-event.js";
 import { DEFAULT_FLUSH_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS } from "./defaults.js";
 import { createDelivery } from "./delivery.js";
+import { createDiagnostics } from "./diagnostics.js";
 import { InferlogError } from "./errors.js";
 import { createEventQueue, PRIORITY, type QueuedEvent } from "./event-queue.js";
+import { createFeatureFixCounter } from "./feature-values.js";
 import type {
   ExposureInput,
   FeatureProfileInput,
@@ -70,7 +72,11 @@ export interface Client {
 export function createBaseClient(options: ClientOptions, defaultValidator: EventValidator): Client {
   const o = resolveOptions(options, defaultValidator);
   const { clock } = o;
-  const acct = createAccounting(o);
+  const diagnostics = createDiagnostics(o);
+  const featureFixes = createFeatureFixCounter(diagnostics.once);
+  o.transport = diagnostics.watch(o.transport);
+  if (!o.strict) o.fixFeature = featureFixes.fixed;
+  const acct = createAccounting(o, diagnostics);
   const { c, safely, drop, error, settled } = acct;
   const queue = createEventQueue(o.maxQueueSize, o.maxQueueBytes);
   const delivery = createDelivery(o, queue, acct);
@@ -251,6 +257,8 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
       inFlight: delivery.inFlight(),
       dropped: { ...c.dropped },
       circuit: delivery.circuit(),
+      featureValues: { ...featureFixes.counts },
+      lastFailure: diagnostics.lastFailure(),
     }),
     restore(events) {
       try {

@@ -73,7 +73,7 @@ describe("log calls", () => {
       validator: uncheckedEvent,
       beforeSend: (e) => (e.type === "ml.outcome" ? ((() => 1) as never) : e),
     });
-    client.logPrediction({ ...predictionInput(), features: { big: 10n as never } });
+    client.logPrediction({ ...predictionInput(), tags: { big: 10n as never } });
     client.logOutcome({ predictionId: "p1", label: "a" });
     client.logFeedback({ predictionId: "p1", action: "accepted" });
     const r = await client.flush();
@@ -97,7 +97,7 @@ describe("log calls", () => {
     const { client, transport, errors } = setup();
     const drops: string[] = [];
     expect(() =>
-      client.logPrediction({ output: { label: "x" }, features: { age: { nested: true } as never } }),
+      client.logPrediction({ output: { label: "x" }, tags: { age: { nested: true } as never } }),
     ).not.toThrow();
     client.logFeedback({ predictionId: "p1", action: "loved" as never });
     client.logExposure(undefined as never);
@@ -105,7 +105,7 @@ describe("log calls", () => {
     expect(transport.events).toHaveLength(0);
     expect(client.stats().dropped.invalid).toBe(3);
     expect(errors.map((e) => (e as { field?: string }).field)).toEqual([
-      "data.features.age",
+      "data.tags.age",
       "data.action",
       "data.predictionId",
     ]);
@@ -137,11 +137,11 @@ describe("log calls", () => {
 
   it("names the limit and the size when an input is too large", async () => {
     const { client, errors } = setup();
-    const features = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`f${i}`, i]));
-    client.logPrediction({ output: { label: "x" }, features });
+    const tags = Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`t${i}`, "v"]));
+    client.logPrediction({ output: { label: "x" }, tags });
     client.logPrediction({ output: { label: "x" }, tags: { team: "a".repeat(300) } });
     await client.flush();
-    expect(errors[0]?.message).toContain("`data.features` has more than 1000 keys (got 1001 keys)");
+    expect(errors[0]?.message).toContain("`data.tags` has more than 32 keys (got 33 keys)");
     expect(errors[1]?.message).toContain("`data.tags.team` is too large: limit 256 characters, got 300 characters");
   });
 

@@ -1,6 +1,6 @@
 import { ValidationError } from "./errors.js";
 import type { EventType, InferlogEvent } from "./schema/events.js";
-import { describeValue, sizeOf } from "./schema/issues.js";
+import { describeValue, sizeOf, typeHint } from "./schema/issues.js";
 import {
   FORBIDDEN_KEYS,
   MAX_CANDIDATES,
@@ -37,7 +37,7 @@ const fail = (path: string, message: string): never => {
   throw [path, message] satisfies Fail;
 };
 const expected = (path: string, what: string, v: unknown): never =>
-  fail(path, `Expected \`${path}\` to be ${what}, got ${describeValue(v)}`);
+  fail(path, `Expected \`${path}\` to be ${what}, got ${describeValue(v)}${typeHint(path, what, v)}`);
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 /** Zod measures strings in code points; an array or a string within `max` UTF-16 units always fits. */
 const size = (v: string | unknown[]): number => (typeof v === "string" ? [...v].length : v.length);

@@ -80,7 +80,16 @@ export interface ClientOptions {
   strict?: boolean;
   onError?: (error: InferlogError) => void;
   onDrop?: (info: DropInfo) => void;
-  logger?: { warn(message: string): void };
+  /**
+   * Where the SDK says what went wrong (once per episode: the first delivery failure with its
+   * likely cause, the first drop of each kind, events lost at exit). Default: the console;
+   * `false` silences it.
+   */
+  logger?: { warn(message: string): void } | false;
+  /** Explain every batch and every drop through the logger. For development. */
+  debug?: boolean;
+  /** The collector's URL as messages name it (the runtime adapters set it from their `endpoint`). */
+  endpoint?: string;
   clock?: Clock;
   random?: () => number;
   taskQueue?: TaskQueue;
@@ -118,9 +127,11 @@ export interface ResolvedOptions
         | "hooks"
         | "taskQueue"
         | "validator"
+        | "logger"
       >
     >,
     PrepareContext {
+  logger: { warn(message: string): void };
   model: ModelInfo | undefined;
   beforeSend: ClientOptions["beforeSend"];
   /** `features.allow` and `features.deny` as sets. */
@@ -218,7 +229,7 @@ export function resolveOptions(o: ClientOptions, defaultValidator: EventValidato
     "a number in (0, 1]",
     o.sampleRate,
   );
-  const logger = o.logger ?? { warn: consoleWarn };
+  const logger = o.logger === false ? { warn() {} } : (o.logger ?? { warn: consoleWarn });
 
   const r = {
     ...ints(INT_OPTIONS, o),
@@ -233,6 +244,8 @@ export function resolveOptions(o: ClientOptions, defaultValidator: EventValidato
       deny: o.features?.deny ? new Set(o.features.deny) : undefined,
     },
     strict: o.strict === true,
+    debug: o.debug === true,
+    endpoint: o.endpoint ?? "the collector",
     onError: fn("onError", o.onError),
     onDrop: fn("onDrop", o.onDrop),
     logger,

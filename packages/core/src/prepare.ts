@@ -1,6 +1,7 @@
 import { type BuildContext, buildEvent, type PendingEvent } from "./build-event.js";
 import { InferlogError, threw, ValidationError } from "./errors.js";
 import { PRIORITY } from "./event-queue.js";
+import { type FeatureFixed, fixEventFeatures } from "./feature-values.js";
 import { type FeatureFilter, redactFeatures } from "./redact.js";
 import type { EventType, InferlogEvent } from "./schema/events.js";
 import type { DropReason } from "./stats.js";
@@ -12,6 +13,8 @@ export interface PrepareContext extends BuildContext {
   beforeSend: ((event: InferlogEvent) => InferlogEvent | null) | undefined;
   maxEventBytes: number;
   validate: EventValidator;
+  /** Set (outside strict mode): feature values that cannot be sent are fixed and told here, keeping the event. */
+  fixFeature?: FeatureFixed | undefined;
 }
 
 export type Prepared =
@@ -25,6 +28,7 @@ export type Prepared =
  */
 export function prepare(p: PendingEvent, ctx: PrepareContext, id?: string): Prepared {
   let event: Record<string, unknown> = redactFeatures(buildEvent(p, ctx, id), ctx.filter);
+  if (ctx.fixFeature) event = fixEventFeatures(event, ctx.fixFeature);
   id = event.id as string;
   if (ctx.beforeSend) {
     let edited: InferlogEvent | null;

@@ -1,3 +1,5 @@
+import type { FeatureFix } from "./feature-values.js";
+
 export const DROP_REASONS = [
   "queue_full",
   "too_large",
@@ -32,4 +34,11 @@ export interface ClientStats {
   dropped: Record<DropReason, number> & { total: number };
   /** `open` while the circuit breaker holds sends back after repeated failures. */
   circuit: "closed" | "open" | "half-open";
+  /**
+   * Feature values that could not be sent as given, by kind: each cost that value (changed or
+   * left out), never the event. See `FEATURE_FIXES` and docs/configuration.md.
+   */
+  featureValues: Record<FeatureFix, number> & { total: number };
+  /** The last delivery failure and its likely cause; undefined once a delivery succeeds. */
+  lastFailure: string | undefined;
 }

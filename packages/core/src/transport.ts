@@ -29,8 +29,11 @@ export interface RejectedEvent {
 export type TransportResult =
   /** Delivered. `rejected` lists events the collector refused for good (not resent). */
   | { kind: "ok"; rejected?: readonly RejectedEvent[] }
-  /** Try again later: 408, 429, 502, 503, 504, a network error or a timeout. */
-  | { kind: "retry"; afterMs?: number; status?: number; reason: string }
+  /**
+   * Try again later: 408, 429, 502, 503, 504, a network error or a timeout. `hint`: the likely
+   * cause when the transport knows better than the status or message (a browser's CORS failure).
+   */
+  | { kind: "retry"; afterMs?: number; status?: number; reason: string; hint?: string | undefined }
   /** 413: the client splits the batch. */
   | { kind: "too-large" }
   /** Any other refusal; the batch is dropped and counted as `rejected`. */

@@ -17,6 +17,7 @@ import {
 } from "@inferlog/core";
 import { compiledValidateEvent } from "@inferlog/core/compiled";
 import PQueue from "p-queue";
+import { type ExitWatch, reportUnsent, watchExit } from "./exit-report.js";
 import {
   DEFAULT_EXIT_FLUSH_TIMEOUT_MS,
   flushOnExit,
@@ -74,7 +75,10 @@ export function createClient(options: NodeClientOptions): NodeClient {
     throw new ConfigError(`Expected options to be an object, got \`${showValue(options)}\``);
   }
   const { endpoint, spool: spoolOptions, flushOnExit: exitOption, transport: custom, hooks, ...rest } = options;
-  const logger = options.logger ?? { warn: (m: string) => console.warn(`[inferlog] ${m}`) };
+  const logger =
+    options.logger === false
+      ? { warn() {} }
+      : (options.logger ?? { warn: (m: string) => console.warn(`[inferlog] ${m}`) });
   const report = (e: InferlogError) => {
     try {
       if (options.onError) options.onError(e);
@@ -131,8 +135,11 @@ export function createClient(options: NodeClientOptions): NodeClient {
 
   let collecting: string[] | undefined;
   let spooledAtShutdown = 0;
+  const endpointUrl = endpoint ?? process.env.INFERLOG_ENDPOINT;
   const core = createCoreClient({
     ...rest,
+    logger,
+    ...(custom || endpointUrl === undefined ? {} : { endpoint: endpointUrl }),
     source: options.source ?? (process.env.INFERLOG_SOURCE as string),
     transport: custom ?? (owned as UndiciTransport),
     maxConcurrency,
@@ -188,6 +195,20 @@ export function createClient(options: NodeClientOptions): NodeClient {
     return { ok, sent, dropped, pending: r.pending + onDisk() };
   }
 
+  let signalsHandled = false;
+  const exitWatch: ExitWatch = {
+    pending: () => {
+      const s = core.stats();
+      return s.queued + s.inFlight + onDisk();
+    },
+    endpoint: custom ? "the custom transport" : String(endpointUrl),
+    lastFailure: () => core.stats().lastFailure,
+    spooled: spool !== undefined,
+    signalsHandled: () => signalsHandled,
+    warn: (m) => logger.warn(m),
+  };
+  const unwatchExit = watchExit(exitWatch);
+
   const exitOpts = exitOption === undefined || exitOption === true ? {} : exitOption;
   const removeExitHook =
     exitOpts === false
@@ -200,7 +221,8 @@ export function createClient(options: NodeClientOptions): NodeClient {
               return s.queued + s.inFlight + onDisk();
             },
             logged: () => core.stats().logged,
-            warn: (m) => logger.warn(spool ? `${m}; they stay in the spool for the next start` : m),
+            // The exit report names the endpoint and the last cause.
+            warn: () => reportUnsent(exitWatch, "before exit"),
           },
           exitOpts.timeoutMs ?? DEFAULT_EXIT_FLUSH_TIMEOUT_MS,
         );
@@ -222,6 +244,7 @@ export function createClient(options: NodeClientOptions): NodeClient {
       shutdownResult ??= holdOpen(
         (async () => {
           removeExitHook();
+          unwatchExit();
           const timeoutMs = opts?.timeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
           const started = Date.now();
           const flushed = spool ? await flushAll(timeoutMs) : undefined;
@@ -261,7 +284,14 @@ export function createClient(options: NodeClientOptions): NodeClient {
         spool: spool?.stats(),
       };
     },
-    registerShutdownHooks: (opts) => registerSignalHooks((timeoutMs) => client.shutdown({ timeoutMs }), opts),
+    registerShutdownHooks(opts) {
+      signalsHandled = true;
+      const unregister = registerSignalHooks((timeoutMs) => client.shutdown({ timeoutMs }), opts);
+      return () => {
+        signalsHandled = false;
+        unregister();
+      };
+    },
   };
   return client;
 }

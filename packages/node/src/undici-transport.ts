@@ -18,6 +18,7 @@ import {
   fallbackFrom,
   resolveCompression,
 } from "./compression.js";
+import { networkHint } from "./network-hint.js";
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
@@ -142,10 +143,15 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
         return resultFromResponse(res.statusCode, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, text, now());
       } catch (e) {
         // Connection refused or reset, DNS, TLS, timeouts, aborts: all worth another try (or moot on abort).
-        const err = e as { code?: string; message?: string };
+        const err = e as { code?: unknown; message?: string };
+        const code = typeof err.code === "string" ? err.code : undefined;
+        const message = err.message ?? String(e);
+        // OpenSSL's messages are its internal state ("803C…:error:0A00010B:SSL routines:…"): the code says it.
+        const shown = code?.startsWith("ERR_SSL") ? "" : message;
         return {
           kind: "retry",
-          reason: hideKey(`network error: ${err.code ? `${err.code} ` : ""}${err.message ?? String(e)}`),
+          reason: hideKey(`network error: ${code ?? ""}${code && shown ? " " : ""}${shown}`),
+          hint: networkHint(code, message, url),
         };
       } finally {
         inFlight.delete(entry);

@@ -1,8 +1,9 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { computeReport } from "../metrics/report.js";
 import { openStore } from "../store/open-store.js";
+import { sqliteFileOf } from "../store/sqlite-path.js";
 import { renderHtml } from "./html.js";
 import { parseReportParams, REPORT_PARAMS } from "./params.js";
 import { renderText } from "./text.js";
@@ -46,7 +47,14 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     // Name the flag the user typed, not the option's internal name.
     throw new Error(flagNames((e as Error).message));
   }
-  const store = await openStore(String(values.store));
+  const spec = String(values.store);
+  const file = sqliteFileOf(spec);
+  // Opening a SQLite file creates it: a mistyped path would print an empty report instead of an error.
+  if (file !== undefined && file !== ":memory:" && !existsSync(file))
+    throw new Error(
+      `No store at ${file} (--store ${spec}): that file does not exist. Pass the path the collector writes to (its --store), for example \`inferlog-collector report --store sqlite:./inferlog.db\``,
+    );
+  const store = await openStore(spec);
   try {
     const report = await computeReport(store, reportOptions).catch((e: Error) => {
       throw new Error(flagNames(e.message));

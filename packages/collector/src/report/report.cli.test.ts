@@ -57,4 +57,14 @@ describe("inferlog-collector report", () => {
       expect(child.output()).toContain(message);
     }
   });
+
+  it("refuses a SQLite store that does not exist, naming the path, and creates nothing", async () => {
+    const missing = fx.spec.slice("sqlite:".length).replace("inferlog.db", "typo.db");
+    const child = await spawnCli(["report", "--store", `sqlite:${missing}`], null);
+    expect(await child.exited).toBe(1);
+    expect(child.output()).toContain(
+      `inferlog-collector: No store at ${missing} (--store sqlite:${missing}): that file does not exist.`,
+    );
+    expect(existsSync(missing)).toBe(false);
+  });
 });

@@ -1,8 +1,8 @@
-import { resolve } from "node:path";
 import { ConfigError, checkOption as need, showValue } from "@inferlog/core";
 import { openClickHouseStore } from "./clickhouse-store.js";
 import type { GroupCommitOptions } from "./group-commit.js";
 import { openWhenReachable, type WaitLogger } from "./pending-store.js";
+import { sqliteFileOf } from "./sqlite-path.js";
 import { openSqliteStore } from "./sqlite-store.js";
 import type { Store } from "./types.js";
 
@@ -38,11 +38,10 @@ export async function openStore(spec: string, options: OpenStoreOptions = {}): P
     ...(options.groupCommit === undefined ? {} : { groupCommit: options.groupCommit }),
   };
   if (spec.startsWith("sqlite:")) {
-    const rest = spec.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "");
-    if (rest.length === 0) {
+    const path = sqliteFileOf(spec);
+    if (path === undefined) {
       throw new ConfigError(`Expected a file after "sqlite:" in \`store\`, got \`${showValue(spec)}\``);
     }
-    const path = rest === ":memory:" ? rest : resolve(rest);
     return openSqliteStore({ path, ...shared, ...(options.synchronous ? { synchronous: options.synchronous } : {}) });
   }
   const ch = /^clickhouse(\+https?)?:\/\//.exec(spec);

@@ -19,12 +19,15 @@ export const sizeOf = (v: unknown): string => {
   return showValue(v);
 };
 
+/** What came, in words, with a hint where the fix is usually one call (`toISOString()`, `String(v)`). */
 export const describeValue = (v: unknown): string => {
   if (v === undefined) return "nothing";
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
-  if (typeof v === "number" && !Number.isFinite(v)) return String(v);
-  if (typeof v === "object") return "an object";
+  if (typeof v === "number" && !Number.isFinite(v)) return `${v} (send null for a missing number)`;
+  if (v instanceof Date) return "a Date (send `date.toISOString()`)";
+  if (typeof v === "object") return "an object (flatten it into separate fields)";
+  if (typeof v === "function") return "a function (call it and send its result?)";
   const s = showValue(v);
   return `${typeof v} ${s.length > 40 ? `${s.slice(0, 40)}…` : s}`;
 };
@@ -37,6 +40,14 @@ export const formatPath = (path: readonly PropertyKey[]): string =>
         .join(".")
         .replace(/\.\[/g, "[");
 
+/** The usual fix for a value of the wrong type: a number where a string goes, a missing model. */
+export const typeHint = (field: string, expected: string, value: unknown): string =>
+  expected === "string" && typeof value === "number"
+    ? ` (send it as a string: "${value}")`
+    : field === "data.model" && value === undefined
+      ? " (pass `model: { name, version }` to createClient or to this call)"
+      : "";
+
 /** One line per issue that names the field, what was expected, and what came. */
 export function formatIssue(issue: Issue, input: unknown): string {
   const field = formatPath(issue.path);
@@ -47,7 +58,7 @@ export function formatIssue(issue: Issue, input: unknown): string {
     case "too_small":
       return `\`${field}\` is too small: minimum ${String(issue.minimum)}, got ${sizeOf(value)}`;
     case "invalid_type":
-      return `Expected \`${field}\` to be ${issue.expected}, got ${describeValue(value)}`;
+      return `Expected \`${field}\` to be ${issue.expected}, got ${describeValue(value)}${typeHint(field, issue.expected, value)}`;
     case "invalid_value":
       return `Expected \`${field}\` to be one of ${issue.values.map(showValue).join(", ")}, got ${describeValue(value)}`;
     case "invalid_union":

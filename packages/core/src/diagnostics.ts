@@ -1,0 +1,112 @@
+import type { InferlogError, TransportError } from "./errors.js";
+import type { DropReason } from "./stats.js";
+import type { Transport, TransportResult } from "./transport.js";
+
+/** What the diagnostics need from the resolved options. */
+export interface DiagnosticsContext {
+  logger: { warn(message: string): void };
+  debug: boolean;
+  /** Where the transport sends, as the messages name it. */
+  endpoint: string;
+}
+
+/**
+ * The SDK's own voice when nothing else listens: the first delivery failure of an episode (with
+ * the endpoint, the status or network error and its likely cause), the first drop of each kind,
+ * events lost at shutdown. A delivery that succeeds ends the episode, so the next failure is told
+ * again. With `debug`, every batch and every drop.
+ */
+export interface Diagnostics {
+  /** The transport, watched: each result it gives is noted. */
+  watch(transport: Transport): Transport;
+  /** An error that came with a drop or a background failure (also given to `onError`). */
+  error(e: InferlogError): void;
+  /** Any drop; those that come without an error (after shutdown, at shutdown's deadline) are told here. */
+  dropped(reason: DropReason, count: number): void;
+  /** Says `message` once for `key`; keys that start `delivery:` are forgotten when a delivery succeeds. */
+  once(key: string, message: string): void;
+  /** The last delivery failure with its likely cause; undefined once a delivery succeeds. */
+  lastFailure(): string | undefined;
+}
+
+/** Keys told once stay remembered up to this many (a bound for per-field keys). */
+const MAX_KEYS = 256;
+const DELIVERY = "delivery:";
+
+/**
+ * The likely cause of an HTTP refusal. Network errors are the transport's to explain
+ * (`TransportResult.hint`): their words differ between Node and browsers.
+ */
+export const statusHint = (status: number | undefined): string | undefined =>
+  status === 404
+    ? "wrong path? The collector takes events at /v1/events"
+    : status === 401 || status === 403
+      ? "check the key the collector expects (apiKey, writeKey)"
+      : status && status >= 500
+        ? "the collector or a proxy before it is failing"
+        : undefined;
+
+export function createDiagnostics(ctx: DiagnosticsContext): Diagnostics {
+  const { logger, debug, endpoint } = ctx;
+  const told = new Set<string>();
+  let last: string | undefined;
+  const once = (key: string, message: string): void => {
+    if (!debug && told.has(key)) return;
+    if (told.size < MAX_KEYS) told.add(key);
+    logger.warn(message);
+  };
+  const note = (events: number, attempt: number, r: TransportResult): void => {
+    const prefix = `${events} events to ${endpoint}`;
+    if (r.kind === "ok" || r.kind === "too-large") {
+      if (debug) logger.warn(`debug: ${prefix}, attempt ${attempt}: ${r.kind}`);
+      if (r.kind === "too-large") return;
+      if (last !== undefined) logger.warn(`Delivering to ${endpoint} again`);
+      last = undefined;
+      for (const key of told) if (key.startsWith(DELIVERY)) told.delete(key);
+      return;
+    }
+    const retry = r.kind === "retry";
+    const reason = retry ? r.reason : r.error.message;
+    const hint = (retry && r.hint) || statusHint(retry ? r.status : (r.error as TransportError).status);
+    last = hint ? `${reason} (${hint})` : reason;
+    once(
+      `${DELIVERY}failure`,
+      `Could not deliver ${prefix}: ${last}; ${retry ? "retrying in the background; said once until a delivery succeeds" : "these events are dropped (stats().dropped.rejected)"}`,
+    );
+  };
+
+  return {
+    watch: (transport) => ({
+      async send(req) {
+        const r = await transport.send(req);
+        note(req.eventCount, req.attempt, r);
+        return r;
+      },
+    }),
+    error(e) {
+      const { status, field, retryable } = e as Partial<TransportError> & { field?: string };
+      // A refusal with a status was told by `note`, with its cause.
+      if (status !== undefined) return;
+      // Events the collector refused in a delivered batch (the browser's production build checks
+      // nothing in the page): once per reason, whatever the ids and counts in the message.
+      if (e.code === "transport" && !retryable) once(e.message.replace(/\b[\w-]{36}\b|\d+/g, ""), e.message);
+      else if (e.code === "transport" || e.code === "queue_full") once(DELIVERY + e.code, `${e.message} (${endpoint})`);
+      else
+        once(
+          `${e.code}:${field}`,
+          `${e.message}; the event is dropped (told once per field; stats().dropped counts each)`,
+        );
+    },
+    dropped(reason, count) {
+      if (debug) logger.warn(`debug: dropped ${count} (${reason})`);
+      if (reason === "after_shutdown") once(reason, "An event was logged after shutdown(): dropped");
+      if (reason === "shutdown_timeout")
+        once(
+          DELIVERY + reason,
+          `${count} events were not delivered to ${endpoint} before shutdown's deadline${last ? `; last error: ${last}` : ""}`,
+        );
+    },
+    once,
+    lastFailure: () => last,
+  };
+}
