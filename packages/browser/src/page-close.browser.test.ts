@@ -72,4 +72,29 @@ describe("page close", () => {
     expect(stored.restored).toBeGreaterThanOrEqual(20 - bigAtClose);
     await context.close();
   });
+
+  // Depends on core's page-close path ignoring the circuit breaker (sendNow/deliver in core's delivery).
+  it("sends at close while the circuit is open after an outage, with the collector already back", async () => {
+    const opts = { flushIntervalMs: 50, circuitBreaker: { failureThreshold: 3, cooldownMs: 60_000 } };
+    const page = await h.open(opts);
+    // An outage: every request fails without an HTTP answer, which is what opens the circuit.
+    await page.route("**/v1/events", (route) => route.abort("connectionrefused"));
+    await page.evaluate(() => (window as unknown as PageWindow).logTrio("outage"));
+    await page.waitForFunction(() => (window as unknown as PageWindow).client.stats().circuit === "open", null, {
+      timeout: 10_000,
+    });
+    await page.unroute("**/v1/events");
+    // The collector is back; the user accepts 5 suggestions and closes the tab a second later.
+    await page.evaluate(() => {
+      const { client } = window as unknown as PageWindow;
+      for (let i = 0; i < 5; i++) client.logFeedback({ predictionId: `open-${i}`, action: "accepted" });
+    });
+    await page.waitForTimeout(1_000);
+    await page.close();
+    await h.server.waitFor(
+      () => h.server.unique.filter((e) => e.subject?.startsWith("open-")).length === 5,
+      5_000,
+      "the 5 accepts, sent at close",
+    );
+  });
 });

@@ -83,4 +83,36 @@ describe("<Exposure> and useExposure in Chromium", () => {
     ]);
     await page.close();
   });
+
+  it("follows the element it is given: list view replaced by grid view keeps the exposure, and the accept is logged", async () => {
+    const page = await h.open();
+    await h.mount(page, { id: "swap-1", swap: true });
+    await h.server.waitFor(() => h.eventsFor("swap-1").length === 1, 5_000, "the exposure");
+    await page.click("#to-grid");
+    await page.waitForSelector("#grid");
+    await page.waitForTimeout(1_300); // longer than LEAVE_AFTER_MS: the old element is gone for good
+    expect(await page.$eval("#state", (el) => el.textContent)).toBe("open");
+    await page.click("#accept-b");
+    await page.waitForFunction(() => document.getElementById("state")?.textContent === "accepted");
+    await h.flush(page);
+    expect(h.eventsFor("swap-1")).toEqual([
+      ["ml.exposure", "swap"],
+      ["ml.feedback", "accepted", "explicit", "b"],
+    ]);
+    await page.close();
+  });
+
+  it("re-renders when the state changes by itself: scrolled away for good shows `ignored` without a click", async () => {
+    const page = await h.open();
+    await h.mount(page, { id: "rr-1", offscreen: true });
+    await page.evaluate(() => document.querySelector(".suggestions")!.scrollIntoView());
+    await h.server.waitFor(() => h.eventsFor("rr-1").length === 1, 5_000, "the exposure");
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForFunction(() => document.getElementById("state")?.textContent === "ignored", null, {
+      timeout: 5_000,
+    });
+    await h.flush(page);
+    expect(h.eventsFor("rr-1")).toEqual([EXPOSED, ["ml.feedback", "ignored", "derived", ""]]);
+    await page.close();
+  });
 });

@@ -63,6 +63,12 @@ export async function startHarness(): Promise<Harness> {
     body: page(`<div style="height:3000px"></div><div id="sugg" style="height:80px">suggestions</div>
 <div style="height:3000px"></div>`),
   });
+  // A suggestion panel three times the height of Playwright's 720 px viewport.
+  server.files.set("/panel.html", {
+    type: "text/html",
+    body: page(`<div style="height:1500px"></div><div id="panel" style="height:2400px">suggestions</div>
+<div style="height:3000px"></div>`),
+  });
   await server.start();
   const browser = await launchChromium();
   return new Harness(server, browser);

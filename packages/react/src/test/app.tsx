@@ -1,5 +1,5 @@
 import { createClient } from "@inferlog/browser";
-import { StrictMode } from "react";
+import { StrictMode, useState } from "react";
 import { createRoot, type Root } from "react-dom/client";
 import { Exposure, InferlogProvider, useExposure } from "../index.js";
 
@@ -9,6 +9,8 @@ export interface MountProps {
   strict?: boolean;
   offscreen?: boolean;
   hook?: boolean;
+  /** useExposure following an element that a button replaces (list view to grid view). */
+  swap?: boolean;
 }
 
 const client = createClient({
@@ -58,6 +60,34 @@ function HookOnly({ id }: MountProps) {
   );
 }
 
+function Swappable({ id }: MountProps) {
+  const [element, setElement] = useState<HTMLElement | null>(null);
+  const [grid, setGrid] = useState(false);
+  const x = useExposure({ predictionId: id, shown: ["a", "b"], surface: "swap" }, { element });
+  const accept = (
+    <button type="button" id="accept-b" onClick={() => x.accept("b")}>
+      b
+    </button>
+  );
+  return (
+    <>
+      <span id="state">{x.state}</span>
+      <button type="button" id="to-grid" onClick={() => setGrid(true)}>
+        grid
+      </button>
+      {grid ? (
+        <div id="grid" ref={setElement}>
+          {accept}
+        </div>
+      ) : (
+        <ul id="list" ref={setElement}>
+          <li>{accept}</li>
+        </ul>
+      )}
+    </>
+  );
+}
+
 let root: Root | null = null;
 const w = window as unknown as Record<string, unknown>;
 w.client = client;
@@ -66,7 +96,7 @@ w.mount = (props: MountProps) => {
   root = createRoot(document.getElementById("root")!);
   const tree = (
     <InferlogProvider client={client}>
-      {props.hook ? <HookOnly {...props} /> : <Suggestions {...props} />}
+      {props.swap ? <Swappable {...props} /> : props.hook ? <HookOnly {...props} /> : <Suggestions {...props} />}
     </InferlogProvider>
   );
   root.render(props.strict ? <StrictMode>{tree}</StrictMode> : tree);

@@ -1,0 +1,107 @@
+import type { Page } from "playwright-core";
+import { afterAll, describe, expect, it } from "vitest";
+import { type PageWindow, useHarness } from "./test/harness.js";
+
+/**
+ * Nothing uncounted at close: a burst of events, the page left 0, 20 or 100 ms later (closed, navigated
+ * away, reloaded, or closed while offline), and every id must reach the collector: at close (the
+ * keepalive request), or at the next visit of the origin (IndexedDB, or the localStorage spill for
+ * what no committed write held). Counted by id at a real collector on loopback.
+ */
+const h = useHarness();
+
+type Leave = "close" | "navigation" | "reload" | "offline close";
+const BURSTS = [50, 500, 2_000];
+const DELAYS = [0, 20, 100];
+const LEAVES: Leave[] = ["close", "navigation", "reload", "offline close"];
+
+/** How many of each burst arrived at close (before the next visit), for the report below. */
+const atClose: string[] = [];
+afterAll(() => {
+  console.log(`arrived at close, before the next visit (the rest came from disk):\n${atClose.join("\n")}`);
+});
+
+const logBurst = (page: Page, prefix: string, n: number) =>
+  page.evaluate(
+    ([prefix, n]) => {
+      const { client } = window as unknown as PageWindow;
+      for (let i = 0; i < n; i++) client.logPrediction({ predictionId: `${prefix}-${i}`, output: { label: "a" } });
+    },
+    [prefix, n] as const,
+  );
+
+const arrived = (prefix: string) =>
+  new Set(h.server.unique.map((e) => e.subject).filter((s) => s?.startsWith(`${prefix}-`)));
+
+describe("a burst, then the page is left", () => {
+  for (const leave of LEAVES)
+    for (const n of BURSTS)
+      it(`${leave}: ${n} events, left at 0, 20 and 100 ms (three pages at once): every id arrives`, async () => {
+        const run = async (delay: number) => {
+          const prefix = `${leave.replace(" ", "")}-${n}-${delay}`;
+          const context = await h.browser.newContext();
+          let page = await h.open({}, { context });
+          if (leave === "offline close") await context.setOffline(true);
+          await logBurst(page, prefix, n);
+          if (delay) await page.waitForTimeout(delay);
+          if (leave === "close" || leave === "offline close") await page.close();
+          else if (leave === "navigation") await page.goto(`${h.server.url}/other.html`);
+          else await page.reload();
+          // Give the close-time request a moment to land before counting what it carried.
+          await new Promise((r) => setTimeout(r, 150));
+          atClose.push(`  ${leave}, ${n} events at ${delay} ms: ${arrived(prefix).size}`);
+          if (leave === "offline close") await context.setOffline(false);
+          // The next visit of the origin (after a reload, the reloaded page itself).
+          if (leave === "reload") {
+            await page.waitForFunction(() => "client" in window);
+            await page.evaluate(() => (window as unknown as PageWindow).client.ready);
+          } else page = await h.open({}, { context });
+          await h.server.waitFor(() => arrived(prefix).size === n, 20_000, `${n} events of ${prefix}`);
+          expect([...arrived(prefix)].sort()).toEqual(Array.from({ length: n }, (_, i) => `${prefix}-${i}`).sort());
+          await context.close();
+        };
+        await Promise.all(DELAYS.map(run));
+      });
+});
+
+describe("the localStorage spill", () => {
+  it("holds what no committed write holds at close (IndexedDB too slow to commit), and the next visit moves it to IndexedDB and sends it", async () => {
+    const context = await h.browser.newContext();
+    // A disk that never finishes: every write transaction of the SDK's store stays busy, so nothing commits.
+    await context.addInitScript(() => {
+      const put = IDBObjectStore.prototype.put;
+      IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<typeof put>) {
+        const request = put.apply(this, args);
+        if ((window as unknown as { slowDisk?: boolean }).slowDisk && this.name === "batches") {
+          const spin = () => {
+            this.get("none").onsuccess = spin;
+          };
+          spin();
+        }
+        return request;
+      };
+      IDBTransaction.prototype.commit = () => {};
+    });
+    h.server.down = true; // nothing leaves at close either
+    const page = await h.open({}, { context });
+    await page.evaluate(() => {
+      (window as unknown as { slowDisk: boolean }).slowDisk = true;
+    });
+    await logBurst(page, "spill", 300);
+    await page.waitForTimeout(100);
+    expect((await page.evaluate(() => (window as unknown as PageWindow).client.stats())).storage.persisted).toBe(0);
+    await page.close();
+    const spilled = await context.newPage();
+    await spilled.goto(`${h.server.url}/other.html`);
+    const keys = await spilled.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("inferlog:spill:")));
+    expect(keys).toHaveLength(1);
+    h.server.down = false;
+    const next = await h.open({}, { context });
+    await h.server.waitFor(() => arrived("spill").size === 300, 15_000, "300 spilled events");
+    expect(await next.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("inferlog:spill:")))).toEqual(
+      [],
+    );
+    expect((await next.evaluate(() => (window as unknown as PageWindow).client.stats())).storage.restored).toBe(300);
+    await context.close();
+  });
+});
