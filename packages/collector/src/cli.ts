@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { type Collector, createCollector } from "./collector.js";
-import { loadAuthConfig } from "./config-file.js";
+import { loadAuthConfig, loadCollectorConfig } from "./config-file.js";
+import { CHECK_USAGE, checkCommand } from "./monitors/check-command.js";
+import { startServeMonitors } from "./monitors/serve-monitors.js";
 import { REPORT_USAGE, reportCommand } from "./report/cli-report.js";
 
 const USAGE = `Usage: inferlog-collector <command> [options]
@@ -9,15 +11,18 @@ const USAGE = `Usage: inferlog-collector <command> [options]
 Commands:
   serve    Receive inferlog events over HTTP and store them
   report   Print the metrics report computed in the store (tables, --json, --html <file>)
+  check    Evaluate the monitors once; exit 1 when one is firing
 
 Options for serve:
   --port <n>       Port to listen on (default 4318)
   --host <addr>    Address to bind (default 127.0.0.1; other addresses need write keys)
   --store <spec>   sqlite:./inferlog.db (default) or clickhouse://127.0.0.1:8123/inferlog
-  --config <file>  JSON file with write keys: {"keys":[{"key":"sk_...","kind":"server"}]}
-                   Send SIGHUP to reload it (revocations take effect on the next request).
+  --config <file>  JSON file with write keys: {"keys":[{"key":"sk_...","kind":"server"}]},
+                   monitors and webhooks (docs/monitors.md; without it the default monitors run).
+                   Send SIGHUP to reload the keys (revocations take effect on the next request).
 
-${REPORT_USAGE}`;
+${REPORT_USAGE}
+${CHECK_USAGE}`;
 
 async function serve(argv: string[]): Promise<Collector> {
   const { values } = parseArgs({
@@ -35,11 +40,17 @@ async function serve(argv: string[]): Promise<Collector> {
     throw new Error(`Expected --port to be an integer from 0 to 65535, got \`${values.port}\``);
   }
   const configPath = values.config;
-  const auth = configPath ? loadAuthConfig(configPath) : undefined;
+  const config = loadCollectorConfig(configPath);
+  const auth = config.auth;
+  const logger = {
+    info: (m: string) => console.log(m),
+    warn: (m: string) => console.warn(m),
+    error: (m: string) => console.error(m),
+  };
   const collector = await createCollector({
     store: values.store,
     ...(auth ? { auth } : {}),
-    logger: { info: (m) => console.log(m), warn: (m) => console.warn(m), error: (m) => console.error(m) },
+    logger,
   });
   let address: { url: string };
   try {
@@ -48,6 +59,7 @@ async function serve(argv: string[]): Promise<Collector> {
     await collector.close();
     throw e;
   }
+  const monitors = startServeMonitors(collector.store, config, logger);
   // Tests and supervisors read this line to learn the port when --port 0 is used.
   console.log(
     `inferlog-collector listening on ${address.url} (store ${collector.store.kind}${auth ? `, ${auth.keys.length} keys` : ", no keys: loopback only"})`,
@@ -68,13 +80,16 @@ async function serve(argv: string[]): Promise<Collector> {
     if (stopping) return;
     stopping = true;
     console.log(`inferlog-collector: ${signal}: finishing in-flight batches`);
-    collector.close().then(
-      () => process.exit(0),
-      (e) => {
-        console.error(`inferlog-collector: shutdown failed: ${e instanceof Error ? e.message : String(e)}`);
-        process.exit(1);
-      },
-    );
+    monitors
+      .stop()
+      .then(() => collector.close())
+      .then(
+        () => process.exit(0),
+        (e) => {
+          console.error(`inferlog-collector: shutdown failed: ${e instanceof Error ? e.message : String(e)}`);
+          process.exit(1);
+        },
+      );
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
@@ -94,6 +109,13 @@ async function main(argv: string[]): Promise<void> {
       return;
     case "report":
       await reportCommand(rest, (s) => process.stdout.write(s));
+      return;
+    case "check":
+      process.exitCode = await checkCommand(rest, (s) => process.stdout.write(s), {
+        info: (m) => console.error(m),
+        warn: (m) => console.error(m),
+        error: (m) => console.error(m),
+      });
       return;
     case undefined:
     case "help":

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Auth } from "../auth.js";
+import { serveAlerts } from "../monitors/alerts-http.js";
 import { serveReport } from "../report/http-report.js";
 import type { Store } from "../store/types.js";
 import { parseBatch } from "./parse-batch.js";
@@ -136,10 +137,11 @@ export function createHandler(ctx: HandlerContext) {
         return send(res, 405, { error: `Use POST for /v1/events, not ${req.method}` }, { allow: "POST, OPTIONS" });
       }
       if (url.pathname === "/healthz" && (req.method === "GET" || req.method === "HEAD")) return await health(res);
+      if (url.pathname === "/v1/alerts") return await serveAlerts(ctx.store, req, res, url);
       if (url.pathname === "/v1/report" || url.pathname === "/report")
         return await serveReport(ctx.store, req, res, url);
       send(res, 404, {
-        error: `No route for ${req.method} ${url.pathname}; POST /v1/events, GET /healthz, GET /v1/report or GET /report`,
+        error: `No route for ${req.method} ${url.pathname}; POST /v1/events, GET /healthz, GET /v1/report, GET /report or GET /v1/alerts`,
       });
     } catch (e) {
       ctx.logger.error(
