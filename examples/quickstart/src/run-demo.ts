@@ -6,6 +6,7 @@ import { computeReport, createCollector, openSqliteStore, type Report, renderRep
 import { createSubjectKeyer } from "@inferlog/core/subject-key";
 import { createClient } from "@inferlog/node";
 import { makeTicket, predict, rng } from "./model.js";
+import { type WeeklyAlerts, weeklyMonitors } from "./monitors.js";
 import { accuracy, agents, DAY_MS, ignoreChance, START_MS, shiftShare, V1, V2, V2_DEPLOY_MS, WEEKS } from "./world.js";
 
 export interface DemoOptions {
@@ -21,6 +22,8 @@ export interface DemoResult {
   logged: { predictions: number; exposures: number; feedback: number; outcomes: number };
   stats: ReturnType<ReturnType<typeof createClient>["stats"]>;
   report: Report;
+  /** The two monitors (monitors.ts) evaluated at the end of each simulated week. */
+  alerts: WeeklyAlerts[];
 }
 
 /**
@@ -45,6 +48,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const days = WEEKS * 7;
   const progress = progressFor(days * perDay, write, options.tty ?? false);
   let id = 0;
+  const evaluateWeek = weeklyMonitors(store);
+  const alerts: WeeklyAlerts[] = [];
   for (let day = 0; day < days; day++) {
     const active = team.filter((a) => a.startDay <= day);
     for (let i = 0; i < perDay; i++, id++) {
@@ -119,6 +124,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     }
     // A day's events are delivered before the next day starts, so the send queue never overflows.
     await client.flush({ timeoutMs: 30_000 });
+    if (day % 7 === 6) alerts.push(await evaluateWeek((day + 1) / 7));
   }
   await client.shutdown({ timeoutMs: 30_000 });
   const stats = client.stats();
@@ -126,7 +132,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const htmlPath = join(dir, "report.html");
   await writeFile(htmlPath, renderReportHtml(report));
   await collector.close();
-  return { dir, htmlPath, logged, stats, report };
+  return { dir, htmlPath, logged, stats, report, alerts };
 }
 
 function progressFor(total: number, write: (s: string) => void, tty: boolean) {

@@ -1,3 +1,4 @@
+import { WINDOWS } from "../metrics/options.js";
 import type { QualityRow, Report } from "../metrics/types.js";
 import type { Observation } from "./observation.js";
 import { scopeKeyOf } from "./observation.js";
@@ -21,6 +22,32 @@ const wants = (rule: Rule, model: string, version?: string) =>
   (rule.model === undefined || rule.model === model) &&
   (rule.version === undefined || version === undefined || rule.version === version);
 
+/** Windows older than this many window widths before now are not judged: the scope has gone quiet. */
+const STALE_WINDOWS = 3;
+const fresh = (rule: Rule, inputs: MonitorInputs, windowStart: string) =>
+  Date.parse(windowStart) >= inputs.nowMs - STALE_WINDOWS * WINDOWS[windowOf(rule)];
+
+/**
+ * The series a rule judges: fresh ones of versions that served predictions in their model's latest
+ * window (a version another one replaced is retired, not failing; a canary beside it still serves).
+ */
+function serving<T extends { model: string; version: string; windowStart: string }>(
+  series: T[][],
+  rule: Rule,
+  inputs: MonitorInputs,
+): T[][] {
+  const latest = new Map<string, { w: string; versions: Set<string> }>();
+  for (const q of inputs.report(windowOf(rule)).quality) {
+    const at = latest.get(q.model);
+    if (!at || at.w < q.windowStart) latest.set(q.model, { w: q.windowStart, versions: new Set([q.version]) });
+    else if (at.w === q.windowStart) at.versions.add(q.version);
+  }
+  return series.filter((rows) => {
+    const last = rows[rows.length - 1]!;
+    return latest.get(last.model)?.versions.has(last.version) === true && fresh(rule, inputs, last.windowStart);
+  });
+}
+
 /** Rows grouped by a key, in their order. */
 function groups<T>(rows: readonly T[], key: (r: T) => string): T[][] {
   const out = new Map<string, T[]>();
@@ -33,10 +60,11 @@ function below(value: number, floor: number, clearAt: number | undefined): Obser
   if (value < floor) return "bad";
   return value >= (clearAt ?? floor) ? "good" : "between";
 }
-/** Rising metrics: bad at or above `limit` (strictly above with `strict`), good at or below `clearAt`. */
+/** Rising metrics: bad at or above `limit`, good below it (or at or below `clearAt` when given). */
 function atLeast(value: number, limit: number, clearAt: number | undefined): Observation["verdict"] {
   if (value >= limit) return "bad";
-  return clearAt === undefined || value <= clearAt ? "good" : "between";
+  if (clearAt === undefined) return "good";
+  return value <= clearAt ? "good" : "between";
 }
 function above(value: number, limit: number, clearAt: number | undefined): Observation["verdict"] {
   if (value > limit) return "bad";
@@ -62,7 +90,11 @@ function qualitySeries(rule: RuleOf<"quality_below" | "quality_drop">, inputs: M
       const value = qualityValue(q, rule.metric);
       return value === null ? [] : [{ q, value }];
     });
-  return groups(rows, (r) => `${r.q.model}\u0000${r.q.version}`);
+  const series = groups(rows, (r) => `${r.q.model}\u0000${r.q.version}`);
+  const byWindow = series.map((rs) =>
+    rs.map((r) => ({ ...r, model: r.q.model, version: r.q.version, windowStart: r.q.windowStart })),
+  );
+  return serving(byWindow, rule, inputs);
 }
 
 const EVALUATORS: { [K in RuleKind]: Evaluator<K> } = {
@@ -110,22 +142,25 @@ const EVALUATORS: { [K in RuleKind]: Evaluator<K> } = {
         (d) =>
           wants(rule, d.model) && (rule.feature === undefined || rule.feature === d.feature) && d.n >= minCount(rule),
       );
-    return groups(rows, (d) => `${d.model}\u0000${d.feature}`).map((series) => {
-      const last = series[series.length - 1]!;
-      const value = last[measure];
-      const scope = { model: last.model, feature: last.feature };
-      return {
-        monitorId: rule.id,
-        kind: rule.kind,
-        scopeKey: scopeKeyOf(scope),
-        scope,
-        verdict: above(value, rule.above, rule.clearAt),
-        value,
-        threshold: rule.above,
-        windowStart: last.windowStart,
-        summary: `${measure.toUpperCase()} of ${last.feature} ${value.toFixed(3)} against the reference (limit ${rule.above})`,
-      };
-    });
+    const series = groups(rows, (d) => `${d.model}\u0000${d.feature}`);
+    return series
+      .filter((rs) => fresh(rule, inputs, rs[rs.length - 1]!.windowStart))
+      .map((series) => {
+        const last = series[series.length - 1]!;
+        const value = last[measure];
+        const scope = { model: last.model, feature: last.feature };
+        return {
+          monitorId: rule.id,
+          kind: rule.kind,
+          scopeKey: scopeKeyOf(scope),
+          scope,
+          verdict: above(value, rule.above, rule.clearAt),
+          value,
+          threshold: rule.above,
+          windowStart: last.windowStart,
+          summary: `${measure.toUpperCase()} of ${last.feature} ${value.toFixed(3)} against the reference (limit ${rule.above})`,
+        };
+      });
   },
   ignore_rate_rise(rule, inputs) {
     const rows = inputs
@@ -162,43 +197,47 @@ const EVALUATORS: { [K in RuleKind]: Evaluator<K> } = {
       sums.set(key, s);
     }
     const rows = [...sums.values()].filter((s) => s.due >= minCount(rule)).sort((a, b) => a.w.localeCompare(b.w));
-    return groups(rows, (s) => s.model).map((series) => {
-      const last = series[series.length - 1]!;
-      const coverage = last.labeled / last.due;
-      const scope = { model: last.model };
-      return {
-        monitorId: rule.id,
-        kind: rule.kind,
-        scopeKey: scopeKeyOf(scope),
-        scope,
-        verdict: below(coverage, rule.floor, rule.clearAt),
-        value: coverage,
-        threshold: rule.floor,
-        windowStart: last.w,
-        summary: `label coverage ${pc(coverage)} of ${last.due} due predictions (floor ${pc(rule.floor)})`,
-      };
-    });
+    return groups(rows, (s) => s.model)
+      .filter((rs) => fresh(rule, inputs, rs[rs.length - 1]!.w))
+      .map((series) => {
+        const last = series[series.length - 1]!;
+        const coverage = last.labeled / last.due;
+        const scope = { model: last.model };
+        return {
+          monitorId: rule.id,
+          kind: rule.kind,
+          scopeKey: scopeKeyOf(scope),
+          scope,
+          verdict: below(coverage, rule.floor, rule.clearAt),
+          value: coverage,
+          threshold: rule.floor,
+          windowStart: last.w,
+          summary: `label coverage ${pc(coverage)} of ${last.due} due predictions (floor ${pc(rule.floor)})`,
+        };
+      });
   },
   orphan_share_above(rule, inputs) {
     const rows = inputs
       .report(windowOf(rule))
       .orphans.filter((o) => wants(rule, o.model) && o.outcomes + o.feedback >= minCount(rule));
-    return groups(rows, (o) => o.model).map((series) => {
-      const last = series[series.length - 1]!;
-      const share = last.orphanShare ?? 0;
-      const scope = { model: last.model };
-      return {
-        monitorId: rule.id,
-        kind: rule.kind,
-        scopeKey: scopeKeyOf(scope),
-        scope,
-        verdict: above(share, rule.above, rule.clearAt),
-        value: share,
-        threshold: rule.above,
-        windowStart: last.windowStart,
-        summary: `${last.orphanOutcomes + last.orphanFeedback} of ${last.outcomes + last.feedback} outcomes and feedback (${pc(share)}) name a prediction never seen (limit ${pc(rule.above)})`,
-      };
-    });
+    return groups(rows, (o) => o.model)
+      .filter((rs) => fresh(rule, inputs, rs[rs.length - 1]!.windowStart))
+      .map((series) => {
+        const last = series[series.length - 1]!;
+        const share = last.orphanShare ?? 0;
+        const scope = { model: last.model };
+        return {
+          monitorId: rule.id,
+          kind: rule.kind,
+          scopeKey: scopeKeyOf(scope),
+          scope,
+          verdict: above(share, rule.above, rule.clearAt),
+          value: share,
+          threshold: rule.above,
+          windowStart: last.windowStart,
+          summary: `${last.orphanOutcomes + last.orphanFeedback} of ${last.outcomes + last.feedback} outcomes and feedback (${pc(share)}) name a prediction never seen (limit ${pc(rule.above)})`,
+        };
+      });
   },
   no_events(rule, inputs) {
     const lookbackMs = (rule.lookbackHours ?? DEFAULT_LOOKBACK_HOURS) * 3_600_000;
@@ -231,7 +270,11 @@ const EVALUATORS: { [K in RuleKind]: Evaluator<K> } = {
     const rows = inputs
       .report(windowOf(rule))
       .business.filter((b) => wants(rule, b.model, b.version) && b.metric === rule.metric && b.n >= minCount(rule));
-    return groups(rows, (b) => `${b.model}\u0000${b.version}`).map((series) => {
+    return serving(
+      groups(rows, (b) => `${b.model}\u0000${b.version}`),
+      rule,
+      inputs,
+    ).map((series) => {
       const last = series[series.length - 1]!;
       const baseline = rule.baseline ?? series[0]!.mean;
       const change = (last.mean - baseline) / Math.max(Math.abs(baseline), 1e-9);
