@@ -139,6 +139,22 @@ describe("rule kinds", () => {
   });
 });
 
+describe("what is judged", () => {
+  const rule: Rule = { id: "q", kind: "quality_below", metric: "accuracy", floor: 0.7 };
+  it("skips a version that did not serve in its model's latest window (retired, not failing)", () => {
+    const replaced = {
+      ...report,
+      quality: report.quality.filter((q) => !(q.version === "v1" && q.windowStart === W[3])),
+    };
+    const judged = evaluateRules([rule], { ...inputs, report: () => replaced as Report });
+    expect(judged.map((o) => o.scopeKey)).toEqual(["model=router version=v2"]);
+  });
+  it("skips windows more than three windows old", () => {
+    const later = { ...inputs, nowMs: Date.parse("2026-12-21T00:00:00Z") };
+    expect(evaluateRules([rule, { id: "d", kind: "drift_above", above: 0.2 }], later)).toEqual([]);
+  });
+});
+
 describe("monitors config", () => {
   it("ships the documented defaults, enabled, when the section is absent", () => {
     const config = parseMonitorsConfig(undefined);
