@@ -13,7 +13,7 @@ export function alertsTables(r: Report): ReportTable[] {
     },
     {
       id: "alert-events",
-      title: `Alert history (latest ${recent.length})`,
+      title: recent.length === 0 ? "Alert history: none recorded" : `Alert history (latest ${recent.length})`,
       head: ["at", "status", "monitor", "scope", "what"],
       rows: recent.map((e) => [e.at.slice(0, 16), e.status, e.monitorId, e.scopeKey, e.summary]),
     },
