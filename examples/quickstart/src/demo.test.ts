@@ -51,6 +51,26 @@ it("the eight-week demo delivers every event and its report tells the story it s
     expect(l.p99Seconds).toBeLessThanOrEqual(3 * 86_400);
   }
   expect(new Set(r.business.map((b) => b.windowStart)).size).toBe(8);
+  // The two monitors (monitors.ts), evaluated at the end of each week: both fire in week 4, when the new
+  // tickets arrive; the accuracy drop resolves in week 6, when the retrained version replaces v1.
+  const changes = result.alerts.map((w) => [w.week, w.transitions.map((t) => `${t.status} ${t.monitorId}`)]);
+  expect(changes).toEqual([
+    [1, []],
+    [2, []],
+    [3, []],
+    [4, ["firing router-accuracy-drop", "firing ticket-length-drift"]],
+    [5, []],
+    [6, ["resolved router-accuracy-drop"]],
+    [7, []],
+    [8, []],
+  ]);
+  expect(result.alerts.map((w) => w.firing.length)).toEqual([0, 0, 0, 2, 2, 1, 1, 1]);
+  expect(r.alerts.firing.map((f) => f.monitorId)).toEqual(["ticket-length-drift"]);
+  expect(r.alerts.recent.map((e) => `${e.status} ${e.monitorId}`)).toEqual([
+    "resolved router-accuracy-drop",
+    "firing router-accuracy-drop",
+    "firing ticket-length-drift",
+  ]);
   expect(existsSync(result.htmlPath)).toBe(true);
   expect(readFileSync(result.htmlPath, "utf8")).toContain('<svg id="chart-accuracy"');
 

@@ -1,8 +1,10 @@
 import { renderReportText } from "@inferlog/collector";
+import { alertLines } from "./monitors.js";
 import { runDemo } from "./run-demo.js";
 
 const started = Date.now();
 const result = await runDemo({ write: (s) => process.stdout.write(s), tty: process.stdout.isTTY === true });
+process.stdout.write(`\nMonitors, evaluated at the end of each week:\n${alertLines(result.alerts)}\n`);
 process.stdout.write(`\n${renderReportText(result.report)}\n`);
 const expected = Object.values(result.logged).reduce((a, b) => a + b, 0);
 console.log(

@@ -6,6 +6,7 @@ import { computeReport, createCollector, openSqliteStore, type Report, renderRep
 import { createSubjectKeyer } from "@inferlog/core/subject-key";
 import { createClient } from "@inferlog/node";
 import { makeTicket, predict, rng } from "./model.js";
+import { type WeeklyAlerts, weeklyMonitors } from "./monitors.js";
 import { accuracy, agents, DAY_MS, ignoreChance, START_MS, shiftShare, V1, V2, V2_DEPLOY_MS, WEEKS } from "./world.js";
 
 export interface DemoOptions {
@@ -23,6 +24,8 @@ export interface DemoResult {
   logged: { predictions: number; exposures: number; feedback: number; outcomes: number };
   stats: ReturnType<ReturnType<typeof createClient>["stats"]>;
   report: Report;
+  /** The two monitors (monitors.ts) evaluated at the end of each simulated week. */
+  alerts: WeeklyAlerts[];
 }
 
 /**
@@ -47,6 +50,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const days = WEEKS * 7;
   const progress = progressFor(days * perDay, write, options.tty ?? false);
   let id = 0;
+  const evaluateWeek = weeklyMonitors(store);
+  const alerts: WeeklyAlerts[] = [];
   for (let day = 0; day < days; day++) {
     const active = team.filter((a) => a.startDay <= day);
     for (let i = 0; i < perDay; i++, id++) {
@@ -121,6 +126,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     }
     // A day's events are delivered before the next day starts, so the send queue never overflows.
     await client.flush({ timeoutMs: 30_000 });
+    if (day % 7 === 6) alerts.push(await evaluateWeek((day + 1) / 7));
   }
   await client.shutdown({ timeoutMs: 30_000 });
   const stats = client.stats();
@@ -131,7 +137,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   await collector.close();
   // The report is judged at the simulation's end: `--now` reproduces it from the store.
   const reopen = `pnpm exec inferlog-collector report --store sqlite:${join(dir, "inferlog.db")} --now ${new Date(now).toISOString()}`;
-  return { dir, htmlPath, logged, stats, report, reopen };
+  return { dir, htmlPath, logged, stats, report, alerts, reopen };
 }
 
 function progressFor(total: number, write: (s: string) => void, tty: boolean) {

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { type Collector, createCollector } from "./collector.js";
-import { loadAuthConfig } from "./config-file.js";
+import { loadAuthConfig, loadCollectorConfig } from "./config-file.js";
+import { CHECK_USAGE, checkCommand } from "./monitors/check-command.js";
+import { startServeMonitors } from "./monitors/serve-monitors.js";
 import { createJsonLogger } from "./observability/logger.js";
 import { serveSummary } from "./observability/serve-summary.js";
 import { REPORT_USAGE, reportCommand } from "./report/cli-report.js";
@@ -11,12 +13,14 @@ const USAGE = `Usage: inferlog-collector <command> [options]
 Commands:
   serve    Receive inferlog events over HTTP and store them
   report   Print the metrics report computed in the store (tables, --json, --html <file>)
+  check    Evaluate the monitors once; exit 1 when one is firing
 
 Options for serve:
   --port <n>       Port to listen on (default 4318)
   --host <addr>    Address to bind (default 127.0.0.1; other addresses need write keys)
   --store <spec>   sqlite:./inferlog.db (default) or clickhouse://127.0.0.1:8123/inferlog
-  --config <file>  JSON file with keys: {"keys":[{"key":"sk_...","kind":"server"},{"key":"rk_...","kind":"read"}]}
+  --config <file>  JSON file with keys: {"keys":[{"key":"sk_...","kind":"server"},{"key":"rk_...","kind":"read"}]},
+                   monitors and webhooks (docs/monitors.md; without it the default monitors run).
                    server/browser keys write, read keys read /v1/report, /report and /metrics.
                    Send SIGHUP to reload it (revocations take effect on the next request; a reload
                    that leaves no write key on a non-loopback address is refused).
@@ -26,7 +30,8 @@ Options for serve:
   Logs are JSON lines on stdout. A ClickHouse store that is down at start is waited for
   (/healthz and ingest answer 503 until it answers).
 
-${REPORT_USAGE}`;
+${REPORT_USAGE}
+${CHECK_USAGE}`;
 
 async function serve(argv: string[]): Promise<Collector> {
   const { values } = parseArgs({
@@ -46,7 +51,8 @@ async function serve(argv: string[]): Promise<Collector> {
     throw new Error(`Expected --port to be an integer from 0 to 65535, got \`${values.port}\``);
   }
   const configPath = values.config;
-  const auth = configPath ? loadAuthConfig(configPath) : undefined;
+  const config = loadCollectorConfig(configPath);
+  const auth = config.auth;
   const allowedHosts = values["allowed-hosts"]
     ?.split(",")
     .map((h) => h.trim())
@@ -68,6 +74,7 @@ async function serve(argv: string[]): Promise<Collector> {
     await collector.close();
     throw e;
   }
+  const monitors = startServeMonitors(collector.store, config, logger);
   log.info(
     serveSummary({ host: values.host, port: address.port, store: values.store, configFile: configPath, auth }),
     "inferlog-collector configuration",
@@ -95,7 +102,10 @@ async function serve(argv: string[]): Promise<Collector> {
     if (stopping) return;
     stopping = true;
     log.info({ event: "shutdown", signal }, `inferlog-collector: ${signal}: finishing in-flight batches`);
-    collector.close().then(
+    monitors
+      .stop()
+      .then(() => collector.close())
+      .then(
       () => {
         log.info({ event: "stopped" }, "inferlog-collector: stopped");
         process.exit(0);
@@ -137,6 +147,13 @@ async function main(argv: string[]): Promise<void> {
       return;
     case "report":
       await reportCommand(rest, (s) => process.stdout.write(s));
+      return;
+    case "check":
+      process.exitCode = await checkCommand(rest, (s) => process.stdout.write(s), {
+        info: (m) => console.error(m),
+        warn: (m) => console.error(m),
+        error: (m) => console.error(m),
+      });
       return;
     case undefined:
     case "help":

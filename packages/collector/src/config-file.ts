@@ -1,21 +1,19 @@
 import { readFileSync } from "node:fs";
 import { type AuthConfig, parseAuthConfig } from "./auth.js";
 import { jsonErrorOffset } from "./http/json-error-offset.js";
+import { type MonitorsConfig, parseMonitorsConfig } from "./monitors/rules.js";
+import { type NotificationsConfig, parseNotificationsConfig } from "./monitors/webhooks-config.js";
 
-/**
- * Reads the `--config` JSON file: `{ "keys": [...], "revoked": [...] }`. Errors name the file and the field
- * or the place, never the text there: it holds keys.
- */
-export function loadAuthConfig(path: string): AuthConfig {
+/** The config file's JSON. Errors name the file and the place, never the text there: it holds keys. */
+function readConfigJson(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
     throw new Error(`Cannot read the config file ${path}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     // V8's message quotes the text around the fault, which may be a key: say only where it is.
     const at = jsonErrorOffset(text);
@@ -23,8 +21,38 @@ export function loadAuthConfig(path: string): AuthConfig {
     const where = at < 0 ? "" : ` at line ${before.split("\n").length}, column ${at - before.lastIndexOf("\n")}`;
     throw new Error(`The config file ${path} is not valid JSON${where}`);
   }
+}
+
+/** Reads the `--config` JSON file: `{ "keys": [...], "revoked": [...] }`. Errors name the file and the field. */
+export function loadAuthConfig(path: string): AuthConfig {
+  const json = readConfigJson(path);
   try {
     return parseAuthConfig(json);
+  } catch (e) {
+    throw new Error(`${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+export interface CollectorConfigFile {
+  /** Undefined when the file has neither `keys` nor `revoked`. */
+  auth: AuthConfig | undefined;
+  monitors: MonitorsConfig;
+  notifications: NotificationsConfig;
+}
+
+/** The whole config file: keys, `monitors` and `notifications` (docs/monitors.md); errors name the file and the field. */
+export function loadCollectorConfig(path: string | undefined): CollectorConfigFile {
+  const json = path === undefined ? {} : readConfigJson(path);
+  try {
+    if (json === null || typeof json !== "object" || Array.isArray(json)) {
+      throw new Error("Expected the config file to hold a JSON object");
+    }
+    const section = json as Record<string, unknown>;
+    return {
+      auth: "keys" in section || "revoked" in section ? parseAuthConfig(json) : undefined,
+      monitors: parseMonitorsConfig(section.monitors),
+      notifications: parseNotificationsConfig(section.notifications),
+    };
   } catch (e) {
     throw new Error(`${path}: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -8,7 +8,7 @@ export {
   DEFAULT_MAX_EVENTS,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
 } from "./collector.js";
-export { loadAuthConfig } from "./config-file.js";
+export { type CollectorConfigFile, loadAuthConfig, loadCollectorConfig } from "./config-file.js";
 export type { Logger } from "./http/handler.js";
 export { type ParsedBatch, parseBatch } from "./http/parse-batch.js";
 export { BodyError } from "./http/read-body.js";
@@ -23,10 +23,33 @@ export type {
   ItemAgeRow,
   LabelLatencyRow,
   ModelAgeRow,
+  OrphanRow,
   QualityRow,
   Report,
   RetrainSignal,
 } from "./metrics/types.js";
+export type { AlertEvent } from "./monitors/alert-event.js";
+export type { AlertsView, FiringAlert } from "./monitors/alerts-view.js";
+export { alertsView } from "./monitors/alerts-view.js";
+export type { MonitorState } from "./monitors/hysteresis.js";
+export {
+  createMonitorRunner,
+  type Evaluation,
+  type MonitorRunner,
+  type MonitorRunnerOptions,
+} from "./monitors/monitor-runner.js";
+export { createNotifier, type Notifier, type NotifierOptions, type NotifierStats } from "./monitors/notifier.js";
+export type { Observation } from "./monitors/observation.js";
+export {
+  DEFAULT_RULES,
+  type MonitorsConfig,
+  parseMonitorsConfig,
+  RULE_KINDS,
+  type Rule,
+  type RuleKind,
+} from "./monitors/rules.js";
+export { SIGNATURE_HEADER, signatureOf, webhookBody } from "./monitors/webhook-body.js";
+export { type NotificationsConfig, parseNotificationsConfig, type WebhookTarget } from "./monitors/webhooks-config.js";
 export type { CollectorMetrics } from "./observability/metrics.js";
 export { renderHtml as renderReportHtml } from "./report/html.js";
 export { renderText as renderReportText } from "./report/text.js";

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { serveAlerts } from "../monitors/alerts-http.js";
 import type { CollectorMetrics } from "../observability/metrics.js";
 import { serveMetrics } from "../observability/metrics-route.js";
 import { serveReport } from "../report/http-report.js";
@@ -154,10 +155,11 @@ export function createHandler(ctx: HandlerContext) {
         return send(res, 405, { error: `Use POST for /v1/logs, not ${req.method}` }, { allow: "POST, OPTIONS" });
       }
       if (url.pathname === "/healthz" && (req.method === "GET" || req.method === "HEAD")) return await health(res);
+      if (url.pathname === "/v1/alerts") return await serveAlerts(ctx, req, res, url);
       if (url.pathname === "/v1/report" || url.pathname === "/report") return await serveReport(ctx, req, res, url);
       if (url.pathname === "/metrics") return await serveMetrics(ctx, req, res);
       send(res, 404, {
-        error: `No route for ${req.method} ${url.pathname}; POST /v1/events, POST /v1/logs, GET /healthz, GET /v1/report, GET /report or GET /metrics`,
+        error: `No route for ${req.method} ${url.pathname}; POST /v1/events, POST /v1/logs, GET /healthz, GET /v1/report, GET /report, GET /v1/alerts or GET /metrics`,
       });
     } catch (e) {
       ctx.logger.error(

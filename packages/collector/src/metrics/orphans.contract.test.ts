@@ -66,6 +66,15 @@ describe.each(STORE_KINDS)("orphans in the %s store", (kind) => {
     ]);
   });
 
+  it("reads a store no monitor has run on without creating the monitors' tables", async () => {
+    expect(report.alerts).toEqual({ firing: [], recent: [] });
+    const sql =
+      kind === "sqlite"
+        ? "SELECT COUNT(*) AS n FROM sqlite_master WHERE name IN ('alert_events', 'monitor_state', 'monitor_claims')"
+        : "SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name IN ('alert_events', 'monitor_state', 'monitor_claims')";
+    expect((await store.readRows?.(sql))?.map((r) => Number(r.n))).toEqual([0]);
+  });
+
   it("keeps to the report's model and time range", async () => {
     const other = await computeReport(store, { now: T0_MS + 30 * DAY, model: "another-model" });
     expect(other.orphans).toEqual([]);

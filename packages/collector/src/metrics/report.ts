@@ -1,3 +1,4 @@
+import { alertsView } from "../monitors/alerts-view.js";
 import type { Store } from "../store/types.js";
 import { metricsContext } from "./context.js";
 import { TRUE_LABEL } from "./dialect.js";
@@ -115,6 +116,7 @@ async function assemble(
         ? { from: iso(o.referenceFromMs), to: iso(o.referenceToMs) }
         : null,
     retrainDrop: o.retrainDrop,
+    alerts: await alertsView(store),
     quality: q,
     orphans: await orphans(store, o),
     calibration: cal,

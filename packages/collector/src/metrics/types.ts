@@ -1,3 +1,5 @@
+import type { AlertsView } from "../monitors/alerts-view.js";
+
 /** The JSON report's rows. Rates are null when their denominator is 0. Times are RFC 3339. */
 export interface QualityRow {
   model: string;
@@ -134,6 +136,8 @@ export interface Report {
   /** The explicit drift reference window, or null when each model uses its first report window. */
   reference: { from: string; to: string } | null;
   retrainDrop: number;
+  /** Monitors firing now and the latest firings and resolutions (docs/monitors.md). */
+  alerts: AlertsView;
   quality: QualityRow[];
   /** Outcomes and feedback for prediction ids never seen, shown beside label coverage. */
   orphans: OrphanRow[];

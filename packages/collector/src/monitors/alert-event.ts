@@ -13,7 +13,7 @@ export interface AlertEvent {
   scope: Record<string, string>;
   scopeKey: string;
   value: number | null;
-  threshold: number;
+  threshold: number | null;
   summary: string;
   /** The report window the value comes from (null for kinds that have none). */
   windowStart: string | null;

@@ -66,16 +66,48 @@ const SQL = {
     states: "SELECT state FROM monitor_state FINAL ORDER BY monitor_id, scope_key",
     saveState: "INSERT INTO monitor_state SELECT monitor_id, scope_key, updated_ms, state FROM params",
     record: "INSERT INTO alert_events SELECT id, monitor_id, status, at_ms, event FROM params",
-    events: `SELECT event FROM alert_events FINAL ORDER BY at_ms DESC, id DESC LIMIT 1000000`,
+    // LIMIT takes no parameter on 18.16: the newest 10,000 are read and cut to the limit asked.
+    events: `SELECT event FROM alert_events FINAL ORDER BY at_ms DESC, id DESC LIMIT 10000`,
   },
 } as const;
 
-/** The monitors' tables in `store` (its `queryBound`). */
+/** The store's answer when a table does not exist yet (no monitor has run against it). */
+const MISSING_TABLE = /no such table|doesn't exist|UNKNOWN_TABLE|Code: 60\b/i;
+
+/**
+ * Reads the monitors' tables without creating them: reports and `GET /v1/alerts` may run as a user
+ * that cannot create tables, against a store no monitor has run on (then there is nothing to read).
+ */
+export function readAlertTables(store: Store): Pick<AlertTables, "states" | "events"> {
+  const query = store.queryBound?.bind(store);
+  if (!query) throw new Error(`The ${store.kind} store cannot keep monitors: it has no queryBound method`);
+  const sql = SQL[store.kind];
+  const rowsOrNone = (text: string, params?: Record<string, number>) =>
+    query(text, params).catch((e: unknown) => {
+      if (e instanceof Error && MISSING_TABLE.test(e.message)) return [];
+      throw e;
+    });
+  return {
+    async states() {
+      return (await rowsOrNone(sql.states)).map((r) => JSON.parse(String(r.state)) as MonitorState);
+    },
+    async events(limit) {
+      const rows =
+        store.kind === "sqlite"
+          ? await rowsOrNone(sql.events, { limit })
+          : (await rowsOrNone(sql.events)).slice(0, limit);
+      return rows.map((r) => JSON.parse(String(r.event)) as AlertEvent);
+    },
+  };
+}
+
+/** The monitors' tables in `store` (its `queryBound`), created on first use. */
 export function alertTables(store: Store, options: AlertTablesOptions = {}): AlertTables {
   const query = store.queryBound?.bind(store);
   if (!query) throw new Error(`The ${store.kind} store cannot keep monitors: it has no queryBound method`);
   const sql = SQL[store.kind];
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const reader = readAlertTables(store);
   const settleMs = store.kind === "clickhouse" ? (options.claimSettleMs ?? 1000) : 0;
   let ready: Promise<void> | undefined;
   const ensure = () => {
@@ -102,7 +134,7 @@ export function alertTables(store: Store, options: AlertTablesOptions = {}): Ale
     },
     async states() {
       await ensure();
-      return (await query(sql.states)).map((r) => JSON.parse(String(r.state)) as MonitorState);
+      return reader.states();
     },
     async saveState(state, nowMs) {
       await ensure();
@@ -125,9 +157,7 @@ export function alertTables(store: Store, options: AlertTablesOptions = {}): Ale
     },
     async events(limit) {
       await ensure();
-      const rows =
-        store.kind === "sqlite" ? await query(sql.events, { limit }) : (await query(sql.events)).slice(0, limit);
-      return rows.map((r) => JSON.parse(String(r.event)) as AlertEvent);
+      return reader.events(limit);
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Store } from "../store/types.js";
 import type { AlertEvent } from "./alert-event.js";
-import { alertTables } from "./alert-tables.js";
+import { readAlertTables } from "./alert-tables.js";
 
 /** A monitor scope firing now, with what its firing event said. */
 export interface FiringAlert {
@@ -23,7 +23,7 @@ export const DEFAULT_RECENT_ALERTS = 20;
 
 /** The store's firing monitors and recent alert events. */
 export async function alertsView(store: Store, limit = DEFAULT_RECENT_ALERTS): Promise<AlertsView> {
-  const tables = alertTables(store);
+  const tables = readAlertTables(store);
   const recent = await tables.events(Math.max(limit, 500));
   const firing = (await tables.states())
     .filter((s) => s.status === "firing")

@@ -1,69 +1,25 @@
-import type { QualityRow, Report } from "../metrics/types.js";
+import {
+  above,
+  atLeast,
+  below,
+  fresh,
+  groups,
+  type MonitorInputs,
+  minCount,
+  pc,
+  pts,
+  qualitySeries,
+  serving,
+  wants,
+  windowOf,
+} from "./judged-series.js";
 import type { Observation } from "./observation.js";
 import { scopeKeyOf } from "./observation.js";
-import { DEFAULT_LOOKBACK_HOURS, DEFAULT_MIN_COUNT, type Rule, type RuleKind, type RuleOf } from "./rules.js";
+import { DEFAULT_LOOKBACK_HOURS, type Rule, type RuleKind, type RuleOf } from "./rules.js";
 
-/** What the rules are judged on: a report per window they use, and when each source last sent. */
-export interface MonitorInputs {
-  nowMs: number;
-  report(window: NonNullable<Rule["window"]>): Report;
-  /** Sources seen since `sinceMs`, with the last time (received) an event came from each. */
-  lastSeen(sinceMs: number): { source: string; lastMs: number }[];
-}
+export { kOf, type MonitorInputs } from "./judged-series.js";
 
 type Evaluator<K extends RuleKind> = (rule: RuleOf<K>, inputs: MonitorInputs) => Observation[];
-
-const pts = (v: number) => `${v.toFixed(1)} pts`;
-const pc = (v: number) => `${(v * 100).toFixed(1)}%`;
-const windowOf = (rule: Rule) => rule.window ?? "week";
-const minCount = (rule: Rule) => rule.minCount ?? DEFAULT_MIN_COUNT;
-const wants = (rule: Rule, model: string, version?: string) =>
-  (rule.model === undefined || rule.model === model) &&
-  (rule.version === undefined || version === undefined || rule.version === version);
-
-/** Rows grouped by a key, in their order. */
-function groups<T>(rows: readonly T[], key: (r: T) => string): T[][] {
-  const out = new Map<string, T[]>();
-  for (const r of rows) out.set(key(r), [...(out.get(key(r)) ?? []), r]);
-  return [...out.values()];
-}
-
-/** Falling metrics: bad below `floor`, good at or above `clearAt` (default the floor). */
-function below(value: number, floor: number, clearAt: number | undefined): Observation["verdict"] {
-  if (value < floor) return "bad";
-  return value >= (clearAt ?? floor) ? "good" : "between";
-}
-/** Rising metrics: bad at or above `limit` (strictly above with `strict`), good at or below `clearAt`. */
-function atLeast(value: number, limit: number, clearAt: number | undefined): Observation["verdict"] {
-  if (value >= limit) return "bad";
-  return clearAt === undefined || value <= clearAt ? "good" : "between";
-}
-function above(value: number, limit: number, clearAt: number | undefined): Observation["verdict"] {
-  if (value > limit) return "bad";
-  return value <= (clearAt ?? limit) ? "good" : "between";
-}
-
-function qualityValue(q: QualityRow, metric: string): number | null {
-  if (metric === "accuracy") return q.accuracy;
-  if (metric === "mrr") return q.mrr;
-  if (metric === "ndcg") return q.ndcg;
-  return q.hitAt[Number(metric.slice(4)) - 1] ?? null;
-}
-/** The k a report needs for a rule's `hit@k`. */
-export const kOf = (rule: Rule): number =>
-  "metric" in rule && /^hit@\d+$/.test(rule.metric) ? Number(rule.metric.slice(4)) : 0;
-
-/** Per model and version, the windows with enough labels and a value of the rule's metric. */
-function qualitySeries(rule: RuleOf<"quality_below" | "quality_drop">, inputs: MonitorInputs) {
-  const rows = inputs
-    .report(windowOf(rule))
-    .quality.filter((q) => wants(rule, q.model, q.version) && q.labeled >= minCount(rule))
-    .flatMap((q) => {
-      const value = qualityValue(q, rule.metric);
-      return value === null ? [] : [{ q, value }];
-    });
-  return groups(rows, (r) => `${r.q.model}\u0000${r.q.version}`);
-}
 
 const EVALUATORS: { [K in RuleKind]: Evaluator<K> } = {
   quality_below(rule, inputs) {
@@ -110,22 +66,25 @@ const EVALUATORS: { [K in RuleKind]: Evaluator<K> } = {
         (d) =>
           wants(rule, d.model) && (rule.feature === undefined || rule.feature === d.feature) && d.n >= minCount(rule),
       );
-    return groups(rows, (d) => `${d.model}\u0000${d.feature}`).map((series) => {
-      const last = series[series.length - 1]!;
-      const value = last[measure];
-      const scope = { model: last.model, feature: last.feature };
-      return {
-        monitorId: rule.id,
-        kind: rule.kind,
-        scopeKey: scopeKeyOf(scope),
-        scope,
-        verdict: above(value, rule.above, rule.clearAt),
-        value,
-        threshold: rule.above,
-        windowStart: last.windowStart,
-        summary: `${measure.toUpperCase()} of ${last.feature} ${value.toFixed(3)} against the reference (limit ${rule.above})`,
-      };
-    });
+    const series = groups(rows, (d) => `${d.model}\u0000${d.feature}`);
+    return series
+      .filter((rs) => fresh(rule, inputs, rs[rs.length - 1]!.windowStart))
+      .map((series) => {
+        const last = series[series.length - 1]!;
+        const value = last[measure];
+        const scope = { model: last.model, feature: last.feature };
+        return {
+          monitorId: rule.id,
+          kind: rule.kind,
+          scopeKey: scopeKeyOf(scope),
+          scope,
+          verdict: above(value, rule.above, rule.clearAt),
+          value,
+          threshold: rule.above,
+          windowStart: last.windowStart,
+          summary: `${measure.toUpperCase()} of ${last.feature} ${value.toFixed(3)} against the reference (limit ${rule.above})`,
+        };
+      });
   },
   ignore_rate_rise(rule, inputs) {
     const rows = inputs
@@ -162,43 +121,47 @@ const EVALUATORS: { [K in RuleKind]: Evaluator<K> } = {
       sums.set(key, s);
     }
     const rows = [...sums.values()].filter((s) => s.due >= minCount(rule)).sort((a, b) => a.w.localeCompare(b.w));
-    return groups(rows, (s) => s.model).map((series) => {
-      const last = series[series.length - 1]!;
-      const coverage = last.labeled / last.due;
-      const scope = { model: last.model };
-      return {
-        monitorId: rule.id,
-        kind: rule.kind,
-        scopeKey: scopeKeyOf(scope),
-        scope,
-        verdict: below(coverage, rule.floor, rule.clearAt),
-        value: coverage,
-        threshold: rule.floor,
-        windowStart: last.w,
-        summary: `label coverage ${pc(coverage)} of ${last.due} due predictions (floor ${pc(rule.floor)})`,
-      };
-    });
+    return groups(rows, (s) => s.model)
+      .filter((rs) => fresh(rule, inputs, rs[rs.length - 1]!.w))
+      .map((series) => {
+        const last = series[series.length - 1]!;
+        const coverage = last.labeled / last.due;
+        const scope = { model: last.model };
+        return {
+          monitorId: rule.id,
+          kind: rule.kind,
+          scopeKey: scopeKeyOf(scope),
+          scope,
+          verdict: below(coverage, rule.floor, rule.clearAt),
+          value: coverage,
+          threshold: rule.floor,
+          windowStart: last.w,
+          summary: `label coverage ${pc(coverage)} of ${last.due} due predictions (floor ${pc(rule.floor)})`,
+        };
+      });
   },
   orphan_share_above(rule, inputs) {
     const rows = inputs
       .report(windowOf(rule))
       .orphans.filter((o) => wants(rule, o.model) && o.outcomes + o.feedback >= minCount(rule));
-    return groups(rows, (o) => o.model).map((series) => {
-      const last = series[series.length - 1]!;
-      const share = last.orphanShare ?? 0;
-      const scope = { model: last.model };
-      return {
-        monitorId: rule.id,
-        kind: rule.kind,
-        scopeKey: scopeKeyOf(scope),
-        scope,
-        verdict: above(share, rule.above, rule.clearAt),
-        value: share,
-        threshold: rule.above,
-        windowStart: last.windowStart,
-        summary: `${last.orphanOutcomes + last.orphanFeedback} of ${last.outcomes + last.feedback} outcomes and feedback (${pc(share)}) name a prediction never seen (limit ${pc(rule.above)})`,
-      };
-    });
+    return groups(rows, (o) => o.model)
+      .filter((rs) => fresh(rule, inputs, rs[rs.length - 1]!.windowStart))
+      .map((series) => {
+        const last = series[series.length - 1]!;
+        const share = last.orphanShare ?? 0;
+        const scope = { model: last.model };
+        return {
+          monitorId: rule.id,
+          kind: rule.kind,
+          scopeKey: scopeKeyOf(scope),
+          scope,
+          verdict: above(share, rule.above, rule.clearAt),
+          value: share,
+          threshold: rule.above,
+          windowStart: last.windowStart,
+          summary: `${last.orphanOutcomes + last.orphanFeedback} of ${last.outcomes + last.feedback} outcomes and feedback (${pc(share)}) name a prediction never seen (limit ${pc(rule.above)})`,
+        };
+      });
   },
   no_events(rule, inputs) {
     const lookbackMs = (rule.lookbackHours ?? DEFAULT_LOOKBACK_HOURS) * 3_600_000;
@@ -231,7 +194,11 @@ const EVALUATORS: { [K in RuleKind]: Evaluator<K> } = {
     const rows = inputs
       .report(windowOf(rule))
       .business.filter((b) => wants(rule, b.model, b.version) && b.metric === rule.metric && b.n >= minCount(rule));
-    return groups(rows, (b) => `${b.model}\u0000${b.version}`).map((series) => {
+    return serving(
+      groups(rows, (b) => `${b.model}\u0000${b.version}`),
+      rule,
+      inputs,
+    ).map((series) => {
       const last = series[series.length - 1]!;
       const baseline = rule.baseline ?? series[0]!.mean;
       const change = (last.mean - baseline) / Math.max(Math.abs(baseline), 1e-9);

@@ -4,6 +4,7 @@ import type { Observation } from "./observation.js";
 export interface MonitorState {
   monitorId: string;
   scopeKey: string;
+  scope: Record<string, string>;
   status: "ok" | "firing";
   /** Bad evaluations in a row (while ok) and good ones in a row (while firing). */
   bad: number;
@@ -32,6 +33,7 @@ export function step(
     : {
         monitorId: observation.monitorId,
         scopeKey: observation.scopeKey,
+        scope: observation.scope,
         status: "ok",
         bad: 0,
         good: 0,

@@ -9,7 +9,7 @@ import { evaluateRules, kOf, type MonitorInputs } from "./evaluate-rules.js";
 import { type MonitorState, step } from "./hysteresis.js";
 import { lastSeenSources } from "./last-seen.js";
 import type { Notifier } from "./notifier.js";
-import type { Observation } from "./observation.js";
+import { type Observation, quiet } from "./observation.js";
 import { DEFAULT_LOOKBACK_HOURS, type MonitorsConfig, type Rule } from "./rules.js";
 
 export interface MonitorRunnerOptions extends AlertTablesOptions {
@@ -82,6 +82,13 @@ export function createMonitorRunner(options: MonitorRunnerOptions): MonitorRunne
       const mine = [...rules.values()].filter((r) => won.has(r.id));
       const observations = mine.length === 0 ? [] : evaluateRules(mine, await gatherInputs(store, mine, nowMs));
       const states = new Map((await tables.states()).map((s) => [`${s.monitorId}\u0000${s.scopeKey}`, s]));
+      const judged = new Set(observations.map((o) => `${o.monitorId}\u0000${o.scopeKey}`));
+      for (const [key, s] of states) {
+        const rule = rules.get(s.monitorId);
+        if (rule && won.has(s.monitorId) && s.status === "firing" && !judged.has(key)) {
+          observations.push(quiet(s.monitorId, rule.kind, s.scopeKey, s.scope ?? {}));
+        }
+      }
       const transitions: AlertEvent[] = [];
       for (const observation of observations) {
         const rule = rules.get(observation.monitorId) as Rule;

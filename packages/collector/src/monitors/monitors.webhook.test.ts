@@ -38,7 +38,7 @@ describe.each(STORE_KINDS)("monitors on %s with a webhook", (kind) => {
       logger: quiet,
       now: () => clock,
       instance,
-      claimSettleMs: 300,
+      claimSettleMs: 1000,
     });
   const send = (store: Store, receivedMs: number) =>
     store.insertBatch([{ event: prediction() as unknown as InferlogEvent, receivedMs }]);

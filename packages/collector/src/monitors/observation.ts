@@ -13,7 +13,8 @@ export interface Observation {
   scope: Record<string, string>;
   verdict: "bad" | "good" | "between";
   value: number | null;
-  threshold: number;
+  /** Null when the scope had no data to judge (see `quiet`). */
+  threshold: number | null;
   /** The report window the value comes from (null for `no_events`). */
   windowStart: string | null;
   /** One line for people: what was measured against what. */
@@ -24,3 +25,24 @@ export const scopeKeyOf = (scope: Record<string, string>): string =>
   Object.entries(scope)
     .map(([k, v]) => `${k}=${v}`)
     .join(" ");
+
+/**
+ * The observation for a firing scope that the evaluation no longer reports (a retired version, a
+ * model or feature with no recent windows): good, so it resolves rather than fire forever.
+ */
+export const quiet = (
+  monitorId: string,
+  kind: RuleKind,
+  scopeKey: string,
+  scope: Record<string, string>,
+): Observation => ({
+  monitorId,
+  kind,
+  scopeKey,
+  scope,
+  verdict: "good",
+  value: null,
+  threshold: null,
+  windowStart: null,
+  summary: "no recent data for this scope (a retired version, or nothing in the last windows)",
+});

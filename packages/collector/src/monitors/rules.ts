@@ -1,6 +1,7 @@
-import { ConfigError, formatIssue, showValue } from "@inferlog/core";
+import { ConfigError, showValue } from "@inferlog/core";
 import * as z from "zod/mini";
 import { WINDOWS } from "../metrics/options.js";
+import { configIssue } from "./config-issue.js";
 
 /** Evaluations a monitor must see in a row before it fires, and good ones before it resolves. */
 export const DEFAULT_FIRE_AFTER = 2;
@@ -17,14 +18,18 @@ const positive = z.number().check(z.gt(0));
 const count = z.int().check(z.gte(1));
 const name = z.string().check(z.minLength(1), z.maxLength(200));
 const qualityMetric = z.string().check(
-  z.regex(/^(accuracy|mrr|ndcg|hit@([1-9]|1\d|20))$/, {
+  z.refine((m) => /^(accuracy|mrr|ndcg|hit@([1-9]|1\d|20))$/.test(m), {
     message: 'must be "accuracy", "mrr", "ndcg" or "hit@k" with k from 1 to 20',
   }),
 );
 
 /** What every rule may say: which model (and version) it watches, and its hysteresis. */
 const common = {
-  id: z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,100}$/, { message: "must be 1-100 letters, digits, _ . : -" })),
+  id: z
+    .string()
+    .check(
+      z.refine((id) => /^[A-Za-z0-9_.:-]{1,100}$/.test(id), { message: "must be 1-100 letters, digits, _ . : -" }),
+    ),
   kind: z.string(),
   model: z.optional(name),
   version: z.optional(name),
@@ -105,15 +110,8 @@ const sectionSchema = z.strictObject({
 });
 
 const fail = (issue: z.core.$ZodIssue, input: unknown, prefix: (string | number)[]): never => {
-  const wrapped = { ...issue, path: [...prefix, ...issue.path] } as z.core.$ZodIssue;
-  throw new ConfigError(`Invalid monitors config: ${formatIssue(wrapped, nest(prefix, input))}`);
+  throw configIssue("monitors", issue, input, prefix);
 };
-/** `input` placed at `path` in an object, so an issue's path reads from the config file's root. */
-const nest = (path: (string | number)[], input: unknown): unknown =>
-  path.reduceRight<unknown>(
-    (inner, key) => (typeof key === "number" ? Object.assign([], { [key]: inner }) : { [key]: inner }),
-    input,
-  );
 
 /** One rule, checked against its kind's schema; errors name the field (`monitors.rules[2].floor`). */
 export function parseRule(input: unknown, index: number): Rule {

@@ -1,5 +1,5 @@
-import { ConfigError, formatIssue } from "@inferlog/core";
 import * as z from "zod/mini";
+import { configIssue } from "./config-issue.js";
 
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 5_000;
 export const DEFAULT_WEBHOOK_MAX_ATTEMPTS = 5;
@@ -8,7 +8,9 @@ export const DEFAULT_WEBHOOK_QUEUE = 100;
 
 const webhookSchema = z.strictObject({
   /** Only from the config file: events never name a target. */
-  url: z.string().check(z.regex(/^https?:\/\/[^\s]+$/, { message: "must be an http:// or https:// URL" })),
+  url: z
+    .string()
+    .check(z.refine((u) => /^https?:\/\/[^\s/]+/.test(u), { message: "must be an http:// or https:// URL" })),
   /** A label for logs (the URL itself may hold a token, so logs show only its origin). */
   name: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
   /** HMAC-SHA256 key: the body's signature goes in `x-inferlog-signature`. */
@@ -32,10 +34,9 @@ export function parseNotificationsConfig(input: unknown): NotificationsConfig {
   const r = z.safeParse(notificationsSchema, input ?? {});
   if (!r.success) {
     const issue = r.error.issues[0] as z.core.$ZodIssue;
-    const secret = issue.path.includes("secret");
-    const wrapped = { ...issue, path: ["notifications", ...issue.path] } as z.core.$ZodIssue;
-    const message = formatIssue(wrapped, { notifications: secret ? {} : input });
-    throw new ConfigError(`Invalid notifications config: ${message}`);
+    // A webhook URL may hold a token (Slack's do) and a secret is one: neither is echoed.
+    const hide = issue.path.includes("secret") || issue.path.includes("url");
+    throw configIssue("notifications", issue, input, ["notifications"], hide);
   }
   return { webhooks: r.data.webhooks ?? [], queueSize: r.data.queueSize ?? DEFAULT_WEBHOOK_QUEUE };
 }

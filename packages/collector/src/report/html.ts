@@ -1,4 +1,5 @@
 import type { Report } from "../metrics/types.js";
+import { alertsTables } from "./alerts-table.js";
 import { day } from "./format.js";
 import { esc, lineChart, type Series } from "./svg-chart.js";
 import { reportTables } from "./tables.js";
@@ -106,6 +107,12 @@ th{background:#f6f6f6}.flag-major{color:#b91c1c;font-weight:600}
 </style></head><body>
 <h1>inferlog report</h1>
 <p>Store ${esc(r.store)} · ${esc(r.window)} windows · top-${r.k} · now ${esc(r.now)} · generated ${esc(r.generatedAt)}</p>
+<section id="alerts">${alertsTables(r)
+    .map(
+      (t) =>
+        `<h2>${esc(t.title)}</h2>\n${t.rows.length === 0 ? "<p>(none)</p>" : table(`table-${t.id}`, t.head, t.rows)}`,
+    )
+    .join("\n")}</section>
 <div class="charts">${charts(r).join("\n")}</div>
 ${reportTables(r)
   .map((t) => `<h2>${esc(t.title)}</h2>\n${table(`table-${t.id}`, t.head, t.rows)}`)

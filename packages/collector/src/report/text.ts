@@ -1,4 +1,5 @@
 import type { Report } from "../metrics/types.js";
+import { alertsTables } from "./alerts-table.js";
 import { day, dec } from "./format.js";
 import { reportTables } from "./tables.js";
 
@@ -30,6 +31,7 @@ function driftTable(r: Report): string {
 /** The report as plain-text tables for a terminal; drift pivoted to one line per feature. */
 export function renderText(r: Report): string {
   const out = [`inferlog report (${r.store}, ${r.window} windows, now ${r.now})\n`];
+  for (const t of alertsTables(r)) out.push(t.rows.length === 0 ? `${t.title}\n` : table(t.title, t.head, t.rows));
   for (const t of reportTables(r)) out.push(t.id === "drift" ? driftTable(r) : table(t.title, t.head, t.rows));
   return out.join("\n");
 }
