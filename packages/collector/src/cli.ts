@@ -149,10 +149,14 @@ async function main(argv: string[]): Promise<void> {
       await reportCommand(rest, (s) => process.stdout.write(s));
       return;
     case "check":
+      // 1 means "something fires"; a check that could not evaluate exits 2, so cron can tell them apart.
       process.exitCode = await checkCommand(rest, (s) => process.stdout.write(s), {
         info: (m) => console.error(m),
         warn: (m) => console.error(m),
         error: (m) => console.error(m),
+      }).catch((e: unknown) => {
+        console.error(`inferlog-collector: ${e instanceof Error ? e.message : String(e)}`);
+        return 2;
       });
       return;
     case undefined:

@@ -26,6 +26,9 @@ export interface AlertTablesOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** SQLite forgets claims of windows older than this. */
+const CLAIMS_KEPT_MS = 7 * 86_400_000;
+
 const SQLITE_DDL = [
   `CREATE TABLE IF NOT EXISTS monitor_claims (monitor_id TEXT NOT NULL, window_ms INTEGER NOT NULL,
     instance TEXT NOT NULL, claimed_ms INTEGER NOT NULL, PRIMARY KEY (monitor_id, window_ms))`,
@@ -50,6 +53,7 @@ const SQL = {
     claim: `INSERT OR IGNORE INTO monitor_claims (monitor_id, window_ms, instance, claimed_ms)
       VALUES (@monitor_id, @window_ms, @instance, @claimed_ms)`,
     winners: `SELECT monitor_id, instance AS winner FROM monitor_claims WHERE window_ms = @window_ms`,
+    forget: "DELETE FROM monitor_claims WHERE window_ms < @before_ms",
     states: "SELECT state FROM monitor_state ORDER BY monitor_id, scope_key",
     saveState: `INSERT INTO monitor_state (monitor_id, scope_key, updated_ms, state)
       VALUES (@monitor_id, @scope_key, @updated_ms, @state)
@@ -60,6 +64,8 @@ const SQL = {
   },
   clickhouse: {
     claim: `INSERT INTO monitor_claims SELECT monitor_id, window_ms, instance, claimed_ms FROM params`,
+    // 18.16 has neither TTL nor cheap deletes: ClickHouse keeps its claims (a row per monitor, window and instance).
+    forget: null,
     // The earliest claim wins (ties: the smallest instance id): every instance reads the same winner.
     winners: `SELECT monitor_id, argMin(instance, (claimed_ms, instance)) AS winner FROM monitor_claims FINAL
       WHERE window_ms = (SELECT window_ms FROM params) GROUP BY monitor_id`,
@@ -121,12 +127,14 @@ export function alertTables(store: Store, options: AlertTablesOptions = {}): Ale
   };
   return {
     async claim(monitorIds, windowMs, instance, nowMs) {
+      if (monitorIds.length === 0) return new Set();
       await ensure();
       for (const monitorId of monitorIds) {
         await query(sql.claim, { monitor_id: monitorId, window_ms: windowMs, instance, claimed_ms: nowMs });
       }
       if (settleMs > 0) await sleep(settleMs);
       const rows = await query(sql.winners, { window_ms: windowMs });
+      if (sql.forget) await query(sql.forget, { before_ms: windowMs - CLAIMS_KEPT_MS });
       const won = new Set<string>();
       for (const r of rows)
         if (r.winner === instance && monitorIds.includes(String(r.monitor_id))) won.add(String(r.monitor_id));

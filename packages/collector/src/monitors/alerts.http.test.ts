@@ -67,7 +67,7 @@ describe("alerts over HTTP and in the reports", () => {
 });
 
 describe("inferlog-collector check", () => {
-  it("exits 1 while a monitor fires and 0 when none does, and names a bad config field", async () => {
+  it("exits 1 while a monitor fires, 0 when none does, and 2 naming the field of a bad config", async () => {
     const fx = storeFixture("sqlite");
     const store = await fx.open();
     await store.insertBatch([{ event: prediction() as unknown as InferlogEvent, receivedMs: T0_MS }]);
@@ -94,7 +94,7 @@ describe("inferlog-collector check", () => {
 
     writeFileSync(file, JSON.stringify({ monitors: { rules: [{ id: "x", kind: "label_coverage_below", floor: 2 }] } }));
     const bad = await spawnCli(["check", "--store", fx.spec, "--config", file], null);
-    expect(await bad.exited).toBe(1);
+    expect(await bad.exited).toBe(2);
     expect(bad.output()).toContain("`monitors.rules[0].floor` is too large: limit 1, got 2");
     await fx.cleanup();
   });

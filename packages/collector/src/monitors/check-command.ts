@@ -10,7 +10,7 @@ export const CHECK_USAGE = `Options for check:
   --config <file>  the collector's config file (its monitors and notifications; default: the default monitors)
   --now <time>     evaluate as of this RFC 3339 time (default: now)
   --json           print the evaluation as JSON
-  Exits with 1 when a monitor is firing, 0 when none is (for cron and CI).
+  Exits 1 when a monitor is firing, 0 when none is, 2 when it could not evaluate (for cron and CI).
 `;
 
 /** How long `check` waits for its webhooks before it exits. */

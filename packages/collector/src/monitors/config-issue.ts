@@ -10,14 +10,14 @@ const nest = (path: (string | number)[], input: unknown): unknown =>
 
 /**
  * A ConfigError for the first issue of a config section, its field named from the file's root
- * (`monitors.rules[2].floor`). `hideValue` keeps the value out of the message (secrets, webhook URLs).
+ * (`monitors.rules[2].floor`). A caller that must not echo the value (a secret, a webhook URL) passes
+ * `{}` as `input`: the message then names the field only.
  */
 export function configIssue(
   section: string,
   issue: z.core.$ZodIssue,
   input: unknown,
   prefix: (string | number)[],
-  hideValue = false,
 ): ConfigError {
   const path = [...prefix, ...issue.path] as (string | number)[];
   if (issue.code === "unrecognized_keys") {
@@ -27,5 +27,5 @@ export function configIssue(
     );
   }
   const wrapped = { ...issue, path } as z.core.$ZodIssue;
-  return new ConfigError(`Invalid ${section} config: ${formatIssue(wrapped, hideValue ? {} : nest(prefix, input))}`);
+  return new ConfigError(`Invalid ${section} config: ${formatIssue(wrapped, nest(prefix, input))}`);
 }

@@ -1,9 +1,11 @@
 import type { Observation } from "./observation.js";
+import type { RuleKind } from "./rules.js";
 
 /** What the store keeps per monitor and scope between evaluations (and across restarts). */
 export interface MonitorState {
   monitorId: string;
   scopeKey: string;
+  kind: RuleKind;
   scope: Record<string, string>;
   status: "ok" | "firing";
   /** Bad evaluations in a row (while ok) and good ones in a row (while firing). */
@@ -33,6 +35,7 @@ export function step(
     : {
         monitorId: observation.monitorId,
         scopeKey: observation.scopeKey,
+        kind: observation.kind,
         scope: observation.scope,
         status: "ok",
         bad: 0,

@@ -9,7 +9,7 @@ import { evaluateRules, kOf, type MonitorInputs } from "./evaluate-rules.js";
 import { type MonitorState, step } from "./hysteresis.js";
 import { lastSeenSources } from "./last-seen.js";
 import type { Notifier } from "./notifier.js";
-import { type Observation, quiet } from "./observation.js";
+import { NO_RECENT_DATA, NOT_CONFIGURED, type Observation, quiet } from "./observation.js";
 import { DEFAULT_LOOKBACK_HOURS, type MonitorsConfig, type Rule } from "./rules.js";
 
 export interface MonitorRunnerOptions extends AlertTablesOptions {
@@ -29,6 +29,8 @@ export interface Evaluation {
   /** Monitors this instance evaluated, and those another instance (or an earlier run) claimed for this window. */
   evaluated: string[];
   claimedElsewhere: string[];
+  /** Monitors no longer in the configuration that were firing: resolved by this evaluation. */
+  resolvedRemoved: string[];
   observations: Observation[];
   /** Firings and resolutions this evaluation caused (recorded in the store and sent to the webhooks). */
   transitions: AlertEvent[];
@@ -78,27 +80,30 @@ export function createMonitorRunner(options: MonitorRunnerOptions): MonitorRunne
     async evaluate() {
       const nowMs = now();
       const windowMs = Math.floor(nowMs / intervalMs) * intervalMs;
-      const won = await tables.claim([...rules.keys()], windowMs, instance, nowMs);
+      // Firing monitors that are no longer configured are claimed too, to resolve them once.
+      const removed = new Set(
+        (await tables.states()).filter((s) => s.status === "firing" && !rules.has(s.monitorId)).map((s) => s.monitorId),
+      );
+      const won = await tables.claim([...rules.keys(), ...removed], windowMs, instance, nowMs);
       const mine = [...rules.values()].filter((r) => won.has(r.id));
       const observations = mine.length === 0 ? [] : evaluateRules(mine, await gatherInputs(store, mine, nowMs));
       const states = new Map((await tables.states()).map((s) => [`${s.monitorId}\u0000${s.scopeKey}`, s]));
       const judged = new Set(observations.map((o) => `${o.monitorId}\u0000${o.scopeKey}`));
       for (const [key, s] of states) {
+        if (!won.has(s.monitorId) || s.status !== "firing" || judged.has(key)) continue;
         const rule = rules.get(s.monitorId);
-        if (rule && won.has(s.monitorId) && s.status === "firing" && !judged.has(key)) {
-          observations.push(quiet(s.monitorId, rule.kind, s.scopeKey, s.scope ?? {}));
-        }
+        observations.push(quiet(s, rule ? NO_RECENT_DATA : NOT_CONFIGURED));
       }
       const transitions: AlertEvent[] = [];
       for (const observation of observations) {
-        const rule = rules.get(observation.monitorId) as Rule;
+        const rule = rules.get(observation.monitorId);
         const key = `${observation.monitorId}\u0000${observation.scopeKey}`;
         const previous = states.get(key);
         const { state, transition } = step(previous, observation, {
           windowMs,
           nowMs,
-          fireAfter: rule.fireAfter ?? config.fireAfter,
-          resolveAfter: rule.resolveAfter ?? config.resolveAfter,
+          fireAfter: rule?.fireAfter ?? config.fireAfter,
+          resolveAfter: rule ? (rule.resolveAfter ?? config.resolveAfter) : 1,
         });
         if (previous?.windowMs === state.windowMs) continue;
         states.set(key, state);
@@ -106,7 +111,7 @@ export function createMonitorRunner(options: MonitorRunnerOptions): MonitorRunne
           const event = alertEventOf(observation, transition === "fired" ? "firing" : "resolved", {
             windowMs,
             nowMs,
-            description: rule.description,
+            description: rule?.description,
           });
           // Recorded before it is sent: the store is the record, the webhook a copy.
           await tables.record(event);
@@ -122,6 +127,7 @@ export function createMonitorRunner(options: MonitorRunnerOptions): MonitorRunne
         windowMs,
         evaluated: mine.map((r) => r.id),
         claimedElsewhere: [...rules.keys()].filter((id) => !won.has(id)),
+        resolvedRemoved: [...removed].filter((id) => won.has(id)),
         observations,
         transitions,
         firing: [...states.values()].filter((s) => s.status === "firing" && rules.has(s.monitorId)),

@@ -150,6 +150,29 @@ describe.each(STORE_KINDS)("monitors on %s with a webhook", (kind) => {
     expect(statuses()).toEqual(["firing"]);
   });
 
+  it("resolves a firing monitor once it is removed from the configuration", async () => {
+    const r = await runner("a");
+    await send(stores[0]!, T0_MS);
+    await at(r, 11);
+    await at(r, 12);
+    const none = parseMonitorsConfig({ intervalSeconds: 60, defaults: false, rules: [] });
+    const after = createMonitorRunner({
+      store: stores[0]!,
+      config: none,
+      notifier,
+      logger: quiet,
+      now: () => clock,
+      instance: "a",
+    });
+    const evaluation = await at(after, 13);
+    expect(evaluation.resolvedRemoved).toEqual(["desk-silent"]);
+    expect(receiver.received.map((x) => [x.json.status, x.json.summary])).toEqual([
+      ["firing", "last event from test-app 12 min ago (limit 10 min)"],
+      ["resolved", "the monitor is no longer in the configuration"],
+    ]);
+    expect((await at(after, 14)).transitions).toEqual([]);
+  });
+
   it("with two instances on one store, one evaluates each window and the webhook gets one notification", async () => {
     const one = await runner("instance-1");
     const two = await runner("instance-2");

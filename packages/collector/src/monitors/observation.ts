@@ -26,23 +26,25 @@ export const scopeKeyOf = (scope: Record<string, string>): string =>
     .map(([k, v]) => `${k}=${v}`)
     .join(" ");
 
+export const NO_RECENT_DATA = "no recent data for this scope (a retired version, or nothing in the last windows)";
+export const NOT_CONFIGURED = "the monitor is no longer in the configuration";
+
 /**
- * The observation for a firing scope that the evaluation no longer reports (a retired version, a
- * model or feature with no recent windows): good, so it resolves rather than fire forever.
+ * The observation for a firing scope that the evaluation no longer judges (a retired version, a model
+ * or feature with no recent windows, a monitor removed from the config): good, so it resolves rather
+ * than fire forever.
  */
 export const quiet = (
-  monitorId: string,
-  kind: RuleKind,
-  scopeKey: string,
-  scope: Record<string, string>,
+  state: { monitorId: string; kind: RuleKind; scopeKey: string; scope: Record<string, string> },
+  summary: string,
 ): Observation => ({
-  monitorId,
-  kind,
-  scopeKey,
-  scope,
+  monitorId: state.monitorId,
+  kind: state.kind,
+  scopeKey: state.scopeKey,
+  scope: state.scope,
   verdict: "good",
   value: null,
   threshold: null,
   windowStart: null,
-  summary: "no recent data for this scope (a retired version, or nothing in the last windows)",
+  summary,
 });

@@ -36,7 +36,7 @@ export function parseNotificationsConfig(input: unknown): NotificationsConfig {
     const issue = r.error.issues[0] as z.core.$ZodIssue;
     // A webhook URL may hold a token (Slack's do) and a secret is one: neither is echoed.
     const hide = issue.path.includes("secret") || issue.path.includes("url");
-    throw configIssue("notifications", issue, input, ["notifications"], hide);
+    throw configIssue("notifications", issue, hide ? {} : input, ["notifications"]);
   }
   return { webhooks: r.data.webhooks ?? [], queueSize: r.data.queueSize ?? DEFAULT_WEBHOOK_QUEUE };
 }
