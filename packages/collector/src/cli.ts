@@ -106,28 +106,24 @@ async function serve(argv: string[]): Promise<Collector> {
       .stop()
       .then(() => collector.close())
       .then(
-      () => {
-        log.info({ event: "stopped" }, "inferlog-collector: stopped");
-        process.exit(0);
-      },
-      (e) => {
-        log.error(
-          { event: "shutdown_failed" },
-          `inferlog-collector: shutdown failed: ${e instanceof Error ? e.message : String(e)}`,
-        );
-        process.exit(1);
-      },
-    );
+        () => {
+          log.info({ event: "stopped" }, "inferlog-collector: stopped");
+          process.exit(0);
+        },
+        (e) => {
+          log.error(
+            { event: "shutdown_failed" },
+            `inferlog-collector: shutdown failed: ${e instanceof Error ? e.message : String(e)}`,
+          );
+          process.exit(1);
+        },
+      );
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
   // Tests and supervisors read this line to learn the port when --port 0 is used.
   log.info(
     { event: "listening", url: address.url, store: collector.store.kind },
-    `inferlog-collector listening on ${address.url} (store ${collector.store.kind}${auth ? `, ${auth.keys.length} keys` : ", no keys: loopback only"}${values["trust-proxy"] ? ", trusting X-Forwarded-For" : ""})`,
-  );
-  // Tests and supervisors read this line to learn the port when --port 0 is used.
-  console.log(
     `inferlog-collector listening on ${address.url} (store ${collector.store.kind}${auth ? `, ${auth.keys.length} keys` : ", no keys: loopback only"}${values["trust-proxy"] ? ", trusting X-Forwarded-For" : ""})`,
   );
 

@@ -85,7 +85,15 @@ export function createHandler(ctx: HandlerContext) {
       result = await ctx.store.insertBatch(batch.valid.map(({ event }) => ({ event, receivedMs })));
       ctx.writeHealth.succeeded();
     } catch (e) {
-      ctx.writeHealth.failed();
+      // A store that does not answer is /healthz's `store_unavailable` already; one that answers yet
+      // fails writes (a full disk) is `writes_failing`, which only a later good write clears.
+      if (
+        await ctx.store.ping().then(
+          () => true,
+          () => false,
+        )
+      )
+        ctx.writeHealth.failed();
       ctx.logger.error(`inferlog-collector: storing a batch failed: ${e instanceof Error ? e.message : String(e)}`);
       // Nothing was acknowledged: the client retries, and dedup by event id makes the retry safe.
       return send(res, 503, { error: "The store is unavailable; retry later" }, { ...cors, "retry-after": "1" });

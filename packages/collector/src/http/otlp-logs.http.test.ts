@@ -225,7 +225,7 @@ describe("POST /v1/logs", () => {
     expect(anonymous.status).toBe(401);
     expect(JSON.parse(anonymous.body.toString())).toEqual({
       code: 16,
-      message: "Missing write key: send `Authorization: Bearer <key>` (or `?key=` for browsers)",
+      message: "Missing write key: send `Authorization: Bearer <key>` (browser keys may also come as `?key=`)",
     });
     const wrong = await post(
       c.url,

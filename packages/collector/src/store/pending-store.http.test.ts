@@ -93,9 +93,8 @@ describe("a collector started before ClickHouse", () => {
     const down = await healthz(url);
     expect(down.status).toBe(503);
     expect(down.body.status).toBe("store_unavailable");
-    expect(down.body.error).toMatch(
-      new RegExp(`^ClickHouse at http://127\\.0\\.0\\.1:${proxy.port} is not reachable yet: `),
-    );
+    // /healthz is unauthenticated: the store's message (hosts, ports) goes to the log, not the answer.
+    expect(down.body.error).toBeUndefined();
     const early = prediction();
     const refused = await postBatch(`${url}/v1/events`, [early]);
     expect(refused.status).toBe(503);

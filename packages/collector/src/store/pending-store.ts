@@ -97,10 +97,15 @@ function pendingStore(
     tableCounts: async () => ready().tableCounts(),
     labelCoverage: async (options) => ready().labelCoverage(options),
     joinedPrediction: async (modelName, predictionId) => ready().joinedPrediction(modelName, predictionId),
-    readRows: async (sql) => {
+    readRows: async (sql, params) => {
       const s = ready();
       if (!s.readRows) throw new Error(`The ${s.kind} store cannot run reports: it has no readRows method`);
-      return s.readRows(sql);
+      return s.readRows(sql, params);
+    },
+    queryBound: async (sql, params) => {
+      const s = ready();
+      if (!s.queryBound) throw new Error(`The ${s.kind} store cannot keep monitors: it has no queryBound method`);
+      return s.queryBound(sql, params);
     },
     async close() {
       if (closed) return;
