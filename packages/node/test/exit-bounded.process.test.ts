@@ -30,6 +30,9 @@ async function exitAfterLogged(env: Record<string, string>) {
   const exit = await r.exited;
   const logged = r.seenAt.get("logged");
   expect(logged, r.stderr()).toBeDefined();
+  console.info(
+    `[exit] ${JSON.stringify(env.FLUSH_ON_EXIT ?? env.EXIT_TIMEOUT_MS ?? "default")}: exited ${exit.at - (logged as number)} ms after its work ended`,
+  );
   return { ms: exit.at - (logged as number), code: exit.code, stderr: r.stderr() };
 }
 
