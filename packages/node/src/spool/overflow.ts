@@ -77,7 +77,8 @@ export class Overflow {
     if (!restore) return;
     while (this.spool.backlog > 0) {
       const room = this.maxCount - this.count;
-      const roomBytes = this.maxBytes - this.bytes;
+      // An event larger than the whole byte bound still goes once memory is empty, as a logged one would.
+      const roomBytes = this.count === 0 ? Number.POSITIVE_INFINITY : this.maxBytes - this.bytes;
       if (room <= 0 || roomBytes <= 0) return;
       const events = this.spool.read(room, roomBytes);
       if (events.length === 0) return;

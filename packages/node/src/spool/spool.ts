@@ -1,31 +1,14 @@
 import { mkdirSync, rmSync } from "node:fs";
-import {
-  ConfigError,
-  type DropReason,
-  InferlogError,
-  intOption,
-  type QueuedEvent,
-  type StoredEvent,
-} from "@inferlog/core";
+import { type DropReason, InferlogError, type QueuedEvent, type StoredEvent } from "@inferlog/core";
 import { encodeRecord } from "./record.js";
 import { listSegments, type SegmentPaths } from "./segment-files.js";
 import { readAcks, readRecords, scanSegment } from "./segment-reader.js";
-import { type FsyncPolicy, SegmentWriter } from "./segment-writer.js";
-import { nodeFs, type SpoolFs } from "./spool-fs.js";
+import { SegmentWriter } from "./segment-writer.js";
+import { type ResolvedSpoolOptions, resolveSpoolOptions, type SpoolOptions } from "./spool-options.js";
 
-export interface SpoolOptions {
-  /** A directory only this process writes to; created if missing. */
-  dir: string;
-  /**
-   * Disk the spool may use (default 64 MiB). When it is full, events that memory cannot hold
-   * either are dropped as `spool_full`; events memory can hold are sent from memory only.
-   */
-  maxBytes?: number;
-  /** Size at which a new segment file starts (default maxBytes / 16, between 64 KiB and 4 MiB). */
-  segmentBytes?: number;
-  /** Default `{ intervalMs: 1000 }`. See docs/node.md for what each policy survives. */
-  fsync?: FsyncPolicy;
-}
+export { DEFAULT_SPOOL_MAX_BYTES, type SpoolOptions } from "./spool-options.js";
+
+import { nodeFs, type SpoolFs } from "./spool-fs.js";
 
 export interface SpoolStats {
   /** Bytes of segment files on disk now. */
@@ -50,8 +33,6 @@ export interface SpoolStats {
   /** Damaged segments found (read up to the damage). */
   corruptSegments: number;
 }
-
-export const DEFAULT_SPOOL_MAX_BYTES = 64 * 1024 * 1024;
 
 interface Segment {
   paths: SegmentPaths;
@@ -102,31 +83,15 @@ export class Spool {
     corruptSegments: 0,
   };
   readonly maxBytes: number;
-  private readonly segmentBytes: number;
-  private readonly fsync: FsyncPolicy;
+  private readonly o: ResolvedSpoolOptions;
 
   constructor(
-    private readonly o: SpoolOptions,
+    options: SpoolOptions,
     private readonly report: (e: InferlogError) => void,
     private readonly fs: SpoolFs = nodeFs,
   ) {
-    if (o === null || typeof o !== "object" || typeof o.dir !== "string" || o.dir.length === 0) {
-      throw new ConfigError(
-        `Expected \`spool.dir\` to be a non-empty directory path, got \`${JSON.stringify(o?.dir)}\``,
-      );
-    }
-    this.maxBytes = intOption("spool.maxBytes", o.maxBytes, DEFAULT_SPOOL_MAX_BYTES, 1);
-    const fallback = Math.min(4 * 1024 * 1024, Math.max(64 * 1024, Math.floor(this.maxBytes / 16)));
-    this.segmentBytes = Math.min(this.maxBytes, intOption("spool.segmentBytes", o.segmentBytes, fallback, 1));
-    this.fsync = o.fsync ?? { intervalMs: 1000 };
-    const f = this.fsync as unknown;
-    if (f !== "always" && f !== "never" && !(typeof f === "object" && f !== null)) {
-      throw new ConfigError(
-        `Expected \`spool.fsync\` to be "always", "never" or { intervalMs }, got \`${JSON.stringify(f)}\``,
-      );
-    }
-    if (typeof f === "object")
-      intOption("spool.fsync.intervalMs", (f as { intervalMs?: unknown }).intervalMs, undefined, 1);
+    this.o = resolveSpoolOptions(options);
+    this.maxBytes = this.o.maxBytes;
   }
 
   /** Opens the directory; returns how many events an earlier run left unacknowledged (they form the backlog). */
@@ -153,14 +118,21 @@ export class Spool {
       this.counts.replayed += seg.unread;
       this.collect(seg);
     }
-    this.writer = new SegmentWriter(this.fs, this.o.dir, next, this.segmentBytes, this.fsync, (sealed, end, opened) => {
-      this.segment(opened, false);
-      const seg = this.segments.get(sealed.n);
-      if (!seg) return;
-      seg.sealed = true;
-      seg.end = end;
-      this.collect(seg);
-    });
+    this.writer = new SegmentWriter(
+      this.fs,
+      this.o.dir,
+      next,
+      this.o.segmentBytes,
+      this.o.fsync,
+      (sealed, end, opened) => {
+        this.segment(opened, false);
+        const seg = this.segments.get(sealed.n);
+        if (!seg) return;
+        seg.sealed = true;
+        seg.end = end;
+        this.collect(seg);
+      },
+    );
     this.segment(this.writer.current, false);
     return this.backlogCount;
   }
@@ -201,13 +173,13 @@ export class Spool {
   }
 
   /**
-   * Up to `maxCount` backlog events (and about `maxBytes`), oldest first, now counted as
-   * in memory. Never throws: a segment that cannot be read is reported and skipped.
+   * Up to `maxCount` backlog events whose JSON adds up to at most `maxBytes`, oldest first,
+   * now counted as in memory. Never throws: a segment that cannot be read is reported and skipped.
    */
   read(maxCount: number, maxBytes: number): StoredEvent[] {
     const out: StoredEvent[] = [];
     let bytes = 0;
-    while (this.backlogCount > 0 && out.length < maxCount && (out.length === 0 || bytes < maxBytes)) {
+    while (this.backlogCount > 0 && out.length < maxCount && bytes < maxBytes) {
       const seg = this.segments.get(this.cursor.n);
       if (!seg || this.cursor.offset >= seg.end || seg.unread === 0) {
         if (!this.advance(seg)) break;
@@ -230,6 +202,8 @@ export class Spool {
         if (r.damaged) {
           this.damaged(seg.paths, r.next, "checksum", 0);
           seg.end = r.next;
+        } else if (r.events.length === 0 && r.next < seg.end) {
+          break; // the next event does not fit in `maxBytes`
         }
       } catch (e) {
         this.report(new InferlogError("spool_read", `Could not read spool segment ${seg.paths.log}`, { cause: e }));
