@@ -1,8 +1,9 @@
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { type DropReason, InferlogError, type QueuedEvent, type StoredEvent } from "@inferlog/core";
 import { encodeRecord } from "./record.js";
 import { listSegments, type SegmentPaths } from "./segment-files.js";
 import { readAcks, readRecords, scanSegment } from "./segment-reader.js";
+import { type Segment, SegmentTable } from "./segment-table.js";
 import { SegmentWriter } from "./segment-writer.js";
 import { type ResolvedSpoolOptions, resolveSpoolOptions, type SpoolOptions } from "./spool-options.js";
 
@@ -34,23 +35,6 @@ export interface SpoolStats {
   corruptSegments: number;
 }
 
-interface Segment {
-  paths: SegmentPaths;
-  /** Bytes of the file counted against `maxBytes`. */
-  bytes: number;
-  /** Bytes of whole records: where reading stops. */
-  end: number;
-  /** Events read into (or written from) memory and not yet settled. */
-  pending: number;
-  /** Backlog events in this segment not yet read into memory. */
-  unread: number;
-  parked: number;
-  sealed: boolean;
-  ackFd: number | undefined;
-  /** An earlier run's acknowledged ids, skipped when reading. */
-  acked: Set<string> | undefined;
-}
-
 /** Outcomes after which an event must not be sent again; the others wait on disk for the next start. */
 const KEEP_FOR_NEXT_START: ReadonlySet<string> = new Set<DropReason>(["shutdown_timeout", "retries_exhausted"]);
 
@@ -63,15 +47,13 @@ const KEEP_FOR_NEXT_START: ReadonlySet<string> = new Set<DropReason>(["shutdown_
  * `settle` marks events done; a segment is deleted once nothing in it is pending.
  */
 export class Spool {
-  private readonly segments = new Map<number, Segment>();
+  private readonly segments: SegmentTable;
   private readonly byId = new Map<string, Segment>();
   private writer: SegmentWriter | undefined;
-  private totalBytes = 0;
   private reportedFull = false;
   private backlogCount = 0;
   /** Where the backlog starts; meaningful only while `backlogCount > 0`. */
   private cursor = { n: 0, offset: 0 };
-  private readFd: { n: number; fd: number } | undefined;
   private readonly counts = {
     written: 0,
     diverted: 0,
@@ -91,6 +73,7 @@ export class Spool {
     private readonly fs: SpoolFs = nodeFs,
   ) {
     this.o = resolveSpoolOptions(options);
+    this.segments = new SegmentTable(fs, report);
     this.maxBytes = this.o.maxBytes;
   }
 
@@ -100,7 +83,7 @@ export class Spool {
     let next = 1; // an empty directory starts numbering again, so names stay short
     for (const paths of listSegments(this.o.dir)) {
       next = paths.n + 1;
-      const seg = this.segment(paths, true);
+      const seg = this.segments.add(paths, true);
       try {
         const scan = scanSegment(paths.log);
         seg.bytes = scan.fileBytes;
@@ -112,11 +95,11 @@ export class Spool {
       } catch (e) {
         this.report(new InferlogError("spool_read", `Could not read spool segment ${paths.log}`, { cause: e }));
       }
-      this.totalBytes += seg.bytes;
+      this.segments.bytes += seg.bytes;
       if (seg.unread > 0 && this.backlogCount === 0) this.cursor = { n: paths.n, offset: 0 };
       this.backlogCount += seg.unread;
       this.counts.replayed += seg.unread;
-      this.collect(seg);
+      this.segments.collect(seg);
     }
     this.writer = new SegmentWriter(
       this.fs,
@@ -125,15 +108,15 @@ export class Spool {
       this.o.segmentBytes,
       this.o.fsync,
       (sealed, end, opened) => {
-        this.segment(opened, false);
+        this.segments.add(opened, false);
         const seg = this.segments.get(sealed.n);
         if (!seg) return;
         seg.sealed = true;
         seg.end = end;
-        this.collect(seg);
+        this.segments.collect(seg);
       },
     );
-    this.segment(this.writer.current, false);
+    this.segments.add(this.writer.current, false);
     return this.backlogCount;
   }
 
@@ -186,7 +169,7 @@ export class Spool {
         continue;
       }
       try {
-        const fd = this.readFdFor(seg);
+        const fd = this.segments.reader(seg);
         const r = readRecords(this.fs, fd, this.cursor.offset, seg.end, maxCount - out.length, maxBytes - bytes);
         this.cursor.offset = r.next;
         for (const e of r.events) {
@@ -234,7 +217,7 @@ export class Spool {
     }
     for (const [seg, text] of acks) {
       try {
-        if (!this.removable(seg)) {
+        if (!this.segments.removable(seg)) {
           seg.ackFd ??= this.fs.openSync(seg.paths.ack, "a");
           const buf = Buffer.from(text);
           this.fs.writeSync(seg.ackFd, buf, 0, buf.length);
@@ -243,7 +226,7 @@ export class Spool {
         // Unrecorded, the ack is redone: the event is replayed at the next start and deduplicated by id.
         this.report(new InferlogError("spool_write", `Could not record acks in ${seg.paths.ack}`, { cause: e }));
       }
-      this.collect(seg);
+      this.segments.collect(seg);
     }
     return kept;
   }
@@ -267,33 +250,17 @@ export class Spool {
     } catch (e) {
       this.report(new InferlogError("spool_write", "Could not close the spool", { cause: e }));
     }
-    this.closeReadFd();
+    this.segments.closeReader();
     for (const seg of this.segments.values()) {
       seg.sealed = true;
-      this.collect(seg);
+      this.segments.collect(seg);
       if (seg.ackFd !== undefined) this.fs.closeSync(seg.ackFd);
       seg.ackFd = undefined;
     }
   }
 
   stats(): SpoolStats {
-    return { bytes: this.totalBytes, segments: this.segments.size, backlog: this.backlogCount, ...this.counts };
-  }
-
-  private segment(paths: SegmentPaths, sealed: boolean): Segment {
-    const seg: Segment = {
-      paths,
-      bytes: 0,
-      end: 0,
-      pending: 0,
-      unread: 0,
-      parked: 0,
-      sealed,
-      ackFd: undefined,
-      acked: undefined,
-    };
-    this.segments.set(paths.n, seg);
-    return seg;
+    return { bytes: this.segments.bytes, segments: this.segments.size, backlog: this.backlogCount, ...this.counts };
   }
 
   /** Appends whole records; the segment they went to, or undefined (counted and reported) when the disk cannot take them. */
@@ -303,16 +270,16 @@ export class Spool {
     let text = "";
     for (const e of events) text += encodeRecord(e);
     const records = Buffer.from(text);
-    if (this.totalBytes + records.length > this.maxBytes) {
+    if (this.segments.bytes + records.length > this.maxBytes) {
       this.reportFull();
       return undefined;
     }
     try {
       const { segment, offset } = w.append(records);
-      const seg = this.segments.get(segment.n) ?? this.segment(segment, false);
+      const seg = this.segments.get(segment.n) ?? this.segments.add(segment, false);
       seg.bytes += records.length;
       seg.end = w.bytes;
-      this.totalBytes += records.length;
+      this.segments.bytes += records.length;
       this.counts.written += events.length;
       this.reportedFull = false;
       return { seg, offset };
@@ -332,36 +299,16 @@ export class Spool {
     }
     if (seg) {
       seg.acked = undefined;
-      this.collect(seg);
+      this.segments.collect(seg);
     }
-    this.closeReadFd();
-    let next: Segment | undefined;
-    for (const s of this.segments.values())
-      if (s.paths.n > this.cursor.n && (!next || s.paths.n < next.paths.n)) next = s;
+    this.segments.closeReader();
+    const next = this.segments.after(this.cursor.n);
     if (!next) {
       this.backlogCount = 0;
       return false;
     }
     this.cursor = { n: next.paths.n, offset: 0 };
     return true;
-  }
-
-  private readFdFor(seg: Segment): number {
-    if (this.readFd?.n === seg.paths.n) return this.readFd.fd;
-    this.closeReadFd();
-    const fd = this.fs.openSync(seg.paths.log, "r");
-    this.readFd = { n: seg.paths.n, fd };
-    return fd;
-  }
-
-  private closeReadFd(): void {
-    if (!this.readFd) return;
-    try {
-      this.fs.closeSync(this.readFd.fd);
-    } catch {
-      // already gone
-    }
-    this.readFd = undefined;
   }
 
   private damaged(paths: SegmentPaths, offset: number, reason: string, before: number): void {
@@ -372,26 +319,6 @@ export class Spool {
         `Spool segment ${paths.log} is damaged at byte ${offset} (${reason}): replaying the ${before} events before it, skipping the rest`,
       ),
     );
-  }
-
-  private removable(seg: Segment): boolean {
-    return seg.sealed && seg.pending === 0 && seg.parked === 0 && seg.unread === 0;
-  }
-
-  private collect(seg: Segment): void {
-    if (!this.removable(seg)) return;
-    if (this.readFd?.n === seg.paths.n) this.closeReadFd();
-    try {
-      if (seg.ackFd !== undefined) this.fs.closeSync(seg.ackFd);
-      seg.ackFd = undefined;
-      rmSync(seg.paths.log, { force: true });
-      rmSync(seg.paths.ack, { force: true });
-    } catch (e) {
-      // Left on disk, it is replayed next start and deduplicated by id there.
-      this.report(new InferlogError("spool_write", `Could not remove spool segment ${seg.paths.log}`, { cause: e }));
-    }
-    this.segments.delete(seg.paths.n);
-    this.totalBytes -= seg.bytes;
   }
 
   private reportFull(cause?: unknown): void {
