@@ -60,6 +60,17 @@ describe("createClient (node)", () => {
     expect(client.stats().dropped.after_shutdown).toBe(1);
   });
 
+  it("aborts the requests still on the wire when a flush deadline passes, and counts what they carried", async () => {
+    collector = await new TestCollector().start();
+    collector.reply = () => "hang";
+    client = createClient({ endpoint: collector.url, source: "svc", model: MODEL, flushAt: 10, maxConcurrency: 2 });
+    for (let i = 0; i < 30; i++) predict(client, i);
+    const r = await client.flush({ timeoutMs: 300 });
+    expect(r).toMatchObject({ ok: false, sent: 0, dropped: 0, pending: 30 });
+    expect(client.stats().aborted).toEqual({ requests: 2, events: 20 });
+    expect(client.stats().dropped.total).toBe(0); // aborted is not lost: the batches retry
+  });
+
   it("names the field when options are wrong", () => {
     const cases: [unknown, RegExp][] = [
       [{ source: "svc" }, /`endpoint` to be an http\(s\) URL/],

@@ -98,30 +98,25 @@ export function createClient(options: NodeClientOptions): NodeClient {
         ...rest,
         endpoint: endpoint ?? (process.env.INFERLOG_ENDPOINT as string),
       });
-  const spool = spoolOptions === undefined ? undefined : new Spool(spoolOptions, report);
-  if (spool) {
+  /** A user's callback must not break the spool's bookkeeping; say so when one throws. */
+  const callSafely = (name: string, fn: () => void) => {
     try {
-      spool.open();
-    } catch (e) {
-      throw new ConfigError(
-        `Could not open the spool in \`spool.dir\` (${spoolOptions?.dir}): ${e instanceof Error ? e.message : String(e)}`,
-      );
+      fn();
+    } catch (cause) {
+      logger.warn(`the ${name} callback threw: ${cause instanceof Error ? cause.message : String(cause)}`);
     }
-  }
+  };
+  const spool = spoolOptions === undefined ? undefined : new Spool(spoolOptions, report);
   let spoolFull = 0;
   const overflow =
     spool &&
     new Overflow(
       spool,
       intOption("maxQueueSize", options.maxQueueSize, DEFAULT_MAX_QUEUE_SIZE, 1),
-      intOption("maxQueueBytes", options.maxQueueBytes, DEFAULT_MAX_QUEUE_BYTES, 1),
+      intOption("maxQueueBytes", options.maxQueueBytes, DEFAULT_MAX_QUEUE_BYTES, 1024),
       (e) => {
         spoolFull++;
-        try {
-          options.onDrop?.({ reason: "spool_full", count: 1, ids: [e.id] });
-        } catch (cause) {
-          logger.warn(`the onDrop callback threw: ${cause instanceof Error ? cause.message : String(cause)}`);
-        }
+        callSafely("onDrop", () => options.onDrop?.({ reason: "spool_full", count: 1, ids: [e.id] }));
       },
     );
   const aborted = { requests: 0, events: 0 };
@@ -151,7 +146,16 @@ export function createClient(options: NodeClientOptions): NodeClient {
       options.onDrop?.(info);
     },
     hooks: {
-      ...(overflow ? { divert: (e: QueuedEvent) => overflow.divert(e) } : {}),
+      ...(overflow
+        ? {
+            divert(e: QueuedEvent) {
+              const where = overflow.place(e);
+              // On disk the event is accepted for delivery as surely as in memory: tell the hook now.
+              if (where === "disk") callSafely("onEnqueued", () => hooks?.onEnqueued?.([e]));
+              return where !== "memory";
+            },
+          }
+        : {}),
       onEnqueued(events) {
         overflow?.enqueued(events);
         hooks?.onEnqueued?.(events);
@@ -163,6 +167,15 @@ export function createClient(options: NodeClientOptions): NodeClient {
       },
     },
   });
+  if (spool) {
+    try {
+      spool.open(); // after core checked the options, so a bad option leaves no open files behind
+    } catch (e) {
+      throw new ConfigError(
+        `Could not open the spool in \`spool.dir\` (${spoolOptions?.dir}): ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+  }
   overflow?.attach((events) => core.restore(events));
 
   /** Events on disk only (the spool's backlog). */

@@ -141,6 +141,18 @@ describe("undici transport", () => {
     expect(Date.now() - t0).toBeLessThan(2_000);
   });
 
+  it("aborts every request on the wire at a deadline and says what they carried", async () => {
+    collector = await new TestCollector().start();
+    collector.delayMs = 10_000; // holds both requests open (active) well past the test
+    transport = createUndiciTransport({ endpoint: collector.url, connections: 4 });
+    const t = transport;
+    const pending = [t.send(request(3)), t.send(request(5))];
+    while (collector.active < 2) await new Promise((r) => setTimeout(r, 10));
+    expect(t.abortInFlight()).toEqual({ requests: 2, events: 8 });
+    for (const r of await Promise.all(pending)) expect(r).toMatchObject({ kind: "retry" });
+    expect(t.abortInFlight()).toEqual({ requests: 0, events: 0 });
+  });
+
   it("sends through an injected dispatcher and leaves it open on close", async () => {
     collector = await new TestCollector().start();
     let dispatched = 0;

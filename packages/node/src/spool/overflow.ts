@@ -28,18 +28,18 @@ export class Overflow {
     this.refill();
   }
 
-  /** The client's `divert` hook: true when the event stays out of memory (on disk, or lost and counted). */
-  divert(e: QueuedEvent): boolean {
+  /** Where a new event goes: into memory, onto disk (the backlog), or nowhere (both full: counted as lost). */
+  place(e: QueuedEvent): "memory" | "disk" | "lost" {
     const fits = this.fits(e.bytes);
-    if (this.spool.backlog === 0 && fits) return false;
+    if (this.spool.backlog === 0 && fits) return "memory";
     if (this.spool.divert(e)) {
       if (fits) this.scheduleRefill();
-      return true;
+      return "disk";
     }
-    if (fits) return false; // the disk failed while memory has room: sent from memory, out of order
+    if (fits) return "memory"; // the disk failed while memory has room: sent from memory, out of order
     this.spool.lost(1);
     this.onLost(e);
-    return true;
+    return "lost";
   }
 
   /** Events that entered the client's queue: written ahead to disk. */
@@ -77,7 +77,8 @@ export class Overflow {
     if (!restore) return;
     while (this.spool.backlog > 0) {
       const room = this.maxCount - this.count;
-      const roomBytes = this.maxBytes - this.bytes;
+      // An event larger than the whole byte bound still goes once memory is empty, as a logged one would.
+      const roomBytes = this.count === 0 ? Number.POSITIVE_INFINITY : this.maxBytes - this.bytes;
       if (room <= 0 || roomBytes <= 0) return;
       const events = this.spool.read(room, roomBytes);
       if (events.length === 0) return;

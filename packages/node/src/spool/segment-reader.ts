@@ -46,9 +46,9 @@ export interface ReadResult {
 const READ_CHUNK = 256 * 1024;
 
 /**
- * Reads whole records from `fd` between `offset` and `end`, until `maxCount` events or
- * about `maxBytes` of them (always at least one). A record longer than a chunk is read
- * with a larger buffer.
+ * Reads whole records from `fd` between `offset` and `end`: up to `maxCount` events whose
+ * JSON adds up to at most `maxBytes` (so none when the first is larger). A record longer
+ * than a chunk is read with a larger buffer.
  */
 export function readRecords(
   fs: SpoolFs,
@@ -61,7 +61,8 @@ export function readRecords(
   const events: StoredEvent[] = [];
   let bytes = 0;
   let size = READ_CHUNK;
-  while (offset < end && events.length < maxCount && (events.length === 0 || bytes < maxBytes)) {
+  let full = false;
+  while (offset < end && events.length < maxCount && !full) {
     const want = Math.min(size, end - offset);
     const buf = Buffer.allocUnsafe(want);
     let got = 0;
@@ -72,18 +73,23 @@ export function readRecords(
     }
     let at = 0;
     let progressed = false;
-    while (at < got && events.length < maxCount && (events.length === 0 || bytes < maxBytes)) {
+    while (at < got && events.length < maxCount) {
       const nl = buf.indexOf(10, at);
       if (nl < 0 || nl >= got) break;
       const e = decodeRecord(buf.toString("utf8", at, nl));
       if (!e) return { events, next: offset + at, damaged: true };
+      const size = Buffer.byteLength(e.json);
+      if (bytes + size > maxBytes) {
+        full = true;
+        break;
+      }
       events.push(e);
-      bytes += nl + 1 - at;
+      bytes += size;
       at = nl + 1;
       progressed = true;
     }
     offset += at;
-    if (!progressed) {
+    if (!progressed && !full) {
       if (got < want || want === end - offset) return { events, next: offset, damaged: true };
       size *= 2; // one record longer than the buffer
     }

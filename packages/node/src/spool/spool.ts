@@ -1,31 +1,15 @@
-import { mkdirSync, rmSync } from "node:fs";
-import {
-  ConfigError,
-  type DropReason,
-  InferlogError,
-  intOption,
-  type QueuedEvent,
-  type StoredEvent,
-} from "@inferlog/core";
+import { mkdirSync } from "node:fs";
+import { type DropReason, InferlogError, type QueuedEvent, type StoredEvent } from "@inferlog/core";
 import { encodeRecord } from "./record.js";
 import { listSegments, type SegmentPaths } from "./segment-files.js";
 import { readAcks, readRecords, scanSegment } from "./segment-reader.js";
-import { type FsyncPolicy, SegmentWriter } from "./segment-writer.js";
-import { nodeFs, type SpoolFs } from "./spool-fs.js";
+import { type Segment, SegmentTable } from "./segment-table.js";
+import { SegmentWriter } from "./segment-writer.js";
+import { type ResolvedSpoolOptions, resolveSpoolOptions, type SpoolOptions } from "./spool-options.js";
 
-export interface SpoolOptions {
-  /** A directory only this process writes to; created if missing. */
-  dir: string;
-  /**
-   * Disk the spool may use (default 64 MiB). When it is full, events that memory cannot hold
-   * either are dropped as `spool_full`; events memory can hold are sent from memory only.
-   */
-  maxBytes?: number;
-  /** Size at which a new segment file starts (default maxBytes / 16, between 64 KiB and 4 MiB). */
-  segmentBytes?: number;
-  /** Default `{ intervalMs: 1000 }`. See docs/node.md for what each policy survives. */
-  fsync?: FsyncPolicy;
-}
+export { DEFAULT_SPOOL_MAX_BYTES, type SpoolOptions } from "./spool-options.js";
+
+import { nodeFs, type SpoolFs } from "./spool-fs.js";
 
 export interface SpoolStats {
   /** Bytes of segment files on disk now. */
@@ -51,25 +35,6 @@ export interface SpoolStats {
   corruptSegments: number;
 }
 
-export const DEFAULT_SPOOL_MAX_BYTES = 64 * 1024 * 1024;
-
-interface Segment {
-  paths: SegmentPaths;
-  /** Bytes of the file counted against `maxBytes`. */
-  bytes: number;
-  /** Bytes of whole records: where reading stops. */
-  end: number;
-  /** Events read into (or written from) memory and not yet settled. */
-  pending: number;
-  /** Backlog events in this segment not yet read into memory. */
-  unread: number;
-  parked: number;
-  sealed: boolean;
-  ackFd: number | undefined;
-  /** An earlier run's acknowledged ids, skipped when reading. */
-  acked: Set<string> | undefined;
-}
-
 /** Outcomes after which an event must not be sent again; the others wait on disk for the next start. */
 const KEEP_FOR_NEXT_START: ReadonlySet<string> = new Set<DropReason>(["shutdown_timeout", "retries_exhausted"]);
 
@@ -82,15 +47,13 @@ const KEEP_FOR_NEXT_START: ReadonlySet<string> = new Set<DropReason>(["shutdown_
  * `settle` marks events done; a segment is deleted once nothing in it is pending.
  */
 export class Spool {
-  private readonly segments = new Map<number, Segment>();
+  private readonly segments: SegmentTable;
   private readonly byId = new Map<string, Segment>();
   private writer: SegmentWriter | undefined;
-  private totalBytes = 0;
   private reportedFull = false;
   private backlogCount = 0;
   /** Where the backlog starts; meaningful only while `backlogCount > 0`. */
   private cursor = { n: 0, offset: 0 };
-  private readFd: { n: number; fd: number } | undefined;
   private readonly counts = {
     written: 0,
     diverted: 0,
@@ -102,31 +65,16 @@ export class Spool {
     corruptSegments: 0,
   };
   readonly maxBytes: number;
-  private readonly segmentBytes: number;
-  private readonly fsync: FsyncPolicy;
+  private readonly o: ResolvedSpoolOptions;
 
   constructor(
-    private readonly o: SpoolOptions,
+    options: SpoolOptions,
     private readonly report: (e: InferlogError) => void,
     private readonly fs: SpoolFs = nodeFs,
   ) {
-    if (o === null || typeof o !== "object" || typeof o.dir !== "string" || o.dir.length === 0) {
-      throw new ConfigError(
-        `Expected \`spool.dir\` to be a non-empty directory path, got \`${JSON.stringify(o?.dir)}\``,
-      );
-    }
-    this.maxBytes = intOption("spool.maxBytes", o.maxBytes, DEFAULT_SPOOL_MAX_BYTES, 1);
-    const fallback = Math.min(4 * 1024 * 1024, Math.max(64 * 1024, Math.floor(this.maxBytes / 16)));
-    this.segmentBytes = Math.min(this.maxBytes, intOption("spool.segmentBytes", o.segmentBytes, fallback, 1));
-    this.fsync = o.fsync ?? { intervalMs: 1000 };
-    const f = this.fsync as unknown;
-    if (f !== "always" && f !== "never" && !(typeof f === "object" && f !== null)) {
-      throw new ConfigError(
-        `Expected \`spool.fsync\` to be "always", "never" or { intervalMs }, got \`${JSON.stringify(f)}\``,
-      );
-    }
-    if (typeof f === "object")
-      intOption("spool.fsync.intervalMs", (f as { intervalMs?: unknown }).intervalMs, undefined, 1);
+    this.o = resolveSpoolOptions(options);
+    this.segments = new SegmentTable(fs, report);
+    this.maxBytes = this.o.maxBytes;
   }
 
   /** Opens the directory; returns how many events an earlier run left unacknowledged (they form the backlog). */
@@ -135,7 +83,7 @@ export class Spool {
     let next = 1; // an empty directory starts numbering again, so names stay short
     for (const paths of listSegments(this.o.dir)) {
       next = paths.n + 1;
-      const seg = this.segment(paths, true);
+      const seg = this.segments.add(paths, true);
       try {
         const scan = scanSegment(paths.log);
         seg.bytes = scan.fileBytes;
@@ -147,21 +95,28 @@ export class Spool {
       } catch (e) {
         this.report(new InferlogError("spool_read", `Could not read spool segment ${paths.log}`, { cause: e }));
       }
-      this.totalBytes += seg.bytes;
+      this.segments.bytes += seg.bytes;
       if (seg.unread > 0 && this.backlogCount === 0) this.cursor = { n: paths.n, offset: 0 };
       this.backlogCount += seg.unread;
       this.counts.replayed += seg.unread;
-      this.collect(seg);
+      this.segments.collect(seg);
     }
-    this.writer = new SegmentWriter(this.fs, this.o.dir, next, this.segmentBytes, this.fsync, (sealed, end, opened) => {
-      this.segment(opened, false);
-      const seg = this.segments.get(sealed.n);
-      if (!seg) return;
-      seg.sealed = true;
-      seg.end = end;
-      this.collect(seg);
-    });
-    this.segment(this.writer.current, false);
+    this.writer = new SegmentWriter(
+      this.fs,
+      this.o.dir,
+      next,
+      this.o.segmentBytes,
+      this.o.fsync,
+      (sealed, end, opened) => {
+        this.segments.add(opened, false);
+        const seg = this.segments.get(sealed.n);
+        if (!seg) return;
+        seg.sealed = true;
+        seg.end = end;
+        this.segments.collect(seg);
+      },
+    );
+    this.segments.add(this.writer.current, false);
     return this.backlogCount;
   }
 
@@ -201,20 +156,20 @@ export class Spool {
   }
 
   /**
-   * Up to `maxCount` backlog events (and about `maxBytes`), oldest first, now counted as
-   * in memory. Never throws: a segment that cannot be read is reported and skipped.
+   * Up to `maxCount` backlog events whose JSON adds up to at most `maxBytes`, oldest first,
+   * now counted as in memory. Never throws: a segment that cannot be read is reported and skipped.
    */
   read(maxCount: number, maxBytes: number): StoredEvent[] {
     const out: StoredEvent[] = [];
     let bytes = 0;
-    while (this.backlogCount > 0 && out.length < maxCount && (out.length === 0 || bytes < maxBytes)) {
+    while (this.backlogCount > 0 && out.length < maxCount && bytes < maxBytes) {
       const seg = this.segments.get(this.cursor.n);
       if (!seg || this.cursor.offset >= seg.end || seg.unread === 0) {
         if (!this.advance(seg)) break;
         continue;
       }
       try {
-        const fd = this.readFdFor(seg);
+        const fd = this.segments.reader(seg);
         const r = readRecords(this.fs, fd, this.cursor.offset, seg.end, maxCount - out.length, maxBytes - bytes);
         this.cursor.offset = r.next;
         for (const e of r.events) {
@@ -230,6 +185,8 @@ export class Spool {
         if (r.damaged) {
           this.damaged(seg.paths, r.next, "checksum", 0);
           seg.end = r.next;
+        } else if (r.events.length === 0 && r.next < seg.end) {
+          break; // the next event does not fit in `maxBytes`
         }
       } catch (e) {
         this.report(new InferlogError("spool_read", `Could not read spool segment ${seg.paths.log}`, { cause: e }));
@@ -260,7 +217,7 @@ export class Spool {
     }
     for (const [seg, text] of acks) {
       try {
-        if (!this.removable(seg)) {
+        if (!this.segments.removable(seg)) {
           seg.ackFd ??= this.fs.openSync(seg.paths.ack, "a");
           const buf = Buffer.from(text);
           this.fs.writeSync(seg.ackFd, buf, 0, buf.length);
@@ -269,7 +226,7 @@ export class Spool {
         // Unrecorded, the ack is redone: the event is replayed at the next start and deduplicated by id.
         this.report(new InferlogError("spool_write", `Could not record acks in ${seg.paths.ack}`, { cause: e }));
       }
-      this.collect(seg);
+      this.segments.collect(seg);
     }
     return kept;
   }
@@ -293,33 +250,17 @@ export class Spool {
     } catch (e) {
       this.report(new InferlogError("spool_write", "Could not close the spool", { cause: e }));
     }
-    this.closeReadFd();
+    this.segments.closeReader();
     for (const seg of this.segments.values()) {
       seg.sealed = true;
-      this.collect(seg);
+      this.segments.collect(seg);
       if (seg.ackFd !== undefined) this.fs.closeSync(seg.ackFd);
       seg.ackFd = undefined;
     }
   }
 
   stats(): SpoolStats {
-    return { bytes: this.totalBytes, segments: this.segments.size, backlog: this.backlogCount, ...this.counts };
-  }
-
-  private segment(paths: SegmentPaths, sealed: boolean): Segment {
-    const seg: Segment = {
-      paths,
-      bytes: 0,
-      end: 0,
-      pending: 0,
-      unread: 0,
-      parked: 0,
-      sealed,
-      ackFd: undefined,
-      acked: undefined,
-    };
-    this.segments.set(paths.n, seg);
-    return seg;
+    return { bytes: this.segments.bytes, segments: this.segments.size, backlog: this.backlogCount, ...this.counts };
   }
 
   /** Appends whole records; the segment they went to, or undefined (counted and reported) when the disk cannot take them. */
@@ -329,16 +270,16 @@ export class Spool {
     let text = "";
     for (const e of events) text += encodeRecord(e);
     const records = Buffer.from(text);
-    if (this.totalBytes + records.length > this.maxBytes) {
+    if (this.segments.bytes + records.length > this.maxBytes) {
       this.reportFull();
       return undefined;
     }
     try {
       const { segment, offset } = w.append(records);
-      const seg = this.segments.get(segment.n) ?? this.segment(segment, false);
+      const seg = this.segments.get(segment.n) ?? this.segments.add(segment, false);
       seg.bytes += records.length;
       seg.end = w.bytes;
-      this.totalBytes += records.length;
+      this.segments.bytes += records.length;
       this.counts.written += events.length;
       this.reportedFull = false;
       return { seg, offset };
@@ -358,36 +299,16 @@ export class Spool {
     }
     if (seg) {
       seg.acked = undefined;
-      this.collect(seg);
+      this.segments.collect(seg);
     }
-    this.closeReadFd();
-    let next: Segment | undefined;
-    for (const s of this.segments.values())
-      if (s.paths.n > this.cursor.n && (!next || s.paths.n < next.paths.n)) next = s;
+    this.segments.closeReader();
+    const next = this.segments.after(this.cursor.n);
     if (!next) {
       this.backlogCount = 0;
       return false;
     }
     this.cursor = { n: next.paths.n, offset: 0 };
     return true;
-  }
-
-  private readFdFor(seg: Segment): number {
-    if (this.readFd?.n === seg.paths.n) return this.readFd.fd;
-    this.closeReadFd();
-    const fd = this.fs.openSync(seg.paths.log, "r");
-    this.readFd = { n: seg.paths.n, fd };
-    return fd;
-  }
-
-  private closeReadFd(): void {
-    if (!this.readFd) return;
-    try {
-      this.fs.closeSync(this.readFd.fd);
-    } catch {
-      // already gone
-    }
-    this.readFd = undefined;
   }
 
   private damaged(paths: SegmentPaths, offset: number, reason: string, before: number): void {
@@ -398,26 +319,6 @@ export class Spool {
         `Spool segment ${paths.log} is damaged at byte ${offset} (${reason}): replaying the ${before} events before it, skipping the rest`,
       ),
     );
-  }
-
-  private removable(seg: Segment): boolean {
-    return seg.sealed && seg.pending === 0 && seg.parked === 0 && seg.unread === 0;
-  }
-
-  private collect(seg: Segment): void {
-    if (!this.removable(seg)) return;
-    if (this.readFd?.n === seg.paths.n) this.closeReadFd();
-    try {
-      if (seg.ackFd !== undefined) this.fs.closeSync(seg.ackFd);
-      seg.ackFd = undefined;
-      rmSync(seg.paths.log, { force: true });
-      rmSync(seg.paths.ack, { force: true });
-    } catch (e) {
-      // Left on disk, it is replayed next start and deduplicated by id there.
-      this.report(new InferlogError("spool_write", `Could not remove spool segment ${seg.paths.log}`, { cause: e }));
-    }
-    this.segments.delete(seg.paths.n);
-    this.totalBytes -= seg.bytes;
   }
 
   private reportFull(cause?: unknown): void {

@@ -1,0 +1,78 @@
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { counts, TestCollector } from "./collector.js";
+import { run } from "./run-fixture.js";
+
+let collector: TestCollector;
+let dir: string | undefined;
+const children: ChildProcess[] = [];
+afterEach(async () => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  await collector?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+/** A collector that accepts the connection, reads the request and never answers. */
+const hanging = async () => {
+  collector = await new TestCollector().start();
+  collector.reply = () => "hang";
+  return collector;
+};
+
+/** Milliseconds from the fixture's `logged` line (its work is done) to its exit. */
+async function exitAfterLogged(env: Record<string, string>) {
+  const r = run("exit", env);
+  children.push(r.child);
+  const exit = await r.exited;
+  const logged = r.seenAt.get("logged");
+  expect(logged, r.stderr()).toBeDefined();
+  console.info(
+    `[exit] ${JSON.stringify(env.FLUSH_ON_EXIT ?? env.EXIT_TIMEOUT_MS ?? "default")}: exited ${exit.at - (logged as number)} ms after its work ended`,
+  );
+  return { ms: exit.at - (logged as number), code: exit.code, stderr: r.stderr() };
+}
+
+describe("exit is bounded whatever the collector does (child processes)", () => {
+  it("exits within flushOnExit.timeoutMs + 1 s when the collector never answers", async () => {
+    await hanging();
+    const { ms, code, stderr } = await exitAfterLogged({ COLLECTOR_URL: collector.url, N: "50" });
+    expect(code, stderr).toBe(0);
+    expect(ms).toBeGreaterThanOrEqual(4_900); // it did wait for the default 5 s exit flush
+    expect(ms).toBeLessThan(6_000);
+    expect(stderr).toMatch(/50 events were not delivered before exit/);
+    expect(collector.received).toHaveLength(0);
+  });
+
+  it("exits at once with flushOnExit: false, even with requests on the wire", async () => {
+    await hanging();
+    const { ms, code, stderr } = await exitAfterLogged({
+      COLLECTOR_URL: collector.url,
+      N: "50",
+      FLUSH_ON_EXIT: "false",
+    });
+    expect(code, stderr).toBe(0);
+    expect(collector.maxActive).toBeGreaterThan(0); // requests were in flight when it left
+    expect(ms).toBeLessThan(1_000);
+  });
+
+  it("with a spool, keeps what was on the wire at the exit deadline; the next start delivers it", async () => {
+    await hanging();
+    dir = mkdtempSync(join(tmpdir(), "inferlog-exit-"));
+    const env = { COLLECTOR_URL: collector.url, N: "50", EXIT_TIMEOUT_MS: "1000", SPOOL_DIR: dir };
+    const { ms, code, stderr } = await exitAfterLogged(env);
+    expect(code, stderr).toBe(0);
+    expect(ms).toBeLessThan(2_000);
+    expect(stderr).toMatch(/50 events were not delivered before exit .*; they stay in the spool for the next start/);
+    collector.reply = (b) => ({ status: 200, body: JSON.stringify({ accepted: b.ids.length }) });
+    const next = run("replay", env);
+    children.push(next.child);
+    expect((await next.exited).code, next.stderr()).toBe(0);
+    const got = counts(collector.subjects);
+    expect(got.size).toBe(50);
+    expect([...got.values()].every((n) => n === 1)).toBe(true);
+  });
+});
