@@ -191,7 +191,7 @@ try {
     const direct: number[] = [];
     const inserts: number[] = [];
     for (let run = 0; run < RUNS; run++) {
-      const base = `inferlog_bench_${process.pid}_${run}`;
+      const base = `ingest_stores_${process.pid}_${run}`;
       try {
         direct.push(await clickhouseDirect(`${base}_direct`, ingestEvents(EVENTS.clickhouse)));
         http.push(
