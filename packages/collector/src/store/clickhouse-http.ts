@@ -48,25 +48,27 @@ export function sqlIdentifier(name: string): string {
   return name;
 }
 
-/** Lines joined and encoded a few thousand at a time as the request is sent, never as one huge string. */
+/** Lines joined and encoded a few thousand at a time, with a turn of the event loop in between. */
 const LINES_PER_CHUNK = 2_000;
 
-function linesBody(lines: readonly string[]): string | ReadableStream<Uint8Array> {
+async function linesBody(lines: readonly string[]): Promise<string | Buffer> {
   if (lines.length <= LINES_PER_CHUNK) return lines.join("\n");
-  const encoder = new TextEncoder();
-  let at = 0;
-  return new ReadableStream<Uint8Array>({
-    // Web-stream pulls chain as microtasks: without a turn of the event loop between chunks the
-    // whole body would be encoded in one go.
-    async pull(controller) {
-      if (at > 0) await nextTurn();
-      const end = Math.min(at + LINES_PER_CHUNK, lines.length);
-      controller.enqueue(encoder.encode(`${lines.slice(at, end).join("\n")}\n`));
-      at = end;
-      if (at === lines.length) controller.close();
-    },
-  });
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < lines.length; at += LINES_PER_CHUNK) {
+    if (at > 0) await nextTurn();
+    chunks.push(Buffer.from(`${lines.slice(at, at + LINES_PER_CHUNK).join("\n")}\n`));
+  }
+  return Buffer.concat(chunks);
 }
+
+const STALE_SOCKET_ATTEMPTS = 3;
+const STALE_SOCKET_CODES: ReadonlySet<string> = new Set(["EPIPE", "ECONNRESET", "UND_ERR_SOCKET"]);
+
+/** fetch wraps the socket error: `TypeError: fetch failed` with the system error as `cause`. */
+const socketErrorCode = (error: unknown): string => {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  return typeof cause?.code === "string" ? cause.code : "";
+};
 
 export class ClickHouseClient {
   readonly database: string;
@@ -88,7 +90,7 @@ export class ClickHouseClient {
   async exec(
     sql: string,
     options: {
-      body?: string | ReadableStream<Uint8Array>;
+      body?: string | Buffer;
       database?: boolean;
       settings?: Record<string, string>;
     } = {},
@@ -98,21 +100,25 @@ export class ClickHouseClient {
     if (options.database !== false) params.set("database", this.database);
     // With a body, the statement travels in the URL and the body is the data (INSERT ... FORMAT).
     if (options.body !== undefined) params.set("query", sql);
-    let res: Response;
-    try {
-      res = await fetch(`${this.base}/?${params}`, {
-        method: "POST",
-        body: options.body ?? sql,
-        // A streamed body (large inserts) goes out as it is produced.
-        ...(typeof options.body === "object" ? { duplex: "half" } : {}),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (cause) {
-      throw new ClickHouseError(
-        `ClickHouse at ${this.base} is unreachable: ${cause instanceof Error ? cause.message : String(cause)}`,
-        undefined,
-        { cause },
-      );
+    let res: Response | undefined;
+    for (let attempt = 1; !res; attempt++) {
+      try {
+        res = await fetch(`${this.base}/?${params}`, {
+          method: "POST",
+          body: options.body ?? sql,
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+      } catch (cause) {
+        // A kept-alive socket that ClickHouse has just closed (its keep_alive_timeout, 3 s, is
+        // shorter than undici's) fails the write before ClickHouse read the statement: send it again
+        // on another socket. Repeating an insert is safe (repeated rows collapse on merge).
+        if (attempt < STALE_SOCKET_ATTEMPTS && STALE_SOCKET_CODES.has(socketErrorCode(cause))) continue;
+        throw new ClickHouseError(
+          `ClickHouse at ${this.base} is unreachable: ${cause instanceof Error ? cause.message : String(cause)}${socketErrorCode(cause) ? ` (${socketErrorCode(cause)})` : ""}`,
+          undefined,
+          { cause },
+        );
+      }
     }
     const text = await res.text();
     if (res.status !== 200) {
@@ -146,6 +152,6 @@ export class ClickHouseClient {
   /** Rows already serialized, one JSON object per line. */
   async insertLines(table: string, lines: readonly string[]): Promise<void> {
     if (lines.length === 0) return;
-    await this.exec(`INSERT INTO ${this.database}.${table} FORMAT JSONEachRow`, { body: linesBody(lines) });
+    await this.exec(`INSERT INTO ${this.database}.${table} FORMAT JSONEachRow`, { body: await linesBody(lines) });
   }
 }

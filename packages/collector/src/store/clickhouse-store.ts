@@ -20,9 +20,10 @@ export interface ClickHouseStoreOptions extends ClickHouseConnection {
 
 /**
  * Every insert makes a part per table that ClickHouse must merge later: waiting a little for the
- * batches of other requests keeps parts few and large ("Too many parts" never comes near).
+ * batches of other requests keeps parts few and large ("Too many parts" never comes near). Two
+ * groups in flight: the next one is checked and serialized while ClickHouse takes the last.
  */
-export const CLICKHOUSE_GROUP_COMMIT = { maxDelayMs: 20, maxEvents: 20_000 } as const;
+export const CLICKHOUSE_GROUP_COMMIT = { maxDelayMs: 20, maxEvents: 20_000, writesInFlight: 2 } as const;
 
 /**
  * The scale store. The collector keeps no state of its own, so any number of them can write to

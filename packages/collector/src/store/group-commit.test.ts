@@ -27,7 +27,7 @@ function memoryWriter() {
 describe("group commit", () => {
   it("writes concurrent batches as one group and answers each with its own counts", async () => {
     const { write, groups } = memoryWriter();
-    const committer = createGroupCommitter(write, { maxDelayMs: 50, maxEvents: 100 });
+    const committer = createGroupCommitter(write, { maxDelayMs: 50, maxEvents: 100, writesInFlight: 1 });
     const results = await Promise.all([
       committer.insert(batch("a", "b")),
       committer.insert(batch("c", "a")),
@@ -45,7 +45,7 @@ describe("group commit", () => {
 
   it("fills the next group while one is being written, and never passes maxEvents", async () => {
     const { write, groups } = memoryWriter();
-    const committer = createGroupCommitter(write, { maxDelayMs: 0, maxEvents: 4 });
+    const committer = createGroupCommitter(write, { maxDelayMs: 0, maxEvents: 4, writesInFlight: 1 });
     const first = committer.insert(batch("a"));
     // Written at once (maxDelayMs 0); these three wait for it and then split by maxEvents.
     const rest = [committer.insert(batch("b", "c")), committer.insert(batch("d", "e")), committer.insert(batch("f"))];
@@ -54,9 +54,37 @@ describe("group commit", () => {
     expect(groups).toEqual([["a"], ["b", "c", "d", "e"], ["f"], ["g", "h", "i", "j", "k"]]);
   });
 
+  it("builds the next group while writesInFlight allows another write", async () => {
+    const { write, groups } = memoryWriter();
+    let running = 0;
+    let most = 0;
+    const counted = async (events: readonly IncomingEvent[]) => {
+      running++;
+      most = Math.max(most, running);
+      try {
+        return await write(events);
+      } finally {
+        running--;
+      }
+    };
+    const committer = createGroupCommitter(counted, { maxDelayMs: 0, maxEvents: 2, writesInFlight: 2 });
+    const results = await Promise.all([
+      committer.insert(batch("a", "b")),
+      committer.insert(batch("c", "d")),
+      committer.insert(batch("e", "f")),
+    ]);
+    expect(groups).toEqual([
+      ["a", "b"],
+      ["c", "d"],
+      ["e", "f"],
+    ]);
+    expect(most).toBe(2);
+    expect(results.every((r) => r.inserted === 2)).toBe(true);
+  });
+
   it("writes a group at maxEvents without waiting for maxDelayMs", async () => {
     const { write, groups } = memoryWriter();
-    const committer = createGroupCommitter(write, { maxDelayMs: 60_000, maxEvents: 3 });
+    const committer = createGroupCommitter(write, { maxDelayMs: 60_000, maxEvents: 3, writesInFlight: 1 });
     const started = Date.now();
     await Promise.all([committer.insert(batch("a", "b")), committer.insert(batch("c"))]);
     expect(groups).toEqual([["a", "b", "c"]]);
@@ -65,7 +93,7 @@ describe("group commit", () => {
 
   it("fails only the batch the store refuses: a failed group is written again batch by batch", async () => {
     const { write, groups, stored } = memoryWriter();
-    const committer = createGroupCommitter(write, { maxDelayMs: 20, maxEvents: 100 });
+    const committer = createGroupCommitter(write, { maxDelayMs: 20, maxEvents: 100, writesInFlight: 1 });
     const results = await Promise.allSettled([
       committer.insert(batch("a")),
       committer.insert(batch("poison", "b")),
@@ -79,7 +107,7 @@ describe("group commit", () => {
 
   it("answers an empty batch without a write, and drains before close", async () => {
     const { write, groups } = memoryWriter();
-    const committer = createGroupCommitter(write, { maxDelayMs: 30, maxEvents: 100 });
+    const committer = createGroupCommitter(write, { maxDelayMs: 30, maxEvents: 100, writesInFlight: 1 });
     expect(await committer.insert([])).toEqual({ inserted: 0, duplicates: 0 });
     let answered = false;
     void committer.insert(batch("a")).then(() => {
@@ -91,10 +119,11 @@ describe("group commit", () => {
   });
 
   it("checks its settings by name", () => {
-    const defaults = { maxDelayMs: 2, maxEvents: 10 };
+    const defaults = { maxDelayMs: 2, maxEvents: 10, writesInFlight: 1 };
     expect(groupCommitSettings(undefined, defaults)).toEqual(defaults);
-    expect(groupCommitSettings({ maxEvents: 7 }, defaults)).toEqual({ maxDelayMs: 2, maxEvents: 7 });
+    expect(groupCommitSettings({ maxEvents: 7 }, defaults)).toEqual({ maxDelayMs: 2, maxEvents: 7, writesInFlight: 1 });
     expect(() => groupCommitSettings({ maxEvents: 0 }, defaults)).toThrow(/groupCommit\.maxEvents/);
     expect(() => groupCommitSettings({ maxDelayMs: -1 }, defaults)).toThrow(/groupCommit\.maxDelayMs/);
+    expect(() => groupCommitSettings({ writesInFlight: 0 }, defaults)).toThrow(/groupCommit\.writesInFlight/);
   });
 });

@@ -10,6 +10,8 @@ export interface GroupCommitOptions {
   maxDelayMs?: number;
   /** A group is written as soon as it holds this many events; a group never takes a batch that would pass it (a larger batch is written alone). */
   maxEvents?: number;
+  /** Groups being written at once: the next group is built while the store still takes the last one. */
+  writesInFlight?: number;
 }
 
 /** Writes one group; for each event in order, true when this occurrence was stored for the first time. */
@@ -37,34 +39,38 @@ export function groupCommitSettings(
   return {
     maxDelayMs: intOption("groupCommit.maxDelayMs", given?.maxDelayMs, defaults.maxDelayMs, 0, 60_000),
     maxEvents: intOption("groupCommit.maxEvents", given?.maxEvents, defaults.maxEvents, 1),
+    writesInFlight: intOption("groupCommit.writesInFlight", given?.writesInFlight, defaults.writesInFlight, 1, 64),
   };
 }
 
 /**
- * One write at a time: while a group is being written the next one fills, and it is written when
- * its oldest batch has waited `maxDelayMs` or it holds `maxEvents`. Each batch is acknowledged
+ * Up to `writesInFlight` writes at a time: while they run the next group fills, and it is written
+ * when its oldest batch has waited `maxDelayMs` or it holds `maxEvents`. Each batch is acknowledged
  * with its own counts. When a group of several batches fails, each batch is written again alone,
  * so one batch the store refuses cannot fail the others that happened to share its group.
  */
 export function createGroupCommitter(write: WriteGroup, settings: Required<GroupCommitOptions>): GroupCommitter {
   const waiting: Waiting[] = [];
   let waitingEvents = 0;
-  let writing: Promise<void> | undefined;
+  let writing = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const idle: (() => void)[] = [];
 
   const schedule = () => {
-    if (writing || waiting.length === 0) return;
+    if (writing >= settings.writesInFlight || waiting.length === 0) return;
     const first = waiting[0] as Waiting;
     const due = first.since + settings.maxDelayMs - Date.now();
     if (waitingEvents >= settings.maxEvents || due <= 0) {
       if (timer) clearTimeout(timer);
       timer = undefined;
-      writing = writeNext().finally(() => {
-        writing = undefined;
+      writing++;
+      void writeNext().finally(() => {
+        writing--;
         schedule();
-        if (!writing && waiting.length === 0) for (const done of idle.splice(0)) done();
+        if (writing === 0 && waiting.length === 0) for (const done of idle.splice(0)) done();
       });
+      // A second group may already be due (maxEvents) while writes are still allowed.
+      schedule();
       return;
     }
     timer ??= setTimeout(() => {
@@ -126,7 +132,7 @@ export function createGroupCommitter(write: WriteGroup, settings: Required<Group
       });
     },
     drain() {
-      if (!writing && waiting.length === 0) return Promise.resolve();
+      if (writing === 0 && waiting.length === 0) return Promise.resolve();
       return new Promise<void>((resolve) => idle.push(resolve));
     },
   };

@@ -34,7 +34,7 @@ export interface SqliteStoreOptions {
 }
 
 /** SQLite commits in milliseconds: a short wait already merges the batches that arrive together. */
-export const SQLITE_GROUP_COMMIT = { maxDelayMs: 2, maxEvents: 5_000 } as const;
+export const SQLITE_GROUP_COMMIT = { maxDelayMs: 2, maxEvents: 5_000, writesInFlight: 1 } as const;
 
 /** The embedded store: one file, WAL, prepared statements, one transaction per group of concurrent batches. */
 export function openSqliteStore(options: SqliteStoreOptions): Store {

@@ -1,0 +1,255 @@
+/**
+ * The collector's ingest through HTTP into SQLite and ClickHouse, next to loading the same events
+ * straight into each store (the ceiling). The traffic is the issue's: two models, predictions with
+ * top-3 candidates and 10 features, exposures 80%, feedback 50%, outcomes 70%, in gzip batches of
+ * 100 events (the SDK default) over CONCURRENCY keep-alive connections (several app instances).
+ * The collector runs in its own process (src/ingest-collector-child.ts), so its CPU per event is
+ * its own `process.cpuUsage()` over the timed window.
+ * `pnpm --filter @inferlog/bench run bench -- ingest-stores`
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { Agent, request } from "node:http";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { ClickHouseClient } from "../../../collector/src/store/clickhouse-http.js";
+import { clickhouseDdl } from "../../../collector/src/store/clickhouse-schema.js";
+import { clickhouseTableRows } from "../../../collector/src/store/clickhouse-table-rows.js";
+import { toRows } from "../../../collector/src/store/rows.js";
+import { SQLITE_EVENTS_PER_TRANSACTION } from "../../../collector/src/store/sqlite-group-writer.js";
+import { SQLITE_DDL } from "../../../collector/src/store/sqlite-schema.js";
+import { prepareRowWriter } from "../../../collector/src/store/sqlite-writer.js";
+import { batches, ingestEvents } from "../ingest-events.js";
+import { emit, median, type Row } from "../measure.js";
+
+const Database = createRequire(new URL("../../../collector/package.json", import.meta.url))("better-sqlite3");
+const CLICKHOUSE_URL = process.env.INFERLOG_CLICKHOUSE_URL ?? "http://127.0.0.1:8123";
+const BATCH = 100;
+const CONCURRENCY = Number(process.env.BENCH_INGEST_CONCURRENCY ?? 16);
+const EVENTS = { sqlite: 20_000, clickhouse: 50_000 };
+const RUNS = 3;
+/** Events per ClickHouse insert in the ceiling: one large part per table, as a group commit at full load. */
+const CLICKHOUSE_DIRECT_GROUP = 10_000;
+const here = new URL(".", import.meta.url).pathname;
+
+type Events = Record<string, unknown>[];
+
+interface HttpRun {
+  eventsPerSecond: number;
+  cpuMicrosPerEvent: number;
+}
+
+function post(port: number, agent: Agent, body: Buffer, expected: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port,
+        path: "/v1/events",
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/cloudevents-batch+json", "content-encoding": "gzip" },
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (d: Buffer) => {
+          text += d.toString();
+        });
+        res.on("end", () =>
+          res.statusCode === 200 && text === `{"accepted":${expected},"rejected":[],"duplicates":0}`
+            ? resolve()
+            : reject(new Error(`${res.statusCode} ${text}`)),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** The next IPC message from the child that has `key`. */
+const message = <T>(child: ChildProcess, key: string): Promise<T> =>
+  new Promise((resolve, reject) => {
+    const onMessage = (m: unknown) => {
+      if (m && typeof m === "object" && key in m) {
+        child.off("message", onMessage);
+        resolve((m as Record<string, T>)[key] as T);
+      }
+    };
+    child.on("message", onMessage);
+    child.once("exit", (code) => reject(new Error(`the collector exited with ${code}`)));
+  });
+
+async function viaCollector(spec: string, events: Events, warmup: Events): Promise<HttpRun> {
+  const child = fork(join(here, "../ingest-collector-child.ts"), [spec], {
+    // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the collector (see README, "Profiling a figure").
+    execArgv: [
+      "--import",
+      "tsx",
+      ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const url = new URL(await message<string>(child, "url"));
+  const port = Number(url.port);
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const send = async (bodies: Buffer[]) => {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < bodies.length) {
+          const body = bodies[next++] as Buffer;
+          await post(port, agent, body, BATCH);
+        }
+      }),
+    );
+  };
+  const gzip = (list: Events) => batches(list, BATCH).map((b) => gzipSync(JSON.stringify(b)));
+  await send(gzip(warmup));
+  const bodies = gzip(events);
+  child.send("cpu");
+  const cpu0 = await message<NodeJS.CpuUsage>(child, "cpu");
+  const t0 = performance.now();
+  await send(bodies);
+  const seconds = (performance.now() - t0) / 1000;
+  child.send("cpu");
+  const cpu1 = await message<NodeJS.CpuUsage>(child, "cpu");
+  agent.destroy();
+  child.send("close");
+  await new Promise((resolve) => child.once("exit", resolve));
+  const cpuMicros = cpu1.user - cpu0.user + (cpu1.system - cpu0.system);
+  return { eventsPerSecond: events.length / seconds, cpuMicrosPerEvent: cpuMicros / events.length };
+}
+
+function sqliteDirect(file: string, events: Events): number {
+  const rows = events.map((event) => toRows({ event: event as never, receivedMs: Date.now() }));
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  db.exec(SQLITE_DDL);
+  const write = prepareRowWriter(db);
+  const tx = db.transaction((group: ReturnType<typeof toRows>[]) => {
+    write.reset();
+    for (const r of group) write(r);
+    write.flush();
+  });
+  const t0 = performance.now();
+  for (const group of batches(rows, SQLITE_EVENTS_PER_TRANSACTION)) tx(group);
+  const seconds = (performance.now() - t0) / 1000;
+  db.close();
+  return events.length / seconds;
+}
+
+async function clickhouseDirect(database: string, events: Events): Promise<number> {
+  const ch = new ClickHouseClient({ url: CLICKHOUSE_URL, database });
+  for (const stmt of clickhouseDdl(database)) await ch.exec(stmt, { database: false });
+  const groups = batches(events, CLICKHOUSE_DIRECT_GROUP).map((group) =>
+    clickhouseTableRows(group.map((event) => toRows({ event: event as never, receivedMs: Date.now() }))),
+  );
+  const t0 = performance.now();
+  for (const { derived, events: eventRows } of groups) {
+    await Promise.all(derived.map((t) => ch.insert(t.table, t.rows)));
+    await ch.insert(eventRows.table, eventRows.rows);
+  }
+  return events.length / ((performance.now() - t0) / 1000);
+}
+
+/** Inserts (blocks) ClickHouse took into the `events` table: merged parts count every insert they came from. */
+async function clickhouseInserts(database: string): Promise<number> {
+  const ch = new ClickHouseClient({ url: CLICKHOUSE_URL, database });
+  const [r] = await ch.rows<{ n: number }>(
+    `SELECT toUInt64(sum(max_block_number - min_block_number + 1)) AS n FROM system.parts
+     WHERE database = '${database}' AND table = 'events' AND active`,
+  );
+  return r?.n ?? 0;
+}
+
+const dropDatabase = (database: string) =>
+  new ClickHouseClient({ url: CLICKHOUSE_URL, database }).exec(`DROP DATABASE IF EXISTS ${database}`, {
+    database: false,
+  });
+
+const dir = mkdtempSync(join(tmpdir(), "inferlog-bench-ingest-"));
+const rows: Row[] = [];
+const only = process.env.BENCH_INGEST_STORE;
+try {
+  if (!only || only === "sqlite") {
+    const http: HttpRun[] = [];
+    const direct: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      direct.push(sqliteDirect(join(dir, `direct-${run}.db`), ingestEvents(EVENTS.sqlite)));
+      http.push(
+        await viaCollector(`sqlite:${join(dir, `http-${run}.db`)}`, ingestEvents(EVENTS.sqlite), ingestEvents(2_000)),
+      );
+    }
+    rows.push(...storeRows("SQLite", http, direct, `${EVENTS.sqlite} events, WAL, synchronous=FULL`));
+  }
+  if (!only || only === "clickhouse") {
+    const http: HttpRun[] = [];
+    const direct: number[] = [];
+    const inserts: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const base = `ingest_stores_${process.pid}_${run}`;
+      try {
+        direct.push(await clickhouseDirect(`${base}_direct`, ingestEvents(EVENTS.clickhouse)));
+        http.push(
+          await viaCollector(
+            `clickhouse://${new URL(CLICKHOUSE_URL).host}/${base}_http`,
+            ingestEvents(EVENTS.clickhouse),
+            ingestEvents(2_000),
+          ),
+        );
+        inserts.push(await clickhouseInserts(`${base}_http`));
+      } finally {
+        await dropDatabase(`${base}_direct`);
+        await dropDatabase(`${base}_http`);
+      }
+    }
+    rows.push(
+      ...storeRows(
+        "ClickHouse",
+        http,
+        direct,
+        `${EVENTS.clickhouse} events; inserts per table through the collector: ${inserts.join(", ")} (group commit)`,
+      ),
+    );
+  }
+  emit("ingest-stores", rows);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function storeRows(store: string, http: HttpRun[], direct: number[], note: string): Row[] {
+  const each = (xs: number[]) => xs.map((x) => Math.round(x).toLocaleString("en-US")).join(", ");
+  const rates = http.map((r) => r.eventsPerSecond);
+  const cpu = http.map((r) => r.cpuMicrosPerEvent);
+  return [
+    {
+      metric: `ingest into ${store}, batches of ${BATCH}`,
+      subject: "inferlog collector (HTTP)",
+      value: median(rates),
+      unit: "events/s",
+      better: "higher",
+      note: `${CONCURRENCY} connections, gzip; runs: ${each(rates)}; ${note}`,
+    },
+    {
+      metric: `ingest into ${store}, batches of ${BATCH}`,
+      subject: `${store} direct (ceiling)`,
+      value: median(direct),
+      unit: "events/s",
+      better: "higher",
+      reference: true,
+      note: `the same events, pre-flattened, written by the store's own writer; runs: ${each(direct)}`,
+    },
+    {
+      metric: `collector CPU per event (${store})`,
+      subject: "inferlog collector (HTTP)",
+      value: median(cpu),
+      unit: "µs/event",
+      better: "lower",
+      note: `user+system of the collector process over the timed window; runs: ${cpu.map((c) => c.toFixed(1)).join(", ")}`,
+    },
+  ];
+}
