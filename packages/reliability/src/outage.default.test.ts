@@ -57,7 +57,7 @@ function startClient(endpoint: string): Run {
       onEnqueued: (events) => {
         for (const e of events) run.made.add(e.id);
       },
-      onSettled: (events, outcome) => {
+      onSettled: (_events, outcome) => {
         if (outcome === "sent") run.deliveries.push(Date.now());
       },
     },
