@@ -31,7 +31,7 @@ describe("circuit breaker", () => {
     expect(probe).toMatchObject({ _probe: true });
     expect(breaker._begin()).toBeUndefined();
     expect(breaker._begin()).toBeUndefined();
-    expect(breaker.waitMs()).toBe(Infinity);
+    expect(breaker.waitMs()).toBe(OPTIONS.maxCooldownMs);
     let woken = 0;
     breaker._onWake(() => woken++);
     breaker._end(probe as Permit, true);

@@ -18,7 +18,10 @@ export interface CircuitBreaker {
   state(): "closed" | "open" | "half-open";
   /** Leave for one attempt now, or `undefined`: then wait `waitMs()` or for a wake-up (`_onWake`). */
   _begin(): Permit | undefined;
-  /** Milliseconds until `begin` may give leave: the rest of the cooldown; Infinity while a probe is out. */
+  /**
+   * Milliseconds until `_begin` may give leave: the rest of the cooldown; in half-open, `maxCooldownMs`
+   * (the probe's result wakes waiters sooner: this is a backstop); 0 when closed.
+   */
   waitMs(): number;
   /** The attempt got an HTTP answer (`true`), none at all (`false`), or was aborted (`undefined`). */
   _end(permit: Permit, answered: boolean | undefined): void;
@@ -71,7 +74,7 @@ export function createCircuitBreaker(options: CircuitBreakerOptions, now: () => 
     },
     waitMs() {
       const current = state();
-      return current === "open" ? openUntil - now() : current === "half-open" && probing ? Infinity : 0;
+      return current === "open" ? openUntil - now() : current === "half-open" ? maxCooldownMs : 0;
     },
     _end(permit, answered) {
       const held = failures >= failureThreshold;

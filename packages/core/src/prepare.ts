@@ -3,7 +3,6 @@ import { InferlogError, threw, ValidationError } from "./errors.js";
 import { PRIORITY } from "./event-queue.js";
 import { type FeatureFilter, redactFeatures } from "./redact.js";
 import type { EventType, InferlogEvent } from "./schema/events.js";
-import { oversized } from "./size-guard.js";
 import type { DropReason } from "./stats.js";
 import { utf8Length } from "./utf8.js";
 import type { EventValidator } from "./validate.js";
@@ -25,11 +24,6 @@ export type Prepared =
  * (by `prepareFast`, when it left the event to this path).
  */
 export function prepare(p: PendingEvent, ctx: PrepareContext, id?: string): Prepared {
-  const refused = oversized(p.type, p.input, !!(ctx.filter.allow || ctx.filter.deny));
-  if (refused)
-    return id === undefined
-      ? { ok: false, reason: "invalid", error: refused }
-      : { ok: false, reason: "invalid", id, error: refused };
   let event: Record<string, unknown> = redactFeatures(buildEvent(p, ctx, id), ctx.filter);
   id = event.id as string;
   if (ctx.beforeSend) {

@@ -31,8 +31,8 @@ const BOUNDED: readonly [path: readonly string[], max: number, filtered?: true][
 /**
  * Refuses an input whose collections are over their bounds before anything walks them: a
  * 100,000-key feature map costs one `Object.keys` here instead of a copy, a validation pass and
- * an error listing. `undefined` when nothing is over (or reading the input throws: the general
- * path reports that by field).
+ * an error listing. Run by the zod and compiled validators' prepare step (`prepareFast`).
+ * `undefined` when nothing is over (or reading the input throws: the general path reports that by field).
  */
 export function oversized(type: EventType, input: unknown, filtered: boolean): ValidationError | undefined {
   try {
