@@ -31,7 +31,7 @@ describe("circuit breaker", () => {
     expect(probe).toMatchObject({ _probe: true });
     expect(breaker._begin()).toBeUndefined();
     expect(breaker._begin()).toBeUndefined();
-    expect(breaker.waitMs()).toBe(Infinity);
+    expect(breaker.waitMs()).toBe(OPTIONS.maxCooldownMs);
     let woken = 0;
     breaker._onWake(() => woken++);
     breaker._end(probe as Permit, true);
@@ -104,5 +104,18 @@ describe("circuit breaker", () => {
     breaker.nudge();
     expect(woken).toBe(1);
     expect(breaker._begin()).toMatchObject({ _probe: true });
+  });
+
+  it("a probe a flush sent early re-opens for the same cooldown: a flush mid-outage does not delay recovery", async () => {
+    const clock = new FakeClock();
+    const breaker = breakerOn(clock);
+    for (let i = 0; i < 3; i++) breaker._end(breaker._begin() as Permit, false);
+    await clock.advance(200);
+    breaker.nudge();
+    breaker._end(breaker._begin() as Permit, false);
+    expect(breaker.waitMs()).toBe(1_000);
+    await clock.advance(1_000);
+    breaker._end(breaker._begin() as Permit, false);
+    expect(breaker.waitMs()).toBe(2_000);
   });
 });

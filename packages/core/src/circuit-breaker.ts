@@ -18,7 +18,10 @@ export interface CircuitBreaker {
   state(): "closed" | "open" | "half-open";
   /** Leave for one attempt now, or `undefined`: then wait `waitMs()` or for a wake-up (`_onWake`). */
   _begin(): Permit | undefined;
-  /** Milliseconds until `begin` may give leave: the rest of the cooldown; Infinity while a probe is out. */
+  /**
+   * Milliseconds until `_begin` may give leave: the rest of the cooldown; in half-open, `maxCooldownMs`
+   * (the probe's result wakes waiters sooner: this is a backstop); 0 when closed.
+   */
   waitMs(): number;
   /** The attempt got an HTTP answer (`true`), none at all (`false`), or was aborted (`undefined`). */
   _end(permit: Permit, answered: boolean | undefined): void;
@@ -36,7 +39,8 @@ export interface CircuitBreaker {
  * Stops an endpoint that never answers (an ad-blocker, a dead host, a collector restarting) from
  * burning CPU, sockets and battery: after `failureThreshold` attempts in a row that got no HTTP
  * answer at all, no request goes out until the cooldown passes; then exactly one probe decides
- * while every other attempt waits for it. A failed probe doubles the cooldown (up to the max); an
+ * while every other attempt waits for it. A failed probe doubles the cooldown (up to the max; not
+ * one a flush sent early, which re-opens for the same cooldown); an
  * attempt that was already out when the circuit opened is not a probe, and its failure changes
  * nothing. A collector that answers, even with 503, is not "never answering": its status and
  * Retry-After govern, and any answer closes the circuit.
@@ -48,12 +52,15 @@ export function createCircuitBreaker(options: CircuitBreakerOptions, now: () => 
   let cooldown = cooldownMs;
   let opened = 0;
   let probing = false;
+  /** The open period was cut short by a nudge: its probe comes early, and failing says less. */
+  let nudged = false;
   const wakers = new Set<() => void>();
   const wakeAll = (): void => {
     for (const wake of [...wakers]) wake();
   };
   const state = () => (failures < failureThreshold ? "closed" : now() < openUntil ? "open" : "half-open");
   const open = (): void => {
+    nudged = false;
     opened++;
     openUntil = now() + cooldown;
   };
@@ -67,7 +74,7 @@ export function createCircuitBreaker(options: CircuitBreakerOptions, now: () => 
     },
     waitMs() {
       const current = state();
-      return current === "open" ? openUntil - now() : current === "half-open" && probing ? Infinity : 0;
+      return current === "open" ? openUntil - now() : current === "half-open" ? maxCooldownMs : 0;
     },
     _end(permit, answered) {
       const held = failures >= failureThreshold;
@@ -77,7 +84,9 @@ export function createCircuitBreaker(options: CircuitBreakerOptions, now: () => 
         cooldown = cooldownMs;
       } else if (answered === false && (permit._probe || permit._opened === opened)) {
         if (permit._probe) {
-          cooldown = Math.min(cooldown * 2, maxCooldownMs);
+          // A probe the app asked for early (a flush mid-outage) re-opens for the same cooldown:
+          // it must not push the next probe further out.
+          if (!nudged) cooldown = Math.min(cooldown * 2, maxCooldownMs);
           open();
         } else if (++failures === failureThreshold) open();
       }
@@ -86,6 +95,7 @@ export function createCircuitBreaker(options: CircuitBreakerOptions, now: () => 
     },
     nudge() {
       // Ends an open period; a closed or half-open circuit does not read it until it trips again.
+      if (state() === "open") nudged = true;
       openUntil = now();
       wakeAll();
     },

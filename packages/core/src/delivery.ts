@@ -75,14 +75,11 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
       // in half-open a batch already in flight carries the probe.
       const circuit = breaker.state();
       if (circuit === "open" || (circuit === "half-open" && sending.size > 0)) {
-        // Waiting on a probe (Infinity): its batch pumps when it settles; the timer is a backstop.
-        breakerTimer ??= clock.setTimeout(
-          () => {
-            breakerTimer = undefined;
-            pump();
-          },
-          Math.min(breaker.waitMs() || Infinity, options.circuitBreaker.maxCooldownMs),
-        );
+        // Waiting on a probe: its batch pumps when it settles; the timer is a backstop.
+        breakerTimer ??= clock.setTimeout(() => {
+          breakerTimer = undefined;
+          pump();
+        }, breaker.waitMs());
         return;
       }
       launch(queue._takeOldest(sizing._count(), sizing._bytes()), undefined);
@@ -112,8 +109,8 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
       if (signal.aborted) return undefined;
       const permit = breaker._begin();
       if (permit) return permit;
-      // Waiting on a probe (Infinity): its result wakes us; the timer is a backstop.
-      await sleep(clock, Math.min(breaker.waitMs(), options.circuitBreaker.maxCooldownMs), signal, breaker._onWake);
+      // Waiting on a probe: its result wakes us.
+      await sleep(clock, breaker.waitMs(), signal, breaker._onWake);
     }
   }
 
@@ -159,10 +156,10 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
         return settle(batch, "rejected");
       }
       const decision = nextRetry(options, result.afterMs, n, clock.now() - startedAt);
-      if (!decision.retry) {
+      if (!decision._retry) {
         error(
           new TransportError(
-            `Gave up on a batch of ${events.length} events after ${decision.why}; last error: ${result.reason}`,
+            `Gave up on a batch of ${events.length} events after ${decision._why}; last error: ${result.reason}`,
             { retryable: true, status: result.status },
           ),
         );
@@ -171,7 +168,7 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
       counters.retried++;
       // A flush, or another batch getting through, cuts our own backoff short; a server's Retry-After it must honour.
       backingOff++;
-      await sleep(clock, decision.waitMs, signal, decision.serverWait ? undefined : breaker._onWake);
+      await sleep(clock, decision.waitMs, signal, decision._serverWait ? undefined : breaker._onWake);
       backingOff--;
     }
   }

@@ -52,9 +52,13 @@ const isPlain = (v: unknown): v is Obj => {
   const proto = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
 };
-/** A record's keys; zod reads every own key (symbols, non-enumerable ones), so those leave the fast path. */
-const recordKeys = (r: Obj): string[] => {
+/**
+ * A record's keys, at most `max` of them (more leave at once, before a second walk); zod reads every
+ * own key (symbols, non-enumerable ones), so those leave the fast path.
+ */
+const recordKeys = (r: Obj, max: number): string[] => {
   const keys = Object.keys(r);
+  if (keys.length > max) out();
   // Two counts cost about a third of one Reflect.ownKeys on a 10-key record.
   if (Object.getOwnPropertyNames(r).length !== keys.length || Object.getOwnPropertySymbols(r).length !== 0) out();
   return keys;
@@ -183,7 +187,8 @@ function features(f: unknown, filter: FeatureFilter): string {
   if (!isPlain(f)) return out();
   let s = "{";
   let n = 0;
-  for (const k of recordKeys(f)) {
+  // Counted after the filter: without one, a longer record is over the limit as it is.
+  for (const k of recordKeys(f, filter.allow || filter.deny ? Infinity : MAX_FEATURES)) {
     if (!keep(k, filter)) continue; // counted after the filter
     if (++n > MAX_FEATURES) out();
     s += `${n > 1 ? "," : ""}${featureKey(k)}:${featureValue(f[k])}`;
@@ -193,8 +198,7 @@ function features(f: unknown, filter: FeatureFilter): string {
 
 function tags(t: unknown): string {
   if (!isPlain(t)) return out();
-  const keys = recordKeys(t);
-  if (keys.length > MAX_TAGS) out();
+  const keys = recordKeys(t, MAX_TAGS);
   let s = "{";
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i] as string;

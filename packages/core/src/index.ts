@@ -1,6 +1,8 @@
 export { type Client, createBaseClient, createClient, type FlushResult, type StoredEvent } from "./client.js";
 export {
   DEFAULT_CIRCUIT_COOLDOWN_MS,
+  DEFAULT_CIRCUIT_FAILURES,
+  DEFAULT_CIRCUIT_MAX_COOLDOWN_MS,
   DEFAULT_FLUSH_AT,
   DEFAULT_FLUSH_INTERVAL_MS,
   DEFAULT_FLUSH_TIMEOUT_MS,

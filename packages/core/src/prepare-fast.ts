@@ -2,6 +2,7 @@ import type { PendingEvent } from "./build-event.js";
 import { PRIORITY } from "./event-queue.js";
 import { fastPredictionJson } from "./fast-prediction.js";
 import { type PrepareContext, type Prepared, prepare } from "./prepare.js";
+import { oversized } from "./size-guard.js";
 import { utf8Length } from "./utf8.js";
 import { uuidv7 } from "./uuidv7.js";
 
@@ -11,7 +12,7 @@ import { uuidv7 } from "./uuidv7.js";
  * do not, so its bundle holds only the general path.
  */
 export function prepareFast(p: PendingEvent, ctx: PrepareContext): Prepared {
-  if (p.type !== "ml.prediction" || ctx.beforeSend) return prepare(p, ctx);
+  if (p.type !== "ml.prediction" || ctx.beforeSend) return guardedPrepare(p, ctx);
   const id = uuidv7(p.at);
   const json = fastPredictionJson(p, id, ctx);
   if (json !== undefined) {
@@ -20,5 +21,16 @@ export function prepareFast(p: PendingEvent, ctx: PrepareContext): Prepared {
     if (bytes <= ctx.maxEventBytes) return { ok: true, id, type: p.type, priority: PRIORITY[p.type], json, bytes };
   }
   // An event the fast path left keeps the id it was given: ids are made once.
-  return prepare(p, ctx, id);
+  return guardedPrepare(p, ctx, id);
+}
+
+/**
+ * The general path, after the size guard: an input with a collection over its bound is refused
+ * before anything copies or validates it. Here rather than in `prepare`, so the browser bundle
+ * (whose production validator is the collector) does not carry it.
+ */
+function guardedPrepare(p: PendingEvent, ctx: PrepareContext, id?: string): Prepared {
+  const error = oversized(p.type, p.input, !!(ctx.filter.allow || ctx.filter.deny));
+  if (!error) return prepare(p, ctx, id);
+  return id === undefined ? { ok: false, reason: "invalid", error } : { ok: false, reason: "invalid", id, error };
 }

@@ -9,8 +9,8 @@ export interface RetryOptions {
 }
 
 export type RetryDecision =
-  /** Wait `waitMs`, then try again. `serverWait`: the wait is the server's Retry-After, which a flush must honour. */
-  { retry: true; waitMs: number; serverWait: boolean } | { retry: false; why: string };
+  /** Wait `waitMs`, then try again. `_serverWait`: the wait is the server's Retry-After, which a flush must honour. */
+  { _retry: true; waitMs: number; _serverWait: boolean } | { _retry: false; _why: string };
 
 /**
  * Exponential backoff with full jitter (AWS Architecture Blog): uniform in [0, min(cap, base·2^(attempt-1))].
@@ -35,8 +35,8 @@ export function nextRetry(
   const backoff = fullJitter(attempt, options.minBackoffMs, options.maxBackoffMs, options.random);
   const told = Math.min(afterMs ?? 0, options.maxRetryAfterMs);
   const waitMs = Math.max(backoff, told);
-  if (attempt >= options.maxAttempts) return { retry: false, why: `${attempt} attempts` };
+  if (attempt >= options.maxAttempts) return { _retry: false, _why: `${attempt} attempts` };
   if (elapsedMs + waitMs > options.maxRetryDurationMs)
-    return { retry: false, why: `${Math.round(elapsedMs)} ms of retrying` };
-  return { retry: true, waitMs, serverWait: told > 0 && told >= backoff };
+    return { _retry: false, _why: `${Math.round(elapsedMs)} ms of retrying` };
+  return { _retry: true, waitMs, _serverWait: told > 0 && told >= backoff };
 }

@@ -28,8 +28,8 @@ export type Fault =
   | { kind: "stall" }
   /** Forward, then send the status line, headers and half the body, and cut the connection. */
   | { kind: "partial" }
-  /** Answer with this status (and `Retry-After`) without reaching the collector. */
-  | { kind: "status"; status: number; retryAfter?: string };
+  /** Answer with this status (and `Retry-After`) without reaching the collector; by default a JSON error body. */
+  | { kind: "status"; status: number; retryAfter?: string; body?: string; contentType?: string };
 
 export type FaultKind = Fault["kind"];
 export type Policy = (requestNo: number) => Fault;
@@ -116,9 +116,9 @@ export class FaultProxy {
       case "status": {
         req.resume();
         req.once("end", () => {
-          const body = JSON.stringify({ error: `injected HTTP ${fault.status}` });
+          const body = fault.body ?? JSON.stringify({ error: `injected HTTP ${fault.status}` });
           res.writeHead(fault.status, {
-            "content-type": "application/json",
+            "content-type": fault.contentType ?? "application/json",
             "content-length": String(Buffer.byteLength(body)),
             ...(fault.retryAfter === undefined ? {} : { "retry-after": fault.retryAfter }),
           });
