@@ -157,4 +157,11 @@ describe("a newcomer's mistakes, with default options, say so on stderr", () => 
     );
     expect(lines).toHaveLength(2);
   });
+
+  it("says nothing with logger: false, even when everything is lost", async () => {
+    const endpoint = `http://127.0.0.1:${await freePort()}/v1/events`;
+    const r = await run("silent", endpoint);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+  });
 });
