@@ -13,5 +13,7 @@ fi
 echo "chromium: $CHROMIUM missing; installing Debian's package"
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-$SUDO apt-get install -y chromium || { $SUDO apt-get update && $SUDO apt-get install -y chromium; }
+# Without recommends: Chromium's own dependencies are enough headless (216 packages with them).
+$SUDO apt-get install -y --no-install-recommends chromium ||
+  { $SUDO apt-get update && $SUDO apt-get install -y --no-install-recommends chromium; }
 "$CHROMIUM" --version

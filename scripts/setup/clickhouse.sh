@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts a loopback-only ClickHouse for the collector's tests. Idempotent: when a server
-# already answers on the HTTP port it does nothing, so repeated test runs stay fast.
+# already answers on the HTTP port it does nothing (and the test runner leaves it running).
+# A server it starts is recorded in $INFERLOG_STARTED_FILE, so `pnpm test` stops it at the end.
 set -euo pipefail
 
 HTTP_PORT="${INFERLOG_CLICKHOUSE_HTTP_PORT:-8123}"
@@ -25,7 +26,8 @@ if [ -z "$(server_bin)" ]; then
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get install -y clickhouse-server || { $SUDO apt-get update && $SUDO apt-get install -y clickhouse-server; }
+  $SUDO apt-get install -y --no-install-recommends clickhouse-server ||
+    { $SUDO apt-get update && $SUDO apt-get install -y --no-install-recommends clickhouse-server; }
 fi
 BIN="$(server_bin)"
 
@@ -59,10 +61,16 @@ XML
 echo "clickhouse: starting ${BIN} on 127.0.0.1:${HTTP_PORT} (data in ${DATA_DIR})"
 # setsid + nohup: the server must outlive this script and the test runner that called it.
 setsid nohup "${BIN}" --config-file="${CONFIG}" >"${DATA_DIR}/stdout.log" 2>&1 </dev/null &
+# setsid execs the server (a background job is no group leader, so it need not fork): $! is its pid.
+SERVER_PID=$!
 
 for _ in $(seq 1 120); do
   if answers; then
     echo "clickhouse: answering: version $(curl -fsS "${URL}?query=SELECT%20version()")"
+    # The test runner (scripts/run-tests.mjs) stops what its setup started, by this pid, at the end.
+    if [ -n "${INFERLOG_STARTED_FILE:-}" ] && kill -0 "${SERVER_PID}" 2>/dev/null; then
+      echo "clickhouse ${SERVER_PID}" >>"${INFERLOG_STARTED_FILE}"
+    fi
     exit 0
   fi
   sleep 0.5

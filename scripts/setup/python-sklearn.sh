@@ -15,6 +15,6 @@ echo "python-sklearn: installing Debian's python3-sklearn and python3-scipy"
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get install -y python3-sklearn python3-scipy ||
-  { $SUDO apt-get update && $SUDO apt-get install -y python3-sklearn python3-scipy; }
+$SUDO apt-get install -y --no-install-recommends python3-sklearn python3-scipy ||
+  { $SUDO apt-get update && $SUDO apt-get install -y --no-install-recommends python3-sklearn python3-scipy; }
 "$PY" -c "import sklearn, scipy"

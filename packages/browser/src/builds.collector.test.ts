@@ -84,10 +84,27 @@ describe("which build checks the wire contract", () => {
     expect(errors[0]?.message).toMatch(/^Invalid ml\.feedback event: Expected `data\.action`/);
   });
 
+  it("both builds: a Date, NaN and a nested object among the features cost those values, not the prediction", async () => {
+    const endpoint = await start();
+    for (const make of [createClient, createDevelopmentClient]) {
+      const errors: InferlogError[] = [];
+      const lines: string[] = [];
+      const client = make({ ...options(endpoint, errors), logger: { warn: (m) => lines.push(m) } });
+      const features = { signup: new Date("2026-01-02T03:04:05Z"), spend: Number.NaN, address: { city: "Oslo" }, n: 1 };
+      client.logPrediction({ output: { label: "a" }, features: features as never });
+      const r = await client.flush({ timeoutMs: 10_000 });
+      expect(r).toMatchObject({ ok: true, sent: 1, dropped: 0 });
+      expect(errors).toEqual([]);
+      expect(client.stats().featureValues).toMatchObject({ date: 1, non_finite: 1, object: 1, total: 3 });
+      expect(lines).toHaveLength(3);
+    }
+    expect(await store?.tableCounts()).toMatchObject({ predictions: 2 });
+  });
+
   it("production: an event that cannot be serialized is counted in the page, the rest is sent", async () => {
     const errors: InferlogError[] = [];
     const client = createClient(options(await start(), errors));
-    client.logPrediction({ output: { label: "a" }, features: { big: 1n as unknown as number } });
+    client.logPrediction({ output: { label: "a" }, tags: { big: 1n as unknown as string } });
     client.logPrediction({ output: { label: "b" } });
     const r = await client.flush({ timeoutMs: 10_000 });
     expect(r).toMatchObject({ ok: true, sent: 1, dropped: 1 });

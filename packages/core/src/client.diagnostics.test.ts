@@ -33,7 +33,7 @@ describe("default diagnostics", () => {
     client.logPrediction(predictionInput());
     await client.flush();
     expect(lines).toEqual([
-      `Could not deliver 1 events to ${ENDPOINT}: network error: ECONNREFUSED connect ECONNREFUSED 127.0.0.1:9; retrying in the background; said once until a delivery succeeds`,
+      `Could not deliver 1 event to ${ENDPOINT}: network error: ECONNREFUSED connect ECONNREFUSED 127.0.0.1:9; retrying in the background; said once until a delivery succeeds`,
       `Delivering to ${ENDPOINT} again`,
     ]);
     expect(client.stats().lastFailure).toBeUndefined();
@@ -42,7 +42,7 @@ describe("default diagnostics", () => {
     expect(r).toMatchObject({ sent: 0, dropped: 1 });
     expect(lines).toHaveLength(3);
     expect(lines[2]).toBe(
-      `Could not deliver 1 events to ${ENDPOINT}: Collector refused the batch with HTTP 404: Not Found (wrong path? The collector takes events at /v1/events); these events are dropped (stats().dropped.rejected)`,
+      `Could not deliver 1 event to ${ENDPOINT}: Collector refused the batch with HTTP 404: Not Found (wrong path? The collector takes events at /v1/events); dropped (stats().dropped.rejected)`,
     );
     expect(client.stats().lastFailure).toBe(
       "Collector refused the batch with HTTP 404: Not Found (wrong path? The collector takes events at /v1/events)",
@@ -99,7 +99,7 @@ describe("default diagnostics", () => {
     const flushing = client.shutdown({ timeoutMs: 50 });
     const r = await flushing;
     expect(r).toMatchObject({ ok: false, dropped: 1 });
-    expect(lines).toEqual([`1 events were not delivered to ${ENDPOINT} before shutdown's deadline`]);
+    expect(lines).toEqual([`1 event was not delivered to ${ENDPOINT} before shutdown's deadline`]);
     client.logPrediction(predictionInput());
     client.logPrediction(predictionInput());
     expect(lines[1]).toBe("An event was logged after shutdown(): dropped");

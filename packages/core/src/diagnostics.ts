@@ -46,6 +46,9 @@ export const statusHint = (status: number | undefined): string | undefined =>
         ? "the collector or a proxy before it is failing"
         : undefined;
 
+/** "1 event", "3 events". */
+const eventCount = (n: number): string => `${n} event${n === 1 ? "" : "s"}`;
+
 export function createDiagnostics(ctx: DiagnosticsContext): Diagnostics {
   const { logger, debug, endpoint } = ctx;
   const told = new Set<string>();
@@ -56,7 +59,7 @@ export function createDiagnostics(ctx: DiagnosticsContext): Diagnostics {
     logger.warn(message);
   };
   const note = (events: number, attempt: number, r: TransportResult): void => {
-    const prefix = `${events} events to ${endpoint}`;
+    const prefix = `${eventCount(events)} to ${endpoint}`;
     if (r.kind === "ok" || r.kind === "too-large") {
       if (debug) logger.warn(`debug: ${prefix}, attempt ${attempt}: ${r.kind}`);
       if (r.kind === "too-large") return;
@@ -71,7 +74,7 @@ export function createDiagnostics(ctx: DiagnosticsContext): Diagnostics {
     last = hint ? `${reason} (${hint})` : reason;
     once(
       `${DELIVERY}failure`,
-      `Could not deliver ${prefix}: ${last}; ${retry ? "retrying in the background; said once until a delivery succeeds" : "these events are dropped (stats().dropped.rejected)"}`,
+      `Could not deliver ${prefix}: ${last}; ${retry ? "retrying in the background; said once until a delivery succeeds" : "dropped (stats().dropped.rejected)"}`,
     );
   };
 
@@ -103,7 +106,7 @@ export function createDiagnostics(ctx: DiagnosticsContext): Diagnostics {
       if (reason === "shutdown_timeout")
         once(
           DELIVERY + reason,
-          `${count} events were not delivered to ${endpoint} before shutdown's deadline${last ? `; last error: ${last}` : ""}`,
+          `${eventCount(count)} ${count === 1 ? "was" : "were"} not delivered to ${endpoint} before shutdown's deadline${last ? `; last error: ${last}` : ""}`,
         );
     },
     once,

@@ -33,7 +33,7 @@ export function reportUnsent(w: ExitWatch, how: string, advice = ""): void {
   told.add(w);
   const last = w.lastFailure();
   w.warn(
-    `${n} events were not delivered ${how} to ${w.endpoint}: ${w.spooled ? "they stay in the spool for the next start" : "they are lost"}${last ? `; last error: ${last}` : ""}${advice}`,
+    `${n === 1 ? "1 event was" : `${n} events were`} not delivered ${how} to ${w.endpoint}: ${w.spooled ? `${n === 1 ? "it stays" : "they stay"} in the spool for the next start` : n === 1 ? "it is lost" : "they are lost"}${last ? `; last error: ${last}` : ""}${advice}`,
   );
 }
 
@@ -43,7 +43,8 @@ function onExit(): void {
     : endedNaturally
       ? "before exit"
       : "before process.exit()";
-  const advice = uncaught || endedNaturally ? "" : " (await client.shutdown() before process.exit() to deliver them)";
+  const advice =
+    uncaught || endedNaturally ? "" : " (await client.shutdown() before process.exit() delivers what is queued)";
   for (const w of watched) reportUnsent(w, how, advice);
 }
 
@@ -51,7 +52,11 @@ function onSignal(signal: NodeJS.Signals): void {
   for (const s of SIGNALS) process.off(s, onSignal);
   for (const w of watched)
     if (!w.signalsHandled())
-      reportUnsent(w, `when ${signal} ended the process`, " (client.registerShutdownHooks() flushes them on signals)");
+      reportUnsent(
+        w,
+        `when ${signal} ended the process`,
+        " (client.registerShutdownHooks() flushes the queue on signals)",
+      );
   // Nobody else listens: end as the signal would have without us.
   if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
 }

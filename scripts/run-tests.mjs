@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// `pnpm test`: installs and starts what the tests need (scripts/setup-test-deps.mjs), builds every
+// package, then runs every workspace package's tests one after the other, all of them even when
+// one fails, and ends with a summary of what failed (exit 1 if anything did). Services the setup
+// started for this run (a ClickHouse server) are stopped at the end; one that was already running
+// is left alone. Extra arguments name packages to run (`pnpm test @inferlog/core`).
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const only = process.argv.slice(2);
+
+/** Runs a command in the root with the terminal; returns its exit code (signals count as failure). */
+function run(command, args, env = {}) {
+  const r = spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+  return r.status ?? 1;
+}
+
+/** Workspace packages with a `test` script, in path order (they run on the built packages, so order is free). */
+function testedPackages() {
+  const listed = spawnSync("pnpm", ["-r", "ls", "--depth", "-1", "--json"], { cwd: root, encoding: "utf8" });
+  if (listed.status !== 0) throw new Error(`pnpm -r ls failed: ${listed.stderr}`);
+  return JSON.parse(listed.stdout)
+    .filter((p) => p.path !== root)
+    .filter((p) => JSON.parse(readFileSync(join(p.path, "package.json"), "utf8")).scripts?.test)
+    .filter((p) => only.length === 0 || only.includes(p.name))
+    .map((p) => ({ name: p.name, dir: relative(root, p.path) }))
+    .sort((a, b) => a.dir.localeCompare(b.dir));
+}
+
+/**
+ * Stops what the setup scripts started for this run: each wrote "<name> <pid>" to the file named by
+ * INFERLOG_STARTED_FILE. Only those process ids are signalled.
+ */
+function stopStarted(startedFile) {
+  if (!existsSync(startedFile)) return;
+  for (const line of readFileSync(startedFile, "utf8").split("\n").filter(Boolean)) {
+    const [name, pidText] = line.split(" ");
+    const pid = Number(pidText);
+    if (!Number.isInteger(pid) || pid <= 0) continue;
+    try {
+      process.kill(pid, "SIGTERM");
+    } catch {
+      continue; // already gone
+    }
+    const end = Date.now() + 15_000;
+    let alive = true;
+    while (alive && Date.now() < end) {
+      spawnSync("sleep", ["0.2"]);
+      try {
+        process.kill(pid, 0);
+      } catch {
+        alive = false;
+      }
+    }
+    if (alive) process.kill(pid, "SIGKILL");
+    console.log(`test: stopped ${name} (pid ${pid}), which the setup started for this run`);
+  }
+}
+
+const scratch = mkdtempSync(join(tmpdir(), "inferlog-test-run-"));
+const startedFile = join(scratch, "started");
+const results = [];
+let exitCode = 0;
+const cleanUp = () => {
+  stopStarted(startedFile);
+  rmSync(scratch, { recursive: true, force: true });
+};
+for (const signal of ["SIGINT", "SIGTERM"])
+  process.on(signal, () => {
+    cleanUp();
+    process.exit(1);
+  });
+
+try {
+  if (run(process.execPath, ["scripts/setup-test-deps.mjs"], { INFERLOG_STARTED_FILE: startedFile }) !== 0) {
+    console.error("test: the setup failed; no tests were run");
+    exitCode = 1;
+  } else if (run("pnpm", ["build"]) !== 0) {
+    console.error("test: `pnpm build` failed; no tests were run");
+    exitCode = 1;
+  } else {
+    for (const p of testedPackages()) {
+      console.log(`\n===== ${p.name} (${p.dir}) =====`);
+      const started = Date.now();
+      const code = run("pnpm", ["--filter", p.name, "run", "test"]);
+      results.push({ ...p, code, seconds: (Date.now() - started) / 1000 });
+    }
+    const failed = results.filter((r) => r.code !== 0);
+    console.log("\n===== test summary =====");
+    for (const r of results)
+      console.log(`${r.code === 0 ? "pass" : "FAIL"}  ${r.name.padEnd(44)} ${r.seconds.toFixed(1).padStart(6)} s`);
+    if (failed.length > 0) {
+      console.log(`\n${failed.length} of ${results.length} packages failed: ${failed.map((r) => r.name).join(", ")}`);
+      exitCode = 1;
+    } else console.log(`\nall ${results.length} packages passed`);
+  }
+} finally {
+  cleanUp();
+}
+process.exit(exitCode);
