@@ -3,13 +3,19 @@ import { describe, expect, it } from "vitest";
 import { measureBundle } from "../scripts/measure-size.mjs";
 
 /**
- * The issue's target: 10 KB gzip for init + prediction + exposure + feedback (esbuild, minify, ESM,
+ * The first target was 10 KB gzip for init + prediction + exposure + feedback (esbuild, minify, ESM,
  * es2020, gzip -9). zod is out (23.6 KB -> 14.7 KB), core's delivery path was compacted (12.8-13.0 KB),
  * the production build leaves the wire contract to the collector (10.9 KB), and on 2026-11-27 a pass
- * over core's client and the IndexedDB persistence brought it under (docs/browser.md, "Bundle size").
- * Both the sources and the built `dist` a user installs are held to it.
+ * over core's client and the IndexedDB persistence brought it under (10,206 B; docs/browser.md, "Bundle
+ * size"). Issue 23 then showed that bundle losing events at page close, turning off the back/forward
+ * cache, hanging on a stuck IndexedDB and miscounting exposures; the fixes (records written per batch
+ * as events are queued, the localStorage spill at page hide and its move at the next visit, the open
+ * timeout, locks released at pagehide and taken again at pageshow, exposures paused while hidden and
+ * judged against the viewport) cost about 1.6 KB: 11,823 B from the sources, 11,744 B from dist. We kept
+ * correctness and hold the bundle to 12 KB, still under OpenTelemetry's browser logs SDK (13.9 KB, no
+ * persistence). Both the sources and the built `dist` a user installs are held to it.
  */
-const ISSUE_TARGET_GZIP_BYTES = 10 * 1024;
+const CEILING_GZIP_BYTES = 12 * 1024;
 /** The adapter's own minified code (src/ of this package), so it stays thin whatever core does. */
 const ADAPTER_CEILING_MIN_BYTES = 12 * 1024;
 /** Node-only modules, and zod (its runtime parser alone was ~9.5 KB gzip) with the modules that pull it in. */
@@ -37,9 +43,9 @@ describe("browser bundle size", () => {
     const r = (await measureBundle()) as Measured;
     const adapter = r.byModule.filter(([m]) => m.startsWith("src/")).reduce((n, [, b]) => n + b, 0);
     console.log(
-      `bundle: ${r.gzipBytes} B gzip -9 (${r.minBytes} B min; issue target ${ISSUE_TARGET_GZIP_BYTES}); adapter ${adapter} B min`,
+      `bundle: ${r.gzipBytes} B gzip -9 (${r.minBytes} B min; ceiling ${CEILING_GZIP_BYTES}); adapter ${adapter} B min`,
     );
-    expect(r.gzipBytes).toBeLessThanOrEqual(ISSUE_TARGET_GZIP_BYTES);
+    expect(r.gzipBytes).toBeLessThanOrEqual(CEILING_GZIP_BYTES);
     expect(adapter).toBeLessThanOrEqual(ADAPTER_CEILING_MIN_BYTES);
     for (const bad of FORBIDDEN) expect(r.inputs.filter((p) => p.includes(bad))).toEqual([]);
     expect(r.inputs.some((p) => p === "src/client.ts")).toBe(true);
@@ -50,7 +56,7 @@ describe("browser bundle size", () => {
   it("holds for the built dist a user installs (core's and this package's, after `pnpm build`)", async () => {
     const r = (await measureBundle({ dist: true })) as Measured;
     console.log(`bundle from dist: ${r.gzipBytes} B gzip -9 (${r.minBytes} B min)`);
-    expect(r.gzipBytes).toBeLessThanOrEqual(ISSUE_TARGET_GZIP_BYTES);
+    expect(r.gzipBytes).toBeLessThanOrEqual(CEILING_GZIP_BYTES);
     expect(r.inputs.some((p) => p.startsWith("dist/"))).toBe(true);
     expect(r.inputs.some((p) => p.startsWith("../core/dist/"))).toBe(true);
     expect(r.inputs.filter((p) => p.includes("/src/") || p.includes("zod"))).toEqual([]);
