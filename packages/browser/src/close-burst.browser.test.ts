@@ -56,7 +56,7 @@ describe("a burst, then the page is left", () => {
             await page.waitForFunction(() => "client" in window);
             await page.evaluate(() => (window as unknown as PageWindow).client.ready);
           } else page = await h.open({}, { context });
-          await h.server.waitFor(() => arrived(prefix).size === n, 20_000, `${n} events of ${prefix}`);
+          await h.server.waitFor(() => arrived(prefix).size === n, 30_000, `${n} events of ${prefix}`);
           expect([...arrived(prefix)].sort()).toEqual(Array.from({ length: n }, (_, i) => `${prefix}-${i}`).sort());
           await context.close();
         };
@@ -102,6 +102,35 @@ describe("the localStorage spill", () => {
       [],
     );
     expect((await next.evaluate(() => (window as unknown as PageWindow).client.stats())).storage.restored).toBe(300);
+    await context.close();
+  });
+
+  it("under a full quota, events IndexedDB refused are not lost at close: the spill carries them, and a page that cannot move them to IndexedDB says so and sends them", async () => {
+    const context = await h.browser.newContext();
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Storage.overrideQuotaForOrigin", { origin: h.server.url, quotaSize: 1 });
+    h.server.down = true;
+    await page.goto(`${h.server.url}/page.html`);
+    await page.waitForFunction(() => "client" in window);
+    await page.evaluate(() => (window as unknown as PageWindow).client.ready);
+    await logBurst(page, "quota", 100);
+    await page.waitForTimeout(300);
+    const storage = await page.evaluate(() => (window as unknown as PageWindow).client.stats().storage);
+    expect(storage).toMatchObject({ persisted: 0, notPersisted: { storage_quota: 100 } });
+    await page.close();
+    h.server.down = false;
+    // The next visit, still under the 1-byte quota (the override goes with its DevTools session).
+    const next = await context.newPage();
+    await (await context.newCDPSession(next)).send("Storage.overrideQuotaForOrigin", {
+      origin: h.server.url,
+      quotaSize: 1,
+    });
+    await next.goto(`${h.server.url}/page.html`);
+    await next.waitForFunction(() => "client" in window);
+    await h.server.waitFor(() => arrived("quota").size === 100, 15_000, "the 100 events IndexedDB refused");
+    const warnings = await next.evaluate(() => (window as unknown as PageWindow).warnings);
+    expect(warnings.filter((w) => w.includes("could not move a closed page's events"))).toHaveLength(1);
     await context.close();
   });
 });

@@ -76,6 +76,8 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
   let db: IDBDatabase | undefined;
   /** Unsettled events this page queued or restored: their record, or null while not yet written. */
   const slot = new Map<string, Batch | null>();
+  /** Unsettled events IndexedDB refused (the cap, the quota, a failed write): for the spill at hide. */
+  const unstored = new Map<string, QueuedEvent>();
   /** Writes started and not yet committed. */
   const writing = new Set<Batch>();
   /** Events waiting for a write (some may have settled meanwhile: skipped). */
@@ -129,6 +131,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
         if (slot.get(e.id) !== null) continue; // settled before it was written
         if (stored + bytes + e.bytes > maxBytes) {
           slot.delete(e.id);
+          unstored.set(e.id, e);
           over++;
         } else {
           batch.push(e);
@@ -150,7 +153,11 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
     const failed = (err: unknown) => {
       writing.delete(batch);
       stored -= bytes;
-      for (const e of events) if (slot.get(e.id) === batch) slot.delete(e.id);
+      for (const e of events)
+        if (slot.get(e.id) === batch) {
+          slot.delete(e.id);
+          unstored.set(e.id, e);
+        }
       refused(events.length, reasonOf(err));
     };
     try {
@@ -274,6 +281,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
         return;
       }
       for (const e of events) {
+        unstored.delete(e.id);
         const batch = slot.get(e.id);
         if (batch === undefined) continue;
         slot.delete(e.id);
@@ -317,7 +325,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
     },
     hide() {
       if (s.mode === "memory") return;
-      const held: QueuedEvent[] = pending.filter((e) => slot.get(e.id) === null);
+      const held: QueuedEvent[] = [...unstored.values(), ...pending.filter((e) => slot.get(e.id) === null)];
       for (const batch of writing) for (const e of batch.events) if (slot.get(e.id) === batch) held.push(e);
       if (!held[0]) return clearSpill(dbName, owner);
       // Most valuable first, as the page-close request takes them.
