@@ -109,9 +109,13 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
   const reasonOf = (err: unknown): PersistDrop =>
     (err as Error | null)?.name === "QuotaExceededError" ? "storage_quota" : "storage_error";
 
-  /** Starts the next write now (a microtask: still the task that queued the events) or in a later task. */
+  /**
+   * Starts the next write now (a microtask: still the task that queued the events) or in a later task.
+   * While a write is in flight, what comes in waits for it to commit and then goes in one write: events
+   * logged one per task cost one transaction per commit, not one per task.
+   */
   function schedule(now?: boolean): void {
-    if (scheduled || !db) return;
+    if (scheduled || !db || writing.size) return;
     scheduled = true;
     if (now) queueMicrotask(write);
     else setTimeout(write, 0);
@@ -150,8 +154,13 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
     for (const e of events) slot.set(e.id, batch);
     stored += bytes;
     writing.add(batch);
-    const failed = (err: unknown) => {
+    /** Out of flight: once none is, what waited goes in the next write. */
+    const settled = () => {
       writing.delete(batch);
+      schedule(true);
+    };
+    const failed = (err: unknown) => {
+      settled();
       stored -= bytes;
       for (const e of events)
         if (slot.get(e.id) === batch) {
@@ -172,7 +181,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
       // Ask for the commit now rather than after the task: the page may be about to close.
       tx.commit?.();
       done(tx).then(() => {
-        writing.delete(batch);
+        settled();
         batch.committed = true;
         batch.events = [];
         s.persisted += events.length;
