@@ -36,31 +36,39 @@ const arrived = (prefix: string) =>
 describe("a burst, then the page is left", () => {
   for (const leave of LEAVES)
     for (const n of BURSTS)
-      it(`${leave}: ${n} events, left at 0, 20 and 100 ms (three pages at once): every id arrives`, async () => {
-        const run = async (delay: number) => {
-          const prefix = `${leave.replace(" ", "")}-${n}-${delay}`;
-          const context = await h.browser.newContext();
-          let page = await h.open({}, { context });
-          if (leave === "offline close") await context.setOffline(true);
-          await logBurst(page, prefix, n);
-          if (delay) await page.waitForTimeout(delay);
-          if (leave === "close" || leave === "offline close") await page.close();
-          else if (leave === "navigation") await page.goto(`${h.server.url}/other.html`);
-          else await page.reload();
-          // Give the close-time request a moment to land before counting what it carried.
-          await new Promise((r) => setTimeout(r, 150));
-          atClose.push(`  ${leave}, ${n} events at ${delay} ms: ${arrived(prefix).size}`);
-          if (leave === "offline close") await context.setOffline(false);
-          // The next visit of the origin (after a reload, the reloaded page itself).
-          if (leave === "reload") {
+      it(`${leave}: ${n} events, left at 0, 20 and 100 ms (three pages of one origin at once): every id arrives`, async () => {
+        const context = await h.browser.newContext();
+        const pages = await Promise.all(DELAYS.map(() => h.open({}, { context })));
+        const prefixOf = (delay: number) => `${leave.replace(" ", "")}-${n}-${delay}`;
+        if (leave === "offline close") await context.setOffline(true);
+        await Promise.all(
+          DELAYS.map(async (delay, k) => {
+            const page = pages[k] as Page;
+            await logBurst(page, prefixOf(delay), n);
+            if (delay) await page.waitForTimeout(delay);
+            if (leave === "close" || leave === "offline close") await page.close();
+            else if (leave === "navigation") await page.goto(`${h.server.url}/other.html`);
+            else await page.reload();
+          }),
+        );
+        // Give the close-time requests a moment to land before counting what they carried.
+        await new Promise((r) => setTimeout(r, 150));
+        for (const delay of DELAYS)
+          atClose.push(`  ${leave}, ${n} events at ${delay} ms: ${arrived(prefixOf(delay)).size}`);
+        if (leave === "offline close") await context.setOffline(false);
+        // The next visit of the origin (after a reload, the reloaded pages themselves).
+        if (leave === "reload")
+          for (const page of pages) {
             await page.waitForFunction(() => "client" in window);
             await page.evaluate(() => (window as unknown as PageWindow).client.ready);
-          } else page = await h.open({}, { context });
+          }
+        else await h.open({}, { context });
+        for (const delay of DELAYS) {
+          const prefix = prefixOf(delay);
           await h.server.waitFor(() => arrived(prefix).size === n, 30_000, `${n} events of ${prefix}`);
           expect([...arrived(prefix)].sort()).toEqual(Array.from({ length: n }, (_, i) => `${prefix}-${i}`).sort());
-          await context.close();
-        };
-        await Promise.all(DELAYS.map(run));
+        }
+        await context.close();
       });
 });
 
