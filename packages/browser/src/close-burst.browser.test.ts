@@ -141,4 +141,27 @@ describe("the localStorage spill", () => {
     expect(warnings.filter((w) => w.includes("could not move a closed page's events"))).toHaveLength(1);
     await context.close();
   });
+
+  it("without IndexedDB (refused, as in some private modes), the spill still carries what a closing page leaves, and the next page sends it", async () => {
+    const context = await h.browser.newContext();
+    await context.addInitScript(() => {
+      Object.defineProperty(window, "indexedDB", {
+        get() {
+          throw new DOMException("IndexedDB is disabled", "InvalidStateError");
+        },
+      });
+    });
+    h.server.down = true;
+    const page = await h.open({}, { context });
+    expect((await page.evaluate(() => (window as unknown as PageWindow).client.stats())).storage.mode).toBe("memory");
+    await logBurst(page, "nodb", 200);
+    await page.close();
+    h.server.down = false;
+    const next = await h.open({}, { context });
+    await h.server.waitFor(() => arrived("nodb").size === 200, 15_000, "the 200 events of the page without IndexedDB");
+    expect(await next.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("inferlog:spill:")))).toEqual(
+      [],
+    );
+    await context.close();
+  });
 });
