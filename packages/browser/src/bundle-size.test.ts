@@ -3,14 +3,18 @@ import { describe, expect, it } from "vitest";
 import { measureBundle } from "../scripts/measure-size.mjs";
 
 /**
- * The issue's target: 10 KB gzip for init + prediction + exposure + feedback (esbuild, minify, ESM,
+ * The first target was 10 KB gzip for init + prediction + exposure + feedback (esbuild, minify, ESM,
  * es2020, gzip -9). zod is out (23.6 KB -> 14.7 KB), core's delivery path was compacted (12.8-13.0 KB),
  * the production build leaves the wire contract to the collector (10.9 KB), and on 2026-11-27 a pass
- * over core's client and the IndexedDB persistence brought it under (docs/browser.md, "Bundle size").
- * Issue 18 (no silent failure) then bought default diagnostics (the first failure of an episode
- * with its likely cause, CORS included; the first drop of each kind) and feature values that cost
- * the value, not the event, for about 1.8 KB gzip: the ceiling is 12 KB, the 10 KB target stands
- * as the goal. Both the sources and the built `dist` a user installs are held to the ceiling.
+ * over core's client and the IndexedDB persistence brought it under (10,206 B; docs/browser.md, "Bundle
+ * size"). Two issues then bought correctness with bytes. Issue 18 (no silent failure): default
+ * diagnostics (the first failure of an episode with its likely cause, CORS included; the first drop of
+ * each kind) and feature values that cost the value, not the event (about 1.8 KB). Issue 23: nothing
+ * lost at page close (records written per batch as events are queued, the localStorage spill at page
+ * hide), locks released for the back/forward cache, the IndexedDB open timeout, exposures judged against
+ * the viewport and paused while hidden (about 1.7 KB). We kept correctness: the ceiling below is the
+ * measured bundle plus a small margin, still under OpenTelemetry's browser logs SDK (13.9 KB, no
+ * persistence); the 10 KB target stands as the goal. Both the sources and the built `dist` are held to it.
  */
 const ISSUE_TARGET_GZIP_BYTES = 10 * 1024;
 const CEILING_GZIP_BYTES = 12 * 1024;
@@ -41,7 +45,7 @@ describe("browser bundle size", () => {
     const r = (await measureBundle()) as Measured;
     const adapter = r.byModule.filter(([m]) => m.startsWith("src/")).reduce((n, [, b]) => n + b, 0);
     console.log(
-      `bundle: ${r.gzipBytes} B gzip -9 (${r.minBytes} B min; issue target ${ISSUE_TARGET_GZIP_BYTES}); adapter ${adapter} B min`,
+      `bundle: ${r.gzipBytes} B gzip -9 (${r.minBytes} B min; ceiling ${CEILING_GZIP_BYTES}); adapter ${adapter} B min`,
     );
     expect(r.gzipBytes).toBeLessThanOrEqual(CEILING_GZIP_BYTES);
     expect(adapter).toBeLessThanOrEqual(ADAPTER_CEILING_MIN_BYTES);

@@ -36,31 +36,39 @@ const arrived = (prefix: string) =>
 describe("a burst, then the page is left", () => {
   for (const leave of LEAVES)
     for (const n of BURSTS)
-      it(`${leave}: ${n} events, left at 0, 20 and 100 ms (three pages at once): every id arrives`, async () => {
-        const run = async (delay: number) => {
-          const prefix = `${leave.replace(" ", "")}-${n}-${delay}`;
-          const context = await h.browser.newContext();
-          let page = await h.open({}, { context });
-          if (leave === "offline close") await context.setOffline(true);
-          await logBurst(page, prefix, n);
-          if (delay) await page.waitForTimeout(delay);
-          if (leave === "close" || leave === "offline close") await page.close();
-          else if (leave === "navigation") await page.goto(`${h.server.url}/other.html`);
-          else await page.reload();
-          // Give the close-time request a moment to land before counting what it carried.
-          await new Promise((r) => setTimeout(r, 150));
-          atClose.push(`  ${leave}, ${n} events at ${delay} ms: ${arrived(prefix).size}`);
-          if (leave === "offline close") await context.setOffline(false);
-          // The next visit of the origin (after a reload, the reloaded page itself).
-          if (leave === "reload") {
+      it(`${leave}: ${n} events, left at 0, 20 and 100 ms (three pages of one origin at once): every id arrives`, async () => {
+        const context = await h.browser.newContext();
+        const pages = await Promise.all(DELAYS.map(() => h.open({}, { context })));
+        const prefixOf = (delay: number) => `${leave.replace(" ", "")}-${n}-${delay}`;
+        if (leave === "offline close") await context.setOffline(true);
+        await Promise.all(
+          DELAYS.map(async (delay, k) => {
+            const page = pages[k] as Page;
+            await logBurst(page, prefixOf(delay), n);
+            if (delay) await page.waitForTimeout(delay);
+            if (leave === "close" || leave === "offline close") await page.close();
+            else if (leave === "navigation") await page.goto(`${h.server.url}/other.html`);
+            else await page.reload();
+          }),
+        );
+        // Give the close-time requests a moment to land before counting what they carried.
+        await new Promise((r) => setTimeout(r, 150));
+        for (const delay of DELAYS)
+          atClose.push(`  ${leave}, ${n} events at ${delay} ms: ${arrived(prefixOf(delay)).size}`);
+        if (leave === "offline close") await context.setOffline(false);
+        // The next visit of the origin (after a reload, the reloaded pages themselves).
+        if (leave === "reload")
+          for (const page of pages) {
             await page.waitForFunction(() => "client" in window);
             await page.evaluate(() => (window as unknown as PageWindow).client.ready);
-          } else page = await h.open({}, { context });
-          await h.server.waitFor(() => arrived(prefix).size === n, 20_000, `${n} events of ${prefix}`);
+          }
+        else await h.open({}, { context });
+        for (const delay of DELAYS) {
+          const prefix = prefixOf(delay);
+          await h.server.waitFor(() => arrived(prefix).size === n, 30_000, `${n} events of ${prefix}`);
           expect([...arrived(prefix)].sort()).toEqual(Array.from({ length: n }, (_, i) => `${prefix}-${i}`).sort());
-          await context.close();
-        };
-        await Promise.all(DELAYS.map(run));
+        }
+        await context.close();
       });
 });
 
@@ -102,6 +110,58 @@ describe("the localStorage spill", () => {
       [],
     );
     expect((await next.evaluate(() => (window as unknown as PageWindow).client.stats())).storage.restored).toBe(300);
+    await context.close();
+  });
+
+  it("under a full quota, events IndexedDB refused are not lost at close: the spill carries them, and a page that cannot move them to IndexedDB says so and sends them", async () => {
+    const context = await h.browser.newContext();
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Storage.overrideQuotaForOrigin", { origin: h.server.url, quotaSize: 1 });
+    h.server.down = true;
+    await page.goto(`${h.server.url}/page.html`);
+    await page.waitForFunction(() => "client" in window);
+    await page.evaluate(() => (window as unknown as PageWindow).client.ready);
+    await logBurst(page, "quota", 100);
+    await page.waitForTimeout(300);
+    const storage = await page.evaluate(() => (window as unknown as PageWindow).client.stats().storage);
+    expect(storage).toMatchObject({ persisted: 0, notPersisted: { storage_quota: 100 } });
+    await page.close();
+    h.server.down = false;
+    // The next visit, still under the 1-byte quota (the override goes with its DevTools session).
+    const next = await context.newPage();
+    await (await context.newCDPSession(next)).send("Storage.overrideQuotaForOrigin", {
+      origin: h.server.url,
+      quotaSize: 1,
+    });
+    await next.goto(`${h.server.url}/page.html`);
+    await next.waitForFunction(() => "client" in window);
+    await h.server.waitFor(() => arrived("quota").size === 100, 15_000, "the 100 events IndexedDB refused");
+    const warnings = await next.evaluate(() => (window as unknown as PageWindow).warnings);
+    expect(warnings.filter((w) => w.includes("could not move a closed page's events"))).toHaveLength(1);
+    await context.close();
+  });
+
+  it("without IndexedDB (refused, as in some private modes), the spill still carries what a closing page leaves, and the next page sends it", async () => {
+    const context = await h.browser.newContext();
+    await context.addInitScript(() => {
+      Object.defineProperty(window, "indexedDB", {
+        get() {
+          throw new DOMException("IndexedDB is disabled", "InvalidStateError");
+        },
+      });
+    });
+    h.server.down = true;
+    const page = await h.open({}, { context });
+    expect((await page.evaluate(() => (window as unknown as PageWindow).client.stats())).storage.mode).toBe("memory");
+    await logBurst(page, "nodb", 200);
+    await page.close();
+    h.server.down = false;
+    const next = await h.open({}, { context });
+    await h.server.waitFor(() => arrived("nodb").size === 200, 15_000, "the 200 events of the page without IndexedDB");
+    expect(await next.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("inferlog:spill:")))).toEqual(
+      [],
+    );
     await context.close();
   });
 });

@@ -151,4 +151,34 @@ describe("the IndexedDB store", () => {
     expect((await dump(page)).n).toBe(6);
     await context.close();
   });
+
+  it("a delete that fails is tried again, so delivered records do not stay on disk", async () => {
+    const context = await h.browser.newContext();
+    await context.addInitScript(() => {
+      const del = IDBObjectStore.prototype.delete;
+      IDBObjectStore.prototype.delete = function (this: IDBObjectStore, key: IDBValidKey | IDBKeyRange) {
+        if ((window as unknown as { failDeletes?: boolean }).failDeletes)
+          throw new DOMException("deletes fail for this test", "UnknownError");
+        return del.call(this, key);
+      };
+    });
+    const page = await h.open({ flushIntervalMs: 50 }, { context });
+    await page.evaluate(() => {
+      (window as unknown as { failDeletes: boolean }).failDeletes = true;
+    });
+    await logTrios(page, "del", 5);
+    await sleep(300);
+    await flush(page);
+    await sleep(300);
+    expect(h.server.unique).toHaveLength(15);
+    // Delivered, but their records could not be deleted yet.
+    expect((await dump(page)).n).toBe(15);
+    await page.evaluate(() => {
+      (window as unknown as { failDeletes: boolean }).failDeletes = false;
+    });
+    // Tried again 5 s after the failure.
+    for (let waited = 0; waited < 10_000 && (await dump(page)).n > 0; waited += 250) await sleep(250);
+    expect(await dump(page)).toEqual({ n: 0, sum: 0, exact: true });
+    await context.close();
+  });
 });

@@ -1,4 +1,4 @@
-import type { Client, DropReason, EventType, QueuedEvent } from "@inferlog/core";
+import type { Client, DropReason, EventType, QueuedEvent, StoredEvent } from "@inferlog/core";
 import { utf8Length } from "@inferlog/core/lite";
 import { type BatchRecord, done, OPEN_TIMEOUT_MS, openDb, type PersistDrop, STORE } from "./idb-store.js";
 import { DEFAULT_DB_NAME, DEFAULT_MAX_STORAGE_BYTES, type PersistenceOptions } from "./options.js";
@@ -76,6 +76,11 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
   let db: IDBDatabase | undefined;
   /** Unsettled events this page queued or restored: their record, or null while not yet written. */
   const slot = new Map<string, Batch | null>();
+  /**
+   * Unsettled events not in IndexedDB: refused (the cap, the quota, a failed write), or all of them in
+   * memory mode. The spill takes them at hide; `priority` orders it (replayed ones have none).
+   */
+  const unstored = new Map<string, StoredEvent & { priority?: number }>();
   /** Writes started and not yet committed. */
   const writing = new Set<Batch>();
   /** Events waiting for a write (some may have settled meanwhile: skipped). */
@@ -107,9 +112,13 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
   const reasonOf = (err: unknown): PersistDrop =>
     (err as Error | null)?.name === "QuotaExceededError" ? "storage_quota" : "storage_error";
 
-  /** Starts the next write now (a microtask: still the task that queued the events) or in a later task. */
+  /**
+   * Starts the next write now (a microtask: still the task that queued the events) or in a later task.
+   * While a write is in flight, what comes in waits for it to commit and then goes in one write: events
+   * logged one per task cost one transaction per commit, not one per task.
+   */
   function schedule(now?: boolean): void {
-    if (scheduled || !db) return;
+    if (scheduled || !db || writing.size) return;
     scheduled = true;
     if (now) queueMicrotask(write);
     else setTimeout(write, 0);
@@ -129,6 +138,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
         if (slot.get(e.id) !== null) continue; // settled before it was written
         if (stored + bytes + e.bytes > maxBytes) {
           slot.delete(e.id);
+          unstored.set(e.id, e);
           over++;
         } else {
           batch.push(e);
@@ -147,10 +157,19 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
     for (const e of events) slot.set(e.id, batch);
     stored += bytes;
     writing.add(batch);
-    const failed = (err: unknown) => {
+    /** Out of flight: once none is, what waited goes in the next write. */
+    const settled = () => {
       writing.delete(batch);
+      schedule(true);
+    };
+    const failed = (err: unknown) => {
+      settled();
       stored -= bytes;
-      for (const e of events) if (slot.get(e.id) === batch) slot.delete(e.id);
+      for (const e of events)
+        if (slot.get(e.id) === batch) {
+          slot.delete(e.id);
+          unstored.set(e.id, e);
+        }
       refused(events.length, reasonOf(err));
     };
     try {
@@ -165,7 +184,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
       // Ask for the commit now rather than after the task: the page may be about to close.
       tx.commit?.();
       done(tx).then(() => {
-        writing.delete(batch);
+        settled();
         batch.committed = true;
         batch.events = [];
         s.persisted += events.length;
@@ -216,6 +235,8 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
         events.push({ id, type: type as EventType, json });
       }
     s.restored += events.length;
+    // Without a database they are held in memory only, and spilled again if this page goes too.
+    if (!db) for (const e of events) unstored.set(e.id, e);
     if (events[0]) client.restore(events);
     else forget(batch);
   }
@@ -232,17 +253,20 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
         const key = `${from}:spill`;
         const bytes = spill.events.reduce((n, [, , json]) => n + utf8Length(json), 0);
         const record: BatchRecord = { key, events: spill.events, bytes, owner, at: Date.now() };
-        const tx = (db as IDBDatabase).transaction(STORE, "readwrite");
-        tx.objectStore(STORE).put(record);
-        try {
-          await done(tx);
-          stored += bytes;
-          clearSpill(dbName, from);
-        } catch (err) {
-          warn(`could not move a closed page's events from localStorage to IndexedDB (${reasonOf(err)})`);
-        }
+        if (db) {
+          const tx = db.transaction(STORE, "readwrite");
+          tx.objectStore(STORE).put(record);
+          try {
+            await done(tx);
+            stored += bytes;
+            clearSpill(dbName, from);
+          } catch (err) {
+            warn(`could not move a closed page's events from localStorage to IndexedDB (${reasonOf(err)})`);
+          }
+        } else clearSpill(dbName, from);
         replay(record);
       }
+    if (!db) return;
     const read = (db as IDBDatabase).transaction(STORE).objectStore(STORE).getAll();
     const gone = ((await done(read)) as BatchRecord[]).filter((r) => isGone(r.owner, r.at) && !replayed.has(r.key));
     if (!gone[0]) return;
@@ -259,7 +283,10 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
 
   return {
     onEnqueued(events) {
-      if (s.mode === "memory") return;
+      if (s.mode === "memory") {
+        for (const e of events) unstored.set(e.id, e);
+        return;
+      }
       for (const e of events) {
         slot.set(e.id, null);
         pending.push(e);
@@ -274,6 +301,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
         return;
       }
       for (const e of events) {
+        unstored.delete(e.id);
         const batch = slot.get(e.id);
         if (batch === undefined) continue;
         slot.delete(e.id);
@@ -293,22 +321,24 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
         s.mode = "memory";
         if (timedOut)
           warn(`IndexedDB did not open within ${OPEN_TIMEOUT_MS} ms; unsent events are kept in memory only`);
-        // Events written before that was known were never stored.
-        const waiting = pending.filter((e) => slot.get(e.id) === null).length;
-        if (waiting) refused(waiting, "storage_error");
+        // Events queued before that was known were never stored; from now on they are held for the spill.
+        const waiting = pending.filter((e) => slot.get(e.id) === null);
+        if (waiting[0]) refused(waiting.length, "storage_error");
+        for (const e of waiting) unstored.set(e.id, e);
         pending = [];
         slot.clear();
-        return;
+      } else {
+        try {
+          const all = (await done(opening.transaction(STORE).objectStore(STORE).getAll())) as BatchRecord[];
+          for (const r of all) stored += r.bytes;
+        } catch {
+          // counted from this page's own writes only
+        }
+        db = opening;
+        s.mode = "indexeddb";
+        schedule(true);
       }
-      try {
-        const all = (await done(opening.transaction(STORE).objectStore(STORE).getAll())) as BatchRecord[];
-        for (const r of all) stored += r.bytes;
-      } catch {
-        // counted from this page's own writes only
-      }
-      db = opening;
-      s.mode = "indexeddb";
-      schedule(true);
+      // Without a database the flusher still replays closed pages' spills, straight from localStorage.
       const tick = () => sweep().catch((e: unknown) => warn(`replay failed: ${String(e)}`));
       // The flusher looks for events that closed pages left behind every 10 s. When another tab is the
       // flusher it replays for the origin, so this page need not wait.
@@ -316,12 +346,14 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
       await presence.whenFlusher(tick);
     },
     hide() {
-      if (s.mode === "memory") return;
-      const held: QueuedEvent[] = pending.filter((e) => slot.get(e.id) === null);
+      const held: (StoredEvent & { priority?: number })[] = [
+        ...unstored.values(),
+        ...pending.filter((e) => slot.get(e.id) === null),
+      ];
       for (const batch of writing) for (const e of batch.events) if (slot.get(e.id) === batch) held.push(e);
       if (!held[0]) return clearSpill(dbName, owner);
       // Most valuable first, as the page-close request takes them.
-      held.sort((a, b) => b.priority - a.priority);
+      held.sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0));
       const lost = writeSpill(dbName, owner, held);
       if (lost) refused(lost, "storage_quota");
     },
