@@ -7,7 +7,7 @@ import type { ResolvedOptions } from "./options.js";
 import { nextRetry } from "./retry-policy.js";
 import { type AbortControllerLike, createAbortController, sleep } from "./runtime.js";
 import type { ClientStats, DropReason } from "./stats.js";
-import type { TransportRequest, TransportResult } from "./transport.js";
+import type { TransportResult } from "./transport.js";
 import { uuidv7 } from "./uuidv7.js";
 
 /**
@@ -40,9 +40,9 @@ export interface Delivery {
 }
 
 interface Batch {
-  events: QueuedEvent[];
+  _events: QueuedEvent[];
   minSeq: number;
-  controller: AbortControllerLike;
+  _controller: AbortControllerLike;
 }
 
 /** The close-time request's permit: not a probe, and its failure says nothing the breaker counts. */
@@ -91,7 +91,7 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
     if (events.length === 0) return;
     let minSeq = Infinity;
     for (const e of events) minSeq = Math.min(minSeq, e.seq);
-    const batch: Batch = { events, minSeq, controller: createAbortController() };
+    const batch: Batch = { _events: events, minSeq, _controller: createAbortController() };
     sending.add(batch);
     const run = () => deliver(batch, closeBody);
     (closeBody !== undefined || !options.taskQueue ? run() : options.taskQueue.add(run))
@@ -104,7 +104,7 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
 
   /** Waits until the breaker gives leave for an attempt; `undefined` when the batch was aborted meanwhile. */
   async function permission(batch: Batch): Promise<Permit | undefined> {
-    const { signal } = batch.controller;
+    const { signal } = batch._controller;
     for (;;) {
       if (signal.aborted) return undefined;
       const permit = breaker._begin();
@@ -114,23 +114,14 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
     }
   }
 
-  async function attempt(request: TransportRequest): Promise<TransportResult> {
-    try {
-      return await options.transport.send(request);
-    } catch (cause) {
-      // A transport that throws broke its contract; treat it like a network error rather than lose the batch.
-      return { kind: "retry", reason: threw("transport", cause) };
-    }
-  }
-
   /**
    * Sends one batch until it is delivered, refused, or out of attempts or time, and settles it.
    * Every attempt carries the same body and idempotency key. A close-time batch (`closeBody`)
    * makes its first attempt without asking the breaker.
    */
   async function deliver(batch: Batch, closeBody: string | undefined): Promise<void> {
-    const { events } = batch;
-    const { signal } = batch.controller;
+    const { _events: events } = batch;
+    const { signal } = batch._controller;
     let bytes = 0;
     for (const e of events) bytes += e.bytes;
     const request = {
@@ -145,7 +136,13 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
       const permit = n === 1 && closeBody !== undefined ? UNCOUNTED : await permission(batch);
       // Aborted (shutdown's deadline): abortAll has settled the batch already.
       if (!permit) return;
-      const result = await attempt({ ...request, attempt: n });
+      let result: TransportResult;
+      try {
+        result = await options.transport.send({ ...request, attempt: n });
+      } catch (cause) {
+        // A transport that throws broke its contract; treat it like a network error rather than lose the batch.
+        result = { kind: "retry", reason: threw("transport", cause) };
+      }
       // Only attempts that got no HTTP answer at all count toward opening the circuit.
       breaker._end(permit, signal.aborted ? undefined : result.kind !== "retry" || result.status !== undefined);
       if (signal.aborted) return;
@@ -174,7 +171,7 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
   }
 
   function delivered(batch: Batch, bytes: number, rejected: readonly { index: number; reason: string }[]): void {
-    const { events } = batch;
+    const { _events: events } = batch;
     counters.batchesSent++;
     counters.bytesSent += bytes;
     sizing._delivered(events.length, bytes);
@@ -196,7 +193,7 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
 
   /** 413: the events go back to the queue and leave again in smaller batches; one event alone is dropped. */
   function tooLarge(batch: Batch, bytes: number): void {
-    const { events } = batch;
+    const { _events: events } = batch;
     if (events.length === 1) {
       settle(batch, "too_large");
       return;
@@ -211,11 +208,11 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
   function settle(batch: Batch, outcome: "sent" | DropReason, refused?: Set<number>): void {
     if (!sending.delete(batch)) return;
     settled(
-      batch.events.filter((_, i) => !refused?.has(i)),
+      batch._events.filter((_, i) => !refused?.has(i)),
       outcome,
     );
     settled(
-      batch.events.filter((_, i) => refused?.has(i)),
+      batch._events.filter((_, i) => refused?.has(i)),
       "rejected",
     );
     for (const wake of [...waiters]) wake();
@@ -249,7 +246,7 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
       }),
     abortAll(reason) {
       for (const b of sending) {
-        b.controller.abort();
+        b._controller.abort();
         settle(b, reason);
       }
       if (breakerTimer !== undefined) clock.clearTimeout(breakerTimer);
@@ -257,7 +254,7 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
     },
     inFlight() {
       let n = 0;
-      for (const b of sending) n += b.events.length;
+      for (const b of sending) n += b._events.length;
       return n;
     },
     circuit: breaker.state,
