@@ -138,3 +138,27 @@ describe("events the collector refused in a delivered batch", () => {
     expect(lines[1]).toContain("Expected `data.action` to be one of");
   });
 });
+
+describe("core's fetch transport", () => {
+  it("names its endpoint and, for Node's bare `fetch failed`, the cause and the likely fix", async () => {
+    const { createFetchTransport } = await import("./fetch-transport.js");
+    const { createServer } = await import("node:net");
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const { port } = server.address() as { port: number };
+    await new Promise((r) => server.close(r));
+    const endpoint = `http://127.0.0.1:${port}/v1/events`;
+    const lines: string[] = [];
+    const { client } = setup({
+      transport: createFetchTransport({ endpoint }),
+      logger: { warn: (m) => lines.push(m) },
+      clock: systemClock as never,
+    });
+    client.logPrediction(predictionInput());
+    await client.flush({ timeoutMs: 300 });
+    expect(lines[0]).toBe(
+      `Could not deliver 1 event to ${endpoint}: network error: fetch failed (connect ECONNREFUSED 127.0.0.1:${port}) (nothing listens there: is the collector running?); retrying in the background; said once until a delivery succeeds`,
+    );
+    await client.shutdown({ timeoutMs: 10 });
+  });
+});

@@ -51,6 +51,7 @@ export function createFetchTransport(options: FetchTransportOptions): Transport 
   const now = options.now ?? Date.now;
 
   return {
+    endpoint: options.endpoint,
     async send(req): Promise<TransportResult> {
       const controller = createAbortController();
       const onAbort = () => controller.abort();
@@ -76,10 +77,13 @@ export function createFetchTransport(options: FetchTransportOptions): Transport 
         const text = await res.text();
         return resultFromResponse(res.status, res.headers.get("retry-after"), maskSecret(text, options.apiKey), now());
       } catch (e) {
+        // Node's fetch says only "fetch failed"; what happened is in its cause (connect ECONNREFUSED …).
+        const cause = (e as { cause?: { message?: unknown } } | null)?.cause?.message;
         const reason = timedOut
           ? `timed out after ${timeoutMs} ms`
-          : `network error: ${e instanceof Error ? e.message : String(e)}`;
-        return { kind: "retry", reason: maskSecret(reason, options.apiKey) };
+          : `network error: ${e instanceof Error ? e.message : String(e)}${typeof cause === "string" ? ` (${cause})` : ""}`;
+        const hint = /ECONNREFUSED/.test(reason) ? "nothing listens there: is the collector running?" : undefined;
+        return { kind: "retry", reason: maskSecret(reason, options.apiKey), hint };
       } finally {
         systemClock.clearTimeout(timer);
         req.signal.removeEventListener("abort", onAbort);

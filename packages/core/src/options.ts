@@ -245,7 +245,7 @@ export function resolveOptions(o: ClientOptions, defaultValidator: EventValidato
     },
     strict: o.strict === true,
     debug: o.debug === true,
-    endpoint: o.endpoint ?? "the collector",
+    endpoint: o.endpoint ?? o.transport.endpoint ?? "the collector",
     onError: fn("onError", o.onError),
     onDrop: fn("onDrop", o.onDrop),
     logger,

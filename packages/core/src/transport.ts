@@ -44,5 +44,7 @@ export type TransportResult =
  * happened. Retries, persistence and concurrency are the client's job.
  */
 export interface Transport {
+  /** Where it sends, as diagnostics name it (the client's `endpoint` option wins). */
+  readonly endpoint?: string | undefined;
   send(request: TransportRequest): Promise<TransportResult>;
 }

@@ -120,20 +120,19 @@ describe("hostile input through the Node SDK into the collector", () => {
     stack = await startStack();
     stack.proxy.setPolicy(() => ({ kind: "status", status: 503, retryAfter: "0" })); // the collector is overloaded
     sdk = startSdk(stack.endpoint, { maxQueueSize: 200, flushAt: 50, maxConcurrency: 1 });
-    sdk.client.logPrediction({
-      predictionId: "big",
-      output: { label: "a" },
-      features: { blob: "x".repeat(2_000_000) },
-    });
+    // 100 features of 4000 characters: each value is within the contract (a longer one would be cut
+    // to 4096 and kept), the event (about 400 KB) is over maxEventBytes (256 KiB).
+    const features = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`blob${i}`, "x".repeat(4000)]));
+    sdk.client.logPrediction({ predictionId: "big", output: { label: "a" }, features });
     for (let i = 0; i < 1_000; i++) sdk.client.logPrediction({ predictionId: `f-${i}`, output: { label: "a" } });
     await new Promise((r) => setTimeout(r, 300));
     const held = sdk.client.stats();
     expect(held.queued).toBeLessThanOrEqual(200);
     expect(held.inFlight).toBeLessThanOrEqual(50);
     expect(held.dropped.queue_full + held.queued + held.inFlight).toBe(1_000);
-    expect(held.dropped.invalid).toBe(1);
-    expect(sdk.errors[0]?.message).toBe(
-      "Invalid ml.prediction event: `data.features.blob` is too large: limit 4096 characters, got 2000000 characters",
+    expect(held.dropped.too_large).toBe(1);
+    expect(sdk.errors[0]?.message).toMatch(
+      /^The ml\.prediction event \S+ is 40\d{4} bytes serialized, over the limit of 262144 bytes \(maxEventBytes\)$/,
     );
     stack.proxy.setPolicy(() => ({ kind: "pass" }));
     const r = await sdk.client.flush({ timeoutMs: 20_000 });
