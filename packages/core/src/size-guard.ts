@@ -11,12 +11,19 @@ import {
 } from "./schema/limits.js";
 
 /**
+ * Past MAX_FEATURES a feature map keeps its first MAX_FEATURES and counts the rest (feature-values.ts:
+ * the extra features cost themselves, not the event). Only a map this much larger is refused whole
+ * here, before anything walks it: an input that size is a bug, not a wide model.
+ */
+export const FEATURES_REFUSED_ABOVE = 10 * MAX_FEATURES;
+
+/**
  * The input's collections and how many keys or items each may hold, as the schemas bound them. A
  * feature map is counted after the allow/deny filter, so it (and a profile's columns) is only
  * checked here when no filter is set.
  */
 const BOUNDED: readonly [path: readonly string[], max: number, filtered?: true][] = [
-  [["features"], MAX_FEATURES, true],
+  [["features"], FEATURES_REFUSED_ABOVE, true],
   [["columns"], MAX_PROFILE_COLUMNS, true],
   [["tags"], MAX_TAGS],
   [["metrics"], MAX_METRICS],
