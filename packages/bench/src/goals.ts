@@ -19,6 +19,11 @@ export interface Goal {
   attainment: number | undefined;
 }
 
+/**
+ * The browser size test's ceiling for the built files (packages/browser/src/bundle-size.test.ts): 10 KB
+ * until issues 18 and 23 bought correctness (default diagnostics, nothing lost at page close) with ~4 KB.
+ */
+const BROWSER_BUNDLE_CEILING = 14 * 1024;
 const OUTAGE_LABELS = ["outage (connection resets)", "outage (503)", "outage (503, HTML body)"];
 const isInferlog = (r: Row) => r.subject.startsWith("inferlog");
 const find = (results: Result[], scenario: string, metric: string) =>
@@ -170,15 +175,15 @@ export function computeGoals(results: Result[]): Goal[] {
   goals.push(
     bundle && bundle.value !== null
       ? {
-          name: "browser bundle ≤ 10 KB gzipped",
-          target: "≤ 10,240 B",
+          name: "browser bundle ≤ 14 KB gzipped",
+          target: `≤ ${BROWSER_BUNDLE_CEILING.toLocaleString("en-US")} B`,
           measured: `${bundle.value.toLocaleString("en-US")} B`,
-          pass: bundle.value <= 10_240,
-          attainment: 10_240 / bundle.value,
+          pass: bundle.value <= BROWSER_BUNDLE_CEILING,
+          attainment: BROWSER_BUNDLE_CEILING / bundle.value,
         }
       : {
           name: "browser bundle",
-          target: "≤ 10,240 B",
+          target: `≤ ${BROWSER_BUNDLE_CEILING.toLocaleString("en-US")} B`,
           measured: "not measured",
           pass: undefined,
           attainment: undefined,

@@ -6,18 +6,27 @@ import { measureBundle } from "../scripts/measure-size.mjs";
  * The first target was 10 KB gzip for init + prediction + exposure + feedback (esbuild, minify, ESM,
  * es2020, gzip -9). zod is out (23.6 KB -> 14.7 KB), core's delivery path was compacted (12.8-13.0 KB),
  * the production build leaves the wire contract to the collector (10.9 KB), and on 2026-11-27 a pass
- * over core's client and the IndexedDB persistence brought it under (10,206 B; docs/browser.md, "Bundle
- * size"). Two issues then bought correctness with bytes. Issue 18 (no silent failure): default
- * diagnostics (the first failure of an episode with its likely cause, CORS included; the first drop of
- * each kind) and feature values that cost the value, not the event (about 1.8 KB). Issue 23: nothing
+ * over core's client and the IndexedDB persistence brought it under (10,206 B; 10,106 B from dist;
+ * docs/browser.md, "Bundle size"). Correctness then came first, and bought bytes. Issue 18 (no silent
+ * failure): default diagnostics (the first failure of an episode with its likely cause, CORS included;
+ * the first drop of each kind) and feature values that cost the value, not the event. Issue 23: nothing
  * lost at page close (records written per batch as events are queued, the localStorage spill at page
  * hide), locks released for the back/forward cache, the IndexedDB open timeout, exposures judged against
- * the viewport and paused while hidden (about 1.7 KB). We kept correctness: the ceiling below is the
- * measured bundle plus a small margin, still under OpenTelemetry's browser logs SDK (13.9 KB, no
- * persistence); the 10 KB target stands as the goal. Both the sources and the built `dist` are held to it.
+ * the viewport and paused while hidden. With core's bounded work per call and retry policy, the built
+ * files came to 14,303 B; a size pass (adapter-private members renamed in dist, one IndexedDB write
+ * helper) brought them to 14,227 B. The ceiling is that plus a small margin: 14 KB (14,336 B), still
+ * under OpenTelemetry's browser logs SDK (13.9 KB with no persistence, no page-close delivery, no
+ * exposures). 10 KB stays the goal.
  */
 const ISSUE_TARGET_GZIP_BYTES = 10 * 1024;
-const CEILING_GZIP_BYTES = 12 * 1024;
+/** What a user bundles: the built `dist` of core and of this package. */
+const CEILING_GZIP_BYTES = 14 * 1024;
+/**
+ * The TypeScript sources measure about 280 B more than `dist` (14,510 B): they carry the adapter's and
+ * core's `_` member names in full and core's constants unfolded, which the published build shortens and
+ * folds. Held to the same ceiling plus that gap (300 B), so a change that adds bytes shows up here too.
+ */
+const SOURCES_CEILING_GZIP_BYTES = CEILING_GZIP_BYTES + 300;
 /** The adapter's own minified code (src/ of this package), so it stays thin whatever core does. */
 const ADAPTER_CEILING_MIN_BYTES = 12 * 1024;
 /** Node-only modules, and zod (its runtime parser alone was ~9.5 KB gzip) with the modules that pull it in. */
@@ -45,9 +54,9 @@ describe("browser bundle size", () => {
     const r = (await measureBundle()) as Measured;
     const adapter = r.byModule.filter(([m]) => m.startsWith("src/")).reduce((n, [, b]) => n + b, 0);
     console.log(
-      `bundle: ${r.gzipBytes} B gzip -9 (${r.minBytes} B min; ceiling ${CEILING_GZIP_BYTES}); adapter ${adapter} B min`,
+      `bundle: ${r.gzipBytes} B gzip -9 (${r.minBytes} B min; ceiling ${SOURCES_CEILING_GZIP_BYTES}); adapter ${adapter} B min`,
     );
-    expect(r.gzipBytes).toBeLessThanOrEqual(CEILING_GZIP_BYTES);
+    expect(r.gzipBytes).toBeLessThanOrEqual(SOURCES_CEILING_GZIP_BYTES);
     expect(adapter).toBeLessThanOrEqual(ADAPTER_CEILING_MIN_BYTES);
     for (const bad of FORBIDDEN) expect(r.inputs.filter((p) => p.includes(bad))).toEqual([]);
     expect(r.inputs.some((p) => p === "src/client.ts")).toBe(true);
@@ -57,7 +66,9 @@ describe("browser bundle size", () => {
 
   it("holds for the built dist a user installs (core's and this package's, after `pnpm build`)", async () => {
     const r = (await measureBundle({ dist: true })) as Measured;
-    console.log(`bundle from dist: ${r.gzipBytes} B gzip -9 (${r.minBytes} B min)`);
+    console.log(
+      `bundle from dist: ${r.gzipBytes} B gzip -9 (${r.minBytes} B min; ceiling ${CEILING_GZIP_BYTES}, goal ${ISSUE_TARGET_GZIP_BYTES})`,
+    );
     expect(r.gzipBytes).toBeLessThanOrEqual(CEILING_GZIP_BYTES);
     expect(r.inputs.some((p) => p.startsWith("dist/"))).toBe(true);
     expect(r.inputs.some((p) => p.startsWith("../core/dist/"))).toBe(true);

@@ -48,11 +48,11 @@ export function makeClient(options: BrowserClientOptions, defaultValidator: Even
       transport,
       hooks: {
         onEnqueued(events) {
-          store?.onEnqueued(events);
+          store?._onEnqueued(events);
           hooks?.onEnqueued?.(events);
         },
         onSettled(events, outcome) {
-          store?.onSettled(events, outcome);
+          store?._onSettled(events, outcome);
           hooks?.onSettled?.(events, outcome);
         },
       },
@@ -69,35 +69,35 @@ export function makeClient(options: BrowserClientOptions, defaultValidator: Even
         const room = budget.remaining();
         if (room < MIN_CLOSE_BODY || client.sendNow({ maxBytes: room, maxEvents: 1000 }) === 0) break;
       }
-      store?.hide();
+      store?._hide();
     } catch (e) {
       warn(threw("page-close delivery", e));
     }
   };
   const unwatch = watchPageLifecycle({
-    hidden() {
-      exposures.pageVisible(false);
+    _hidden() {
+      exposures._pageVisible(false);
       deliverNow();
     },
-    leaving: exposures.pageLeft,
-    shown() {
-      exposures.pageVisible(true);
-      store?.show();
+    _leaving: exposures._pageLeft,
+    _shown() {
+      exposures._pageVisible(true);
+      store?._show();
     },
   });
-  const ready = Promise.resolve(store?.start(client)).catch(() => undefined);
+  const ready = Promise.resolve(store?._start(client)).catch(() => undefined);
   return {
     ...client,
-    trackExposure: (input, opts) => exposures.track(input, opts),
+    trackExposure: (input, opts) => exposures._track(input, opts),
     ready,
     shutdown(opts) {
       unwatch();
-      store?.stop();
+      store?._stop();
       return client.shutdown(opts);
     },
     stats: () => ({
       ...client.stats(),
-      storage: store?.stats() ?? {
+      storage: store?._stats() ?? {
         mode: "memory",
         persisted: 0,
         restored: 0,

@@ -48,11 +48,11 @@ export interface ExposureOptions {
 }
 
 export interface ExposureTracker {
-  track(input: ExposureInput, options?: ExposureOptions): ExposureHandle;
+  _track(input: ExposureInput, options?: ExposureOptions): ExposureHandle;
   /** The page was hidden (`false`) or shown again (`true`): open exposures pause or resume. */
-  pageVisible(visible: boolean): void;
+  _pageVisible(visible: boolean): void;
   /** The page is being left (`pagehide`): every open exposure that was logged becomes `ignored`. */
-  pageLeft(): void;
+  _pageLeft(): void;
 }
 
 const idOf = (s: ExposureInput["shown"][number]): string => (typeof s === "string" ? s : s?.id);
@@ -161,7 +161,7 @@ export function createExposureTracker(client: Client, now: () => number = Date.n
   }
 
   return {
-    track(input, options) {
+    _track(input, options) {
       try {
         return track(input, options);
       } catch (e) {
@@ -170,11 +170,11 @@ export function createExposureTracker(client: Client, now: () => number = Date.n
         return inert;
       }
     },
-    pageVisible(visible) {
+    _pageVisible(visible) {
       pageVisible = visible;
       for (const update of [...open.keys()]) update();
     },
-    pageLeft() {
+    _pageLeft() {
       for (const ignore of [...open.values()]) ignore();
     },
   };

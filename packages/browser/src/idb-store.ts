@@ -35,16 +35,31 @@ export const done = <T>(r: IDBRequest<T> | IDBTransaction): Promise<T> =>
   });
 
 /**
+ * Runs `work` on the batches store in one read-write transaction, asks for the commit at once (the page
+ * may be about to close) and settles when it commits; a transaction that cannot start rejects too.
+ */
+export async function writeBatches(db: IDBDatabase, work: (store: IDBObjectStore) => void): Promise<void> {
+  const tx = db.transaction(STORE, "readwrite");
+  work(tx.objectStore(STORE));
+  tx.commit?.();
+  await done(tx);
+}
+
+/** Every record in the batches store. */
+export const readBatches = (db: IDBDatabase): Promise<BatchRecord[]> =>
+  done(db.transaction(STORE).objectStore(STORE).getAll());
+
+/**
  * Opens the SDK's own database: `db` where IndexedDB is missing or refused (some private modes) is
- * undefined; `timedOut` says the open did not answer within `timeoutMs` (a database that opens later
+ * undefined; `_timedOut` says the open did not answer within `timeoutMs` (a database that opens later
  * is closed at once).
  */
-export function openDb(name: string, timeoutMs: number): Promise<{ db?: IDBDatabase; timedOut?: true }> {
+export function openDb(name: string, timeoutMs: number): Promise<{ db?: IDBDatabase; _timedOut?: true }> {
   return new Promise((resolve) => {
     let late = false;
     const timer = setTimeout(() => {
       late = true;
-      resolve({ timedOut: true });
+      resolve({ _timedOut: true });
     }, timeoutMs);
     const settle = (db?: IDBDatabase) => {
       clearTimeout(timer);

@@ -4,22 +4,22 @@ export interface PageLifecycleHandlers {
    * being left (`pagehide`: navigation, close, back/forward cache). Both can fire for one close:
    * it must be cheap to repeat.
    */
-  hidden(): void;
+  _hidden(): void;
   /** `pagehide`: the page is being left (it may still come back from the back/forward cache). */
-  leaving(): void;
+  _leaving(): void;
   /** The page is visible again, or back from the back/forward cache. */
-  shown(): void;
+  _shown(): void;
 }
 
 /** Watches the page's lifecycle; returns a function that stops watching. */
 export function watchPageLifecycle(on: PageLifecycleHandlers): () => void {
   if (typeof document === "undefined" || typeof addEventListener !== "function") return () => {};
-  const onVisibility = () => (document.visibilityState === "hidden" ? on.hidden() : on.shown());
+  const onVisibility = () => (document.visibilityState === "hidden" ? on._hidden() : on._shown());
   const onPageHide = () => {
-    on.leaving();
-    on.hidden();
+    on._leaving();
+    on._hidden();
   };
-  const onPageShow = (e: PageTransitionEvent) => e.persisted && on.shown();
+  const onPageShow = (e: PageTransitionEvent) => e.persisted && on._shown();
   document.addEventListener("visibilitychange", onVisibility);
   addEventListener("pagehide", onPageHide);
   addEventListener("pageshow", onPageShow);

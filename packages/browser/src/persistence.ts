@@ -1,6 +1,6 @@
 import type { Client, DropReason, EventType, QueuedEvent, StoredEvent } from "@inferlog/core";
 import { utf8Length } from "@inferlog/core/lite";
-import { type BatchRecord, done, OPEN_TIMEOUT_MS, openDb, type PersistDrop, STORE } from "./idb-store.js";
+import { type BatchRecord, OPEN_TIMEOUT_MS, openDb, type PersistDrop, readBatches, writeBatches } from "./idb-store.js";
 import { DEFAULT_DB_NAME, DEFAULT_MAX_STORAGE_BYTES, type PersistenceOptions } from "./options.js";
 import { clearSpill, readSpills, writeSpill } from "./spill.js";
 import { createTabPresence } from "./tab-presence.js";
@@ -20,17 +20,17 @@ export interface StorageStats {
 }
 
 export interface Persistence {
-  onEnqueued(events: readonly QueuedEvent[]): void;
-  onSettled(events: readonly QueuedEvent[], outcome: "sent" | DropReason): void;
+  _onEnqueued(events: readonly QueuedEvent[]): void;
+  _onSettled(events: readonly QueuedEvent[], outcome: "sent" | DropReason): void;
   /** Starts replay into `client`; resolves once earlier pages' events are back in its queue. */
-  start(client: Client): Promise<void>;
+  _start(client: Client): Promise<void>;
   /** The page is hidden and may never come back: what no committed write holds goes to `localStorage`. */
-  hide(): void;
+  _hide(): void;
   /** The page is shown again: its spill is forgotten (it still holds those events). */
-  show(): void;
+  _show(): void;
   /** Stops the timers and the `online` listener (after `shutdown`). */
-  stop(): void;
-  stats(): StorageStats;
+  _stop(): void;
+  _stats(): StorageStats;
 }
 
 /** One write holds at most this many events or bytes, so no transaction is big or slow to commit. */
@@ -46,8 +46,8 @@ interface Batch {
   events: QueuedEvent[];
   bytes: number;
   /** Events of the record not yet settled; at 0 (and committed) the record goes. */
-  left: number;
-  committed: boolean;
+  _left: number;
+  _committed: boolean;
 }
 
 const toRecordEvents = (events: readonly { id: string; type: string; json: string }[]) =>
@@ -64,9 +64,9 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
   /** The SDK's own ceiling, so it can never fill the origin's quota and starve the host app. */
   const maxBytes = o.maxBytes ?? DEFAULT_MAX_STORAGE_BYTES;
   const presence = createTabPresence(dbName);
-  const { owner } = presence;
+  const { _owner: owner } = presence;
   // Opened once this page's own lock is held, so no tab can take what it writes for a closed page's.
-  const opened = presence.ready.then(() => openDb(dbName, OPEN_TIMEOUT_MS));
+  const opened = presence._ready.then(() => openDb(dbName, OPEN_TIMEOUT_MS));
   const s: StorageStats = {
     mode: "starting",
     persisted: 0,
@@ -153,7 +153,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
   }
 
   function put(events: QueuedEvent[], bytes: number): void {
-    const batch: Batch = { key: `${owner}:${++written}`, events, bytes, left: events.length, committed: false };
+    const batch: Batch = { key: `${owner}:${++written}`, events, bytes, _left: events.length, _committed: false };
     for (const e of events) slot.set(e.id, batch);
     stored += bytes;
     writing.add(batch);
@@ -172,27 +172,14 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
         }
       refused(events.length, reasonOf(err));
     };
-    try {
-      const tx = (db as IDBDatabase).transaction(STORE, "readwrite");
-      tx.objectStore(STORE).put({
-        key: batch.key,
-        events: toRecordEvents(events),
-        bytes,
-        owner,
-        at: Date.now(),
-      } satisfies BatchRecord);
-      // Ask for the commit now rather than after the task: the page may be about to close.
-      tx.commit?.();
-      done(tx).then(() => {
-        settled();
-        batch.committed = true;
-        batch.events = [];
-        s.persisted += events.length;
-        if (!batch.left) forget(batch);
-      }, failed);
-    } catch (err) {
-      failed(err);
-    }
+    const record: BatchRecord = { key: batch.key, events: toRecordEvents(events), bytes, owner, at: Date.now() };
+    writeBatches(db as IDBDatabase, (store) => store.put(record)).then(() => {
+      settled();
+      batch._committed = true;
+      batch.events = [];
+      s.persisted += events.length;
+      if (!batch._left) forget(batch);
+    }, failed);
   }
 
   /** The record's events all settled: it goes (blindly, by key; no read first). */
@@ -211,27 +198,21 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
         schedule();
       }, 5_000);
     };
-    try {
-      const tx = (db as IDBDatabase).transaction(STORE, "readwrite");
-      const events = tx.objectStore(STORE);
-      for (const key of keys) events.delete(key);
-      tx.commit?.();
-      done(tx).catch(retry);
-    } catch {
-      retry();
-    }
+    writeBatches(db as IDBDatabase, (store) => {
+      for (const key of keys) store.delete(key);
+    }).catch(retry);
   }
 
   /** Queues a record's events in the client; they are this page's to delete once settled. */
   function replay(record: Pick<BatchRecord, "key" | "events" | "bytes">): void {
     if (replayed.has(record.key)) return;
     replayed.add(record.key);
-    const batch: Batch = { key: record.key, events: [], bytes: record.bytes, left: 0, committed: true };
+    const batch: Batch = { key: record.key, events: [], bytes: record.bytes, _left: 0, _committed: true };
     const events = [];
     for (const [id, type, json] of record.events)
       if (!slot.has(id)) {
         slot.set(id, batch);
-        batch.left++;
+        batch._left++;
         events.push({ id, type: type as EventType, json });
       }
     s.restored += events.length;
@@ -246,7 +227,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
 
   /** Takes over the records and spills whose page is gone, and replays them. */
   async function sweep(): Promise<void> {
-    const isGone = await presence.snapshot();
+    const isGone = await presence._snapshot();
     // Spills first: written to IndexedDB as this page's, then taken out of localStorage.
     for (const [from, spill] of readSpills(dbName))
       if (isGone(from, spill.at)) {
@@ -254,10 +235,8 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
         const bytes = spill.events.reduce((n, [, , json]) => n + utf8Length(json), 0);
         const record: BatchRecord = { key, events: spill.events, bytes, owner, at: Date.now() };
         if (db) {
-          const tx = db.transaction(STORE, "readwrite");
-          tx.objectStore(STORE).put(record);
           try {
-            await done(tx);
+            await writeBatches(db, (store) => store.put(record));
             stored += bytes;
             clearSpill(dbName, from);
           } catch (err) {
@@ -267,13 +246,12 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
         replay(record);
       }
     if (!db) return;
-    const read = (db as IDBDatabase).transaction(STORE).objectStore(STORE).getAll();
-    const gone = ((await done(read)) as BatchRecord[]).filter((r) => isGone(r.owner, r.at) && !replayed.has(r.key));
+    const gone = (await readBatches(db)).filter((r) => isGone(r.owner, r.at) && !replayed.has(r.key));
     if (!gone[0]) return;
-    const tx = (db as IDBDatabase).transaction(STORE, "readwrite");
-    for (const r of gone) tx.objectStore(STORE).put({ ...r, owner });
     try {
-      await done(tx);
+      await writeBatches(db, (store) => {
+        for (const r of gone) store.put({ ...r, owner });
+      });
     } catch (err) {
       // Replayed all the same: left under the closed page's name, they may be sent again (deduplicated).
       warn(`could not take over a closed page's events (${reasonOf(err)}); sending them anyway`);
@@ -282,7 +260,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
   }
 
   return {
-    onEnqueued(events) {
+    _onEnqueued(events) {
       if (s.mode === "memory") {
         for (const e of events) unstored.set(e.id, e);
         return;
@@ -293,7 +271,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
       }
       schedule(true);
     },
-    onSettled(events, outcome) {
+    _onSettled(events, outcome) {
       // After these the event stays on disk: it was not delivered and may be next time. In memory, at most
       // 5000 are parked; beyond that they wait on disk for the next load.
       if (outcome === "retries_exhausted" || outcome === "shutdown_timeout") {
@@ -305,18 +283,18 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
         const batch = slot.get(e.id);
         if (batch === undefined) continue;
         slot.delete(e.id);
-        if (batch && !--batch.left && batch.committed) forget(batch);
+        if (batch && !--batch._left && batch._committed) forget(batch);
       }
       // Events settled before their write are skipped there; while nothing writes (the database is not
       // open yet), drop them here so the list never outgrows the queue.
       if (pending.length > 2 * slot.size + 1000) pending = pending.filter((e) => slot.get(e.id) === null);
     },
-    async start(c) {
+    async _start(c) {
       client = c;
       // Parked events go again every 60 s as well as on `online` (which may never fire).
       timers.push(setInterval(retryParked, 60_000));
       globalThis.addEventListener?.("online", retryParked); // absent when rendered on a server
-      const { db: opening, timedOut } = await opened;
+      const { db: opening, _timedOut: timedOut } = await opened;
       if (!opening) {
         s.mode = "memory";
         if (timedOut)
@@ -329,8 +307,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
         slot.clear();
       } else {
         try {
-          const all = (await done(opening.transaction(STORE).objectStore(STORE).getAll())) as BatchRecord[];
-          for (const r of all) stored += r.bytes;
+          for (const r of await readBatches(opening)) stored += r.bytes;
         } catch {
           // counted from this page's own writes only
         }
@@ -342,10 +319,10 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
       const tick = () => sweep().catch((e: unknown) => warn(`replay failed: ${String(e)}`));
       // The flusher looks for events that closed pages left behind every 10 s. When another tab is the
       // flusher it replays for the origin, so this page need not wait.
-      timers.push(setInterval(() => presence.flusher && !stopped && tick(), 10_000));
-      await presence.whenFlusher(tick);
+      timers.push(setInterval(() => presence._flusher && !stopped && tick(), 10_000));
+      await presence._whenFlusher(tick);
     },
-    hide() {
+    _hide() {
       const held: (StoredEvent & { priority?: number })[] = [
         ...unstored.values(),
         ...pending.filter((e) => slot.get(e.id) === null),
@@ -357,14 +334,14 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
       const lost = writeSpill(dbName, owner, held);
       if (lost) refused(lost, "storage_quota");
     },
-    show: () => clearSpill(dbName, owner),
-    stop() {
+    _show: () => clearSpill(dbName, owner),
+    _stop() {
       stopped = true;
       globalThis.removeEventListener?.("online", retryParked);
       timers.forEach(clearInterval);
       clearTimeout(retryTimer);
       parked = [];
     },
-    stats: () => ({ ...s, notPersisted: { ...s.notPersisted } }),
+    _stats: () => ({ ...s, notPersisted: { ...s.notPersisted } }),
   };
 }

@@ -14,23 +14,23 @@
 import { uuidv7 } from "@inferlog/core/lite";
 
 export interface TabPresence {
-  readonly owner: string;
+  readonly _owner: string;
   /**
    * Settles once this page's own lock is held, so no page can mistake it for gone (or once the
    * request failed: the page still starts, and its records then look gone to other tabs).
    */
-  ready: Promise<void>;
+  _ready: Promise<void>;
   /** A predicate telling whether a record's owner is another page that is gone, as of now. */
-  snapshot(): Promise<(owner: string, at: number) => boolean>;
+  _snapshot(): Promise<(owner: string, at: number) => boolean>;
   /**
    * Calls `fn` each time this page becomes the single flusher for the origin (again after a return
    * from the back/forward cache). Resolves with what `fn` returned when that happened at once;
    * otherwise (another page holds the role for now, or the lock request failed) with something
    * else, before `fn` runs.
    */
-  whenFlusher(fn: () => unknown): Promise<unknown>;
+  _whenFlusher(fn: () => unknown): Promise<unknown>;
   /** True while this page holds the flusher role (always without Web Locks). */
-  flusher: boolean;
+  _flusher: boolean;
 }
 
 interface LockManagerLike {
@@ -70,7 +70,7 @@ export function createTabPresence(prefix: string): TabPresence {
       unhold = resolve;
     });
     release = () => {
-      presence.flusher = false;
+      presence._flusher = false;
       controller.abort();
       unhold();
     };
@@ -93,7 +93,7 @@ export function createTabPresence(prefix: string): TabPresence {
         decided(null);
         return locks!.request(flusherLock, { signal }, take).catch(noop);
       }
-      presence.flusher = true;
+      presence._flusher = true;
       decided(onFlusher!());
       return hold;
     };
@@ -102,16 +102,16 @@ export function createTabPresence(prefix: string): TabPresence {
   }
 
   const presence: TabPresence = {
-    owner,
-    flusher: !locks,
-    ready: new Promise<void>(acquire),
-    async snapshot() {
+    _owner: owner,
+    _flusher: !locks,
+    _ready: new Promise<void>(acquire),
+    async _snapshot() {
       const held = locks && (await locks.query()).held;
       // Never this page itself, even if its own lock was refused.
       return (o, at) =>
         o !== owner && (locks ? !held?.some((l) => l.name === `${prefix}:page:${o}`) : Date.now() - at > 60_000);
     },
-    whenFlusher: (fn) =>
+    _whenFlusher: (fn) =>
       new Promise((resolve) => {
         onFlusher = fn;
         if (!locks) return resolve(fn());
