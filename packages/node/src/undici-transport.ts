@@ -19,6 +19,7 @@ import {
   resolveCompression,
 } from "./compression.js";
 import { networkHint } from "./network-hint.js";
+import { exchange } from "./undici-exchange.js";
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
@@ -60,8 +61,10 @@ export interface UndiciTransport extends Transport {
 }
 
 interface InFlight {
-  controller: AbortController;
   events: number;
+  /** Stops the request on the wire now (the attempt under way). */
+  abort: () => void;
+  aborted: boolean;
 }
 
 /** A transport over undici: keep-alive connections, bounded timeouts, compression. Pure I/O. */
@@ -94,10 +97,13 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
   // request headers back must not put the key there.
   const hideKey = (text: string) => maskSecret(text, options.apiKey);
 
-  const post = (req: TransportRequest, encoded: EncodedBody, signal: AbortSignal) =>
-    dispatcher.request({
+  const path = url.pathname + url.search;
+  const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  const bodyTimeout = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  const post = (req: TransportRequest, encoded: EncodedBody, entry: InFlight) => {
+    const sent = exchange(dispatcher, {
       origin: url.origin,
-      path: url.pathname + url.search,
+      path,
       method: "POST",
       headers: {
         ...fixedHeaders,
@@ -106,39 +112,41 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
         ...(encoded.encoding ? { "content-encoding": encoded.encoding } : {}),
       },
       body: encoded.body,
-      signal,
       // Per-request overrides so an injected dispatcher still gets bounded waits.
-      headersTimeout: options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
-      bodyTimeout: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
+      headersTimeout,
+      bodyTimeout,
     });
+    entry.abort = sent.abort;
+    if (entry.aborted) sent.abort();
+    return sent.reply;
+  };
 
   let closed = false;
   const inFlight = new Set<InFlight>();
   return {
     async send(req): Promise<TransportResult> {
-      // Our own controller, so a deadline can abort the request even when the batch's signal is not aborted.
-      const entry: InFlight = { controller: new AbortController(), events: req.eventCount };
-      const { signal } = entry.controller;
-      const follow = () => entry.controller.abort();
+      // Our own handle, so a deadline can abort the request even when the batch's signal is not aborted.
+      const entry: InFlight = { events: req.eventCount, abort: () => {}, aborted: false };
+      const follow = () => {
+        entry.aborted = true;
+        entry.abort();
+      };
       if (req.signal.aborted) follow();
       else req.signal.addEventListener("abort", follow, { once: true });
       inFlight.add(entry);
       try {
         let used = compression;
         let encoded = await encodeBody(req.body, used);
-        let res = await post(req, encoded, signal);
+        let res = await post(req, encoded, entry);
         // A collector that cannot read this coding: step down for this request and every later one.
         while (res.statusCode === 415 && used !== false && encoded.encoding !== undefined) {
-          await res.body.text();
           const next = fallbackFrom(used);
           if (compression === used) compression = next; // a concurrent request may have stepped down already
           used = next;
           encoded = await encodeBody(req.body, used);
-          res = await post(req, encoded, signal);
+          res = await post(req, encoded, entry);
         }
-        // Always read the body: an unread body holds the connection and breaks keep-alive.
-        const body = await res.body.text();
-        const text = res.statusCode < 300 ? body : hideKey(body);
+        const text = res.statusCode < 300 ? res.text : hideKey(res.text);
         const retryAfter = res.headers["retry-after"];
         return resultFromResponse(res.statusCode, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, text, now());
       } catch (e) {
@@ -162,7 +170,8 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
       const carried = { requests: inFlight.size, events: 0 };
       for (const entry of inFlight) {
         carried.events += entry.events;
-        entry.controller.abort();
+        entry.aborted = true;
+        entry.abort();
       }
       inFlight.clear();
       return carried;

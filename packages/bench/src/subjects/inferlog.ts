@@ -24,6 +24,12 @@ export const inferlogSpool: Subject = {
   },
 };
 
+/**
+ * `BENCH_INFERLOG_OPTIONS`: JSON merged into the client's options (a compression setting, a
+ * concurrency), so compare-steady.ts can measure variants of the defaults in one run.
+ */
+const variantOptions = (): Partial<NodeOptions> => JSON.parse(process.env.BENCH_INFERLOG_OPTIONS || "{}");
+
 function create({ base, batchSize, maxQueue }: SubjectConfig, extra: Partial<NodeOptions>): Instance {
   const client = createClient({
     ...extra,
@@ -33,6 +39,7 @@ function create({ base, batchSize, maxQueue }: SubjectConfig, extra: Partial<Nod
     flushAt: batchSize,
     ...(maxQueue ? { maxQueueSize: maxQueue, maxQueueBytes: 1024 * 1024 * 1024 } : {}),
     logger: { warn: () => {} },
+    ...variantOptions(),
   });
   return {
     log: (p) => {
