@@ -14,7 +14,8 @@ import { figuresTable, goalsTable, method } from "./report.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "../../..");
-const only = process.argv[2];
+// `pnpm run bench -- <name>` passes the `--` through.
+const only = process.argv.slice(2).find((arg) => arg !== "--");
 const loadAtStart = loadavg();
 const started = Date.now();
 const files = readdirSync(join(here, "scenarios"))

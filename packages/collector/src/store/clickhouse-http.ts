@@ -51,15 +51,24 @@ export function sqlIdentifier(name: string): string {
 /** Lines joined and encoded a few thousand at a time, with a turn of the event loop in between. */
 const LINES_PER_CHUNK = 2_000;
 
-async function linesBody(lines: readonly string[]): Promise<string | Blob> {
+async function linesBody(lines: readonly string[]): Promise<string | Uint8Array<ArrayBuffer>> {
   if (lines.length <= LINES_PER_CHUNK) return lines.join("\n");
-  const chunks: string[] = [];
+  const encoder = new TextEncoder();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
   for (let at = 0; at < lines.length; at += LINES_PER_CHUNK) {
     if (at > 0) await nextTurn();
-    chunks.push(`${lines.slice(at, at + LINES_PER_CHUNK).join("\n")}\n`);
+    const chunk = encoder.encode(`${lines.slice(at, at + LINES_PER_CHUNK).join("\n")}\n`);
+    chunks.push(chunk);
+    size += chunk.length;
   }
-  // A Blob of the chunks: fetch streams them as UTF-8 without one more joined copy.
-  return new Blob(chunks);
+  const body = new Uint8Array(new ArrayBuffer(size));
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return body;
 }
 
 const STALE_SOCKET_ATTEMPTS = 3;
@@ -91,7 +100,7 @@ export class ClickHouseClient {
   async exec(
     sql: string,
     options: {
-      body?: string | Blob;
+      body?: string | Uint8Array<ArrayBuffer>;
       database?: boolean;
       settings?: Record<string, string>;
     } = {},
