@@ -122,5 +122,6 @@ describe.each(STORE_KINDS)("hostile text through HTTP into the report (%s)", (ki
       expect(await one.exited, one.output()).toBe(0);
       expect((JSON.parse(one.output()) as Report).quality.map((q) => q.model)).toEqual([t]);
     }
-  });
+    // Four CLI processes, each a full report on the store: 11 s alone, over 30 s with the machine busy.
+  }, 120_000);
 });
