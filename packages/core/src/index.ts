@@ -47,6 +47,7 @@ export type {
   OutcomeInput,
   PredictionInput,
 } from "./inputs.js";
+export { INTAKE_HIGH_WATER } from "./intake.js";
 export { createClientWith, type IntegrableOptions, type Integration } from "./integration.js";
 export { liteValidateEvent } from "./lite-validate.js";
 export { maskSecret } from "./mask-secret.js";

@@ -66,7 +66,9 @@ describe("exit is bounded whatever the collector does (child processes)", () => 
     const { ms, code, stderr } = await exitAfterLogged(env);
     expect(code, stderr).toBe(0);
     expect(ms).toBeLessThan(2_000);
-    expect(stderr).toMatch(/50 events were not delivered before exit .*; they stay in the spool for the next start/);
+    expect(stderr).toMatch(
+      /50 events were not delivered before exit to http:\/\/127\.0\.0\.1:\d+\/v1\/events: they stay in the spool for the next start/,
+    );
     collector.reply = (b) => ({ status: 200, body: JSON.stringify({ accepted: b.ids.length }) });
     const next = run("replay", env);
     children.push(next.child);
