@@ -1,3 +1,4 @@
+import { referenceDecileEdges } from "./decile-edges.js";
 import { PREDICTED_LABEL, TRUE_LABEL } from "./dialect.js";
 import { jsDistance, psi, psiFlag } from "./divergence.js";
 import type { MetricsContext } from "./run.js";
@@ -5,8 +6,6 @@ import { iso, n, s } from "./run.js";
 import { num, windowStart } from "./sql-common.js";
 import type { DriftRow } from "./types.js";
 
-/** Decile edges from the reference window give ten bins of about equal reference mass. */
-const DECILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 /** Categorical features keep their most frequent reference values; the rest fall in "(other)". */
 const MAX_CATEGORIES = 20;
 
@@ -82,18 +81,21 @@ async function referenceWindow(
 }
 
 async function featureDrift(
-  { d, o, q, scored }: MetricsContext,
+  ctx: MetricsContext,
   model: string,
   feature: string,
   ref: { from: number; to: number },
 ): Promise<DriftRow[]> {
+  const { d, o, q, scored } = ctx;
   const src = d.driftRows(model, feature, scored);
   const inRef = `time_ms >= ${num(ref.from)} AND time_ms < ${num(ref.to)}`;
   let kind: DriftRow["kind"] = "categorical";
+  let referenceNumbers = 0;
   if (feature !== PREDICTED_LABEL && feature !== TRUE_LABEL) {
     const [kinds] = await q(`SELECT COUNT(str_value) AS strs, COUNT(num_value) AS nums FROM (${src}) WHERE ${inRef}`);
     if (!kinds || n(kinds.strs) + n(kinds.nums) === 0) return [];
     kind = n(kinds.strs) > 0 ? "categorical" : "numeric";
+    referenceNumbers = n(kinds.nums);
   }
   // Categorical rows as counts per hour, where the store keeps them (Dialect.categoricalRows).
   const rowsOf = d.categoricalRows?.bind(d);
@@ -105,10 +107,12 @@ async function featureDrift(
   // Categorical bins are counted as integer codes (cheaper to group than text) and named after counting.
   let names: ((code: unknown) => string) | undefined;
   if (kind === "numeric") {
-    const [qs] = await d.quantiles(q, `SELECT * FROM (${src}) WHERE ${inRef}`, [], "num_value", DECILES);
-    const edges = [...new Set(DECILES.map((_, i) => qs?.[`q${i}`]).filter((v) => v !== null && v !== undefined))]
-      .map(Number)
-      .sort((a, b) => a - b);
+    const edges = await referenceDecileEdges(
+      ctx,
+      `SELECT * FROM (${src}) WHERE ${inRef}`,
+      "num_value",
+      referenceNumbers,
+    );
     // Bin i holds values in (edge[i-1], edge[i]]; 99 holds missing values (non-negative: one integer type in ClickHouse).
     bin = `CASE WHEN num_value IS NULL THEN 99 ELSE ${binOf(edges, 0, edges.length)} END`;
   } else {

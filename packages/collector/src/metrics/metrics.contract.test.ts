@@ -112,13 +112,13 @@ describe.each(STORE_KINDS)("metrics in the %s store", (kind) => {
     expect(report.reference).toBeNull(); // no explicit reference: each model uses its first week
     expect(new Set(rows.map((x) => x.referenceStart))).toEqual(new Set([w1]));
     expect(get("x", w1)).toMatchObject({ kind: "numeric", n: 10, referenceN: 10, psi: 0, js: 0, flag: "none" });
-    // Reference deciles of 1..10 are 2..10: bins {1,2}, {3}, ..., {10}, (10, ∞) hold .2, .1 ×8, 0.
-    // Week 2 (five 1s, five 11s): .5 in the first bin, .5 in the last; empty shares count as 1e-4.
+    // Reference deciles of 1..10 by linear interpolation (virtual index 9q, NumPy's default) are 1.9, 2.8, ..., 9.1:
+    // bins {1}, {2}, ..., {10} hold .1 each. Week 2 (five 1s, five 11s): .5 in the first bin, .5 in the last;
+    // empty shares count as 1e-4.
     const e = 1e-4;
-    const psiX = 0.3 * Math.log(0.5 / 0.2) + 8 * (e - 0.1) * Math.log(e / 0.1) + (0.5 - e) * Math.log(0.5 / e);
+    const psiX = 2 * 0.4 * Math.log(0.5 / 0.1) + 8 * (e - 0.1) * Math.log(e / 0.1);
     const jsX = Math.sqrt(
-      0.5 * (0.2 * Math.log2(0.2 / 0.35) + 8 * 0.1 * Math.log2(0.1 / 0.05)) +
-        0.5 * (0.5 * Math.log2(0.5 / 0.35) + 0.5 * Math.log2(0.5 / 0.25)),
+      0.5 * (2 * 0.1 * Math.log2(0.1 / 0.3) + 8 * 0.1 * Math.log2(0.1 / 0.05)) + 0.5 * (2 * 0.5 * Math.log2(0.5 / 0.3)),
     );
     const x2 = get("x", w2);
     expect(x2).toMatchObject({ kind: "numeric", n: 10, referenceN: 10, flag: "major" });
