@@ -124,6 +124,24 @@ describe.each(STORE_KINDS)("metrics in the %s store", (kind) => {
     expect(x2).toMatchObject({ kind: "numeric", n: 10, referenceN: 10, flag: "major" });
     expect(x2?.psi).toBeCloseTo(psiX, 12);
     expect(x2?.js).toBeCloseTo(jsX, 12);
+    // The direction: reference and week-2 shares per bin, low to high.
+    expect(x2?.bins.map((b) => b.bin)).toEqual([
+      "≤ 1.9",
+      "(1.9, 2.8]",
+      "(2.8, 3.7]",
+      "(3.7, 4.6]",
+      "(4.6, 5.5]",
+      "(5.5, 6.4]",
+      "(6.4, 7.3]",
+      "(7.3, 8.2]",
+      "(8.2, 9.1]",
+      "> 9.1",
+    ]);
+    expect(x2?.bins.map((b) => [b.referenceShare, b.share])).toEqual([
+      [0.1, 0.5],
+      ...Array.from({ length: 8 }, () => [0.1, 0]),
+      [0.1, 0.5],
+    ]);
     // plan (absent keys are no rows): reference pro .75, free .25; week 2 pro .25, free .25, (other) .5.
     const psiPlan = -0.5 * Math.log(0.25 / 0.75) + (0.5 - e) * Math.log(0.5 / e);
     const jsPlan = Math.sqrt(
@@ -133,6 +151,11 @@ describe.each(STORE_KINDS)("metrics in the %s store", (kind) => {
     expect(p2).toMatchObject({ kind: "categorical", n: 4, referenceN: 4, flag: "major" });
     expect(p2?.psi).toBeCloseTo(psiPlan, 12);
     expect(p2?.js).toBeCloseTo(jsPlan, 12);
+    expect(p2?.bins).toEqual([
+      { bin: "pro", referenceShare: 0.75, share: 0.25 },
+      { bin: "free", referenceShare: 0.25, share: 0.25 },
+      { bin: "(other)", referenceShare: 0, share: 0.5 },
+    ]);
     expect(get("label:predicted", w2)).toMatchObject({ kind: "categorical", psi: 0, js: 0, flag: "none" });
     expect(rows.filter((x) => x.feature === "label:true")).toEqual([]);
   });

@@ -11,6 +11,7 @@ import type { AgeDay } from "./retrain.js";
 import { ageing } from "./retrain.js";
 import { iso, type MetricsContext } from "./run.js";
 import type { BusinessRow, CalibrationRow, DriftRow, LabelLatencyRow, QualityRow, Report } from "./types.js";
+import { versions } from "./versions.js";
 
 /** Computes every metric in the store (SQL per dialect) and assembles the JSON report. */
 export function computeReport(store: Store, options: ReportOptions = {}): Promise<Report> {
@@ -117,6 +118,7 @@ async function assemble(
         : null,
     retrainDrop: o.retrainDrop,
     alerts: await alertsView(store),
+    versions: await versions(ctx),
     quality: q,
     orphans: await orphans(store, o),
     calibration: cal,

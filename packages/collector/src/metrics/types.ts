@@ -99,6 +99,16 @@ export interface DriftRow {
   js: number;
   /** PSI ≥ 0.25: major; ≥ 0.1: moderate. */
   flag: "none" | "moderate" | "major";
+  /**
+   * The direction of the drift: each bin's share of the reference and of this window (numeric bins
+   * "(a, b]" between decile edges, low to high; categorical bins most frequent first; then "(other)", "(missing)").
+   */
+  bins: DriftBinShare[];
+}
+export interface DriftBinShare {
+  bin: string;
+  referenceShare: number;
+  share: number;
 }
 export interface BusinessRow {
   model: string;
@@ -127,6 +137,17 @@ export interface LabelLatencyRow {
   p99Seconds: number;
 }
 
+/** A model version's span in the report: first and last prediction (the deploy markers of the charts). */
+export interface VersionRow {
+  model: string;
+  version: string;
+  firstSeen: string;
+  lastSeen: string;
+  predictions: number;
+  /** `model.trainedAt` of its predictions (the latest, if they disagree); null when none carried it. */
+  trainedAt: string | null;
+}
+
 export interface Report {
   generatedAt: string;
   store: "sqlite" | "clickhouse";
@@ -138,6 +159,8 @@ export interface Report {
   retrainDrop: number;
   /** Monitors firing now and the latest firings and resolutions (docs/monitors.md). */
   alerts: AlertsView;
+  /** Each model version's first and last prediction in the report. */
+  versions: VersionRow[];
   quality: QualityRow[];
   /** Outcomes and feedback for prediction ids never seen, shown beside label coverage. */
   orphans: OrphanRow[];

@@ -1,8 +1,9 @@
 import type { Report } from "../metrics/types.js";
 import { alertsTables } from "./alerts-table.js";
+import { driftSection } from "./drift-html.js";
 import { day } from "./format.js";
 import { esc, lineChart, type Series } from "./svg-chart.js";
-import { reportTables } from "./tables.js";
+import { type ReportTable, reportTables } from "./tables.js";
 
 const group = <T>(rows: T[], key: (r: T) => string): Map<string, T[]> => {
   const m = new Map<string, T[]>();
@@ -16,6 +17,20 @@ function table(id: string, head: string[], rows: string[][]): string {
   return `<table id="${id}"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`)
     .join("")}</tbody></table>`;
+}
+
+/** A report table, or the note saying why it is empty. */
+function section(t: ReportTable): string {
+  const body =
+    t.rows.length === 0
+      ? `<p class="empty" id="table-${esc(t.id)}">${esc(t.empty)}</p>`
+      : table(`table-${t.id}`, t.head, t.rows);
+  return `<h2>${esc(t.title)}</h2>\n${body}`;
+}
+
+/** Each version's first prediction, drawn as a vertical line on the time charts. */
+export function deployMarkers(r: Report): { model: string; x: number; label: string }[] {
+  return r.versions.map((v) => ({ model: v.model, x: Date.parse(v.firstSeen), label: `${v.model} ${v.version}` }));
 }
 
 function charts(r: Report): string[] {
@@ -49,15 +64,12 @@ function charts(r: Report): string[] {
       points: rows.flatMap((e) => (e.ignoreRate === null ? [] : [{ x: e.exposureAgeDays, y: e.ignoreRate }])),
     },
   ]);
-  const drift: Series[] = [...group(r.drift, (d) => `${d.model} ${d.feature}`)].map(([name, rows]) => ({
-    name,
-    points: rows.map((d) => ({ x: Date.parse(d.windowStart), y: d.psi })),
-  }));
   return [
     lineChart({
       id: "chart-accuracy",
       title: `Accuracy by ${r.window} (top-1, and hit@${r.k} dashed)`,
       series: acc,
+      markers: deployMarkers(r),
       xTick: dateTick,
       yTick: pctTick,
       yMax: 1,
@@ -78,17 +90,6 @@ function charts(r: Report): string[] {
       yTick: pctTick,
       yMax: 1,
     }),
-    lineChart({
-      id: "chart-drift",
-      title: `Drift per feature (PSI by ${r.window})`,
-      series: drift,
-      xTick: dateTick,
-      yTick: (y) => y.toFixed(2),
-      rules: [
-        { y: 0.1, label: "0.1 moderate" },
-        { y: 0.25, label: "0.25 major" },
-      ],
-    }),
   ];
 }
 
@@ -102,20 +103,20 @@ body{font:14px system-ui,sans-serif;margin:24px;color:#111}h1{font-size:20px}
 .charts{display:flex;flex-wrap:wrap;gap:16px}.chart{border:1px solid #ddd;border-radius:6px;background:#fff}
 .chart text{font-size:11px;fill:#333}.chart .title{font-size:13px;font-weight:600}.grid{stroke:#eee}
 .rule{stroke:#f59e0b;stroke-dasharray:3 3}.rule-label{fill:#b45309}
+.marker line{stroke:#6b7280;stroke-dasharray:2 3}.marker text{fill:#4b5563;font-size:10px}
+.drift-card{display:flex;flex-direction:column;gap:4px}.bins .ref{fill:#9ca3af}.bins .cur{fill:#2563eb}
+.drift-card.flag-major .bins .cur{fill:#b91c1c}.drift-card.flag-moderate .bins .cur{fill:#d97706}
+.empty{color:#6b7280;font-style:italic}
 table{border-collapse:collapse;margin:8px 0 24px}td,th{border-bottom:1px solid #eee;padding:3px 8px;text-align:right}
-th{background:#f6f6f6}.flag-major{color:#b91c1c;font-weight:600}
+th{background:#f6f6f6}tr.flag-major td,td.flag-major{color:#b91c1c;font-weight:600}
+tr.flag-moderate td,td.flag-moderate{color:#b45309}
 </style></head><body>
 <h1>inferlog report</h1>
 <p>Store ${esc(r.store)} · ${esc(r.window)} windows · top-${r.k} · now ${esc(r.now)} · generated ${esc(r.generatedAt)}</p>
-<section id="alerts">${alertsTables(r)
-    .map(
-      (t) =>
-        `<h2>${esc(t.title)}</h2>\n${t.rows.length === 0 ? "<p>(none)</p>" : table(`table-${t.id}`, t.head, t.rows)}`,
-    )
-    .join("\n")}</section>
+<section id="alerts">${alertsTables(r).map(section).join("\n")}</section>
 <div class="charts">${charts(r).join("\n")}</div>
 ${reportTables(r)
-  .map((t) => `<h2>${esc(t.title)}</h2>\n${table(`table-${t.id}`, t.head, t.rows)}`)
+  .map((t) => (t.id === "drift" ? driftSection(r, deployMarkers(r)) : section(t)))
   .join("\n")}
 <script type="application/json" id="report-data">${data}</script>
 </body></html>

@@ -1,5 +1,5 @@
 import type { OrphanRow, Report } from "../metrics/types.js";
-import { day, dec, pct, secs } from "./format.js";
+import { day, dec, minute, pct, secs } from "./format.js";
 
 /** One table of the report; the terminal and the HTML report render the same list. */
 export interface ReportTable {
@@ -8,12 +8,28 @@ export interface ReportTable {
   title: string;
   head: string[];
   rows: string[][];
+  /** What an empty table means and what would fill it (shown instead of the table). */
+  empty: string;
 }
 
 /** The report's numbers as tables, in reading order: the one place that decides their columns. */
 export function reportTables(r: Report): ReportTable[] {
   const hits = Array.from({ length: r.k }, (_, j) => `hit@${j + 1}`);
   return [
+    {
+      id: "versions",
+      title: "Model versions (first and last prediction: the markers on the time charts)",
+      head: ["model", "version", "trained", "first seen", "last seen", "predictions"],
+      rows: r.versions.map((v) => [
+        v.model,
+        v.version,
+        v.trainedAt === null ? "–" : minute(v.trainedAt),
+        minute(v.firstSeen),
+        minute(v.lastSeen),
+        String(v.predictions),
+      ]),
+      empty: "No predictions in the report's range.",
+    },
     {
       id: "quality",
       title: `Quality by ${r.window}`,
@@ -30,6 +46,7 @@ export function reportTables(r: Report): ReportTable[] {
         dec(q.ndcg),
         pct(q.labelCoverage),
       ]),
+      empty: "No predictions in the report's range.",
     },
     {
       id: "labels",
@@ -47,6 +64,7 @@ export function reportTables(r: Report): ReportTable[] {
         "orphan share",
       ],
       rows: labelRows(r),
+      empty: "No predictions, outcomes or feedback in the report's range.",
     },
     {
       id: "retrain",
@@ -60,6 +78,7 @@ export function reportTables(r: Report): ReportTable[] {
         x.dropAgeDays === null ? "not yet" : `${x.dropAgeDays} d`,
         pct(x.dropAccuracy),
       ]),
+      empty: "No predictions with `model.trainedAt`: model age needs it.",
     },
     {
       id: "exposure-age",
@@ -75,6 +94,7 @@ export function reportTables(r: Report): ReportTable[] {
         pct(x.ignoreRate),
         pct(x.rejectRate),
       ]),
+      empty: "No exposures with a `subjectKey`: log `ml.exposure` with one to see accept and ignore by exposure age.",
     },
     {
       id: "feedback",
@@ -89,6 +109,7 @@ export function reportTables(r: Report): ReportTable[] {
         pct(x.ignoreRate),
         pct(x.rejectRate),
       ]),
+      empty: "No exposures (`ml.exposure`): accept, ignore and reject rates count exposed predictions.",
     },
     {
       id: "drift",
@@ -104,6 +125,7 @@ export function reportTables(r: Report): ReportTable[] {
         dec(x.js),
         x.flag,
       ]),
+      empty: "No features logged, or no reference window with predictions.",
     },
     {
       id: "business",
@@ -118,6 +140,7 @@ export function reportTables(r: Report): ReportTable[] {
         dec(x.mean, 1),
         dec(x.sum, 0),
       ]),
+      empty: "No outcomes with `metrics` (for example handleTimeSavedSec).",
     },
     {
       id: "label-latency",
@@ -131,6 +154,7 @@ export function reportTables(r: Report): ReportTable[] {
         secs(x.p90Seconds),
         secs(x.p99Seconds),
       ]),
+      empty: "No outcomes yet.",
     },
     {
       id: "item-age",
@@ -145,12 +169,14 @@ export function reportTables(r: Report): ReportTable[] {
         secs(x.p50Seconds),
         secs(x.p90Seconds),
       ]),
+      empty: "No shown candidates with `itemAgeSeconds`.",
     },
     {
       id: "calibration",
       title: "Calibration of the top score",
       head: ["model", "version", "n", "ECE"],
       rows: r.calibration.map((x) => [x.model, x.version, String(x.n), dec(x.ece)]),
+      empty: "No labeled predictions with a top `score` in [0, 1].",
     },
   ];
 }
