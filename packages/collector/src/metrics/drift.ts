@@ -12,9 +12,9 @@ const MAX_CATEGORIES = 20;
 const MISSING_BIN = "(missing)";
 const OTHER_BIN = "(other)";
 
-/** Edges as short text: the fewest significant digits (6 or more) that keep distinct edges distinct. */
+/** Edges as short text: the fewest significant digits (3 or more) that keep distinct edges distinct. */
 export function edgeTexts(edges: readonly number[]): string[] {
-  for (let digits = 6; digits < 17; digits++) {
+  for (let digits = 3; digits < 17; digits++) {
     const texts = edges.map((e) => String(Number(e.toPrecision(digits))));
     if (new Set(texts).size === edges.length) return texts;
   }

@@ -106,6 +106,28 @@ describe.each(STORE_KINDS)("metrics in the %s store", (kind) => {
     ]);
   });
 
+  it("each version's first and last prediction and its training time (the charts' deploy markers)", () => {
+    const at = (ms: number) => new Date(ms).toISOString();
+    expect(report.versions).toEqual([
+      {
+        model: "drifty",
+        version: "v1",
+        firstSeen: at(W1 + DAY),
+        lastSeen: at(W2 + DAY + 9000),
+        predictions: 20,
+        trainedAt: null,
+      },
+      {
+        model: "router",
+        version: "v1",
+        firstSeen: at(W1 + DAY),
+        lastSeen: at(W1 + 3 * DAY),
+        predictions: 5,
+        trainedAt: w1,
+      },
+    ]);
+  });
+
   it("drift per feature and of the predicted label: PSI on reference deciles, JS distance, flags", () => {
     const rows = report.drift.filter((x) => x.model === "drifty");
     const get = (f: string, w: string) => rows.find((x) => x.feature === f && x.windowStart === w);

@@ -12,7 +12,8 @@ function binShares(row: DriftRow, id: string): string {
   const top = 30;
   const h = top + row.bins.length * ROW_H * 2 + 8;
   const max = Math.max(0.01, ...row.bins.flatMap((b) => [b.referenceShare, b.share]));
-  const len = (v: number) => ((v / max) * (BAR_W - LABEL_W - 50)).toFixed(1);
+  // Room at the right for the "10.0% → 67.9%" beside the longer bar.
+  const len = (v: number) => ((v / max) * (BAR_W - LABEL_W - 96)).toFixed(1);
   const pc = (v: number) => `${(v * 100).toFixed(1)}%`;
   const bars = row.bins.map((b, i) => {
     const y = top + i * ROW_H * 2;
@@ -40,6 +41,7 @@ function card(f: FeatureDrift, i: number, markers: { x: number; label: string }[
     width: BAR_W,
     height: 170,
     legendWidth: 40,
+    legend: "none",
   });
   return `<div class="drift-card flag-${f.worst.flag}" data-feature="${esc(`${f.model} ${f.feature}`)}">${chart}${binShares(f.worst, `bins-drift-${i}`)}</div>`;
 }

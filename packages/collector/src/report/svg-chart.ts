@@ -19,8 +19,10 @@ export interface ChartSpec {
   /** Size in px (default 720 × 260); the height grows to fit the legend. */
   width?: number;
   height?: number;
-  /** Room for the legend at the right (default 230 px). */
+  /** Room at the right for the legend and the rules' labels (default 230 px). */
   legendWidth?: number;
+  /** "none" for a chart whose title names its one series (default "right"). */
+  legend?: "right" | "none";
 }
 
 export const esc = (s: string): string =>
@@ -44,7 +46,8 @@ export function lineChart(c: ChartSpec): string {
   if (pts.length === 0) return `<p class="empty" id="${esc(c.id)}">${esc(c.title)}: no data yet</p>`;
   const PAD = { l: 52, r: c.legendWidth ?? 230, t: 28, b: 32 };
   const W = c.width ?? 720;
-  const H = Math.max(c.height ?? 260, PAD.t + c.series.length * LEGEND_ROW + 8);
+  const legendRows = c.legend === "none" ? 0 : c.series.length;
+  const H = Math.max(c.height ?? 260, PAD.t + legendRows * LEGEND_ROW + 8);
   // Markers widen the x range: a version first seen inside the last window lies after its start.
   const xs = [...pts.map((p) => p.x), ...(c.markers ?? []).map((m) => m.x)];
   const ys = [...pts.map((p) => p.y), ...(c.rules ?? []).map((r) => r.y)];
@@ -68,10 +71,11 @@ export function lineChart(c: ChartSpec): string {
     ...xTicks
       .filter((_, i) => i % step === 0)
       .map((t) => `<text x="${f(px(t))}" y="${H - 12}" text-anchor="middle">${esc(c.xTick(t))}</text>`),
-    ...(c.rules ?? []).map(
-      (r) =>
-        `<line x1="${PAD.l}" x2="${W - PAD.r}" y1="${f(py(r.y))}" y2="${f(py(r.y))}" class="rule"/><text x="${W - PAD.r + 4}" y="${f(py(r.y) + 4)}" class="rule-label">${esc(r.label)}</text>`,
-    ),
+    ...(c.rules ?? []).map((r, i, rules) => {
+      // A rule's label is left out when it would overprint the previous one (rules close on a tall scale).
+      const crowded = i > 0 && Math.abs(py(r.y) - py((rules[i - 1] as { y: number }).y)) < 10;
+      return `<line x1="${PAD.l}" x2="${W - PAD.r}" y1="${f(py(r.y))}" y2="${f(py(r.y))}" class="rule"/>${crowded ? "" : `<text x="${W - PAD.r + 4}" y="${f(py(r.y) + 4)}" class="rule-label">${esc(r.label)}</text>`}`;
+    }),
     ...(c.markers ?? []).map(
       // Labels staggered over three lines, so versions that start together stay readable.
       (m, j) =>
@@ -90,7 +94,9 @@ export function lineChart(c: ChartSpec): string {
           `<circle cx="${f(px(p.x))}" cy="${f(py(p.y))}" r="3" fill="${color}" data-x="${p.x}" data-y="${p.y}"><title>${esc(`${s.name}: ${c.xTick(p.x)} → ${c.yTick(p.y)}`)}</title></circle>`,
       ),
       // The legend shows the line as drawn: its colour and its dash.
-      `<line class="legend-line" x1="${W - PAD.r + 6}" x2="${W - PAD.r + 26}" y1="${PAD.t + i * LEGEND_ROW + 5}" y2="${PAD.t + i * LEGEND_ROW + 5}" stroke="${color}" stroke-width="2"${dash}/><text x="${W - PAD.r + 30}" y="${PAD.t + i * LEGEND_ROW + 9}">${esc(s.name)}</text></g>`,
+      legendRows === 0
+        ? "</g>"
+        : `<line class="legend-line" x1="${W - PAD.r + 6}" x2="${W - PAD.r + 26}" y1="${PAD.t + i * LEGEND_ROW + 5}" y2="${PAD.t + i * LEGEND_ROW + 5}" stroke="${color}" stroke-width="2"${dash}/><text x="${W - PAD.r + 30}" y="${PAD.t + i * LEGEND_ROW + 9}">${esc(s.name)}</text></g>`,
     );
   });
   parts.push("</svg>");
