@@ -35,8 +35,8 @@ it("the eight-week demo delivers every event and its report tells the story it s
 
   // Retrain signal: v1 falls 5 points below its first week within its first month.
   const v1 = r.retrain.find((x) => x.version === "2026.08");
-  expect(v1?.dropAgeDays).toBeGreaterThan(7);
-  expect(v1?.dropAgeDays).toBeLessThan(35);
+  expect(v1?.dropAge).toBeGreaterThan(7);
+  expect(v1?.dropAge).toBeLessThan(35);
 
   // The long-term pullback: agents ignore more the longer they have seen suggestions.
   const first = r.exposureAge[0];

@@ -53,16 +53,17 @@ describe.each(STORE_KINDS)("metrics in the %s store", (kind) => {
 
   it("accuracy by model age, sliding windows and the retrain signal", () => {
     const ages = report.modelAge.filter((a) => a.model === "router");
-    expect(ages.map((a) => [a.ageDays, a.labeled, a.correct, a.accuracy, a.slidingAccuracy])).toEqual([
+    expect([report.ageUnit, report.ageWindow]).toEqual(["day", 7]);
+    expect(ages.map((a) => [a.age, a.labeled, a.correct, a.accuracy, a.slidingAccuracy])).toEqual([
       [1, 2, 1, 0.5, 0.5],
       [3, 2, 0, 0, 0.25],
     ]);
     expect(report.retrain.find((x) => x.model === "router")).toEqual({
       model: "router",
       version: "v1",
-      firstWeekAccuracy: 0.25,
-      firstWeekLabeled: 4,
-      dropAgeDays: null,
+      firstWindowAccuracy: 0.25,
+      firstWindowLabeled: 4,
+      dropAge: null,
       dropAccuracy: null,
     });
   });
@@ -219,7 +220,40 @@ describe.each(STORE_KINDS)("metrics in the %s store", (kind) => {
     ]);
     // One-day windows: the first "week" is age day 1 (0.5); day 3 (0.0) is more than 0.2 below it.
     expect(r.retrain).toEqual([
-      { model: "router", version: "v1", firstWeekAccuracy: 0.5, firstWeekLabeled: 2, dropAgeDays: 3, dropAccuracy: 0 },
+      { model: "router", version: "v1", firstWindowAccuracy: 0.5, firstWindowLabeled: 2, dropAge: 3, dropAccuracy: 0 },
     ]);
+  });
+
+  it("counts model age in hours in an hourly report, with sliding windows of ageWindowHours", async () => {
+    const r = await computeReport(store, {
+      model: "router",
+      window: "hour",
+      now: W1 + 20 * DAY,
+      minLabels: 1,
+      retrainDrop: 0.2,
+    });
+    expect([r.ageUnit, r.ageWindow]).toEqual(["hour", 24]);
+    // P1, P2 at 24 h after training (1 of 2 right), P3-P5 at 72 h (0 of 2 labeled right); 24 h windows hold one each.
+    expect(r.modelAge.map((a) => [a.age, a.labeled, a.correct, a.slidingAccuracy, a.slidingLabeled])).toEqual([
+      [24, 2, 1, 0.5, 2],
+      [72, 2, 0, 0, 2],
+    ]);
+    expect(r.retrain).toEqual([
+      { model: "router", version: "v1", firstWindowAccuracy: 0.5, firstWindowLabeled: 2, dropAge: 72, dropAccuracy: 0 },
+    ]);
+    // A 49-hour window reaches back from 72 h to 24 h: no drop against the first window, which it includes.
+    const wide = await computeReport(store, {
+      model: "router",
+      window: "hour",
+      now: W1 + 20 * DAY,
+      minLabels: 1,
+      retrainDrop: 0.2,
+      ageWindowHours: 49,
+    });
+    expect(wide.modelAge.map((a) => [a.age, a.slidingAccuracy])).toEqual([
+      [24, 0.5],
+      [72, 0.25],
+    ]);
+    expect(wide.retrain[0]?.dropAge).toBeNull();
   });
 });

@@ -5,9 +5,9 @@ import { TRUE_LABEL } from "./dialect.js";
 import { driftOf, driftTasks } from "./drift.js";
 import { type ReportOptions, resolveReportOptions } from "./options.js";
 import { orphans } from "./orphans.js";
-import { business, calibration, labelLatency, modelAgeDays, quality } from "./quality.js";
+import { business, calibration, labelLatency, modelAges, quality } from "./quality.js";
 import { computeShare, REPORT_PRAGMAS, type ReportShare, startShareWorker } from "./report-parallel.js";
-import type { AgeDay } from "./retrain.js";
+import type { AgeBucket } from "./retrain.js";
 import { ageing } from "./retrain.js";
 import { iso, type MetricsContext } from "./run.js";
 import type { BusinessRow, CalibrationRow, DriftRow, LabelLatencyRow, QualityRow, Report } from "./types.js";
@@ -81,14 +81,20 @@ async function assemble(
   const shared = tasks.map((t) => t.feature !== TRUE_LABEL);
   const workerTasks = tasks.filter((_, i) => shared[i]);
   const worker = file === undefined ? null : startShareWorker({ file, o, tasks: workerTasks });
-  let own: { q: QualityRow[]; cal: CalibrationRow[]; ages: AgeDay[]; biz: BusinessRow[]; latency: LabelLatencyRow[] };
+  let own: {
+    q: QualityRow[];
+    cal: CalibrationRow[];
+    ages: AgeBucket[];
+    biz: BusinessRow[];
+    latency: LabelLatencyRow[];
+  };
   let ownDrift: DriftRow[][];
   try {
     if (sqlite) drops.push(await materialize(ctx, "scored"));
     own = {
       q: await quality(ctx),
       cal: await calibration(ctx),
-      ages: await modelAgeDays(ctx),
+      ages: await modelAges(ctx),
       biz: await business(ctx),
       latency: await labelLatency(ctx),
     };
@@ -117,6 +123,8 @@ async function assemble(
         ? { from: iso(o.referenceFromMs), to: iso(o.referenceToMs) }
         : null,
     retrainDrop: o.retrainDrop,
+    ageUnit: o.ageUnit,
+    ageWindow: o.ageWindow,
     alerts: await alertsView(store),
     versions: await versions(ctx),
     quality: q,

@@ -49,21 +49,23 @@ export interface CalibrationRow {
 export interface ModelAgeRow {
   model: string;
   version: string;
-  ageDays: number;
+  /** Whole `Report.ageUnit`s (hours in hourly reports, else days) since `model.trainedAt`. */
+  age: number;
   labeled: number;
   correct: number;
   accuracy: number | null;
-  /** Accuracy over the sliding window of `ageWindowDays` days ending on this age day. */
+  /** Accuracy over the sliding window of `ageWindowDays` days (`ageWindowHours` hours) ending at this age. */
   slidingAccuracy: number | null;
   slidingLabeled: number;
 }
 export interface RetrainSignal {
   model: string;
   version: string;
-  firstWeekAccuracy: number | null;
-  firstWeekLabeled: number;
-  /** The first model age (days) at which sliding accuracy fell `retrainDrop` below the first week; null if never. */
-  dropAgeDays: number | null;
+  /** Accuracy over the first sliding window of service (the first week with the defaults of a daily report). */
+  firstWindowAccuracy: number | null;
+  firstWindowLabeled: number;
+  /** The first model age (in `Report.ageUnit`) at which sliding accuracy fell `retrainDrop` below the first window; null if never. */
+  dropAge: number | null;
   dropAccuracy: number | null;
 }
 export interface FeedbackRow {
@@ -157,6 +159,10 @@ export interface Report {
   /** The explicit drift reference window, or null when each model uses its first report window. */
   reference: { from: string; to: string } | null;
   retrainDrop: number;
+  /** The unit of model age in `modelAge` and `retrain`: hours in hourly reports (models retrained within a day), else days. */
+  ageUnit: "hour" | "day";
+  /** Width of the sliding model-age windows, in `ageUnit`s. */
+  ageWindow: number;
   /** Monitors firing now and the latest firings and resolutions (docs/monitors.md). */
   alerts: AlertsView;
   /** Each model version's first and last prediction in the report. */

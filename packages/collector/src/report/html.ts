@@ -3,7 +3,7 @@ import { alertsTables } from "./alerts-table.js";
 import { driftSection } from "./drift-html.js";
 import { day } from "./format.js";
 import { esc, lineChart, type Series } from "./svg-chart.js";
-import { type ReportTable, reportTables } from "./tables.js";
+import { ageSymbol, type ReportTable, reportTables } from "./tables.js";
 
 const group = <T>(rows: T[], key: (r: T) => string): Map<string, T[]> => {
   const m = new Map<string, T[]>();
@@ -51,7 +51,7 @@ function charts(r: Report): string[] {
   }
   const age: Series[] = [...group(r.modelAge, (a) => `${a.model} ${a.version}`)].map(([name, rows]) => ({
     name,
-    points: rows.flatMap((a) => (a.slidingAccuracy === null ? [] : [{ x: a.ageDays, y: a.slidingAccuracy }])),
+    points: rows.flatMap((a) => (a.slidingAccuracy === null ? [] : [{ x: a.age, y: a.slidingAccuracy }])),
   }));
   const exposure: Series[] = [...group(r.exposureAge, (e) => e.model)].flatMap(([name, rows]) => [
     {
@@ -76,9 +76,9 @@ function charts(r: Report): string[] {
     }),
     lineChart({
       id: "chart-model-age",
-      title: `Accuracy by model age (sliding, days since training)`,
+      title: `Accuracy by model age (sliding, ${r.ageUnit === "hour" ? "hours" : "days"} since training)`,
       series: age,
-      xTick: (x) => `${x} d`,
+      xTick: (x) => `${x} ${ageSymbol(r)}`,
       yTick: pctTick,
       yMax: 1,
     }),

@@ -68,14 +68,14 @@ export function reportTables(r: Report): ReportTable[] {
     },
     {
       id: "retrain",
-      title: "Retrain signal (sliding accuracy by model age vs the first week)",
-      head: ["model", "version", "first week", "labels", "drops at age", "to"],
+      title: `Retrain signal (sliding accuracy by model age, ${r.ageWindow} ${unitName(r)} windows, vs the first)`,
+      head: ["model", "version", "first window", "labels", "drops at age", "to"],
       rows: r.retrain.map((x) => [
         x.model,
         x.version,
-        pct(x.firstWeekAccuracy),
-        String(x.firstWeekLabeled),
-        x.dropAgeDays === null ? "not yet" : `${x.dropAgeDays} d`,
+        pct(x.firstWindowAccuracy),
+        String(x.firstWindowLabeled),
+        x.dropAge === null ? "not yet" : `${x.dropAge} ${ageSymbol(r)}`,
         pct(x.dropAccuracy),
       ]),
       empty: "No predictions with `model.trainedAt`: model age needs it.",
@@ -180,6 +180,10 @@ export function reportTables(r: Report): ReportTable[] {
     },
   ];
 }
+
+/** "h" or "d": the unit of model age (hours in hourly reports). */
+export const ageSymbol = (r: Report): string => (r.ageUnit === "hour" ? "h" : "d");
+const unitName = (r: Report): string => (r.ageUnit === "hour" ? "hour" : "day");
 
 /** Coverage per model and window (summed over versions) beside the orphans of the same window. */
 function labelRows(r: Report): string[][] {
