@@ -11,6 +11,7 @@ import type { AgeBucket } from "./retrain.js";
 import { ageing } from "./retrain.js";
 import { iso, type MetricsContext } from "./run.js";
 import type { BusinessRow, CalibrationRow, DriftRow, LabelLatencyRow, QualityRow, Report } from "./types.js";
+import { businessByUse } from "./business-by-use.js";
 import { versions } from "./versions.js";
 
 /** Computes every metric in the store (SQL per dialect) and assembles the JSON report. */
@@ -136,6 +137,7 @@ async function assemble(
     exposureAge: share.exposureAge,
     drift: dr,
     business: biz,
+    businessByUse: await businessByUse(ctx),
     itemAge: share.itemAge,
     labelLatency: latency,
   };

@@ -121,6 +121,27 @@ export interface BusinessRow {
   sum: number;
   mean: number;
 }
+/**
+ * A business metric by how the suggestions were used: `use` is "rank r" (the accepted candidate's rank,
+ * from feedback `position` + 1), "accepted, position unknown", "ignored", "none accepted" (shown, nothing
+ * accepted or ignored), "not shown", or "no suggestion used" (ignored + none accepted: the baseline).
+ */
+export interface BusinessUseRow {
+  model: string;
+  version: string;
+  metric: string;
+  /** The prediction's window; null for the whole report. */
+  windowStart: string | null;
+  use: string;
+  n: number;
+  mean: number;
+  /** Sample standard deviation (n − 1); null below 2 values. */
+  sd: number | null;
+  /** Accepted uses only: mean − the "no suggestion used" mean, with Welch's two-sided 95 % interval. */
+  differenceToNoSuggestion: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+}
 export interface ItemAgeRow {
   model: string;
   version: string;
@@ -177,6 +198,8 @@ export interface Report {
   exposureAge: ExposureAgeRow[];
   drift: DriftRow[];
   business: BusinessRow[];
+  /** Business metrics by the rank of the accepted candidate, against "no suggestion used". */
+  businessByUse: BusinessUseRow[];
   itemAge: ItemAgeRow[];
   labelLatency: LabelLatencyRow[];
 }
