@@ -8,6 +8,8 @@ import sys
 
 import numpy as np
 from scipy.spatial.distance import jensenshannon
+from scipy.stats import t as student_t
+from scipy.stats import ttest_ind
 from sklearn.metrics import (
     accuracy_score,
     label_ranking_average_precision_score,
@@ -68,5 +70,20 @@ out["categorical"] = {
     "js": float(jensenshannon(count(cat["ref"]), count(cat["cur"]), base=2)),
     "psi": psi(count(cat["ref"]), count(cat["cur"])),
 }
+
+biz = data["business"]
+baseline = np.array(biz["baseline"], dtype=float)
+welch = {}
+for rank, values in biz["ranks"].items():
+    a = np.array(values, dtype=float)
+    qa = a.var(ddof=1) / len(a)
+    qb = baseline.var(ddof=1) / len(baseline)
+    df = (qa + qb) ** 2 / (qa**2 / (len(a) - 1) + qb**2 / (len(baseline) - 1))
+    diff = float(a.mean() - baseline.mean())
+    half = float(student_t.ppf(0.975, df) * np.sqrt(qa + qb))
+    # The same statistic as SciPy's Welch test: diff / standard error.
+    assert abs(ttest_ind(a, baseline, equal_var=False).statistic - diff / np.sqrt(qa + qb)) < 1e-9
+    welch[rank] = {"mean": float(a.mean()), "sd": float(a.std(ddof=1)), "diff": diff, "low": diff - half, "high": diff + half}
+out["business"] = {"baselineMean": float(baseline.mean()), "welch": welch}
 
 json.dump(out, sys.stdout)
