@@ -1,5 +1,7 @@
 import { type EventType, validateEvent } from "@inferlog/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { renderHtml } from "../report/html.js";
+import { renderText } from "../report/text.js";
 import type { IncomingEvent, Store } from "../store/types.js";
 import { STORE_KINDS, type StoreFixture, storeFixture } from "../test-support.js";
 import { welch } from "./business-by-use.js";
@@ -165,6 +167,25 @@ describe.each(STORE_KINDS)("business metrics by the rank of the accepted candida
         ciLow: null,
         ciHigh: null,
       },
+    ]);
+  });
+
+  it("prints the whole-report table and draws each accepted rank's difference with its interval", () => {
+    const text = renderText(report);
+    const w = welch({ n: 2, sum: 320, sumSquares: 150 ** 2 + 170 ** 2 }, { n: 4, sum: 920, sumSquares: 213_600 });
+    const line = (cells: string) => text.split("\n").find((l) => l.trim().replace(/ +/g, " ") === cells);
+    expect(
+      line(
+        `biz v1 handleTimeSec rank 2 2 160.0 14.1 -70.0 [${(w?.low as number).toFixed(1)}, ${(w?.high as number).toFixed(1)}]`,
+      ),
+    ).toBeDefined();
+    expect(line("biz v1 handleTimeSec no suggestion used 4 230.0 25.8 – –")).toBeDefined();
+    const html = renderHtml(report);
+    expect(html).toContain('<svg id="chart-business-use-0"');
+    // Whole report: rank 1 (3 values, Δ −230/3) and rank 2 (Δ −70) are drawn; unknown position has no interval.
+    expect([...html.matchAll(/data-use="([^"]+)" data-diff="([^"]+)"/g)].map((m) => [m[1], Number(m[2])])).toEqual([
+      ["rank 1", 310 / 3 - 230],
+      ["rank 2", -70],
     ]);
   });
 });

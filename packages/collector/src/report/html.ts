@@ -1,5 +1,6 @@
 import type { Report } from "../metrics/types.js";
 import { alertsTables } from "./alerts-table.js";
+import { businessUseCharts } from "./business-use-html.js";
 import { driftSection } from "./drift-html.js";
 import { day } from "./format.js";
 import { esc, lineChart, type Series } from "./svg-chart.js";
@@ -116,7 +117,13 @@ tr.flag-moderate td,td.flag-moderate{color:#b45309}
 <section id="alerts">${alertsTables(r).map(section).join("\n")}</section>
 <div class="charts">${charts(r).join("\n")}</div>
 ${reportTables(r)
-  .map((t) => (t.id === "drift" ? driftSection(r, deployMarkers(r)) : section(t)))
+  .map((t) =>
+    t.id === "drift"
+      ? driftSection(r, deployMarkers(r))
+      : t.id === "business-by-use"
+        ? `${section(t)}\n<div class="charts">${businessUseCharts(r)}</div>`
+        : section(t),
+  )
   .join("\n")}
 <script type="application/json" id="report-data">${data}</script>
 </body></html>

@@ -1,4 +1,4 @@
-import type { OrphanRow, Report } from "../metrics/types.js";
+import type { BusinessUseRow, OrphanRow, Report } from "../metrics/types.js";
 import { day, dec, minute, pct, secs } from "./format.js";
 
 /** One table of the report; the terminal and the HTML report render the same list. */
@@ -143,6 +143,21 @@ export function reportTables(r: Report): ReportTable[] {
       empty: "No outcomes with `metrics` (for example handleTimeSavedSec).",
     },
     {
+      id: "business-by-use",
+      title: `Business metrics by how the suggestions were used, whole report (Δ: mean − "no suggestion used", Welch 95 % interval)`,
+      head: ["model", "version", "metric", "use", "n", "mean", "sd", "Δ", "95 % interval"],
+      rows: r.businessByUse.filter((x) => x.windowStart === null).map((x) => useRow(x, [])),
+      empty:
+        "No outcomes with `metrics` on exposed predictions: log `ml.exposure`, feedback with `position`, and outcome metrics.",
+    },
+    {
+      id: "business-by-use-window",
+      title: `Business metrics by how the suggestions were used, by ${r.window}`,
+      head: ["model", "version", "metric", r.window, "use", "n", "mean", "sd", "Δ", "95 % interval"],
+      rows: r.businessByUse.flatMap((x) => (x.windowStart === null ? [] : [useRow(x, [day(x.windowStart)])])),
+      empty: "No outcomes with `metrics` on exposed predictions.",
+    },
+    {
       id: "label-latency",
       title: "Labels: latency (first outcome − prediction)",
       head: ["model", "version", "labeled", "p50", "p90", "p99"],
@@ -180,6 +195,23 @@ export function reportTables(r: Report): ReportTable[] {
     },
   ];
 }
+
+/** A business-by-use row; `at` is inserted after the metric (the window, in the per-window table). */
+function useRow(x: BusinessUseRow, at: string[]): string[] {
+  return [
+    x.model,
+    x.version,
+    x.metric,
+    ...at,
+    x.use,
+    String(x.n),
+    dec(x.mean, 1),
+    x.sd === null ? "–" : dec(x.sd, 1),
+    x.differenceToNoSuggestion === null ? "–" : signed(x.differenceToNoSuggestion),
+    x.ciLow === null || x.ciHigh === null ? "–" : `[${signed(x.ciLow)}, ${signed(x.ciHigh)}]`,
+  ];
+}
+const signed = (v: number): string => `${v > 0 ? "+" : ""}${v.toFixed(1)}`;
 
 /** "h" or "d": the unit of model age (hours in hourly reports). */
 export const ageSymbol = (r: Report): string => (r.ageUnit === "hour" ? "h" : "d");
