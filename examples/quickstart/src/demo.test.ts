@@ -51,6 +51,20 @@ it("the eight-week demo delivers every event and its report tells the story it s
     expect(l.p99Seconds).toBeLessThanOrEqual(3 * 86_400);
   }
   expect(new Set(r.business.map((b) => b.windowStart)).size).toBe(8);
+  // Handle time saved by the accepted suggestion's rank: rank 1 saves most, each lower rank less, all clearly
+  // more than "no suggestion used" (the Welch interval clear of 0).
+  const use = (version: string, name: string) =>
+    r.businessByUse.find(
+      (b) => b.windowStart === null && b.version === version && b.metric === "handleTimeSavedSec" && b.use === name,
+    );
+  for (const version of ["2026.08", "2026.10"]) {
+    const [rank1, rank2, rank3] = [1, 2, 3].map((k) => use(version, `rank ${k}`));
+    expect(rank1?.ciLow).toBeGreaterThan(0);
+    expect(rank3?.ciLow).toBeGreaterThan(0);
+    expect(rank1?.mean).toBeGreaterThan((rank2?.mean ?? Number.NaN) + 15);
+    expect(rank2?.mean).toBeGreaterThan((rank3?.mean ?? Number.NaN) + 15);
+    expect(use(version, "no suggestion used")?.n).toBeGreaterThan(100);
+  }
   // The two monitors (monitors.ts), evaluated at the end of each week: both fire in week 4, when the new
   // tickets arrive; the accuracy drop resolves in week 6, when the retrained version replaces v1.
   const changes = result.alerts.map((w) => [w.week, w.transitions.map((t) => `${t.status} ${t.monitorId}`)]);
