@@ -23,7 +23,7 @@ export function businessUseCharts(r: Report): string {
       const lo = Math.min(...bounds);
       const hi = Math.max(...bounds);
       const span = hi - lo || 1;
-      const px = (v: number) => LABEL_W + ((v - lo) / span) * (W - LABEL_W - 110);
+      const px = (v: number) => LABEL_W + ((v - lo) / span) * (W - LABEL_W - 200);
       const f = (v: number) => v.toFixed(1);
       const versions = [...new Set(rows.map((x) => x.version))];
       const h = 40 + rows.length * ROW_H + 20;
@@ -39,7 +39,7 @@ export function businessUseCharts(r: Report): string {
 <text x="${f(Math.max(px(x.ciHigh as number), px(0)) + 6)}" y="${y + 13}">${esc(text)}</text></g>`;
       });
       return `<svg id="chart-business-use-${g}" class="chart" viewBox="0 0 ${W} ${h}" width="${W}" height="${h}" role="img" aria-label="${esc(`${first.metric} by accepted rank`)}">
-<text x="8" y="16" class="title">${esc(`${first.model} · ${first.metric}: accepted rank vs no suggestion used (Δ mean, Welch 95 % interval)`)}</text>
+<text x="8" y="16" class="title">${esc(`${first.model} · ${first.metric}: accepted rank − no suggestion used (Welch 95 %)`)}</text>
 <line class="zero" x1="${f(px(0))}" x2="${f(px(0))}" y1="28" y2="${h - 14}" stroke="#6b7280"/>
 <text x="${f(px(0))}" y="${h - 2}" text-anchor="middle">0</text>${bars.join("")}</svg>`;
     })
