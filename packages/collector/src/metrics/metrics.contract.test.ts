@@ -117,6 +117,8 @@ describe.each(STORE_KINDS)("metrics in the %s store", (kind) => {
         lastSeen: at(W2 + DAY + 9000),
         predictions: 20,
         trainedAt: null,
+        dataCutoff: null,
+        deployedAt: null,
       },
       {
         model: "router",
@@ -125,6 +127,8 @@ describe.each(STORE_KINDS)("metrics in the %s store", (kind) => {
         lastSeen: at(W1 + 3 * DAY),
         predictions: 5,
         trainedAt: w1,
+        dataCutoff: null,
+        deployedAt: null,
       },
     ]);
   });

@@ -12,6 +12,7 @@ import { ageing } from "./retrain.js";
 import { iso, type MetricsContext } from "./run.js";
 import type { BusinessRow, CalibrationRow, DriftRow, LabelLatencyRow, QualityRow, Report } from "./types.js";
 import { businessByUse } from "./business-by-use.js";
+import { freshness, newItems } from "./freshness.js";
 import { versions } from "./versions.js";
 
 /** Computes every metric in the store (SQL per dialect) and assembles the JSON report. */
@@ -113,6 +114,7 @@ async function assemble(
   const { q, cal, ages, biz, latency } = own;
   const dr = tasks.flatMap((_, i) => (shared[i] ? (share.drift.shift() ?? []) : (ownDrift.shift() ?? [])));
   const { modelAge, retrain } = ageing(ages, o);
+  const versionRows = await versions(ctx);
   return {
     generatedAt: new Date().toISOString(),
     store: store.kind,
@@ -127,7 +129,7 @@ async function assemble(
     ageUnit: o.ageUnit,
     ageWindow: o.ageWindow,
     alerts: await alertsView(store),
-    versions: await versions(ctx),
+    versions: versionRows,
     quality: q,
     orphans: await orphans(store, o),
     calibration: cal,
@@ -139,6 +141,8 @@ async function assemble(
     business: biz,
     businessByUse: await businessByUse(ctx),
     itemAge: share.itemAge,
+    freshness: await freshness(ctx, versionRows),
+    newItems: await newItems(ctx),
     labelLatency: latency,
   };
 }

@@ -142,6 +142,32 @@ export interface BusinessUseRow {
   ciLow: number | null;
   ciHigh: number | null;
 }
+/** Content freshness of a model version in a window: shown and accepted items newer than what it was trained on. */
+export interface FreshnessRow {
+  model: string;
+  version: string;
+  windowStart: string;
+  /** The version's `dataCutoff`, or its `trainedAt` when no cutoff was logged (`cutoffSource`). */
+  cutoff: string;
+  cutoffSource: "dataCutoff" | "trainedAt";
+  /** Shown candidates (rank ≤ k) and those whose item first appeared (as any candidate of the model) after the cutoff. */
+  shown: number;
+  shownNew: number;
+  /** Shown candidates named by accepted feedback (candidateId or position), and the new ones among them. */
+  accepted: number;
+  acceptedNew: number;
+  shownNewShare: number | null;
+  acceptedNewShare: number | null;
+  /** Accept rate of shown items newer than the cutoff, and of older ones. */
+  acceptRateNew: number | null;
+  acceptRateOld: number | null;
+}
+/** Items (candidate ids) a model suggested for the first time in a window. */
+export interface NewItemsRow {
+  model: string;
+  windowStart: string;
+  newItems: number;
+}
 export interface ItemAgeRow {
   model: string;
   version: string;
@@ -169,6 +195,9 @@ export interface VersionRow {
   predictions: number;
   /** `model.trainedAt` of its predictions (the latest, if they disagree); null when none carried it. */
   trainedAt: string | null;
+  /** `model.dataCutoff` (the newest data it was trained on) and `model.deployedAt`, as logged on one of its predictions. */
+  dataCutoff: string | null;
+  deployedAt: string | null;
 }
 
 export interface Report {
@@ -201,5 +230,9 @@ export interface Report {
   /** Business metrics by the rank of the accepted candidate, against "no suggestion used". */
   businessByUse: BusinessUseRow[];
   itemAge: ItemAgeRow[];
+  /** Shown and accepted items newer than each version's data cutoff, per window. */
+  freshness: FreshnessRow[];
+  /** Items first suggested per model and window (catalogue turnover). */
+  newItems: NewItemsRow[];
   labelLatency: LabelLatencyRow[];
 }

@@ -29,9 +29,13 @@ function section(t: ReportTable): string {
   return `<h2>${esc(t.title)}</h2>\n${body}`;
 }
 
-/** Each version's first prediction, drawn as a vertical line on the time charts. */
+/** Each version's deploy time (`deployedAt`, else its first prediction), drawn as a vertical line on the time charts. */
 export function deployMarkers(r: Report): { model: string; x: number; label: string }[] {
-  return r.versions.map((v) => ({ model: v.model, x: Date.parse(v.firstSeen), label: `${v.model} ${v.version}` }));
+  return r.versions.map((v) => ({
+    model: v.model,
+    x: Date.parse(v.deployedAt ?? v.firstSeen),
+    label: `${v.model} ${v.version}`,
+  }));
 }
 
 function charts(r: Report): string[] {

@@ -1,0 +1,150 @@
+import { type EventType, validateEvent } from "@inferlog/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { IncomingEvent, Store } from "../store/types.js";
+import { STORE_KINDS, type StoreFixture, storeFixture } from "../test-support.js";
+import { computeReport } from "./report.js";
+import type { Report } from "./types.js";
+
+const DAY = 86_400_000;
+const W1 = Date.parse("2026-11-16T00:00:00Z");
+const W2 = W1 + 7 * DAY;
+const at = (ms: number) => new Date(ms).toISOString();
+const FEED = {
+  name: "feed",
+  version: "v1",
+  trainedAt: at(W1 - 7 * DAY),
+  dataCutoff: at(W1 + 2 * DAY),
+  deployedAt: at(W1 + 3 * DAY),
+};
+const FEED2 = { name: "feed2", version: "v1", trainedAt: at(W1) };
+let seq = 0;
+function ev(type: EventType, timeMs: number, data: Record<string, unknown>): IncomingEvent {
+  const r = validateEvent(type, {
+    specversion: "1.0",
+    id: `fr-${seq++}`,
+    type,
+    source: "freshness-test",
+    time: at(timeMs),
+    data,
+  });
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return { event: r.event, receivedMs: timeMs };
+}
+
+/**
+ * Items a and b first appear on day 1 (before feed's data cutoff, day 2), c on day 4, d in week 2.
+ * P1 (day 1) shows a, b, a accepted by id; P2 (day 4) shows c, a, c accepted by position 0; P3 (day 5) shows c, b,
+ * nothing accepted; P4 (week 2, k = 2) shows d, c (a is ranked 3rd, not shown), d accepted by id.
+ * feed2 logs no cutoff: its training time (W1) stands in; its one item x (day 1) is newer.
+ */
+function events(): IncomingEvent[] {
+  const out: IncomingEvent[] = [];
+  const pred = (model: object, id: string, t: number, items: string[], k: number) =>
+    out.push(
+      ev("ml.prediction", t, {
+        predictionId: id,
+        model,
+        task: "ranking",
+        output: { label: items[0], k, candidates: items.map((c, i) => ({ id: c, rank: i + 1 })) },
+      }),
+    );
+  const accept = (model: string, id: string, t: number, pick: { candidateId?: string; position?: number }) =>
+    out.push(
+      ev("ml.feedback", t + 1000, {
+        predictionId: id,
+        modelName: model,
+        action: "accepted",
+        kind: "explicit",
+        ...pick,
+      }),
+    );
+  pred(FEED, "P1", W1 + DAY, ["a", "b"], 2);
+  accept("feed", "P1", W1 + DAY, { candidateId: "a" });
+  pred(FEED, "P2", W1 + 4 * DAY, ["c", "a"], 2);
+  accept("feed", "P2", W1 + 4 * DAY, { position: 0 });
+  pred(FEED, "P3", W1 + 5 * DAY, ["c", "b"], 2);
+  pred(FEED, "P4", W2 + DAY, ["d", "c", "a"], 2);
+  accept("feed", "P4", W2 + DAY, { candidateId: "d" });
+  pred(FEED2, "X1", W1 + DAY, ["x"], 1);
+  return out;
+}
+
+describe.each(STORE_KINDS)("content freshness in the %s store", (kind) => {
+  let fx: StoreFixture;
+  let store: Store;
+  let report: Report;
+  beforeAll(async () => {
+    fx = storeFixture(kind);
+    store = await fx.open();
+    await store.insertBatch(events());
+    report = await computeReport(store, { now: W2 + 20 * DAY });
+  }, 60_000);
+  afterAll(async () => {
+    await store?.close();
+    await fx?.cleanup();
+  });
+
+  it("reads each version's data cutoff and deploy time from its logged model", () => {
+    const v = report.versions.find((x) => x.model === "feed");
+    expect(v).toMatchObject({ dataCutoff: FEED.dataCutoff, deployedAt: FEED.deployedAt, trainedAt: FEED.trainedAt });
+    expect(report.versions.find((x) => x.model === "feed2")).toMatchObject({ dataCutoff: null, deployedAt: null });
+  });
+
+  it("counts shown and accepted items newer than the cutoff, and the accept rates of newer and older items", () => {
+    expect(report.freshness).toEqual([
+      {
+        model: "feed",
+        version: "v1",
+        windowStart: at(W1),
+        cutoff: FEED.dataCutoff,
+        cutoffSource: "dataCutoff",
+        shown: 6,
+        shownNew: 2,
+        accepted: 2,
+        acceptedNew: 1,
+        shownNewShare: 2 / 6,
+        acceptedNewShare: 1 / 2,
+        acceptRateNew: 1 / 2,
+        acceptRateOld: 1 / 4,
+      },
+      {
+        model: "feed",
+        version: "v1",
+        windowStart: at(W2),
+        cutoff: FEED.dataCutoff,
+        cutoffSource: "dataCutoff",
+        shown: 2,
+        shownNew: 2,
+        accepted: 1,
+        acceptedNew: 1,
+        shownNewShare: 1,
+        acceptedNewShare: 1,
+        acceptRateNew: 1 / 2,
+        acceptRateOld: null,
+      },
+      {
+        model: "feed2",
+        version: "v1",
+        windowStart: at(W1),
+        cutoff: FEED2.trainedAt,
+        cutoffSource: "trainedAt",
+        shown: 1,
+        shownNew: 1,
+        accepted: 0,
+        acceptedNew: 0,
+        shownNewShare: 1,
+        acceptedNewShare: null,
+        acceptRateNew: 0,
+        acceptRateOld: null,
+      },
+    ]);
+  });
+
+  it("counts items first suggested per window (a candidate ranked below k counts as seen)", () => {
+    expect(report.newItems).toEqual([
+      { model: "feed", windowStart: at(W1), newItems: 3 },
+      { model: "feed", windowStart: at(W2), newItems: 1 },
+      { model: "feed2", windowStart: at(W1), newItems: 1 },
+    ]);
+  });
+});
