@@ -69,6 +69,21 @@ function charts(r: Report): string[] {
       points: rows.flatMap((e) => (e.ignoreRate === null ? [] : [{ x: e.exposureAgeDays, y: e.ignoreRate }])),
     },
   ]);
+  const fresh: Series[] = [...group(r.freshness, (x) => `${x.model} ${x.version}`)].flatMap(([name, rows]) => [
+    {
+      name: `${name} shown new`,
+      points: rows.flatMap((x) =>
+        x.shownNewShare === null ? [] : [{ x: Date.parse(x.windowStart), y: x.shownNewShare }],
+      ),
+    },
+    {
+      name: `${name} accepted new`,
+      dashed: true,
+      points: rows.flatMap((x) =>
+        x.acceptedNewShare === null ? [] : [{ x: Date.parse(x.windowStart), y: x.acceptedNewShare }],
+      ),
+    },
+  ]);
   return [
     lineChart({
       id: "chart-accuracy",
@@ -84,6 +99,15 @@ function charts(r: Report): string[] {
       title: `Accuracy by model age (sliding, ${r.ageUnit === "hour" ? "hours" : "days"} since training)`,
       series: age,
       xTick: (x) => `${x} ${ageSymbol(r)}`,
+      yTick: pctTick,
+      yMax: 1,
+    }),
+    lineChart({
+      id: "chart-freshness",
+      title: `Share of shown (and, dashed, accepted) items newer than the model's data cutoff, by ${r.window}`,
+      series: fresh,
+      markers: deployMarkers(r),
+      xTick: dateTick,
       yTick: pctTick,
       yMax: 1,
     }),
