@@ -15,36 +15,59 @@ afterAll(() => {
 it("the eight-week demo delivers every event and its report tells the story it simulated", async () => {
   result = await runDemo({ ticketsPerDay: 40 });
   const r = result.report;
+  const routerQuality = r.quality.filter((q) => q.model === "ticket-router");
   const total = Object.values(result.logged).reduce((a, b) => a + b, 0);
   expect(result.logged.predictions).toBe(40 * 56);
   expect(result.stats.sent).toBe(total);
   expect(result.stats.dropped.total).toBe(0);
 
   // v1 serves weeks 1-5, the retrained v2 weeks 6-8; 280 tickets a week.
-  expect(r.quality.map((q) => [q.windowStart, q.version, q.volume])).toEqual(
+  expect(routerQuality.map((q) => [q.windowStart, q.version, q.volume])).toEqual(
     [1, 2, 3, 4, 5, 6, 7, 8].map((n) => [week(n), n <= 5 ? "2026.08" : "2026.10", 280]),
   );
-  const acc = (n: number) => r.quality.find((q) => q.windowStart === week(n))?.accuracy ?? Number.NaN;
+  const acc = (n: number) => routerQuality.find((q) => q.windowStart === week(n))?.accuracy ?? Number.NaN;
   expect(acc(5)).toBeLessThan(acc(1) - 0.15); // ageing plus the shift
   expect(acc(6)).toBeGreaterThan(acc(5) + 0.15); // the retrained version recovers
-  for (const q of r.quality) expect(q.hitAt[2]).toBeGreaterThan(q.hitAt[0] as number); // top-3 beats top-1
+  for (const q of routerQuality) expect(q.hitAt[2]).toBeGreaterThan(q.hitAt[0] as number); // top-3 beats top-1
 
   // Ticket length shifts from week 4: flagged major from then on, never before.
   const words = r.drift.filter((d) => d.feature === "words");
   expect(words.map((d) => d.flag === "major")).toEqual([false, false, false, true, true, true, true, true]);
 
   // Retrain signal: v1 falls 5 points below its first week within its first month.
-  const v1 = r.retrain.find((x) => x.version === "2026.08");
+  const v1 = r.retrain.find((x) => x.model === "ticket-router" && x.version === "2026.08");
   expect(v1?.dropAge).toBeGreaterThan(7);
   expect(v1?.dropAge).toBeLessThan(35);
 
   // The long-term pullback: agents ignore more the longer they have seen suggestions.
-  const first = r.exposureAge[0];
-  const last = r.exposureAge[r.exposureAge.length - 1];
+  const routerExposure = r.exposureAge.filter((e) => e.model === "ticket-router");
+  const first = routerExposure[0];
+  const last = routerExposure[routerExposure.length - 1];
   expect(first?.exposureAgeDays).toBe(0);
   expect((first?.acceptRate ?? 0) - (last?.acceptRate ?? 1)).toBeGreaterThan(0.2);
   expect((last?.ignoreRate ?? 0) - (first?.ignoreRate ?? 1)).toBeGreaterThan(0.2);
 
+  // The article suggester's catalogue grows daily: a third of what it shows (the newest-article slot) is newer
+  // than its data cutoff, and agents take those newer articles more often than the model's own, older picks.
+  const fresh = (version: string) =>
+    r.freshness.filter((f) => f.model === "article-suggester" && f.version === version);
+  for (const version of ["2026.08", "2026.10"]) {
+    const rows = fresh(version);
+    expect(rows.length).toBeGreaterThan(1);
+    for (const f of rows) {
+      expect(f.cutoffSource).toBe("dataCutoff");
+      expect(f.shownNewShare).toBeGreaterThan(0.3);
+      expect(f.shownNewShare).toBeLessThan(0.4);
+    }
+  }
+  const all = fresh("2026.08");
+  const newRate = all.reduce((a, f) => a + f.acceptedNew, 0) / all.reduce((a, f) => a + f.shownNew, 0);
+  const oldRate =
+    all.reduce((a, f) => a + f.accepted - f.acceptedNew, 0) / all.reduce((a, f) => a + f.shown - f.shownNew, 0);
+  expect(newRate).toBeGreaterThan(oldRate + 0.1);
+  // Seven new articles a week (one a day), dated by their age when first suggested; the older ones before week 1.
+  const weekly = r.newItems.filter((x) => x.model === "article-suggester" && x.windowStart >= week(1));
+  expect(weekly.map((x) => x.newItems)).toEqual(Array.from({ length: 8 }, () => 7));
   // Labels arrive one to three days late; the business metric is there for every week.
   for (const l of r.labelLatency) {
     expect(l.p50Seconds).toBeGreaterThan(86_400);

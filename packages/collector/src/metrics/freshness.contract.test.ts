@@ -37,17 +37,26 @@ function ev(type: EventType, timeMs: number, data: Record<string, unknown>): Inc
  * Items a and b first appear on day 1 (before feed's data cutoff, day 2), c on day 4, d in week 2.
  * P1 (day 1) shows a, b, a accepted by id; P2 (day 4) shows c, a, c accepted by position 0; P3 (day 5) shows c, b,
  * nothing accepted; P4 (week 2, k = 2) shows d, c (a is ranked 3rd, not shown), d accepted by id.
- * feed2 logs no cutoff: its training time (W1) stands in; its one item x (day 1) is newer.
+ * feed2 logs no cutoff: its training time (W1) stands in; its item x (day 1) is newer; y, suggested on day 1 too,
+ * is 3 days old (`itemAgeSeconds`): it appeared before W1 and is not new.
  */
 function events(): IncomingEvent[] {
   const out: IncomingEvent[] = [];
-  const pred = (model: object, id: string, t: number, items: string[], k: number) =>
+  const pred = (model: object, id: string, t: number, items: string[], k: number, ageSeconds?: number[]) =>
     out.push(
       ev("ml.prediction", t, {
         predictionId: id,
         model,
         task: "ranking",
-        output: { label: items[0], k, candidates: items.map((c, i) => ({ id: c, rank: i + 1 })) },
+        output: {
+          label: items[0],
+          k,
+          candidates: items.map((c, i) => ({
+            id: c,
+            rank: i + 1,
+            ...(ageSeconds ? { itemAgeSeconds: ageSeconds[i] } : {}),
+          })),
+        },
       }),
     );
   const accept = (model: string, id: string, t: number, pick: { candidateId?: string; position?: number }) =>
@@ -67,7 +76,7 @@ function events(): IncomingEvent[] {
   pred(FEED, "P3", W1 + 5 * DAY, ["c", "b"], 2);
   pred(FEED, "P4", W2 + DAY, ["d", "c", "a"], 2);
   accept("feed", "P4", W2 + DAY, { candidateId: "d" });
-  pred(FEED2, "X1", W1 + DAY, ["x"], 1);
+  pred(FEED2, "X1", W1 + DAY, ["x", "y"], 2, [0, 3 * 86_400]);
   return out;
 }
 
@@ -130,22 +139,23 @@ describe.each(STORE_KINDS)("content freshness in the %s store", (kind) => {
         windowStart: at(W1),
         cutoff: FEED2.trainedAt,
         cutoffSource: "trainedAt",
-        shown: 1,
+        shown: 2,
         shownNew: 1,
         accepted: 0,
         acceptedNew: 0,
-        shownNewShare: 1,
+        shownNewShare: 0.5,
         acceptedNewShare: null,
         acceptRateNew: 0,
-        acceptRateOld: null,
+        acceptRateOld: 0,
       },
     ]);
   });
 
-  it("counts items first suggested per window (a candidate ranked below k counts as seen)", () => {
+  it("counts items by the window they first appeared in (a candidate ranked below k counts; y by its age)", () => {
     expect(report.newItems).toEqual([
       { model: "feed", windowStart: at(W1), newItems: 3 },
       { model: "feed", windowStart: at(W2), newItems: 1 },
+      { model: "feed2", windowStart: at(W1 - 7 * DAY), newItems: 1 },
       { model: "feed2", windowStart: at(W1), newItems: 1 },
     ]);
   });
@@ -155,7 +165,7 @@ describe.each(STORE_KINDS)("content freshness in the %s store", (kind) => {
       .split("\n")
       .map((l) => l.trim().replace(/ +/g, " "));
     expect(lines).toContain("feed v1 2026-11-16 2026-11-18 00:00 6 33.3% 2 50.0% 50.0% 25.0%");
-    expect(lines).toContain("feed2 v1 2026-11-16 2026-11-16 00:00 (trained) 1 100.0% 0 – 0.0% –");
+    expect(lines).toContain("feed2 v1 2026-11-16 2026-11-16 00:00 (trained) 2 50.0% 0 – 0.0% 0.0%");
     expect(lines).toContain("feed 2026-11-23 1");
     const html = renderHtml(report);
     const ys = [...html.matchAll(/data-series="feed v1 shown new">.*?<\/g>/gs)].flatMap((m) =>

@@ -10,13 +10,18 @@ export function cutoffOf(v: VersionRow): { ms: number; source: "dataCutoff" | "t
   return null;
 }
 
-/** Each item's first appearance as a candidate of a model, over the whole store: model_name, candidate_id, first_ms. */
+/**
+ * Each item's first appearance for a model, over the whole store: model_name, candidate_id, first_ms. That is
+ * the earliest (prediction time − `itemAgeSeconds`) of its candidate rows: its publication when the item's age
+ * is logged, else the first time it was suggested.
+ */
 function firstSeen({ d }: MetricsContext): string {
   if (d.kind === "sqlite") {
-    return `SELECT model_name, candidate_id, MIN(time_ms) AS first_ms FROM candidates GROUP BY model_name, candidate_id`;
+    return `SELECT model_name, candidate_id, MIN(time_ms - COALESCE(item_age_s, 0) * 1000) AS first_ms FROM candidates
+      GROUP BY model_name, candidate_id`;
   }
-  return `SELECT model_name, candidate_id, min(time_ms) AS first_ms FROM (
-      SELECT event_id, model_name, candidate_id FROM candidates FINAL
+  return `SELECT model_name, candidate_id, min(time_ms - ifNull(item_age_s, 0.) * 1000) AS first_ms FROM (
+      SELECT event_id, model_name, candidate_id, item_age_s FROM candidates FINAL
     ) ALL INNER JOIN (SELECT event_id, time_ms FROM predictions FINAL) USING (event_id)
     GROUP BY model_name, candidate_id`;
 }
@@ -60,7 +65,9 @@ export async function freshness(ctx: MetricsContext, versionRows: VersionRow[]):
   });
   if (cutoffs.length === 0) return [];
   const whens = cutoffs
-    .map(({ v, c }) => `WHEN model_name = ${d.text(v.model)} AND model_version = ${d.text(v.version)} THEN ${num(c.ms)}`)
+    .map(
+      ({ v, c }) => `WHEN model_name = ${d.text(v.model)} AND model_version = ${d.text(v.version)} THEN ${num(c.ms)}`,
+    )
     .join(" ");
   const rows = await q(`SELECT model_name, model_version, w, is_new, COUNT(*) AS shown, SUM(accepted) AS accepted FROM (
       SELECT model_name, model_version, ${windowStart("time_ms", o.windowMs)} AS w, accepted,
