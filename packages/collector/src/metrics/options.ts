@@ -9,6 +9,8 @@ export const DEFAULT_RETRAIN_DROP = 0.05;
 export const DEFAULT_MIN_LABELS = 30;
 export const DEFAULT_AGE_WINDOW_DAYS = 7;
 export const DEFAULT_AGE_WINDOW_HOURS = 24;
+/** The label-free estimate is refused for a version whose top-score ECE is above this (label-free.ts). */
+export const DEFAULT_MAX_ECE = 0.05;
 /** Model age is counted in hours for hourly reports (models retrained within a day), else in days. */
 export const AGE_UNITS = { hour: 3_600_000, day: 86_400_000 } as const;
 export type AgeUnit = keyof typeof AGE_UNITS;
@@ -41,6 +43,8 @@ export interface ReportOptions {
   ageWindowHours?: number;
   /** Applied to predictions without `outcomeTtlSeconds` (default 7 days). */
   defaultOutcomeTtlSeconds?: number;
+  /** Largest calibration error (ECE) at which the label-free accuracy estimate is still given (default 0.05). */
+  maxEce?: number;
 }
 
 export interface ResolvedReportOptions {
@@ -63,6 +67,7 @@ export interface ResolvedReportOptions {
   /** Width of the sliding model-age windows in `ageUnit`s (ageWindowHours or ageWindowDays). */
   ageWindow: number;
   ttlSeconds: number;
+  maxEce: number;
 }
 
 const KEYS = new Set([
@@ -79,6 +84,7 @@ const KEYS = new Set([
   "ageWindowDays",
   "ageWindowHours",
   "defaultOutcomeTtlSeconds",
+  "maxEce",
 ]);
 
 function time(name: string, v: unknown, fallback: number): number {
@@ -123,6 +129,13 @@ export function resolveReportOptions(o: ReportOptions = {}, clock: () => number 
   const ageWindowDays = intOption("ageWindowDays", o.ageWindowDays, DEFAULT_AGE_WINDOW_DAYS, 1, 365);
   const ageWindowHours = intOption("ageWindowHours", o.ageWindowHours, DEFAULT_AGE_WINDOW_HOURS, 1, 24 * 365);
   const ageUnit = ageUnitOf(window);
+  const maxEce = o.maxEce ?? DEFAULT_MAX_ECE;
+  need(
+    typeof maxEce === "number" && maxEce > 0 && maxEce < 1,
+    "maxEce",
+    "a number between 0 and 1 (exclusive)",
+    maxEce,
+  );
   need(typeof drop === "number" && drop > 0 && drop < 1, "retrainDrop", "a number between 0 and 1 (exclusive)", drop);
   return {
     model: o.model,
@@ -141,6 +154,7 @@ export function resolveReportOptions(o: ReportOptions = {}, clock: () => number 
     ageUnit,
     ageUnitMs: AGE_UNITS[ageUnit],
     ageWindow: ageUnit === "hour" ? ageWindowHours : ageWindowDays,
+    maxEce,
     ttlSeconds: intOption(
       "defaultOutcomeTtlSeconds",
       o.defaultOutcomeTtlSeconds,

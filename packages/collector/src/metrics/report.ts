@@ -1,8 +1,11 @@
 import { alertsView } from "../monitors/alerts-view.js";
 import type { Store } from "../store/types.js";
+import { businessByUse } from "./business-by-use.js";
 import { metricsContext } from "./context.js";
 import { TRUE_LABEL } from "./dialect.js";
 import { driftOf, driftTasks } from "./drift.js";
+import { freshness, newItems } from "./freshness.js";
+import { labelFree } from "./label-free.js";
 import { type ReportOptions, resolveReportOptions } from "./options.js";
 import { orphans } from "./orphans.js";
 import { business, calibration, labelLatency, modelAges, quality } from "./quality.js";
@@ -11,8 +14,6 @@ import type { AgeBucket } from "./retrain.js";
 import { ageing } from "./retrain.js";
 import { iso, type MetricsContext } from "./run.js";
 import type { BusinessRow, CalibrationRow, DriftRow, LabelLatencyRow, QualityRow, Report } from "./types.js";
-import { businessByUse } from "./business-by-use.js";
-import { freshness, newItems } from "./freshness.js";
 import { versions } from "./versions.js";
 
 /** Computes every metric in the store (SQL per dialect) and assembles the JSON report. */
@@ -141,6 +142,8 @@ async function assemble(
     business: biz,
     businessByUse: await businessByUse(ctx),
     itemAge: share.itemAge,
+    labelFree: await labelFree(ctx, cal, q),
+    maxEce: o.maxEce,
     freshness: await freshness(ctx, versionRows),
     newItems: await newItems(ctx),
     labelLatency: latency,

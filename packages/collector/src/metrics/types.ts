@@ -168,6 +168,24 @@ export interface NewItemsRow {
   windowStart: string;
   newItems: number;
 }
+/** Accuracy estimated without labels (CBPE: the mean calibrated top score) beside the realized accuracy. */
+export interface LabelFreeRow {
+  model: string;
+  version: string;
+  windowStart: string;
+  /** Predictions with a top score in [0, 1]. */
+  n: number;
+  /** Mean top score; null when the version's calibration does not allow it (`refused`). */
+  estimatedAccuracy: number | null;
+  /** Accuracy of the same predictions whose labels arrived, and how many did. */
+  realizedAccuracy: number | null;
+  labeled: number;
+  labelCoverage: number | null;
+  /** estimate − realized, where at least `minLabels` labels arrived: the estimate's measured error. */
+  error: number | null;
+  /** Why no estimate is given (poor or unknown calibration), or null. */
+  refused: string | null;
+}
 export interface ItemAgeRow {
   model: string;
   version: string;
@@ -230,6 +248,10 @@ export interface Report {
   /** Business metrics by the rank of the accepted candidate, against "no suggestion used". */
   businessByUse: BusinessUseRow[];
   itemAge: ItemAgeRow[];
+  /** Accuracy estimated before labels arrive (CBPE), beside the realized accuracy, per window. */
+  labelFree: LabelFreeRow[];
+  /** The largest ECE at which the label-free estimate is given. */
+  maxEce: number;
   /** Shown and accepted items newer than each version's data cutoff, per window. */
   freshness: FreshnessRow[];
   /** Items first suggested per model and window (catalogue turnover). */

@@ -69,6 +69,21 @@ function charts(r: Report): string[] {
       points: rows.flatMap((e) => (e.ignoreRate === null ? [] : [{ x: e.exposureAgeDays, y: e.ignoreRate }])),
     },
   ]);
+  const estimate: Series[] = [...group(r.labelFree, (x) => `${x.model} ${x.version}`)].flatMap(([name, rows]) => [
+    {
+      name: `${name} estimate`,
+      points: rows.flatMap((x) =>
+        x.estimatedAccuracy === null ? [] : [{ x: Date.parse(x.windowStart), y: x.estimatedAccuracy }],
+      ),
+    },
+    {
+      name: `${name} realized`,
+      dashed: true,
+      points: rows.flatMap((x) =>
+        x.realizedAccuracy === null ? [] : [{ x: Date.parse(x.windowStart), y: x.realizedAccuracy }],
+      ),
+    },
+  ]);
   const fresh: Series[] = [...group(r.freshness, (x) => `${x.model} ${x.version}`)].flatMap(([name, rows]) => [
     {
       name: `${name} shown new`,
@@ -99,6 +114,15 @@ function charts(r: Report): string[] {
       title: `Accuracy by model age (sliding, ${r.ageUnit === "hour" ? "hours" : "days"} since training)`,
       series: age,
       xTick: (x) => `${x} ${ageSymbol(r)}`,
+      yTick: pctTick,
+      yMax: 1,
+    }),
+    lineChart({
+      id: "chart-label-free",
+      title: `Accuracy estimated without labels (CBPE) and realized (dashed), by ${r.window}`,
+      series: estimate.filter((x) => x.points.length > 0),
+      markers: deployMarkers(r),
+      xTick: dateTick,
       yTick: pctTick,
       yMax: 1,
     }),

@@ -49,6 +49,27 @@ export function reportTables(r: Report): ReportTable[] {
       empty: "No predictions in the report's range.",
     },
     {
+      id: "label-free",
+      title: `Accuracy before labels arrive by ${r.window}: estimate (mean calibrated top score, CBPE) vs realized; error where ≥ minLabels labels`,
+      head: ["model", "version", r.window, "n", "estimate", "realized", "labeled", "coverage", "error"],
+      rows: r.labelFree.map((x) => [
+        x.model,
+        x.version,
+        day(x.windowStart),
+        String(x.n),
+        ...(x.refused !== null
+          ? [`refused: ${x.refused}`]
+          : [
+              pct(x.estimatedAccuracy),
+              pct(x.realizedAccuracy),
+              String(x.labeled),
+              pct(x.labelCoverage),
+              x.error === null ? "–" : `${x.error >= 0 ? "+" : ""}${(x.error * 100).toFixed(1)} pts`,
+            ]),
+      ]),
+      empty: "No predictions with a top `score` in [0, 1].",
+    },
+    {
       id: "labels",
       title: `Label coverage and orphans by ${r.window} (orphans: outcomes and feedback for prediction ids never seen)`,
       head: [
