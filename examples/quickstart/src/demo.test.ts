@@ -68,6 +68,16 @@ it("the eight-week demo delivers every event and its report tells the story it s
   // Seven new articles a week (one a day), dated by their age when first suggested; the older ones before week 1.
   const weekly = r.newItems.filter((x) => x.model === "article-suggester" && x.windowStart >= week(1));
   expect(weekly.map((x) => x.newItems)).toEqual(Array.from({ length: 8 }, () => 7));
+  // Accuracy before labels: v1's overconfident scores are refused (ECE above 0.05); v2's calibrated scores give
+  // an estimate within 6 points of the accuracy its labels showed, in every week.
+  const v1Estimates = r.labelFree.filter((x) => x.model === "ticket-router" && x.version === "2026.08");
+  for (const x of v1Estimates) expect(x.refused).toMatch(/^scores are not calibrated: ECE 0\.\d+ > maxEce 0\.05$/);
+  const v2Estimates = r.labelFree.filter((x) => x.model === "ticket-router" && x.version === "2026.10");
+  expect(v2Estimates).toHaveLength(3);
+  for (const x of v2Estimates) {
+    expect(x.refused).toBeNull();
+    expect(Math.abs(x.error as number)).toBeLessThan(0.06);
+  }
   // Labels arrive one to three days late; the business metric is there for every week.
   for (const l of r.labelLatency) {
     expect(l.p50Seconds).toBeGreaterThan(86_400);
