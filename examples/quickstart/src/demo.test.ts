@@ -78,6 +78,18 @@ it("the eight-week demo delivers every event and its report tells the story it s
     expect(x.refused).toBeNull();
     expect(Math.abs(x.error as number)).toBeLessThan(0.06);
   }
+  // One stated recommendation per model; the router's names its evidence and the age/calendar confounding.
+  const router = r.recommendations.find((x) => x.model === "ticket-router");
+  expect(router?.version).toBe("2026.10");
+  expect(router?.action).toMatch(/^retrain /);
+  expect(
+    router?.reasons.some((x) =>
+      /^ageing: 2026\.(08|10) fell more than 5\.0% below its first window at age \d+ d$/.test(x),
+    ),
+  ).toBe(true);
+  expect(router?.caveats.some((x) => x.startsWith("age and calendar time are confounded"))).toBe(true);
+  const articles = r.recommendations.find((x) => x.model === "article-suggester");
+  expect(articles?.reasons.some((x) => x.startsWith("freshness: "))).toBe(true);
   // Labels arrive one to three days late; the business metric is there for every week.
   for (const l of r.labelLatency) {
     expect(l.p50Seconds).toBeGreaterThan(86_400);

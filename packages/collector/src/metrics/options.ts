@@ -11,6 +11,8 @@ export const DEFAULT_AGE_WINDOW_DAYS = 7;
 export const DEFAULT_AGE_WINDOW_HOURS = 24;
 /** The label-free estimate is refused for a version whose top-score ECE is above this (label-free.ts). */
 export const DEFAULT_MAX_ECE = 0.05;
+/** Retrain recommendation: the share of shown items newer than the model's data at which it is stale (recommendation.ts). */
+export const DEFAULT_FRESHNESS_SHARE = 0.2;
 /** Model age is counted in hours for hourly reports (models retrained within a day), else in days. */
 export const AGE_UNITS = { hour: 3_600_000, day: 86_400_000 } as const;
 export type AgeUnit = keyof typeof AGE_UNITS;
@@ -45,6 +47,8 @@ export interface ReportOptions {
   defaultOutcomeTtlSeconds?: number;
   /** Largest calibration error (ECE) at which the label-free accuracy estimate is still given (default 0.05). */
   maxEce?: number;
+  /** Share of shown items newer than the model's data cutoff at which the recommendation calls it stale (default 0.2). */
+  freshnessShare?: number;
 }
 
 export interface ResolvedReportOptions {
@@ -68,6 +72,7 @@ export interface ResolvedReportOptions {
   ageWindow: number;
   ttlSeconds: number;
   maxEce: number;
+  freshnessShare: number;
 }
 
 const KEYS = new Set([
@@ -85,6 +90,7 @@ const KEYS = new Set([
   "ageWindowHours",
   "defaultOutcomeTtlSeconds",
   "maxEce",
+  "freshnessShare",
 ]);
 
 function time(name: string, v: unknown, fallback: number): number {
@@ -130,6 +136,13 @@ export function resolveReportOptions(o: ReportOptions = {}, clock: () => number 
   const ageWindowHours = intOption("ageWindowHours", o.ageWindowHours, DEFAULT_AGE_WINDOW_HOURS, 1, 24 * 365);
   const ageUnit = ageUnitOf(window);
   const maxEce = o.maxEce ?? DEFAULT_MAX_ECE;
+  const freshnessShare = o.freshnessShare ?? DEFAULT_FRESHNESS_SHARE;
+  need(
+    typeof freshnessShare === "number" && freshnessShare > 0 && freshnessShare < 1,
+    "freshnessShare",
+    "a number between 0 and 1 (exclusive)",
+    freshnessShare,
+  );
   need(
     typeof maxEce === "number" && maxEce > 0 && maxEce < 1,
     "maxEce",
@@ -155,6 +168,7 @@ export function resolveReportOptions(o: ReportOptions = {}, clock: () => number 
     ageUnitMs: AGE_UNITS[ageUnit],
     ageWindow: ageUnit === "hour" ? ageWindowHours : ageWindowDays,
     maxEce,
+    freshnessShare,
     ttlSeconds: intOption(
       "defaultOutcomeTtlSeconds",
       o.defaultOutcomeTtlSeconds,

@@ -9,6 +9,7 @@ import { labelFree } from "./label-free.js";
 import { type ReportOptions, resolveReportOptions } from "./options.js";
 import { orphans } from "./orphans.js";
 import { business, calibration, labelLatency, modelAges, quality } from "./quality.js";
+import { recommendRetraining } from "./recommendation.js";
 import { computeShare, REPORT_PRAGMAS, type ReportShare, startShareWorker } from "./report-parallel.js";
 import type { AgeBucket } from "./retrain.js";
 import { ageing } from "./retrain.js";
@@ -116,7 +117,7 @@ async function assemble(
   const dr = tasks.flatMap((_, i) => (shared[i] ? (share.drift.shift() ?? []) : (ownDrift.shift() ?? [])));
   const { modelAge, retrain } = ageing(ages, o);
   const versionRows = await versions(ctx);
-  return {
+  const report: Omit<Report, "recommendations"> = {
     generatedAt: new Date().toISOString(),
     store: store.kind,
     window: o.window,
@@ -148,4 +149,5 @@ async function assemble(
     newItems: await newItems(ctx),
     labelLatency: latency,
   };
+  return { ...report, recommendations: recommendRetraining(report, o) };
 }

@@ -186,6 +186,20 @@ export interface LabelFreeRow {
   /** Why no estimate is given (poor or unknown calibration), or null. */
   refused: string | null;
 }
+/** The retrain recommendation of a model's newest version, with the evidence and caveats behind it. */
+export interface RetrainRecommendation {
+  model: string;
+  version: string;
+  /** "retrain now", "retrain now, then every N d", "retrain every N d" or "no retrain needed yet". */
+  action: string;
+  /** Suggested retraining interval in `cadenceUnit`s (from the earliest drop age or time to staleness); null if none. */
+  cadence: number | null;
+  cadenceUnit: "hour" | "day";
+  /** Each threshold crossed, with its numbers. */
+  reasons: string[];
+  /** What weakens the evidence (confounding, a refused estimate). */
+  caveats: string[];
+}
 export interface ItemAgeRow {
   model: string;
   version: string;
@@ -248,6 +262,8 @@ export interface Report {
   /** Business metrics by the rank of the accepted candidate, against "no suggestion used". */
   businessByUse: BusinessUseRow[];
   itemAge: ItemAgeRow[];
+  /** One stated retrain recommendation per model (recommendation.ts). */
+  recommendations: RetrainRecommendation[];
   /** Accuracy estimated before labels arrive (CBPE), beside the realized accuracy, per window. */
   labelFree: LabelFreeRow[];
   /** The largest ECE at which the label-free estimate is given. */

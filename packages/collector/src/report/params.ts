@@ -3,7 +3,7 @@ import type { ReportOptions } from "../metrics/options.js";
 
 const STRINGS = ["model", "window", "from", "to", "now", "referenceFrom", "referenceTo"] as const;
 const INTEGERS = ["k", "minLabels", "ageWindowDays", "ageWindowHours", "defaultOutcomeTtlSeconds"] as const;
-const NUMBERS = ["retrainDrop", "maxEce"] as const;
+const NUMBERS = ["retrainDrop", "maxEce", "freshnessShare"] as const;
 export const REPORT_PARAMS: readonly string[] = [...STRINGS, ...INTEGERS, ...NUMBERS];
 
 /**

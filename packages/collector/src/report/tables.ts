@@ -17,6 +17,19 @@ export function reportTables(r: Report): ReportTable[] {
   const hits = Array.from({ length: r.k }, (_, j) => `hit@${j + 1}`);
   return [
     {
+      id: "recommendations",
+      title: "Retrain recommendation per model (evidence against the thresholds in docs/metrics.md)",
+      head: ["model", "version", "recommendation", "evidence", "caveats"],
+      rows: r.recommendations.map((x) => [
+        x.model,
+        x.version,
+        x.action,
+        x.reasons.join("; ") || "no threshold crossed",
+        x.caveats.join("; ") || "–",
+      ]),
+      empty: "No predictions in the report's range.",
+    },
+    {
       id: "versions",
       title: "Model versions (first and last prediction: the markers on the time charts)",
       head: ["model", "version", "trained", "first seen", "last seen", "predictions"],
