@@ -16,7 +16,14 @@ const pctTick = (y: number) => `${(y * 100).toFixed(0)}%`;
 
 function table(id: string, head: string[], rows: string[][]): string {
   return `<table id="${id}"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`)
+    .map((r) => {
+      // A short row (a refusal) lets its last cell span the columns it does not fill, as a note.
+      const span = head.length - r.length + 1;
+      const cells = r.map((c, i) =>
+        i === r.length - 1 && span > 1 ? `<td class="note" colspan="${span}">${esc(c)}</td>` : `<td>${esc(c)}</td>`,
+      );
+      return `<tr>${cells.join("")}</tr>`;
+    })
     .join("")}</tbody></table>`;
 }
 
@@ -120,7 +127,7 @@ function charts(r: Report): string[] {
     lineChart({
       id: "chart-label-free",
       title: `Accuracy estimated without labels (CBPE) and realized (dashed), by ${r.window}`,
-      series: estimate.filter((x) => x.points.length > 0),
+      series: estimate,
       markers: deployMarkers(r),
       xTick: dateTick,
       yTick: pctTick,
@@ -159,7 +166,7 @@ body{font:14px system-ui,sans-serif;margin:24px;color:#111}h1{font-size:20px}
 .marker line{stroke:#6b7280;stroke-dasharray:2 3}.marker text{fill:#4b5563;font-size:10px}
 .drift-card{display:flex;flex-direction:column;gap:4px}.bins .ref{fill:#9ca3af}.bins .cur{fill:#2563eb}
 .drift-card.flag-major .bins .cur{fill:#b91c1c}.drift-card.flag-moderate .bins .cur{fill:#d97706}
-.empty{color:#6b7280;font-style:italic}
+.empty{color:#6b7280;font-style:italic}td.note{text-align:left;color:#92400e}#table-recommendations td{text-align:left;vertical-align:top;max-width:520px}
 table{border-collapse:collapse;margin:8px 0 24px}td,th{border-bottom:1px solid #eee;padding:3px 8px;text-align:right}
 th{background:#f6f6f6}tr.flag-major td,td.flag-major{color:#b91c1c;font-weight:600}
 tr.flag-moderate td,td.flag-moderate{color:#b45309}

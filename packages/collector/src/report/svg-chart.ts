@@ -41,7 +41,9 @@ export function seriesColor(i: number): string {
   return `hsl(${hue.toFixed(1)} 70% ${i % 2 === 0 ? 35 : 45}%)`;
 }
 
-export function lineChart(c: ChartSpec): string {
+export function lineChart(spec: ChartSpec): string {
+  // A series without points (a model with no labels yet) has nothing to draw and no place in the legend.
+  const c = { ...spec, series: spec.series.filter((s) => s.points.length > 0) };
   const pts = c.series.flatMap((s) => s.points);
   if (pts.length === 0) return `<p class="empty" id="${esc(c.id)}">${esc(c.title)}: no data yet</p>`;
   const PAD = { l: 52, r: c.legendWidth ?? 230, t: 28, b: 32 };
