@@ -15,42 +15,101 @@ afterAll(() => {
 it("the eight-week demo delivers every event and its report tells the story it simulated", async () => {
   result = await runDemo({ ticketsPerDay: 40 });
   const r = result.report;
+  const routerQuality = r.quality.filter((q) => q.model === "ticket-router");
   const total = Object.values(result.logged).reduce((a, b) => a + b, 0);
   expect(result.logged.predictions).toBe(40 * 56);
   expect(result.stats.sent).toBe(total);
   expect(result.stats.dropped.total).toBe(0);
 
   // v1 serves weeks 1-5, the retrained v2 weeks 6-8; 280 tickets a week.
-  expect(r.quality.map((q) => [q.windowStart, q.version, q.volume])).toEqual(
+  expect(routerQuality.map((q) => [q.windowStart, q.version, q.volume])).toEqual(
     [1, 2, 3, 4, 5, 6, 7, 8].map((n) => [week(n), n <= 5 ? "2026.08" : "2026.10", 280]),
   );
-  const acc = (n: number) => r.quality.find((q) => q.windowStart === week(n))?.accuracy ?? Number.NaN;
+  const acc = (n: number) => routerQuality.find((q) => q.windowStart === week(n))?.accuracy ?? Number.NaN;
   expect(acc(5)).toBeLessThan(acc(1) - 0.15); // ageing plus the shift
   expect(acc(6)).toBeGreaterThan(acc(5) + 0.15); // the retrained version recovers
-  for (const q of r.quality) expect(q.hitAt[2]).toBeGreaterThan(q.hitAt[0] as number); // top-3 beats top-1
+  for (const q of routerQuality) expect(q.hitAt[2]).toBeGreaterThan(q.hitAt[0] as number); // top-3 beats top-1
 
   // Ticket length shifts from week 4: flagged major from then on, never before.
   const words = r.drift.filter((d) => d.feature === "words");
   expect(words.map((d) => d.flag === "major")).toEqual([false, false, false, true, true, true, true, true]);
 
   // Retrain signal: v1 falls 5 points below its first week within its first month.
-  const v1 = r.retrain.find((x) => x.version === "2026.08");
-  expect(v1?.dropAgeDays).toBeGreaterThan(7);
-  expect(v1?.dropAgeDays).toBeLessThan(35);
+  const v1 = r.retrain.find((x) => x.model === "ticket-router" && x.version === "2026.08");
+  expect(v1?.dropAge).toBeGreaterThan(7);
+  expect(v1?.dropAge).toBeLessThan(35);
 
   // The long-term pullback: agents ignore more the longer they have seen suggestions.
-  const first = r.exposureAge[0];
-  const last = r.exposureAge[r.exposureAge.length - 1];
+  const routerExposure = r.exposureAge.filter((e) => e.model === "ticket-router");
+  const first = routerExposure[0];
+  const last = routerExposure[routerExposure.length - 1];
   expect(first?.exposureAgeDays).toBe(0);
   expect((first?.acceptRate ?? 0) - (last?.acceptRate ?? 1)).toBeGreaterThan(0.2);
   expect((last?.ignoreRate ?? 0) - (first?.ignoreRate ?? 1)).toBeGreaterThan(0.2);
 
+  // The article suggester's catalogue grows daily: a third of what it shows (the newest-article slot) is newer
+  // than its data cutoff, and agents take those newer articles more often than the model's own, older picks.
+  const fresh = (version: string) =>
+    r.freshness.filter((f) => f.model === "article-suggester" && f.version === version);
+  for (const version of ["2026.08", "2026.10"]) {
+    const rows = fresh(version);
+    expect(rows.length).toBeGreaterThan(1);
+    for (const f of rows) {
+      expect(f.cutoffSource).toBe("dataCutoff");
+      expect(f.shownNewShare).toBeGreaterThan(0.3);
+      expect(f.shownNewShare).toBeLessThan(0.4);
+    }
+  }
+  const all = fresh("2026.08");
+  const newRate = all.reduce((a, f) => a + f.acceptedNew, 0) / all.reduce((a, f) => a + f.shownNew, 0);
+  const oldRate =
+    all.reduce((a, f) => a + f.accepted - f.acceptedNew, 0) / all.reduce((a, f) => a + f.shown - f.shownNew, 0);
+  expect(newRate).toBeGreaterThan(oldRate + 0.1);
+  // Seven new articles a week (one a day), dated by their age when first suggested; the older ones before week 1.
+  const weekly = r.newItems.filter((x) => x.model === "article-suggester" && x.windowStart >= week(1));
+  expect(weekly.map((x) => x.newItems)).toEqual(Array.from({ length: 8 }, () => 7));
+  // Accuracy before labels: v1's overconfident scores are refused (ECE above 0.05); v2's calibrated scores give
+  // an estimate within 6 points of the accuracy its labels showed, in every week.
+  const v1Estimates = r.labelFree.filter((x) => x.model === "ticket-router" && x.version === "2026.08");
+  for (const x of v1Estimates) expect(x.refused).toMatch(/^scores are not calibrated: ECE 0\.\d+ > maxEce 0\.05$/);
+  const v2Estimates = r.labelFree.filter((x) => x.model === "ticket-router" && x.version === "2026.10");
+  expect(v2Estimates).toHaveLength(3);
+  for (const x of v2Estimates) {
+    expect(x.refused).toBeNull();
+    expect(Math.abs(x.error as number)).toBeLessThan(0.06);
+  }
+  // One stated recommendation per model; the router's names its evidence and the age/calendar confounding.
+  const router = r.recommendations.find((x) => x.model === "ticket-router");
+  expect(router?.version).toBe("2026.10");
+  expect(router?.action).toMatch(/^retrain /);
+  expect(
+    router?.reasons.some((x) =>
+      /^ageing: 2026\.(08|10) fell more than 5\.0% below its first window at age \d+ d$/.test(x),
+    ),
+  ).toBe(true);
+  expect(router?.caveats.some((x) => x.startsWith("age and calendar time are confounded"))).toBe(true);
+  const articles = r.recommendations.find((x) => x.model === "article-suggester");
+  expect(articles?.reasons.some((x) => x.startsWith("freshness: "))).toBe(true);
   // Labels arrive one to three days late; the business metric is there for every week.
   for (const l of r.labelLatency) {
     expect(l.p50Seconds).toBeGreaterThan(86_400);
     expect(l.p99Seconds).toBeLessThanOrEqual(3 * 86_400);
   }
   expect(new Set(r.business.map((b) => b.windowStart)).size).toBe(8);
+  // Handle time saved by the accepted suggestion's rank: rank 1 saves most, each lower rank less, all clearly
+  // more than "no suggestion used" (the Welch interval clear of 0).
+  const use = (version: string, name: string) =>
+    r.businessByUse.find(
+      (b) => b.windowStart === null && b.version === version && b.metric === "handleTimeSavedSec" && b.use === name,
+    );
+  for (const version of ["2026.08", "2026.10"]) {
+    const [rank1, rank2, rank3] = [1, 2, 3].map((k) => use(version, `rank ${k}`));
+    expect(rank1?.ciLow).toBeGreaterThan(0);
+    expect(rank3?.ciLow).toBeGreaterThan(0);
+    expect(rank1?.mean).toBeGreaterThan((rank2?.mean ?? Number.NaN) + 15);
+    expect(rank2?.mean).toBeGreaterThan((rank3?.mean ?? Number.NaN) + 15);
+    expect(use(version, "no suggestion used")?.n).toBeGreaterThan(100);
+  }
   // The two monitors (monitors.ts), evaluated at the end of each week: both fire in week 4, when the new
   // tickets arrive; the accuracy drop resolves in week 6, when the retrained version replaces v1.
   const changes = result.alerts.map((w) => [w.week, w.transitions.map((t) => `${t.status} ${t.monitorId}`)]);

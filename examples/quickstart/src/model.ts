@@ -43,8 +43,16 @@ export function makeTicket(id: number, r: () => number, shiftShare = 0): Ticket 
   };
 }
 
-/** Top-3 queues with scores; right at top-1 about `accuracy` of the time, in the top 3 more often. */
-export function predict(t: Ticket, accuracy: number, r: () => number): { id: Queue; score: number }[] {
+/**
+ * Top-3 queues with scores; right at top-1 about `accuracy` of the time, in the top 3 more often. The top
+ * score is `topScore`: the accuracy itself for a calibrated model, something else for one that is not.
+ */
+export function predict(
+  t: Ticket,
+  accuracy: number,
+  r: () => number,
+  topScore: number,
+): { id: Queue; score: number }[] {
   const others = QUEUES.filter((q) => q !== t.trueQueue).sort(() => r() - 0.5);
   const roll = r();
   const order =
@@ -55,7 +63,7 @@ export function predict(t: Ticket, accuracy: number, r: () => number): { id: Que
         : roll < accuracy + (1 - accuracy) * 0.8
           ? [...others.slice(0, 2), t.trueQueue, ...others.slice(2)]
           : [...others];
-  const top = 0.55 + accuracy * 0.4;
+  const top = topScore;
   const scores = [top, (1 - top) * 0.7, (1 - top) * 0.2];
   return order.slice(0, 3).map((id, i) => ({ id, score: Math.round((scores[i] as number) * 1000) / 1000 }));
 }

@@ -8,6 +8,8 @@ import sys
 
 import numpy as np
 from scipy.spatial.distance import jensenshannon
+from scipy.stats import t as student_t
+from scipy.stats import ttest_ind
 from sklearn.metrics import (
     accuracy_score,
     label_ranking_average_precision_score,
@@ -40,9 +42,8 @@ out["mae"] = float(mean_absolute_error(reg["y_true"], reg["y_pred"]))
 
 
 def decile_edges(values):
-    # The collector's quantile: the value at sorted position floor(q * n).
-    s = np.sort(np.array(values))
-    return np.unique([s[int(q * len(s))] for q in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)])
+    # NumPy's default quantile (method="linear"), as the collector takes decile edges.
+    return np.unique(np.quantile(np.array(values), [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]))
 
 
 def psi(p, q, eps=1e-4):
@@ -69,5 +70,20 @@ out["categorical"] = {
     "js": float(jensenshannon(count(cat["ref"]), count(cat["cur"]), base=2)),
     "psi": psi(count(cat["ref"]), count(cat["cur"])),
 }
+
+biz = data["business"]
+baseline = np.array(biz["baseline"], dtype=float)
+welch = {}
+for rank, values in biz["ranks"].items():
+    a = np.array(values, dtype=float)
+    qa = a.var(ddof=1) / len(a)
+    qb = baseline.var(ddof=1) / len(baseline)
+    df = (qa + qb) ** 2 / (qa**2 / (len(a) - 1) + qb**2 / (len(baseline) - 1))
+    diff = float(a.mean() - baseline.mean())
+    half = float(student_t.ppf(0.975, df) * np.sqrt(qa + qb))
+    # The same statistic as SciPy's Welch test: diff / standard error.
+    assert abs(ttest_ind(a, baseline, equal_var=False).statistic - diff / np.sqrt(qa + qb)) < 1e-9
+    welch[rank] = {"mean": float(a.mean()), "sd": float(a.std(ddof=1)), "diff": diff, "low": diff - half, "high": diff + half}
+out["business"] = {"baselineMean": float(baseline.mean()), "welch": welch}
 
 json.dump(out, sys.stdout)

@@ -51,6 +51,7 @@ function generate() {
     regression: { y_true: [] as number[], y_pred: [] as number[] },
     numeric: { ref: [] as number[], cur: [] as number[] },
     categorical: { ref: [] as string[], cur: [] as string[] },
+    business: { ranks: { "1": [] as number[], "2": [] as number[], "3": [] as number[] }, baseline: [] as number[] },
   };
   // Every class ranked, scores strictly decreasing with rank (no ties for sklearn to average).
   const ranking = () => {
@@ -135,6 +136,36 @@ function generate() {
     py.categorical.ref.push(c0);
     py.categorical.cur.push(c1);
   }
+  // Handle times by how the three suggestions were used: accepted at rank 1-3, ignored, or shown and not taken.
+  for (let i = 0; i < 300; i++) {
+    const predictionId = `xbiz-${i}`;
+    const t = W1 + 1000 * i;
+    const link = { predictionId, modelName: "xbiz" };
+    const u = r();
+    const rank = u < 0.35 ? 1 : u < 0.5 ? 2 : u < 0.6 ? 3 : 0;
+    const seconds = Math.round((rank === 0 ? 240 : 100 + 25 * rank) + (r() - 0.5) * 120);
+    events.push(
+      ev("ml.prediction", t, {
+        predictionId,
+        model: { name: "xbiz", version: "v1" },
+        task: "ranking",
+        output: { label: "a", candidates: ["a", "b", "c"].map((id, k) => ({ id, rank: k + 1 })) },
+      }),
+      ev("ml.exposure", t + 1, {
+        ...link,
+        shown: ["a", "b", "c"].map((id, position) => ({ id, position })),
+        surface: "s",
+      }),
+      ev("ml.outcome", t + 2, { ...link, source: "system", label: "a", metrics: { handleTimeSec: seconds } }),
+    );
+    if (rank > 0) {
+      events.push(ev("ml.feedback", t + 1, { ...link, action: "accepted", kind: "explicit", position: rank - 1 }));
+      py.business.ranks[String(rank) as "1" | "2" | "3"].push(seconds);
+    } else {
+      if (r() < 0.5) events.push(ev("ml.feedback", t + 1, { ...link, action: "ignored", kind: "derived" }));
+      py.business.baseline.push(seconds);
+    }
+  }
   return { events, py };
 }
 
@@ -146,6 +177,10 @@ interface PyResult {
   mae: number;
   numeric: { js: number; psi: number };
   categorical: { js: number; psi: number };
+  business: {
+    baselineMean: number;
+    welch: Record<string, { mean: number; sd: number; diff: number; low: number; high: number }>;
+  };
 }
 
 const close = (ours: number | null | undefined, theirs: number) => {
@@ -203,5 +238,20 @@ describe.each(STORE_KINDS)("metrics in the %s store agree with scikit-learn and 
     close(x?.psi, py.numeric.psi);
     close(ch?.js, py.categorical.js);
     close(ch?.psi, py.categorical.psi);
+  });
+
+  it("business metric by accepted rank: means, sd, and Welch's 95 % interval = NumPy + scipy.stats.t.ppf (ttest_ind's statistic)", () => {
+    const rows = k5.businessByUse.filter((b) => b.model === "xbiz" && b.windowStart === null);
+    close(rows.find((b) => b.use === "no suggestion used")?.mean, py.business.baselineMean);
+    for (const rank of ["1", "2", "3"]) {
+      const ours = rows.find((b) => b.use === `rank ${rank}`);
+      const theirs = py.business.welch[rank] as PyResult["business"]["welch"][string];
+      close(ours?.mean, theirs.mean);
+      close(ours?.sd, theirs.sd);
+      close(ours?.differenceToNoSuggestion, theirs.diff);
+      // The t quantile comes from our own incomplete beta function: to 1e-9 relative (1e-8 s on ±50 s), not 1e-9 absolute.
+      expect(Math.abs((ours?.ciLow as number) - theirs.low)).toBeLessThan(1e-9 * Math.abs(theirs.low));
+      expect(Math.abs((ours?.ciHigh as number) - theirs.high)).toBeLessThan(1e-9 * Math.abs(theirs.high));
+    }
   });
 });

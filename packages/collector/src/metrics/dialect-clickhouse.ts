@@ -1,7 +1,7 @@
 import { sqlString } from "../store/clickhouse-http.js";
 import type { Dialect } from "./dialect.js";
 import { PREDICTED_LABEL, TRUE_LABEL } from "./dialect.js";
-import { discountCase, idcgCase, num, predictionFilter } from "./sql-common.js";
+import { discountCase, idcgCase, num, predictionFilter, quantileLevel } from "./sql-common.js";
 
 /**
  * ClickHouse 18.16: one JOIN per SELECT (so joins nest), USING with same-named keys, no window
@@ -97,8 +97,8 @@ export const clickhouseDialect: Dialect = {
   },
   quantiles(q, source, groups, value, qs) {
     const g = groups.join(", ");
-    const levels = qs.map(num).join(", ");
-    // quantilesExact takes the value at sorted position floor(q · n), as the SQLite version does.
+    const levels = qs.map((v) => num(quantileLevel(v))).join(", ");
+    // quantilesExact takes the value at sorted position trunc(level · n), as the SQLite version does (quantileLevel).
     return q(`SELECT ${g}${g ? ", " : ""}${qs.map((_, i) => `qs[${i + 1}] AS q${i}`).join(", ")}, n, total FROM (
       SELECT ${g}${g ? ", " : ""}quantilesExact(${levels})(x) AS qs, count() AS n, sum(x) AS total
       FROM (SELECT ${g}${g ? ", " : ""}assumeNotNull(${value}) AS x FROM (${source}) WHERE isNotNull(${value}))

@@ -2,7 +2,7 @@ import { DRIFT_FEATURE, DRIFT_PREDICTED, DRIFT_TRUE, HOUR_MS } from "../store/sq
 import { COUNTS_FN, QUANTILES_FN } from "../store/sqlite-functions.js";
 import type { Dialect } from "./dialect.js";
 import { PREDICTED_LABEL, TRUE_LABEL } from "./dialect.js";
-import { discountCase, idcgCase, num, predictionFilter } from "./sql-common.js";
+import { discountCase, idcgCase, num, predictionFilter, quantileLevel } from "./sql-common.js";
 import type { SqliteParams } from "./sqlite-params.js";
 
 // Relevant = in the outcome's relevantIds, or equal to its label when it has none. The position of the first
@@ -129,7 +129,7 @@ export function sqliteDialect(params: SqliteParams): Dialect {
     },
     async quantiles(q, source, groups, value, qs) {
       // The store's hash-grouping quantile aggregate (sqlite-functions.ts): no sort of every row in SQL.
-      const levels = str(JSON.stringify(qs.map((v) => Number(num(v)))));
+      const levels = str(JSON.stringify(qs.map((v) => Number(num(quantileLevel(v))))));
       const gc = groups.map((g) => `, ${g}`).join("");
       const [r] = await q(`SELECT ${QUANTILES_FN}(${levels}, x${gc}) AS j
       FROM (SELECT ${value} AS x${gc} FROM (${source})) WHERE x IS NOT NULL`);

@@ -58,7 +58,7 @@ export interface Dialect {
   ): Promise<Record<string, unknown>[]>;
   /**
    * Exact quantiles of `value` per group from `source` (nulls skipped): the value at sorted position
-   * floor(q · n) (0-based). Rows: the group columns, q0, q1, ... in the order of `qs`, then `n` (count) and
+   * ⌊q · n⌋ (0-based; `quantileLevel` makes the stores' float truncation agree with it). Rows: the group columns, q0, q1, ... in the order of `qs`, then `n` (count) and
    * `total` (sum), ordered by the groups.
    */
   quantiles(

@@ -1,3 +1,4 @@
+import { referenceDecileEdges } from "./decile-edges.js";
 import { PREDICTED_LABEL, TRUE_LABEL } from "./dialect.js";
 import { jsDistance, psi, psiFlag } from "./divergence.js";
 import type { MetricsContext } from "./run.js";
@@ -5,10 +6,29 @@ import { iso, n, s } from "./run.js";
 import { num, windowStart } from "./sql-common.js";
 import type { DriftRow } from "./types.js";
 
-/** Decile edges from the reference window give ten bins of about equal reference mass. */
-const DECILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 /** Categorical features keep their most frequent reference values; the rest fall in "(other)". */
 const MAX_CATEGORIES = 20;
+
+const MISSING_BIN = "(missing)";
+const OTHER_BIN = "(other)";
+
+/** Edges as short text: the fewest significant digits (3 or more) that keep distinct edges distinct. */
+export function edgeTexts(edges: readonly number[]): string[] {
+  for (let digits = 3; digits < 17; digits++) {
+    const texts = edges.map((e) => String(Number(e.toPrecision(digits))));
+    if (new Set(texts).size === edges.length) return texts;
+  }
+  return edges.map(String);
+}
+
+/** The names of the numeric bins among `edges`, low to high: bin i holds values in (edges[i − 1], edges[i]]. */
+export function numericBinLabels(edges: readonly number[]): string[] {
+  if (edges.length === 0) return ["all"];
+  const texts = edgeTexts(edges);
+  return Array.from({ length: edges.length + 1 }, (_, i) =>
+    i === 0 ? `≤ ${texts[0]}` : i === edges.length ? `> ${texts[i - 1]}` : `(${texts[i - 1]}, ${texts[i]}]`,
+  );
+}
 
 /** One drift computation: a feature (or label) of a model against its reference window. */
 export interface DriftTask {
@@ -82,18 +102,21 @@ async function referenceWindow(
 }
 
 async function featureDrift(
-  { d, o, q, scored }: MetricsContext,
+  ctx: MetricsContext,
   model: string,
   feature: string,
   ref: { from: number; to: number },
 ): Promise<DriftRow[]> {
+  const { d, o, q, scored } = ctx;
   const src = d.driftRows(model, feature, scored);
   const inRef = `time_ms >= ${num(ref.from)} AND time_ms < ${num(ref.to)}`;
   let kind: DriftRow["kind"] = "categorical";
+  let referenceNumbers = 0;
   if (feature !== PREDICTED_LABEL && feature !== TRUE_LABEL) {
     const [kinds] = await q(`SELECT COUNT(str_value) AS strs, COUNT(num_value) AS nums FROM (${src}) WHERE ${inRef}`);
     if (!kinds || n(kinds.strs) + n(kinds.nums) === 0) return [];
     kind = n(kinds.strs) > 0 ? "categorical" : "numeric";
+    referenceNumbers = n(kinds.nums);
   }
   // Categorical rows as counts per hour, where the store keeps them (Dialect.categoricalRows).
   const rowsOf = d.categoricalRows?.bind(d);
@@ -103,14 +126,21 @@ async function featureDrift(
       : undefined;
   let bin: string;
   // Categorical bins are counted as integer codes (cheaper to group than text) and named after counting.
-  let names: ((code: unknown) => string) | undefined;
+  let names: (code: unknown) => string;
+  // The bins in reading order (numeric: low to high; categorical: the reference's most frequent first).
+  let binOrder: string[];
   if (kind === "numeric") {
-    const [qs] = await d.quantiles(q, `SELECT * FROM (${src}) WHERE ${inRef}`, [], "num_value", DECILES);
-    const edges = [...new Set(DECILES.map((_, i) => qs?.[`q${i}`]).filter((v) => v !== null && v !== undefined))]
-      .map(Number)
-      .sort((a, b) => a - b);
+    const edges = await referenceDecileEdges(
+      ctx,
+      `SELECT * FROM (${src}) WHERE ${inRef}`,
+      "num_value",
+      referenceNumbers,
+    );
     // Bin i holds values in (edge[i-1], edge[i]]; 99 holds missing values (non-negative: one integer type in ClickHouse).
     bin = `CASE WHEN num_value IS NULL THEN 99 ELSE ${binOf(edges, 0, edges.length)} END`;
+    const labels = numericBinLabels(edges);
+    names = (code) => (n(code) === 99 ? MISSING_BIN : (labels[n(code)] as string));
+    binOrder = [...labels, MISSING_BIN];
   } else {
     const top = await q(
       counted
@@ -122,7 +152,8 @@ async function featureDrift(
     const values = top.map((r) => s(r.v));
     const whens = values.map((v, i) => `WHEN str_value = ${d.text(v)} THEN ${i + 1}`).join(" ");
     bin = `CASE WHEN str_value IS NULL THEN 0 ${whens} ELSE ${values.length + 1} END`;
-    names = (code) => (n(code) === 0 ? "(missing)" : (values[n(code) - 1] ?? "(other)"));
+    names = (code) => (n(code) === 0 ? MISSING_BIN : (values[n(code) - 1] ?? OTHER_BIN));
+    binOrder = [...values, OTHER_BIN, MISSING_BIN];
   }
   // Categorical bins from the counts the store keeps per hour, where it keeps them; else from every row.
   const binCounts = counted
@@ -136,7 +167,7 @@ async function featureDrift(
         ["w", "b"],
       );
   const named = (rows: Record<string, unknown>[]): Record<string, unknown>[] =>
-    names ? rows.map((r) => ({ ...r, b: names(r.b) })) : rows;
+    rows.map((r) => ({ ...r, b: names(r.b) }));
   const winCounts = named(binCounts);
   // The default reference is the first report window, whose counts are already here.
   const refIsWindow = o.referenceFromMs === undefined && ref.from >= o.fromMs && ref.to <= o.toMs;
@@ -163,17 +194,23 @@ async function featureDrift(
   }
   return [...windows].map(([w, actual]) => {
     const v = psi(expected, actual);
+    const windowN = [...actual.values()].reduce((a, b) => a + b, 0);
     return {
       model,
       feature,
       kind,
       windowStart: iso(w),
       referenceStart: iso(ref.from),
-      n: [...actual.values()].reduce((a, b) => a + b, 0),
+      n: windowN,
       referenceN,
       psi: v,
       js: jsDistance(expected, actual),
       flag: psiFlag(v),
+      bins: binOrder.flatMap((b) =>
+        expected.has(b) || actual.has(b)
+          ? [{ bin: b, referenceShare: (expected.get(b) ?? 0) / referenceN, share: (actual.get(b) ?? 0) / windowN }]
+          : [],
+      ),
     };
   });
 }

@@ -53,16 +53,17 @@ describe.each(STORE_KINDS)("metrics in the %s store", (kind) => {
 
   it("accuracy by model age, sliding windows and the retrain signal", () => {
     const ages = report.modelAge.filter((a) => a.model === "router");
-    expect(ages.map((a) => [a.ageDays, a.labeled, a.correct, a.accuracy, a.slidingAccuracy])).toEqual([
+    expect([report.ageUnit, report.ageWindow]).toEqual(["day", 7]);
+    expect(ages.map((a) => [a.age, a.labeled, a.correct, a.accuracy, a.slidingAccuracy])).toEqual([
       [1, 2, 1, 0.5, 0.5],
       [3, 2, 0, 0, 0.25],
     ]);
     expect(report.retrain.find((x) => x.model === "router")).toEqual({
       model: "router",
       version: "v1",
-      firstWeekAccuracy: 0.25,
-      firstWeekLabeled: 4,
-      dropAgeDays: null,
+      firstWindowAccuracy: 0.25,
+      firstWindowLabeled: 4,
+      dropAge: null,
       dropAccuracy: null,
     });
   });
@@ -106,24 +107,68 @@ describe.each(STORE_KINDS)("metrics in the %s store", (kind) => {
     ]);
   });
 
+  it("each version's first and last prediction and its training time (the charts' deploy markers)", () => {
+    const at = (ms: number) => new Date(ms).toISOString();
+    expect(report.versions).toEqual([
+      {
+        model: "drifty",
+        version: "v1",
+        firstSeen: at(W1 + DAY),
+        lastSeen: at(W2 + DAY + 9000),
+        predictions: 20,
+        trainedAt: null,
+        dataCutoff: null,
+        deployedAt: null,
+      },
+      {
+        model: "router",
+        version: "v1",
+        firstSeen: at(W1 + DAY),
+        lastSeen: at(W1 + 3 * DAY),
+        predictions: 5,
+        trainedAt: w1,
+        dataCutoff: null,
+        deployedAt: null,
+      },
+    ]);
+  });
+
   it("drift per feature and of the predicted label: PSI on reference deciles, JS distance, flags", () => {
     const rows = report.drift.filter((x) => x.model === "drifty");
     const get = (f: string, w: string) => rows.find((x) => x.feature === f && x.windowStart === w);
     expect(report.reference).toBeNull(); // no explicit reference: each model uses its first week
     expect(new Set(rows.map((x) => x.referenceStart))).toEqual(new Set([w1]));
     expect(get("x", w1)).toMatchObject({ kind: "numeric", n: 10, referenceN: 10, psi: 0, js: 0, flag: "none" });
-    // Reference deciles of 1..10 are 2..10: bins {1,2}, {3}, ..., {10}, (10, ∞) hold .2, .1 ×8, 0.
-    // Week 2 (five 1s, five 11s): .5 in the first bin, .5 in the last; empty shares count as 1e-4.
+    // Reference deciles of 1..10 by linear interpolation (virtual index 9q, NumPy's default) are 1.9, 2.8, ..., 9.1:
+    // bins {1}, {2}, ..., {10} hold .1 each. Week 2 (five 1s, five 11s): .5 in the first bin, .5 in the last;
+    // empty shares count as 1e-4.
     const e = 1e-4;
-    const psiX = 0.3 * Math.log(0.5 / 0.2) + 8 * (e - 0.1) * Math.log(e / 0.1) + (0.5 - e) * Math.log(0.5 / e);
+    const psiX = 2 * 0.4 * Math.log(0.5 / 0.1) + 8 * (e - 0.1) * Math.log(e / 0.1);
     const jsX = Math.sqrt(
-      0.5 * (0.2 * Math.log2(0.2 / 0.35) + 8 * 0.1 * Math.log2(0.1 / 0.05)) +
-        0.5 * (0.5 * Math.log2(0.5 / 0.35) + 0.5 * Math.log2(0.5 / 0.25)),
+      0.5 * (2 * 0.1 * Math.log2(0.1 / 0.3) + 8 * 0.1 * Math.log2(0.1 / 0.05)) + 0.5 * (2 * 0.5 * Math.log2(0.5 / 0.3)),
     );
     const x2 = get("x", w2);
     expect(x2).toMatchObject({ kind: "numeric", n: 10, referenceN: 10, flag: "major" });
     expect(x2?.psi).toBeCloseTo(psiX, 12);
     expect(x2?.js).toBeCloseTo(jsX, 12);
+    // The direction: reference and week-2 shares per bin, low to high.
+    expect(x2?.bins.map((b) => b.bin)).toEqual([
+      "≤ 1.9",
+      "(1.9, 2.8]",
+      "(2.8, 3.7]",
+      "(3.7, 4.6]",
+      "(4.6, 5.5]",
+      "(5.5, 6.4]",
+      "(6.4, 7.3]",
+      "(7.3, 8.2]",
+      "(8.2, 9.1]",
+      "> 9.1",
+    ]);
+    expect(x2?.bins.map((b) => [b.referenceShare, b.share])).toEqual([
+      [0.1, 0.5],
+      ...Array.from({ length: 8 }, () => [0.1, 0]),
+      [0.1, 0.5],
+    ]);
     // plan (absent keys are no rows): reference pro .75, free .25; week 2 pro .25, free .25, (other) .5.
     const psiPlan = -0.5 * Math.log(0.25 / 0.75) + (0.5 - e) * Math.log(0.5 / e);
     const jsPlan = Math.sqrt(
@@ -133,6 +178,11 @@ describe.each(STORE_KINDS)("metrics in the %s store", (kind) => {
     expect(p2).toMatchObject({ kind: "categorical", n: 4, referenceN: 4, flag: "major" });
     expect(p2?.psi).toBeCloseTo(psiPlan, 12);
     expect(p2?.js).toBeCloseTo(jsPlan, 12);
+    expect(p2?.bins).toEqual([
+      { bin: "pro", referenceShare: 0.75, share: 0.25 },
+      { bin: "free", referenceShare: 0.25, share: 0.25 },
+      { bin: "(other)", referenceShare: 0, share: 0.5 },
+    ]);
     expect(get("label:predicted", w2)).toMatchObject({ kind: "categorical", psi: 0, js: 0, flag: "none" });
     expect(rows.filter((x) => x.feature === "label:true")).toEqual([]);
   });
@@ -174,7 +224,40 @@ describe.each(STORE_KINDS)("metrics in the %s store", (kind) => {
     ]);
     // One-day windows: the first "week" is age day 1 (0.5); day 3 (0.0) is more than 0.2 below it.
     expect(r.retrain).toEqual([
-      { model: "router", version: "v1", firstWeekAccuracy: 0.5, firstWeekLabeled: 2, dropAgeDays: 3, dropAccuracy: 0 },
+      { model: "router", version: "v1", firstWindowAccuracy: 0.5, firstWindowLabeled: 2, dropAge: 3, dropAccuracy: 0 },
     ]);
+  });
+
+  it("counts model age in hours in an hourly report, with sliding windows of ageWindowHours", async () => {
+    const r = await computeReport(store, {
+      model: "router",
+      window: "hour",
+      now: W1 + 20 * DAY,
+      minLabels: 1,
+      retrainDrop: 0.2,
+    });
+    expect([r.ageUnit, r.ageWindow]).toEqual(["hour", 24]);
+    // P1, P2 at 24 h after training (1 of 2 right), P3-P5 at 72 h (0 of 2 labeled right); 24 h windows hold one each.
+    expect(r.modelAge.map((a) => [a.age, a.labeled, a.correct, a.slidingAccuracy, a.slidingLabeled])).toEqual([
+      [24, 2, 1, 0.5, 2],
+      [72, 2, 0, 0, 2],
+    ]);
+    expect(r.retrain).toEqual([
+      { model: "router", version: "v1", firstWindowAccuracy: 0.5, firstWindowLabeled: 2, dropAge: 72, dropAccuracy: 0 },
+    ]);
+    // A 49-hour window reaches back from 72 h to 24 h: no drop against the first window, which it includes.
+    const wide = await computeReport(store, {
+      model: "router",
+      window: "hour",
+      now: W1 + 20 * DAY,
+      minLabels: 1,
+      retrainDrop: 0.2,
+      ageWindowHours: 49,
+    });
+    expect(wide.modelAge.map((a) => [a.age, a.slidingAccuracy])).toEqual([
+      [24, 0.5],
+      [72, 0.25],
+    ]);
+    expect(wide.retrain[0]?.dropAge).toBeNull();
   });
 });

@@ -8,6 +8,15 @@ export const MAX_K = 20;
 export const DEFAULT_RETRAIN_DROP = 0.05;
 export const DEFAULT_MIN_LABELS = 30;
 export const DEFAULT_AGE_WINDOW_DAYS = 7;
+export const DEFAULT_AGE_WINDOW_HOURS = 24;
+/** The label-free estimate is refused for a version whose top-score ECE is above this (label-free.ts). */
+export const DEFAULT_MAX_ECE = 0.05;
+/** Retrain recommendation: the share of shown items newer than the model's data at which it is stale (recommendation.ts). */
+export const DEFAULT_FRESHNESS_SHARE = 0.2;
+/** Model age is counted in hours for hourly reports (models retrained within a day), else in days. */
+export const AGE_UNITS = { hour: 3_600_000, day: 86_400_000 } as const;
+export type AgeUnit = keyof typeof AGE_UNITS;
+export const ageUnitOf = (window: WindowName): AgeUnit => (window === "hour" ? "hour" : "day");
 
 /** What a report covers. Times are RFC 3339 strings or ms since the epoch. */
 export interface ReportOptions {
@@ -30,10 +39,16 @@ export interface ReportOptions {
   retrainDrop?: number;
   /** Fewest labels a sliding model-age window needs to count in the retrain signal (default 30). */
   minLabels?: number;
-  /** Width of the sliding model-age windows in days (default 7). */
+  /** Width of the sliding model-age windows in days, for daily and weekly reports (default 7). */
   ageWindowDays?: number;
+  /** Width of the sliding model-age windows in hours, for hourly reports (default 24). */
+  ageWindowHours?: number;
   /** Applied to predictions without `outcomeTtlSeconds` (default 7 days). */
   defaultOutcomeTtlSeconds?: number;
+  /** Largest calibration error (ECE) at which the label-free accuracy estimate is still given (default 0.05). */
+  maxEce?: number;
+  /** Share of shown items newer than the model's data cutoff at which the recommendation calls it stale (default 0.2). */
+  freshnessShare?: number;
 }
 
 export interface ResolvedReportOptions {
@@ -49,7 +64,15 @@ export interface ResolvedReportOptions {
   retrainDrop: number;
   minLabels: number;
   ageWindowDays: number;
+  ageWindowHours: number;
+  /** The unit of model age: `hour` for hourly reports, else `day`. */
+  ageUnit: AgeUnit;
+  ageUnitMs: number;
+  /** Width of the sliding model-age windows in `ageUnit`s (ageWindowHours or ageWindowDays). */
+  ageWindow: number;
   ttlSeconds: number;
+  maxEce: number;
+  freshnessShare: number;
 }
 
 const KEYS = new Set([
@@ -64,7 +87,10 @@ const KEYS = new Set([
   "retrainDrop",
   "minLabels",
   "ageWindowDays",
+  "ageWindowHours",
   "defaultOutcomeTtlSeconds",
+  "maxEce",
+  "freshnessShare",
 ]);
 
 function time(name: string, v: unknown, fallback: number): number {
@@ -106,6 +132,23 @@ export function resolveReportOptions(o: ReportOptions = {}, clock: () => number 
     );
   }
   const drop = o.retrainDrop ?? DEFAULT_RETRAIN_DROP;
+  const ageWindowDays = intOption("ageWindowDays", o.ageWindowDays, DEFAULT_AGE_WINDOW_DAYS, 1, 365);
+  const ageWindowHours = intOption("ageWindowHours", o.ageWindowHours, DEFAULT_AGE_WINDOW_HOURS, 1, 24 * 365);
+  const ageUnit = ageUnitOf(window);
+  const maxEce = o.maxEce ?? DEFAULT_MAX_ECE;
+  const freshnessShare = o.freshnessShare ?? DEFAULT_FRESHNESS_SHARE;
+  need(
+    typeof freshnessShare === "number" && freshnessShare > 0 && freshnessShare < 1,
+    "freshnessShare",
+    "a number between 0 and 1 (exclusive)",
+    freshnessShare,
+  );
+  need(
+    typeof maxEce === "number" && maxEce > 0 && maxEce < 1,
+    "maxEce",
+    "a number between 0 and 1 (exclusive)",
+    maxEce,
+  );
   need(typeof drop === "number" && drop > 0 && drop < 1, "retrainDrop", "a number between 0 and 1 (exclusive)", drop);
   return {
     model: o.model,
@@ -119,7 +162,13 @@ export function resolveReportOptions(o: ReportOptions = {}, clock: () => number 
     referenceToMs,
     retrainDrop: drop,
     minLabels: intOption("minLabels", o.minLabels, DEFAULT_MIN_LABELS, 1, 1_000_000_000),
-    ageWindowDays: intOption("ageWindowDays", o.ageWindowDays, DEFAULT_AGE_WINDOW_DAYS, 1, 365),
+    ageWindowDays,
+    ageWindowHours,
+    ageUnit,
+    ageUnitMs: AGE_UNITS[ageUnit],
+    ageWindow: ageUnit === "hour" ? ageWindowHours : ageWindowDays,
+    maxEce,
+    freshnessShare,
     ttlSeconds: intOption(
       "defaultOutcomeTtlSeconds",
       o.defaultOutcomeTtlSeconds,

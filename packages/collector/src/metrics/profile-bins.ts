@@ -1,3 +1,5 @@
+import { interpolatedEdges } from "./decile-edges.js";
+
 /**
  * Merged DDSketch bins and top values of feature profiles, binned the way the raw-row drift
  * (drift.ts) bins raw values, so PSI and JS come out of the same `divergence.ts` functions.
@@ -24,8 +26,7 @@ export interface SketchBins {
   zeroCount: number;
 }
 
-/** Same decile positions and bin labels as drift.ts: value at sorted index floor(q·n); nulls in "99". */
-export const DECILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+/** Same decile edges (linear interpolation, decile-edges.ts) and bin labels as drift.ts; nulls in "99". */
 export const MAX_CATEGORIES = 20;
 export const NULL_BIN = "99";
 
@@ -57,21 +58,19 @@ function ordered(m: MergedNumeric): [number, number][] {
   return [...neg, ...(m.zeroCount > 0 ? [[0, m.zeroCount] as [number, number]] : []), ...pos];
 }
 
-/** Decile edges of the merged reference (deduplicated, sorted), each within α of the exact one. */
+/** Decile edges of the merged reference (deduplicated, sorted), interpolated between bin representatives. */
 export function decileEdges(m: MergedNumeric): number[] {
   const values = ordered(m);
   const n = values.reduce((a, [, c]) => a + c, 0);
-  if (n === 0) return [];
-  const edges = DECILES.map((q) => {
-    const idx = Math.floor(q * n);
+  const valueAt = (position: number): number => {
     let seen = 0;
     for (const [v, c] of values) {
       seen += c;
-      if (seen > idx) return v;
+      if (seen > position) return v;
     }
     return (values[values.length - 1] as [number, number])[0];
-  });
-  return [...new Set(edges)].sort((a, b) => a - b);
+  };
+  return interpolatedEdges(n, valueAt);
 }
 
 /** Counts per drift bin: bin i holds values above i edges (as drift.ts's CASE does); nulls in "99". */

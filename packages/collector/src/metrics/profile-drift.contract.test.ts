@@ -98,12 +98,13 @@ describe.each(STORE_KINDS)("drift from feature profiles in the %s store", (kind)
       reference: { from: W1, to: W2 },
       current: { from: W2, to: W2 + 7 * DAY },
     });
-    // Deciles of the reference (n = 10, sorted index floor(q·10)): indexes 1-4 are in bin 10, 5-9 in bin 20,
-    // so the edges are rep(10) and rep(20): bin "0" holds bin 10, bin "1" holds bin 20.
+    // Deciles of the reference by linear interpolation (n = 10, virtual index 9q): 0.9..3.6 lie in bin 10,
+    // 4.5 halfway between the last of bin 10 and the first of bin 20, 5.4..8.1 in bin 20. The edges are rep(10),
+    // their midpoint and rep(20): bin "0" holds bin 10, bin "2" holds bin 20.
     const x = rows.find((r) => r.feature === "x");
     expect(rep(10)).toBeCloseTo(1.2092, 4);
-    expect(x?.referenceBins).toEqual({ "0": 5, "1": 5 });
-    expect(x?.currentBins).toEqual({ "0": 2, "1": 8 });
+    expect(x?.referenceBins).toEqual({ "0": 5, "2": 5 });
+    expect(x?.currentBins).toEqual({ "0": 2, "2": 8 });
     const psiX = (0.2 - 0.5) * Math.log(0.2 / 0.5) + (0.8 - 0.5) * Math.log(0.8 / 0.5); // 0.415888
     const jsX = Math.sqrt(
       0.5 * (0.5 * log2(0.5 / 0.35) + 0.5 * log2(0.5 / 0.65)) + 0.5 * (0.2 * log2(0.2 / 0.35) + 0.8 * log2(0.8 / 0.65)),

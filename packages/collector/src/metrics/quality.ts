@@ -1,9 +1,8 @@
+import type { AgeBucket } from "./retrain.js";
 import type { MetricsContext } from "./run.js";
 import { iso, n, rate, s } from "./run.js";
 import { num, windowStart } from "./sql-common.js";
 import type { BusinessRow, CalibrationRow, ItemAgeRow, LabelLatencyRow, QualityRow } from "./types.js";
-
-const DAY_MS = 86_400_000;
 
 /** Volume, hit@1..k, MRR, NDCG@k, accuracy, MAE and label coverage per model, version and window. */
 export async function quality({ o, q, scored }: MetricsContext): Promise<QualityRow[]> {
@@ -70,15 +69,16 @@ export async function calibration({ d, q, scored }: MetricsContext): Promise<Cal
 }
 
 /** Labeled and correct predictions per model age day (time − trainedAt), for the ageing curve. */
-export async function modelAgeDays({ d, q, scored }: MetricsContext) {
-  const rows = await q(`SELECT model_name, model_version, ${d.floorInt(`(time_ms - trained_at_ms) / ${DAY_MS}`)} AS age,
+export async function modelAges({ d, o, q, scored }: MetricsContext): Promise<AgeBucket[]> {
+  const rows =
+    await q(`SELECT model_name, model_version, ${d.floorInt(`(time_ms - trained_at_ms) / ${num(o.ageUnitMs)}`)} AS age,
       SUM(acc_known) AS n_labeled, SUM(correct) AS n_correct
     FROM (${scored}) WHERE trained_at_ms IS NOT NULL AND time_ms >= trained_at_ms
     GROUP BY model_name, model_version, age ORDER BY model_name, model_version, age`);
   return rows.map((r) => ({
     model: s(r.model_name),
     version: s(r.model_version),
-    ageDays: n(r.age),
+    age: n(r.age),
     labeled: n(r.n_labeled),
     correct: n(r.n_correct),
   }));

@@ -1,16 +1,21 @@
 import { alertsView } from "../monitors/alerts-view.js";
 import type { Store } from "../store/types.js";
+import { businessByUse } from "./business-by-use.js";
 import { metricsContext } from "./context.js";
 import { TRUE_LABEL } from "./dialect.js";
 import { driftOf, driftTasks } from "./drift.js";
+import { freshness, newItems } from "./freshness.js";
+import { labelFree } from "./label-free.js";
 import { type ReportOptions, resolveReportOptions } from "./options.js";
 import { orphans } from "./orphans.js";
-import { business, calibration, labelLatency, modelAgeDays, quality } from "./quality.js";
+import { business, calibration, labelLatency, modelAges, quality } from "./quality.js";
+import { recommendRetraining } from "./recommendation.js";
 import { computeShare, REPORT_PRAGMAS, type ReportShare, startShareWorker } from "./report-parallel.js";
-import type { AgeDay } from "./retrain.js";
+import type { AgeBucket } from "./retrain.js";
 import { ageing } from "./retrain.js";
 import { iso, type MetricsContext } from "./run.js";
 import type { BusinessRow, CalibrationRow, DriftRow, LabelLatencyRow, QualityRow, Report } from "./types.js";
+import { versions } from "./versions.js";
 
 /** Computes every metric in the store (SQL per dialect) and assembles the JSON report. */
 export function computeReport(store: Store, options: ReportOptions = {}): Promise<Report> {
@@ -80,14 +85,20 @@ async function assemble(
   const shared = tasks.map((t) => t.feature !== TRUE_LABEL);
   const workerTasks = tasks.filter((_, i) => shared[i]);
   const worker = file === undefined ? null : startShareWorker({ file, o, tasks: workerTasks });
-  let own: { q: QualityRow[]; cal: CalibrationRow[]; ages: AgeDay[]; biz: BusinessRow[]; latency: LabelLatencyRow[] };
+  let own: {
+    q: QualityRow[];
+    cal: CalibrationRow[];
+    ages: AgeBucket[];
+    biz: BusinessRow[];
+    latency: LabelLatencyRow[];
+  };
   let ownDrift: DriftRow[][];
   try {
     if (sqlite) drops.push(await materialize(ctx, "scored"));
     own = {
       q: await quality(ctx),
       cal: await calibration(ctx),
-      ages: await modelAgeDays(ctx),
+      ages: await modelAges(ctx),
       biz: await business(ctx),
       latency: await labelLatency(ctx),
     };
@@ -105,7 +116,8 @@ async function assemble(
   const { q, cal, ages, biz, latency } = own;
   const dr = tasks.flatMap((_, i) => (shared[i] ? (share.drift.shift() ?? []) : (ownDrift.shift() ?? [])));
   const { modelAge, retrain } = ageing(ages, o);
-  return {
+  const versionRows = await versions(ctx);
+  const report: Omit<Report, "recommendations"> = {
     generatedAt: new Date().toISOString(),
     store: store.kind,
     window: o.window,
@@ -116,7 +128,10 @@ async function assemble(
         ? { from: iso(o.referenceFromMs), to: iso(o.referenceToMs) }
         : null,
     retrainDrop: o.retrainDrop,
+    ageUnit: o.ageUnit,
+    ageWindow: o.ageWindow,
     alerts: await alertsView(store),
+    versions: versionRows,
     quality: q,
     orphans: await orphans(store, o),
     calibration: cal,
@@ -126,7 +141,13 @@ async function assemble(
     exposureAge: share.exposureAge,
     drift: dr,
     business: biz,
+    businessByUse: await businessByUse(ctx),
     itemAge: share.itemAge,
+    labelFree: await labelFree(ctx, cal, q),
+    maxEce: o.maxEce,
+    freshness: await freshness(ctx, versionRows),
+    newItems: await newItems(ctx),
     labelLatency: latency,
   };
+  return { ...report, recommendations: recommendRetraining(report, o) };
 }

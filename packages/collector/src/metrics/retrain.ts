@@ -1,22 +1,23 @@
 import type { ModelAgeRow, RetrainSignal } from "./types.js";
 
-export interface AgeDay {
+/** Labeled and correct predictions of a model version at one model age (whole age units since training). */
+export interface AgeBucket {
   model: string;
   version: string;
-  ageDays: number;
+  age: number;
   labeled: number;
   correct: number;
 }
 
 /**
- * Sliding accuracy by model age and the retrain signal. The store has summed labels per age day;
- * summing those few rows over a window here is exact (counts add), whatever the event volume.
+ * Sliding accuracy by model age and the retrain signal. The store has summed labels per age unit (hour or
+ * day); summing those few rows over a window here is exact (counts add), whatever the event volume.
  */
 export function ageing(
-  days: AgeDay[],
-  opts: { ageWindowDays: number; retrainDrop: number; minLabels: number },
+  days: AgeBucket[],
+  opts: { ageWindow: number; retrainDrop: number; minLabels: number },
 ): { modelAge: ModelAgeRow[]; retrain: RetrainSignal[] } {
-  const groups = new Map<string, AgeDay[]>();
+  const groups = new Map<string, AgeBucket[]>();
   for (const d of days) {
     const key = `${d.model}\u0000${d.version}`;
     groups.set(key, [...(groups.get(key) ?? []), d]);
@@ -24,53 +25,53 @@ export function ageing(
   const modelAge: ModelAgeRow[] = [];
   const retrain: RetrainSignal[] = [];
   for (const rows of groups.values()) {
-    const byAge = new Map(rows.map((r) => [r.ageDays, r]));
+    const byAge = new Map(rows.map((r) => [r.age, r]));
     const window = (endAge: number) => {
       let labeled = 0;
       let correct = 0;
-      for (let a = endAge - opts.ageWindowDays + 1; a <= endAge; a++) {
+      for (let a = endAge - opts.ageWindow + 1; a <= endAge; a++) {
         labeled += byAge.get(a)?.labeled ?? 0;
         correct += byAge.get(a)?.correct ?? 0;
       }
       return { labeled, correct };
     };
-    const first = rows[0] as AgeDay;
-    // The first week of service starts at the first age day with predictions (a model may ship days after training).
-    const firstWeek = window(first.ageDays + opts.ageWindowDays - 1);
-    const firstAcc = firstWeek.labeled === 0 ? null : firstWeek.correct / firstWeek.labeled;
+    const first = rows[0] as AgeBucket;
+    // The first window of service starts at the first age with predictions (a model may ship days after training).
+    const firstWindow = window(first.age + opts.ageWindow - 1);
+    const firstAccuracy = firstWindow.labeled === 0 ? null : firstWindow.correct / firstWindow.labeled;
     let drop: { age: number; acc: number } | null = null;
     for (const r of rows) {
-      const w = window(r.ageDays);
+      const w = window(r.age);
       const sliding = w.labeled === 0 ? null : w.correct / w.labeled;
       modelAge.push({
         model: r.model,
         version: r.version,
-        ageDays: r.ageDays,
+        age: r.age,
         labeled: r.labeled,
         correct: r.correct,
         accuracy: r.labeled === 0 ? null : r.correct / r.labeled,
         slidingAccuracy: sliding,
         slidingLabeled: w.labeled,
       });
-      const pastFirstWeek = r.ageDays >= first.ageDays + opts.ageWindowDays;
+      const pastFirstWindow = r.age >= first.age + opts.ageWindow;
       if (
         !drop &&
-        pastFirstWeek &&
-        firstAcc !== null &&
-        firstWeek.labeled >= opts.minLabels &&
+        pastFirstWindow &&
+        firstAccuracy !== null &&
+        firstWindow.labeled >= opts.minLabels &&
         sliding !== null &&
         w.labeled >= opts.minLabels &&
-        sliding < firstAcc - opts.retrainDrop
+        sliding < firstAccuracy - opts.retrainDrop
       ) {
-        drop = { age: r.ageDays, acc: sliding };
+        drop = { age: r.age, acc: sliding };
       }
     }
     retrain.push({
       model: first.model,
       version: first.version,
-      firstWeekAccuracy: firstAcc,
-      firstWeekLabeled: firstWeek.labeled,
-      dropAgeDays: drop?.age ?? null,
+      firstWindowAccuracy: firstAccuracy,
+      firstWindowLabeled: firstWindow.labeled,
+      dropAge: drop?.age ?? null,
       dropAccuracy: drop?.acc ?? null,
     });
   }

@@ -41,3 +41,11 @@ export function predictionFilter(o: ResolvedReportOptions, str: (s: string) => s
   if (o.model !== undefined) parts.push(`${a}model_name = ${str(o.model)}`);
   return parts.join(" AND ");
 }
+
+/**
+ * A quantile level as both stores' exact quantile takes it: they pick sorted position trunc(level · n) in
+ * floating point, where 0.7 · 90 = 62.99999999999999 would give 62 instead of 63. Raising the level by a
+ * relative 1e-12 (far above the product's rounding error, far below the spacing of levels with a few
+ * decimals times n) makes the truncation land on ⌊q · n⌋ as written.
+ */
+export const quantileLevel = (q: number): number => q * (1 + 1e-12);

@@ -4,3 +4,5 @@ export const dec = (v: number | null, digits = 3): string => (v === null ? "–"
 export const day = (iso: string): string => iso.slice(0, 10);
 export const secs = (v: number): string =>
   v >= 86_400 ? `${(v / 86_400).toFixed(1)} d` : v >= 3600 ? `${(v / 3600).toFixed(1)} h` : `${v.toFixed(0)} s`;
+/** An RFC 3339 time to the minute, as "2026-11-20 10:00". */
+export const minute = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;

@@ -2,8 +2,8 @@ import { ConfigError, checkOption as need } from "@inferlog/core";
 import type { ReportOptions } from "../metrics/options.js";
 
 const STRINGS = ["model", "window", "from", "to", "now", "referenceFrom", "referenceTo"] as const;
-const INTEGERS = ["k", "minLabels", "ageWindowDays", "defaultOutcomeTtlSeconds"] as const;
-const NUMBERS = ["retrainDrop"] as const;
+const INTEGERS = ["k", "minLabels", "ageWindowDays", "ageWindowHours", "defaultOutcomeTtlSeconds"] as const;
+const NUMBERS = ["retrainDrop", "maxEce", "freshnessShare"] as const;
 export const REPORT_PARAMS: readonly string[] = [...STRINGS, ...INTEGERS, ...NUMBERS];
 
 /**

@@ -47,7 +47,7 @@ describe("GET /v1/report and GET /report", () => {
     expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
     expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; style-src 'unsafe-inline'");
     const html = await res.text();
-    for (const id of ["chart-accuracy", "chart-model-age", "chart-exposure-age", "chart-drift"]) {
+    for (const id of ["chart-accuracy", "chart-model-age", "chart-exposure-age", "chart-drift-0", "bins-drift-0"]) {
       expect(html).toContain(`<svg id="${id}"`);
     }
     expect(html).not.toMatch(/<script(?! type="application\/json")/);

@@ -1,0 +1,135 @@
+import type { MetricsContext } from "./run.js";
+import { iso, n, rate, s } from "./run.js";
+import { num, predictionFilter, windowStart } from "./sql-common.js";
+import type { FreshnessRow, NewItemsRow, VersionRow } from "./types.js";
+
+/** The time a version could know items up to: its `dataCutoff`, else its training time (it saw nothing later). */
+export function cutoffOf(v: VersionRow): { ms: number; source: "dataCutoff" | "trainedAt" } | null {
+  if (v.dataCutoff !== null) return { ms: Date.parse(v.dataCutoff), source: "dataCutoff" };
+  if (v.trainedAt !== null) return { ms: Date.parse(v.trainedAt), source: "trainedAt" };
+  return null;
+}
+
+/**
+ * Each item's first appearance for a model, over the whole store: model_name, candidate_id, first_ms. That is
+ * the earliest (prediction time − `itemAgeSeconds`) of its candidate rows: its publication when the item's age
+ * is logged, else the first time it was suggested.
+ */
+function firstSeen({ d }: MetricsContext): string {
+  if (d.kind === "sqlite") {
+    return `SELECT model_name, candidate_id, MIN(time_ms - COALESCE(item_age_s, 0) * 1000) AS first_ms FROM candidates
+      GROUP BY model_name, candidate_id`;
+  }
+  return `SELECT model_name, candidate_id, min(time_ms - ifNull(item_age_s, 0.) * 1000) AS first_ms FROM (
+      SELECT event_id, model_name, candidate_id, item_age_s FROM candidates FINAL
+    ) ALL INNER JOIN (SELECT event_id, time_ms FROM predictions FINAL) USING (event_id)
+    GROUP BY model_name, candidate_id`;
+}
+
+/**
+ * Shown candidates of the report's predictions (rank ≤ the prediction's k, else the report's k): model_name,
+ * model_version, time_ms, candidate_id, accepted (0/1: accepted feedback names it, by candidateId or position).
+ */
+function shown({ d, o }: MetricsContext): string {
+  if (d.kind === "sqlite") {
+    return `SELECT c.model_name, c.model_version, c.time_ms, c.candidate_id,
+        EXISTS (SELECT 1 FROM feedback f WHERE f.model_name = c.model_name AND f.prediction_id = c.prediction_id
+          AND f.action = 'accepted' AND (f.candidate_id = c.candidate_id OR f.position + 1 = c.rank)) AS accepted
+      FROM candidates c WHERE c.rank <= COALESCE(c.k, ${num(o.k)}) AND ${predictionFilter(o, (v) => d.text(v), "c")}`;
+  }
+  return `SELECT model_name, model_version, time_ms, candidate_id,
+      toUInt8(has(acc_ids, candidate_id) OR has(acc_ranks, rank)) AS accepted FROM (
+      SELECT model_name, model_version, time_ms, prediction_id, candidate_id, rank FROM (
+        SELECT event_id, rank, candidate_id FROM candidates FINAL
+      ) ALL INNER JOIN (
+        SELECT event_id, model_name, prediction_id, model_version, time_ms, ifNull(k, ${num(o.k)}) AS shown_k
+        FROM predictions FINAL WHERE ${predictionFilter(o, (v) => d.text(v))}
+      ) USING (event_id) WHERE rank <= shown_k
+    ) ANY LEFT JOIN (
+      SELECT model_name, prediction_id, groupArray(ifNull(candidate_id, '')) AS acc_ids,
+        groupArray(toInt32(ifNull(position, -9)) + 1) AS acc_ranks
+      FROM feedback FINAL WHERE action = 'accepted' GROUP BY model_name, prediction_id
+    ) USING (model_name, prediction_id)`;
+}
+
+/**
+ * Content freshness per model, version and window: how many shown and accepted items first appeared after the
+ * version's data cutoff (items it cannot have learned from), and the accept rate of those newer items against
+ * older ones. Versions with neither `dataCutoff` nor `trainedAt` have no rows.
+ */
+export async function freshness(ctx: MetricsContext, versionRows: VersionRow[]): Promise<FreshnessRow[]> {
+  const { d, o, q } = ctx;
+  const cutoffs = versionRows.flatMap((v) => {
+    const c = cutoffOf(v);
+    return c ? [{ v, c }] : [];
+  });
+  if (cutoffs.length === 0) return [];
+  const whens = cutoffs
+    .map(
+      ({ v, c }) => `WHEN model_name = ${d.text(v.model)} AND model_version = ${d.text(v.version)} THEN ${num(c.ms)}`,
+    )
+    .join(" ");
+  const rows = await q(`SELECT model_name, model_version, w, is_new, COUNT(*) AS shown, SUM(accepted) AS accepted FROM (
+      SELECT model_name, model_version, ${windowStart("time_ms", o.windowMs)} AS w, accepted,
+        CASE WHEN first_ms > cutoff_ms THEN 1 ELSE 0 END AS is_new FROM (
+        SELECT model_name, model_version, time_ms, accepted, first_ms, CASE ${whens} ELSE NULL END AS cutoff_ms
+        FROM (${joinFirstSeen(ctx)})
+      ) WHERE cutoff_ms IS NOT NULL
+    ) GROUP BY model_name, model_version, w, is_new ORDER BY model_name, model_version, w, is_new`);
+  const out = new Map<string, FreshnessRow>();
+  for (const r of rows) {
+    const key = `${s(r.model_name)}\u0000${s(r.model_version)}\u0000${n(r.w)}`;
+    const found = cutoffs.find(({ v }) => v.model === s(r.model_name) && v.version === s(r.model_version));
+    let row = out.get(key);
+    if (!row) {
+      row = {
+        model: s(r.model_name),
+        version: s(r.model_version),
+        windowStart: iso(n(r.w)),
+        cutoff: found ? iso(found.c.ms) : "",
+        cutoffSource: found?.c.source ?? "dataCutoff",
+        shown: 0,
+        shownNew: 0,
+        accepted: 0,
+        acceptedNew: 0,
+        shownNewShare: null,
+        acceptedNewShare: null,
+        acceptRateNew: null,
+        acceptRateOld: null,
+      };
+      out.set(key, row);
+    }
+    row.shown += n(r.shown);
+    row.accepted += n(r.accepted);
+    if (n(r.is_new) === 1) {
+      row.shownNew += n(r.shown);
+      row.acceptedNew += n(r.accepted);
+    }
+  }
+  return [...out.values()].map((row) => ({
+    ...row,
+    shownNewShare: rate(row.shownNew, row.shown),
+    acceptedNewShare: rate(row.acceptedNew, row.accepted),
+    acceptRateNew: rate(row.acceptedNew, row.shownNew),
+    acceptRateOld: rate(row.accepted - row.acceptedNew, row.shown - row.shownNew),
+  }));
+}
+
+function joinFirstSeen(ctx: MetricsContext): string {
+  if (ctx.d.kind === "sqlite") {
+    return `SELECT s.model_name, s.model_version, s.time_ms, s.accepted, f.first_ms
+      FROM (${shown(ctx)}) s JOIN (${firstSeen(ctx)}) f ON f.model_name = s.model_name AND f.candidate_id = s.candidate_id`;
+  }
+  return `SELECT model_name, model_version, time_ms, accepted, first_ms FROM (${shown(ctx)})
+    ALL INNER JOIN (${firstSeen(ctx)}) USING (model_name, candidate_id)`;
+}
+
+/** Items (candidate ids) first seen per model and window: how fast the catalogue turns over. */
+export async function newItems(ctx: MetricsContext): Promise<NewItemsRow[]> {
+  const { d, o, q } = ctx;
+  const model = o.model === undefined ? "" : `AND model_name = ${d.text(o.model)}`;
+  const rows = await q(`SELECT model_name, ${windowStart("first_ms", o.windowMs)} AS w, COUNT(*) AS items
+    FROM (${firstSeen(ctx)}) WHERE first_ms >= ${num(o.fromMs)} AND first_ms < ${num(o.toMs)} ${model}
+    GROUP BY model_name, w ORDER BY model_name, w`);
+  return rows.map((r) => ({ model: s(r.model_name), windowStart: iso(n(r.w)), newItems: n(r.items) }));
+}
