@@ -176,7 +176,7 @@ describe.each(STORE_KINDS)("business metrics by the rank of the accepted candida
     const line = (cells: string) => text.split("\n").find((l) => l.trim().replace(/ +/g, " ") === cells);
     expect(
       line(
-        `biz v1 handleTimeSec rank 2 2 160.0 14.1 -70.0 [${(w?.low as number).toFixed(1)}, ${(w?.high as number).toFixed(1)}]`,
+        `biz v1 handleTimeSec rank 2 2 160.0 14.1 -70.0 [${(w?.low ?? Number.NaN).toFixed(1)}, ${(w?.high ?? Number.NaN).toFixed(1)}]`,
       ),
     ).toBeDefined();
     expect(line("biz v1 handleTimeSec no suggestion used 4 230.0 25.8 – –")).toBeDefined();

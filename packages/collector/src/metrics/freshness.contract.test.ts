@@ -173,6 +173,6 @@ describe.each(STORE_KINDS)("content freshness in the %s store", (kind) => {
     );
     expect(ys).toEqual([2 / 6, 1]);
     // feed's deploy marker sits at its logged deployedAt, on the freshness chart too.
-    expect(html).toMatch(/<svg id="chart-freshness"[^]*?class="marker"[^]*?feed v1<\/text>/);
+    expect(html).toMatch(/<svg id="chart-freshness"[\s\S]*?class="marker"[\s\S]*?feed v1<\/text>/);
   });
 });
