@@ -4,7 +4,9 @@ import { buildEvent, type PendingEvent } from "./build-event.js";
 import { compiledValidateEvent } from "./compiled.js";
 import { type FastContext, fastPredictionJson } from "./fast-prediction.js";
 import { redactFeatures } from "./redact.js";
-import { TASKS } from "./schema/events.js";
+import { TASKS } from "./schema/enums.js";
+import { LIMITS } from "./schema/limits.js";
+import { wellFormedJson } from "./well-formed-json.js";
 
 /**
  * The fast path must be invisible: for every input it takes, the general path (build,
@@ -33,7 +35,18 @@ const num = mostly(
 const int = mostly(fc.integer({ min: -2, max: 200 }), fc.constantFrom(0.5, 2 ** 53, Number.NaN, "3"));
 const key = fc.oneof(
   { weight: 10, arbitrary: fc.string({ minLength: 1, maxLength: 8 }) },
-  { weight: 1, arbitrary: fc.constantFrom("__proto__", "constructor", "prototype", "", "k".repeat(129), "1", "é") },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      "__proto__",
+      "constructor",
+      "prototype",
+      "",
+      "k".repeat(LIMITS.maxFeatureNameLength + 1),
+      "1",
+      "é",
+    ),
+  },
 );
 const record = (value: Arb, maxKeys: number) =>
   mostly(
@@ -41,10 +54,16 @@ const record = (value: Arb, maxKeys: number) =>
     fc.constant(Object.assign(Object.create(null), { a: 1 })),
     fc.constant({ a: 1, [Symbol("s")]: 2 }),
     fc.constant(Object.defineProperty({ a: 1 }, "hidden", { value: 2, enumerable: false })),
-    fc.constant(Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`f${i}`, i]))),
+    fc.constant(Object.fromEntries(Array.from({ length: LIMITS.maxFeatures + 1 }, (_, i) => [`f${i}`, i]))),
   );
 const featureValue = mostly(
-  fc.oneof(num, str(4096), fc.boolean(), fc.constant(null), fc.array(str(4096) as Arb<string>, { maxLength: 3 })),
+  fc.oneof(
+    num,
+    str(LIMITS.maxFeatureStringLength),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(str(LIMITS.maxFeatureStringLength) as Arb<string>, { maxLength: 3 }),
+  ),
   fc.constant([1]),
   fc.constant(Array(3)),
   fc.constant(undefined),
@@ -53,9 +72,9 @@ const featureValue = mostly(
 const model = mostly(
   fc.record(
     {
-      name: str(256),
-      version: str(256),
-      environment: opt(str(64)),
+      name: str(LIMITS.maxNameLength),
+      version: str(LIMITS.maxNameLength),
+      environment: opt(str(LIMITS.maxEnvironmentLength)),
       trainedAt: rare(fc.constant("2026-01-01T00:00:00Z")),
     },
     { requiredKeys: ["name", "version"] },
@@ -65,8 +84,8 @@ const model = mostly(
 const candidate = mostly(
   fc.record(
     {
-      id: str(128),
-      label: opt(fc.oneof(str(256), num)),
+      id: str(LIMITS.maxIdLength),
+      label: opt(fc.oneof(str(LIMITS.maxNameLength), num)),
       score: opt(num),
       rank: opt(int),
       itemAgeSeconds: opt(num),
@@ -78,7 +97,7 @@ const candidate = mostly(
 const output = mostly(
   fc.record(
     {
-      label: opt(fc.oneof(str(256), num)),
+      label: opt(fc.oneof(str(LIMITS.maxNameLength), num)),
       score: opt(num),
       candidates: opt(
         mostly(
@@ -99,8 +118,8 @@ const input = mostly(
       task: opt(mostly(fc.constantFrom(...TASKS), fc.constant("nope"))),
       output,
       features: opt(record(featureValue, 12)),
-      tags: opt(record(str(256), 4)),
-      subjectKey: opt(str(128)),
+      tags: opt(record(str(LIMITS.maxTagValueLength), 4)),
+      subjectKey: opt(str(LIMITS.maxIdLength)),
       latencyMs: opt(num),
       outcomeTtlSeconds: opt(int),
       time: rare(fc.constant("2026-01-01T00:00:00Z")),
@@ -124,7 +143,7 @@ const context = fc.record({
 function general(p: PendingEvent, ctx: FastContext): { json?: string; id: string } {
   const built = redactFeatures(buildEvent(p, ctx as Parameters<typeof buildEvent>[1]), ctx.filter);
   const v = compiledValidateEvent("ml.prediction", built);
-  return v.ok ? { json: JSON.stringify(v.event), id: built.id as string } : { id: built.id as string };
+  return v.ok ? { json: wellFormedJson(JSON.stringify(v.event)), id: built.id as string } : { id: built.id as string };
 }
 
 describe("fast prediction path", () => {
@@ -251,7 +270,7 @@ describe("fast prediction path: strings", () => {
     "plain-ascii_1",
   ];
 
-  it("writes what JSON.stringify writes for quotes, backslashes, controls, lone surrogates and non-ASCII", () => {
+  it("writes what the general path writes for quotes, backslashes, controls, lone surrogates (as U+FFFD) and non-ASCII", () => {
     for (const t of tricky) {
       for (const k of [t, "f"]) {
         const p = everywhere(t, k);
@@ -311,7 +330,7 @@ describe("fast prediction path: strings", () => {
         else expect(g.json).toBeUndefined();
       }
     }
-    const long = "k".repeat(129);
+    const long = "k".repeat(LIMITS.maxFeatureNameLength + 1);
     for (let round = 0; round < 2; round++) {
       const p: PendingEvent = {
         type: "ml.prediction",

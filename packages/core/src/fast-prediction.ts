@@ -1,9 +1,10 @@
 import type { PendingEvent } from "./build-event.js";
 import { type FeatureFilter, keep } from "./redact.js";
-import { TASKS } from "./schema/events.js";
+import { TASKS } from "./schema/enums.js";
 import {
   FORBIDDEN_KEYS,
   MAX_CANDIDATES,
+  MAX_ENVIRONMENT_LENGTH,
   MAX_FEATURE_ARRAY_LENGTH,
   MAX_FEATURE_NAME_LENGTH,
   MAX_FEATURE_STRING_LENGTH,
@@ -14,6 +15,7 @@ import {
   MAX_TAG_VALUE_LENGTH,
   MAX_TAGS,
 } from "./schema/limits.js";
+import { wellFormedJson } from "./well-formed-json.js";
 
 /** What the fast path needs from the client: the same fields `prepare` gets. */
 export interface FastContext {
@@ -76,9 +78,10 @@ const ESCAPED = /[^\x20\x21\x23-\x5b\x5d-\ud7ff\ue000-\uffff]/;
 /**
  * A string's JSON. Ids, names, labels and feature strings rarely hold anything JSON.stringify
  * escapes, and then it only adds quotes, which a regex test and a template do for less. A valid
- * surrogate pair matches too and is left to JSON.stringify, which keeps it.
+ * surrogate pair matches too and is left to JSON.stringify, which keeps it; a lone one is written
+ * as U+FFFD, as the general path writes it.
  */
-const quote = (v: string): string => (ESCAPED.test(v) ? JSON.stringify(v) : `"${v}"`);
+const quote = (v: string): string => (ESCAPED.test(v) ? wellFormedJson(JSON.stringify(v)) : `"${v}"`);
 const str = (v: unknown, min: number, max: number): string => {
   if (typeof v !== "string" || v.length < min || v.length > max) out();
   return quote(v as string);
@@ -111,7 +114,7 @@ function model(m: unknown): string {
   const last = lastModel;
   if (last && name === last.name && version === last.version && environment === last.environment) return last.json;
   let s = `{"name":${str(name, 1, MAX_NAME_LENGTH)},"version":${str(version, 1, MAX_NAME_LENGTH)}`;
-  if (environment !== undefined) s += `,"environment":${str(environment, 1, 64)}`;
+  if (environment !== undefined) s += `,"environment":${str(environment, 1, MAX_ENVIRONMENT_LENGTH)}`;
   s += "}";
   lastModel = { name, version, environment, json: s };
   return s;

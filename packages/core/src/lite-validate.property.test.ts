@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import * as z from "zod/mini";
 import { liteValidateEvent } from "./lite-validate.js";
+import { FEEDBACK_ACTIONS, FEEDBACK_KINDS, OUTCOME_SOURCES, PROFILE_COLUMN_KINDS, TASKS } from "./schema/enums.js";
 import { EVENT_TYPES, type EventType, eventSchema } from "./schema/events.js";
 import { LIMITS } from "./schema/limits.js";
 import { validateEvent } from "./validate.js";
@@ -115,7 +116,7 @@ const model = mostly(
     {
       name: nameS,
       version: nameS,
-      environment: opt(str(64, 1)),
+      environment: opt(str(LIMITS.maxEnvironmentLength, 1)),
       trainedAt: opt(time),
       dataCutoff: opt(time),
       deployedAt: opt(time),
@@ -145,7 +146,7 @@ const DATA: Record<EventType, Arb> = {
     {
       predictionId: idS,
       model,
-      task: opt(oneOf("binary", "multiclass", "multilabel", "regression", "ranking", "generation")),
+      task: opt(oneOf(...TASKS)),
       output: mostly(
         fc.record(
           {
@@ -193,8 +194,8 @@ const DATA: Record<EventType, Arb> = {
   "ml.feedback": fc.record(
     {
       ...linked,
-      action: oneOf("accepted", "edited", "rejected", "dismissed", "ignored", "copied", "undone", "rated"),
-      kind: oneOf("explicit", "implicit", "derived"),
+      action: oneOf(...FEEDBACK_ACTIONS),
+      kind: oneOf(...FEEDBACK_KINDS),
       candidateId: opt(idS),
       position: opt(int0),
       value: opt(mostly(fc.double({ min: -1, max: 1, noNaN: true }), edgeNumbers)),
@@ -210,7 +211,7 @@ const DATA: Record<EventType, Arb> = {
       labels: opt(arrayOf(str(LIMITS.maxNameLength), LIMITS.maxLabels)),
       relevantIds: opt(arrayOf(idS, LIMITS.maxCandidates)),
       metrics: opt(recordOf(LIMITS.maxTagKeyLength, num, LIMITS.maxMetrics, 1)),
-      source: oneOf("system", "human", "derived"),
+      source: oneOf(...OUTCOME_SOURCES),
       revision: opt(int0),
     },
     req(["predictionId", "modelName", "source"]),
@@ -228,7 +229,7 @@ const DATA: Record<EventType, Arb> = {
         LIMITS.maxFeatureNameLength,
         fc.record(
           {
-            kind: oneOf("numeric", "categorical"),
+            kind: oneOf(...PROFILE_COLUMN_KINDS),
             count: nonNeg,
             nulls: nonNeg,
             min: opt(num),
@@ -237,8 +238,8 @@ const DATA: Record<EventType, Arb> = {
             sketch: opt(
               fc.record({
                 relativeAccuracy: unit,
-                positive: recordOf(16, nonNeg, LIMITS.maxSketchBins, 1),
-                negative: recordOf(16, nonNeg, 3, 1),
+                positive: recordOf(LIMITS.maxSketchKeyLength, nonNeg, LIMITS.maxSketchBins, 1),
+                negative: recordOf(LIMITS.maxSketchKeyLength, nonNeg, 3, 1),
                 zeroCount: nonNeg,
               }),
             ),

@@ -1,13 +1,24 @@
 import { ValidationError } from "./errors.js";
+import {
+  DATA_CONTENT_TYPE,
+  FEEDBACK_ACTIONS,
+  FEEDBACK_KINDS,
+  OUTCOME_SOURCES,
+  PROFILE_COLUMN_KINDS,
+  SPEC_VERSION,
+  TASKS,
+} from "./schema/enums.js";
 import type { EventType, InferlogEvent } from "./schema/events.js";
 import { describeValue, sizeOf, typeHint } from "./schema/issues.js";
 import {
   FORBIDDEN_KEYS,
   MAX_CANDIDATES,
+  MAX_ENVIRONMENT_LENGTH,
   MAX_FEATURE_ARRAY_LENGTH,
   MAX_FEATURE_NAME_LENGTH,
   MAX_FEATURE_STRING_LENGTH,
   MAX_FEATURES,
+  MAX_FEEDBACK_VALUE,
   MAX_ID_LENGTH,
   MAX_LABELS,
   MAX_METRICS,
@@ -15,11 +26,14 @@ import {
   MAX_PROFILE_COLUMNS,
   MAX_SHOWN,
   MAX_SKETCH_BINS,
+  MAX_SKETCH_KEY_LENGTH,
   MAX_TAG_KEY_LENGTH,
   MAX_TAG_VALUE_LENGTH,
   MAX_TAGS,
   MAX_TOP_VALUES,
+  MIN_FEEDBACK_VALUE,
 } from "./schema/limits.js";
+import { DATETIME_PATTERN, TRACEPARENT_PATTERN } from "./schema/patterns.js";
 import type { EventValidator } from "./validate.js";
 
 /**
@@ -65,8 +79,10 @@ const num =
     if (typeof v !== "number" || !Number.isFinite(v)) expected(p, "number", v);
     const n = v as number;
     if (flags & INT && !Number.isSafeInteger(n)) expected(p, "int", v);
-    if (n < lo || (flags & GT && n === lo)) fail(p, `\`${p}\` is too small: minimum ${lo}, got ${n}`);
-    if (n > hi || (flags & LT && n === hi)) fail(p, `\`${p}\` is too large: limit ${hi}, got ${n}`);
+    if (n < lo || (flags & GT && n === lo))
+      fail(p, `\`${p}\` is too small: ${flags & GT ? "must be greater than" : "minimum"} ${lo}, got ${n}`);
+    if (n > hi || (flags & LT && n === hi))
+      fail(p, `\`${p}\` is too large: ${flags & LT ? "must be less than" : "limit"} ${hi}, got ${n}`);
     return n;
   };
 
@@ -135,10 +151,7 @@ const rec =
 function buildContract() {
   const id = str(MAX_ID_LENGTH, 1);
   const name = str(MAX_NAME_LENGTH, 1);
-  const time = pattern(
-    /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/,
-    "datetime",
-  );
+  const time = pattern(DATETIME_PATTERN, "datetime");
   const any = num();
   const nonNegative = num(0);
   const position = num(0, undefined, INT);
@@ -157,7 +170,7 @@ function buildContract() {
   const model = obj({
     name,
     version: name,
-    environment: opt(str(64, 1)),
+    environment: opt(str(MAX_ENVIRONMENT_LENGTH, 1)),
     trainedAt: opt(time),
     dataCutoff: opt(time),
     deployedAt: opt(time),
@@ -169,7 +182,7 @@ function buildContract() {
     "ml.prediction": obj({
       predictionId: id,
       model,
-      task: opt(oneOf("binary", "multiclass", "multilabel", "regression", "ranking", "generation")),
+      task: opt(oneOf(...TASKS)),
       output: obj({
         label: opt(label),
         labels: opt(labels),
@@ -197,11 +210,11 @@ function buildContract() {
     }),
     "ml.feedback": obj({
       ...linked,
-      action: oneOf("accepted", "edited", "rejected", "dismissed", "ignored", "copied", "undone", "rated"),
-      kind: oneOf("explicit", "implicit", "derived"),
+      action: oneOf(...FEEDBACK_ACTIONS),
+      kind: oneOf(...FEEDBACK_KINDS),
       candidateId: opt(id),
       position: opt(position),
-      value: opt(num(-1, 1)),
+      value: opt(num(MIN_FEEDBACK_VALUE, MAX_FEEDBACK_VALUE)),
       dwellMs: opt(nonNegative),
       exposureId: opt(id),
     }),
@@ -211,7 +224,7 @@ function buildContract() {
       labels: opt(labels),
       relevantIds: opt(arr(id, MAX_CANDIDATES)),
       metrics: opt(rec(MAX_TAG_KEY_LENGTH, any, MAX_METRICS)),
-      source: oneOf("system", "human", "derived"),
+      source: oneOf(...OUTCOME_SOURCES),
       revision: opt(position),
     }),
     "ml.features": obj({ model, features, predictionId: opt(id), entityKey: opt(id) }),
@@ -222,7 +235,7 @@ function buildContract() {
       columns: rec(
         MAX_FEATURE_NAME_LENGTH,
         obj({
-          kind: oneOf("numeric", "categorical"),
+          kind: oneOf(...PROFILE_COLUMN_KINDS),
           count: nonNegative,
           nulls: nonNegative,
           min: opt(any),
@@ -231,8 +244,8 @@ function buildContract() {
           sketch: opt(
             obj({
               relativeAccuracy: num(0, 1, GT | LT),
-              positive: rec(16, nonNegative, MAX_SKETCH_BINS),
-              negative: rec(16, nonNegative, MAX_SKETCH_BINS),
+              positive: rec(MAX_SKETCH_KEY_LENGTH, nonNegative, MAX_SKETCH_BINS),
+              negative: rec(MAX_SKETCH_KEY_LENGTH, nonNegative, MAX_SKETCH_BINS),
               zeroCount: nonNegative,
             }),
           ),
@@ -245,13 +258,13 @@ function buildContract() {
   };
 
   const envelope = obj({
-    specversion: oneOf("1.0"),
+    specversion: oneOf(SPEC_VERSION),
     id,
     source: name,
     time,
     subject: opt(id),
-    datacontenttype: opt(oneOf("application/json")),
-    traceparent: opt(pattern(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/, "traceparent")),
+    datacontenttype: opt(oneOf(DATA_CONTENT_TYPE)),
+    traceparent: opt(pattern(TRACEPARENT_PATTERN, "traceparent")),
     samplerate: opt(num(0, 1, GT)),
   });
   return { data, envelope };

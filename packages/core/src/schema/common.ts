@@ -1,11 +1,13 @@
 import * as z from "zod/mini";
 import { FORBIDDEN_KEYS, LIMITS } from "./limits.js";
+import { DATETIME_PATTERN } from "./patterns.js";
 
 const bounded = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 
 export const idString = bounded(LIMITS.maxIdLength);
 export const nameString = bounded(LIMITS.maxNameLength);
-export const isoTime = z.iso.datetime({ offset: true });
+/** An RFC 3339 date-time with an offset (the contract's one pattern; issues name the format "datetime"). */
+export const isoTime = z.stringFormat("datetime", DATETIME_PATTERN);
 
 /** A record key that is bounded and can never pollute a prototype. */
 export const safeKey = (max: number) =>
@@ -22,7 +24,7 @@ export const boundedRecord = <V extends z.core.SomeType>(key: z.ZodMiniType<stri
 export const modelSchema = z.object({
   name: nameString,
   version: nameString,
-  environment: z.optional(bounded(64)),
+  environment: z.optional(bounded(LIMITS.maxEnvironmentLength)),
   trainedAt: z.optional(isoTime),
   dataCutoff: z.optional(isoTime),
   deployedAt: z.optional(isoTime),

@@ -12,21 +12,29 @@ import {
   subjectKeySchema,
   tagsSchema,
 } from "./common.js";
-import { LIMITS } from "./limits.js";
+import {
+  DATA_CONTENT_TYPE,
+  type EVENT_TYPES,
+  FEEDBACK_ACTIONS,
+  FEEDBACK_KINDS,
+  OUTCOME_SOURCES,
+  PROFILE_COLUMN_KINDS,
+  SPEC_VERSION,
+  TASKS,
+} from "./enums.js";
+import { LIMITS, MAX_FEEDBACK_VALUE, MIN_FEEDBACK_VALUE } from "./limits.js";
+import { TRACEPARENT_PATTERN } from "./patterns.js";
 
-export const TASKS = ["binary", "multiclass", "multilabel", "regression", "ranking", "generation"] as const;
-export const FEEDBACK_ACTIONS = [
-  "accepted",
-  "edited",
-  "rejected",
-  "dismissed",
-  "ignored",
-  "copied",
-  "undone",
-  "rated",
-] as const;
-export const FEEDBACK_KINDS = ["explicit", "implicit", "derived"] as const;
-export const OUTCOME_SOURCES = ["system", "human", "derived"] as const;
+export {
+  DATA_CONTENT_TYPE,
+  EVENT_TYPES,
+  FEEDBACK_ACTIONS,
+  FEEDBACK_KINDS,
+  OUTCOME_SOURCES,
+  PROFILE_COLUMN_KINDS,
+  SPEC_VERSION,
+  TASKS,
+} from "./enums.js";
 
 const nonNegative = z.number().check(z.gte(0));
 const position = z.int().check(z.gte(0));
@@ -59,7 +67,7 @@ export const predictionDataSchema = z.object({
   tags: z.optional(tagsSchema),
   subjectKey: z.optional(subjectKeySchema),
   latencyMs: z.optional(nonNegative),
-  outcomeTtlSeconds: z.optional(z.int().check(z.gt(0))),
+  outcomeTtlSeconds: z.optional(z.int().check(z.gte(1))),
 });
 
 /** Fields every prediction-linked event carries so joins need only model name + predictionId. */
@@ -74,7 +82,7 @@ export const exposureDataSchema = z.object({
   ...linked,
   shown: z.array(z.object({ id: idString, position })).check(z.minLength(1), z.maxLength(LIMITS.maxShown)),
   surface: nameString,
-  ignoreAfterMs: z.optional(z.int().check(z.gt(0))),
+  ignoreAfterMs: z.optional(z.int().check(z.gte(1))),
 });
 
 export const feedbackDataSchema = z.object({
@@ -83,7 +91,7 @@ export const feedbackDataSchema = z.object({
   kind: z.enum(FEEDBACK_KINDS),
   candidateId: z.optional(idString),
   position: z.optional(position),
-  value: z.optional(z.number().check(z.gte(-1), z.lte(1))),
+  value: z.optional(z.number().check(z.gte(MIN_FEEDBACK_VALUE), z.lte(MAX_FEEDBACK_VALUE))),
   dwellMs: z.optional(nonNegative),
   exposureId: z.optional(idString),
 });
@@ -109,13 +117,13 @@ const sketchSchema = z.object({
   /** DDSketch relative accuracy (for example 0.01) that defines the logarithmic bins. */
   relativeAccuracy: z.number().check(z.gt(0), z.lt(1)),
   /** Bin index to count, for positive values, negative values (of the absolute value), and zeros. */
-  positive: boundedRecord(safeKey(16), nonNegative, LIMITS.maxSketchBins),
-  negative: boundedRecord(safeKey(16), nonNegative, LIMITS.maxSketchBins),
+  positive: boundedRecord(safeKey(LIMITS.maxSketchKeyLength), nonNegative, LIMITS.maxSketchBins),
+  negative: boundedRecord(safeKey(LIMITS.maxSketchKeyLength), nonNegative, LIMITS.maxSketchBins),
   zeroCount: nonNegative,
 });
 
 export const profileColumnSchema = z.object({
-  kind: z.enum(["numeric", "categorical"]),
+  kind: z.enum(PROFILE_COLUMN_KINDS),
   count: nonNegative,
   nulls: nonNegative,
   min: z.optional(z.number()),
@@ -139,13 +147,13 @@ export const featureProfileDataSchema = z.object({
 });
 
 const envelope = {
-  specversion: z.literal("1.0"),
+  specversion: z.literal(SPEC_VERSION),
   id: idString,
   source: nameString,
   time: isoTime,
   subject: z.optional(idString),
-  datacontenttype: z.optional(z.literal("application/json")),
-  traceparent: z.optional(z.string().check(z.regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/))),
+  datacontenttype: z.optional(z.literal(DATA_CONTENT_TYPE)),
+  traceparent: z.optional(z.stringFormat("traceparent", TRACEPARENT_PATTERN)),
   /** CloudEvents extension (lower-case by the spec): the sampling rate that kept this event. */
   samplerate: z.optional(z.number().check(z.gt(0), z.lte(1))),
 };
@@ -173,15 +181,6 @@ export const eventSchema = z.discriminatedUnion("type", [
   featuresEventSchema,
   featureProfileEventSchema,
 ]);
-
-export const EVENT_TYPES = [
-  "ml.prediction",
-  "ml.exposure",
-  "ml.feedback",
-  "ml.outcome",
-  "ml.features",
-  "ml.feature_profile",
-] as const;
 
 /** What a collector answers to a batch: how many it took and which it refused, by index. */
 export const ingestResponseSchema = z.object({

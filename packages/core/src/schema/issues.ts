@@ -50,23 +50,41 @@ export const typeHint = (field: string, expected: string, value: unknown): strin
 
 /** One line per issue that names the field, what was expected, and what came. */
 export function formatIssue(issue: Issue, input: unknown): string {
-  const field = formatPath(issue.path);
-  const value = valueAt(input, issue.path);
+  return describeIssue(issue, formatPath(issue.path), valueAt(input, issue.path));
+}
+
+/** The words for a bound: an exclusive one says so ("greater than 0"), an inclusive one is a minimum or limit. */
+const lowBound = (bound: unknown, inclusive: boolean | undefined) =>
+  inclusive === false ? `must be greater than ${String(bound)}` : `minimum ${String(bound)}`;
+const highBound = (bound: unknown, inclusive: boolean | undefined) =>
+  inclusive === false ? `must be less than ${String(bound)}` : `limit ${String(bound)}`;
+
+function describeIssue(issue: Issue, field: string, value: unknown): string {
   switch (issue.code) {
     case "too_big":
-      return `\`${field}\` is too large: limit ${String(issue.maximum)}${issue.origin === "number" ? "" : ` ${issue.origin === "string" ? "characters" : "items"}`}, got ${sizeOf(value)}`;
+      return `\`${field}\` is too large: ${highBound(issue.maximum, issue.inclusive)}${issue.origin === "number" ? "" : ` ${issue.origin === "string" ? "characters" : "items"}`}, got ${sizeOf(value)}`;
     case "too_small":
-      return `\`${field}\` is too small: minimum ${String(issue.minimum)}, got ${sizeOf(value)}`;
+      return `\`${field}\` is too small: ${lowBound(issue.minimum, issue.inclusive)}, got ${sizeOf(value)}`;
     case "invalid_type":
       return `Expected \`${field}\` to be ${issue.expected}, got ${describeValue(value)}${typeHint(field, issue.expected, value)}`;
     case "invalid_value":
       return `Expected \`${field}\` to be one of ${issue.values.map(showValue).join(", ")}, got ${describeValue(value)}`;
-    case "invalid_union":
+    case "invalid_union": {
+      // The value has the type of one option and breaks one of its checks (a feature list over its
+      // length): that check is the fault. Else no option's type fits.
+      const near = issue.errors.filter((errors) => errors[0] !== undefined && errors[0].code !== "invalid_type");
+      const inner = near.length === 1 ? (near[0]?.[0] as Issue) : undefined;
+      if (inner) return describeIssue(inner, formatPath([...issue.path, ...inner.path]), valueAt(value, inner.path));
       return `\`${field}\` has an unsupported type: got ${describeValue(value)}`;
+    }
     case "invalid_format":
       return `Expected \`${field}\` to be a valid ${issue.format}, got ${describeValue(value)}`;
-    case "invalid_key":
-      return `\`${field}\` has an invalid key: ${issue.issues.map((i) => i.message).join("; ")}`;
+    case "invalid_key": {
+      // The key's own fault, worded as for any string (the key is the path's last step).
+      const inner = issue.issues[0];
+      const key = issue.path[issue.path.length - 1];
+      return inner ? describeIssue(inner as Issue, field, key) : `\`${field}\` has an invalid key`;
+    }
     default:
       return `\`${field}\` ${issue.message}${value !== undefined ? ` (got ${sizeOf(value)})` : ""}`;
   }

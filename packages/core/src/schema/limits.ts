@@ -1,4 +1,10 @@
-/** Each limit is also its own constant, so a bundler inlines the number instead of shipping this table. */
+/**
+ * The wire contract's single source, with `enums.ts` and `patterns.ts`: zod-free, so the zod
+ * schemas (`common.ts`, `events.ts`), the browser's lite validator, the Node fast path and the
+ * property tests' generators all import their numbers from here (contract-copies.test.ts walks
+ * the zod schemas and holds the hand-written copies to them, bound by bound).
+ *
+ * Each limit is also its own constant, so a bundler inlines the number instead of shipping this table. */
 /** Event ids, prediction ids, candidate ids and other identifiers. */
 export const MAX_ID_LENGTH = 128;
 /** `source`, model name/version, `surface`, label strings. */
@@ -17,6 +23,13 @@ export const MAX_METRICS = 64;
 export const MAX_PROFILE_COLUMNS = 1000;
 export const MAX_TOP_VALUES = 100;
 export const MAX_SKETCH_BINS = 4096;
+/** A model's `environment` ("production", "staging", ...). */
+export const MAX_ENVIRONMENT_LENGTH = 64;
+/** A DDSketch bin index written as a record key. */
+export const MAX_SKETCH_KEY_LENGTH = 16;
+/** Feedback `value`: -1 (worst) to 1 (best). */
+export const MIN_FEEDBACK_VALUE = -1;
+export const MAX_FEEDBACK_VALUE = 1;
 /** Default size of one serialized event; `maxEventBytes` can lower or raise it per client. */
 export const MAX_EVENT_BYTES = 256 * 1024;
 
@@ -41,6 +54,8 @@ export const LIMITS = {
   maxProfileColumns: MAX_PROFILE_COLUMNS,
   maxTopValues: MAX_TOP_VALUES,
   maxSketchBins: MAX_SKETCH_BINS,
+  maxEnvironmentLength: MAX_ENVIRONMENT_LENGTH,
+  maxSketchKeyLength: MAX_SKETCH_KEY_LENGTH,
   maxEventBytes: MAX_EVENT_BYTES,
 } as const;
 
