@@ -7,6 +7,7 @@ import type { EventType, InferlogEvent } from "./schema/events.js";
 import type { DropReason } from "./stats.js";
 import { utf8Length } from "./utf8.js";
 import type { EventValidator } from "./validate.js";
+import { wellFormedJson } from "./well-formed-json.js";
 
 export interface PrepareContext extends BuildContext {
   filter: FeatureFilter;
@@ -54,6 +55,7 @@ export function prepare(p: PendingEvent, ctx: PrepareContext, id?: string): Prep
   let why = "it is not a JSON value";
   try {
     json = JSON.stringify(v.event);
+    if (json !== undefined) json = wellFormedJson(json);
   } catch (cause) {
     why = threw("JSON.stringify", cause);
   }
