@@ -35,6 +35,7 @@ import {
 } from "./schema/limits.js";
 import { DATETIME_PATTERN, TRACEPARENT_PATTERN } from "./schema/patterns.js";
 import type { EventValidator } from "./validate.js";
+import { wellFormedText } from "./well-formed-json.js";
 
 /**
  * The wire contract of `schema/events.ts`, hand-written for bundles that cannot afford zod
@@ -290,6 +291,9 @@ export const liteValidateEvent: EventValidator = (type, event) => {
   } catch (e) {
     if (!Array.isArray(e)) throw e;
     const [field, message] = e as Fail;
-    return { ok: false, error: new ValidationError(`Invalid ${type} event: ${message}`, field) };
+    return {
+      ok: false,
+      error: new ValidationError(wellFormedText(`Invalid ${type} event: ${message}`), wellFormedText(field)),
+    };
   }
 };

@@ -15,6 +15,7 @@ import {
 } from "./schema/events.js";
 import { formatIssue, formatPath } from "./schema/issues.js";
 import { FORBIDDEN_KEYS } from "./schema/limits.js";
+import { wellFormedText } from "./well-formed-json.js";
 
 export const SCHEMA_BY_TYPE: Record<EventType, z.ZodMiniType> = {
   "ml.prediction": predictionEventSchema,
@@ -54,11 +55,15 @@ export const makeValidator =
     if (parsed.success) return { ok: true, event: parsed.data as InferlogEvent };
     // Report the caller's own field first: envelope fields are derived from it (`subject` from `predictionId`).
     const issues = [...parsed.error.issues].sort((a, b) => Number(b.path[0] === "data") - Number(a.path[0] === "data"));
+    // The first fault only, as the lite validator reports it: one input gets one message in every
+    // build (the collector's answer included), whichever validator wrote it.
     const first = issues[0] as z.core.$ZodIssue;
-    const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more)` : "";
     return {
       ok: false,
-      error: new ValidationError(`Invalid ${type} event: ${formatIssue(first, event)}${more}`, formatPath(first.path)),
+      error: new ValidationError(
+        wellFormedText(`Invalid ${type} event: ${formatIssue(first, event)}`),
+        wellFormedText(formatPath(first.path)),
+      ),
     };
   };
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { wellFormedJson } from "./well-formed-json.js";
+import { wellFormedJson, wellFormedText } from "./well-formed-json.js";
 
 /** What a UTF-8 encoder would make of the text: lone surrogates as U+FFFD (Node 20+ has it natively). */
 const toWellFormed = (s: string): string => (s as unknown as { toWellFormed(): string }).toWellFormed();
@@ -32,6 +32,21 @@ describe("wellFormedJson", () => {
         const json = wellFormedJson(JSON.stringify(text));
         expect(JSON.parse(json)).toBe(toWellFormed(text));
         expect(Buffer.byteLength(json)).toBe(Buffer.byteLength(JSON.stringify(text)));
+      }),
+      { numRuns: 3_000, seed: 20261206 },
+    );
+  });
+});
+
+describe("wellFormedText", () => {
+  it("agrees with String.prototype.toWellFormed on any text", () => {
+    const unit = fc.oneof(
+      fc.constantFrom("\ud83d", "\ude00", "\udbff", "\udc00", "a", "😀"),
+      fc.string({ unit: "binary", minLength: 1, maxLength: 1 }),
+    );
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 20 }), (text) => {
+        expect(wellFormedText(text)).toBe(toWellFormed(text));
       }),
       { numRuns: 3_000, seed: 20261206 },
     );

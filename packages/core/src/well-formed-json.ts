@@ -12,6 +12,17 @@ const ESCAPED_BACKSLASH_OR_LONE_SURROGATE = /\\\\|\\ud[89a-f][0-9a-f]{2}/g;
 /** U+FFFD REPLACEMENT CHARACTER as a JSON escape: six bytes, as the escape it replaces. */
 const REPLACEMENT_ESCAPE = "\\ufffd";
 
+/** A surrogate pair, or else a lone surrogate. */
+const PAIR_OR_LONE_SURROGATE = /[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]/g;
+
+/**
+ * `text` with every lone surrogate as U+FFFD (String.prototype.toWellFormed, which ES2020 targets
+ * lack). For messages that quote the caller's text: they name a field as the collector would, and
+ * they reach loggers that write UTF-8.
+ */
+export const wellFormedText = (text: string): string =>
+  text.replace(PAIR_OR_LONE_SURROGATE, (match) => (match.length === 2 ? match : "\ufffd"));
+
 /** `json` (JSON.stringify output) with every lone surrogate written as U+FFFD; the same length in bytes. */
 export function wellFormedJson(json: string): string {
   if (!json.includes("\\ud")) return json;
