@@ -1,5 +1,5 @@
 import type { Client, DropReason, EventType, QueuedEvent, StoredEvent } from "@inferlog/core";
-import { utf8Length } from "@inferlog/core/lite";
+import { keepsStored, utf8Length } from "@inferlog/core/lite";
 import { type BatchRecord, OPEN_TIMEOUT_MS, openDb, type PersistDrop, readBatches, writeBatches } from "./idb-store.js";
 import { DEFAULT_DB_NAME, DEFAULT_MAX_STORAGE_BYTES, type PersistenceOptions } from "./options.js";
 import { clearSpill, readSpills, writeSpill } from "./spill.js";
@@ -274,7 +274,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
     _onSettled(events, outcome) {
       // After these the event stays on disk: it was not delivered and may be next time. In memory, at most
       // 5000 are parked; beyond that they wait on disk for the next load.
-      if (outcome === "retries_exhausted" || outcome === "shutdown_timeout") {
+      if (keepsStored(outcome)) {
         if (!stopped && parked.length < 5_000) parked.push(...events);
         return;
       }

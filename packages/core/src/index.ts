@@ -33,9 +33,15 @@ export {
 export type { QueuedEvent } from "./event-queue.js";
 export {
   createFetchTransport,
+  createTransport,
   DEFAULT_REQUEST_TIMEOUT_MS,
   type FetchLike,
   type FetchTransportOptions,
+  fetchRequest,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpTransportOptions,
+  type MakeRequest,
 } from "./fetch-transport.js";
 export { parseRetryAfter, RETRYABLE_STATUSES, resultFromResponse } from "./http-response.js";
 export type {
@@ -109,7 +115,7 @@ export {
 export { formatIssue, formatIssues } from "./schema/issues.js";
 export { FORBIDDEN_KEYS, LIMITS } from "./schema/limits.js";
 export { showValue } from "./show-value.js";
-export { type ClientStats, DROP_REASONS, type DropReason } from "./stats.js";
+export { type ClientStats, DROP_REASONS, type DropReason, keepsStored } from "./stats.js";
 export type { AbortSignalLike, RejectedEvent, Transport, TransportRequest, TransportResult } from "./transport.js";
 export { uncheckedEvent } from "./unchecked.js";
 export { uuidv7, uuidv7Time } from "./uuidv7.js";

@@ -16,11 +16,13 @@ export {
   threw,
   ValidationError,
 } from "./errors.js";
+export { createTransport, DEFAULT_REQUEST_TIMEOUT_MS, type MakeRequest } from "./fetch-transport.js";
 export { parseRetryAfter, RETRYABLE_STATUSES, resultFromResponse } from "./http-response.js";
 export { liteValidateEvent } from "./lite-validate.js";
 export { maskSecret } from "./mask-secret.js";
 export { sleep, systemClock } from "./runtime.js";
 export { showValue } from "./show-value.js";
+export { keepsStored } from "./stats.js";
 export { uncheckedEvent } from "./unchecked.js";
 export { utf8Length } from "./utf8.js";
 export { uuidv7 } from "./uuidv7.js";

@@ -16,6 +16,14 @@ export const DROP_REASONS = [
 
 export type DropReason = (typeof DROP_REASONS)[number];
 
+/**
+ * The one "keeps on disk" rule of the adapters that store events (the Node spool, the browser's
+ * IndexedDB): after these outcomes an event was not delivered and may be next time, so its stored
+ * copy stays for a later attempt or start; after any other it is done (sent, or never to be sent).
+ */
+export const keepsStored = (outcome: "sent" | DropReason): boolean =>
+  outcome === "retries_exhausted" || outcome === "shutdown_timeout";
+
 export interface ClientStats {
   /** `log*` calls accepted for processing (before validation and sampling). */
   logged: number;

@@ -1,6 +1,7 @@
 import type { Socket } from "node:net";
 import {
   ConfigError,
+  DEFAULT_REQUEST_TIMEOUT_MS,
   maskSecret,
   checkOption as need,
   resultFromResponse,
@@ -22,8 +23,9 @@ import { networkHint } from "./network-hint.js";
 import { exchange } from "./undici-exchange.js";
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
-export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
-export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+/** Core's request timeout, for each of the two waits undici bounds. */
+export const DEFAULT_HEADERS_TIMEOUT_MS = DEFAULT_REQUEST_TIMEOUT_MS;
+export const DEFAULT_BODY_TIMEOUT_MS = DEFAULT_REQUEST_TIMEOUT_MS;
 export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 30_000;
 
 export interface UndiciTransportOptions {

@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { type DropReason, InferlogError, type QueuedEvent, type StoredEvent } from "@inferlog/core";
+import { type DropReason, InferlogError, keepsStored, type QueuedEvent, type StoredEvent } from "@inferlog/core";
 import { encodeRecord } from "./record.js";
 import { listSegments, type SegmentPaths } from "./segment-files.js";
 import { readAcks, readRecords, scanSegment } from "./segment-reader.js";
@@ -35,8 +35,6 @@ export interface SpoolStats {
   corruptSegments: number;
 }
 
-/** Outcomes after which an event must not be sent again; the others wait on disk for the next start. */
-const KEEP_FOR_NEXT_START: ReadonlySet<string> = new Set<DropReason>(["shutdown_timeout", "retries_exhausted"]);
 
 /**
  * A log of events in segment files that holds what memory cannot. Every event is written
@@ -198,7 +196,8 @@ export class Spool {
 
   /** Marks settled events done (a segment with nothing left pending is deleted); returns how many stay on disk. */
   settle(events: readonly QueuedEvent[], outcome: "sent" | DropReason): number {
-    const keep = KEEP_FOR_NEXT_START.has(outcome);
+    // Core's rule, shared with the browser's IndexedDB store: these wait on disk for the next start.
+    const keep = keepsStored(outcome);
     const acks = new Map<Segment, string>();
     let kept = 0;
     for (const e of events) {
