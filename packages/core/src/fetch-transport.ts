@@ -98,7 +98,10 @@ export function createTransport(options: HttpTransportOptions, makeRequest: Make
         if (timedOut) return { kind: "retry", reason: `timed out after ${timeoutMs} ms` };
         // Node's fetch says only "fetch failed"; what happened is in its cause (connect ECONNREFUSED …).
         const cause = (e as { cause?: { message?: unknown } } | null)?.cause?.message;
-        const reason = maskSecret(`${threw("fetch", e)}${typeof cause === "string" ? ` (${cause})` : ""}`, credential());
+        const reason = maskSecret(
+          `${threw("fetch", e)}${typeof cause === "string" ? ` (${cause})` : ""}`,
+          credential(),
+        );
         const hint =
           options.networkHint?.(e) ??
           (/ECONNREFUSED/.test(reason) ? "nothing listens there: is the collector running?" : undefined);

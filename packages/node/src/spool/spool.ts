@@ -35,7 +35,6 @@ export interface SpoolStats {
   corruptSegments: number;
 }
 
-
 /**
  * A log of events in segment files that holds what memory cannot. Every event is written
  * once: either as it enters the memory queue (`admit`, a write-ahead copy), or, while
