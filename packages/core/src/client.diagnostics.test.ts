@@ -157,7 +157,7 @@ describe("core's fetch transport", () => {
     client.logPrediction(predictionInput());
     await client.flush({ timeoutMs: 300 });
     expect(lines[0]).toBe(
-      `Could not deliver 1 event to ${endpoint}: network error: fetch failed (connect ECONNREFUSED 127.0.0.1:${port}) (nothing listens there: is the collector running?); retrying in the background; said once until a delivery succeeds`,
+      `Could not deliver 1 event to ${endpoint}: fetch threw: fetch failed (connect ECONNREFUSED 127.0.0.1:${port}) (nothing listens there: is the collector running?); retrying in the background; said once until a delivery succeeds`,
     );
     await client.shutdown({ timeoutMs: 10 });
   });

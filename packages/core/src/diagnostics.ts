@@ -82,7 +82,9 @@ export function createDiagnostics(ctx: DiagnosticsContext): Diagnostics {
     watch: (transport) => ({
       async send(req) {
         const r = await transport.send(req);
-        note(req.eventCount, req.attempt, r);
+        // An attempt we aborted ourselves (a flush, shutdown or exit deadline) says nothing about the
+        // collector: the cause stays the last one it gave (a refused connection, a status).
+        if (!req.signal.aborted) note(req.eventCount, req.attempt, r);
         return r;
       },
     }),

@@ -60,7 +60,7 @@ describe("the same monitors on SQLite and ClickHouse", () => {
       ["drop", "model=router version=v1", "good", 0],
       ["drift", "model=drifty feature=label:predicted", "good", 0],
       ["drift", "model=drifty feature=plan", "bad", 4.807051021],
-      ["drift", "model=drifty feature=x", "bad", 10.053310115],
+      ["drift", "model=drifty feature=x", "bad", 6.808228349], // decile edges by linear interpolation (issue 21) moved this PSI from 10.05
       ["drift", "model=router feature=label:predicted", "good", 0],
       ["drift", "model=router feature=label:true", "good", 0],
       ["ignore", "model=router", "good", 0],
