@@ -17,7 +17,7 @@ export const OUTAGE_EVENTS = 20_000;
 export const OUTAGE_SPAN_MS = 3_000;
 export const OUTAGE_MS = 5_000;
 /** How long after recovery the app keeps running before its shutdown, at most. */
-export const OUTAGE_PATIENCE_MS = 60_000;
+export const OUTAGE_PATIENCE_MS = 20_000;
 export const EXIT_EVENTS = 1_000;
 export const MEMORY_EVENTS = 100_000;
 export const SUBJECTS = SUBJECT_NAMES;
