@@ -1,3 +1,4 @@
+import { estimatedAccuracyBelow, estimatedAccuracyDrop } from "./estimate-evaluators.js";
 import {
   above,
   atLeast,
@@ -58,6 +59,8 @@ const EVALUATORS: { [K in RuleKind]: Evaluator<K> } = {
       };
     });
   },
+  estimated_accuracy_below: estimatedAccuracyBelow,
+  estimated_accuracy_drop: estimatedAccuracyDrop,
   drift_above(rule, inputs) {
     const measure = rule.measure ?? "psi";
     const rows = inputs

@@ -94,3 +94,21 @@ export function qualitySeries(rule: RuleOf<"quality_below" | "quality_drop">, in
   );
   return serving(byWindow, rule, inputs);
 }
+
+/**
+ * Per model and version, the windows of the label-free estimate with enough scored predictions, refused ones
+ * included (a version's calibration, and so its refusal, holds for all its windows).
+ */
+export function estimateSeries(
+  rule: RuleOf<"estimated_accuracy_below" | "estimated_accuracy_drop">,
+  inputs: MonitorInputs,
+) {
+  const rows = inputs
+    .report(windowOf(rule))
+    .labelFree.filter((e) => wants(rule, e.model, e.version) && e.n >= minCount(rule));
+  return serving(
+    groups(rows, (e) => `${e.model}\u0000${e.version}`),
+    rule,
+    inputs,
+  );
+}

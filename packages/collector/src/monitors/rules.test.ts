@@ -20,7 +20,26 @@ const quality = (version: string, w: number, accuracy: number, labeled = 100, du
   dueLabeled,
   labelCoverage: dueLabeled / due,
 });
+const estimate = (version: string, w: number, estimatedAccuracy: number | null, n = 100) => ({
+  model: "router",
+  version,
+  windowStart: W[w] as string,
+  n,
+  estimatedAccuracy,
+  realizedAccuracy: null,
+  labeled: 0,
+  labelCoverage: null,
+  error: null,
+  refused: estimatedAccuracy === null ? "scores are not calibrated: ECE 0.120 > maxEce 0.05" : null,
+});
 const report = {
+  labelFree: [
+    estimate("v1", 0, 0.82),
+    estimate("v1", 1, 0.8),
+    estimate("v1", 2, 0.64),
+    estimate("v1", 3, 0.3, 10),
+    estimate("v2", 3, null),
+  ],
   quality: [
     quality("v1", 0, 0.8),
     quality("v1", 1, 0.78),
@@ -90,6 +109,37 @@ describe("rule kinds", () => {
     ]);
     expect(judge({ id: "d", kind: "quality_drop", metric: "accuracy", points: 20, clearAt: 5 })[0]?.[1]).toBe(
       "between",
+    );
+  });
+
+  it("estimated_accuracy_below: the latest window with enough scored predictions; a refused estimate is not evaluable", () => {
+    const rule: Rule = { id: "e", kind: "estimated_accuracy_below", floor: 0.7 };
+    // v1's last window has 10 scored predictions (< 30): its 64% window is judged; v2's estimate is refused.
+    expect(judge(rule)).toEqual([
+      ["model=router version=v1", "bad", 0.64],
+      ["model=router version=v2", "good", null],
+    ]);
+    const refused = evaluateRules([rule], inputs)[1];
+    expect(refused).toMatchObject({ threshold: null, windowStart: W[3] });
+    expect(refused?.summary).toBe(
+      "not evaluable: no accuracy estimate (scores are not calibrated: ECE 0.120 > maxEce 0.05)",
+    );
+    expect(judge({ ...rule, floor: 0.6, clearAt: 0.7 })[0]).toEqual(["model=router version=v1", "between", 0.64]);
+    expect(judge({ ...rule, floor: 0.6 })[0]).toEqual(["model=router version=v1", "good", 0.64]);
+    expect(judge({ ...rule, version: "v2", floor: 0.99 })).toEqual([["model=router version=v2", "good", null]]);
+    expect(judge({ ...rule, minCount: 5 })[0]).toEqual(["model=router version=v1", "bad", 0.3]);
+  });
+
+  it("estimated_accuracy_drop: points below the version's first window; a refused estimate is not evaluable", () => {
+    const rule: Rule = { id: "ed", kind: "estimated_accuracy_drop", points: 15 };
+    expect(judge(rule)).toEqual([
+      ["model=router version=v1", "bad", 18],
+      ["model=router version=v2", "good", null],
+    ]);
+    expect(judge({ ...rule, points: 20 })[0]?.[1]).toBe("good");
+    expect(judge({ ...rule, points: 20, clearAt: 10 })[0]?.[1]).toBe("between");
+    expect(evaluateRules([rule], inputs)[0]?.summary).toBe(
+      "estimated accuracy 64.0%, down 18.0 pts from 82.0% in the version's first week (limit 15.0 pts)",
     );
   });
 
@@ -184,7 +234,7 @@ describe("monitors config", () => {
       "Invalid monitors config: `monitors.intervalSeconds` is too small: minimum 10, got 5",
     );
     expect(bad({ rules: [{ id: "a", kind: "accuracy" }] })).toThrow(
-      'Invalid monitors config: expected `monitors.rules[0].kind` to be one of quality_below, quality_drop, drift_above, ignore_rate_rise, label_coverage_below, orphan_share_above, no_events, business_off_baseline, got `"accuracy"`',
+      'Invalid monitors config: expected `monitors.rules[0].kind` to be one of quality_below, quality_drop, estimated_accuracy_below, estimated_accuracy_drop, drift_above, ignore_rate_rise, label_coverage_below, orphan_share_above, no_events, business_off_baseline, got `"accuracy"`',
     );
     expect(bad({ rules: [{ id: "a", kind: "quality_below", metric: "hit@30", floor: 0.5 }] })).toThrow(
       'Invalid monitors config: `monitors.rules[0].metric` must be "accuracy", "mrr", "ndcg" or "hit@k" with k from 1 to 20',

@@ -42,11 +42,13 @@ const common = {
 
 /**
  * The rule kinds, each with the fields it takes. A kind is one entry here and one evaluator in
- * evaluate-rules.ts; `estimated_accuracy_below` joins them once the label-free estimate exists.
+ * evaluate-rules.ts (the estimate's kinds in estimate-evaluators.ts).
  */
 export const RULE_SCHEMAS = {
   quality_below: z.strictObject({ ...common, metric: qualityMetric, floor: fraction, clearAt: z.optional(fraction) }),
   quality_drop: z.strictObject({ ...common, metric: qualityMetric, points: positive, clearAt: z.optional(z.number()) }),
+  estimated_accuracy_below: z.strictObject({ ...common, floor: fraction, clearAt: z.optional(fraction) }),
+  estimated_accuracy_drop: z.strictObject({ ...common, points: positive, clearAt: z.optional(z.number()) }),
   drift_above: z.strictObject({
     ...common,
     feature: z.optional(name),
