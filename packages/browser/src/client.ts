@@ -55,7 +55,7 @@ export function makeClient(options: BrowserClientOptions, defaultValidator: Even
           store?._onSettled(events, outcome);
           hooks?.onSettled?.(events, outcome);
         },
-        isPersisted: (event) => !!store?._isPersisted(event),
+        isPersisted: store?._isPersisted,
       },
     },
     defaultValidator,

@@ -135,20 +135,21 @@ export function createEventQueue(maxCount: number, maxBytes: number): EventQueue
     },
     _takeMostValuable(maxCount, maxBytes, cost, isPersisted = () => false) {
       const out: QueuedEvent[] = [];
-      const taken = new Set<QueuedEvent>();
       let bytes = 0;
       // Events not yet on disk first: only this request (or a spill) saves them; the stored ones wait for the next visit.
       for (const persisted of [false, true])
-        for (const level of [...levels].reverse())
+        for (let p = 4; p--; ) {
+          const level = levels[p] as Fifo;
           for (let i = level.h; i < level.a.length && out.length < maxCount; i++) {
             const e = level.a[i] as QueuedEvent;
             if (isPersisted(e) !== persisted) continue;
             const size = cost(e);
             if (bytes + size > maxBytes) break;
             bytes += size;
-            taken.add(e);
             out.push(e);
           }
+        }
+      const taken = new Set(out);
       for (const level of levels) {
         level.a = level.a.slice(level.h).filter((e) => !taken.has(e));
         level.h = 0;

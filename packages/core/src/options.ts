@@ -114,7 +114,7 @@ export interface ClientOptions {
      * Whether a queued event is already safe in the adapter's store (a committed IndexedDB write):
      * `sendNow` gives its byte budget to the events this says are not, then to the rest. Must not throw.
      */
-    isPersisted?: (event: QueuedEvent) => boolean;
+    isPersisted?: ((event: QueuedEvent) => boolean) | undefined;
   };
 }
 
