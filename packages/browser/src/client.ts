@@ -55,14 +55,16 @@ export function makeClient(options: BrowserClientOptions, defaultValidator: Even
           store?._onSettled(events, outcome);
           hooks?.onSettled?.(events, outcome);
         },
+        isPersisted: store?._isPersisted,
       },
     },
     defaultValidator,
   );
   const exposures = createExposureTracker(client);
 
-  // Page hide: send what fits in the keepalive budget, most valuable first (the feedback of exposures
-  // the page is leaving among it); what no committed IndexedDB write holds goes to the spill.
+  // Page hide: send what fits in the keepalive budget, events not yet on disk first, each kind most
+  // valuable first (the feedback of exposures the page is leaving among it); what no committed
+  // IndexedDB write holds goes to the spill.
   const deliverNow = () => {
     try {
       for (let i = 0; i < KEEPALIVE_MAX_REQUESTS; i++) {

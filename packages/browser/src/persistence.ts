@@ -22,6 +22,8 @@ export interface StorageStats {
 export interface Persistence {
   _onEnqueued(events: readonly QueuedEvent[]): void;
   _onSettled(events: readonly QueuedEvent[], outcome: "sent" | DropReason): void;
+  /** True once a committed IndexedDB write holds the event (the page-close request takes others first). */
+  _isPersisted(event: QueuedEvent): boolean;
   /** Starts replay into `client`; resolves once earlier pages' events are back in its queue. */
   _start(client: Client): Promise<void>;
   /** The page is hidden and may never come back: what no committed write holds goes to `localStorage`. */
@@ -289,6 +291,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
       // open yet), drop them here so the list never outgrows the queue.
       if (pending.length > 2 * slot.size + 1000) pending = pending.filter((e) => slot.get(e.id) === null);
     },
+    _isPersisted: (e) => !unstored.has(e.id) && !!slot.get(e.id)?._committed,
     async _start(c) {
       client = c;
       // Parked events go again every 60 s as well as on `online` (which may never fire).

@@ -25,7 +25,8 @@ export interface Delivery {
   _flushThrough(seq: number): void;
   /**
    * Page close: starts one request at once, bypassing the task queue and the circuit breaker, with
-   * the most valuable queued events whose encoded body fits `maxBytes`. Returns how many it took.
+   * the most valuable queued events whose encoded body fits `maxBytes`, those not on disk first
+   * (`hooks.isPersisted`). Returns how many it took.
    */
   _sendNow(maxBytes: number, maxEvents: number): number;
   /** True once no event with seq <= `seq` is queued or in flight. */
@@ -234,7 +235,12 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
       drain(seq);
     },
     _sendNow(maxBytes, maxEvents) {
-      const events = queue._takeMostValuable(maxEvents, maxBytes - (encoder.batchBytes ?? 1), cost);
+      const events = queue._takeMostValuable(
+        maxEvents,
+        maxBytes - (encoder.batchBytes ?? 1),
+        cost,
+        options.hooks.isPersisted,
+      );
       launch(events, encoder.encode(events.map((e) => e.json)));
       return events.length;
     },

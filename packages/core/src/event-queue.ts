@@ -44,9 +44,15 @@ export interface EventQueue {
    * Up to `maxCount` events whose costs (`cost(e)`, the bytes each adds to an encoded batch) sum to at
    * most `maxBytes`, most valuable first (highest priority level, oldest within it). A level whose head
    * does not fit is skipped so a smaller, less valuable event can still use the room; nothing is taken
-   * if nothing fits. For page close, where the byte budget is hard.
+   * if nothing fits. For page close, where the byte budget is hard. With `isPersisted`, events it says
+   * are safe on disk are taken only after every other one that fits (in the same order).
    */
-  _takeMostValuable(maxCount: number, maxBytes: number, cost: (e: QueuedEvent) => number): QueuedEvent[];
+  _takeMostValuable(
+    maxCount: number,
+    maxBytes: number,
+    cost: (e: QueuedEvent) => number,
+    isPersisted?: (e: QueuedEvent) => boolean,
+  ): QueuedEvent[];
   /** Lowest `seq` waiting, or Infinity when empty. */
   minSeq(): number;
 }
@@ -127,20 +133,28 @@ export function createEventQueue(maxCount: number, maxBytes: number): EventQueue
       }
       return out;
     },
-    _takeMostValuable(maxCount, maxBytes, cost) {
+    _takeMostValuable(maxCount, maxBytes, cost, isPersisted = () => false) {
       const out: QueuedEvent[] = [];
       let bytes = 0;
-      for (let p = 3; p >= 0 && out.length < maxCount; ) {
-        const level = levels[p] as Fifo;
-        const head = first(level);
-        const size = head ? cost(head) : 0;
-        if (!head || bytes + size > maxBytes) {
-          p--;
-          continue;
+      // Events not yet on disk first: only this request (or a spill) saves them; the stored ones wait for the next visit.
+      for (const persisted of [false, true])
+        for (let p = 4; p--; ) {
+          const level = levels[p] as Fifo;
+          for (let i = level.h; i < level.a.length && out.length < maxCount; i++) {
+            const e = level.a[i] as QueuedEvent;
+            if (isPersisted(e) !== persisted) continue;
+            const size = cost(e);
+            if (bytes + size > maxBytes) break;
+            bytes += size;
+            out.push(e);
+          }
         }
-        bytes += size;
-        out.push(shift(level));
+      const taken = new Set(out);
+      for (const level of levels) {
+        level.a = level.a.slice(level.h).filter((e) => !taken.has(e));
+        level.h = 0;
       }
+      for (const e of out) counted(e, -1);
       return out;
     },
     minSeq: () => {

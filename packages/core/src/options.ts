@@ -110,6 +110,11 @@ export interface ClientOptions {
      */
     divert?: (event: QueuedEvent) => boolean;
     onSettled?: (events: readonly QueuedEvent[], outcome: "sent" | DropReason) => void;
+    /**
+     * Whether a queued event is already safe in the adapter's store (a committed IndexedDB write):
+     * `sendNow` gives its byte budget to the events this says are not, then to the rest. Must not throw.
+     */
+    isPersisted?: ((event: QueuedEvent) => boolean) | undefined;
   };
 }
 
