@@ -23,7 +23,7 @@ export interface Goal {
  * The browser size test's ceiling for the built files (packages/browser/src/bundle-size.test.ts): 10 KB
  * until issues 18 and 23 bought correctness (default diagnostics, nothing lost at page close) with ~4 KB.
  */
-const BROWSER_BUNDLE_CEILING = 14_600;
+const BROWSER_BUNDLE_CEILING = 14_700;
 const OUTAGE_LABELS = ["outage (connection resets)", "outage (503)", "outage (503, HTML body)"];
 const isInferlog = (r: Row) => r.subject.startsWith("inferlog");
 const find = (results: Result[], scenario: string, metric: string) =>
