@@ -53,6 +53,18 @@ describe("a SQLite report with its share in a worker thread", () => {
     await store.close();
   });
 
+  it("lets reports started together on one connection take turns (serve's monitors and an HTTP report)", async () => {
+    const store = openSqliteStore({ path: join(dir, `r${Math.random()}.db`) });
+    await seedMetricsFixture(store);
+    const options = OPTIONS[0] as ReportOptions;
+    const alone = await computeReportWith(store, options, run(true));
+    // Before they took turns, one report's restored temp_store deleted the other's TEMP tables.
+    const together = await Promise.all([1, 2, 3].map(() => computeReportWith(store, options, run(true))));
+    for (const r of together) expect({ ...r, generatedAt: "" }).toEqual({ ...alone, generatedAt: "" });
+    expect(await store.readRows?.("SELECT name FROM sqlite_temp_master")).toEqual([]);
+    await store.close();
+  });
+
   it("runs on the store's connection alone for an in-memory store", async () => {
     const store = openSqliteStore({ path: ":memory:" });
     await seedMetricsFixture(store);

@@ -38,6 +38,32 @@ export async function computeReportWith(
   if (!readRows) throw new Error(`The ${store.kind} store cannot run reports: it has no readRows method`);
   const ctx: MetricsContext = metricsContext(store.kind, o, readRows);
   if (store.kind !== "sqlite") return assemble(store, ctx, undefined, [], run.onShare);
+  return oneReportAtATime(store, () => computeSqliteReport(store, ctx, readRows, run));
+}
+
+/**
+ * The reports running on each SQLite connection. A report sets connection pragmas and restoring
+ * `temp_store` deletes every TEMP table of the connection, so two reports at once (an HTTP report
+ * while `serve` evaluates its monitors) would drop each other's tables: they take turns.
+ */
+const reportsOnConnection = new WeakMap<Store, Promise<unknown>>();
+
+function oneReportAtATime<T>(store: Store, compute: () => Promise<T>): Promise<T> {
+  const previous = reportsOnConnection.get(store) ?? Promise.resolve();
+  const next = previous.then(compute, compute);
+  reportsOnConnection.set(
+    store,
+    next.catch(() => {}),
+  );
+  return next;
+}
+
+async function computeSqliteReport(
+  store: Store,
+  ctx: MetricsContext,
+  readRows: NonNullable<Store["readRows"]>,
+  run: { worker: boolean; onShare?: (inWorker: boolean) => void },
+): Promise<Report> {
   // SQLite: connection-local TEMP tables for the relations several metrics read (ClickHouse streams the
   // subqueries fast enough as they are), in memory, with a larger page cache and the file memory-mapped, for this
   // report only (REPORT_PRAGMAS; the connection gets its settings back afterwards).
