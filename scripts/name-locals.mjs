@@ -153,14 +153,50 @@ function fromType(typeText, letter) {
 
 /** Words for objects of no named type, by letter. */
 const OBJECT_WORDS = {
-  a: ["left"], b: ["right"], c: ["config", "entry"], d: ["data", "entry"], e: ["entry"], f: ["field", "entry"],
-  g: ["group"], k: ["entry"], m: ["match", "entry"], o: ["entry", "item"], p: ["part", "entry"], q: ["query", "entry"],
-  r: ["row", "record"], s: ["entry", "item"], t: ["entry", "item"], v: ["value", "item"], w: ["window", "entry"],
-  x: ["item", "entry"], y: ["other", "entry"],
+  a: ["left"],
+  b: ["right"],
+  c: ["config", "entry"],
+  d: ["data", "entry"],
+  e: ["entry"],
+  f: ["field", "entry"],
+  g: ["group"],
+  k: ["entry"],
+  m: ["match", "entry"],
+  o: ["entry", "item"],
+  p: ["part", "entry"],
+  q: ["query", "entry"],
+  r: ["row", "record"],
+  s: ["entry", "item"],
+  t: ["entry", "item"],
+  v: ["value", "item"],
+  w: ["window", "entry"],
+  x: ["item", "entry"],
+  y: ["other", "entry"],
 };
-const ARRAY_METHODS = new Set(["map", "filter", "some", "every", "find", "findIndex", "forEach", "flatMap", "reduce", "findLast", "sort", "toSorted"]);
+const ARRAY_METHODS = new Set([
+  "map",
+  "filter",
+  "some",
+  "every",
+  "find",
+  "findIndex",
+  "forEach",
+  "flatMap",
+  "reduce",
+  "findLast",
+  "sort",
+  "toSorted",
+]);
 const singular = (word) =>
-  word.endsWith("ies") ? `${word.slice(0, -3)}y` : /(ss|us|sis)$/.test(word) ? "" : word.endsWith("ses") || word.endsWith("xes") ? word.slice(0, -2) : word.endsWith("s") ? word.slice(0, -1) : "";
+  word.endsWith("ies")
+    ? `${word.slice(0, -3)}y`
+    : /(ss|us|sis)$/.test(word)
+      ? ""
+      : word.endsWith("ses") || word.endsWith("xes")
+        ? word.slice(0, -2)
+        : word.endsWith("s")
+          ? word.slice(0, -1)
+          : "";
 /** A name from where the binding sits: the element of `rows.map((r) => ...)` is a row; a Promise's resolver is `resolve`. */
 function fromRole(decl) {
   if (!ts.isParameter(decl)) return [];
@@ -177,7 +213,8 @@ function fromRole(decl) {
   if (method === "reduce") return index === 0 ? ["total"] : [];
   if (index !== 0) return index === 1 ? ["index"] : [];
   let target = call.expression.expression;
-  while (ts.isCallExpression(target) || ts.isNonNullExpression(target) || ts.isParenthesizedExpression(target)) target = target.expression;
+  while (ts.isCallExpression(target) || ts.isNonNullExpression(target) || ts.isParenthesizedExpression(target))
+    target = target.expression;
   const word = ts.isIdentifier(target) ? target.text : ts.isPropertyAccessExpression(target) ? target.name.text : "";
   const one = singular(word);
   return one && one.length > 1 ? [one] : [];
@@ -340,7 +377,9 @@ for (;;) {
     ...(inCatch ? ["error", "cause"] : []),
     ...role,
     ...typed,
-    ...(anonymous ? (OBJECT_WORDS[letter.toLowerCase()] ?? ["entry", "item"]) : (BY_LETTER[letter.toLowerCase()] ?? [])),
+    ...(anonymous
+      ? (OBJECT_WORDS[letter.toLowerCase()] ?? ["entry", "item"])
+      : (BY_LETTER[letter.toLowerCase()] ?? [])),
   ];
   const name = candidates.find((c) => !taken.has(c) && !RESERVED.has(c) && /^[a-zA-Z]\w*$/.test(c));
   if (!name) {
