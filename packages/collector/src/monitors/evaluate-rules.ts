@@ -15,7 +15,7 @@ import {
   windowOf,
 } from "./judged-series.js";
 import type { Observation } from "./observation.js";
-import { scopeKeyOf } from "./observation.js";
+import { observe } from "./observation.js";
 import { DEFAULT_LOOKBACK_HOURS, type Rule, type RuleKind, type RuleOf } from "./rules.js";
 
 export { kOf, type MonitorInputs } from "./judged-series.js";
@@ -27,17 +27,13 @@ const EVALUATORS: { [K in RuleKind]: Evaluator<K> } = {
     return qualitySeries(rule, inputs).map((series) => {
       const last = series[series.length - 1]!;
       const scope = { model: last.q.model, version: last.q.version };
-      return {
-        monitorId: rule.id,
-        kind: rule.kind,
-        scopeKey: scopeKeyOf(scope),
-        scope,
+      return observe(rule, scope, {
         verdict: below(last.value, rule.floor, rule.clearAt),
         value: last.value,
         threshold: rule.floor,
         windowStart: last.q.windowStart,
         summary: `${rule.metric} ${pc(last.value)} (floor ${pc(rule.floor)}) on ${last.q.labeled} labels`,
-      };
+      });
     });
   },
   quality_drop(rule, inputs) {
@@ -46,17 +42,13 @@ const EVALUATORS: { [K in RuleKind]: Evaluator<K> } = {
       const last = series[series.length - 1]!;
       const drop = (first.value - last.value) * 100;
       const scope = { model: last.q.model, version: last.q.version };
-      return {
-        monitorId: rule.id,
-        kind: rule.kind,
-        scopeKey: scopeKeyOf(scope),
-        scope,
+      return observe(rule, scope, {
         verdict: atLeast(drop, rule.points, rule.clearAt),
         value: drop,
         threshold: rule.points,
         windowStart: last.q.windowStart,
         summary: `${rule.metric} ${pc(last.value)}, down ${pts(drop)} from ${pc(first.value)} in the version's first ${windowOf(rule)} (limit ${pts(rule.points)})`,
-      };
+      });
     });
   },
   estimated_accuracy_below: estimatedAccuracyBelow,
@@ -76,17 +68,13 @@ const EVALUATORS: { [K in RuleKind]: Evaluator<K> } = {
         const last = series[series.length - 1]!;
         const value = last[measure];
         const scope = { model: last.model, feature: last.feature };
-        return {
-          monitorId: rule.id,
-          kind: rule.kind,
-          scopeKey: scopeKeyOf(scope),
-          scope,
+        return observe(rule, scope, {
           verdict: above(value, rule.above, rule.clearAt),
           value,
           threshold: rule.above,
           windowStart: last.windowStart,
           summary: `${measure.toUpperCase()} of ${last.feature} ${value.toFixed(3)} against the reference (limit ${rule.above})`,
-        };
+        });
       });
   },
   ignore_rate_rise(rule, inputs) {
@@ -99,17 +87,13 @@ const EVALUATORS: { [K in RuleKind]: Evaluator<K> } = {
       const rise = ((last.ignoreRate ?? 0) - (first.ignoreRate ?? 0)) * 100;
       const scope = { model: last.model };
       return [
-        {
-          monitorId: rule.id,
-          kind: rule.kind,
-          scopeKey: scopeKeyOf(scope),
-          scope,
+        observe(rule, scope, {
           verdict: atLeast(rise, rule.points, rule.clearAt),
           value: rise,
           threshold: rule.points,
           windowStart: null,
           summary: `ignore rate ${pc(last.ignoreRate ?? 0)} at exposure age ${last.exposureAgeDays} d, up ${pts(rise)} from ${pc(first.ignoreRate ?? 0)} at ${first.exposureAgeDays} d (limit ${pts(rule.points)})`,
-        },
+        }),
       ];
     });
   },
@@ -130,17 +114,13 @@ const EVALUATORS: { [K in RuleKind]: Evaluator<K> } = {
         const last = series[series.length - 1]!;
         const coverage = last.labeled / last.due;
         const scope = { model: last.model };
-        return {
-          monitorId: rule.id,
-          kind: rule.kind,
-          scopeKey: scopeKeyOf(scope),
-          scope,
+        return observe(rule, scope, {
           verdict: below(coverage, rule.floor, rule.clearAt),
           value: coverage,
           threshold: rule.floor,
           windowStart: last.w,
           summary: `label coverage ${pc(coverage)} of ${last.due} due predictions (floor ${pc(rule.floor)})`,
-        };
+        });
       });
   },
   orphan_share_above(rule, inputs) {
@@ -153,17 +133,13 @@ const EVALUATORS: { [K in RuleKind]: Evaluator<K> } = {
         const last = series[series.length - 1]!;
         const share = last.orphanShare ?? 0;
         const scope = { model: last.model };
-        return {
-          monitorId: rule.id,
-          kind: rule.kind,
-          scopeKey: scopeKeyOf(scope),
-          scope,
+        return observe(rule, scope, {
           verdict: above(share, rule.above, rule.clearAt),
           value: share,
           threshold: rule.above,
           windowStart: last.windowStart,
           summary: `${last.orphanOutcomes + last.orphanFeedback} of ${last.outcomes + last.feedback} outcomes and feedback (${pc(share)}) name a prediction never seen (limit ${pc(rule.above)})`,
-        };
+        });
       });
   },
   no_events(rule, inputs) {
@@ -176,11 +152,7 @@ const EVALUATORS: { [K in RuleKind]: Evaluator<K> } = {
     return watched.map(({ source, lastMs }) => {
       const silentMinutes = lastMs === null ? null : Math.max(0, (inputs.nowMs - lastMs) / 60_000);
       const scope = { source };
-      return {
-        monitorId: rule.id,
-        kind: rule.kind,
-        scopeKey: scopeKeyOf(scope),
-        scope,
+      return observe(rule, scope, {
         verdict: silentMinutes === null || silentMinutes > rule.minutes ? "bad" : "good",
         value: silentMinutes,
         threshold: rule.minutes,
@@ -189,7 +161,7 @@ const EVALUATORS: { [K in RuleKind]: Evaluator<K> } = {
           silentMinutes === null
             ? `no events from ${source} in the last ${lookbackMs / 3_600_000} h`
             : `last event from ${source} ${silentMinutes.toFixed(0)} min ago (limit ${rule.minutes} min)`,
-      };
+      });
     });
   },
   business_off_baseline(rule, inputs) {
@@ -207,17 +179,13 @@ const EVALUATORS: { [K in RuleKind]: Evaluator<K> } = {
       const change = (last.mean - baseline) / Math.max(Math.abs(baseline), 1e-9);
       const off = direction === "below" ? -change : direction === "above" ? change : Math.abs(change);
       const scope = { model: last.model, version: last.version, metric: rule.metric };
-      return {
-        monitorId: rule.id,
-        kind: rule.kind,
-        scopeKey: scopeKeyOf(scope),
-        scope,
+      return observe(rule, scope, {
         verdict: above(off, rule.relative, rule.clearAt),
         value: change,
         threshold: rule.relative,
         windowStart: last.windowStart,
         summary: `${rule.metric} mean ${last.mean.toFixed(2)}, ${change >= 0 ? "+" : ""}${pc(change)} against the baseline ${baseline.toFixed(2)} (limit ${direction} ${pc(rule.relative)})`,
-      };
+      });
     });
   },
 };

@@ -26,6 +26,16 @@ export const scopeKeyOf = (scope: Record<string, string>): string =>
     .map(([k, v]) => `${k}=${v}`)
     .join(" ");
 
+/** What an evaluator judged of a scope; `observe` adds the monitor and the scope's key. */
+export type Judged = Pick<Observation, "verdict" | "value" | "threshold" | "windowStart" | "summary">;
+
+/** `rule`'s observation of `scope`: the one place an observation's identity is filled in. */
+export const observe = (
+  rule: { id: string; kind: RuleKind },
+  scope: Record<string, string>,
+  judged: Judged,
+): Observation => ({ monitorId: rule.id, kind: rule.kind, scopeKey: scopeKeyOf(scope), scope, ...judged });
+
 export const NO_RECENT_DATA = "no recent data for this scope (a retired version, or nothing in the last windows)";
 export const NOT_CONFIGURED = "the monitor is no longer in the configuration";
 
