@@ -46,8 +46,9 @@ export interface CollectorOptions {
   /** How long and how many events concurrent batches are coalesced for before one write (store spec only). */
   groupCommit?: GroupCommitOptions;
   /**
-   * With a `clickhouse://` spec: start even when ClickHouse does not answer yet, serving 503 (healthz and
-   * ingest, with Retry-After) until a background retry reaches it. Default false: the start fails.
+   * Start even when the store cannot be used yet (ClickHouse does not answer; the SQLite file cannot be
+   * written, as on a full disk), serving 503 (healthz and ingest, with Retry-After) until a background
+   * retry opens it. Default false: the start fails.
    */
   waitForStore?: boolean;
   logger?: Logger;
