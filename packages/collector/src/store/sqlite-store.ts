@@ -3,7 +3,6 @@ import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { sqliteParams } from "./bound-params.js";
 import { createGroupCommitter, type GroupCommitOptions, groupCommitSettings } from "./group-commit.js";
-import { toRows } from "./rows.js";
 import { createSerial } from "./serial.js";
 import { fillDriftCounts } from "./sqlite-drift-counts.js";
 import { registerSqliteFunctions } from "./sqlite-functions.js";
