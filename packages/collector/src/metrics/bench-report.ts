@@ -1,117 +1,173 @@
 /**
- * Report speed on a large SQLite store: writes N events (a ticket router's predictions, exposures,
- * feedback and outcomes, four per ticket), then times computeReport. Run from packages/collector:
- *   node --conditions=source --import tsx src/metrics/bench-report.ts [events=1000000] [path] [one]
- * e.g. `... bench-report.ts 1000000 /tmp/bench1m-v5.db`. A path that already holds the events skips the
- * writing (a file of an older schema is brought up to date when opened, before the timing); `one` keeps the
- * report on the store's connection instead of sharing it with a worker thread.
- * Figures (schema 5 against schema 4, run alternately on the shared 2-core machine), CPU per step and what
- * is left: docs/collector.md#reports.
+ * Report speed on a large store: writes N events (bench-events.ts: a ticket router's predictions, exposures,
+ * feedback and outcomes, four per ticket) into a SQLite file or a ClickHouse database, then times
+ * computeReport. Run from packages/collector:
+ *   node --conditions=source --import tsx src/metrics/bench-report.ts [events=1000000] [target] [flags]
+ * `target` is a SQLite file (default: one in the temp folder named for N) or `clickhouse:DATABASE` (the server
+ * at $INFERLOG_CLICKHOUSE_URL, default http://127.0.0.1:8123). A target that already holds events skips the
+ * writing (a SQLite file of an older schema is brought up to date when opened, before the timing).
+ * Flags: `one` keeps a SQLite report on the store's connection instead of sharing it with a worker thread;
+ * `profile` times every query of the report (on the store's connection) and prints where the time went;
+ * `runs=N` times N reports; `json=FILE` writes the last report (without `generatedAt`) to FILE, to compare
+ * the numbers of two builds.
+ * Figures: docs/collector.md#reports.
  */
-import { existsSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { InferlogEvent } from "@inferlog/core";
+import { openClickHouseStore } from "../store/clickhouse-store.js";
 import { openSqliteStore } from "../store/sqlite-store.js";
-import type { IncomingEvent } from "../store/types.js";
+import type { ReadRows } from "../store/bound-params.js";
+import type { Store } from "../store/types.js";
+import { BENCH_START, benchEventBatches, DAY_MS } from "./bench-events.js";
 import { computeReportWith } from "./report.js";
 
-const total = Number(process.argv[2] ?? 1_000_000);
-const path = process.argv[3] ?? join(tmpdir(), `inferlog-report-bench-${total}.db`);
-const DAY = 86_400_000;
-const START = Date.parse("2026-09-07T00:00:00Z");
-const QUEUES = ["billing", "technical", "account", "shipping", "returns"];
-const iso = (ms: number) => new Date(ms).toISOString();
+const args = process.argv.slice(2);
+const positional = args.filter((a) => !a.includes("=") && a !== "one" && a !== "profile");
+const flag = (name: string) => args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+const total = Number(positional[0] ?? 1_000_000);
+const target = positional[1] ?? join(tmpdir(), `inferlog-report-bench-${total}.db`);
+const runs = Number(flag("runs") ?? 1);
+const jsonFile = flag("json");
 
-const fresh = !existsSync(path);
-const store = openSqliteStore({ path, synchronous: "NORMAL" });
-if (fresh) {
+const store: Store = target.startsWith("clickhouse:")
+  ? await openClickHouseStore({
+      url: process.env.INFERLOG_CLICKHOUSE_URL ?? "http://127.0.0.1:8123",
+      database: target.slice("clickhouse:".length),
+      timeoutMs: 1_800_000,
+    })
+  : openSqliteStore({ path: target, synchronous: "NORMAL" });
+
+const copies = Number(flag("copies") ?? 1);
+if ((await store.tableCounts()).events === 0) {
   const t0 = Date.now();
-  let s = 1;
-  const r = () => {
-    s = (s * 16807) % 2147483647;
-    return s / 2147483647;
-  };
-  const tickets = Math.floor(total / 4);
-  let batch: IncomingEvent[] = [];
-  for (let i = 0; i < tickets; i++) {
-    const t = START + Math.floor((i / tickets) * 56 * DAY);
-    const pid = `p${i}`;
-    const order = [...QUEUES].sort(() => r() - 0.5).slice(0, 3);
-    const truth = r() < 0.8 ? (order[0] as string) : (QUEUES[Math.floor(r() * 5)] as string);
-    const version = t < START + 35 * DAY ? "v1" : "v2";
-    const subjectKey = `agent-${Math.floor(r() * 40)}`;
-    const ev = (type: string, time: number, data: Record<string, unknown>) => ({
-      event: {
-        specversion: "1.0",
-        id: `${type}-${i}`,
-        type,
-        source: "bench",
-        time: iso(time),
-        subject: pid,
-        data,
-      } as unknown as InferlogEvent,
-      receivedMs: time,
-    });
-    const linked = { predictionId: pid, modelName: "router", predictionTime: iso(t), subjectKey };
-    batch.push(
-      ev("ml.prediction", t, {
-        predictionId: pid,
-        model: { name: "router", version, trainedAt: iso(version === "v1" ? START - 2 * DAY : START + 34 * DAY) },
-        task: "ranking",
-        output: {
-          label: order[0],
-          score: 0.5 + r() / 2,
-          k: 3,
-          candidates: order.map((id, k) => ({
-            id,
-            rank: k + 1,
-            score: 1 - k / 3,
-            itemAgeSeconds: Math.floor(r() * 1e6),
-          })),
-        },
-        features: {
-          words: Math.floor(r() * 400),
-          plan: r() < 0.3 ? "pro" : "free",
-          channel: r() < 0.6 ? "email" : "chat",
-          sentiment: r() * 2 - 1,
-          hasOrderId: r() < 0.4,
-        },
-        subjectKey,
-        outcomeTtlSeconds: 4 * 86_400,
-      }),
-      ev("ml.exposure", t, { ...linked, shown: order.map((id, position) => ({ id, position })), surface: "sidebar" }),
-      ev("ml.feedback", t + 30_000, { ...linked, action: r() < 0.7 ? "accepted" : "ignored", kind: "explicit" }),
-      ev("ml.outcome", t + DAY + Math.floor(r() * 2 * DAY), {
-        ...linked,
-        label: truth,
-        relevantIds: [truth],
-        source: "human",
-        revision: 0,
-        metrics: { handleTimeSavedSec: Math.floor(r() * 120) },
-      }),
-    );
-    if (batch.length >= 10_000) {
-      await store.insertBatch(batch);
-      batch = [];
-    }
+  let written = 0;
+  for (const batch of benchEventBatches(Math.floor(total / copies))) {
+    await store.insertBatch(batch);
+    written += batch.length;
   }
-  await store.insertBatch(batch);
-  console.log(`wrote ${tickets * 4} events to ${path} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`wrote ${written} events to ${target} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  if (copies > 1) await copyOnServer(store, copies);
 }
 const counts = await store.tableCounts();
-const t1 = performance.now();
-const cpu0 = process.cpuUsage();
-// A third argument `one` computes everything on the store's connection (no worker thread), for comparison.
-const report = await computeReportWith(store, { now: START + 60 * DAY }, { worker: process.argv[4] !== "one" });
-const ms = performance.now() - t1;
-const cpu = process.cpuUsage(cpu0);
-// CPU time next to wall time: on a shared machine the wall clock also counts other processes' turns.
-console.log(
-  `report over ${counts.events} events (${counts.predictions} predictions, ${counts.features} feature rows): ` +
-    `${(ms / 1000).toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU`,
-);
-console.log(
-  `rows: ${report.quality.length} quality, ${report.drift.length} drift, ${report.modelAge.length} model age`,
-);
+
+/**
+ * `copies=K` on ClickHouse: the N/K events written through the store, then K − 1 copies of every row made by
+ * the server under other ids (`~1`, `~2`, ... appended to event and prediction ids): N events in minutes
+ * instead of the store's ingest rate, with the same days, versions and value distributions.
+ */
+async function copyOnServer(into: Store, k: number): Promise<void> {
+  if (into.kind !== "clickhouse" || !into.readRows) throw new Error("copies=K needs a clickhouse: target");
+  const t0 = Date.now();
+  const columns = await into.readRows(
+    "SELECT table, name FROM system.columns WHERE database = currentDatabase() ORDER BY table, position",
+  );
+  const tables = new Map<string, string[]>();
+  for (const c of columns) tables.set(String(c.table), [...(tables.get(String(c.table)) ?? []), String(c.name)]);
+  for (const [table, names] of tables) {
+    for (let copy = 1; copy < k; copy++) {
+      const suffix = `'~${copy}'`;
+      const select = names.map((name) =>
+        ["id", "event_id", "prediction_id", "subject"].includes(name) ? `concat(${name}, ${suffix})` : name,
+      );
+      const id = names.includes("id") ? "id" : "event_id";
+      await into.readRows(`INSERT INTO ${table} (${names.join(", ")}) SELECT ${select.join(", ")} FROM ${table} FINAL
+        WHERE NOT match(${id}, '~[0-9]+$')`);
+    }
+  }
+  console.log(`copied the events ${k - 1} more times on the server in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+/** Time per query text (numbers and quoted values blanked, so the queries of each drift task add up). */
+const spent = new Map<string, { ms: number; calls: number; cpuMs: number }>();
+const normalized = (sql: string) =>
+  sql
+    .replace(/ FORMAT JSONEachRow$/, "")
+    .replace(/\s+/g, " ")
+    .replace(/'(?:[^'\\]|\\.)*'|@v\d+/g, "?")
+    .replace(/\b\d+(\.\d+)?(e-?\d+)?\b/g, "N")
+    .slice(0, 150);
+const profiled = args.includes("profile");
+const timed =
+  (read: ReadRows): ReadRows =>
+  async (sql, params) => {
+    const t = performance.now();
+    try {
+      return await read(sql, params);
+    } finally {
+      const key = normalized(sql);
+      const s = spent.get(key) ?? { ms: 0, calls: 0, cpuMs: 0 };
+      s.ms += performance.now() - t;
+      s.calls++;
+      spent.set(key, s);
+    }
+  };
+const readRows = store.readRows?.bind(store);
+const readSession = store.readSession?.bind(store);
+if (profiled && readRows) store.readRows = timed(readRows);
+// ClickHouse: the session's statements go to system.query_log, for the server's CPU time per statement (the wall
+// time of a statement on a shared machine is mostly waiting for a core).
+if (profiled && readSession) {
+  store.readSession = () => {
+    const read = readSession();
+    const logged = read("SET log_queries = 1");
+    return timed(async (sql, params) => {
+      await logged;
+      return read(sql, params);
+    });
+  };
+}
+async function serverCpu(sinceS: number): Promise<void> {
+  if (store.kind !== "clickhouse" || !readRows) return;
+  await readRows("SYSTEM FLUSH LOGS");
+  const rows = await readRows(`SELECT query,
+      ProfileEvents.Values[indexOf(ProfileEvents.Names, 'UserTimeMicroseconds')]
+      + ProfileEvents.Values[indexOf(ProfileEvents.Names, 'SystemTimeMicroseconds')] AS cpu_us
+    FROM system.query_log WHERE type = 2 AND event_time >= toDateTime(${Math.floor(sinceS)})`);
+  for (const r of rows) {
+    const s = spent.get(normalized(String(r.query)));
+    if (s) s.cpuMs += Number(r.cpu_us) / 1000;
+  }
+}
+
+
+let runStartS = 0;
+for (let run = 0; run < runs; run++) {
+  spent.clear();
+  runStartS = Date.now() / 1000 - 1;
+  const t1 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const report = await computeReportWith(
+    store,
+    { now: BENCH_START + 60 * DAY_MS },
+    { worker: !args.includes("one") && !profiled },
+  );
+  const ms = performance.now() - t1;
+  const cpu = process.cpuUsage(cpu0);
+  // CPU time next to wall time: on a shared machine the wall clock also counts other processes' turns (and a
+  // ClickHouse report's CPU is the server's, not this process's).
+  console.log(
+    `${store.kind} report over ${counts.events} events (${counts.predictions} predictions, ${counts.features} feature rows): ` +
+      `${(ms / 1000).toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU here; ` +
+      `${report.quality.length} quality, ${report.drift.length} drift, ${report.modelAge.length} model age rows`,
+  );
+  if (jsonFile && run === runs - 1) {
+    const { generatedAt: _, ...numbers } = report;
+    writeFileSync(jsonFile, `${JSON.stringify(numbers, null, 1)}\n`);
+  }
+}
+if (profiled) {
+  await serverCpu(runStartS);
+  const all = [...spent].sort((a, b) => b[1].ms - a[1].ms);
+  const sum = all.reduce((a, [, s]) => a + s.ms, 0);
+  const cpuSum = all.reduce((a, [, s]) => a + s.cpuMs, 0);
+  console.log(
+    `${all.reduce((a, [, s]) => a + s.calls, 0)} queries, ${(sum / 1000).toFixed(2)} s in all (last run)` +
+      (store.kind === "clickhouse" ? `, server CPU of the session's statements ${(cpuSum / 1000).toFixed(2)} s:` : ":"),
+  );
+  for (const [sql, s] of all.slice(0, 25)) {
+    const cpu = store.kind === "clickhouse" ? ` (server CPU ${(s.cpuMs / 1000).toFixed(2).padStart(5)} s)` : "";
+    console.log(`${(s.ms / 1000).toFixed(2).padStart(7)} s${cpu} ${String(s.calls).padStart(4)}×  ${sql}`);
+  }
+}
 await store.close();

@@ -25,37 +25,34 @@ const CONFIDENCE = 0.95;
 const USE_CODE = `CASE WHEN accepted = 1 THEN COALESCE(acc_pos + 1, 0) WHEN ignored = 1 THEN -1 WHEN shown = 1 THEN -2 ELSE -3 END`;
 
 /** Per prediction with a business metric on its latest outcome: model, version, time, metric name and value, use code. */
-function usedRows({ d, o, scored }: MetricsContext): string {
+function usedRows({ d, o, business }: MetricsContext): string {
   if (d.kind === "sqlite") {
     // `scored` holds the report's model and range only; exposure_state and the accepted positions join to it.
     return `SELECT b.model_name, b.model_version, b.time_ms, b.name, b.value,
         (e.first_ms IS NOT NULL) AS shown, COALESCE(e.accepted, 0) AS accepted,
         COALESCE(e.ignored, 0) AS ignored, a.acc_pos
-      FROM (SELECT s.model_name, s.model_version, s.time_ms, m.prediction_id, m.name, m.value
-        FROM (${scored}) s JOIN outcome_metrics m ON m.event_id = s.o_event_id) b
+      FROM (${business}) b
       LEFT JOIN exposure_state e ON e.model_name = b.model_name AND e.prediction_id = b.prediction_id
       LEFT JOIN (SELECT model_name, prediction_id, MIN(position) AS acc_pos FROM feedback
         WHERE action = 'accepted' AND position IS NOT NULL GROUP BY model_name, prediction_id) a
         ON a.model_name = b.model_name AND a.prediction_id = b.prediction_id`;
   }
   const model = o.model === undefined ? "" : `WHERE model_name = ${d.text(o.model)}`;
-  // 18.16 joins one table per SELECT: the biz rows, then their exposures, then their feedback, nested.
+  // 18.16 joins one table per SELECT: the biz rows, then their exposures, then their feedback, nested. Exposures
+  // and feedback give flags, a count compared with 0 and a minimum per prediction: copies change none (no FINAL).
   return `SELECT model_name, model_version, time_ms, name, value, shown, accepted, ignored,
       if(acc_known > 0, toNullable(acc_first), CAST(NULL AS Nullable(Int32))) AS acc_pos FROM (
       SELECT * FROM (
-        SELECT model_name, model_version, time_ms, prediction_id, name, value FROM (
-          SELECT model_name, model_version, time_ms, o_event_id FROM (${scored})
-        ) ALL INNER JOIN (SELECT event_id AS o_event_id, prediction_id, name, value FROM outcome_metrics FINAL ${model})
-        USING (o_event_id)
+        SELECT model_name, model_version, time_ms, prediction_id, name, value FROM (${business})
       ) ANY LEFT JOIN (
-        SELECT model_name, prediction_id, toUInt8(1) AS shown FROM exposures FINAL ${model} GROUP BY model_name, prediction_id
+        SELECT model_name, prediction_id, toUInt8(1) AS shown FROM exposures ${model} GROUP BY model_name, prediction_id
       ) USING (model_name, prediction_id)
     ) ANY LEFT JOIN (
       SELECT model_name, prediction_id, max(action = 'accepted') AS accepted,
         max(action IN ('ignored', 'dismissed')) AS ignored,
         countIf(action = 'accepted' AND isNotNull(position)) AS acc_known,
         minIf(toInt32(ifNull(position, 0)), action = 'accepted' AND isNotNull(position)) AS acc_first
-      FROM feedback FINAL ${model} GROUP BY model_name, prediction_id
+      FROM feedback ${model} GROUP BY model_name, prediction_id
     ) USING (model_name, prediction_id)`;
 }
 

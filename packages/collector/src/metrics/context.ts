@@ -1,6 +1,7 @@
 import type { Dialect } from "./dialect.js";
 import { clickhouseDialect } from "./dialect-clickhouse.js";
 import { sqliteDialect } from "./dialect-sqlite.js";
+import { firstSeen } from "./freshness.js";
 import type { ResolvedReportOptions } from "./options.js";
 import type { MetricsContext, Rows } from "./run.js";
 import { SqliteParams } from "./sqlite-params.js";
@@ -26,5 +27,15 @@ export function metricsContext(
   readRows: ReadRows,
 ): MetricsContext {
   const { d, q } = dialectFor(kind, readRows);
-  return { d, o, q, scored: d.scored(o), exposed: d.exposed(o) };
+  const scored = d.scored(o);
+  return {
+    d,
+    o,
+    q,
+    scored,
+    exposed: d.exposed(o),
+    business: d.businessRows(scored),
+    firstSeen: firstSeen(d),
+    shown: d.shownCandidates(o),
+  };
 }

@@ -30,9 +30,28 @@ export function interpolatedEdges(n: number, valueAt: (position: number) => numb
 }
 
 /**
+ * The sorted positions (0-based) of `n` values that the decile edges interpolate between, and the exact
+ * quantile level that picks each: the exact quantile at level (p + ½) / n is the value at sorted position p,
+ * far from any rounding boundary.
+ */
+export function decilePositions(n: number): { positions: number[]; levels: number[] } {
+  const needed = DECILES.flatMap((level) => {
+    const { lo, hi } = linearPosition(level, n);
+    return [lo, hi];
+  });
+  const positions = [...new Set(needed)].sort((a, b) => a - b);
+  return { positions, levels: positions.map((p) => (p + 0.5) / n) };
+}
+
+/** Decile edges of `n` values from the values at `decilePositions(n).positions` (in that order). */
+export function decileEdgesAt(n: number, values: readonly number[]): number[] {
+  const at = new Map(decilePositions(n).positions.map((p, i) => [p, values[i] as number]));
+  return interpolatedEdges(n, (p) => at.get(p) as number);
+}
+
+/**
  * Decile edges of `value` over the `n` non-null rows of `source`, by linear interpolation (NumPy's default).
- * The store returns the order statistics at the needed positions: the exact quantile at level (p + ½) / n is
- * the value at sorted position p, far from any rounding boundary.
+ * The store returns the order statistics at the needed positions (`decilePositions`).
  */
 export async function referenceDecileEdges(
   { d, q }: MetricsContext,
@@ -41,18 +60,10 @@ export async function referenceDecileEdges(
   n: number,
 ): Promise<number[]> {
   if (n === 0) return [];
-  const needed = DECILES.flatMap((level) => {
-    const { lo, hi } = linearPosition(level, n);
-    return [lo, hi];
-  });
-  const positions = [...new Set(needed)].sort((a, b) => a - b);
-  const [row] = await d.quantiles(
-    q,
-    source,
-    [],
-    value,
-    positions.map((p) => (p + 0.5) / n),
+  const { positions, levels } = decilePositions(n);
+  const [row] = await d.quantiles(q, source, [], value, levels);
+  return decileEdgesAt(
+    n,
+    positions.map((_, i) => Number(row?.[`q${i}`])),
   );
-  const at = new Map(positions.map((p, i) => [p, Number(row?.[`q${i}`])]));
-  return interpolatedEdges(n, (p) => at.get(p) as number);
 }

@@ -5,15 +5,17 @@ import { discountCase, idcgCase, num, predictionFilter, quantileLevel } from "./
 
 /**
  * ClickHouse 18.16: one JOIN per SELECT (so joins nest), USING with same-named keys, no window
- * functions (argMax picks the latest outcome), FINAL so rows of an event stored twice count once.
- * Non-matching LEFT JOIN rows get defaults (0, '', []), hence the explicit `has_o` flag.
+ * functions (argMax picks the latest outcome). FINAL, so rows of an event stored twice count once, where
+ * a copy would change the result: rows that are counted or summed. Reads that only take a minimum, a
+ * maximum, an argMax, a distinct value or a membership get the same answer from a copy and skip FINAL's
+ * merge. Non-matching LEFT JOIN rows get defaults (0, '', []), hence the explicit `has_o` flag.
  */
 const LATEST_OUTCOMES = `(SELECT model_name, prediction_id,
     argMax(event_id, (revision, time_ms, event_id)) AS o_event_id,
     argMax(label, (revision, time_ms, event_id)) AS o_label,
     argMax(relevant_ids, (revision, time_ms, event_id)) AS o_rel,
     min(time_ms) AS first_o_ms, toUInt8(1) AS has_o
-  FROM outcomes FINAL GROUP BY model_name, prediction_id)`;
+  FROM outcomes GROUP BY model_name, prediction_id)`;
 
 export const clickhouseDialect: Dialect = {
   kind: "clickhouse",
@@ -21,7 +23,7 @@ export const clickhouseDialect: Dialect = {
   floorInt: (e) => `toInt64(floor(${e}))`,
   scored(o) {
     const k = o.k;
-    return `SELECT model_name, model_version, time_ms, trained_at_ms, task, score, samplerate, outcome_ttl_s,
+    return `SELECT model_name, prediction_id, model_version, time_ms, trained_at_ms, task, score, samplerate, outcome_ttl_s,
       has_o, first_o_ms, o_event_id, o_label,
       toUInt8(has_o = 1 AND (isNotNull(o_label) OR notEmpty(o_rel))) AS labeled,
       toUInt8(labeled = 1 AND notEmpty(top_ids)) AS ranked,
@@ -47,32 +49,32 @@ export const clickhouseDialect: Dialect = {
       SELECT model_name, prediction_id, time_ms, subject_key, first_ms, has_fs, accepted, ignored, rejected FROM (
         SELECT model_name, prediction_id, time_ms, subject_key, first_ms, has_fs FROM (
           SELECT model_name, prediction_id, min(time_ms) AS time_ms, max(ifNull(subject_key, '')) AS subject_key
-          FROM exposures FINAL ${where} GROUP BY model_name, prediction_id
+          FROM exposures ${where} GROUP BY model_name, prediction_id
         ) ANY LEFT JOIN (
           SELECT model_name, ifNull(subject_key, '') AS subject_key, min(time_ms) AS first_ms, toUInt8(1) AS has_fs
-          FROM exposures FINAL WHERE isNotNull(subject_key) GROUP BY model_name, subject_key
+          FROM exposures WHERE isNotNull(subject_key) GROUP BY model_name, subject_key
         ) USING (model_name, subject_key)
       ) ANY LEFT JOIN (
         SELECT model_name, prediction_id, max(action = 'accepted') AS accepted,
           max(action IN ('ignored', 'dismissed')) AS ignored, max(action = 'rejected') AS rejected
-        FROM feedback FINAL GROUP BY model_name, prediction_id
+        FROM feedback GROUP BY model_name, prediction_id
       ) USING (model_name, prediction_id)
     ) ANY LEFT JOIN (
-      SELECT model_name, prediction_id, any(model_version) AS model_version FROM predictions FINAL
+      SELECT model_name, prediction_id, any(model_version) AS model_version FROM predictions
       GROUP BY model_name, prediction_id
     ) USING (model_name, prediction_id)
     WHERE time_ms >= ${num(o.fromMs)} AND time_ms < ${num(o.toMs)}`;
   },
   businessRows(scored) {
-    return `SELECT model_name, model_version, time_ms, name, value FROM (${scored})
+    return `SELECT model_name, model_version, time_ms, prediction_id, name, value FROM (${scored})
       ALL INNER JOIN (SELECT event_id AS o_event_id, name, value FROM outcome_metrics FINAL) USING (o_event_id)`;
   },
-  shownItemAges(o) {
-    return `SELECT model_name, model_version, time_ms, item_age_s FROM (
-        SELECT event_id, rank, item_age_s FROM candidates FINAL WHERE isNotNull(item_age_s)
+  shownCandidates(o) {
+    return `SELECT model_name, model_version, time_ms, prediction_id, candidate_id, rank, item_age_s FROM (
+        SELECT event_id, rank, candidate_id, item_age_s FROM candidates FINAL
       ) ALL INNER JOIN (
-        SELECT event_id, model_name, model_version, time_ms, ifNull(k, ${o.k}) AS shown_k FROM predictions FINAL
-        WHERE ${predictionFilter(o, sqlString)}
+        SELECT event_id, model_name, prediction_id, model_version, time_ms, ifNull(k, ${num(o.k)}) AS shown_k
+        FROM predictions FINAL WHERE ${predictionFilter(o, sqlString)}
       ) USING (event_id) WHERE rank <= shown_k`;
   },
   driftRows(model, feature, scored) {
@@ -88,7 +90,7 @@ export const clickhouseDialect: Dialect = {
       WHERE model_name = ${sqlString(model)} AND name = ${sqlString(feature)}`;
   },
   featureNames(o) {
-    return `SELECT DISTINCT model_name, name FROM features FINAL
+    return `SELECT DISTINCT model_name, name FROM features
       ${o.model === undefined ? "" : `WHERE model_name = ${sqlString(o.model)}`} ORDER BY model_name, name`;
   },
   counts(q, source, groups) {

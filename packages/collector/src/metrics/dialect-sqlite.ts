@@ -56,13 +56,13 @@ export function sqliteDialect(params: SqliteParams): Dialect {
       ${o.model === undefined ? "" : `AND e.model_name = ${str(o.model)}`}`;
     },
     businessRows(scored) {
-      return `SELECT s.model_name, s.model_version, s.time_ms, m.name, m.value
+      return `SELECT s.model_name, s.model_version, s.time_ms, m.prediction_id, m.name, m.value
       FROM (${scored}) s JOIN outcome_metrics m ON m.event_id = s.o_event_id`;
     },
-    shownItemAges(o) {
+    shownCandidates(o) {
       // Candidate rows carry their prediction's version, time and k (schema 3): no join per row.
-      return `SELECT model_name, model_version, time_ms, item_age_s FROM candidates
-      WHERE item_age_s IS NOT NULL AND rank <= COALESCE(k, ${o.k}) AND ${predictionFilter(o, str)}`;
+      return `SELECT model_name, model_version, time_ms, prediction_id, candidate_id, rank, item_age_s FROM candidates
+      WHERE rank <= COALESCE(k, ${num(o.k)}) AND ${predictionFilter(o, str)}`;
     },
     driftRows(model, feature, scored) {
       if (feature === PREDICTED_LABEL) {

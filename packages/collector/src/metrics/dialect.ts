@@ -25,10 +25,16 @@ export interface Dialect {
    * (since the subject's first exposure to this model; NULL without subjectKey), accepted, ignored, rejected (0/1).
    */
   exposed(o: ResolvedReportOptions): string;
-  /** Business metrics of latest outcomes, from the `scored` relation: model_name, model_version, time_ms (prediction), name, value. */
+  /**
+   * Business metrics of latest outcomes, from the `scored` relation: model_name, model_version, time_ms
+   * (prediction), prediction_id, name, value.
+   */
   businessRows(scored: string): string;
-  /** Item ages of shown candidates (rank ≤ the prediction's k, else the report's k): model_name, model_version, time_ms, item_age_s. */
-  shownItemAges(o: ResolvedReportOptions): string;
+  /**
+   * Shown candidates of the report's predictions (rank ≤ the prediction's k, else the report's k): model_name,
+   * model_version, time_ms (the prediction's), prediction_id, candidate_id, rank, item_age_s.
+   */
+  shownCandidates(o: ResolvedReportOptions): string;
   /**
    * Rows for drift: time_ms, num_value, str_value of one feature or pseudo-feature of one model. True labels
    * come from `scored` (latest outcomes of the report's predictions, at the prediction's time).

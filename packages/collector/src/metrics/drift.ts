@@ -7,7 +7,7 @@ import { num, windowStart } from "./sql-common.js";
 import type { DriftRow } from "./types.js";
 
 /** Categorical features keep their most frequent reference values; the rest fall in "(other)". */
-const MAX_CATEGORIES = 20;
+export const MAX_CATEGORIES = 20;
 
 const MISSING_BIN = "(missing)";
 const OTHER_BIN = "(other)";
@@ -50,7 +50,7 @@ export async function driftTasks(ctx: MetricsContext): Promise<DriftTask[]> {
   const { d, o, q } = ctx;
   const names = await q(d.featureNames(o));
   const models = await q(
-    `SELECT DISTINCT model_name FROM predictions${d.kind === "clickhouse" ? " FINAL" : ""}
+    `SELECT DISTINCT model_name FROM predictions
      ${o.model === undefined ? "" : `WHERE model_name = ${d.text(o.model)}`} ORDER BY model_name`,
   );
   const features = new Map<string, string[]>();
@@ -69,7 +69,7 @@ export async function driftTasks(ctx: MetricsContext): Promise<DriftTask[]> {
 /** The drift rows of each task (tasks are independent: any subset can run on any connection to the store). */
 export async function driftOf(ctx: MetricsContext, tasks: readonly DriftTask[]): Promise<DriftRow[][]> {
   const out: DriftRow[][] = [];
-  for (const t of tasks) out.push(await featureDrift(ctx, t.model, t.feature, t.reference));
+  for (const t of tasks) out.push(await featureDrift(ctx, t));
   return out;
 }
 
@@ -92,7 +92,7 @@ async function referenceWindow(
     return { from: o.referenceFromMs, to: o.referenceToMs };
   }
   const [r] = await q(
-    `SELECT MIN(time_ms) AS t, COUNT(*) AS cnt FROM predictions${d.kind === "clickhouse" ? " FINAL" : ""}
+    `SELECT MIN(time_ms) AS t, COUNT(*) AS cnt FROM predictions
      WHERE model_name = ${d.text(model)} AND time_ms >= ${num(o.fromMs)} AND time_ms < ${num(o.toMs)}`,
   );
   if (!r || n(r.cnt) === 0) return null;
@@ -101,85 +101,59 @@ async function referenceWindow(
   return { from: start, to: start + o.windowMs };
 }
 
-async function featureDrift(
-  ctx: MetricsContext,
-  model: string,
-  feature: string,
-  ref: { from: number; to: number },
-): Promise<DriftRow[]> {
-  const { d, o, q, scored } = ctx;
-  const src = d.driftRows(model, feature, scored);
-  const inRef = `time_ms >= ${num(ref.from)} AND time_ms < ${num(ref.to)}`;
-  let kind: DriftRow["kind"] = "categorical";
-  let referenceNumbers = 0;
-  if (feature !== PREDICTED_LABEL && feature !== TRUE_LABEL) {
-    const [kinds] = await q(`SELECT COUNT(str_value) AS strs, COUNT(num_value) AS nums FROM (${src}) WHERE ${inRef}`);
-    if (!kinds || n(kinds.strs) + n(kinds.nums) === 0) return [];
-    kind = n(kinds.strs) > 0 ? "categorical" : "numeric";
-    referenceNumbers = n(kinds.nums);
-  }
-  // Categorical rows as counts per hour, where the store keeps them (Dialect.categoricalRows).
-  const rowsOf = d.categoricalRows?.bind(d);
-  const counted =
-    kind === "categorical" && rowsOf
-      ? (from: number, to: number) => rowsOf(model, feature, scored, from, to, o)
-      : undefined;
-  let bin: string;
-  // Categorical bins are counted as integer codes (cheaper to group than text) and named after counting.
-  let names: (code: unknown) => string;
-  // The bins in reading order (numeric: low to high; categorical: the reference's most frequent first).
-  let binOrder: string[];
-  if (kind === "numeric") {
-    const edges = await referenceDecileEdges(
-      ctx,
-      `SELECT * FROM (${src}) WHERE ${inRef}`,
-      "num_value",
-      referenceNumbers,
-    );
-    // Bin i holds values in (edge[i-1], edge[i]]; 99 holds missing values (non-negative: one integer type in ClickHouse).
-    bin = `CASE WHEN num_value IS NULL THEN 99 ELSE ${binOf(edges, 0, edges.length)} END`;
-    const labels = numericBinLabels(edges);
-    names = (code) => (n(code) === 99 ? MISSING_BIN : (labels[n(code)] as string));
-    binOrder = [...labels, MISSING_BIN];
-  } else {
-    const top = await q(
-      counted
-        ? `SELECT str_value AS v, SUM(c) AS cnt FROM (${counted(ref.from, ref.to)}) WHERE str_value IS NOT NULL
-          GROUP BY str_value HAVING SUM(c) > 0 ORDER BY cnt DESC, v LIMIT ${MAX_CATEGORIES}`
-        : `SELECT str_value AS v, COUNT(*) AS cnt FROM (${src}) WHERE ${inRef} AND str_value IS NOT NULL
-          GROUP BY str_value ORDER BY cnt DESC, v LIMIT ${MAX_CATEGORIES}`,
-    );
-    const values = top.map((r) => s(r.v));
-    const whens = values.map((v, i) => `WHEN str_value = ${d.text(v)} THEN ${i + 1}`).join(" ");
-    bin = `CASE WHEN str_value IS NULL THEN 0 ${whens} ELSE ${values.length + 1} END`;
-    names = (code) => (n(code) === 0 ? MISSING_BIN : (values[n(code) - 1] ?? OTHER_BIN));
-    binOrder = [...values, OTHER_BIN, MISSING_BIN];
-  }
-  // Categorical bins from the counts the store keeps per hour, where it keeps them; else from every row.
-  const binCounts = counted
-    ? await q(`SELECT w, b, SUM(c) AS cnt FROM (
-          SELECT ${windowStart("time_ms", o.windowMs)} AS w, ${bin} AS b, c FROM (${counted(o.fromMs, o.toMs)}))
-        GROUP BY w, b HAVING SUM(c) > 0 ORDER BY w, b`)
-    : await d.counts(
-        q,
-        `SELECT ${windowStart("time_ms", o.windowMs)} AS w, ${bin} AS b FROM (${src})
-       WHERE time_ms >= ${num(o.fromMs)} AND time_ms < ${num(o.toMs)}`,
-        ["w", "b"],
-      );
-  const named = (rows: Record<string, unknown>[]): Record<string, unknown>[] =>
-    rows.map((r) => ({ ...r, b: names(r.b) }));
-  const winCounts = named(binCounts);
-  // The default reference is the first report window, whose counts are already here.
-  const refIsWindow = o.referenceFromMs === undefined && ref.from >= o.fromMs && ref.to <= o.toMs;
-  const refCounts = refIsWindow
-    ? winCounts.filter((r) => n(r.w) === ref.from)
-    : named(
-        await q(
-          counted
-            ? `SELECT ${bin} AS b, SUM(c) AS cnt FROM (${counted(ref.from, ref.to)}) GROUP BY b HAVING SUM(c) > 0`
-            : `SELECT ${bin} AS b, COUNT(*) AS cnt FROM (${src}) WHERE ${inRef} GROUP BY b`,
-        ),
-      );
+/**
+ * How one task's rows are binned: `bin` is the SQL of a row's bin code (over num_value or str_value), `names`
+ * names a code, `binOrder` lists the bins in reading order (numeric: low to high; categorical: the reference's
+ * most frequent first).
+ */
+export interface BinPlan {
+  kind: DriftRow["kind"];
+  bin: string;
+  names: (code: unknown) => string;
+  binOrder: string[];
+}
+
+/** Bin i holds values in (edge[i-1], edge[i]]; 99 holds missing values (non-negative: one integer type in ClickHouse). */
+export function numericPlan(edges: readonly number[]): BinPlan {
+  const labels = numericBinLabels(edges);
+  return {
+    kind: "numeric",
+    bin: `CASE WHEN num_value IS NULL THEN 99 ELSE ${binOf(edges, 0, edges.length)} END`,
+    names: (code) => (n(code) === 99 ? MISSING_BIN : (labels[n(code)] as string)),
+    binOrder: [...labels, MISSING_BIN],
+  };
+}
+
+/** Categorical bins are counted as integer codes (cheaper to group than text) and named after counting. */
+export function categoricalPlan(values: readonly string[], text: (value: string) => string): BinPlan {
+  const whens = values.map((v, i) => `WHEN str_value = ${text(v)} THEN ${i + 1}`).join(" ");
+  return {
+    kind: "categorical",
+    bin: `CASE WHEN str_value IS NULL THEN 0 ${whens} ELSE ${values.length + 1} END`,
+    names: (code) => (n(code) === 0 ? MISSING_BIN : (values[n(code) - 1] ?? OTHER_BIN)),
+    binOrder: [...values, OTHER_BIN, MISSING_BIN],
+  };
+}
+
+/** The default reference is the first report window, whose counts are already among the window counts. */
+export const referenceIsWindow = (o: MetricsContext["o"], ref: { from: number; to: number }): boolean =>
+  o.referenceFromMs === undefined && ref.from >= o.fromMs && ref.to <= o.toMs;
+
+/**
+ * The drift rows of one task from its bin counts: `windowCounts` (w, b, cnt ordered by w, b) over the report,
+ * `referenceCounts` (b, cnt) over the reference, or null when the reference is a report window.
+ */
+export function driftRowsOf(
+  task: DriftTask,
+  plan: BinPlan,
+  windowCounts: readonly Record<string, unknown>[],
+  referenceCounts: readonly Record<string, unknown>[] | null,
+): DriftRow[] {
+  const { model, feature, reference: ref } = task;
+  const named = (rows: readonly Record<string, unknown>[]): Record<string, unknown>[] =>
+    rows.map((r) => ({ ...r, b: plan.names(r.b) }));
+  const winCounts = named(windowCounts);
+  const refCounts = referenceCounts === null ? winCounts.filter((r) => n(r.w) === ref.from) : named(referenceCounts);
   // Counts add up per bin name: a category literally named "(other)" shares the "(other)" bin.
   const expected = new Map<string, number>();
   for (const r of refCounts) expected.set(s(r.b), (expected.get(s(r.b)) ?? 0) + n(r.cnt));
@@ -198,7 +172,7 @@ async function featureDrift(
     return {
       model,
       feature,
-      kind,
+      kind: plan.kind,
       windowStart: iso(w),
       referenceStart: iso(ref.from),
       n: windowN,
@@ -206,11 +180,70 @@ async function featureDrift(
       psi: v,
       js: jsDistance(expected, actual),
       flag: psiFlag(v),
-      bins: binOrder.flatMap((b) =>
+      bins: plan.binOrder.flatMap((b) =>
         expected.has(b) || actual.has(b)
           ? [{ bin: b, referenceShare: (expected.get(b) ?? 0) / referenceN, share: (actual.get(b) ?? 0) / windowN }]
           : [],
       ),
     };
   });
+}
+
+async function featureDrift(ctx: MetricsContext, task: DriftTask): Promise<DriftRow[]> {
+  const { model, feature, reference: ref } = task;
+  const { d, o, q, scored } = ctx;
+  const src = d.driftRows(model, feature, scored);
+  const inRef = `time_ms >= ${num(ref.from)} AND time_ms < ${num(ref.to)}`;
+  let kind: DriftRow["kind"] = "categorical";
+  let referenceNumbers = 0;
+  if (feature !== PREDICTED_LABEL && feature !== TRUE_LABEL) {
+    const [kinds] = await q(`SELECT COUNT(str_value) AS strs, COUNT(num_value) AS nums FROM (${src}) WHERE ${inRef}`);
+    if (!kinds || n(kinds.strs) + n(kinds.nums) === 0) return [];
+    kind = n(kinds.strs) > 0 ? "categorical" : "numeric";
+    referenceNumbers = n(kinds.nums);
+  }
+  // Categorical rows as counts per hour, where the store keeps them (Dialect.categoricalRows).
+  const rowsOf = d.categoricalRows?.bind(d);
+  const counted =
+    kind === "categorical" && rowsOf
+      ? (from: number, to: number) => rowsOf(model, feature, scored, from, to, o)
+      : undefined;
+  let plan: BinPlan;
+  if (kind === "numeric") {
+    plan = numericPlan(
+      await referenceDecileEdges(ctx, `SELECT * FROM (${src}) WHERE ${inRef}`, "num_value", referenceNumbers),
+    );
+  } else {
+    const top = await q(
+      counted
+        ? `SELECT str_value AS v, SUM(c) AS cnt FROM (${counted(ref.from, ref.to)}) WHERE str_value IS NOT NULL
+          GROUP BY str_value HAVING SUM(c) > 0 ORDER BY cnt DESC, v LIMIT ${MAX_CATEGORIES}`
+        : `SELECT str_value AS v, COUNT(*) AS cnt FROM (${src}) WHERE ${inRef} AND str_value IS NOT NULL
+          GROUP BY str_value ORDER BY cnt DESC, v LIMIT ${MAX_CATEGORIES}`,
+    );
+    plan = categoricalPlan(
+      top.map((r) => s(r.v)),
+      (v) => d.text(v),
+    );
+  }
+  const bin = plan.bin;
+  // Categorical bins from the counts the store keeps per hour, where it keeps them; else from every row.
+  const binCounts = counted
+    ? await q(`SELECT w, b, SUM(c) AS cnt FROM (
+          SELECT ${windowStart("time_ms", o.windowMs)} AS w, ${bin} AS b, c FROM (${counted(o.fromMs, o.toMs)}))
+        GROUP BY w, b HAVING SUM(c) > 0 ORDER BY w, b`)
+    : await d.counts(
+        q,
+        `SELECT ${windowStart("time_ms", o.windowMs)} AS w, ${bin} AS b FROM (${src})
+       WHERE time_ms >= ${num(o.fromMs)} AND time_ms < ${num(o.toMs)}`,
+        ["w", "b"],
+      );
+  const refCounts = referenceIsWindow(o, ref)
+    ? null
+    : await q(
+        counted
+          ? `SELECT ${bin} AS b, SUM(c) AS cnt FROM (${counted(ref.from, ref.to)}) GROUP BY b HAVING SUM(c) > 0`
+          : `SELECT ${bin} AS b, COUNT(*) AS cnt FROM (${src}) WHERE ${inRef} GROUP BY b`,
+      );
+  return driftRowsOf(task, plan, binCounts, refCounts);
 }

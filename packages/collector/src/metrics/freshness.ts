@@ -1,3 +1,4 @@
+import type { Dialect } from "./dialect.js";
 import type { MetricsContext } from "./run.js";
 import { iso, n, rate, s } from "./run.js";
 import { num, predictionFilter, windowStart } from "./sql-common.js";
@@ -13,16 +14,16 @@ export function cutoffOf(v: VersionRow): { ms: number; source: "dataCutoff" | "t
 /**
  * Each item's first appearance for a model, over the whole store: model_name, candidate_id, first_ms. That is
  * the earliest (prediction time − `itemAgeSeconds`) of its candidate rows: its publication when the item's age
- * is logged, else the first time it was suggested.
+ * is logged, else the first time it was suggested. (A minimum: rows stored twice change nothing, no FINAL.)
  */
-function firstSeen({ d }: MetricsContext): string {
+export function firstSeen(d: Dialect): string {
   if (d.kind === "sqlite") {
     return `SELECT model_name, candidate_id, MIN(time_ms - COALESCE(item_age_s, 0) * 1000) AS first_ms FROM candidates
       GROUP BY model_name, candidate_id`;
   }
   return `SELECT model_name, candidate_id, min(time_ms - ifNull(item_age_s, 0.) * 1000) AS first_ms FROM (
-      SELECT event_id, model_name, candidate_id, item_age_s FROM candidates FINAL
-    ) ALL INNER JOIN (SELECT event_id, time_ms FROM predictions FINAL) USING (event_id)
+      SELECT event_id, model_name, candidate_id, item_age_s FROM candidates
+    ) ALL INNER JOIN (SELECT event_id, time_ms FROM predictions) USING (event_id)
     GROUP BY model_name, candidate_id`;
 }
 
@@ -30,25 +31,20 @@ function firstSeen({ d }: MetricsContext): string {
  * Shown candidates of the report's predictions (rank ≤ the prediction's k, else the report's k): model_name,
  * model_version, time_ms, candidate_id, accepted (0/1: accepted feedback names it, by candidateId or position).
  */
-function shown({ d, o }: MetricsContext): string {
+function shown({ d, shown: candidates }: MetricsContext): string {
   if (d.kind === "sqlite") {
     return `SELECT c.model_name, c.model_version, c.time_ms, c.candidate_id,
         EXISTS (SELECT 1 FROM feedback f WHERE f.model_name = c.model_name AND f.prediction_id = c.prediction_id
           AND f.action = 'accepted' AND (f.candidate_id = c.candidate_id OR f.position + 1 = c.rank)) AS accepted
-      FROM candidates c WHERE c.rank <= COALESCE(c.k, ${num(o.k)}) AND ${predictionFilter(o, (v) => d.text(v), "c")}`;
+      FROM (${candidates}) c`;
   }
   return `SELECT model_name, model_version, time_ms, candidate_id,
       toUInt8(has(acc_ids, candidate_id) OR has(acc_ranks, rank)) AS accepted FROM (
-      SELECT model_name, model_version, time_ms, prediction_id, candidate_id, rank FROM (
-        SELECT event_id, rank, candidate_id FROM candidates FINAL
-      ) ALL INNER JOIN (
-        SELECT event_id, model_name, prediction_id, model_version, time_ms, ifNull(k, ${num(o.k)}) AS shown_k
-        FROM predictions FINAL WHERE ${predictionFilter(o, (v) => d.text(v))}
-      ) USING (event_id) WHERE rank <= shown_k
+      SELECT model_name, model_version, time_ms, prediction_id, candidate_id, rank FROM (${candidates})
     ) ANY LEFT JOIN (
       SELECT model_name, prediction_id, groupArray(ifNull(candidate_id, '')) AS acc_ids,
         groupArray(toInt32(ifNull(position, -9)) + 1) AS acc_ranks
-      FROM feedback FINAL WHERE action = 'accepted' GROUP BY model_name, prediction_id
+      FROM feedback WHERE action = 'accepted' GROUP BY model_name, prediction_id
     ) USING (model_name, prediction_id)`;
 }
 
@@ -118,10 +114,10 @@ export async function freshness(ctx: MetricsContext, versionRows: VersionRow[]):
 function joinFirstSeen(ctx: MetricsContext): string {
   if (ctx.d.kind === "sqlite") {
     return `SELECT s.model_name, s.model_version, s.time_ms, s.accepted, f.first_ms
-      FROM (${shown(ctx)}) s JOIN (${firstSeen(ctx)}) f ON f.model_name = s.model_name AND f.candidate_id = s.candidate_id`;
+      FROM (${shown(ctx)}) s JOIN (${ctx.firstSeen}) f ON f.model_name = s.model_name AND f.candidate_id = s.candidate_id`;
   }
   return `SELECT model_name, model_version, time_ms, accepted, first_ms FROM (${shown(ctx)})
-    ALL INNER JOIN (${firstSeen(ctx)}) USING (model_name, candidate_id)`;
+    ALL INNER JOIN (${ctx.firstSeen}) USING (model_name, candidate_id)`;
 }
 
 /** Items (candidate ids) first seen per model and window: how fast the catalogue turns over. */
@@ -129,7 +125,7 @@ export async function newItems(ctx: MetricsContext): Promise<NewItemsRow[]> {
   const { d, o, q } = ctx;
   const model = o.model === undefined ? "" : `AND model_name = ${d.text(o.model)}`;
   const rows = await q(`SELECT model_name, ${windowStart("first_ms", o.windowMs)} AS w, COUNT(*) AS items
-    FROM (${firstSeen(ctx)}) WHERE first_ms >= ${num(o.fromMs)} AND first_ms < ${num(o.toMs)} ${model}
+    FROM (${ctx.firstSeen}) WHERE first_ms >= ${num(o.fromMs)} AND first_ms < ${num(o.toMs)} ${model}
     GROUP BY model_name, w ORDER BY model_name, w`);
   return rows.map((r) => ({ model: s(r.model_name), windowStart: iso(n(r.w)), newItems: n(r.items) }));
 }

@@ -28,7 +28,7 @@ const CLICKHOUSE = `SELECT model_name, w, sum(is_o) AS outcomes, sum(is_o * orph
         SELECT model_name, prediction_id, ifNull(prediction_time_ms, time_ms) AS t, toUInt8(0) AS is_o FROM feedback FINAL)
       WHERE t >= (SELECT from_ms FROM params) AND t < (SELECT to_ms FROM params)
         AND ((SELECT any_model FROM params) = 1 OR model_name = (SELECT model FROM params)))
-    ANY LEFT JOIN (SELECT model_name, prediction_id, toUInt8(1) AS has_p FROM predictions FINAL
+    ANY LEFT JOIN (SELECT model_name, prediction_id, toUInt8(1) AS has_p FROM predictions
       GROUP BY model_name, prediction_id) USING (model_name, prediction_id))
   GROUP BY model_name, w ORDER BY model_name, w`;
 
@@ -37,7 +37,7 @@ const CLICKHOUSE = `SELECT model_name, w, sum(is_o) AS outcomes, sum(is_o * orph
  * model and window: a wrong id, a prediction that was dropped, or labels for another model's name.
  */
 export async function orphans(store: Store, o: ResolvedReportOptions): Promise<OrphanRow[]> {
-  if (!store.queryBound) throw new Error(`The ${store.kind} store cannot count orphans: it has no queryBound method`);
+  if (!store.readRows) throw new Error(`The ${store.kind} store cannot count orphans: it has no readRows method`);
   const params: BoundParams = {
     offset: o.windowMs === 7 * 86_400_000 ? MONDAY_MS : 0,
     width: o.windowMs,
@@ -46,7 +46,7 @@ export async function orphans(store: Store, o: ResolvedReportOptions): Promise<O
     any_model: o.model === undefined,
     model: o.model ?? "",
   };
-  const rows = await store.queryBound(store.kind === "sqlite" ? SQLITE : CLICKHOUSE, params);
+  const rows = await store.readRows(store.kind === "sqlite" ? SQLITE : CLICKHOUSE, params);
   return rows.map((r) => {
     const outcomes = n(r.outcomes);
     const feedback = n(r.feedback);

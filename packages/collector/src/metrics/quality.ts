@@ -99,10 +99,10 @@ export async function labelLatency({ d, q, scored }: MetricsContext): Promise<La
 }
 
 /** Business metrics of the latest outcomes (such as handle time saved), per model version and window. */
-export async function business({ d, o, q, scored }: MetricsContext): Promise<BusinessRow[]> {
+export async function business({ o, q, business }: MetricsContext): Promise<BusinessRow[]> {
   const rows = await q(`SELECT model_name, model_version, ${windowStart("time_ms", o.windowMs)} AS w, name,
       COUNT(*) AS cnt, SUM(value) AS total
-    FROM (${d.businessRows(scored)}) GROUP BY model_name, model_version, w, name ORDER BY model_name, model_version, w, name`);
+    FROM (${business}) GROUP BY model_name, model_version, w, name ORDER BY model_name, model_version, w, name`);
   return rows.map((r) => ({
     model: s(r.model_name),
     version: s(r.model_version),
@@ -115,8 +115,9 @@ export async function business({ d, o, q, scored }: MetricsContext): Promise<Bus
 }
 
 /** Age of the items shown (content freshness) per window. */
-export async function itemAge({ d, o, q }: MetricsContext): Promise<ItemAgeRow[]> {
-  const src = `SELECT model_name, model_version, ${windowStart("time_ms", o.windowMs)} AS w, item_age_s FROM (${d.shownItemAges(o)})`;
+export async function itemAge({ d, o, q, shown }: MetricsContext): Promise<ItemAgeRow[]> {
+  const src = `SELECT model_name, model_version, ${windowStart("time_ms", o.windowMs)} AS w, item_age_s FROM (${shown})
+    WHERE item_age_s IS NOT NULL`;
   const rows = await d.quantiles(q, src, ["model_name", "model_version", "w"], "item_age_s", [0.5, 0.9]);
   return rows.map((r) => ({
     model: s(r.model_name),

@@ -4,6 +4,7 @@ import { businessByUse } from "./business-by-use.js";
 import { metricsContext } from "./context.js";
 import { TRUE_LABEL } from "./dialect.js";
 import { driftOf, driftTasks } from "./drift.js";
+import { driftInOnePass, driftRelation } from "./drift-one-pass.js";
 import { freshness, newItems } from "./freshness.js";
 import { labelFree } from "./label-free.js";
 import { type ReportOptions, resolveReportOptions } from "./options.js";
@@ -36,8 +37,12 @@ export async function computeReportWith(
   const o = resolveReportOptions(options);
   const readRows = store.readRows?.bind(store);
   if (!readRows) throw new Error(`The ${store.kind} store cannot run reports: it has no readRows method`);
+  if (store.kind !== "sqlite") {
+    // One session per report: its TEMPORARY tables are this report's alone.
+    const session = store.readSession?.() ?? readRows;
+    return computeClickHouseReport(store, metricsContext(store.kind, o, session), run.onShare);
+  }
   const ctx: MetricsContext = metricsContext(store.kind, o, readRows);
-  if (store.kind !== "sqlite") return assemble(store, ctx, undefined, [], run.onShare);
   return oneReportAtATime(store, () => computeSqliteReport(store, ctx, readRows, run));
 }
 
@@ -89,11 +94,71 @@ let tempSeq = 0;
  * returns the DROP that removes it. SQLite plans each query alone, so a relation that several metrics
  * read is computed once.
  */
-async function materialize(ctx: MetricsContext, key: "scored"): Promise<string> {
+async function materialize(ctx: MetricsContext, key: "scored" | "firstSeen", index: string[] = []): Promise<string> {
   const name = `inferlog_report_${key}_${process.pid}_${++tempSeq}`;
   await ctx.q(`CREATE TEMP TABLE ${name} AS ${ctx[key]}`);
+  if (index.length > 0) await ctx.q(`CREATE INDEX temp.${name}_key ON ${name} (${index.join(", ")})`);
   ctx[key] = `SELECT * FROM temp.${name}`;
+  if (key === "scored") ctx.business = ctx.d.businessRows(ctx.scored);
   return `DROP TABLE IF EXISTS temp.${name}`;
+}
+
+/**
+ * ClickHouse: the relations several sections read, each computed once into a TEMPORARY table of the report's
+ * session (in memory, gone with the session), and the drift of every feature in a few passes over one table of
+ * drift rows (drift-one-pass.ts). Recomputing the per-prediction join for each section, and a few FINAL reads
+ * of the features per feature, took most of a report's time.
+ */
+async function computeClickHouseReport(
+  store: Store,
+  ctx: MetricsContext,
+  onShare?: (inWorker: boolean) => void,
+): Promise<Report> {
+  const drops: string[] = [];
+  const temporary = async (key: "scored" | "exposed" | "business" | "firstSeen" | "shown") => {
+    const name = `inferlog_report_${key}`;
+    drops.push(`DROP TEMPORARY TABLE IF EXISTS ${name}`);
+    await ctx.q(`CREATE TEMPORARY TABLE ${name} AS ${ctx[key]}`);
+    ctx[key] = `SELECT * FROM ${name}`;
+  };
+  try {
+    const tasks = await driftTasks(ctx);
+    await temporary("scored");
+    ctx.business = ctx.d.businessRows(ctx.scored);
+    for (const key of ["exposed", "business", "firstSeen", "shown"] as const) await temporary(key);
+    const driftRows = "inferlog_report_drift";
+    drops.push(`DROP TEMPORARY TABLE IF EXISTS ${driftRows}`);
+    await ctx.q(`CREATE TEMPORARY TABLE ${driftRows} (src UInt8, model_name String, feature String, time_ms Int64,
+      num_value Nullable(Float64), str_value Nullable(String)) ENGINE = Memory`);
+    const o = ctx.o;
+    const from = Math.min(o.fromMs, ...tasks.map((t) => t.reference.from));
+    const to = Math.max(o.toMs, ...tasks.map((t) => t.reference.to));
+    if (tasks.length > 0) {
+      for (const part of driftRelation(ctx, tasks, from, to)) await ctx.q(`INSERT INTO ${driftRows} ${part}`);
+    }
+    const own = {
+      q: await quality(ctx),
+      cal: await calibration(ctx),
+      ages: await modelAges(ctx),
+      biz: await business(ctx),
+      latency: await labelLatency(ctx),
+    };
+    const drift = (await driftInOnePass(ctx, tasks, driftRows)).flat();
+    const share = await computeShare(ctx, []);
+    onShare?.(false);
+    return await finish(store, ctx, own, share, drift);
+  } finally {
+    for (const sql of drops) await ctx.q(sql).catch(() => {});
+  }
+}
+
+/** The sections that read the per-prediction relation. */
+interface OwnSections {
+  q: QualityRow[];
+  cal: CalibrationRow[];
+  ages: AgeBucket[];
+  biz: BusinessRow[];
+  latency: LabelLatencyRow[];
 }
 
 async function assemble(
@@ -111,16 +176,12 @@ async function assemble(
   const shared = tasks.map((t) => t.feature !== TRUE_LABEL);
   const workerTasks = tasks.filter((_, i) => shared[i]);
   const worker = file === undefined ? null : startShareWorker({ file, o, tasks: workerTasks });
-  let own: {
-    q: QualityRow[];
-    cal: CalibrationRow[];
-    ages: AgeBucket[];
-    biz: BusinessRow[];
-    latency: LabelLatencyRow[];
-  };
+  let own: OwnSections;
   let ownDrift: DriftRow[][];
   try {
     if (sqlite) drops.push(await materialize(ctx, "scored"));
+    // Each item's first appearance, read by freshness and new items: a few rows per item, looked up by key.
+    if (sqlite) drops.push(await materialize(ctx, "firstSeen", ["model_name", "candidate_id"]));
     own = {
       q: await quality(ctx),
       cal: await calibration(ctx),
@@ -139,8 +200,21 @@ async function assemble(
   let share: ReportShare | null = worker ? await worker.share : null;
   onShare?.(share !== null);
   share ??= await computeShare(ctx, workerTasks);
+  const sections = share;
+  const dr = tasks.flatMap((_, i) => (shared[i] ? (sections.drift.shift() ?? []) : (ownDrift.shift() ?? [])));
+  return finish(store, ctx, own, sections, dr);
+}
+
+/** The report from its sections (the rest computed here). */
+async function finish(
+  store: Store,
+  ctx: MetricsContext,
+  own: OwnSections,
+  share: ReportShare,
+  dr: DriftRow[],
+): Promise<Report> {
+  const o = ctx.o;
   const { q, cal, ages, biz, latency } = own;
-  const dr = tasks.flatMap((_, i) => (shared[i] ? (share.drift.shift() ?? []) : (ownDrift.shift() ?? [])));
   const { modelAge, retrain } = ageing(ages, o);
   const versionRows = await versions(ctx);
   const report: Omit<Report, "recommendations"> = {

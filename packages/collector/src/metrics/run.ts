@@ -11,6 +11,12 @@ export interface MetricsContext {
   scored: string;
   /** SQL of the exposed-predictions relation (`Dialect.exposed`), or of its copy. */
   exposed: string;
+  /** SQL of the business metrics of the latest outcomes (`Dialect.businessRows` of `scored`), or of its copy. */
+  business: string;
+  /** SQL of each item's first appearance per model (freshness.ts `firstSeen`), or of its copy. */
+  firstSeen: string;
+  /** SQL of the shown candidates of the report's predictions (`Dialect.shownCandidates`), or of its copy. */
+  shown: string;
 }
 
 export const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));

@@ -9,7 +9,7 @@ import type { VersionRow } from "./types.js";
  * prediction speaks for all of them.
  */
 function modelTimes({ d, o }: MetricsContext): string {
-  const firstEvents = `SELECT model_name, model_version, MIN(event_id) AS event_id FROM predictions${d.kind === "clickhouse" ? " FINAL" : ""}
+  const firstEvents = `SELECT model_name, model_version, MIN(event_id) AS event_id FROM predictions
     WHERE ${predictionFilter(o, (v) => d.text(v))} GROUP BY model_name, model_version`;
   if (d.kind === "sqlite") {
     return `SELECT f.model_name, f.model_version, json_extract(e.raw, '$.data.model.dataCutoff') AS cutoff,
@@ -20,7 +20,7 @@ function modelTimes({ d, o }: MetricsContext): string {
   return `SELECT model_name, model_version, visitParamExtractString(raw, 'dataCutoff') AS cutoff,
       visitParamExtractString(raw, 'deployedAt') AS deployed
     FROM (${firstEvents}) ANY LEFT JOIN (
-      SELECT id AS event_id, raw FROM events FINAL WHERE id IN (SELECT event_id FROM (${firstEvents}))
+      SELECT id AS event_id, raw FROM events WHERE id IN (SELECT event_id FROM (${firstEvents}))
     ) USING (event_id)`;
 }
 

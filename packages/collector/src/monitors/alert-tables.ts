@@ -85,8 +85,8 @@ const MISSING_TABLE = /no such table|doesn't exist|UNKNOWN_TABLE|Code: 60\b/i;
  * that cannot create tables, against a store no monitor has run on (then there is nothing to read).
  */
 export function readAlertTables(store: Store): Pick<AlertTables, "states" | "events"> {
-  const query = store.queryBound?.bind(store);
-  if (!query) throw new Error(`The ${store.kind} store cannot keep monitors: it has no queryBound method`);
+  const query = store.readRows?.bind(store);
+  if (!query) throw new Error(`The ${store.kind} store cannot keep monitors: it has no readRows method`);
   const sql = SQL[store.kind];
   const rowsOrNone = (text: string, params?: Record<string, number>) =>
     query(text, params).catch((e: unknown) => {
@@ -107,10 +107,10 @@ export function readAlertTables(store: Store): Pick<AlertTables, "states" | "eve
   };
 }
 
-/** The monitors' tables in `store` (its `queryBound`), created on first use. */
+/** The monitors' tables in `store` (its `readRows`), created on first use. */
 export function alertTables(store: Store, options: AlertTablesOptions = {}): AlertTables {
-  const query = store.queryBound?.bind(store);
-  if (!query) throw new Error(`The ${store.kind} store cannot keep monitors: it has no queryBound method`);
+  const query = store.readRows?.bind(store);
+  if (!query) throw new Error(`The ${store.kind} store cannot keep monitors: it has no readRows method`);
   const sql = SQL[store.kind];
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const reader = readAlertTables(store);

@@ -9,7 +9,7 @@ const SQL = {
 
 /** Each source that sent events since `sinceMs`, and when the collector last received one from it. */
 export async function lastSeenSources(store: Store, sinceMs: number): Promise<{ source: string; lastMs: number }[]> {
-  if (!store.queryBound) throw new Error(`The ${store.kind} store cannot answer queries with parameters`);
-  const rows = await store.queryBound(SQL[store.kind], { since_ms: Math.trunc(sinceMs) });
+  if (!store.readRows) throw new Error(`The ${store.kind} store cannot answer queries with parameters`);
+  const rows = await store.readRows(SQL[store.kind], { since_ms: Math.trunc(sinceMs) });
   return rows.map((r) => ({ source: String(r.source), lastMs: Number(r.last_ms) }));
 }

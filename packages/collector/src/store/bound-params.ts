@@ -8,7 +8,7 @@ export type BoundParams = Readonly<Record<string, BoundValue>>;
  * the one-row external table `params` beside the query (`(SELECT name FROM params)`, or
  * `INSERT ... SELECT ... FROM params`): no value is ever part of the SQL text.
  */
-export type QueryBound = (sql: string, params?: BoundParams) => Promise<Record<string, unknown>[]>;
+export type ReadRows = (sql: string, params?: BoundParams) => Promise<Record<string, unknown>[]>;
 
 /** The ClickHouse type a bound value travels as. */
 export function clickhouseParamType(name: string, value: BoundValue): string {

@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { startSlices } from "../slices.js";
+import { type BoundParams, type BoundValue, clickhouseParamType } from "./bound-params.js";
 
 /**
  * A minimal ClickHouse HTTP client (the interface every version has, 18.16 included).
@@ -100,7 +101,8 @@ export class ClickHouseClient {
   async exec(
     sql: string,
     options: {
-      body?: string | Uint8Array<ArrayBuffer>;
+      /** Data after the statement (INSERT ... FORMAT), or external tables (a multipart form). */
+      body?: string | Uint8Array<ArrayBuffer> | FormData;
       database?: boolean;
       settings?: Record<string, string>;
     } = {},
@@ -138,14 +140,46 @@ export class ClickHouseClient {
   }
 
   /** A SELECT answered as objects; 64-bit integers (sent quoted by ClickHouse) come back as numbers. */
-  async rows<T extends Record<string, unknown>>(sql: string): Promise<T[]> {
-    const text = await this.exec(`${sql} FORMAT JSONEachRow`, {
-      settings: { output_format_json_quote_64bit_integers: "0" },
-    });
+  rows<T extends Record<string, unknown>>(sql: string): Promise<T[]> {
+    return this.read(sql) as Promise<T[]>;
+  }
+
+  /**
+   * One statement with bound values, answered as objects (none for a statement that returns no rows). 18.16
+   * has no query parameters: the values travel as the one-row external table `params` beside the statement
+   * (`(SELECT name FROM params)`, or `INSERT ... SELECT ... FROM params`), so no value is ever part of the SQL
+   * text. `settings` go with the request (such as a `session_id`, whose TEMPORARY tables outlive a statement).
+   */
+  async read(
+    sql: string,
+    params: BoundParams = {},
+    settings: Record<string, string> = {},
+  ): Promise<Record<string, unknown>[]> {
+    const reads = /^\s*(SELECT|WITH)\b/i.test(sql);
+    const statement = reads ? `${sql} FORMAT JSONEachRow` : sql;
+    const names = Object.keys(params);
+    let text: string;
+    if (names.length === 0) {
+      text = await this.exec(statement, { settings: { ...settings, output_format_json_quote_64bit_integers: "0" } });
+    } else {
+      const row = Object.fromEntries(names.map((n) => [n, typeof params[n] === "boolean" ? Number(params[n]) : params[n]]));
+      const body = new FormData();
+      body.set("params", new Blob([`${JSON.stringify(row)}\n`]), "params.json");
+      text = await this.exec(statement, {
+        body,
+        settings: {
+          ...settings,
+          output_format_json_quote_64bit_integers: "0",
+          params_structure: names.map((n) => `${n} ${clickhouseParamType(n, params[n] as BoundValue)}`).join(", "),
+          params_format: "JSONEachRow",
+        },
+      });
+    }
+    if (!reads) return [];
     return text
       .split("\n")
       .filter((l) => l.length > 0)
-      .map((l) => JSON.parse(l) as T);
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   }
 
   /** Serializes in slices (a group can hold 100,000 rows): other requests are served in between. */

@@ -1,4 +1,4 @@
-import { clickhouseBound } from "./clickhouse-bound.js";
+import { randomUUID } from "node:crypto";
 import { ClickHouseClient, type ClickHouseConnection, sqlString } from "./clickhouse-http.js";
 import { clickhouseDdl } from "./clickhouse-schema.js";
 import { clickhouseTableLines } from "./clickhouse-table-lines.js";
@@ -145,14 +145,19 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     },
     async readRows(sql, params) {
       open();
-      if (params && Object.keys(params).length > 0) {
-        throw new Error("ClickHouse 18.16 takes no bound parameters: put values in the SQL through sqlString");
-      }
-      return ch.rows<Record<string, unknown>>(sql);
+      return ch.read(sql, params);
     },
-    async queryBound(sql, params) {
-      open();
-      return clickhouseBound({ ...options, database: db }, sql, params);
+    readSession() {
+      const session = { session_id: `inferlog-report-${randomUUID()}` };
+      // 18.16 reads the tables of a CREATE TEMPORARY TABLE ... AS SELECT from the session's database, not the
+      // request's: the session is pointed at the store's database first.
+      let used: Promise<unknown> | undefined;
+      return async (sql, params) => {
+        open();
+        used ??= ch.read(`USE ${db}`, {}, session);
+        await used;
+        return ch.read(sql, params, session);
+      };
     },
     async close() {
       closed = true;

@@ -118,10 +118,10 @@ function pendingStore(
       if (!s.readRows) throw new Error(`The ${s.kind} store cannot run reports: it has no readRows method`);
       return s.readRows(sql, params);
     },
-    queryBound: async (sql, params) => {
+    readSession() {
       const s = ready();
-      if (!s.queryBound) throw new Error(`The ${s.kind} store cannot keep monitors: it has no queryBound method`);
-      return s.queryBound(sql, params);
+      if (!s.readSession) throw new Error(`The ${s.kind} store has no read sessions`);
+      return s.readSession();
     },
     async close() {
       if (closed) return;

@@ -157,18 +157,8 @@ function storeOn(db: Database.Database, options: SqliteStoreOptions): Store {
       serial(() => {
         if (closed) throw new Error("The SQLite store is closed");
         const stmt = db.prepare(sql);
-        // Reports also create and drop their temporary tables (per connection, never in the file) here.
-        if (!stmt.reader) {
-          stmt.run(params);
-          return [];
-        }
-        return stmt.all(params) as Record<string, unknown>[];
-      }),
-    queryBound: (sql, params = {}) =>
-      serial(() => {
-        if (closed) throw new Error("The SQLite store is closed");
-        const stmt = db.prepare(sql);
         const args = Object.keys(params).length === 0 ? [] : [sqliteParams(params)];
+        // Reports also create and drop their temporary tables (per connection, never in the file) here.
         if (!stmt.reader) {
           stmt.run(...args);
           return [];

@@ -1,5 +1,5 @@
 import type { InferlogEvent } from "@inferlog/core";
-import type { QueryBound } from "./bound-params.js";
+import type { ReadRows } from "./bound-params.js";
 
 /** A validated event as the collector hands it to a store. */
 export interface IncomingEvent {
@@ -55,14 +55,19 @@ export interface Store {
   labelCoverage(options: { modelName?: string; nowMs?: number }): Promise<LabelCoverage>;
   joinedPrediction(modelName: string, predictionId: string): Promise<JoinedPrediction | undefined>;
   /**
-   * Runs one SELECT written for this store's dialect (`kind`) and returns its rows. The metrics in
-   * `src/metrics` are SQL run here, so they are computed in the store. SQLite also takes the
-   * CREATE/DROP of the report's TEMP tables (connection-local, never written to the file). SQLite binds
-   * `params` by name (`@v0` in the SQL); ClickHouse takes none (its values come escaped by `sqlString`).
+   * Runs one statement written for this store's dialect (`kind`) with its bound values (bound-params.ts) and
+   * returns its rows: the metrics in `src/metrics`, the monitors' tables and the orphan counts are SQL run
+   * here, so they are computed in the store. SQLite binds `params` by name (`@name` in the SQL) and also takes
+   * the CREATE/DROP of a report's TEMP tables (connection-local, never written to the file); ClickHouse gets
+   * them as the external table `params`.
    */
-  readRows?(sql: string, params?: Readonly<Record<string, string>>): Promise<Record<string, unknown>[]>;
-  /** One statement with bound parameters, in this store's dialect (bound-params.ts): monitors and orphan counts. */
-  queryBound?: QueryBound;
+  readRows?: ReadRows;
+  /**
+   * ClickHouse: a session of its own (`readRows` within it), for one report: its TEMPORARY tables hold the
+   * relations several metrics read, computed once, until the report drops them (or the session expires).
+   * Statements of one session run one at a time.
+   */
+  readSession?(): ReadRows;
   /**
    * SQLite: the file, so a report can read part of its metrics on a second, read-only connection in a
    * worker thread (undefined for `:memory:`).
