@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ClickHouseClient } from "../store/clickhouse-http.js";
+import type { Store } from "../store/types.js";
+import { CLICKHOUSE_URL, type StoreFixture, storeFixture } from "../test-support.js";
+import { seedMetricsFixture, W1 } from "./metrics-fixture.js";
+import type { ReportOptions } from "./options.js";
+import { computeReport } from "./report.js";
+
+const DAY = 86_400_000;
+const OPTIONS: ReportOptions[] = [
+  { now: W1 + 20 * DAY, minLabels: 1 },
+  { now: W1 + 20 * DAY, window: "day", k: 2 },
+  { now: W1 + 20 * DAY, window: "hour", from: W1 + DAY + 1234, to: W1 + 9 * DAY - 5, model: "router" },
+  { now: W1 + 20 * DAY, referenceFrom: W1 + 7 * DAY, referenceTo: W1 + 14 * DAY },
+];
+const numbers = (r: Awaited<ReturnType<typeof computeReport>>) => ({ ...r, generatedAt: "" });
+
+describe("a ClickHouse report (session TEMPORARY tables, drift in one pass, FINAL only where copies count)", () => {
+  let fx: StoreFixture;
+  let store: Store;
+  const once = new Map<ReportOptions, unknown>();
+  beforeAll(async () => {
+    fx = storeFixture("clickhouse");
+    store = await fx.open();
+    await seedMetricsFixture(store);
+    for (const options of OPTIONS) once.set(options, numbers(await computeReport(store, options)));
+  });
+  afterAll(async () => {
+    await store.close();
+    await fx.cleanup();
+  });
+
+  it("gives the same report when reports run at the same time (each in a session of its own)", async () => {
+    const together = await Promise.all(OPTIONS.map((options) => computeReport(store, options)));
+    together.forEach((report, i) => {
+      expect(numbers(report)).toEqual(once.get(OPTIONS[i] as ReportOptions));
+    });
+  });
+
+  it("counts every event once while every row of it is stored twice and not yet merged", async () => {
+    const database = fx.spec.split("/").pop() as string;
+    const ch = new ClickHouseClient({ url: CLICKHOUSE_URL, database });
+    const tables = await ch.rows<{ name: string }>(
+      `SELECT name FROM system.tables WHERE database = '${database}' AND engine LIKE '%MergeTree'`,
+    );
+    expect(tables.map((t) => t.name)).toEqual(
+      expect.arrayContaining(["predictions", "outcomes", "exposures", "feedback", "features", "candidates"]),
+    );
+    // What a second writer that did not see the first leaves: a second copy of every row, in parts of its own.
+    for (const { name } of tables) await ch.exec(`INSERT INTO ${database}.${name} SELECT * FROM ${database}.${name}`);
+    const [copies] = await ch.rows<{ n: number }>("SELECT count() AS n FROM predictions");
+    const [distinct] = await ch.rows<{ n: number }>("SELECT count() AS n FROM predictions FINAL");
+    expect(copies?.n).toBe(2 * (distinct?.n ?? 0));
+    for (const options of OPTIONS) expect(numbers(await computeReport(store, options))).toEqual(once.get(options));
+  });
+});
