@@ -3,11 +3,12 @@ import { clickhouseDialect } from "./dialect-clickhouse.js";
 import { sqliteDialect } from "./dialect-sqlite.js";
 import { firstSeen } from "./freshness.js";
 import type { ResolvedReportOptions } from "./options.js";
-import type { MetricsContext, Rows } from "./run.js";
+import type { ReadRows } from "../store/bound-params.js";
+import type { MetricsContext } from "./run.js";
 import { SqliteParams } from "./sqlite-params.js";
 
-/** Runs one statement in a store, binding the named text values (SQLite; ClickHouse gets none). */
-export type ReadRows = (sql: string, params?: Readonly<Record<string, string>>) => Promise<Rows>;
+/** Runs one statement in a store with its bound values (bound-params.ts). */
+export type { ReadRows } from "../store/bound-params.js";
 
 /**
  * The dialect of a store kind and a query function that binds its values. On SQLite each context has its

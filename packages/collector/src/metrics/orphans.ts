@@ -1,4 +1,4 @@
-import type { BoundParams } from "../store/bound-params.js";
+import type { BoundParams, ReadRows } from "../store/bound-params.js";
 import type { Store } from "../store/types.js";
 import type { ResolvedReportOptions } from "./options.js";
 import { iso, n, rate, s } from "./run.js";
@@ -36,8 +36,11 @@ const CLICKHOUSE = `SELECT model_name, w, sum(is_o) AS outcomes, sum(is_o * orph
  * Outcomes and feedback whose prediction id was never seen (no prediction of that model has it), per
  * model and window: a wrong id, a prediction that was dropped, or labels for another model's name.
  */
-export async function orphans(store: Store, o: ResolvedReportOptions): Promise<OrphanRow[]> {
-  if (!store.readRows) throw new Error(`The ${store.kind} store cannot count orphans: it has no readRows method`);
+export async function orphans(
+  kind: Store["kind"],
+  readRows: ReadRows,
+  o: ResolvedReportOptions,
+): Promise<OrphanRow[]> {
   const params: BoundParams = {
     offset: o.windowMs === 7 * 86_400_000 ? MONDAY_MS : 0,
     width: o.windowMs,
@@ -46,7 +49,7 @@ export async function orphans(store: Store, o: ResolvedReportOptions): Promise<O
     any_model: o.model === undefined,
     model: o.model ?? "",
   };
-  const rows = await store.readRows(store.kind === "sqlite" ? SQLITE : CLICKHOUSE, params);
+  const rows = await readRows(kind === "sqlite" ? SQLITE : CLICKHOUSE, params);
   return rows.map((r) => {
     const outcomes = n(r.outcomes);
     const feedback = n(r.feedback);

@@ -124,8 +124,7 @@ describe("the feedback sections from one pass over the exposed relation", () => 
     const store = openSqliteStore({ path: ":memory:" });
     await seedMetricsFixture(store);
     await store.insertBatch(exposureEvents());
-    const readRows = (sql: string, params?: Readonly<Record<string, string>>) =>
-      (store.readRows as ReadRows)(sql, params);
+    const readRows: ReadRows = (sql, params) => (store.readRows as ReadRows)(sql, params);
     for (const options of [{ window }, { window, model: "router", from: W1 + 2 * DAY + 5, to: W1 + 15 * DAY }]) {
       const o = resolveReportOptions({ now: W1 + 30 * DAY, ...options });
       const ctx = metricsContext("sqlite", o, readRows);

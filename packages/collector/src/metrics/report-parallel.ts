@@ -2,20 +2,34 @@ import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
+import { type BoundParams, type ReadRows, sqliteParams } from "../store/bound-params.js";
 import { registerSqliteFunctions } from "../store/sqlite-functions.js";
 import { metricsContext } from "./context.js";
 import { type DriftTask, driftOf } from "./drift.js";
 import { feedbackSections } from "./feedback.js";
+import { freshness, newItems } from "./freshness.js";
+import { orphans } from "./orphans.js";
 import type { ResolvedReportOptions } from "./options.js";
 import { itemAge } from "./quality.js";
 import type { MetricsContext, Rows } from "./run.js";
-import type { DriftRow, ExposureAgeRow, FeedbackRow, ItemAgeRow } from "./types.js";
+import type {
+  DriftRow,
+  ExposureAgeRow,
+  FeedbackRow,
+  FreshnessRow,
+  ItemAgeRow,
+  NewItemsRow,
+  OrphanRow,
+  VersionRow,
+} from "./types.js";
+import { versions } from "./versions.js";
 
 /**
  * The sections of a SQLite report that a second connection computes in a worker thread while the
- * report's own connection computes the rest: they read no relation in common (exposures, candidates and
- * features here; the per-prediction relation there), so on two cores the report takes about half the
- * time. Same SQL on the same rows, so the same results as on one connection.
+ * report's own connection computes the rest: they read no relation in common (exposures, candidates,
+ * features, item_state, outcomes and feedback for the orphan counts here; the per-prediction relation
+ * there), so on two cores the report takes about half the time. Same SQL on the same rows, so the same
+ * results as on one connection.
  */
 export interface ReportShare {
   feedback: FeedbackRow[];
@@ -23,6 +37,10 @@ export interface ReportShare {
   itemAge: ItemAgeRow[];
   /** Drift rows per task, in the order of the tasks. */
   drift: DriftRow[][];
+  versions: VersionRow[];
+  freshness: FreshnessRow[];
+  newItems: NewItemsRow[];
+  orphans: OrphanRow[];
 }
 
 export interface ShareRequest {
@@ -31,14 +49,26 @@ export interface ShareRequest {
   tasks: DriftTask[];
 }
 
-/** The share's sections on `ctx` (each reads the exposed relation once at most: no copy of it is needed). */
-export async function computeShare(ctx: MetricsContext, tasks: readonly DriftTask[]): Promise<ReportShare> {
+/**
+ * The share's sections on `ctx` (each reads the exposed relation once at most: no copy of it is needed), and
+ * `readRows` for the orphan counts (their values bound as parameters).
+ */
+export async function computeShare(
+  ctx: MetricsContext,
+  readRows: ReadRows,
+  tasks: readonly DriftTask[],
+): Promise<ReportShare> {
   const { feedback, exposureAge } = await feedbackSections(ctx);
+  const versionRows = await versions(ctx);
   return {
     feedback,
     exposureAge,
     itemAge: await itemAge(ctx),
     drift: await driftOf(ctx, tasks),
+    versions: versionRows,
+    freshness: await freshness(ctx, versionRows),
+    newItems: await newItems(ctx),
+    orphans: await orphans(ctx.d.kind, readRows, ctx.o),
   };
 }
 
@@ -61,18 +91,19 @@ export async function computeShareOnFile({ file, o, tasks }: ShareRequest): Prom
     db.pragma("busy_timeout = 5000");
     registerSqliteFunctions(db);
     for (const sql of REPORT_PRAGMAS) db.exec(sql);
-    const readRows = async (sql: string, params: Readonly<Record<string, string>> = {}): Promise<Rows> => {
+    const readRows = async (sql: string, params: BoundParams = {}): Promise<Rows> => {
       const stmt = db.prepare(sql);
+      const args = Object.keys(params).length === 0 ? [] : [sqliteParams(params)];
       if (!stmt.reader) {
-        stmt.run(params);
+        stmt.run(...args);
         return [];
       }
-      return stmt.all(params) as Rows;
+      return stmt.all(...args) as Rows;
     };
     const ctx: MetricsContext = metricsContext("sqlite", o, readRows);
     // One read transaction: the share's queries all see the same snapshot of the file.
     db.exec("BEGIN");
-    return await computeShare(ctx, tasks);
+    return await computeShare(ctx, readRows, tasks);
   } finally {
     db.close();
   }

@@ -1,4 +1,5 @@
 import { alertsView } from "../monitors/alerts-view.js";
+import type { ReadRows } from "../store/bound-params.js";
 import type { Store } from "../store/types.js";
 import { businessByUse } from "./business-by-use.js";
 import { metricsContext } from "./context.js";
@@ -40,7 +41,7 @@ export async function computeReportWith(
   if (store.kind !== "sqlite") {
     // One session per report: its TEMPORARY tables are this report's alone.
     const session = store.readSession?.() ?? readRows;
-    return computeClickHouseReport(store, metricsContext(store.kind, o, session), run.onShare);
+    return computeClickHouseReport(store, metricsContext(store.kind, o, session), session, run.onShare);
   }
   const ctx: MetricsContext = metricsContext(store.kind, o, readRows);
   return oneReportAtATime(store, () => computeSqliteReport(store, ctx, readRows, run));
@@ -82,7 +83,7 @@ async function computeSqliteReport(
   ];
   for (const sql of REPORT_PRAGMAS) await readRows(sql);
   try {
-    return await assemble(store, ctx, run.worker ? store.file : undefined, drops, run.onShare);
+    return await assemble(store, ctx, readRows, run.worker ? store.file : undefined, drops, run.onShare);
   } finally {
     for (const sql of [...drops, ...restore]) await readRows(sql).catch(() => {});
   }
@@ -94,12 +95,11 @@ let tempSeq = 0;
  * returns the DROP that removes it. SQLite plans each query alone, so a relation that several metrics
  * read is computed once.
  */
-async function materialize(ctx: MetricsContext, key: "scored" | "firstSeen", index: string[] = []): Promise<string> {
+async function materialize(ctx: MetricsContext, key: "scored"): Promise<string> {
   const name = `inferlog_report_${key}_${process.pid}_${++tempSeq}`;
   await ctx.q(`CREATE TEMP TABLE ${name} AS ${ctx[key]}`);
-  if (index.length > 0) await ctx.q(`CREATE INDEX temp.${name}_key ON ${name} (${index.join(", ")})`);
   ctx[key] = `SELECT * FROM temp.${name}`;
-  if (key === "scored") ctx.business = ctx.d.businessRows(ctx.scored);
+  ctx.business = ctx.d.businessRows(ctx.scored);
   return `DROP TABLE IF EXISTS temp.${name}`;
 }
 
@@ -112,6 +112,7 @@ async function materialize(ctx: MetricsContext, key: "scored" | "firstSeen", ind
 async function computeClickHouseReport(
   store: Store,
   ctx: MetricsContext,
+  session: ReadRows,
   onShare?: (inWorker: boolean) => void,
 ): Promise<Report> {
   const drops: string[] = [];
@@ -144,7 +145,7 @@ async function computeClickHouseReport(
       latency: await labelLatency(ctx),
     };
     const drift = (await driftInOnePass(ctx, tasks, driftRows)).flat();
-    const share = await computeShare(ctx, []);
+    const share = await computeShare(ctx, session, []);
     onShare?.(false);
     return await finish(store, ctx, own, share, drift);
   } finally {
@@ -164,6 +165,7 @@ interface OwnSections {
 async function assemble(
   store: Store,
   ctx: MetricsContext,
+  readRows: ReadRows,
   file: string | undefined,
   drops: string[],
   onShare?: (inWorker: boolean) => void,
@@ -180,8 +182,6 @@ async function assemble(
   let ownDrift: DriftRow[][];
   try {
     if (sqlite) drops.push(await materialize(ctx, "scored"));
-    // Each item's first appearance, read by freshness and new items: a few rows per item, looked up by key.
-    if (sqlite) drops.push(await materialize(ctx, "firstSeen", ["model_name", "candidate_id"]));
     own = {
       q: await quality(ctx),
       cal: await calibration(ctx),
@@ -199,7 +199,7 @@ async function assemble(
   }
   let share: ReportShare | null = worker ? await worker.share : null;
   onShare?.(share !== null);
-  share ??= await computeShare(ctx, workerTasks);
+  share ??= await computeShare(ctx, readRows, workerTasks);
   const sections = share;
   const dr = tasks.flatMap((_, i) => (shared[i] ? (sections.drift.shift() ?? []) : (ownDrift.shift() ?? [])));
   return finish(store, ctx, own, sections, dr);
@@ -216,7 +216,6 @@ async function finish(
   const o = ctx.o;
   const { q, cal, ages, biz, latency } = own;
   const { modelAge, retrain } = ageing(ages, o);
-  const versionRows = await versions(ctx);
   const report: Omit<Report, "recommendations"> = {
     generatedAt: new Date().toISOString(),
     store: store.kind,
@@ -231,9 +230,9 @@ async function finish(
     ageUnit: o.ageUnit,
     ageWindow: o.ageWindow,
     alerts: await alertsView(store),
-    versions: versionRows,
+    versions: share.versions,
     quality: q,
-    orphans: await orphans(store, o),
+    orphans: share.orphans,
     calibration: cal,
     modelAge,
     retrain,
@@ -245,8 +244,8 @@ async function finish(
     itemAge: share.itemAge,
     labelFree: await labelFree(ctx, cal, q),
     maxEce: o.maxEce,
-    freshness: await freshness(ctx, versionRows),
-    newItems: await newItems(ctx),
+    freshness: share.freshness,
+    newItems: share.newItems,
     labelLatency: latency,
   };
   return { ...report, recommendations: recommendRetraining(report, o) };

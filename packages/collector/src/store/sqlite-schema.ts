@@ -10,10 +10,10 @@ import { SQLITE_PROFILE_DDL } from "./profile-schema.js";
  * 2: the report's state tables (sqlite-state.ts) and a covering feature index. 3: candidate rows carry their
  * prediction's model version, time and k, and exposure_state the exposed prediction's model version, so a
  * report reads them without a join per row. 4: each prediction row's `label_rank` against its latest outcome.
- * 5: drift counts per hour (sqlite-drift-counts.ts). Older files are filled on open (sqlite-state.ts,
- * sqlite-drift-counts.ts).
+ * 5: drift counts per hour (sqlite-drift-counts.ts). 6: each item's first appearance per model (item_state).
+ * Older files are filled on open (sqlite-state.ts, sqlite-drift-counts.ts).
  */
-export const SQLITE_SCHEMA_VERSION = 5;
+export const SQLITE_SCHEMA_VERSION = 6;
 
 export const SQLITE_DDL = `
 CREATE TABLE IF NOT EXISTS events (
@@ -185,6 +185,15 @@ CREATE TABLE IF NOT EXISTS subject_state (
   subject_key TEXT NOT NULL,
   first_ms INTEGER NOT NULL,
   PRIMARY KEY (model_name, subject_key)
+) WITHOUT ROWID;
+-- Each item's (candidate id's) first appearance per model (schema 6): the least prediction time − itemAgeSeconds
+-- of its candidate rows, what freshness and new items compare with a version's data cutoff. first_ms has no type:
+-- it keeps the value the expression gives (an integer, or a real for fractional item ages) as it is.
+CREATE TABLE IF NOT EXISTS item_state (
+  model_name TEXT NOT NULL,
+  candidate_id TEXT NOT NULL,
+  first_ms NOT NULL,
+  PRIMARY KEY (model_name, candidate_id)
 ) WITHOUT ROWID;
 -- Drift counts (schema 5, sqlite-drift-counts.ts): rows per model, source (0 feature, 1 predicted label, 2 the latest
 -- outcome's label), feature name ('' for labels), UTC hour and text value (is_null = 1: NULL, value ''), so

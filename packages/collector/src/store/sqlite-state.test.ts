@@ -7,6 +7,7 @@ import { driftEvents, routerEvents, W1 } from "../metrics/metrics-fixture.js";
 import { computeReport } from "../metrics/report.js";
 import type { Report } from "../metrics/types.js";
 import { DRIFT_COUNTS_FROM_ROWS } from "./sqlite-drift-counts.js";
+import { SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
 import { openSqliteStore } from "./sqlite-store.js";
 import type { IncomingEvent, Store } from "./types.js";
 
@@ -43,6 +44,9 @@ const FROM_ROWS: Record<string, string> = {
     ORDER BY p.event_id`,
   // Schema 5: drift counts per hour, as GROUP BY over the stored rows gives them (no row of count 0).
   drift_counts: `SELECT * FROM (${DRIFT_COUNTS_FROM_ROWS}) ORDER BY model_name, source, name, hour_ms, is_null, value`,
+  // Schema 6: each item's first appearance, as the report computed it from every candidate row.
+  item_state: `SELECT model_name, candidate_id, MIN(time_ms - COALESCE(item_age_s, 0) * 1000) AS first_ms FROM candidates
+    GROUP BY model_name, candidate_id ORDER BY model_name, candidate_id`,
 };
 const OWN: Record<string, string> = { label_rank: "SELECT event_id, label_rank FROM predictions ORDER BY event_id" };
 const ORDER: Record<string, string> = {
@@ -51,6 +55,7 @@ const ORDER: Record<string, string> = {
   subject_state: "model_name, subject_key",
   candidates: "event_id, rank, candidate_id",
   drift_counts: "model_name, source, name, hour_ms, is_null, value",
+  item_state: "model_name, candidate_id",
 };
 const STATE_TABLES = ["outcome_state", "exposure_state", "subject_state"];
 
@@ -105,7 +110,8 @@ function events(): IncomingEvent[] {
       predictionId: "P7",
       model: { name: "router", version: "v1" },
       task: "ranking",
-      output: { label: "a", candidates: [{ id: "a", rank: 1 }] },
+      // An item first seen here, at a fractional age: its first appearance is not a whole millisecond count.
+      output: { label: "a", candidates: [{ id: "a", rank: 1 }, { id: "n", rank: 2, itemAgeSeconds: 1.2345 }] },
       features: { plan: "pro" },
     }),
     ev("ml.outcome", t + DAY, { ...link("P7"), source: "human", relevantIds: ["a"] }),
@@ -197,6 +203,7 @@ describe("the SQLite writer's report state", () => {
       async (store) => {
         for (const table of [...STATE_TABLES, "drift_counts"]) await store.readRows?.(`DELETE FROM ${table}`);
         await dropNewer(store);
+        await store.readRows?.("DROP TABLE item_state");
       },
     ],
     [
@@ -205,6 +212,7 @@ describe("the SQLite writer's report state", () => {
       async (store) => {
         await dropNewer(store);
         await store.readRows?.("DROP TABLE drift_counts");
+        await store.readRows?.("DROP TABLE item_state");
       },
     ],
     [
@@ -212,6 +220,14 @@ describe("the SQLite writer's report state", () => {
       "the drift counts",
       async (store) => {
         await store.readRows?.("DROP TABLE drift_counts");
+        await store.readRows?.("DROP TABLE item_state");
+      },
+    ],
+    [
+      5,
+      "the items' first appearances",
+      async (store) => {
+        await store.readRows?.("DROP TABLE item_state");
       },
     ],
   ];
@@ -230,7 +246,7 @@ describe("the SQLite writer's report state", () => {
       const reopened = openSqliteStore({ path });
       expect(await state(reopened)).toEqual(expected);
       expect(await report(reopened)).toEqual(expectedReport);
-      expect(await reopened.readRows?.("PRAGMA user_version")).toEqual([{ user_version: 5 }]);
+      expect(await reopened.readRows?.("PRAGMA user_version")).toEqual([{ user_version: SQLITE_SCHEMA_VERSION }]);
       await reopened.close();
     },
   );

@@ -51,6 +51,16 @@ const subjectUpsert = (source: string) =>
    ${source}
    ON CONFLICT (model_name, subject_key) DO UPDATE SET first_ms = MIN(first_ms, excluded.first_ms)`;
 
+/**
+ * Each candidate row's first-appearance time, as the report once computed it from every candidate row (the same
+ * expression over the stored row, so the same number): a MIN, so any arrival order gives the same state.
+ */
+const itemUpsert = (where: string) =>
+  `INSERT INTO item_state (model_name, candidate_id, first_ms)
+   SELECT model_name, candidate_id, time_ms - COALESCE(item_age_s, 0) * 1000 FROM candidates
+   WHERE time_ms IS NOT NULL AND ${where}
+   ON CONFLICT (model_name, candidate_id) DO UPDATE SET first_ms = MIN(first_ms, excluded.first_ms)`;
+
 const flags = (action: string) =>
   `${action} = 'accepted', ${action} IN ('ignored', 'dismissed'), ${action} = 'rejected'`;
 
@@ -73,6 +83,7 @@ export function prepareStateWriter(db: Database.Database, counter: DriftCounter)
     exposureUpsert(`VALUES (@model_name, @prediction_id, NULL, NULL, ${flags("@action")}, ${storedVersion})`),
   );
   const version = db.prepare(versionUpdate);
+  const items = db.prepare(itemUpsert("event_id = @event_id"));
   const latest = db.prepare(
     "SELECT event_id, label, relevant_ids FROM outcome_state WHERE model_name = ? AND prediction_id = ?",
   );
@@ -87,6 +98,7 @@ export function prepareStateWriter(db: Database.Database, counter: DriftCounter)
     if (r.prediction) {
       const p = r.prediction;
       version.run({ model_name: p.model_name, prediction_id: p.prediction_id, model_version: p.model_version });
+      if (r.candidates.length > 0) items.run({ event_id: p.event_id });
       // label_rank against the latest outcome, when one came first.
       const o = latest.get(p.model_name, p.prediction_id) as { label: string | null; relevant_ids: string } | undefined;
       if (o) {
@@ -170,6 +182,12 @@ export function fillSchema3(db: Database.Database): void {
   db.exec(`UPDATE candidates SET (model_version, time_ms, k) =
     (SELECT p.model_version, p.time_ms, p.k FROM predictions p WHERE p.event_id = candidates.event_id)`);
   fillVersions(db);
+}
+
+/** Fills what schema 6 added to a file written before it: item_state from the stored candidate rows; idempotent. */
+export function fillItemState(db: Database.Database): void {
+  db.exec("DELETE FROM item_state");
+  db.exec(itemUpsert("true"));
 }
 
 /** Adds and fills what schema 4 added to a file written before it: each prediction row's label_rank; idempotent. */

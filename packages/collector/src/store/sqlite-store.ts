@@ -8,7 +8,7 @@ import { fillDriftCounts } from "./sqlite-drift-counts.js";
 import { registerSqliteFunctions } from "./sqlite-functions.js";
 import { prepareGroupWriter } from "./sqlite-group-writer.js";
 import { SQLITE_DDL, SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
-import { fillSchema3, fillSchema4, fillState } from "./sqlite-state.js";
+import { fillItemState, fillSchema3, fillSchema4, fillState } from "./sqlite-state.js";
 import { prepareRowWriter } from "./sqlite-writer.js";
 import {
   DEFAULT_OUTCOME_TTL_SECONDS,
@@ -62,15 +62,16 @@ function prepareFile(db: Database.Database, { path, synchronous }: SqliteStoreOp
       `The SQLite file ${path} has schema version ${version}; this collector knows up to ${SQLITE_SCHEMA_VERSION}. Upgrade @inferlog/collector.`,
     );
   }
-  // A file from before schema 5 gets the report state (2), the denormalized columns (3), the label
-  // ranks (4) and the drift counts (5) built from the rows it holds, once (label ranks and true-label
-  // counts after the outcome state they are taken from).
+  // A file from before schema 6 gets the report state (2), the denormalized columns (3), the label
+  // ranks (4), the drift counts (5) and the items' first appearances (6) built from the rows it holds, once
+  // (label ranks and true-label counts after the outcome state they are taken from; items after schema 3's times).
   db.transaction(() => {
     db.exec(SQLITE_DDL);
     if (version < 3) fillSchema3(db);
     if (version < 2) fillState(db);
     if (version < 4) fillSchema4(db);
     if (version < 5) fillDriftCounts(db);
+    if (version < 6) fillItemState(db);
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
   })();
 }

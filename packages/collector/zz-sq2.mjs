@@ -1,0 +1,12 @@
+import Database from "better-sqlite3";
+const db = new Database("/tmp/reports17/bench2m.db", { readonly: true });
+db.exec("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -131072; PRAGMA mmap_size = 2147483648");
+db.exec("CREATE TEMP TABLE fs AS SELECT model_name, candidate_id, MIN(time_ms - COALESCE(item_age_s, 0) * 1000) AS first_ms FROM candidates GROUP BY model_name, candidate_id; CREATE INDEX temp.fs_key ON fs (model_name, candidate_id)");
+const t = (label, sql) => { const c0 = process.cpuUsage(); const t0 = performance.now(); const r = db.prepare(sql).all(); const c = process.cpuUsage(c0); console.log(label, ((performance.now()-t0)/1000).toFixed(2), "s wall", ((c.user+c.system)/1e6).toFixed(2), "s cpu", JSON.stringify(r).slice(0,200)); };
+const shown = "SELECT model_name, model_version, time_ms, prediction_id, candidate_id, rank, item_age_s FROM candidates WHERE rank <= COALESCE(k, 3) AND time_ms >= 1788739200000 AND time_ms < 1793923200000";
+const ex = `SELECT c.model_name, c.model_version, c.time_ms, c.candidate_id, EXISTS (SELECT 1 FROM feedback f WHERE f.model_name = c.model_name AND f.prediction_id = c.prediction_id AND f.action = 'accepted' AND (f.candidate_id = c.candidate_id OR f.position + 1 = c.rank)) AS accepted FROM (${shown}) c`;
+t("shown only", `SELECT COUNT(*) FROM (${shown})`);
+t("shown+exists", `SELECT COUNT(*), SUM(accepted) FROM (${ex})`);
+t("shown+join fs", `SELECT COUNT(*), SUM(first_ms > 0) FROM (${shown}) s JOIN fs f ON f.model_name = s.model_name AND f.candidate_id = s.candidate_id`);
+t("full group", `SELECT model_name, model_version, w, is_new, COUNT(*) AS shown, SUM(accepted) FROM (SELECT s.model_name, s.model_version, (s.time_ms - ((s.time_ms - 345600000) % 604800000)) AS w, s.accepted, CASE WHEN f.first_ms > 1788000000000 THEN 1 ELSE 0 END AS is_new FROM (${ex}) s JOIN fs f ON f.model_name = s.model_name AND f.candidate_id = s.candidate_id) GROUP BY model_name, model_version, w, is_new`);
+t("plan", `EXPLAIN QUERY PLAN SELECT COUNT(*) FROM (${shown}) s JOIN fs f ON f.model_name = s.model_name AND f.candidate_id = s.candidate_id`);
