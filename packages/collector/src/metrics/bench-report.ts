@@ -93,6 +93,7 @@ const timed =
   (read: ReadRows): ReadRows =>
   async (sql, params) => {
     const t = performance.now();
+    const cpu = process.cpuUsage();
     try {
       return await read(sql, params);
     } finally {
@@ -100,6 +101,11 @@ const timed =
       const s = spent.get(key) ?? { ms: 0, calls: 0, cpuMs: 0 };
       s.ms += performance.now() - t;
       s.calls++;
+      // SQLite on one connection computes in this thread: its CPU time is the query's.
+      if (store.kind === "sqlite") {
+        const used = process.cpuUsage(cpu);
+        s.cpuMs += (used.user + used.system) / 1000;
+      }
       spent.set(key, s);
     }
   };
@@ -164,10 +170,12 @@ if (profiled) {
   const cpuSum = all.reduce((a, [, s]) => a + s.cpuMs, 0);
   console.log(
     `${all.reduce((a, [, s]) => a + s.calls, 0)} queries, ${(sum / 1000).toFixed(2)} s in all (last run)` +
-      (store.kind === "clickhouse" ? `, server CPU of the session's statements ${(cpuSum / 1000).toFixed(2)} s:` : ":"),
+      (store.kind === "clickhouse"
+        ? `, server CPU of the session's statements ${(cpuSum / 1000).toFixed(2)} s:`
+        : `, CPU ${(cpuSum / 1000).toFixed(2)} s:`),
   );
   for (const [sql, s] of all.slice(0, 25)) {
-    const cpu = store.kind === "clickhouse" ? ` (server CPU ${(s.cpuMs / 1000).toFixed(2).padStart(5)} s)` : "";
+    const cpu = ` (${store.kind === "clickhouse" ? "server " : ""}CPU ${(s.cpuMs / 1000).toFixed(2).padStart(5)} s)`;
     console.log(`${(s.ms / 1000).toFixed(2).padStart(7)} s${cpu} ${String(s.calls).padStart(4)}×  ${sql}`);
   }
 }

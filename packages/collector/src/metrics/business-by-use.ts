@@ -25,7 +25,7 @@ const CONFIDENCE = 0.95;
 const USE_CODE = `CASE WHEN accepted = 1 THEN COALESCE(acc_pos + 1, 0) WHEN ignored = 1 THEN -1 WHEN shown = 1 THEN -2 ELSE -3 END`;
 
 /** Per prediction with a business metric on its latest outcome: model, version, time, metric name and value, use code. */
-function usedRows({ d, o, business }: MetricsContext): string {
+function usedRows({ d, business, engaged }: MetricsContext): string {
   if (d.kind === "sqlite") {
     // `scored` holds the report's model and range only; exposure_state and the accepted positions join to it.
     return `SELECT b.model_name, b.model_version, b.time_ms, b.name, b.value,
@@ -37,22 +37,12 @@ function usedRows({ d, o, business }: MetricsContext): string {
         WHERE action = 'accepted' AND position IS NOT NULL GROUP BY model_name, prediction_id) a
         ON a.model_name = b.model_name AND a.prediction_id = b.prediction_id`;
   }
-  const model = o.model === undefined ? "" : `WHERE model_name = ${d.text(o.model)}`;
-  // 18.16 joins one table per SELECT: the biz rows, then their exposures, then their feedback, nested. Exposures
-  // and feedback give flags, a count compared with 0 and a minimum per prediction: copies change none (no FINAL).
+  // The biz rows joined to their prediction's exposures and feedback (ClickHouse's `engaged` relation).
   return `SELECT model_name, model_version, time_ms, name, value, shown, accepted, ignored,
       if(acc_known > 0, toNullable(acc_first), CAST(NULL AS Nullable(Int32))) AS acc_pos FROM (
-      SELECT * FROM (
-        SELECT model_name, model_version, time_ms, prediction_id, name, value FROM (${business})
-      ) ANY LEFT JOIN (
-        SELECT model_name, prediction_id, toUInt8(1) AS shown FROM exposures ${model} GROUP BY model_name, prediction_id
-      ) USING (model_name, prediction_id)
+      SELECT model_name, model_version, time_ms, prediction_id, name, value FROM (${business})
     ) ANY LEFT JOIN (
-      SELECT model_name, prediction_id, max(action = 'accepted') AS accepted,
-        max(action IN ('ignored', 'dismissed')) AS ignored,
-        countIf(action = 'accepted' AND isNotNull(position)) AS acc_known,
-        minIf(toInt32(ifNull(position, 0)), action = 'accepted' AND isNotNull(position)) AS acc_first
-      FROM feedback ${model} GROUP BY model_name, prediction_id
+      SELECT model_name, prediction_id, shown, accepted, ignored, acc_known, acc_first FROM (${engaged})
     ) USING (model_name, prediction_id)`;
 }
 

@@ -1,5 +1,5 @@
 import type { Dialect } from "./dialect.js";
-import { clickhouseDialect } from "./dialect-clickhouse.js";
+import { clickhouseDialect, clickhouseEngaged } from "./dialect-clickhouse.js";
 import { sqliteDialect } from "./dialect-sqlite.js";
 import { firstSeen } from "./freshness.js";
 import type { ResolvedReportOptions } from "./options.js";
@@ -38,5 +38,6 @@ export function metricsContext(
     business: d.businessRows(scored),
     firstSeen: firstSeen(d),
     shown: d.shownCandidates(o),
+    engaged: kind === "clickhouse" ? clickhouseEngaged(o) : "",
   };
 }

@@ -1,6 +1,7 @@
 import { sqlString } from "../store/clickhouse-http.js";
 import type { Dialect } from "./dialect.js";
 import { PREDICTED_LABEL, TRUE_LABEL } from "./dialect.js";
+import type { ResolvedReportOptions } from "./options.js";
 import { discountCase, idcgCase, num, predictionFilter, quantileLevel } from "./sql-common.js";
 
 /**
@@ -16,6 +17,34 @@ const LATEST_OUTCOMES = `(SELECT model_name, prediction_id,
     argMax(relevant_ids, (revision, time_ms, event_id)) AS o_rel,
     min(time_ms) AS first_o_ms, toUInt8(1) AS has_o
   FROM outcomes GROUP BY model_name, prediction_id)`;
+
+/**
+ * Per prediction with exposures or feedback (of the report's model): shown (0/1: exposed), first_ms (first
+ * exposure) and subject_key (the greatest, '' for none) of its exposures; accepted, ignored (or dismissed) and
+ * rejected (0/1); acc_known (accepted feedback with a position), acc_first (the least such position); acc_ids and
+ * acc_ranks (candidate ids and positions + 1 of accepted feedback, '' and -8 where absent). One GROUP BY over
+ * both tables for what the exposed relation, business by use and freshness join. Minima, maxima, flags, a count
+ * compared with 0 and memberships: copies change none (no FINAL).
+ */
+export function clickhouseEngaged(o: ResolvedReportOptions): string {
+  const where = o.model === undefined ? "" : `WHERE model_name = ${sqlString(o.model)}`;
+  const accepted = "action = 'accepted'";
+  return `SELECT model_name, prediction_id, max(is_exposure) AS shown, minIf(time_ms, is_exposure = 1) AS first_ms,
+      maxIf(subject_key, is_exposure = 1) AS subject_key, max(${accepted}) AS accepted,
+      max(action IN ('ignored', 'dismissed')) AS ignored, max(action = 'rejected') AS rejected,
+      countIf(${accepted} AND isNotNull(position)) AS acc_known,
+      minIf(toInt32(ifNull(position, 0)), ${accepted} AND isNotNull(position)) AS acc_first,
+      groupArrayIf(ifNull(candidate_id, ''), ${accepted}) AS acc_ids,
+      groupArrayIf(toInt32(ifNull(position, -9)) + 1, ${accepted}) AS acc_ranks
+    FROM (
+      SELECT model_name, prediction_id, toUInt8(1) AS is_exposure, time_ms, ifNull(subject_key, '') AS subject_key,
+        '' AS action, CAST(NULL AS Nullable(Int32)) AS position, CAST(NULL AS Nullable(String)) AS candidate_id
+      FROM exposures ${where}
+      UNION ALL
+      SELECT model_name, prediction_id, toUInt8(0) AS is_exposure, time_ms, '' AS subject_key, action, position, candidate_id
+      FROM feedback ${where}
+    ) GROUP BY model_name, prediction_id`;
+}
 
 export const clickhouseDialect: Dialect = {
   kind: "clickhouse",
@@ -41,24 +70,17 @@ export const clickhouseDialect: Dialect = {
           FROM predictions FINAL WHERE ${predictionFilter(o, sqlString)})
     ANY LEFT JOIN ${LATEST_OUTCOMES} USING (model_name, prediction_id)`;
   },
-  exposed(o) {
-    const where = o.model === undefined ? "" : `WHERE model_name = ${sqlString(o.model)}`;
+  exposed(o, engaged = clickhouseEngaged(o)) {
     return `SELECT model_name, model_version, time_ms,
       if(subject_key = '' OR has_fs = 0, NULL, time_ms - first_ms) AS exposure_age_ms, accepted, ignored, rejected
     FROM (
       SELECT model_name, prediction_id, time_ms, subject_key, first_ms, has_fs, accepted, ignored, rejected FROM (
-        SELECT model_name, prediction_id, time_ms, subject_key, first_ms, has_fs FROM (
-          SELECT model_name, prediction_id, min(time_ms) AS time_ms, max(ifNull(subject_key, '')) AS subject_key
-          FROM exposures ${where} GROUP BY model_name, prediction_id
-        ) ANY LEFT JOIN (
-          SELECT model_name, ifNull(subject_key, '') AS subject_key, min(time_ms) AS first_ms, toUInt8(1) AS has_fs
-          FROM exposures WHERE isNotNull(subject_key) GROUP BY model_name, subject_key
-        ) USING (model_name, subject_key)
+        SELECT model_name, prediction_id, first_ms AS time_ms, subject_key, accepted, ignored, rejected
+        FROM (${engaged}) WHERE shown = 1
       ) ANY LEFT JOIN (
-        SELECT model_name, prediction_id, max(action = 'accepted') AS accepted,
-          max(action IN ('ignored', 'dismissed')) AS ignored, max(action = 'rejected') AS rejected
-        FROM feedback GROUP BY model_name, prediction_id
-      ) USING (model_name, prediction_id)
+        SELECT model_name, ifNull(subject_key, '') AS subject_key, min(time_ms) AS first_ms, toUInt8(1) AS has_fs
+        FROM exposures WHERE isNotNull(subject_key) GROUP BY model_name, subject_key
+      ) USING (model_name, subject_key)
     ) ANY LEFT JOIN (
       SELECT model_name, prediction_id, any(model_version) AS model_version FROM predictions
       GROUP BY model_name, prediction_id

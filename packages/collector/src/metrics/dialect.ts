@@ -23,8 +23,9 @@ export interface Dialect {
   /**
    * One row per exposed prediction: model_name, model_version, time_ms (first exposure), exposure_age_ms
    * (since the subject's first exposure to this model; NULL without subjectKey), accepted, ignored, rejected (0/1).
+   * ClickHouse builds it on `engaged` (`MetricsContext.engaged`), SQLite on the exposure state it keeps.
    */
-  exposed(o: ResolvedReportOptions): string;
+  exposed(o: ResolvedReportOptions, engaged?: string): string;
   /**
    * Business metrics of latest outcomes, from the `scored` relation: model_name, model_version, time_ms
    * (prediction), prediction_id, name, value.

@@ -29,7 +29,7 @@ export function firstSeen(d: Dialect): string {
  * Shown candidates of the report's predictions (rank ≤ the prediction's k, else the report's k): model_name,
  * model_version, time_ms, candidate_id, accepted (0/1: accepted feedback names it, by candidateId or position).
  */
-function shown({ d, shown: candidates }: MetricsContext): string {
+function shown({ d, shown: candidates, engaged }: MetricsContext): string {
   if (d.kind === "sqlite") {
     return `SELECT c.model_name, c.model_version, c.time_ms, c.candidate_id,
         EXISTS (SELECT 1 FROM feedback f WHERE f.model_name = c.model_name AND f.prediction_id = c.prediction_id
@@ -39,11 +39,7 @@ function shown({ d, shown: candidates }: MetricsContext): string {
   return `SELECT model_name, model_version, time_ms, candidate_id,
       toUInt8(has(acc_ids, candidate_id) OR has(acc_ranks, rank)) AS accepted FROM (
       SELECT model_name, model_version, time_ms, prediction_id, candidate_id, rank FROM (${candidates})
-    ) ANY LEFT JOIN (
-      SELECT model_name, prediction_id, groupArray(ifNull(candidate_id, '')) AS acc_ids,
-        groupArray(toInt32(ifNull(position, -9)) + 1) AS acc_ranks
-      FROM feedback WHERE action = 'accepted' GROUP BY model_name, prediction_id
-    ) USING (model_name, prediction_id)`;
+    ) ANY LEFT JOIN (SELECT model_name, prediction_id, acc_ids, acc_ranks FROM (${engaged})) USING (model_name, prediction_id)`;
 }
 
 /**

@@ -116,7 +116,7 @@ async function computeClickHouseReport(
   onShare?: (inWorker: boolean) => void,
 ): Promise<Report> {
   const drops: string[] = [];
-  const temporary = async (key: "scored" | "exposed" | "business" | "firstSeen" | "shown") => {
+  const temporary = async (key: "scored" | "engaged" | "exposed" | "business" | "firstSeen" | "shown") => {
     const name = `inferlog_report_${key}`;
     drops.push(`DROP TEMPORARY TABLE IF EXISTS ${name}`);
     await ctx.q(`CREATE TEMPORARY TABLE ${name} AS ${ctx[key]}`);
@@ -126,6 +126,8 @@ async function computeClickHouseReport(
     const tasks = await driftTasks(ctx);
     await temporary("scored");
     ctx.business = ctx.d.businessRows(ctx.scored);
+    await temporary("engaged");
+    ctx.exposed = ctx.d.exposed(ctx.o, ctx.engaged);
     for (const key of ["exposed", "business", "firstSeen", "shown"] as const) await temporary(key);
     const driftRows = "inferlog_report_drift";
     drops.push(`DROP TEMPORARY TABLE IF EXISTS ${driftRows}`);
