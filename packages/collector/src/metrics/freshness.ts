@@ -59,13 +59,22 @@ export async function freshness(ctx: MetricsContext, versionRows: VersionRow[]):
       ({ v, c }) => `WHEN model_name = ${d.text(v.model)} AND model_version = ${d.text(v.version)} THEN ${num(c.ms)}`,
     )
     .join(" ");
-  const rows = await q(`SELECT model_name, model_version, w, is_new, COUNT(*) AS shown, SUM(accepted) AS accepted FROM (
-      SELECT model_name, model_version, ${windowStart("time_ms", o.windowMs)} AS w, accepted,
+  // Shown candidates counted per model, version, window, newness and acceptance (`Dialect.counts`: SQLite groups
+  // them in a hash map instead of sorting them); the sums below are of integer counts, so exact in any order.
+  const counts = await d.counts(
+    q,
+    `SELECT model_name, model_version, ${windowStart("time_ms", o.windowMs)} AS w, accepted,
         CASE WHEN first_ms > cutoff_ms THEN 1 ELSE 0 END AS is_new FROM (
         SELECT model_name, model_version, time_ms, accepted, first_ms, CASE ${whens} ELSE NULL END AS cutoff_ms
         FROM (${joinFirstSeen(ctx)})
-      ) WHERE cutoff_ms IS NOT NULL
-    ) GROUP BY model_name, model_version, w, is_new ORDER BY model_name, model_version, w, is_new`);
+      ) WHERE cutoff_ms IS NOT NULL`,
+    ["model_name", "model_version", "w", "is_new", "accepted"],
+  );
+  const rows: Record<string, unknown>[] = counts.map((r) => ({
+    ...r,
+    shown: n(r.cnt),
+    accepted: n(r.cnt) * n(r.accepted),
+  }));
   const out = new Map<string, FreshnessRow>();
   for (const r of rows) {
     const key = `${s(r.model_name)}\u0000${s(r.model_version)}\u0000${n(r.w)}`;
