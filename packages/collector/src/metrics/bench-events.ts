@@ -70,8 +70,16 @@ export function* benchEventBatches(total: number, batchSize = 10_000): Generator
         subjectKey,
         outcomeTtlSeconds: 4 * 86_400,
       }),
-      event("ml.exposure", t, { ...linked, shown: order.map((id, position) => ({ id, position })), surface: "sidebar" }),
-      event("ml.feedback", t + 30_000, { ...linked, action: random() < 0.7 ? "accepted" : "ignored", kind: "explicit" }),
+      event("ml.exposure", t, {
+        ...linked,
+        shown: order.map((id, position) => ({ id, position })),
+        surface: "sidebar",
+      }),
+      event("ml.feedback", t + 30_000, {
+        ...linked,
+        action: random() < 0.7 ? "accepted" : "ignored",
+        kind: "explicit",
+      }),
       event("ml.outcome", t + DAY_MS + Math.floor(random() * 2 * DAY_MS), {
         ...linked,
         label: truth,

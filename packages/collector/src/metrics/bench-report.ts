@@ -15,9 +15,9 @@
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { ReadRows } from "../store/bound-params.js";
 import { openClickHouseStore } from "../store/clickhouse-store.js";
 import { openSqliteStore } from "../store/sqlite-store.js";
-import type { ReadRows } from "../store/bound-params.js";
 import type { Store } from "../store/types.js";
 import { BENCH_START, benchEventBatches, DAY_MS } from "./bench-events.js";
 import { computeReportWith } from "./report.js";
@@ -60,9 +60,7 @@ const counts = await store.tableCounts();
 async function copyOnServer(into: Store, k: number): Promise<void> {
   if (into.kind !== "clickhouse" || !into.readRows) throw new Error("copies=K needs a clickhouse: target");
   const t0 = Date.now();
-  const columns = await into.readRows(
-    "SELECT table, name FROM system.columns WHERE database = currentDatabase()",
-  );
+  const columns = await into.readRows("SELECT table, name FROM system.columns WHERE database = currentDatabase()");
   const tables = new Map<string, string[]>();
   for (const c of columns) tables.set(String(c.table), [...(tables.get(String(c.table)) ?? []), String(c.name)]);
   for (const [table, names] of tables) {
@@ -136,7 +134,6 @@ async function serverCpu(sinceS: number): Promise<void> {
     if (s) s.cpuMs += Number(r.cpu_us) / 1000;
   }
 }
-
 
 let runStartS = 0;
 for (let run = 0; run < runs; run++) {

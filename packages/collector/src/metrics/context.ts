@@ -1,9 +1,9 @@
+import type { ReadRows } from "../store/bound-params.js";
 import type { Dialect } from "./dialect.js";
 import { clickhouseDialect, clickhouseEngaged } from "./dialect-clickhouse.js";
 import { sqliteDialect } from "./dialect-sqlite.js";
 import { firstSeen } from "./freshness.js";
 import type { ResolvedReportOptions } from "./options.js";
-import type { ReadRows } from "../store/bound-params.js";
 import type { MetricsContext } from "./run.js";
 import { SqliteParams } from "./sqlite-params.js";
 

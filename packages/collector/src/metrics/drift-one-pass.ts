@@ -66,7 +66,8 @@ export async function driftInOnePass(
   const inRef = (t: DriftTask) => `time_ms >= ${num(t.reference.from)} AND time_ms < ${num(t.reference.to)}`;
   const key = (r: Record<string, unknown>) =>
     `${n(r.src)}\u0000${s(r.model_name)}\u0000${n(r.src) === FEATURE ? s(r.feature) : ""}`;
-  const keyOf = (t: DriftTask) => `${sourceOf(t.feature)}\u0000${t.model}\u0000${sourceOf(t.feature) === FEATURE ? t.feature : ""}`;
+  const keyOf = (t: DriftTask) =>
+    `${sourceOf(t.feature)}\u0000${t.model}\u0000${sourceOf(t.feature) === FEATURE ? t.feature : ""}`;
   const byKey = (list: Rows) => {
     const out = new Map<string, Rows>();
     for (const r of list) out.set(key(r), [...(out.get(key(r)) ?? []), r]);
@@ -154,11 +155,7 @@ export async function driftInOnePass(
     for (const rowsOfTask of out.values()) rowsOfTask.sort((x, y) => n(x.w) - n(y.w) || n(x.b) - n(y.b));
     return out;
   };
-  const windowCounts = await counts(
-    planned,
-    () => `time_ms >= ${num(o.fromMs)} AND time_ms < ${num(o.toMs)}`,
-    "w, b",
-  );
+  const windowCounts = await counts(planned, () => `time_ms >= ${num(o.fromMs)} AND time_ms < ${num(o.toMs)}`, "w, b");
   const outside = planned.filter((t) => !referenceIsWindow(o, t.reference));
   const referenceCounts = outside.length === 0 ? new Map<string, Rows>() : await counts(outside, inRef, "b");
   return tasks.map((t) => {

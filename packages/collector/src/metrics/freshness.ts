@@ -1,7 +1,7 @@
 import type { Dialect } from "./dialect.js";
 import type { MetricsContext } from "./run.js";
 import { iso, n, rate, s } from "./run.js";
-import { num, predictionFilter, windowStart } from "./sql-common.js";
+import { num, windowStart } from "./sql-common.js";
 import type { FreshnessRow, NewItemsRow, VersionRow } from "./types.js";
 
 /** The time a version could know items up to: its `dataCutoff`, else its training time (it saw nothing later). */

@@ -36,11 +36,7 @@ const CLICKHOUSE = `SELECT model_name, w, sum(is_o) AS outcomes, sum(is_o * orph
  * Outcomes and feedback whose prediction id was never seen (no prediction of that model has it), per
  * model and window: a wrong id, a prediction that was dropped, or labels for another model's name.
  */
-export async function orphans(
-  kind: Store["kind"],
-  readRows: ReadRows,
-  o: ResolvedReportOptions,
-): Promise<OrphanRow[]> {
+export async function orphans(kind: Store["kind"], readRows: ReadRows, o: ResolvedReportOptions): Promise<OrphanRow[]> {
   const params: BoundParams = {
     offset: o.windowMs === 7 * 86_400_000 ? MONDAY_MS : 0,
     width: o.windowMs,

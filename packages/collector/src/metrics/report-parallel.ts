@@ -8,8 +8,8 @@ import { metricsContext } from "./context.js";
 import { type DriftTask, driftOf } from "./drift.js";
 import { feedbackSections } from "./feedback.js";
 import { freshness, newItems } from "./freshness.js";
-import { orphans } from "./orphans.js";
 import type { ResolvedReportOptions } from "./options.js";
+import { orphans } from "./orphans.js";
 import { itemAge } from "./quality.js";
 import type { MetricsContext, Rows } from "./run.js";
 import type {

@@ -6,10 +6,8 @@ import { metricsContext } from "./context.js";
 import { TRUE_LABEL } from "./dialect.js";
 import { driftOf, driftTasks } from "./drift.js";
 import { driftInOnePass, driftRelation } from "./drift-one-pass.js";
-import { freshness, newItems } from "./freshness.js";
 import { labelFree } from "./label-free.js";
 import { type ReportOptions, resolveReportOptions } from "./options.js";
-import { orphans } from "./orphans.js";
 import { business, calibration, labelLatency, modelAges, quality } from "./quality.js";
 import { recommendRetraining } from "./recommendation.js";
 import { computeShare, REPORT_PRAGMAS, type ReportShare, startShareWorker } from "./report-parallel.js";
@@ -17,7 +15,6 @@ import type { AgeBucket } from "./retrain.js";
 import { ageing } from "./retrain.js";
 import { iso, type MetricsContext } from "./run.js";
 import type { BusinessRow, CalibrationRow, DriftRow, LabelLatencyRow, QualityRow, Report } from "./types.js";
-import { versions } from "./versions.js";
 
 /** Computes every metric in the store (SQL per dialect) and assembles the JSON report. */
 export function computeReport(store: Store, options: ReportOptions = {}): Promise<Report> {

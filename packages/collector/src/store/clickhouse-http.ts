@@ -162,7 +162,9 @@ export class ClickHouseClient {
     if (names.length === 0) {
       text = await this.exec(statement, { settings: { ...settings, output_format_json_quote_64bit_integers: "0" } });
     } else {
-      const row = Object.fromEntries(names.map((n) => [n, typeof params[n] === "boolean" ? Number(params[n]) : params[n]]));
+      const row = Object.fromEntries(
+        names.map((n) => [n, typeof params[n] === "boolean" ? Number(params[n]) : params[n]]),
+      );
       const body = new FormData();
       body.set("params", new Blob([`${JSON.stringify(row)}\n`]), "params.json");
       text = await this.exec(statement, {

@@ -111,7 +111,13 @@ function events(): IncomingEvent[] {
       model: { name: "router", version: "v1" },
       task: "ranking",
       // An item first seen here, at a fractional age: its first appearance is not a whole millisecond count.
-      output: { label: "a", candidates: [{ id: "a", rank: 1 }, { id: "n", rank: 2, itemAgeSeconds: 1.2345 }] },
+      output: {
+        label: "a",
+        candidates: [
+          { id: "a", rank: 1 },
+          { id: "n", rank: 2, itemAgeSeconds: 1.2345 },
+        ],
+      },
       features: { plan: "pro" },
     }),
     ev("ml.outcome", t + DAY, { ...link("P7"), source: "human", relevantIds: ["a"] }),
