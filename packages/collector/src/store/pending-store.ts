@@ -123,6 +123,11 @@ function pendingStore(
       if (!s.queryBound) throw new Error(`The ${s.kind} store cannot keep monitors: it has no queryBound method`);
       return s.queryBound(sql, params);
     },
+    ensureTables: async (statements) => {
+      const s = ready();
+      if (!s.ensureTables) throw new Error(`The ${s.kind} store cannot create tables: it has no ensureTables method`);
+      return s.ensureTables(statements);
+    },
     async close() {
       if (closed) return;
       closed = true;
