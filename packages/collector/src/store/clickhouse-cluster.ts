@@ -14,8 +14,21 @@ interface LocalTable {
   engine_full: string;
 }
 
+/** Rows of the system tables, read before the database may exist (so not in it). */
+async function systemRows<T>(ch: ClickHouseClient, sql: string): Promise<T[]> {
+  const text = await ch.exec(`${sql} FORMAT JSONEachRow`, {
+    database: false,
+    settings: { output_format_json_quote_64bit_integers: "0" },
+  });
+  return text
+    .split("\n")
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as T);
+}
+
 async function localTables(ch: ClickHouseClient): Promise<Map<string, LocalTable>> {
-  const rows = await ch.rows<LocalTable & Record<string, unknown>>(
+  const rows = await systemRows<LocalTable>(
+    ch,
     `SELECT name, engine, engine_full FROM system.tables WHERE database = ${sqlString(ch.database)}`,
   );
   return new Map(rows.map((r) => [r.name, r]));
@@ -36,11 +49,12 @@ export async function detectCluster(ch: ClickHouseClient): Promise<string | unde
  * prediction that sit on another one.
  */
 async function checkCluster(ch: ClickHouseClient, cluster: string): Promise<void> {
-  const [shape] = await ch.rows<{ hosts: number; shards: number }>(
+  const [shape] = await systemRows<{ hosts: number; shards: number }>(
+    ch,
     `SELECT count() AS hosts, uniqExact(shard_num) AS shards FROM system.clusters WHERE cluster = ${sqlString(cluster)}`,
   );
   if (!shape || shape.hosts === 0) {
-    const known = await ch.rows<{ cluster: string }>("SELECT DISTINCT cluster FROM system.clusters ORDER BY cluster");
+    const known = await systemRows<{ cluster: string }>(ch, "SELECT DISTINCT cluster FROM system.clusters ORDER BY cluster");
     throw new ConfigError(
       `Expected \`clickhouseCluster\` to name a cluster in the server's remote_servers, got \`${cluster}\` (it knows: ${known.map((k) => k.cluster).join(", ") || "none"})`,
     );
