@@ -77,6 +77,16 @@ done
 pids=()
 for i in 0 1; do
   n=$((i + 1))
+  # A replica the cluster test paused (SIGSTOP) and could not resume (the test was killed) goes on.
+  pid_file="${BASE_DIR}/ch${n}/server.pid"
+  if [ -r "${pid_file}" ]; then
+    pid="$(cat "${pid_file}")"
+    if grep -q "ch${n}/config.xml" "/proc/${pid}/cmdline" 2>/dev/null &&
+      [ "$(awk '{print $3}' "/proc/${pid}/stat" 2>/dev/null)" = "T" ]; then
+      echo "clickhouse-cluster: replica ${n} (pid ${pid}) was paused; resuming it"
+      kill -CONT "${pid}"
+    fi
+  fi
   if ch_answers "${HTTP_PORTS[$i]}"; then
     echo "clickhouse-cluster: replica ${n} already answering on 127.0.0.1:${HTTP_PORTS[$i]}"
     pids+=("")

@@ -44,9 +44,18 @@ const replicaPath = (db: string, name: string) => `'/clickhouse/tables/{shard}/$
 export function clusterTable(statement: string, db: string, cluster: string): ClusterTable {
   const match = CREATE_TABLE.exec(statement);
   if (!match) {
-    throw new Error(`Cannot make a cluster table of this statement (not a ReplacingMergeTree CREATE TABLE): ${statement}`);
+    throw new Error(
+      `Cannot make a cluster table of this statement (not a ReplacingMergeTree CREATE TABLE): ${statement}`,
+    );
   }
-  const [, name, columns, version, keys, orderBy] = match as unknown as [string, string, string, string, string, string];
+  const [, name, columns, version, keys, orderBy] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const localName = localTableName(name);
   const engineArgs = [replicaPath(db, name), "'{replica}'", ...(version ? [version] : [])].join(", ");
   const shardingKey = `cityHash64(${orderBy.replace(/^\(|\)$/g, "")})`;

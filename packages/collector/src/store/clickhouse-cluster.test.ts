@@ -7,8 +7,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Collector, createCollector } from "../collector.js";
-import { computeReport } from "../metrics/report.js";
 import { driftEvents, routerEvents, W1 } from "../metrics/metrics-fixture.js";
+import { computeReport } from "../metrics/report.js";
 import type { Report } from "../metrics/types.js";
 import { alertTables } from "../monitors/alert-tables.js";
 import { postBatch, quiet, rawRequest } from "../test-http.js";
@@ -27,7 +27,16 @@ const DAY = 86_400_000;
 /** Every collector stamps this receive time, so the cluster's report can equal the single server's. */
 const RECEIVED_MS = W1 + 30 * DAY;
 const REPORT = { now: W1 + 20 * DAY, minLabels: 1 } as const;
-const TABLES = ["events", "predictions", "candidates", "exposures", "feedback", "outcomes", "outcome_metrics", "features"];
+const TABLES = [
+  "events",
+  "predictions",
+  "candidates",
+  "exposures",
+  "feedback",
+  "outcomes",
+  "outcome_metrics",
+  "features",
+];
 
 const database = `inferlog_cluster_${process.pid}_${Date.now()}`;
 const replicas = REPLICA_URLS.map((url) => new ClickHouseClient({ url, database, timeoutMs: 10_000 }));
@@ -83,7 +92,9 @@ describe("a ClickHouse cluster: one shard, two replicas, collectors in front", (
       const [shape] = await new ClickHouseClient({ url, database: "system" })
         .rows<{ hosts: number }>(`SELECT count() AS hosts FROM system.clusters WHERE cluster = '${CLUSTER}'`)
         .catch((e: Error) => {
-          throw new Error(`Replica ${i + 1} at ${REPLICA_URLS[i]} does not answer (bash scripts/setup/clickhouse-cluster.sh): ${e.message}`);
+          throw new Error(
+            `Replica ${i + 1} at ${REPLICA_URLS[i]} does not answer (bash scripts/setup/clickhouse-cluster.sh): ${e.message}`,
+          );
         });
       expect(shape?.hosts, `replica ${i + 1} knows cluster ${CLUSTER}`).toBe(2);
     }
@@ -155,7 +166,10 @@ describe("a ClickHouse cluster: one shard, two replicas, collectors in front", (
       await r1.insert("events_local", block);
       expect(await copies(r1)).toBe(before + 5);
       // ...but the same events received a moment later (a collector's retry) differ in received_ms: both stay.
-      await r2.insert("events_local", block.map((row) => ({ ...row, received_ms: Number(row.received_ms) + 1 })));
+      await r2.insert(
+        "events_local",
+        block.map((row) => ({ ...row, received_ms: Number(row.received_ms) + 1 })),
+      );
       await waitFor("the copies to replicate", async () => (await copies(r1)) === before + 10);
       // Only ReplacingMergeTree's FINAL, through the Distributed table, counts them once.
       for (const ch of replicas) expect(await count(ch, "events FINAL")).toBe(wire.length);
@@ -234,12 +248,21 @@ describe("moving a single server's database to the cluster", () => {
     await before.insertBatch(events);
     const counts = await before.tableCounts();
     await before.close();
-    expect((await onR1.rows<{ engine: string }>(`SELECT engine FROM system.tables WHERE database = '${moved}' AND name = 'events'`))[0]?.engine).toBe("ReplacingMergeTree");
+    expect(
+      (
+        await onR1.rows<{ engine: string }>(
+          `SELECT engine FROM system.tables WHERE database = '${moved}' AND name = 'events'`,
+        )
+      )[0]?.engine,
+    ).toBe("ReplacingMergeTree");
 
     const after = await openClickHouseStore({ url: REPLICA_URLS[0], database: moved, cluster: CLUSTER });
     expect(await after.tableCounts()).toEqual(counts);
     await after.close();
-    await waitFor("replica 2 to hold the moved rows", async () => (await count(onR2, "events FINAL")) === events.length);
+    await waitFor(
+      "replica 2 to hold the moved rows",
+      async () => (await count(onR2, "events FINAL")) === events.length,
+    );
     const elsewhere = await openClickHouseStore({ url: REPLICA_URLS[1], database: moved });
     expect(await elsewhere.tableCounts()).toEqual(counts);
     await elsewhere.close();
@@ -254,7 +277,9 @@ describe("moving a single server's database to the cluster", () => {
 
 describe("clusters the collector refuses", () => {
   it("names the clusters the server knows when the one given is not among them", async () => {
-    await expect(openClickHouseStore({ url: REPLICA_URLS[0], database: `${database}_x`, cluster: "nope" })).rejects.toThrow(
+    await expect(
+      openClickHouseStore({ url: REPLICA_URLS[0], database: `${database}_x`, cluster: "nope" }),
+    ).rejects.toThrow(
       /Expected `clickhouseCluster` to name a cluster in the server's remote_servers, got `nope` \(it knows: .*inferlog_test/,
     );
   });
@@ -269,8 +294,8 @@ describe("clusters the collector refuses", () => {
     await expect(
       createCollector({ store: `clickhouse://127.0.0.1:1/${database}`, clickhouseCluster: "a b", logger: quiet }),
     ).rejects.toThrow("Expected `clickhouseCluster` to be a cluster name");
-    await expect(createCollector({ store: "sqlite::memory:", clickhouseCluster: CLUSTER, logger: quiet })).rejects.toThrow(
-      "Expected `clickhouseCluster` to come with a clickhouse:// store spec",
-    );
+    await expect(
+      createCollector({ store: "sqlite::memory:", clickhouseCluster: CLUSTER, logger: quiet }),
+    ).rejects.toThrow("Expected `clickhouseCluster` to come with a clickhouse:// store spec");
   });
 });

@@ -54,7 +54,10 @@ async function checkCluster(ch: ClickHouseClient, cluster: string): Promise<void
     `SELECT count() AS hosts, uniqExact(shard_num) AS shards FROM system.clusters WHERE cluster = ${sqlString(cluster)}`,
   );
   if (!shape || shape.hosts === 0) {
-    const known = await systemRows<{ cluster: string }>(ch, "SELECT DISTINCT cluster FROM system.clusters ORDER BY cluster");
+    const known = await systemRows<{ cluster: string }>(
+      ch,
+      "SELECT DISTINCT cluster FROM system.clusters ORDER BY cluster",
+    );
     throw new ConfigError(
       `Expected \`clickhouseCluster\` to name a cluster in the server's remote_servers, got \`${cluster}\` (it knows: ${known.map((k) => k.cluster).join(", ") || "none"})`,
     );
@@ -97,8 +100,7 @@ export async function ensureClusterTables(
   const db = ch.database;
   const tables = statements.filter((s) => !isCreateDatabase(s)).map((s) => clusterTable(s, db, cluster));
   const isReady = (present: Map<string, LocalTable>, t: (typeof tables)[number]) =>
-    present.get(t.localName)?.engine.startsWith("Replicated") === true &&
-    present.get(t.name)?.engine === "Distributed";
+    present.get(t.localName)?.engine.startsWith("Replicated") === true && present.get(t.name)?.engine === "Distributed";
   let present = await localTables(ch);
   const missing = tables.filter((t) => !isReady(present, t));
   if (missing.length === 0) return;

@@ -41,7 +41,8 @@ export const CLICKHOUSE_GROUP_COMMIT = { maxDelayMs: 20, maxEvents: 20_000, writ
 export async function openClickHouseStore(options: ClickHouseStoreOptions): Promise<Store> {
   const probe = new ClickHouseClient(options);
   const cluster = options.cluster === undefined ? await detectCluster(probe) : clusterName(options.cluster);
-  const connection = cluster === undefined ? options : { ...options, settings: { ...CLUSTER_SETTINGS, ...options.settings } };
+  const connection =
+    cluster === undefined ? options : { ...options, settings: { ...CLUSTER_SETTINGS, ...options.settings } };
   const ch = cluster === undefined ? probe : new ClickHouseClient(connection);
   const db = ch.database;
   async function ensureTables(statements: readonly string[]): Promise<void> {
