@@ -2,8 +2,9 @@
 # Starts a loopback-only ClickHouse cluster for the collector's cluster test
 # (packages/collector/src/store/clickhouse-cluster.test.ts): one ZooKeeper (Debian's zookeeperd) and two
 # ClickHouse servers that are the two replicas of one shard of the cluster `inferlog_test`.
-# Idempotent: whatever already answers is left alone. Each server's pid is in <its dir>/server.pid. What it starts is recorded in
-# $INFERLOG_STARTED_FILE (ClickHouse servers first, so `pnpm test` stops them before their ZooKeeper).
+# Idempotent: whatever already answers is left alone. Each server's pid is in <its dir>/server.pid.
+# What it starts is recorded in $INFERLOG_STARTED_FILE (ClickHouse servers first, by pid file, so
+# `pnpm test` stops them before their ZooKeeper, and a replica the test restarted too).
 set -euo pipefail
 
 ZK_PORT="${INFERLOG_ZOOKEEPER_PORT:-2281}"
@@ -139,7 +140,7 @@ XML
   # setsid + nohup: the server outlives this script; setsid execs it, so $! is the server's pid.
   setsid nohup "${BIN}" --config-file="${DIR}/config.xml" >"${DIR}/stdout.log" 2>&1 </dev/null &
   pids+=("$!")
-  # The cluster test pauses a replica (SIGSTOP, then SIGCONT) to see the cluster without it.
+  # The cluster test pauses a replica (SIGSTOP, then SIGCONT), and kills it and starts it again.
   echo "$!" >"${DIR}/server.pid"
 done
 
@@ -151,7 +152,8 @@ for i in 0 1; do
     tail -n 40 "${BASE_DIR}/ch${n}/stdout.log" "${BASE_DIR}/ch${n}/clickhouse-server.err.log" 2>/dev/null >&2 || true
     exit 1
   fi
-  [ -n "${pids[$i]}" ] && started+=("clickhouse-replica${n} ${pids[$i]}")
+  # By its pid file: the cluster test kills and restarts a replica, which then has another pid.
+  [ -n "${pids[$i]}" ] && started+=("clickhouse-replica${n} ${BASE_DIR}/ch${n}/server.pid")
 done
 [ -n "${ZK_PID}" ] && started+=("zookeeper ${ZK_PID}")
 

@@ -15,7 +15,6 @@ export async function clickhouseBound(
   if (conn.user) search.set("user", conn.user);
   if (conn.password) search.set("password", conn.password);
   search.set("database", sqlIdentifier(conn.database));
-  for (const [k, v] of Object.entries(conn.settings ?? {})) search.set(k, v);
   search.set("output_format_json_quote_64bit_integers", "0");
   const reads = /^\s*(SELECT|WITH)\b/i.test(sql);
   search.set("query", reads ? `${sql} FORMAT JSONEachRow` : sql);

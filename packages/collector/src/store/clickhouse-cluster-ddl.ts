@@ -2,24 +2,24 @@ import { ConfigError, showValue } from "@inferlog/core";
 
 /**
  * The cluster form of one of our single-server CREATE TABLE statements (clickhouse-schema.ts and the
- * monitors' tables). On a cluster each table `t` becomes two, created ON CLUSTER on every host:
- * - `t_local`: ReplicatedReplacingMergeTree (same columns, key and partitions), the replicas of a
- *   shard holding the same rows through ZooKeeper;
- * - `t`: a Distributed table over `t_local`, under the name every query already uses, for reads and
- *   writes. Its sharding key is a hash of the sorting key, which is the dedup key: all copies of a row
- *   land on one shard, so ReplacingMergeTree and FINAL collapse them there.
+ * monitors' tables), both created ON CLUSTER on every host:
+ * - `t`, a ReplicatedReplacingMergeTree with the same columns, sorting key and partitions, under the
+ *   name every query uses: the replicas of the shard hold the same rows through ZooKeeper, and the
+ *   collector reads and writes the replica of the server it talks to;
+ * - `t_distributed`, a Distributed table over `t`, for queries from hosts that hold no replica. Its
+ *   sharding key is a hash of the sorting key, which is the dedup key, so all copies of a row land on
+ *   one shard, where ReplacingMergeTree and FINAL collapse them.
  */
 export interface ClusterTable {
-  /** The name the collector reads and writes (the Distributed table). */
+  /** The replicated table, which the collector reads and writes. */
   name: string;
-  /** The replicated table that holds the rows on each host. */
-  localName: string;
-  createLocal: string;
+  distributedName: string;
+  createReplicated: string;
   createDistributed: string;
 }
 
-/** The one naming rule for the replicated tables. */
-export const localTableName = (name: string): string => `${name}_local`;
+/** The one naming rule for the Distributed tables. */
+export const distributedTableName = (name: string): string => `${name}_distributed`;
 
 // What our statements look like: CREATE TABLE IF NOT EXISTS [db.]name (columns) ENGINE = ReplacingMergeTree(version) [PARTITION BY ...] ORDER BY key
 const CREATE_TABLE =
@@ -56,14 +56,14 @@ export function clusterTable(statement: string, db: string, cluster: string): Cl
     string,
     string,
   ];
-  const localName = localTableName(name);
+  const distributedName = distributedTableName(name);
   const engineArgs = [replicaPath(db, name), "'{replica}'", ...(version ? [version] : [])].join(", ");
   const shardingKey = `cityHash64(${orderBy.replace(/^\(|\)$/g, "")})`;
   return {
     name,
-    localName,
-    createLocal: `CREATE TABLE IF NOT EXISTS ${db}.${localName} ON CLUSTER ${cluster} (${columns}) ENGINE = ReplicatedReplacingMergeTree(${engineArgs})${keys}`,
-    createDistributed: `CREATE TABLE IF NOT EXISTS ${db}.${name} ON CLUSTER ${cluster} AS ${db}.${localName} ENGINE = Distributed(${cluster}, ${db}, ${localName}, ${shardingKey})`,
+    distributedName,
+    createReplicated: `CREATE TABLE IF NOT EXISTS ${db}.${name} ON CLUSTER ${cluster} (${columns}) ENGINE = ReplicatedReplacingMergeTree(${engineArgs})${keys}`,
+    createDistributed: `CREATE TABLE IF NOT EXISTS ${db}.${distributedName} ON CLUSTER ${cluster} AS ${db}.${name} ENGINE = Distributed(${cluster}, ${db}, ${name}, ${shardingKey})`,
   };
 }
 

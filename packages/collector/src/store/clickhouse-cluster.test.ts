@@ -3,16 +3,21 @@
  * shard of cluster `inferlog_test`, a ZooKeeper, and several collectors in front, all on loopback
  * (started by scripts/setup/clickhouse-cluster.sh). Unreachable servers fail these tests.
  */
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Collector, createCollector } from "../collector.js";
+import { loadCollectorConfig } from "../config-file.js";
 import { driftEvents, routerEvents, W1 } from "../metrics/metrics-fixture.js";
 import { computeReport } from "../metrics/report.js";
 import type { Report } from "../metrics/types.js";
 import { alertTables } from "../monitors/alert-tables.js";
+import { spawnCli } from "../test-child.js";
 import { postBatch, quiet, rawRequest } from "../test-http.js";
-import { CLICKHOUSE_URL } from "../test-support.js";
+import { CLICKHOUSE_URL, prediction } from "../test-support.js";
 import { ClickHouseClient } from "./clickhouse-http.js";
 import { openClickHouseStore } from "./clickhouse-store.js";
 import type { IncomingEvent, Store } from "./types.js";
@@ -22,6 +27,7 @@ const REPLICA_URLS = [
   process.env.INFERLOG_CLUSTER_URL_2 ?? "http://127.0.0.1:8125",
 ] as const;
 const CLUSTER_DIR = process.env.INFERLOG_CLUSTER_DIR ?? "/tmp/inferlog-clickhouse-cluster";
+const SETUP_SCRIPT = fileURLToPath(new URL("../../../../scripts/setup/clickhouse-cluster.sh", import.meta.url));
 const CLUSTER = "inferlog_test";
 const DAY = 86_400_000;
 /** Every collector stamps this receive time, so the cluster's report can equal the single server's. */
@@ -113,7 +119,7 @@ describe("a ClickHouse cluster: one shard, two replicas, collectors in front", (
     await r1.exec(`DROP DATABASE IF EXISTS ${database} ON CLUSTER ${CLUSTER}`, { database: false });
   });
 
-  it("creates the replicated tables and the Distributed tables in front of them on both replicas", async () => {
+  it("creates the replicated tables and a Distributed table beside each on both replicas", async () => {
     collectors = [
       await startCollector(REPLICA_URLS[0], { cluster: CLUSTER }),
       await startCollector(REPLICA_URLS[1], { cluster: CLUSTER }),
@@ -126,8 +132,8 @@ describe("a ClickHouse cluster: one shard, two replicas, collectors in front", (
       );
       const engines = new Map(rows.map((r) => [r.name, r.engine]));
       for (const table of [...TABLES, "feature_profiles"]) {
-        expect(engines.get(table), table).toBe("Distributed");
-        expect(engines.get(`${table}_local`), table).toBe("ReplicatedReplacingMergeTree");
+        expect(engines.get(table), table).toBe("ReplicatedReplacingMergeTree");
+        expect(engines.get(`${table}_distributed`), table).toBe("Distributed");
       }
     }
   });
@@ -153,28 +159,29 @@ describe("a ClickHouse cluster: one shard, two replicas, collectors in front", (
   });
 
   it("collapses copies of an event written on different replicas; replicated block dedup alone does not", async () => {
-    const block = await r1.rows<Record<string, unknown>>("SELECT * FROM events_local FINAL ORDER BY id LIMIT 5");
+    const block = await r1.rows<Record<string, unknown>>("SELECT * FROM events FINAL ORDER BY id LIMIT 5");
     const ids = block.map((row) => `'${String(row.id)}'`).join(", ");
-    const copies = (ch: ClickHouseClient) => count(ch, `events_local WHERE id IN (${ids})`);
+    const copies = (ch: ClickHouseClient) => count(ch, `events WHERE id IN (${ids})`);
     // Merges would collapse the copies this test counts.
-    for (const ch of replicas) await ch.exec(`SYSTEM STOP MERGES ${database}.events_local`);
+    for (const ch of replicas) await ch.exec(`SYSTEM STOP MERGES ${database}.events`);
     try {
       const before = await copies(r1);
-      await r1.insert("events_local", block);
+      await r1.insert("events", block);
       expect(await copies(r1)).toBe(before + 5);
       // The same block again: Replicated*MergeTree drops an insert identical to a recent one...
-      await r1.insert("events_local", block);
+      await r1.insert("events", block);
       expect(await copies(r1)).toBe(before + 5);
       // ...but the same events received a moment later (a collector's retry) differ in received_ms: both stay.
       await r2.insert(
-        "events_local",
+        "events",
         block.map((row) => ({ ...row, received_ms: Number(row.received_ms) + 1 })),
       );
       await waitFor("the copies to replicate", async () => (await copies(r1)) === before + 10);
-      // Only ReplacingMergeTree's FINAL, through the Distributed table, counts them once.
+      // Only ReplacingMergeTree's FINAL counts them once: on each replica, and through the Distributed table.
       for (const ch of replicas) expect(await count(ch, "events FINAL")).toBe(wire.length);
+      for (const ch of replicas) expect(await count(ch, "events_distributed FINAL")).toBe(wire.length);
     } finally {
-      for (const ch of replicas) await ch.exec(`SYSTEM START MERGES ${database}.events_local`);
+      for (const ch of replicas) await ch.exec(`SYSTEM START MERGES ${database}.events`);
     }
   });
 
@@ -195,9 +202,9 @@ describe("a ClickHouse cluster: one shard, two replicas, collectors in front", (
     expect([...won1].sort()).toEqual([...monitors].sort());
     expect([...won2]).toEqual([]);
     const engines = await r2.rows<{ engine: string }>(
-      `SELECT engine FROM system.tables WHERE database = '${database}' AND name IN ('monitor_claims', 'monitor_claims_local') ORDER BY name`,
+      `SELECT engine FROM system.tables WHERE database = '${database}' AND name IN ('monitor_claims', 'monitor_claims_distributed') ORDER BY name`,
     );
-    expect(engines.map((e) => e.engine)).toEqual(["Distributed", "ReplicatedReplacingMergeTree"]);
+    expect(engines.map((e) => e.engine)).toEqual(["ReplicatedReplacingMergeTree", "Distributed"]);
   });
 
   it("keeps ingesting while a replica is away and catches it up when it comes back", async () => {
@@ -232,6 +239,35 @@ describe("a ClickHouse cluster: one shard, two replicas, collectors in front", (
     expect(comparable(await computeReport(onR2.collector.store, REPORT))).toEqual(expected);
     expect(comparable(await computeReport(onR1.collector.store, REPORT))).toEqual(expected);
   });
+
+  it("loses nothing when a replica is killed, and the restarted replica catches up", async () => {
+    const [onR1, onR2] = collectors as [Running, Running];
+    const more = [...routerEvents(), ...driftEvents()].map((e) => e.event).slice(0, 12);
+    const before = await count(r1, "events FINAL");
+    process.kill(replica2Pid(), "SIGKILL");
+    await waitFor(
+      "replica 2 to be gone",
+      async () =>
+        !(await r2.exec("SELECT 1").then(
+          () => true,
+          () => false,
+        )),
+    );
+    const refused = await postBatch(onR2.endpoint, more);
+    expect(refused.status).toBe(503);
+    const retried = await postBatch(onR1.endpoint, more);
+    expect(retried.json()).toEqual({ accepted: more.length, rejected: [], duplicates: 0 });
+    // The setup script starts what does not answer: replica 2, on its old data.
+    execFileSync("bash", [SETUP_SCRIPT], { stdio: "pipe" });
+    await waitFor("replica 2 to catch up", async () => (await count(r2, "events FINAL")) === before + more.length);
+    expect(await onR2.collector.store.eventIdCounts()).toEqual(await onR1.collector.store.eventIdCounts());
+    const resent = await postBatch(onR2.endpoint, more);
+    expect(resent.json()).toEqual({ accepted: more.length, rejected: [], duplicates: more.length });
+    await single.insertBatch(more.map((event) => ({ event, receivedMs: RECEIVED_MS })));
+    expect(comparable(await computeReport(onR2.collector.store, REPORT))).toEqual(
+      comparable(await computeReport(single, REPORT)),
+    );
+  });
 });
 
 describe("moving a single server's database to the cluster", () => {
@@ -242,7 +278,7 @@ describe("moving a single server's database to the cluster", () => {
     await onR1.exec(`DROP DATABASE IF EXISTS ${moved} ON CLUSTER ${CLUSTER}`, { database: false });
   });
 
-  it("copies the rows into the replicated tables and puts the Distributed tables in place", async () => {
+  it("puts replicated tables in place of the single-server ones and copies their rows", async () => {
     const events = routerEvents();
     const before = await openClickHouseStore({ url: REPLICA_URLS[0], database: moved });
     await before.insertBatch(events);
@@ -268,10 +304,21 @@ describe("moving a single server's database to the cluster", () => {
     await elsewhere.close();
     // The single-server tables stay beside them, for whoever wants to check before dropping them.
     expect(await count(onR1, "events_single_node")).toBe(events.length);
-    // Opening again changes nothing.
+    // A move cut short after the replicated table was created: the next start copies again, and the copies collapse.
+    await onR1.exec(`RENAME TABLE ${moved}.events_single_node TO ${moved}.events_single_node_copying`, {
+      database: false,
+    });
     const again = await openClickHouseStore({ url: REPLICA_URLS[0], database: moved, cluster: CLUSTER });
     expect(await again.tableCounts()).toEqual(counts);
     await again.close();
+    const names = await onR1.rows<{ name: string; engine: string }>(
+      `SELECT name, engine FROM system.tables WHERE database = '${moved}' AND name LIKE 'events%' ORDER BY name`,
+    );
+    expect(names).toEqual([
+      { name: "events", engine: "ReplicatedReplacingMergeTree" },
+      { name: "events_distributed", engine: "Distributed" },
+      { name: "events_single_node", engine: "ReplacingMergeTree" },
+    ]);
   });
 });
 
@@ -297,5 +344,46 @@ describe("clusters the collector refuses", () => {
     await expect(
       createCollector({ store: "sqlite::memory:", clickhouseCluster: CLUSTER, logger: quiet }),
     ).rejects.toThrow("Expected `clickhouseCluster` to come with a clickhouse:// store spec");
+  });
+});
+
+describe("inferlog-collector serve with a cluster", () => {
+  const viaCli = `${database}_cli`;
+  const dir = mkdtempSync(join(tmpdir(), "inferlog-cluster-cli-"));
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await r1.exec(`DROP DATABASE IF EXISTS ${viaCli} ON CLUSTER ${CLUSTER}`, { database: false });
+  });
+
+  it("takes the cluster from the config file and writes through it", async () => {
+    const config = join(dir, "config.json");
+    writeFileSync(config, JSON.stringify({ clickhouse: { cluster: CLUSTER } }));
+    const store = `clickhouse://${new URL(REPLICA_URLS[1]).host}/${viaCli}`;
+    const child = await spawnCli(["serve", "--port", "0", "--store", store, "--config", config]);
+    try {
+      const url = /listening on (\S+)/.exec(child.output())?.[1];
+      const p = prediction();
+      expect((await postBatch(`${url}/v1/events`, [p])).status).toBe(200);
+      const onR1 = new ClickHouseClient({ url: REPLICA_URLS[0], database: viaCli });
+      expect(
+        (
+          await onR1.rows<{ engine: string }>(
+            "SELECT engine FROM system.tables WHERE database = currentDatabase() AND name = 'events'",
+          )
+        )[0]?.engine,
+      ).toBe("ReplicatedReplacingMergeTree");
+      await waitFor("the event to replicate", async () => (await count(onR1, `events WHERE id = '${p.id}'`)) === 1);
+    } finally {
+      child.proc.kill("SIGTERM");
+    }
+    expect(await child.exited).toBe(0);
+  });
+
+  it("names `clickhouse.cluster` when the config file's is no name", () => {
+    const config = join(dir, "bad.json");
+    writeFileSync(config, JSON.stringify({ clickhouse: { cluster: 5 } }));
+    expect(() => loadCollectorConfig(config)).toThrow("Expected `clickhouse.cluster` to be a cluster name, got `5`");
+    writeFileSync(config, JSON.stringify({ clickhouse: { clusterr: CLUSTER } }));
+    expect(() => loadCollectorConfig(config)).toThrow("Unknown key `clickhouse.clusterr` (known: cluster)");
   });
 });

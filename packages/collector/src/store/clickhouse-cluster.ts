@@ -1,12 +1,10 @@
 import { ConfigError } from "@inferlog/core";
-import { clusterTable, distributedCluster, isCreateDatabase } from "./clickhouse-cluster-ddl.js";
+import { clusterTable, distributedCluster, distributedTableName, isCreateDatabase } from "./clickhouse-cluster-ddl.js";
 import { type ClickHouseClient, sqlString } from "./clickhouse-http.js";
 
-/** Where a single-server table goes when its database moves to a cluster (its rows copied first). */
+/** Where a single-server table goes when its database moves to a cluster: first while its rows are copied, then for good. */
+export const copyingTableName = (name: string): string => `${name}_single_node_copying`;
 export const singleNodeTableName = (name: string): string => `${name}_single_node`;
-
-/** Every insert through a Distributed table is acknowledged only once the shard's replicated table holds it. */
-export const CLUSTER_SETTINGS: Readonly<Record<string, string>> = { insert_distributed_sync: "1" };
 
 interface LocalTable {
   name: string;
@@ -35,18 +33,17 @@ async function localTables(ch: ClickHouseClient): Promise<Map<string, LocalTable
 }
 
 /**
- * The cluster this database is already laid out for (its `events` is a Distributed table), so a report
- * or a check opened without `clickhouseCluster` reads it as it is instead of creating single-server tables.
+ * The cluster this database is already laid out for (it has `events_distributed`), so a report or a check
+ * opened without `clickhouseCluster` creates the monitors' tables on the cluster too.
  */
 export async function detectCluster(ch: ClickHouseClient): Promise<string | undefined> {
-  const events = (await localTables(ch)).get("events");
+  const events = (await localTables(ch)).get(distributedTableName("events"));
   return events === undefined ? undefined : distributedCluster(events.engine_full);
 }
 
 /**
- * The tables are for one shard (with any number of replicas): the report joins predictions with
- * outcomes, exposures and feedback per host, which on several shards would miss the rows of a
- * prediction that sit on another one.
+ * The tables are for one shard (with any number of replicas): the collector reads the replica of the
+ * server it talks to, which on several shards would hold only part of the rows.
  */
 async function checkCluster(ch: ClickHouseClient, cluster: string): Promise<void> {
   const [shape] = await systemRows<{ hosts: number; shards: number }>(
@@ -64,7 +61,7 @@ async function checkCluster(ch: ClickHouseClient, cluster: string): Promise<void
   }
   if (shape.shards !== 1) {
     throw new ConfigError(
-      `Expected ClickHouse cluster \`${cluster}\` to have one shard (replicated as often as you like), got ${shape.shards} shards: the report's joins read one host's rows and would miss those on other shards`,
+      `Expected ClickHouse cluster \`${cluster}\` to have one shard (replicated as often as you like), got ${shape.shards} shards: the collector reads the rows of the server it talks to, which would hold one shard's`,
     );
   }
 }
@@ -86,11 +83,10 @@ async function copyRows(ch: ClickHouseClient, from: string, to: string): Promise
  * while another replica is down: ON CLUSTER DDL waits for every host).
  *
  * A table this host holds in single-server form (a database the collector wrote before it was given
- * the cluster) moves: renamed to `t_single_node`, its rows copied into `t_local` (which replicates
- * them), and the Distributed `t` created in its place. Every step can run again after a crash: the
- * rows of `t_single_node` are copied whenever `t` is not yet the Distributed table, and copies collapse.
- * A collector still writing the single-server way in between fails (503, its clients retry) until
- * `t` exists again, so nothing acknowledged is left behind.
+ * the cluster) moves: renamed to `t_single_node_copying`, the replicated `t` created in its place, its
+ * rows copied into `t` (which replicates them), then renamed to `t_single_node`. After a crash the
+ * next start finds `t_single_node_copying` and copies again (copies collapse). A collector still
+ * writing the single-server way fails (503, its clients retry) only until the replicated `t` exists.
  */
 export async function ensureClusterTables(
   ch: ClickHouseClient,
@@ -100,39 +96,49 @@ export async function ensureClusterTables(
   const db = ch.database;
   const tables = statements.filter((s) => !isCreateDatabase(s)).map((s) => clusterTable(s, db, cluster));
   const isReady = (present: Map<string, LocalTable>, t: (typeof tables)[number]) =>
-    present.get(t.localName)?.engine.startsWith("Replicated") === true && present.get(t.name)?.engine === "Distributed";
+    present.get(t.name)?.engine.startsWith("Replicated") === true &&
+    distributedCluster(present.get(t.distributedName)?.engine_full ?? "") === cluster &&
+    !present.has(copyingTableName(t.name));
   let present = await localTables(ch);
   const missing = tables.filter((t) => !isReady(present, t));
   if (missing.length === 0) return;
 
   await checkCluster(ch, cluster);
   for (const t of missing) {
-    const other = present.get(t.name);
-    if (other?.engine === "Distributed" && distributedCluster(other.engine_full) !== cluster) {
+    const distributed = present.get(t.distributedName);
+    if (distributed !== undefined && distributedCluster(distributed.engine_full) !== cluster) {
       throw new ConfigError(
-        `Expected ${db}.${t.name} to be distributed over cluster \`${cluster}\`, got \`${other.engine_full}\``,
+        `Expected ${db}.${t.distributedName} to be distributed over cluster \`${cluster}\`, got \`${distributed.engine_full}\``,
       );
     }
   }
   await ch.exec(`CREATE DATABASE IF NOT EXISTS ${db} ON CLUSTER ${cluster}`, { database: false });
   for (const t of missing) {
-    await ch.exec(t.createLocal, { database: false });
-    const single = singleNodeTableName(t.name);
+    const copying = copyingTableName(t.name);
     const current = present.get(t.name);
-    if (current !== undefined && current.engine !== "Distributed") {
-      await ch.exec(`RENAME TABLE ${db}.${t.name} TO ${db}.${single}`, { database: false });
-      present.set(single, { ...current, name: single });
+    if (current !== undefined && !current.engine.startsWith("Replicated")) {
+      if (present.has(copying)) {
+        throw new Error(
+          `Both ${db}.${t.name} (${current.engine}) and ${db}.${copying} exist: a single-server collector created ${t.name} again while it was moving to cluster ${cluster}. Stop the collectors that run without the cluster, copy its rows into ${copying}, drop it and start again`,
+        );
+      }
+      await ch.exec(`RENAME TABLE ${db}.${t.name} TO ${db}.${copying}`, { database: false });
+      present.set(copying, { ...current, name: copying });
     }
-    if (present.has(single)) await copyRows(ch, single, t.localName);
+    await ch.exec(t.createReplicated, { database: false });
+    if (present.has(copying)) {
+      await copyRows(ch, copying, t.name);
+      await ch.exec(`RENAME TABLE ${db}.${copying} TO ${db}.${singleNodeTableName(t.name)}`, { database: false });
+    }
     await ch.exec(t.createDistributed, { database: false });
   }
 
   present = await localTables(ch);
   const notHere = missing.filter((t) => !isReady(present, t));
   if (notHere.length > 0) {
-    const shown = notHere.map((t) => `${t.localName} (${present.get(t.localName)?.engine ?? "missing"})`).join(", ");
+    const shown = notHere.map((t) => `${t.name} (${present.get(t.name)?.engine ?? "missing"})`).join(", ");
     throw new Error(
-      `ON CLUSTER ${cluster} left this server without replicated tables ${shown}: is it one of the cluster's hosts, and is a table of that name in the way?`,
+      `ON CLUSTER ${cluster} left this server without the replicated tables ${shown}: is it one of the cluster's hosts?`,
     );
   }
 }

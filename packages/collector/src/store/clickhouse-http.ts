@@ -14,8 +14,6 @@ export interface ClickHouseConnection {
   password?: string;
   /** Abort one request after this long (default 30 s). */
   timeoutMs?: number;
-  /** ClickHouse settings sent with every request (a cluster's `insert_distributed_sync`). */
-  settings?: Readonly<Record<string, string>>;
 }
 
 export class ClickHouseError extends Error {
@@ -87,7 +85,6 @@ export class ClickHouseClient {
   private readonly base: string;
   private readonly auth: string;
   private readonly timeoutMs: number;
-  private readonly settings: Readonly<Record<string, string>>;
 
   constructor(conn: ClickHouseConnection) {
     this.database = sqlIdentifier(conn.database);
@@ -97,7 +94,6 @@ export class ClickHouseClient {
     if (conn.password) params.set("password", conn.password);
     this.auth = params.toString();
     this.timeoutMs = conn.timeoutMs ?? 30_000;
-    this.settings = conn.settings ?? {};
   }
 
   /** Runs a statement; resolves with the response text once ClickHouse has answered 200. */
@@ -110,7 +106,7 @@ export class ClickHouseClient {
     } = {},
   ): Promise<string> {
     const params = new URLSearchParams(this.auth);
-    for (const [k, v] of Object.entries({ ...this.settings, ...options.settings })) params.set(k, v);
+    for (const [k, v] of Object.entries(options.settings ?? {})) params.set(k, v);
     if (options.database !== false) params.set("database", this.database);
     // With a body, the statement travels in the URL and the body is the data (INSERT ... FORMAT).
     if (options.body !== undefined) params.set("query", sql);

@@ -1,5 +1,5 @@
 import { clickhouseBound } from "./clickhouse-bound.js";
-import { CLUSTER_SETTINGS, detectCluster, ensureClusterTables } from "./clickhouse-cluster.js";
+import { detectCluster, ensureClusterTables } from "./clickhouse-cluster.js";
 import { clusterName, isCreateDatabase } from "./clickhouse-cluster-ddl.js";
 import { ClickHouseClient, type ClickHouseConnection, sqlString } from "./clickhouse-http.js";
 import { clickhouseDdl } from "./clickhouse-schema.js";
@@ -20,8 +20,8 @@ export interface ClickHouseStoreOptions extends ClickHouseConnection {
   groupCommit?: GroupCommitOptions;
   /**
    * A cluster from the server's remote_servers (one shard, any number of replicas): the tables are
-   * created ON CLUSTER as ReplicatedReplacingMergeTree `t_local` with a Distributed `t` in front
-   * (clickhouse-cluster.ts), and a database written by a single server moves to them. Without it, a
+   * created ON CLUSTER as ReplicatedReplacingMergeTree, each with a Distributed `t_distributed` beside
+   * it (clickhouse-cluster.ts), and a database written by a single server moves to them. Without it, a
    * database already laid out for a cluster is used as it is.
    */
   cluster?: string;
@@ -39,11 +39,8 @@ export const CLICKHOUSE_GROUP_COMMIT = { maxDelayMs: 20, maxEvents: 20_000, writ
  * one ClickHouse (or a cluster behind a Distributed table) at once.
  */
 export async function openClickHouseStore(options: ClickHouseStoreOptions): Promise<Store> {
-  const probe = new ClickHouseClient(options);
-  const cluster = options.cluster === undefined ? await detectCluster(probe) : clusterName(options.cluster);
-  const connection =
-    cluster === undefined ? options : { ...options, settings: { ...CLUSTER_SETTINGS, ...options.settings } };
-  const ch = cluster === undefined ? probe : new ClickHouseClient(connection);
+  const ch = new ClickHouseClient(options);
+  const cluster = options.cluster === undefined ? await detectCluster(ch) : clusterName(options.cluster);
   const db = ch.database;
   async function ensureTables(statements: readonly string[]): Promise<void> {
     if (cluster !== undefined) return ensureClusterTables(ch, cluster, statements);
@@ -170,7 +167,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     },
     async queryBound(sql, params) {
       open();
-      return clickhouseBound({ ...connection, database: db }, sql, params);
+      return clickhouseBound({ ...options, database: db }, sql, params);
     },
     async ensureTables(statements) {
       open();
