@@ -10,7 +10,7 @@ import { startSlices } from "../slices.js";
  * objects and of pre-serialized lines, DDL (ON CLUSTER too), settings, basic auth and gzip all work.
  * It cannot send bound values on 18.16, though. Its `query_params` fail ("Unknown setting param_x"),
  * and it has no way to send the multipart external data that `clickhouseBound` uses instead. It also
- * does not parse 18.16's error format, so `code` and `type` come back undefined. Keeping it would mean
+ * does not parse 18.16's error format, so `code` and `type` come back undefined. Using it would mean
  * two HTTP paths.
  */
 export interface ClickHouseConnection {
