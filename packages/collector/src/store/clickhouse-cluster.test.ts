@@ -18,7 +18,9 @@ import { alertTables } from "../monitors/alert-tables.js";
 import { spawnCli } from "../test-child.js";
 import { postBatch, quiet, rawRequest } from "../test-http.js";
 import { CLICKHOUSE_URL, prediction } from "../test-support.js";
+import { clusterTable, isCreateDatabase } from "./clickhouse-cluster-ddl.js";
 import { ClickHouseClient } from "./clickhouse-http.js";
+import { clickhouseDdl } from "./clickhouse-schema.js";
 import { openClickHouseStore } from "./clickhouse-store.js";
 import type { IncomingEvent, Store } from "./types.js";
 
@@ -33,16 +35,10 @@ const DAY = 86_400_000;
 /** Every collector stamps this receive time, so the cluster's report can equal the single server's. */
 const RECEIVED_MS = W1 + 30 * DAY;
 const REPORT = { now: W1 + 20 * DAY, minLabels: 1 } as const;
-const TABLES = [
-  "events",
-  "predictions",
-  "candidates",
-  "exposures",
-  "feedback",
-  "outcomes",
-  "outcome_metrics",
-  "features",
-];
+/** Every table the store creates (the monitors' come on first use). */
+const TABLES = clickhouseDdl("db")
+  .filter((statement) => !isCreateDatabase(statement))
+  .map((statement) => clusterTable(statement, "db", CLUSTER).name);
 
 const database = `inferlog_cluster_${process.pid}_${Date.now()}`;
 const replicas = REPLICA_URLS.map((url) => new ClickHouseClient({ url, database, timeoutMs: 10_000 }));
@@ -51,7 +47,7 @@ const [r1, r2] = replicas as [ClickHouseClient, ClickHouseClient];
 const count = async (ch: ClickHouseClient, sql: string): Promise<number> =>
   (await ch.rows<{ n: number }>(`SELECT count() AS n FROM ${sql}`))[0]?.n ?? -1;
 
-/** The second replica's server process, paused and resumed to take it away and bring it back. */
+/** The second replica's server process, which the tests pause and resume, and kill. */
 function replica2Pid(): number {
   const pid = Number(readFileSync(join(CLUSTER_DIR, "ch2", "server.pid"), "utf8").trim());
   const command = readFileSync(`/proc/${pid}/cmdline`, "utf8");
@@ -67,6 +63,18 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
     if (Date.now() > end) throw new Error(`Waited ${timeoutMs} ms for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/** Waits until a replica has fetched every part the cluster logged for the store's tables (it may be starting up). */
+async function caughtUp(ch: ClickHouseClient): Promise<void> {
+  await waitFor("the replica to catch up", async () => {
+    try {
+      for (const table of TABLES) await ch.exec(`SYSTEM SYNC REPLICA ${ch.database}.${table}`);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** What two reports of the same events must share: everything but when each was made. */
@@ -92,6 +100,7 @@ describe("a ClickHouse cluster: one shard, two replicas, collectors in front", (
   let single: Store;
   let singleReport: Report;
   const singleDatabase = `${database}_single`;
+  const createdWhileAway = `${database}_while_away`;
 
   beforeAll(async () => {
     for (const [i, url] of REPLICA_URLS.entries()) {
@@ -116,7 +125,9 @@ describe("a ClickHouse cluster: one shard, two replicas, collectors in front", (
     await new ClickHouseClient({ url: CLICKHOUSE_URL, database }).exec(`DROP DATABASE IF EXISTS ${singleDatabase}`, {
       database: false,
     });
-    await r1.exec(`DROP DATABASE IF EXISTS ${database} ON CLUSTER ${CLUSTER}`, { database: false });
+    for (const db of [database, createdWhileAway]) {
+      await r1.exec(`DROP DATABASE IF EXISTS ${db} ON CLUSTER ${CLUSTER}`, { database: false });
+    }
   });
 
   it("creates the replicated tables and a Distributed table beside each on both replicas", async () => {
@@ -131,7 +142,7 @@ describe("a ClickHouse cluster: one shard, two replicas, collectors in front", (
         `SELECT name, engine FROM system.tables WHERE database = '${database}' ORDER BY name`,
       );
       const engines = new Map(rows.map((r) => [r.name, r.engine]));
-      for (const table of [...TABLES, "feature_profiles"]) {
+      for (const table of TABLES) {
         expect(engines.get(table), table).toBe("ReplicatedReplacingMergeTree");
         expect(engines.get(`${table}_distributed`), table).toBe("Distributed");
       }
@@ -151,7 +162,8 @@ describe("a ClickHouse cluster: one shard, two replicas, collectors in front", (
         expect((r.json() as { accepted: number }).accepted).toBe(batch.length);
       }
     }
-    await waitFor("replica 2 to hold every event", async () => (await count(r2, "events FINAL")) === wire.length);
+    await caughtUp(r2);
+    expect(await count(r2, "events FINAL")).toBe(wire.length);
     for (const c of collectors) {
       expect(await c.collector.store.eventIdCounts()).toEqual(new Map(wire.map((e) => [e.id, 1])));
       expect(await c.collector.store.tableCounts()).toEqual(await single.tableCounts());
@@ -207,30 +219,48 @@ describe("a ClickHouse cluster: one shard, two replicas, collectors in front", (
     expect(engines.map((e) => e.engine)).toEqual(["ReplicatedReplacingMergeTree", "Distributed"]);
   });
 
-  it("keeps ingesting while a replica is away and catches it up when it comes back", async () => {
+  it("keeps ingesting and creating while a replica is away, and catches it up when it comes back", async () => {
     const [onR1, onR2] = collectors as [Running, Running];
     const more = [...routerEvents(), ...driftEvents()].map((e) => e.event).slice(0, 12);
+    const eventsIn = async (db: string) => {
+      const store = await openClickHouseStore({ url: REPLICA_URLS[0], database: db, cluster: CLUSTER });
+      const { events } = await store.tableCounts();
+      await store.close();
+      return events;
+    };
     const pid = replica2Pid();
     process.kill(pid, "SIGSTOP");
     try {
-      // The collector in front of the missing replica refuses (its ClickHouse does not answer)...
-      const refused = await postBatch(onR2.endpoint, more);
-      expect(refused.status).toBe(503);
-      // ...and the client's retry against another collector is stored.
+      // The client's retry against another collector is stored...
       const retried = await postBatch(onR1.endpoint, more);
-      expect(retried.status, retried.body).toBe(200);
       expect(retried.json()).toEqual({ accepted: more.length, rejected: [], duplicates: 0 });
-      expect((await rawRequest(onR2.endpoint.replace("/v1/events", "/healthz"), { method: "GET" })).status).toBe(503);
-      // A collector (re)starting meanwhile finds its tables on its replica and sends no ON CLUSTER
-      // statement, which would wait for the missing replica.
-      const restarted = await openClickHouseStore({ url: REPLICA_URLS[0], database, cluster: CLUSTER });
-      expect((await restarted.tableCounts()).events).toBe(wire.length + more.length);
-      await restarted.close();
+      // All at once, so the replica is back before ZooKeeper ends its session (10 s):
+      const [refused, health, restartedEvents, freshEvents] = await Promise.all([
+        // ...after the collector in front of the missing replica refused it (its ClickHouse does not answer);
+        postBatch(onR2.endpoint, more),
+        rawRequest(onR2.endpoint.replace("/v1/events", "/healthz"), { method: "GET" }),
+        // a collector (re)starting meanwhile finds its tables on its replica and sends no ON CLUSTER statement;
+        eventsIn(database),
+        // a database created meanwhile gets its tables here at once, and on the missing replica when it is back.
+        eventsIn(createdWhileAway),
+      ]);
+      expect(refused.status).toBe(503);
+      expect(health.status).toBe(503);
+      expect(restartedEvents).toBe(wire.length + more.length);
+      expect(freshEvents).toBe(0);
     } finally {
       process.kill(pid, "SIGCONT");
     }
+    const onR2Fresh = new ClickHouseClient({ url: REPLICA_URLS[1], database: "system" });
+    await waitFor("replica 2 to create the tables from the queue", async () => {
+      const [tables] = await onR2Fresh.rows<{ n: number }>(
+        `SELECT count() AS n FROM tables WHERE database = '${createdWhileAway}' AND engine = 'ReplicatedReplacingMergeTree'`,
+      );
+      return tables?.n === TABLES.length;
+    });
     const total = wire.length + more.length;
-    await waitFor("replica 2 to catch up", async () => (await count(r2, "events FINAL").catch(() => -1)) === total);
+    await caughtUp(r2);
+    expect(await count(r2, "events FINAL")).toBe(total);
     // The resend through the returned replica finds every event stored.
     const resent = await postBatch(onR2.endpoint, more);
     expect(resent.json()).toEqual({ accepted: more.length, rejected: [], duplicates: more.length });
@@ -238,7 +268,7 @@ describe("a ClickHouse cluster: one shard, two replicas, collectors in front", (
     const expected = comparable(await computeReport(single, REPORT));
     expect(comparable(await computeReport(onR2.collector.store, REPORT))).toEqual(expected);
     expect(comparable(await computeReport(onR1.collector.store, REPORT))).toEqual(expected);
-  });
+  }, 60_000);
 
   it("loses nothing when a replica is killed, and the restarted replica catches up", async () => {
     const [onR1, onR2] = collectors as [Running, Running];
@@ -259,7 +289,8 @@ describe("a ClickHouse cluster: one shard, two replicas, collectors in front", (
     expect(retried.json()).toEqual({ accepted: more.length, rejected: [], duplicates: 0 });
     // The setup script starts what does not answer: replica 2, on its old data.
     execFileSync("bash", [SETUP_SCRIPT], { stdio: "pipe" });
-    await waitFor("replica 2 to catch up", async () => (await count(r2, "events FINAL")) === before + more.length);
+    await caughtUp(r2);
+    expect(await count(r2, "events FINAL")).toBe(before + more.length);
     expect(await onR2.collector.store.eventIdCounts()).toEqual(await onR1.collector.store.eventIdCounts());
     const resent = await postBatch(onR2.endpoint, more);
     expect(resent.json()).toEqual({ accepted: more.length, rejected: [], duplicates: more.length });
@@ -267,7 +298,7 @@ describe("a ClickHouse cluster: one shard, two replicas, collectors in front", (
     expect(comparable(await computeReport(onR2.collector.store, REPORT))).toEqual(
       comparable(await computeReport(single, REPORT)),
     );
-  });
+  }, 60_000);
 });
 
 describe("moving a single server's database to the cluster", () => {
@@ -295,10 +326,7 @@ describe("moving a single server's database to the cluster", () => {
     const after = await openClickHouseStore({ url: REPLICA_URLS[0], database: moved, cluster: CLUSTER });
     expect(await after.tableCounts()).toEqual(counts);
     await after.close();
-    await waitFor(
-      "replica 2 to hold the moved rows",
-      async () => (await count(onR2, "events FINAL")) === events.length,
-    );
+    await caughtUp(onR2);
     const elsewhere = await openClickHouseStore({ url: REPLICA_URLS[1], database: moved });
     expect(await elsewhere.tableCounts()).toEqual(counts);
     await elsewhere.close();

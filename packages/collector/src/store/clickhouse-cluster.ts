@@ -1,6 +1,6 @@
 import { ConfigError } from "@inferlog/core";
 import { clusterTable, distributedCluster, distributedTableName, isCreateDatabase } from "./clickhouse-cluster-ddl.js";
-import { type ClickHouseClient, sqlString } from "./clickhouse-http.js";
+import { type ClickHouseClient, ClickHouseError, sqlString } from "./clickhouse-http.js";
 
 /** Where a single-server table goes when its database moves to a cluster: first while its rows are copied, then for good. */
 export const copyingTableName = (name: string): string => `${name}_single_node_copying`;
@@ -78,9 +78,41 @@ async function copyRows(ch: ClickHouseClient, from: string, to: string): Promise
 }
 
 /**
+ * How long an ON CLUSTER statement waits for every host (`distributed_ddl_task_timeout`, 180 s by
+ * default): a healthy cluster answers in well under a second. A host that is down runs the statement
+ * from ZooKeeper's queue when it is back, so once one has not answered, the next statements do not
+ * wait at all (0). Either way the statement's effect on this server is awaited before the next.
+ */
+const ON_CLUSTER_WAIT_SECONDS = 3;
+const LOCAL_EFFECT_TIMEOUT_MS = 30_000;
+/** "Watching task ... is executing longer than distributed_ddl_task_timeout": some host has not run it yet. */
+const DDL_TIMEOUT = /\bCode: 159\b/;
+
+function onClusterRunner(ch: ClickHouseClient) {
+  let waitSeconds = ON_CLUSTER_WAIT_SECONDS;
+  return async function onCluster(statement: string, tookEffect: () => Promise<boolean>): Promise<void> {
+    try {
+      await ch.exec(statement, { database: false, settings: { distributed_ddl_task_timeout: String(waitSeconds) } });
+    } catch (e) {
+      if (!(e instanceof ClickHouseError && DDL_TIMEOUT.test(e.message))) throw e;
+      waitSeconds = 0;
+    }
+    const end = Date.now() + LOCAL_EFFECT_TIMEOUT_MS;
+    while (!(await tookEffect())) {
+      if (Date.now() > end) {
+        throw new Error(
+          `This server did not run ${statement.split("(")[0]?.trim()} within 30 s: is it one of the cluster's hosts?`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+}
+
+/**
  * Creates the cluster form of `statements` (clickhouseDdl's, the monitors'), ON CLUSTER, on first use;
- * quick when this host has them already (then nothing is sent ON CLUSTER, so a collector restarts
- * while another replica is down: ON CLUSTER DDL waits for every host).
+ * quick when this host has them already (then nothing is sent ON CLUSTER). With a host down, the
+ * first creation takes ON_CLUSTER_WAIT_SECONDS more and that host creates the tables when it is back.
  *
  * A table this host holds in single-server form (a database the collector wrote before it was given
  * the cluster) moves: renamed to `t_single_node_copying`, the replicated `t` created in its place, its
@@ -112,7 +144,15 @@ export async function ensureClusterTables(
       );
     }
   }
-  await ch.exec(`CREATE DATABASE IF NOT EXISTS ${db} ON CLUSTER ${cluster}`, { database: false });
+  const onCluster = onClusterRunner(ch);
+  const exists = (name: string) => async () => (await localTables(ch)).has(name);
+  await onCluster(`CREATE DATABASE IF NOT EXISTS ${db} ON CLUSTER ${cluster}`, async () => {
+    const [found] = await systemRows<{ n: number }>(
+      ch,
+      `SELECT count() AS n FROM system.databases WHERE name = ${sqlString(db)}`,
+    );
+    return found?.n === 1;
+  });
   for (const t of missing) {
     const copying = copyingTableName(t.name);
     const current = present.get(t.name);
@@ -125,12 +165,15 @@ export async function ensureClusterTables(
       await ch.exec(`RENAME TABLE ${db}.${t.name} TO ${db}.${copying}`, { database: false });
       present.set(copying, { ...current, name: copying });
     }
-    await ch.exec(t.createReplicated, { database: false });
+    await onCluster(
+      t.createReplicated,
+      async () => (await localTables(ch)).get(t.name)?.engine.startsWith("Replicated") === true,
+    );
     if (present.has(copying)) {
       await copyRows(ch, copying, t.name);
       await ch.exec(`RENAME TABLE ${db}.${copying} TO ${db}.${singleNodeTableName(t.name)}`, { database: false });
     }
-    await ch.exec(t.createDistributed, { database: false });
+    await onCluster(t.createDistributed, exists(t.distributedName));
   }
 
   present = await localTables(ch);
