@@ -28,8 +28,8 @@ Options for serve:
                    default: localhost, .localhost, 127.0.0.1, [::1] when bound to loopback, any otherwise
   --trust-proxy    One proxy in front of every request: the client is the last X-Forwarded-For entry
   --clickhouse-cluster <name>  Create the ClickHouse tables ON CLUSTER <name> (one shard, its replicas):
-                   replicated tables with Distributed tables in front; a single-server database moves
-                   to them (docs/scaling.md). Also "clickhouse": {"cluster": "<name>"} in --config.
+                   replicated tables, each with a Distributed table beside it; a single-server
+                   database moves to them (docs/scaling.md). Also "clickhouse": {"cluster": "<name>"} in --config.
   Logs are JSON lines on stdout. A ClickHouse store that is down at start is waited for
   (/healthz and ingest answer 503 until it answers).
 

@@ -53,7 +53,7 @@ export interface CollectorOptions {
   waitForStore?: boolean;
   /**
    * With a `clickhouse://` spec: a cluster of the server's remote_servers (one shard, its replicas) to
-   * create the tables on, replicated with a Distributed table in front (docs/scaling.md).
+   * create the tables on, replicated, each with a Distributed table beside it (docs/scaling.md).
    */
   clickhouseCluster?: string;
   logger?: Logger;

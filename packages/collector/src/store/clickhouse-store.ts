@@ -36,7 +36,7 @@ export const CLICKHOUSE_GROUP_COMMIT = { maxDelayMs: 20, maxEvents: 20_000, writ
 
 /**
  * The scale store. The collector keeps no state of its own, so any number of them can write to
- * one ClickHouse (or a cluster behind a Distributed table) at once.
+ * one ClickHouse, or to the replicas of a one-shard cluster (`cluster`), at once.
  */
 export async function openClickHouseStore(options: ClickHouseStoreOptions): Promise<Store> {
   const ch = new ClickHouseClient(options);
