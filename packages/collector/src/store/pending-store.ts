@@ -123,6 +123,13 @@ function pendingStore(
       if (!s.queryBound) throw new Error(`The ${s.kind} store cannot keep monitors: it has no queryBound method`);
       return s.queryBound(sql, params);
     },
+    // A store without ensureTables (SQLite) runs the statements as they are, as the monitors would.
+    ensureTables: async (statements) => {
+      const s = ready();
+      if (s.ensureTables) return s.ensureTables(statements);
+      if (!s.queryBound) throw new Error(`The ${s.kind} store cannot keep monitors: it has no queryBound method`);
+      for (const statement of statements) await s.queryBound(statement);
+    },
     async close() {
       if (closed) return;
       closed = true;
