@@ -77,10 +77,10 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
   o.transport = diagnostics.watch(o.transport);
   if (!o.strict) o.fixFeature = featureFixes.fixed;
   const acct = createAccounting(o, diagnostics);
-  const { c, safely, drop, error, settled } = acct;
+  const { c, _safely: safely, drop, error, _settled: settled } = acct;
   const queue = createEventQueue(o.maxQueueSize, o.maxQueueBytes);
   const delivery = createDelivery(o, queue, acct);
-  const { drain } = delivery;
+  const { _drain: drain } = delivery;
   const prep = o.validate.prepare ?? prepare;
   const intake = createIntake({
     _prepare(p) {
@@ -112,7 +112,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
 
   /** Queues `e`; counts what a full queue drops (an evicted event, or `e` itself). Returns whether `e` is queued. */
   function offer(e: QueuedEvent): boolean {
-    const { accepted, evicted } = queue.offer(e);
+    const { accepted, evicted } = queue._offer(e);
     if (accepted && evicted.length === 0) queueFullReported = false;
     else {
       if (accepted) settled(evicted, "queue_full");
@@ -143,7 +143,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
     if (queue.count === 0) return;
     if (o.flushIntervalMs === 0) drain(seq);
     else {
-      delivery.pump();
+      delivery._pump();
       if (!closed)
         timer ??= clock.setTimeout(() => {
           timer = undefined;
@@ -196,13 +196,13 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
     const target = seq;
     const deadline = clock.now() + (opts?.timeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS);
     delivery._flushThrough(target);
-    while (!delivery.settledThrough(target)) {
+    while (!delivery._settledThrough(target)) {
       const left = deadline - clock.now();
       if (left <= 0) break;
-      await delivery.settlement(left);
+      await delivery._settlement(left);
     }
     return {
-      ok: delivery.settledThrough(target),
+      ok: delivery._settledThrough(target),
       sent: c.sent - sentBefore,
       dropped: c.dropped.total - droppedBefore,
       pending: queue.count + delivery.inFlight(),
@@ -236,7 +236,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
       timer = undefined;
       shutdownResult = flush({ timeoutMs: opts?.timeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS }).then((r) => {
         if (r.ok) return r;
-        delivery.abortAll("shutdown_timeout");
+        delivery._abortAll("shutdown_timeout");
         settled(queue._takeOldest(Infinity, Infinity), "shutdown_timeout");
         return { ...r, ok: false, dropped: r.dropped + r.pending, pending: 0 };
       });
