@@ -49,6 +49,22 @@ export async function writeBatches(db: IDBDatabase, work: (store: IDBObjectStore
 export const readBatches = (db: IDBDatabase): Promise<BatchRecord[]> =>
   done(db.transaction(STORE).objectStore(STORE).getAll());
 
+/** Stores one record: a write of this page, or a closed page's spill moved in. */
+export const putBatch = (db: IDBDatabase, record: BatchRecord): Promise<void> =>
+  writeBatches(db, (store) => store.put(record));
+
+/** Deletes the records at `keys`, blindly (no read first). */
+export const deleteBatches = (db: IDBDatabase, keys: readonly string[]): Promise<void> =>
+  writeBatches(db, (store) => {
+    for (const key of keys) store.delete(key);
+  });
+
+/** Takes `records` (a closed page's) over for `owner`, all in one transaction. */
+export const claimBatches = (db: IDBDatabase, records: readonly BatchRecord[], owner: string): Promise<void> =>
+  writeBatches(db, (store) => {
+    for (const r of records) store.put({ ...r, owner });
+  });
+
 /**
  * Opens the SDK's own database: `db` where IndexedDB is missing or refused (some private modes) is
  * undefined; `_timedOut` says the open did not answer within `timeoutMs` (a database that opens later

@@ -1,7 +1,26 @@
 import type { Client, DropReason, EventType, QueuedEvent, StoredEvent } from "@inferlog/core";
 import { keepsStored, utf8Length } from "@inferlog/core/lite";
-import { type BatchRecord, OPEN_TIMEOUT_MS, openDb, type PersistDrop, readBatches, writeBatches } from "./idb-store.js";
+import {
+  type BatchRecord,
+  claimBatches,
+  deleteBatches,
+  OPEN_TIMEOUT_MS,
+  openDb,
+  type PersistDrop,
+  putBatch,
+  readBatches,
+} from "./idb-store.js";
 import { DEFAULT_DB_NAME, DEFAULT_MAX_STORAGE_BYTES, type PersistenceOptions } from "./options.js";
+import {
+  BATCH_BYTES,
+  BATCH_EVENTS,
+  DELETE_RETRY_MS,
+  MAX_PARKED,
+  PARKED_RETRY_MS,
+  PENDING_SLACK,
+  SWEEP_MS,
+  TASK_BUDGET_MS,
+} from "./persistence-constants.js";
 import { clearSpill, readSpills, writeSpill } from "./spill.js";
 import { createTabPresence } from "./tab-presence.js";
 
@@ -34,12 +53,6 @@ export interface Persistence {
   _stop(): void;
   _stats(): StorageStats;
 }
-
-/** One write holds at most this many events or bytes, so no transaction is big or slow to commit. */
-const BATCH_EVENTS = 500;
-const BATCH_BYTES = 256 * 1024;
-/** A write task stops starting transactions after this long and leaves the rest to the next task. */
-const TASK_BUDGET_MS = 8;
 
 /** One record on disk, as this page knows it. */
 interface Batch {
@@ -175,7 +188,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
       refused(events.length, reasonOf(err));
     };
     const record: BatchRecord = { key: batch.key, events: toRecordEvents(events), bytes, owner, at: Date.now() };
-    writeBatches(db as IDBDatabase, (store) => store.put(record)).then(() => {
+    putBatch(db as IDBDatabase, record).then(() => {
       settled();
       batch._committed = true;
       batch.events = [];
@@ -194,15 +207,12 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
   function remove(keys: string[]): void {
     const retry = () => {
       deletes.push(...keys);
-      // A failed delete is tried again, so a delivered record does not stay on disk for good.
       retryTimer ??= setTimeout(() => {
         retryTimer = undefined;
         schedule();
-      }, 5_000);
+      }, DELETE_RETRY_MS);
     };
-    writeBatches(db as IDBDatabase, (store) => {
-      for (const key of keys) store.delete(key);
-    }).catch(retry);
+    deleteBatches(db as IDBDatabase, keys).catch(retry);
   }
 
   /** Queues a record's events in the client; they are this page's to delete once settled. */
@@ -238,7 +248,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
         const record: BatchRecord = { key, events: spill.events, bytes, owner, at: Date.now() };
         if (db) {
           try {
-            await writeBatches(db, (store) => store.put(record));
+            await putBatch(db, record);
             stored += bytes;
             clearSpill(dbName, from);
           } catch (err) {
@@ -251,9 +261,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
     const gone = (await readBatches(db)).filter((r) => isGone(r.owner, r.at) && !replayed.has(r.key));
     if (!gone[0]) return;
     try {
-      await writeBatches(db, (store) => {
-        for (const r of gone) store.put({ ...r, owner });
-      });
+      await claimBatches(db, gone, owner);
     } catch (err) {
       // Replayed all the same: left under the closed page's name, they may be sent again (deduplicated).
       warn(`could not take over a closed page's events (${reasonOf(err)}); sending them anyway`);
@@ -274,10 +282,9 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
       schedule(true);
     },
     _onSettled(events, outcome) {
-      // After these the event stays on disk: it was not delivered and may be next time. In memory, at most
-      // 5000 are parked; beyond that they wait on disk for the next load.
+      // After these the event stays on disk: it was not delivered and may be next time.
       if (keepsStored(outcome)) {
-        if (!stopped && parked.length < 5_000) parked.push(...events);
+        if (!stopped && parked.length < MAX_PARKED) parked.push(...events);
         return;
       }
       for (const e of events) {
@@ -287,15 +294,13 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
         slot.delete(e.id);
         if (batch && !--batch._left && batch._committed) forget(batch);
       }
-      // Events settled before their write are skipped there; while nothing writes (the database is not
-      // open yet), drop them here so the list never outgrows the queue.
-      if (pending.length > 2 * slot.size + 1000) pending = pending.filter((e) => slot.get(e.id) === null);
+      // Settled events still waiting for a write go here too, so the list never outgrows the queue.
+      if (pending.length > 2 * slot.size + PENDING_SLACK) pending = pending.filter((e) => slot.get(e.id) === null);
     },
     _isPersisted: (e) => !unstored.has(e.id) && !!slot.get(e.id)?._committed,
     async _start(c) {
       client = c;
-      // Parked events go again every 60 s as well as on `online` (which may never fire).
-      timers.push(setInterval(retryParked, 60_000));
+      timers.push(setInterval(retryParked, PARKED_RETRY_MS));
       globalThis.addEventListener?.("online", retryParked); // absent when rendered on a server
       const { db: opening, _timedOut: timedOut } = await opened;
       if (!opening) {
@@ -320,9 +325,8 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
       }
       // Without a database the flusher still replays closed pages' spills, straight from localStorage.
       const tick = () => sweep().catch((e: unknown) => warn(`replay failed: ${String(e)}`));
-      // The flusher looks for events that closed pages left behind every 10 s. When another tab is the
-      // flusher it replays for the origin, so this page need not wait.
-      timers.push(setInterval(() => presence._flusher && !stopped && tick(), 10_000));
+      // When another tab is the flusher it replays for the origin, so this page need not wait.
+      timers.push(setInterval(() => presence._flusher && !stopped && tick(), SWEEP_MS));
       await presence._whenFlusher(tick);
     },
     _hide() {

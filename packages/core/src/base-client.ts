@@ -17,7 +17,7 @@ import type {
 import { createIntake } from "./intake.js";
 import { type ClientOptions, resolveOptions } from "./options.js";
 import { type Prepared, prepare } from "./prepare.js";
-import { sampleHash } from "./sampling.js";
+import { isSampledIn } from "./sampling.js";
 import type { EventType } from "./schema/events.js";
 import type { ClientStats, DropReason } from "./stats.js";
 import { utf8Length } from "./utf8.js";
@@ -162,7 +162,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
     c.logged++;
     try {
       predictionId ??= type === "ml.feature_profile" ? undefined : linkedId(input);
-      if (closed || (o.sampleRate < 1 && predictionId !== undefined && sampleHash(predictionId) >= o.sampleRate)) {
+      if (closed || (predictionId !== undefined && !isSampledIn(predictionId, o.sampleRate))) {
         drop(closed ? "after_shutdown" : "sampled_out", 1);
         return;
       }
