@@ -16,13 +16,13 @@ import type {
 } from "./inputs.js";
 import { createIntake } from "./intake.js";
 import { type ClientOptions, resolveOptions } from "./options.js";
-import { type Prepared, prepare } from "./prepare.js";
+import type { Pipeline, Prepared } from "./pipeline.js";
+import { prepare } from "./prepare.js";
 import { isSampledIn } from "./sampling.js";
 import type { EventType } from "./schema/events.js";
 import type { ClientStats, DropReason } from "./stats.js";
 import { utf8Length } from "./utf8.js";
 import { uuidv7 } from "./uuidv7.js";
-import type { EventValidator } from "./validate.js";
 
 export interface FlushResult {
   /** True when everything queued before the call was settled (sent or counted as dropped) in time. */
@@ -66,11 +66,12 @@ export interface Client {
 }
 
 /**
- * The client with the default validator supplied by the caller: runtime adapters that bring
- * their own (the browser's zod-free `liteValidateEvent`) use this so zod is never bundled.
+ * The client with the pipeline supplied by the runtime adapter: its default validator and the prepare
+ * step written for it. Adapters that bring a zod-free validator (the browser's) use this so zod is
+ * never bundled.
  */
-export function createBaseClient(options: ClientOptions, defaultValidator: EventValidator): Client {
-  const o = resolveOptions(options, defaultValidator);
+export function createBaseClient(options: ClientOptions, pipeline: Pipeline): Client {
+  const o = resolveOptions(options, pipeline.validator);
   const { clock } = o;
   const diagnostics = createDiagnostics(o);
   const featureFixes = createFeatureFixCounter(diagnostics.once);
@@ -81,7 +82,9 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
   const queue = createEventQueue(o.maxQueueSize, o.maxQueueBytes);
   const delivery = createDelivery(o, queue, acct);
   const { _drain: drain } = delivery;
-  const prep = o.validate.prepare ?? prepare;
+  // The adapter's step is written for its own validator (the fused path repeats the zod contract):
+  // another `validator` option runs the general step, so a validator of the user's is always asked.
+  const prep = (o.validate === pipeline.validator && pipeline.prepare) || prepare;
   const intake = createIntake({
     _prepare(p) {
       // prepare() is written not to throw; this keeps a bug there from breaking a flush or the host app.
