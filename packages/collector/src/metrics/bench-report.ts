@@ -14,7 +14,7 @@ import { join } from "node:path";
 import type { InferlogEvent } from "@inferlog/core";
 import { openSqliteStore } from "../store/sqlite-store.js";
 import type { IncomingEvent } from "../store/types.js";
-import { computeReportWith } from "./report.js";
+import { computeReportWith } from "./compute-report.js";
 
 const total = Number(process.argv[2] ?? 1_000_000);
 const path = process.argv[3] ?? join(tmpdir(), `inferlog-report-bench-${total}.db`);

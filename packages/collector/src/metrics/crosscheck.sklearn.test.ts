@@ -5,8 +5,8 @@ import { type EventType, uuidv7, validateEvent } from "@inferlog/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IncomingEvent, Store } from "../store/types.js";
 import { STORE_KINDS, type StoreFixture, storeFixture } from "../test-support.js";
+import { computeReport } from "./compute-report.js";
 import { W1 } from "./metrics-fixture.js";
-import { computeReport } from "./report.js";
 import type { Report } from "./types.js";
 
 // Debian's own interpreter: another python (pyenv, conda) may come first on PATH without sklearn.

@@ -5,11 +5,11 @@ import { type EventType, validateEvent } from "@inferlog/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { openSqliteStore } from "../store/sqlite-store.js";
 import type { IncomingEvent } from "../store/types.js";
+import { computeReportWith } from "./compute-report.js";
 import { metricsContext, type ReadRows } from "./context.js";
 import { feedbackByExposureAge, feedbackByWindow, feedbackSections } from "./feedback.js";
 import { seedMetricsFixture, W1 } from "./metrics-fixture.js";
 import { type ReportOptions, resolveReportOptions } from "./options.js";
-import { computeReportWith } from "./report.js";
 
 /** Where the last report's worker share ran (true: in the worker thread). */
 let inWorker: boolean | undefined;

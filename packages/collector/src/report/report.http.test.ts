@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { computeReport } from "../metrics/compute-report.js";
 import { seedMetricsFixture, W1 } from "../metrics/metrics-fixture.js";
-import { computeReport } from "../metrics/report.js";
 import { type Running, startCollector } from "../test-http.js";
 
 const NOW = new Date(W1 + 20 * 86_400_000).toISOString();
