@@ -1,9 +1,9 @@
 import { type EventType, validateEvent } from "@inferlog/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
 import { renderReportHtml } from "../report/render-html.js";
 import { renderReportText } from "../report/render-text.js";
 import type { IncomingEvent, Store } from "../store/types.js";
-import { STORE_KINDS, type StoreFixture, storeFixture } from "../test-support.js";
 import { welch } from "./business-by-use.js";
 import { computeReport } from "./compute-report.js";
 import { studentTQuantile } from "./student-t.js";

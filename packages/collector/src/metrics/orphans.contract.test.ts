@@ -1,9 +1,17 @@
 import type { InferlogEvent } from "@inferlog/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  feedback,
+  outcome,
+  prediction,
+  STORE_KINDS,
+  type StoreFixture,
+  storeFixture,
+  T0_MS,
+} from "../../test/test-support.js";
 import { renderReportHtml } from "../report/render-html.js";
 import { renderReportText } from "../report/render-text.js";
 import type { Store } from "../store/types.js";
-import { feedback, outcome, prediction, STORE_KINDS, type StoreFixture, storeFixture, T0_MS } from "../test-support.js";
 import { computeReport } from "./compute-report.js";
 import type { Report } from "./types.js";
 

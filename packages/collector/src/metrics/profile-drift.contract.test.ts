@@ -2,8 +2,8 @@ import { createClient, type InferlogEvent } from "@inferlog/core";
 import { createFeatureProfiler } from "@inferlog/core/profile";
 import { FakeClock, MemoryTransport } from "@inferlog/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
 import type { Store } from "../store/types.js";
-import { STORE_KINDS, type StoreFixture, storeFixture } from "../test-support.js";
 import { computeReport } from "./compute-report.js";
 import { profileDrift } from "./profile-drift.js";
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedMetricsFixture, W1 } from "../../test/metrics-fixture.js";
+import { STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
 import { renderReportText } from "../report/render-text.js";
 import type { Store } from "../store/types.js";
-import { STORE_KINDS, type StoreFixture, storeFixture } from "../test-support.js";
 import { computeReport } from "./compute-report.js";
-import { seedMetricsFixture, W1 } from "./metrics-fixture.js";
 import type { Report } from "./types.js";
 
 const DAY = 86_400_000;

@@ -1,12 +1,12 @@
 import { writeFileSync } from "node:fs";
 import type { InferlogEvent } from "@inferlog/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { spawnCli } from "../../test/test-child.js";
+import { quiet, type Running, rawRequest, startCollector } from "../../test/test-http.js";
+import { prediction, storeFixture, T0_MS } from "../../test/test-support.js";
 import { computeReport } from "../metrics/compute-report.js";
 import { renderReportHtml } from "../report/render-html.js";
 import { renderReportText } from "../report/render-text.js";
-import { spawnCli } from "../test-child.js";
-import { quiet, type Running, rawRequest, startCollector } from "../test-http.js";
-import { prediction, storeFixture, T0_MS } from "../test-support.js";
 import { createMonitorRunner } from "./monitor-runner.js";
 import { parseMonitorsConfig } from "./rules.js";
 
