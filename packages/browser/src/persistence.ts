@@ -1,15 +1,6 @@
 import type { Client, DropReason, EventType, QueuedEvent, StoredEvent } from "@inferlog/core";
 import { keepsStored, utf8Length } from "@inferlog/core/lite";
-import {
-  type BatchRecord,
-  claimBatches,
-  deleteBatches,
-  OPEN_TIMEOUT_MS,
-  openDb,
-  type PersistDrop,
-  putBatch,
-  readBatches,
-} from "./idb-store.js";
+import { type BatchRecord, type IdbStore, OPEN_TIMEOUT_MS, openIdbStore, type PersistDrop } from "./idb-store.js";
 import { DEFAULT_DB_NAME, DEFAULT_MAX_STORAGE_BYTES, type PersistenceOptions } from "./options.js";
 import {
   BATCH_BYTES,
@@ -81,14 +72,14 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
   const presence = createTabPresence(dbName);
   const { _owner: owner } = presence;
   // Opened once this page's own lock is held, so no tab can take what it writes for a closed page's.
-  const opened = presence._ready.then(() => openDb(dbName, OPEN_TIMEOUT_MS));
+  const opened = presence._ready.then(() => openIdbStore(dbName, OPEN_TIMEOUT_MS));
   const s: StorageStats = {
     mode: "starting",
     persisted: 0,
     restored: 0,
     notPersisted: { storage_quota: 0, storage_error: 0 },
   };
-  let db: IDBDatabase | undefined;
+  let store: IdbStore | undefined;
   /** Unsettled events this page queued or restored: their record, or null while not yet written. */
   const slot = new Map<string, Batch | null>();
   /**
@@ -133,7 +124,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
    * logged one per task cost one transaction per commit, not one per task.
    */
   function schedule(now?: boolean): void {
-    if (scheduled || !db || writing.size) return;
+    if (scheduled || !store || writing.size) return;
     scheduled = true;
     if (now) queueMicrotask(write);
     else setTimeout(write, 0);
@@ -188,7 +179,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
       refused(events.length, reasonOf(err));
     };
     const record: BatchRecord = { key: batch.key, events: toRecordEvents(events), bytes, owner, at: Date.now() };
-    putBatch(db as IDBDatabase, record).then(() => {
+    (store as IdbStore)._put(record).then(() => {
       settled();
       batch._committed = true;
       batch.events = [];
@@ -212,7 +203,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
         schedule();
       }, DELETE_RETRY_MS);
     };
-    deleteBatches(db as IDBDatabase, keys).catch(retry);
+    (store as IdbStore)._delete(keys).catch(retry);
   }
 
   /** Queues a record's events in the client; they are this page's to delete once settled. */
@@ -229,7 +220,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
       }
     s.restored += events.length;
     // Without a database they are held in memory only, and spilled again if this page goes too.
-    if (!db) for (const e of events) unstored.set(e.id, e);
+    if (!store) for (const e of events) unstored.set(e.id, e);
     if (events[0]) client.restore(events);
     else forget(batch);
   }
@@ -246,9 +237,9 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
         const key = `${from}:spill`;
         const bytes = spill.events.reduce((n, [, , json]) => n + utf8Length(json), 0);
         const record: BatchRecord = { key, events: spill.events, bytes, owner, at: Date.now() };
-        if (db) {
+        if (store) {
           try {
-            await putBatch(db, record);
+            await store._put(record);
             stored += bytes;
             clearSpill(dbName, from);
           } catch (err) {
@@ -257,11 +248,11 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
         } else clearSpill(dbName, from);
         replay(record);
       }
-    if (!db) return;
-    const gone = (await readBatches(db)).filter((r) => isGone(r.owner, r.at) && !replayed.has(r.key));
+    if (!store) return;
+    const gone = (await store._readAll()).filter((r) => isGone(r.owner, r.at) && !replayed.has(r.key));
     if (!gone[0]) return;
     try {
-      await claimBatches(db, gone, owner);
+      await store._claim(gone, owner);
     } catch (err) {
       // Replayed all the same: left under the closed page's name, they may be sent again (deduplicated).
       warn(`could not take over a closed page's events (${reasonOf(err)}); sending them anyway`);
@@ -302,7 +293,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
       client = c;
       timers.push(setInterval(retryParked, PARKED_RETRY_MS));
       globalThis.addEventListener?.("online", retryParked); // absent when rendered on a server
-      const { db: opening, _timedOut: timedOut } = await opened;
+      const { store: opening, _timedOut: timedOut } = await opened;
       if (!opening) {
         s.mode = "memory";
         if (timedOut)
@@ -315,11 +306,11 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
         slot.clear();
       } else {
         try {
-          for (const r of await readBatches(opening)) stored += r.bytes;
+          for (const r of await opening._readAll()) stored += r.bytes;
         } catch {
           // counted from this page's own writes only
         }
-        db = opening;
+        store = opening;
         s.mode = "indexeddb";
         schedule(true);
       }
