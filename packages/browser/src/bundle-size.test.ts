@@ -29,7 +29,7 @@ const CEILING_GZIP_BYTES = 14_700;
 /**
  * The TypeScript sources measure about 310 B more than `dist` (about 14,980 B): they carry the adapter's and
  * core's `_` member names in full and core's constants unfolded, which the published build shortens and
- * folds. Held to the same ceiling plus that gap (300 B), so a change that adds bytes shows up here too.
+ * folds. Held to the same ceiling plus 300 B, so a change that adds bytes shows up here too.
  */
 const SOURCES_CEILING_GZIP_BYTES = CEILING_GZIP_BYTES + 300;
 /** The adapter's own minified code (src/ of this package), so it stays thin whatever core does. */
