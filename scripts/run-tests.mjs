@@ -35,15 +35,25 @@ function testedPackages() {
     .sort((a, b) => a.dir.localeCompare(b.dir));
 }
 
+/** A pid, or the pid in a pid file (a server a test restarts has a new pid by the end). */
+function pidOf(where) {
+  if (!where.startsWith("/")) return Number(where);
+  try {
+    return Number(readFileSync(where, "utf8").trim());
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /**
- * Stops what the setup scripts started for this run: each wrote "<name> <pid>" to the file named by
- * INFERLOG_STARTED_FILE. Only those process ids are signalled.
+ * Stops what the setup scripts started for this run: each wrote "<name> <pid>" (or "<name> <pid file>")
+ * to the file named by INFERLOG_STARTED_FILE. Only those process ids are signalled.
  */
 function stopStarted(startedFile) {
   if (!existsSync(startedFile)) return;
   for (const line of readFileSync(startedFile, "utf8").split("\n").filter(Boolean)) {
-    const [name, pidText] = line.split(" ");
-    const pid = Number(pidText);
+    const [name, where = ""] = line.split(" ");
+    const pid = pidOf(where);
     if (!Number.isInteger(pid) || pid <= 0) continue;
     try {
       process.kill(pid, "SIGTERM");

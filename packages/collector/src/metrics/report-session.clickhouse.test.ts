@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedMetricsFixture, W1 } from "../../test/metrics-fixture.js";
+import { CLICKHOUSE_URL, type StoreFixture, storeFixture } from "../../test/test-support.js";
 import { ClickHouseClient } from "../store/clickhouse-http.js";
 import type { Store } from "../store/types.js";
-import { CLICKHOUSE_URL, type StoreFixture, storeFixture } from "../test-support.js";
-import { seedMetricsFixture, W1 } from "./metrics-fixture.js";
+import { computeReport } from "./compute-report.js";
 import type { ReportOptions } from "./options.js";
-import { computeReport } from "./report.js";
 
 const DAY = 86_400_000;
 const OPTIONS: ReportOptions[] = [

@@ -20,6 +20,8 @@ export interface OpenStoreOptions {
   waitForStore?: boolean;
   /** Where waiting for the store is reported (default: console). */
   logger?: WaitLogger;
+  /** ClickHouse only: the cluster to create the tables on (`ClickHouseStoreOptions.cluster`). */
+  clickhouseCluster?: string;
 }
 
 /**
@@ -72,6 +74,7 @@ export async function openStore(spec: string, options: OpenStoreOptions = {}): P
         database,
         ...(url.username ? { user: decodeURIComponent(url.username) } : {}),
         ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+        ...(options.clickhouseCluster === undefined ? {} : { cluster: options.clickhouseCluster }),
         ...shared,
       });
     if (!options.waitForStore) return open();

@@ -123,6 +123,13 @@ function pendingStore(
       if (!s.readSession) throw new Error(`The ${s.kind} store has no read sessions`);
       return s.readSession();
     },
+    // A store without ensureTables (SQLite) runs the statements as they are, as the monitors would.
+    ensureTables: async (statements) => {
+      const s = ready();
+      if (s.ensureTables) return s.ensureTables(statements);
+      if (!s.readRows) throw new Error(`The ${s.kind} store cannot keep monitors: it has no readRows method`);
+      for (const statement of statements) await s.readRows(statement);
+    },
     async close() {
       if (closed) return;
       closed = true;

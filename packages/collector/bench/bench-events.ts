@@ -1,8 +1,8 @@
 import type { InferlogEvent } from "@inferlog/core";
-import type { IncomingEvent } from "../store/types.js";
+import type { IncomingEvent } from "../src/store/types.js";
 
 /**
- * The events of the report benchmark (bench-report.ts): a ticket router's predictions, exposures, feedback
+ * The events of the report benchmark (bench/bench-report.ts): a ticket router's predictions, exposures, feedback
  * and outcomes, four per ticket, over 56 days from `BENCH_START`; the same events for the same `total` on
  * every store (a seeded generator).
  */

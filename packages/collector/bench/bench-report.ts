@@ -2,7 +2,7 @@
  * Report speed on a large store: writes N events (bench-events.ts: a ticket router's predictions, exposures,
  * feedback and outcomes, four per ticket) into a SQLite file or a ClickHouse database, then times
  * computeReport. Run from packages/collector:
- *   node --conditions=source --import tsx src/metrics/bench-report.ts [events=1000000] [target] [flags]
+ *   node --conditions=source --import tsx bench/bench-report.ts [events=1000000] [target] [flags]
  * `target` is a SQLite file (default: one in the temp folder named for N) or `clickhouse:DATABASE` (the server
  * at $INFERLOG_CLICKHOUSE_URL, default http://127.0.0.1:8123). A target that already holds events skips the
  * writing (a SQLite file of an older schema is brought up to date when opened, before the timing).
@@ -15,12 +15,12 @@
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ReadRows } from "../store/bound-params.js";
-import { openClickHouseStore } from "../store/clickhouse-store.js";
-import { openSqliteStore } from "../store/sqlite-store.js";
-import type { Store } from "../store/types.js";
+import { computeReportWith } from "../src/metrics/compute-report.js";
+import type { ReadRows } from "../src/store/bound-params.js";
+import { openClickHouseStore } from "../src/store/clickhouse-store.js";
+import { openSqliteStore } from "../src/store/sqlite-store.js";
+import type { Store } from "../src/store/types.js";
 import { BENCH_START, benchEventBatches, DAY_MS } from "./bench-events.js";
-import { computeReportWith } from "./report.js";
 
 const args = process.argv.slice(2);
 const positional = args.filter((a) => !a.includes("=") && a !== "one" && a !== "profile");
