@@ -82,11 +82,13 @@ export function welch(a: Sums, b: Sums): { difference: number; low: number; high
  * compared with "no suggestion used" (shown, nothing accepted) by Welch's 95 % interval.
  */
 export async function businessByUse(ctx: MetricsContext): Promise<BusinessUseRow[]> {
-  const { o, q } = ctx;
-  const rows = await q(`SELECT model_name, model_version, ${windowStart("time_ms", o.windowMs)} AS w, name,
+  const { d, o, q } = ctx;
+  const rows = await q(
+    d.inOrder(`SELECT model_name, model_version, ${windowStart("time_ms", o.windowMs)} AS w, name,
       ${USE_CODE} AS use_code, COUNT(*) AS cnt, SUM(value) AS total, SUM(value * value) AS squares
     FROM (${usedRows(ctx)})
-    GROUP BY model_name, model_version, w, name, use_code ORDER BY model_name, model_version, name, w, use_code`);
+    GROUP BY model_name, model_version, w, name, use_code ORDER BY model_name, model_version, name, w, use_code`),
+  );
   // Per (model, version, metric, window or "all"): sums per use code.
   const groups = new Map<
     string,

@@ -116,7 +116,9 @@ async function computeClickHouseReport(
   const temporary = async (key: "scored" | "engaged" | "exposed" | "business" | "firstSeen" | "shown") => {
     const name = `inferlog_report_${key}`;
     drops.push(`DROP TEMPORARY TABLE IF EXISTS ${name}`);
-    await ctx.q(`CREATE TEMPORARY TABLE ${name} AS ${ctx[key]}`);
+    // Business rows keep the order of the per-prediction rows they join (one stream), for their sums (`inOrder`).
+    const select = key === "business" ? ctx.d.inOrder(ctx[key]) : ctx[key];
+    await ctx.q(`CREATE TEMPORARY TABLE ${name} AS ${select}`);
     ctx[key] = `SELECT * FROM ${name}`;
   };
   try {

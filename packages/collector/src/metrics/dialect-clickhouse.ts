@@ -49,6 +49,7 @@ export function clickhouseEngaged(o: ResolvedReportOptions): string {
 export const clickhouseDialect: Dialect = {
   kind: "clickhouse",
   text: sqlString,
+  inOrder: (sql) => `${sql} SETTINGS max_threads = 1`,
   floorInt: (e) => `toInt64(floor(${e}))`,
   scored(o) {
     const k = o.k;
@@ -122,10 +123,11 @@ export const clickhouseDialect: Dialect = {
   quantiles(q, source, groups, value, qs) {
     const g = groups.join(", ");
     const levels = qs.map((v) => num(quantileLevel(v))).join(", ");
-    // quantilesExact takes the value at sorted position trunc(level · n), as the SQLite version does (quantileLevel).
+    // quantilesExact takes the value at sorted position trunc(level · n), as the SQLite version does (quantileLevel);
+    // one thread, so `total` adds the values in the relation's order (`inOrder`).
     return q(`SELECT ${g}${g ? ", " : ""}${qs.map((_, i) => `qs[${i + 1}] AS q${i}`).join(", ")}, n, total FROM (
       SELECT ${g}${g ? ", " : ""}quantilesExact(${levels})(x) AS qs, count() AS n, sum(x) AS total
       FROM (SELECT ${g}${g ? ", " : ""}assumeNotNull(${value}) AS x FROM (${source}) WHERE isNotNull(${value}))
-      ${g ? `GROUP BY ${g}` : ""}) WHERE n > 0 ${g ? `ORDER BY ${g}` : ""}`);
+      ${g ? `GROUP BY ${g}` : ""}) WHERE n > 0 ${g ? `ORDER BY ${g}` : ""} SETTINGS max_threads = 1`);
   },
 };

@@ -18,6 +18,7 @@ export function sqliteDialect(params: SqliteParams): Dialect {
   const dialect: Dialect = {
     kind: "sqlite",
     text: str,
+    inOrder: (sql) => sql,
     floorInt: (e) => `CAST(${e} AS INTEGER)`,
     scored(o) {
       const k = o.k;

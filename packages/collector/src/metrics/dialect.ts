@@ -11,6 +11,12 @@ export interface Dialect {
    * escaping function of the ClickHouse client (18.16 has no query parameters). Never a hand-built quote.
    */
   text(value: string): string;
+  /**
+   * `sql` run so that its floating-point sums add the rows in the order its relation holds them: ClickHouse reads
+   * with one thread (a TEMPORARY table read by two adds its blocks in either order, and the last bits of a sum
+   * move from run to run; the one stream after a JOIN always added them in order). SQLite: `sql` as it is.
+   */
+  inOrder(sql: string): string;
   /** Integer part of a non-negative number. */
   floorInt(expr: string): string;
   /**

@@ -26,11 +26,13 @@ export async function labelFree(
   calibration: CalibrationRow[],
   quality: QualityRow[],
 ): Promise<LabelFreeRow[]> {
-  const { o, q, scored } = ctx;
-  const rows = await q(`SELECT model_name, model_version, ${windowStart("time_ms", o.windowMs)} AS w, COUNT(*) AS cnt,
+  const { d, o, q, scored } = ctx;
+  const rows = await q(
+    d.inOrder(`SELECT model_name, model_version, ${windowStart("time_ms", o.windowMs)} AS w, COUNT(*) AS cnt,
       SUM(score) AS score_sum, SUM(acc_known) AS n_known, SUM(correct) AS n_correct
     FROM (${scored}) WHERE score IS NOT NULL AND score >= 0 AND score <= 1
-    GROUP BY model_name, model_version, w ORDER BY model_name, model_version, w`);
+    GROUP BY model_name, model_version, w ORDER BY model_name, model_version, w`),
+  );
   const refusals = new Map(calibration.map((c) => [`${c.model}\u0000${c.version}`, c]));
   const coverage = new Map(quality.map((x) => [`${x.model}\u0000${x.version}\u0000${x.windowStart}`, x.labelCoverage]));
   return rows.map((r) => {

@@ -5,14 +5,15 @@ import { num, windowStart } from "./sql-common.js";
 import type { BusinessRow, CalibrationRow, ItemAgeRow, LabelLatencyRow, QualityRow } from "./types.js";
 
 /** Volume, hit@1..k, MRR, NDCG@k, accuracy, MAE and label coverage per model, version and window. */
-export async function quality({ o, q, scored }: MetricsContext): Promise<QualityRow[]> {
+export async function quality({ d, o, q, scored }: MetricsContext): Promise<QualityRow[]> {
   const hits = Array.from(
     { length: o.k },
     (_, j) =>
       `SUM(CASE WHEN ranked = 1 AND first_rank >= 1 AND first_rank <= ${j + 1} THEN 1 ELSE 0 END) AS hit${j + 1}`,
   ).join(",\n    ");
   const due = `time_ms + COALESCE(outcome_ttl_s, ${o.ttlSeconds}) * 1000 <= ${num(o.nowMs)}`;
-  const rows = await q(`SELECT model_name, model_version, ${windowStart("time_ms", o.windowMs)} AS w,
+  const rows = await q(
+    d.inOrder(`SELECT model_name, model_version, ${windowStart("time_ms", o.windowMs)} AS w,
     COUNT(*) AS volume, SUM(1.0 / samplerate) AS est, SUM(labeled) AS n_labeled, SUM(ranked) AS n_ranked,
     ${hits},
     SUM(CASE WHEN ranked = 1 AND first_rank >= 1 THEN 1.0 / first_rank ELSE 0 END) AS rr,
@@ -20,7 +21,8 @@ export async function quality({ o, q, scored }: MetricsContext): Promise<Quality
     SUM(acc_known) AS acc_n, SUM(correct) AS n_correct, SUM(ae_known) AS ae_n, SUM(ae) AS ae_sum,
     SUM(CASE WHEN ${due} THEN 1 ELSE 0 END) AS due,
     SUM(CASE WHEN ${due} AND has_o = 1 THEN 1 ELSE 0 END) AS due_labeled
-  FROM (${scored}) GROUP BY model_name, model_version, w ORDER BY model_name, model_version, w`);
+  FROM (${scored}) GROUP BY model_name, model_version, w ORDER BY model_name, model_version, w`),
+  );
   return rows.map((r) => {
     const ranked = n(r.n_ranked);
     return {
@@ -44,12 +46,13 @@ export async function quality({ o, q, scored }: MetricsContext): Promise<Quality
 
 /** Reliability of the top score: 10 equal-width bins, and the expected calibration error. */
 export async function calibration({ d, q, scored }: MetricsContext): Promise<CalibrationRow[]> {
-  const rows =
-    await q(`SELECT model_name, model_version, bin, COUNT(*) AS cnt, SUM(score) AS score_sum, SUM(correct) AS n_correct
+  const rows = await q(
+    d.inOrder(`SELECT model_name, model_version, bin, COUNT(*) AS cnt, SUM(score) AS score_sum, SUM(correct) AS n_correct
     FROM (SELECT model_name, model_version, score, correct,
       CASE WHEN score >= 1 THEN 9 ELSE ${d.floorInt("score * 10")} END AS bin
       FROM (${scored}) WHERE acc_known = 1 AND score IS NOT NULL AND score >= 0 AND score <= 1)
-    GROUP BY model_name, model_version, bin ORDER BY model_name, model_version, bin`);
+    GROUP BY model_name, model_version, bin ORDER BY model_name, model_version, bin`),
+  );
   const out = new Map<string, CalibrationRow>();
   for (const r of rows) {
     const key = `${s(r.model_name)}\u0000${s(r.model_version)}`;
@@ -99,10 +102,12 @@ export async function labelLatency({ d, q, scored }: MetricsContext): Promise<La
 }
 
 /** Business metrics of the latest outcomes (such as handle time saved), per model version and window. */
-export async function business({ o, q, business }: MetricsContext): Promise<BusinessRow[]> {
-  const rows = await q(`SELECT model_name, model_version, ${windowStart("time_ms", o.windowMs)} AS w, name,
+export async function business({ d, o, q, business }: MetricsContext): Promise<BusinessRow[]> {
+  const rows = await q(
+    d.inOrder(`SELECT model_name, model_version, ${windowStart("time_ms", o.windowMs)} AS w, name,
       COUNT(*) AS cnt, SUM(value) AS total
-    FROM (${business}) GROUP BY model_name, model_version, w, name ORDER BY model_name, model_version, w, name`);
+    FROM (${business}) GROUP BY model_name, model_version, w, name ORDER BY model_name, model_version, w, name`),
+  );
   return rows.map((r) => ({
     model: s(r.model_name),
     version: s(r.model_version),
