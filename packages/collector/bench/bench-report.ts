@@ -10,7 +10,7 @@
  * `profile` times every query of the report (on the store's connection) and prints where the time went;
  * `runs=N` times N reports; `json=FILE` writes the last report (without `generatedAt`) to FILE, to compare
  * the numbers of two builds.
- * Figures: docs/collector.md#reports.
+ * Figures: docs/collector.md#reports-at-scale.
  */
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
