@@ -44,6 +44,7 @@ const PREDICTION_KEYS: ReadonlySet<string> = new Set([
   "latencyMs",
   "outcomeTtlSeconds",
   "predictionId",
+  "shadow",
 ]);
 const MODEL_KEYS: ReadonlySet<string> = new Set(["name", "version", "environment"]);
 const OUTPUT_KEYS: ReadonlySet<string> = new Set(["label", "score", "candidates", "k"]);
@@ -252,6 +253,7 @@ export function fastPredictionJson(p: PendingEvent, id: string, ctx: FastContext
       if (!Number.isSafeInteger(i.outcomeTtlSeconds) || (i.outcomeTtlSeconds as number) <= 0) out();
       s += `,"outcomeTtlSeconds":${i.outcomeTtlSeconds}`;
     }
+    if (i.shadow !== undefined) s += `,"shadow":${typeof i.shadow === "boolean" ? i.shadow : out()}`;
     return `${s}}}`;
   } catch (e) {
     if (e === OUT) return undefined;
