@@ -1,4 +1,11 @@
-import { clickhouseDdl, clickhouseTableRows, type TableInsert, toRows } from "@inferlog/collector/rows";
+import {
+  clickhouseAddedColumns,
+  clickhouseDdl,
+  clickhouseTableRows,
+  isColumnAlreadyThere,
+  type TableInsert,
+  toRows,
+} from "@inferlog/collector/rows";
 import {
   ConfigError,
   type FetchLike,
@@ -97,6 +104,10 @@ export function createClickHouseTransport(options: ClickHouseTransportOptions): 
     for (const stmt of clickhouseDdl(db)) {
       const r = await run(stmt);
       if (r) return r;
+    }
+    for (const column of clickhouseAddedColumns(db)) {
+      const r = await run(column.alter);
+      if (r && !(r.kind === "fatal" && isColumnAlreadyThere(r.error.message))) return r;
     }
     return undefined;
   }

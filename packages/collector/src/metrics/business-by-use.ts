@@ -32,7 +32,7 @@ function usedRows({ d, o, scored }: MetricsContext): string {
         (e.first_ms IS NOT NULL) AS shown, COALESCE(e.accepted, 0) AS accepted,
         COALESCE(e.ignored, 0) AS ignored, a.acc_pos
       FROM (SELECT s.model_name, s.model_version, s.time_ms, m.prediction_id, m.name, m.value
-        FROM (${scored}) s JOIN outcome_metrics m ON m.event_id = s.o_event_id) b
+        FROM (${scored}) s JOIN outcome_metrics m ON m.event_id = s.o_event_id WHERE s.shadow = 0) b
       LEFT JOIN exposure_state e ON e.model_name = b.model_name AND e.prediction_id = b.prediction_id
       LEFT JOIN (SELECT model_name, prediction_id, MIN(position) AS acc_pos FROM feedback
         WHERE action = 'accepted' AND position IS NOT NULL GROUP BY model_name, prediction_id) a
@@ -44,7 +44,7 @@ function usedRows({ d, o, scored }: MetricsContext): string {
       if(acc_known > 0, toNullable(acc_first), CAST(NULL AS Nullable(Int32))) AS acc_pos FROM (
       SELECT * FROM (
         SELECT model_name, model_version, time_ms, prediction_id, name, value FROM (
-          SELECT model_name, model_version, time_ms, o_event_id FROM (${scored})
+          SELECT model_name, model_version, time_ms, o_event_id FROM (${scored}) WHERE shadow = 0
         ) ALL INNER JOIN (SELECT event_id AS o_event_id, prediction_id, name, value FROM outcome_metrics FINAL ${model})
         USING (o_event_id)
       ) ANY LEFT JOIN (

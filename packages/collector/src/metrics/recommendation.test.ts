@@ -31,6 +31,7 @@ const sections = (labelFree: LabelFreeRow[]): Parameters<typeof recommendRetrain
   ({
     versions: [version],
     retrain: [],
+    ageEffect: [],
     drift: [],
     freshness: [],
     labelFree,

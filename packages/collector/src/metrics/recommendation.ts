@@ -3,7 +3,7 @@ import type { Report, RetrainRecommendation } from "./types.js";
 
 type Sections = Pick<
   Report,
-  "versions" | "retrain" | "drift" | "freshness" | "labelFree" | "quality" | "ageUnit" | "window"
+  "versions" | "retrain" | "drift" | "freshness" | "labelFree" | "quality" | "ageUnit" | "window" | "ageEffect"
 >;
 
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
@@ -96,6 +96,8 @@ export function recommendRetraining(r: Sections, o: ResolvedReportOptions): Retr
         "age and calendar time are confounded: one version at a time, so a drop at an age is also a drop in a calendar week (drift in that week may be the cause); run a challenger version beside it to tell them apart",
       );
     }
+    // Where two versions overlap, the same-window comparison says how much of a drop age explains.
+    for (const a of r.ageEffect) if (a.model === model) caveats.push(`age or calendar time: ${a.verdict}`);
     const action =
       reasons.length === 0
         ? "no retrain needed yet"

@@ -1,6 +1,8 @@
 import { alertsView } from "../monitors/alerts-view.js";
 import type { Store } from "../store/types.js";
+import { compareVersions } from "./age-effect.js";
 import { businessByUse } from "./business-by-use.js";
+import { overlappingModels, pairWindows, versionWindows } from "./challenger.js";
 import { metricsContext } from "./context.js";
 import { TRUE_LABEL } from "./dialect.js";
 import { driftOf, driftTasks } from "./drift.js";
@@ -143,6 +145,13 @@ async function assemble(
   const dr = tasks.flatMap((_, i) => (shared[i] ? (share.drift.shift() ?? []) : (ownDrift.shift() ?? [])));
   const { modelAge, retrain } = ageing(ages, o);
   const versionRows = await versions(ctx);
+  // Versions on the same windows: the pair join runs only for models with two versions labeled in one window.
+  const windowsOfVersions = await versionWindows(ctx);
+  const pairs = await pairWindows(ctx, overlappingModels(windowsOfVersions));
+  const compared = compareVersions(
+    { windows: windowsOfVersions, pairs, versions: versionRows, retrain, modelAge },
+    o,
+  );
   const report: Omit<Report, "recommendations"> = {
     generatedAt: new Date().toISOString(),
     store: store.kind,
@@ -163,6 +172,9 @@ async function assemble(
     calibration: cal,
     modelAge,
     retrain,
+    sameWindow: compared.sameWindow,
+    ageEffect: compared.ageEffect,
+    confounding: compared.confounding,
     feedback: share.feedback,
     exposureAge: share.exposureAge,
     drift: dr,

@@ -1,4 +1,7 @@
 import type { AlertsView } from "../monitors/alerts-view.js";
+import type { AgeEffectRow, ConfoundingRow, SameWindowRow } from "./challenger-types.js";
+
+export type { AgeEffectRow, ConfoundingRow, SameWindowRow, VersionRole } from "./challenger-types.js";
 
 /** The JSON report's rows. Rates are null when their denominator is 0. Times are RFC 3339. */
 export interface QualityRow {
@@ -255,6 +258,12 @@ export interface Report {
   calibration: CalibrationRow[];
   modelAge: ModelAgeRow[];
   retrain: RetrainSignal[];
+  /** Two versions of a model on the same windows (a challenger's on the same requests): age-effect.ts. */
+  sameWindow: SameWindowRow[];
+  /** The age effect where two versions overlap, against the older one's drop. */
+  ageEffect: AgeEffectRow[];
+  /** Per model: whether age and calendar time can be told apart, said plainly. */
+  confounding: ConfoundingRow[];
   feedback: FeedbackRow[];
   exposureAge: ExposureAgeRow[];
   drift: DriftRow[];

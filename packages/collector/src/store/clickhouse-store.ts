@@ -1,6 +1,6 @@
 import { clickhouseBound } from "./clickhouse-bound.js";
 import { ClickHouseClient, type ClickHouseConnection, sqlString } from "./clickhouse-http.js";
-import { clickhouseDdl } from "./clickhouse-schema.js";
+import { clickhouseAddedColumns, clickhouseDdl, isColumnAlreadyThere } from "./clickhouse-schema.js";
 import { clickhouseTableLines } from "./clickhouse-table-lines.js";
 import { createGroupCommitter, type GroupCommitOptions, groupCommitSettings } from "./group-commit.js";
 import {
@@ -33,6 +33,11 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
   const ch = new ClickHouseClient(options);
   const db = ch.database;
   for (const stmt of clickhouseDdl(db)) await ch.exec(stmt, { database: false });
+  for (const column of clickhouseAddedColumns(db)) {
+    await ch.exec(column.alter, { database: false }).catch((e: unknown) => {
+      if (!isColumnAlreadyThere(e instanceof Error ? e.message : String(e))) throw e;
+    });
+  }
   const ttlDefault = options.defaultOutcomeTtlSeconds ?? DEFAULT_OUTCOME_TTL_SECONDS;
   const key = (model: string, pid: string) => `model_name = ${sqlString(model)} AND prediction_id = ${sqlString(pid)}`;
   let closed = false;
@@ -103,7 +108,8 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     },
     async labelCoverage({ modelName, nowMs }) {
       const now = Math.trunc(nowMs ?? Date.now());
-      const filter = modelName === undefined ? "" : `WHERE model_name = ${sqlString(modelName)}`;
+      // Requests, counted once: by their shown prediction (a challenger's shares its id).
+      const filter = `WHERE shadow = 0${modelName === undefined ? "" : ` AND model_name = ${sqlString(modelName)}`}`;
       const [r] = await ch.rows<{ due: number; labeled: number }>(
         `SELECT count() AS due, sum(has_outcome) AS labeled FROM (
            SELECT model_name, prediction_id, min(time_ms) AS t, any(outcome_ttl_s) AS ttl
@@ -120,7 +126,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     async joinedPrediction(modelName, predictionId): Promise<JoinedPrediction | undefined> {
       const where = key(modelName, predictionId);
       const [p] = await ch.rows<{ model_version: string; label: string | null }>(
-        `SELECT model_version, label FROM predictions FINAL WHERE ${where} ORDER BY time_ms LIMIT 1`,
+        `SELECT model_version, label FROM predictions FINAL WHERE ${where} ORDER BY shadow, time_ms LIMIT 1`,
       );
       const [o] = await ch.rows<{ label: string | null; revision: number }>(
         `SELECT label, revision FROM outcomes FINAL WHERE ${where} ORDER BY revision DESC, time_ms DESC, event_id DESC LIMIT 1`,

@@ -7,6 +7,7 @@ import { toRows } from "./rows.js";
 import { createSerial } from "./serial.js";
 import { fillDriftCounts } from "./sqlite-drift-counts.js";
 import { registerSqliteFunctions } from "./sqlite-functions.js";
+import { addShadowColumn } from "./sqlite-shadow.js";
 import { prepareGroupWriter } from "./sqlite-group-writer.js";
 import { SQLITE_DDL, SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
 import { fillSchema3, fillSchema4, fillState } from "./sqlite-state.js";
@@ -52,11 +53,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       `The SQLite file ${options.path} has schema version ${version}; this collector knows up to ${SQLITE_SCHEMA_VERSION}. Upgrade @inferlog/collector.`,
     );
   }
-  // A file from before schema 5 gets the report state (2), the denormalized columns (3), the label
+  // A file from before schema 6 gets the report state (2), the denormalized columns (3), the label
   // ranks (4) and the drift counts (5) built from the rows it holds, once (label ranks and true-label
-  // counts after the outcome state they are taken from).
+  // counts after the outcome state they are taken from), and the shadow column (6) first: the others read it.
   db.transaction(() => {
     db.exec(SQLITE_DDL);
+    if (version < 6) addShadowColumn(db);
     if (version < 3) fillSchema3(db);
     if (version < 2) fillState(db);
     if (version < 4) fillSchema4(db);
@@ -78,7 +80,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     db.prepare(
       `SELECT COUNT(*) AS due, COALESCE(SUM(EXISTS (
          SELECT 1 FROM outcomes o WHERE o.model_name = p.model_name AND o.prediction_id = p.prediction_id)), 0) AS labeled
-       FROM (SELECT DISTINCT model_name, prediction_id, time_ms, outcome_ttl_s FROM predictions) p
+       FROM (SELECT DISTINCT model_name, prediction_id, time_ms, outcome_ttl_s FROM predictions WHERE shadow = 0) p
        WHERE p.time_ms + COALESCE(p.outcome_ttl_s, @ttl) * 1000 <= @now ${withModel ? "AND p.model_name = @model" : ""}`,
     );
   const coverageAll = coverageSql(false);
@@ -91,7 +93,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
      FROM (SELECT @model AS model_name, @pid AS prediction_id) k
      LEFT JOIN predictions p ON p.model_name = k.model_name AND p.prediction_id = k.prediction_id
      LEFT JOIN latest_outcomes o ON o.model_name = k.model_name AND o.prediction_id = k.prediction_id
-     LIMIT 1`,
+     ORDER BY p.shadow LIMIT 1`,
   );
 
   let closed = false;
