@@ -58,7 +58,15 @@ export function compareVersions(
         ageEffect.push(pooled(model, older, newer, rows, byVersion, info, x, o));
       }
     }
-    confounding.push(statement(model, byVersion.size, [...shared].sort((a, b) => a - b), pairedRequests, o));
+    confounding.push(
+      statement(
+        model,
+        byVersion.size,
+        [...shared].sort((a, b) => a - b),
+        pairedRequests,
+        o,
+      ),
+    );
   }
   return { sameWindow, ageEffect, confounding };
 }
@@ -126,7 +134,11 @@ function pooled(
   let d: Difference | null;
   if (pairs > 0) {
     n = pairs;
-    d = pairedDifference(pairs, sum((r) => r.olderOnlyRight), sum((r) => r.newerOnlyRight));
+    d = pairedDifference(
+      pairs,
+      sum((r) => r.olderOnlyRight),
+      sum((r) => r.newerOnlyRight),
+    );
   } else {
     const counts = (version: string) => {
       const w = rows.map((r) => byVersion.get(version)?.get(Date.parse(r.windowStart)) as VersionWindow);
@@ -153,7 +165,8 @@ function pooled(
       ? signal.firstWindowAccuracy - signal.dropAccuracy
       : null;
   const span = dropAge !== null && ages.length > 0 ? dropAge - Math.min(...ages) - (o.ageWindow - 1) : null;
-  const explains = (v: number | null) => (v !== null && span !== null && span > 0 && olderDrop !== null ? -v * span : null);
+  const explains = (v: number | null) =>
+    v !== null && span !== null && span > 0 && olderDrop !== null ? -v * span : null;
   const row: AgeEffectRow = {
     model,
     older,

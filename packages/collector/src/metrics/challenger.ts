@@ -64,7 +64,10 @@ export async function pairWindows(ctx: MetricsContext, models: string[]): Promis
   const { d, o, q } = ctx;
   const inModels = `model_name IN (${models.map((m) => d.text(m)).join(", ")})`;
   const text = (v: string) => d.text(v);
-  const sums = (ca: string, cb: string) => `COUNT(*) AS pairs, SUM(CASE WHEN ${ca} = 1 AND ${cb} = 0 THEN 1 ELSE 0 END) AS a_only,
+  const sums = (
+    ca: string,
+    cb: string,
+  ) => `COUNT(*) AS pairs, SUM(CASE WHEN ${ca} = 1 AND ${cb} = 0 THEN 1 ELSE 0 END) AS a_only,
       SUM(CASE WHEN ${ca} = 0 AND ${cb} = 1 THEN 1 ELSE 0 END) AS b_only`;
   let sql: string;
   if (d.kind === "sqlite") {

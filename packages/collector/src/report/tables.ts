@@ -1,4 +1,5 @@
 import type { BusinessUseRow, OrphanRow, Report } from "../metrics/types.js";
+import { challengerTables } from "./challenger-tables.js";
 import { day, dec, minute, pct, secs } from "./format.js";
 
 /** One table of the report; the terminal and the HTML report render the same list. */
@@ -114,6 +115,7 @@ export function reportTables(r: Report): ReportTable[] {
       ]),
       empty: "No predictions with `model.trainedAt`: model age needs it.",
     },
+    ...challengerTables(r),
     {
       id: "exposure-age",
       title: "Feedback by exposure age (days since the user first saw suggestions)",
