@@ -10,6 +10,8 @@ export interface AgeEffectOptions {
   ageUnitMs: number;
   ageWindow: number;
   minLabels: number;
+  /** A change of accuracy this large (both versions, same days) is called a fall or a rise of calendar time. */
+  retrainDrop: number;
 }
 interface Inputs {
   windows: VersionWindow[];
@@ -165,6 +167,9 @@ function pooled(
       ? signal.firstWindowAccuracy - signal.dropAccuracy
       : null;
   const span = dropAge !== null && ages.length > 0 ? dropAge - Math.min(...ages) - (o.ageWindow - 1) : null;
+  const first = rows[0] as SameWindowRow;
+  const last = rows[rows.length - 1] as SameWindowRow;
+  const change = (a: number | null, b: number | null) => (rows.length > 1 && a !== null && b !== null ? b - a : null);
   const explains = (v: number | null) =>
     v !== null && span !== null && span > 0 && olderDrop !== null ? -v * span : null;
   const row: AgeEffectRow = {
@@ -172,8 +177,8 @@ function pooled(
     older,
     newer,
     windows: rows.length,
-    firstWindow: (rows[0] as SameWindowRow).windowStart,
-    lastWindow: (rows[rows.length - 1] as SameWindowRow).windowStart,
+    firstWindow: first.windowStart,
+    lastWindow: last.windowStart,
     ageGap,
     method: pairs > 0 ? "paired" : "unpaired",
     n,
@@ -185,6 +190,8 @@ function pooled(
     // −difference / gap: the interval's ends swap.
     perAgeUnitLow: d ? perUnit(d.ciHigh) : null,
     perAgeUnitHigh: d ? perUnit(d.ciLow) : null,
+    olderChange: change(first.olderAccuracy, last.olderAccuracy),
+    newerChange: change(first.newerAccuracy, last.newerAccuracy),
     olderDropAge: dropAge,
     olderDrop,
     ageExplains: null,
@@ -219,6 +226,19 @@ function verdict(r: AgeEffectRow, o: AgeEffectOptions): string {
     );
   } else {
     parts.push(`${where} was not measurably more accurate than ${r.older}: ${diff}`);
+  }
+  const a = r.olderChange;
+  const b = r.newerChange;
+  if (
+    a !== null &&
+    b !== null &&
+    Math.sign(a) === Math.sign(b) &&
+    Math.min(Math.abs(a), Math.abs(b)) >= o.retrainDrop
+  ) {
+    const apart = r.ageGap === null ? "at different ages" : `${amount(Number(r.ageGap.toFixed(1)))} ${u} apart in age`;
+    parts.push(
+      `from the ${o.window} of ${r.firstWindow.slice(0, 10)} to that of ${r.lastWindow.slice(0, 10)} both ${a < 0 ? "fell" : "rose"} on the same days, ${r.older} by ${pts(Math.abs(a))} pts and ${r.newer} by ${pts(Math.abs(b))}, ${apart}: that change is calendar time (the world changed), not age`,
+    );
   }
   if (r.ciHigh >= 0 && r.olderDrop !== null && r.ageExplains !== null && r.calendarRest !== null) {
     const lo = Math.max(0, r.ageExplainsLow ?? 0);

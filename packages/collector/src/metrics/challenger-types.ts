@@ -58,6 +58,12 @@ export interface AgeEffectRow {
   perAgeUnit: number | null;
   perAgeUnitLow: number | null;
   perAgeUnitHigh: number | null;
+  /**
+   * Each version's accuracy in the last shared window minus the first (null with one shared window): a change both
+   * show on the same days, at ages `ageGap` apart, is calendar time.
+   */
+  olderChange: number | null;
+  newerChange: number | null;
   /** The older version's drop (first window − the window where the retrain signal fired), and at what age. */
   olderDropAge: number | null;
   olderDrop: number | null;

@@ -10,6 +10,7 @@ const version = {
   firstSeen: "2026-11-02T00:00:00.000Z",
   lastSeen: "2026-11-20T00:00:00.000Z",
   predictions: 100,
+  shadowPredictions: 0,
   trainedAt: null,
   dataCutoff: null,
   deployedAt: null,

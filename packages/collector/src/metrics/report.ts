@@ -148,10 +148,7 @@ async function assemble(
   // Versions on the same windows: the pair join runs only for models with two versions labeled in one window.
   const windowsOfVersions = await versionWindows(ctx);
   const pairs = await pairWindows(ctx, overlappingModels(windowsOfVersions));
-  const compared = compareVersions(
-    { windows: windowsOfVersions, pairs, versions: versionRows, retrain, modelAge },
-    o,
-  );
+  const compared = compareVersions({ windows: windowsOfVersions, pairs, versions: versionRows, retrain, modelAge }, o);
   const report: Omit<Report, "recommendations"> = {
     generatedAt: new Date().toISOString(),
     store: store.kind,

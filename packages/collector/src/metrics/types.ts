@@ -228,6 +228,8 @@ export interface VersionRow {
   firstSeen: string;
   lastSeen: string;
   predictions: number;
+  /** Of them, logged as a challenger (`shadow: true`): scored, not shown. */
+  shadowPredictions: number;
   /** `model.trainedAt` of its predictions (the latest, if they disagree); null when none carried it. */
   trainedAt: string | null;
   /** `model.dataCutoff` (the newest data it was trained on) and `model.deployedAt`, as logged on one of its predictions. */

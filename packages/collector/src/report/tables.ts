@@ -33,7 +33,7 @@ export function reportTables(r: Report): ReportTable[] {
     {
       id: "versions",
       title: "Model versions (first and last prediction: the markers on the time charts)",
-      head: ["model", "version", "trained", "first seen", "last seen", "predictions"],
+      head: ["model", "version", "trained", "first seen", "last seen", "predictions", "of them shadow"],
       rows: r.versions.map((v) => [
         v.model,
         v.version,
@@ -41,6 +41,7 @@ export function reportTables(r: Report): ReportTable[] {
         minute(v.firstSeen),
         minute(v.lastSeen),
         String(v.predictions),
+        String(v.shadowPredictions),
       ]),
       empty: "No predictions in the report's range.",
     },

@@ -7,9 +7,9 @@ import { toRows } from "./rows.js";
 import { createSerial } from "./serial.js";
 import { fillDriftCounts } from "./sqlite-drift-counts.js";
 import { registerSqliteFunctions } from "./sqlite-functions.js";
-import { addShadowColumn } from "./sqlite-shadow.js";
 import { prepareGroupWriter } from "./sqlite-group-writer.js";
 import { SQLITE_DDL, SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
+import { addShadowColumn } from "./sqlite-shadow.js";
 import { fillSchema3, fillSchema4, fillState } from "./sqlite-state.js";
 import { prepareRowWriter } from "./sqlite-writer.js";
 import {
