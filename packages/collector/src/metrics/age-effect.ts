@@ -21,7 +21,8 @@ interface Inputs {
   modelAge: ModelAgeRow[];
 }
 
-const pts = (v: number, signed = false): string => `${signed && v > 0 ? "+" : ""}${(v * 100).toFixed(1)}`;
+const pts = (v: number, signed = false, digits = 1): string =>
+  `${signed && v > 0 ? "+" : ""}${(v * 100).toFixed(digits)}`;
 const amount = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(1));
 const roleOf = (w: VersionWindow): VersionRole =>
   w.shadow === 0 ? "shown" : w.shadow === w.predictions ? "shadow" : "shown and shadow";
@@ -218,7 +219,7 @@ function verdict(r: AgeEffectRow, o: AgeEffectOptions): string {
   const where = `on the same ${o.window}s, ${r.newer}${younger}`;
   const parts: string[] = [];
   if (r.ciLow > 0) {
-    const rate = r.perAgeUnit === null ? "" : `: ${pts(r.perAgeUnit, true)} pts per ${o.ageUnit} of age`;
+    const rate = r.perAgeUnit === null ? "" : `: ${pts(r.perAgeUnit, true, 2)} pts per ${o.ageUnit} of age`;
     parts.push(`${where} was more accurate than ${r.older} by ${diff}${rate}`);
   } else if (r.ciHigh < 0) {
     parts.push(
@@ -236,16 +237,27 @@ function verdict(r: AgeEffectRow, o: AgeEffectOptions): string {
     Math.min(Math.abs(a), Math.abs(b)) >= o.retrainDrop
   ) {
     const apart = r.ageGap === null ? "at different ages" : `${amount(Number(r.ageGap.toFixed(1)))} ${u} apart in age`;
+    // Both versions also aged between the two windows: what the age effect gives for that time is set aside.
+    const aged = (Date.parse(r.lastWindow) - Date.parse(r.firstWindow)) / o.ageUnitMs;
+    const ofAge =
+      r.perAgeUnit === null
+        ? ""
+        : ` beyond the ${pts(Math.abs(r.perAgeUnit * aged))} pts that ${amount(aged)} ${u} of age explain`;
     parts.push(
-      `from the ${o.window} of ${r.firstWindow.slice(0, 10)} to that of ${r.lastWindow.slice(0, 10)} both ${a < 0 ? "fell" : "rose"} on the same days, ${r.older} by ${pts(Math.abs(a))} pts and ${r.newer} by ${pts(Math.abs(b))}, ${apart}: that change is calendar time (the world changed), not age`,
+      `from the ${o.window} of ${r.firstWindow.slice(0, 10)} to that of ${r.lastWindow.slice(0, 10)} both ${a < 0 ? "fell" : "rose"} on the same days, ${r.older} by ${pts(Math.abs(a))} pts and ${r.newer} by ${pts(Math.abs(b))}, though ${apart}: a change both show at once is calendar time (the world changed)${ofAge}`,
     );
   }
   if (r.ciHigh >= 0 && r.olderDrop !== null && r.ageExplains !== null && r.calendarRest !== null) {
     const lo = Math.max(0, r.ageExplainsLow ?? 0);
     const hi = Math.max(0, r.ageExplainsHigh ?? 0);
-    const mostly = hi < r.olderDrop / 2 ? "mostly calendar time" : lo > r.olderDrop / 2 ? "mostly age" : "both";
+    const most =
+      hi < r.olderDrop / 2
+        ? "most of the drop is calendar time"
+        : lo > r.olderDrop / 2
+          ? "most of the drop is age"
+          : "age and calendar time both count";
     parts.push(
-      `of the ${pts(r.olderDrop)}-pt drop of ${r.older} at age ${r.olderDropAge} ${u}, age accounts for ${pts(Math.max(0, r.ageExplains))} pts (${pts(lo)} to ${pts(hi)}) and calendar time for the rest: ${mostly}`,
+      `of the ${pts(r.olderDrop)}-pt drop of ${r.older} at age ${r.olderDropAge} ${u}, age accounts for ${pts(Math.max(0, r.ageExplains))} pts (${pts(lo)} to ${pts(hi)}) and calendar time for the other ${pts(r.olderDrop - Math.max(0, r.ageExplains))}: ${most}`,
     );
   }
   return parts.join("; ");
