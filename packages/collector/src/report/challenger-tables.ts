@@ -2,9 +2,12 @@ import type { Report } from "../metrics/types.js";
 import { day, pct } from "./format.js";
 import type { ReportTable } from "./tables.js";
 
-const points = (v: number | null): string => (v === null ? "–" : `${v > 0 ? "+" : ""}${(v * 100).toFixed(1)}`);
-const interval = (low: number | null, high: number | null): string =>
-  low === null || high === null ? "–" : `${points(low)} to ${points(high)}`;
+const points = (v: number | null, digits = 1): string =>
+  v === null ? "–" : `${v > 0 ? "+" : ""}${(v * 100).toFixed(digits)}`;
+const interval = (low: number | null, high: number | null, digits = 1): string =>
+  low === null || high === null ? "–" : `${points(low, digits)} to ${points(high, digits)}`;
+/** Points of a drop, unsigned. */
+const size = (v: number): string => (v * 100).toFixed(1);
 const pValue = (v: number | null): string => (v === null ? "–" : v < 0.001 ? "< 0.001" : v.toFixed(3));
 const amount = (v: number | null): string => (v === null ? "–" : Number.isInteger(v) ? String(v) : v.toFixed(1));
 
@@ -39,9 +42,9 @@ export function challengerTables(r: Report): ReportTable[] {
         "newer − older",
         "95% CI",
         "p",
-        `per ${u} of age`,
-        "older's drop",
-        "age explains",
+        `pts per ${u} of age`,
+        "older's drop (pts)",
+        "of it age (pts)",
         "finding",
       ],
       rows: r.ageEffect.map((x) => [
@@ -55,11 +58,11 @@ export function challengerTables(r: Report): ReportTable[] {
         points(x.difference),
         interval(x.ciLow, x.ciHigh),
         pValue(x.pValue),
-        x.perAgeUnit === null ? "–" : `${points(x.perAgeUnit)} (${interval(x.perAgeUnitLow, x.perAgeUnitHigh)})`,
-        x.olderDrop === null ? "–" : `${points(-x.olderDrop)} at ${x.olderDropAge} ${u}`,
-        x.ageExplains === null
+        x.perAgeUnit === null ? "–" : `${points(x.perAgeUnit, 2)} (${interval(x.perAgeUnitLow, x.perAgeUnitHigh, 2)})`,
+        x.olderDrop === null ? "–" : `${size(x.olderDrop)} at ${x.olderDropAge} ${u}`,
+        x.ageExplains === null || x.ageExplainsLow === null || x.ageExplainsHigh === null
           ? "–"
-          : `${points(-x.ageExplains)} (${interval(x.ageExplainsHigh === null ? null : -x.ageExplainsHigh, x.ageExplainsLow === null ? null : -x.ageExplainsLow)})`,
+          : `${size(x.ageExplains)} (${size(x.ageExplainsLow)} to ${size(x.ageExplainsHigh)})`,
         x.verdict,
       ]),
       empty: "No two versions of a model were labeled in the same window: log a challenger (`shadow: true`).",
