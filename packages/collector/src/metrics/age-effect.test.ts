@@ -82,9 +82,15 @@ const inputs = {
   })),
 };
 
+/** The quality rows the report would have beside these windows: each version served where it was labeled. */
+const served = <T extends { windows: VersionWindow[] }>(x: T) => ({
+  ...x,
+  quality: x.windows.map((w) => ({ model: w.model, version: w.version, volume: w.predictions, labeled: w.labeled })),
+});
+
 describe("the age effect where versions overlap", () => {
   it("pools the paired weeks, reads them per day of age, splits the older version's drop and names the calendar fall", () => {
-    const { ageEffect, sameWindow, confounding } = compareVersions(inputs, OPTIONS);
+    const { ageEffect, sameWindow, confounding } = compareVersions(served(inputs), OPTIONS);
     expect(sameWindow.map((r) => [r.older, r.newer, r.olderRole, r.newerRole, r.paired, r.difference])).toEqual([
       ["2026.08", "2026.09", "shown", "shadow", 100, 0.02],
       ["2026.08", "2026.09", "shown", "shadow", 100, 0.02],
@@ -123,18 +129,18 @@ describe("the age effect where versions overlap", () => {
 
   it("gives no estimate below minLabels, and no age gap without trainedAt", () => {
     const few = { ...inputs, pairs: [pw(W1, 20, 0, 2)], windows: inputs.windows.filter((w) => w.windowMs === W1) };
-    const [a] = compareVersions(few, OPTIONS).ageEffect;
+    const [a] = compareVersions(served(few), OPTIONS).ageEffect;
     expect(a).toMatchObject({ n: 20, difference: null, perAgeUnit: null, ageExplains: null });
     expect(a?.verdict).toBe("too few labeled requests to compare 2026.08 and 2026.09: 20 < minLabels 30");
     const untrained = { ...inputs, versions: inputs.versions.map((v) => ({ ...v, trainedAt: null })) };
-    const [b] = compareVersions(untrained, OPTIONS).ageEffect;
+    const [b] = compareVersions(served(untrained), OPTIONS).ageEffect;
     expect(b).toMatchObject({ ageGap: null, perAgeUnit: null, ageExplains: null });
     expect(b?.difference).toBeCloseTo(0.02, 12);
   });
 
   it("says plainly when one version at a time leaves age and calendar time confounded", () => {
     const single = { ...inputs, windows: inputs.windows.filter((w) => w.version === "2026.08"), pairs: [] };
-    const { ageEffect, sameWindow, confounding } = compareVersions(single, OPTIONS);
+    const { ageEffect, sameWindow, confounding } = compareVersions(served(single), OPTIONS);
     expect([ageEffect, sameWindow]).toEqual([[], []]);
     expect(confounding[0]?.confounded).toBe(true);
     expect(confounding[0]?.statement).toMatch(
@@ -145,7 +151,7 @@ describe("the age effect where versions overlap", () => {
       windows: [vw("2026.08", W1, 100, 80, 0), vw("2026.09", W2, 100, 82, 0)],
       pairs: [],
     };
-    expect(compareVersions(apart, OPTIONS).confounding[0]?.statement).toMatch(
+    expect(compareVersions(served(apart), OPTIONS).confounding[0]?.statement).toMatch(
       /^age and calendar time are confounded: 2 versions, but never two labeled in the same week, so accuracy by model age is accuracy by calendar week/,
     );
   });

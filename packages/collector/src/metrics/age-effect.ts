@@ -2,7 +2,7 @@ import type { PairWindow, VersionWindow } from "./challenger.js";
 import type { AgeEffectRow, ConfoundingRow, SameWindowRow, VersionRole } from "./challenger-types.js";
 import { type Difference, pairedDifference, unpairedDifference } from "./paired-tests.js";
 import { iso } from "./run.js";
-import type { ModelAgeRow, RetrainSignal, VersionRow } from "./types.js";
+import type { ModelAgeRow, QualityRow, RetrainSignal, VersionRow } from "./types.js";
 
 export interface AgeEffectOptions {
   window: "hour" | "day" | "week";
@@ -14,6 +14,9 @@ export interface AgeEffectOptions {
   retrainDrop: number;
 }
 interface Inputs {
+  /** The report's quality rows: which models have labels, and how many versions served each. */
+  quality: readonly Pick<QualityRow, "model" | "version" | "volume" | "labeled">[];
+  /** Labeled accuracy per version and window, of the models whose versions served in the same window. */
   windows: VersionWindow[];
   pairs: PairWindow[];
   versions: VersionRow[];
@@ -38,8 +41,9 @@ export function compareVersions(
   const sameWindow: SameWindowRow[] = [];
   const ageEffect: AgeEffectRow[] = [];
   const confounding: ConfoundingRow[] = [];
-  const models = [...new Set(x.windows.filter((w) => w.labeled > 0).map((w) => w.model))].sort();
+  const models = [...new Set(x.quality.filter((q) => q.labeled > 0).map((q) => q.model))].sort();
   for (const model of models) {
+    const served = new Set(x.quality.filter((q) => q.model === model && q.volume > 0).map((q) => q.version)).size;
     const labeled = x.windows.filter((w) => w.model === model && w.labeled > 0);
     const byVersion = new Map<string, Map<number, VersionWindow>>();
     for (const w of labeled) byVersion.set(w.version, (byVersion.get(w.version) ?? new Map()).set(w.windowMs, w));
@@ -64,7 +68,7 @@ export function compareVersions(
     confounding.push(
       statement(
         model,
-        byVersion.size,
+        served,
         [...shared].sort((a, b) => a - b),
         pairedRequests,
         o,

@@ -25,11 +25,16 @@ export interface PairWindow {
   secondOnly: number;
 }
 
-/** Predictions, challengers and labeled accuracy per model, version and window, from the `scored` relation. */
-export async function versionWindows({ o, q, scored }: MetricsContext): Promise<VersionWindow[]> {
+/**
+ * Predictions, challengers and labeled accuracy per version and window of `models`, from the `scored` relation;
+ * none asked, no query (a report whose models ran one version at a time reads nothing more).
+ */
+export async function versionWindows({ d, o, q, scored }: MetricsContext, models: string[]): Promise<VersionWindow[]> {
+  if (models.length === 0) return [];
   const rows = await q(`SELECT model_name, model_version, ${windowStart("time_ms", o.windowMs)} AS w,
       COUNT(*) AS cnt, SUM(shadow) AS n_shadow, SUM(acc_known) AS acc_n, SUM(correct) AS n_correct
-    FROM (${scored}) GROUP BY model_name, model_version, w ORDER BY model_name, model_version, w`);
+    FROM (${scored}) WHERE model_name IN (${models.map((m) => d.text(m)).join(", ")})
+    GROUP BY model_name, model_version, w ORDER BY model_name, model_version, w`);
   return rows.map((r) => ({
     model: s(r.model_name),
     version: s(r.model_version),
@@ -41,12 +46,17 @@ export async function versionWindows({ o, q, scored }: MetricsContext): Promise<
   }));
 }
 
-/** Models with two or more versions labeled in one window: the only ones whose pairs are worth a join. */
-export function overlappingModels(rows: VersionWindow[]): string[] {
+/**
+ * Models with two or more versions counted in one window (`count` > 0: predictions in the quality rows, labeled
+ * ones in `versionWindows`): the only ones worth the next, finer query.
+ */
+export function overlappingModels(
+  rows: readonly { model: string; version: string; window: number | string; count: number }[],
+): string[] {
   const versions = new Map<string, Set<string>>();
   for (const r of rows) {
-    if (r.labeled === 0) continue;
-    const key = `${r.model}\u0000${r.windowMs}`;
+    if (r.count === 0) continue;
+    const key = `${r.model}\u0000${r.window}`;
     versions.set(key, (versions.get(key) ?? new Set()).add(r.version));
   }
   const models = new Set<string>();

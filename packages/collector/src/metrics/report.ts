@@ -145,10 +145,16 @@ async function assemble(
   const dr = tasks.flatMap((_, i) => (shared[i] ? (share.drift.shift() ?? []) : (ownDrift.shift() ?? [])));
   const { modelAge, retrain } = ageing(ages, o);
   const versionRows = await versions(ctx);
-  // Versions on the same windows: the pair join runs only for models with two versions labeled in one window.
-  const windowsOfVersions = await versionWindows(ctx);
-  const pairs = await pairWindows(ctx, overlappingModels(windowsOfVersions));
-  const compared = compareVersions({ windows: windowsOfVersions, pairs, versions: versionRows, retrain, modelAge }, o);
+  // Versions on the same windows: read only for models two of whose versions served in one window (the quality
+  // rows say which), and the pair join only for those with two labeled in one.
+  const served = q.map((x) => ({ model: x.model, version: x.version, window: x.windowStart, count: x.volume }));
+  const windowsOfVersions = await versionWindows(ctx, overlappingModels(served));
+  const labeled = windowsOfVersions.map((w) => ({ ...w, window: w.windowMs, count: w.labeled }));
+  const pairs = await pairWindows(ctx, overlappingModels(labeled));
+  const compared = compareVersions(
+    { quality: q, windows: windowsOfVersions, pairs, versions: versionRows, retrain, modelAge },
+    o,
+  );
   const report: Omit<Report, "recommendations"> = {
     generatedAt: new Date().toISOString(),
     store: store.kind,
