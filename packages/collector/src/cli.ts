@@ -27,6 +27,9 @@ Options for serve:
   --allowed-hosts <names>  Comma-separated Host names to answer (.example.com for subdomains, * for any);
                    default: localhost, .localhost, 127.0.0.1, [::1] when bound to loopback, any otherwise
   --trust-proxy    One proxy in front of every request: the client is the last X-Forwarded-For entry
+  --clickhouse-cluster <name>  Create the ClickHouse tables ON CLUSTER <name> (one shard, its replicas):
+                   replicated tables, each with a Distributed table beside it; a single-server
+                   database moves to them (docs/scaling.md). Also "clickhouse": {"cluster": "<name>"} in --config.
   Logs are JSON lines on stdout. A ClickHouse store that is down at start is waited for
   (/healthz and ingest answer 503 until it answers).
 
@@ -43,6 +46,7 @@ async function serve(argv: string[]): Promise<Collector> {
       config: { type: "string" },
       "allowed-hosts": { type: "string" },
       "trust-proxy": { type: "boolean" },
+      "clickhouse-cluster": { type: "string" },
     },
     strict: true,
   });
@@ -58,12 +62,14 @@ async function serve(argv: string[]): Promise<Collector> {
     .map((h) => h.trim())
     .filter((h) => h.length > 0);
   if (allowedHosts?.length === 0) throw new Error("Expected --allowed-hosts to list host names, got nothing");
+  const clickhouseCluster = values["clickhouse-cluster"] ?? config.clickhouse.cluster;
   const { log, logger } = createJsonLogger();
   const collector = await createCollector({
     store: values.store,
     ...(auth ? { auth } : {}),
     ...(allowedHosts ? { allowedHosts } : {}),
     ...(values["trust-proxy"] ? { trustProxy: true } : {}),
+    ...(clickhouseCluster === undefined ? {} : { clickhouseCluster }),
     logger,
     waitForStore: true,
   });

@@ -9,7 +9,7 @@ import { WriteHealth } from "./http/write-health.js";
 import { observeRequests, observeStoreWrites } from "./observability/http-metrics.js";
 import { type CollectorMetrics, createCollectorMetrics } from "./observability/metrics.js";
 import type { GroupCommitOptions } from "./store/group-commit.js";
-import { openStore } from "./store/open-store.js";
+import { openStore, withoutPassword } from "./store/open-store.js";
 import type { Store } from "./store/types.js";
 
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -46,10 +46,16 @@ export interface CollectorOptions {
   /** How long and how many events concurrent batches are coalesced for before one write (store spec only). */
   groupCommit?: GroupCommitOptions;
   /**
-   * With a `clickhouse://` spec: start even when ClickHouse does not answer yet, serving 503 (healthz and
-   * ingest, with Retry-After) until a background retry reaches it. Default false: the start fails.
+   * Start even when the store cannot be used yet (ClickHouse does not answer; the SQLite file cannot be
+   * written, as on a full disk), serving 503 (healthz and ingest, with Retry-After) until a background
+   * retry opens it. Default false: the start fails.
    */
   waitForStore?: boolean;
+  /**
+   * With a `clickhouse://` spec: a cluster of the server's remote_servers (one shard, its replicas) to
+   * create the tables on, replicated, each with a Distributed table beside it (docs/scaling.md).
+   */
+  clickhouseCluster?: string;
   logger?: Logger;
   now?: () => number;
 }
@@ -98,6 +104,11 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     'a string such as "sqlite:./inferlog.db" or an opened Store',
     spec,
   );
+  if (options.clickhouseCluster !== undefined && !(typeof spec === "string" && spec.startsWith("clickhouse"))) {
+    throw new ConfigError(
+      `Expected \`clickhouseCluster\` to come with a clickhouse:// store spec, got the store \`${showValue(typeof spec === "string" ? withoutPassword(spec) : "an opened Store")}\``,
+    );
+  }
   const auth = new Auth(options.auth === undefined ? undefined : parseAuthConfig(options.auth));
   if (options.allowedHosts !== undefined) {
     need(
@@ -129,6 +140,7 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
           ...(options.sqliteSynchronous ? { synchronous: options.sqliteSynchronous } : {}),
           ...(options.groupCommit === undefined ? {} : { groupCommit: options.groupCommit }),
           ...(options.waitForStore ? { waitForStore: true, logger } : {}),
+          ...(options.clickhouseCluster === undefined ? {} : { clickhouseCluster: options.clickhouseCluster }),
         })
       : options.store;
   const store = observeStoreWrites(metrics, opened);

@@ -38,6 +38,23 @@ export interface CollectorConfigFile {
   auth: AuthConfig | undefined;
   monitors: MonitorsConfig;
   notifications: NotificationsConfig;
+  /** `"clickhouse": { "cluster": "name" }`: the `--clickhouse-cluster` of `serve` (the flag wins). */
+  clickhouse: { cluster?: string };
+}
+
+function parseClickHouseConfig(section: unknown): { cluster?: string } {
+  if (section === undefined) return {};
+  if (section === null || typeof section !== "object" || Array.isArray(section)) {
+    throw new Error('Expected `clickhouse` to be an object such as { "cluster": "inferlog" }');
+  }
+  const { cluster, ...rest } = section as Record<string, unknown>;
+  const unknownKey = Object.keys(rest)[0];
+  if (unknownKey !== undefined) throw new Error(`Unknown key \`clickhouse.${unknownKey}\` (known: cluster)`);
+  if (cluster === undefined) return {};
+  if (typeof cluster !== "string" || cluster.length === 0) {
+    throw new Error(`Expected \`clickhouse.cluster\` to be a cluster name, got \`${JSON.stringify(cluster)}\``);
+  }
+  return { cluster };
 }
 
 /** The whole config file: keys, `monitors` and `notifications` (docs/monitors.md); errors name the file and the field. */
@@ -52,6 +69,7 @@ export function loadCollectorConfig(path: string | undefined): CollectorConfigFi
       auth: "keys" in section || "revoked" in section ? parseAuthConfig(json) : undefined,
       monitors: parseMonitorsConfig(section.monitors),
       notifications: parseNotificationsConfig(section.notifications),
+      clickhouse: parseClickHouseConfig(section.clickhouse),
     };
   } catch (e) {
     throw new Error(`${path}: ${e instanceof Error ? e.message : String(e)}`);

@@ -16,8 +16,8 @@ import {
   INTAKE_HIGH_WATER,
 } from "@inferlog/core";
 import { TestServer } from "@inferlog/test-support/collector-server";
+import { type Fault, FaultProxy } from "@inferlog/test-support/fault-proxy";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Fault, FaultProxy } from "../../reliability/src/fault-proxy.js";
 import { createClient, DEFAULT_NODE_MAX_CONCURRENCY, type NodeClient } from "../src/create-client.js";
 import { decodeRecord } from "../src/spool/record.js";
 

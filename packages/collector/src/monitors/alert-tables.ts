@@ -118,7 +118,9 @@ export function alertTables(store: Store, options: AlertTablesOptions = {}): Ale
   let ready: Promise<void> | undefined;
   const ensure = () => {
     ready ??= (async () => {
-      for (const ddl of store.kind === "sqlite" ? SQLITE_DDL : CLICKHOUSE_DDL) await query(ddl);
+      const ddl = store.kind === "sqlite" ? SQLITE_DDL : CLICKHOUSE_DDL;
+      if (store.ensureTables) return store.ensureTables(ddl);
+      for (const statement of ddl) await query(statement);
     })().catch((e) => {
       ready = undefined;
       throw e;

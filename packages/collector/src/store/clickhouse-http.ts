@@ -5,6 +5,13 @@ import { startSlices } from "../slices.js";
  * A minimal ClickHouse HTTP client (the interface every version has, 18.16 included).
  * 18.16 has no server-side query parameters (`{name:Type}` with `param_name` came in 19.x; 18.16 answers
  * "Unknown setting param_x"), so every value reaches a query through `sqlString`, the one escaping function.
+ *
+ * Why not the official `@clickhouse/client` (1.23.1, tried against 18.16)? Its queries, inserts of
+ * objects and of pre-serialized lines, DDL (ON CLUSTER too), settings, basic auth and gzip all work.
+ * It cannot send bound values on 18.16, though. Its `query_params` fail ("Unknown setting param_x"),
+ * and it has no way to send the multipart external data that `clickhouseBound` uses instead. It also
+ * does not parse 18.16's error format, so `code` and `type` come back undefined. Using it would mean
+ * two HTTP paths.
  */
 export interface ClickHouseConnection {
   /** Base URL such as `http://127.0.0.1:8123`. */

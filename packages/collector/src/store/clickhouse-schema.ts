@@ -56,10 +56,13 @@ export const clickhouseDdl = (db: string): string[] => [
  * earlier gets them by `alter` (18.16 has no ADD COLUMN IF NOT EXISTS), run after the DDL: an `alter` that finds
  * its column there already fails with code 44 (`isColumnAlreadyThere`), which means done.
  */
-export const clickhouseAddedColumns = (db: string): { table: string; column: string; alter: string }[] => [
-  // A challenger's prediction (`shadow: true`); rows written before it are all shown predictions.
-  { table: "predictions", column: "shadow", alter: `ALTER TABLE ${db}.predictions ADD COLUMN shadow UInt8 DEFAULT 0` },
-];
+export const clickhouseAddedColumns = (
+  db: string,
+): { table: string; column: string; type: string; alter: string }[] =>
+  [
+    // A challenger's prediction (`shadow: true`); rows written before it are all shown predictions.
+    { table: "predictions", column: "shadow", type: "UInt8 DEFAULT 0" },
+  ].map((c) => ({ ...c, alter: `ALTER TABLE ${db}.${c.table} ADD COLUMN ${c.column} ${c.type}` }));
 
 /** ClickHouse's answer to an ALTER … ADD COLUMN whose column exists: "Code: 44 … column with this name already exists". */
 export const isColumnAlreadyThere = (message: string): boolean =>

@@ -1,6 +1,9 @@
 import { clickhouseBound } from "./clickhouse-bound.js";
+import { detectCluster, ensureClusterTables } from "./clickhouse-cluster.js";
+import { clusterName, isCreateDatabase } from "./clickhouse-cluster-ddl.js";
 import { ClickHouseClient, type ClickHouseConnection, sqlString } from "./clickhouse-http.js";
-import { clickhouseAddedColumns, clickhouseDdl, isColumnAlreadyThere } from "./clickhouse-schema.js";
+import { addMissingColumns } from "./clickhouse-added-columns.js";
+import { clickhouseDdl } from "./clickhouse-schema.js";
 import { clickhouseTableLines } from "./clickhouse-table-lines.js";
 import { createGroupCommitter, type GroupCommitOptions, groupCommitSettings } from "./group-commit.js";
 import {
@@ -16,6 +19,13 @@ export interface ClickHouseStoreOptions extends ClickHouseConnection {
   defaultOutcomeTtlSeconds?: number;
   /** Concurrent batches share one insert per table (one part each); see `GroupCommitOptions`. */
   groupCommit?: GroupCommitOptions;
+  /**
+   * A cluster from the server's remote_servers (one shard, any number of replicas): the tables are
+   * created ON CLUSTER as ReplicatedReplacingMergeTree, each with a Distributed `t_distributed` beside
+   * it (clickhouse-cluster.ts), and a database written by a single server moves to them. Without it, a
+   * database already laid out for a cluster is used as it is.
+   */
+  cluster?: string;
 }
 
 /**
@@ -27,17 +37,19 @@ export const CLICKHOUSE_GROUP_COMMIT = { maxDelayMs: 20, maxEvents: 20_000, writ
 
 /**
  * The scale store. The collector keeps no state of its own, so any number of them can write to
- * one ClickHouse (or a cluster behind a Distributed table) at once.
+ * one ClickHouse, or to the replicas of a one-shard cluster (`cluster`), at once.
  */
 export async function openClickHouseStore(options: ClickHouseStoreOptions): Promise<Store> {
   const ch = new ClickHouseClient(options);
+  const cluster = options.cluster === undefined ? await detectCluster(ch) : clusterName(options.cluster);
   const db = ch.database;
-  for (const stmt of clickhouseDdl(db)) await ch.exec(stmt, { database: false });
-  for (const column of clickhouseAddedColumns(db)) {
-    await ch.exec(column.alter, { database: false }).catch((e: unknown) => {
-      if (!isColumnAlreadyThere(e instanceof Error ? e.message : String(e))) throw e;
-    });
+  async function ensureTables(statements: readonly string[]): Promise<void> {
+    if (cluster !== undefined) return ensureClusterTables(ch, cluster, statements);
+    // The database is named in the URL of every statement but the one creating it.
+    for (const stmt of statements) await ch.exec(stmt, { database: !isCreateDatabase(stmt) });
   }
+  await ensureTables(clickhouseDdl(db));
+  await addMissingColumns(ch, cluster);
   const ttlDefault = options.defaultOutcomeTtlSeconds ?? DEFAULT_OUTCOME_TTL_SECONDS;
   const key = (model: string, pid: string) => `model_name = ${sqlString(model)} AND prediction_id = ${sqlString(pid)}`;
   let closed = false;
@@ -159,6 +171,10 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     async queryBound(sql, params) {
       open();
       return clickhouseBound({ ...options, database: db }, sql, params);
+    },
+    async ensureTables(statements) {
+      open();
+      await ensureTables(statements);
     },
     async close() {
       closed = true;

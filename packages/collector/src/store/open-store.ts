@@ -1,7 +1,7 @@
 import { ConfigError, checkOption as need, showValue } from "@inferlog/core";
 import { openClickHouseStore } from "./clickhouse-store.js";
 import type { GroupCommitOptions } from "./group-commit.js";
-import { openWhenReachable, type WaitLogger } from "./pending-store.js";
+import { isOutOfSpace, isUnreachable, openWhenReachable, type WaitLogger } from "./pending-store.js";
 import { sqliteFileOf } from "./sqlite-path.js";
 import { openSqliteStore } from "./sqlite-store.js";
 import type { Store } from "./types.js";
@@ -13,12 +13,15 @@ export interface OpenStoreOptions {
   /** How concurrent batches are coalesced into one write (each store has its own defaults). */
   groupCommit?: GroupCommitOptions;
   /**
-   * ClickHouse only: when the server does not answer, resolve anyway with a store that fails every call
-   * (503 from the collector) until a background retry reaches it, instead of rejecting. Default false.
+   * When ClickHouse does not answer, or the SQLite file cannot be written (a full disk), resolve anyway
+   * with a store that fails every call (503 from the collector, so clients keep their events) until a
+   * background retry opens it, instead of rejecting. Default false.
    */
   waitForStore?: boolean;
   /** Where waiting for the store is reported (default: console). */
   logger?: WaitLogger;
+  /** ClickHouse only: the cluster to create the tables on (`ClickHouseStoreOptions.cluster`). */
+  clickhouseCluster?: string;
 }
 
 /**
@@ -42,7 +45,16 @@ export async function openStore(spec: string, options: OpenStoreOptions = {}): P
     if (path === undefined) {
       throw new ConfigError(`Expected a file after "sqlite:" in \`store\`, got \`${showValue(spec)}\``);
     }
-    return openSqliteStore({ path, ...shared, ...(options.synchronous ? { synchronous: options.synchronous } : {}) });
+    const open = async () =>
+      openSqliteStore({ path, ...shared, ...(options.synchronous ? { synchronous: options.synchronous } : {}) });
+    if (!options.waitForStore) return open();
+    const waitFor = {
+      what: `the SQLite file ${path}`,
+      until: "writable",
+      kind: "sqlite",
+      isTransient: isOutOfSpace,
+    } as const;
+    return openWhenReachable(waitFor, open, options.logger ?? console);
   }
   const ch = /^clickhouse(\+https?)?:\/\//.exec(spec);
   if (ch) {
@@ -62,10 +74,17 @@ export async function openStore(spec: string, options: OpenStoreOptions = {}): P
         database,
         ...(url.username ? { user: decodeURIComponent(url.username) } : {}),
         ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+        ...(options.clickhouseCluster === undefined ? {} : { cluster: options.clickhouseCluster }),
         ...shared,
       });
     if (!options.waitForStore) return open();
-    return openWhenReachable(`ClickHouse at ${base}`, open, options.logger ?? console, "clickhouse");
+    const waitFor = {
+      what: `ClickHouse at ${base}`,
+      until: "reachable",
+      kind: "clickhouse",
+      isTransient: isUnreachable,
+    } as const;
+    return openWhenReachable(waitFor, open, options.logger ?? console);
   }
   throw new ConfigError(
     `Expected \`store\` to start with "sqlite:" or "clickhouse://", got \`${showValue(withoutPassword(spec))}\` (for example sqlite:./inferlog.db)`,

@@ -17,39 +17,55 @@ export interface WaitLogger {
   warn(message: string): void;
 }
 
-/** Down, not misconfigured: the server did not answer at all (refused, reset, timed out, no such host). */
-const isUnreachable = (e: unknown): e is ClickHouseError => e instanceof ClickHouseError && e.status === undefined;
+/** ClickHouse down, not misconfigured: the server did not answer at all (refused, reset, timed out, no such host). */
+export const isUnreachable = (e: unknown): boolean => e instanceof ClickHouseError && e.status === undefined;
+
+/** Out of room, not misconfigured: SQLite could not write its file (disk or quota full, file size limit, I/O error). */
+export const isOutOfSpace = (e: unknown): boolean => {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code !== "string") return false;
+  return code === "SQLITE_FULL" || code.startsWith("SQLITE_IOERR") || ["ENOSPC", "EDQUOT", "EFBIG"].includes(code);
+};
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /**
- * Opens a store whose server may not be up yet. When the first attempt finds it unreachable, resolves
+ * Opens a store that may not be usable yet: a ClickHouse server that is not up, a SQLite file on a full
+ * disk. When the first attempt fails in a way `isTransient` says will pass, resolves
  * at once with a stand-in whose every call fails with `StoreUnavailableError` (so `/healthz` and
  * ingest answer 503 and clients retry) while attempts go on in the background, backing off to
- * STORE_RETRY_MAX_MS; from the first success on, calls go to the real store. An answer from the server
- * that refuses (a bad password, a failed CREATE) is not "down" and fails the open as before.
+ * STORE_RETRY_MAX_MS; from the first success on, calls go to the real store. Any other failure (a bad
+ * password, a failed CREATE, a newer schema) is a mistake, not a wait, and fails the open as before.
  */
+export interface WaitFor {
+  /** What is opened, for messages: "ClickHouse at http://...", "the SQLite file ./x.db". */
+  what: string;
+  /** What it must become: "reachable", "writable". */
+  until: string;
+  kind: Store["kind"];
+  /** Whether a failed open is a wait (down, full) rather than a mistake. */
+  isTransient: (e: unknown) => boolean;
+}
+
 export async function openWhenReachable(
-  what: string,
+  { what, until, kind, isTransient }: WaitFor,
   open: () => Promise<Store>,
   logger: WaitLogger,
-  kind: Store["kind"],
 ): Promise<Store> {
   try {
     return await open();
   } catch (e) {
-    if (!isUnreachable(e)) throw e;
+    if (!isTransient(e)) throw e;
     logger.warn(
-      `inferlog-collector: ${what} is not reachable yet (${messageOf(e)}); serving 503 and retrying until it is`,
+      `inferlog-collector: ${what} is not ${until} yet (${messageOf(e)}); serving 503 and retrying until it is`,
     );
-    return pendingStore(what, open, logger, kind, messageOf(e));
+    return pendingStore({ what, until, kind }, open, logger, messageOf(e));
   }
 }
 
 function pendingStore(
-  what: string,
+  { what, until, kind }: Omit<WaitFor, "isTransient">,
   open: () => Promise<Store>,
   logger: WaitLogger,
-  kind: Store["kind"],
   firstError: string,
 ): Store {
   let store: Store | undefined;
@@ -71,7 +87,7 @@ function pendingStore(
       const opened = await open();
       if (closed) return void (await opened.close());
       store = opened;
-      logger.info(`inferlog-collector: ${what} is reachable; the store is ready`);
+      logger.info(`inferlog-collector: ${what} is ${until}; the store is ready`);
     } catch (e) {
       if (closed) return;
       const message = messageOf(e);
@@ -85,7 +101,7 @@ function pendingStore(
 
   const ready = (): Store => {
     if (closed) throw new StoreUnavailableError("The store is closed");
-    if (!store) throw new StoreUnavailableError(`${what} is not reachable yet: ${lastError}`);
+    if (!store) throw new StoreUnavailableError(`${what} is not ${until} yet: ${lastError}`);
     return store;
   };
   return {
@@ -106,6 +122,13 @@ function pendingStore(
       const s = ready();
       if (!s.queryBound) throw new Error(`The ${s.kind} store cannot keep monitors: it has no queryBound method`);
       return s.queryBound(sql, params);
+    },
+    // A store without ensureTables (SQLite) runs the statements as they are, as the monitors would.
+    ensureTables: async (statements) => {
+      const s = ready();
+      if (s.ensureTables) return s.ensureTables(statements);
+      if (!s.queryBound) throw new Error(`The ${s.kind} store cannot keep monitors: it has no queryBound method`);
+      for (const statement of statements) await s.queryBound(statement);
     },
     async close() {
       if (closed) return;

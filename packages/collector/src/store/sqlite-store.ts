@@ -3,7 +3,6 @@ import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { sqliteParams } from "./bound-params.js";
 import { createGroupCommitter, type GroupCommitOptions, groupCommitSettings } from "./group-commit.js";
-import { toRows } from "./rows.js";
 import { createSerial } from "./serial.js";
 import { fillDriftCounts } from "./sqlite-drift-counts.js";
 import { registerSqliteFunctions } from "./sqlite-functions.js";
@@ -41,16 +40,27 @@ export const SQLITE_GROUP_COMMIT = { maxDelayMs: 2, maxEvents: 5_000, writesInFl
 export function openSqliteStore(options: SqliteStoreOptions): Store {
   if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
   const db = new Database(options.path);
+  try {
+    prepareFile(db, options);
+  } catch (e) {
+    // A full disk fails here (the journal mode, the schema): let go of the file so a retry can reopen it.
+    db.close();
+    throw e;
+  }
+  return storeOn(db, options);
+}
+
+/** Settings, then the schema created or migrated to SQLITE_SCHEMA_VERSION. */
+function prepareFile(db: Database.Database, { path, synchronous }: SqliteStoreOptions): void {
   db.pragma("journal_mode = WAL");
-  db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
+  db.pragma(`synchronous = ${synchronous ?? "FULL"}`);
   db.pragma("busy_timeout = 5000");
   db.pragma("foreign_keys = OFF");
   registerSqliteFunctions(db);
   const version = db.pragma("user_version", { simple: true }) as number;
   if (version > SQLITE_SCHEMA_VERSION) {
-    db.close();
     throw new Error(
-      `The SQLite file ${options.path} has schema version ${version}; this collector knows up to ${SQLITE_SCHEMA_VERSION}. Upgrade @inferlog/collector.`,
+      `The SQLite file ${path} has schema version ${version}; this collector knows up to ${SQLITE_SCHEMA_VERSION}. Upgrade @inferlog/collector.`,
     );
   }
   // A file from before schema 6 gets the report state (2), the denormalized columns (3), the label
@@ -65,6 +75,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     if (version < 5) fillDriftCounts(db);
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
   })();
+}
+
+function storeOn(db: Database.Database, options: SqliteStoreOptions): Store {
   const ttlDefault = options.defaultOutcomeTtlSeconds ?? DEFAULT_OUTCOME_TTL_SECONDS;
 
   // Group writes hand the event loop back mid-transaction; every other statement on this

@@ -64,6 +64,11 @@ export interface Store {
   /** One statement with bound parameters, in this store's dialect (bound-params.ts): monitors and orphan counts. */
   queryBound?: QueryBound;
   /**
+   * Creates tables given as this store's single-server CREATE TABLE IF NOT EXISTS statements (the
+   * monitors'): a ClickHouse store on a cluster creates their replicated and Distributed forms.
+   */
+  ensureTables?(statements: readonly string[]): Promise<void>;
+  /**
    * SQLite: the file, so a report can read part of its metrics on a second, read-only connection in a
    * worker thread (undefined for `:memory:`).
    */

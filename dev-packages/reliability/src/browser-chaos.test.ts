@@ -4,9 +4,10 @@
  * the middle of a flush, storage quota is forced to nothing, and the proxy resets and loses replies.
  * Each logical event (prediction, exposure, accept) must be stored exactly once.
  */
+
+import { mixedFaults } from "@inferlog/test-support/fault-proxy";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { mixedFaults } from "./fault-proxy.js";
 import { type BrowserRig, type ChaosWindow, logTrios, startBrowserRig } from "./test/browser.js";
 import { type Stack, startStack, until } from "./test/stack.js";
 

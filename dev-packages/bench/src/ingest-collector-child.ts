@@ -3,7 +3,7 @@
  * generator: `node --import tsx ingest-collector-child.ts <store spec>`. Sends `{url}` over IPC
  * once listening; answers "cpu" with `process.cpuUsage()` and "close" by closing and exiting.
  */
-import { createCollector } from "../../collector/src/collector.js";
+import { createCollector } from "../../../packages/collector/src/collector.js";
 
 const spec = process.argv[2];
 if (!spec) throw new Error("usage: ingest-collector-child.ts <store spec>");

@@ -1,8 +1,8 @@
 /** The proxy itself: each fault does what its name says, seen from a plain client, so the rows above mean something. */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { FaultProxy, mixedFaults } from "@inferlog/test-support/fault-proxy";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FaultProxy, mixedFaults } from "./fault-proxy.js";
 
 let upstream: Server;
 let proxy: FaultProxy;

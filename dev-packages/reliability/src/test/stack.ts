@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Collector, type CollectorOptions, createCollector, openSqliteStore } from "@inferlog/collector";
-import { FaultProxy } from "../fault-proxy.js";
+import { FaultProxy } from "@inferlog/test-support/fault-proxy";
 
 export interface Stack {
   dir: string;

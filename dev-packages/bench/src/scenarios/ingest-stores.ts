@@ -14,17 +14,19 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { ClickHouseClient } from "../../../collector/src/store/clickhouse-http.js";
-import { clickhouseDdl } from "../../../collector/src/store/clickhouse-schema.js";
-import { clickhouseTableRows } from "../../../collector/src/store/clickhouse-table-rows.js";
-import { toRows } from "../../../collector/src/store/rows.js";
-import { SQLITE_EVENTS_PER_TRANSACTION } from "../../../collector/src/store/sqlite-group-writer.js";
-import { SQLITE_DDL } from "../../../collector/src/store/sqlite-schema.js";
-import { prepareRowWriter } from "../../../collector/src/store/sqlite-writer.js";
+import { ClickHouseClient } from "../../../../packages/collector/src/store/clickhouse-http.js";
+import { clickhouseDdl } from "../../../../packages/collector/src/store/clickhouse-schema.js";
+import { clickhouseTableRows } from "../../../../packages/collector/src/store/clickhouse-table-rows.js";
+import { toRows } from "../../../../packages/collector/src/store/rows.js";
+import { SQLITE_EVENTS_PER_TRANSACTION } from "../../../../packages/collector/src/store/sqlite-group-writer.js";
+import { SQLITE_DDL } from "../../../../packages/collector/src/store/sqlite-schema.js";
+import { prepareRowWriter } from "../../../../packages/collector/src/store/sqlite-writer.js";
 import { batches, ingestEvents } from "../ingest-events.js";
 import { emit, median, type Row } from "../measure.js";
 
-const Database = createRequire(new URL("../../../collector/package.json", import.meta.url))("better-sqlite3");
+const Database = createRequire(new URL("../../../../packages/collector/package.json", import.meta.url))(
+  "better-sqlite3",
+);
 const CLICKHOUSE_URL = process.env.INFERLOG_CLICKHOUSE_URL ?? "http://127.0.0.1:8123";
 const BATCH = 100;
 const CONCURRENCY = Number(process.env.BENCH_INGEST_CONCURRENCY ?? 16);

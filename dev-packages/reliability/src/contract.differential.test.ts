@@ -16,8 +16,8 @@ import { createClient as createNodeClient } from "@inferlog/node";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // The development build's entry, as the `development` export condition resolves it from source.
-import { createClient as createDevelopmentClient } from "../../browser/src/development.js";
-import { createClient as createBrowserClient } from "../../browser/src/index.js";
+import { createClient as createDevelopmentClient } from "../../../packages/browser/src/development.js";
+import { createClient as createBrowserClient } from "../../../packages/browser/src/index.js";
 import { type Stack, startStack } from "./test/stack.js";
 
 const RUNS = Number(process.env.INFERLOG_FUZZ_RUNS ?? "25");

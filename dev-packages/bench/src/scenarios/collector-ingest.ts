@@ -10,15 +10,17 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { uuidv7 } from "@inferlog/core";
-import { createCollector } from "../../../collector/src/collector.js";
-import { toRows } from "../../../collector/src/store/rows.js";
-import { SQLITE_DDL } from "../../../collector/src/store/sqlite-schema.js";
-import { prepareRowWriter } from "../../../collector/src/store/sqlite-writer.js";
+import { createCollector } from "../../../../packages/collector/src/collector.js";
+import { toRows } from "../../../../packages/collector/src/store/rows.js";
+import { SQLITE_DDL } from "../../../../packages/collector/src/store/sqlite-schema.js";
+import { prepareRowWriter } from "../../../../packages/collector/src/store/sqlite-writer.js";
 import { emit, median, type Row } from "../measure.js";
 import { features, output } from "../prediction.js";
 
 // better-sqlite3 is the collector's dependency, not the bench's: load it from there.
-const Database = createRequire(new URL("../../../collector/package.json", import.meta.url))("better-sqlite3");
+const Database = createRequire(new URL("../../../../packages/collector/package.json", import.meta.url))(
+  "better-sqlite3",
+);
 
 const EVENTS = 20_000;
 const BATCH = 500;

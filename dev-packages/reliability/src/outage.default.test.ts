@@ -7,8 +7,8 @@
  */
 import { DEFAULT_CIRCUIT_COOLDOWN_MS, DEFAULT_CIRCUIT_MAX_COOLDOWN_MS } from "@inferlog/core";
 import { createClient, type NodeClient } from "@inferlog/node";
+import type { Fault } from "@inferlog/test-support/fault-proxy";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Fault } from "./fault-proxy.js";
 import { type Stack, startStack } from "./test/stack.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

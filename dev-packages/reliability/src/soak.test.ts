@@ -8,8 +8,8 @@ import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { mixedFaults } from "@inferlog/test-support/fault-proxy";
 import { afterAll, describe, expect, it } from "vitest";
-import { mixedFaults } from "./fault-proxy.js";
 import { compareIds, type Stack, startStack } from "./test/stack.js";
 
 const SOAK_MS = Number(process.env.INFERLOG_SOAK_MS ?? "45000");

@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type Fault, mixedFaults, type Policy } from "@inferlog/test-support/fault-proxy";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Fault, mixedFaults, type Policy } from "./fault-proxy.js";
 import { type Sdk, startSdk } from "./test/node-sdk.js";
 import { compareIds, type Stack, startStack } from "./test/stack.js";
 
