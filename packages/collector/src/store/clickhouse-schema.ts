@@ -56,9 +56,7 @@ export const clickhouseDdl = (db: string): string[] => [
  * earlier gets them by `alter` (18.16 has no ADD COLUMN IF NOT EXISTS), run after the DDL: an `alter` that finds
  * its column there already fails with code 44 (`isColumnAlreadyThere`), which means done.
  */
-export const clickhouseAddedColumns = (
-  db: string,
-): { table: string; column: string; type: string; alter: string }[] =>
+export const clickhouseAddedColumns = (db: string): { table: string; column: string; type: string; alter: string }[] =>
   [
     // A challenger's prediction (`shadow: true`); rows written before it are all shown predictions.
     { table: "predictions", column: "shadow", type: "UInt8 DEFAULT 0" },

@@ -1,8 +1,8 @@
+import { addMissingColumns } from "./clickhouse-added-columns.js";
 import { clickhouseBound } from "./clickhouse-bound.js";
 import { detectCluster, ensureClusterTables } from "./clickhouse-cluster.js";
 import { clusterName, isCreateDatabase } from "./clickhouse-cluster-ddl.js";
 import { ClickHouseClient, type ClickHouseConnection, sqlString } from "./clickhouse-http.js";
-import { addMissingColumns } from "./clickhouse-added-columns.js";
 import { clickhouseDdl } from "./clickhouse-schema.js";
 import { clickhouseTableLines } from "./clickhouse-table-lines.js";
 import { createGroupCommitter, type GroupCommitOptions, groupCommitSettings } from "./group-commit.js";
