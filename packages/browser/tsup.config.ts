@@ -1,4 +1,5 @@
 import { defineConfig } from "tsup";
+import { MANGLED_MEMBERS } from "../../scripts/mangled-members.mjs";
 
 export default defineConfig({
   entry: { index: "src/index.ts", development: "src/development.ts", validate: "src/validate.ts" },
@@ -16,6 +17,6 @@ export default defineConfig({
   // the convention core uses too). Nothing public or stored (IndexedDB records, the localStorage
   // spill) has one; core's own `_` members are renamed in core's build, and none is read here.
   esbuildOptions(options) {
-    options.mangleProps = /^_[a-zA-Z]/;
+    options.mangleProps = MANGLED_MEMBERS;
   },
 });

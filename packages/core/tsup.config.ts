@@ -1,4 +1,5 @@
 import { defineConfig } from "tsup";
+import { MANGLED_MEMBERS } from "../../scripts/mangled-members.mjs";
 
 export default defineConfig({
   entry: {
@@ -19,13 +20,10 @@ export default defineConfig({
   // cross-chunk `var` (the browser bundle from dist was 82 B larger than from sources without it).
   // Names and whitespace stay, so the files remain readable.
   minifySyntax: true,
-  // Properties private to the client's internals (the queue, delivery, breaker and accounting
-  // closures; none is exported or read outside core) get short names in the published files, as
-  // Preact does with its private fields: -66 B gzip in the browser bundle. Only exact names
-  // listed here; never one that a built-in or another package's object also has. Newer internals
-  // carry a `_` prefix instead (STYLE.md 13), which this also renames.
-  esbuildOptions(o) {
-    o.mangleProps =
-      /^(pump|drain|settledThrough|settlement|abortAll|waitMs|nudge|onNudge|minSeq|requeue|offer|safely|settled)$|^_[a-zA-Z]/;
+  // Members private to core's internals (the queue, delivery, breaker and accounting closures; none
+  // is exported or read outside core) carry a `_` prefix and get short names in the published files,
+  // as Preact does with its private fields (STYLE.md 13): the prefix, not a list of names, decides.
+  esbuildOptions(options) {
+    options.mangleProps = MANGLED_MEMBERS;
   },
 });

@@ -18,16 +18,18 @@ import { measureBundle } from "../scripts/measure-size.mjs";
  * repaired to U+FFFD on the client instead of the whole event refused at the collector) and one HTTP
  * transport shape shared with core: 14,505 B; issue 23's page-close request preferring events not yet
  * on disk (core's `isPersisted` hook): about 14,620 B. The ceiling is that plus a small margin
- * (14,700 B). That is about 0.7 KB more than OpenTelemetry's browser logs SDK (13.9 KB), which has no
- * persistence, no page-close delivery, no exposures and no default diagnostics. 10 KB stays the goal.
+ * (14,700 B). Issue 19's restored helpers (the IdbStore unit, isSampledIn) and explicit pipeline then
+ * brought it to 14,664 B. That is about 0.8 KB more than OpenTelemetry's browser logs SDK (13.9 KB),
+ * which has no persistence, no page-close delivery, no exposures and no default diagnostics. 10 KB
+ * stays the goal.
  */
 const ISSUE_TARGET_GZIP_BYTES = 10 * 1024;
 /** What a user bundles: the built `dist` of core and of this package. */
 const CEILING_GZIP_BYTES = 14_700;
 /**
- * The TypeScript sources measure about 290 B more than `dist` (about 14,900 B): they carry the adapter's and
+ * The TypeScript sources measure about 310 B more than `dist` (about 14,980 B): they carry the adapter's and
  * core's `_` member names in full and core's constants unfolded, which the published build shortens and
- * folds. Held to the same ceiling plus that gap (300 B), so a change that adds bytes shows up here too.
+ * folds. Held to the same ceiling plus 300 B, so a change that adds bytes shows up here too.
  */
 const SOURCES_CEILING_GZIP_BYTES = CEILING_GZIP_BYTES + 300;
 /** The adapter's own minified code (src/ of this package), so it stays thin whatever core does. */

@@ -58,7 +58,8 @@ export function makeClient(options: BrowserClientOptions, defaultValidator: Even
         isPersisted: store?._isPersisted,
       },
     },
-    defaultValidator,
+    // No fused prepare step: the general one is the only prepare code in the bundle.
+    { validator: defaultValidator },
   );
   const exposures = createExposureTracker(client);
 

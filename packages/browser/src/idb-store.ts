@@ -38,23 +38,44 @@ export const done = <T>(r: IDBRequest<T> | IDBTransaction): Promise<T> =>
  * Runs `work` on the batches store in one read-write transaction, asks for the commit at once (the page
  * may be about to close) and settles when it commits; a transaction that cannot start rejects too.
  */
-export async function writeBatches(db: IDBDatabase, work: (store: IDBObjectStore) => void): Promise<void> {
+async function writeBatches(db: IDBDatabase, work: (store: IDBObjectStore) => void): Promise<void> {
   const tx = db.transaction(STORE, "readwrite");
   work(tx.objectStore(STORE));
   tx.commit?.();
   await done(tx);
 }
 
-/** Every record in the batches store. */
-export const readBatches = (db: IDBDatabase): Promise<BatchRecord[]> =>
-  done(db.transaction(STORE).objectStore(STORE).getAll());
+/** The batches store of the open database: every read and write the persistence makes. */
+export interface IdbStore {
+  /** Every record. */
+  _readAll(): Promise<BatchRecord[]>;
+  /** Stores one record: a write of this page, or a closed page's spill moved in. */
+  _put(record: BatchRecord): Promise<void>;
+  /** Deletes the records at `keys`, blindly (no read first). */
+  _delete(keys: readonly string[]): Promise<void>;
+  /** Takes `records` (a closed page's) over for `owner`, all in one transaction. */
+  _claim(records: readonly BatchRecord[], owner: string): Promise<void>;
+}
+
+const idbStore = (db: IDBDatabase): IdbStore => ({
+  _readAll: () => done(db.transaction(STORE).objectStore(STORE).getAll()),
+  _put: (record) => writeBatches(db, (store) => store.put(record)),
+  _delete: (keys) =>
+    writeBatches(db, (store) => {
+      for (const key of keys) store.delete(key);
+    }),
+  _claim: (records, owner) =>
+    writeBatches(db, (store) => {
+      for (const r of records) store.put({ ...r, owner });
+    }),
+});
 
 /**
- * Opens the SDK's own database: `db` where IndexedDB is missing or refused (some private modes) is
- * undefined; `_timedOut` says the open did not answer within `timeoutMs` (a database that opens later
- * is closed at once).
+ * Opens the SDK's own database: `store` is undefined where IndexedDB is missing or refused (some private
+ * modes); `_timedOut` says the open did not answer within `timeoutMs` (a database that opens later is
+ * closed at once).
  */
-export function openDb(name: string, timeoutMs: number): Promise<{ db?: IDBDatabase; _timedOut?: true }> {
+export function openIdbStore(name: string, timeoutMs: number): Promise<{ store?: IdbStore; _timedOut?: true }> {
   return new Promise((resolve) => {
     let late = false;
     const timer = setTimeout(() => {
@@ -65,7 +86,7 @@ export function openDb(name: string, timeoutMs: number): Promise<{ db?: IDBDatab
       clearTimeout(timer);
       // Too late: the client already runs in memory; let other pages have the database.
       if (late) db?.close();
-      else resolve(db ? { db } : {});
+      else resolve(db ? { store: idbStore(db) } : {});
     };
     try {
       const req = indexedDB.open(name, 2);

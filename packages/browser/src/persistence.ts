@@ -1,7 +1,17 @@
 import type { Client, DropReason, EventType, QueuedEvent, StoredEvent } from "@inferlog/core";
 import { keepsStored, utf8Length } from "@inferlog/core/lite";
-import { type BatchRecord, OPEN_TIMEOUT_MS, openDb, type PersistDrop, readBatches, writeBatches } from "./idb-store.js";
+import { type BatchRecord, type IdbStore, OPEN_TIMEOUT_MS, openIdbStore, type PersistDrop } from "./idb-store.js";
 import { DEFAULT_DB_NAME, DEFAULT_MAX_STORAGE_BYTES, type PersistenceOptions } from "./options.js";
+import {
+  BATCH_BYTES,
+  BATCH_EVENTS,
+  DELETE_RETRY_MS,
+  MAX_PARKED,
+  PARKED_RETRY_MS,
+  PENDING_SLACK,
+  SWEEP_MS,
+  TASK_BUDGET_MS,
+} from "./persistence-constants.js";
 import { clearSpill, readSpills, writeSpill } from "./spill.js";
 import { createTabPresence } from "./tab-presence.js";
 
@@ -35,12 +45,6 @@ export interface Persistence {
   _stats(): StorageStats;
 }
 
-/** One write holds at most this many events or bytes, so no transaction is big or slow to commit. */
-const BATCH_EVENTS = 500;
-const BATCH_BYTES = 256 * 1024;
-/** A write task stops starting transactions after this long and leaves the rest to the next task. */
-const TASK_BUDGET_MS = 8;
-
 /** One record on disk, as this page knows it. */
 interface Batch {
   key: string;
@@ -68,14 +72,14 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
   const presence = createTabPresence(dbName);
   const { _owner: owner } = presence;
   // Opened once this page's own lock is held, so no tab can take what it writes for a closed page's.
-  const opened = presence._ready.then(() => openDb(dbName, OPEN_TIMEOUT_MS));
+  const opened = presence._ready.then(() => openIdbStore(dbName, OPEN_TIMEOUT_MS));
   const s: StorageStats = {
     mode: "starting",
     persisted: 0,
     restored: 0,
     notPersisted: { storage_quota: 0, storage_error: 0 },
   };
-  let db: IDBDatabase | undefined;
+  let store: IdbStore | undefined;
   /** Unsettled events this page queued or restored: their record, or null while not yet written. */
   const slot = new Map<string, Batch | null>();
   /**
@@ -120,7 +124,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
    * logged one per task cost one transaction per commit, not one per task.
    */
   function schedule(now?: boolean): void {
-    if (scheduled || !db || writing.size) return;
+    if (scheduled || !store || writing.size) return;
     scheduled = true;
     if (now) queueMicrotask(write);
     else setTimeout(write, 0);
@@ -175,7 +179,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
       refused(events.length, reasonOf(err));
     };
     const record: BatchRecord = { key: batch.key, events: toRecordEvents(events), bytes, owner, at: Date.now() };
-    writeBatches(db as IDBDatabase, (store) => store.put(record)).then(() => {
+    (store as IdbStore)._put(record).then(() => {
       settled();
       batch._committed = true;
       batch.events = [];
@@ -194,15 +198,12 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
   function remove(keys: string[]): void {
     const retry = () => {
       deletes.push(...keys);
-      // A failed delete is tried again, so a delivered record does not stay on disk for good.
       retryTimer ??= setTimeout(() => {
         retryTimer = undefined;
         schedule();
-      }, 5_000);
+      }, DELETE_RETRY_MS);
     };
-    writeBatches(db as IDBDatabase, (store) => {
-      for (const key of keys) store.delete(key);
-    }).catch(retry);
+    (store as IdbStore)._delete(keys).catch(retry);
   }
 
   /** Queues a record's events in the client; they are this page's to delete once settled. */
@@ -219,7 +220,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
       }
     s.restored += events.length;
     // Without a database they are held in memory only, and spilled again if this page goes too.
-    if (!db) for (const e of events) unstored.set(e.id, e);
+    if (!store) for (const e of events) unstored.set(e.id, e);
     if (events[0]) client.restore(events);
     else forget(batch);
   }
@@ -236,9 +237,9 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
         const key = `${from}:spill`;
         const bytes = spill.events.reduce((n, [, , json]) => n + utf8Length(json), 0);
         const record: BatchRecord = { key, events: spill.events, bytes, owner, at: Date.now() };
-        if (db) {
+        if (store) {
           try {
-            await writeBatches(db, (store) => store.put(record));
+            await store._put(record);
             stored += bytes;
             clearSpill(dbName, from);
           } catch (err) {
@@ -247,13 +248,11 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
         } else clearSpill(dbName, from);
         replay(record);
       }
-    if (!db) return;
-    const gone = (await readBatches(db)).filter((r) => isGone(r.owner, r.at) && !replayed.has(r.key));
+    if (!store) return;
+    const gone = (await store._readAll()).filter((r) => isGone(r.owner, r.at) && !replayed.has(r.key));
     if (!gone[0]) return;
     try {
-      await writeBatches(db, (store) => {
-        for (const r of gone) store.put({ ...r, owner });
-      });
+      await store._claim(gone, owner);
     } catch (err) {
       // Replayed all the same: left under the closed page's name, they may be sent again (deduplicated).
       warn(`could not take over a closed page's events (${reasonOf(err)}); sending them anyway`);
@@ -274,10 +273,9 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
       schedule(true);
     },
     _onSettled(events, outcome) {
-      // After these the event stays on disk: it was not delivered and may be next time. In memory, at most
-      // 5000 are parked; beyond that they wait on disk for the next load.
+      // After these the event stays on disk: it was not delivered and may be next time.
       if (keepsStored(outcome)) {
-        if (!stopped && parked.length < 5_000) parked.push(...events);
+        if (!stopped && parked.length < MAX_PARKED) parked.push(...events);
         return;
       }
       for (const e of events) {
@@ -287,17 +285,15 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
         slot.delete(e.id);
         if (batch && !--batch._left && batch._committed) forget(batch);
       }
-      // Events settled before their write are skipped there; while nothing writes (the database is not
-      // open yet), drop them here so the list never outgrows the queue.
-      if (pending.length > 2 * slot.size + 1000) pending = pending.filter((e) => slot.get(e.id) === null);
+      // Settled events still waiting for a write go here too, so the list never outgrows the queue.
+      if (pending.length > 2 * slot.size + PENDING_SLACK) pending = pending.filter((e) => slot.get(e.id) === null);
     },
     _isPersisted: (e) => !unstored.has(e.id) && !!slot.get(e.id)?._committed,
     async _start(c) {
       client = c;
-      // Parked events go again every 60 s as well as on `online` (which may never fire).
-      timers.push(setInterval(retryParked, 60_000));
+      timers.push(setInterval(retryParked, PARKED_RETRY_MS));
       globalThis.addEventListener?.("online", retryParked); // absent when rendered on a server
-      const { db: opening, _timedOut: timedOut } = await opened;
+      const { store: opening, _timedOut: timedOut } = await opened;
       if (!opening) {
         s.mode = "memory";
         if (timedOut)
@@ -310,19 +306,18 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
         slot.clear();
       } else {
         try {
-          for (const r of await readBatches(opening)) stored += r.bytes;
+          for (const r of await opening._readAll()) stored += r.bytes;
         } catch {
           // counted from this page's own writes only
         }
-        db = opening;
+        store = opening;
         s.mode = "indexeddb";
         schedule(true);
       }
       // Without a database the flusher still replays closed pages' spills, straight from localStorage.
       const tick = () => sweep().catch((e: unknown) => warn(`replay failed: ${String(e)}`));
-      // The flusher looks for events that closed pages left behind every 10 s. When another tab is the
-      // flusher it replays for the origin, so this page need not wait.
-      timers.push(setInterval(() => presence._flusher && !stopped && tick(), 10_000));
+      // When another tab is the flusher it replays for the origin, so this page need not wait.
+      timers.push(setInterval(() => presence._flusher && !stopped && tick(), SWEEP_MS));
       await presence._whenFlusher(tick);
     },
     _hide() {

@@ -12,6 +12,7 @@
  * same ids may be sent twice, which the collector's dedup absorbs.
  */
 import { uuidv7 } from "@inferlog/core/lite";
+import { FALLBACK_STALE_MS } from "./persistence-constants.js";
 
 export interface TabPresence {
   readonly _owner: string;
@@ -109,7 +110,8 @@ export function createTabPresence(prefix: string): TabPresence {
       const held = locks && (await locks.query()).held;
       // Never this page itself, even if its own lock was refused.
       return (o, at) =>
-        o !== owner && (locks ? !held?.some((l) => l.name === `${prefix}:page:${o}`) : Date.now() - at > 60_000);
+        o !== owner &&
+        (locks ? !held?.some((l) => l.name === `${prefix}:page:${o}`) : Date.now() - at > FALLBACK_STALE_MS);
     },
     _whenFlusher: (fn) =>
       new Promise((resolve) => {

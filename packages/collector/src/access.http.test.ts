@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { postBatch, quiet, type Running, rawRequest, startCollector } from "../test/test-http.js";
+import { prediction, type StoreFixture, storeFixture } from "../test/test-support.js";
 import { parseAuthConfig } from "./auth.js";
 import { type Collector, createCollector } from "./collector.js";
-import { postBatch, quiet, type Running, rawRequest, startCollector } from "./test-http.js";
-import { prediction, type StoreFixture, storeFixture } from "./test-support.js";
 
 const SERVER = "sk_test_server_0123456789";
 const BROWSER = "pk_test_browser_0123456789";

@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { spawnCli } from "./test-child.js";
-import { postBatch, rawRequest } from "./test-http.js";
-import { prediction, storeFixture } from "./test-support.js";
+import { spawnCli } from "../test/test-child.js";
+import { postBatch, rawRequest } from "../test/test-http.js";
+import { prediction, storeFixture } from "../test/test-support.js";
 
 const KEY = "sk_live_SECRET_0123456789";
 

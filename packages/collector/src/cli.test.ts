@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { spawnCli } from "./test-child.js";
-import { postBatch, rawRequest } from "./test-http.js";
-import { prediction, storeFixture } from "./test-support.js";
+import { spawnCli } from "../test/test-child.js";
+import { postBatch, rawRequest } from "../test/test-http.js";
+import { prediction, storeFixture } from "../test/test-support.js";
 
 describe("inferlog-collector serve", () => {
   it("refuses to listen on 0.0.0.0 without keys, and says why", async () => {

@@ -1,7 +1,7 @@
 import { isConfigError } from "@inferlog/core";
 import { describe, expect, it } from "vitest";
+import { storeFixture } from "../test/test-support.js";
 import { createCollector } from "./collector.js";
-import { storeFixture } from "./test-support.js";
 
 describe("createCollector options", () => {
   it("names the option and the value it refuses", async () => {

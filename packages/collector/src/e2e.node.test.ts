@@ -1,10 +1,10 @@
 import type { Transport } from "@inferlog/core";
 import { createClient, createUndiciTransport, type NodeClientOptions } from "@inferlog/node";
 import { afterEach, describe, expect, it } from "vitest";
+import { freePort, spawnCli } from "../test/test-child.js";
+import { type Running, startCollector } from "../test/test-http.js";
+import { MODEL, STORE_KINDS, type StoreFixture, storeFixture } from "../test/test-support.js";
 import { openStore } from "./store/open-store.js";
-import { freePort, spawnCli } from "./test-child.js";
-import { type Running, startCollector } from "./test-http.js";
-import { MODEL, STORE_KINDS, type StoreFixture, storeFixture } from "./test-support.js";
 
 /** @inferlog/node (undici, gzip, concurrent uploads) with fast retries; records every queued event id. */
 function nodeSdk(options: Partial<NodeClientOptions>) {

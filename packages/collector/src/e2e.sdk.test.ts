@@ -1,9 +1,9 @@
 import { type ClientOptions, createClient, createFetchTransport, type Transport } from "@inferlog/core";
 import { afterEach, describe, expect, it } from "vitest";
+import { freePort, spawnCli } from "../test/test-child.js";
+import { type Running, startCollector } from "../test/test-http.js";
+import { MODEL, STORE_KINDS, type StoreFixture, storeFixture } from "../test/test-support.js";
 import { openStore } from "./store/open-store.js";
-import { freePort, spawnCli } from "./test-child.js";
-import { type Running, startCollector } from "./test-http.js";
-import { MODEL, STORE_KINDS, type StoreFixture, storeFixture } from "./test-support.js";
 
 const fastRetry = {
   flushAt: 50,

@@ -12,8 +12,8 @@ export { type CollectorConfigFile, loadAuthConfig, loadCollectorConfig } from ".
 export type { Logger } from "./http/handler.js";
 export { type ParsedBatch, parseBatch } from "./http/parse-batch.js";
 export { BodyError } from "./http/read-body.js";
+export { computeReport } from "./metrics/compute-report.js";
 export { type ReportOptions, resolveReportOptions, type WindowName } from "./metrics/options.js";
-export { computeReport } from "./metrics/report.js";
 export type {
   BusinessRow,
   CalibrationRow,
@@ -51,8 +51,8 @@ export {
 export { SIGNATURE_HEADER, signatureOf, webhookBody } from "./monitors/webhook-body.js";
 export { type NotificationsConfig, parseNotificationsConfig, type WebhookTarget } from "./monitors/webhooks-config.js";
 export type { CollectorMetrics } from "./observability/metrics.js";
-export { renderHtml as renderReportHtml } from "./report/html.js";
-export { renderText as renderReportText } from "./report/text.js";
+export { renderReportHtml } from "./report/render-html.js";
+export { renderReportText } from "./report/render-text.js";
 export { ClickHouseError } from "./store/clickhouse-http.js";
 export {
   CLICKHOUSE_GROUP_COMMIT,

@@ -1,8 +1,8 @@
 import { createClient, createFetchTransport } from "@inferlog/core";
 import { withFeatureProfiles } from "@inferlog/core/profile";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Running, startCollector } from "./test-http.js";
-import { MODEL } from "./test-support.js";
+import { type Running, startCollector } from "../test/test-http.js";
+import { MODEL } from "../test/test-support.js";
 
 describe("feature profiles end to end", () => {
   let running: Running | undefined;

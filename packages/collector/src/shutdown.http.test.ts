@@ -1,8 +1,8 @@
 import { request } from "node:http";
 import { describe, expect, it } from "vitest";
+import { postBatch, startCollector } from "../test/test-http.js";
+import { prediction, STORE_KINDS } from "../test/test-support.js";
 import { openStore } from "./store/open-store.js";
-import { postBatch, startCollector } from "./test-http.js";
-import { prediction, STORE_KINDS } from "./test-support.js";
 
 describe.each(STORE_KINDS)("graceful shutdown (%s)", (kind) => {
   it("finishes a batch that is in flight when close() is called, then refuses new connections", async () => {

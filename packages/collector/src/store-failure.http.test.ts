@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { postBatch, quiet, type Running, rawRequest, startCollector } from "../test/test-http.js";
+import { prediction, storeFixture } from "../test/test-support.js";
 import { createCollector } from "./collector.js";
-import { postBatch, quiet, type Running, rawRequest, startCollector } from "./test-http.js";
-import { prediction, storeFixture } from "./test-support.js";
 
 let c: Running | undefined;
 afterEach(async () => {

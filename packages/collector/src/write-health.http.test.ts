@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { postBatch, quiet, type Running, rawRequest, startCollector } from "../test/test-http.js";
+import { CLICKHOUSE_URL, prediction } from "../test/test-support.js";
 import { WRITE_FAILURE_HOLD_MS, WriteHealth } from "./http/write-health.js";
 import { ClickHouseClient } from "./store/clickhouse-http.js";
-import { postBatch, quiet, type Running, rawRequest, startCollector } from "./test-http.js";
-import { CLICKHOUSE_URL, prediction } from "./test-support.js";
 
 let c: Running | undefined;
 afterEach(async () => {

@@ -10,11 +10,11 @@ export type Counters = Omit<ClientStats, "circuit" | "lastFailure" | "featureVal
 export interface Accounting {
   c: Counters;
   /** Calls the user's callback or hook `name`; if it throws, says so once and carries on. */
-  safely<T>(name: string, fn: ((x: T) => void) | undefined, x: T): void;
+  _safely<T>(name: string, fn: ((x: T) => void) | undefined, x: T): void;
   drop(reason: DropReason, count: number, ids?: readonly string[]): void;
   error(e: InferlogError): void;
   /** Events that left the client: counted as sent or dropped, and told to the `onSettled` hook. */
-  settled(events: readonly QueuedEvent[], outcome: "sent" | DropReason): void;
+  _settled(events: readonly QueuedEvent[], outcome: "sent" | DropReason): void;
 }
 
 /**
@@ -51,13 +51,13 @@ export function createAccounting(o: ResolvedOptions, diagnostics: Diagnostics): 
   };
   return {
     c,
-    safely,
+    _safely: safely,
     drop,
     error(e) {
       safely("onError", o.onError, e);
       diagnostics.error(e);
     },
-    settled(events, outcome) {
+    _settled(events, outcome) {
       if (events.length === 0) return;
       if (outcome === "sent") c.sent += events.length;
       else

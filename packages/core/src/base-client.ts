@@ -16,13 +16,13 @@ import type {
 } from "./inputs.js";
 import { createIntake } from "./intake.js";
 import { type ClientOptions, resolveOptions } from "./options.js";
-import { type Prepared, prepare } from "./prepare.js";
-import { sampleHash } from "./sampling.js";
+import type { Pipeline, Prepared } from "./pipeline.js";
+import { prepare } from "./prepare.js";
+import { isSampledIn } from "./sampling.js";
 import type { EventType } from "./schema/events.js";
 import type { ClientStats, DropReason } from "./stats.js";
 import { utf8Length } from "./utf8.js";
 import { uuidv7 } from "./uuidv7.js";
-import type { EventValidator } from "./validate.js";
 
 export interface FlushResult {
   /** True when everything queued before the call was settled (sent or counted as dropped) in time. */
@@ -66,22 +66,25 @@ export interface Client {
 }
 
 /**
- * The client with the default validator supplied by the caller: runtime adapters that bring
- * their own (the browser's zod-free `liteValidateEvent`) use this so zod is never bundled.
+ * The client with the pipeline supplied by the runtime adapter: its default validator and the prepare
+ * step written for it. Adapters that bring a zod-free validator (the browser's) use this so zod is
+ * never bundled.
  */
-export function createBaseClient(options: ClientOptions, defaultValidator: EventValidator): Client {
-  const o = resolveOptions(options, defaultValidator);
+export function createBaseClient(options: ClientOptions, pipeline: Pipeline): Client {
+  const o = resolveOptions(options, pipeline.validator);
   const { clock } = o;
   const diagnostics = createDiagnostics(o);
   const featureFixes = createFeatureFixCounter(diagnostics.once);
   o.transport = diagnostics.watch(o.transport);
   if (!o.strict) o.fixFeature = featureFixes.fixed;
   const acct = createAccounting(o, diagnostics);
-  const { c, safely, drop, error, settled } = acct;
+  const { c, _safely: safely, drop, error, _settled: settled } = acct;
   const queue = createEventQueue(o.maxQueueSize, o.maxQueueBytes);
   const delivery = createDelivery(o, queue, acct);
-  const { drain } = delivery;
-  const prep = o.validate.prepare ?? prepare;
+  const { _drain: drain } = delivery;
+  // The adapter's step is written for its own validator (the fused path repeats the zod contract):
+  // another `validator` option runs the general step, so a validator of the user's is always asked.
+  const prep = (o.validate === pipeline.validator && pipeline.prepare) || prepare;
   const intake = createIntake({
     _prepare(p) {
       // prepare() is written not to throw; this keeps a bug there from breaking a flush or the host app.
@@ -112,7 +115,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
 
   /** Queues `e`; counts what a full queue drops (an evicted event, or `e` itself). Returns whether `e` is queued. */
   function offer(e: QueuedEvent): boolean {
-    const { accepted, evicted } = queue.offer(e);
+    const { accepted, evicted } = queue._offer(e);
     if (accepted && evicted.length === 0) queueFullReported = false;
     else {
       if (accepted) settled(evicted, "queue_full");
@@ -143,7 +146,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
     if (queue.count === 0) return;
     if (o.flushIntervalMs === 0) drain(seq);
     else {
-      delivery.pump();
+      delivery._pump();
       if (!closed)
         timer ??= clock.setTimeout(() => {
           timer = undefined;
@@ -162,7 +165,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
     c.logged++;
     try {
       predictionId ??= type === "ml.feature_profile" ? undefined : linkedId(input);
-      if (closed || (o.sampleRate < 1 && predictionId !== undefined && sampleHash(predictionId) >= o.sampleRate)) {
+      if (closed || (predictionId !== undefined && !isSampledIn(predictionId, o.sampleRate))) {
         drop(closed ? "after_shutdown" : "sampled_out", 1);
         return;
       }
@@ -196,13 +199,13 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
     const target = seq;
     const deadline = clock.now() + (opts?.timeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS);
     delivery._flushThrough(target);
-    while (!delivery.settledThrough(target)) {
+    while (!delivery._settledThrough(target)) {
       const left = deadline - clock.now();
       if (left <= 0) break;
-      await delivery.settlement(left);
+      await delivery._settlement(left);
     }
     return {
-      ok: delivery.settledThrough(target),
+      ok: delivery._settledThrough(target),
       sent: c.sent - sentBefore,
       dropped: c.dropped.total - droppedBefore,
       pending: queue.count + delivery.inFlight(),
@@ -236,7 +239,7 @@ export function createBaseClient(options: ClientOptions, defaultValidator: Event
       timer = undefined;
       shutdownResult = flush({ timeoutMs: opts?.timeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS }).then((r) => {
         if (r.ok) return r;
-        delivery.abortAll("shutdown_timeout");
+        delivery._abortAll("shutdown_timeout");
         settled(queue._takeOldest(Infinity, Infinity), "shutdown_timeout");
         return { ...r, ok: false, dropped: r.dropped + r.pending, pending: 0 };
       });

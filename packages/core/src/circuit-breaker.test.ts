@@ -15,7 +15,7 @@ describe("circuit breaker", () => {
     for (let i = 0; i < 3; i++) breaker._end(breaker._begin() as Permit, false);
     expect(breaker.state()).toBe("open");
     expect(breaker._begin()).toBeUndefined();
-    expect(breaker.waitMs()).toBe(1_000);
+    expect(breaker._waitMs()).toBe(1_000);
     await clock.advance(999);
     expect(breaker._begin()).toBeUndefined();
     await clock.advance(1);
@@ -31,7 +31,7 @@ describe("circuit breaker", () => {
     expect(probe).toMatchObject({ _probe: true });
     expect(breaker._begin()).toBeUndefined();
     expect(breaker._begin()).toBeUndefined();
-    expect(breaker.waitMs()).toBe(OPTIONS.maxCooldownMs);
+    expect(breaker._waitMs()).toBe(OPTIONS.maxCooldownMs);
     let woken = 0;
     breaker._onWake(() => woken++);
     breaker._end(probe as Permit, true);
@@ -45,17 +45,17 @@ describe("circuit breaker", () => {
     const clock = new FakeClock();
     const breaker = breakerOn(clock);
     for (let i = 0; i < 3; i++) breaker._end(breaker._begin() as Permit, false);
-    const cooldowns: number[] = [breaker.waitMs()];
+    const cooldowns: number[] = [breaker._waitMs()];
     for (let i = 0; i < 4; i++) {
-      await clock.advance(breaker.waitMs());
+      await clock.advance(breaker._waitMs());
       breaker._end(breaker._begin() as Permit, false);
-      cooldowns.push(breaker.waitMs());
+      cooldowns.push(breaker._waitMs());
     }
     expect(cooldowns).toEqual([1_000, 2_000, 4_000, 4_000, 4_000]);
     await clock.advance(4_000);
     breaker._end(breaker._begin() as Permit, true);
     for (let i = 0; i < 3; i++) breaker._end(breaker._begin() as Permit, false);
-    expect(breaker.waitMs()).toBe(1_000);
+    expect(breaker._waitMs()).toBe(1_000);
   });
 
   it("does not count failures of attempts that were out when the circuit opened", async () => {
@@ -64,7 +64,7 @@ describe("circuit breaker", () => {
     // Eight attempts out at once (maxConcurrency), all failing.
     const out = Array.from({ length: 8 }, () => breaker._begin() as Permit);
     for (const permit of out.slice(0, 3)) breaker._end(permit, false);
-    expect(breaker.waitMs()).toBe(1_000);
+    expect(breaker._waitMs()).toBe(1_000);
     await clock.advance(1_000);
     const probe = breaker._begin() as Permit;
     // The five stragglers fail during the _probe: no probe of theirs, no longer cooldown, no new open period.
@@ -72,7 +72,7 @@ describe("circuit breaker", () => {
     expect(breaker.state()).toBe("half-open");
     expect(breaker._begin()).toBeUndefined();
     breaker._end(probe, false);
-    expect(breaker.waitMs()).toBe(2_000);
+    expect(breaker._waitMs()).toBe(2_000);
   });
 
   it("a straggler's answer closes the circuit: the collector is back", async () => {
@@ -101,7 +101,7 @@ describe("circuit breaker", () => {
     for (let i = 0; i < 3; i++) breaker._end(breaker._begin() as Permit, false);
     let woken = 0;
     breaker._onWake(() => woken++);
-    breaker.nudge();
+    breaker._nudge();
     expect(woken).toBe(1);
     expect(breaker._begin()).toMatchObject({ _probe: true });
   });
@@ -111,11 +111,11 @@ describe("circuit breaker", () => {
     const breaker = breakerOn(clock);
     for (let i = 0; i < 3; i++) breaker._end(breaker._begin() as Permit, false);
     await clock.advance(200);
-    breaker.nudge();
+    breaker._nudge();
     breaker._end(breaker._begin() as Permit, false);
-    expect(breaker.waitMs()).toBe(1_000);
+    expect(breaker._waitMs()).toBe(1_000);
     await clock.advance(1_000);
     breaker._end(breaker._begin() as Permit, false);
-    expect(breaker.waitMs()).toBe(2_000);
+    expect(breaker._waitMs()).toBe(2_000);
   });
 });

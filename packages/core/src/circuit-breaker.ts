@@ -16,13 +16,13 @@ export interface Permit {
 
 export interface CircuitBreaker {
   state(): "closed" | "open" | "half-open";
-  /** Leave for one attempt now, or `undefined`: then wait `waitMs()` or for a wake-up (`_onWake`). */
+  /** Leave for one attempt now, or `undefined`: then wait `_waitMs()` or for a wake-up (`_onWake`). */
   _begin(): Permit | undefined;
   /**
    * Milliseconds until `_begin` may give leave: the rest of the cooldown; in half-open, `maxCooldownMs`
    * (the probe's result wakes waiters sooner: this is a backstop); 0 when closed.
    */
-  waitMs(): number;
+  _waitMs(): number;
   /** The attempt got an HTTP answer (`true`), none at all (`false`), or was aborted (`undefined`). */
   _end(permit: Permit, answered: boolean | undefined): void;
   /**
@@ -30,7 +30,7 @@ export interface CircuitBreaker {
    * probe, and wake every wait of our own making (breaker, backoff). A server's Retry-After is not
    * ours to shorten. A failed probe re-opens the circuit.
    */
-  nudge(): void;
+  _nudge(): void;
   /** Registers a callback for a nudge, a probe's result or the circuit closing; returns its removal. */
   _onWake(wake: () => void): () => void;
 }
@@ -72,7 +72,7 @@ export function createCircuitBreaker(options: CircuitBreakerOptions, now: () => 
       probing = current === "half-open";
       return { _probe: probing, _opened: opened };
     },
-    waitMs() {
+    _waitMs() {
       const current = state();
       return current === "open" ? openUntil - now() : current === "half-open" ? maxCooldownMs : 0;
     },
@@ -93,7 +93,7 @@ export function createCircuitBreaker(options: CircuitBreakerOptions, now: () => 
       // A probe's result, or an answer that closed the circuit: whoever waits looks again.
       if (permit._probe || (answered && held)) wakeAll();
     },
-    nudge() {
+    _nudge() {
       // Ends an open period; a closed or half-open circuit does not read it until it trips again.
       if (state() === "open") nudged = true;
       openUntil = now();

@@ -18,10 +18,10 @@ import { uuidv7 } from "./uuidv7.js";
  */
 export interface Delivery {
   /** Starts batches while fewer than `maxConcurrency` are in flight and a batch is due. */
-  pump(): void;
+  _pump(): void;
   /** Marks everything up to `seq` as due (the interval timer) and starts sending. */
-  drain(seq: number): void;
-  /** As `drain`, for an explicit flush: also cuts our own waits short (backoff, cooldown). */
+  _drain(seq: number): void;
+  /** As `_drain`, for an explicit flush: also cuts our own waits short (backoff, cooldown). */
   _flushThrough(seq: number): void;
   /**
    * Page close: starts one request at once, bypassing the task queue and the circuit breaker, with
@@ -30,11 +30,11 @@ export interface Delivery {
    */
   _sendNow(maxBytes: number, maxEvents: number): number;
   /** True once no event with seq <= `seq` is queued or in flight. */
-  settledThrough(seq: number): boolean;
+  _settledThrough(seq: number): boolean;
   /** Resolves when a batch settles, or after `ms`. */
-  settlement(ms: number): Promise<void>;
+  _settlement(ms: number): Promise<void>;
   /** Stops everything in flight; their events are dropped as `reason`. */
-  abortAll(reason: DropReason): void;
+  _abortAll(reason: DropReason): void;
   /** Events in batches being sent or waiting to retry. */
   inFlight(): number;
   circuit(): ClientStats["circuit"];
@@ -42,7 +42,7 @@ export interface Delivery {
 
 interface Batch {
   _events: QueuedEvent[];
-  minSeq: number;
+  _minSeq: number;
   _controller: AbortControllerLike;
 }
 
@@ -55,7 +55,7 @@ const UNCOUNTED: Permit = { _probe: false, _opened: -1 };
  */
 export function createDelivery(options: ResolvedOptions, queue: EventQueue, accounting: Accounting): Delivery {
   const { clock, encoder } = options;
-  const { c: counters, error, settled } = accounting;
+  const { c: counters, error, _settled: settled } = accounting;
   const breaker = createCircuitBreaker(options.circuitBreaker, () => clock.now());
   const sizing = createBatchSizing(options.flushAt, options.maxBatchBytes);
   /** Batches being sent or waiting to retry. */
@@ -64,14 +64,14 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
   let backingOff = 0;
   /** Everything with seq <= this is due now (a flush or the interval timer asked for it). */
   let drainThrough = -1;
-  /** Wake-ups of `settlement` calls, called when a batch settles. */
+  /** Wake-ups of `_settlement` calls, called when a batch settles. */
   const waiters = new Set<() => void>();
   /** While the circuit holds batches back: the timer that tries again. A probe's batch pumps when it settles. */
   let breakerTimer: unknown;
 
   function pump(): void {
     while (sending.size < options.maxConcurrency && queue.count > 0) {
-      if (queue.count < sizing._count() && queue.bytes < sizing._bytes() && queue.minSeq() > drainThrough) return;
+      if (queue.count < sizing._count() && queue.bytes < sizing._bytes() && queue._minSeq() > drainThrough) return;
       // Hold events in the queue (bounded, evictable) rather than in flight while the circuit is not closed:
       // in half-open a batch already in flight carries the probe.
       const circuit = breaker.state();
@@ -80,7 +80,7 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
         breakerTimer ??= clock.setTimeout(() => {
           breakerTimer = undefined;
           pump();
-        }, breaker.waitMs());
+        }, breaker._waitMs());
         return;
       }
       launch(queue._takeOldest(sizing._count(), sizing._bytes()), undefined);
@@ -92,7 +92,7 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
     if (events.length === 0) return;
     let minSeq = Infinity;
     for (const e of events) minSeq = Math.min(minSeq, e.seq);
-    const batch: Batch = { _events: events, minSeq, _controller: createAbortController() };
+    const batch: Batch = { _events: events, _minSeq: minSeq, _controller: createAbortController() };
     sending.add(batch);
     const run = () => deliver(batch, closeBody);
     (closeBody !== undefined || !options.taskQueue ? run() : options.taskQueue.add(run))
@@ -111,7 +111,7 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
       const permit = breaker._begin();
       if (permit) return permit;
       // Waiting on a probe: its result wakes us.
-      await sleep(clock, breaker.waitMs(), signal, breaker._onWake);
+      await sleep(clock, breaker._waitMs(), signal, breaker._onWake);
     }
   }
 
@@ -135,7 +135,7 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
     const startedAt = clock.now();
     for (let n = 1; ; n++) {
       const permit = n === 1 && closeBody !== undefined ? UNCOUNTED : await permission(batch);
-      // Aborted (shutdown's deadline): abortAll has settled the batch already.
+      // Aborted (shutdown's deadline): _abortAll has settled the batch already.
       if (!permit) return;
       let result: TransportResult;
       try {
@@ -166,7 +166,7 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
       counters.retried++;
       // A flush, or another batch getting through, cuts our own backoff short; a server's Retry-After it must honour.
       backingOff++;
-      await sleep(clock, decision.waitMs, signal, decision._serverWait ? undefined : breaker._onWake);
+      await sleep(clock, decision._waitMs, signal, decision._serverWait ? undefined : breaker._onWake);
       backingOff--;
     }
   }
@@ -177,7 +177,7 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
     counters.bytesSent += bytes;
     sizing._delivered(events.length, bytes);
     // The collector is taking batches again: batches sleeping a backoff of ours try now.
-    if (backingOff > 0) breaker.nudge();
+    if (backingOff > 0) breaker._nudge();
     // The collector took the batch but refused some events: count those, never resend the rest.
     // The message names the first refused event by id (its ids all reach onDrop).
     const first = rejected[0];
@@ -202,7 +202,7 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
     sizing._tooLarge(events.length, bytes);
     sending.delete(batch);
     queue._putBack(events);
-    if (batch.minSeq > drainThrough) drainThrough = (events[events.length - 1] as QueuedEvent).seq;
+    if (batch._minSeq > drainThrough) drainThrough = (events[events.length - 1] as QueuedEvent).seq;
   }
 
   /** Settles a batch as `outcome`, except the events at `refused` (a partial rejection): dropped as `rejected`. */
@@ -228,10 +228,10 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
   const cost = (e: QueuedEvent): number => encoder.eventBytes?.(e.json, e.bytes) ?? e.bytes + 1;
 
   return {
-    pump,
-    drain,
+    _pump: pump,
+    _drain: drain,
     _flushThrough(seq) {
-      breaker.nudge();
+      breaker._nudge();
       drain(seq);
     },
     _sendNow(maxBytes, maxEvents) {
@@ -244,13 +244,13 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
       launch(events, encoder.encode(events.map((e) => e.json)));
       return events.length;
     },
-    settledThrough: (seq) => queue.minSeq() > seq && ![...sending].some((b) => b.minSeq <= seq),
-    settlement: (ms) =>
+    _settledThrough: (seq) => queue._minSeq() > seq && ![...sending].some((b) => b._minSeq <= seq),
+    _settlement: (ms) =>
       sleep(clock, ms, undefined, (wake) => {
         waiters.add(wake);
         return () => waiters.delete(wake);
       }),
-    abortAll(reason) {
+    _abortAll(reason) {
       for (const b of sending) {
         b._controller.abort();
         settle(b, reason);

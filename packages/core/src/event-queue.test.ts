@@ -61,7 +61,7 @@ describe("event queue", () => {
       const r = rnd();
       if (r < 0.6) {
         const e = ev(Math.floor(rnd() * 4));
-        const got = q.offer(e);
+        const got = q._offer(e);
         expect(got.accepted ? got.evicted.map((x) => x.id) : false).toEqual(m.offer(e));
         if (!got.accepted) expect(got.evicted).toEqual([]);
       } else if (r < 0.95) {
@@ -73,7 +73,7 @@ describe("event queue", () => {
           m.requeue(taken);
         }
       } else {
-        expect(q.minSeq()).toBe(m.minSeq());
+        expect(q._minSeq()).toBe(m.minSeq());
       }
       expect(q.count).toBe(m.count);
     }
@@ -82,7 +82,7 @@ describe("event queue", () => {
   it("keeps order and counts when one level drains past its compaction point", () => {
     const q = createEventQueue(100_000, 1e9);
     const all = Array.from({ length: 5_000 }, () => ev(1));
-    for (const e of all) q.offer(e);
+    for (const e of all) q._offer(e);
     const out: string[] = [];
     while (q.count > 0) {
       const batch = q._takeOldest(97, 1e9);
@@ -92,6 +92,6 @@ describe("event queue", () => {
     }
     expect(out).toEqual(all.map((x) => x.id));
     expect(q.bytes).toBe(0);
-    expect(q.minSeq()).toBe(Number.POSITIVE_INFINITY);
+    expect(q._minSeq()).toBe(Number.POSITIVE_INFINITY);
   });
 });

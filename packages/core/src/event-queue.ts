@@ -20,7 +20,7 @@ export const PRIORITY: Record<EventType, number> = {
   "ml.outcome": 3,
 };
 
-/** What `offer` did: whether the event is queued now, and which queued events it pushed out. */
+/** What `_offer` did: whether the event is queued now, and which queued events it pushed out. */
 export interface Offered {
   accepted: boolean;
   /** Lower-priority events evicted to make room (empty when the event was refused: nothing is evicted for nothing). */
@@ -35,7 +35,7 @@ export interface Offered {
 export interface EventQueue {
   count: number;
   bytes: number;
-  offer(e: QueuedEvent): Offered;
+  _offer(e: QueuedEvent): Offered;
   /** Puts events back at the front (a batch that could not be sent yet). */
   _putBack(events: readonly QueuedEvent[]): void;
   /** Up to `maxCount` events and `maxBytes` (their JSON bytes), oldest first; always at least one if any is queued. */
@@ -54,7 +54,7 @@ export interface EventQueue {
     isPersisted?: (e: QueuedEvent) => boolean,
   ): QueuedEvent[];
   /** Lowest `seq` waiting, or Infinity when empty. */
-  minSeq(): number;
+  _minSeq(): number;
 }
 
 /** A FIFO as an array and a head index: shifting a long plain array moves every element (O(n)). */
@@ -108,7 +108,7 @@ export function createEventQueue(maxCount: number, maxBytes: number): EventQueue
   const q: EventQueue = {
     count: 0,
     bytes: 0,
-    offer(e) {
+    _offer(e) {
       const evicted: QueuedEvent[] = [];
       while (q.count >= maxCount || q.bytes + e.bytes > maxBytes) {
         const victim = levels.find((l, p) => p < e.priority && first(l));
@@ -157,7 +157,7 @@ export function createEventQueue(maxCount: number, maxBytes: number): EventQueue
       for (const e of out) counted(e, -1);
       return out;
     },
-    minSeq: () => {
+    _minSeq: () => {
       const l = oldest();
       return l ? (first(l) as QueuedEvent).seq : Infinity;
     },

@@ -64,6 +64,8 @@ export {
   type Encoder,
   type TaskQueue,
 } from "./options.js";
+export type { EventValidator, Pipeline, PrepareStep, ValidationResult } from "./pipeline.js";
+export { prepareFast } from "./prepare-fast.js";
 export type { Clock } from "./runtime.js";
 export { sampleHash } from "./sampling.js";
 export {
@@ -119,5 +121,5 @@ export { type ClientStats, DROP_REASONS, type DropReason, keepsStored } from "./
 export type { AbortSignalLike, RejectedEvent, Transport, TransportRequest, TransportResult } from "./transport.js";
 export { uncheckedEvent } from "./unchecked.js";
 export { uuidv7, uuidv7Time } from "./uuidv7.js";
-export { type EventValidator, makeValidator, type ValidationResult, validateEvent } from "./validate.js";
+export { makeValidator, validateEvent } from "./validate.js";
 export { type WrapPredictOptions, wrapPredict } from "./wrap-predict.js";

@@ -1,4 +1,5 @@
 import { ValidationError } from "./errors.js";
+import type { EventValidator } from "./pipeline.js";
 import {
   DATA_CONTENT_TYPE,
   FEEDBACK_ACTIONS,
@@ -34,7 +35,6 @@ import {
   MIN_FEEDBACK_VALUE,
 } from "./schema/limits.js";
 import { DATETIME_PATTERN, TRACEPARENT_PATTERN } from "./schema/patterns.js";
-import type { EventValidator } from "./validate.js";
 import { wellFormedText } from "./well-formed-json.js";
 
 /**

@@ -17,14 +17,13 @@ import {
 import type { InferlogError } from "./errors.js";
 import { checkOption as need } from "./errors.js";
 import type { QueuedEvent } from "./event-queue.js";
-import type { PrepareContext } from "./prepare.js";
+import type { EventValidator, PrepareContext } from "./pipeline.js";
 import type { FeatureFilter } from "./redact.js";
 import { type Clock, consoleWarn, systemClock } from "./runtime.js";
 import type { InferlogEvent, ModelInfo } from "./schema/events.js";
 import { MAX_EVENT_BYTES, MAX_NAME_LENGTH } from "./schema/limits.js";
 import type { DropReason } from "./stats.js";
 import type { Transport } from "./transport.js";
-import type { EventValidator } from "./validate.js";
 
 /** Runs uploads (p-queue satisfies it). The client itself never has more than `maxConcurrency` batches in flight. */
 export interface TaskQueue {

@@ -1,14 +1,16 @@
 import { describe, expect, it } from "vitest";
+import { createBaseClient } from "./base-client.js";
 import type { PendingEvent } from "./build-event.js";
 import { compiledValidateEvent } from "./compiled.js";
 import { liteValidateEvent } from "./lite-validate.js";
 import { resolveOptions } from "./options.js";
-import { type PrepareContext, type Prepared, prepare } from "./prepare.js";
+import type { EventValidator, PrepareContext, Prepared, PrepareStep } from "./pipeline.js";
+import { prepare } from "./prepare.js";
 import { prepareFast } from "./prepare-fast.js";
-import { MODEL, predictionInput, setup } from "./test-helpers.js";
+import { MODEL, predictionInput } from "./test-helpers.js";
 import { MemoryTransport } from "./testing/memory-transport.js";
 import { uuidv7Time } from "./uuidv7.js";
-import { type EventValidator, validateEvent } from "./validate.js";
+import { validateEvent } from "./validate.js";
 
 const context = (validate: EventValidator): PrepareContext => {
   const o = resolveOptions({ transport: new MemoryTransport(), source: "test-app", model: MODEL }, validate);
@@ -23,10 +25,9 @@ const pending = (input: unknown): PendingEvent => ({
 const json = (r: Prepared) => (r.ok ? JSON.parse(r.json) : r);
 
 describe("the fused prediction path (prepareFast)", () => {
-  it("is what the zod validators carry; the zod-free ones leave the client on the general path", () => {
-    expect(validateEvent.prepare).toBe(prepareFast);
-    expect(compiledValidateEvent.prepare).toBe(prepareFast);
-    expect(liteValidateEvent.prepare).toBeUndefined();
+  it("is a step of its own: no validator carries a prepare step", () => {
+    for (const validator of [validateEvent, compiledValidateEvent, liteValidateEvent])
+      expect(Object.keys(validator)).toEqual([]);
   });
 
   it("writes what the general path writes, with the same id", () => {
@@ -48,22 +49,47 @@ describe("the fused prediction path (prepareFast)", () => {
     expect(json(r)).toMatchObject({ id: r.id, time: "2026-01-01T00:00:00Z" });
   });
 
-  it("is the step the client runs when its validator carries one", async () => {
+  /** A client whose pipeline is `validator` with a step that records each type it prepares. */
+  const recording = (validator: EventValidator, options: { validator?: EventValidator } = {}) => {
     const seen: string[] = [];
-    const validator: EventValidator = Object.assign(
-      (t: Parameters<EventValidator>[0], e: unknown) => validateEvent(t, e),
-      {
-        prepare: (p: PendingEvent, c: PrepareContext) => {
-          seen.push(p.type);
-          return prepareFast(p, c);
-        },
-      },
+    const step: PrepareStep = (p, c) => {
+      seen.push(p.type);
+      return prepareFast(p, c);
+    };
+    const transport = new MemoryTransport();
+    const client = createBaseClient(
+      { transport, source: "test-app", model: MODEL, logger: false, ...options },
+      { validator, prepare: step },
     );
-    const { client, transport } = setup({ validator });
+    return { client, transport, seen };
+  };
+
+  it("is the step the client runs when the adapter's pipeline passes it", async () => {
+    const { client, transport, seen } = recording(compiledValidateEvent);
     client.logPrediction(predictionInput(0));
     client.logOutcome({ predictionId: "p1", label: "x" });
     await client.flush();
     expect(seen).toEqual(["ml.prediction", "ml.outcome"]);
     expect(transport.events.map((e) => e.type)).toEqual(["ml.prediction", "ml.outcome"]);
+  });
+
+  it("is not run with a `validator` option other than the pipeline's: that validator is asked for every event", async () => {
+    const asked: string[] = [];
+    const mine: EventValidator = (type, event) => {
+      asked.push(type);
+      return validateEvent(type, event);
+    };
+    const { client, transport, seen } = recording(validateEvent, { validator: mine });
+    client.logPrediction(predictionInput(0));
+    client.logOutcome({ predictionId: "p1", label: "x" });
+    await client.flush();
+    expect(seen).toEqual([]);
+    expect(asked).toEqual(["ml.prediction", "ml.outcome"]);
+    expect(transport.events.map((e) => e.type)).toEqual(["ml.prediction", "ml.outcome"]);
+    // The pipeline's own validator given as the option keeps its step.
+    const same = recording(validateEvent, { validator: validateEvent });
+    same.client.logPrediction(predictionInput(0));
+    await same.client.flush();
+    expect(same.seen).toEqual(["ml.prediction"]);
   });
 });

@@ -1,15 +1,17 @@
 import type { PendingEvent } from "./build-event.js";
 import { PRIORITY } from "./event-queue.js";
 import { fastPredictionJson } from "./fast-prediction.js";
-import { type PrepareContext, type Prepared, prepare } from "./prepare.js";
+import type { PrepareContext, Prepared } from "./pipeline.js";
+import { prepare } from "./prepare.js";
 import { oversized } from "./size-guard.js";
 import { utf8Length } from "./utf8.js";
 import { uuidv7 } from "./uuidv7.js";
 
 /**
  * `prepare` with the fused path for predictions: their JSON is written straight from the input
- * (`fastPredictionJson`). The zod validators carry it (`EventValidator.prepare`); the browser's
- * do not, so its bundle holds only the general path.
+ * (`fastPredictionJson`). Written for the zod validators, whose contract it repeats: core's and Node's
+ * `createClient` pass it with theirs (`Pipeline.prepare`); the browser passes none, so its bundle holds
+ * only the general path.
  */
 export function prepareFast(p: PendingEvent, ctx: PrepareContext): Prepared {
   if (p.type !== "ml.prediction" || ctx.beforeSend) return guardedPrepare(p, ctx);

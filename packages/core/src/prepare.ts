@@ -1,26 +1,12 @@
-import { type BuildContext, buildEvent, type PendingEvent } from "./build-event.js";
+import { buildEvent, type PendingEvent } from "./build-event.js";
 import { InferlogError, threw, ValidationError } from "./errors.js";
 import { PRIORITY } from "./event-queue.js";
-import { type FeatureFixed, fixEventFeatures } from "./feature-values.js";
-import { type FeatureFilter, redactFeatures } from "./redact.js";
-import type { EventType, InferlogEvent } from "./schema/events.js";
-import type { DropReason } from "./stats.js";
+import { fixEventFeatures } from "./feature-values.js";
+import type { PrepareContext, Prepared } from "./pipeline.js";
+import { redactFeatures } from "./redact.js";
+import type { InferlogEvent } from "./schema/events.js";
 import { utf8Length } from "./utf8.js";
-import type { EventValidator } from "./validate.js";
 import { wellFormedJson } from "./well-formed-json.js";
-
-export interface PrepareContext extends BuildContext {
-  filter: FeatureFilter;
-  beforeSend: ((event: InferlogEvent) => InferlogEvent | null) | undefined;
-  maxEventBytes: number;
-  validate: EventValidator;
-  /** Set (outside strict mode): feature values that cannot be sent are fixed and told here, keeping the event. */
-  fixFeature?: FeatureFixed | undefined;
-}
-
-export type Prepared =
-  | { ok: true; id: string; type: EventType; priority: number; json: string; bytes: number }
-  | { ok: false; reason: DropReason; error?: InferlogError; id?: string };
 
 /**
  * The background step for one event: build the envelope, redact, run `beforeSend`,

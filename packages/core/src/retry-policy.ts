@@ -9,8 +9,8 @@ export interface RetryOptions {
 }
 
 export type RetryDecision =
-  /** Wait `waitMs`, then try again. `_serverWait`: the wait is the server's Retry-After, which a flush must honour. */
-  { _retry: true; waitMs: number; _serverWait: boolean } | { _retry: false; _why: string };
+  /** Wait `_waitMs`, then try again. `_serverWait`: the wait is the server's Retry-After, which a flush must honour. */
+  { _retry: true; _waitMs: number; _serverWait: boolean } | { _retry: false; _why: string };
 
 /**
  * Exponential backoff with full jitter (AWS Architecture Blog): uniform in [0, min(cap, base·2^(attempt-1))].
@@ -38,5 +38,5 @@ export function nextRetry(
   if (attempt >= options.maxAttempts) return { _retry: false, _why: `${attempt} attempts` };
   if (elapsedMs + waitMs > options.maxRetryDurationMs)
     return { _retry: false, _why: `${Math.round(elapsedMs)} ms of retrying` };
-  return { _retry: true, waitMs, _serverWait: told > 0 && told >= backoff };
+  return { _retry: true, _waitMs: waitMs, _serverWait: told > 0 && told >= backoff };
 }

@@ -1,8 +1,7 @@
 /**
  * Maps a key to [0, 1) with FNV-1a (32-bit). Every event type hashes the same key
  * (the prediction id), so a prediction and its exposures, feedback and outcomes are
- * kept or dropped together and sampled joins stay whole. A key is kept when its hash is
- * below the sample rate.
+ * kept or dropped together and sampled joins stay whole.
  */
 export function sampleHash(key: string): number {
   let h = 0x811c9dc5;
@@ -12,3 +11,6 @@ export function sampleHash(key: string): number {
   }
   return (h >>> 0) / 0x100000000;
 }
+
+/** Whether the events of `key` are kept at sample rate `rate` (0 < rate <= 1): its hash is below the rate. */
+export const isSampledIn = (key: string, rate: number): boolean => rate >= 1 || sampleHash(key) < rate;

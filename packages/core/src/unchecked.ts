@@ -1,5 +1,5 @@
+import type { EventValidator } from "./pipeline.js";
 import type { InferlogEvent } from "./schema/events.js";
-import type { EventValidator } from "./validate.js";
 
 /**
  * A validator that checks nothing in-process, for bundles that leave the wire contract to the

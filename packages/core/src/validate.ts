@@ -1,8 +1,6 @@
 import * as z from "zod/mini";
-import type { PendingEvent } from "./build-event.js";
 import { ValidationError } from "./errors.js";
-import type { PrepareContext, Prepared } from "./prepare.js";
-import { prepareFast } from "./prepare-fast.js";
+import type { EventValidator } from "./pipeline.js";
 import {
   type EventType,
   exposureEventSchema,
@@ -24,16 +22,6 @@ export const SCHEMA_BY_TYPE: Record<EventType, z.ZodMiniType> = {
   "ml.outcome": outcomeEventSchema,
   "ml.features": featuresEventSchema,
   "ml.feature_profile": featureProfileEventSchema,
-};
-
-export type ValidationResult = { ok: true; event: InferlogEvent } | { ok: false; error: ValidationError };
-/** Checks one event against the wire contract; returns the parsed copy or a ValidationError naming the field. */
-export type EventValidator = ((type: EventType, event: unknown) => ValidationResult) & {
-  /**
-   * Optional: replaces the client's `prepare` step for this validator; the zod validators use it
-   * for the fused prediction path (`prepareFast`). It must produce exactly what `prepare` would.
-   */
-  prepare?: (p: PendingEvent, ctx: PrepareContext) => Prepared;
 };
 
 /** Builds a validator over a schema lookup (runtime schemas here, compiled ones in `@inferlog/core/compiled`). */
@@ -100,8 +88,5 @@ function findForbiddenKey(event: unknown): string[] | undefined {
   return undefined;
 }
 
-/** The default validator: zod's runtime parser, with the fused fast path for predictions. */
-export const validateEvent: EventValidator = Object.assign(
-  makeValidator((type) => SCHEMA_BY_TYPE[type]),
-  { prepare: prepareFast },
-);
+/** The default validator: zod's runtime parser. */
+export const validateEvent: EventValidator = makeValidator((type) => SCHEMA_BY_TYPE[type]);

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postBatch, quiet } from "../../test/test-http.js";
+import { CLICKHOUSE_URL, prediction, storeFixture } from "../../test/test-support.js";
 import { type Collector, createCollector } from "../collector.js";
 import { ClickHouseClient } from "../store/clickhouse-http.js";
 import { openClickHouseStore } from "../store/clickhouse-store.js";
-import { postBatch, quiet } from "../test-http.js";
-import { CLICKHOUSE_URL, prediction, storeFixture } from "../test-support.js";
 
 const REQUESTS = 50;
 const PER_REQUEST = 100;

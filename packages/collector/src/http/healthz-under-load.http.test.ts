@@ -1,9 +1,9 @@
 import { request } from "node:http";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Child, spawnCli } from "../test-child.js";
-import { BATCH, rawRequest } from "../test-http.js";
-import { prediction, STORE_KINDS, type StoreFixture, storeFixture } from "../test-support.js";
+import { type Child, spawnCli } from "../../test/test-child.js";
+import { BATCH, rawRequest } from "../../test/test-http.js";
+import { prediction, STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
 
 const EVENTS = 10_000;
 /**

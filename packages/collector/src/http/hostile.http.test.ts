@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BATCH, postBatch, type Running, rawRequest, startCollector } from "../test-http.js";
-import { exposure, feedback, outcome, prediction, STORE_KINDS } from "../test-support.js";
+import { BATCH, postBatch, type Running, rawRequest, startCollector } from "../../test/test-http.js";
+import { exposure, feedback, outcome, prediction, STORE_KINDS } from "../../test/test-support.js";
 
 interface Reply {
   accepted: number;

@@ -1,7 +1,7 @@
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BATCH, postBatch, type Running, rawRequest, startCollector } from "../test-http.js";
-import { feedback, outcome, prediction, STORE_KINDS } from "../test-support.js";
+import { BATCH, postBatch, type Running, rawRequest, startCollector } from "../../test/test-http.js";
+import { feedback, outcome, prediction, STORE_KINDS } from "../../test/test-support.js";
 
 describe.each(STORE_KINDS)("POST /v1/events into %s", (kind) => {
   let c: Running;

@@ -3,9 +3,9 @@ import type { InferlogEvent } from "@inferlog/core";
 import { createClient, createFetchTransport } from "@inferlog/core";
 import { createOtlpJsonEncoder, type OtlpLogsRequest, toOtlpLogsRequest } from "@inferlog/core/otlp";
 import { afterEach, describe, expect, it } from "vitest";
-import { computeReport } from "../metrics/report.js";
-import { postBatch, type Running, startCollector } from "../test-http.js";
-import { exposure, features, feedback, outcome, prediction, STORE_KINDS } from "../test-support.js";
+import { postBatch, type Running, startCollector } from "../../test/test-http.js";
+import { exposure, features, feedback, outcome, prediction, STORE_KINDS } from "../../test/test-support.js";
+import { computeReport } from "../metrics/compute-report.js";
 import { deserializeProtobufResponse, officialProtobuf } from "./otlp-test-records.js";
 
 const JSON_TYPE = { "content-type": "application/json" };

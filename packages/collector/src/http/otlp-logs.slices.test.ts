@@ -1,7 +1,7 @@
 import type { InferlogEvent } from "@inferlog/core";
 import { toOtlpLogsRequest } from "@inferlog/core/otlp";
 import { describe, expect, it } from "vitest";
-import { prediction } from "../test-support.js";
+import { prediction } from "../../test/test-support.js";
 import { readOtlpRecords } from "./otlp-logs.js";
 import { protobufLogRecords } from "./otlp-proto-logs.js";
 import { officialProtobuf } from "./otlp-test-records.js";

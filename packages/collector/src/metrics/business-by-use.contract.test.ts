@@ -1,11 +1,11 @@
 import { type EventType, validateEvent } from "@inferlog/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { renderHtml } from "../report/html.js";
-import { renderText } from "../report/text.js";
+import { STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
+import { renderReportHtml } from "../report/render-html.js";
+import { renderReportText } from "../report/render-text.js";
 import type { IncomingEvent, Store } from "../store/types.js";
-import { STORE_KINDS, type StoreFixture, storeFixture } from "../test-support.js";
 import { welch } from "./business-by-use.js";
-import { computeReport } from "./report.js";
+import { computeReport } from "./compute-report.js";
 import { studentTQuantile } from "./student-t.js";
 import type { Report } from "./types.js";
 
@@ -171,7 +171,7 @@ describe.each(STORE_KINDS)("business metrics by the rank of the accepted candida
   });
 
   it("prints the whole-report table and draws each accepted rank's difference with its interval", () => {
-    const text = renderText(report);
+    const text = renderReportText(report);
     const w = welch({ n: 2, sum: 320, sumSquares: 150 ** 2 + 170 ** 2 }, { n: 4, sum: 920, sumSquares: 213_600 });
     const line = (cells: string) => text.split("\n").find((l) => l.trim().replace(/ +/g, " ") === cells);
     expect(
@@ -180,7 +180,7 @@ describe.each(STORE_KINDS)("business metrics by the rank of the accepted candida
       ),
     ).toBeDefined();
     expect(line("biz v1 handleTimeSec no suggestion used 4 230.0 25.8 – –")).toBeDefined();
-    const html = renderHtml(report);
+    const html = renderReportHtml(report);
     expect(html).toContain('<svg id="chart-business-use-0"');
     // Whole report: rank 1 (3 values, Δ −230/3) and rank 2 (Δ −70) are drawn; unknown position has no interval.
     expect([...html.matchAll(/data-use="([^"]+)" data-diff="([^"]+)"/g)].map((m) => [m[1], Number(m[2])])).toEqual([

@@ -1,7 +1,7 @@
 import { validateEvent } from "@inferlog/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prediction, STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
 import type { Store } from "../store/types.js";
-import { prediction, STORE_KINDS, type StoreFixture, storeFixture } from "../test-support.js";
 import { dialectFor, metricsContext } from "./context.js";
 import { DECILES, interpolatedEdges, linearPosition, referenceDecileEdges } from "./decile-edges.js";
 import { resolveReportOptions } from "./options.js";

@@ -1,10 +1,10 @@
 import { type EventType, validateEvent } from "@inferlog/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { renderHtml } from "../report/html.js";
-import { renderText } from "../report/text.js";
+import { STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
+import { renderReportHtml } from "../report/render-html.js";
+import { renderReportText } from "../report/render-text.js";
 import type { IncomingEvent, Store } from "../store/types.js";
-import { STORE_KINDS, type StoreFixture, storeFixture } from "../test-support.js";
-import { computeReport } from "./report.js";
+import { computeReport } from "./compute-report.js";
 import type { Report } from "./types.js";
 
 const DAY = 86_400_000;
@@ -161,13 +161,13 @@ describe.each(STORE_KINDS)("content freshness in the %s store", (kind) => {
   });
 
   it("prints the freshness and new-items tables and draws the newer-item shares", () => {
-    const lines = renderText(report)
+    const lines = renderReportText(report)
       .split("\n")
       .map((l) => l.trim().replace(/ +/g, " "));
     expect(lines).toContain("feed v1 2026-11-16 2026-11-18 00:00 6 33.3% 2 50.0% 50.0% 25.0%");
     expect(lines).toContain("feed2 v1 2026-11-16 2026-11-16 00:00 (trained) 2 50.0% 0 – 0.0% 0.0%");
     expect(lines).toContain("feed 2026-11-23 1");
-    const html = renderHtml(report);
+    const html = renderReportHtml(report);
     const ys = [...html.matchAll(/data-series="feed v1 shown new">.*?<\/g>/gs)].flatMap((m) =>
       [...m[0].matchAll(/data-y="([^"]+)"/g)].map((y) => Number(y[1])),
     );

@@ -1,10 +1,10 @@
 import { type EventType, validateEvent } from "@inferlog/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { renderHtml } from "../report/html.js";
-import { renderText } from "../report/text.js";
+import { STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
+import { renderReportHtml } from "../report/render-html.js";
+import { renderReportText } from "../report/render-text.js";
 import type { IncomingEvent, Store } from "../store/types.js";
-import { STORE_KINDS, type StoreFixture, storeFixture } from "../test-support.js";
-import { computeReport } from "./report.js";
+import { computeReport } from "./compute-report.js";
 import type { Report } from "./types.js";
 
 const DAY = 86_400_000;
@@ -143,7 +143,7 @@ describe.each(STORE_KINDS)("label-free accuracy estimate (CBPE) in the %s store"
   });
 
   it("prints the estimate and the refusals, and draws estimate and realized accuracy", () => {
-    const lines = renderText(report)
+    const lines = renderReportText(report)
       .split("\n")
       .map((l) => l.trim().replace(/ +/g, " "));
     const week2 = report.labelFree.find((x) => x.model === "calibrated" && x.windowStart === at(W2));
@@ -153,6 +153,6 @@ describe.each(STORE_KINDS)("label-free accuracy estimate (CBPE) in the %s store"
     expect(lines).toContain(
       "overconfident v1 2026-11-16 100 refused: scores are not calibrated: ECE 0.450 > maxEce 0.05",
     );
-    expect(renderHtml(report)).toContain('<g class="series" data-series="calibrated v1 estimate">');
+    expect(renderReportHtml(report)).toContain('<g class="series" data-series="calibrated v1 estimate">');
   });
 });

@@ -1,10 +1,18 @@
 import type { InferlogEvent } from "@inferlog/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { renderHtml } from "../report/html.js";
-import { renderText } from "../report/text.js";
+import {
+  feedback,
+  outcome,
+  prediction,
+  STORE_KINDS,
+  type StoreFixture,
+  storeFixture,
+  T0_MS,
+} from "../../test/test-support.js";
+import { renderReportHtml } from "../report/render-html.js";
+import { renderReportText } from "../report/render-text.js";
 import type { Store } from "../store/types.js";
-import { feedback, outcome, prediction, STORE_KINDS, type StoreFixture, storeFixture, T0_MS } from "../test-support.js";
-import { computeReport } from "./report.js";
+import { computeReport } from "./compute-report.js";
 import type { Report } from "./types.js";
 
 const DAY = 86_400_000;
@@ -83,7 +91,7 @@ describe.each(STORE_KINDS)("orphans in the %s store", (kind) => {
   });
 
   it("shows them beside label coverage in the text and HTML reports", () => {
-    const text = renderText(report);
+    const text = renderReportText(report);
     const table = text.slice(text.indexOf("Label coverage and orphans"));
     const lines = table.split("\n");
     expect(lines[1]).toMatch(
@@ -114,7 +122,7 @@ describe.each(STORE_KINDS)("orphans in the %s store", (kind) => {
       "1",
       "100.0%",
     ]);
-    const html = renderHtml(report);
+    const html = renderReportHtml(report);
     expect(html).toContain('<table id="table-labels">');
     expect(html).toContain(
       "<td>ticket-router</td><td>2026-11-16</td><td>3</td><td>2</td><td>66.7%</td><td>5</td><td>2</td><td>3</td><td>1</td><td>37.5%</td>",

@@ -2,10 +2,10 @@ import { createClient, type InferlogEvent } from "@inferlog/core";
 import { createFeatureProfiler } from "@inferlog/core/profile";
 import { FakeClock, MemoryTransport } from "@inferlog/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
 import type { Store } from "../store/types.js";
-import { STORE_KINDS, type StoreFixture, storeFixture } from "../test-support.js";
+import { computeReport } from "./compute-report.js";
 import { profileDrift } from "./profile-drift.js";
-import { computeReport } from "./report.js";
 
 const DAY = 86_400_000;
 const W1 = Date.parse("2026-11-16T00:00:00Z"); // a Monday: report weeks start on Mondays

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { renderText } from "../report/text.js";
+import { seedMetricsFixture, W1 } from "../../test/metrics-fixture.js";
+import { STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
+import { renderReportText } from "../report/render-text.js";
 import type { Store } from "../store/types.js";
-import { STORE_KINDS, type StoreFixture, storeFixture } from "../test-support.js";
-import { seedMetricsFixture, W1 } from "./metrics-fixture.js";
-import { computeReport } from "./report.js";
+import { computeReport } from "./compute-report.js";
 import type { Report } from "./types.js";
 
 const DAY = 86_400_000;
@@ -65,7 +65,7 @@ describe.each(STORE_KINDS)("the retrain recommendation in the %s store", (kind) 
         ],
       },
     ]);
-    const lines = renderText(report)
+    const lines = renderReportText(report)
       .split("\n")
       .map((l) => l.trim().replace(/ +/g, " "));
     expect(lines.some((l) => l.startsWith("router v1 retrain now, then every 1 d ageing: v1 fell"))).toBe(true);

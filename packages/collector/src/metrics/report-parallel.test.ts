@@ -3,13 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type EventType, validateEvent } from "@inferlog/core";
 import { afterAll, describe, expect, it } from "vitest";
+import { seedMetricsFixture, W1 } from "../../test/metrics-fixture.js";
 import { openSqliteStore } from "../store/sqlite-store.js";
 import type { IncomingEvent } from "../store/types.js";
+import { computeReportWith } from "./compute-report.js";
 import { metricsContext, type ReadRows } from "./context.js";
 import { feedbackByExposureAge, feedbackByWindow, feedbackSections } from "./feedback.js";
-import { seedMetricsFixture, W1 } from "./metrics-fixture.js";
 import { type ReportOptions, resolveReportOptions } from "./options.js";
-import { computeReportWith } from "./report.js";
 
 /** Where the last report's worker share ran (true: in the worker thread). */
 let inWorker: boolean | undefined;

@@ -1,12 +1,12 @@
 import { writeFileSync } from "node:fs";
 import type { InferlogEvent } from "@inferlog/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { computeReport } from "../metrics/report.js";
-import { renderHtml } from "../report/html.js";
-import { renderText } from "../report/text.js";
-import { spawnCli } from "../test-child.js";
-import { quiet, type Running, rawRequest, startCollector } from "../test-http.js";
-import { prediction, storeFixture, T0_MS } from "../test-support.js";
+import { spawnCli } from "../../test/test-child.js";
+import { quiet, type Running, rawRequest, startCollector } from "../../test/test-http.js";
+import { prediction, storeFixture, T0_MS } from "../../test/test-support.js";
+import { computeReport } from "../metrics/compute-report.js";
+import { renderReportHtml } from "../report/render-html.js";
+import { renderReportText } from "../report/render-text.js";
 import { createMonitorRunner } from "./monitor-runner.js";
 import { parseMonitorsConfig } from "./rules.js";
 
@@ -50,7 +50,7 @@ describe("alerts over HTTP and in the reports", () => {
 
   it("puts an Alerts section at the top of the text and HTML reports", async () => {
     const report = await computeReport(running.collector.store, { now: T0_MS + 20 * MIN });
-    const text = renderText(report);
+    const text = renderReportText(report);
     const lines = text.split("\n");
     expect(lines[2]).toBe("Alerts: 1 firing");
     expect(lines[5]?.trim().split(/\s{2,}/)).toEqual([
@@ -60,7 +60,7 @@ describe("alerts over HTTP and in the reports", () => {
       "last event from test-app 15 min ago (limit 10 min)",
     ]);
     expect(text.indexOf("Alerts: 1 firing")).toBeLessThan(text.indexOf("Quality by week"));
-    const html = renderHtml(report);
+    const html = renderReportHtml(report);
     expect(html.indexOf('<section id="alerts"><h2>Alerts: 1 firing</h2>')).toBeGreaterThan(0);
     expect(html.indexOf('<table id="table-alerts">')).toBeLessThan(html.indexOf('<div class="charts">'));
   });

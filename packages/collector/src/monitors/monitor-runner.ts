@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../http/handler.js";
-import { computeReport } from "../metrics/report.js";
+import { computeReport } from "../metrics/compute-report.js";
 import type { Report } from "../metrics/types.js";
 import type { Store } from "../store/types.js";
 import { type AlertEvent, alertEventOf } from "./alert-event.js";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedMetricsFixture, W1 } from "../metrics/metrics-fixture.js";
+import { seedMetricsFixture, W1 } from "../../test/metrics-fixture.js";
+import { STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
 import type { Store } from "../store/types.js";
-import { STORE_KINDS, type StoreFixture, storeFixture } from "../test-support.js";
 import { createMonitorRunner, type Evaluation } from "./monitor-runner.js";
 import { parseMonitorsConfig } from "./rules.js";
 

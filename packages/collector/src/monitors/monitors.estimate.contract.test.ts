@@ -1,7 +1,7 @@
 import { type EventType, validateEvent } from "@inferlog/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
 import type { IncomingEvent, Store } from "../store/types.js";
-import { STORE_KINDS, type StoreFixture, storeFixture } from "../test-support.js";
 import { createMonitorRunner, type Evaluation } from "./monitor-runner.js";
 import { parseMonitorsConfig } from "./rules.js";
 

@@ -1,12 +1,12 @@
 import { createHmac } from "node:crypto";
 import type { InferlogEvent } from "@inferlog/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { prediction, STORE_KINDS, type StoreFixture, storeFixture, T0_MS } from "../../test/test-support.js";
+import { type Receiver, startReceiver } from "../../test/webhook-receiver.js";
 import type { Store } from "../store/types.js";
-import { prediction, STORE_KINDS, type StoreFixture, storeFixture, T0_MS } from "../test-support.js";
 import { createMonitorRunner, type MonitorRunner } from "./monitor-runner.js";
 import { createNotifier, type Notifier } from "./notifier.js";
 import { parseMonitorsConfig } from "./rules.js";
-import { type Receiver, startReceiver } from "./webhook-receiver.test-support.js";
 import { parseNotificationsConfig } from "./webhooks-config.js";
 
 const MIN = 60_000;

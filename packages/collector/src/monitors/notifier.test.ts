@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type Receiver, startReceiver } from "../../test/webhook-receiver.js";
 import type { AlertEvent } from "./alert-event.js";
 import { createNotifier } from "./notifier.js";
-import { type Receiver, startReceiver } from "./webhook-receiver.test-support.js";
 import { parseNotificationsConfig } from "./webhooks-config.js";
 
 const SECRET = "whsec-never-in-logs-0123456789";

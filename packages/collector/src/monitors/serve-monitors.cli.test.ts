@@ -1,9 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { expect, it } from "vitest";
-import { spawnCli } from "../test-child.js";
-import { postBatch, rawRequest } from "../test-http.js";
-import { prediction, storeFixture } from "../test-support.js";
-import { startReceiver } from "./webhook-receiver.test-support.js";
+import { spawnCli } from "../../test/test-child.js";
+import { postBatch, rawRequest } from "../../test/test-http.js";
+import { prediction, storeFixture } from "../../test/test-support.js";
+import { startReceiver } from "../../test/webhook-receiver.js";
 
 const SECRET = "whsec-serve-test-0123456789";
 

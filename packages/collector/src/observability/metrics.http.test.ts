@@ -1,8 +1,8 @@
 import type { InferlogEvent } from "@inferlog/core";
 import { toOtlpLogsRequest } from "@inferlog/core/otlp";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BATCH, postBatch, type Running, rawRequest, startCollector } from "../test-http.js";
-import { feedback, prediction } from "../test-support.js";
+import { BATCH, postBatch, type Running, rawRequest, startCollector } from "../../test/test-http.js";
+import { feedback, prediction } from "../../test/test-support.js";
 
 /** One sample's value from the Prometheus text format; undefined when the series is absent. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {

@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { freePort, spawnCli } from "../test-child.js";
-import { postBatch, rawRequest } from "../test-http.js";
-import { prediction, storeFixture } from "../test-support.js";
+import { freePort, spawnCli } from "../../test/test-child.js";
+import { postBatch, rawRequest } from "../../test/test-http.js";
+import { prediction, storeFixture } from "../../test/test-support.js";
 
 type Line = Record<string, unknown> & { level: string; msg: string; time: string };
 

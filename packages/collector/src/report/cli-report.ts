@@ -1,12 +1,12 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { computeReport } from "../metrics/report.js";
+import { computeReport } from "../metrics/compute-report.js";
 import { openStore } from "../store/open-store.js";
 import { sqliteFileOf } from "../store/sqlite-path.js";
-import { renderHtml } from "./html.js";
 import { parseReportParams, REPORT_PARAMS } from "./params.js";
-import { renderText } from "./text.js";
+import { renderReportHtml } from "./render-html.js";
+import { renderReportText } from "./render-text.js";
 
 export const REPORT_USAGE = `Options for report:
   --store <spec>   sqlite:./inferlog.db (default) or clickhouse://127.0.0.1:8123/inferlog
@@ -59,10 +59,10 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     const report = await computeReport(store, reportOptions).catch((e: Error) => {
       throw new Error(flagNames(e.message));
     });
-    out(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));
+    out(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderReportText(report));
     if (typeof values.html === "string") {
       const path = resolve(values.html);
-      writeFileSync(path, renderHtml(report));
+      writeFileSync(path, renderReportHtml(report));
       out(`HTML report: ${path}\n`);
     }
   } finally {

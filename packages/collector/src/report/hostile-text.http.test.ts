@@ -1,9 +1,9 @@
 import { uuidv7 } from "@inferlog/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawnCli } from "../../test/test-child.js";
+import { postBatch, type Running, rawRequest, startCollector } from "../../test/test-http.js";
+import { STORE_KINDS } from "../../test/test-support.js";
 import type { Report } from "../metrics/types.js";
-import { spawnCli } from "../test-child.js";
-import { postBatch, type Running, rawRequest, startCollector } from "../test-http.js";
-import { STORE_KINDS } from "../test-support.js";
 
 /** Text that ends a hand-built literal or statement in SQLite or ClickHouse, if anything lets it. */
 const NUL = "nul\u0000inside";

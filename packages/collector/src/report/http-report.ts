@@ -2,10 +2,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { isConfigError } from "@inferlog/core";
 import type { Access } from "../http/access.js";
 import type { Logger } from "../http/handler.js";
-import { computeReport } from "../metrics/report.js";
+import { computeReport } from "../metrics/compute-report.js";
 import type { Store } from "../store/types.js";
-import { renderHtml } from "./html.js";
 import { parseReportParams } from "./params.js";
+import { renderReportHtml } from "./render-html.js";
 
 function reply(
   res: ServerResponse,
@@ -61,7 +61,7 @@ export async function serveReport(
     const report = await computeReport(ctx.store, options);
     return json
       ? reply(res, 200, "application/json", JSON.stringify(report))
-      : reply(res, 200, "text/html", renderHtml(report));
+      : reply(res, 200, "text/html", renderReportHtml(report));
   } catch (e) {
     // Option errors name the field (400) and are the caller's own text. Anything else is the store's failure
     // (503): its message and stack go to the log, never to the client (they hold file paths and SQL).

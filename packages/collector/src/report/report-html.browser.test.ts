@@ -1,9 +1,9 @@
 import { launchChromium } from "@inferlog/test-support/chromium";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedMetricsFixture, W1 } from "../metrics/metrics-fixture.js";
+import { seedMetricsFixture, W1 } from "../../test/metrics-fixture.js";
+import { type Running, startCollector } from "../../test/test-http.js";
 import type { Report } from "../metrics/types.js";
-import { type Running, startCollector } from "../test-http.js";
 import { day, dec, pct } from "./format.js";
 
 const NOW = new Date(W1 + 20 * 86_400_000).toISOString();

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedMetricsFixture, W1 } from "../metrics/metrics-fixture.js";
+import { seedMetricsFixture, W1 } from "../../test/metrics-fixture.js";
+import { spawnCli } from "../../test/test-child.js";
+import { type StoreFixture, storeFixture } from "../../test/test-support.js";
 import { openSqliteStore } from "../store/sqlite-store.js";
-import { spawnCli } from "../test-child.js";
-import { type StoreFixture, storeFixture } from "../test-support.js";
 
 const NOW = new Date(W1 + 20 * 86_400_000).toISOString();
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedMetricsFixture, W1 } from "../metrics/metrics-fixture.js";
-import { computeReport } from "../metrics/report.js";
-import { type Running, startCollector } from "../test-http.js";
+import { seedMetricsFixture, W1 } from "../../test/metrics-fixture.js";
+import { type Running, startCollector } from "../../test/test-http.js";
+import { computeReport } from "../metrics/compute-report.js";
 
 const NOW = new Date(W1 + 20 * 86_400_000).toISOString();
 const strip = ({ generatedAt: _, ...rest }: Record<string, unknown>) => rest;

@@ -1,6 +1,13 @@
 import type { InferlogEvent } from "@inferlog/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CLICKHOUSE_URL, outcome, prediction, type StoreFixture, storeFixture, T0_MS } from "../test-support.js";
+import {
+  CLICKHOUSE_URL,
+  outcome,
+  prediction,
+  type StoreFixture,
+  storeFixture,
+  T0_MS,
+} from "../../test/test-support.js";
 import { ClickHouseClient } from "./clickhouse-http.js";
 import { openClickHouseStore } from "./clickhouse-store.js";
 import type { IncomingEvent, Store } from "./types.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CLICKHOUSE_URL } from "../test-support.js";
+import { CLICKHOUSE_URL } from "../../test/test-support.js";
 import { ClickHouseClient, sqlString } from "./clickhouse-http.js";
 
 const ch = new ClickHouseClient({ url: CLICKHOUSE_URL, database: "default" });

@@ -1,6 +1,6 @@
 import type { InferlogEvent } from "@inferlog/core";
 import { describe, expect, it } from "vitest";
-import { exposure, features, feedback, outcome, prediction, T0_MS } from "../test-support.js";
+import { exposure, features, feedback, outcome, prediction, T0_MS } from "../../test/test-support.js";
 import { clickhouseTableLines } from "./clickhouse-table-lines.js";
 import { clickhouseTableRows } from "./clickhouse-table-rows.js";
 import { toRows } from "./rows.js";

@@ -1,9 +1,9 @@
 import type { AddressInfo } from "node:net";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { postBatch } from "../../test/test-http.js";
+import { CLICKHOUSE_URL, prediction } from "../../test/test-support.js";
 import { type Collector, createCollector } from "../collector.js";
-import { postBatch } from "../test-http.js";
-import { CLICKHOUSE_URL, prediction } from "../test-support.js";
 import { ClickHouseClient } from "./clickhouse-http.js";
 import { STORE_RETRY_MAX_MS } from "./pending-store.js";
 

@@ -10,8 +10,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { postBatch, rawRequest } from "../test-http.js";
-import { prediction } from "../test-support.js";
+import { postBatch, rawRequest } from "../../test/test-http.js";
+import { prediction } from "../../test/test-support.js";
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), "..", "cli.ts");
 const dirs: string[] = [];

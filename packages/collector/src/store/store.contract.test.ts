@@ -10,7 +10,7 @@ import {
   type StoreFixture,
   storeFixture,
   T0_MS,
-} from "../test-support.js";
+} from "../../test/test-support.js";
 import type { IncomingEvent, Store } from "./types.js";
 
 const incoming = (events: Record<string, unknown>[], receivedMs = T0_MS): IncomingEvent[] =>

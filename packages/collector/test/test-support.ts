@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { uuidv7 } from "@inferlog/core";
-import { ClickHouseClient } from "./store/clickhouse-http.js";
-import { openClickHouseStore } from "./store/clickhouse-store.js";
-import { openSqliteStore } from "./store/sqlite-store.js";
-import type { Store } from "./store/types.js";
+import { ClickHouseClient } from "../src/store/clickhouse-http.js";
+import { openClickHouseStore } from "../src/store/clickhouse-store.js";
+import { openSqliteStore } from "../src/store/sqlite-store.js";
+import type { Store } from "../src/store/types.js";
 
 export const CLICKHOUSE_URL = process.env.INFERLOG_CLICKHOUSE_URL ?? "http://127.0.0.1:8123";
 export const MODEL = { name: "ticket-router", version: "v3", trainedAt: "2026-11-01T00:00:00Z" };

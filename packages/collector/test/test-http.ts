@@ -1,6 +1,6 @@
 /** Test helpers for the HTTP surface: a real collector on 127.0.0.1:0 and a raw request helper. */
 import { request } from "node:http";
-import { type Collector, type CollectorOptions, createCollector } from "./collector.js";
+import { type Collector, type CollectorOptions, createCollector } from "../src/collector.js";
 import { type StoreFixture, storeFixture } from "./test-support.js";
 
 export interface Running {

@@ -1,7 +1,7 @@
 /**
  * Report speed on a large SQLite store: writes N events (a ticket router's predictions, exposures,
  * feedback and outcomes, four per ticket), then times computeReport. Run from packages/collector:
- *   node --conditions=source --import tsx src/metrics/bench-report.ts [events=1000000] [path] [one]
+ *   node --conditions=source --import tsx bench/bench-report.ts [events=1000000] [path] [one]
  * e.g. `... bench-report.ts 1000000 /tmp/bench1m-v5.db`. A path that already holds the events skips the
  * writing (a file of an older schema is brought up to date when opened, before the timing); `one` keeps the
  * report on the store's connection instead of sharing it with a worker thread.
@@ -12,9 +12,9 @@ import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { InferlogEvent } from "@inferlog/core";
-import { openSqliteStore } from "../store/sqlite-store.js";
-import type { IncomingEvent } from "../store/types.js";
-import { computeReportWith } from "./report.js";
+import { computeReportWith } from "../src/metrics/compute-report.js";
+import { openSqliteStore } from "../src/store/sqlite-store.js";
+import type { IncomingEvent } from "../src/store/types.js";
 
 const total = Number(process.argv[2] ?? 1_000_000);
 const path = process.argv[3] ?? join(tmpdir(), `inferlog-report-bench-${total}.db`);

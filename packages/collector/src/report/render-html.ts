@@ -154,7 +154,7 @@ function charts(r: Report): string[] {
 }
 
 /** A self-contained HTML page: inline SVG charts, tables of the same numbers, and the JSON report. */
-export function renderHtml(r: Report): string {
+export function renderReportHtml(r: Report): string {
   const data = JSON.stringify(r).replace(/</g, "\\u003c");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>inferlog report</title>

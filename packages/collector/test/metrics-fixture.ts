@@ -1,6 +1,6 @@
 /** Hand-made events for the metric tests; every expected value in them is worked out by hand. */
 import { type EventType, uuidv7, validateEvent } from "@inferlog/core";
-import type { IncomingEvent, Store } from "../store/types.js";
+import type { IncomingEvent, Store } from "../src/store/types.js";
 
 const DAY = 86_400_000;
 /** Monday 2026-11-16 00:00 UTC: week 1 of the fixture; week 2 starts seven days later. */

@@ -44,7 +44,7 @@ function driftDirection(r: Report): string {
 }
 
 /** The report as plain-text tables for a terminal; drift pivoted to one line per feature. */
-export function renderText(r: Report): string {
+export function renderReportText(r: Report): string {
   const out = [`inferlog report (${r.store}, ${r.window} windows, now ${r.now})\n`];
   for (const t of alertsTables(r)) out.push(t.rows.length === 0 ? `${t.title}\n` : table(t.title, t.head, t.rows));
   for (const t of reportTables(r)) {
