@@ -1,9 +1,9 @@
 import { type EventType, validateEvent } from "@inferlog/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { W1, W2 } from "../../test/metrics-fixture.js";
+import { STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
 import type { IncomingEvent, Store } from "../store/types.js";
-import { STORE_KINDS, type StoreFixture, storeFixture } from "../test-support.js";
-import { W1, W2 } from "./metrics-fixture.js";
-import { computeReport } from "./report.js";
+import { computeReport } from "./compute-report.js";
 import type { Report } from "./types.js";
 
 const DAY = 86_400_000;

@@ -3,16 +3,16 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type EventType, validateEvent } from "@inferlog/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { W1 } from "../../test/metrics-fixture.js";
+import { STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
 import type { IncomingEvent, Store } from "../store/types.js";
-import { STORE_KINDS, type StoreFixture, storeFixture } from "../test-support.js";
-import { W1 } from "./metrics-fixture.js";
+import { computeReport } from "./compute-report.js";
 import { Z_95 } from "./paired-tests.js";
-import { computeReport } from "./report.js";
 import type { Report } from "./types.js";
 
 // Debian's own interpreter: another python (pyenv, conda) may come first on PATH without SciPy.
 const PYTHON = "/usr/bin/python3";
-const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "crosscheck-challenger.py");
+const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "../../test/crosscheck-challenger.py");
 const TOLERANCE = 1e-9;
 const DAY = 86_400_000;
 

@@ -1,6 +1,6 @@
 import { validateEvent } from "@inferlog/core";
 import { afterAll, describe, expect, it } from "vitest";
-import { prediction } from "../test-support.js";
+import { prediction } from "../../test/test-support.js";
 import { ensureClusterTables } from "./clickhouse-cluster.js";
 import { ClickHouseClient } from "./clickhouse-http.js";
 import { clickhouseDdl } from "./clickhouse-schema.js";

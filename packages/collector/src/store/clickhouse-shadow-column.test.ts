@@ -1,6 +1,6 @@
 import { validateEvent } from "@inferlog/core";
 import { afterAll, describe, expect, it } from "vitest";
-import { CLICKHOUSE_URL, prediction } from "../test-support.js";
+import { CLICKHOUSE_URL, prediction } from "../../test/test-support.js";
 import { ClickHouseClient } from "./clickhouse-http.js";
 import { clickhouseAddedColumns, clickhouseDdl } from "./clickhouse-schema.js";
 import { openClickHouseStore } from "./clickhouse-store.js";
