@@ -26,7 +26,10 @@ export interface ClickHouseTransportOptions {
   database: string;
   user?: string;
   password?: string;
-  /** Run the collector's `CREATE ... IF NOT EXISTS` statements before the first insert (default true). */
+  /**
+   * Run the collector's `CREATE ... IF NOT EXISTS` statements, and the ALTERs that add newer columns to older
+   * tables, before the first insert (default true). With false, tables must have every column (docs/integrations.md).
+   */
   createTables?: boolean;
   /** Abort one statement after this long (default 10 s); the batch is then retried. */
   timeoutMs?: number;
