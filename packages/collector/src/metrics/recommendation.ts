@@ -121,13 +121,14 @@ export function recommendRetraining(r: Sections, o: ResolvedReportOptions): Retr
     } else if (estimates.some((x) => x.refused !== null)) {
       caveats.push(`no label-free estimate: ${estimates.find((x) => x.refused !== null)?.refused}`);
     }
-    if (drops.length > 0 && overlappingWindows(r, model) === 0) {
+    const compared = r.ageEffect.filter((a) => a.model === model);
+    if (drops.length > 0 && overlappingWindows(r, model) === 0 && compared.length === 0) {
       caveats.push(
         "age and calendar time are confounded: one version at a time, so a drop at an age is also a drop in a calendar week (drift in that week may be the cause); run a challenger version beside it to tell them apart",
       );
     }
     // Where two versions overlap, the same-window comparison says how much of a drop age explains.
-    for (const a of r.ageEffect) if (a.model === model) caveats.push(`age or calendar time: ${a.verdict}`);
+    for (const a of compared) caveats.push(`age or calendar time: ${a.verdict}`);
     const action =
       reasons.length === 0
         ? "no retrain needed yet"
