@@ -16,7 +16,6 @@ import {
   type Transport,
 } from "@inferlog/core";
 import { compiledValidateEvent } from "@inferlog/core/compiled";
-import PQueue from "p-queue";
 import { type ExitWatch, reportUnsent, watchExit } from "./exit-report.js";
 import {
   DEFAULT_EXIT_FLUSH_TIMEOUT_MS,
@@ -69,7 +68,7 @@ export interface NodeClient extends Client {
   registerShutdownHooks(options?: ShutdownHookOptions): () => void;
 }
 
-/** The core client with the undici transport, p-queue uploads, exit flushing and an optional spool. */
+/** The core client with the undici transport, exit flushing and an optional spool. */
 export function createClient(options: NodeClientOptions): NodeClient {
   if (options === null || typeof options !== "object") {
     throw new ConfigError(`Expected options to be an object, got \`${showValue(options)}\``);
@@ -138,7 +137,6 @@ export function createClient(options: NodeClientOptions): NodeClient {
     source: options.source ?? (process.env.INFERLOG_SOURCE as string),
     transport: custom ?? (owned as UndiciTransport),
     maxConcurrency,
-    taskQueue: new PQueue({ concurrency: maxConcurrency }),
     // Servers can afford zod's compiled parsers: about 10x less CPU per event than the runtime parser.
     validator: options.validator ?? compiledValidateEvent,
     onDrop: (info) => {
