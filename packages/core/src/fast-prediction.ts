@@ -174,13 +174,16 @@ function featureValue(v: unknown): string {
   return `${s}]`;
 }
 
-/** Feature names recur event after event: the JSON of names that passed the checks, up to a bound. */
+/**
+ * Feature names recur event after event: `,"name":` for names that passed the checks, up to a
+ * bound, so a feature costs two string joins (its key, its value) rather than four.
+ */
 const featureKeys = new Map<string, string>();
 const FEATURE_KEYS_KEPT = 4096;
 function featureKey(k: string): string {
   const known = featureKeys.get(k);
   if (known !== undefined) return known;
-  const json = key(k, MAX_FEATURE_NAME_LENGTH);
+  const json = `,${key(k, MAX_FEATURE_NAME_LENGTH)}:`;
   if (featureKeys.size >= FEATURE_KEYS_KEPT) featureKeys.clear();
   featureKeys.set(k, json);
   return json;
@@ -211,7 +214,9 @@ function features(f: unknown, filter: FeatureFilter): string {
   for (const k of ownKeysOnly(f, keys)) {
     if (!keep(k, filter)) continue; // counted after the filter
     if (++n > MAX_FEATURES) out();
-    s += `${n > 1 ? "," : ""}${featureKey(k)}:${featureValue(f[k])}`;
+    const commaKey = featureKey(k);
+    s += n > 1 ? commaKey : commaKey.slice(1);
+    s += featureValue(f[k]);
   }
   return `${s}}`;
 }

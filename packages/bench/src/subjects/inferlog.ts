@@ -19,7 +19,7 @@ export const inferlog: Subject = {
   name: "inferlog",
   pkg: "@inferlog/node",
   config:
-    "createClient({ endpoint, flushAt: batch, maxQueueSize }) — brotli (quality 3) and 4 concurrent uploads by default",
+    "createClient({ endpoint, flushAt: batch, maxQueueSize }) — brotli (quality 2) and 4 concurrent uploads by default",
   shutdownCall: "await client.shutdown()",
   create: (cfg) => create(cfg, {}),
 };
