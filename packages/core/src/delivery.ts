@@ -46,17 +46,6 @@ interface Batch {
   _controller: AbortControllerLike;
 }
 
-/**
- * The events' JSON, in an array built by `push` whatever the batch: `map`'s result can come with
- * another elements kind than the one the optimized `deliver` saw, which threw it back to the
- * interpreter once in every fresh process and cost a second optimizing compile of `deliver`.
- */
-function jsonOf(events: readonly QueuedEvent[]): string[] {
-  const jsons: string[] = [];
-  for (const e of events) jsons.push(e.json);
-  return jsons;
-}
-
 /** The close-time request's permit: not a probe, and its failure says nothing the breaker counts. */
 const UNCOUNTED: Permit = { _probe: false, _opened: -1 };
 
@@ -137,7 +126,7 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
     let bytes = 0;
     for (const e of events) bytes += e.bytes;
     const request = {
-      body: closeBody ?? encoder.encode(jsonOf(events)),
+      body: closeBody ?? encoder.encode(events.map((e) => e.json)),
       contentType: encoder.contentType,
       eventCount: events.length,
       idempotencyKey: uuidv7(clock.now()),
@@ -252,7 +241,7 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
         cost,
         options.hooks.isPersisted,
       );
-      launch(events, encoder.encode(jsonOf(events)));
+      launch(events, encoder.encode(events.map((e) => e.json)));
       return events.length;
     },
     settledThrough: (seq) => queue.minSeq() > seq && ![...sending].some((b) => b.minSeq <= seq),

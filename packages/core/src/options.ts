@@ -279,14 +279,5 @@ export function resolveOptions(o: ClientOptions, defaultValidator: EventValidato
 /** The CloudEvents JSON batch format (`application/cloudevents-batch+json`). */
 export const cloudEventsBatchEncoder: Encoder = {
   contentType: "application/cloudevents-batch+json",
-  // The brackets join the first and last event before the join, not the joined batch: a batch in
-  // brackets is a rope, which the transport's UTF-8 encoding first copies whole to flatten.
-  encode(events) {
-    const parts = events.slice();
-    const last = parts.length - 1;
-    if (last < 0) return "[]";
-    parts[0] = `[${parts[0]}`;
-    parts[last] = `${parts[last]}]`;
-    return parts.join(",");
-  },
+  encode: (events) => `[${events.join(",")}]`,
 };

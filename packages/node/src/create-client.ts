@@ -16,6 +16,7 @@ import {
   type Transport,
 } from "@inferlog/core";
 import { compiledValidateEvent } from "@inferlog/core/compiled";
+import { cloudEventsBatchJoinedOnce } from "./batch-encoder.js";
 import { type ExitWatch, reportUnsent, watchExit } from "./exit-report.js";
 import {
   DEFAULT_EXIT_FLUSH_TIMEOUT_MS,
@@ -139,6 +140,7 @@ export function createClient(options: NodeClientOptions): NodeClient {
     maxConcurrency,
     // Servers can afford zod's compiled parsers: about 10x less CPU per event than the runtime parser.
     validator: options.validator ?? compiledValidateEvent,
+    encoder: options.encoder ?? cloudEventsBatchJoinedOnce,
     onDrop: (info) => {
       if (collecting && info.reason === "shutdown_timeout") for (const id of info.ids) collecting.push(id);
       options.onDrop?.(info);
