@@ -9,6 +9,5 @@ const common = {
 
 export default defineConfig([
   { ...common, format: ["esm"], clean: true },
-  // p-queue is ESM-only: bundle it into the CJS build so `require` works without a loader.
-  { ...common, format: ["cjs"], noExternal: ["p-queue"] },
+  { ...common, format: ["cjs"] },
 ]);

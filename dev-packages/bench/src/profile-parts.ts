@@ -64,7 +64,8 @@ await client.shutdown();
 const body = bodies[0] as string;
 const settings: [string, (b: string) => Buffer][] = [
   ["brotli q1", (b) => brotliCompressSync(b, brotli(1, b))],
-  ["brotli q3 (default)", (b) => brotliCompressSync(b, brotli(3, b))],
+  ["brotli q2", (b) => brotliCompressSync(b, brotli(2, b))],
+  ["brotli q3", (b) => brotliCompressSync(b, brotli(3, b))],
   ["brotli q4", (b) => brotliCompressSync(b, brotli(4, b))],
   ["gzip 1", (b) => gzipSync(b, { level: 1 })],
   ["gzip 6", (b) => gzipSync(b, { level: 6 })],

@@ -19,24 +19,32 @@ export interface ChildRun<R> {
 let children = 0;
 /**
  * `BENCH_CPU_PROF=<dir>`: each child writes V8 CPU profiles to `<dir>/<task>-<subject>-<n>/` (the
- * largest file is the main thread), to see what holds a figure back.
+ * largest file is the main thread), to see what holds a figure back. `BENCH_PERF=1` adds
+ * `--perf-basic-prof`, so Linux `perf` can name JIT-compiled functions (see profile-steady.ts).
  */
 const profileArgs = (task: string, subject: string): string[] => {
   const dir = process.env.BENCH_CPU_PROF;
-  return dir ? ["--cpu-prof", `--cpu-prof-dir=${join(dir, `${task}-${subject}-${++children}`)}`] : [];
+  const perf = process.env.BENCH_PERF ? ["--perf-basic-prof", "--logfile=/dev/null"] : [];
+  return dir ? ["--cpu-prof", `--cpu-prof-dir=${join(dir, `${task}-${subject}-${++children}`)}`, ...perf] : perf;
 };
 
 export function runChild<R = Record<string, unknown>>(
   task: string,
   subject: SubjectName | "limit",
   opts: ChildOptions,
-  hooks: { onStart?: (send: (m: object) => void) => void; timeoutMs?: number } = {},
+  hooks: { onStart?: (send: (m: object) => void, pid: number) => void; timeoutMs?: number } = {},
 ): Promise<ChildRun<R>> {
   return new Promise((resolve) => {
     const child = fork(join(here, "child.ts"), [task, subject, JSON.stringify(opts)], {
-      execArgv: ["--import", "tsx", "--expose-gc", ...profileArgs(task, subject)],
+      execArgv: [
+        "--import",
+        "tsx",
+        "--expose-gc",
+        ...profileArgs(task, subject),
+        ...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? []),
+      ],
       cwd: join(here, ".."),
-      stdio: ["ignore", "ignore", "pipe", "ipc"],
+      stdio: ["ignore", process.env.BENCH_CHILD_STDOUT ? "inherit" : "ignore", "pipe", "ipc"],
     });
     const run: ChildRun<R> = { startAt: Number.NaN, result: undefined, error: undefined, stderr: "" };
     child.stderr?.on("data", (d: Buffer) => {
@@ -49,7 +57,7 @@ export function runChild<R = Record<string, unknown>>(
     child.on("message", (m: { type: string; result?: R; message?: string }) => {
       if (m.type === "start") {
         run.startAt = performance.now();
-        hooks.onStart?.((msg) => child.send(msg));
+        hooks.onStart?.((msg) => child.send(msg), child.pid as number);
       } else if (m.type === "result") run.result = m.result;
       else if (m.type === "error") run.error = m.message;
     });

@@ -75,6 +75,8 @@ const prediction = fc.record(
       maxKeys: 3,
     }),
     tags: fc.dictionary(field(LIMITS.maxTagKeyLength), field(LIMITS.maxTagValueLength, 0), { maxKeys: 2 }),
+    // A challenger's flag: a boolean, or a value each build refuses alike.
+    shadow: fc.oneof({ weight: 3, arbitrary: fc.boolean() }, { weight: 1, arbitrary: fc.constantFrom("true", 1) }),
   },
   { requiredKeys: ["model", "output"] },
 );

@@ -8,7 +8,22 @@ import { createClient } from "@inferlog/node";
 import { suggestArticles } from "./articles.js";
 import { makeTicket, predict, rng } from "./model.js";
 import { type WeeklyAlerts, weeklyMonitors } from "./monitors.js";
-import { accuracy, agents, DAY_MS, ignoreChance, START_MS, shiftShare, V1, V2, V2_DEPLOY_MS, WEEKS } from "./world.js";
+import {
+  accuracy,
+  agents,
+  CHALLENGER,
+  CHALLENGER_FROM_DAY,
+  CHALLENGER_TO_DAY,
+  challengerRight,
+  DAY_MS,
+  ignoreChance,
+  START_MS,
+  shiftShare,
+  V1,
+  V2,
+  V2_DEPLOY_MS,
+  WEEKS,
+} from "./world.js";
 
 export interface DemoOptions {
   /** Tickets per simulated day (default 220: about 12,300 tickets and 48,000 events). */
@@ -22,7 +37,15 @@ export interface DemoResult {
   /** The command that prints this report again from the store the demo left in `dir`. */
   reopen: string;
   htmlPath: string;
-  logged: { predictions: number; exposures: number; feedback: number; outcomes: number; articleEvents: number };
+  logged: {
+    predictions: number;
+    /** The challenger's predictions (`shadow: true`) on the tickets of weeks 3 and 4. */
+    shadowPredictions: number;
+    exposures: number;
+    feedback: number;
+    outcomes: number;
+    articleEvents: number;
+  };
   stats: ReturnType<ReturnType<typeof createClient>["stats"]>;
   report: Report;
   /** The two monitors (monitors.ts) evaluated at the end of each simulated week. */
@@ -32,7 +55,8 @@ export interface DemoResult {
 /**
  * Eight weeks of a support-ticket router in production, logged through @inferlog/node into a
  * collector on SQLite: top-3 suggestions, labels one to three days late, a shift in ticket length
- * from week 4, agents ignoring suggestions more as weeks pass, and a retrained version in week 6.
+ * from week 4, agents ignoring suggestions more as weeks pass, a challenger scoring every ticket of weeks 3 and 4
+ * beside the live version without being shown, and a retrained version in week 6.
  * Time is simulated by passing `time` on every log call.
  */
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
@@ -49,7 +73,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const r = rng(42);
   // The article suggester draws from its own generator, so the router's story is the same with or without it.
   const articleRandom = rng(99);
-  const logged = { predictions: 0, exposures: 0, feedback: 0, outcomes: 0, articleEvents: 0 };
+  const challengerRandom = rng(2026);
+  const logged = { predictions: 0, shadowPredictions: 0, exposures: 0, feedback: 0, outcomes: 0, articleEvents: 0 };
   const days = WEEKS * 7;
   const progress = progressFor(days * perDay, write, options.tty ?? false);
   let id = 0;
@@ -84,6 +109,28 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         outcomeTtlSeconds: 4 * 86_400,
         time,
       });
+      if (day >= CHALLENGER_FROM_DAY && day < CHALLENGER_TO_DAY) {
+        // The challenger scores the same ticket under the same predictionId; its answer is logged, never shown,
+        // and the ticket's one outcome labels both versions.
+        const challengerChance = accuracy(
+          CHALLENGER.version,
+          (t - Date.parse(CHALLENGER.trainedAt)) / DAY_MS,
+          ticket.shifted,
+        );
+        const right = challengerRight(top3[0]?.id === ticket.trueQueue, chance, challengerChance, challengerRandom());
+        const ranked = predict(ticket, right ? 1 : 0, challengerRandom, 0.55 + challengerChance * 0.4);
+        client.logPrediction({
+          predictionId,
+          model: CHALLENGER,
+          shadow: true,
+          task: "ranking",
+          output: { label: ranked[0]?.id as string, score: ranked[0]?.score as number, candidates: ranked, k: 3 },
+          latencyMs: 3 + challengerRandom() * 10,
+          outcomeTtlSeconds: 4 * 86_400,
+          time,
+        });
+        logged.shadowPredictions++;
+      }
       client.logExposure({
         predictionId,
         shown: top3.map((c) => c.id),

@@ -1,4 +1,5 @@
 import { computeReport, openClickHouseStore } from "@inferlog/collector";
+import { clickhouseDdl } from "@inferlog/collector/rows";
 import { ConfigError, createClient, type InferlogEvent } from "@inferlog/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { createClickHouseTransport } from "./clickhouse-transport.js";
@@ -120,6 +121,43 @@ describe("ClickHouse-direct transport", () => {
     expect(await store.tableCounts()).toMatchObject({ events: 2, predictions: 1, outcomes: 1 });
     expect([...(await store.eventIdCounts()).values()]).toEqual([1, 1]);
     await store.close();
+  });
+
+  it("adds the shadow column to tables made before it, and writes a challenger's prediction as one", async () => {
+    const database = freshDb();
+    // The predictions table as it was before the column (and the other tables as they are).
+    for (const stmt of clickhouseDdl(database)) {
+      const old = stmt.includes(`${database}.predictions (`) ? stmt.replace(", shadow UInt8 DEFAULT 0", "") : stmt;
+      expect(old.includes("shadow")).toBe(false);
+      await fetch(`${URL}/`, { method: "POST", body: old });
+    }
+    for (let run = 0; run < 2; run++) {
+      // Each client opens the tables anew: the ALTER finds the column there the second time, and goes on.
+      const transport = createClickHouseTransport({ url: URL, database });
+      const client = createClient({ transport, source: "support-api", model: MODEL });
+      client.logPrediction({ predictionId: "r1", output: { label: "billing" } });
+      client.logPrediction({
+        predictionId: "r1",
+        model: { ...MODEL, version: "v4" },
+        shadow: true,
+        output: { label: "tech" },
+      });
+      expect(await client.flush()).toMatchObject({ ok: true, sent: 2, dropped: 0 });
+    }
+    const res = await fetch(`${URL}/`, {
+      method: "POST",
+      body: `SELECT model_version, shadow, count() AS n FROM ${database}.predictions GROUP BY model_version, shadow
+        ORDER BY model_version FORMAT JSONEachRow`,
+    });
+    expect(
+      (await res.text())
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
+      { model_version: "v3", shadow: 0, n: "2" },
+      { model_version: "v4", shadow: 1, n: "2" },
+    ]);
   });
 
   it("retries when ClickHouse is unreachable, and refuses a foreign encoder for good", async () => {

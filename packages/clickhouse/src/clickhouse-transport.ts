@@ -1,4 +1,11 @@
-import { clickhouseDdl, clickhouseTableRows, type TableInsert, toRows } from "@inferlog/collector/rows";
+import {
+  clickhouseAddedColumns,
+  clickhouseDdl,
+  clickhouseTableRows,
+  isColumnAlreadyThere,
+  type TableInsert,
+  toRows,
+} from "@inferlog/collector/rows";
 import {
   ConfigError,
   type FetchLike,
@@ -19,7 +26,10 @@ export interface ClickHouseTransportOptions {
   database: string;
   user?: string;
   password?: string;
-  /** Run the collector's `CREATE ... IF NOT EXISTS` statements before the first insert (default true). */
+  /**
+   * Run the collector's `CREATE ... IF NOT EXISTS` statements, and the ALTERs that add newer columns to older
+   * tables, before the first insert (default true). With false, tables must have every column (docs/integrations.md).
+   */
   createTables?: boolean;
   /** Abort one statement after this long (default 10 s); the batch is then retried. */
   timeoutMs?: number;
@@ -31,18 +41,23 @@ export interface ClickHouseTransportOptions {
 
 const CLOUDEVENTS_BATCH = "application/cloudevents-batch+json";
 
-function check(o: ClickHouseTransportOptions): void {
-  if (o === null || typeof o !== "object") {
-    throw new ConfigError(`Expected options to be an object, got \`${showValue(o)}\``);
+function check(options: ClickHouseTransportOptions): void {
+  if (options === null || typeof options !== "object") {
+    throw new ConfigError(`Expected options to be an object, got \`${showValue(options)}\``);
   }
-  need(typeof o.url === "string" && /^https?:\/\//.test(o.url), "url", "ClickHouse's http(s) URL", o.url);
   need(
-    typeof o.database === "string" && /^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(o.database),
+    typeof options.url === "string" && /^https?:\/\//.test(options.url),
+    "url",
+    "ClickHouse's http(s) URL",
+    options.url,
+  );
+  need(
+    typeof options.database === "string" && /^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(options.database),
     "database",
     "a name matching [A-Za-z_][A-Za-z0-9_]* (at most 63 characters)",
-    o.database,
+    options.database,
   );
-  if (o.timeoutMs !== undefined) intOption("timeoutMs", o.timeoutMs, undefined, 1);
+  if (options.timeoutMs !== undefined) intOption("timeoutMs", options.timeoutMs, undefined, 1);
 }
 
 /**
@@ -83,10 +98,10 @@ export function createClickHouseTransport(options: ClickHouseTransportOptions): 
       if (res.status === 200) return undefined;
       // ClickHouse answers most errors (unknown table, bad row) with 500; those are not transient.
       return resultFromResponse(res.status, res.headers.get("retry-after"), text.trim(), now());
-    } catch (e) {
+    } catch (error) {
       const reason = controller.signal.aborted
         ? `ClickHouse did not answer within ${timeoutMs} ms`
-        : `ClickHouse is unreachable: ${e instanceof Error ? e.message : String(e)}`;
+        : `ClickHouse is unreachable: ${error instanceof Error ? error.message : String(error)}`;
       return { kind: "retry", reason };
     } finally {
       clearTimeout(timer);
@@ -95,15 +110,22 @@ export function createClickHouseTransport(options: ClickHouseTransportOptions): 
 
   async function createTables(): Promise<TransportResult | undefined> {
     for (const stmt of clickhouseDdl(db)) {
-      const r = await run(stmt);
-      if (r) return r;
+      const result = await run(stmt);
+      if (result) return result;
+    }
+    for (const column of clickhouseAddedColumns(db)) {
+      const r = await run(column.alter);
+      if (r && !(r.kind === "fatal" && isColumnAlreadyThere(r.error.message))) return r;
     }
     return undefined;
   }
 
-  async function insert(t: TableInsert): Promise<TransportResult | undefined> {
-    if (t.rows.length === 0) return undefined;
-    return run(`INSERT INTO ${db}.${t.table} FORMAT JSONEachRow`, t.rows.map((r) => JSON.stringify(r)).join("\n"));
+  async function insert(tableInsert: TableInsert): Promise<TransportResult | undefined> {
+    if (tableInsert.rows.length === 0) return undefined;
+    return run(
+      `INSERT INTO ${db}.${tableInsert.table} FORMAT JSONEachRow`,
+      tableInsert.rows.map((row) => JSON.stringify(row)).join("\n"),
+    );
   }
 
   return {
@@ -119,17 +141,17 @@ export function createClickHouseTransport(options: ClickHouseTransportOptions): 
       }
       if (options.createTables !== false) {
         tablesReady ??= createTables();
-        const r = await tablesReady;
-        if (r) {
+        const result = await tablesReady;
+        if (result) {
           tablesReady = undefined; // try again with the next attempt
-          return r;
+          return result;
         }
       }
       const receivedMs = now();
       const rows = (JSON.parse(req.body) as InferlogEvent[]).map((event) => toRows({ event, receivedMs }));
       const { derived, events } = clickhouseTableRows(rows);
       // Derived tables first and the events table last, as the collector does: an events row means the whole event is in.
-      for (const r of await Promise.all(derived.map(insert))) if (r) return r;
+      for (const result of await Promise.all(derived.map(insert))) if (result) return result;
       return (await insert(events)) ?? { kind: "ok" };
     },
   };

@@ -2,7 +2,7 @@
  * `@inferlog/collector/rows`: how events map to the collector's tables, with no Node or
  * SQLite imports, so writers outside the collector (`@inferlog/clickhouse`) reuse it exactly.
  */
-export { clickhouseDdl } from "./store/clickhouse-schema.js";
+export { clickhouseAddedColumns, clickhouseDdl, isColumnAlreadyThere } from "./store/clickhouse-schema.js";
 export { clickhouseTableRows, type TableInsert } from "./store/clickhouse-table-rows.js";
 export {
   type CandidateRow,

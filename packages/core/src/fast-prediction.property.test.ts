@@ -122,6 +122,7 @@ const input = mostly(
       subjectKey: opt(str(LIMITS.maxIdLength)),
       latencyMs: opt(num),
       outcomeTtlSeconds: opt(int),
+      shadow: opt(mostly(fc.boolean(), fc.constant("true"), fc.constant(0))),
       time: rare(fc.constant("2026-01-01T00:00:00Z")),
       surprise: rare(fc.constant(true)),
     },

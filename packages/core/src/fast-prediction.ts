@@ -44,6 +44,7 @@ const PREDICTION_KEYS: ReadonlySet<string> = new Set([
   "latencyMs",
   "outcomeTtlSeconds",
   "predictionId",
+  "shadow",
 ]);
 const MODEL_KEYS: ReadonlySet<string> = new Set(["name", "version", "environment"]);
 const OUTPUT_KEYS: ReadonlySet<string> = new Set(["label", "score", "candidates", "k"]);
@@ -61,6 +62,10 @@ const isPlain = (v: unknown): v is Obj => {
 const recordKeys = (r: Obj, max: number): string[] => {
   const keys = Object.keys(r);
   if (keys.length > max) out();
+  return ownKeysOnly(r, keys);
+};
+/** `keys` (the record's Object.keys), when they are all its own keys: no symbol, nothing non-enumerable. */
+const ownKeysOnly = (r: Obj, keys: string[]): string[] => {
   // Two counts cost about a third of one Reflect.ownKeys on a 10-key record.
   if (Object.getOwnPropertyNames(r).length !== keys.length || Object.getOwnPropertySymbols(r).length !== 0) out();
   return keys;
@@ -170,17 +175,27 @@ function featureValue(v: unknown): string {
   return `${s}]`;
 }
 
-/** Feature names recur event after event: the JSON of names that passed the checks, up to a bound. */
+/**
+ * Feature names recur event after event: `,"name":` for names that passed the checks, up to a
+ * bound, so a feature costs two string joins (its key, its value) rather than four.
+ */
 const featureKeys = new Map<string, string>();
 const FEATURE_KEYS_KEPT = 4096;
 function featureKey(k: string): string {
   const known = featureKeys.get(k);
   if (known !== undefined) return known;
-  const json = key(k, MAX_FEATURE_NAME_LENGTH);
+  const json = `,${key(k, MAX_FEATURE_NAME_LENGTH)}:`;
   if (featureKeys.size >= FEATURE_KEYS_KEPT) featureKeys.clear();
   featureKeys.set(k, json);
   return json;
 }
+
+/**
+ * How many keys the last call's feature map had, when the fast path left it for having too many
+ * (-1 otherwise): the size guard then need not enumerate a huge map a second time (prepare-fast.ts).
+ */
+let featuresCounted = -1;
+export const featureKeysCounted = (): number => featuresCounted;
 
 /**
  * Features, filtered and checked key by key, written in the order JSON.stringify would write
@@ -190,11 +205,19 @@ function features(f: unknown, filter: FeatureFilter): string {
   if (!isPlain(f)) return out();
   let s = "{";
   let n = 0;
+  const filtered = filter.allow || filter.deny;
+  const keys = Object.keys(f);
   // Counted after the filter: without one, a longer record is over the limit as it is.
-  for (const k of recordKeys(f, filter.allow || filter.deny ? Infinity : MAX_FEATURES)) {
+  if (!filtered && keys.length > MAX_FEATURES) {
+    featuresCounted = keys.length;
+    out();
+  }
+  for (const k of ownKeysOnly(f, keys)) {
     if (!keep(k, filter)) continue; // counted after the filter
     if (++n > MAX_FEATURES) out();
-    s += `${n > 1 ? "," : ""}${featureKey(k)}:${featureValue(f[k])}`;
+    const commaKey = featureKey(k);
+    s += n > 1 ? commaKey : commaKey.slice(1);
+    s += featureValue(f[k]);
   }
   return `${s}}`;
 }
@@ -231,6 +254,7 @@ const isoOf = (ms: number): string => {
  * A property test holds it to the general path: same JSON, and never accepting what it refuses.
  */
 export function fastPredictionJson(p: PendingEvent, id: string, ctx: FastContext): string | undefined {
+  featuresCounted = -1;
   try {
     const i = p.input;
     if (!isPlain(i)) return undefined;
@@ -252,6 +276,7 @@ export function fastPredictionJson(p: PendingEvent, id: string, ctx: FastContext
       if (!Number.isSafeInteger(i.outcomeTtlSeconds) || (i.outcomeTtlSeconds as number) <= 0) out();
       s += `,"outcomeTtlSeconds":${i.outcomeTtlSeconds}`;
     }
+    if (i.shadow !== undefined) s += `,"shadow":${typeof i.shadow === "boolean" ? i.shadow : out()}`;
     return `${s}}}`;
   } catch (e) {
     if (e === OUT) return undefined;

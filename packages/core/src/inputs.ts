@@ -52,6 +52,12 @@ export interface PredictionInput extends Common {
   subjectKey?: string;
   latencyMs?: number;
   outcomeTtlSeconds?: number;
+  /**
+   * `true` for a challenger: another version that scored the same request in the background, its answer
+   * not shown. Pass the shown prediction's `predictionId` and this version's `model`; outcomes logged for
+   * that id then label both versions, and the report compares them on the same requests.
+   */
+  shadow?: boolean;
 }
 
 export interface ExposureInput extends Linked {

@@ -32,7 +32,7 @@ export interface IntakeSteps {
 }
 
 export function createIntake(steps: IntakeSteps): Intake {
-  let waiting: PendingEvent[] = [];
+  const waiting: PendingEvent[] = [];
   let head = 0;
   let scheduled = false;
   const length = () => waiting.length - head;
@@ -46,7 +46,8 @@ export function createIntake(steps: IntakeSteps): Intake {
       steps._prepare(pending);
     }
     if (head === waiting.length) {
-      waiting = [];
+      // Emptied in place: a fresh [] has another elements kind, which sent the optimized log call back to the interpreter.
+      waiting.length = 0;
       head = 0;
     }
     if (done > 0) steps._prepared();
@@ -73,6 +74,7 @@ export function createIntake(steps: IntakeSteps): Intake {
         queueMicrotask(slice);
       }
     },
-    _prepareAll: () => prepareSome(Infinity),
+    // A count, not Infinity: an optimized prepareSome expects a small integer and would be thrown back to the interpreter.
+    _prepareAll: () => prepareSome(waiting.length),
   };
 }

@@ -179,6 +179,7 @@ const DATA: Record<EventType, Arb> = {
       subjectKey: opt(idS),
       latencyMs: opt(nonNeg),
       outcomeTtlSeconds: opt(mostly(fc.integer({ min: 1 }), edgeNumbers)),
+      shadow: opt(mostly(fc.boolean(), fc.constantFrom("true", 1, null))),
     },
     req(["predictionId", "model", "output"]),
   ),

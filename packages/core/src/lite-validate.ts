@@ -92,6 +92,8 @@ const oneOf =
   (v, p) =>
     values.includes(v) ? v : expected(p, `one of ${values.map((x) => JSON.stringify(x)).join(", ")}`, v);
 
+const bool: Check = (v, p) => (typeof v === "boolean" ? v : expected(p, "boolean", v));
+
 const pattern =
   (re: RegExp, format: string): Check =>
   (v, p) => {
@@ -202,6 +204,7 @@ function buildContract() {
       subjectKey: opt(id),
       latencyMs: opt(nonNegative),
       outcomeTtlSeconds: opt(positiveInt),
+      shadow: opt(bool),
     }),
     "ml.exposure": obj({
       ...linked,

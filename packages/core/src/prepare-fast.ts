@@ -1,9 +1,9 @@
 import type { PendingEvent } from "./build-event.js";
 import { PRIORITY } from "./event-queue.js";
-import { fastPredictionJson } from "./fast-prediction.js";
+import { fastPredictionJson, featureKeysCounted } from "./fast-prediction.js";
 import type { PrepareContext, Prepared } from "./pipeline.js";
 import { prepare } from "./prepare.js";
-import { oversized } from "./size-guard.js";
+import { FEATURES_REFUSED_ABOVE, overBound, oversized } from "./size-guard.js";
 import { utf8Length } from "./utf8.js";
 import { uuidv7 } from "./uuidv7.js";
 
@@ -22,6 +22,15 @@ export function prepareFast(p: PendingEvent, ctx: PrepareContext): Prepared {
     // Too large: the general path names the size in its error.
     if (bytes <= ctx.maxEventBytes) return { ok: true, id, type: p.type, priority: PRIORITY[p.type], json, bytes };
   }
+  // A feature map far over its bound, counted once by the fast path, is refused without a second enumeration.
+  const counted = featureKeysCounted();
+  if (counted > FEATURES_REFUSED_ABOVE)
+    return {
+      ok: false,
+      reason: "invalid",
+      id,
+      error: overBound(p.type, ["features"], FEATURES_REFUSED_ABOVE, counted, false),
+    };
   // An event the fast path left keeps the id it was given: ids are made once.
   return guardedPrepare(p, ctx, id);
 }

@@ -32,6 +32,26 @@ describe("size limits before any deep walk", () => {
     }
   });
 
+  it("lists a huge feature map's keys once for a prediction: the fast path's count serves the refusal", async () => {
+    const errors: Error[] = [];
+    // A model the fast path writes itself (no trainedAt), so the prediction takes the fast path.
+    const { client } = setup({ onError: (e) => errors.push(e), model: { name: "m", version: "1" } });
+    let listings = 0;
+    const features = new Proxy(hugeRecord(100_000), {
+      ownKeys(target) {
+        listings++;
+        return Reflect.ownKeys(target);
+      },
+    });
+    client.logPrediction({ ...predictionInput(), features });
+    await client.flush();
+    expect(listings).toBe(1);
+    expect(client.stats().dropped.invalid).toBe(1);
+    expect(errors.map((e) => e.message)).toEqual([
+      expect.stringContaining("`data.features` has more than 10000 keys (got 100000 keys)"),
+    ]);
+  });
+
   it("refuses oversized arrays and tag maps the same way, and lets a filtered feature map be counted after the filter", async () => {
     const errors: Error[] = [];
     const { client, transport } = setup({ onError: (e) => errors.push(e) });

@@ -35,6 +35,21 @@ const BOUNDED: readonly [path: readonly string[], max: number, filtered?: true][
   [["output", "labels"], MAX_LABELS],
 ];
 
+/** The refusal of a collection over its bound, worded as the schemas word it, so an input reads the same whichever check caught it. */
+export function overBound(
+  type: EventType,
+  path: readonly string[],
+  max: number,
+  count: number,
+  isArray: boolean,
+): ValidationError {
+  const field = `data.${path.join(".")}`;
+  const why = isArray
+    ? `is too large: limit ${max} items, got ${count} items`
+    : `has more than ${max} keys (got ${count} keys)`;
+  return new ValidationError(`Invalid ${type} event: \`${field}\` ${why}`, field);
+}
+
 /**
  * Refuses an input whose collections are over their bounds before anything walks them: a
  * 100,000-key feature map costs one `Object.keys` here instead of a copy, a validation pass and
@@ -49,14 +64,7 @@ export function oversized(type: EventType, input: unknown, filtered: boolean): V
       for (const key of path) value = value !== null && typeof value === "object" ? (value as never)[key] : undefined;
       if (value === null || typeof value !== "object") continue;
       const count = Array.isArray(value) ? value.length : Object.keys(value).length;
-      if (count > max) {
-        const field = `data.${path.join(".")}`;
-        // Worded as the schemas word it, so an input reads the same whichever check caught it.
-        const why = Array.isArray(value)
-          ? `is too large: limit ${max} items, got ${count} items`
-          : `has more than ${max} keys (got ${count} keys)`;
-        return new ValidationError(`Invalid ${type} event: \`${field}\` ${why}`, field);
-      }
+      if (count > max) return overBound(type, path, max, count, Array.isArray(value));
     }
   } catch {
     // A throwing getter or Proxy: left to the general path, which names the field.

@@ -30,7 +30,7 @@ afterEach(async () => {
   await collector?.stop();
 });
 
-const DEFAULT = { encoding: "br", level: 3, minBytes: DEFAULT_COMPRESSION_MIN_BYTES } as const;
+const DEFAULT = { encoding: "br", level: 2, minBytes: DEFAULT_COMPRESSION_MIN_BYTES } as const;
 
 describe("compression", () => {
   it("sends brotli by default: the server reads the same bytes back, and the wire is far smaller", async () => {

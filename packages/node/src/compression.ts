@@ -11,10 +11,11 @@ export type Encoding = "br" | "gzip";
 /** Bodies smaller than this gain little from compression and pay its CPU and header cost. */
 export const DEFAULT_COMPRESSION_MIN_BYTES = 1024;
 /**
- * Brotli quality 3: on 100-event prediction batches it sends 17.5 bytes per event in 2.6 µs,
- * where gzip level 6 sends 24.7 bytes in 5.6 µs and gzip 9 22.4 bytes in 6.0 µs (see docs/node.md).
+ * Brotli quality 2: on 100-event prediction batches it sends 16.9 bytes per event in 1.1-1.2 µs,
+ * where quality 3 sends 17.5 bytes in 1.3-1.5 µs, quality 1 19.7 bytes in 1.3 µs and gzip level 6
+ * 22.5 bytes in 2.0-2.3 µs (`profile-parts.ts`, 2026-12-07; see docs/node.md).
  */
-export const DEFAULT_LEVEL: Record<Encoding, number> = { br: 3, gzip: 6 };
+export const DEFAULT_LEVEL: Record<Encoding, number> = { br: 2, gzip: 6 };
 
 export interface CompressionOptions {
   /** `br` (default) or `gzip`. */

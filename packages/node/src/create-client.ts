@@ -16,7 +16,7 @@ import {
   type Transport,
 } from "@inferlog/core";
 import { compiledValidateEvent, prepareFast } from "@inferlog/core/compiled";
-import PQueue from "p-queue";
+import { cloudEventsBatchJoinedOnce } from "./batch-encoder.js";
 import { type ExitWatch, reportUnsent, watchExit } from "./exit-report.js";
 import {
   DEFAULT_EXIT_FLUSH_TIMEOUT_MS,
@@ -69,7 +69,7 @@ export interface NodeClient extends Client {
   registerShutdownHooks(options?: ShutdownHookOptions): () => void;
 }
 
-/** The core client with the undici transport, p-queue uploads, exit flushing and an optional spool. */
+/** The core client with the undici transport, exit flushing and an optional spool. */
 export function createClient(options: NodeClientOptions): NodeClient {
   if (options === null || typeof options !== "object") {
     throw new ConfigError(`Expected options to be an object, got \`${showValue(options)}\``);
@@ -138,7 +138,7 @@ export function createClient(options: NodeClientOptions): NodeClient {
     source: options.source ?? (process.env.INFERLOG_SOURCE as string),
     transport: custom ?? (owned as UndiciTransport),
     maxConcurrency,
-    taskQueue: new PQueue({ concurrency: maxConcurrency }),
+    encoder: options.encoder ?? cloudEventsBatchJoinedOnce,
     onDrop: (info) => {
       if (collecting && info.reason === "shutdown_timeout") for (const id of info.ids) collecting.push(id);
       options.onDrop?.(info);

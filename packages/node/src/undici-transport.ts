@@ -42,7 +42,7 @@ export interface UndiciTransportOptions {
   /** Time allowed between two chunks of the response body. */
   bodyTimeoutMs?: number;
   /**
-   * Compress bodies from `minBytes` on (default: brotli quality 3 from 1 KiB). `"gzip"` or
+   * Compress bodies from `minBytes` on (default: brotli quality 2 from 1 KiB). `"gzip"` or
    * `{ encoding: "gzip" }` for collectors that read only gzip; `false` sends bodies as they are.
    * A collector that answers 415 to a compressed body gets the next coding (br, gzip, none) from then on.
    */

@@ -52,7 +52,7 @@ export function useExposure(
 ): ExposureControls {
   const fromContext = useInferlogClient();
   const client = options.client ?? fromContext;
-  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const [, rerender] = useReducer((count: number) => count + 1, 0);
   const slot = useRef<Slot | null>(null);
   const latest = useRef(input);
   latest.current = input;
@@ -65,15 +65,15 @@ export function useExposure(
   useEffect(() => {
     const inp = latest.current;
     if (!inp || !client) return;
-    let s = slot.current;
-    if (s && s.key === key && s.pendingLeave !== undefined) {
+    let text = slot.current;
+    if (text && text.key === key && text.pendingLeave !== undefined) {
       // React StrictMode (and fast remounts) run cleanup then the effect again: keep the same exposure.
-      clearTimeout(s.pendingLeave);
-      s.pendingLeave = undefined;
+      clearTimeout(text.pendingLeave);
+      text.pendingLeave = undefined;
     } else {
-      if (s) {
-        clearTimeout(s.pendingLeave);
-        s.handle.leave();
+      if (text) {
+        clearTimeout(text.pendingLeave);
+        text.handle.leave();
       }
       // Every change of state (seen, settled, ignored by a timer or off screen) re-renders.
       const onChange = () => rerender();
@@ -83,11 +83,11 @@ export function useExposure(
             ...(threshold === undefined ? {} : { threshold }),
           })
         : client.trackExposure(inp, { onChange });
-      s = { key, handle, pendingLeave: undefined };
-      slot.current = s;
+      text = { key, handle, pendingLeave: undefined };
+      slot.current = text;
       rerender();
     }
-    const current = s;
+    const current = text;
     return () => {
       current.pendingLeave = setTimeout(() => {
         current.pendingLeave = undefined;
@@ -102,10 +102,10 @@ export function useExposure(
     slot.current?.handle.observe?.(element ?? null);
   }, [element]);
 
-  const act = useCallback((fn: (h: ExposureHandle) => boolean): boolean => {
-    const s = slot.current;
-    if (!s) return false;
-    const ok = fn(s.handle);
+  const act = useCallback((fn: (exposureHandle: ExposureHandle) => boolean): boolean => {
+    const text = slot.current;
+    if (!text) return false;
+    const ok = fn(text.handle);
     rerender();
     return ok;
   }, []);
@@ -114,10 +114,10 @@ export function useExposure(
   const state = current ? current.handle.state : "idle";
   return useMemo(
     () => ({
-      accept: (id?: string) => act((h) => h.accept(id)),
-      edit: (id?: string) => act((h) => h.edit(id)),
-      reject: (id?: string) => act((h) => h.reject(id)),
-      dismiss: () => act((h) => h.dismiss()),
+      accept: (id?: string) => act((exposureHandle) => exposureHandle.accept(id)),
+      edit: (id?: string) => act((exposureHandle) => exposureHandle.edit(id)),
+      reject: (id?: string) => act((exposureHandle) => exposureHandle.reject(id)),
+      dismiss: () => act((exposureHandle) => exposureHandle.dismiss()),
       state,
     }),
     [act, state],

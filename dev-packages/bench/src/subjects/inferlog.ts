@@ -1,14 +1,25 @@
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { DEFAULT_FLUSH_AT, DEFAULT_MAX_QUEUE_SIZE } from "@inferlog/core";
-import { createClient, DEFAULT_NODE_MAX_CONCURRENCY } from "@inferlog/node";
+import * as installed from "@inferlog/node";
 import type { Instance, Subject, SubjectConfig } from "./subject.js";
 
-type NodeOptions = Parameters<typeof createClient>[0];
+type NodeOptions = Parameters<typeof installed.createClient>[0];
+
+/**
+ * `BENCH_INFERLOG_BUILD=<dir>`: measure the @inferlog/node built into `<dir>/node_modules` (a copy of
+ * another build's dist), so compare-steady.ts can put two builds side by side in one run.
+ */
+const build = process.env.BENCH_INFERLOG_BUILD;
+const { createClient, DEFAULT_NODE_MAX_CONCURRENCY }: typeof installed = build
+  ? await import(pathToFileURL(join(build, "node_modules/@inferlog/node/dist/index.js")).href)
+  : installed;
 
 export const inferlog: Subject = {
   name: "inferlog",
   pkg: "@inferlog/node",
   config:
-    "createClient({ endpoint, flushAt: batch, maxQueueSize }) — brotli (quality 3) and 4 concurrent uploads by default",
+    "createClient({ endpoint, flushAt: batch, maxQueueSize }) — brotli (quality 2) and 4 concurrent uploads by default",
   shutdownCall: "await client.shutdown()",
   create: (cfg) => create(cfg, {}),
 };

@@ -1,7 +1,9 @@
 import { alertsView } from "../monitors/alerts-view.js";
 import type { ReadRows } from "../store/bound-params.js";
 import type { Store } from "../store/types.js";
+import { compareVersions } from "./age-effect.js";
 import { businessByUse } from "./business-by-use.js";
+import { overlappingModels, pairWindows, versionWindows } from "./challenger.js";
 import { metricsContext } from "./context.js";
 import { TRUE_LABEL } from "./dialect.js";
 import { driftOf, driftTasks } from "./drift.js";
@@ -217,6 +219,17 @@ async function finish(
   const o = ctx.o;
   const { q, cal, ages, biz, latency } = own;
   const { modelAge, retrain } = ageing(ages, o);
+  const versionRows = share.versions;
+  // Versions on the same windows: read only for models two of whose versions served in one window (the quality
+  // rows say which), and the pair join only for those with two labeled in one.
+  const served = q.map((x) => ({ model: x.model, version: x.version, window: x.windowStart, count: x.volume }));
+  const windowsOfVersions = await versionWindows(ctx, overlappingModels(served));
+  const labeled = windowsOfVersions.map((w) => ({ ...w, window: w.windowMs, count: w.labeled }));
+  const pairs = await pairWindows(ctx, overlappingModels(labeled));
+  const compared = compareVersions(
+    { quality: q, windows: windowsOfVersions, pairs, versions: versionRows, retrain, modelAge },
+    o,
+  );
   const report: Omit<Report, "recommendations"> = {
     generatedAt: new Date().toISOString(),
     store: store.kind,
@@ -237,6 +250,9 @@ async function finish(
     calibration: cal,
     modelAge,
     retrain,
+    sameWindow: compared.sameWindow,
+    ageEffect: compared.ageEffect,
+    confounding: compared.confounding,
     feedback: share.feedback,
     exposureAge: share.exposureAge,
     drift: dr,

@@ -53,7 +53,7 @@ export const clickhouseDialect: Dialect = {
   floorInt: (e) => `toInt64(floor(${e}))`,
   scored(o) {
     const k = o.k;
-    return `SELECT model_name, prediction_id, model_version, time_ms, trained_at_ms, task, score, samplerate, outcome_ttl_s,
+    return `SELECT model_name, prediction_id, model_version, time_ms, trained_at_ms, task, score, samplerate, outcome_ttl_s, shadow,
       has_o, first_o_ms, o_event_id, o_label,
       toUInt8(has_o = 1 AND (isNotNull(o_label) OR notEmpty(o_rel))) AS labeled,
       toUInt8(labeled = 1 AND notEmpty(top_ids)) AS ranked,
@@ -67,7 +67,7 @@ export const clickhouseDialect: Dialect = {
       toUInt8(acc_known = 1 AND ifNull(task = 'regression', 0)) AS ae_known,
       if(ae_known = 1, abs(toFloat64OrZero(ifNull(label, '')) - toFloat64OrZero(ifNull(o_label, ''))), 0.) AS ae
     FROM (SELECT model_name, prediction_id, model_version, time_ms, trained_at_ms, task, score, samplerate,
-            outcome_ttl_s, label, top_ids
+            outcome_ttl_s, shadow, label, top_ids
           FROM predictions FINAL WHERE ${predictionFilter(o, sqlString)})
     ANY LEFT JOIN ${LATEST_OUTCOMES} USING (model_name, prediction_id)`;
   },
@@ -84,13 +84,14 @@ export const clickhouseDialect: Dialect = {
       ) USING (model_name, subject_key)
     ) ANY LEFT JOIN (
       SELECT model_name, prediction_id, any(model_version) AS model_version FROM predictions
-      GROUP BY model_name, prediction_id
+      WHERE shadow = 0 GROUP BY model_name, prediction_id
     ) USING (model_name, prediction_id)
     WHERE time_ms >= ${num(o.fromMs)} AND time_ms < ${num(o.toMs)}`;
   },
   businessRows(scored) {
     return `SELECT model_name, model_version, time_ms, prediction_id, name, value FROM (${scored})
-      ALL INNER JOIN (SELECT event_id AS o_event_id, name, value FROM outcome_metrics FINAL) USING (o_event_id)`;
+      ALL INNER JOIN (SELECT event_id AS o_event_id, name, value FROM outcome_metrics FINAL) USING (o_event_id)
+      WHERE shadow = 0`;
   },
   shownCandidates(o) {
     return `SELECT model_name, model_version, time_ms, prediction_id, candidate_id, rank, item_age_s FROM (
@@ -103,11 +104,11 @@ export const clickhouseDialect: Dialect = {
   driftRows(model, feature, scored) {
     if (feature === PREDICTED_LABEL) {
       return `SELECT time_ms, CAST(NULL AS Nullable(Float64)) AS num_value, label AS str_value
-        FROM predictions FINAL WHERE model_name = ${sqlString(model)}`;
+        FROM predictions FINAL WHERE model_name = ${sqlString(model)} AND shadow = 0`;
     }
     if (feature === TRUE_LABEL) {
       return `SELECT time_ms, num_value, o_label AS str_value FROM (SELECT time_ms, CAST(NULL AS Nullable(Float64)) AS num_value, o_label
-        FROM (${scored}) WHERE has_o = 1 AND model_name = ${sqlString(model)})`;
+        FROM (${scored}) WHERE has_o = 1 AND shadow = 0 AND model_name = ${sqlString(model)})`;
     }
     return `SELECT time_ms, num_value, str_value FROM features FINAL
       WHERE model_name = ${sqlString(model)} AND name = ${sqlString(feature)}`;

@@ -25,7 +25,7 @@ export function sqliteDialect(params: SqliteParams): Dialect {
       // The latest outcome and the first outcome time come from outcome_state, kept by the writer at ingest.
       // OFFSET 0 keeps SQLite from flattening the inner SELECT into this one, which would evaluate labeled,
       // ranked and acc_known again at each use (10 % of building the relation on the 1M-event file).
-      return `SELECT model_name, model_version, time_ms, trained_at_ms, task, score, samplerate, outcome_ttl_s,
+      return `SELECT model_name, model_version, time_ms, trained_at_ms, task, score, samplerate, outcome_ttl_s, shadow,
       has_o, first_o_ms, o_event_id, o_label, labeled, ranked, first_rank,
       CASE WHEN ranked = 0 THEN 0
         WHEN NOT ${multi} THEN CASE WHEN first_rank BETWEEN 1 AND ${k} THEN ${discountCase("first_rank", k)} ELSE 0 END
@@ -37,7 +37,7 @@ export function sqliteDialect(params: SqliteParams): Dialect {
       CASE WHEN acc_known = 1 AND task = 'regression' THEN ABS(CAST(label AS REAL) - CAST(o_label AS REAL)) ELSE 0 END AS ae
     FROM (SELECT *, CASE WHEN ranked = 0 THEN 0 ELSE label_rank END AS first_rank
       FROM (SELECT p.model_name, p.model_version, p.time_ms, p.trained_at_ms, p.task, p.score, p.samplerate,
-          p.outcome_ttl_s, p.label, p.top_ids, p.label_rank, o.label AS o_label, o.relevant_ids AS o_rel,
+          p.outcome_ttl_s, p.shadow, p.label, p.top_ids, p.label_rank, o.label AS o_label, o.relevant_ids AS o_rel,
           o.event_id AS o_event_id, o.first_ms AS first_o_ms, (o.event_id IS NOT NULL) AS has_o,
           (o.label IS NOT NULL OR COALESCE(o.relevant_ids, '[]') <> '[]') AS labeled,
           (o.label IS NOT NULL OR COALESCE(o.relevant_ids, '[]') <> '[]') AND p.top_ids <> '[]' AS ranked,
@@ -58,7 +58,7 @@ export function sqliteDialect(params: SqliteParams): Dialect {
     },
     businessRows(scored) {
       return `SELECT s.model_name, s.model_version, s.time_ms, m.prediction_id, m.name, m.value
-      FROM (${scored}) s JOIN outcome_metrics m ON m.event_id = s.o_event_id`;
+      FROM (${scored}) s JOIN outcome_metrics m ON m.event_id = s.o_event_id WHERE s.shadow = 0`;
     },
     shownCandidates(o) {
       // Candidate rows carry their prediction's version, time and k (schema 3): no join per row.
@@ -67,11 +67,12 @@ export function sqliteDialect(params: SqliteParams): Dialect {
     },
     driftRows(model, feature, scored) {
       if (feature === PREDICTED_LABEL) {
-        return `SELECT time_ms, NULL AS num_value, label AS str_value FROM predictions WHERE model_name = ${str(model)}`;
+        return `SELECT time_ms, NULL AS num_value, label AS str_value FROM predictions
+        WHERE model_name = ${str(model)} AND shadow = 0`;
       }
       if (feature === TRUE_LABEL) {
         return `SELECT time_ms, num_value, o_label AS str_value FROM (SELECT time_ms, NULL AS num_value, o_label
-        FROM (${scored}) WHERE has_o = 1 AND model_name = ${str(model)})`;
+        FROM (${scored}) WHERE has_o = 1 AND shadow = 0 AND model_name = ${str(model)})`;
       }
       return `SELECT time_ms, num_value, str_value FROM features WHERE model_name = ${str(model)} AND name = ${str(feature)}`;
     },

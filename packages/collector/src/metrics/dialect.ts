@@ -21,7 +21,8 @@ export interface Dialect {
   floorInt(expr: string): string;
   /**
    * One row per prediction with its latest outcome: model_name, model_version, time_ms, trained_at_ms, task,
-   * score, samplerate, outcome_ttl_s, has_o (0/1), first_o_ms, o_event_id, o_label, labeled (0/1),
+   * score, samplerate, outcome_ttl_s, shadow (1: a challenger's, not shown; business metrics and label drift
+   * skip it), has_o (0/1), first_o_ms, o_event_id, o_label, labeled (0/1),
    * ranked (0/1: labeled with a ranked list), first_rank (1-based, 0 = no relevant item ranked), dcg, idcg
    * (at k), acc_known, correct (0/1), ae_known (0/1), ae.
    */

@@ -23,9 +23,9 @@ const sourceOf = (feature: string): number =>
 
 /**
  * The relation `driftInOnePass` reads, as ClickHouse SQL: src, model_name, feature, time_ms, num_value,
- * str_value of every task's rows in [fromMs, toMs) (feature rows; the predicted label of every prediction;
- * the true label from `scored`, which holds the report's range only), the rows `Dialect.driftRows` gives
- * task by task.
+ * str_value of every task's rows in [fromMs, toMs) (feature rows; the predicted label of every shown, not
+ * shadow, prediction; the true label from `scored`, which holds the report's range only), the rows
+ * `Dialect.driftRows` gives task by task.
  */
 export function driftRelation(
   { d, scored }: MetricsContext,
@@ -39,9 +39,9 @@ export function driftRelation(
     `SELECT toUInt8(${FEATURE}) AS src, model_name, name AS feature, time_ms, num_value, str_value
       FROM features FINAL WHERE model_name IN (${models}) AND ${range}`,
     `SELECT toUInt8(${PREDICTED}) AS src, model_name, '' AS feature, time_ms, CAST(NULL AS Nullable(Float64)) AS num_value,
-      label AS str_value FROM predictions FINAL WHERE model_name IN (${models}) AND ${range}`,
+      label AS str_value FROM predictions FINAL WHERE model_name IN (${models}) AND shadow = 0 AND ${range}`,
     `SELECT toUInt8(${TRUE}) AS src, model_name, '' AS feature, time_ms, CAST(NULL AS Nullable(Float64)) AS num_value,
-      o_label AS str_value FROM (${scored}) WHERE has_o = 1 AND model_name IN (${models})`,
+      o_label AS str_value FROM (${scored}) WHERE has_o = 1 AND shadow = 0 AND model_name IN (${models})`,
   ];
 }
 

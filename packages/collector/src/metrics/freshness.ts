@@ -17,7 +17,7 @@ export function cutoffOf(v: VersionRow): { ms: number; source: "dataCutoff" | "t
  * is logged, else the first time it was suggested. (A minimum: rows stored twice change nothing, no FINAL.)
  */
 export function firstSeen(d: Dialect): string {
-  // SQLite keeps it at ingest (item_state, schema 6): a row per item instead of a GROUP BY of every candidate row.
+  // SQLite keeps it at ingest (item_state, schema 7): a row per item instead of a GROUP BY of every candidate row.
   if (d.kind === "sqlite") return "SELECT model_name, candidate_id, first_ms FROM item_state";
   return `SELECT model_name, candidate_id, min(time_ms - ifNull(item_age_s, 0.) * 1000) AS first_ms FROM (
       SELECT event_id, model_name, candidate_id, item_age_s FROM candidates

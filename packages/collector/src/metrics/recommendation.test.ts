@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { resolveReportOptions } from "./options.js";
 import { recommendRetraining } from "./recommendation.js";
-import type { LabelFreeRow, Report } from "./types.js";
+import type { AgeEffectRow, LabelFreeRow, Report } from "./types.js";
 
 const o = resolveReportOptions({ minLabels: 10 });
 const version = {
@@ -10,6 +10,7 @@ const version = {
   firstSeen: "2026-11-02T00:00:00.000Z",
   lastSeen: "2026-11-20T00:00:00.000Z",
   predictions: 100,
+  shadowPredictions: 0,
   trainedAt: null,
   dataCutoff: null,
   deployedAt: null,
@@ -31,6 +32,7 @@ const sections = (labelFree: LabelFreeRow[]): Parameters<typeof recommendRetrain
   ({
     versions: [version],
     retrain: [],
+    ageEffect: [],
     drift: [],
     freshness: [],
     labelFree,
@@ -69,5 +71,65 @@ describe("the retrain recommendation", () => {
     );
     expect(rec?.action).toBe("no retrain needed yet");
     expect(rec?.reasons).toEqual([]);
+  });
+
+  it("takes the cadence from an age effect measured where versions overlap, not from the drop ages, and recommends a shown version", () => {
+    // v1 (shown) and its challenger v2 (trained 15 days later, shadow only) on the same weeks: v2 is 3 points
+    // better, 0.2 points a day of age, so 5 points in 25 days. v3 is the version users see now, 20 days old.
+    const effect = {
+      model: "m",
+      older: "v1",
+      newer: "v2",
+      ageGap: 15,
+      n: 2000,
+      difference: 0.03,
+      perAgeUnit: -0.002,
+      perAgeUnitLow: -0.0025,
+      perAgeUnitHigh: -0.0015,
+      verdict: "the verdict",
+    } as AgeEffectRow;
+    const at = (day: number) => new Date(Date.UTC(2026, 10, day)).toISOString();
+    const row = (v: string, first: number, last: number, trained: number, shadow: number) => ({
+      ...version,
+      version: v,
+      firstSeen: at(first),
+      lastSeen: at(last),
+      predictions: 100,
+      shadowPredictions: shadow,
+      trainedAt: at(trained),
+    });
+    const r = {
+      ...sections([]),
+      versions: [row("v1", 1, 20, 1, 0), row("v2", 10, 30, 15, 100), row("v3", 21, 29, 9, 0)],
+      retrain: [
+        {
+          model: "m",
+          version: "v1",
+          firstWindowAccuracy: 0.85,
+          firstWindowLabeled: 700,
+          dropAge: 17,
+          dropAccuracy: 0.79,
+        },
+      ],
+      ageEffect: [effect],
+    };
+    const [rec] = recommendRetraining(r, o);
+    expect(rec).toEqual({
+      model: "m",
+      version: "v3",
+      action: "retrain every 25 d",
+      cadence: 25,
+      cadenceUnit: "day",
+      reasons: [
+        "ageing: on the same weeks, v2 (15 d younger) was 3.0 pts more accurate than v1: 0.20 pts lost per day of age, 5.0% in 25 d",
+      ],
+      caveats: [
+        "the drops at age 17 d (v1) do not set the cadence: they include calendar time, the age effect does not",
+        "age or calendar time: the verdict",
+      ],
+    });
+    // Five days later v3 is 25 days old at its last prediction: due now.
+    const later = { ...r, versions: [...r.versions.slice(0, 2), row("v3", 21, 34, 9, 0)] };
+    expect(recommendRetraining(later, o)[0]?.action).toBe("retrain now, then every 25 d");
   });
 });

@@ -3,7 +3,7 @@ import type { Report, RetrainRecommendation } from "./types.js";
 
 type Sections = Pick<
   Report,
-  "versions" | "retrain" | "drift" | "freshness" | "labelFree" | "quality" | "ageUnit" | "window"
+  "versions" | "retrain" | "drift" | "freshness" | "labelFree" | "quality" | "ageUnit" | "window" | "ageEffect"
 >;
 
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
@@ -22,6 +22,16 @@ function overlappingWindows(r: Sections, model: string): number {
 }
 
 /**
+ * The age effect of `model` measured where two versions overlap: the younger measurably more accurate on the same
+ * windows (interval of the per-unit effect below 0), with an age gap; the most precise when several pairs have one.
+ */
+function measuredAgeing(r: Sections, model: string): Sections["ageEffect"][number] | undefined {
+  return r.ageEffect
+    .filter((a) => a.model === model && a.perAgeUnit !== null && a.perAgeUnitHigh !== null && a.perAgeUnitHigh < 0)
+    .sort((a, b) => b.n - a.n)[0];
+}
+
+/**
  * One stated recommendation per model, for its newest version (the one seen last): the evidence of ageing (the
  * retrain signal), drift (major PSI in the latest window), freshness (shown items newer than the model's data)
  * and the label-free estimate, each compared with a documented threshold, and the caveats that weaken it.
@@ -31,15 +41,35 @@ export function recommendRetraining(r: Sections, o: ResolvedReportOptions): Retr
   const unit = r.ageUnit === "hour" ? "h" : "d";
   return models.map((model) => {
     const versions = r.versions.filter((v) => v.model === model);
-    const latest = versions.reduce((a, b) => (b.lastSeen > a.lastSeen ? b : a));
+    // The newest version that answered users: a challenger still in the shadow is not the one to retrain.
+    const shown = versions.filter((v) => v.shadowPredictions < v.predictions);
+    const latest = (shown.length > 0 ? shown : versions).reduce((a, b) => (b.lastSeen > a.lastSeen ? b : a));
     const reasons: string[] = [];
     const caveats: string[] = [];
     let now = false;
     let cadence: number | null = null;
 
-    // Ageing: the earliest drop age of any version of this model sets the cadence.
+    // Ageing: where two versions overlap and the younger is measurably more accurate on the same days, that age
+    // effect sets the cadence (the age at which it costs `retrainDrop`); else the earliest drop age of any version.
     const drops = r.retrain.filter((x) => x.model === model && x.dropAge !== null);
-    if (drops.length > 0) {
+    const measured = measuredAgeing(r, model);
+    if (measured) {
+      const loss = -(measured.perAgeUnit as number);
+      cadence = Math.max(1, Math.ceil(o.retrainDrop / loss));
+      reasons.push(
+        `ageing: on the same ${r.window}s, ${measured.newer} (${(measured.ageGap as number).toFixed(0)} ${unit} younger) was ${((measured.difference as number) * 100).toFixed(1)} pts more accurate than ${measured.older}: ${(loss * 100).toFixed(2)} pts lost per ${r.ageUnit} of age, ${pct(o.retrainDrop)} in ${cadence} ${unit}`,
+      );
+      if (latest.trainedAt !== null) {
+        const unitMs = r.ageUnit === "hour" ? 3_600_000 : 86_400_000;
+        if ((Date.parse(latest.lastSeen) - Date.parse(latest.trainedAt)) / unitMs >= cadence) now = true;
+      }
+      if (drops.length > 0) {
+        const at = drops.map((x) => `${x.dropAge} ${unit} (${x.version})`).join(", ");
+        caveats.push(
+          `the drops at age ${at} do not set the cadence: they include calendar time, the age effect does not`,
+        );
+      }
+    } else if (drops.length > 0) {
       const first = drops.reduce((a, b) => ((b.dropAge as number) < (a.dropAge as number) ? b : a));
       cadence = first.dropAge as number;
       reasons.push(
@@ -91,11 +121,14 @@ export function recommendRetraining(r: Sections, o: ResolvedReportOptions): Retr
     } else if (estimates.some((x) => x.refused !== null)) {
       caveats.push(`no label-free estimate: ${estimates.find((x) => x.refused !== null)?.refused}`);
     }
-    if (drops.length > 0 && overlappingWindows(r, model) === 0) {
+    const compared = r.ageEffect.filter((a) => a.model === model);
+    if (drops.length > 0 && overlappingWindows(r, model) === 0 && compared.length === 0) {
       caveats.push(
         "age and calendar time are confounded: one version at a time, so a drop at an age is also a drop in a calendar week (drift in that week may be the cause); run a challenger version beside it to tell them apart",
       );
     }
+    // Where two versions overlap, the same-window comparison says how much of a drop age explains.
+    for (const a of compared) caveats.push(`age or calendar time: ${a.verdict}`);
     const action =
       reasons.length === 0
         ? "no retrain needed yet"

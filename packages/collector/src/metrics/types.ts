@@ -1,4 +1,7 @@
 import type { AlertsView } from "../monitors/alerts-view.js";
+import type { AgeEffectRow, ConfoundingRow, SameWindowRow } from "./challenger-types.js";
+
+export type { AgeEffectRow, ConfoundingRow, SameWindowRow, VersionRole } from "./challenger-types.js";
 
 /** The JSON report's rows. Rates are null when their denominator is 0. Times are RFC 3339. */
 export interface QualityRow {
@@ -225,6 +228,8 @@ export interface VersionRow {
   firstSeen: string;
   lastSeen: string;
   predictions: number;
+  /** Of them, logged as a challenger (`shadow: true`): scored, not shown. */
+  shadowPredictions: number;
   /** `model.trainedAt` of its predictions (the latest, if they disagree); null when none carried it. */
   trainedAt: string | null;
   /** `model.dataCutoff` (the newest data it was trained on) and `model.deployedAt`, as logged on one of its predictions. */
@@ -255,6 +260,12 @@ export interface Report {
   calibration: CalibrationRow[];
   modelAge: ModelAgeRow[];
   retrain: RetrainSignal[];
+  /** Two versions of a model on the same windows (a challenger's on the same requests): age-effect.ts. */
+  sameWindow: SameWindowRow[];
+  /** The age effect where two versions overlap, against the older one's drop. */
+  ageEffect: AgeEffectRow[];
+  /** Per model: whether age and calendar time can be told apart, said plainly. */
+  confounding: ConfoundingRow[];
   feedback: FeedbackRow[];
   exposureAge: ExposureAgeRow[];
   drift: DriftRow[];

@@ -37,7 +37,7 @@ export async function versions(ctx: MetricsContext): Promise<VersionRow[]> {
   const { d, o, q } = ctx;
   const rows = await q(
     `SELECT model_name, model_version, MIN(time_ms) AS first_ms, MAX(time_ms) AS last_ms, COUNT(*) AS cnt,
-       MAX(trained_at_ms) AS trained_ms
+       SUM(shadow) AS n_shadow, MAX(trained_at_ms) AS trained_ms
      FROM predictions${d.kind === "clickhouse" ? " FINAL" : ""} WHERE ${predictionFilter(o, (v) => d.text(v))}
      GROUP BY model_name, model_version ORDER BY model_name, first_ms, model_version`,
   );
@@ -50,6 +50,7 @@ export async function versions(ctx: MetricsContext): Promise<VersionRow[]> {
       firstSeen: iso(n(r.first_ms)),
       lastSeen: iso(n(r.last_ms)),
       predictions: n(r.cnt),
+      shadowPredictions: n(r.n_shadow),
       trainedAt: r.trained_ms === null || r.trained_ms === undefined ? null : iso(n(r.trained_ms)),
       dataCutoff: timeOrNull(t?.cutoff),
       deployedAt: timeOrNull(t?.deployed),

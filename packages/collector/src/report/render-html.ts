@@ -167,6 +167,7 @@ body{font:14px system-ui,sans-serif;margin:24px;color:#111}h1{font-size:20px}
 .drift-card{display:flex;flex-direction:column;gap:4px}.bins .ref{fill:#9ca3af}.bins .cur{fill:#2563eb}
 .drift-card.flag-major .bins .cur{fill:#b91c1c}.drift-card.flag-moderate .bins .cur{fill:#d97706}
 .empty{color:#6b7280;font-style:italic}td.note{text-align:left;color:#92400e}#table-recommendations td{text-align:left;vertical-align:top;max-width:520px}
+#table-confounding td:last-child,#table-age-effect td:last-child{text-align:left;max-width:520px}
 table{border-collapse:collapse;margin:8px 0 24px}td,th{border-bottom:1px solid #eee;padding:3px 8px;text-align:right}
 th{background:#f6f6f6}tr.flag-major td,td.flag-major{color:#b91c1c;font-weight:600}
 tr.flag-moderate td,td.flag-moderate{color:#b45309}

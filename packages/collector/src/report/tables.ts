@@ -1,4 +1,5 @@
 import type { BusinessUseRow, OrphanRow, Report } from "../metrics/types.js";
+import { challengerTables } from "./challenger-tables.js";
 import { day, dec, minute, pct, secs } from "./format.js";
 
 /** One table of the report; the terminal and the HTML report render the same list. */
@@ -32,7 +33,7 @@ export function reportTables(r: Report): ReportTable[] {
     {
       id: "versions",
       title: "Model versions (first and last prediction: the markers on the time charts)",
-      head: ["model", "version", "trained", "first seen", "last seen", "predictions"],
+      head: ["model", "version", "trained", "first seen", "last seen", "predictions", "of them shadow"],
       rows: r.versions.map((v) => [
         v.model,
         v.version,
@@ -40,6 +41,7 @@ export function reportTables(r: Report): ReportTable[] {
         minute(v.firstSeen),
         minute(v.lastSeen),
         String(v.predictions),
+        String(v.shadowPredictions),
       ]),
       empty: "No predictions in the report's range.",
     },
@@ -114,6 +116,7 @@ export function reportTables(r: Report): ReportTable[] {
       ]),
       empty: "No predictions with `model.trainedAt`: model age needs it.",
     },
+    ...challengerTables(r),
     {
       id: "exposure-age",
       title: "Feedback by exposure age (days since the user first saw suggestions)",

@@ -20,7 +20,7 @@ export const clickhouseDdl = (db: string): string[] => [
     event_id String, prediction_id String, model_name String, model_version String, environment Nullable(String),
     trained_at_ms Nullable(Int64), time_ms Int64, task Nullable(String), label Nullable(String), score Nullable(Float64),
     top_ids Array(String), k Nullable(Int32), outcome_ttl_s Nullable(Int64), latency_ms Nullable(Float64),
-    subject_key Nullable(String), samplerate Float64, day Date
+    subject_key Nullable(String), samplerate Float64, day Date, shadow UInt8 DEFAULT 0
   ) ${engine("model_name, prediction_id, event_id")}`,
   `CREATE TABLE IF NOT EXISTS ${db}.candidates (
     event_id String, prediction_id String, model_name String, rank Int32, candidate_id String,
@@ -50,3 +50,18 @@ export const clickhouseDdl = (db: string): string[] => [
   ) ${engine("model_name, name, event_id")}`,
   clickhouseProfileDdl(db),
 ];
+
+/**
+ * Columns added after their table first shipped. `clickhouseDdl` makes new tables with them; a table made
+ * earlier gets them by `alter` (18.16 has no ADD COLUMN IF NOT EXISTS), run after the DDL: an `alter` that finds
+ * its column there already fails with code 44 (`isColumnAlreadyThere`), which means done.
+ */
+export const clickhouseAddedColumns = (db: string): { table: string; column: string; type: string; alter: string }[] =>
+  [
+    // A challenger's prediction (`shadow: true`); rows written before it are all shown predictions.
+    { table: "predictions", column: "shadow", type: "UInt8 DEFAULT 0" },
+  ].map((c) => ({ ...c, alter: `ALTER TABLE ${db}.${c.table} ADD COLUMN ${c.column} ${c.type}` }));
+
+/** ClickHouse's answer to an ALTER … ADD COLUMN whose column exists: "Code: 44 … column with this name already exists". */
+export const isColumnAlreadyThere = (message: string): boolean =>
+  /\bCode: 44\b/.test(message) && message.includes("already exists");

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { addMissingColumns } from "./clickhouse-added-columns.js";
 import { detectCluster, ensureClusterTables } from "./clickhouse-cluster.js";
 import { clusterName, isCreateDatabase } from "./clickhouse-cluster-ddl.js";
 import { ClickHouseClient, type ClickHouseConnection, sqlString } from "./clickhouse-http.js";
@@ -48,6 +49,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     for (const stmt of statements) await ch.exec(stmt, { database: !isCreateDatabase(stmt) });
   }
   await ensureTables(clickhouseDdl(db));
+  await addMissingColumns(ch, cluster);
   const ttlDefault = options.defaultOutcomeTtlSeconds ?? DEFAULT_OUTCOME_TTL_SECONDS;
   const key = (model: string, pid: string) => `model_name = ${sqlString(model)} AND prediction_id = ${sqlString(pid)}`;
   let closed = false;
@@ -118,7 +120,8 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     },
     async labelCoverage({ modelName, nowMs }) {
       const now = Math.trunc(nowMs ?? Date.now());
-      const filter = modelName === undefined ? "" : `WHERE model_name = ${sqlString(modelName)}`;
+      // Requests, counted once: by their shown prediction (a challenger's shares its id).
+      const filter = `WHERE shadow = 0${modelName === undefined ? "" : ` AND model_name = ${sqlString(modelName)}`}`;
       const [r] = await ch.rows<{ due: number; labeled: number }>(
         `SELECT count() AS due, sum(has_outcome) AS labeled FROM (
            SELECT model_name, prediction_id, min(time_ms) AS t, any(outcome_ttl_s) AS ttl
@@ -135,7 +138,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     async joinedPrediction(modelName, predictionId): Promise<JoinedPrediction | undefined> {
       const where = key(modelName, predictionId);
       const [p] = await ch.rows<{ model_version: string; label: string | null }>(
-        `SELECT model_version, label FROM predictions FINAL WHERE ${where} ORDER BY time_ms LIMIT 1`,
+        `SELECT model_version, label FROM predictions FINAL WHERE ${where} ORDER BY shadow, time_ms LIMIT 1`,
       );
       const [o] = await ch.rows<{ label: string | null; revision: number }>(
         `SELECT label, revision FROM outcomes FINAL WHERE ${where} ORDER BY revision DESC, time_ms DESC, event_id DESC LIMIT 1`,

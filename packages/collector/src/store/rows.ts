@@ -36,6 +36,8 @@ export interface PredictionRow {
   latency_ms: number | null;
   subject_key: string | null;
   samplerate: number;
+  /** 1: a challenger's prediction (`shadow: true`), not shown; its candidates and features get no rows. */
+  shadow: 0 | 1;
 }
 export interface CandidateRow {
   event_id: string;
@@ -170,6 +172,9 @@ export function toRows({ event, receivedMs }: IncomingEvent): Rows {
     case "ml.prediction": {
       const p = event.data;
       const cands = [...(p.output.candidates ?? [])].sort((a, b) => a.rank - b.rank);
+      // A challenger's candidates were never shown and its features are the request's, logged with the shown
+      // prediction: rows of either would count twice in item ages, freshness and drift. Its raw event keeps them.
+      const shown = p.shadow !== true;
       rows.prediction = {
         event_id: event.id,
         prediction_id: p.predictionId,
@@ -187,7 +192,9 @@ export function toRows({ event, receivedMs }: IncomingEvent): Rows {
         latency_ms: p.latencyMs ?? null,
         subject_key: p.subjectKey ?? null,
         samplerate,
+        shadow: shown ? 0 : 1,
       };
+      if (!shown) break;
       rows.candidates = cands.map((c) => ({
         event_id: event.id,
         prediction_id: p.predictionId,

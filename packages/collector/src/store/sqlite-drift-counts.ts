@@ -97,12 +97,12 @@ export const DRIFT_COUNTS_FROM_ROWS = `
   UNION ALL
   SELECT model_name, ${DRIFT_PREDICTED}, '', ${hourOfSql("time_ms")} AS hour_ms, label IS NULL AS is_null,
     COALESCE(label, '') AS value, COUNT(*)
-  FROM predictions GROUP BY model_name, hour_ms, is_null, value
+  FROM predictions WHERE shadow = 0 GROUP BY model_name, hour_ms, is_null, value
   UNION ALL
   SELECT p.model_name, ${DRIFT_TRUE}, '', ${hourOfSql("p.time_ms")} AS hour_ms, o.label IS NULL AS is_null,
     COALESCE(o.label, '') AS value, COUNT(*)
   FROM predictions p JOIN outcome_state o ON o.model_name = p.model_name AND o.prediction_id = p.prediction_id
-  GROUP BY p.model_name, hour_ms, is_null, value`;
+  WHERE p.shadow = 0 GROUP BY p.model_name, hour_ms, is_null, value`;
 
 /** Fills drift_counts from the stored rows (a file written before schema 5); idempotent. */
 export function fillDriftCounts(db: Database.Database): void {

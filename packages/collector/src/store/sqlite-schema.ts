@@ -10,10 +10,11 @@ import { SQLITE_PROFILE_DDL } from "./profile-schema.js";
  * 2: the report's state tables (sqlite-state.ts) and a covering feature index. 3: candidate rows carry their
  * prediction's model version, time and k, and exposure_state the exposed prediction's model version, so a
  * report reads them without a join per row. 4: each prediction row's `label_rank` against its latest outcome.
- * 5: drift counts per hour (sqlite-drift-counts.ts). 6: each item's first appearance per model (item_state).
- * Older files are filled on open (sqlite-state.ts, sqlite-drift-counts.ts).
+ * 5: drift counts per hour (sqlite-drift-counts.ts). 6: `predictions.shadow` (challengers; sqlite-shadow.ts). 7: each
+ * item's first appearance per model (item_state). Older files are filled on open (sqlite-state.ts,
+ * sqlite-drift-counts.ts, sqlite-shadow.ts).
  */
-export const SQLITE_SCHEMA_VERSION = 6;
+export const SQLITE_SCHEMA_VERSION = 7;
 
 export const SQLITE_DDL = `
 CREATE TABLE IF NOT EXISTS events (
@@ -49,7 +50,9 @@ CREATE TABLE IF NOT EXISTS predictions (
   samplerate REAL NOT NULL,
   -- Schema 4, kept by the writer (sqlite-state.ts): 1-based position in top_ids of the first id relevant to the
   -- latest outcome (outcome_state), 0 when none is or nothing is labeled, NULL while no outcome arrived.
-  label_rank INTEGER
+  label_rank INTEGER,
+  -- Schema 6: 1 for a challenger's prediction (\`shadow: true\`): scored the request, its answer not shown.
+  shadow INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS predictions_join ON predictions (model_name, prediction_id);
 CREATE INDEX IF NOT EXISTS predictions_model_time ON predictions (model_name, model_version, time_ms);
@@ -186,7 +189,7 @@ CREATE TABLE IF NOT EXISTS subject_state (
   first_ms INTEGER NOT NULL,
   PRIMARY KEY (model_name, subject_key)
 ) WITHOUT ROWID;
--- Each item's (candidate id's) first appearance per model (schema 6): the least prediction time − itemAgeSeconds
+-- Each item's (candidate id's) first appearance per model (schema 7): the least prediction time − itemAgeSeconds
 -- of its candidate rows, what freshness and new items compare with a version's data cutoff. first_ms has no type:
 -- it keeps the value the expression gives (an integer, or a real for fractional item ages) as it is.
 CREATE TABLE IF NOT EXISTS item_state (

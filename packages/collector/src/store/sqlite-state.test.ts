@@ -24,8 +24,8 @@ const FROM_ROWS: Record<string, string> = {
     FROM latest_outcomes l ORDER BY model_name, prediction_id`,
   exposure_state: `SELECT model_name, prediction_id, MIN(e_ms) AS first_ms, MAX(subject_key) AS subject_key,
       MAX(acc) AS accepted, MAX(ign) AS ignored, MAX(rej) AS rejected,
-      (SELECT MIN(p.model_version) FROM predictions p WHERE p.model_name = x.model_name AND p.prediction_id = x.prediction_id)
-        AS model_version
+      (SELECT MIN(p.model_version) FROM predictions p
+        WHERE p.model_name = x.model_name AND p.prediction_id = x.prediction_id AND p.shadow = 0) AS model_version
     FROM (SELECT model_name, prediction_id, time_ms AS e_ms, subject_key, 0 AS acc, 0 AS ign, 0 AS rej FROM exposures
       UNION ALL SELECT model_name, prediction_id, NULL, NULL, action = 'accepted', action IN ('ignored', 'dismissed'),
         action = 'rejected' FROM feedback) x
@@ -122,8 +122,21 @@ function events(): IncomingEvent[] {
     }),
     ev("ml.outcome", t + DAY, { ...link("P7"), source: "human", relevantIds: ["a"] }),
     ev("ml.outcome", t + 2 * DAY, { ...link("P7"), source: "human", label: "q", revision: 1 }),
+    // Challengers of P1 and P7 (schema 6), with features and candidates: they name no exposure's version (the
+    // least version "a-challenger" sorts before v1), add no candidate rows and no drift counts.
+    ...["P1", "P7"].map((pid) =>
+      ev("ml.prediction", t + 10_800_000, {
+        predictionId: pid,
+        model: { name: "router", version: "a-challenger" },
+        shadow: true,
+        task: "ranking",
+        output: { label: "z", candidates: [{ id: "z", rank: 1 }] },
+        features: { plan: "shadow-only" },
+      }),
+    ),
   ];
 }
+const isShadow = (e: IncomingEvent) => (e.event.data as { shadow?: boolean }).shadow === true;
 
 /** Seeded shuffle: outcomes, exposures and feedback often arrive before their prediction. */
 function shuffled<T>(xs: T[], seed: number): T[] {
@@ -147,8 +160,13 @@ async function state(store: Store, from = false): Promise<Record<string, unknown
   }
   return out;
 }
-/** What a schema-2 file lacks: the columns schemas 3 and 4 added. */
+/** What a schema-5 file lacks: the shadow column of schema 6. */
+async function dropShadow(store: Store): Promise<void> {
+  await store.readRows?.("ALTER TABLE predictions DROP COLUMN shadow");
+}
+/** What a schema-2 file lacks: the columns schemas 3 and 4 added (and schema 6's). */
 async function dropNewer(store: Store): Promise<void> {
+  await dropShadow(store);
   await store.readRows?.("ALTER TABLE predictions DROP COLUMN label_rank");
   for (const column of ["model_version", "time_ms", "k"]) {
     await store.readRows?.(`ALTER TABLE candidates DROP COLUMN ${column}`);
@@ -184,6 +202,12 @@ describe("the SQLite writer's report state", () => {
     expect(trueCounts("q")).toBe(2);
     expect(counts.some((c) => c.source === 2 && c.value === "a" && c.cnt === 1)).toBe(false);
     expect(new Set(counts.filter((c) => c.is_null === 1).map((c) => c.source))).toEqual(new Set([0, 1]));
+    // The challengers' label z, feature value and candidate z are nowhere but in their own prediction rows.
+    expect(counts.some((c) => c.value === "z" || c.value === "shadow-only")).toBe(false);
+    expect((expected.candidates as { candidate_id: string }[]).some((c) => c.candidate_id === "z")).toBe(false);
+    const versions = (expected.exposure_state as { model_version: string | null }[]).map((e) => e.model_version);
+    expect(versions).not.toContain("a-challenger");
+    expect(await inOrder.readRows?.("SELECT COUNT(*) AS n FROM predictions WHERE shadow = 1")).toEqual([{ n: 2 }]);
     const expectedReport = await report(inOrder);
     await inOrder.close();
 
@@ -225,12 +249,21 @@ describe("the SQLite writer's report state", () => {
       4,
       "the drift counts",
       async (store) => {
+        await dropShadow(store);
         await store.readRows?.("DROP TABLE drift_counts");
         await store.readRows?.("DROP TABLE item_state");
       },
     ],
     [
       5,
+      "the shadow column and the items' first appearances",
+      async (store) => {
+        await dropShadow(store);
+        await store.readRows?.("DROP TABLE item_state");
+      },
+    ],
+    [
+      6,
       "the items' first appearances",
       async (store) => {
         await store.readRows?.("DROP TABLE item_state");
@@ -242,7 +275,8 @@ describe("the SQLite writer's report state", () => {
     async (version, _, downgrade) => {
       const path = join(dir, `v${version}.db`);
       const store = openSqliteStore({ path });
-      await store.insertBatch(all);
+      // A file of an older schema holds no challenger.
+      await store.insertBatch(all.filter((e) => !isShadow(e)));
       const expected = await state(store, true);
       const expectedReport = await report(store);
       await downgrade(store);

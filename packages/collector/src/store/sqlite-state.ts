@@ -34,12 +34,13 @@ const exposureUpsert = (source: string) =>
      rejected = MAX(rejected, excluded.rejected)`;
 
 /**
- * The least model version of the stored predictions with the key of `@model_name`, `@prediction_id`. INDEXED BY:
+ * The least model version of the stored shown (not shadow) predictions with the key of `@model_name`, `@prediction_id`:
+ * exposures and feedback belong to the version whose answer was shown, never to a challenger. INDEXED BY:
  * for MIN(model_version) the planner would otherwise walk predictions_model_time through every row of the model.
  */
 const versionOf = (model: string, pid: string) =>
   `(SELECT MIN(p.model_version) FROM predictions p INDEXED BY predictions_join
-    WHERE p.model_name = ${model} AND p.prediction_id = ${pid})`;
+    WHERE p.model_name = ${model} AND p.prediction_id = ${pid} AND p.shadow = 0)`;
 const storedVersion = versionOf("@model_name", "@prediction_id");
 
 const versionUpdate = `UPDATE exposure_state SET model_version = @model_version
@@ -88,7 +89,7 @@ export function prepareStateWriter(db: Database.Database, counter: DriftCounter)
     "SELECT event_id, label, relevant_ids FROM outcome_state WHERE model_name = ? AND prediction_id = ?",
   );
   const ranked = db.prepare(
-    "SELECT rowid, top_ids, time_ms FROM predictions WHERE model_name = ? AND prediction_id = ?",
+    "SELECT rowid, top_ids, time_ms, shadow FROM predictions WHERE model_name = ? AND prediction_id = ?",
   );
   const setRank = db.prepare("UPDATE predictions SET label_rank = ? WHERE event_id = ?");
   const setRankAt = db.prepare("UPDATE predictions SET label_rank = ? WHERE rowid = ?");
@@ -97,13 +98,16 @@ export function prepareStateWriter(db: Database.Database, counter: DriftCounter)
   return (r) => {
     if (r.prediction) {
       const p = r.prediction;
-      version.run({ model_name: p.model_name, prediction_id: p.prediction_id, model_version: p.model_version });
+      if (p.shadow === 0) {
+        version.run({ model_name: p.model_name, prediction_id: p.prediction_id, model_version: p.model_version });
+      }
       if (r.candidates.length > 0) items.run({ event_id: p.event_id });
       // label_rank against the latest outcome, when one came first.
       const o = latest.get(p.model_name, p.prediction_id) as { label: string | null; relevant_ids: string } | undefined;
       if (o) {
         setRank.run(rankOf(p.top_ids, o), p.event_id);
-        counter.add(p.model_name, DRIFT_TRUE, "", p.time_ms, o.label, 1);
+        // True labels count once per request: with its shown prediction.
+        if (p.shadow === 0) counter.add(p.model_name, DRIFT_TRUE, "", p.time_ms, o.label, 1);
       }
     }
     if (r.outcome) {
@@ -121,11 +125,16 @@ export function prepareStateWriter(db: Database.Database, counter: DriftCounter)
       }) as { event_id: string } | undefined;
       // When this outcome became the latest, every prediction row with its key gets its label_rank anew.
       if (now?.event_id === o.event_id) {
-        const rows = ranked.all(o.model_name, o.prediction_id) as { rowid: number; top_ids: string; time_ms: number }[];
+        const rows = ranked.all(o.model_name, o.prediction_id) as {
+          rowid: number;
+          top_ids: string;
+          time_ms: number;
+          shadow: number;
+        }[];
         const relabeled = before === undefined || before.label !== o.label;
         for (const p of rows) {
           setRankAt.run(firstRank(JSON.parse(p.top_ids) as unknown[], o.relevant_ids, o.label), p.rowid);
-          if (!relabeled) continue;
+          if (!relabeled || p.shadow === 1) continue;
           if (before) counter.add(o.model_name, DRIFT_TRUE, "", p.time_ms, before.label, -1);
           counter.add(o.model_name, DRIFT_TRUE, "", p.time_ms, o.label, 1);
         }
@@ -184,7 +193,7 @@ export function fillSchema3(db: Database.Database): void {
   fillVersions(db);
 }
 
-/** Fills what schema 6 added to a file written before it: item_state from the stored candidate rows; idempotent. */
+/** Fills what schema 7 added to a file written before it: item_state from the stored candidate rows; idempotent. */
 export function fillItemState(db: Database.Database): void {
   db.exec("DELETE FROM item_state");
   db.exec(itemUpsert("true"));

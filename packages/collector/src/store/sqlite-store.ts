@@ -8,6 +8,7 @@ import { fillDriftCounts } from "./sqlite-drift-counts.js";
 import { registerSqliteFunctions } from "./sqlite-functions.js";
 import { prepareGroupWriter } from "./sqlite-group-writer.js";
 import { SQLITE_DDL, SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
+import { addShadowColumn } from "./sqlite-shadow.js";
 import { fillItemState, fillSchema3, fillSchema4, fillState } from "./sqlite-state.js";
 import { prepareRowWriter } from "./sqlite-writer.js";
 import {
@@ -63,15 +64,17 @@ function prepareFile(db: Database.Database, { path, synchronous }: SqliteStoreOp
     );
   }
   // A file from before schema 6 gets the report state (2), the denormalized columns (3), the label
-  // ranks (4), the drift counts (5) and the items' first appearances (6) built from the rows it holds, once
-  // (label ranks and true-label counts after the outcome state they are taken from; items after schema 3's times).
+  // ranks (4) and the drift counts (5) built from the rows it holds, once (label ranks and true-label
+  // counts after the outcome state they are taken from), and the shadow column (6) first: the others read it;
+  // then the items' first appearances (7).
   db.transaction(() => {
     db.exec(SQLITE_DDL);
+    if (version < 6) addShadowColumn(db);
     if (version < 3) fillSchema3(db);
     if (version < 2) fillState(db);
     if (version < 4) fillSchema4(db);
     if (version < 5) fillDriftCounts(db);
-    if (version < 6) fillItemState(db);
+    if (version < 7) fillItemState(db);
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
   })();
 }
@@ -92,7 +95,7 @@ function storeOn(db: Database.Database, options: SqliteStoreOptions): Store {
     db.prepare(
       `SELECT COUNT(*) AS due, COALESCE(SUM(EXISTS (
          SELECT 1 FROM outcomes o WHERE o.model_name = p.model_name AND o.prediction_id = p.prediction_id)), 0) AS labeled
-       FROM (SELECT DISTINCT model_name, prediction_id, time_ms, outcome_ttl_s FROM predictions) p
+       FROM (SELECT DISTINCT model_name, prediction_id, time_ms, outcome_ttl_s FROM predictions WHERE shadow = 0) p
        WHERE p.time_ms + COALESCE(p.outcome_ttl_s, @ttl) * 1000 <= @now ${withModel ? "AND p.model_name = @model" : ""}`,
     );
   const coverageAll = coverageSql(false);
@@ -105,7 +108,7 @@ function storeOn(db: Database.Database, options: SqliteStoreOptions): Store {
      FROM (SELECT @model AS model_name, @pid AS prediction_id) k
      LEFT JOIN predictions p ON p.model_name = k.model_name AND p.prediction_id = k.prediction_id
      LEFT JOIN latest_outcomes o ON o.model_name = k.model_name AND o.prediction_id = k.prediction_id
-     LIMIT 1`,
+     ORDER BY p.shadow LIMIT 1`,
   );
 
   let closed = false;

@@ -21,9 +21,9 @@ export function prepareRowWriter(db: Database.Database): RowWriter {
   );
   const insertPrediction = db.prepare(
     `INSERT INTO predictions (event_id, prediction_id, model_name, model_version, environment, trained_at_ms, time_ms, task,
-       label, score, top_ids, k, outcome_ttl_s, latency_ms, subject_key, samplerate)
+       label, score, top_ids, k, outcome_ttl_s, latency_ms, subject_key, samplerate, shadow)
      VALUES (@event_id, @prediction_id, @model_name, @model_version, @environment, @trained_at_ms, @time_ms, @task,
-       @label, @score, @top_ids, @k, @outcome_ttl_s, @latency_ms, @subject_key, @samplerate)`,
+       @label, @score, @top_ids, @k, @outcome_ttl_s, @latency_ms, @subject_key, @samplerate, @shadow)`,
   );
   const insertCandidate = db.prepare(
     `INSERT OR IGNORE INTO candidates (event_id, prediction_id, model_name, rank, candidate_id, score, item_age_s,
@@ -66,7 +66,8 @@ export function prepareRowWriter(db: Database.Database): RowWriter {
     const p = r.prediction;
     if (p) {
       insertPrediction.run({ ...p, top_ids: json(p.top_ids) });
-      counter.add(p.model_name, DRIFT_PREDICTED, "", p.time_ms, p.label, 1);
+      // A challenger's label is not what the model answered the traffic: predicted-label drift counts the shown one.
+      if (p.shadow === 0) counter.add(p.model_name, DRIFT_PREDICTED, "", p.time_ms, p.label, 1);
     }
     // A candidate row carries its prediction's version, time and k (both come from the one prediction event).
     for (const c of r.candidates) {

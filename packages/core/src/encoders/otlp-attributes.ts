@@ -35,6 +35,7 @@ export function eventAttributes(e: InferlogEvent, eventName: string, genAi: bool
         "inferlog.output.label": d.output.label === undefined ? undefined : String(d.output.label),
         "inferlog.output.score": d.output.score,
         "inferlog.latency_ms": d.latencyMs,
+        "inferlog.shadow": d.shadow,
       });
       for (const [k, v] of Object.entries(d.tags ?? {})) a[`inferlog.tags.${k}`] = v;
       if (d.task === "generation" || genAi) {

@@ -68,6 +68,11 @@ export const predictionDataSchema = z.object({
   subjectKey: z.optional(subjectKeySchema),
   latencyMs: z.optional(nonNegative),
   outcomeTtlSeconds: z.optional(z.int().check(z.gte(1))),
+  /**
+   * A challenger's prediction: this version scored the request beside the one whose answer was shown
+   * (same `predictionId`, another `model.version`), so outcomes of the request label both. Never an exposure.
+   */
+  shadow: z.optional(z.boolean()),
 });
 
 /** Fields every prediction-linked event carries so joins need only model name + predictionId. */
