@@ -35,7 +35,8 @@ export function makeClient(options: BrowserClientOptions, defaultValidator: Even
   const { endpoint, persistence, hooks } = options;
   const budget = createKeepaliveBudget();
   const transport = gateOnline(createBrowserTransport({ ...options, timeoutMs: options.requestTimeoutMs }, budget));
-  const warn = (m: string) => options.logger !== false && (options.logger ?? console).warn(`[inferlog] ${m}`);
+  const warn = (message: string) =>
+    options.logger !== false && (options.logger ?? console).warn(`[inferlog] ${message}`);
   // A page sending to a plain-http collector on another host is production traffic in the clear
   // (events and the write key); say so once. Loopback endpoints are development and stay quiet.
   if (/^http:\/\/(?!(localhost|127\.\d+\.\d+\.\d+|\[::1\])([:/?#]|$))/i.test(endpoint))
@@ -68,13 +69,13 @@ export function makeClient(options: BrowserClientOptions, defaultValidator: Even
   // IndexedDB write holds goes to the spill.
   const deliverNow = () => {
     try {
-      for (let i = 0; i < KEEPALIVE_MAX_REQUESTS; i++) {
+      for (let index = 0; index < KEEPALIVE_MAX_REQUESTS; index++) {
         const room = budget.remaining();
         if (room < MIN_CLOSE_BODY || client.sendNow({ maxBytes: room, maxEvents: 1000 }) === 0) break;
       }
       store?._hide();
-    } catch (e) {
-      warn(threw("page-close delivery", e));
+    } catch (error) {
+      warn(threw("page-close delivery", error));
     }
   };
   const unwatch = watchPageLifecycle({

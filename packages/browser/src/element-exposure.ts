@@ -20,7 +20,7 @@ export interface ElementExposureHandle extends ExposureHandle {
 }
 
 /** Ratios at which the observer reports, fine enough to see a tall element reach half the viewport. */
-const STEPS = Array.from({ length: 21 }, (_, i) => i / 20);
+const STEPS = Array.from({ length: 21 }, (_, index) => index / 20);
 
 /**
  * Logs the exposure only once `element` has been on screen for MIN_VISIBLE_MS (IntersectionObserver),
@@ -42,7 +42,7 @@ export function trackElementExposure(
       options.onChange?.(state);
     },
   });
-  const area = (r: { width: number; height: number }) => r.width * r.height;
+  const area = (row: { width: number; height: number }) => row.width * row.height;
 
   function observe(target: Element | null): void {
     observer?.disconnect();
@@ -54,11 +54,13 @@ export function trackElementExposure(
     }
     observer = new IntersectionObserver(
       (entries) => {
-        for (const e of entries) {
-          const viewport = e.rootBounds ?? { width: innerWidth, height: innerHeight };
-          const shown = area(e.intersectionRect);
+        for (const entry of entries) {
+          const viewport = entry.rootBounds ?? { width: innerWidth, height: innerHeight };
+          const shown = area(entry.intersectionRect);
           handle.view(
-            e.isIntersecting && shown > 0 && shown >= threshold * Math.min(area(e.boundingClientRect), area(viewport)),
+            entry.isIntersecting &&
+              shown > 0 &&
+              shown >= threshold * Math.min(area(entry.boundingClientRect), area(viewport)),
           );
         }
       },

@@ -55,7 +55,7 @@ export interface ExposureTracker {
   _pageLeft(): void;
 }
 
-const idOf = (s: ExposureInput["shown"][number]): string => (typeof s === "string" ? s : s?.id);
+const idOf = (entry: ExposureInput["shown"][number]): string => (typeof entry === "string" ? entry : entry?.id);
 
 export function createExposureTracker(client: Client, now: () => number = Date.now): ExposureTracker {
   /** Each open exposure's re-evaluation, and its end (at `pagehide`). */
@@ -164,9 +164,9 @@ export function createExposureTracker(client: Client, now: () => number = Date.n
     _track(input, options) {
       try {
         return track(input, options);
-      } catch (e) {
+      } catch (error) {
         // Only `strict` mode throws (invalid input, for development); otherwise never break the app.
-        if (isInferlogError(e)) throw e;
+        if (isInferlogError(error)) throw error;
         return inert;
       }
     },

@@ -41,17 +41,17 @@ const pageRequest =
   };
 
 /** Core's transport with the page's request: one POST per batch. */
-export function createBrowserTransport(o: BrowserTransportOptions, budget: KeepaliveBudget): Transport {
+export function createBrowserTransport(options: BrowserTransportOptions, budget: KeepaliveBudget): Transport {
   return createTransport(
     {
-      endpoint: o.endpoint,
-      apiKey: o.writeKey,
-      getToken: o.getToken,
-      headers: o.headers,
-      timeoutMs: o.timeoutMs,
+      endpoint: options.endpoint,
+      apiKey: options.writeKey,
+      getToken: options.getToken,
+      headers: options.headers,
+      timeoutMs: options.timeoutMs,
       // fetch rejects with a TypeError for a network failure, CORS included (it never says which).
-      networkHint: (error) => (error instanceof TypeError ? fetchFailureHint(o.endpoint) : undefined),
+      networkHint: (error) => (error instanceof TypeError ? fetchFailureHint(options.endpoint) : undefined),
     },
-    pageRequest(budget, o.fetch),
+    pageRequest(budget, options.fetch),
   );
 }

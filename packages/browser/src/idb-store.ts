@@ -26,12 +26,12 @@ export type PersistDrop = "storage_quota" | "storage_error";
 export const OPEN_TIMEOUT_MS = 3_000;
 
 /** Settles with an IndexedDB request (`onsuccess`; an open refuses when `blocked`) or transaction (`oncomplete`). */
-export const done = <T>(r: IDBRequest<T> | IDBTransaction): Promise<T> =>
+export const done = <T>(row: IDBRequest<T> | IDBTransaction): Promise<T> =>
   new Promise((resolve, reject) => {
-    const x = r as IDBOpenDBRequest & IDBTransaction;
-    x.onsuccess = x.oncomplete = () => resolve(x.result as T);
-    x.onabort = x.onerror = () => reject(x.error);
-    x.onblocked = reject;
+    const item = row as IDBOpenDBRequest & IDBTransaction;
+    item.onsuccess = item.oncomplete = () => resolve(item.result as T);
+    item.onabort = item.onerror = () => reject(item.error);
+    item.onblocked = reject;
   });
 
 /**
@@ -66,7 +66,7 @@ const idbStore = (db: IDBDatabase): IdbStore => ({
     }),
   _claim: (records, owner) =>
     writeBatches(db, (store) => {
-      for (const r of records) store.put({ ...r, owner });
+      for (const batchRecord of records) store.put({ ...batchRecord, owner });
     }),
 });
 
@@ -90,8 +90,8 @@ export function openIdbStore(name: string, timeoutMs: number): Promise<{ store?:
     };
     try {
       const req = indexedDB.open(name, 2);
-      req.onupgradeneeded = (e) => {
-        if (e.oldVersion === 1) for (const old of ["events", "meta"]) req.result.deleteObjectStore(old);
+      req.onupgradeneeded = (event) => {
+        if (event.oldVersion === 1) for (const old of ["events", "meta"]) req.result.deleteObjectStore(old);
         req.result.createObjectStore(STORE, { keyPath: "key" });
       };
       done(req).then(settle, () => settle());

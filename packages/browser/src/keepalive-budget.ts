@@ -24,14 +24,14 @@ export function createKeepaliveBudget(
   let bytes = 0;
   let requests = 0;
   return {
-    reserve(n) {
-      if (requests + 1 > maxRequests || bytes + n > maxBytes) return false;
-      bytes += n;
+    reserve(count) {
+      if (requests + 1 > maxRequests || bytes + count > maxBytes) return false;
+      bytes += count;
       requests++;
       return true;
     },
-    release(n) {
-      bytes = Math.max(0, bytes - n);
+    release(count) {
+      bytes = Math.max(0, bytes - count);
       requests = Math.max(0, requests - 1);
     },
     remaining: () => (requests >= maxRequests ? 0 : maxBytes - bytes),

@@ -33,9 +33,9 @@ export interface BrowserClientOptions extends Omit<ClientOptions, "transport" | 
 const SECRET_KEY = /^(sk|secret)[_-]/i;
 
 /** Checks the browser-only options; core checks the rest. */
-export function checkBrowserOptions(o: BrowserClientOptions): void {
-  need(o !== null && typeof o === "object", "options", "an object", o);
-  const { endpoint, writeKey, getToken, persistence: p } = o;
+export function checkBrowserOptions(options: BrowserClientOptions): void {
+  need(options !== null && typeof options === "object", "options", "an object", options);
+  const { endpoint, writeKey, getToken, persistence: part } = options;
   need(
     typeof endpoint === "string" && /^(https?:\/\/|\/)/.test(endpoint),
     "endpoint",
@@ -52,18 +52,18 @@ export function checkBrowserOptions(o: BrowserClientOptions): void {
     if (getToken !== undefined) throw new ConfigError("Pass either `writeKey` or `getToken`, not both");
   }
   need(getToken === undefined || typeof getToken === "function", "getToken", "a function", getToken);
-  if (p === undefined || p === false) return;
-  need(p !== null && typeof p === "object", "persistence", "false or an object", p);
+  if (part === undefined || part === false) return;
+  need(part !== null && typeof part === "object", "persistence", "false or an object", part);
   need(
-    p.maxBytes === undefined || (Number.isInteger(p.maxBytes) && p.maxBytes >= 1024),
+    part.maxBytes === undefined || (Number.isInteger(part.maxBytes) && part.maxBytes >= 1024),
     "persistence.maxBytes",
     "an integer >= 1024",
-    p.maxBytes,
+    part.maxBytes,
   );
   need(
-    p.dbName === undefined || (typeof p.dbName === "string" && p.dbName),
+    part.dbName === undefined || (typeof part.dbName === "string" && part.dbName),
     "persistence.dbName",
     "a non-empty string",
-    p.dbName,
+    part.dbName,
   );
 }

@@ -19,7 +19,7 @@ export function watchPageLifecycle(on: PageLifecycleHandlers): () => void {
     on._leaving();
     on._hidden();
   };
-  const onPageShow = (e: PageTransitionEvent) => e.persisted && on._shown();
+  const onPageShow = (event: PageTransitionEvent) => event.persisted && on._shown();
   document.addEventListener("visibilitychange", onVisibility);
   addEventListener("pagehide", onPageHide);
   addEventListener("pageshow", onPageShow);

@@ -57,7 +57,7 @@ interface Batch {
 }
 
 const toRecordEvents = (events: readonly { id: string; type: string; json: string }[]) =>
-  events.map((e): [string, string, string] => [e.id, e.type, e.json]);
+  events.map((event): [string, string, string] => [event.id, event.type, event.json]);
 
 /**
  * Write-ahead persistence: the events queued in a task are written to IndexedDB in small batches that
@@ -65,15 +65,15 @@ const toRecordEvents = (events: readonly { id: string; type: string; json: strin
  * origin's flusher page, now or at the next load. At page hide, what no committed write holds goes to
  * a bounded `localStorage` spill, moved to IndexedDB at the next visit.
  */
-export function createPersistence(o: PersistenceOptions, warn: (message: string) => void): Persistence {
-  const dbName = o.dbName ?? DEFAULT_DB_NAME;
+export function createPersistence(options: PersistenceOptions, warn: (message: string) => void): Persistence {
+  const dbName = options.dbName ?? DEFAULT_DB_NAME;
   /** The SDK's own ceiling, so it can never fill the origin's quota and starve the host app. */
-  const maxBytes = o.maxBytes ?? DEFAULT_MAX_STORAGE_BYTES;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_STORAGE_BYTES;
   const presence = createTabPresence(dbName);
   const { _owner: owner } = presence;
   // Opened once this page's own lock is held, so no tab can take what it writes for a closed page's.
   const opened = presence._ready.then(() => openIdbStore(dbName, OPEN_TIMEOUT_MS));
-  const s: StorageStats = {
+  const storageStats: StorageStats = {
     mode: "starting",
     persisted: 0,
     restored: 0,
@@ -108,7 +108,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
   const timers: ReturnType<typeof setInterval>[] = [];
 
   function refused(count: number, reason: PersistDrop): void {
-    s.notPersisted[reason] += count;
+    storageStats.notPersisted[reason] += count;
     if (reason === "storage_quota" && !reportedQuota) {
       reportedQuota = true;
       warn(`storage for unsent events is full; ${count} event(s) kept in memory only`);
@@ -138,20 +138,20 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
       const batch: QueuedEvent[] = [];
       let bytes = 0;
       let over = 0;
-      let i = 0;
-      for (; i < pending.length && batch.length < BATCH_EVENTS && bytes < BATCH_BYTES; i++) {
-        const e = pending[i] as QueuedEvent;
-        if (slot.get(e.id) !== null) continue; // settled before it was written
-        if (stored + bytes + e.bytes > maxBytes) {
-          slot.delete(e.id);
-          unstored.set(e.id, e);
+      let index = 0;
+      for (; index < pending.length && batch.length < BATCH_EVENTS && bytes < BATCH_BYTES; index++) {
+        const event = pending[index] as QueuedEvent;
+        if (slot.get(event.id) !== null) continue; // settled before it was written
+        if (stored + bytes + event.bytes > maxBytes) {
+          slot.delete(event.id);
+          unstored.set(event.id, event);
           over++;
         } else {
-          batch.push(e);
-          bytes += e.bytes;
+          batch.push(event);
+          bytes += event.bytes;
         }
       }
-      pending = pending.slice(i);
+      pending = pending.slice(index);
       if (over) refused(over, "storage_quota");
       if (batch[0]) put(batch, bytes);
     }
@@ -160,7 +160,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
 
   function put(events: QueuedEvent[], bytes: number): void {
     const batch: Batch = { key: `${owner}:${++written}`, events, bytes, _left: events.length, _committed: false };
-    for (const e of events) slot.set(e.id, batch);
+    for (const event of events) slot.set(event.id, batch);
     stored += bytes;
     writing.add(batch);
     /** Out of flight: once none is, what waited goes in the next write. */
@@ -171,10 +171,10 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
     const failed = (err: unknown) => {
       settled();
       stored -= bytes;
-      for (const e of events)
-        if (slot.get(e.id) === batch) {
-          slot.delete(e.id);
-          unstored.set(e.id, e);
+      for (const event of events)
+        if (slot.get(event.id) === batch) {
+          slot.delete(event.id);
+          unstored.set(event.id, event);
         }
       refused(events.length, reasonOf(err));
     };
@@ -183,7 +183,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
       settled();
       batch._committed = true;
       batch.events = [];
-      s.persisted += events.length;
+      storageStats.persisted += events.length;
       if (!batch._left) forget(batch);
     }, failed);
   }
@@ -218,9 +218,9 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
         batch._left++;
         events.push({ id, type: type as EventType, json });
       }
-    s.restored += events.length;
+    storageStats.restored += events.length;
     // Without a database they are held in memory only, and spilled again if this page goes too.
-    if (!store) for (const e of events) unstored.set(e.id, e);
+    if (!store) for (const entry of events) unstored.set(entry.id, entry);
     if (events[0]) client.restore(events);
     else forget(batch);
   }
@@ -235,7 +235,7 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
     for (const [from, spill] of readSpills(dbName))
       if (isGone(from, spill.at)) {
         const key = `${from}:spill`;
-        const bytes = spill.events.reduce((n, [, , json]) => n + utf8Length(json), 0);
+        const bytes = spill.events.reduce((total, [, , json]) => total + utf8Length(json), 0);
         const record: BatchRecord = { key, events: spill.events, bytes, owner, at: Date.now() };
         if (store) {
           try {
@@ -249,7 +249,9 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
         replay(record);
       }
     if (!store) return;
-    const gone = (await store._readAll()).filter((r) => isGone(r.owner, r.at) && !replayed.has(r.key));
+    const gone = (await store._readAll()).filter(
+      (batchRecord) => isGone(batchRecord.owner, batchRecord.at) && !replayed.has(batchRecord.key),
+    );
     if (!gone[0]) return;
     try {
       await store._claim(gone, owner);
@@ -257,18 +259,18 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
       // Replayed all the same: left under the closed page's name, they may be sent again (deduplicated).
       warn(`could not take over a closed page's events (${reasonOf(err)}); sending them anyway`);
     }
-    for (const r of gone) replay(r);
+    for (const batchRecord of gone) replay(batchRecord);
   }
 
   return {
     _onEnqueued(events) {
-      if (s.mode === "memory") {
-        for (const e of events) unstored.set(e.id, e);
+      if (storageStats.mode === "memory") {
+        for (const event of events) unstored.set(event.id, event);
         return;
       }
-      for (const e of events) {
-        slot.set(e.id, null);
-        pending.push(e);
+      for (const event of events) {
+        slot.set(event.id, null);
+        pending.push(event);
       }
       schedule(true);
     },
@@ -278,44 +280,45 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
         if (!stopped && parked.length < MAX_PARKED) parked.push(...events);
         return;
       }
-      for (const e of events) {
-        unstored.delete(e.id);
-        const batch = slot.get(e.id);
+      for (const event of events) {
+        unstored.delete(event.id);
+        const batch = slot.get(event.id);
         if (batch === undefined) continue;
-        slot.delete(e.id);
+        slot.delete(event.id);
         if (batch && !--batch._left && batch._committed) forget(batch);
       }
       // Settled events still waiting for a write go here too, so the list never outgrows the queue.
-      if (pending.length > 2 * slot.size + PENDING_SLACK) pending = pending.filter((e) => slot.get(e.id) === null);
+      if (pending.length > 2 * slot.size + PENDING_SLACK)
+        pending = pending.filter((event) => slot.get(event.id) === null);
     },
-    _isPersisted: (e) => !unstored.has(e.id) && !!slot.get(e.id)?._committed,
-    async _start(c) {
-      client = c;
+    _isPersisted: (event) => !unstored.has(event.id) && !!slot.get(event.id)?._committed,
+    async _start(count) {
+      client = count;
       timers.push(setInterval(retryParked, PARKED_RETRY_MS));
       globalThis.addEventListener?.("online", retryParked); // absent when rendered on a server
       const { store: opening, _timedOut: timedOut } = await opened;
       if (!opening) {
-        s.mode = "memory";
+        storageStats.mode = "memory";
         if (timedOut)
           warn(`IndexedDB did not open within ${OPEN_TIMEOUT_MS} ms; unsent events are kept in memory only`);
         // Events queued before that was known were never stored; from now on they are held for the spill.
-        const waiting = pending.filter((e) => slot.get(e.id) === null);
+        const waiting = pending.filter((event) => slot.get(event.id) === null);
         if (waiting[0]) refused(waiting.length, "storage_error");
-        for (const e of waiting) unstored.set(e.id, e);
+        for (const event of waiting) unstored.set(event.id, event);
         pending = [];
         slot.clear();
       } else {
         try {
-          for (const r of await opening._readAll()) stored += r.bytes;
+          for (const batchRecord of await opening._readAll()) stored += batchRecord.bytes;
         } catch {
           // counted from this page's own writes only
         }
         store = opening;
-        s.mode = "indexeddb";
+        storageStats.mode = "indexeddb";
         schedule(true);
       }
       // Without a database the flusher still replays closed pages' spills, straight from localStorage.
-      const tick = () => sweep().catch((e: unknown) => warn(`replay failed: ${String(e)}`));
+      const tick = () => sweep().catch((entry: unknown) => warn(`replay failed: ${String(entry)}`));
       // When another tab is the flusher it replays for the origin, so this page need not wait.
       timers.push(setInterval(() => presence._flusher && !stopped && tick(), SWEEP_MS));
       await presence._whenFlusher(tick);
@@ -323,12 +326,12 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
     _hide() {
       const held: (StoredEvent & { priority?: number })[] = [
         ...unstored.values(),
-        ...pending.filter((e) => slot.get(e.id) === null),
+        ...pending.filter((event) => slot.get(event.id) === null),
       ];
-      for (const batch of writing) for (const e of batch.events) if (slot.get(e.id) === batch) held.push(e);
+      for (const batch of writing) for (const event of batch.events) if (slot.get(event.id) === batch) held.push(event);
       if (!held[0]) return clearSpill(dbName, owner);
       // Most valuable first, as the page-close request takes them.
-      held.sort((a, b) => (b.priority ?? 0) - (a.priority ?? 0));
+      held.sort((left, right) => (right.priority ?? 0) - (left.priority ?? 0));
       const lost = writeSpill(dbName, owner, held);
       if (lost) refused(lost, "storage_quota");
     },
@@ -340,6 +343,6 @@ export function createPersistence(o: PersistenceOptions, warn: (message: string)
       clearTimeout(retryTimer);
       parked = [];
     },
-    _stats: () => ({ ...s, notPersisted: { ...s.notPersisted } }),
+    _stats: () => ({ ...storageStats, notPersisted: { ...storageStats.notPersisted } }),
   };
 }

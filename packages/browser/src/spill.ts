@@ -22,10 +22,10 @@ const keyPrefix = (dbName: string) => `${dbName}:spill:`;
 export function writeSpill(dbName: string, owner: string, events: readonly StoredEvent[]): number {
   const kept: [string, string, string][] = [];
   let chars = 0;
-  for (const e of events) {
-    chars += e.json.length + e.id.length + 20;
+  for (const event of events) {
+    chars += event.json.length + event.id.length + 20;
     if (chars > MAX_SPILL_CHARS) break;
-    kept.push([e.id, e.type, e.json]);
+    kept.push([event.id, event.type, event.json]);
   }
   try {
     if (kept[0]) localStorage.setItem(keyPrefix(dbName) + owner, JSON.stringify({ at: Date.now(), events: kept }));
@@ -49,8 +49,8 @@ export function readSpills(dbName: string): [string, Spill][] {
   const found: [string, Spill][] = [];
   try {
     const prefix = keyPrefix(dbName);
-    for (let i = 0; i < localStorage.length; i++) {
-      const key = localStorage.key(i);
+    for (let index = 0; index < localStorage.length; index++) {
+      const key = localStorage.key(index);
       if (!key?.startsWith(prefix)) continue;
       try {
         found.push([key.slice(prefix.length), JSON.parse(localStorage.getItem(key) as string) as Spill]);

@@ -109,9 +109,9 @@ export function createTabPresence(prefix: string): TabPresence {
     async _snapshot() {
       const held = locks && (await locks.query()).held;
       // Never this page itself, even if its own lock was refused.
-      return (o, at) =>
-        o !== owner &&
-        (locks ? !held?.some((l) => l.name === `${prefix}:page:${o}`) : Date.now() - at > FALLBACK_STALE_MS);
+      return (text, at) =>
+        text !== owner &&
+        (locks ? !held?.some((entry) => entry.name === `${prefix}:page:${text}`) : Date.now() - at > FALLBACK_STALE_MS);
     },
     _whenFlusher: (fn) =>
       new Promise((resolve) => {
@@ -126,7 +126,7 @@ export function createTabPresence(prefix: string): TabPresence {
   };
   if (locks && typeof addEventListener === "function") {
     addEventListener("pagehide", () => release());
-    addEventListener("pageshow", (e) => (e as PageTransitionEvent).persisted && acquire(noop));
+    addEventListener("pageshow", (event) => (event as PageTransitionEvent).persisted && acquire(noop));
   }
   return presence;
 }

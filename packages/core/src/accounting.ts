@@ -10,9 +10,9 @@ export type Counters = Omit<ClientStats, "circuit" | "lastFailure" | "featureVal
 export interface Accounting {
   c: Counters;
   /** Calls the user's callback or hook `name`; if it throws, says so once and carries on. */
-  _safely<T>(name: string, fn: ((x: T) => void) | undefined, x: T): void;
+  _safely<T>(name: string, fn: ((item: T) => void) | undefined, element: T): void;
   drop(reason: DropReason, count: number, ids?: readonly string[]): void;
-  error(e: InferlogError): void;
+  error(inferlogError: InferlogError): void;
   /** Events that left the client: counted as sent or dropped, and told to the `onSettled` hook. */
   _settled(events: readonly QueuedEvent[], outcome: "sent" | DropReason): void;
 }
@@ -21,10 +21,10 @@ export interface Accounting {
  * Every drop goes through `drop`, so no path can lose an event without counting it and telling
  * `onDrop`. Key order of the counters is the order of `stats()`.
  */
-export function createAccounting(o: ResolvedOptions, diagnostics: Diagnostics): Accounting {
+export function createAccounting(options: ResolvedOptions, diagnostics: Diagnostics): Accounting {
   const dropped = { total: 0 } as Counters["dropped"];
-  for (const r of DROP_REASONS) dropped[r] = 0;
-  const c: Counters = {
+  for (const text of DROP_REASONS) dropped[text] = 0;
+  const counters: Counters = {
     logged: 0,
     enqueued: 0,
     sent: 0,
@@ -36,37 +36,37 @@ export function createAccounting(o: ResolvedOptions, diagnostics: Diagnostics): 
     dropped,
   };
   // A throwing callback or hook must not break delivery; say so once per occurrence.
-  const safely = <T>(name: string, fn: ((x: T) => void) | undefined, x: T): void => {
+  const safely = <T>(name: string, fn: ((item: T) => void) | undefined, element: T): void => {
     try {
-      fn?.(x);
-    } catch (e) {
-      o.logger.warn(threw(`the ${name} callback`, e));
+      fn?.(element);
+    } catch (error) {
+      options.logger.warn(threw(`the ${name} callback`, error));
     }
   };
   const drop = (reason: DropReason, count: number, ids: readonly string[] = []): void => {
-    c.dropped[reason] += count;
-    c.dropped.total += count;
-    safely("onDrop", o.onDrop, { reason, count, ids });
+    counters.dropped[reason] += count;
+    counters.dropped.total += count;
+    safely("onDrop", options.onDrop, { reason, count, ids });
     diagnostics.dropped(reason, count);
   };
   return {
-    c,
+    c: counters,
     _safely: safely,
     drop,
-    error(e) {
-      safely("onError", o.onError, e);
-      diagnostics.error(e);
+    error(inferlogError) {
+      safely("onError", options.onError, inferlogError);
+      diagnostics.error(inferlogError);
     },
     _settled(events, outcome) {
       if (events.length === 0) return;
-      if (outcome === "sent") c.sent += events.length;
+      if (outcome === "sent") counters.sent += events.length;
       else
         drop(
           outcome,
           events.length,
-          events.map((e) => e.id),
+          events.map((event) => event.id),
         );
-      safely("onSettled", (x) => o.hooks.onSettled?.(x, outcome), events);
+      safely("onSettled", (events) => options.hooks.onSettled?.(events, outcome), events);
     },
   };
 }

@@ -71,32 +71,32 @@ export interface Client {
  * never bundled.
  */
 export function createBaseClient(options: ClientOptions, pipeline: Pipeline): Client {
-  const o = resolveOptions(options, pipeline.validator);
-  const { clock } = o;
-  const diagnostics = createDiagnostics(o);
+  const resolvedOptions = resolveOptions(options, pipeline.validator);
+  const { clock } = resolvedOptions;
+  const diagnostics = createDiagnostics(resolvedOptions);
   const featureFixes = createFeatureFixCounter(diagnostics.once);
-  o.transport = diagnostics.watch(o.transport);
-  if (!o.strict) o.fixFeature = featureFixes.fixed;
-  const acct = createAccounting(o, diagnostics);
-  const { c, _safely: safely, drop, error, _settled: settled } = acct;
-  const queue = createEventQueue(o.maxQueueSize, o.maxQueueBytes);
-  const delivery = createDelivery(o, queue, acct);
+  resolvedOptions.transport = diagnostics.watch(resolvedOptions.transport);
+  if (!resolvedOptions.strict) resolvedOptions.fixFeature = featureFixes.fixed;
+  const acct = createAccounting(resolvedOptions, diagnostics);
+  const { c: counters, _safely: safely, drop, error, _settled: settled } = acct;
+  const queue = createEventQueue(resolvedOptions.maxQueueSize, resolvedOptions.maxQueueBytes);
+  const delivery = createDelivery(resolvedOptions, queue, acct);
   const { _drain: drain } = delivery;
   // The adapter's step is written for its own validator (the fused path repeats the zod contract):
   // another `validator` option runs the general step, so a validator of the user's is always asked.
-  const prep = (o.validate === pipeline.validator && pipeline.prepare) || prepare;
+  const prep = (resolvedOptions.validate === pipeline.validator && pipeline.prepare) || prepare;
   const intake = createIntake({
-    _prepare(p) {
+    _prepare(event) {
       // prepare() is written not to throw; this keeps a bug there from breaking a flush or the host app.
       try {
-        enqueue(prep(p, o));
+        enqueue(prep(event, resolvedOptions));
       } catch (cause) {
         drop("invalid", 1);
-        error(internal(`prepare a ${p.type} event`, cause));
+        error(internal(`prepare a ${event.type} event`, cause));
       }
     },
     _prepared: afterEnqueue,
-    _pressed: (waiting) => waiting + queue.count >= o.maxQueueSize,
+    _pressed: (waiting) => waiting + queue.count >= resolvedOptions.maxQueueSize,
   });
   let seq = 0;
   let closed = false;
@@ -107,51 +107,59 @@ export function createBaseClient(options: ClientOptions, pipeline: Pipeline): Cl
   const internal = (what: string, cause: unknown) => new InferlogError("internal", `Could not ${what}`, { cause });
 
   /** Queues a newly logged event and tells the `onEnqueued` hook. */
-  function offerNew(e: QueuedEvent): void {
+  function offerNew(event: QueuedEvent): void {
     // An overflow store (the Node spool) may keep a new event on disk instead: neither queued nor dropped.
-    if (o.hooks.divert?.(e)) return;
-    if (offer(e)) safely("onEnqueued", o.hooks.onEnqueued, [e]);
+    if (resolvedOptions.hooks.divert?.(event)) return;
+    if (offer(event)) safely("onEnqueued", resolvedOptions.hooks.onEnqueued, [event]);
   }
 
   /** Queues `e`; counts what a full queue drops (an evicted event, or `e` itself). Returns whether `e` is queued. */
-  function offer(e: QueuedEvent): boolean {
-    const { accepted, evicted } = queue._offer(e);
+  function offer(event: QueuedEvent): boolean {
+    const { accepted, evicted } = queue._offer(event);
     if (accepted && evicted.length === 0) queueFullReported = false;
     else {
       if (accepted) settled(evicted, "queue_full");
-      else drop("queue_full", 1, [e.id]);
+      else drop("queue_full", 1, [event.id]);
       // One onError per episode: an outage must not turn into an error per logged event.
       if (!queueFullReported)
         error(
           new InferlogError(
             "queue_full",
-            `The send queue is full (${o.maxQueueSize} events or ${o.maxQueueBytes} bytes): dropping lower-priority events`,
+            `The send queue is full (${resolvedOptions.maxQueueSize} events or ${resolvedOptions.maxQueueBytes} bytes): dropping lower-priority events`,
           ),
         );
       queueFullReported = true;
     }
-    if (accepted) c.enqueued++;
+    if (accepted) counters.enqueued++;
     return accepted;
   }
 
-  function enqueue(r: Prepared): void {
-    if (r.ok) offerNew({ seq: ++seq, priority: r.priority, id: r.id, type: r.type, json: r.json, bytes: r.bytes });
+  function enqueue(prepared: Prepared): void {
+    if (prepared.ok)
+      offerNew({
+        seq: ++seq,
+        priority: prepared.priority,
+        id: prepared.id,
+        type: prepared.type,
+        json: prepared.json,
+        bytes: prepared.bytes,
+      });
     else {
-      drop(r.reason, 1, r.id ? [r.id] : []);
-      if (r.error) error(r.error);
+      drop(prepared.reason, 1, prepared.id ? [prepared.id] : []);
+      if (prepared.error) error(prepared.error);
     }
   }
 
   function afterEnqueue(): void {
     if (queue.count === 0) return;
-    if (o.flushIntervalMs === 0) drain(seq);
+    if (resolvedOptions.flushIntervalMs === 0) drain(seq);
     else {
       delivery._pump();
       if (!closed)
         timer ??= clock.setTimeout(() => {
           timer = undefined;
           drain(seq);
-        }, o.flushIntervalMs);
+        }, resolvedOptions.flushIntervalMs);
     }
   }
 
@@ -162,27 +170,27 @@ export function createBaseClient(options: ClientOptions, pipeline: Pipeline): Cl
    */
   function guarded(type: EventType, input: unknown, predictionId?: string, at?: number): void {
     // Every call counts, whatever becomes of it: logged = sent + dropped.total + queued + inFlight.
-    c.logged++;
+    counters.logged++;
     try {
       predictionId ??= type === "ml.feature_profile" ? undefined : linkedId(input);
-      if (closed || (predictionId !== undefined && !isSampledIn(predictionId, o.sampleRate))) {
+      if (closed || (predictionId !== undefined && !isSampledIn(predictionId, resolvedOptions.sampleRate))) {
         drop(closed ? "after_shutdown" : "sampled_out", 1);
         return;
       }
-      const p: PendingEvent = { type, input, at: at ?? clock.now(), predictionId };
-      if (o.strict) {
-        const r = prep(p, o);
-        if (!r.ok && r.reason === "invalid" && r.error) throw r.error;
-        enqueue(r);
+      const event: PendingEvent = { type, input, at: at ?? clock.now(), predictionId };
+      if (resolvedOptions.strict) {
+        const prepared = prep(event, resolvedOptions);
+        if (!prepared.ok && prepared.reason === "invalid" && prepared.error) throw prepared.error;
+        enqueue(prepared);
         afterEnqueue();
         return;
       }
-      intake._add(p);
-    } catch (e) {
-      const known = e instanceof InferlogError;
+      intake._add(event);
+    } catch (cause) {
+      const known = cause instanceof InferlogError;
       drop("invalid", 1);
-      if (o.strict && known) throw e;
-      error(known ? e : internal(`log a ${type} event`, e));
+      if (resolvedOptions.strict && known) throw cause;
+      error(known ? cause : internal(`log a ${type} event`, cause));
     }
   }
 
@@ -193,8 +201,8 @@ export function createBaseClient(options: ClientOptions, pipeline: Pipeline): Cl
 
   async function flush(opts?: { timeoutMs?: number }): Promise<FlushResult> {
     // Counted from before the intake is prepared: an event refused there was dropped during this call.
-    const sentBefore = c.sent;
-    const droppedBefore = c.dropped.total;
+    const sentBefore = counters.sent;
+    const droppedBefore = counters.dropped.total;
     intake._prepareAll();
     const target = seq;
     const deadline = clock.now() + (opts?.timeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS);
@@ -206,8 +214,8 @@ export function createBaseClient(options: ClientOptions, pipeline: Pipeline): Cl
     }
     return {
       ok: delivery._settledThrough(target),
-      sent: c.sent - sentBefore,
-      dropped: c.dropped.total - droppedBefore,
+      sent: counters.sent - sentBefore,
+      dropped: counters.dropped.total - droppedBefore,
       pending: queue.count + delivery.inFlight(),
     };
   }
@@ -237,28 +245,28 @@ export function createBaseClient(options: ClientOptions, pipeline: Pipeline): Cl
       closed = true;
       if (timer !== undefined) clock.clearTimeout(timer);
       timer = undefined;
-      shutdownResult = flush({ timeoutMs: opts?.timeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS }).then((r) => {
-        if (r.ok) return r;
+      shutdownResult = flush({ timeoutMs: opts?.timeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS }).then((result) => {
+        if (result.ok) return result;
         delivery._abortAll("shutdown_timeout");
         settled(queue._takeOldest(Infinity, Infinity), "shutdown_timeout");
-        return { ...r, ok: false, dropped: r.dropped + r.pending, pending: 0 };
+        return { ...result, ok: false, dropped: result.dropped + result.pending, pending: 0 };
       });
       return shutdownResult;
     },
     sendNow(limits) {
       try {
         intake._prepareAll();
-        return delivery._sendNow(limits.maxBytes, limits.maxEvents ?? o.flushAt);
-      } catch (e) {
-        error(internal("send queued events now", e));
+        return delivery._sendNow(limits.maxBytes, limits.maxEvents ?? resolvedOptions.flushAt);
+      } catch (cause) {
+        error(internal("send queued events now", cause));
         return 0;
       }
     },
     stats: () => ({
-      ...c,
+      ...counters,
       queued: queue.count + intake._length(),
       inFlight: delivery.inFlight(),
-      dropped: { ...c.dropped },
+      dropped: { ...counters.dropped },
       circuit: delivery.circuit(),
       featureValues: { ...featureFixes.counts },
       lastFailure: diagnostics.lastFailure(),
@@ -266,18 +274,18 @@ export function createBaseClient(options: ClientOptions, pipeline: Pipeline): Cl
     restore(events) {
       try {
         // Restored events are on the adapter's disk already: the onEnqueued hook is not told.
-        for (const s of events)
+        for (const event of events)
           offer({
             seq: ++seq,
-            priority: PRIORITY[s.type] ?? 1,
-            id: s.id,
-            type: s.type,
-            json: s.json,
-            bytes: utf8Length(s.json),
+            priority: PRIORITY[event.type] ?? 1,
+            id: event.id,
+            type: event.type,
+            json: event.json,
+            bytes: utf8Length(event.json),
           });
         afterEnqueue();
-      } catch (e) {
-        error(internal("restore persisted events", e));
+      } catch (cause) {
+        error(internal("restore persisted events", cause));
       }
     },
   };

@@ -25,15 +25,15 @@ type Obj = Record<string, unknown>;
  * reports them with their field name instead of this function throwing.
  */
 export function toIso(value: unknown): unknown {
-  const d = value instanceof Date || typeof value === "number" ? new Date(value) : undefined;
+  const date = value instanceof Date || typeof value === "number" ? new Date(value) : undefined;
   // An invalid Date (NaN, or past ±8.64e15 ms) throws in toISOString: leave the value for validation to name.
-  return d && !Number.isNaN(d.getTime()) ? d.toISOString() : value;
+  return date && !Number.isNaN(date.getTime()) ? date.toISOString() : value;
 }
 
 /** Copies defined properties only, so optional fields stay absent on the wire. */
-function compact(o: Obj): Obj {
+function compact(obj: Obj): Obj {
   const out: Obj = {};
-  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  for (const key in obj) if (obj[key] !== undefined) out[key] = obj[key];
   return out;
 }
 
@@ -45,60 +45,65 @@ function compact(o: Obj): Obj {
  * validator's business (it strips unknown keys, as the collector does), so the contract's field
  * list lives in the schemas only.
  */
-function dataFor(p: PendingEvent, d: Obj, ctx: BuildContext): Obj {
-  const type = p.type;
+function dataFor(event: PendingEvent, obj: Obj, ctx: BuildContext): Obj {
+  const type = event.type;
   if (type === "ml.exposure" || type === "ml.feedback" || type === "ml.outcome") {
     // These point at a prediction: name its model and time.
-    d.modelName ??= ctx.model?.name;
-    const id = d.predictionId;
-    d.predictionTime =
-      d.predictionTime !== undefined
-        ? toIso(d.predictionTime)
+    obj.modelName ??= ctx.model?.name;
+    const id = obj.predictionId;
+    obj.predictionTime =
+      obj.predictionTime !== undefined
+        ? toIso(obj.predictionTime)
         : typeof id === "string"
           ? toIso(uuidv7Time(id))
           : undefined;
     if (type === "ml.exposure") {
-      const shown = d.shown;
-      if (Array.isArray(shown)) d.shown = shown.map((s, position) => (typeof s === "string" ? { id: s, position } : s));
-    } else if (type === "ml.feedback") d.kind ??= "explicit";
-    else d.source ??= "system";
+      const shown = obj.shown;
+      if (Array.isArray(shown))
+        obj.shown = shown.map((text, position) => (typeof text === "string" ? { id: text, position } : text));
+    } else if (type === "ml.feedback") obj.kind ??= "explicit";
+    else obj.source ??= "system";
   } else if (type === "ml.prediction") {
-    d.predictionId = p.predictionId;
-    d.model ??= ctx.model;
-    const output = d.output as Obj | null;
-    const c = output !== null && typeof output === "object" && output.candidates;
-    if (Array.isArray(c)) {
+    obj.predictionId = event.predictionId;
+    obj.model ??= ctx.model;
+    const output = obj.output as Obj | null;
+    const count = output !== null && typeof output === "object" && output.candidates;
+    if (Array.isArray(count)) {
       // Candidates are ranked by position unless the caller ranked them.
-      d.output = {
+      obj.output = {
         ...output,
-        candidates: c.map((x, i) =>
-          x !== null && typeof x === "object" && (x as Obj).rank === undefined ? { ...(x as Obj), rank: i + 1 } : x,
+        candidates: count.map((item, index) =>
+          item !== null && typeof item === "object" && (item as Obj).rank === undefined
+            ? { ...(item as Obj), rank: index + 1 }
+            : item,
         ),
       };
     }
   } else {
-    d.model ??= ctx.model;
+    obj.model ??= ctx.model;
     if (type === "ml.feature_profile") {
-      d.windowStart = toIso(d.windowStart);
-      d.windowEnd = toIso(d.windowEnd);
+      obj.windowStart = toIso(obj.windowStart);
+      obj.windowEnd = toIso(obj.windowEnd);
     }
   }
-  return compact(d);
+  return compact(obj);
 }
 
 /** Builds the CloudEvents envelope for a pending event. Never throws on bad input. */
-export function buildEvent(p: PendingEvent, ctx: BuildContext, id: string = uuidv7(p.at)): Obj {
+export function buildEvent(event: PendingEvent, ctx: BuildContext, id: string = uuidv7(event.at)): Obj {
   // `time` and `traceparent` belong to the envelope; every other field of the input is `data`.
-  const { time, traceparent, ...data } = (p.input !== null && typeof p.input === "object" ? p.input : {}) as Obj;
+  const { time, traceparent, ...data } = (
+    event.input !== null && typeof event.input === "object" ? event.input : {}
+  ) as Obj;
   return compact({
     specversion: "1.0",
     id,
-    type: p.type,
+    type: event.type,
     source: ctx.source,
-    time: time !== undefined ? toIso(time) : new Date(p.at).toISOString(),
-    subject: p.predictionId,
+    time: time !== undefined ? toIso(time) : new Date(event.at).toISOString(),
+    subject: event.predictionId,
     traceparent,
     samplerate: ctx.sampleRate < 1 ? ctx.sampleRate : undefined,
-    data: dataFor(p, data, ctx),
+    data: dataFor(event, data, ctx),
   });
 }

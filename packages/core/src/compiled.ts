@@ -14,10 +14,10 @@ const compiled = new Map<EventType, z.ZodMiniType>();
  * not allowed, zod falls back to the runtime parser by itself.
  */
 export const compiledValidateEvent: EventValidator = makeValidator((type) => {
-  let s = compiled.get(type);
-  if (!s) {
-    s = z.compile(SCHEMA_BY_TYPE[type]) as z.ZodMiniType;
-    compiled.set(type, s);
+  let entry = compiled.get(type);
+  if (!entry) {
+    entry = z.compile(SCHEMA_BY_TYPE[type]) as z.ZodMiniType;
+    compiled.set(type, entry);
   }
-  return s;
+  return entry;
 });

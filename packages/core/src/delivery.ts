@@ -91,7 +91,7 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
   function launch(events: QueuedEvent[], closeBody: string | undefined): void {
     if (events.length === 0) return;
     let minSeq = Infinity;
-    for (const e of events) minSeq = Math.min(minSeq, e.seq);
+    for (const event of events) minSeq = Math.min(minSeq, event.seq);
     const batch: Batch = { _events: events, _minSeq: minSeq, _controller: createAbortController() };
     sending.add(batch);
     const run = () => deliver(batch, closeBody);
@@ -124,22 +124,22 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
     const { _events: events } = batch;
     const { signal } = batch._controller;
     let bytes = 0;
-    for (const e of events) bytes += e.bytes;
+    for (const event of events) bytes += event.bytes;
     const request = {
-      body: closeBody ?? encoder.encode(events.map((e) => e.json)),
+      body: closeBody ?? encoder.encode(events.map((event) => event.json)),
       contentType: encoder.contentType,
       eventCount: events.length,
       idempotencyKey: uuidv7(clock.now()),
       signal,
     };
     const startedAt = clock.now();
-    for (let n = 1; ; n++) {
-      const permit = n === 1 && closeBody !== undefined ? UNCOUNTED : await permission(batch);
+    for (let count = 1; ; count++) {
+      const permit = count === 1 && closeBody !== undefined ? UNCOUNTED : await permission(batch);
       // Aborted (shutdown's deadline): _abortAll has settled the batch already.
       if (!permit) return;
       let result: TransportResult;
       try {
-        result = await options.transport.send({ ...request, attempt: n });
+        result = await options.transport.send({ ...request, attempt: count });
       } catch (cause) {
         // A transport that throws broke its contract; treat it like a network error rather than lose the batch.
         result = { kind: "retry", reason: threw("transport", cause) };
@@ -153,7 +153,7 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
         error(result.error);
         return settle(batch, "rejected");
       }
-      const decision = nextRetry(options, result.afterMs, n, clock.now() - startedAt);
+      const decision = nextRetry(options, result.afterMs, count, clock.now() - startedAt);
       if (!decision._retry) {
         error(
           new TransportError(
@@ -181,11 +181,11 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
     // The collector took the batch but refused some events: count those, never resend the rest.
     // The message names the first refused event by id (its ids all reach onDrop).
     const first = rejected[0];
-    const refused = new Set(rejected.map((r) => r.index));
+    const refused = new Set(rejected.map((row) => row.index));
     if (first)
       error(
         new TransportError(
-          `Collector rejected ${events.filter((_, i) => refused.has(i)).length} of ${events.length} events (not resent); first: event ${events[first.index]?.id}: ${first.reason}`,
+          `Collector rejected ${events.filter((_, index) => refused.has(index)).length} of ${events.length} events (not resent); first: event ${events[first.index]?.id}: ${first.reason}`,
           { retryable: false },
         ),
       );
@@ -209,11 +209,11 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
   function settle(batch: Batch, outcome: "sent" | DropReason, refused?: Set<number>): void {
     if (!sending.delete(batch)) return;
     settled(
-      batch._events.filter((_, i) => !refused?.has(i)),
+      batch._events.filter((_, index) => !refused?.has(index)),
       outcome,
     );
     settled(
-      batch._events.filter((_, i) => refused?.has(i)),
+      batch._events.filter((_, index) => refused?.has(index)),
       "rejected",
     );
     for (const wake of [...waiters]) wake();
@@ -225,7 +225,7 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
   }
 
   /** What one event adds to an encoded batch, as the encoder counts it (its JSON and a separator by default). */
-  const cost = (e: QueuedEvent): number => encoder.eventBytes?.(e.json, e.bytes) ?? e.bytes + 1;
+  const cost = (event: QueuedEvent): number => encoder.eventBytes?.(event.json, event.bytes) ?? event.bytes + 1;
 
   return {
     _pump: pump,
@@ -241,27 +241,27 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
         cost,
         options.hooks.isPersisted,
       );
-      launch(events, encoder.encode(events.map((e) => e.json)));
+      launch(events, encoder.encode(events.map((event) => event.json)));
       return events.length;
     },
-    _settledThrough: (seq) => queue._minSeq() > seq && ![...sending].some((b) => b._minSeq <= seq),
+    _settledThrough: (seq) => queue._minSeq() > seq && ![...sending].some((batch) => batch._minSeq <= seq),
     _settlement: (ms) =>
       sleep(clock, ms, undefined, (wake) => {
         waiters.add(wake);
         return () => waiters.delete(wake);
       }),
     _abortAll(reason) {
-      for (const b of sending) {
-        b._controller.abort();
-        settle(b, reason);
+      for (const batch of sending) {
+        batch._controller.abort();
+        settle(batch, reason);
       }
       if (breakerTimer !== undefined) clock.clearTimeout(breakerTimer);
       breakerTimer = undefined;
     },
     inFlight() {
-      let n = 0;
-      for (const b of sending) n += b._events.length;
-      return n;
+      let count = 0;
+      for (const batch of sending) count += batch._events.length;
+      return count;
     },
     circuit: breaker.state,
   };

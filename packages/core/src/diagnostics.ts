@@ -20,7 +20,7 @@ export interface Diagnostics {
   /** The transport, watched: each result it gives is noted. */
   watch(transport: Transport): Transport;
   /** An error that came with a drop or a background failure (also given to `onError`). */
-  error(e: InferlogError): void;
+  error(inferlogError: InferlogError): void;
   /** Any drop; those that come without an error (after shutdown, at shutdown's deadline) are told here. */
   dropped(reason: DropReason, count: number): void;
   /** Says `message` once for `key`; keys that start `delivery:` are forgotten when a delivery succeeds. */
@@ -47,7 +47,7 @@ export const statusHint = (status: number | undefined): string | undefined =>
         : undefined;
 
 /** "1 event", "3 events". */
-const eventCount = (n: number): string => `${n} event${n === 1 ? "" : "s"}`;
+const eventCount = (count: number): string => `${count} event${count === 1 ? "" : "s"}`;
 
 export function createDiagnostics(ctx: DiagnosticsContext): Diagnostics {
   const { logger, debug, endpoint } = ctx;
@@ -58,19 +58,19 @@ export function createDiagnostics(ctx: DiagnosticsContext): Diagnostics {
     if (told.size < MAX_KEYS) told.add(key);
     logger.warn(message);
   };
-  const note = (events: number, attempt: number, r: TransportResult): void => {
+  const note = (events: number, attempt: number, result: TransportResult): void => {
     const prefix = `${eventCount(events)} to ${endpoint}`;
-    if (r.kind === "ok" || r.kind === "too-large") {
-      if (debug) logger.warn(`debug: ${prefix}, attempt ${attempt}: ${r.kind}`);
-      if (r.kind === "too-large") return;
+    if (result.kind === "ok" || result.kind === "too-large") {
+      if (debug) logger.warn(`debug: ${prefix}, attempt ${attempt}: ${result.kind}`);
+      if (result.kind === "too-large") return;
       if (last !== undefined) logger.warn(`Delivering to ${endpoint} again`);
       last = undefined;
       for (const key of told) if (key.startsWith(DELIVERY)) told.delete(key);
       return;
     }
-    const retry = r.kind === "retry";
-    const reason = retry ? r.reason : r.error.message;
-    const hint = (retry && r.hint) || statusHint(retry ? r.status : (r.error as TransportError).status);
+    const retry = result.kind === "retry";
+    const reason = retry ? result.reason : result.error.message;
+    const hint = (retry && result.hint) || statusHint(retry ? result.status : (result.error as TransportError).status);
     last = hint ? `${reason} (${hint})` : reason;
     once(
       `${DELIVERY}failure`,
@@ -81,25 +81,27 @@ export function createDiagnostics(ctx: DiagnosticsContext): Diagnostics {
   return {
     watch: (transport) => ({
       async send(req) {
-        const r = await transport.send(req);
+        const result = await transport.send(req);
         // An attempt we aborted ourselves (a flush, shutdown or exit deadline) says nothing about the
         // collector: the cause stays the last one it gave (a refused connection, a status).
-        if (!req.signal.aborted) note(req.eventCount, req.attempt, r);
-        return r;
+        if (!req.signal.aborted) note(req.eventCount, req.attempt, result);
+        return result;
       },
     }),
-    error(e) {
-      const { status, field, retryable } = e as Partial<TransportError> & { field?: string };
+    error(inferlogError) {
+      const { status, field, retryable } = inferlogError as Partial<TransportError> & { field?: string };
       // A refusal with a status was told by `note`, with its cause.
       if (status !== undefined) return;
       // Events the collector refused in a delivered batch (the browser's production build checks
       // nothing in the page): once per reason, whatever the ids and counts in the message.
-      if (e.code === "transport" && !retryable) once(e.message.replace(/\b[\w-]{36}\b|\d+/g, ""), e.message);
-      else if (e.code === "transport" || e.code === "queue_full") once(DELIVERY + e.code, `${e.message} (${endpoint})`);
+      if (inferlogError.code === "transport" && !retryable)
+        once(inferlogError.message.replace(/\b[\w-]{36}\b|\d+/g, ""), inferlogError.message);
+      else if (inferlogError.code === "transport" || inferlogError.code === "queue_full")
+        once(DELIVERY + inferlogError.code, `${inferlogError.message} (${endpoint})`);
       else
         once(
-          `${e.code}:${field}`,
-          `${e.message}; the event is dropped (told once per field; stats().dropped counts each)`,
+          `${inferlogError.code}:${field}`,
+          `${inferlogError.message}; the event is dropped (told once per field; stats().dropped counts each)`,
         );
     },
     dropped(reason, count) {

@@ -42,9 +42,9 @@ export function intOption(
   min: number,
   max = Infinity,
 ): number {
-  const v = value === undefined ? fallback : value;
+  const item = value === undefined ? fallback : value;
   checkOption(
-    Number.isInteger(v) && (v as number) >= min && (v as number) <= max,
+    Number.isInteger(item) && (item as number) >= min && (item as number) <= max,
     name,
     max < Infinity
       ? `an integer from ${min} to ${max}`
@@ -55,7 +55,7 @@ export function intOption(
           : "a non-negative integer",
     value,
   );
-  return v as number;
+  return item as number;
 }
 
 /** An event that fails the wire contract; `field` is its path (`data.features.age`). */
@@ -78,17 +78,17 @@ export class TransportError extends InferlogError {
   }
 }
 
-const hasBrand = (e: unknown, name?: string): boolean =>
-  typeof e === "object" &&
-  e !== null &&
-  (e as Record<symbol, unknown>)[BRAND] === true &&
-  (!name || (e as Error).name === name);
+const hasBrand = (entry: unknown, name?: string): boolean =>
+  typeof entry === "object" &&
+  entry !== null &&
+  (entry as Record<symbol, unknown>)[BRAND] === true &&
+  (!name || (entry as Error).name === name);
 
-export const isInferlogError = (e: unknown): e is InferlogError => hasBrand(e);
-export const isConfigError = (e: unknown): e is ConfigError => hasBrand(e, "ConfigError");
-export const isValidationError = (e: unknown): e is ValidationError => hasBrand(e, "ValidationError");
-export const isTransportError = (e: unknown): e is TransportError => hasBrand(e, "TransportError");
+export const isInferlogError = (entry: unknown): entry is InferlogError => hasBrand(entry);
+export const isConfigError = (entry: unknown): entry is ConfigError => hasBrand(entry, "ConfigError");
+export const isValidationError = (entry: unknown): entry is ValidationError => hasBrand(entry, "ValidationError");
+export const isTransportError = (entry: unknown): entry is TransportError => hasBrand(entry, "TransportError");
 
 /** "what threw: its message", for warnings about a throwing callback or transport; never throws itself. */
-export const threw = (what: string, e: unknown): string =>
-  `${what} threw: ${e instanceof Error ? e.message : String(e)}`;
+export const threw = (what: string, entry: unknown): string =>
+  `${what} threw: ${entry instanceof Error ? entry.message : String(entry)}`;

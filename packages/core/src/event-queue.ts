@@ -35,7 +35,7 @@ export interface Offered {
 export interface EventQueue {
   count: number;
   bytes: number;
-  _offer(e: QueuedEvent): Offered;
+  _offer(event: QueuedEvent): Offered;
   /** Puts events back at the front (a batch that could not be sent yet). */
   _putBack(events: readonly QueuedEvent[]): void;
   /** Up to `maxCount` events and `maxBytes` (their JSON bytes), oldest first; always at least one if any is queued. */
@@ -50,8 +50,8 @@ export interface EventQueue {
   _takeMostValuable(
     maxCount: number,
     maxBytes: number,
-    cost: (e: QueuedEvent) => number,
-    isPersisted?: (e: QueuedEvent) => boolean,
+    cost: (event: QueuedEvent) => number,
+    isPersisted?: (event: QueuedEvent) => boolean,
   ): QueuedEvent[];
   /** Lowest `seq` waiting, or Infinity when empty. */
   _minSeq(): number;
@@ -66,59 +66,59 @@ interface Fifo {
 export function createEventQueue(maxCount: number, maxBytes: number): EventQueue {
   // One FIFO per priority level.
   const levels: Fifo[] = [0, 1, 2, 3].map(() => ({ a: [], h: 0 }));
-  const first = (l: Fifo): QueuedEvent | undefined => l.a[l.h];
-  const push = (e: QueuedEvent): void => {
-    (levels[e.priority] as Fifo).a.push(e);
-    counted(e, 1);
+  const first = (fifo: Fifo): QueuedEvent | undefined => fifo.a[fifo.h];
+  const push = (event: QueuedEvent): void => {
+    (levels[event.priority] as Fifo).a.push(event);
+    counted(event, 1);
   };
-  const unshift = (e: QueuedEvent): void => {
-    const l = levels[e.priority] as Fifo;
-    if (l.h > 0) l.a[--l.h] = e;
-    else l.a.unshift(e);
-    counted(e, 1);
+  const unshift = (event: QueuedEvent): void => {
+    const fifo = levels[event.priority] as Fifo;
+    if (fifo.h > 0) fifo.a[--fifo.h] = event;
+    else fifo.a.unshift(event);
+    counted(event, 1);
   };
-  const counted = (e: QueuedEvent, sign: number): void => {
-    q.count += sign;
-    q.bytes += sign * e.bytes;
+  const counted = (event: QueuedEvent, sign: number): void => {
+    eventQueue.count += sign;
+    eventQueue.bytes += sign * event.bytes;
   };
-  const shift = (l: Fifo): QueuedEvent => {
-    const e = l.a[l.h] as QueuedEvent;
-    l.a[l.h++] = undefined as unknown as QueuedEvent; // let it be collected
+  const shift = (fifo: Fifo): QueuedEvent => {
+    const event = fifo.a[fifo.h] as QueuedEvent;
+    fifo.a[fifo.h++] = undefined as unknown as QueuedEvent; // let it be collected
     // Drop the consumed prefix once it is most of the array: amortized O(1) per event.
-    if (l.h > 1023 && l.h * 2 > l.a.length) {
-      l.a = l.a.slice(l.h);
-      l.h = 0;
+    if (fifo.h > 1023 && fifo.h * 2 > fifo.a.length) {
+      fifo.a = fifo.a.slice(fifo.h);
+      fifo.h = 0;
     }
-    counted(e, -1);
-    return e;
+    counted(event, -1);
+    return event;
   };
   const _putBack = (events: readonly QueuedEvent[]): void => {
-    for (let i = events.length; i--; ) unshift(events[i] as QueuedEvent);
+    for (let index = events.length; index--; ) unshift(events[index] as QueuedEvent);
   };
   /** The level holding the oldest event. */
   const oldest = (): Fifo | undefined => {
     let best: Fifo | undefined;
-    for (const l of levels) {
-      const e = first(l);
-      if (e && !(best && (first(best) as QueuedEvent).seq < e.seq)) best = l;
+    for (const fifo of levels) {
+      const event = first(fifo);
+      if (event && !(best && (first(best) as QueuedEvent).seq < event.seq)) best = fifo;
     }
     return best;
   };
 
-  const q: EventQueue = {
+  const eventQueue: EventQueue = {
     count: 0,
     bytes: 0,
-    _offer(e) {
+    _offer(event) {
       const evicted: QueuedEvent[] = [];
-      while (q.count >= maxCount || q.bytes + e.bytes > maxBytes) {
-        const victim = levels.find((l, p) => p < e.priority && first(l));
+      while (eventQueue.count >= maxCount || eventQueue.bytes + event.bytes > maxBytes) {
+        const victim = levels.find((level, index) => index < event.priority && first(level));
         if (!victim) {
           _putBack(evicted);
           return { accepted: false, evicted: [] };
         }
         evicted.push(shift(victim));
       }
-      push(e);
+      push(event);
       return { accepted: true, evicted };
     },
     _putBack,
@@ -138,29 +138,29 @@ export function createEventQueue(maxCount: number, maxBytes: number): EventQueue
       let bytes = 0;
       // Events not yet on disk first: only this request (or a spill) saves them; the stored ones wait for the next visit.
       for (const persisted of [false, true])
-        for (let p = 4; p--; ) {
-          const level = levels[p] as Fifo;
-          for (let i = level.h; i < level.a.length && out.length < maxCount; i++) {
-            const e = level.a[i] as QueuedEvent;
-            if (isPersisted(e) !== persisted) continue;
-            const size = cost(e);
+        for (let probability = 4; probability--; ) {
+          const level = levels[probability] as Fifo;
+          for (let index = level.h; index < level.a.length && out.length < maxCount; index++) {
+            const event = level.a[index] as QueuedEvent;
+            if (isPersisted(event) !== persisted) continue;
+            const size = cost(event);
             if (bytes + size > maxBytes) break;
             bytes += size;
-            out.push(e);
+            out.push(event);
           }
         }
       const taken = new Set(out);
       for (const level of levels) {
-        level.a = level.a.slice(level.h).filter((e) => !taken.has(e));
+        level.a = level.a.slice(level.h).filter((event) => !taken.has(event));
         level.h = 0;
       }
-      for (const e of out) counted(e, -1);
+      for (const event of out) counted(event, -1);
       return out;
     },
     _minSeq: () => {
-      const l = oldest();
-      return l ? (first(l) as QueuedEvent).seq : Infinity;
+      const fifo = oldest();
+      return fifo ? (first(fifo) as QueuedEvent).seq : Infinity;
     },
   };
-  return q;
+  return eventQueue;
 }

@@ -50,30 +50,30 @@ const MODEL_KEYS: ReadonlySet<string> = new Set(["name", "version", "environment
 const OUTPUT_KEYS: ReadonlySet<string> = new Set(["label", "score", "candidates", "k"]);
 const CANDIDATE_KEYS: ReadonlySet<string> = new Set(["id", "label", "score", "rank", "itemAgeSeconds"]);
 
-const isPlain = (v: unknown): v is Obj => {
-  if (v === null || typeof v !== "object") return false;
-  const proto = Object.getPrototypeOf(v);
+const isPlain = (value: unknown): value is Obj => {
+  if (value === null || typeof value !== "object") return false;
+  const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 };
 /**
  * A record's keys, at most `max` of them (more leave at once, before a second walk); zod reads every
  * own key (symbols, non-enumerable ones), so those leave the fast path.
  */
-const recordKeys = (r: Obj, max: number): string[] => {
-  const keys = Object.keys(r);
+const recordKeys = (obj: Obj, max: number): string[] => {
+  const keys = Object.keys(obj);
   if (keys.length > max) out();
-  return ownKeysOnly(r, keys);
+  return ownKeysOnly(obj, keys);
 };
 /** `keys` (the record's Object.keys), when they are all its own keys: no symbol, nothing non-enumerable. */
-const ownKeysOnly = (r: Obj, keys: string[]): string[] => {
+const ownKeysOnly = (obj: Obj, keys: string[]): string[] => {
   // Two counts cost about a third of one Reflect.ownKeys on a 10-key record.
-  if (Object.getOwnPropertyNames(r).length !== keys.length || Object.getOwnPropertySymbols(r).length !== 0) out();
+  if (Object.getOwnPropertyNames(obj).length !== keys.length || Object.getOwnPropertySymbols(obj).length !== 0) out();
   return keys;
 };
 /** Every own key with a value is one of `allowed` (an undefined value counts as absent, as it does on the wire). */
-const keysIn = (o: Obj, allowed: ReadonlySet<string>): void => {
+const keysIn = (obj: Obj, allowed: ReadonlySet<string>): void => {
   // for-in reads own keys without making an array (and inherited enumerable ones: rare, refused)
-  for (const k in o) if (!allowed.has(k) && o[k] !== undefined) out();
+  for (const key in obj) if (!allowed.has(key) && obj[key] !== undefined) out();
 };
 /**
  * What JSON.stringify escapes: `"`, `\\`, control characters and (lone) surrogates, written as
@@ -86,93 +86,93 @@ const ESCAPED = /[^\x20\x21\x23-\x5b\x5d-\ud7ff\ue000-\uffff]/;
  * surrogate pair matches too and is left to JSON.stringify, which keeps it; a lone one is written
  * as U+FFFD, as the general path writes it.
  */
-const quote = (v: string): string => (ESCAPED.test(v) ? wellFormedJson(JSON.stringify(v)) : `"${v}"`);
-const str = (v: unknown, min: number, max: number): string => {
-  if (typeof v !== "string" || v.length < min || v.length > max) out();
-  return quote(v as string);
+const quote = (value: string): string => (ESCAPED.test(value) ? wellFormedJson(JSON.stringify(value)) : `"${value}"`);
+const str = (value: unknown, min: number, max: number): string => {
+  if (typeof value !== "string" || value.length < min || value.length > max) out();
+  return quote(value as string);
 };
-const num = (v: unknown): string => {
-  if (typeof v !== "number" || !Number.isFinite(v)) out();
-  return `${v}`;
+const num = (value: unknown): string => {
+  if (typeof value !== "number" || !Number.isFinite(value)) out();
+  return `${value}`;
 };
-const nonNegative = (v: unknown): string => {
-  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) out();
-  return `${v}`;
+const nonNegative = (value: unknown): string => {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) out();
+  return `${value}`;
 };
-const label = (v: unknown): string => (typeof v === "number" ? num(v) : str(v, 0, MAX_NAME_LENGTH));
+const label = (value: unknown): string => (typeof value === "number" ? num(value) : str(value, 0, MAX_NAME_LENGTH));
 /** A record key: bounded, never a prototype key. */
-const checkKey = (k: string, max: number): void => {
-  if (k.length < 1 || k.length > max || FORBIDDEN_KEYS.has(k)) out();
+const checkKey = (key: string, max: number): void => {
+  if (key.length < 1 || key.length > max || FORBIDDEN_KEYS.has(key)) out();
 };
-const key = (k: string, max: number): string => {
-  checkKey(k, max);
-  return quote(k);
+const key = (key: string, max: number): string => {
+  checkKey(key, max);
+  return quote(key);
 };
 
 /** The last model written: events nearly always name the same one, in the same strings. */
 let lastModel: { name: unknown; version: unknown; environment: unknown; json: string } | undefined;
-function model(m: unknown): string {
-  if (!isPlain(m)) return out();
-  const { name, version } = m;
-  keysIn(m, MODEL_KEYS); // dates (trainedAt, ...) need the general path's checks
-  const environment = m.environment;
+function model(match: unknown): string {
+  if (!isPlain(match)) return out();
+  const { name, version } = match;
+  keysIn(match, MODEL_KEYS); // dates (trainedAt, ...) need the general path's checks
+  const environment = match.environment;
   const last = lastModel;
   if (last && name === last.name && version === last.version && environment === last.environment) return last.json;
-  let s = `{"name":${str(name, 1, MAX_NAME_LENGTH)},"version":${str(version, 1, MAX_NAME_LENGTH)}`;
-  if (environment !== undefined) s += `,"environment":${str(environment, 1, MAX_ENVIRONMENT_LENGTH)}`;
-  s += "}";
-  lastModel = { name, version, environment, json: s };
-  return s;
+  let text = `{"name":${str(name, 1, MAX_NAME_LENGTH)},"version":${str(version, 1, MAX_NAME_LENGTH)}`;
+  if (environment !== undefined) text += `,"environment":${str(environment, 1, MAX_ENVIRONMENT_LENGTH)}`;
+  text += "}";
+  lastModel = { name, version, environment, json: text };
+  return text;
 }
 
-function candidates(c: unknown): string {
-  if (!Array.isArray(c) || c.length > MAX_CANDIDATES) return out();
-  let s = "[";
-  for (let i = 0; i < c.length; i++) {
-    const x = c[i];
-    if (!isPlain(x)) return out();
-    keysIn(x, CANDIDATE_KEYS);
-    let rank = x.rank;
-    if (rank === undefined) rank = i + 1;
+function candidates(count: unknown): string {
+  if (!Array.isArray(count) || count.length > MAX_CANDIDATES) return out();
+  let text = "[";
+  for (let index = 0; index < count.length; index++) {
+    const item = count[index];
+    if (!isPlain(item)) return out();
+    keysIn(item, CANDIDATE_KEYS);
+    let rank = item.rank;
+    if (rank === undefined) rank = index + 1;
     else if (!Number.isSafeInteger(rank) || (rank as number) < 1) out();
-    s += `${i ? "," : ""}{"id":${str(x.id, 1, MAX_ID_LENGTH)}`;
-    if (x.label !== undefined) s += `,"label":${label(x.label)}`;
-    if (x.score !== undefined) s += `,"score":${num(x.score)}`;
-    s += `,"rank":${rank}`;
-    if (x.itemAgeSeconds !== undefined) s += `,"itemAgeSeconds":${nonNegative(x.itemAgeSeconds)}`;
-    s += "}";
+    text += `${index ? "," : ""}{"id":${str(item.id, 1, MAX_ID_LENGTH)}`;
+    if (item.label !== undefined) text += `,"label":${label(item.label)}`;
+    if (item.score !== undefined) text += `,"score":${num(item.score)}`;
+    text += `,"rank":${rank}`;
+    if (item.itemAgeSeconds !== undefined) text += `,"itemAgeSeconds":${nonNegative(item.itemAgeSeconds)}`;
+    text += "}";
   }
-  return `${s}]`;
+  return `${text}]`;
 }
 
-function output(o: unknown): string {
-  if (!isPlain(o)) return out();
-  keysIn(o, OUTPUT_KEYS);
-  let s = "";
-  if (o.label !== undefined) s += `,"label":${label(o.label)}`;
-  if (o.score !== undefined) s += `,"score":${num(o.score)}`;
-  if (o.candidates !== undefined) s += `,"candidates":${candidates(o.candidates)}`;
-  if (o.k !== undefined) {
-    if (!Number.isSafeInteger(o.k) || (o.k as number) < 1) out();
-    s += `,"k":${o.k}`;
+function output(options: unknown): string {
+  if (!isPlain(options)) return out();
+  keysIn(options, OUTPUT_KEYS);
+  let text = "";
+  if (options.label !== undefined) text += `,"label":${label(options.label)}`;
+  if (options.score !== undefined) text += `,"score":${num(options.score)}`;
+  if (options.candidates !== undefined) text += `,"candidates":${candidates(options.candidates)}`;
+  if (options.k !== undefined) {
+    if (!Number.isSafeInteger(options.k) || (options.k as number) < 1) out();
+    text += `,"k":${options.k}`;
   }
-  return s === "" ? "{}" : `{${s.slice(1)}}`;
+  return text === "" ? "{}" : `{${text.slice(1)}}`;
 }
 
 /** A feature value's JSON (read once: a getter cannot change it between check and write). */
-function featureValue(v: unknown): string {
-  if (typeof v === "number") return num(v);
-  if (typeof v === "string") return v.length > MAX_FEATURE_STRING_LENGTH ? out() : quote(v);
-  if (v === null) return "null";
-  if (typeof v === "boolean") return v ? "true" : "false";
-  if (!Array.isArray(v) || v.length > MAX_FEATURE_ARRAY_LENGTH) return out();
-  let s = "[";
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i];
-    if (typeof x !== "string" || x.length > MAX_FEATURE_STRING_LENGTH) out();
-    s += `${i ? "," : ""}${quote(x)}`;
+function featureValue(value: unknown): string {
+  if (typeof value === "number") return num(value);
+  if (typeof value === "string") return value.length > MAX_FEATURE_STRING_LENGTH ? out() : quote(value);
+  if (value === null) return "null";
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (!Array.isArray(value) || value.length > MAX_FEATURE_ARRAY_LENGTH) return out();
+  let text = "[";
+  for (let index = 0; index < value.length; index++) {
+    const item = value[index];
+    if (typeof item !== "string" || item.length > MAX_FEATURE_STRING_LENGTH) out();
+    text += `${index ? "," : ""}${quote(item)}`;
   }
-  return `${s}]`;
+  return `${text}]`;
 }
 
 /**
@@ -181,12 +181,12 @@ function featureValue(v: unknown): string {
  */
 const featureKeys = new Map<string, string>();
 const FEATURE_KEYS_KEPT = 4096;
-function featureKey(k: string): string {
-  const known = featureKeys.get(k);
+function featureKey(name: string): string {
+  const known = featureKeys.get(name);
   if (known !== undefined) return known;
-  const json = `,${key(k, MAX_FEATURE_NAME_LENGTH)}:`;
+  const json = `,${key(name, MAX_FEATURE_NAME_LENGTH)}:`;
   if (featureKeys.size >= FEATURE_KEYS_KEPT) featureKeys.clear();
-  featureKeys.set(k, json);
+  featureKeys.set(name, json);
   return json;
 }
 
@@ -201,36 +201,36 @@ export const featureKeysCounted = (): number => featuresCounted;
  * Features, filtered and checked key by key, written in the order JSON.stringify would write
  * a copy of them (the record's own key order).
  */
-function features(f: unknown, filter: FeatureFilter): string {
-  if (!isPlain(f)) return out();
-  let s = "{";
-  let n = 0;
+function features(file: unknown, filter: FeatureFilter): string {
+  if (!isPlain(file)) return out();
+  let text = "{";
+  let count = 0;
   const filtered = filter.allow || filter.deny;
-  const keys = Object.keys(f);
+  const keys = Object.keys(file);
   // Counted after the filter: without one, a longer record is over the limit as it is.
   if (!filtered && keys.length > MAX_FEATURES) {
     featuresCounted = keys.length;
     out();
   }
-  for (const k of ownKeysOnly(f, keys)) {
-    if (!keep(k, filter)) continue; // counted after the filter
-    if (++n > MAX_FEATURES) out();
-    const commaKey = featureKey(k);
-    s += n > 1 ? commaKey : commaKey.slice(1);
-    s += featureValue(f[k]);
+  for (const key of ownKeysOnly(file, keys)) {
+    if (!keep(key, filter)) continue; // counted after the filter
+    if (++count > MAX_FEATURES) out();
+    const commaKey = featureKey(key);
+    text += count > 1 ? commaKey : commaKey.slice(1);
+    text += featureValue(file[key]);
   }
-  return `${s}}`;
+  return `${text}}`;
 }
 
-function tags(t: unknown): string {
-  if (!isPlain(t)) return out();
-  const keys = recordKeys(t, MAX_TAGS);
-  let s = "{";
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i] as string;
-    s += `${i ? "," : ""}${key(k, MAX_TAG_KEY_LENGTH)}:${str(t[k], 0, MAX_TAG_VALUE_LENGTH)}`;
+function tags(time: unknown): string {
+  if (!isPlain(time)) return out();
+  const keys = recordKeys(time, MAX_TAGS);
+  let text = "{";
+  for (let index = 0; index < keys.length; index++) {
+    const name = keys[index] as string;
+    text += `${index ? "," : ""}${key(name, MAX_TAG_KEY_LENGTH)}:${str(time[name], 0, MAX_TAG_VALUE_LENGTH)}`;
   }
-  return `${s}}`;
+  return `${text}}`;
 }
 
 let lastMs = Number.NaN;
@@ -253,33 +253,33 @@ const isoOf = (ms: number): string => {
  * anything else, valid or not, so the general path builds, validates and names the problem.
  * A property test holds it to the general path: same JSON, and never accepting what it refuses.
  */
-export function fastPredictionJson(p: PendingEvent, id: string, ctx: FastContext): string | undefined {
+export function fastPredictionJson(event: PendingEvent, id: string, ctx: FastContext): string | undefined {
   featuresCounted = -1;
   try {
-    const i = p.input;
-    if (!isPlain(i)) return undefined;
-    keysIn(i, PREDICTION_KEYS);
-    const pid = str(p.predictionId, 1, MAX_ID_LENGTH);
-    let s = `{"specversion":"1.0","id":${str(id, 1, MAX_ID_LENGTH)},"source":${str(ctx.source, 1, MAX_NAME_LENGTH)},"time":"${isoOf(p.at)}","subject":${pid}`;
-    if (ctx.sampleRate < 1) s += `,"samplerate":${num(ctx.sampleRate)}`;
-    s += `,"type":"ml.prediction","data":{"predictionId":${pid},"model":${model(i.model ?? ctx.model)}`;
-    if (i.task !== undefined) {
-      if (!TASK_SET.has(i.task)) out();
-      s += `,"task":"${i.task}"`;
+    const index = event.input;
+    if (!isPlain(index)) return undefined;
+    keysIn(index, PREDICTION_KEYS);
+    const pid = str(event.predictionId, 1, MAX_ID_LENGTH);
+    let text = `{"specversion":"1.0","id":${str(id, 1, MAX_ID_LENGTH)},"source":${str(ctx.source, 1, MAX_NAME_LENGTH)},"time":"${isoOf(event.at)}","subject":${pid}`;
+    if (ctx.sampleRate < 1) text += `,"samplerate":${num(ctx.sampleRate)}`;
+    text += `,"type":"ml.prediction","data":{"predictionId":${pid},"model":${model(index.model ?? ctx.model)}`;
+    if (index.task !== undefined) {
+      if (!TASK_SET.has(index.task)) out();
+      text += `,"task":"${index.task}"`;
     }
-    s += `,"output":${output(i.output)}`;
-    if (i.features !== undefined) s += `,"features":${features(i.features, ctx.filter)}`;
-    if (i.tags !== undefined) s += `,"tags":${tags(i.tags)}`;
-    if (i.subjectKey !== undefined) s += `,"subjectKey":${str(i.subjectKey, 1, MAX_ID_LENGTH)}`;
-    if (i.latencyMs !== undefined) s += `,"latencyMs":${nonNegative(i.latencyMs)}`;
-    if (i.outcomeTtlSeconds !== undefined) {
-      if (!Number.isSafeInteger(i.outcomeTtlSeconds) || (i.outcomeTtlSeconds as number) <= 0) out();
-      s += `,"outcomeTtlSeconds":${i.outcomeTtlSeconds}`;
+    text += `,"output":${output(index.output)}`;
+    if (index.features !== undefined) text += `,"features":${features(index.features, ctx.filter)}`;
+    if (index.tags !== undefined) text += `,"tags":${tags(index.tags)}`;
+    if (index.subjectKey !== undefined) text += `,"subjectKey":${str(index.subjectKey, 1, MAX_ID_LENGTH)}`;
+    if (index.latencyMs !== undefined) text += `,"latencyMs":${nonNegative(index.latencyMs)}`;
+    if (index.outcomeTtlSeconds !== undefined) {
+      if (!Number.isSafeInteger(index.outcomeTtlSeconds) || (index.outcomeTtlSeconds as number) <= 0) out();
+      text += `,"outcomeTtlSeconds":${index.outcomeTtlSeconds}`;
     }
-    if (i.shadow !== undefined) s += `,"shadow":${typeof i.shadow === "boolean" ? i.shadow : out()}`;
-    return `${s}}}`;
-  } catch (e) {
-    if (e === OUT) return undefined;
+    if (index.shadow !== undefined) text += `,"shadow":${typeof index.shadow === "boolean" ? index.shadow : out()}`;
+    return `${text}}}`;
+  } catch (error) {
+    if (error === OUT) return undefined;
     return undefined; // a throwing getter or Proxy: the general path reports it
   }
 }

@@ -31,16 +31,16 @@ export type FeatureFix = keyof typeof FEATURE_FIXES;
 /** Told each time a value is changed or left out, with the feature's name. */
 export type FeatureFixed = (fix: FeatureFix, name: string) => void;
 
-const tooLong = (s: string): boolean =>
-  s.length > MAX_FEATURE_STRING_LENGTH && [...s].length > MAX_FEATURE_STRING_LENGTH;
+const tooLong = (text: string): boolean =>
+  text.length > MAX_FEATURE_STRING_LENGTH && [...text].length > MAX_FEATURE_STRING_LENGTH;
 
 /** What is wrong with `v` as a feature value, or undefined when it can be sent as it is. */
-function fixFor(v: unknown): FeatureFix | undefined {
-  switch (typeof v) {
+function fixFor(value: unknown): FeatureFix | undefined {
+  switch (typeof value) {
     case "number":
-      return Number.isFinite(v) ? undefined : "non_finite";
+      return Number.isFinite(value) ? undefined : "non_finite";
     case "string":
-      return tooLong(v) ? "long_string" : undefined;
+      return tooLong(value) ? "long_string" : undefined;
     case "boolean":
       return undefined;
     case "undefined":
@@ -51,23 +51,23 @@ function fixFor(v: unknown): FeatureFix | undefined {
     case "symbol":
       return "function";
   }
-  if (v === null) return undefined;
-  if (v instanceof Date) return "date";
-  if (!Array.isArray(v)) return "object";
-  return v.length <= MAX_FEATURE_ARRAY_LENGTH && v.every((x) => typeof x === "string" && !tooLong(x))
+  if (value === null) return undefined;
+  if (value instanceof Date) return "date";
+  if (!Array.isArray(value)) return "object";
+  return value.length <= MAX_FEATURE_ARRAY_LENGTH && value.every((item) => typeof item === "string" && !tooLong(item))
     ? undefined
     : "array";
 }
 
 /** The value sent for `v` after `fix` (undefined: left out). */
-function fixedValue(fix: FeatureFix, v: unknown): unknown {
+function fixedValue(fix: FeatureFix, value: unknown): unknown {
   if (fix === "non_finite") return null;
   if (fix === "date") {
-    const ms = (v as Date).getTime();
-    return Number.isNaN(ms) ? null : (v as Date).toISOString();
+    const ms = (value as Date).getTime();
+    return Number.isNaN(ms) ? null : (value as Date).toISOString();
   }
-  if (fix === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : String(v);
-  if (fix === "long_string") return [...(v as string)].slice(0, MAX_FEATURE_STRING_LENGTH).join("");
+  if (fix === "bigint") return Number.isSafeInteger(Number(value)) ? Number(value) : String(value);
+  if (fix === "long_string") return [...(value as string)].slice(0, MAX_FEATURE_STRING_LENGTH).join("");
   return undefined;
 }
 
@@ -87,21 +87,21 @@ export function fixFeatures(features: unknown, fixed: FeatureFixed): unknown {
   if (names.some((name) => FORBIDDEN_KEYS.has(name))) return features;
   let out: Obj | undefined;
   let kept = 0;
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i] as string;
-    const v = given[name];
-    const fix = badName(name) ? "bad_key" : kept >= MAX_FEATURES ? "over_limit" : fixFor(v);
+  for (let index = 0; index < names.length; index++) {
+    const name = names[index] as string;
+    const item = given[name];
+    const fix = badName(name) ? "bad_key" : kept >= MAX_FEATURES ? "over_limit" : fixFor(item);
     if (fix === undefined) {
       kept++;
-      if (out) out[name] = v;
+      if (out) out[name] = item;
       continue;
     }
     if (!out) {
       out = {};
-      for (let j = 0; j < i; j++) out[names[j] as string] = given[names[j] as string];
+      for (let inner = 0; inner < index; inner++) out[names[inner] as string] = given[names[inner] as string];
     }
     fixed(fix, name);
-    const value = fixedValue(fix, v);
+    const value = fixedValue(fix, item);
     if (value !== undefined) {
       kept++;
       out[name] = value;

@@ -94,16 +94,16 @@ export function createTransport(options: HttpTransportOptions, makeRequest: Make
         }
         // An echoing proxy must not put the key or token into onError or the console.
         return resultFromResponse(res.status, res.retryAfter, maskSecret(res.body, key), now());
-      } catch (e) {
+      } catch (error) {
         if (timedOut) return { kind: "retry", reason: `timed out after ${timeoutMs} ms` };
         // Node's fetch says only "fetch failed"; what happened is in its cause (connect ECONNREFUSED …).
-        const cause = (e as { cause?: { message?: unknown } } | null)?.cause?.message;
+        const cause = (error as { cause?: { message?: unknown } } | null)?.cause?.message;
         const reason = maskSecret(
-          `${threw("fetch", e)}${typeof cause === "string" ? ` (${cause})` : ""}`,
+          `${threw("fetch", error)}${typeof cause === "string" ? ` (${cause})` : ""}`,
           credential(),
         );
         const hint =
-          options.networkHint?.(e) ??
+          options.networkHint?.(error) ??
           (/ECONNREFUSED/.test(reason) ? "nothing listens there: is the collector running?" : undefined);
         return hint === undefined ? { kind: "retry", reason } : { kind: "retry", reason, hint };
       } finally {

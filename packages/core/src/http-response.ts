@@ -9,9 +9,9 @@ export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 502, 5
  * Undefined when absent or unparseable; never negative.
  */
 export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
-  const v = value?.trim() ?? "";
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const at = Date.parse(v);
+  const item = value?.trim() ?? "";
+  if (/^\d+$/.test(item)) return Number(item) * 1000;
+  const at = Date.parse(item);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - nowMs);
 }
@@ -42,7 +42,7 @@ export function resultFromResponse(
   };
 }
 
-const isIndex = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
+const isIndex = (count: unknown): count is number => Number.isSafeInteger(count) && (count as number) >= 0;
 
 /**
  * The rejections in a 2xx body shaped like `ingestResponseSchema` (checked by hand so the
@@ -53,7 +53,11 @@ function parseRejections(body: string): { rejected: RejectedEvent[] } | undefine
   try {
     // Anything but an object with an `accepted` count and (optionally) an array of rejections throws or fails here.
     const { accepted, rejected = [] } = JSON.parse(body) as { accepted?: unknown; rejected?: RejectedEvent[] };
-    if (isIndex(accepted) && rejected.every((x) => isIndex(x?.index) && typeof x.reason === "string") && rejected[0])
+    if (
+      isIndex(accepted) &&
+      rejected.every((event) => isIndex(event?.index) && typeof event.reason === "string") &&
+      rejected[0]
+    )
       return { rejected: rejected.map(({ index, reason }) => ({ index, reason })) };
   } catch {
     // a 2xx with a body we do not understand is still a delivery

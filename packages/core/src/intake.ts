@@ -67,8 +67,8 @@ export function createIntake(steps: IntakeSteps): Intake {
     _length: length,
     _add(pending) {
       waiting.push(pending);
-      const n = length();
-      if (n >= INTAKE_HIGH_WATER || steps._pressed(n)) prepareSome(INLINE_BUDGET);
+      const count = length();
+      if (count >= INTAKE_HIGH_WATER || steps._pressed(count)) prepareSome(INLINE_BUDGET);
       if (!scheduled && length() > 0) {
         scheduled = true;
         queueMicrotask(slice);

@@ -39,18 +39,18 @@ export interface IntegrableOptions {
 function checkIntegrations(list: unknown): readonly Integration[] {
   need(Array.isArray(list), "integrations", "an array", list);
   const seen = new Set<string>();
-  (list as Integration[]).forEach((it, i) => {
+  (list as Integration[]).forEach((it, index) => {
     need(
       it !== null && typeof it === "object" && typeof it.name === "string" && it.name.length > 0,
-      `integrations[${i}]`,
+      `integrations[${index}]`,
       "an object with a non-empty `name`",
       it,
     );
-    for (const k of ["setup", "processEvent", "onEnqueued", "onSettled"] as const) {
-      if (it[k] !== undefined && typeof it[k] !== "function") {
+    for (const key of ["setup", "processEvent", "onEnqueued", "onSettled"] as const) {
+      if (it[key] !== undefined && typeof it[key] !== "function") {
         // Not checkOption's sentence: it also names the integration.
         throw new ConfigError(
-          `Expected \`integrations[${i}].${k}\` (${it.name}) to be a function, got \`${showValue(it[k])}\``,
+          `Expected \`integrations[${index}].${key}\` (${it.name}) to be a function, got \`${showValue(it[key])}\``,
         );
       }
     }
@@ -72,10 +72,10 @@ export function createClientWith<O extends IntegrableOptions, C extends Client>(
 ): C {
   const list = checkIntegrations(integrations);
   let report: (error: InferlogError) => void = () => {};
-  const guard = <A extends unknown[], R>(it: Integration, what: string, fn: (...a: A) => R, fallback: R) => {
-    return (...a: A): R => {
+  const guard = <A extends unknown[], R>(it: Integration, what: string, fn: (...left: A) => R, fallback: R) => {
+    return (...left: A): R => {
       try {
-        return fn(...a);
+        return fn(...left);
       } catch (cause) {
         report(new InferlogError("integration", `The ${it.name} integration's ${what} threw`, { cause }));
         return fallback;
@@ -93,14 +93,14 @@ export function createClientWith<O extends IntegrableOptions, C extends Client>(
       processors.length === 0
         ? userBefore
         : (event: InferlogEvent) => {
-            let e: InferlogEvent | null = userBefore ? userBefore(event) : event;
+            let entry: InferlogEvent | null = userBefore ? userBefore(event) : event;
             for (const it of processors) {
-              if (e === null || e === undefined) return null;
-              const current: InferlogEvent = e;
+              if (entry === null || entry === undefined) return null;
+              const current: InferlogEvent = entry;
               // A throwing integration leaves the event as it was.
-              e = guard(it, "processEvent", (x: InferlogEvent) => it.processEvent!(x), current)(current);
+              entry = guard(it, "processEvent", (item: InferlogEvent) => it.processEvent!(item), current)(current);
             }
-            return e ?? null;
+            return entry ?? null;
           },
     hooks: {
       ...options.hooks,
@@ -121,15 +121,15 @@ export function createClientWith<O extends IntegrableOptions, C extends Client>(
   const teardowns: (() => void)[] = [];
   for (const it of list) {
     if (!it.setup) continue;
-    const td = guard(it, "setup", (c: Client) => it.setup!(c), undefined)(client);
+    const td = guard(it, "setup", (client: Client) => it.setup!(client), undefined)(client);
     if (typeof td === "function") teardowns.push(guard(it, "teardown", td, undefined));
   }
   if (teardowns.length > 0) {
     const shutdown = client.shutdown.bind(client);
     client.shutdown = (opts) =>
-      shutdown(opts).then((r) => {
+      shutdown(opts).then((result) => {
         for (const td of teardowns.splice(0)) td();
-        return r;
+        return result;
       });
   }
   return client;

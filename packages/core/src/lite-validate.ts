@@ -45,29 +45,31 @@ import { wellFormedText } from "./well-formed-json.js";
  */
 
 /** Checks one value at `path`; returns the value to send (undefined: leave the key out) or throws a Fail. */
-type Check = (v: unknown, path: string) => unknown;
+type Check = (value: unknown, path: string) => unknown;
 type Fail = [path: string, message: string];
 
 const fail = (path: string, message: string): never => {
   throw [path, message] satisfies Fail;
 };
-const expected = (path: string, what: string, v: unknown): never =>
-  fail(path, `Expected \`${path}\` to be ${what}, got ${describeValue(v)}${typeHint(path, what, v)}`);
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+const expected = (path: string, what: string, value: unknown): never =>
+  fail(path, `Expected \`${path}\` to be ${what}, got ${describeValue(value)}${typeHint(path, what, value)}`);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
 /** Zod measures strings in code points; an array or a string within `max` UTF-16 units always fits. */
-const size = (v: string | unknown[]): number => (typeof v === "string" ? [...v].length : v.length);
+const size = (value: string | unknown[]): number => (typeof value === "string" ? [...value].length : value.length);
 
-function bounded(path: string, v: string | unknown[], min: number, max: number, unit: string): void {
-  if (v.length < min) fail(path, `\`${path}\` is too small: minimum ${min}, got ${sizeOf(v)}`);
-  if (v.length > max && size(v) > max) fail(path, `\`${path}\` is too large: limit ${max} ${unit}, got ${sizeOf(v)}`);
+function bounded(path: string, value: string | unknown[], min: number, max: number, unit: string): void {
+  if (value.length < min) fail(path, `\`${path}\` is too small: minimum ${min}, got ${sizeOf(value)}`);
+  if (value.length > max && size(value) > max)
+    fail(path, `\`${path}\` is too large: limit ${max} ${unit}, got ${sizeOf(value)}`);
 }
 
 const str =
   (max: number, min = 0): Check =>
-  (v, p) => {
-    if (typeof v !== "string") expected(p, "string", v);
-    bounded(p, v as string, min, max, "characters");
-    return v;
+  (value, path) => {
+    if (typeof value !== "string") expected(path, "string", value);
+    bounded(path, value as string, min, max, "characters");
+    return value;
   };
 
 const INT = 1;
@@ -76,54 +78,56 @@ const LT = 4;
 /** A finite number in [lo, hi]; `flags` makes it an integer (INT) or a bound exclusive (GT, LT). */
 const num =
   (lo = -Infinity, hi = Infinity, flags = 0): Check =>
-  (v, p) => {
-    if (typeof v !== "number" || !Number.isFinite(v)) expected(p, "number", v);
-    const n = v as number;
-    if (flags & INT && !Number.isSafeInteger(n)) expected(p, "int", v);
-    if (n < lo || (flags & GT && n === lo))
-      fail(p, `\`${p}\` is too small: ${flags & GT ? "must be greater than" : "minimum"} ${lo}, got ${n}`);
-    if (n > hi || (flags & LT && n === hi))
-      fail(p, `\`${p}\` is too large: ${flags & LT ? "must be less than" : "limit"} ${hi}, got ${n}`);
-    return n;
+  (value, path) => {
+    if (typeof value !== "number" || !Number.isFinite(value)) expected(path, "number", value);
+    const count = value as number;
+    if (flags & INT && !Number.isSafeInteger(count)) expected(path, "int", value);
+    if (count < lo || (flags & GT && count === lo))
+      fail(path, `\`${path}\` is too small: ${flags & GT ? "must be greater than" : "minimum"} ${lo}, got ${count}`);
+    if (count > hi || (flags & LT && count === hi))
+      fail(path, `\`${path}\` is too large: ${flags & LT ? "must be less than" : "limit"} ${hi}, got ${count}`);
+    return count;
   };
 
 const oneOf =
   (...values: readonly unknown[]): Check =>
-  (v, p) =>
-    values.includes(v) ? v : expected(p, `one of ${values.map((x) => JSON.stringify(x)).join(", ")}`, v);
+  (value, path) =>
+    values.includes(value)
+      ? value
+      : expected(path, `one of ${values.map((value) => JSON.stringify(value)).join(", ")}`, value);
 
-const bool: Check = (v, p) => (typeof v === "boolean" ? v : expected(p, "boolean", v));
+const bool: Check = (value, path) => (typeof value === "boolean" ? value : expected(path, "boolean", value));
 
 const pattern =
   (re: RegExp, format: string): Check =>
-  (v, p) => {
-    if (typeof v !== "string") expected(p, "string", v);
-    return re.test(v as string) ? v : expected(p, `a valid ${format}`, v);
+  (value, path) => {
+    if (typeof value !== "string") expected(path, "string", value);
+    return re.test(value as string) ? value : expected(path, `a valid ${format}`, value);
   };
 
 const opt =
   (check: Check): Check =>
-  (v, p) =>
-    v === undefined ? undefined : check(v, p);
+  (value, path) =>
+    value === undefined ? undefined : check(value, path);
 
 const arr =
   (item: Check, max: number, min = 0): Check =>
-  (v, p) => {
-    if (!Array.isArray(v)) expected(p, "array", v);
-    const a = v as unknown[];
-    bounded(p, a, min, max, "items");
+  (value, path) => {
+    if (!Array.isArray(value)) expected(path, "array", value);
+    const left = value as unknown[];
+    bounded(path, left, min, max, "items");
     // Array.from visits the holes of a sparse array (map skips them), as zod does.
-    return Array.from(a, (x, i) => item(x, `${p}[${i}]`));
+    return Array.from(left, (element, index) => item(element, `${path}[${index}]`));
   };
 
 const obj =
   (shape: Record<string, Check>): Check =>
-  (v, p) => {
-    if (!isObject(v)) expected(p, "object", v);
+  (value, path) => {
+    if (!isObject(value)) expected(path, "object", value);
     const out: Record<string, unknown> = {};
-    for (const k in shape) {
-      const x = (shape[k] as Check)((v as Record<string, unknown>)[k], p ? `${p}.${k}` : k);
-      if (x !== undefined) out[k] = x;
+    for (const key in shape) {
+      const item = (shape[key] as Check)((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key);
+      if (item !== undefined) out[key] = item;
     }
     return out;
   };
@@ -131,18 +135,18 @@ const obj =
 /** Zod's records take plain objects only; the contract refuses reserved keys by name. */
 const rec =
   (keyMax: number, value: Check, maxKeys: number): Check =>
-  (v, p) => {
-    const proto = isObject(v) && Object.getPrototypeOf(v);
-    if ((proto !== Object.prototype && proto !== null) || Object.getOwnPropertySymbols(v).length > 0)
-      expected(p, "record", v);
-    const keys = Object.keys(v as object);
-    if (keys.length > maxKeys) fail(p, `\`${p}\` has more than ${maxKeys} keys (got ${keys.length} keys)`);
+  (item, path) => {
+    const proto = isObject(item) && Object.getPrototypeOf(item);
+    if ((proto !== Object.prototype && proto !== null) || Object.getOwnPropertySymbols(item).length > 0)
+      expected(path, "record", item);
+    const keys = Object.keys(item as object);
+    if (keys.length > maxKeys) fail(path, `\`${path}\` has more than ${maxKeys} keys (got ${keys.length} keys)`);
     const out: Record<string, unknown> = {};
-    for (const k of keys) {
-      const at = `${p}.${k}`;
-      if (FORBIDDEN_KEYS.has(k)) fail(at, `\`${at}\` is a reserved key (__proto__, constructor, prototype)`);
-      bounded(at, k, 1, keyMax, "characters");
-      out[k] = value((v as Record<string, unknown>)[k], at);
+    for (const key of keys) {
+      const at = `${path}.${key}`;
+      if (FORBIDDEN_KEYS.has(key)) fail(at, `\`${at}\` is a reserved key (__proto__, constructor, prototype)`);
+      bounded(at, key, 1, keyMax, "characters");
+      out[key] = value((item as Record<string, unknown>)[key], at);
     }
     return out;
   };
@@ -161,14 +165,16 @@ function buildContract() {
   const positiveInt = num(1, undefined, INT);
   const featureString = str(MAX_FEATURE_STRING_LENGTH);
   const labelString = str(MAX_NAME_LENGTH);
-  const label: Check = (v, p) => (typeof v === "number" ? any(v, p) : labelString(v, p));
+  const label: Check = (value, path) => (typeof value === "number" ? any(value, path) : labelString(value, path));
   const labels = arr(labelString, MAX_LABELS);
   const featureList = arr(featureString, MAX_FEATURE_ARRAY_LENGTH);
-  const featureValue: Check = (v, p) => {
-    if (v === null || typeof v === "boolean") return v;
-    if (typeof v === "number") return any(v, p);
-    if (typeof v === "string") return featureString(v, p);
-    return Array.isArray(v) ? featureList(v, p) : fail(p, `\`${p}\` has an unsupported type: got ${describeValue(v)}`);
+  const featureValue: Check = (value, path) => {
+    if (value === null || typeof value === "boolean") return value;
+    if (typeof value === "number") return any(value, path);
+    if (typeof value === "string") return featureString(value, path);
+    return Array.isArray(value)
+      ? featureList(value, path)
+      : fail(path, `\`${path}\` has an unsupported type: got ${describeValue(value)}`);
   };
   const model = obj({
     name,
@@ -282,18 +288,18 @@ let contract: ReturnType<typeof buildContract> | undefined;
 export const liteValidateEvent: EventValidator = (type, event) => {
   try {
     if (!isObject(event)) expected("(root)", "object", event);
-    const e = event as Record<string, unknown>;
+    const entry = event as Record<string, unknown>;
     contract ??= buildContract();
     const { data: byType, envelope } = contract;
     const checkData = Object.hasOwn(byType, type) ? byType[type] : expected("type", "an event type", type);
-    const data = checkData(e.data, "data");
-    const out = envelope(e, "") as Record<string, unknown>;
-    out.type = oneOf(type)(e.type, "type");
+    const data = checkData(entry.data, "data");
+    const out = envelope(entry, "") as Record<string, unknown>;
+    out.type = oneOf(type)(entry.type, "type");
     out.data = data;
     return { ok: true, event: out as InferlogEvent };
-  } catch (e) {
-    if (!Array.isArray(e)) throw e;
-    const [field, message] = e as Fail;
+  } catch (cause) {
+    if (!Array.isArray(cause)) throw cause;
+    const [field, message] = cause as Fail;
     return {
       ok: false,
       error: new ValidationError(wellFormedText(`Invalid ${type} event: ${message}`), wellFormedText(field)),

@@ -160,15 +160,15 @@ function ints<K extends string>(
   prefix = "",
 ): Record<K, number> {
   const out = {} as Record<K, number>;
-  for (const [k, fallback, min] of table) {
-    const v = given?.[k];
+  for (const [key, fallback, min] of table) {
+    const value = given?.[key];
     need(
-      v === undefined || (Number.isInteger(v) && (v as number) >= min),
-      prefix + k,
+      value === undefined || (Number.isInteger(value) && (value as number) >= min),
+      prefix + key,
       min ? (min > 1 ? `an integer >= ${min}` : "a positive integer") : "a non-negative integer",
-      v,
+      value,
     );
-    out[k] = (v as number | undefined) ?? fallback;
+    out[key] = (value as number | undefined) ?? fallback;
   }
   return out;
 }
@@ -210,11 +210,16 @@ const BREAKER_OPTIONS: readonly [keyof ResolvedOptions["circuitBreaker"], number
  * The one place options are checked, defaulted and made consistent. The default validator
  * is a parameter so that a runtime that brings its own (the browser) never bundles zod.
  */
-export function resolveOptions(o: ClientOptions, defaultValidator: EventValidator): ResolvedOptions {
-  need(o !== null && typeof o === "object", "options", "an object", o);
-  need(typeof o.transport?.send === "function", "transport", "an object with a send(request) method", o.transport);
-  const { source, model } = o;
-  const sampleRate = o.sampleRate ?? 1;
+export function resolveOptions(options: ClientOptions, defaultValidator: EventValidator): ResolvedOptions {
+  need(options !== null && typeof options === "object", "options", "an object", options);
+  need(
+    typeof options.transport?.send === "function",
+    "transport",
+    "an object with a send(request) method",
+    options.transport,
+  );
+  const { source, model } = options;
+  const sampleRate = options.sampleRate ?? 1;
   need(
     typeof source === "string" && source.length > 0 && source.length <= MAX_NAME_LENGTH,
     "source",
@@ -231,48 +236,48 @@ export function resolveOptions(o: ClientOptions, defaultValidator: EventValidato
     typeof sampleRate === "number" && sampleRate > 0 && sampleRate <= 1,
     "sampleRate",
     "a number in (0, 1]",
-    o.sampleRate,
+    options.sampleRate,
   );
-  const logger = o.logger === false ? { warn() {} } : (o.logger ?? { warn: consoleWarn });
+  const logger = options.logger === false ? { warn() {} } : (options.logger ?? { warn: consoleWarn });
 
-  const r = {
-    ...ints(INT_OPTIONS, o),
-    circuitBreaker: ints(BREAKER_OPTIONS, o.circuitBreaker, "circuitBreaker."),
-    transport: o.transport,
+  const resolvedOptions = {
+    ...ints(INT_OPTIONS, options),
+    circuitBreaker: ints(BREAKER_OPTIONS, options.circuitBreaker, "circuitBreaker."),
+    transport: options.transport,
     source,
     model,
     sampleRate,
-    beforeSend: fn("beforeSend", o.beforeSend),
+    beforeSend: fn("beforeSend", options.beforeSend),
     filter: {
-      allow: o.features?.allow ? new Set(o.features.allow) : undefined,
-      deny: o.features?.deny ? new Set(o.features.deny) : undefined,
+      allow: options.features?.allow ? new Set(options.features.allow) : undefined,
+      deny: options.features?.deny ? new Set(options.features.deny) : undefined,
     },
-    strict: o.strict === true,
-    debug: o.debug === true,
-    endpoint: o.endpoint ?? o.transport.endpoint ?? "the collector",
-    onError: fn("onError", o.onError),
-    onDrop: fn("onDrop", o.onDrop),
+    strict: options.strict === true,
+    debug: options.debug === true,
+    endpoint: options.endpoint ?? options.transport.endpoint ?? "the collector",
+    onError: fn("onError", options.onError),
+    onDrop: fn("onDrop", options.onDrop),
     logger,
-    clock: o.clock ?? systemClock,
-    random: o.random ?? Math.random,
-    taskQueue: o.taskQueue,
-    encoder: o.encoder ?? cloudEventsBatchEncoder,
-    validate: fn<EventValidator>("validator", o.validator) ?? defaultValidator,
-    hooks: o.hooks ?? {},
+    clock: options.clock ?? systemClock,
+    random: options.random ?? Math.random,
+    taskQueue: options.taskQueue,
+    encoder: options.encoder ?? cloudEventsBatchEncoder,
+    validate: fn<EventValidator>("validator", options.validator) ?? defaultValidator,
+    hooks: options.hooks ?? {},
   } as ResolvedOptions;
-  const n = r as unknown as Record<string, number>;
+  const count = resolvedOptions as unknown as Record<string, number>;
 
   // Inconsistent sizes are clamped, not fatal: the client still works, and says what it changed.
-  const clamp = (k: string, limit: string): void => {
-    if ((n[k] as number) <= (n[limit] as number)) return;
-    logger.warn(`${k} (${n[k]}) exceeds ${limit} (${n[limit]}); using ${n[limit]}`);
-    n[k] = n[limit] as number;
+  const clamp = (key: string, limit: string): void => {
+    if ((count[key] as number) <= (count[limit] as number)) return;
+    logger.warn(`${key} (${count[key]}) exceeds ${limit} (${count[limit]}); using ${count[limit]}`);
+    count[key] = count[limit] as number;
   };
   clamp("maxBatchBytes", "maxQueueBytes");
   clamp("maxEventBytes", "maxBatchBytes");
   clamp("flushAt", "maxQueueSize");
   clamp("minBackoffMs", "maxBackoffMs");
-  return r;
+  return resolvedOptions;
 }
 
 /** The CloudEvents JSON batch format (`application/cloudevents-batch+json`). */

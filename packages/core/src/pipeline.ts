@@ -31,7 +31,7 @@ export type Prepared =
   | { ok: false; reason: DropReason; error?: InferlogError; id?: string };
 
 /** One logged call to a queued event or a counted drop: build, redact, `beforeSend`, validate, serialize. Never throws. */
-export type PrepareStep = (p: PendingEvent, ctx: PrepareContext) => Prepared;
+export type PrepareStep = (event: PendingEvent, ctx: PrepareContext) => Prepared;
 
 /**
  * What a runtime adapter gives `createBaseClient`: its default validator and, optionally, a prepare

@@ -13,14 +13,15 @@ import { uuidv7 } from "./uuidv7.js";
  * `createClient` pass it with theirs (`Pipeline.prepare`); the browser passes none, so its bundle holds
  * only the general path.
  */
-export function prepareFast(p: PendingEvent, ctx: PrepareContext): Prepared {
-  if (p.type !== "ml.prediction" || ctx.beforeSend) return guardedPrepare(p, ctx);
-  const id = uuidv7(p.at);
-  const json = fastPredictionJson(p, id, ctx);
+export function prepareFast(event: PendingEvent, ctx: PrepareContext): Prepared {
+  if (event.type !== "ml.prediction" || ctx.beforeSend) return guardedPrepare(event, ctx);
+  const id = uuidv7(event.at);
+  const json = fastPredictionJson(event, id, ctx);
   if (json !== undefined) {
     const bytes = utf8Length(json);
     // Too large: the general path names the size in its error.
-    if (bytes <= ctx.maxEventBytes) return { ok: true, id, type: p.type, priority: PRIORITY[p.type], json, bytes };
+    if (bytes <= ctx.maxEventBytes)
+      return { ok: true, id, type: event.type, priority: PRIORITY[event.type], json, bytes };
   }
   // A feature map far over its bound, counted once by the fast path, is refused without a second enumeration.
   const counted = featureKeysCounted();
@@ -29,10 +30,10 @@ export function prepareFast(p: PendingEvent, ctx: PrepareContext): Prepared {
       ok: false,
       reason: "invalid",
       id,
-      error: overBound(p.type, ["features"], FEATURES_REFUSED_ABOVE, counted, false),
+      error: overBound(event.type, ["features"], FEATURES_REFUSED_ABOVE, counted, false),
     };
   // An event the fast path left keeps the id it was given: ids are made once.
-  return guardedPrepare(p, ctx, id);
+  return guardedPrepare(event, ctx, id);
 }
 
 /**
@@ -40,8 +41,8 @@ export function prepareFast(p: PendingEvent, ctx: PrepareContext): Prepared {
  * before anything copies or validates it. Here rather than in `prepare`, so the browser bundle
  * (whose production validator is the collector) does not carry it.
  */
-function guardedPrepare(p: PendingEvent, ctx: PrepareContext, id?: string): Prepared {
-  const error = oversized(p.type, p.input, !!(ctx.filter.allow || ctx.filter.deny));
-  if (!error) return prepare(p, ctx, id);
+function guardedPrepare(event: PendingEvent, ctx: PrepareContext, id?: string): Prepared {
+  const error = oversized(event.type, event.input, !!(ctx.filter.allow || ctx.filter.deny));
+  if (!error) return prepare(event, ctx, id);
   return id === undefined ? { ok: false, reason: "invalid", error } : { ok: false, reason: "invalid", id, error };
 }

@@ -13,8 +13,8 @@ import { wellFormedJson } from "./well-formed-json.js";
  * validate, serialize and size it. Never throws. `id`: one already made for this event
  * (by `prepareFast`, when it left the event to this path).
  */
-export function prepare(p: PendingEvent, ctx: PrepareContext, id?: string): Prepared {
-  let event: Record<string, unknown> = redactFeatures(buildEvent(p, ctx, id), ctx.filter);
+export function prepare(pendingEvent: PendingEvent, ctx: PrepareContext, id?: string): Prepared {
+  let event: Record<string, unknown> = redactFeatures(buildEvent(pendingEvent, ctx, id), ctx.filter);
   if (ctx.fixFeature) event = fixEventFeatures(event, ctx.fixFeature);
   id = event.id as string;
   if (ctx.beforeSend) {
@@ -26,27 +26,27 @@ export function prepare(p: PendingEvent, ctx: PrepareContext, id?: string): Prep
         ok: false,
         reason: "before_send",
         id,
-        error: new InferlogError("before_send", `beforeSend threw for ${p.type} event ${id}`, { cause }),
+        error: new InferlogError("before_send", `beforeSend threw for ${pendingEvent.type} event ${id}`, { cause }),
       };
     }
     if (edited === null || edited === undefined) return { ok: false, reason: "before_send", id };
     event = edited as unknown as Record<string, unknown>;
   }
-  const v = ctx.validate(p.type, event);
-  if (!v.ok) return { ok: false, reason: "invalid", id, error: v.error };
+  const result = ctx.validate(pendingEvent.type, event);
+  if (!result.ok) return { ok: false, reason: "invalid", id, error: result.error };
   // A validated event is plain JSON; without in-process validation (`uncheckedEvent`) it may hold
   // a BigInt, a cycle or a throwing toJSON, or (from beforeSend) not be a JSON value at all:
   // counted here, never thrown.
   let json: string | undefined;
   let why = "it is not a JSON value";
   try {
-    json = JSON.stringify(v.event);
+    json = JSON.stringify(result.event);
     if (json !== undefined) json = wellFormedJson(json);
   } catch (cause) {
     why = threw("JSON.stringify", cause);
   }
   if (json === undefined) {
-    const error = new ValidationError(`The ${p.type} event ${id} cannot be serialized: ${why}`, "(event)");
+    const error = new ValidationError(`The ${pendingEvent.type} event ${id} cannot be serialized: ${why}`, "(event)");
     return { ok: false, reason: "invalid", id, error };
   }
   const bytes = utf8Length(json);
@@ -56,10 +56,10 @@ export function prepare(p: PendingEvent, ctx: PrepareContext, id?: string): Prep
       reason: "too_large",
       id,
       error: new ValidationError(
-        `The ${p.type} event ${id} is ${bytes} bytes serialized, over the limit of ${ctx.maxEventBytes} bytes (maxEventBytes)`,
+        `The ${pendingEvent.type} event ${id} is ${bytes} bytes serialized, over the limit of ${ctx.maxEventBytes} bytes (maxEventBytes)`,
         "(event)",
       ),
     };
   }
-  return { ok: true, id: v.event.id, type: p.type, priority: PRIORITY[p.type], json, bytes };
+  return { ok: true, id: result.event.id, type: pendingEvent.type, priority: PRIORITY[pendingEvent.type], json, bytes };
 }

@@ -6,12 +6,13 @@ export interface FeatureFilter {
 }
 
 /** Whether the allow and deny lists let feature `name` through. */
-export const keep = (name: string, f: FeatureFilter): boolean => (!f.allow || f.allow.has(name)) && !f.deny?.has(name);
+export const keep = (name: string, featureFilter: FeatureFilter): boolean =>
+  (!featureFilter.allow || featureFilter.allow.has(name)) && !featureFilter.deny?.has(name);
 
-function filterRecord(rec: unknown, f: FeatureFilter): unknown {
+function filterRecord(rec: unknown, featureFilter: FeatureFilter): unknown {
   if (rec === null || typeof rec !== "object" || Array.isArray(rec)) return rec;
   const out: Obj = {};
-  for (const k of Object.keys(rec)) if (keep(k, f)) out[k] = (rec as Obj)[k];
+  for (const key of Object.keys(rec)) if (keep(key, featureFilter)) out[key] = (rec as Obj)[key];
   return out;
 }
 
@@ -19,13 +20,14 @@ function filterRecord(rec: unknown, f: FeatureFilter): unknown {
  * Applies the feature allow/deny lists to every place feature names appear
  * (prediction and feature events, profile columns) before anything is serialized.
  */
-export function redactFeatures(event: Obj, f: FeatureFilter): Obj {
-  if (!f.allow && !f.deny) return event;
+export function redactFeatures(event: Obj, featureFilter: FeatureFilter): Obj {
+  if (!featureFilter.allow && !featureFilter.deny) return event;
   const data = event.data as Obj | undefined;
   if (!data || typeof data !== "object") return event;
-  if (data.features !== undefined) return { ...event, data: { ...data, features: filterRecord(data.features, f) } };
+  if (data.features !== undefined)
+    return { ...event, data: { ...data, features: filterRecord(data.features, featureFilter) } };
   if (event.type === "ml.feature_profile" && data.columns !== undefined) {
-    return { ...event, data: { ...data, columns: filterRecord(data.columns, f) } };
+    return { ...event, data: { ...data, columns: filterRecord(data.columns, featureFilter) } };
   }
   return event;
 }

@@ -47,7 +47,7 @@ export const nextTask = (fn: () => void): void => {
 
 export function fillRandom(bytes: Uint8Array): Uint8Array {
   if (host.crypto?.getRandomValues) return host.crypto.getRandomValues(bytes);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+  for (let index = 0; index < bytes.length; index++) bytes[index] = Math.floor(Math.random() * 256);
   return bytes;
 }
 

@@ -4,12 +4,12 @@
  * kept or dropped together and sampled joins stay whole.
  */
 export function sampleHash(key: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+  let high = 0x811c9dc5;
+  for (let index = 0; index < key.length; index++) {
+    high ^= key.charCodeAt(index);
+    high = Math.imul(high, 0x01000193);
   }
-  return (h >>> 0) / 0x100000000;
+  return (high >>> 0) / 0x100000000;
 }
 
 /** Whether the events of `key` are kept at sample rate `rate` (0 < rate <= 1): its hash is below the rate. */

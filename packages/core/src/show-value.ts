@@ -3,12 +3,12 @@
  * (never their source), and never a throw (JSON.stringify throws on BigInt and cycles, String()
  * on null-prototype objects).
  */
-export function showValue(v: unknown): string {
-  if (typeof v === "function") return "a function";
-  if (typeof v === "bigint") return `${v}n`;
+export function showValue(value: unknown): string {
+  if (typeof value === "function") return "a function";
+  if (typeof value === "bigint") return `${value}n`;
   try {
-    return JSON.stringify(v) ?? String(v);
+    return JSON.stringify(value) ?? String(value);
   } catch {
-    return Object.prototype.toString.call(v);
+    return Object.prototype.toString.call(value);
   }
 }

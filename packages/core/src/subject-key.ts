@@ -2,9 +2,9 @@ import { hmac } from "@noble/hashes/hmac";
 import { sha256 } from "@noble/hashes/sha2";
 import { ConfigError } from "./errors.js";
 
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+const HEX: string[] = Array.from({ length: 256 }, (_, index) => index.toString(16).padStart(2, "0"));
 const encoder = new (
-  globalThis as unknown as { TextEncoder: new () => { encode(s: string): Uint8Array } }
+  globalThis as unknown as { TextEncoder: new () => { encode(text: string): Uint8Array } }
 ).TextEncoder();
 
 /**
@@ -23,7 +23,7 @@ export function createSubjectKeyer(secret: string | Uint8Array): (rawId: string 
   return (rawId) => {
     const mac = hmac(sha256, key, encoder.encode(String(rawId)));
     let out = "";
-    for (let i = 0; i < 16; i++) out += HEX[mac[i] as number];
+    for (let index = 0; index < 16; index++) out += HEX[mac[index] as number];
     return out;
   };
 }

@@ -5,8 +5,10 @@ import { MemoryTransport } from "./testing/memory-transport.js";
 
 export const MODEL = { name: "ticket-router", version: "v3", trainedAt: "2026-11-01T00:00:00Z" };
 
-export const predictionInput = (i = 0) => ({
-  features: Object.fromEntries(Array.from({ length: 10 }, (_, k) => [`f${k}`, k % 3 === 0 ? `v${i}` : k * i])),
+export const predictionInput = (index = 0) => ({
+  features: Object.fromEntries(
+    Array.from({ length: 10 }, (_, key) => [`f${key}`, key % 3 === 0 ? `v${index}` : key * index]),
+  ),
   output: {
     label: "billing",
     score: 0.91,
@@ -28,7 +30,7 @@ export function setup(overrides: Partial<ClientOptions> = {}) {
     source: "test-app",
     model: MODEL,
     random: () => 0.5,
-    onError: (e) => errors.push(e),
+    onError: (error) => errors.push(error),
     logger: { warn: () => {} },
     ...overrides,
     clock,

@@ -1,6 +1,6 @@
 import { fillRandom } from "./runtime.js";
 
-const hex = (n: number, digits: number): string => n.toString(16).padStart(digits, "0");
+const hex = (count: number, digits: number): string => count.toString(16).padStart(digits, "0");
 // One getRandomValues call per 512 milliseconds that make ids keeps crypto off the per-call path.
 const pool = new Uint8Array(512 * 9);
 let offset = pool.length;
@@ -16,15 +16,15 @@ function nextMillisecond(ms: number): void {
     fillRandom(pool);
     offset = 0;
   }
-  const o = offset;
+  const options = offset;
   offset += 9;
   lastMs = ms;
-  seq = (pool[o]! << 3) & 0x7ff; // random start below half leaves room to count up
-  const t = hex(Math.floor(ms), 12);
-  head = `${t.slice(0, 8)}-${t.slice(8)}-`;
-  let r = hex(0x80 | (pool[o + 1]! & 0x3f), 2); // the RFC variant (10) and 6 random bits
-  for (let i = o + 2; i < o + 9; i++) r += hex(pool[i]!, 2);
-  tail = `-${r.slice(0, 4)}-${r.slice(4)}`;
+  seq = (pool[options]! << 3) & 0x7ff; // random start below half leaves room to count up
+  const text = hex(Math.floor(ms), 12);
+  head = `${text.slice(0, 8)}-${text.slice(8)}-`;
+  let result = hex(0x80 | (pool[options + 1]! & 0x3f), 2); // the RFC variant (10) and 6 random bits
+  for (let index = options + 2; index < options + 9; index++) result += hex(pool[index]!, 2);
+  tail = `-${result.slice(0, 4)}-${result.slice(4)}`;
 }
 
 /**
@@ -50,7 +50,7 @@ const V7 = /^([\da-f]{8})-([\da-f]{4})-7[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$
 
 /** The millisecond timestamp inside a UUIDv7, or undefined for any other id. */
 export function uuidv7Time(id: string): number | undefined {
-  const m = V7.exec(id);
-  if (!m) return undefined;
-  return Number.parseInt((m[1] as string) + (m[2] as string), 16);
+  const regExpExecArray = V7.exec(id);
+  if (!regExpExecArray) return undefined;
+  return Number.parseInt((regExpExecArray[1] as string) + (regExpExecArray[2] as string), 16);
 }

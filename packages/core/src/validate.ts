@@ -42,7 +42,9 @@ export const makeValidator =
     const parsed = z.safeParse(schemaFor(type), event);
     if (parsed.success) return { ok: true, event: parsed.data as InferlogEvent };
     // Report the caller's own field first: envelope fields are derived from it (`subject` from `predictionId`).
-    const issues = [...parsed.error.issues].sort((a, b) => Number(b.path[0] === "data") - Number(a.path[0] === "data"));
+    const issues = [...parsed.error.issues].sort(
+      (left, right) => Number(right.path[0] === "data") - Number(left.path[0] === "data"),
+    );
     // The first fault only, as the lite validator reports it: one input gets one message in every
     // build (the collector's answer included), whichever validator wrote it.
     const first = issues[0] as z.core.$ZodIssue;
@@ -70,17 +72,18 @@ const RECORD_PATHS: readonly (readonly string[])[] = [
  */
 function findForbiddenKey(event: unknown): string[] | undefined {
   for (const path of RECORD_PATHS) {
-    let v: unknown = event;
-    for (const k of path) v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined;
-    if (v === null || typeof v !== "object") continue;
-    for (const k of Object.keys(v)) if (FORBIDDEN_KEYS.has(k)) return [...path, k];
+    let value: unknown = event;
+    for (const key of path)
+      value = value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
+    if (value === null || typeof value !== "object") continue;
+    for (const key of Object.keys(value)) if (FORBIDDEN_KEYS.has(key)) return [...path, key];
     if (path[1] !== "columns") continue;
-    for (const [name, col] of Object.entries(v)) {
+    for (const [name, col] of Object.entries(value)) {
       const sketch = (col as { sketch?: Record<string, unknown> } | null)?.sketch;
       for (const side of ["positive", "negative"]) {
         const bins = sketch?.[side];
         if (bins && typeof bins === "object") {
-          for (const k of Object.keys(bins)) if (FORBIDDEN_KEYS.has(k)) return [...path, name, "sketch", side, k];
+          for (const key of Object.keys(bins)) if (FORBIDDEN_KEYS.has(key)) return [...path, name, "sketch", side, key];
         }
       }
     }

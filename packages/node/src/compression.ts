@@ -46,25 +46,25 @@ export interface EncodedBody {
  */
 export const COMPRESS_IN_PLACE_MAX_BYTES = 256 * 1024;
 
-export async function encodeBody(body: string, c: ResolvedCompression | false): Promise<EncodedBody> {
-  if (c === false) return { body, encoding: undefined };
+export async function encodeBody(body: string, config: ResolvedCompression | false): Promise<EncodedBody> {
+  if (config === false) return { body, encoding: undefined };
   // String length is a lower bound on UTF-8 bytes: a cheap test before the exact one.
-  if (body.length < c.minBytes && Buffer.byteLength(body) < c.minBytes) return { body, encoding: undefined };
+  if (body.length < config.minBytes && Buffer.byteLength(body) < config.minBytes) return { body, encoding: undefined };
   const inPlace = body.length <= COMPRESS_IN_PLACE_MAX_BYTES; // UTF-16 units: at most 3x that in bytes
   let compressed: Buffer;
-  if (c.encoding === "br") {
+  if (config.encoding === "br") {
     const options = {
       params: {
-        [constants.BROTLI_PARAM_QUALITY]: c.level,
+        [constants.BROTLI_PARAM_QUALITY]: config.level,
         [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
         [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
       },
     };
     compressed = inPlace ? brotliCompressSync(body, options) : await brotliAsync(body, options);
   } else {
-    compressed = inPlace ? gzipSync(body, { level: c.level }) : await gzipAsync(body, { level: c.level });
+    compressed = inPlace ? gzipSync(body, { level: config.level }) : await gzipAsync(body, { level: config.level });
   }
-  return { body: compressed, encoding: c.encoding };
+  return { body: compressed, encoding: config.encoding };
 }
 
 const LEVELS: Record<Encoding, [min: number, max: number]> = { br: [0, 11], gzip: [1, 9] };
@@ -74,21 +74,21 @@ export function resolveCompression(
   option: boolean | Encoding | CompressionOptions | undefined,
 ): ResolvedCompression | false {
   if (option === false) return false;
-  const o: CompressionOptions =
+  const options: CompressionOptions =
     option === undefined || option === true ? {} : typeof option === "string" ? { encoding: option } : option;
-  need(o !== null && typeof o === "object", "compression", 'false, "br", "gzip" or an object', option);
-  const encoding = o.encoding ?? "br";
-  need(encoding === "br" || encoding === "gzip", "compression.encoding", '"br" or "gzip"', o.encoding);
+  need(options !== null && typeof options === "object", "compression", 'false, "br", "gzip" or an object', option);
+  const encoding = options.encoding ?? "br";
+  need(encoding === "br" || encoding === "gzip", "compression.encoding", '"br" or "gzip"', options.encoding);
   const [min, max] = LEVELS[encoding];
-  const level = o.level ?? DEFAULT_LEVEL[encoding];
+  const level = options.level ?? DEFAULT_LEVEL[encoding];
   need(
     Number.isInteger(level) && level >= min && level <= max,
     "compression.level",
     `an integer from ${min} to ${max} for ${encoding}`,
-    o.level,
+    options.level,
   );
-  const minBytes = o.minBytes ?? DEFAULT_COMPRESSION_MIN_BYTES;
-  need(Number.isInteger(minBytes) && minBytes >= 0, "compression.minBytes", "an integer >= 0", o.minBytes);
+  const minBytes = options.minBytes ?? DEFAULT_COMPRESSION_MIN_BYTES;
+  need(Number.isInteger(minBytes) && minBytes >= 0, "compression.minBytes", "an integer >= 0", options.minBytes);
   return { encoding, level, minBytes };
 }
 
@@ -96,6 +96,6 @@ export function resolveCompression(
  * The next coding to try after a collector answered 415 Unsupported Media Type:
  * br, then gzip, then the body as it is.
  */
-export function fallbackFrom(c: ResolvedCompression): ResolvedCompression | false {
-  return c.encoding === "br" ? { encoding: "gzip", level: DEFAULT_LEVEL.gzip, minBytes: c.minBytes } : false;
+export function fallbackFrom(count: ResolvedCompression): ResolvedCompression | false {
+  return count.encoding === "br" ? { encoding: "gzip", level: DEFAULT_LEVEL.gzip, minBytes: count.minBytes } : false;
 }

@@ -78,11 +78,11 @@ export function createClient(options: NodeClientOptions): NodeClient {
   const logger =
     options.logger === false
       ? { warn() {} }
-      : (options.logger ?? { warn: (m: string) => console.warn(`[inferlog] ${m}`) });
-  const report = (e: InferlogError) => {
+      : (options.logger ?? { warn: (message: string) => console.warn(`[inferlog] ${message}`) });
+  const report = (error: InferlogError) => {
     try {
-      if (options.onError) options.onError(e);
-      else logger.warn(e.message);
+      if (options.onError) options.onError(error);
+      else logger.warn(error.message);
     } catch {
       // a throwing onError must not break the spool
     }
@@ -114,9 +114,9 @@ export function createClient(options: NodeClientOptions): NodeClient {
       spool,
       intOption("maxQueueSize", options.maxQueueSize, DEFAULT_MAX_QUEUE_SIZE, 1),
       intOption("maxQueueBytes", options.maxQueueBytes, DEFAULT_MAX_QUEUE_BYTES, 1024),
-      (e) => {
+      (event) => {
         spoolFull++;
-        callSafely("onDrop", () => options.onDrop?.({ reason: "spool_full", count: 1, ids: [e.id] }));
+        callSafely("onDrop", () => options.onDrop?.({ reason: "spool_full", count: 1, ids: [event.id] }));
       },
     );
   const aborted = { requests: 0, events: 0 };
@@ -146,10 +146,10 @@ export function createClient(options: NodeClientOptions): NodeClient {
     hooks: {
       ...(overflow
         ? {
-            divert(e: QueuedEvent) {
-              const where = overflow.place(e);
+            divert(event: QueuedEvent) {
+              const where = overflow.place(event);
               // On disk the event is accepted for delivery as surely as in memory: tell the hook now.
-              if (where === "disk") callSafely("onEnqueued", () => hooks?.onEnqueued?.([e]));
+              if (where === "disk") callSafely("onEnqueued", () => hooks?.onEnqueued?.([event]));
               return where !== "memory";
             },
           }
@@ -171,9 +171,9 @@ export function createClient(options: NodeClientOptions): NodeClient {
   if (spool) {
     try {
       spool.open(); // after core checked the options, so a bad option leaves no open files behind
-    } catch (e) {
+    } catch (error) {
       throw new ConfigError(
-        `Could not open the spool in \`spool.dir\` (${spoolOptions?.dir}): ${e instanceof Error ? e.message : String(e)}`,
+        `Could not open the spool in \`spool.dir\` (${spoolOptions?.dir}): ${error instanceof Error ? error.message : String(error)}`,
       );
     }
   }
@@ -191,35 +191,35 @@ export function createClient(options: NodeClientOptions): NodeClient {
     const first = core.flush({ timeoutMs }); // moves logged events into memory or the backlog at once
     const mark = overflow?.mark() ?? 0;
     const backlogAtCall = overflow !== undefined && !overflow.reached(mark);
-    let r = await first;
-    let sent = r.sent;
-    let dropped = r.dropped;
+    let result = await first;
+    let sent = result.sent;
+    let dropped = result.dropped;
     // Each round flushes what memory holds, refilled from disk; once everything up to the mark had
     // been read before a round began, that round's flush covers the last of it.
-    while (backlogAtCall && r.ok && Date.now() < deadline) {
+    while (backlogAtCall && result.ok && Date.now() < deadline) {
       const drained = overflow.reached(mark);
       overflow.refill();
-      r = await core.flush({ timeoutMs: deadline - Date.now() });
-      sent += r.sent;
-      dropped += r.dropped;
+      result = await core.flush({ timeoutMs: deadline - Date.now() });
+      sent += result.sent;
+      dropped += result.dropped;
       if (drained) break;
     }
-    const ok = r.ok && (overflow?.reached(mark) ?? true);
+    const ok = result.ok && (overflow?.reached(mark) ?? true);
     if (!ok) abortInFlight();
-    return { ok, sent, dropped, pending: r.pending + onDisk() };
+    return { ok, sent, dropped, pending: result.pending + onDisk() };
   }
 
   let signalsHandled = false;
   const exitWatch: ExitWatch = {
     pending: () => {
-      const s = core.stats();
-      return s.queued + s.inFlight + onDisk();
+      const clientStats = core.stats();
+      return clientStats.queued + clientStats.inFlight + onDisk();
     },
     endpoint: custom ? "the custom transport" : String(endpointUrl),
     lastFailure: () => core.stats().lastFailure,
     spooled: spool !== undefined,
     signalsHandled: () => signalsHandled,
-    warn: (m) => logger.warn(m),
+    warn: (message) => logger.warn(message),
   };
   const unwatchExit = watchExit(exitWatch);
 
@@ -231,8 +231,8 @@ export function createClient(options: NodeClientOptions): NodeClient {
           {
             flush: (timeoutMs) => client.flush({ timeoutMs }),
             pending: () => {
-              const s = core.stats();
-              return s.queued + s.inFlight + onDisk();
+              const clientStats = core.stats();
+              return clientStats.queued + clientStats.inFlight + onDisk();
             },
             logged: () => core.stats().logged,
             // The exit report names the endpoint and the last cause.
@@ -263,7 +263,7 @@ export function createClient(options: NodeClientOptions): NodeClient {
           const started = Date.now();
           const flushed = spool ? await flushAll(timeoutMs) : undefined;
           collecting = [];
-          const r = await core.shutdown({ timeoutMs: Math.max(0, timeoutMs - (Date.now() - started)) });
+          const result = await core.shutdown({ timeoutMs: Math.max(0, timeoutMs - (Date.now() - started)) });
           abortInFlight();
           const unsentIds = collecting;
           collecting = undefined;
@@ -271,11 +271,11 @@ export function createClient(options: NodeClientOptions): NodeClient {
           const left = onDisk();
           spool?.close();
           await owned?.close().catch(() => {});
-          const sent = r.sent + (flushed?.sent ?? 0);
-          const dropped = r.dropped + (flushed?.dropped ?? 0);
+          const sent = result.sent + (flushed?.sent ?? 0);
+          const dropped = result.dropped + (flushed?.dropped ?? 0);
           return {
-            ...r,
-            ok: r.ok && left === 0,
+            ...result,
+            ok: result.ok && left === 0,
             sent,
             dropped,
             pending: left,
@@ -288,12 +288,16 @@ export function createClient(options: NodeClientOptions): NodeClient {
       return shutdownResult;
     },
     stats: () => {
-      const s = core.stats();
+      const clientStats = core.stats();
       return {
-        ...s,
+        ...clientStats,
         // Events on disk only are still on their way: queued, not dropped.
-        queued: s.queued + onDisk(),
-        dropped: { ...s.dropped, spool_full: s.dropped.spool_full + spoolFull, total: s.dropped.total + spoolFull },
+        queued: clientStats.queued + onDisk(),
+        dropped: {
+          ...clientStats.dropped,
+          spool_full: clientStats.dropped.spool_full + spoolFull,
+          total: clientStats.dropped.total + spoolFull,
+        },
         aborted: { ...aborted },
         spool: spool?.stats(),
       };
@@ -311,7 +315,7 @@ export function createClient(options: NodeClientOptions): NodeClient {
 }
 
 /** Events and the write key would cross the network in clear; loopback (a sidecar collector) is fine. */
-function warnIfPlainHttpInProduction(endpoint: string | undefined, logger: { warn(m: string): void }): void {
+function warnIfPlainHttpInProduction(endpoint: string | undefined, logger: { warn(message: string): void }): void {
   if (process.env.NODE_ENV !== "production" || typeof endpoint !== "string") return;
   let url: URL;
   try {
@@ -333,7 +337,7 @@ function warnIfPlainHttpInProduction(endpoint: string | undefined, logger: { war
  * caller awaiting flush() or shutdown() (a script's last line, a top-level await) must
  * get its answer even when only backoff timers are pending, or Node exits first.
  */
-function holdOpen<T>(p: Promise<T>, ms: number): Promise<T> {
+function holdOpen<T>(part: Promise<T>, ms: number): Promise<T> {
   const timer = setTimeout(() => {}, ms);
-  return p.finally(() => clearTimeout(timer));
+  return part.finally(() => clearTimeout(timer));
 }

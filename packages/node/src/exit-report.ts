@@ -27,13 +27,13 @@ let uncaught = false;
  * One line per client: how the process is ending, how many events did not reach which endpoint,
  * what is done with them and the last cause. Nothing when nothing is pending.
  */
-export function reportUnsent(w: ExitWatch, how: string, advice = ""): void {
-  const n = w.pending();
-  if (n === 0 || told.has(w)) return;
-  told.add(w);
-  const last = w.lastFailure();
-  w.warn(
-    `${n === 1 ? "1 event was" : `${n} events were`} not delivered ${how} to ${w.endpoint}: ${w.spooled ? `${n === 1 ? "it stays" : "they stay"} in the spool for the next start` : n === 1 ? "it is lost" : "they are lost"}${last ? `; last error: ${last}` : ""}${advice}`,
+export function reportUnsent(exitWatch: ExitWatch, how: string, advice = ""): void {
+  const count = exitWatch.pending();
+  if (count === 0 || told.has(exitWatch)) return;
+  told.add(exitWatch);
+  const last = exitWatch.lastFailure();
+  exitWatch.warn(
+    `${count === 1 ? "1 event was" : `${count} events were`} not delivered ${how} to ${exitWatch.endpoint}: ${exitWatch.spooled ? `${count === 1 ? "it stays" : "they stay"} in the spool for the next start` : count === 1 ? "it is lost" : "they are lost"}${last ? `; last error: ${last}` : ""}${advice}`,
   );
 }
 
@@ -45,15 +45,15 @@ function onExit(): void {
       : "before process.exit()";
   const advice =
     uncaught || endedNaturally ? "" : " (await client.shutdown() before process.exit() delivers what is queued)";
-  for (const w of watched) reportUnsent(w, how, advice);
+  for (const exitWatch of watched) reportUnsent(exitWatch, how, advice);
 }
 
 function onSignal(signal: NodeJS.Signals): void {
-  for (const s of SIGNALS) process.off(s, onSignal);
-  for (const w of watched)
-    if (!w.signalsHandled())
+  for (const text of SIGNALS) process.off(text, onSignal);
+  for (const exitWatch of watched)
+    if (!exitWatch.signalsHandled())
       reportUnsent(
-        w,
+        exitWatch,
         `when ${signal} ended the process`,
         " (client.registerShutdownHooks() flushes the queue on signals)",
       );
@@ -74,22 +74,22 @@ const markUncaught = (): void => {
  * `registerShutdownHooks` is not in use, it says so if events are still pending. A signal is
  * re-raised when nothing else listens, so the process ends exactly as it would have.
  */
-export function watchExit(w: ExitWatch): () => void {
-  watched.add(w);
+export function watchExit(exitWatch: ExitWatch): () => void {
+  watched.add(exitWatch);
   if (!installed) {
     installed = true;
     process.on("beforeExit", markNatural);
     process.on("uncaughtExceptionMonitor", markUncaught);
     process.on("exit", onExit);
-    for (const s of SIGNALS) process.on(s, onSignal);
+    for (const text of SIGNALS) process.on(text, onSignal);
   }
   return () => {
-    watched.delete(w);
+    watched.delete(exitWatch);
     if (watched.size > 0 || !installed) return;
     installed = false;
     process.off("beforeExit", markNatural);
     process.off("uncaughtExceptionMonitor", markUncaught);
     process.off("exit", onExit);
-    for (const s of SIGNALS) process.off(s, onSignal);
+    for (const text of SIGNALS) process.off(text, onSignal);
   };
 }

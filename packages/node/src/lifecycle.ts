@@ -19,23 +19,25 @@ interface ExitTarget {
  * `beforeExit` fires again once the flush's work drains; the listener then sees
  * nothing pending, or gives up if nothing new was logged since a flush that failed.
  */
-export function flushOnExit(t: ExitTarget, timeoutMs: number): () => void {
+export function flushOnExit(exitTarget: ExitTarget, timeoutMs: number): () => void {
   let running = false;
   let failedAtLogged = -1;
   const listener = () => {
-    if (running || t.pending() === 0) return;
-    if (failedAtLogged === t.logged()) {
-      t.warn(`${t.pending()} events were not delivered before exit (the collector did not take them in time)`);
+    if (running || exitTarget.pending() === 0) return;
+    if (failedAtLogged === exitTarget.logged()) {
+      exitTarget.warn(
+        `${exitTarget.pending()} events were not delivered before exit (the collector did not take them in time)`,
+      );
       failedAtLogged = -2; // warn once
       return;
     }
     if (failedAtLogged === -2) return;
     running = true;
     const hold = setTimeout(() => {}, timeoutMs + 1_000);
-    void t.flush(timeoutMs).then((r) => {
+    void exitTarget.flush(timeoutMs).then((result) => {
       clearTimeout(hold);
       running = false;
-      if (!r.ok) failedAtLogged = t.logged();
+      if (!result.ok) failedAtLogged = exitTarget.logged();
     });
   };
   process.on("beforeExit", listener);
@@ -57,12 +59,15 @@ export interface ShutdownHookOptions {
  * (its default action, or the app's own listeners if it has any). A second signal
  * during the flush meets no listener of ours and takes effect at once.
  */
-export function registerSignalHooks(shutdown: (timeoutMs: number) => Promise<unknown>, o: ShutdownHookOptions = {}) {
-  const signals = o.signals ?? (["SIGTERM", "SIGINT"] as const);
-  const timeoutMs = o.timeoutMs ?? DEFAULT_SIGNAL_TIMEOUT_MS;
+export function registerSignalHooks(
+  shutdown: (timeoutMs: number) => Promise<unknown>,
+  options: ShutdownHookOptions = {},
+) {
+  const signals = options.signals ?? (["SIGTERM", "SIGINT"] as const);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_SIGNAL_TIMEOUT_MS;
   const listeners = new Map<NodeJS.Signals, () => void>();
   const unregister = (): void => {
-    for (const [signal, l] of listeners) process.off(signal, l);
+    for (const [signal, entry] of listeners) process.off(signal, entry);
     listeners.clear();
   };
   for (const signal of signals) {

@@ -151,11 +151,11 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
         const text = res.statusCode < 300 ? res.text : hideKey(res.text);
         const retryAfter = res.headers["retry-after"];
         return resultFromResponse(res.statusCode, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, text, now());
-      } catch (e) {
+      } catch (error) {
         // Connection refused or reset, DNS, TLS, timeouts, aborts: all worth another try (or moot on abort).
-        const err = e as { code?: unknown; message?: string };
+        const err = error as { code?: unknown; message?: string };
         const code = typeof err.code === "string" ? err.code : undefined;
-        const message = err.message ?? String(e);
+        const message = err.message ?? String(error);
         // OpenSSL's messages are its internal state ("803C…:error:0A00010B:SSL routines:…"): the code says it.
         const shown = code?.startsWith("ERR_SSL") ? "" : message;
         return {
@@ -222,8 +222,8 @@ function parseEndpoint(endpoint: unknown): URL {
   return url;
 }
 
-function lowerKeys(h: Record<string, string> | undefined): Record<string, string> {
+function lowerKeys(entry: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  if (h) for (const [k, v] of Object.entries(h)) out[k.toLowerCase()] = v;
+  if (entry) for (const [key, value] of Object.entries(entry)) out[key.toLowerCase()] = value;
   return out;
 }

@@ -18,37 +18,37 @@ export interface KeyValue {
  * A JSON value as an AnyValue. Integers are `intValue` only when they are safe: an int64 field
  * cannot hold 1e300, which the official serializer would emit as `intValue` and a collector refuse.
  */
-export function toAnyValue(v: unknown): AnyValue {
-  switch (typeof v) {
+export function toAnyValue(value: unknown): AnyValue {
+  switch (typeof value) {
     case "string":
-      return { stringValue: v };
+      return { stringValue: value };
     case "boolean":
-      return { boolValue: v };
+      return { boolValue: value };
     case "number":
-      return Number.isSafeInteger(v) ? { intValue: v } : { doubleValue: v };
+      return Number.isSafeInteger(value) ? { intValue: value } : { doubleValue: value };
     case "object":
-      if (v === null) return {};
-      if (Array.isArray(v)) return { arrayValue: { values: v.map(toAnyValue) } };
-      return { kvlistValue: { values: toKeyValues(v as Record<string, unknown>) } };
+      if (value === null) return {};
+      if (Array.isArray(value)) return { arrayValue: { values: value.map(toAnyValue) } };
+      return { kvlistValue: { values: toKeyValues(value as Record<string, unknown>) } };
     default:
       return {};
   }
 }
 
-export const toKeyValues = (o: Record<string, unknown>): KeyValue[] =>
-  Object.keys(o)
-    .filter((k) => o[k] !== undefined)
-    .map((key) => ({ key, value: toAnyValue(o[key]) }));
+export const toKeyValues = (options: Record<string, unknown>): KeyValue[] =>
+  Object.keys(options)
+    .filter((key) => options[key] !== undefined)
+    .map((key) => ({ key, value: toAnyValue(options[key]) }));
 
 /** The inverse of `toAnyValue`; int64 strings (another valid OTLP/JSON spelling) become numbers. */
-export function fromAnyValue(a: AnyValue | undefined): unknown {
-  if (a === undefined || a === null) return null;
-  if ("stringValue" in a) return a.stringValue;
-  if ("boolValue" in a) return a.boolValue;
-  if ("intValue" in a) return Number(a.intValue);
-  if ("doubleValue" in a) return Number(a.doubleValue);
-  if ("arrayValue" in a) return (a.arrayValue?.values ?? []).map(fromAnyValue);
-  if ("kvlistValue" in a) return fromKeyValues(a.kvlistValue?.values ?? []);
+export function fromAnyValue(anyValue: AnyValue | undefined): unknown {
+  if (anyValue === undefined || anyValue === null) return null;
+  if ("stringValue" in anyValue) return anyValue.stringValue;
+  if ("boolValue" in anyValue) return anyValue.boolValue;
+  if ("intValue" in anyValue) return Number(anyValue.intValue);
+  if ("doubleValue" in anyValue) return Number(anyValue.doubleValue);
+  if ("arrayValue" in anyValue) return (anyValue.arrayValue?.values ?? []).map(fromAnyValue);
+  if ("kvlistValue" in anyValue) return fromKeyValues(anyValue.kvlistValue?.values ?? []);
   return null;
 }
 

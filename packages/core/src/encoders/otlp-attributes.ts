@@ -12,21 +12,21 @@ type Flat = Record<string, string | number | boolean | undefined>;
  * for dashboards written against semantic conventions); the whole event travels in the body,
  * which is what `decodeOtlpLogs` reads back, so nothing here needs to be reversible.
  */
-export function eventAttributes(e: InferlogEvent, eventName: string, genAi: boolean): Flat {
-  const a: Flat = {
+export function eventAttributes(entry: InferlogEvent, eventName: string, genAi: boolean): Flat {
+  const flat: Flat = {
     "event.name": eventName,
     // The CloudEvents semantic conventions carry the envelope, so the event id stays the dedup key.
-    "cloudevents.event_id": e.id,
-    "cloudevents.event_source": e.source,
-    "cloudevents.event_spec_version": e.specversion,
-    "cloudevents.event_type": e.type,
-    "cloudevents.event_subject": e.subject,
-    "inferlog.sample_rate": e.samplerate,
+    "cloudevents.event_id": entry.id,
+    "cloudevents.event_source": entry.source,
+    "cloudevents.event_spec_version": entry.specversion,
+    "cloudevents.event_type": entry.type,
+    "cloudevents.event_subject": entry.subject,
+    "inferlog.sample_rate": entry.samplerate,
   };
-  switch (e.type) {
+  switch (entry.type) {
     case "ml.prediction": {
-      const d = e.data;
-      Object.assign(a, {
+      const d = entry.data;
+      Object.assign(flat, {
         "inferlog.prediction_id": d.predictionId,
         "inferlog.model.name": d.model.name,
         "inferlog.model.version": d.model.version,
@@ -37,24 +37,24 @@ export function eventAttributes(e: InferlogEvent, eventName: string, genAi: bool
         "inferlog.latency_ms": d.latencyMs,
         "inferlog.shadow": d.shadow,
       });
-      for (const [k, v] of Object.entries(d.tags ?? {})) a[`inferlog.tags.${k}`] = v;
+      for (const [key, value] of Object.entries(d.tags ?? {})) flat[`inferlog.tags.${key}`] = value;
       if (d.task === "generation" || genAi) {
-        a["gen_ai.response.id"] = d.predictionId;
-        a["gen_ai.response.model"] = d.model.name;
+        flat["gen_ai.response.id"] = d.predictionId;
+        flat["gen_ai.response.model"] = d.model.name;
       }
       break;
     }
     case "ml.exposure":
-      Object.assign(a, {
-        "inferlog.prediction_id": e.data.predictionId,
-        "inferlog.model.name": e.data.modelName,
-        "inferlog.surface": e.data.surface,
-        "inferlog.shown_count": e.data.shown.length,
+      Object.assign(flat, {
+        "inferlog.prediction_id": entry.data.predictionId,
+        "inferlog.model.name": entry.data.modelName,
+        "inferlog.surface": entry.data.surface,
+        "inferlog.shown_count": entry.data.shown.length,
       });
       break;
     case "ml.feedback": {
-      const d = e.data;
-      Object.assign(a, {
+      const d = entry.data;
+      Object.assign(flat, {
         "inferlog.prediction_id": d.predictionId,
         "inferlog.model.name": d.modelName,
         "inferlog.feedback.action": d.action,
@@ -63,7 +63,7 @@ export function eventAttributes(e: InferlogEvent, eventName: string, genAi: bool
         "inferlog.feedback.candidate_id": d.candidateId,
       });
       if (genAi) {
-        Object.assign(a, {
+        Object.assign(flat, {
           "gen_ai.evaluation.name": GEN_AI_FEEDBACK_EVALUATION_NAME,
           "gen_ai.evaluation.score.label": d.action,
           "gen_ai.evaluation.score.value": d.value,
@@ -73,22 +73,22 @@ export function eventAttributes(e: InferlogEvent, eventName: string, genAi: bool
       break;
     }
     case "ml.outcome":
-      Object.assign(a, {
-        "inferlog.prediction_id": e.data.predictionId,
-        "inferlog.model.name": e.data.modelName,
-        "inferlog.outcome.label": e.data.label === undefined ? undefined : String(e.data.label),
-        "inferlog.outcome.source": e.data.source,
-        "inferlog.outcome.revision": e.data.revision,
+      Object.assign(flat, {
+        "inferlog.prediction_id": entry.data.predictionId,
+        "inferlog.model.name": entry.data.modelName,
+        "inferlog.outcome.label": entry.data.label === undefined ? undefined : String(entry.data.label),
+        "inferlog.outcome.source": entry.data.source,
+        "inferlog.outcome.revision": entry.data.revision,
       });
       break;
     case "ml.features":
     case "ml.feature_profile":
-      Object.assign(a, {
-        "inferlog.prediction_id": e.type === "ml.features" ? e.data.predictionId : undefined,
-        "inferlog.model.name": e.data.model.name,
-        "inferlog.model.version": e.data.model.version,
+      Object.assign(flat, {
+        "inferlog.prediction_id": entry.type === "ml.features" ? entry.data.predictionId : undefined,
+        "inferlog.model.name": entry.data.model.name,
+        "inferlog.model.version": entry.data.model.version,
       });
       break;
   }
-  return a;
+  return flat;
 }

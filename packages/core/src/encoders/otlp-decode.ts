@@ -3,9 +3,9 @@ import type { InferlogEvent } from "../schema/events.js";
 import { type AnyValue, fromAnyValue, fromKeyValues, type KeyValue } from "./otlp-any-value.js";
 import type { OtlpLogsRequest } from "./otlp-json.js";
 
-const isoFromNanos = (n: string | number): string => {
-  const s = String(n);
-  const ms = s.length > 6 ? Number(s.slice(0, -6)) : 0;
+const isoFromNanos = (entry: string | number): string => {
+  const text = String(entry);
+  const ms = text.length > 6 ? Number(text.slice(0, -6)) : 0;
   return new Date(ms).toISOString();
 };
 
@@ -28,24 +28,27 @@ export function decodeOtlpLogs(request: string | OtlpLogsRequest): InferlogEvent
   const out: InferlogEvent[] = [];
   for (const rl of req.resourceLogs) {
     for (const sl of rl.scopeLogs ?? []) {
-      for (const r of sl.logRecords ?? []) {
-        const a = fromKeyValues((r.attributes ?? []) as KeyValue[]);
-        if (typeof a["cloudevents.event_id"] !== "string") continue;
-        const e: Record<string, unknown> = {
-          specversion: a["cloudevents.event_spec_version"],
-          id: a["cloudevents.event_id"],
-          source: a["cloudevents.event_source"],
-          type: a["cloudevents.event_type"],
-          time: typeof a["inferlog.time"] === "string" ? a["inferlog.time"] : isoFromNanos(r.timeUnixNano),
+      for (const otlpLogRecord of sl.logRecords ?? []) {
+        const left = fromKeyValues((otlpLogRecord.attributes ?? []) as KeyValue[]);
+        if (typeof left["cloudevents.event_id"] !== "string") continue;
+        const entry: Record<string, unknown> = {
+          specversion: left["cloudevents.event_spec_version"],
+          id: left["cloudevents.event_id"],
+          source: left["cloudevents.event_source"],
+          type: left["cloudevents.event_type"],
+          time:
+            typeof left["inferlog.time"] === "string"
+              ? left["inferlog.time"]
+              : isoFromNanos(otlpLogRecord.timeUnixNano),
         };
-        if (a["cloudevents.event_subject"] !== undefined) e.subject = a["cloudevents.event_subject"];
-        if (r.traceId && r.spanId) {
-          const flags = (r.flags ?? 0).toString(16).padStart(2, "0");
-          e.traceparent = `00-${r.traceId}-${r.spanId}-${flags}`;
+        if (left["cloudevents.event_subject"] !== undefined) entry.subject = left["cloudevents.event_subject"];
+        if (otlpLogRecord.traceId && otlpLogRecord.spanId) {
+          const flags = (otlpLogRecord.flags ?? 0).toString(16).padStart(2, "0");
+          entry.traceparent = `00-${otlpLogRecord.traceId}-${otlpLogRecord.spanId}-${flags}`;
         }
-        if (a["inferlog.sample_rate"] !== undefined) e.samplerate = a["inferlog.sample_rate"];
-        e.data = fromAnyValue(r.body as AnyValue);
-        out.push(e as unknown as InferlogEvent);
+        if (left["inferlog.sample_rate"] !== undefined) entry.samplerate = left["inferlog.sample_rate"];
+        entry.data = fromAnyValue(otlpLogRecord.body as AnyValue);
+        out.push(entry as unknown as InferlogEvent);
       }
     }
   }

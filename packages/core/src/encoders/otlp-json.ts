@@ -56,36 +56,36 @@ const nanos = (ms: number): string => {
   return held === 0 ? "0" : `${held}000000`;
 };
 
-function modelNameOf(e: InferlogEvent): string | undefined {
-  const d = e.data as { modelName?: string; model?: { name?: string } };
+function modelNameOf(entry: InferlogEvent): string | undefined {
+  const d = entry.data as { modelName?: string; model?: { name?: string } };
   return d.modelName ?? d.model?.name;
 }
 
 /** One event as an OTLP LogRecord: the event's data is the body, its envelope and key fields attributes. */
-export function toLogRecord(e: InferlogEvent, isGenAi: (model: string) => boolean): OtlpLogRecord {
-  const model = modelNameOf(e);
+export function toLogRecord(entry: InferlogEvent, isGenAi: (model: string) => boolean): OtlpLogRecord {
+  const model = modelNameOf(entry);
   const genAi = model !== undefined && isGenAi(model);
-  const eventName = e.type === "ml.feedback" && genAi ? GEN_AI_EVALUATION_EVENT : e.type;
-  const ms = Date.parse(e.time);
-  const t = nanos(ms);
-  const attributes = eventAttributes(e, eventName, genAi);
+  const eventName = entry.type === "ml.feedback" && genAi ? GEN_AI_EVALUATION_EVENT : entry.type;
+  const ms = Date.parse(entry.time);
+  const text = nanos(ms);
+  const attributes = eventAttributes(entry, eventName, genAi);
   // timeUnixNano holds milliseconds from 1970 to 2262; a time written another way (an offset,
   // microseconds) or outside that range (clamped in timeUnixNano) rides along verbatim.
   const inRange = ms >= 0 && ms <= OTLP_MAX_TIME_MS;
-  if (!inRange || new Date(ms).toISOString() !== e.time) attributes["inferlog.time"] = e.time;
+  if (!inRange || new Date(ms).toISOString() !== entry.time) attributes["inferlog.time"] = entry.time;
   const record: OtlpLogRecord = {
-    timeUnixNano: t,
+    timeUnixNano: text,
     // The client observed the event when it was logged, which is the event's time.
-    observedTimeUnixNano: t,
+    observedTimeUnixNano: text,
     severityNumber: SEVERITY_INFO,
     severityText: "INFO",
-    body: toAnyValue(e.data),
+    body: toAnyValue(entry.data),
     eventName,
     attributes: toKeyValues(attributes),
     droppedAttributesCount: 0,
   };
-  if (e.traceparent) {
-    const [, traceId, spanId, flags] = e.traceparent.split("-");
+  if (entry.traceparent) {
+    const [, traceId, spanId, flags] = entry.traceparent.split("-");
     record.flags = Number.parseInt(flags ?? "0", 16);
     if (traceId) record.traceId = traceId;
     if (spanId) record.spanId = spanId;
@@ -96,9 +96,9 @@ export function toLogRecord(e: InferlogEvent, isGenAi: (model: string) => boolea
 function genAiPredicate(option: OtlpEncoderOptions["genAiModels"]): (model: string) => boolean {
   if (option === undefined) return () => false;
   if (typeof option === "function") return option;
-  if (Array.isArray(option) && option.every((m) => typeof m === "string")) {
+  if (Array.isArray(option) && option.every((match) => typeof match === "string")) {
     const set = new Set(option);
-    return (m) => set.has(m);
+    return (message) => set.has(message);
   }
   throw new ConfigError(
     `Expected \`genAiModels\` to be an array of model names or a function, got \`${JSON.stringify(option)}\``,
@@ -109,13 +109,13 @@ function genAiPredicate(option: OtlpEncoderOptions["genAiModels"]): (model: stri
 export function toOtlpLogsRequest(events: readonly InferlogEvent[], options: OtlpEncoderOptions = {}): OtlpLogsRequest {
   const isGenAi = genAiPredicate(options.genAiModels);
   const bySource = new Map<string, OtlpLogRecord[]>();
-  for (const e of events) {
-    let list = bySource.get(e.source);
+  for (const entry of events) {
+    let list = bySource.get(entry.source);
     if (!list) {
       list = [];
-      bySource.set(e.source, list);
+      bySource.set(entry.source, list);
     }
-    list.push(toLogRecord(e, isGenAi));
+    list.push(toLogRecord(entry, isGenAi));
   }
   return {
     resourceLogs: [...bySource].map(([source, logRecords]) => ({
@@ -159,7 +159,7 @@ export function createOtlpJsonEncoder(options: OtlpEncoderOptions = {}): Encoder
     encode: (serialized) =>
       JSON.stringify(
         toOtlpLogsRequest(
-          serialized.map((s) => JSON.parse(s) as InferlogEvent),
+          serialized.map((text) => JSON.parse(text) as InferlogEvent),
           options,
         ),
       ),

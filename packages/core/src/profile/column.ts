@@ -35,16 +35,16 @@ export class ColumnAccumulator {
   ) {}
 
   /** Returns false when the value did not match the column's kind (it is then counted as null). */
-  add(v: unknown): boolean {
+  add(value: unknown): boolean {
     this.count++;
-    if (v === null || v === undefined || (typeof v === "number" && !Number.isFinite(v))) {
+    if (value === null || value === undefined || (typeof value === "number" && !Number.isFinite(value))) {
       this.nulls++;
       return true;
     }
-    if (typeof v === "number") {
+    if (typeof value === "number") {
       if (this.kind === undefined) this.kind = "numeric";
-      if (this.kind === "numeric") return this.addNumber(v);
-      this.addCategory(String(v));
+      if (this.kind === "numeric") return this.addNumber(value);
+      this.addCategory(String(value));
       return true;
     }
     if (this.kind === undefined) this.kind = "categorical";
@@ -52,41 +52,43 @@ export class ColumnAccumulator {
       this.nulls++;
       return false;
     }
-    this.addCategory(typeof v === "string" ? v : typeof v === "boolean" ? String(v) : JSON.stringify(v));
+    this.addCategory(
+      typeof value === "string" ? value : typeof value === "boolean" ? String(value) : JSON.stringify(value),
+    );
     return true;
   }
 
-  private addNumber(v: number): true {
-    if (v < this.min) this.min = v;
-    if (v > this.max) this.max = v;
-    this.sum += v;
+  private addNumber(value: number): true {
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+    this.sum += value;
     this.sketch ??= new NumericSketch(this.settings.relativeAccuracy);
-    this.sketch.add(v);
+    this.sketch.add(value);
     return true;
   }
 
   private addCategory(raw: string): void {
     // The wire caps a top value's length; longer strings are counted under their prefix.
-    const v = raw.length > LIMITS.maxFeatureStringLength ? raw.slice(0, LIMITS.maxFeatureStringLength) : raw;
+    const value = raw.length > LIMITS.maxFeatureStringLength ? raw.slice(0, LIMITS.maxFeatureStringLength) : raw;
     if (this.sensitive) {
       this.distinct ??= new DistinctCounter();
-      this.distinct.add(v);
+      this.distinct.add(value);
       return;
     }
     this.values ??= new Map();
-    const seen = this.values.get(v);
+    const seen = this.values.get(value);
     if (seen !== undefined) {
-      this.values.set(v, seen + 1);
+      this.values.set(value, seen + 1);
     } else if (this.values.size < this.settings.maxTrackedValues) {
-      this.values.set(v, 1);
+      this.values.set(value, 1);
     } else {
       // Too many distinct values to count exactly: estimate from here on, seeded with every value seen.
       if (!this.distinct) {
         this.distinct = new DistinctCounter();
-        for (const k of this.values.keys()) this.distinct.add(k);
+        for (const key of this.values.keys()) this.distinct.add(key);
       }
     }
-    this.distinct?.add(v);
+    this.distinct?.add(value);
   }
 
   toWire(): ProfileColumn {
@@ -105,7 +107,7 @@ export class ColumnAccumulator {
     else out.distinctEstimate = this.values?.size ?? 0;
     if (!this.sensitive) {
       out.topValues = [...(this.values ?? [])]
-        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+        .sort((left, right) => right[1] - left[1] || (left[0] < right[0] ? -1 : left[0] > right[0] ? 1 : 0))
         .slice(0, this.settings.maxTopValues)
         .map(([value, count]) => ({ value, count }));
     }

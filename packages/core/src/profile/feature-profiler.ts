@@ -48,12 +48,12 @@ export function createFeatureProfiler(
   client: Pick<Client, "logFeatureProfile">,
   options: FeatureProfilerOptions,
 ): FeatureProfiler {
-  const o: ResolvedProfilerOptions = resolveProfilerOptions(options);
+  const resolvedProfilerOptions: ResolvedProfilerOptions = resolveProfilerOptions(options);
   const stats: FeatureProfilerStats = { observed: 0, profilesLogged: 0, mismatched: 0, droppedValues: 0 };
   const settings = {
-    relativeAccuracy: o.relativeAccuracy,
-    maxTopValues: o.maxTopValues,
-    maxTrackedValues: o.maxTrackedValues,
+    relativeAccuracy: resolvedProfilerOptions.relativeAccuracy,
+    maxTopValues: resolvedProfilerOptions.maxTopValues,
+    maxTrackedValues: resolvedProfilerOptions.maxTrackedValues,
   };
   let groups = new Map<string, Group>();
   let windowStart = 0;
@@ -61,10 +61,10 @@ export function createFeatureProfiler(
   let timer: TimerHandle | undefined;
   let stopped = false;
 
-  const report = (e: unknown) => {
+  const report = (entry: unknown) => {
     try {
-      if (o.onError) o.onError(e);
-      else consoleWarn(`feature profiler: ${e instanceof Error ? e.message : String(e)}`);
+      if (resolvedProfilerOptions.onError) resolvedProfilerOptions.onError(entry);
+      else consoleWarn(`feature profiler: ${entry instanceof Error ? entry.message : String(entry)}`);
     } catch {
       // a throwing onError must not reach the host app either
     }
@@ -74,14 +74,14 @@ export function createFeatureProfiler(
     const current = groups;
     groups = new Map();
     let logged = 0;
-    for (const g of current.values()) {
+    for (const group of current.values()) {
       let chunk: Record<string, ProfileColumn> = {};
       let bytes = 0;
-      let n = 0;
+      let count = 0;
       const send = () => {
-        if (n === 0) return;
+        if (count === 0) return;
         client.logFeatureProfile({
-          ...(g.model ? { model: g.model } : {}),
+          ...(group.model ? { model: group.model } : {}),
           windowStart,
           windowEnd: end,
           columns: chunk,
@@ -89,16 +89,16 @@ export function createFeatureProfiler(
         logged++;
         chunk = {};
         bytes = 0;
-        n = 0;
+        count = 0;
       };
-      for (const [name, col] of g.columns) {
+      for (const [name, col] of group.columns) {
         const wire = col.toWire();
         // Sizing only at window end keeps observe cheap; big sketches go alone in their event.
         const size = JSON.stringify(wire).length + name.length + 4;
-        if (n > 0 && (bytes + size > CHUNK_BYTES || n >= LIMITS.maxProfileColumns)) send();
+        if (count > 0 && (bytes + size > CHUNK_BYTES || count >= LIMITS.maxProfileColumns)) send();
         chunk[name] = wire;
         bytes += size;
-        n++;
+        count++;
       }
       send();
     }
@@ -109,38 +109,38 @@ export function createFeatureProfiler(
   function onTimer() {
     timer = undefined;
     try {
-      const now = o.clock.now();
+      const now = resolvedProfilerOptions.clock.now();
       if (now >= windowEnd && groups.size > 0) emit(windowEnd);
-    } catch (e) {
-      report(e);
+    } catch (error) {
+      report(error);
     }
   }
 
   function openWindow(now: number) {
     windowStart = now;
-    windowEnd = now - (now % o.windowMs) + o.windowMs;
-    timer = o.clock.setTimeout(onTimer, windowEnd - now);
+    windowEnd = now - (now % resolvedProfilerOptions.windowMs) + resolvedProfilerOptions.windowMs;
+    timer = resolvedProfilerOptions.clock.setTimeout(onTimer, windowEnd - now);
   }
 
   function groupFor(model: ModelInfo | undefined): Group {
-    const m = model ?? o.model;
-    const key = m ? `${m.name}\u0000${m.version}` : "";
-    let g = groups.get(key);
-    if (!g) {
-      g = { model: m, columns: new Map() };
-      groups.set(key, g);
+    const match = model ?? resolvedProfilerOptions.model;
+    const key = match ? `${match.name}\u0000${match.version}` : "";
+    let group = groups.get(key);
+    if (!group) {
+      group = { model: match, columns: new Map() };
+      groups.set(key, group);
     }
-    return g;
+    return group;
   }
 
   function flush(): number {
     try {
-      if (timer !== undefined) o.clock.clearTimeout(timer);
+      if (timer !== undefined) resolvedProfilerOptions.clock.clearTimeout(timer);
       timer = undefined;
       if (groups.size === 0) return 0;
-      return emit(Math.min(o.clock.now(), windowEnd));
-    } catch (e) {
-      report(e);
+      return emit(Math.min(resolvedProfilerOptions.clock.now(), windowEnd));
+    } catch (error) {
+      report(error);
       return 0;
     }
   }
@@ -149,42 +149,42 @@ export function createFeatureProfiler(
     observe(features, model) {
       if (stopped) return;
       try {
-        const now = o.clock.now();
+        const now = resolvedProfilerOptions.clock.now();
         if (groups.size > 0 && now >= windowEnd) {
           // The timer has not fired yet (a busy event loop): close the old window before adding.
-          if (timer !== undefined) o.clock.clearTimeout(timer);
+          if (timer !== undefined) resolvedProfilerOptions.clock.clearTimeout(timer);
           timer = undefined;
           emit(windowEnd);
         }
         if (groups.size === 0 && timer === undefined) openWindow(now);
         stats.observed++;
-        const g = groupFor(model);
+        const group = groupFor(model);
         for (const name in features) {
           if (!Object.hasOwn(features, name)) continue;
-          let col = g.columns.get(name);
+          let col = group.columns.get(name);
           if (!col) {
             if (
-              g.columns.size >= MAX_COLUMNS ||
+              group.columns.size >= MAX_COLUMNS ||
               name.length > LIMITS.maxFeatureNameLength ||
               FORBIDDEN_KEYS.has(name)
             ) {
               stats.droppedValues++;
               continue;
             }
-            col = new ColumnAccumulator(settings, o.sensitive.has(name));
-            g.columns.set(name, col);
+            col = new ColumnAccumulator(settings, resolvedProfilerOptions.sensitive.has(name));
+            group.columns.set(name, col);
           }
           if (!col.add(features[name])) stats.mismatched++;
         }
-      } catch (e) {
-        report(e);
+      } catch (error) {
+        report(error);
       }
     },
     flush,
     stop() {
-      const n = flush();
+      const count = flush();
       stopped = true;
-      return n;
+      return count;
     },
     stats: () => ({ ...stats }),
   };

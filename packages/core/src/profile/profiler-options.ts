@@ -41,27 +41,32 @@ export interface ResolvedProfilerOptions {
   onError: ((error: unknown) => void) | undefined;
 }
 
-export function resolveProfilerOptions(o: FeatureProfilerOptions): ResolvedProfilerOptions {
-  if (typeof o !== "object" || o === null)
-    throw new ConfigError(`Expected profiler options to be an object, got \`${showValue(o)}\``);
-  const ra = o.relativeAccuracy ?? DEFAULT_RELATIVE_ACCURACY;
+export function resolveProfilerOptions(options: FeatureProfilerOptions): ResolvedProfilerOptions {
+  if (typeof options !== "object" || options === null)
+    throw new ConfigError(`Expected profiler options to be an object, got \`${showValue(options)}\``);
+  const ra = options.relativeAccuracy ?? DEFAULT_RELATIVE_ACCURACY;
   need(typeof ra === "number" && ra > 0 && ra < 1, "relativeAccuracy", "a number between 0 and 1 (exclusive)", ra);
-  const sensitive = o.sensitive ?? [];
+  const sensitive = options.sensitive ?? [];
   need(
-    Array.isArray(sensitive) && sensitive.every((s) => typeof s === "string"),
+    Array.isArray(sensitive) && sensitive.every((text) => typeof text === "string"),
     "sensitive",
     "an array of feature names",
     sensitive,
   );
-  need(o.onError === undefined || typeof o.onError === "function", "onError", "a function", o.onError);
+  need(
+    options.onError === undefined || typeof options.onError === "function",
+    "onError",
+    "a function",
+    options.onError,
+  );
   return {
-    windowMs: intOption("windowMs", o.windowMs, undefined, 1000, 31 * 86_400_000),
-    model: o.model,
+    windowMs: intOption("windowMs", options.windowMs, undefined, 1000, 31 * 86_400_000),
+    model: options.model,
     sensitive: new Set(sensitive),
     relativeAccuracy: ra,
-    maxTopValues: intOption("maxTopValues", o.maxTopValues, DEFAULT_MAX_TOP_VALUES, 0, LIMITS.maxTopValues),
-    maxTrackedValues: intOption("maxTrackedValues", o.maxTrackedValues, DEFAULT_MAX_TRACKED_VALUES, 1, 100_000),
-    clock: o.clock ?? systemClock,
-    onError: o.onError,
+    maxTopValues: intOption("maxTopValues", options.maxTopValues, DEFAULT_MAX_TOP_VALUES, 0, LIMITS.maxTopValues),
+    maxTrackedValues: intOption("maxTrackedValues", options.maxTrackedValues, DEFAULT_MAX_TRACKED_VALUES, 1, 100_000),
+    clock: options.clock ?? systemClock,
+    onError: options.onError,
   };
 }

@@ -23,9 +23,9 @@ interface StoreLike {
 function binsOf(store: StoreLike): Record<string, number> {
   const out: Record<string, number> = {};
   const { bins, offset } = store;
-  for (let i = 0; i < bins.length; i++) {
-    const c = bins[i] as number;
-    if (c > 0) out[String(i + offset)] = c;
+  for (let index = 0; index < bins.length; index++) {
+    const count = bins[index] as number;
+    if (count > 0) out[String(index + offset)] = count;
   }
   return out;
 }

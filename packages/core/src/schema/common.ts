@@ -12,14 +12,14 @@ export const isoTime = z.stringFormat("datetime", DATETIME_PATTERN);
 /** A record key that is bounded and can never pollute a prototype. */
 export const safeKey = (max: number) =>
   bounded(max).check(
-    z.refine((k) => !FORBIDDEN_KEYS.has(k), { message: "is a reserved key (__proto__, constructor, prototype)" }),
+    z.refine((key) => !FORBIDDEN_KEYS.has(key), { message: "is a reserved key (__proto__, constructor, prototype)" }),
   );
 
 /** A record with a bounded number of keys. */
 export const boundedRecord = <V extends z.core.SomeType>(key: z.ZodMiniType<string>, value: V, maxKeys: number) =>
   z
     .record(key, value)
-    .check(z.refine((r) => Object.keys(r).length <= maxKeys, { message: `has more than ${maxKeys} keys` }));
+    .check(z.refine((result) => Object.keys(result).length <= maxKeys, { message: `has more than ${maxKeys} keys` }));
 
 export const modelSchema = z.object({
   name: nameString,

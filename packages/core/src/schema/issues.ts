@@ -4,39 +4,39 @@ import { showValue } from "../show-value.js";
 type Issue = z.core.$ZodIssue;
 
 const valueAt = (root: unknown, path: readonly PropertyKey[]): unknown => {
-  let v: unknown = root;
+  let value: unknown = root;
   for (const key of path) {
-    if (v === null || typeof v !== "object") return undefined;
-    v = (v as Record<PropertyKey, unknown>)[key];
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
   }
-  return v;
+  return value;
 };
 
-export const sizeOf = (v: unknown): string => {
-  if (typeof v === "string") return `${v.length} characters`;
-  if (Array.isArray(v)) return `${v.length} items`;
-  if (v !== null && typeof v === "object") return `${Object.keys(v).length} keys`;
-  return showValue(v);
+export const sizeOf = (value: unknown): string => {
+  if (typeof value === "string") return `${value.length} characters`;
+  if (Array.isArray(value)) return `${value.length} items`;
+  if (value !== null && typeof value === "object") return `${Object.keys(value).length} keys`;
+  return showValue(value);
 };
 
 /** What came, in words, with a hint where the fix is usually one call (`toISOString()`, `String(v)`). */
-export const describeValue = (v: unknown): string => {
-  if (v === undefined) return "nothing";
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "an array";
-  if (typeof v === "number" && !Number.isFinite(v)) return `${v} (send null for a missing number)`;
-  if (v instanceof Date) return "a Date (send `date.toISOString()`)";
-  if (typeof v === "object") return "an object (flatten it into separate fields)";
-  if (typeof v === "function") return "a function (call it and send its result?)";
-  const s = showValue(v);
-  return `${typeof v} ${s.length > 40 ? `${s.slice(0, 40)}…` : s}`;
+export const describeValue = (value: unknown): string => {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "number" && !Number.isFinite(value)) return `${value} (send null for a missing number)`;
+  if (value instanceof Date) return "a Date (send `date.toISOString()`)";
+  if (typeof value === "object") return "an object (flatten it into separate fields)";
+  if (typeof value === "function") return "a function (call it and send its result?)";
+  const text = showValue(value);
+  return `${typeof value} ${text.length > 40 ? `${text.slice(0, 40)}…` : text}`;
 };
 
 export const formatPath = (path: readonly PropertyKey[]): string =>
   path.length === 0
     ? "(root)"
     : path
-        .map((p) => (typeof p === "number" ? `[${p}]` : String(p)))
+        .map((propertyKey) => (typeof propertyKey === "number" ? `[${propertyKey}]` : String(propertyKey)))
         .join(".")
         .replace(/\.\[/g, "[");
 
@@ -91,5 +91,5 @@ function describeIssue(issue: Issue, field: string, value: unknown): string {
 }
 
 export function formatIssues(issues: readonly Issue[], input: unknown): string {
-  return issues.map((i) => formatIssue(i, input)).join("; ");
+  return issues.map((issue) => formatIssue(issue, input)).join("; ");
 }

@@ -28,7 +28,7 @@ export class FakeClock implements Clock {
   }
 
   clearTimeout(handle: unknown): void {
-    this.timers = this.timers.filter((t) => t.id !== handle);
+    this.timers = this.timers.filter((timer) => timer.id !== handle);
   }
 
   /** Number of timers waiting. */
@@ -41,9 +41,11 @@ export class FakeClock implements Clock {
     const end = this.t + ms;
     for (;;) {
       await turn();
-      const due = this.timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at || a.id - b.id)[0];
+      const due = this.timers
+        .filter((timer) => timer.at <= end)
+        .sort((left, right) => left.at - right.at || left.id - right.id)[0];
       if (!due) break;
-      this.timers = this.timers.filter((t) => t !== due);
+      this.timers = this.timers.filter((timer) => timer !== due);
       this.t = Math.max(this.t, due.at);
       due.fn();
     }
@@ -55,7 +57,7 @@ export class FakeClock implements Clock {
   async runAll(maxMs = 24 * 3600_000): Promise<void> {
     const end = this.t + maxMs;
     while (this.timers.length > 0 && this.t < end) {
-      const next = Math.min(...this.timers.map((t) => t.at));
+      const next = Math.min(...this.timers.map((timer) => timer.at));
       await this.advance(Math.max(0, next - this.t));
     }
   }
@@ -74,5 +76,5 @@ const turn = (): Promise<void> =>
  * burst leaves at most `INTAKE_HIGH_WATER` calls, prepared `SLICE_EVENTS` per later task.
  */
 export async function settle(): Promise<void> {
-  for (let i = Math.ceil(INTAKE_HIGH_WATER / SLICE_EVENTS) + 2; i--; ) await turn();
+  for (let index = Math.ceil(INTAKE_HIGH_WATER / SLICE_EVENTS) + 2; index--; ) await turn();
 }

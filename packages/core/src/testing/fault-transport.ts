@@ -39,7 +39,9 @@ export class FaultTransport implements Transport {
 
   /** Events of every attempt that succeeded (fully or partly), in order. */
   get delivered(): RecordedBatch["events"] {
-    return this.attempts.filter((a) => typeof a.result === "object" && a.result.kind === "ok").flatMap((a) => a.events);
+    return this.attempts
+      .filter((attempt) => typeof attempt.result === "object" && attempt.result.kind === "ok")
+      .flatMap((attempt) => attempt.events);
   }
 
   async send(req: TransportRequest): Promise<TransportResult> {

@@ -20,16 +20,16 @@ export class MemoryTransport implements Transport {
 
   /** Every event received, in order, across batches. */
   get events(): InferlogEvent[] {
-    return this.batches.flatMap((b) => b.events);
+    return this.batches.flatMap((batche) => batche.events);
   }
 
   eventsOfType<T extends InferlogEvent["type"]>(type: T): Extract<InferlogEvent, { type: T }>[] {
-    return this.events.filter((e): e is Extract<InferlogEvent, { type: T }> => e.type === type);
+    return this.events.filter((event): event is Extract<InferlogEvent, { type: T }> => event.type === type);
   }
 
   /** Every request body joined, to assert what did (not) leave the process. */
   body(): string {
-    return this.batches.map((b) => b.body).join("\n");
+    return this.batches.map((batche) => batche.body).join("\n");
   }
 
   clear(): void {

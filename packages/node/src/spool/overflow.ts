@@ -19,7 +19,7 @@ export class Overflow {
     private readonly maxCount: number,
     private readonly maxBytes: number,
     /** An event neither memory nor the disk could hold. */
-    private readonly onLost: (e: QueuedEvent) => void,
+    private readonly onLost: (event: QueuedEvent) => void,
   ) {}
 
   /** Starts refilling the client (`restore` puts stored events back in its queue). */
@@ -29,30 +29,30 @@ export class Overflow {
   }
 
   /** Where a new event goes: into memory, onto disk (the backlog), or nowhere (both full: counted as lost). */
-  place(e: QueuedEvent): "memory" | "disk" | "lost" {
-    const fits = this.fits(e.bytes);
+  place(event: QueuedEvent): "memory" | "disk" | "lost" {
+    const fits = this.fits(event.bytes);
     if (this.spool.backlog === 0 && fits) return "memory";
-    if (this.spool.divert(e)) {
+    if (this.spool.divert(event)) {
       if (fits) this.scheduleRefill();
       return "disk";
     }
     if (fits) return "memory"; // the disk failed while memory has room: sent from memory, out of order
     this.spool.lost(1);
-    this.onLost(e);
+    this.onLost(event);
     return "lost";
   }
 
   /** Events that entered the client's queue: written ahead to disk. */
   enqueued(events: readonly QueuedEvent[]): void {
-    for (const e of events) this.add(e.bytes);
+    for (const event of events) this.add(event.bytes);
     this.spool.admit(events);
   }
 
   /** Events that left the client; returns how many stay on disk for the next start. */
   settled(events: readonly QueuedEvent[], outcome: "sent" | DropReason): number {
-    for (const e of events) {
+    for (const event of events) {
       this.count--;
-      this.bytes -= e.bytes;
+      this.bytes -= event.bytes;
     }
     const kept = this.spool.settle(events, outcome);
     if (this.spool.backlog > 0) this.scheduleRefill();
@@ -61,13 +61,13 @@ export class Overflow {
 
   /** Where the backlog ends now: `reached(mark)` tells when everything on disk before it has been read. */
   mark(): number {
-    const s = this.spool.stats();
-    return s.replayed + s.diverted;
+    const spoolStats = this.spool.stats();
+    return spoolStats.replayed + spoolStats.diverted;
   }
 
   reached(mark: number): boolean {
-    const s = this.spool.stats();
-    return s.replayed + s.diverted - s.backlog >= mark;
+    const spoolStats = this.spool.stats();
+    return spoolStats.replayed + spoolStats.diverted - spoolStats.backlog >= mark;
   }
 
   /** Moves backlog events into memory while it has room. */
@@ -82,7 +82,7 @@ export class Overflow {
       if (room <= 0 || roomBytes <= 0) return;
       const events = this.spool.read(room, roomBytes);
       if (events.length === 0) return;
-      for (const e of events) this.add(Buffer.byteLength(e.json));
+      for (const event of events) this.add(Buffer.byteLength(event.json));
       restore(events);
     }
   }

@@ -9,25 +9,25 @@ import { EVENT_TYPES, type EventType, type StoredEvent } from "@inferlog/core";
 
 const TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 
-export function encodeRecord(e: StoredEvent): string {
-  const payload = `${e.type}\t${e.id}\t${e.json}`;
+export function encodeRecord(event: StoredEvent): string {
+  const payload = `${event.type}\t${event.id}\t${event.json}`;
   return `${checksum(payload)}\t${payload}\n`;
 }
 
 /** The event in `line` (without its newline), or undefined when the line is damaged. */
 export function decodeRecord(line: string): StoredEvent | undefined {
-  const a = line.indexOf("\t");
-  if (a !== 8) return undefined;
+  const left = line.indexOf("\t");
+  if (left !== 8) return undefined;
   const payload = line.slice(9);
   if (checksum(payload) !== line.slice(0, 8)) return undefined;
-  const b = payload.indexOf("\t");
-  const c = payload.indexOf("\t", b + 1);
-  if (b < 0 || c < 0) return undefined;
-  const type = payload.slice(0, b);
+  const bytes = payload.indexOf("\t");
+  const count = payload.indexOf("\t", bytes + 1);
+  if (bytes < 0 || count < 0) return undefined;
+  const type = payload.slice(0, bytes);
   if (!TYPES.has(type)) return undefined;
-  return { type: type as EventType, id: payload.slice(b + 1, c), json: payload.slice(c + 1) };
+  return { type: type as EventType, id: payload.slice(bytes + 1, count), json: payload.slice(count + 1) };
 }
 
-function checksum(s: string): string {
-  return crc32(s).toString(16).padStart(8, "0");
+function checksum(text: string): string {
+  return crc32(text).toString(16).padStart(8, "0");
 }

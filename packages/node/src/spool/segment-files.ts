@@ -15,17 +15,17 @@ export interface SegmentPaths {
   ack: string;
 }
 
-export function segmentPaths(dir: string, n: number): SegmentPaths {
-  const base = join(dir, `seg-${String(n).padStart(PAD, "0")}`);
-  return { n, log: `${base}.log`, ack: `${base}.ack` };
+export function segmentPaths(dir: string, count: number): SegmentPaths {
+  const base = join(dir, `seg-${String(count).padStart(PAD, "0")}`);
+  return { n: count, log: `${base}.log`, ack: `${base}.ack` };
 }
 
 /** Existing segments, oldest first. */
 export function listSegments(dir: string): SegmentPaths[] {
   const out: SegmentPaths[] = [];
   for (const name of readdirSync(dir)) {
-    const m = NAME.exec(name);
-    if (m) out.push(segmentPaths(dir, Number(m[1])));
+    const regExpExecArray = NAME.exec(name);
+    if (regExpExecArray) out.push(segmentPaths(dir, Number(regExpExecArray[1])));
   }
-  return out.sort((a, b) => a.n - b.n);
+  return out.sort((left, right) => left.n - right.n);
 }

@@ -28,9 +28,9 @@ export function scanSegment(path: string): SegmentScan {
     const nl = buf.indexOf(10, offset);
     const base = { ids, validBytes: offset, fileBytes: buf.length };
     if (nl < 0) return { ...base, damage: { offset, reason: "truncated" } };
-    const e = decodeRecord(buf.toString("utf8", offset, nl));
-    if (!e) return { ...base, damage: { offset, reason: "checksum" } };
-    ids.push(e.id);
+    const event = decodeRecord(buf.toString("utf8", offset, nl));
+    if (!event) return { ...base, damage: { offset, reason: "checksum" } };
+    ids.push(event.id);
     offset = nl + 1;
   }
   return { ids, validBytes: offset, fileBytes: buf.length };
@@ -67,23 +67,23 @@ export function readRecords(
     const buf = Buffer.allocUnsafe(want);
     let got = 0;
     while (got < want) {
-      const n = fs.readSync(fd, buf, got, want - got, offset + got);
-      if (n === 0) break;
-      got += n;
+      const count = fs.readSync(fd, buf, got, want - got, offset + got);
+      if (count === 0) break;
+      got += count;
     }
     let at = 0;
     let progressed = false;
     while (at < got && events.length < maxCount) {
       const nl = buf.indexOf(10, at);
       if (nl < 0 || nl >= got) break;
-      const e = decodeRecord(buf.toString("utf8", at, nl));
-      if (!e) return { events, next: offset + at, damaged: true };
-      const size = Buffer.byteLength(e.json);
+      const event = decodeRecord(buf.toString("utf8", at, nl));
+      if (!event) return { events, next: offset + at, damaged: true };
+      const size = Buffer.byteLength(event.json);
       if (bytes + size > maxBytes) {
         full = true;
         break;
       }
-      events.push(e);
+      events.push(event);
       bytes += size;
       at = nl + 1;
       progressed = true;
@@ -107,5 +107,5 @@ export function readAcks(path: string): Set<string> {
   }
   const lines = text.split("\n");
   lines.pop(); // after the final newline, or a torn line
-  return new Set(lines.filter((l) => l.length > 0));
+  return new Set(lines.filter((line) => line.length > 0));
 }

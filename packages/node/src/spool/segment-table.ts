@@ -34,7 +34,7 @@ export class SegmentTable {
 
   constructor(
     private readonly fs: SpoolFs,
-    private readonly report: (e: InferlogError) => void,
+    private readonly report: (error: InferlogError) => void,
   ) {}
 
   get size(): number {
@@ -57,14 +57,15 @@ export class SegmentTable {
     return seg;
   }
 
-  get(n: number): Segment | undefined {
-    return this.byNumber.get(n);
+  get(count: number): Segment | undefined {
+    return this.byNumber.get(count);
   }
 
   /** The lowest-numbered segment after `n`. */
-  after(n: number): Segment | undefined {
+  after(count: number): Segment | undefined {
     let next: Segment | undefined;
-    for (const s of this.byNumber.values()) if (s.paths.n > n && (!next || s.paths.n < next.paths.n)) next = s;
+    for (const segment of this.byNumber.values())
+      if (segment.paths.n > count && (!next || segment.paths.n < next.paths.n)) next = segment;
     return next;
   }
 
@@ -85,9 +86,11 @@ export class SegmentTable {
       seg.ackFd = undefined;
       rmSync(seg.paths.log, { force: true });
       rmSync(seg.paths.ack, { force: true });
-    } catch (e) {
+    } catch (error) {
       // Left on disk, it is replayed next start and deduplicated by id there.
-      this.report(new InferlogError("spool_write", `Could not remove spool segment ${seg.paths.log}`, { cause: e }));
+      this.report(
+        new InferlogError("spool_write", `Could not remove spool segment ${seg.paths.log}`, { cause: error }),
+      );
     }
     this.byNumber.delete(seg.paths.n);
     this.bytes -= seg.bytes;

@@ -50,13 +50,13 @@ export class SegmentWriter {
     let done = 0;
     try {
       while (done < records.length) done += this.fs.writeSync(this.fd, records, done, records.length - done);
-    } catch (e) {
+    } catch (error) {
       if (done > 0) {
         // A short write reached the file before the failure: cut it off before anything else is appended.
         this.torn = true;
         this.repair();
       }
-      throw e;
+      throw error;
     }
     this.bytes += records.length;
     if (this.fsync === "always") this.fs.fdatasyncSync(this.fd);

@@ -25,21 +25,23 @@ export interface ResolvedSpoolOptions {
   fsync: FsyncPolicy;
 }
 
-export function resolveSpoolOptions(o: SpoolOptions): ResolvedSpoolOptions {
-  if (o === null || typeof o !== "object" || typeof o.dir !== "string" || o.dir.length === 0) {
-    throw new ConfigError(`Expected \`spool.dir\` to be a non-empty directory path, got \`${JSON.stringify(o?.dir)}\``);
-  }
-  const maxBytes = intOption("spool.maxBytes", o.maxBytes, DEFAULT_SPOOL_MAX_BYTES, 1);
-  const fallback = Math.min(4 * 1024 * 1024, Math.max(64 * 1024, Math.floor(maxBytes / 16)));
-  const segmentBytes = Math.min(maxBytes, intOption("spool.segmentBytes", o.segmentBytes, fallback, 1));
-  const fsync = o.fsync ?? { intervalMs: 1000 };
-  const f = fsync as unknown;
-  if (f !== "always" && f !== "never" && !(typeof f === "object" && f !== null)) {
+export function resolveSpoolOptions(options: SpoolOptions): ResolvedSpoolOptions {
+  if (options === null || typeof options !== "object" || typeof options.dir !== "string" || options.dir.length === 0) {
     throw new ConfigError(
-      `Expected \`spool.fsync\` to be "always", "never" or { intervalMs }, got \`${JSON.stringify(f)}\``,
+      `Expected \`spool.dir\` to be a non-empty directory path, got \`${JSON.stringify(options?.dir)}\``,
     );
   }
-  if (typeof f === "object")
-    intOption("spool.fsync.intervalMs", (f as { intervalMs?: unknown }).intervalMs, undefined, 1);
-  return { dir: o.dir, maxBytes, segmentBytes, fsync };
+  const maxBytes = intOption("spool.maxBytes", options.maxBytes, DEFAULT_SPOOL_MAX_BYTES, 1);
+  const fallback = Math.min(4 * 1024 * 1024, Math.max(64 * 1024, Math.floor(maxBytes / 16)));
+  const segmentBytes = Math.min(maxBytes, intOption("spool.segmentBytes", options.segmentBytes, fallback, 1));
+  const fsync = options.fsync ?? { intervalMs: 1000 };
+  const file = fsync as unknown;
+  if (file !== "always" && file !== "never" && !(typeof file === "object" && file !== null)) {
+    throw new ConfigError(
+      `Expected \`spool.fsync\` to be "always", "never" or { intervalMs }, got \`${JSON.stringify(file)}\``,
+    );
+  }
+  if (typeof file === "object")
+    intOption("spool.fsync.intervalMs", (file as { intervalMs?: unknown }).intervalMs, undefined, 1);
+  return { dir: options.dir, maxBytes, segmentBytes, fsync };
 }

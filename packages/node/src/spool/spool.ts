@@ -66,7 +66,7 @@ export class Spool {
 
   constructor(
     options: SpoolOptions,
-    private readonly report: (e: InferlogError) => void,
+    private readonly report: (error: InferlogError) => void,
     private readonly fs: SpoolFs = nodeFs,
   ) {
     this.o = resolveSpoolOptions(options);
@@ -89,8 +89,8 @@ export class Spool {
         const acked = readAcks(paths.ack);
         for (const id of scan.ids) if (!acked.has(id)) seg.unread++;
         if (acked.size > 0) seg.acked = acked;
-      } catch (e) {
-        this.report(new InferlogError("spool_read", `Could not read spool segment ${paths.log}`, { cause: e }));
+      } catch (error) {
+        this.report(new InferlogError("spool_read", `Could not read spool segment ${paths.log}`, { cause: error }));
       }
       this.segments.bytes += seg.bytes;
       if (seg.unread > 0 && this.backlogCount === 0) this.cursor = { n: paths.n, offset: 0 };
@@ -133,12 +133,12 @@ export class Spool {
       return;
     }
     written.seg.pending += events.length;
-    for (const e of events) this.byId.set(e.id, written.seg);
+    for (const event of events) this.byId.set(event.id, written.seg);
   }
 
   /** Keeps `e` on disk only, at the end of the backlog. False when the disk cannot take it. */
-  divert(e: QueuedEvent): boolean {
-    const written = this.write([e]);
+  divert(event: QueuedEvent): boolean {
+    const written = this.write([event]);
     if (!written) return false;
     if (this.backlogCount === 0) this.cursor = { n: written.seg.paths.n, offset: written.offset };
     written.seg.unread++;
@@ -167,26 +167,26 @@ export class Spool {
       }
       try {
         const fd = this.segments.reader(seg);
-        const r = readRecords(this.fs, fd, this.cursor.offset, seg.end, maxCount - out.length, maxBytes - bytes);
-        this.cursor.offset = r.next;
-        for (const e of r.events) {
+        const result = readRecords(this.fs, fd, this.cursor.offset, seg.end, maxCount - out.length, maxBytes - bytes);
+        this.cursor.offset = result.next;
+        for (const event of result.events) {
           // Acknowledged in an earlier run, or (after a failed divert) written while already in memory.
-          if (seg.acked?.has(e.id) || this.byId.has(e.id)) continue;
+          if (seg.acked?.has(event.id) || this.byId.has(event.id)) continue;
           seg.unread--;
           this.backlogCount--;
           seg.pending++;
-          this.byId.set(e.id, seg);
-          bytes += Buffer.byteLength(e.json);
-          out.push(e);
+          this.byId.set(event.id, seg);
+          bytes += Buffer.byteLength(event.json);
+          out.push(event);
         }
-        if (r.damaged) {
-          this.damaged(seg.paths, r.next, "checksum", 0);
-          seg.end = r.next;
-        } else if (r.events.length === 0 && r.next < seg.end) {
+        if (result.damaged) {
+          this.damaged(seg.paths, result.next, "checksum", 0);
+          seg.end = result.next;
+        } else if (result.events.length === 0 && result.next < seg.end) {
           break; // the next event does not fit in `maxBytes`
         }
-      } catch (e) {
-        this.report(new InferlogError("spool_read", `Could not read spool segment ${seg.paths.log}`, { cause: e }));
+      } catch (error) {
+        this.report(new InferlogError("spool_read", `Could not read spool segment ${seg.paths.log}`, { cause: error }));
         seg.end = this.cursor.offset;
       }
     }
@@ -199,17 +199,17 @@ export class Spool {
     const keep = keepsStored(outcome);
     const acks = new Map<Segment, string>();
     let kept = 0;
-    for (const e of events) {
-      const seg = this.byId.get(e.id);
+    for (const event of events) {
+      const seg = this.byId.get(event.id);
       if (!seg) continue;
-      this.byId.delete(e.id);
+      this.byId.delete(event.id);
       seg.pending--;
       if (keep) {
         seg.parked++;
         kept++;
         this.counts.parked++;
       } else {
-        acks.set(seg, `${acks.get(seg) ?? ""}${e.id}\n`);
+        acks.set(seg, `${acks.get(seg) ?? ""}${event.id}\n`);
         this.counts.acked++;
       }
     }
@@ -220,9 +220,9 @@ export class Spool {
           const buf = Buffer.from(text);
           this.fs.writeSync(seg.ackFd, buf, 0, buf.length);
         }
-      } catch (e) {
+      } catch (error) {
         // Unrecorded, the ack is redone: the event is replayed at the next start and deduplicated by id.
-        this.report(new InferlogError("spool_write", `Could not record acks in ${seg.paths.ack}`, { cause: e }));
+        this.report(new InferlogError("spool_write", `Could not record acks in ${seg.paths.ack}`, { cause: error }));
       }
       this.segments.collect(seg);
     }
@@ -233,20 +233,20 @@ export class Spool {
   sync(): void {
     try {
       this.writer?.sync();
-    } catch (e) {
-      this.report(new InferlogError("spool_write", "Could not fsync the spool", { cause: e }));
+    } catch (error) {
+      this.report(new InferlogError("spool_write", "Could not fsync the spool", { cause: error }));
     }
   }
 
   /** Syncs and closes files; a fully acknowledged segment is removed, the backlog stays for the next start. */
   close(): void {
-    const w = this.writer;
-    if (!w) return;
+    const segmentWriter = this.writer;
+    if (!segmentWriter) return;
     this.writer = undefined;
     try {
-      w.close();
-    } catch (e) {
-      this.report(new InferlogError("spool_write", "Could not close the spool", { cause: e }));
+      segmentWriter.close();
+    } catch (error) {
+      this.report(new InferlogError("spool_write", "Could not close the spool", { cause: error }));
     }
     this.segments.closeReader();
     for (const seg of this.segments.values()) {
@@ -263,26 +263,26 @@ export class Spool {
 
   /** Appends whole records; the segment they went to, or undefined (counted and reported) when the disk cannot take them. */
   private write(events: readonly QueuedEvent[]): { seg: Segment; offset: number } | undefined {
-    const w = this.writer;
-    if (!w) return undefined;
+    const segmentWriter = this.writer;
+    if (!segmentWriter) return undefined;
     let text = "";
-    for (const e of events) text += encodeRecord(e);
+    for (const event of events) text += encodeRecord(event);
     const records = Buffer.from(text);
     if (this.segments.bytes + records.length > this.maxBytes) {
       this.reportFull();
       return undefined;
     }
     try {
-      const { segment, offset } = w.append(records);
+      const { segment, offset } = segmentWriter.append(records);
       const seg = this.segments.get(segment.n) ?? this.segments.add(segment, false);
       seg.bytes += records.length;
-      seg.end = w.bytes;
+      seg.end = segmentWriter.bytes;
       this.segments.bytes += records.length;
       this.counts.written += events.length;
       this.reportedFull = false;
       return { seg, offset };
-    } catch (e) {
-      this.reportFull(e);
+    } catch (error) {
+      this.reportFull(error);
       return undefined;
     }
   }
