@@ -25,6 +25,9 @@ export interface ClickHouseStoreOptions extends ClickHouseConnection {
  */
 export const CLICKHOUSE_GROUP_COMMIT = { maxDelayMs: 20, maxEvents: 20_000, writesInFlight: 2 } as const;
 
+/** Ids per lookup statement: 500 quoted UUIDs are about 20 KB of SQL. */
+const ID_CHUNK = 500;
+
 /**
  * The scale store. The collector keeps no state of its own, so any number of them can write to
  * one ClickHouse (or a cluster behind a Distributed table) at once.
@@ -40,22 +43,20 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     if (closed) throw new Error("The ClickHouse store is closed");
   };
 
+  /** Which of `ids` the events table holds already: chunks in parallel, each well under max_query_size (256 KiB). */
   async function existingIds(ids: string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    // Chunks keep each statement well under ClickHouse's max_query_size (256 KiB by default).
-    for (let i = 0; i < ids.length; i += 500) {
-      const list = ids
-        .slice(i, i + 500)
-        .map(sqlString)
-        .join(",");
-      const rows = await ch.rows<{ id: string }>(`SELECT id FROM events WHERE id IN (${list})`);
-      for (const r of rows) found.add(r.id);
-    }
-    return found;
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += ID_CHUNK) chunks.push(ids.slice(i, i + ID_CHUNK));
+    const found = await Promise.all(
+      chunks.map((chunk) =>
+        ch.rows<{ id: string }>(`SELECT id FROM events WHERE id IN (${chunk.map(sqlString).join(",")})`),
+      ),
+    );
+    return new Set(found.flat().map((r) => r.id));
   }
 
   async function writeGroup(batch: readonly IncomingEvent[]): Promise<boolean[]> {
-    // Which ids are new (first occurrence in the group, not yet stored) is settled before any row is built.
+    // Which ids are new: the first occurrence in the group, unless already stored.
     const fresh = new Array<boolean>(batch.length);
     const ids = new Set<string>();
     for (let i = 0; i < batch.length; i++) {
@@ -63,13 +64,20 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
       fresh[i] = !ids.has(id);
       ids.add(id);
     }
-    const seen = await existingIds([...ids]);
-    for (let i = 0; i < batch.length; i++)
-      if (fresh[i] && seen.has((batch[i] as IncomingEvent).event.id)) fresh[i] = false;
+    // The rows are serialized while ClickHouse looks the ids up (one round trip less per group); in
+    // the rare group that holds stored events (a retry), they are serialized again without them.
+    const stored = existingIds([...ids]);
+    let lines = await clickhouseTableLines(batch, fresh);
+    const seen = await stored;
+    if (seen.size > 0) {
+      for (let i = 0; i < batch.length; i++)
+        if (fresh[i] && seen.has((batch[i] as IncomingEvent).event.id)) fresh[i] = false;
+      lines = await clickhouseTableLines(batch, fresh);
+    }
     // Derived rows first, the events row last: an event row means "all of it is in", so a group
     // that failed half-way is written again in full on retry (its repeated rows collapse on merge).
-    const { events, ...derived } = await clickhouseTableLines(batch, fresh);
-    await Promise.all(Object.entries(derived).map(([table, lines]) => ch.insertLines(table, lines)));
+    const { events, ...derived } = lines;
+    await Promise.all(Object.entries(derived).map(([table, rows]) => ch.insertLines(table, rows)));
     await ch.insertLines("events", events);
     return fresh;
   }
