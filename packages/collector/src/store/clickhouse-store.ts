@@ -25,6 +25,13 @@ export interface ClickHouseStoreOptions extends ClickHouseConnection {
  */
 export const CLICKHOUSE_GROUP_COMMIT = { maxDelayMs: 20, maxEvents: 20_000, writesInFlight: 2 } as const;
 
+/**
+ * A ClickHouse that took a write or answered a ping this recently is up: `/healthz` answers at once
+ * instead of waiting its turn behind large inserts (a busy server takes a few hundred ms to answer
+ * even `SELECT 1`). A server gone is seen at most this late.
+ */
+export const CLICKHOUSE_ANSWER_FRESH_MS = 1_000;
+
 /** Ids per lookup statement: 500 quoted UUIDs are about 20 KB of SQL. */
 const ID_CHUNK = 500;
 
@@ -39,6 +46,8 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
   const ttlDefault = options.defaultOutcomeTtlSeconds ?? DEFAULT_OUTCOME_TTL_SECONDS;
   const key = (model: string, pid: string) => `model_name = ${sqlString(model)} AND prediction_id = ${sqlString(pid)}`;
   let closed = false;
+  /** When ClickHouse last took a group or answered a ping (ms). */
+  let answeredAt = Number.NEGATIVE_INFINITY;
   const open = () => {
     if (closed) throw new Error("The ClickHouse store is closed");
   };
@@ -79,9 +88,19 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     const { events, ...derived } = lines;
     await Promise.all(Object.entries(derived).map(([table, rows]) => ch.insertLines(table, rows)));
     await ch.insertLines("events", events);
+    answeredAt = Date.now();
     return fresh;
   }
-  const committer = createGroupCommitter(writeGroup, groupCommitSettings(options.groupCommit, CLICKHOUSE_GROUP_COMMIT));
+  // A failed write makes the next ping ask ClickHouse again.
+  const writeOrForget = (batch: readonly IncomingEvent[]) =>
+    writeGroup(batch).catch((error: unknown) => {
+      answeredAt = Number.NEGATIVE_INFINITY;
+      throw error;
+    });
+  const committer = createGroupCommitter(
+    writeOrForget,
+    groupCommitSettings(options.groupCommit, CLICKHOUSE_GROUP_COMMIT),
+  );
 
   return {
     kind: "clickhouse",
@@ -91,7 +110,9 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     },
     async ping() {
       open();
+      if (Date.now() - answeredAt < CLICKHOUSE_ANSWER_FRESH_MS) return;
       await ch.exec("SELECT 1");
+      answeredAt = Date.now();
     },
     async eventIdCounts() {
       const rows = await ch.rows<{ id: string; n: number }>("SELECT id, count() AS n FROM events FINAL GROUP BY id");
