@@ -89,8 +89,8 @@ export class ClickHouseClient {
   async exec(
     sql: string,
     options: {
-      /** The data of an INSERT, as one string or the strings it is made of. */
-      body?: string | readonly string[];
+      /** The data of an INSERT, as one string or the strings (or buffers) it is made of. */
+      body?: string | readonly (string | Buffer)[];
       database?: boolean;
       settings?: Record<string, string>;
     } = {},
@@ -142,6 +142,12 @@ export class ClickHouseClient {
       if (slices.due()) await slices.pause();
     }
     await this.insertLines(table, lines);
+  }
+
+  /** Rows already encoded as RowBinary, for `columns` in that order. */
+  async insertRowBinary(table: string, columns: readonly string[], chunks: readonly Buffer[]): Promise<void> {
+    if (chunks.length === 0) return;
+    await this.exec(`INSERT INTO ${this.database}.${table} (${columns.join(", ")}) FORMAT RowBinary`, { body: chunks });
   }
 
   /** Rows already serialized, one JSON object per line. */

@@ -2,7 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 
 /**
- * One POST to ClickHouse over node:http, its body written as the strings it is made of. fetch
+ * One POST to ClickHouse over node:http, its body written as the strings or buffers it is made of. fetch
  * (undici) costs several times more CPU per request here: its body and answer go through web
  * streams, and an insert body had to be copied into one byte array first.
  */
@@ -24,7 +24,7 @@ export class RequestTimeoutError extends Error {
 /** Rejects with the socket's own error (its `code` says which) or a `RequestTimeoutError`. */
 export function postToClickHouse(
   url: string,
-  body: string | readonly string[],
+  body: string | readonly (string | Buffer)[],
   timeoutMs: number,
 ): Promise<ClickHouseAnswer> {
   const chunks = typeof body === "string" ? [body] : body;

@@ -1,7 +1,7 @@
 import { clickhouseBound } from "./clickhouse-bound.js";
 import { ClickHouseClient, type ClickHouseConnection, sqlString } from "./clickhouse-http.js";
 import { clickhouseDdl } from "./clickhouse-schema.js";
-import { clickhouseTableLines } from "./clickhouse-table-lines.js";
+import { clickhouseTableBodies, readTableFormats, type TableBody } from "./clickhouse-table-binary.js";
 import { createGroupCommitter, type GroupCommitOptions, groupCommitSettings } from "./group-commit.js";
 import {
   DEFAULT_OUTCOME_TTL_SECONDS,
@@ -43,6 +43,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
   const ch = new ClickHouseClient(options);
   const db = ch.database;
   for (const stmt of clickhouseDdl(db)) await ch.exec(stmt, { database: false });
+  const formats = await readTableFormats(ch);
   const ttlDefault = options.defaultOutcomeTtlSeconds ?? DEFAULT_OUTCOME_TTL_SECONDS;
   const key = (model: string, pid: string) => `model_name = ${sqlString(model)} AND prediction_id = ${sqlString(pid)}`;
   let closed = false;
@@ -76,18 +77,21 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     // The rows are serialized while ClickHouse looks the ids up (one round trip less per group); in
     // the rare group that holds stored events (a retry), they are serialized again without them.
     const stored = existingIds([...ids]);
-    let lines = await clickhouseTableLines(batch, fresh);
+    let bodies = await clickhouseTableBodies(batch, fresh, formats);
     const seen = await stored;
     if (seen.size > 0) {
       for (let i = 0; i < batch.length; i++)
         if (fresh[i] && seen.has((batch[i] as IncomingEvent).event.id)) fresh[i] = false;
-      lines = await clickhouseTableLines(batch, fresh);
+      bodies = await clickhouseTableBodies(batch, fresh, formats);
     }
     // Derived rows first, the events row last: an event row means "all of it is in", so a group
     // that failed half-way is written again in full on retry (its repeated rows collapse on merge).
-    const { events, ...derived } = lines;
-    await Promise.all(Object.entries(derived).map(([table, rows]) => ch.insertLines(table, rows)));
-    await ch.insertLines("events", events);
+    const insert = (body: TableBody) =>
+      body.format === "RowBinary"
+        ? ch.insertRowBinary(body.table, body.columns, body.chunks)
+        : ch.insertLines(body.table, body.lines);
+    await Promise.all(bodies.filter((b) => b.table !== "events").map(insert));
+    for (const body of bodies) if (body.table === "events") await insert(body);
     answeredAt = Date.now();
     return fresh;
   }

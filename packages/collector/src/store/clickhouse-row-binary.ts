@@ -1,0 +1,134 @@
+/**
+ * ClickHouse's RowBinary format, for the column types of the collector's tables: each value in its
+ * binary form, little-endian, strings and arrays prefixed by a LEB128 length, Nullable by one flag
+ * byte. About a third of the CPU of JSONEachRow per row on both sides, and half the bytes:
+ * strings go in as they are, with no escaping (`raw` is JSON inside a string).
+ */
+
+const CHUNK_BYTES = 256 * 1024;
+const TWO_32 = 4_294_967_296;
+const DAY_MS = 86_400_000;
+
+/** Appends values to a list of buffers (a request body). */
+export class RowBinaryWriter {
+  private buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  private at = 0;
+  private readonly full: Buffer[] = [];
+
+  private room(bytes: number): void {
+    if (this.at + bytes <= this.buffer.length) return;
+    if (this.at > 0) this.full.push(this.buffer.subarray(0, this.at));
+    this.buffer = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes));
+    this.at = 0;
+  }
+
+  private length(n: number): void {
+    let rest = n;
+    while (rest >= 0x80) {
+      this.buffer[this.at++] = (rest & 0x7f) | 0x80;
+      rest >>>= 7;
+    }
+    this.buffer[this.at++] = rest;
+  }
+
+  string(value: string): void {
+    // At most 3 UTF-8 bytes per UTF-16 unit, and 5 bytes of length.
+    this.room(value.length * 3 + 5);
+    const bytes = Buffer.byteLength(value);
+    this.length(bytes);
+    // Pure ASCII (as many bytes as units) is copied as latin1, the cheaper path.
+    this.at += this.buffer.write(value, this.at, bytes === value.length ? "latin1" : "utf8");
+  }
+
+  /** A safe integer as two's-complement Int64. */
+  int64(value: number): void {
+    this.room(8);
+    const high = Math.floor(value / TWO_32);
+    this.buffer.writeUInt32LE(value - high * TWO_32, this.at);
+    this.buffer.writeInt32LE(high, this.at + 4);
+    this.at += 8;
+  }
+
+  int32(value: number): void {
+    this.room(4);
+    this.buffer.writeInt32LE(value, this.at);
+    this.at += 4;
+  }
+
+  uint8(value: number): void {
+    this.room(1);
+    this.buffer[this.at++] = value;
+  }
+
+  uint16(value: number): void {
+    this.room(2);
+    this.buffer.writeUInt16LE(value, this.at);
+    this.at += 2;
+  }
+
+  float64(value: number): void {
+    this.room(8);
+    this.buffer.writeDoubleLE(value, this.at);
+    this.at += 8;
+  }
+
+  arrayLength(count: number): void {
+    this.room(5);
+    this.length(count);
+  }
+
+  /** The buffers written so far; the writer starts empty again. */
+  take(): Buffer[] {
+    const out = [...this.full, ...(this.at > 0 ? [this.buffer.subarray(0, this.at)] : [])];
+    this.full.length = 0;
+    this.buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.at = 0;
+    return out;
+  }
+}
+
+export type ValueEncoder = (out: RowBinaryWriter, value: unknown) => void;
+
+/**
+ * The encoder of a ClickHouse column type, or undefined for a type this module does not write (the
+ * table then goes as JSONEachRow). A `Date` column takes the milliseconds of the time it stands for.
+ */
+export function valueEncoder(type: string): ValueEncoder | undefined {
+  const nullable = /^Nullable\((.*)\)$/.exec(type);
+  if (nullable) {
+    const inner = valueEncoder(nullable[1] as string);
+    if (!inner) return undefined;
+    return (out, value) => {
+      if (value === null || value === undefined) out.uint8(1);
+      else {
+        out.uint8(0);
+        inner(out, value);
+      }
+    };
+  }
+  const array = /^Array\((.*)\)$/.exec(type);
+  if (array) {
+    const item = valueEncoder(array[1] as string);
+    if (!item) return undefined;
+    return (out, value) => {
+      const list = value as readonly unknown[];
+      out.arrayLength(list.length);
+      for (const x of list) item(out, x);
+    };
+  }
+  switch (type) {
+    case "String":
+      return (out, value) => out.string(value as string);
+    case "Int64":
+      return (out, value) => out.int64(value as number);
+    case "Int32":
+      return (out, value) => out.int32(value as number);
+    case "Float64":
+      return (out, value) => out.float64(value as number);
+    case "Date":
+      // Days since 1970-01-01 as UInt16, the range of ClickHouse's Date.
+      return (out, value) => out.uint16(Math.min(0xffff, Math.max(0, Math.floor((value as number) / DAY_MS))));
+    default:
+      return undefined;
+  }
+}
