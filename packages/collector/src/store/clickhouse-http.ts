@@ -74,6 +74,8 @@ export class ClickHouseClient {
   private readonly base: string;
   private readonly auth: string;
   private readonly timeoutMs: number;
+  /** When ClickHouse last answered a request with 200 (ms since the epoch; -Infinity: never). */
+  lastAnsweredMs = Number.NEGATIVE_INFINITY;
 
   constructor(conn: ClickHouseConnection) {
     this.database = sqlIdentifier(conn.database);
@@ -119,6 +121,7 @@ export class ClickHouseClient {
     if (res.status !== 200) {
       throw new ClickHouseError(`ClickHouse answered HTTP ${res.status}: ${res.text.slice(0, 500).trim()}`, res.status);
     }
+    this.lastAnsweredMs = Date.now();
     return res.text;
   }
 

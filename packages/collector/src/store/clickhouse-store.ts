@@ -26,7 +26,8 @@ export interface ClickHouseStoreOptions extends ClickHouseConnection {
 export const CLICKHOUSE_GROUP_COMMIT = { maxDelayMs: 20, maxEvents: 20_000, writesInFlight: 2 } as const;
 
 /**
- * A ClickHouse that took a write or answered a ping this recently is up: `/healthz` answers at once
+ * A ClickHouse that answered any request this recently (an insert, a lookup, a ping) and failed no
+ * write since is up: `/healthz` answers at once
  * instead of waiting its turn behind large inserts (a busy server takes a few hundred ms to answer
  * even `SELECT 1`). A server gone is seen at most this late.
  */
@@ -47,8 +48,8 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
   const ttlDefault = options.defaultOutcomeTtlSeconds ?? DEFAULT_OUTCOME_TTL_SECONDS;
   const key = (model: string, pid: string) => `model_name = ${sqlString(model)} AND prediction_id = ${sqlString(pid)}`;
   let closed = false;
-  /** When ClickHouse last took a group or answered a ping (ms). */
-  let answeredAt = Number.NEGATIVE_INFINITY;
+  /** Answers before this time (ms) do not count as signs of life: a write failed then. */
+  let failedAt = Number.NEGATIVE_INFINITY;
   const open = () => {
     if (closed) throw new Error("The ClickHouse store is closed");
   };
@@ -76,9 +77,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     }
     // The rows are serialized while ClickHouse looks the ids up (one round trip less per group); in
     // the rare group that holds stored events (a retry), they are serialized again without them.
-    const stored = existingIds([...ids]);
-    let bodies = await clickhouseTableBodies(batch, fresh, formats);
-    const seen = await stored;
+    let [bodies, seen] = await Promise.all([clickhouseTableBodies(batch, fresh, formats), existingIds([...ids])]);
     if (seen.size > 0) {
       for (let i = 0; i < batch.length; i++)
         if (fresh[i] && seen.has((batch[i] as IncomingEvent).event.id)) fresh[i] = false;
@@ -92,13 +91,12 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
         : ch.insertLines(body.table, body.lines);
     await Promise.all(bodies.filter((b) => b.table !== "events").map(insert));
     for (const body of bodies) if (body.table === "events") await insert(body);
-    answeredAt = Date.now();
     return fresh;
   }
   // A failed write makes the next ping ask ClickHouse again.
   const writeOrForget = (batch: readonly IncomingEvent[]) =>
     writeGroup(batch).catch((error: unknown) => {
-      answeredAt = Number.NEGATIVE_INFINITY;
+      failedAt = Date.now();
       throw error;
     });
   const committer = createGroupCommitter(
@@ -114,9 +112,9 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     },
     async ping() {
       open();
-      if (Date.now() - answeredAt < CLICKHOUSE_ANSWER_FRESH_MS) return;
+      const answered = ch.lastAnsweredMs;
+      if (answered > failedAt && Date.now() - answered < CLICKHOUSE_ANSWER_FRESH_MS) return;
       await ch.exec("SELECT 1");
-      answeredAt = Date.now();
     },
     async eventIdCounts() {
       const rows = await ch.rows<{ id: string; n: number }>("SELECT id, count() AS n FROM events FINAL GROUP BY id");
