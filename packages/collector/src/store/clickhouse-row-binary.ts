@@ -74,6 +74,20 @@ export class RowBinaryWriter {
     this.buffer[this.at++] = value;
   }
 
+  /** A two's-complement integer in `bytes` (1, 2 or 4) bytes. */
+  signedInteger(value: number, bytes: 1 | 2 | 4): void {
+    this.room(bytes);
+    this.buffer.writeIntLE(value, this.at, bytes);
+    this.at += bytes;
+  }
+
+  /** An unsigned integer in `bytes` (1, 2 or 4) bytes. */
+  unsignedInteger(value: number, bytes: 1 | 2 | 4): void {
+    this.room(bytes);
+    this.buffer.writeUIntLE(value, this.at, bytes);
+    this.at += bytes;
+  }
+
   uint16(value: number): void {
     this.room(2);
     this.buffer.writeUInt16LE(value, this.at);
@@ -139,6 +153,17 @@ export function valueEncoder(type: string): ValueEncoder | undefined {
       return (out, value) => out.int32(value as number);
     case "Float64":
       return (out, value) => out.float64(value as number);
+    // Booleans (a flag column) go in as 0 and 1.
+    case "Int8":
+      return (out, value) => out.signedInteger(Number(value), 1);
+    case "Int16":
+      return (out, value) => out.signedInteger(Number(value), 2);
+    case "UInt8":
+      return (out, value) => out.unsignedInteger(Number(value), 1);
+    case "UInt16":
+      return (out, value) => out.unsignedInteger(Number(value), 2);
+    case "UInt32":
+      return (out, value) => out.unsignedInteger(Number(value), 4);
     case "Date":
       // Days since 1970-01-01 as UInt16, the range of ClickHouse's Date.
       return (out, value) => out.uint16(Math.min(0xffff, Math.max(0, Math.floor((value as number) / DAY_MS))));

@@ -2,6 +2,7 @@ import type { InferlogEvent } from "@inferlog/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { CLICKHOUSE_URL, exposure, features, feedback, outcome, prediction, T0_MS } from "../test-support.js";
 import { ClickHouseClient } from "./clickhouse-http.js";
+import { RowBinaryWriter, type ValueEncoder, valueEncoder } from "./clickhouse-row-binary.js";
 import { clickhouseDdl } from "./clickhouse-schema.js";
 import { clickhouseTableBodies, readTableFormats } from "./clickhouse-table-binary.js";
 import { clickhouseTableLines } from "./clickhouse-table-lines.js";
@@ -107,6 +108,99 @@ describe("RowBinary inserts", () => {
       if (body.format === "RowBinary") await ch.insertRowBinary(body.table, body.columns, body.chunks);
     }
     expect(await ch.rows("SELECT num_value FROM features")).toEqual([{ num_value: -5e-324 }]);
+  });
+
+  it("writes every column type it takes, read back as written", async () => {
+    const ch = await database("types");
+    const types = {
+      s: "String",
+      ns: "Nullable(String)",
+      a: "Array(String)",
+      i64: "Int64",
+      i32: "Int32",
+      i16: "Int16",
+      i8: "Int8",
+      u32: "UInt32",
+      u16: "UInt16",
+      u8: "Nullable(UInt8)",
+      f: "Float64",
+      d: "Date",
+    };
+    await ch.exec(
+      `CREATE TABLE t (${Object.entries(types)
+        .map(([name, type]) => `${name} ${type}`)
+        .join(", ")}) ENGINE = Memory`,
+    );
+    const rows = [
+      {
+        s: "é😀\t\n'\"",
+        ns: null,
+        a: ["", "x"],
+        i64: -(2 ** 53) + 1,
+        i32: -(2 ** 31),
+        i16: -32768,
+        i8: -128,
+        u32: 2 ** 32 - 1,
+        u16: 65535,
+        u8: true,
+        f: -0.1,
+        d: Date.parse("2026-12-07T23:59:59Z"),
+      },
+      {
+        s: "",
+        ns: "n",
+        a: [],
+        i64: 2 ** 53 - 1,
+        i32: 2 ** 31 - 1,
+        i16: 32767,
+        i8: 127,
+        u32: 0,
+        u16: 0,
+        u8: null,
+        f: 1e308,
+        d: DAY,
+      },
+    ];
+    const out = new RowBinaryWriter();
+    const encoders = Object.values(types).map((type) => valueEncoder(type) as ValueEncoder);
+    for (const row of rows) {
+      Object.values(row).forEach((value, i) => {
+        (encoders[i] as ValueEncoder)(out, value);
+      });
+    }
+    await ch.insertRowBinary("t", Object.keys(types), out.take());
+    expect(await ch.rows("SELECT * FROM t ORDER BY i8")).toEqual([
+      {
+        s: "é😀\t\n'\"",
+        ns: null,
+        a: ["", "x"],
+        i64: -(2 ** 53) + 1,
+        i32: -(2 ** 31),
+        i16: -32768,
+        i8: -128,
+        u32: 2 ** 32 - 1,
+        u16: 65535,
+        u8: 1,
+        f: -0.1,
+        d: "2026-12-07",
+      },
+      {
+        s: "",
+        ns: "n",
+        a: [],
+        i64: 2 ** 53 - 1,
+        i32: 2 ** 31 - 1,
+        i16: 32767,
+        i8: 127,
+        u32: 0,
+        u16: 0,
+        u8: null,
+        f: 1e308,
+        d: "1970-01-02",
+      },
+    ]);
+    expect(valueEncoder("Enum8('a' = 1)")).toBeUndefined();
+    expect(valueEncoder("Nullable(Decimal(9, 2))")).toBeUndefined();
   });
 
   it("falls back to JSONEachRow for a table with a column type it does not write", async () => {
