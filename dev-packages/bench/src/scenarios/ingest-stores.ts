@@ -22,7 +22,7 @@ import { SQLITE_EVENTS_PER_TRANSACTION } from "../../../../packages/collector/sr
 import { SQLITE_DDL } from "../../../../packages/collector/src/store/sqlite-schema.js";
 import { prepareRowWriter } from "../../../../packages/collector/src/store/sqlite-writer.js";
 import { batches, ingestEvents } from "../ingest-events.js";
-import { emit, median, type Row } from "../measure.js";
+import { emit, median, quantile, type Row } from "../measure.js";
 
 const Database = createRequire(new URL("../../../../packages/collector/package.json", import.meta.url))(
   "better-sqlite3",
@@ -31,9 +31,11 @@ const CLICKHOUSE_URL = process.env.INFERLOG_CLICKHOUSE_URL ?? "http://127.0.0.1:
 const BATCH = 100;
 const CONCURRENCY = Number(process.env.BENCH_INGEST_CONCURRENCY ?? 16);
 const EVENTS = { sqlite: 20_000, clickhouse: 50_000 };
-const RUNS = 3;
+const RUNS = Number(process.env.BENCH_INGEST_RUNS ?? 3);
 /** Events per ClickHouse insert in the ceiling: one large part per table, as a group commit at full load. */
 const CLICKHOUSE_DIRECT_GROUP = 10_000;
+/** Events in the one large request during which `/healthz` is timed. */
+const HEALTH_EVENTS = 10_000;
 const here = new URL(".", import.meta.url).pathname;
 
 type Events = Record<string, unknown>[];
@@ -84,7 +86,17 @@ const message = <T>(child: ChildProcess, key: string): Promise<T> =>
     child.once("exit", (code) => reject(new Error(`the collector exited with ${code}`)));
   });
 
-async function viaCollector(spec: string, events: Events, warmup: Events): Promise<HttpRun> {
+interface RunningCollector {
+  child: ChildProcess;
+  port: number;
+  /** User + system CPU of the collector process so far (µs). */
+  cpu(): Promise<number>;
+  /** The longest the collector's event loop was held since the last call (ms). */
+  loopDelay(): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function startCollector(spec: string): Promise<RunningCollector> {
   const child = fork(join(here, "../ingest-collector-child.ts"), [spec], {
     // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the collector (see README, "Profiling a figure").
     execArgv: [
@@ -95,7 +107,29 @@ async function viaCollector(spec: string, events: Events, warmup: Events): Promi
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const url = new URL(await message<string>(child, "url"));
-  const port = Number(url.port);
+  return {
+    child,
+    port: Number(url.port),
+    async cpu() {
+      child.send("cpu");
+      const usage = await message<NodeJS.CpuUsage>(child, "cpu");
+      return usage.user + usage.system;
+    },
+    loopDelay() {
+      child.send("loop");
+      return message<number>(child, "loop");
+    },
+    async close() {
+      child.send("close");
+      await new Promise((resolve) => child.once("exit", resolve));
+    },
+  };
+}
+
+const gzipBatches = (list: Events, size: number) => batches(list, size).map((b) => gzipSync(JSON.stringify(b)));
+
+async function viaCollector(spec: string, events: Events, warmup: Events): Promise<HttpRun> {
+  const collector = await startCollector(spec);
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const send = async (bodies: Buffer[]) => {
     let next = 0;
@@ -103,26 +137,64 @@ async function viaCollector(spec: string, events: Events, warmup: Events): Promi
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < bodies.length) {
           const body = bodies[next++] as Buffer;
-          await post(port, agent, body, BATCH);
+          await post(collector.port, agent, body, BATCH);
         }
       }),
     );
   };
-  const gzip = (list: Events) => batches(list, BATCH).map((b) => gzipSync(JSON.stringify(b)));
-  await send(gzip(warmup));
-  const bodies = gzip(events);
-  child.send("cpu");
-  const cpu0 = await message<NodeJS.CpuUsage>(child, "cpu");
+  await send(gzipBatches(warmup, BATCH));
+  const bodies = gzipBatches(events, BATCH);
+  const cpu0 = await collector.cpu();
   const t0 = performance.now();
   await send(bodies);
   const seconds = (performance.now() - t0) / 1000;
-  child.send("cpu");
-  const cpu1 = await message<NodeJS.CpuUsage>(child, "cpu");
+  const cpu1 = await collector.cpu();
   agent.destroy();
-  child.send("close");
-  await new Promise((resolve) => child.once("exit", resolve));
-  const cpuMicros = cpu1.user - cpu0.user + (cpu1.system - cpu0.system);
-  return { eventsPerSecond: events.length / seconds, cpuMicrosPerEvent: cpuMicros / events.length };
+  await collector.close();
+  return { eventsPerSecond: events.length / seconds, cpuMicrosPerEvent: (cpu1 - cpu0) / events.length };
+}
+
+/** One GET /healthz on its own connection: milliseconds to the full answer. */
+function probeHealth(port: number): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path: "/healthz", agent: false }, (res) => {
+      res.resume();
+      res.on("end", () =>
+        res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`/healthz ${res.statusCode}`)),
+      );
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/**
+ * `/healthz` latency while one request of HEALTH_EVENTS events (the same traffic, gzip) is ingested:
+ * probes every 10 ms from this process, from the request's start to its reply.
+ */
+async function healthUnderLoad(spec: string): Promise<{ probes: number[]; loopMs: number }> {
+  const collector = await startCollector(spec);
+  const agent = new Agent({ keepAlive: true });
+  try {
+    await post(collector.port, agent, gzipBatches(ingestEvents(2_000), BATCH)[0] as Buffer, BATCH);
+    const [body] = gzipBatches(ingestEvents(HEALTH_EVENTS), HEALTH_EVENTS);
+    await collector.loopDelay();
+    let ingesting = true;
+    const ingest = post(collector.port, agent, body as Buffer, HEALTH_EVENTS).finally(() => {
+      ingesting = false;
+    });
+    const probes: number[] = [];
+    while (ingesting) {
+      probes.push(await probeHealth(collector.port));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await ingest;
+    return { probes, loopMs: await collector.loopDelay() };
+  } finally {
+    agent.destroy();
+    await collector.close();
+  }
 }
 
 function sqliteDirect(file: string, events: Events): number {
@@ -180,18 +252,22 @@ try {
   if (!only || only === "sqlite") {
     const http: HttpRun[] = [];
     const direct: number[] = [];
+    const health: { probes: number[]; loopMs: number }[] = [];
     for (let run = 0; run < RUNS; run++) {
       direct.push(sqliteDirect(join(dir, `direct-${run}.db`), ingestEvents(EVENTS.sqlite)));
       http.push(
         await viaCollector(`sqlite:${join(dir, `http-${run}.db`)}`, ingestEvents(EVENTS.sqlite), ingestEvents(2_000)),
       );
+      health.push(await healthUnderLoad(`sqlite:${join(dir, `health-${run}.db`)}`));
     }
     rows.push(...storeRows("SQLite", http, direct, `${EVENTS.sqlite} events, WAL, synchronous=FULL`));
+    rows.push(healthRow("SQLite", health));
   }
   if (!only || only === "clickhouse") {
     const http: HttpRun[] = [];
     const direct: number[] = [];
     const inserts: number[] = [];
+    const health: { probes: number[]; loopMs: number }[] = [];
     for (let run = 0; run < RUNS; run++) {
       const base = `ingest_stores_${process.pid}_${run}`;
       try {
@@ -204,9 +280,11 @@ try {
           ),
         );
         inserts.push(await clickhouseInserts(`${base}_http`));
+        health.push(await healthUnderLoad(`clickhouse://${new URL(CLICKHOUSE_URL).host}/${base}_health`));
       } finally {
         await dropDatabase(`${base}_direct`);
         await dropDatabase(`${base}_http`);
+        await dropDatabase(`${base}_health`);
       }
     }
     rows.push(
@@ -217,6 +295,7 @@ try {
         `${EVENTS.clickhouse} events; inserts per table through the collector: ${inserts.join(", ")} (group commit)`,
       ),
     );
+    rows.push(healthRow("ClickHouse", health));
   }
   emit("ingest-stores", rows);
 } finally {
@@ -254,4 +333,18 @@ function storeRows(store: string, http: HttpRun[], direct: number[], note: strin
       note: `user+system of the collector process over the timed window; runs: ${cpu.map((c) => c.toFixed(1)).join(", ")}`,
     },
   ];
+}
+
+/** The worst `/healthz` answer of each run's 10,000-event request; the value is the worst of all. */
+function healthRow(store: string, runs: { probes: number[]; loopMs: number }[]): Row {
+  const worst = runs.map((run) => Math.max(...run.probes));
+  const all = runs.flatMap((run) => run.probes);
+  return {
+    metric: `/healthz while one ${HEALTH_EVENTS.toLocaleString("en-US")}-event request is ingested (${store})`,
+    subject: "inferlog collector (HTTP)",
+    value: Math.max(...worst),
+    unit: "ms",
+    better: "lower",
+    note: `worst probe per run: ${worst.map((ms) => ms.toFixed(0)).join(", ")}; p50 ${quantile(all, 0.5).toFixed(1)} ms, p99 ${quantile(all, 0.99).toFixed(1)} ms over ${all.length} probes (one every 10 ms, each on a new connection); the collector's event loop was held at most ${runs.map((run) => run.loopMs.toFixed(0)).join(", ")} ms (monitorEventLoopDelay)`,
+  };
 }

@@ -2,6 +2,7 @@ import { EVENT_TYPES, type EventType, type InferlogEvent } from "@inferlog/core"
 import { compiledValidateEvent } from "@inferlog/core/compiled";
 import { startSlices } from "../slices.js";
 import { jsonErrorOffset } from "./json-error-offset.js";
+import { ONE_PIECE_CHARS, parseJsonArrayInPieces } from "./parse-json-array.js";
 import { BodyError } from "./read-body.js";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -58,14 +59,22 @@ export async function parseBatch(body: Buffer, options: { single: boolean; maxEv
   } catch {
     throw new BodyError(400, "The body is not valid UTF-8");
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    // V8 throws RangeError only for pathological nesting; say so rather than echo an engine message.
-    if (e instanceof RangeError) throw new BodyError(400, "The body is nested too deeply to parse as JSON");
-    throw new BodyError(400, `The body is not valid JSON${where(text)}: ${msg}`);
+  const slices = startSlices();
+  // A large batch is parsed a piece at a time (the same values); anything else, or a body the
+  // pieces cannot take, in one call, which also words every syntax error.
+  let parsed: unknown =
+    text.length > ONE_PIECE_CHARS
+      ? await parseJsonArrayInPieces(text, { maxElements: options.maxEvents, slices })
+      : undefined;
+  if (parsed === undefined) {
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      // V8 throws RangeError only for pathological nesting; say so rather than echo an engine message.
+      if (e instanceof RangeError) throw new BodyError(400, "The body is nested too deeply to parse as JSON");
+      throw new BodyError(400, `The body is not valid JSON${where(text)}: ${msg}`);
+    }
   }
   const list = options.single && !Array.isArray(parsed) ? [parsed] : parsed;
   if (!Array.isArray(list)) {
@@ -84,7 +93,6 @@ export async function parseBatch(body: Buffer, options: { single: boolean; maxEv
   const flags: TextFlags = {
     surrogates: /\\u[dD][89a-fA-F]/.test(text),
   };
-  const slices = startSlices();
   for (let index = 0; index < list.length; index++) {
     const reason = checkEvent(list[index], flags);
     if (typeof reason === "string") out.rejected.push({ index, reason });

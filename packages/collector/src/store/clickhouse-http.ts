@@ -1,6 +1,14 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { startSlices } from "../slices.js";
 import { type BoundParams, type BoundValue, clickhouseParamType } from "./bound-params.js";
+import { type ClickHouseAnswer, postToClickHouse } from "./clickhouse-post.js";
+
+/** A form as the bytes and content type (with its boundary) a multipart request carries. */
+async function multipart(form: FormData): Promise<{ body: Buffer[]; contentType: string }> {
+  const encoded = new Response(form);
+  const contentType = encoded.headers.get("content-type") ?? "multipart/form-data";
+  return { body: [Buffer.from(await encoded.arrayBuffer())], contentType };
+}
 
 /**
  * A minimal ClickHouse HTTP client (the interface every version has, 18.16 included).
@@ -56,36 +64,24 @@ export function sqlIdentifier(name: string): string {
   return name;
 }
 
-/** Lines joined and encoded a few thousand at a time, with a turn of the event loop in between. */
+/** Lines joined a few thousand at a time, with a turn of the event loop in between. */
 const LINES_PER_CHUNK = 2_000;
 
-async function linesBody(lines: readonly string[]): Promise<string | Uint8Array<ArrayBuffer>> {
-  if (lines.length <= LINES_PER_CHUNK) return lines.join("\n");
-  const encoder = new TextEncoder();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+async function linesBody(lines: readonly string[]): Promise<string[]> {
+  const chunks: string[] = [];
   for (let at = 0; at < lines.length; at += LINES_PER_CHUNK) {
     if (at > 0) await nextTurn();
-    const chunk = encoder.encode(`${lines.slice(at, at + LINES_PER_CHUNK).join("\n")}\n`);
-    chunks.push(chunk);
-    size += chunk.length;
+    chunks.push(`${lines.slice(at, at + LINES_PER_CHUNK).join("\n")}\n`);
   }
-  const body = new Uint8Array(new ArrayBuffer(size));
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return body;
+  return chunks;
 }
 
 const STALE_SOCKET_ATTEMPTS = 3;
-const STALE_SOCKET_CODES: ReadonlySet<string> = new Set(["EPIPE", "ECONNRESET", "UND_ERR_SOCKET"]);
+const STALE_SOCKET_CODES: ReadonlySet<string> = new Set(["EPIPE", "ECONNRESET"]);
 
-/** fetch wraps the socket error: `TypeError: fetch failed` with the system error as `cause`. */
 const socketErrorCode = (error: unknown): string => {
-  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
-  return typeof cause?.code === "string" ? cause.code : "";
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" ? code : "";
 };
 
 export class ClickHouseClient {
@@ -93,6 +89,8 @@ export class ClickHouseClient {
   private readonly base: string;
   private readonly auth: string;
   private readonly timeoutMs: number;
+  /** When ClickHouse last answered a request with 200 (ms since the epoch; -Infinity: never). */
+  lastAnsweredMs = Number.NEGATIVE_INFINITY;
 
   constructor(conn: ClickHouseConnection) {
     this.database = sqlIdentifier(conn.database);
@@ -108,8 +106,11 @@ export class ClickHouseClient {
   async exec(
     sql: string,
     options: {
-      /** Data after the statement (INSERT ... FORMAT), or external tables (a multipart form). */
-      body?: string | Uint8Array<ArrayBuffer> | FormData;
+      /**
+       * The data of an INSERT, as one string or the strings (or buffers) it is made of; or external
+       * tables, as a multipart form.
+       */
+      body?: string | readonly (string | Buffer)[] | FormData;
       database?: boolean;
       settings?: Record<string, string>;
     } = {},
@@ -119,17 +120,15 @@ export class ClickHouseClient {
     if (options.database !== false) params.set("database", this.database);
     // With a body, the statement travels in the URL and the body is the data (INSERT ... FORMAT).
     if (options.body !== undefined) params.set("query", sql);
-    let res: Response | undefined;
+    const { body, contentType } =
+      options.body instanceof FormData ? await multipart(options.body) : { body: options.body };
+    let res: ClickHouseAnswer | undefined;
     for (let attempt = 1; !res; attempt++) {
       try {
-        res = await fetch(`${this.base}/?${params}`, {
-          method: "POST",
-          body: options.body ?? sql,
-          signal: AbortSignal.timeout(this.timeoutMs),
-        });
+        res = await postToClickHouse(`${this.base}/?${params}`, body ?? sql, this.timeoutMs, contentType);
       } catch (cause) {
-        // A kept-alive socket that ClickHouse has just closed (its keep_alive_timeout, 3 s, is
-        // shorter than undici's) fails the write before ClickHouse read the statement: send it again
+        // A kept-alive socket that ClickHouse has just closed (its keep_alive_timeout, 3 s) fails
+        // the write before ClickHouse read the statement: send it again
         // on another socket. Repeating an insert is safe (repeated rows collapse on merge).
         if (attempt < STALE_SOCKET_ATTEMPTS && STALE_SOCKET_CODES.has(socketErrorCode(cause))) continue;
         throw new ClickHouseError(
@@ -139,11 +138,11 @@ export class ClickHouseClient {
         );
       }
     }
-    const text = await res.text();
     if (res.status !== 200) {
-      throw new ClickHouseError(`ClickHouse answered HTTP ${res.status}: ${text.slice(0, 500).trim()}`, res.status);
+      throw new ClickHouseError(`ClickHouse answered HTTP ${res.status}: ${res.text.slice(0, 500).trim()}`, res.status);
     }
-    return text;
+    this.lastAnsweredMs = Date.now();
+    return res.text;
   }
 
   /** A SELECT answered as objects; 64-bit integers (sent quoted by ClickHouse) come back as numbers. */
@@ -200,6 +199,12 @@ export class ClickHouseClient {
       if (slices.due()) await slices.pause();
     }
     await this.insertLines(table, lines);
+  }
+
+  /** Rows already encoded as RowBinary, for `columns` in that order. */
+  async insertRowBinary(table: string, columns: readonly string[], chunks: readonly Buffer[]): Promise<void> {
+    if (chunks.length === 0) return;
+    await this.exec(`INSERT INTO ${this.database}.${table} (${columns.join(", ")}) FORMAT RowBinary`, { body: chunks });
   }
 
   /** Rows already serialized, one JSON object per line. */

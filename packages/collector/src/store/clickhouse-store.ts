@@ -4,7 +4,7 @@ import { detectCluster, ensureClusterTables } from "./clickhouse-cluster.js";
 import { clusterName, isCreateDatabase } from "./clickhouse-cluster-ddl.js";
 import { ClickHouseClient, type ClickHouseConnection, sqlString } from "./clickhouse-http.js";
 import { clickhouseDdl } from "./clickhouse-schema.js";
-import { clickhouseTableLines } from "./clickhouse-table-lines.js";
+import { clickhouseTableBodies, readTableFormats, type TableBody } from "./clickhouse-table-binary.js";
 import { createGroupCommitter, type GroupCommitOptions, groupCommitSettings } from "./group-commit.js";
 import {
   DEFAULT_OUTCOME_TTL_SECONDS,
@@ -36,6 +36,17 @@ export interface ClickHouseStoreOptions extends ClickHouseConnection {
 export const CLICKHOUSE_GROUP_COMMIT = { maxDelayMs: 20, maxEvents: 20_000, writesInFlight: 2 } as const;
 
 /**
+ * A ClickHouse that answered any request this recently (an insert, a lookup, a ping) and failed no
+ * write since is up: `/healthz` answers at once
+ * instead of waiting its turn behind large inserts (a busy server takes a few hundred ms to answer
+ * even `SELECT 1`). A server gone is seen at most this late.
+ */
+export const CLICKHOUSE_ANSWER_FRESH_MS = 1_000;
+
+/** Ids per lookup statement: 500 quoted UUIDs are about 20 KB of SQL. */
+const ID_CHUNK = 500;
+
+/**
  * The scale store. The collector keeps no state of its own, so any number of them can write to
  * one ClickHouse, or to the replicas of a one-shard cluster (`cluster`), at once.
  */
@@ -50,29 +61,31 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
   }
   await ensureTables(clickhouseDdl(db));
   await addMissingColumns(ch, cluster);
+  // After the columns are complete: each table's RowBinary layout is read from system.columns.
+  const formats = await readTableFormats(ch);
   const ttlDefault = options.defaultOutcomeTtlSeconds ?? DEFAULT_OUTCOME_TTL_SECONDS;
   const key = (model: string, pid: string) => `model_name = ${sqlString(model)} AND prediction_id = ${sqlString(pid)}`;
   let closed = false;
+  /** Answers before this time (ms) do not count as signs of life: a write failed then. */
+  let failedAt = Number.NEGATIVE_INFINITY;
   const open = () => {
     if (closed) throw new Error("The ClickHouse store is closed");
   };
 
+  /** Which of `ids` the events table holds already: chunks in parallel, each well under max_query_size (256 KiB). */
   async function existingIds(ids: string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    // Chunks keep each statement well under ClickHouse's max_query_size (256 KiB by default).
-    for (let i = 0; i < ids.length; i += 500) {
-      const list = ids
-        .slice(i, i + 500)
-        .map(sqlString)
-        .join(",");
-      const rows = await ch.rows<{ id: string }>(`SELECT id FROM events WHERE id IN (${list})`);
-      for (const r of rows) found.add(r.id);
-    }
-    return found;
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += ID_CHUNK) chunks.push(ids.slice(i, i + ID_CHUNK));
+    const found = await Promise.all(
+      chunks.map((chunk) =>
+        ch.rows<{ id: string }>(`SELECT id FROM events WHERE id IN (${chunk.map(sqlString).join(",")})`),
+      ),
+    );
+    return new Set(found.flat().map((r) => r.id));
   }
 
   async function writeGroup(batch: readonly IncomingEvent[]): Promise<boolean[]> {
-    // Which ids are new (first occurrence in the group, not yet stored) is settled before any row is built.
+    // Which ids are new: the first occurrence in the group, unless already stored.
     const fresh = new Array<boolean>(batch.length);
     const ids = new Set<string>();
     for (let i = 0; i < batch.length; i++) {
@@ -80,17 +93,34 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
       fresh[i] = !ids.has(id);
       ids.add(id);
     }
-    const seen = await existingIds([...ids]);
-    for (let i = 0; i < batch.length; i++)
-      if (fresh[i] && seen.has((batch[i] as IncomingEvent).event.id)) fresh[i] = false;
+    // The rows are serialized while ClickHouse looks the ids up (one round trip less per group); in
+    // the rare group that holds stored events (a retry), they are serialized again without them.
+    let [bodies, seen] = await Promise.all([clickhouseTableBodies(batch, fresh, formats), existingIds([...ids])]);
+    if (seen.size > 0) {
+      for (let i = 0; i < batch.length; i++)
+        if (fresh[i] && seen.has((batch[i] as IncomingEvent).event.id)) fresh[i] = false;
+      bodies = await clickhouseTableBodies(batch, fresh, formats);
+    }
     // Derived rows first, the events row last: an event row means "all of it is in", so a group
     // that failed half-way is written again in full on retry (its repeated rows collapse on merge).
-    const { events, ...derived } = await clickhouseTableLines(batch, fresh);
-    await Promise.all(Object.entries(derived).map(([table, lines]) => ch.insertLines(table, lines)));
-    await ch.insertLines("events", events);
+    const insert = (body: TableBody) =>
+      body.format === "RowBinary"
+        ? ch.insertRowBinary(body.table, body.columns, body.chunks)
+        : ch.insertLines(body.table, body.lines);
+    await Promise.all(bodies.filter((b) => b.table !== "events").map(insert));
+    for (const body of bodies) if (body.table === "events") await insert(body);
     return fresh;
   }
-  const committer = createGroupCommitter(writeGroup, groupCommitSettings(options.groupCommit, CLICKHOUSE_GROUP_COMMIT));
+  // A failed write makes the next ping ask ClickHouse again.
+  const writeOrForget = (batch: readonly IncomingEvent[]) =>
+    writeGroup(batch).catch((error: unknown) => {
+      failedAt = Date.now();
+      throw error;
+    });
+  const committer = createGroupCommitter(
+    writeOrForget,
+    groupCommitSettings(options.groupCommit, CLICKHOUSE_GROUP_COMMIT),
+  );
 
   return {
     kind: "clickhouse",
@@ -100,6 +130,8 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     },
     async ping() {
       open();
+      const answered = ch.lastAnsweredMs;
+      if (answered > failedAt && Date.now() - answered < CLICKHOUSE_ANSWER_FRESH_MS) return;
       await ch.exec("SELECT 1");
     },
     async eventIdCounts() {

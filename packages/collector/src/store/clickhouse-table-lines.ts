@@ -9,6 +9,28 @@ export type TableLines = Record<TableInsert["table"], string[]>;
 const DAY_MS = 86_400_000;
 
 /**
+ * Calls `visit` with each ClickHouse row of one event's rows, the table it goes to and the time its
+ * `day` column stands for: the one walk both insert formats share (and `clickhouseTableRows` spells
+ * out as whole arrays). `events` comes last.
+ */
+export function eachTableRow(r: Rows, visit: (table: TableInsert["table"], row: object, dayMs: number) => void): void {
+  const eventMs = r.event.time_ms;
+  if (r.prediction) visit("predictions", r.prediction, r.prediction.time_ms);
+  for (const c of r.candidates) visit("candidates", c, eventMs);
+  if (r.exposure) visit("exposures", r.exposure, r.exposure.time_ms);
+  if (r.feedback) visit("feedback", r.feedback, r.feedback.time_ms);
+  if (r.outcome) visit("outcomes", r.outcome, r.outcome.time_ms);
+  for (const m of r.outcomeMetrics) visit("outcome_metrics", m, m.time_ms);
+  for (const f of r.features) {
+    // Sorting keys cannot be Nullable: features logged without a prediction get ''.
+    if (f.prediction_id === null) f.prediction_id = "";
+    visit("features", f, f.time_ms);
+  }
+  for (const p of r.featureProfiles ?? []) visit("feature_profiles", p, p.window_start_ms);
+  visit("events", r.event, eventMs);
+}
+
+/**
  * The same rows as `clickhouseTableRows`, serialized event by event in slices of a few ms. Each
  * row is stringified once with its `day` appended, with no intermediate copies: a large group
  * costs a fraction of the allocations (and garbage collection) of building row objects first.
@@ -28,10 +50,22 @@ export async function clickhouseTableLines(
     feature_profiles: [],
     events: [],
   };
+  const line = jsonLine();
+  const visit = (table: TableInsert["table"], row: object, dayMs: number) => lines[table].push(line(row, dayMs));
+  const slices = startSlices();
+  for (let i = 0; i < batch.length; i++) {
+    if (fresh[i]) eachTableRow(toRows(batch[i] as IncomingEvent), visit);
+    if (slices.due()) await slices.pause();
+  }
+  return lines;
+}
+
+/** A row as one JSONEachRow line with its `day` appended. */
+export function jsonLine(): (row: object, dayMs: number) => string {
   // Most rows of a group share a UTC day: its "YYYY-MM-DD" is formatted once per day, not per row.
   let cachedDay = Number.NaN;
   let cachedText = "";
-  const withDay = (row: object, ms: number): string => {
+  return (row, ms) => {
     const dayNumber = Math.floor(ms / DAY_MS);
     if (dayNumber !== cachedDay) {
       cachedDay = dayNumber;
@@ -40,26 +74,4 @@ export async function clickhouseTableLines(
     const json = JSON.stringify(row);
     return `${json.slice(0, -1)},"day":"${cachedText}"}`;
   };
-  const add = (r: Rows) => {
-    const eventMs = r.event.time_ms;
-    if (r.prediction) lines.predictions.push(withDay(r.prediction, r.prediction.time_ms));
-    for (const c of r.candidates) lines.candidates.push(withDay(c, eventMs));
-    if (r.exposure) lines.exposures.push(withDay(r.exposure, r.exposure.time_ms));
-    if (r.feedback) lines.feedback.push(withDay(r.feedback, r.feedback.time_ms));
-    if (r.outcome) lines.outcomes.push(withDay(r.outcome, r.outcome.time_ms));
-    for (const m of r.outcomeMetrics) lines.outcome_metrics.push(withDay(m, m.time_ms));
-    for (const f of r.features) {
-      // Sorting keys cannot be Nullable: features logged without a prediction get ''.
-      if (f.prediction_id === null) f.prediction_id = "";
-      lines.features.push(withDay(f, f.time_ms));
-    }
-    for (const p of r.featureProfiles ?? []) lines.feature_profiles.push(withDay(p, p.window_start_ms));
-    lines.events.push(withDay(r.event, eventMs));
-  };
-  const slices = startSlices();
-  for (let i = 0; i < batch.length; i++) {
-    if (fresh[i]) add(toRows(batch[i] as IncomingEvent));
-    if (slices.due()) await slices.pause();
-  }
-  return lines;
 }

@@ -112,6 +112,14 @@ const ms = (iso: string): number => Date.parse(iso);
 const msOrNull = (iso: string | undefined): number | null => (iso === undefined ? null : Date.parse(iso));
 const labelText = (v: string | number | undefined): string | null => (v === undefined ? null : String(v));
 
+/** Candidates in rank order: the list itself when it already is (as SDKs send it), else a sorted copy. */
+function byRank<T extends { rank: number }>(list: readonly T[]): readonly T[] {
+  for (let i = 1; i < list.length; i++) {
+    if ((list[i] as T).rank < (list[i - 1] as T).rank) return [...list].sort((a, b) => a.rank - b.rank);
+  }
+  return list;
+}
+
 function featureRows(
   base: Omit<FeatureRow, "name" | "num_value" | "str_value">,
   features: Record<string, FeatureValue> | undefined,
@@ -171,7 +179,7 @@ export function toRows({ event, receivedMs }: IncomingEvent): Rows {
   switch (event.type) {
     case "ml.prediction": {
       const p = event.data;
-      const cands = [...(p.output.candidates ?? [])].sort((a, b) => a.rank - b.rank);
+      const cands = byRank(p.output.candidates ?? []);
       // A challenger's candidates were never shown and its features are the request's, logged with the shown
       // prediction: rows of either would count twice in item ages, freshness and drift. Its raw event keeps them.
       const shown = p.shadow !== true;
@@ -227,13 +235,28 @@ export function toRows({ event, receivedMs }: IncomingEvent): Rows {
         prediction_time_ms: msOrNull(event.data.predictionTime),
         subject_key: event.data.subjectKey ?? null,
       };
+      // Object literals, not spreads of `linked`: same keys in the same order, for a fraction of the CPU.
       if (event.type === "ml.exposure") {
         const shown = [...event.data.shown].sort((a, b) => a.position - b.position);
-        rows.exposure = { ...linked, surface: event.data.surface, shown_ids: shown.map((s) => s.id) };
+        rows.exposure = {
+          event_id: linked.event_id,
+          prediction_id: linked.prediction_id,
+          model_name: linked.model_name,
+          time_ms: linked.time_ms,
+          prediction_time_ms: linked.prediction_time_ms,
+          subject_key: linked.subject_key,
+          surface: event.data.surface,
+          shown_ids: shown.map((s) => s.id),
+        };
       } else if (event.type === "ml.feedback") {
         const f = event.data;
         rows.feedback = {
-          ...linked,
+          event_id: linked.event_id,
+          prediction_id: linked.prediction_id,
+          model_name: linked.model_name,
+          time_ms: linked.time_ms,
+          prediction_time_ms: linked.prediction_time_ms,
+          subject_key: linked.subject_key,
           action: f.action,
           kind: f.kind,
           candidate_id: f.candidateId ?? null,
@@ -244,7 +267,12 @@ export function toRows({ event, receivedMs }: IncomingEvent): Rows {
       } else {
         const o = event.data;
         rows.outcome = {
-          ...linked,
+          event_id: linked.event_id,
+          prediction_id: linked.prediction_id,
+          model_name: linked.model_name,
+          time_ms: linked.time_ms,
+          prediction_time_ms: linked.prediction_time_ms,
+          subject_key: linked.subject_key,
           label: labelText(o.label),
           relevant_ids: o.relevantIds ?? [],
           source: o.source,
