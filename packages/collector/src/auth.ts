@@ -4,7 +4,7 @@ import { formatIssue } from "@inferlog/core";
 import * as z from "zod/mini";
 
 const originString = z.string().check(
-  z.refine((o) => /^https?:\/\/[^/\s]+$/.test(o), {
+  z.refine((text) => /^https?:\/\/[^/\s]+$/.test(text), {
     message: "must be an origin like https://app.example (no path)",
   }),
 );
@@ -42,31 +42,31 @@ export const hideKey = (key: string): string => {
 /** The config with every key and revoked entry hidden, so messages about it cannot print a key. */
 function hiddenKeys(input: unknown): unknown {
   if (input === null || typeof input !== "object") return input;
-  const c = input as { keys?: unknown; revoked?: unknown };
-  const hideIn = (v: unknown) => (typeof v === "string" ? hideKey(v) : v);
+  const config = input as { keys?: unknown; revoked?: unknown };
+  const hideIn = (value: unknown) => (typeof value === "string" ? hideKey(value) : value);
   return {
-    ...c,
-    keys: Array.isArray(c.keys)
-      ? c.keys.map((k) =>
-          k !== null && typeof k === "object" ? { ...k, key: hideIn((k as { key?: unknown }).key) } : k,
+    ...config,
+    keys: Array.isArray(config.keys)
+      ? config.keys.map((name) =>
+          name !== null && typeof name === "object" ? { ...name, key: hideIn((name as { key?: unknown }).key) } : name,
         )
-      : c.keys,
-    revoked: Array.isArray(c.revoked) ? c.revoked.map(hideIn) : c.revoked,
+      : config.keys,
+    revoked: Array.isArray(config.revoked) ? config.revoked.map(hideIn) : config.revoked,
   };
 }
 
 /** Validates an auth config with messages that name the field, e.g. `keys[1].origins[0]`; no message shows a key. */
 export function parseAuthConfig(input: unknown): AuthConfig {
-  const r = z.safeParse(authConfigSchema, input);
-  if (r.success) {
+  const row = z.safeParse(authConfigSchema, input);
+  if (row.success) {
     const seen = new Set<string>();
-    for (const k of r.data.keys) {
-      if (seen.has(k.key)) throw new Error(`Invalid auth config: the key ${mask(k.key)} is listed twice`);
-      seen.add(k.key);
+    for (const entry of row.data.keys) {
+      if (seen.has(entry.key)) throw new Error(`Invalid auth config: the key ${mask(entry.key)} is listed twice`);
+      seen.add(entry.key);
     }
-    return r.data;
+    return row.data;
   }
-  const issue = r.error.issues[0] as z.core.$ZodIssue;
+  const issue = row.error.issues[0] as z.core.$ZodIssue;
   const hint =
     issue.path[0] === "keys" && issue.path.length === 2
       ? ' (each key needs `key`, `kind` "server", "browser" or "read", and `origins` for browser keys; keys are 16+ printable characters)'
@@ -76,10 +76,10 @@ export function parseAuthConfig(input: unknown): AuthConfig {
 
 export const mask = (key: string) => `${key.slice(0, 6)}…`;
 
-const sameKey = (a: string, b: string) => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+const sameKey = (text: string, right: string) => {
+  const item = Buffer.from(text);
+  const second = Buffer.from(right);
+  return item.length === second.length && timingSafeEqual(item, second);
 };
 
 /** A write decision; a refusal still names the CORS origin when the page's origin is one this collector serves. */
@@ -128,21 +128,21 @@ export class Auth {
   }
   /** True when writes need a key (some server or browser key is configured). */
   get hasKeys(): boolean {
-    return this.config?.keys.some((k) => k.kind !== "read") ?? false;
+    return this.config?.keys.some((key) => key.kind !== "read") ?? false;
   }
   /** True when reports need a read key. */
   get hasReadKeys(): boolean {
-    return this.config?.keys.some((k) => k.kind === "read") ?? false;
+    return this.config?.keys.some((key) => key.kind === "read") ?? false;
   }
   update(config: AuthConfig | undefined): void {
     this.config = config && config.keys.length > 0 ? config : undefined;
   }
 
   private find(key: string): KeyEntry | "revoked" | undefined {
-    const c = this.config;
-    if (!c) return undefined;
-    if (c.revoked?.some((r) => sameKey(r, key))) return "revoked";
-    return c.keys.find((k) => sameKey(k.key, key));
+    const entry = this.config;
+    if (!entry) return undefined;
+    if (entry.revoked?.some((text) => sameKey(text, key))) return "revoked";
+    return entry.keys.find((entry) => sameKey(entry.key, key));
   }
 
   /** Decides a write (POST). */
@@ -159,7 +159,7 @@ export class Auth {
   /** Whether pages of `origin` are this collector's: listed by a browser key (revoked ones too), or local when keyless. */
   private servesOrigin(origin: string, remoteAddress: string | undefined): boolean {
     if (!this.hasKeys) return isLoopbackAddress(remoteAddress) && isLocalOrigin(origin);
-    return this.config?.keys.some((k) => k.kind === "browser" && k.origins.includes(origin)) ?? false;
+    return this.config?.keys.some((key) => key.kind === "browser" && key.origins.includes(origin)) ?? false;
   }
 
   private decideWrite({ key, keySource = "authorization", origin, remoteAddress }: RequestCredentials): AuthDecision {
@@ -265,8 +265,8 @@ export class Auth {
         ? origin
         : undefined;
     }
-    const live = config.keys.filter((k) => !config.revoked?.some((r) => sameKey(r, k.key)));
-    return live.some((k) => k.kind === "browser" && k.origins.includes(origin)) ? origin : undefined;
+    const live = config.keys.filter((entry) => !config.revoked?.some((text) => sameKey(text, entry.key)));
+    return live.some((entry) => entry.kind === "browser" && entry.origins.includes(origin)) ? origin : undefined;
   }
 }
 

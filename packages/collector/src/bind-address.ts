@@ -13,5 +13,5 @@ export async function resolvesToLoopback(host: string): Promise<boolean> {
     // An unresolvable name fails in listen() itself with the system's message.
     return false;
   }
-  return addresses.length > 0 && addresses.every((a) => isLoopbackAddress(a.address));
+  return addresses.length > 0 && addresses.every((left) => isLoopbackAddress(left.address));
 }

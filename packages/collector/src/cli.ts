@@ -59,8 +59,8 @@ async function serve(argv: string[]): Promise<Collector> {
   const auth = config.auth;
   const allowedHosts = values["allowed-hosts"]
     ?.split(",")
-    .map((h) => h.trim())
-    .filter((h) => h.length > 0);
+    .map((hex) => hex.trim())
+    .filter((hex) => hex.length > 0);
   if (allowedHosts?.length === 0) throw new Error("Expected --allowed-hosts to list host names, got nothing");
   const clickhouseCluster = values["clickhouse-cluster"] ?? config.clickhouse.cluster;
   const { log, logger } = createJsonLogger();
@@ -76,9 +76,9 @@ async function serve(argv: string[]): Promise<Collector> {
   let address: { url: string; port: number };
   try {
     address = await collector.listen({ port, host: values.host });
-  } catch (e) {
+  } catch (error) {
     await collector.close();
-    throw e;
+    throw error;
   }
   const monitors = startServeMonitors(collector.store, config, logger);
   log.info(
@@ -95,10 +95,10 @@ async function serve(argv: string[]): Promise<Collector> {
           { event: "keys_reloaded", keyCount: next.keys.length },
           `inferlog-collector: reloaded keys from ${configPath}`,
         );
-      } catch (e) {
+      } catch (cause) {
         log.error(
           { event: "keys_reload_failed" },
-          `inferlog-collector: kept the previous keys: ${e instanceof Error ? e.message : String(e)}`,
+          `inferlog-collector: kept the previous keys: ${cause instanceof Error ? cause.message : String(cause)}`,
         );
       }
     });
@@ -116,10 +116,10 @@ async function serve(argv: string[]): Promise<Collector> {
           log.info({ event: "stopped" }, "inferlog-collector: stopped");
           process.exit(0);
         },
-        (e) => {
+        (entry) => {
           log.error(
             { event: "shutdown_failed" },
-            `inferlog-collector: shutdown failed: ${e instanceof Error ? e.message : String(e)}`,
+            `inferlog-collector: shutdown failed: ${entry instanceof Error ? entry.message : String(entry)}`,
           );
           process.exit(1);
         },
@@ -148,16 +148,16 @@ async function main(argv: string[]): Promise<void> {
       await serve(rest);
       return;
     case "report":
-      await reportCommand(rest, (s) => process.stdout.write(s));
+      await reportCommand(rest, (text) => process.stdout.write(text));
       return;
     case "check":
       // 1 means "something fires"; a check that could not evaluate exits 2, so cron can tell them apart.
-      process.exitCode = await checkCommand(rest, (s) => process.stdout.write(s), {
-        info: (m) => console.error(m),
-        warn: (m) => console.error(m),
-        error: (m) => console.error(m),
-      }).catch((e: unknown) => {
-        console.error(`inferlog-collector: ${e instanceof Error ? e.message : String(e)}`);
+      process.exitCode = await checkCommand(rest, (text) => process.stdout.write(text), {
+        info: (message) => console.error(message),
+        warn: (message) => console.error(message),
+        error: (message) => console.error(message),
+      }).catch((entry: unknown) => {
+        console.error(`inferlog-collector: ${entry instanceof Error ? entry.message : String(entry)}`);
         return 2;
       });
       return;
@@ -172,7 +172,7 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((e) => {
-  console.error(`inferlog-collector: ${e instanceof Error ? e.message : String(e)}`);
+main(process.argv.slice(2)).catch((entry) => {
+  console.error(`inferlog-collector: ${entry instanceof Error ? entry.message : String(entry)}`);
   process.exit(1);
 });

@@ -79,8 +79,8 @@ export interface Collector {
 
 const silentInfo: Logger = {
   info: () => {},
-  warn: (m) => console.warn(m),
-  error: (m) => console.error(m),
+  warn: (message) => console.warn(message),
+  error: (message) => console.error(message),
 };
 
 export async function createCollector(options: CollectorOptions): Promise<Collector> {
@@ -112,7 +112,8 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
   const auth = new Auth(options.auth === undefined ? undefined : parseAuthConfig(options.auth));
   if (options.allowedHosts !== undefined) {
     need(
-      Array.isArray(options.allowedHosts) && options.allowedHosts.every((h) => typeof h === "string" && h.length > 0),
+      Array.isArray(options.allowedHosts) &&
+        options.allowedHosts.every((allowedHost) => typeof allowedHost === "string" && allowedHost.length > 0),
       "allowedHosts",
       "an array of host names",
       options.allowedHosts,
@@ -183,16 +184,16 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
             "Configure keys (--config keys.json) or listen on 127.0.0.1.",
         );
       }
-      const s = createServer({ keepAliveTimeout: 5_000, requestTimeout: 60_000 }, handler);
-      server = s;
+      const text = createServer({ keepAliveTimeout: 5_000, requestTimeout: 60_000 }, handler);
+      server = text;
       await new Promise<void>((resolve, reject) => {
-        s.once("error", reject);
-        s.listen(port, host, () => {
-          s.off("error", reject);
+        text.once("error", reject);
+        text.listen(port, host, () => {
+          text.off("error", reject);
           resolve();
         });
       });
-      const addr = s.address() as AddressInfo;
+      const addr = text.address() as AddressInfo;
       const shown = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
       exposed = !loopback;
       if (loopback && options.allowedHosts === undefined) allowedHosts = [...LOOPBACK_HOSTS, shown];
@@ -211,9 +212,9 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     async close({ timeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS } = {}) {
       if (draining) return;
       draining = true;
-      const s = server;
-      const closed = s ? new Promise<void>((resolve) => s.close(() => resolve())) : Promise.resolve();
-      s?.closeIdleConnections();
+      const entry = server;
+      const closed = entry ? new Promise<void>((resolve) => entry.close(() => resolve())) : Promise.resolve();
+      entry?.closeIdleConnections();
       // In-flight batches finish and are answered; only then does the store close under them.
       if (inFlight > 0) {
         await Promise.race([
@@ -223,7 +224,7 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
           new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref()),
         ]);
       }
-      s?.closeAllConnections();
+      entry?.closeAllConnections();
       await closed;
       await store.close();
     },

@@ -9,8 +9,8 @@ function readConfigJson(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new Error(`Cannot read the config file ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  } catch (error) {
+    throw new Error(`Cannot read the config file ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
   try {
     return JSON.parse(text);
@@ -28,8 +28,8 @@ export function loadAuthConfig(path: string): AuthConfig {
   const json = readConfigJson(path);
   try {
     return parseAuthConfig(json);
-  } catch (e) {
-    throw new Error(`${path}: ${e instanceof Error ? e.message : String(e)}`);
+  } catch (error) {
+    throw new Error(`${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
@@ -71,7 +71,7 @@ export function loadCollectorConfig(path: string | undefined): CollectorConfigFi
       notifications: parseNotificationsConfig(section.notifications),
       clickhouse: parseClickHouseConfig(section.clickhouse),
     };
-  } catch (e) {
-    throw new Error(`${path}: ${e instanceof Error ? e.message : String(e)}`);
+  } catch (error) {
+    throw new Error(`${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

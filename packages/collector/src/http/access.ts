@@ -33,10 +33,10 @@ export interface Access {
 
 /** The hostname of a `Host` header, lower-cased, IPv6 kept in brackets, without the port. */
 export function hostName(header: string): string {
-  const h = header.trim().toLowerCase();
-  if (h.startsWith("[")) return h.slice(0, h.indexOf("]") + 1);
-  const colon = h.lastIndexOf(":");
-  return colon >= 0 ? h.slice(0, colon) : h;
+  const hex = header.trim().toLowerCase();
+  if (hex.startsWith("[")) return hex.slice(0, hex.indexOf("]") + 1);
+  const colon = hex.lastIndexOf(":");
+  return colon >= 0 ? hex.slice(0, colon) : hex;
 }
 
 export function hostAllowed(header: string | undefined, allowed: readonly string[]): boolean {
@@ -44,18 +44,18 @@ export function hostAllowed(header: string | undefined, allowed: readonly string
   if (!header) return false;
   const name = hostName(header);
   return allowed.some((entry) => {
-    const e = entry.toLowerCase();
-    return e.startsWith(".") ? name.endsWith(e) : name === e;
+    const event = entry.toLowerCase();
+    return event.startsWith(".") ? name.endsWith(event) : name === event;
   });
 }
 
 /** One X-Forwarded-For entry as a bare address (`[::1]:80`, `1.2.3.4:80` → the address). */
 function bareAddress(entry: string): string | undefined {
-  const e = entry.trim();
-  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(e);
+  const event = entry.trim();
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(event);
   if (bracketed) return bracketed[1];
-  if (isIP(e)) return e;
-  const withPort = /^([\d.]+):\d+$/.exec(e);
+  if (isIP(event)) return event;
+  const withPort = /^([\d.]+):\d+$/.exec(event);
   return withPort && isIP(withPort[1] ?? "") ? withPort[1] : undefined;
 }
 

@@ -71,20 +71,20 @@ export function createHandler(ctx: HandlerContext) {
     try {
       const body = await readBody(req, ctx.limits);
       batch = await parseBatch(body, { single: mediaType === SINGLE_TYPE, maxEvents: ctx.limits.maxEvents });
-    } catch (e) {
-      if (e instanceof BodyError) {
+    } catch (cause) {
+      if (cause instanceof BodyError) {
         // An unread body cannot be left on a keep-alive socket: close it after the reply.
         const headers: Record<string, string> = req.complete ? cors : { ...cors, connection: "close" };
-        return send(res, e.status, { error: e.message }, headers);
+        return send(res, cause.status, { error: cause.message }, headers);
       }
-      throw e;
+      throw cause;
     }
     const receivedMs = ctx.now();
     let result: { inserted: number; duplicates: number };
     try {
       result = await ctx.store.insertBatch(batch.valid.map(({ event }) => ({ event, receivedMs })));
       ctx.writeHealth.succeeded();
-    } catch (e) {
+    } catch (cause) {
       // A store that does not answer is /healthz's `store_unavailable` already; one that answers yet
       // fails writes (a full disk) is `writes_failing`, which only a later good write clears.
       if (
@@ -94,7 +94,9 @@ export function createHandler(ctx: HandlerContext) {
         )
       )
         ctx.writeHealth.failed();
-      ctx.logger.error(`inferlog-collector: storing a batch failed: ${e instanceof Error ? e.message : String(e)}`);
+      ctx.logger.error(
+        `inferlog-collector: storing a batch failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      );
       // Nothing was acknowledged: the client retries, and dedup by event id makes the retry safe.
       return send(res, 503, { error: "The store is unavailable; retry later" }, { ...cors, "retry-after": "1" });
     }
@@ -124,9 +126,11 @@ export function createHandler(ctx: HandlerContext) {
     if (ctx.draining()) return send(res, 503, { status: "shutting_down" });
     try {
       await ctx.store.ping();
-    } catch (e) {
+    } catch (cause) {
       // The reason goes to the log: a store's message can hold file paths, and /healthz takes no key.
-      ctx.logger.error(`inferlog-collector: /healthz: the store failed: ${e instanceof Error ? e.message : String(e)}`);
+      ctx.logger.error(
+        `inferlog-collector: /healthz: the store failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      );
       return send(res, 503, { status: "store_unavailable" });
     }
     // The store answers, yet writes may fail (a full disk): the last writes decide.
@@ -169,9 +173,9 @@ export function createHandler(ctx: HandlerContext) {
       send(res, 404, {
         error: `No route for ${req.method} ${url.pathname}; POST /v1/events, POST /v1/logs, GET /healthz, GET /v1/report, GET /report, GET /v1/alerts or GET /metrics`,
       });
-    } catch (e) {
+    } catch (cause) {
       ctx.logger.error(
-        `inferlog-collector: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+        `inferlog-collector: unexpected error: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`,
       );
       if (!res.headersSent) send(res, 500, { error: "Internal error" }, { connection: "close" });
       else res.destroy();

@@ -3,76 +3,82 @@
  * does not always say where it failed ("Unexpected token '}', ... is not valid JSON"), and
  * senders need the place. Runs only after JSON.parse has failed; iterative, so deep nesting is safe.
  */
-export function jsonErrorOffset(s: string): number {
-  let i = 0;
+export function jsonErrorOffset(text: string): number {
+  let index = 0;
   const stack: ("[" | "{")[] = [];
   const ws = () => {
-    while (i < s.length && (s[i] === " " || s[i] === "\n" || s[i] === "\r" || s[i] === "\t")) i++;
+    while (
+      index < text.length &&
+      (text[index] === " " || text[index] === "\n" || text[index] === "\r" || text[index] === "\t")
+    )
+      index++;
   };
   const str = (): boolean => {
-    if (s[i] !== '"') return false;
-    i++;
-    while (i < s.length) {
-      const ch = s.charCodeAt(i);
+    if (text[index] !== '"') return false;
+    index++;
+    while (index < text.length) {
+      const ch = text.charCodeAt(index);
       if (ch === 0x22) {
-        i++;
+        index++;
         return true;
       }
       if (ch < 0x20) return false;
       if (ch === 0x5c) {
-        const e = s[i + 1];
-        if (e === "u") {
-          if (!/^[0-9a-fA-F]{4}$/.test(s.slice(i + 2, i + 6))) return false;
-          i += 6;
-        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
+        const entry = text[index + 1];
+        if (entry === "u") {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(index + 2, index + 6))) return false;
+          index += 6;
+        } else if (entry !== undefined && '"\\/bfnrt'.includes(entry)) index += 2;
         else return false;
-      } else i++;
+      } else index++;
     }
     return false;
   };
   const scalar = (): boolean => {
-    const m = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(s.slice(i, i + 400));
-    if (!m) return false;
-    i += m[0].length;
+    const regExpExecArray = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(
+      text.slice(index, index + 400),
+    );
+    if (!regExpExecArray) return false;
+    index += regExpExecArray[0].length;
     return true;
   };
   // One value, then whatever closes or continues the containers around it.
   for (;;) {
     ws();
-    if (s[i] === "[" || s[i] === "{") {
-      const open = s[i] as "[" | "{";
-      i++;
+    if (text[index] === "[" || text[index] === "{") {
+      const open = text[index] as "[" | "{";
+      index++;
       ws();
-      if (s[i] === (open === "[" ? "]" : "}")) i++;
+      if (text[index] === (open === "[" ? "]" : "}")) index++;
       else {
         stack.push(open);
         if (open === "{") {
-          if (!str()) return i;
+          if (!str()) return index;
           ws();
-          if (s[i] !== ":") return i;
-          i++;
+          if (text[index] !== ":") return index;
+          index++;
         }
         continue;
       }
-    } else if (!(s[i] === '"' ? str() : scalar())) return i;
+    } else if (!(text[index] === '"' ? str() : scalar())) return index;
     for (;;) {
       ws();
       const top = stack[stack.length - 1];
-      if (top === undefined) return i < s.length ? i : -1;
-      if (s[i] === ",") {
-        i++;
+      if (top === undefined) return index < text.length ? index : -1;
+      if (text[index] === ",") {
+        index++;
         if (top === "{") {
           ws();
-          if (!str()) return i;
+          if (!str()) return index;
           ws();
-          if (s[i] !== ":") return i;
-          i++;
+          if (text[index] !== ":") return index;
+          index++;
         }
         break;
       }
-      if (s[i] !== (top === "[" ? "]" : "}")) return i;
+      if (text[index] !== (top === "[" ? "]" : "}")) return index;
       stack.pop();
-      i++;
+      index++;
     }
   }
 }

@@ -30,7 +30,7 @@ export interface OtlpRecords {
   foreign: number;
 }
 
-const isList = (v: unknown): v is unknown[] => v === undefined || Array.isArray(v);
+const isList = (value: unknown): value is unknown[] => value === undefined || Array.isArray(value);
 
 /** The log records of an OTLP/JSON request, in order; a body of another shape is a 400. */
 function jsonLogRecords(request: unknown): unknown[] {
@@ -42,12 +42,12 @@ function jsonLogRecords(request: unknown): unknown[] {
   const resourceLogs = (request as { resourceLogs?: unknown }).resourceLogs;
   if (!isList(resourceLogs)) throw shapeError("resourceLogs");
   const records: unknown[] = [];
-  for (const [i, rl] of (resourceLogs ?? []).entries()) {
+  for (const [index, rl] of (resourceLogs ?? []).entries()) {
     const scopeLogs = (rl as { scopeLogs?: unknown } | null)?.scopeLogs;
-    if (!isList(scopeLogs)) throw shapeError(`resourceLogs[${i}].scopeLogs`);
-    for (const [j, sl] of (scopeLogs ?? []).entries()) {
+    if (!isList(scopeLogs)) throw shapeError(`resourceLogs[${index}].scopeLogs`);
+    for (const [inner, sl] of (scopeLogs ?? []).entries()) {
       const logRecords = (sl as { logRecords?: unknown } | null)?.logRecords;
-      if (!isList(logRecords)) throw shapeError(`resourceLogs[${i}].scopeLogs[${j}].logRecords`);
+      if (!isList(logRecords)) throw shapeError(`resourceLogs[${index}].scopeLogs[${inner}].logRecords`);
       records.push(...(logRecords ?? []));
     }
   }
@@ -81,8 +81,11 @@ export async function readOtlpRecords(
       const record = "json" in list ? item : readLogRecord(item as ProtoReader);
       // One record at a time, so a malformed record costs only itself.
       decoded = decodeOtlpLogs({ resourceLogs: [{ scopeLogs: [{ logRecords: [record] }] }] } as OtlpLogsRequest);
-    } catch (e) {
-      out.rejected.push({ index, reason: `Not a readable log record: ${e instanceof Error ? e.message : String(e)}` });
+    } catch (error) {
+      out.rejected.push({
+        index,
+        reason: `Not a readable log record: ${error instanceof Error ? error.message : String(error)}`,
+      });
       continue;
     }
     const [event] = decoded;
@@ -103,7 +106,8 @@ export function rejectionMessage(records: OtlpRecords): string {
   const listed = rejected
     .slice(0, LISTED_REASONS)
     .map(
-      (r) => `record ${r.index}: ${r.reason.length > REASON_CHARS ? `${r.reason.slice(0, REASON_CHARS)}…` : r.reason}`,
+      (row) =>
+        `record ${row.index}: ${row.reason.length > REASON_CHARS ? `${row.reason.slice(0, REASON_CHARS)}…` : row.reason}`,
     );
   const more = rejected.length > LISTED_REASONS ? `; and ${rejected.length - LISTED_REASONS} more` : "";
   return `${rejected.length} of ${records.total} log records rejected: ${listed.join("; ")}${more}`;
@@ -114,11 +118,11 @@ function recordsOf(body: Buffer, encoding: OtlpEncoding): RecordList {
   if (encoding === "protobuf") {
     try {
       return { protobuf: protobufLogRecords(body) };
-    } catch (e) {
-      if (e instanceof ProtoError) {
-        throw new BodyError(400, `The body is not an OTLP/protobuf logs request: ${e.message}`);
+    } catch (error) {
+      if (error instanceof ProtoError) {
+        throw new BodyError(400, `The body is not an OTLP/protobuf logs request: ${error.message}`);
       }
-      throw e;
+      throw error;
     }
   }
   let text: string;
@@ -130,9 +134,9 @@ function recordsOf(body: Buffer, encoding: OtlpEncoding): RecordList {
   let request: unknown;
   try {
     request = JSON.parse(text);
-  } catch (e) {
-    if (e instanceof RangeError) throw new BodyError(400, "The body is nested too deeply to parse as JSON");
-    throw new BodyError(400, `The body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  } catch (error) {
+    if (error instanceof RangeError) throw new BodyError(400, "The body is nested too deeply to parse as JSON");
+    throw new BodyError(400, `The body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
   return { json: jsonLogRecords(request) };
 }
@@ -175,15 +179,23 @@ export async function ingestOtlpLogs(
       // Protobuf strings pass a strict UTF-8 decoder, which cannot yield a lone surrogate; JSON escapes can.
       surrogatesPossible: encoding === "json",
     });
-  } catch (e) {
-    if (!(e instanceof BodyError)) throw e;
-    return replyStatus(res, e.status, encoding, e.message, req.complete ? cors : { ...cors, connection: "close" });
+  } catch (error) {
+    if (!(error instanceof BodyError)) throw error;
+    return replyStatus(
+      res,
+      error.status,
+      encoding,
+      error.message,
+      req.complete ? cors : { ...cors, connection: "close" },
+    );
   }
   const receivedMs = ctx.now();
   try {
     await ctx.store.insertBatch(records.valid.map((event) => ({ event, receivedMs })));
-  } catch (e) {
-    ctx.logger.error(`inferlog-collector: storing OTLP logs failed: ${e instanceof Error ? e.message : String(e)}`);
+  } catch (cause) {
+    ctx.logger.error(
+      `inferlog-collector: storing OTLP logs failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
     return replyStatus(res, 503, encoding, "The store is unavailable; retry later", { ...cors, "retry-after": "1" });
   }
   ctx.metrics.rejectEvents("/v1/logs", "not_inferlog", records.foreign);

@@ -10,15 +10,20 @@ function expectWire(key: number, want: number, field: string): void {
 }
 
 /** Each embedded message in field `field` of `r`; other fields are skipped, as protobuf requires. */
-function eachMessage(r: ProtoReader, field: number, name: string, visit: (m: ProtoReader) => void): void {
-  while (!r.done) {
-    const key = r.key();
+function eachMessage(
+  protoReader: ProtoReader,
+  field: number,
+  name: string,
+  visit: (protoReader: ProtoReader) => void,
+): void {
+  while (!protoReader.done) {
+    const key = protoReader.key();
     if (key >>> 3 !== field) {
-      r.skip(key & 7);
+      protoReader.skip(key & 7);
       continue;
     }
     expectWire(key, WIRE_LEN, name);
-    visit(r.message());
+    visit(protoReader.message());
   }
 }
 
@@ -40,7 +45,7 @@ export function protobufLogRecords(bytes: Uint8Array): ProtoReader[] {
 }
 
 /** One LogRecord in the shape of its OTLP/JSON mapping (int64 as decimal strings, ids in hex), as `decodeOtlpLogs` reads it. */
-export function readLogRecord(r: ProtoReader): OtlpLogRecord {
+export function readLogRecord(protoReader: ProtoReader): OtlpLogRecord {
   const record: OtlpLogRecord = {
     timeUnixNano: "0",
     observedTimeUnixNano: "0",
@@ -51,108 +56,110 @@ export function readLogRecord(r: ProtoReader): OtlpLogRecord {
     attributes: [],
     droppedAttributesCount: 0,
   };
-  while (!r.done) {
-    const key = r.key();
+  while (!protoReader.done) {
+    const key = protoReader.key();
     switch (key >>> 3) {
       case 1:
         expectWire(key, WIRE_FIXED64, "time_unix_nano");
-        record.timeUnixNano = r.fixed64().toString();
+        record.timeUnixNano = protoReader.fixed64().toString();
         break;
       case 11:
         expectWire(key, WIRE_FIXED64, "observed_time_unix_nano");
-        record.observedTimeUnixNano = r.fixed64().toString();
+        record.observedTimeUnixNano = protoReader.fixed64().toString();
         break;
       case 2:
         expectWire(key, WIRE_VARINT, "severity_number");
-        record.severityNumber = r.varint();
+        record.severityNumber = protoReader.varint();
         break;
       case 3:
         expectWire(key, WIRE_LEN, "severity_text");
-        record.severityText = r.string();
+        record.severityText = protoReader.string();
         break;
       case 5:
         expectWire(key, WIRE_LEN, "body");
-        record.body = readAnyValue(r.message(), 0);
+        record.body = readAnyValue(protoReader.message(), 0);
         break;
       case 6:
         expectWire(key, WIRE_LEN, "attributes");
-        record.attributes.push(readKeyValue(r.message(), 0));
+        record.attributes.push(readKeyValue(protoReader.message(), 0));
         break;
       case 7:
         expectWire(key, WIRE_VARINT, "dropped_attributes_count");
-        record.droppedAttributesCount = r.varint();
+        record.droppedAttributesCount = protoReader.varint();
         break;
       case 8:
         expectWire(key, WIRE_FIXED32, "flags");
-        record.flags = r.fixed32();
+        record.flags = protoReader.fixed32();
         break;
       case 9: {
         expectWire(key, WIRE_LEN, "trace_id");
-        const id = r.hex();
+        const id = protoReader.hex();
         if (id) record.traceId = id;
         break;
       }
       case 10: {
         expectWire(key, WIRE_LEN, "span_id");
-        const id = r.hex();
+        const id = protoReader.hex();
         if (id) record.spanId = id;
         break;
       }
       case 12:
         expectWire(key, WIRE_LEN, "event_name");
-        record.eventName = r.string();
+        record.eventName = protoReader.string();
         break;
       default:
-        r.skip(key & 7);
+        protoReader.skip(key & 7);
     }
   }
   return record;
 }
 
-function readKeyValue(r: ProtoReader, depth: number): KeyValue {
+function readKeyValue(protoReader: ProtoReader, depth: number): KeyValue {
   let key = "";
   let value: AnyValue = {};
-  while (!r.done) {
-    const k = r.key();
-    if (k >>> 3 === 1) {
-      expectWire(k, WIRE_LEN, "KeyValue.key");
-      key = r.string();
-    } else if (k >>> 3 === 2) {
-      expectWire(k, WIRE_LEN, "KeyValue.value");
-      value = readAnyValue(r.message(), depth + 1);
-    } else r.skip(k & 7);
+  while (!protoReader.done) {
+    const index = protoReader.key();
+    if (index >>> 3 === 1) {
+      expectWire(index, WIRE_LEN, "KeyValue.key");
+      key = protoReader.string();
+    } else if (index >>> 3 === 2) {
+      expectWire(index, WIRE_LEN, "KeyValue.value");
+      value = readAnyValue(protoReader.message(), depth + 1);
+    } else protoReader.skip(index & 7);
   }
   return { key, value };
 }
 
-function readAnyValue(r: ProtoReader, depth: number): AnyValue {
+function readAnyValue(protoReader: ProtoReader, depth: number): AnyValue {
   if (depth > MAX_VALUE_DEPTH) throw new ProtoError(`values nested deeper than ${MAX_VALUE_DEPTH} levels`);
   // A oneof: the last field present wins, and none present is OTLP's empty value.
   let value: AnyValue | { bytesValue: string } = {};
-  while (!r.done) {
-    const key = r.key();
+  while (!protoReader.done) {
+    const key = protoReader.key();
     switch (key >>> 3) {
       case 1:
         expectWire(key, WIRE_LEN, "string_value");
-        value = { stringValue: r.string() };
+        value = { stringValue: protoReader.string() };
         break;
       case 2:
         expectWire(key, WIRE_VARINT, "bool_value");
-        value = { boolValue: r.varint() !== 0 };
+        value = { boolValue: protoReader.varint() !== 0 };
         break;
       case 3:
         expectWire(key, WIRE_VARINT, "int_value");
-        value = { intValue: r.int64().toString() };
+        value = { intValue: protoReader.int64().toString() };
         break;
       case 4:
         expectWire(key, WIRE_FIXED64, "double_value");
-        value = { doubleValue: r.double() };
+        value = { doubleValue: protoReader.double() };
         break;
       case 5: {
         // ArrayValue.values = 1
         const values: AnyValue[] = [];
         expectWire(key, WIRE_LEN, "array_value");
-        eachMessage(r.message(), 1, "values", (m) => values.push(readAnyValue(m, depth + 1)));
+        eachMessage(protoReader.message(), 1, "values", (protoReader) =>
+          values.push(readAnyValue(protoReader, depth + 1)),
+        );
         value = { arrayValue: { values } };
         break;
       }
@@ -160,17 +167,19 @@ function readAnyValue(r: ProtoReader, depth: number): AnyValue {
         // KeyValueList.values = 1
         const values: KeyValue[] = [];
         expectWire(key, WIRE_LEN, "kvlist_value");
-        eachMessage(r.message(), 1, "values", (m) => values.push(readKeyValue(m, depth + 1)));
+        eachMessage(protoReader.message(), 1, "values", (protoReader) =>
+          values.push(readKeyValue(protoReader, depth + 1)),
+        );
         value = { kvlistValue: { values } };
         break;
       }
       case 7:
         expectWire(key, WIRE_LEN, "bytes_value");
         // The OTLP/JSON spelling. inferlog's encoder never writes bytes; `decodeOtlpLogs` reads them as null.
-        value = { bytesValue: r.base64() };
+        value = { bytesValue: protoReader.base64() };
         break;
       default:
-        r.skip(key & 7);
+        protoReader.skip(key & 7);
     }
   }
   return value as AnyValue;

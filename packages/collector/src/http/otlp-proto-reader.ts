@@ -62,9 +62,9 @@ export class ProtoReader {
     let value = 0;
     for (let shift = 0; shift < 28; shift += 7) {
       if (this.pos >= this.end) throw this.endsInside();
-      const b = bytes[this.pos++]!;
-      value |= (b & 0x7f) << shift;
-      if (b < 0x80) return value >>> 0;
+      const right = bytes[this.pos++]!;
+      value |= (right & 0x7f) << shift;
+      if (right < 0x80) return value >>> 0;
     }
     this.pos -= 4;
     return Number(this.uvarint64());
@@ -77,23 +77,23 @@ export class ProtoReader {
 
   fixed64(): bigint {
     this.need(8);
-    const v = this.source.view.getBigUint64(this.pos, true);
+    const value = this.source.view.getBigUint64(this.pos, true);
     this.pos += 8;
-    return v;
+    return value;
   }
 
   fixed32(): number {
     this.need(4);
-    const v = this.source.view.getUint32(this.pos, true);
+    const value = this.source.view.getUint32(this.pos, true);
     this.pos += 4;
-    return v;
+    return value;
   }
 
   double(): number {
     this.need(8);
-    const v = this.source.view.getFloat64(this.pos, true);
+    const value = this.source.view.getFloat64(this.pos, true);
     this.pos += 8;
-    return v;
+    return value;
   }
 
   /** A length-delimited field as [start, end) of the body. */
@@ -147,9 +147,9 @@ export class ProtoReader {
     let value = 0n;
     for (let shift = 0n; shift < 70n; shift += 7n) {
       if (this.pos >= this.end) throw this.endsInside();
-      const b = bytes[this.pos++]!;
-      value |= BigInt(b & 0x7f) << shift;
-      if (b < 0x80) return BigInt.asUintN(64, value);
+      const right = bytes[this.pos++]!;
+      value |= BigInt(right & 0x7f) << shift;
+      if (right < 0x80) return BigInt.asUintN(64, value);
     }
     throw new ProtoError(`a varint longer than 10 bytes before byte ${this.pos}`);
   }

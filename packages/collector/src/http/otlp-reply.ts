@@ -31,7 +31,7 @@ class ProtoWriter {
   bytes(field: number, value: Uint8Array): this {
     this.key(field, 2);
     this.raw(value.length);
-    for (const b of value) this.parts.push(b);
+    for (const bytes of value) this.parts.push(bytes);
     return this;
   }
   string(field: number, value: string): this {
@@ -44,12 +44,12 @@ class ProtoWriter {
     this.raw(field * 8 + wire);
   }
   private raw(value: number): void {
-    let v = value;
-    while (v >= 0x80) {
-      this.parts.push((v % 0x80) | 0x80);
-      v = Math.floor(v / 0x80);
+    let item = value;
+    while (item >= 0x80) {
+      this.parts.push((item % 0x80) | 0x80);
+      item = Math.floor(item / 0x80);
     }
-    this.parts.push(v);
+    this.parts.push(item);
   }
 }
 

@@ -3,13 +3,13 @@ import type { AnyValue, KeyValue, OtlpLogsRequest } from "@inferlog/core/otlp";
 import { ProtobufLogsSerializer } from "@opentelemetry/otlp-transformer";
 
 /** AnyValue as a plain value, written here rather than taken from core so the test does not trust core's reader. */
-function plain(a: AnyValue): unknown {
-  if ("stringValue" in a) return a.stringValue;
-  if ("boolValue" in a) return a.boolValue;
-  if ("intValue" in a) return Number(a.intValue);
-  if ("doubleValue" in a) return a.doubleValue;
-  if ("arrayValue" in a) return a.arrayValue.values.map(plain);
-  if ("kvlistValue" in a) return attributes(a.kvlistValue.values);
+function plain(anyValue: AnyValue): unknown {
+  if ("stringValue" in anyValue) return anyValue.stringValue;
+  if ("boolValue" in anyValue) return anyValue.boolValue;
+  if ("intValue" in anyValue) return Number(anyValue.intValue);
+  if ("doubleValue" in anyValue) return anyValue.doubleValue;
+  if ("arrayValue" in anyValue) return anyValue.arrayValue.values.map(plain);
+  if ("kvlistValue" in anyValue) return attributes(anyValue.kvlistValue.values);
   return null;
 }
 const attributes = (kvs: readonly KeyValue[]) => Object.fromEntries(kvs.map((kv) => [kv.key, plain(kv.value)]));
@@ -20,21 +20,23 @@ export function asSdkRecords(req: OtlpLogsRequest): ReadableLogRecord[] {
   return req.resourceLogs.flatMap((rl) => {
     const resource = { attributes: attributes(rl.resource.attributes) };
     return rl.scopeLogs.flatMap((sl) =>
-      sl.logRecords.map((r) => {
-        const ms = Number(BigInt(r.timeUnixNano) / 1_000_000n);
+      sl.logRecords.map((logRecord) => {
+        const ms = Number(BigInt(logRecord.timeUnixNano) / 1_000_000n);
         const hr: [number, number] = [Math.floor(ms / 1000), (ms % 1000) * 1e6];
         return {
           hrTime: hr,
           hrTimeObserved: hr,
-          severityNumber: r.severityNumber,
-          severityText: r.severityText,
-          body: plain(r.body),
-          eventName: r.eventName,
-          attributes: attributes(r.attributes),
-          droppedAttributesCount: r.droppedAttributesCount,
+          severityNumber: logRecord.severityNumber,
+          severityText: logRecord.severityText,
+          body: plain(logRecord.body),
+          eventName: logRecord.eventName,
+          attributes: attributes(logRecord.attributes),
+          droppedAttributesCount: logRecord.droppedAttributesCount,
           resource,
           instrumentationScope: { ...sl.scope },
-          ...(r.traceId ? { spanContext: { traceId: r.traceId, spanId: r.spanId!, traceFlags: r.flags! } } : {}),
+          ...(logRecord.traceId
+            ? { spanContext: { traceId: logRecord.traceId, spanId: logRecord.spanId!, traceFlags: logRecord.flags! } }
+            : {}),
         } as unknown as ReadableLogRecord;
       }),
     );

@@ -38,11 +38,12 @@ function where(text: string): string {
 }
 
 /** Strings with lone UTF-16 surrogates (`"\ud800"` escapes) are not Unicode text and cannot be stored faithfully. */
-function findBadString(v: unknown, depth = 0): boolean {
+function findBadString(value: unknown, depth = 0): boolean {
   // String.prototype.isWellFormed is Node 20+, newer than our ES2022 lib typings.
-  if (typeof v === "string") return !(v as unknown as { isWellFormed(): boolean }).isWellFormed();
-  if (v === null || typeof v !== "object" || depth > 16) return false;
-  for (const x of Array.isArray(v) ? v : Object.entries(v).flat()) if (findBadString(x, depth + 1)) return true;
+  if (typeof value === "string") return !(value as unknown as { isWellFormed(): boolean }).isWellFormed();
+  if (value === null || typeof value !== "object" || depth > 16) return false;
+  for (const item of Array.isArray(value) ? value : Object.entries(value).flat())
+    if (findBadString(item, depth + 1)) return true;
   return false;
 }
 
@@ -69,10 +70,10 @@ export async function parseBatch(body: Buffer, options: { single: boolean; maxEv
   if (parsed === undefined) {
     try {
       parsed = JSON.parse(text);
-    } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
+    } catch (error) {
+      const msg = error instanceof Error ? error.message : String(error);
       // V8 throws RangeError only for pathological nesting; say so rather than echo an engine message.
-      if (e instanceof RangeError) throw new BodyError(400, "The body is nested too deeply to parse as JSON");
+      if (error instanceof RangeError) throw new BodyError(400, "The body is nested too deeply to parse as JSON");
       throw new BodyError(400, `The body is not valid JSON${where(text)}: ${msg}`);
     }
   }
@@ -114,9 +115,9 @@ export function checkEvent(item: unknown, flags: TextFlags): InferlogEvent | str
     return `Expected \`type\` to be one of ${EVENT_TYPES.join(", ")}, got ${got}`;
   }
   // The clients' own contract check (reserved keys included), through zod's compiled parsers.
-  const v = compiledValidateEvent(type as EventType, item);
-  if (!v.ok) return v.error.message;
-  const event = v.event;
+  const result = compiledValidateEvent(type as EventType, item);
+  if (!result.ok) return result.error.message;
+  const event = result.event;
   if (flags.surrogates && findBadString(event))
     return "A string in the event holds a lone UTF-16 surrogate (not valid Unicode)";
   return event;

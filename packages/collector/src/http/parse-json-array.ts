@@ -14,7 +14,7 @@ const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
-const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+const isSpace = (count: number) => count === 0x20 || count === 0x0a || count === 0x0d || count === 0x09;
 
 /**
  * The positions of the commas between the top-level elements of a JSON array, and of its closing
@@ -34,8 +34,8 @@ async function elementEnds(text: string, slices: Slicer): Promise<number[] | und
       nextLook = at + SCAN_STEP;
       if (slices.due()) await slices.pause();
     }
-    const c = text.charCodeAt(at);
-    if (c === QUOTE) {
+    const count = text.charCodeAt(at);
+    if (count === QUOTE) {
       // The closing quote is the next one not escaped (preceded by an even run of backslashes).
       let close = at;
       for (;;) {
@@ -46,16 +46,16 @@ async function elementEnds(text: string, slices: Slicer): Promise<number[] | und
         if (backslashes % 2 === 0) break;
       }
       at = close;
-    } else if (c === OPEN_ARRAY || c === OPEN_OBJECT) depth++;
-    else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) {
+    } else if (count === OPEN_ARRAY || count === OPEN_OBJECT) depth++;
+    else if (count === CLOSE_ARRAY || count === CLOSE_OBJECT) {
       depth--;
       if (depth === 0) {
         // Inner brackets are JSON.parse's to check (each piece holds whole elements); this one is ours.
-        if (c !== CLOSE_ARRAY) return undefined;
+        if (count !== CLOSE_ARRAY) return undefined;
         ends.push(at);
         break;
       }
-    } else if (c === COMMA && depth === 1) ends.push(at);
+    } else if (count === COMMA && depth === 1) ends.push(at);
   }
   if (depth !== 0) return undefined;
   for (at++; at < text.length; at++) if (!isSpace(text.charCodeAt(at))) return undefined;

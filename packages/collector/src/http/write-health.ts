@@ -33,8 +33,8 @@ export class WriteHealth {
 
   /** The run of failed writes `/healthz` reports, or undefined when writes work (or no write failed lately). */
   current(): WriteFailure | undefined {
-    const f = this.failure;
-    if (f === undefined || this.clock() - f.lastMs >= this.holdMs) return undefined;
-    return { sinceMs: f.sinceMs, failures: f.failures };
+    const field = this.failure;
+    if (field === undefined || this.clock() - field.lastMs >= this.holdMs) return undefined;
+    return { sinceMs: field.sinceMs, failures: field.failures };
   }
 }

@@ -25,51 +25,63 @@ interface Inputs {
   modelAge: ModelAgeRow[];
 }
 
-const roleOf = (w: VersionWindow): VersionRole =>
-  w.shadow === 0 ? "shown" : w.shadow === w.predictions ? "shadow" : "shown and shadow";
+const roleOf = (versionWindow: VersionWindow): VersionRole =>
+  versionWindow.shadow === 0
+    ? "shown"
+    : versionWindow.shadow === versionWindow.predictions
+      ? "shadow"
+      : "shown and shadow";
 
 /**
  * The versions of each model compared on the same windows, the age effect where two overlap, and whether age and
  * calendar time are confounded (docs/metrics.md, "Age or calendar time"). Pure: the store's counts in, rows out.
  */
 export function compareVersions(
-  x: Inputs,
-  o: AgeEffectOptions,
+  inputs: Inputs,
+  options: AgeEffectOptions,
 ): { sameWindow: SameWindowRow[]; ageEffect: AgeEffectRow[]; confounding: ConfoundingRow[] } {
   const sameWindow: SameWindowRow[] = [];
   const ageEffect: AgeEffectRow[] = [];
   const confounding: ConfoundingRow[] = [];
-  const models = [...new Set(x.quality.filter((q) => q.labeled > 0).map((q) => q.model))].sort();
+  const models = [...new Set(inputs.quality.filter((query) => query.labeled > 0).map((query) => query.model))].sort();
   for (const model of models) {
-    const served = new Set(x.quality.filter((q) => q.model === model && q.volume > 0).map((q) => q.version)).size;
-    const labeled = x.windows.filter((w) => w.model === model && w.labeled > 0);
+    const served = new Set(
+      inputs.quality.filter((query) => query.model === model && query.volume > 0).map((query) => query.version),
+    ).size;
+    const labeled = inputs.windows.filter((window) => window.model === model && window.labeled > 0);
     const byVersion = new Map<string, Map<number, VersionWindow>>();
-    for (const w of labeled) byVersion.set(w.version, (byVersion.get(w.version) ?? new Map()).set(w.windowMs, w));
-    const info = new Map(x.versions.filter((v) => v.model === model).map((v) => [v.version, v]));
+    for (const versionWindow of labeled)
+      byVersion.set(
+        versionWindow.version,
+        (byVersion.get(versionWindow.version) ?? new Map()).set(versionWindow.windowMs, versionWindow),
+      );
+    const info = new Map(inputs.versions.filter((version) => version.model === model).map((row) => [row.version, row]));
     // Older first: by trainedAt where both have it, else by first prediction, then by name.
-    const since = (v: string) => Date.parse(info.get(v)?.trainedAt ?? info.get(v)?.firstSeen ?? "") || 0;
-    const ordered = [...byVersion.keys()].sort((a, b) => since(a) - since(b) || (a < b ? -1 : a > b ? 1 : 0));
+    const since = (value: string) => Date.parse(info.get(value)?.trainedAt ?? info.get(value)?.firstSeen ?? "") || 0;
+    const ordered = [...byVersion.keys()].sort(
+      (left, right) => since(left) - since(right) || (left < right ? -1 : left > right ? 1 : 0),
+    );
     const shared = new Set<number>();
     let pairedRequests = 0;
-    for (let i = 0; i < ordered.length; i++) {
-      for (let j = i + 1; j < ordered.length; j++) {
-        const older = ordered[i] as string;
-        const newer = ordered[j] as string;
-        const rows = comparePair(model, older, newer, byVersion, x.pairs);
+    for (let index = 0; index < ordered.length; index++) {
+      for (let inner = index + 1; inner < ordered.length; inner++) {
+        const older = ordered[index] as string;
+        const newer = ordered[inner] as string;
+        const rows = comparePair(model, older, newer, byVersion, inputs.pairs);
         if (rows.length === 0) continue;
-        for (const r of rows) shared.add(Date.parse(r.windowStart));
-        pairedRequests += rows.reduce((sum, r) => sum + r.paired, 0);
+        for (const row of rows) shared.add(Date.parse(row.windowStart));
+        pairedRequests += rows.reduce((sum, row) => sum + row.paired, 0);
         sameWindow.push(...rows);
-        ageEffect.push(pooled(model, older, newer, rows, byVersion, info, x, o));
+        ageEffect.push(pooled(model, older, newer, rows, byVersion, info, inputs, options));
       }
     }
     confounding.push(
       statement(
         model,
         served,
-        [...shared].sort((a, b) => a - b),
+        [...shared].sort((left, right) => left - right),
         pairedRequests,
-        o,
+        options,
       ),
     );
   }
@@ -85,19 +97,20 @@ function comparePair(
   pairs: PairWindow[],
 ): SameWindowRow[] {
   const out: SameWindowRow[] = [];
-  const a = byVersion.get(older) as Map<number, VersionWindow>;
-  const b = byVersion.get(newer) as Map<number, VersionWindow>;
-  for (const ms of [...a.keys()].filter((k) => b.has(k)).sort((p, q) => p - q)) {
-    const wa = a.get(ms) as VersionWindow;
-    const wb = b.get(ms) as VersionWindow;
+  const left = byVersion.get(older) as Map<number, VersionWindow>;
+  const right = byVersion.get(newer) as Map<number, VersionWindow>;
+  for (const ms of [...left.keys()].filter((index) => right.has(index)).sort((left, right) => left - right)) {
+    const wa = left.get(ms) as VersionWindow;
+    const wb = right.get(ms) as VersionWindow;
     const pair = pairs.find(
-      (p) => p.model === model && p.windowMs === ms && new Set([p.first, p.second, older, newer]).size === 2,
+      (pair) =>
+        pair.model === model && pair.windowMs === ms && new Set([pair.first, pair.second, older, newer]).size === 2,
     );
     const olderFirst = pair?.first === older;
     const olderOnly = pair ? (olderFirst ? pair.firstOnly : pair.secondOnly) : 0;
     const newerOnly = pair ? (olderFirst ? pair.secondOnly : pair.firstOnly) : 0;
     const paired = pair?.pairs ?? 0;
-    const d: Difference =
+    const difference: Difference =
       paired > 0
         ? pairedDifference(paired, olderOnly, newerOnly)
         : unpairedDifference(wa.labeled, wa.correct, wb.labeled, wb.correct);
@@ -116,7 +129,7 @@ function comparePair(
       olderOnlyRight: olderOnly,
       newerOnlyRight: newerOnly,
       method: paired > 0 ? "paired" : "unpaired",
-      ...d,
+      ...difference,
     });
   }
   return out;
@@ -130,51 +143,59 @@ function pooled(
   rows: SameWindowRow[],
   byVersion: Map<string, Map<number, VersionWindow>>,
   info: Map<string, VersionRow>,
-  x: Inputs,
-  o: AgeEffectOptions,
+  inputs: Inputs,
+  options: AgeEffectOptions,
 ): AgeEffectRow {
-  const sum = (f: (r: SameWindowRow) => number) => rows.reduce((acc, r) => acc + f(r), 0);
-  const pairs = sum((r) => r.paired);
-  let n: number;
-  let d: Difference | null;
+  const sum = (field: (row: SameWindowRow) => number) => rows.reduce((acc, row) => acc + field(row), 0);
+  const pairs = sum((row) => row.paired);
+  let count: number;
+  let data: Difference | null;
   if (pairs > 0) {
-    n = pairs;
-    d = pairedDifference(
+    count = pairs;
+    data = pairedDifference(
       pairs,
-      sum((r) => r.olderOnlyRight),
-      sum((r) => r.newerOnlyRight),
+      sum((row) => row.olderOnlyRight),
+      sum((row) => row.newerOnlyRight),
     );
   } else {
     const counts = (version: string) => {
-      const w = rows.map((r) => byVersion.get(version)?.get(Date.parse(r.windowStart)) as VersionWindow);
-      return { labeled: w.reduce((acc, v) => acc + v.labeled, 0), correct: w.reduce((acc, v) => acc + v.correct, 0) };
+      const versionWindows = rows.map(
+        (row) => byVersion.get(version)?.get(Date.parse(row.windowStart)) as VersionWindow,
+      );
+      return {
+        labeled: versionWindows.reduce((acc, versionWindow) => acc + versionWindow.labeled, 0),
+        correct: versionWindows.reduce((acc, versionWindow) => acc + versionWindow.correct, 0),
+      };
     };
-    const a = counts(older);
-    const b = counts(newer);
-    n = Math.min(a.labeled, b.labeled);
-    d = unpairedDifference(a.labeled, a.correct, b.labeled, b.correct);
+    const left = counts(older);
+    const right = counts(newer);
+    count = Math.min(left.labeled, right.labeled);
+    data = unpairedDifference(left.labeled, left.correct, right.labeled, right.correct);
   }
-  const enough = n >= o.minLabels;
-  if (!enough) d = null;
+  const enough = count >= options.minLabels;
+  if (!enough) data = null;
   const trainedOlder = info.get(older)?.trainedAt;
   const trainedNewer = info.get(newer)?.trainedAt;
   const ageGap =
-    trainedOlder && trainedNewer ? (Date.parse(trainedNewer) - Date.parse(trainedOlder)) / o.ageUnitMs : null;
-  const perUnit = (v: number) => (d && ageGap !== null && ageGap > 0 ? -v / ageGap : null);
+    trainedOlder && trainedNewer ? (Date.parse(trainedNewer) - Date.parse(trainedOlder)) / options.ageUnitMs : null;
+  const perUnit = (value: number) => (data && ageGap !== null && ageGap > 0 ? -value / ageGap : null);
   // The older version's drop, and the ages between its first window and the window where the signal fired.
-  const signal = x.retrain.find((r) => r.model === model && r.version === older);
-  const ages = x.modelAge.filter((r) => r.model === model && r.version === older).map((r) => r.age);
+  const signal = inputs.retrain.find(
+    (retrainSignal) => retrainSignal.model === model && retrainSignal.version === older,
+  );
+  const ages = inputs.modelAge.filter((row) => row.model === model && row.version === older).map((row) => row.age);
   const dropAge = signal?.dropAge ?? null;
   const olderDrop =
     signal && dropAge !== null && signal.firstWindowAccuracy !== null && signal.dropAccuracy !== null
       ? signal.firstWindowAccuracy - signal.dropAccuracy
       : null;
-  const span = dropAge !== null && ages.length > 0 ? dropAge - Math.min(...ages) - (o.ageWindow - 1) : null;
+  const span = dropAge !== null && ages.length > 0 ? dropAge - Math.min(...ages) - (options.ageWindow - 1) : null;
   const first = rows[0] as SameWindowRow;
   const last = rows[rows.length - 1] as SameWindowRow;
-  const change = (a: number | null, b: number | null) => (rows.length > 1 && a !== null && b !== null ? b - a : null);
-  const explains = (v: number | null) =>
-    v !== null && span !== null && span > 0 && olderDrop !== null ? -v * span : null;
+  const change = (left: number | null, bytes: number | null) =>
+    rows.length > 1 && left !== null && bytes !== null ? bytes - left : null;
+  const explains = (value: number | null) =>
+    value !== null && span !== null && span > 0 && olderDrop !== null ? -value * span : null;
   const row: AgeEffectRow = {
     model,
     older,
@@ -184,15 +205,15 @@ function pooled(
     lastWindow: last.windowStart,
     ageGap,
     method: pairs > 0 ? "paired" : "unpaired",
-    n,
-    difference: d?.difference ?? null,
-    ciLow: d?.ciLow ?? null,
-    ciHigh: d?.ciHigh ?? null,
-    pValue: d?.pValue ?? null,
-    perAgeUnit: d ? perUnit(d.difference) : null,
+    n: count,
+    difference: data?.difference ?? null,
+    ciLow: data?.ciLow ?? null,
+    ciHigh: data?.ciHigh ?? null,
+    pValue: data?.pValue ?? null,
+    perAgeUnit: data ? perUnit(data.difference) : null,
     // −difference / gap: the interval's ends swap.
-    perAgeUnitLow: d ? perUnit(d.ciHigh) : null,
-    perAgeUnitHigh: d ? perUnit(d.ciLow) : null,
+    perAgeUnitLow: data ? perUnit(data.ciHigh) : null,
+    perAgeUnitHigh: data ? perUnit(data.ciLow) : null,
     olderChange: change(first.olderAccuracy, last.olderAccuracy),
     newerChange: change(first.newerAccuracy, last.newerAccuracy),
     olderDropAge: dropAge,
@@ -207,6 +228,6 @@ function pooled(
   row.ageExplainsLow = explains(row.perAgeUnitHigh);
   row.ageExplainsHigh = explains(row.perAgeUnitLow);
   row.calendarRest = row.ageExplains !== null && olderDrop !== null ? olderDrop - row.ageExplains : null;
-  row.verdict = verdict(row, o);
+  row.verdict = verdict(row, options);
   return row;
 }

@@ -25,8 +25,8 @@ const CONFIDENCE = 0.95;
 const USE_CODE = `CASE WHEN accepted = 1 THEN COALESCE(acc_pos + 1, 0) WHEN ignored = 1 THEN -1 WHEN shown = 1 THEN -2 ELSE -3 END`;
 
 /** Per prediction with a business metric on its latest outcome: model, version, time, metric name and value, use code. */
-function usedRows({ d, business, engaged }: MetricsContext): string {
-  if (d.kind === "sqlite") {
+function usedRows({ d: dialect, business, engaged }: MetricsContext): string {
+  if (dialect.kind === "sqlite") {
     // `scored` holds the report's model and range only; exposure_state and the accepted positions join to it.
     return `SELECT b.model_name, b.model_version, b.time_ms, b.name, b.value,
         (e.first_ms IS NOT NULL) AS shown, COALESCE(e.accepted, 0) AS accepted,
@@ -51,28 +51,32 @@ interface Sums {
   sum: number;
   sumSquares: number;
 }
-const add = (a: Sums, b: Sums): Sums => ({ n: a.n + b.n, sum: a.sum + b.sum, sumSquares: a.sumSquares + b.sumSquares });
-const mean = (x: Sums): number | null => (x.n === 0 ? null : x.sum / x.n);
+const add = (sums: Sums, right: Sums): Sums => ({
+  n: sums.n + right.n,
+  sum: sums.sum + right.sum,
+  sumSquares: sums.sumSquares + right.sumSquares,
+});
+const mean = (sums: Sums): number | null => (sums.n === 0 ? null : sums.sum / sums.n);
 /** Sample variance (n − 1). */
-const variance = (x: Sums): number | null =>
-  x.n < 2 ? null : Math.max(0, (x.sumSquares - (x.sum * x.sum) / x.n) / (x.n - 1));
+const variance = (sums: Sums): number | null =>
+  sums.n < 2 ? null : Math.max(0, (sums.sumSquares - (sums.sum * sums.sum) / sums.n) / (sums.n - 1));
 
 /**
  * Welch's difference of means a − b with its two-sided interval: standard error √(s²a/na + s²b/nb),
  * Welch–Satterthwaite degrees of freedom, Student's t quantile. Null without two values on each side or
  * when both variances are 0.
  */
-export function welch(a: Sums, b: Sums): { difference: number; low: number; high: number; df: number } | null {
-  const va = variance(a);
-  const vb = variance(b);
+export function welch(sums: Sums, right: Sums): { difference: number; low: number; high: number; df: number } | null {
+  const va = variance(sums);
+  const vb = variance(right);
   if (va === null || vb === null) return null;
-  const qa = va / a.n;
-  const qb = vb / b.n;
+  const qa = va / sums.n;
+  const qb = vb / right.n;
   const se2 = qa + qb;
   if (se2 === 0) return null;
-  const df = (se2 * se2) / ((qa * qa) / (a.n - 1) + (qb * qb) / (b.n - 1));
+  const df = (se2 * se2) / ((qa * qa) / (sums.n - 1) + (qb * qb) / (right.n - 1));
   const half = studentTQuantile(1 - (1 - CONFIDENCE) / 2, df) * Math.sqrt(se2);
-  const difference = (mean(a) as number) - (mean(b) as number);
+  const difference = (mean(sums) as number) - (mean(right) as number);
   return { difference, low: difference - half, high: difference + half, df };
 }
 
@@ -82,9 +86,9 @@ export function welch(a: Sums, b: Sums): { difference: number; low: number; high
  * compared with "no suggestion used" (shown, nothing accepted) by Welch's 95 % interval.
  */
 export async function businessByUse(ctx: MetricsContext): Promise<BusinessUseRow[]> {
-  const { d, o, q } = ctx;
-  const rows = await q(
-    d.inOrder(`SELECT model_name, model_version, ${windowStart("time_ms", o.windowMs)} AS w, name,
+  const { d: dialect, o: options, q: query } = ctx;
+  const rows = await query(
+    dialect.inOrder(`SELECT model_name, model_version, ${windowStart("time_ms", options.windowMs)} AS w, name,
       ${USE_CODE} AS use_code, COUNT(*) AS cnt, SUM(value) AS total, SUM(value * value) AS squares
     FROM (${usedRows(ctx)})
     GROUP BY model_name, model_version, w, name, use_code ORDER BY model_name, model_version, name, w, use_code`),
@@ -94,38 +98,38 @@ export async function businessByUse(ctx: MetricsContext): Promise<BusinessUseRow
     string,
     { model: string; version: string; metric: string; w: number | null; uses: Map<number, Sums> }
   >();
-  const at = (model: string, version: string, metric: string, w: number | null) => {
-    const key = JSON.stringify([model, version, metric, w]);
-    let g = groups.get(key);
-    if (!g) {
-      g = { model, version, metric, w, uses: new Map() };
-      groups.set(key, g);
+  const at = (model: string, version: string, metric: string, weight: number | null) => {
+    const key = JSON.stringify([model, version, metric, weight]);
+    let group = groups.get(key);
+    if (!group) {
+      group = { model, version, metric, w: weight, uses: new Map() };
+      groups.set(key, group);
     }
-    return g;
+    return group;
   };
-  for (const r of rows) {
-    const sums: Sums = { n: n(r.cnt), sum: n(r.total), sumSquares: n(r.squares) };
-    const code = n(r.use_code);
-    for (const w of [n(r.w), null]) {
-      const g = at(s(r.model_name), s(r.model_version), s(r.name), w);
-      g.uses.set(code, add(g.uses.get(code) ?? { n: 0, sum: 0, sumSquares: 0 }, sums));
+  for (const result of rows) {
+    const sums: Sums = { n: n(result.cnt), sum: n(result.total), sumSquares: n(result.squares) };
+    const code = n(result.use_code);
+    for (const weight of [n(result.w), null]) {
+      const group = at(s(result.model_name), s(result.model_version), s(result.name), weight);
+      group.uses.set(code, add(group.uses.get(code) ?? { n: 0, sum: 0, sumSquares: 0 }, sums));
     }
   }
   const out: BusinessUseRow[] = [];
-  for (const g of groups.values()) {
+  for (const group of groups.values()) {
     let baseline: Sums = { n: 0, sum: 0, sumSquares: 0 };
-    for (const [code, sums] of g.uses) if (BASELINE_CODES.has(code)) baseline = add(baseline, sums);
-    const ordered = [...g.uses].sort(([a], [b]) => (a > 0 && b > 0 ? a - b : b - a));
+    for (const [code, sums] of group.uses) if (BASELINE_CODES.has(code)) baseline = add(baseline, sums);
+    const ordered = [...group.uses].sort(([left], [bytes]) => (left > 0 && bytes > 0 ? left - bytes : bytes - left));
     const entries: [string, Sums, boolean][] = ordered.map(([code, sums]) => [useName(code), sums, code >= 0]);
     entries.push([NO_SUGGESTION_USED, baseline, false]);
     for (const [use, sums, compared] of entries) {
       if (sums.n === 0) continue;
       const test = compared && baseline.n > 0 ? welch(sums, baseline) : null;
       out.push({
-        model: g.model,
-        version: g.version,
-        metric: g.metric,
-        windowStart: g.w === null ? null : iso(g.w),
+        model: group.model,
+        version: group.version,
+        metric: group.metric,
+        windowStart: group.w === null ? null : iso(group.w),
         use,
         n: sums.n,
         mean: mean(sums) as number,
@@ -137,10 +141,10 @@ export async function businessByUse(ctx: MetricsContext): Promise<BusinessUseRow
     }
   }
   return out.sort(
-    (a, b) =>
-      a.model.localeCompare(b.model) ||
-      a.version.localeCompare(b.version) ||
-      a.metric.localeCompare(b.metric) ||
-      (a.windowStart ?? "~").localeCompare(b.windowStart ?? "~"),
+    (left, right) =>
+      left.model.localeCompare(right.model) ||
+      left.version.localeCompare(right.version) ||
+      left.metric.localeCompare(right.metric) ||
+      (left.windowStart ?? "~").localeCompare(right.windowStart ?? "~"),
   );
 }

@@ -34,15 +34,20 @@ export async function computeReportWith(
   options: ReportOptions,
   run: { worker: boolean; onShare?: (inWorker: boolean) => void },
 ): Promise<Report> {
-  const o = resolveReportOptions(options);
+  const resolvedReportOptions = resolveReportOptions(options);
   const readRows = store.readRows?.bind(store);
   if (!readRows) throw new Error(`The ${store.kind} store cannot run reports: it has no readRows method`);
   if (store.kind !== "sqlite") {
     // One session per report: its TEMPORARY tables are this report's alone.
     const session = store.readSession?.() ?? readRows;
-    return computeClickHouseReport(store, metricsContext(store.kind, o, session), session, run.onShare);
+    return computeClickHouseReport(
+      store,
+      metricsContext(store.kind, resolvedReportOptions, session),
+      session,
+      run.onShare,
+    );
   }
-  const ctx: MetricsContext = metricsContext(store.kind, o, readRows);
+  const ctx: MetricsContext = metricsContext(store.kind, resolvedReportOptions, readRows);
   return oneReportAtATime(store, () => computeSqliteReport(store, ctx, readRows, run));
 }
 
@@ -134,9 +139,9 @@ async function computeClickHouseReport(
     drops.push(`DROP TEMPORARY TABLE IF EXISTS ${driftRows}`);
     await ctx.q(`CREATE TEMPORARY TABLE ${driftRows} (src UInt8, model_name String, feature String, time_ms Int64,
       num_value Nullable(Float64), str_value Nullable(String)) ENGINE = Memory`);
-    const o = ctx.o;
-    const from = Math.min(o.fromMs, ...tasks.map((t) => t.reference.from));
-    const to = Math.max(o.toMs, ...tasks.map((t) => t.reference.to));
+    const options = ctx.o;
+    const from = Math.min(options.fromMs, ...tasks.map((task) => task.reference.from));
+    const to = Math.max(options.toMs, ...tasks.map((task) => task.reference.to));
     if (tasks.length > 0) {
       for (const part of driftRelation(ctx, tasks, from, to)) await ctx.q(`INSERT INTO ${driftRows} ${part}`);
     }
@@ -173,14 +178,14 @@ async function assemble(
   drops: string[],
   onShare?: (inWorker: boolean) => void,
 ) {
-  const o = ctx.o;
+  const options = ctx.o;
   const sqlite = ctx.d.kind === "sqlite";
   const tasks = await driftTasks(ctx);
   // The worker's share: exposures, item ages and the drift of everything but the true label (which reads
   // the per-prediction relation, as the sections left here do).
-  const shared = tasks.map((t) => t.feature !== TRUE_LABEL);
-  const workerTasks = tasks.filter((_, i) => shared[i]);
-  const worker = file === undefined ? null : startShareWorker({ file, o, tasks: workerTasks });
+  const shared = tasks.map((task) => task.feature !== TRUE_LABEL);
+  const workerTasks = tasks.filter((_, index) => shared[index]);
+  const worker = file === undefined ? null : startShareWorker({ file, o: options, tasks: workerTasks });
   let own: OwnSections;
   let ownDrift: DriftRow[][];
   try {
@@ -194,17 +199,17 @@ async function assemble(
     };
     ownDrift = await driftOf(
       ctx,
-      tasks.filter((_, i) => !shared[i]),
+      tasks.filter((_, index) => !shared[index]),
     );
-  } catch (e) {
+  } catch (error) {
     worker?.stop();
-    throw e;
+    throw error;
   }
   let share: ReportShare | null = worker ? await worker.share : null;
   onShare?.(share !== null);
   share ??= await computeShare(ctx, readRows, workerTasks);
   const sections = share;
-  const dr = tasks.flatMap((_, i) => (shared[i] ? (sections.drift.shift() ?? []) : (ownDrift.shift() ?? [])));
+  const dr = tasks.flatMap((_, index) => (shared[index] ? (sections.drift.shift() ?? []) : (ownDrift.shift() ?? [])));
   return finish(store, ctx, own, sections, dr);
 }
 
@@ -216,36 +221,45 @@ async function finish(
   share: ReportShare,
   dr: DriftRow[],
 ): Promise<Report> {
-  const o = ctx.o;
-  const { q, cal, ages, biz, latency } = own;
-  const { modelAge, retrain } = ageing(ages, o);
+  const options = ctx.o;
+  const { q: rows, cal, ages, biz, latency } = own;
+  const { modelAge, retrain } = ageing(ages, options);
   const versionRows = share.versions;
   // Versions on the same windows: read only for models two of whose versions served in one window (the quality
   // rows say which), and the pair join only for those with two labeled in one.
-  const served = q.map((x) => ({ model: x.model, version: x.version, window: x.windowStart, count: x.volume }));
+  const served = rows.map((row) => ({
+    model: row.model,
+    version: row.version,
+    window: row.windowStart,
+    count: row.volume,
+  }));
   const windowsOfVersions = await versionWindows(ctx, overlappingModels(served));
-  const labeled = windowsOfVersions.map((w) => ({ ...w, window: w.windowMs, count: w.labeled }));
+  const labeled = windowsOfVersions.map((windowsOfVersion) => ({
+    ...windowsOfVersion,
+    window: windowsOfVersion.windowMs,
+    count: windowsOfVersion.labeled,
+  }));
   const pairs = await pairWindows(ctx, overlappingModels(labeled));
   const compared = compareVersions(
-    { quality: q, windows: windowsOfVersions, pairs, versions: versionRows, retrain, modelAge },
-    o,
+    { quality: rows, windows: windowsOfVersions, pairs, versions: versionRows, retrain, modelAge },
+    options,
   );
   const report: Omit<Report, "recommendations"> = {
     generatedAt: new Date().toISOString(),
     store: store.kind,
-    window: o.window,
-    k: o.k,
-    now: iso(o.nowMs),
+    window: options.window,
+    k: options.k,
+    now: iso(options.nowMs),
     reference:
-      o.referenceFromMs !== undefined && o.referenceToMs !== undefined
-        ? { from: iso(o.referenceFromMs), to: iso(o.referenceToMs) }
+      options.referenceFromMs !== undefined && options.referenceToMs !== undefined
+        ? { from: iso(options.referenceFromMs), to: iso(options.referenceToMs) }
         : null,
-    retrainDrop: o.retrainDrop,
-    ageUnit: o.ageUnit,
-    ageWindow: o.ageWindow,
+    retrainDrop: options.retrainDrop,
+    ageUnit: options.ageUnit,
+    ageWindow: options.ageWindow,
     alerts: await alertsView(store),
     versions: share.versions,
-    quality: q,
+    quality: rows,
     orphans: share.orphans,
     calibration: cal,
     modelAge,
@@ -259,11 +273,11 @@ async function finish(
     business: biz,
     businessByUse: await businessByUse(ctx),
     itemAge: share.itemAge,
-    labelFree: await labelFree(ctx, cal, q),
-    maxEce: o.maxEce,
+    labelFree: await labelFree(ctx, cal, rows),
+    maxEce: options.maxEce,
     freshness: share.freshness,
     newItems: share.newItems,
     labelLatency: latency,
   };
-  return { ...report, recommendations: recommendRetraining(report, o) };
+  return { ...report, recommendations: recommendRetraining(report, options) };
 }

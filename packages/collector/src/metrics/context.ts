@@ -17,27 +17,27 @@ export type { ReadRows } from "../store/bound-params.js";
 export function dialectFor(kind: "sqlite" | "clickhouse", readRows: ReadRows): Pick<MetricsContext, "d" | "q"> {
   if (kind === "clickhouse") return { d: clickhouseDialect, q: (sql) => readRows(sql) };
   const params = new SqliteParams();
-  const d: Dialect = sqliteDialect(params);
-  return { d, q: (sql) => readRows(sql, params.values) };
+  const dialect: Dialect = sqliteDialect(params);
+  return { d: dialect, q: (sql) => readRows(sql, params.values) };
 }
 
 /** A metrics context: the dialect, its query function, and the report's base relations. */
 export function metricsContext(
   kind: "sqlite" | "clickhouse",
-  o: ResolvedReportOptions,
+  options: ResolvedReportOptions,
   readRows: ReadRows,
 ): MetricsContext {
-  const { d, q } = dialectFor(kind, readRows);
-  const scored = d.scored(o);
+  const { d: dialect, q: query } = dialectFor(kind, readRows);
+  const scored = dialect.scored(options);
   return {
-    d,
-    o,
-    q,
+    d: dialect,
+    o: options,
+    q: query,
     scored,
-    exposed: d.exposed(o),
-    business: d.businessRows(scored),
-    firstSeen: firstSeen(d),
-    shown: d.shownCandidates(o),
-    engaged: kind === "clickhouse" ? clickhouseEngaged(o) : "",
+    exposed: dialect.exposed(options),
+    business: dialect.businessRows(scored),
+    firstSeen: firstSeen(dialect),
+    shown: dialect.shownCandidates(options),
+    engaged: kind === "clickhouse" ? clickhouseEngaged(options) : "",
   };
 }

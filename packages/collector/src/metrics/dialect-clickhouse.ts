@@ -26,8 +26,8 @@ const LATEST_OUTCOMES = `(SELECT model_name, prediction_id,
  * both tables for what the exposed relation, business by use and freshness join. Minima, maxima, flags, a count
  * compared with 0 and memberships: copies change none (no FINAL).
  */
-export function clickhouseEngaged(o: ResolvedReportOptions): string {
-  const where = o.model === undefined ? "" : `WHERE model_name = ${sqlString(o.model)}`;
+export function clickhouseEngaged(options: ResolvedReportOptions): string {
+  const where = options.model === undefined ? "" : `WHERE model_name = ${sqlString(options.model)}`;
   const accepted = "action = 'accepted'";
   return `SELECT model_name, prediction_id, max(is_exposure) AS shown, minIf(time_ms, is_exposure = 1) AS first_ms,
       maxIf(subject_key, is_exposure = 1) AS subject_key, max(${accepted}) AS accepted,
@@ -50,28 +50,28 @@ export const clickhouseDialect: Dialect = {
   kind: "clickhouse",
   text: sqlString,
   inOrder: (sql) => `${sql} SETTINGS max_threads = 1`,
-  floorInt: (e) => `toInt64(floor(${e}))`,
-  scored(o) {
-    const k = o.k;
+  floorInt: (entry) => `toInt64(floor(${entry}))`,
+  scored(options) {
+    const index = options.k;
     return `SELECT model_name, prediction_id, model_version, time_ms, trained_at_ms, task, score, samplerate, outcome_ttl_s, shadow,
       has_o, first_o_ms, o_event_id, o_label,
       toUInt8(has_o = 1 AND (isNotNull(o_label) OR notEmpty(o_rel))) AS labeled,
       toUInt8(labeled = 1 AND notEmpty(top_ids)) AS ranked,
       if(notEmpty(o_rel), o_rel, [ifNull(o_label, '')]) AS relset,
       if(ranked = 1, arrayFirstIndex(x -> has(relset, x), top_ids), 0) AS first_rank,
-      if(ranked = 1, arraySum(arrayMap((x, i) -> if(i <= ${k} AND has(relset, x), ${discountCase("i", k)}, 0.),
+      if(ranked = 1, arraySum(arrayMap((x, i) -> if(i <= ${index} AND has(relset, x), ${discountCase("i", index)}, 0.),
         top_ids, arrayEnumerate(top_ids))), 0.) AS dcg,
-      ${idcgCase(`least(length(relset), ${k})`, k)} AS idcg,
+      ${idcgCase(`least(length(relset), ${index})`, index)} AS idcg,
       toUInt8(isNotNull(label) AND isNotNull(o_label)) AS acc_known,
       toUInt8(acc_known = 1 AND ifNull(label = o_label, 0)) AS correct,
       toUInt8(acc_known = 1 AND ifNull(task = 'regression', 0)) AS ae_known,
       if(ae_known = 1, abs(toFloat64OrZero(ifNull(label, '')) - toFloat64OrZero(ifNull(o_label, ''))), 0.) AS ae
     FROM (SELECT model_name, prediction_id, model_version, time_ms, trained_at_ms, task, score, samplerate,
             outcome_ttl_s, shadow, label, top_ids
-          FROM predictions FINAL WHERE ${predictionFilter(o, sqlString)})
+          FROM predictions FINAL WHERE ${predictionFilter(options, sqlString)})
     ANY LEFT JOIN ${LATEST_OUTCOMES} USING (model_name, prediction_id)`;
   },
-  exposed(o, engaged = clickhouseEngaged(o)) {
+  exposed(options, engaged = clickhouseEngaged(options)) {
     return `SELECT model_name, model_version, time_ms,
       if(subject_key = '' OR has_fs = 0, NULL, time_ms - first_ms) AS exposure_age_ms, accepted, ignored, rejected
     FROM (
@@ -86,19 +86,19 @@ export const clickhouseDialect: Dialect = {
       SELECT model_name, prediction_id, any(model_version) AS model_version FROM predictions
       WHERE shadow = 0 GROUP BY model_name, prediction_id
     ) USING (model_name, prediction_id)
-    WHERE time_ms >= ${num(o.fromMs)} AND time_ms < ${num(o.toMs)}`;
+    WHERE time_ms >= ${num(options.fromMs)} AND time_ms < ${num(options.toMs)}`;
   },
   businessRows(scored) {
     return `SELECT model_name, model_version, time_ms, prediction_id, name, value FROM (${scored})
       ALL INNER JOIN (SELECT event_id AS o_event_id, name, value FROM outcome_metrics FINAL) USING (o_event_id)
       WHERE shadow = 0`;
   },
-  shownCandidates(o) {
+  shownCandidates(options) {
     return `SELECT model_name, model_version, time_ms, prediction_id, candidate_id, rank, item_age_s FROM (
         SELECT event_id, rank, candidate_id, item_age_s FROM candidates FINAL
       ) ALL INNER JOIN (
-        SELECT event_id, model_name, prediction_id, model_version, time_ms, ifNull(k, ${num(o.k)}) AS shown_k
-        FROM predictions FINAL WHERE ${predictionFilter(o, sqlString)}
+        SELECT event_id, model_name, prediction_id, model_version, time_ms, ifNull(k, ${num(options.k)}) AS shown_k
+        FROM predictions FINAL WHERE ${predictionFilter(options, sqlString)}
       ) USING (event_id) WHERE rank <= shown_k`;
   },
   driftRows(model, feature, scored) {
@@ -113,22 +113,22 @@ export const clickhouseDialect: Dialect = {
     return `SELECT time_ms, num_value, str_value FROM features FINAL
       WHERE model_name = ${sqlString(model)} AND name = ${sqlString(feature)}`;
   },
-  featureNames(o) {
+  featureNames(options) {
     return `SELECT DISTINCT model_name, name FROM features
-      ${o.model === undefined ? "" : `WHERE model_name = ${sqlString(o.model)}`} ORDER BY model_name, name`;
+      ${options.model === undefined ? "" : `WHERE model_name = ${sqlString(options.model)}`} ORDER BY model_name, name`;
   },
-  counts(q, source, groups) {
-    const g = groups.join(", ");
-    return q(`SELECT ${g}, count() AS cnt FROM (${source}) GROUP BY ${g} ORDER BY ${g}`);
+  counts(query, source, groups) {
+    const text = groups.join(", ");
+    return query(`SELECT ${text}, count() AS cnt FROM (${source}) GROUP BY ${text} ORDER BY ${text}`);
   },
-  quantiles(q, source, groups, value, qs) {
-    const g = groups.join(", ");
-    const levels = qs.map((v) => num(quantileLevel(v))).join(", ");
+  quantiles(query, source, groups, value, qs) {
+    const text = groups.join(", ");
+    const levels = qs.map((value) => num(quantileLevel(value))).join(", ");
     // quantilesExact takes the value at sorted position trunc(level · n), as the SQLite version does (quantileLevel);
     // one thread, so `total` adds the values in the relation's order (`inOrder`).
-    return q(`SELECT ${g}${g ? ", " : ""}${qs.map((_, i) => `qs[${i + 1}] AS q${i}`).join(", ")}, n, total FROM (
-      SELECT ${g}${g ? ", " : ""}quantilesExact(${levels})(x) AS qs, count() AS n, sum(x) AS total
-      FROM (SELECT ${g}${g ? ", " : ""}assumeNotNull(${value}) AS x FROM (${source}) WHERE isNotNull(${value}))
-      ${g ? `GROUP BY ${g}` : ""}) WHERE n > 0 ${g ? `ORDER BY ${g}` : ""} SETTINGS max_threads = 1`);
+    return query(`SELECT ${text}${text ? ", " : ""}${qs.map((_, index) => `qs[${index + 1}] AS q${index}`).join(", ")}, n, total FROM (
+      SELECT ${text}${text ? ", " : ""}quantilesExact(${levels})(x) AS qs, count() AS n, sum(x) AS total
+      FROM (SELECT ${text}${text ? ", " : ""}assumeNotNull(${value}) AS x FROM (${source}) WHERE isNotNull(${value}))
+      ${text ? `GROUP BY ${text}` : ""}) WHERE n > 0 ${text ? `ORDER BY ${text}` : ""} SETTINGS max_threads = 1`);
   },
 };

@@ -8,7 +8,7 @@ import type { SqliteParams } from "./sqlite-params.js";
 // Relevant = in the outcome's relevantIds, or equal to its label when it has none. The position of the first
 // relevant id (label_rank) is kept per prediction row by the writer; only outcomes with several relevant ids
 // (`multi`) need the list itself, for the DCG at the report's k.
-const rel = (v: string) => `${v} IN (SELECT r.value FROM json_each(o_rel) r)`;
+const rel = (value: string) => `${value} IN (SELECT r.value FROM json_each(o_rel) r)`;
 // A JSON array of two or more ids has a comma; the cheap instr spares parsing the one-id lists.
 const multi = "(instr(o_rel, ',') > 0 AND json_array_length(o_rel) > 1)";
 
@@ -19,19 +19,19 @@ export function sqliteDialect(params: SqliteParams): Dialect {
     kind: "sqlite",
     text: str,
     inOrder: (sql) => sql,
-    floorInt: (e) => `CAST(${e} AS INTEGER)`,
-    scored(o) {
-      const k = o.k;
+    floorInt: (entry) => `CAST(${entry} AS INTEGER)`,
+    scored(options) {
+      const index = options.k;
       // The latest outcome and the first outcome time come from outcome_state, kept by the writer at ingest.
       // OFFSET 0 keeps SQLite from flattening the inner SELECT into this one, which would evaluate labeled,
       // ranked and acc_known again at each use (10 % of building the relation on the 1M-event file).
       return `SELECT model_name, model_version, time_ms, trained_at_ms, task, score, samplerate, outcome_ttl_s, shadow,
       has_o, first_o_ms, o_event_id, o_label, labeled, ranked, first_rank,
       CASE WHEN ranked = 0 THEN 0
-        WHEN NOT ${multi} THEN CASE WHEN first_rank BETWEEN 1 AND ${k} THEN ${discountCase("first_rank", k)} ELSE 0 END
-        ELSE COALESCE((SELECT SUM(${discountCase("t.key + 1", k)}) FROM json_each(top_ids) t
-          WHERE t.key < ${k} AND ${rel("t.value")}), 0) END AS dcg,
-      ${idcgCase(`CASE WHEN ${multi} THEN MIN(json_array_length(o_rel), ${k}) ELSE 1 END`, k)} AS idcg,
+        WHEN NOT ${multi} THEN CASE WHEN first_rank BETWEEN 1 AND ${index} THEN ${discountCase("first_rank", index)} ELSE 0 END
+        ELSE COALESCE((SELECT SUM(${discountCase("t.key + 1", index)}) FROM json_each(top_ids) t
+          WHERE t.key < ${index} AND ${rel("t.value")}), 0) END AS dcg,
+      ${idcgCase(`CASE WHEN ${multi} THEN MIN(json_array_length(o_rel), ${index}) ELSE 1 END`, index)} AS idcg,
       acc_known, CASE WHEN acc_known = 1 AND label = o_label THEN 1 ELSE 0 END AS correct,
       CASE WHEN acc_known = 1 AND task = 'regression' THEN 1 ELSE 0 END AS ae_known,
       CASE WHEN acc_known = 1 AND task = 'regression' THEN ABS(CAST(label AS REAL) - CAST(o_label AS REAL)) ELSE 0 END AS ae
@@ -44,26 +44,26 @@ export function sqliteDialect(params: SqliteParams): Dialect {
           (p.label IS NOT NULL AND o.label IS NOT NULL) AS acc_known
         FROM predictions p
         LEFT JOIN outcome_state o ON o.model_name = p.model_name AND o.prediction_id = p.prediction_id
-        WHERE ${predictionFilter(o, str, "p")} LIMIT -1 OFFSET 0))`;
+        WHERE ${predictionFilter(options, str, "p")} LIMIT -1 OFFSET 0))`;
     },
-    exposed(o) {
+    exposed(options) {
       // First exposure, subject and feedback flags per prediction from exposure_state, kept at ingest.
       return `SELECT e.model_name, COALESCE(e.model_version, '(unknown)') AS model_version,
       e.first_ms AS time_ms, CASE WHEN e.subject_key IS NULL THEN NULL ELSE e.first_ms - fs.first_ms END AS exposure_age_ms,
       e.accepted, e.ignored, e.rejected
     FROM exposure_state e
     LEFT JOIN subject_state fs ON fs.model_name = e.model_name AND fs.subject_key = e.subject_key
-    WHERE e.first_ms >= ${num(o.fromMs)} AND e.first_ms < ${num(o.toMs)}
-      ${o.model === undefined ? "" : `AND e.model_name = ${str(o.model)}`}`;
+    WHERE e.first_ms >= ${num(options.fromMs)} AND e.first_ms < ${num(options.toMs)}
+      ${options.model === undefined ? "" : `AND e.model_name = ${str(options.model)}`}`;
     },
     businessRows(scored) {
       return `SELECT s.model_name, s.model_version, s.time_ms, m.prediction_id, m.name, m.value
       FROM (${scored}) s JOIN outcome_metrics m ON m.event_id = s.o_event_id WHERE s.shadow = 0`;
     },
-    shownCandidates(o) {
+    shownCandidates(options) {
       // Candidate rows carry their prediction's version, time and k (schema 3): no join per row.
       return `SELECT model_name, model_version, time_ms, prediction_id, candidate_id, rank, item_age_s FROM candidates
-      WHERE rank <= COALESCE(k, ${num(o.k)}) AND ${predictionFilter(o, str)}`;
+      WHERE rank <= COALESCE(k, ${num(options.k)}) AND ${predictionFilter(options, str)}`;
     },
     driftRows(model, feature, scored) {
       if (feature === PREDICTED_LABEL) {
@@ -76,14 +76,14 @@ export function sqliteDialect(params: SqliteParams): Dialect {
       }
       return `SELECT time_ms, num_value, str_value FROM features WHERE model_name = ${str(model)} AND name = ${str(feature)}`;
     },
-    categoricalRows(model, feature, scored, fromMs, toMs, o) {
+    categoricalRows(model, feature, scored, fromMs, toMs, options) {
       // The true label's rows come from `scored`, which holds the report's range only.
-      const from = feature === TRUE_LABEL ? Math.max(fromMs, o.fromMs) : fromMs;
-      const to = feature === TRUE_LABEL ? Math.min(toMs, o.toMs) : toMs;
+      const from = feature === TRUE_LABEL ? Math.max(fromMs, options.fromMs) : fromMs;
+      const to = feature === TRUE_LABEL ? Math.min(toMs, options.toMs) : toMs;
       // Whole UTC hours from 1970 on inside [from, to) come from drift_counts (report windows are whole hours,
       // aligned alike); the rest of the range, less than an hour at either end, from the rows themselves.
-      const a = Math.max(0, Math.ceil(from / HOUR_MS) * HOUR_MS);
-      const b = Math.max(a, Math.floor(to / HOUR_MS) * HOUR_MS);
+      const left = Math.max(0, Math.ceil(from / HOUR_MS) * HOUR_MS);
+      const bytes = Math.max(left, Math.floor(to / HOUR_MS) * HOUR_MS);
       const [source, name] =
         feature === PREDICTED_LABEL
           ? [DRIFT_PREDICTED, ""]
@@ -93,12 +93,12 @@ export function sqliteDialect(params: SqliteParams): Dialect {
       const parts = [
         `SELECT hour_ms AS time_ms, CASE WHEN is_null = 1 THEN NULL ELSE value END AS str_value, cnt AS c
        FROM drift_counts WHERE model_name = ${str(model)} AND source = ${source} AND name = ${str(name)}
-         AND hour_ms >= ${num(a)} AND hour_ms < ${num(b)}`,
+         AND hour_ms >= ${num(left)} AND hour_ms < ${num(bytes)}`,
       ];
       const src = dialect.driftRows(model, feature, scored);
       for (const [lo, hi] of [
-        [from, Math.min(a, to)],
-        [b, to],
+        [from, Math.min(left, to)],
+        [bytes, to],
       ] as const) {
         if (lo < hi) {
           parts.push(
@@ -108,12 +108,12 @@ export function sqliteDialect(params: SqliteParams): Dialect {
       }
       return parts.join(" UNION ALL ");
     },
-    featureNames(o) {
+    featureNames(options) {
       // Skips from one (model, name) to the next along the features_values index instead of reading
       // every feature row: each step is one index seek.
-      const and = o.model === undefined ? "" : `AND model_name = ${str(o.model)}`;
+      const and = options.model === undefined ? "" : `AND model_name = ${str(options.model)}`;
       const next =
-        o.model === undefined
+        options.model === undefined
           ? "(SELECT rowid FROM features WHERE model_name > k.model_name ORDER BY model_name, name LIMIT 1)"
           : "NULL";
       return `WITH RECURSIVE k(model_name, name) AS (
@@ -124,42 +124,46 @@ export function sqliteDialect(params: SqliteParams): Dialect {
           ${next}))
       SELECT model_name, name FROM k ORDER BY model_name, name`;
     },
-    async counts(q, source, groups) {
+    async counts(query, source, groups) {
       // The store's hash-grouping count (sqlite-functions.ts) instead of GROUP BY's sort of every row.
-      const [r] = await q(`SELECT ${COUNTS_FN}(${groups.join(", ")}) AS j FROM (${source})`);
-      return rowsOf(r, [...groups, "cnt"], groups);
+      const [row] = await query(`SELECT ${COUNTS_FN}(${groups.join(", ")}) AS j FROM (${source})`);
+      return rowsOf(row, [...groups, "cnt"], groups);
     },
-    async quantiles(q, source, groups, value, qs) {
+    async quantiles(query, source, groups, value, qs) {
       // The store's hash-grouping quantile aggregate (sqlite-functions.ts): no sort of every row in SQL.
-      const levels = str(JSON.stringify(qs.map((v) => Number(num(quantileLevel(v))))));
-      const gc = groups.map((g) => `, ${g}`).join("");
-      const [r] = await q(`SELECT ${QUANTILES_FN}(${levels}, x${gc}) AS j
+      const levels = str(JSON.stringify(qs.map((value) => Number(num(quantileLevel(value))))));
+      const gc = groups.map((group) => `, ${group}`).join("");
+      const [row] = await query(`SELECT ${QUANTILES_FN}(${levels}, x${gc}) AS j
       FROM (SELECT ${value} AS x${gc} FROM (${source})) WHERE x IS NOT NULL`);
-      return rowsOf(r, [...groups, ...qs.map((_, i) => `q${i}`), "n", "total"], groups);
+      return rowsOf(row, [...groups, ...qs.map((_, index) => `q${index}`), "n", "total"], groups);
     },
   };
   return dialect;
 }
 
 /** The JSON rows of an aggregate in sqlite-functions.ts as records, ordered by the group columns. */
-function rowsOf(r: Record<string, unknown> | undefined, names: string[], groups: string[]): Record<string, unknown>[] {
-  const rows = (JSON.parse(String(r?.j ?? "[]")) as unknown[][]).map((v) =>
-    Object.fromEntries(names.map((name, i) => [name, v[i]])),
+function rowsOf(
+  row: Record<string, unknown> | undefined,
+  names: string[],
+  groups: string[],
+): Record<string, unknown>[] {
+  const rows = (JSON.parse(String(row?.j ?? "[]")) as unknown[][]).map((value) =>
+    Object.fromEntries(names.map((name, index) => [name, value[index]])),
   );
-  return rows.sort((a, b) => compareGroups(a, b, groups));
+  return rows.sort((left, right) => compareGroups(left, right, groups));
 }
 
 /** ORDER BY of the group columns as SQLite does it: NULL, then numbers, then text by its UTF-8 bytes. */
-function compareGroups(a: Record<string, unknown>, b: Record<string, unknown>, groups: string[]): number {
-  const rank = (v: unknown) => (v === null || v === undefined ? 0 : typeof v === "number" ? 1 : 2);
-  for (const g of groups) {
-    const x = a[g];
-    const y = b[g];
-    const c =
-      rank(x) - rank(y) ||
-      (typeof x === "number" && typeof y === "number" ? x - y : 0) ||
-      (rank(x) === 2 ? Buffer.compare(Buffer.from(String(x)), Buffer.from(String(y))) : 0);
-    if (c !== 0) return c;
+function compareGroups(left: Record<string, unknown>, right: Record<string, unknown>, groups: string[]): number {
+  const rank = (value: unknown) => (value === null || value === undefined ? 0 : typeof value === "number" ? 1 : 2);
+  for (const text of groups) {
+    const item = left[text];
+    const second = right[text];
+    const count =
+      rank(item) - rank(second) ||
+      (typeof item === "number" && typeof second === "number" ? item - second : 0) ||
+      (rank(item) === 2 ? Buffer.compare(Buffer.from(String(item)), Buffer.from(String(second))) : 0);
+    if (count !== 0) return count;
   }
   return 0;
 }

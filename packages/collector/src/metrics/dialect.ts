@@ -26,13 +26,13 @@ export interface Dialect {
    * ranked (0/1: labeled with a ranked list), first_rank (1-based, 0 = no relevant item ranked), dcg, idcg
    * (at k), acc_known, correct (0/1), ae_known (0/1), ae.
    */
-  scored(o: ResolvedReportOptions): string;
+  scored(options: ResolvedReportOptions): string;
   /**
    * One row per exposed prediction: model_name, model_version, time_ms (first exposure), exposure_age_ms
    * (since the subject's first exposure to this model; NULL without subjectKey), accepted, ignored, rejected (0/1).
    * ClickHouse builds it on `engaged` (`MetricsContext.engaged`), SQLite on the exposure state it keeps.
    */
-  exposed(o: ResolvedReportOptions, engaged?: string): string;
+  exposed(options: ResolvedReportOptions, engaged?: string): string;
   /**
    * Business metrics of latest outcomes, from the `scored` relation: model_name, model_version, time_ms
    * (prediction), prediction_id, name, value.
@@ -42,7 +42,7 @@ export interface Dialect {
    * Shown candidates of the report's predictions (rank ≤ the prediction's k, else the report's k): model_name,
    * model_version, time_ms (the prediction's), prediction_id, candidate_id, rank, item_age_s.
    */
-  shownCandidates(o: ResolvedReportOptions): string;
+  shownCandidates(options: ResolvedReportOptions): string;
   /**
    * Rows for drift: time_ms, num_value, str_value of one feature or pseudo-feature of one model. True labels
    * come from `scored` (latest outcomes of the report's predictions, at the prediction's time).
@@ -60,13 +60,13 @@ export interface Dialect {
     scored: string,
     fromMs: number,
     toMs: number,
-    o: ResolvedReportOptions,
+    options: ResolvedReportOptions,
   ): string;
   /** Feature names per model: model_name, name. */
-  featureNames(o: ResolvedReportOptions): string;
+  featureNames(options: ResolvedReportOptions): string;
   /** Row counts per distinct combination of the `groups` columns of `source`: the group columns and `cnt`, ordered by them. */
   counts(
-    q: (sql: string) => Promise<Record<string, unknown>[]>,
+    query: (sql: string) => Promise<Record<string, unknown>[]>,
     source: string,
     groups: string[],
   ): Promise<Record<string, unknown>[]>;
@@ -76,7 +76,7 @@ export interface Dialect {
    * `total` (sum), ordered by the groups.
    */
   quantiles(
-    q: (sql: string) => Promise<Record<string, unknown>[]>,
+    query: (sql: string) => Promise<Record<string, unknown>[]>,
     source: string,
     groups: string[],
     value: string,

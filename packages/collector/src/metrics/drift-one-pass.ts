@@ -28,12 +28,12 @@ const sourceOf = (feature: string): number =>
  * `Dialect.driftRows` gives task by task.
  */
 export function driftRelation(
-  { d, scored }: MetricsContext,
+  { d: dialect, scored }: MetricsContext,
   tasks: readonly DriftTask[],
   fromMs: number,
   toMs: number,
 ): string[] {
-  const models = [...new Set(tasks.map((t) => t.model))].map((m) => d.text(m)).join(", ");
+  const models = [...new Set(tasks.map((task) => task.model))].map((message) => dialect.text(message)).join(", ");
   const range = `time_ms >= ${num(fromMs)} AND time_ms < ${num(toMs)}`;
   return [
     `SELECT toUInt8(${FEATURE}) AS src, model_name, name AS feature, time_ms, num_value, str_value
@@ -57,115 +57,125 @@ export async function driftInOnePass(
   tasks: readonly DriftTask[],
   rows: string,
 ): Promise<DriftRow[][]> {
-  const { d, o, q } = ctx;
+  const { d: dialect, o: options, q: query } = ctx;
   if (tasks.length === 0) return [];
-  const is = (t: DriftTask) =>
-    `(src = ${sourceOf(t.feature)} AND model_name = ${d.text(t.model)}${
-      sourceOf(t.feature) === FEATURE ? ` AND feature = ${d.text(t.feature)}` : ""
+  const is = (driftTask: DriftTask) =>
+    `(src = ${sourceOf(driftTask.feature)} AND model_name = ${dialect.text(driftTask.model)}${
+      sourceOf(driftTask.feature) === FEATURE ? ` AND feature = ${dialect.text(driftTask.feature)}` : ""
     })`;
-  const inRef = (t: DriftTask) => `time_ms >= ${num(t.reference.from)} AND time_ms < ${num(t.reference.to)}`;
-  const key = (r: Record<string, unknown>) =>
-    `${n(r.src)}\u0000${s(r.model_name)}\u0000${n(r.src) === FEATURE ? s(r.feature) : ""}`;
-  const keyOf = (t: DriftTask) =>
-    `${sourceOf(t.feature)}\u0000${t.model}\u0000${sourceOf(t.feature) === FEATURE ? t.feature : ""}`;
+  const inRef = (driftTask: DriftTask) =>
+    `time_ms >= ${num(driftTask.reference.from)} AND time_ms < ${num(driftTask.reference.to)}`;
+  const key = (result: Record<string, unknown>) =>
+    `${n(result.src)}\u0000${s(result.model_name)}\u0000${n(result.src) === FEATURE ? s(result.feature) : ""}`;
+  const keyOf = (driftTask: DriftTask) =>
+    `${sourceOf(driftTask.feature)}\u0000${driftTask.model}\u0000${sourceOf(driftTask.feature) === FEATURE ? driftTask.feature : ""}`;
   const byKey = (list: Rows) => {
     const out = new Map<string, Rows>();
-    for (const r of list) out.set(key(r), [...(out.get(key(r)) ?? []), r]);
+    for (const result of list) out.set(key(result), [...(out.get(key(result)) ?? []), result]);
     return out;
   };
-  const anyOf = (list: readonly DriftTask[], each: (t: DriftTask) => string) =>
-    list.map((t) => `(${is(t)} AND ${each(t)})`).join(" OR ");
+  const anyOf = (list: readonly DriftTask[], each: (driftTask: DriftTask) => string) =>
+    list.map((driftTask) => `(${is(driftTask)} AND ${each(driftTask)})`).join(" OR ");
 
   // Kinds: a feature with text values in its reference is categorical, else numeric; none at all, no rows.
-  const features = tasks.filter((t) => sourceOf(t.feature) === FEATURE);
+  const features = tasks.filter((task) => sourceOf(task.feature) === FEATURE);
   const kinds = new Map<string, { strs: number; nums: number }>();
   if (features.length > 0) {
-    const found = await q(`SELECT src, model_name, feature, count(str_value) AS strs, count(num_value) AS nums
+    const found = await query(`SELECT src, model_name, feature, count(str_value) AS strs, count(num_value) AS nums
       FROM ${rows} WHERE ${anyOf(features, inRef)} GROUP BY src, model_name, feature`);
-    for (const r of found) kinds.set(key(r), { strs: n(r.strs), nums: n(r.nums) });
+    for (const result of found) kinds.set(key(result), { strs: n(result.strs), nums: n(result.nums) });
   }
-  const kindOf = (t: DriftTask): "numeric" | "categorical" | null => {
-    if (sourceOf(t.feature) !== FEATURE) return "categorical";
-    const k = kinds.get(keyOf(t));
-    if (!k || k.strs + k.nums === 0) return null;
-    return k.strs > 0 ? "categorical" : "numeric";
+  const kindOf = (driftTask: DriftTask): "numeric" | "categorical" | null => {
+    if (sourceOf(driftTask.feature) !== FEATURE) return "categorical";
+    const entry = kinds.get(keyOf(driftTask));
+    if (!entry || entry.strs + entry.nums === 0) return null;
+    return entry.strs > 0 ? "categorical" : "numeric";
   };
 
   // Decile edges of every numeric feature's reference values, in one pass.
-  const numeric = tasks.filter((t) => kindOf(t) === "numeric");
+  const numeric = tasks.filter((task) => kindOf(task) === "numeric");
   const edges = new Map<string, number[]>();
-  const withValues = numeric.filter((t) => (kinds.get(keyOf(t))?.nums ?? 0) > 0);
+  const withValues = numeric.filter((driftTask) => (kinds.get(keyOf(driftTask))?.nums ?? 0) > 0);
   if (withValues.length > 0) {
-    const columns = withValues.map((t, i) => {
-      const levels = decilePositions(kinds.get(keyOf(t))?.nums ?? 0)
-        .levels.map((l) => num(quantileLevel(l)))
+    const columns = withValues.map((withValue, index) => {
+      const levels = decilePositions(kinds.get(keyOf(withValue))?.nums ?? 0)
+        .levels.map((level) => num(quantileLevel(level)))
         .join(", ");
-      return `quantilesExactIf(${levels})(assumeNotNull(num_value), ${is(t)} AND ${inRef(t)} AND isNotNull(num_value)) AS e${i}`;
+      return `quantilesExactIf(${levels})(assumeNotNull(num_value), ${is(withValue)} AND ${inRef(withValue)} AND isNotNull(num_value)) AS e${index}`;
     });
-    const [r] = await q(`SELECT ${columns.join(", ")} FROM ${rows} WHERE ${anyOf(withValues, inRef)}`);
-    withValues.forEach((t, i) => {
-      const values = (r?.[`e${i}`] as unknown[] | undefined)?.map(Number) ?? [];
-      edges.set(keyOf(t), decileEdgesAt(kinds.get(keyOf(t))?.nums ?? 0, values));
+    const [row] = await query(`SELECT ${columns.join(", ")} FROM ${rows} WHERE ${anyOf(withValues, inRef)}`);
+    withValues.forEach((withValue, index) => {
+      const values = (row?.[`e${index}`] as unknown[] | undefined)?.map(Number) ?? [];
+      edges.set(keyOf(withValue), decileEdgesAt(kinds.get(keyOf(withValue))?.nums ?? 0, values));
     });
   }
 
   // The most frequent reference values of every categorical task.
-  const categorical = tasks.filter((t) => kindOf(t) === "categorical");
+  const categorical = tasks.filter((task) => kindOf(task) === "categorical");
   const top =
     categorical.length === 0
       ? new Map<string, Rows>()
       : byKey(
-          await q(`SELECT src, model_name, feature, str_value AS v, count() AS cnt FROM ${rows}
+          await query(`SELECT src, model_name, feature, str_value AS v, count() AS cnt FROM ${rows}
             WHERE isNotNull(str_value) AND (${anyOf(categorical, inRef)})
             GROUP BY src, model_name, feature, v ORDER BY src, model_name, feature, cnt DESC, v
             LIMIT ${MAX_CATEGORIES} BY src, model_name, feature`),
         );
 
   const plans = new Map<string, BinPlan>();
-  for (const t of tasks) {
-    const kind = kindOf(t);
-    if (kind === "numeric") plans.set(keyOf(t), numericPlan(edges.get(keyOf(t)) ?? []));
+  for (const driftTask of tasks) {
+    const kind = kindOf(driftTask);
+    if (kind === "numeric") plans.set(keyOf(driftTask), numericPlan(edges.get(keyOf(driftTask)) ?? []));
     if (kind === "categorical") {
       plans.set(
-        keyOf(t),
+        keyOf(driftTask),
         categoricalPlan(
-          (top.get(keyOf(t)) ?? []).map((r) => s(r.v)),
-          (v) => d.text(v),
+          (top.get(keyOf(driftTask)) ?? []).map((result) => s(result.v)),
+          (value) => dialect.text(value),
         ),
       );
     }
   }
-  const planned = tasks.filter((t) => plans.has(keyOf(t)));
+  const planned = tasks.filter((task) => plans.has(keyOf(task)));
   if (planned.length === 0) return tasks.map(() => []);
   // Bin counts per task, one SELECT each in one statement: each bins only its own rows (a CASE over every
   // task's bins would evaluate all of them on every row).
-  const counts = async (tasksToCount: readonly DriftTask[], where: (t: DriftTask) => string, groups: string) => {
-    const list = [...new Map(tasksToCount.map((t) => [keyOf(t), t])).values()];
+  const counts = async (
+    tasksToCount: readonly DriftTask[],
+    where: (driftTask: DriftTask) => string,
+    groups: string,
+  ) => {
+    const list = [...new Map(tasksToCount.map((driftTask) => [keyOf(driftTask), driftTask])).values()];
     const parts = list.map(
-      (t, i) => `SELECT toUInt32(${i}) AS task, ${groups}, count() AS cnt FROM (
-        SELECT ${windowStart("time_ms", o.windowMs)} AS w, ${(plans.get(keyOf(t)) as BinPlan).bin} AS b FROM ${rows}
-        WHERE ${is(t)} AND ${where(t)}) GROUP BY ${groups}`,
+      (driftTask, index) => `SELECT toUInt32(${index}) AS task, ${groups}, count() AS cnt FROM (
+        SELECT ${windowStart("time_ms", options.windowMs)} AS w, ${(plans.get(keyOf(driftTask)) as BinPlan).bin} AS b FROM ${rows}
+        WHERE ${is(driftTask)} AND ${where(driftTask)}) GROUP BY ${groups}`,
     );
     const out = new Map<string, Rows>();
-    for (const r of await q(parts.join(" UNION ALL "))) {
-      const k = keyOf(list[n(r.task)] as DriftTask);
-      out.set(k, [...(out.get(k) ?? []), r]);
+    for (const result of await query(parts.join(" UNION ALL "))) {
+      const key = keyOf(list[n(result.task)] as DriftTask);
+      out.set(key, [...(out.get(key) ?? []), result]);
     }
     // In the order of the windows, then of the bin codes (the order of `driftOf`'s GROUP BY).
-    for (const rowsOfTask of out.values()) rowsOfTask.sort((x, y) => n(x.w) - n(y.w) || n(x.b) - n(y.b));
+    for (const rowsOfTask of out.values())
+      rowsOfTask.sort((left, right) => n(left.w) - n(right.w) || n(left.b) - n(right.b));
     return out;
   };
-  const windowCounts = await counts(planned, () => `time_ms >= ${num(o.fromMs)} AND time_ms < ${num(o.toMs)}`, "w, b");
-  const outside = planned.filter((t) => !referenceIsWindow(o, t.reference));
+  const windowCounts = await counts(
+    planned,
+    () => `time_ms >= ${num(options.fromMs)} AND time_ms < ${num(options.toMs)}`,
+    "w, b",
+  );
+  const outside = planned.filter((driftTask) => !referenceIsWindow(options, driftTask.reference));
   const referenceCounts = outside.length === 0 ? new Map<string, Rows>() : await counts(outside, inRef, "b");
-  return tasks.map((t) => {
-    const plan = plans.get(keyOf(t));
+  return tasks.map((task) => {
+    const plan = plans.get(keyOf(task));
     if (!plan) return [];
     return driftRowsOf(
-      t,
+      task,
       plan,
-      windowCounts.get(keyOf(t)) ?? [],
-      referenceIsWindow(o, t.reference) ? null : (referenceCounts.get(keyOf(t)) ?? []),
+      windowCounts.get(keyOf(task)) ?? [],
+      referenceIsWindow(options, task.reference) ? null : (referenceCounts.get(keyOf(task)) ?? []),
     );
   });
 }

@@ -15,7 +15,7 @@ const OTHER_BIN = "(other)";
 /** Edges as short text: the fewest significant digits (3 or more) that keep distinct edges distinct. */
 export function edgeTexts(edges: readonly number[]): string[] {
   for (let digits = 3; digits < 17; digits++) {
-    const texts = edges.map((e) => String(Number(e.toPrecision(digits))));
+    const texts = edges.map((edge) => String(Number(edge.toPrecision(digits))));
     if (new Set(texts).size === edges.length) return texts;
   }
   return edges.map(String);
@@ -25,8 +25,12 @@ export function edgeTexts(edges: readonly number[]): string[] {
 export function numericBinLabels(edges: readonly number[]): string[] {
   if (edges.length === 0) return ["all"];
   const texts = edgeTexts(edges);
-  return Array.from({ length: edges.length + 1 }, (_, i) =>
-    i === 0 ? `≤ ${texts[0]}` : i === edges.length ? `> ${texts[i - 1]}` : `(${texts[i - 1]}, ${texts[i]}]`,
+  return Array.from({ length: edges.length + 1 }, (_, index) =>
+    index === 0
+      ? `≤ ${texts[0]}`
+      : index === edges.length
+        ? `> ${texts[index - 1]}`
+        : `(${texts[index - 1]}, ${texts[index]}]`,
   );
 }
 
@@ -47,15 +51,16 @@ export async function drift(ctx: MetricsContext): Promise<DriftRow[]> {
 
 /** What `drift` computes, in the order of its rows: per model with a reference window, its labels and features. */
 export async function driftTasks(ctx: MetricsContext): Promise<DriftTask[]> {
-  const { d, o, q } = ctx;
-  const names = await q(d.featureNames(o));
-  const models = await q(
+  const { d: dialect, o: options, q: query } = ctx;
+  const names = await query(dialect.featureNames(options));
+  const models = await query(
     `SELECT DISTINCT model_name FROM predictions
-     ${o.model === undefined ? "" : `WHERE model_name = ${d.text(o.model)}`} ORDER BY model_name`,
+     ${options.model === undefined ? "" : `WHERE model_name = ${dialect.text(options.model)}`} ORDER BY model_name`,
   );
   const features = new Map<string, string[]>();
-  for (const m of models) features.set(s(m.model_name), [PREDICTED_LABEL, TRUE_LABEL]);
-  for (const r of names) features.set(s(r.model_name), [...(features.get(s(r.model_name)) ?? []), s(r.name)]);
+  for (const match of models) features.set(s(match.model_name), [PREDICTED_LABEL, TRUE_LABEL]);
+  for (const result of names)
+    features.set(s(result.model_name), [...(features.get(s(result.model_name)) ?? []), s(result.name)]);
 
   const tasks: DriftTask[] = [];
   for (const [model, list] of features) {
@@ -69,7 +74,7 @@ export async function driftTasks(ctx: MetricsContext): Promise<DriftTask[]> {
 /** The drift rows of each task (tasks are independent: any subset can run on any connection to the store). */
 export async function driftOf(ctx: MetricsContext, tasks: readonly DriftTask[]): Promise<DriftRow[][]> {
   const out: DriftRow[][] = [];
-  for (const t of tasks) out.push(await featureDrift(ctx, t));
+  for (const driftTask of tasks) out.push(await featureDrift(ctx, driftTask));
   return out;
 }
 
@@ -85,20 +90,20 @@ export function binOf(edges: readonly number[], lo: number, hi: number): string 
 }
 
 async function referenceWindow(
-  { d, o, q }: MetricsContext,
+  { d: dialect, o: options, q: query }: MetricsContext,
   model: string,
 ): Promise<{ from: number; to: number } | null> {
-  if (o.referenceFromMs !== undefined && o.referenceToMs !== undefined) {
-    return { from: o.referenceFromMs, to: o.referenceToMs };
+  if (options.referenceFromMs !== undefined && options.referenceToMs !== undefined) {
+    return { from: options.referenceFromMs, to: options.referenceToMs };
   }
-  const [r] = await q(
+  const [row] = await query(
     `SELECT MIN(time_ms) AS t, COUNT(*) AS cnt FROM predictions
-     WHERE model_name = ${d.text(model)} AND time_ms >= ${num(o.fromMs)} AND time_ms < ${num(o.toMs)}`,
+     WHERE model_name = ${dialect.text(model)} AND time_ms >= ${num(options.fromMs)} AND time_ms < ${num(options.toMs)}`,
   );
-  if (!r || n(r.cnt) === 0) return null;
-  const t = n(r.t);
-  const start = t - ((t - (o.window === "week" ? 4 * 86_400_000 : 0)) % o.windowMs);
-  return { from: start, to: start + o.windowMs };
+  if (!row || n(row.cnt) === 0) return null;
+  const time = n(row.t);
+  const start = time - ((time - (options.window === "week" ? 4 * 86_400_000 : 0)) % options.windowMs);
+  return { from: start, to: start + options.windowMs };
 }
 
 /**
@@ -126,7 +131,7 @@ export function numericPlan(edges: readonly number[]): BinPlan {
 
 /** Categorical bins are counted as integer codes (cheaper to group than text) and named after counting. */
 export function categoricalPlan(values: readonly string[], text: (value: string) => string): BinPlan {
-  const whens = values.map((v, i) => `WHEN str_value = ${text(v)} THEN ${i + 1}`).join(" ");
+  const whens = values.map((value, index) => `WHEN str_value = ${text(value)} THEN ${index + 1}`).join(" ");
   return {
     kind: "categorical",
     bin: `CASE WHEN str_value IS NULL THEN 0 ${whens} ELSE ${values.length + 1} END`,
@@ -136,8 +141,8 @@ export function categoricalPlan(values: readonly string[], text: (value: string)
 }
 
 /** The default reference is the first report window, whose counts are already among the window counts. */
-export const referenceIsWindow = (o: MetricsContext["o"], ref: { from: number; to: number }): boolean =>
-  o.referenceFromMs === undefined && ref.from >= o.fromMs && ref.to <= o.toMs;
+export const referenceIsWindow = (options: MetricsContext["o"], ref: { from: number; to: number }): boolean =>
+  options.referenceFromMs === undefined && ref.from >= options.fromMs && ref.to <= options.toMs;
 
 /**
  * The drift rows of one task from its bin counts: `windowCounts` (w, b, cnt ordered by w, b) over the report,
@@ -151,38 +156,45 @@ export function driftRowsOf(
 ): DriftRow[] {
   const { model, feature, reference: ref } = task;
   const named = (rows: readonly Record<string, unknown>[]): Record<string, unknown>[] =>
-    rows.map((r) => ({ ...r, b: plan.names(r.b) }));
+    rows.map((row) => ({ ...row, b: plan.names(row.b) }));
   const winCounts = named(windowCounts);
-  const refCounts = referenceCounts === null ? winCounts.filter((r) => n(r.w) === ref.from) : named(referenceCounts);
+  const refCounts =
+    referenceCounts === null ? winCounts.filter((winCount) => n(winCount.w) === ref.from) : named(referenceCounts);
   // Counts add up per bin name: a category literally named "(other)" shares the "(other)" bin.
   const expected = new Map<string, number>();
-  for (const r of refCounts) expected.set(s(r.b), (expected.get(s(r.b)) ?? 0) + n(r.cnt));
+  for (const result of refCounts) expected.set(s(result.b), (expected.get(s(result.b)) ?? 0) + n(result.cnt));
   if (expected.size === 0) return [];
-  const referenceN = [...expected.values()].reduce((a, b) => a + b, 0);
+  const referenceN = [...expected.values()].reduce((total, bytes) => total + bytes, 0);
   const windows = new Map<number, Map<string, number>>();
-  for (const r of winCounts) {
-    const w = n(r.w);
-    const m = windows.get(w) ?? new Map<string, number>();
-    m.set(s(r.b), (m.get(s(r.b)) ?? 0) + n(r.cnt));
-    windows.set(w, m);
+  for (const result of winCounts) {
+    const weight = n(result.w);
+    const match = windows.get(weight) ?? new Map<string, number>();
+    match.set(s(result.b), (match.get(s(result.b)) ?? 0) + n(result.cnt));
+    windows.set(weight, match);
   }
-  return [...windows].map(([w, actual]) => {
-    const v = psi(expected, actual);
-    const windowN = [...actual.values()].reduce((a, b) => a + b, 0);
+  return [...windows].map(([weight, actual]) => {
+    const value = psi(expected, actual);
+    const windowN = [...actual.values()].reduce((total, bytes) => total + bytes, 0);
     return {
       model,
       feature,
       kind: plan.kind,
-      windowStart: iso(w),
+      windowStart: iso(weight),
       referenceStart: iso(ref.from),
       n: windowN,
       referenceN,
-      psi: v,
+      psi: value,
       js: jsDistance(expected, actual),
-      flag: psiFlag(v),
-      bins: plan.binOrder.flatMap((b) =>
-        expected.has(b) || actual.has(b)
-          ? [{ bin: b, referenceShare: (expected.get(b) ?? 0) / referenceN, share: (actual.get(b) ?? 0) / windowN }]
+      flag: psiFlag(value),
+      bins: plan.binOrder.flatMap((text) =>
+        expected.has(text) || actual.has(text)
+          ? [
+              {
+                bin: text,
+                referenceShare: (expected.get(text) ?? 0) / referenceN,
+                share: (actual.get(text) ?? 0) / windowN,
+              },
+            ]
           : [],
       ),
     };
@@ -191,22 +203,24 @@ export function driftRowsOf(
 
 async function featureDrift(ctx: MetricsContext, task: DriftTask): Promise<DriftRow[]> {
   const { model, feature, reference: ref } = task;
-  const { d, o, q, scored } = ctx;
-  const src = d.driftRows(model, feature, scored);
+  const { d: dialect, o: options, q: query, scored } = ctx;
+  const src = dialect.driftRows(model, feature, scored);
   const inRef = `time_ms >= ${num(ref.from)} AND time_ms < ${num(ref.to)}`;
   let kind: DriftRow["kind"] = "categorical";
   let referenceNumbers = 0;
   if (feature !== PREDICTED_LABEL && feature !== TRUE_LABEL) {
-    const [kinds] = await q(`SELECT COUNT(str_value) AS strs, COUNT(num_value) AS nums FROM (${src}) WHERE ${inRef}`);
+    const [kinds] = await query(
+      `SELECT COUNT(str_value) AS strs, COUNT(num_value) AS nums FROM (${src}) WHERE ${inRef}`,
+    );
     if (!kinds || n(kinds.strs) + n(kinds.nums) === 0) return [];
     kind = n(kinds.strs) > 0 ? "categorical" : "numeric";
     referenceNumbers = n(kinds.nums);
   }
   // Categorical rows as counts per hour, where the store keeps them (Dialect.categoricalRows).
-  const rowsOf = d.categoricalRows?.bind(d);
+  const rowsOf = dialect.categoricalRows?.bind(dialect);
   const counted =
     kind === "categorical" && rowsOf
-      ? (from: number, to: number) => rowsOf(model, feature, scored, from, to, o)
+      ? (from: number, to: number) => rowsOf(model, feature, scored, from, to, options)
       : undefined;
   let plan: BinPlan;
   if (kind === "numeric") {
@@ -214,7 +228,7 @@ async function featureDrift(ctx: MetricsContext, task: DriftTask): Promise<Drift
       await referenceDecileEdges(ctx, `SELECT * FROM (${src}) WHERE ${inRef}`, "num_value", referenceNumbers),
     );
   } else {
-    const top = await q(
+    const top = await query(
       counted
         ? `SELECT str_value AS v, SUM(c) AS cnt FROM (${counted(ref.from, ref.to)}) WHERE str_value IS NOT NULL
           GROUP BY str_value HAVING SUM(c) > 0 ORDER BY cnt DESC, v LIMIT ${MAX_CATEGORIES}`
@@ -222,25 +236,25 @@ async function featureDrift(ctx: MetricsContext, task: DriftTask): Promise<Drift
           GROUP BY str_value ORDER BY cnt DESC, v LIMIT ${MAX_CATEGORIES}`,
     );
     plan = categoricalPlan(
-      top.map((r) => s(r.v)),
-      (v) => d.text(v),
+      top.map((result) => s(result.v)),
+      (value) => dialect.text(value),
     );
   }
   const bin = plan.bin;
   // Categorical bins from the counts the store keeps per hour, where it keeps them; else from every row.
   const binCounts = counted
-    ? await q(`SELECT w, b, SUM(c) AS cnt FROM (
-          SELECT ${windowStart("time_ms", o.windowMs)} AS w, ${bin} AS b, c FROM (${counted(o.fromMs, o.toMs)}))
+    ? await query(`SELECT w, b, SUM(c) AS cnt FROM (
+          SELECT ${windowStart("time_ms", options.windowMs)} AS w, ${bin} AS b, c FROM (${counted(options.fromMs, options.toMs)}))
         GROUP BY w, b HAVING SUM(c) > 0 ORDER BY w, b`)
-    : await d.counts(
-        q,
-        `SELECT ${windowStart("time_ms", o.windowMs)} AS w, ${bin} AS b FROM (${src})
-       WHERE time_ms >= ${num(o.fromMs)} AND time_ms < ${num(o.toMs)}`,
+    : await dialect.counts(
+        query,
+        `SELECT ${windowStart("time_ms", options.windowMs)} AS w, ${bin} AS b FROM (${src})
+       WHERE time_ms >= ${num(options.fromMs)} AND time_ms < ${num(options.toMs)}`,
         ["w", "b"],
       );
-  const refCounts = referenceIsWindow(o, ref)
+  const refCounts = referenceIsWindow(options, ref)
     ? null
-    : await q(
+    : await query(
         counted
           ? `SELECT ${bin} AS b, SUM(c) AS cnt FROM (${counted(ref.from, ref.to)}) GROUP BY b HAVING SUM(c) > 0`
           : `SELECT ${bin} AS b, COUNT(*) AS cnt FROM (${src}) WHERE ${inRef} GROUP BY b`,

@@ -6,13 +6,13 @@ import type { ExposureAgeRow, FeedbackRow } from "./types.js";
 const DAY_MS = 86_400_000;
 export const exposureBucketDays = (window: string): number => (window === "week" ? 7 : 1);
 
-const rates = (r: Record<string, unknown>) => {
-  const exposed = n(r.exposed);
+const rates = (result: Record<string, unknown>) => {
+  const exposed = n(result.exposed);
   return {
     exposed,
-    acceptRate: rate(n(r.n_accepted), exposed),
-    ignoreRate: rate(n(r.n_ignored), exposed),
-    rejectRate: rate(n(r.n_rejected), exposed),
+    acceptRate: rate(n(result.n_accepted), exposed),
+    ignoreRate: rate(n(result.n_ignored), exposed),
+    rejectRate: rate(n(result.n_rejected), exposed),
   };
 };
 const sums = "COUNT(*) AS exposed, SUM(accepted) AS n_accepted, SUM(ignored) AS n_ignored, SUM(rejected) AS n_rejected";
@@ -21,14 +21,14 @@ const sums = "COUNT(*) AS exposed, SUM(accepted) AS n_accepted, SUM(ignored) AS 
  * Accept, ignore and reject rates of exposed predictions: an exposure counts as accepted when any
  * of its feedback is `accepted`, ignored for `ignored` or `dismissed`, rejected for `rejected`.
  */
-export async function feedbackByWindow({ o, q, exposed }: MetricsContext): Promise<FeedbackRow[]> {
-  const rows = await q(`SELECT model_name, model_version, ${windowStart("time_ms", o.windowMs)} AS w, ${sums}
+export async function feedbackByWindow({ o: options, q: query, exposed }: MetricsContext): Promise<FeedbackRow[]> {
+  const rows = await query(`SELECT model_name, model_version, ${windowStart("time_ms", options.windowMs)} AS w, ${sums}
     FROM (${exposed}) GROUP BY model_name, model_version, w ORDER BY model_name, model_version, w`);
-  return rows.map((r) => ({
-    model: s(r.model_name),
-    version: s(r.model_version),
-    windowStart: iso(n(r.w)),
-    ...rates(r),
+  return rows.map((row) => ({
+    model: s(row.model_name),
+    version: s(row.model_version),
+    windowStart: iso(n(row.w)),
+    ...rates(row),
   }));
 }
 
@@ -36,16 +36,21 @@ export async function feedbackByWindow({ o, q, exposed }: MetricsContext): Promi
  * The same rates by time since the subject (user) first saw this model's suggestions: the long-term
  * pullback. Buckets are a week wide for weekly reports and a day wide otherwise.
  */
-export async function feedbackByExposureAge({ d, o, q, exposed }: MetricsContext): Promise<ExposureAgeRow[]> {
-  const bucketDays = exposureBucketDays(o.window);
+export async function feedbackByExposureAge({
+  d: dialect,
+  o: options,
+  q: query,
+  exposed,
+}: MetricsContext): Promise<ExposureAgeRow[]> {
+  const bucketDays = exposureBucketDays(options.window);
   const rows =
-    await q(`SELECT model_name, ${d.floorInt(`exposure_age_ms / ${bucketDays * DAY_MS}`)} * ${bucketDays} AS age, ${sums}
+    await query(`SELECT model_name, ${dialect.floorInt(`exposure_age_ms / ${bucketDays * DAY_MS}`)} * ${bucketDays} AS age, ${sums}
     FROM (${exposed}) WHERE exposure_age_ms IS NOT NULL GROUP BY model_name, age ORDER BY model_name, age`);
-  return rows.map((r) => ({
-    model: s(r.model_name),
-    exposureAgeDays: n(r.age),
+  return rows.map((row) => ({
+    model: s(row.model_name),
+    exposureAgeDays: n(row.age),
     exposureAgeBucketDays: bucketDays,
-    ...rates(r),
+    ...rates(row),
   }));
 }
 
@@ -57,54 +62,54 @@ export async function feedbackByExposureAge({ d, o, q, exposed }: MetricsContext
 export async function feedbackSections(
   ctx: MetricsContext,
 ): Promise<{ feedback: FeedbackRow[]; exposureAge: ExposureAgeRow[] }> {
-  const { d, o, q, exposed } = ctx;
-  if (d.kind !== "sqlite")
+  const { d: dialect, o: options, q: query, exposed } = ctx;
+  if (dialect.kind !== "sqlite")
     return { feedback: await feedbackByWindow(ctx), exposureAge: await feedbackByExposureAge(ctx) };
-  const bucketDays = exposureBucketDays(o.window);
+  const bucketDays = exposureBucketDays(options.window);
   const groups = ["model_name", "model_version", "w", "age", "accepted", "ignored", "rejected"];
   // Ordered by model, version, window: the window rows come out in the order of the GROUP BY they replace.
-  const rows = await d.counts(
-    q,
-    `SELECT model_name, model_version, ${windowStart("time_ms", o.windowMs)} AS w,
-      ${d.floorInt(`exposure_age_ms / ${bucketDays * DAY_MS}`)} * ${bucketDays} AS age, accepted, ignored, rejected
+  const rows = await dialect.counts(
+    query,
+    `SELECT model_name, model_version, ${windowStart("time_ms", options.windowMs)} AS w,
+      ${dialect.floorInt(`exposure_age_ms / ${bucketDays * DAY_MS}`)} * ${bucketDays} AS age, accepted, ignored, rejected
     FROM (${exposed})`,
     groups,
   );
   type Sums = { exposed: number; n_accepted: number; n_ignored: number; n_rejected: number };
-  const add = (to: Sums, r: Record<string, unknown>) => {
-    const cnt = n(r.cnt);
+  const add = (to: Sums, result: Record<string, unknown>) => {
+    const cnt = n(result.cnt);
     to.exposed += cnt;
-    to.n_accepted += cnt * n(r.accepted);
-    to.n_ignored += cnt * n(r.ignored);
-    to.n_rejected += cnt * n(r.rejected);
+    to.n_accepted += cnt * n(result.accepted);
+    to.n_ignored += cnt * n(result.ignored);
+    to.n_rejected += cnt * n(result.rejected);
   };
   const zero = (): Sums => ({ exposed: 0, n_accepted: 0, n_ignored: 0, n_rejected: 0 });
   const windows: { model: unknown; version: unknown; w: unknown; sums: Sums }[] = [];
   const ages = new Map<unknown, Map<number, Sums>>();
-  for (const r of rows) {
+  for (const result of rows) {
     let last = windows[windows.length - 1];
-    if (!last || last.model !== r.model_name || last.version !== r.model_version || last.w !== r.w) {
-      last = { model: r.model_name, version: r.model_version, w: r.w, sums: zero() };
+    if (!last || last.model !== result.model_name || last.version !== result.model_version || last.w !== result.w) {
+      last = { model: result.model_name, version: result.model_version, w: result.w, sums: zero() };
       windows.push(last);
     }
-    add(last.sums, r);
-    if (r.age === null || r.age === undefined) continue;
-    const perModel = ages.get(r.model_name) ?? new Map<number, Sums>();
-    ages.set(r.model_name, perModel);
-    const sums = perModel.get(n(r.age)) ?? zero();
-    perModel.set(n(r.age), sums);
-    add(sums, r);
+    add(last.sums, result);
+    if (result.age === null || result.age === undefined) continue;
+    const perModel = ages.get(result.model_name) ?? new Map<number, Sums>();
+    ages.set(result.model_name, perModel);
+    const sums = perModel.get(n(result.age)) ?? zero();
+    perModel.set(n(result.age), sums);
+    add(sums, result);
   }
   return {
-    feedback: windows.map((x) => ({
-      model: s(x.model),
-      version: s(x.version),
-      windowStart: iso(n(x.w)),
-      ...rates(x.sums),
+    feedback: windows.map((window) => ({
+      model: s(window.model),
+      version: s(window.version),
+      windowStart: iso(n(window.w)),
+      ...rates(window.sums),
     })),
     exposureAge: [...ages].flatMap(([model, perModel]) =>
       [...perModel]
-        .sort(([a], [b]) => a - b)
+        .sort(([left], [bytes]) => left - bytes)
         .map(([age, sums]) => ({
           model: s(model),
           exposureAgeDays: age,

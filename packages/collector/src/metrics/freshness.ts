@@ -5,9 +5,9 @@ import { num, windowStart } from "./sql-common.js";
 import type { FreshnessRow, NewItemsRow, VersionRow } from "./types.js";
 
 /** The time a version could know items up to: its `dataCutoff`, else its training time (it saw nothing later). */
-export function cutoffOf(v: VersionRow): { ms: number; source: "dataCutoff" | "trainedAt" } | null {
-  if (v.dataCutoff !== null) return { ms: Date.parse(v.dataCutoff), source: "dataCutoff" };
-  if (v.trainedAt !== null) return { ms: Date.parse(v.trainedAt), source: "trainedAt" };
+export function cutoffOf(row: VersionRow): { ms: number; source: "dataCutoff" | "trainedAt" } | null {
+  if (row.dataCutoff !== null) return { ms: Date.parse(row.dataCutoff), source: "dataCutoff" };
+  if (row.trainedAt !== null) return { ms: Date.parse(row.trainedAt), source: "trainedAt" };
   return null;
 }
 
@@ -16,9 +16,9 @@ export function cutoffOf(v: VersionRow): { ms: number; source: "dataCutoff" | "t
  * the earliest (prediction time − `itemAgeSeconds`) of its candidate rows: its publication when the item's age
  * is logged, else the first time it was suggested. (A minimum: rows stored twice change nothing, no FINAL.)
  */
-export function firstSeen(d: Dialect): string {
+export function firstSeen(dialect: Dialect): string {
   // SQLite keeps it at ingest (item_state, schema 7): a row per item instead of a GROUP BY of every candidate row.
-  if (d.kind === "sqlite") return "SELECT model_name, candidate_id, first_ms FROM item_state";
+  if (dialect.kind === "sqlite") return "SELECT model_name, candidate_id, first_ms FROM item_state";
   return `SELECT model_name, candidate_id, min(time_ms - ifNull(item_age_s, 0.) * 1000) AS first_ms FROM (
       SELECT event_id, model_name, candidate_id, item_age_s FROM candidates
     ) ALL INNER JOIN (SELECT event_id, time_ms FROM predictions) USING (event_id)
@@ -29,8 +29,8 @@ export function firstSeen(d: Dialect): string {
  * Shown candidates of the report's predictions (rank ≤ the prediction's k, else the report's k): model_name,
  * model_version, time_ms, candidate_id, accepted (0/1: accepted feedback names it, by candidateId or position).
  */
-function shown({ d, shown: candidates, engaged }: MetricsContext): string {
-  if (d.kind === "sqlite") {
+function shown({ d: dialect, shown: candidates, engaged }: MetricsContext): string {
+  if (dialect.kind === "sqlite") {
     return `SELECT c.model_name, c.model_version, c.time_ms, c.candidate_id,
         EXISTS (SELECT 1 FROM feedback f WHERE f.model_name = c.model_name AND f.prediction_id = c.prediction_id
           AND f.action = 'accepted' AND (f.candidate_id = c.candidate_id OR f.position + 1 = c.rank)) AS accepted
@@ -48,43 +48,46 @@ function shown({ d, shown: candidates, engaged }: MetricsContext): string {
  * older ones. Versions with neither `dataCutoff` nor `trainedAt` have no rows.
  */
 export async function freshness(ctx: MetricsContext, versionRows: VersionRow[]): Promise<FreshnessRow[]> {
-  const { d, o, q } = ctx;
-  const cutoffs = versionRows.flatMap((v) => {
-    const c = cutoffOf(v);
-    return c ? [{ v, c }] : [];
+  const { d: dialect, o: options, q: query } = ctx;
+  const cutoffs = versionRows.flatMap((versionRow) => {
+    const config = cutoffOf(versionRow);
+    return config ? [{ v: versionRow, c: config }] : [];
   });
   if (cutoffs.length === 0) return [];
   const whens = cutoffs
     .map(
-      ({ v, c }) => `WHEN model_name = ${d.text(v.model)} AND model_version = ${d.text(v.version)} THEN ${num(c.ms)}`,
+      ({ v: row, c: config }) =>
+        `WHEN model_name = ${dialect.text(row.model)} AND model_version = ${dialect.text(row.version)} THEN ${num(config.ms)}`,
     )
     .join(" ");
   // Shown candidates counted per model, version, window, newness and acceptance (`Dialect.counts`: SQLite groups
   // them in a hash map instead of sorting them); the sums below are of integer counts, so exact in any order.
-  const counts = await d.counts(
-    q,
-    `SELECT model_name, model_version, ${windowStart("time_ms", o.windowMs)} AS w, accepted,
+  const counts = await dialect.counts(
+    query,
+    `SELECT model_name, model_version, ${windowStart("time_ms", options.windowMs)} AS w, accepted,
         CASE WHEN first_ms > cutoff_ms THEN 1 ELSE 0 END AS is_new FROM (
         SELECT model_name, model_version, time_ms, accepted, first_ms, CASE ${whens} ELSE NULL END AS cutoff_ms
         FROM (${joinFirstSeen(ctx)})
       ) WHERE cutoff_ms IS NOT NULL`,
     ["model_name", "model_version", "w", "is_new", "accepted"],
   );
-  const rows: Record<string, unknown>[] = counts.map((r) => ({
-    ...r,
-    shown: n(r.cnt),
-    accepted: n(r.cnt) * n(r.accepted),
+  const rows: Record<string, unknown>[] = counts.map((count) => ({
+    ...count,
+    shown: n(count.cnt),
+    accepted: n(count.cnt) * n(count.accepted),
   }));
   const out = new Map<string, FreshnessRow>();
-  for (const r of rows) {
-    const key = `${s(r.model_name)}\u0000${s(r.model_version)}\u0000${n(r.w)}`;
-    const found = cutoffs.find(({ v }) => v.model === s(r.model_name) && v.version === s(r.model_version));
+  for (const result of rows) {
+    const key = `${s(result.model_name)}\u0000${s(result.model_version)}\u0000${n(result.w)}`;
+    const found = cutoffs.find(
+      ({ v: row }) => row.model === s(result.model_name) && row.version === s(result.model_version),
+    );
     let row = out.get(key);
     if (!row) {
       row = {
-        model: s(r.model_name),
-        version: s(r.model_version),
-        windowStart: iso(n(r.w)),
+        model: s(result.model_name),
+        version: s(result.model_version),
+        windowStart: iso(n(result.w)),
         cutoff: found ? iso(found.c.ms) : "",
         cutoffSource: found?.c.source ?? "dataCutoff",
         shown: 0,
@@ -98,11 +101,11 @@ export async function freshness(ctx: MetricsContext, versionRows: VersionRow[]):
       };
       out.set(key, row);
     }
-    row.shown += n(r.shown);
-    row.accepted += n(r.accepted);
-    if (n(r.is_new) === 1) {
-      row.shownNew += n(r.shown);
-      row.acceptedNew += n(r.accepted);
+    row.shown += n(result.shown);
+    row.accepted += n(result.accepted);
+    if (n(result.is_new) === 1) {
+      row.shownNew += n(result.shown);
+      row.acceptedNew += n(result.accepted);
     }
   }
   return [...out.values()].map((row) => ({
@@ -125,10 +128,10 @@ function joinFirstSeen(ctx: MetricsContext): string {
 
 /** Items (candidate ids) first seen per model and window: how fast the catalogue turns over. */
 export async function newItems(ctx: MetricsContext): Promise<NewItemsRow[]> {
-  const { d, o, q } = ctx;
-  const model = o.model === undefined ? "" : `AND model_name = ${d.text(o.model)}`;
-  const rows = await q(`SELECT model_name, ${windowStart("first_ms", o.windowMs)} AS w, COUNT(*) AS items
-    FROM (${ctx.firstSeen}) WHERE first_ms >= ${num(o.fromMs)} AND first_ms < ${num(o.toMs)} ${model}
+  const { d: dialect, o: options, q: query } = ctx;
+  const model = options.model === undefined ? "" : `AND model_name = ${dialect.text(options.model)}`;
+  const rows = await query(`SELECT model_name, ${windowStart("first_ms", options.windowMs)} AS w, COUNT(*) AS items
+    FROM (${ctx.firstSeen}) WHERE first_ms >= ${num(options.fromMs)} AND first_ms < ${num(options.toMs)} ${model}
     GROUP BY model_name, w ORDER BY model_name, w`);
-  return rows.map((r) => ({ model: s(r.model_name), windowStart: iso(n(r.w)), newItems: n(r.items) }));
+  return rows.map((row) => ({ model: s(row.model_name), windowStart: iso(n(row.w)), newItems: n(row.items) }));
 }

@@ -93,36 +93,45 @@ const KEYS = new Set([
   "freshnessShare",
 ]);
 
-function time(name: string, v: unknown, fallback: number): number {
-  if (v === undefined) return fallback;
+function time(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
   const ms =
-    typeof v === "number" ? v : typeof v === "string" && /^\d{4}-\d\d-\d\d/.test(v) ? Date.parse(v) : Number.NaN;
-  need(Number.isFinite(ms), name, "an RFC 3339 time or ms since the epoch", v);
+    typeof value === "number"
+      ? value
+      : typeof value === "string" && /^\d{4}-\d\d-\d\d/.test(value)
+        ? Date.parse(value)
+        : Number.NaN;
+  need(Number.isFinite(ms), name, "an RFC 3339 time or ms since the epoch", value);
   return Math.trunc(ms);
 }
 
 /** Checks report options, naming the field and the problem. */
-export function resolveReportOptions(o: ReportOptions = {}, clock: () => number = Date.now): ResolvedReportOptions {
-  if (o === null || typeof o !== "object") {
-    throw new ConfigError(`Expected report options to be an object, got \`${showValue(o)}\``);
+export function resolveReportOptions(
+  options: ReportOptions = {},
+  clock: () => number = Date.now,
+): ResolvedReportOptions {
+  if (options === null || typeof options !== "object") {
+    throw new ConfigError(`Expected report options to be an object, got \`${showValue(options)}\``);
   }
-  for (const key of Object.keys(o)) {
+  for (const key of Object.keys(options)) {
     if (!KEYS.has(key)) throw new ConfigError(`Unknown report option \`${key}\` (known: ${[...KEYS].join(", ")})`);
   }
   need(
-    o.model === undefined || (typeof o.model === "string" && o.model.length > 0 && o.model.length <= 256),
+    options.model === undefined ||
+      (typeof options.model === "string" && options.model.length > 0 && options.model.length <= 256),
     "model",
     "a model name (1 to 256 characters)",
-    o.model,
+    options.model,
   );
-  const window = o.window ?? "week";
+  const window = options.window ?? "week";
   // The typeof first: Object.hasOwn turns its key into a string, which throws for a null-prototype object.
   need(typeof window === "string" && Object.hasOwn(WINDOWS, window), "window", "one of hour, day, week", window);
-  const fromMs = time("from", o.from, 0);
-  const toMs = time("to", o.to, 8_640_000_000_000_000);
+  const fromMs = time("from", options.from, 0);
+  const toMs = time("to", options.to, 8_640_000_000_000_000);
   if (toMs <= fromMs) throw new ConfigError(`Expected \`to\` to be after \`from\`, got from ${fromMs} and to ${toMs}`);
-  const referenceFromMs = o.referenceFrom === undefined ? undefined : time("referenceFrom", o.referenceFrom, 0);
-  const referenceToMs = o.referenceTo === undefined ? undefined : time("referenceTo", o.referenceTo, 0);
+  const referenceFromMs =
+    options.referenceFrom === undefined ? undefined : time("referenceFrom", options.referenceFrom, 0);
+  const referenceToMs = options.referenceTo === undefined ? undefined : time("referenceTo", options.referenceTo, 0);
   if ((referenceFromMs === undefined) !== (referenceToMs === undefined)) {
     throw new ConfigError("Expected `referenceFrom` and `referenceTo` together, got only one of them");
   }
@@ -131,12 +140,12 @@ export function resolveReportOptions(o: ReportOptions = {}, clock: () => number 
       `Expected \`referenceTo\` to be after \`referenceFrom\`, got referenceFrom ${referenceFromMs} and referenceTo ${referenceToMs}`,
     );
   }
-  const drop = o.retrainDrop ?? DEFAULT_RETRAIN_DROP;
-  const ageWindowDays = intOption("ageWindowDays", o.ageWindowDays, DEFAULT_AGE_WINDOW_DAYS, 1, 365);
-  const ageWindowHours = intOption("ageWindowHours", o.ageWindowHours, DEFAULT_AGE_WINDOW_HOURS, 1, 24 * 365);
+  const drop = options.retrainDrop ?? DEFAULT_RETRAIN_DROP;
+  const ageWindowDays = intOption("ageWindowDays", options.ageWindowDays, DEFAULT_AGE_WINDOW_DAYS, 1, 365);
+  const ageWindowHours = intOption("ageWindowHours", options.ageWindowHours, DEFAULT_AGE_WINDOW_HOURS, 1, 24 * 365);
   const ageUnit = ageUnitOf(window);
-  const maxEce = o.maxEce ?? DEFAULT_MAX_ECE;
-  const freshnessShare = o.freshnessShare ?? DEFAULT_FRESHNESS_SHARE;
+  const maxEce = options.maxEce ?? DEFAULT_MAX_ECE;
+  const freshnessShare = options.freshnessShare ?? DEFAULT_FRESHNESS_SHARE;
   need(
     typeof freshnessShare === "number" && freshnessShare > 0 && freshnessShare < 1,
     "freshnessShare",
@@ -151,17 +160,17 @@ export function resolveReportOptions(o: ReportOptions = {}, clock: () => number 
   );
   need(typeof drop === "number" && drop > 0 && drop < 1, "retrainDrop", "a number between 0 and 1 (exclusive)", drop);
   return {
-    model: o.model,
+    model: options.model,
     window,
     windowMs: WINDOWS[window],
-    k: intOption("k", o.k, DEFAULT_K, 1, MAX_K),
+    k: intOption("k", options.k, DEFAULT_K, 1, MAX_K),
     fromMs,
     toMs,
-    nowMs: time("now", o.now, clock()),
+    nowMs: time("now", options.now, clock()),
     referenceFromMs,
     referenceToMs,
     retrainDrop: drop,
-    minLabels: intOption("minLabels", o.minLabels, DEFAULT_MIN_LABELS, 1, 1_000_000_000),
+    minLabels: intOption("minLabels", options.minLabels, DEFAULT_MIN_LABELS, 1, 1_000_000_000),
     ageWindowDays,
     ageWindowHours,
     ageUnit,
@@ -171,7 +180,7 @@ export function resolveReportOptions(o: ReportOptions = {}, clock: () => number 
     freshnessShare,
     ttlSeconds: intOption(
       "defaultOutcomeTtlSeconds",
-      o.defaultOutcomeTtlSeconds,
+      options.defaultOutcomeTtlSeconds,
       DEFAULT_OUTCOME_TTL_SECONDS,
       1,
       2 ** 31,

@@ -36,24 +36,28 @@ const CLICKHOUSE = `SELECT model_name, w, sum(is_o) AS outcomes, sum(is_o * orph
  * Outcomes and feedback whose prediction id was never seen (no prediction of that model has it), per
  * model and window: a wrong id, a prediction that was dropped, or labels for another model's name.
  */
-export async function orphans(kind: Store["kind"], readRows: ReadRows, o: ResolvedReportOptions): Promise<OrphanRow[]> {
+export async function orphans(
+  kind: Store["kind"],
+  readRows: ReadRows,
+  options: ResolvedReportOptions,
+): Promise<OrphanRow[]> {
   const params: BoundParams = {
-    offset: o.windowMs === 7 * 86_400_000 ? MONDAY_MS : 0,
-    width: o.windowMs,
-    from_ms: o.fromMs,
-    to_ms: o.toMs,
-    any_model: o.model === undefined,
-    model: o.model ?? "",
+    offset: options.windowMs === 7 * 86_400_000 ? MONDAY_MS : 0,
+    width: options.windowMs,
+    from_ms: options.fromMs,
+    to_ms: options.toMs,
+    any_model: options.model === undefined,
+    model: options.model ?? "",
   };
   const rows = await readRows(kind === "sqlite" ? SQLITE : CLICKHOUSE, params);
-  return rows.map((r) => {
-    const outcomes = n(r.outcomes);
-    const feedback = n(r.feedback);
-    const orphanOutcomes = n(r.orphan_outcomes);
-    const orphanFeedback = n(r.orphan_feedback);
+  return rows.map((row) => {
+    const outcomes = n(row.outcomes);
+    const feedback = n(row.feedback);
+    const orphanOutcomes = n(row.orphan_outcomes);
+    const orphanFeedback = n(row.orphan_feedback);
     return {
-      model: s(r.model_name),
-      windowStart: iso(n(r.w)),
+      model: s(row.model_name),
+      windowStart: iso(n(row.w)),
       outcomes,
       orphanOutcomes,
       feedback,

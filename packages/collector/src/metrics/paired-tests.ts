@@ -20,12 +20,17 @@ export interface Difference {
  * alone. Difference = (secondOnly − firstOnly) / n; variance ((b + c) − (c − b)² / n) / n² (Wald, paired);
  * p-value: McNemar's exact test, the two-sided binomial test of `secondOnly` out of the b + c discordant at ½.
  */
-export function pairedDifference(n: number, firstOnly: number, secondOnly: number): Difference {
-  const b = firstOnly;
-  const c = secondOnly;
-  const difference = (c - b) / n;
-  const se = Math.sqrt(Math.max(0, b + c - (c - b) ** 2 / n)) / n;
-  return { difference, ciLow: difference - Z_95 * se, ciHigh: difference + Z_95 * se, pValue: mcnemarExact(b, c) };
+export function pairedDifference(count: number, firstOnly: number, secondOnly: number): Difference {
+  const bytes = firstOnly;
+  const column = secondOnly;
+  const difference = (column - bytes) / count;
+  const se = Math.sqrt(Math.max(0, bytes + column - (column - bytes) ** 2 / count)) / count;
+  return {
+    difference,
+    ciLow: difference - Z_95 * se,
+    ciHigh: difference + Z_95 * se,
+    pValue: mcnemarExact(bytes, column),
+  };
 }
 
 /**
@@ -42,56 +47,56 @@ export function unpairedDifference(n1: number, correct1: number, n2: number, cor
 }
 
 /** McNemar's exact two-sided p-value: 2 · P(X ≤ min(b, c)) for X ~ Binomial(b + c, ½), at most 1. */
-export function mcnemarExact(b: number, c: number): number {
-  const m = b + c;
-  if (m === 0) return 1;
-  const k = Math.min(b, c);
-  if (2 * k === m) return 1;
+export function mcnemarExact(bytes: number, count: number): number {
+  const ms = bytes + count;
+  if (ms === 0) return 1;
+  const index = Math.min(bytes, count);
+  if (2 * index === ms) return 1;
   // Terms C(m, j) / 2^m in logs, j = 0..k, each from the last; summed from the largest (j = k) down.
-  const logs: number[] = [m * Math.log(0.5)];
-  for (let j = 0; j < k; j++) logs.push((logs[j] as number) + Math.log((m - j) / (j + 1)));
-  const top = logs[k] as number;
+  const logs: number[] = [ms * Math.log(0.5)];
+  for (let inner = 0; inner < index; inner++) logs.push((logs[inner] as number) + Math.log((ms - inner) / (inner + 1)));
+  const top = logs[index] as number;
   let sum = 0;
-  for (let j = k; j >= 0; j--) sum += Math.exp((logs[j] as number) - top);
+  for (let inner = index; inner >= 0; inner--) sum += Math.exp((logs[inner] as number) - top);
   return Math.min(1, 2 * Math.exp(top + Math.log(sum)));
 }
 
 /** P(|Z| ≥ z) for a standard normal Z: erfc(z / √2) = Q(½, z² / 2), the regularized upper incomplete gamma. */
-export function normalTwoSided(z: number): number {
-  return upperGammaHalf((z * z) / 2);
+export function normalTwoSided(score: number): number {
+  return upperGammaHalf((score * score) / 2);
 }
 
 /** Q(½, x) (Numerical Recipes §6.2: the series below a + 1, the continued fraction above). */
-function upperGammaHalf(x: number): number {
-  const a = 0.5;
-  if (x <= 0) return 1;
-  const logPrefix = -x + a * Math.log(x) - 0.5 * Math.log(Math.PI); // ln Γ(½) = ½ ln π
-  if (x < a + 1) {
-    let term = 1 / a;
+function upperGammaHalf(value: number): number {
+  const left = 0.5;
+  if (value <= 0) return 1;
+  const logPrefix = -value + left * Math.log(value) - 0.5 * Math.log(Math.PI); // ln Γ(½) = ½ ln π
+  if (value < left + 1) {
+    let term = 1 / left;
     let sum = term;
-    for (let n = 1; n < 500; n++) {
-      term *= x / (a + n);
+    for (let count = 1; count < 500; count++) {
+      term *= value / (left + count);
       sum += term;
       if (Math.abs(term) < Math.abs(sum) * 1e-16) break;
     }
     return 1 - sum * Math.exp(logPrefix);
   }
   const tiny = 1e-300;
-  let b = x + 1 - a;
-  let c = 1 / tiny;
-  let d = 1 / b;
-  let h = d;
-  for (let i = 1; i < 500; i++) {
-    const an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = b + an / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const delta = d * c;
-    h *= delta;
+  let bytes = value + 1 - left;
+  let column = 1 / tiny;
+  let data = 1 / bytes;
+  let high = data;
+  for (let index = 1; index < 500; index++) {
+    const an = -index * (index - left);
+    bytes += 2;
+    data = an * data + bytes;
+    if (Math.abs(data) < tiny) data = tiny;
+    column = bytes + an / column;
+    if (Math.abs(column) < tiny) column = tiny;
+    data = 1 / data;
+    const delta = data * column;
+    high *= delta;
     if (Math.abs(delta - 1) < 1e-16) break;
   }
-  return Math.exp(logPrefix) * h;
+  return Math.exp(logPrefix) * high;
 }

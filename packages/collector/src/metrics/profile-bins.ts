@@ -39,48 +39,52 @@ export const emptyNumeric = (relativeAccuracy: number): MergedNumeric => ({
 });
 
 /** Merging sketches of one relative accuracy is adding counts per bin index. */
-export function addSketch(into: MergedNumeric, s: SketchBins | null, nulls: number): void {
+export function addSketch(into: MergedNumeric, sketchBins: SketchBins | null, nulls: number): void {
   into.nulls += nulls;
-  if (!s) return;
-  for (const [k, c] of Object.entries(s.positive))
-    into.positive.set(Number(k), (into.positive.get(Number(k)) ?? 0) + c);
-  for (const [k, c] of Object.entries(s.negative))
-    into.negative.set(Number(k), (into.negative.get(Number(k)) ?? 0) + c);
-  into.zeroCount += s.zeroCount;
+  if (!sketchBins) return;
+  for (const [key, count] of Object.entries(sketchBins.positive))
+    into.positive.set(Number(key), (into.positive.get(Number(key)) ?? 0) + count);
+  for (const [key, count] of Object.entries(sketchBins.negative))
+    into.negative.set(Number(key), (into.negative.get(Number(key)) ?? 0) + count);
+  into.zeroCount += sketchBins.zeroCount;
 }
 
 /** Every bin's representative value with its count, in increasing value order. */
-function ordered(m: MergedNumeric): [number, number][] {
-  const g = (1 + m.relativeAccuracy) / (1 - m.relativeAccuracy);
-  const rep = (k: number) => (2 * g ** k) / (1 + g);
-  const neg = [...m.negative].sort((a, b) => b[0] - a[0]).map(([k, c]) => [-rep(k), c] as [number, number]);
-  const pos = [...m.positive].sort((a, b) => a[0] - b[0]).map(([k, c]) => [rep(k), c] as [number, number]);
-  return [...neg, ...(m.zeroCount > 0 ? [[0, m.zeroCount] as [number, number]] : []), ...pos];
+function ordered(mergedNumeric: MergedNumeric): [number, number][] {
+  const gap = (1 + mergedNumeric.relativeAccuracy) / (1 - mergedNumeric.relativeAccuracy);
+  const rep = (index: number) => (2 * gap ** index) / (1 + gap);
+  const neg = [...mergedNumeric.negative]
+    .sort((left, right) => right[0] - left[0])
+    .map(([index, count]) => [-rep(index), count] as [number, number]);
+  const pos = [...mergedNumeric.positive]
+    .sort((left, right) => left[0] - right[0])
+    .map(([index, count]) => [rep(index), count] as [number, number]);
+  return [...neg, ...(mergedNumeric.zeroCount > 0 ? [[0, mergedNumeric.zeroCount] as [number, number]] : []), ...pos];
 }
 
 /** Decile edges of the merged reference (deduplicated, sorted), interpolated between bin representatives. */
-export function decileEdges(m: MergedNumeric): number[] {
-  const values = ordered(m);
-  const n = values.reduce((a, [, c]) => a + c, 0);
+export function decileEdges(mergedNumeric: MergedNumeric): number[] {
+  const values = ordered(mergedNumeric);
+  const count = values.reduce((total, [, count]) => total + count, 0);
   const valueAt = (position: number): number => {
     let seen = 0;
-    for (const [v, c] of values) {
-      seen += c;
-      if (seen > position) return v;
+    for (const [value, count] of values) {
+      seen += count;
+      if (seen > position) return value;
     }
     return (values[values.length - 1] as [number, number])[0];
   };
-  return interpolatedEdges(n, valueAt);
+  return interpolatedEdges(count, valueAt);
 }
 
 /** Counts per drift bin: bin i holds values above i edges (as drift.ts's CASE does); nulls in "99". */
-export function numericBinCounts(m: MergedNumeric, edges: readonly number[]): Map<string, number> {
+export function numericBinCounts(mergedNumeric: MergedNumeric, edges: readonly number[]): Map<string, number> {
   const out = new Map<string, number>();
-  for (const [v, c] of ordered(m)) {
-    const b = String(edges.filter((e) => v > e).length);
-    out.set(b, (out.get(b) ?? 0) + c);
+  for (const [value, count] of ordered(mergedNumeric)) {
+    const text = String(edges.filter((edge) => value > edge).length);
+    out.set(text, (out.get(text) ?? 0) + count);
   }
-  if (m.nulls > 0) out.set(NULL_BIN, m.nulls);
+  if (mergedNumeric.nulls > 0) out.set(NULL_BIN, mergedNumeric.nulls);
   return out;
 }
 
@@ -96,15 +100,15 @@ export function addTopValues(
     into.hasTopValues = false;
     return;
   }
-  for (const t of top) into.values.set(t.value, (into.values.get(t.value) ?? 0) + t.count);
+  for (const entry of top) into.values.set(entry.value, (into.values.get(entry.value) ?? 0) + entry.count);
 }
 
 /** The reference's most frequent values (count desc, then value), as drift.ts picks them. */
-export function topCategories(m: MergedCategorical): string[] {
-  return [...m.values]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+export function topCategories(mergedCategorical: MergedCategorical): string[] {
+  return [...mergedCategorical.values]
+    .sort((left, right) => right[1] - left[1] || (left[0] < right[0] ? -1 : left[0] > right[0] ? 1 : 0))
     .slice(0, MAX_CATEGORIES)
-    .map(([v]) => v);
+    .map(([value]) => value);
 }
 
 /**
@@ -112,15 +116,18 @@ export function topCategories(m: MergedCategorical): string[] {
  * top list is counted in "(other)" there: exact when each window ships ≥ 20 top values and has
  * at most `maxTopValues` distinct values.
  */
-export function categoricalBinCounts(m: MergedCategorical, cats: readonly string[]): Map<string, number> {
+export function categoricalBinCounts(
+  mergedCategorical: MergedCategorical,
+  cats: readonly string[],
+): Map<string, number> {
   const out = new Map<string, number>();
   let known = 0;
-  for (const c of cats) {
-    const v = m.values.get(c) ?? 0;
-    if (v > 0) out.set(c, v);
-    known += v;
+  for (const char of cats) {
+    const value = mergedCategorical.values.get(char) ?? 0;
+    if (value > 0) out.set(char, value);
+    known += value;
   }
-  if (m.nonNull - known > 0) out.set("(other)", m.nonNull - known);
-  if (m.nulls > 0) out.set("(missing)", m.nulls);
+  if (mergedCategorical.nonNull - known > 0) out.set("(other)", mergedCategorical.nonNull - known);
+  if (mergedCategorical.nulls > 0) out.set("(missing)", mergedCategorical.nulls);
   return out;
 }

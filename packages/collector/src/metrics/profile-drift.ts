@@ -45,38 +45,42 @@ export interface ProfileDriftRow {
 
 type Merged = { kind: "numeric"; m: MergedNumeric; mixed: boolean } | { kind: "categorical"; m: MergedCategorical };
 
-function toMs(v: number | string, field: string): number {
+function toMs(value: number | string, field: string): number {
   // Only a string goes to Date.parse: it turns anything else into a string, which can throw.
-  const ms = typeof v === "number" ? v : typeof v === "string" ? Date.parse(v) : Number.NaN;
-  need(Number.isFinite(ms), field, "ms since the epoch or an ISO time", v);
+  const ms = typeof value === "number" ? value : typeof value === "string" ? Date.parse(value) : Number.NaN;
+  need(Number.isFinite(ms), field, "ms since the epoch or an ISO time", value);
   return ms;
 }
 
 /** Merges the stored profile columns of one window per feature (sketch bins added per index, top values per value). */
 async function mergeWindow(
   store: Store,
-  o: ProfileDriftOptions,
-  w: { from: number | string; to: number | string },
+  options: ProfileDriftOptions,
+  window: { from: number | string; to: number | string },
   name: string,
 ): Promise<Map<string, Merged>> {
   if (!store.readRows) throw new Error(`The ${store.kind} store cannot read profiles: it has no readRows method`);
-  const { d, q } = dialectFor(store.kind, store.readRows.bind(store));
-  const from = toMs(w.from, `${name}.from`);
-  const to = toMs(w.to, `${name}.to`);
-  const rows = await q(
+  const { d: dialect, q: query } = dialectFor(store.kind, store.readRows.bind(store));
+  const from = toMs(window.from, `${name}.from`);
+  const to = toMs(window.to, `${name}.to`);
+  const rows = await query(
     `SELECT feature, kind, count, nulls, relative_accuracy, sketch, top_values
      FROM feature_profiles${store.kind === "clickhouse" ? " FINAL" : ""}
-     WHERE model_name = ${d.text(o.model)} ${o.feature === undefined ? "" : `AND feature = ${d.text(o.feature)}`}
+     WHERE model_name = ${dialect.text(options.model)} ${options.feature === undefined ? "" : `AND feature = ${dialect.text(options.feature)}`}
        AND window_start_ms >= ${num(from)} AND window_end_ms <= ${num(to)}
      ORDER BY feature, event_id`,
   );
   const out = new Map<string, Merged>();
-  for (const r of rows) {
-    const feature = s(r.feature);
-    const sketch = r.sketch === null || r.sketch === undefined ? null : (JSON.parse(s(r.sketch)) as SketchBins);
+  for (const result of rows) {
+    const feature = s(result.feature);
+    const sketch =
+      result.sketch === null || result.sketch === undefined ? null : (JSON.parse(s(result.sketch)) as SketchBins);
     let cur = out.get(feature);
-    if (s(r.kind) === "numeric") {
-      const ra = r.relative_accuracy === null || r.relative_accuracy === undefined ? null : n(r.relative_accuracy);
+    if (s(result.kind) === "numeric") {
+      const ra =
+        result.relative_accuracy === null || result.relative_accuracy === undefined
+          ? null
+          : n(result.relative_accuracy);
       if (!cur) {
         cur = { kind: "numeric", m: emptyNumeric(ra ?? 0), mixed: false };
         out.set(feature, cur);
@@ -85,67 +89,71 @@ async function mergeWindow(
       if (ra !== null && cur.m.relativeAccuracy === 0) cur.m.relativeAccuracy = ra;
       // Bins of different accuracies index different intervals: they cannot be added.
       if (ra !== null && ra !== cur.m.relativeAccuracy) cur.mixed = true;
-      else addSketch(cur.m, sketch, n(r.nulls));
+      else addSketch(cur.m, sketch, n(result.nulls));
     } else {
       if (!cur) {
         cur = { kind: "categorical", m: { values: new Map(), nonNull: 0, nulls: 0, hasTopValues: true } };
         out.set(feature, cur);
       }
       if (cur.kind !== "categorical") continue;
-      const top = r.top_values === null || r.top_values === undefined ? null : JSON.parse(s(r.top_values));
-      addTopValues(cur.m, top, n(r.count), n(r.nulls));
+      const top =
+        result.top_values === null || result.top_values === undefined ? null : JSON.parse(s(result.top_values));
+      addTopValues(cur.m, top, n(result.count), n(result.nulls));
     }
   }
   return out;
 }
 
-const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+const total = (match: Map<string, number>) => [...match.values()].reduce((total, bytes) => total + bytes, 0);
 
 /**
  * Drift of each profiled feature of `model` between two windows, from `ml.feature_profile`
  * rows only: PSI over the reference's decile bins (or its top 20 categories) and the base-2
  * Jensen-Shannon distance, flagged at 0.1 and 0.25, with the definitions of the raw-row drift.
  */
-export async function profileDrift(store: Store, o: ProfileDriftOptions): Promise<ProfileDriftRow[]> {
-  need(typeof o?.model === "string" && o.model !== "", "model", "a non-empty string", o?.model);
+export async function profileDrift(store: Store, options: ProfileDriftOptions): Promise<ProfileDriftRow[]> {
+  need(typeof options?.model === "string" && options.model !== "", "model", "a non-empty string", options?.model);
   const [ref, cur] = await Promise.all([
-    mergeWindow(store, o, o.reference, "reference"),
-    mergeWindow(store, o, o.current, "current"),
+    mergeWindow(store, options, options.reference, "reference"),
+    mergeWindow(store, options, options.current, "current"),
   ]);
   const rows: ProfileDriftRow[] = [];
-  for (const [feature, r] of ref) {
-    const c = cur.get(feature);
+  for (const [feature, merged] of ref) {
+    const count = cur.get(feature);
     let expected: Map<string, number>;
     let actual: Map<string, number>;
     let reason: string | undefined;
-    if (r.kind === "numeric") {
-      const cm = c?.kind === "numeric" ? c.m : emptyNumeric(r.m.relativeAccuracy);
-      if (r.mixed || (c?.kind === "numeric" && (c.mixed || c.m.relativeAccuracy !== r.m.relativeAccuracy))) {
+    if (merged.kind === "numeric") {
+      const cm = count?.kind === "numeric" ? count.m : emptyNumeric(merged.m.relativeAccuracy);
+      if (
+        merged.mixed ||
+        (count?.kind === "numeric" && (count.mixed || count.m.relativeAccuracy !== merged.m.relativeAccuracy))
+      ) {
         reason = "profiles of different relative accuracies";
       }
-      const edges = decileEdges(r.m);
-      expected = numericBinCounts(r.m, edges);
+      const edges = decileEdges(merged.m);
+      expected = numericBinCounts(merged.m, edges);
       actual = numericBinCounts(cm, edges);
     } else {
       const cm: MergedCategorical =
-        c?.kind === "categorical" ? c.m : { values: new Map(), nonNull: 0, nulls: 0, hasTopValues: true };
-      if (!r.m.hasTopValues || !cm.hasTopValues) reason = "no top values (a sensitive column)";
-      const cats = topCategories(r.m);
-      expected = categoricalBinCounts(r.m, cats);
+        count?.kind === "categorical" ? count.m : { values: new Map(), nonNull: 0, nulls: 0, hasTopValues: true };
+      if (!merged.m.hasTopValues || !cm.hasTopValues) reason = "no top values (a sensitive column)";
+      const cats = topCategories(merged.m);
+      expected = categoricalBinCounts(merged.m, cats);
       actual = categoricalBinCounts(cm, cats);
     }
-    if (c !== undefined && c.kind !== r.kind) reason = `kind changed from ${r.kind} to ${c.kind}`;
+    if (count !== undefined && count.kind !== merged.kind) reason = `kind changed from ${merged.kind} to ${count.kind}`;
     const ok = reason === undefined && total(expected) > 0 && total(actual) > 0;
-    const p = ok ? psi(expected, actual) : null;
+    const probability = ok ? psi(expected, actual) : null;
     rows.push({
-      model: o.model,
+      model: options.model,
       feature,
-      kind: r.kind,
+      kind: merged.kind,
       n: total(actual),
       referenceN: total(expected),
-      psi: p,
+      psi: probability,
       js: ok ? jsDistance(expected, actual) : null,
-      flag: p === null ? null : psiFlag(p),
+      flag: probability === null ? null : psiFlag(probability),
       ...(reason === undefined ? (ok ? {} : { reason: "no values in one of the windows" }) : { reason }),
       referenceBins: Object.fromEntries(expected),
       currentBins: Object.fromEntries(actual),

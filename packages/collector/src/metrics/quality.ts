@@ -5,15 +5,15 @@ import { num, windowStart } from "./sql-common.js";
 import type { BusinessRow, CalibrationRow, ItemAgeRow, LabelLatencyRow, QualityRow } from "./types.js";
 
 /** Volume, hit@1..k, MRR, NDCG@k, accuracy, MAE and label coverage per model, version and window. */
-export async function quality({ d, o, q, scored }: MetricsContext): Promise<QualityRow[]> {
+export async function quality({ d: dialect, o: options, q: query, scored }: MetricsContext): Promise<QualityRow[]> {
   const hits = Array.from(
-    { length: o.k },
-    (_, j) =>
-      `SUM(CASE WHEN ranked = 1 AND first_rank >= 1 AND first_rank <= ${j + 1} THEN 1 ELSE 0 END) AS hit${j + 1}`,
+    { length: options.k },
+    (_, inner) =>
+      `SUM(CASE WHEN ranked = 1 AND first_rank >= 1 AND first_rank <= ${inner + 1} THEN 1 ELSE 0 END) AS hit${inner + 1}`,
   ).join(",\n    ");
-  const due = `time_ms + COALESCE(outcome_ttl_s, ${o.ttlSeconds}) * 1000 <= ${num(o.nowMs)}`;
-  const rows = await q(
-    d.inOrder(`SELECT model_name, model_version, ${windowStart("time_ms", o.windowMs)} AS w,
+  const due = `time_ms + COALESCE(outcome_ttl_s, ${options.ttlSeconds}) * 1000 <= ${num(options.nowMs)}`;
+  const rows = await query(
+    dialect.inOrder(`SELECT model_name, model_version, ${windowStart("time_ms", options.windowMs)} AS w,
     COUNT(*) AS volume, SUM(1.0 / samplerate) AS est, SUM(labeled) AS n_labeled, SUM(ranked) AS n_ranked,
     ${hits},
     SUM(CASE WHEN ranked = 1 AND first_rank >= 1 THEN 1.0 / first_rank ELSE 0 END) AS rr,
@@ -23,114 +23,119 @@ export async function quality({ d, o, q, scored }: MetricsContext): Promise<Qual
     SUM(CASE WHEN ${due} AND has_o = 1 THEN 1 ELSE 0 END) AS due_labeled
   FROM (${scored}) GROUP BY model_name, model_version, w ORDER BY model_name, model_version, w`),
   );
-  return rows.map((r) => {
-    const ranked = n(r.n_ranked);
+  return rows.map((row) => {
+    const ranked = n(row.n_ranked);
     return {
-      model: s(r.model_name),
-      version: s(r.model_version),
-      windowStart: iso(n(r.w)),
-      volume: n(r.volume),
-      estimatedVolume: n(r.est),
-      labeled: n(r.n_labeled),
-      hitAt: Array.from({ length: o.k }, (_, j) => rate(n(r[`hit${j + 1}`]), ranked)),
-      mrr: rate(n(r.rr), ranked),
-      ndcg: rate(n(r.ndcg), ranked),
-      accuracy: rate(n(r.n_correct), n(r.acc_n)),
-      mae: rate(n(r.ae_sum), n(r.ae_n)),
-      due: n(r.due),
-      dueLabeled: n(r.due_labeled),
-      labelCoverage: rate(n(r.due_labeled), n(r.due)),
+      model: s(row.model_name),
+      version: s(row.model_version),
+      windowStart: iso(n(row.w)),
+      volume: n(row.volume),
+      estimatedVolume: n(row.est),
+      labeled: n(row.n_labeled),
+      hitAt: Array.from({ length: options.k }, (_, inner) => rate(n(row[`hit${inner + 1}`]), ranked)),
+      mrr: rate(n(row.rr), ranked),
+      ndcg: rate(n(row.ndcg), ranked),
+      accuracy: rate(n(row.n_correct), n(row.acc_n)),
+      mae: rate(n(row.ae_sum), n(row.ae_n)),
+      due: n(row.due),
+      dueLabeled: n(row.due_labeled),
+      labelCoverage: rate(n(row.due_labeled), n(row.due)),
     };
   });
 }
 
 /** Reliability of the top score: 10 equal-width bins, and the expected calibration error. */
-export async function calibration({ d, q, scored }: MetricsContext): Promise<CalibrationRow[]> {
-  const rows = await q(
-    d.inOrder(`SELECT model_name, model_version, bin, COUNT(*) AS cnt, SUM(score) AS score_sum, SUM(correct) AS n_correct
+export async function calibration({ d: dialect, q: query, scored }: MetricsContext): Promise<CalibrationRow[]> {
+  const rows = await query(
+    dialect.inOrder(`SELECT model_name, model_version, bin, COUNT(*) AS cnt, SUM(score) AS score_sum, SUM(correct) AS n_correct
     FROM (SELECT model_name, model_version, score, correct,
-      CASE WHEN score >= 1 THEN 9 ELSE ${d.floorInt("score * 10")} END AS bin
+      CASE WHEN score >= 1 THEN 9 ELSE ${dialect.floorInt("score * 10")} END AS bin
       FROM (${scored}) WHERE acc_known = 1 AND score IS NOT NULL AND score >= 0 AND score <= 1)
     GROUP BY model_name, model_version, bin ORDER BY model_name, model_version, bin`),
   );
   const out = new Map<string, CalibrationRow>();
-  for (const r of rows) {
-    const key = `${s(r.model_name)}\u0000${s(r.model_version)}`;
-    let c = out.get(key);
-    if (!c) {
-      c = { model: s(r.model_name), version: s(r.model_version), n: 0, ece: null, bins: [] };
-      out.set(key, c);
+  for (const result of rows) {
+    const key = `${s(result.model_name)}\u0000${s(result.model_version)}`;
+    let row = out.get(key);
+    if (!row) {
+      row = { model: s(result.model_name), version: s(result.model_version), n: 0, ece: null, bins: [] };
+      out.set(key, row);
     }
-    const cnt = n(r.cnt);
-    c.n += cnt;
-    c.bins.push({ bin: n(r.bin), n: cnt, meanScore: n(r.score_sum) / cnt, accuracy: n(r.n_correct) / cnt });
+    const cnt = n(result.cnt);
+    row.n += cnt;
+    row.bins.push({
+      bin: n(result.bin),
+      n: cnt,
+      meanScore: n(result.score_sum) / cnt,
+      accuracy: n(result.n_correct) / cnt,
+    });
   }
-  for (const c of out.values()) {
-    c.ece = c.bins.reduce((acc, b) => acc + (b.n / c.n) * Math.abs(b.accuracy - b.meanScore), 0);
+  for (const row of out.values()) {
+    row.ece = row.bins.reduce((acc, right) => acc + (right.n / row.n) * Math.abs(right.accuracy - right.meanScore), 0);
   }
   return [...out.values()];
 }
 
 /** Labeled and correct predictions per model age day (time − trainedAt), for the ageing curve. */
-export async function modelAges({ d, o, q, scored }: MetricsContext): Promise<AgeBucket[]> {
+export async function modelAges({ d: dialect, o: options, q: query, scored }: MetricsContext): Promise<AgeBucket[]> {
   const rows =
-    await q(`SELECT model_name, model_version, ${d.floorInt(`(time_ms - trained_at_ms) / ${num(o.ageUnitMs)}`)} AS age,
+    await query(`SELECT model_name, model_version, ${dialect.floorInt(`(time_ms - trained_at_ms) / ${num(options.ageUnitMs)}`)} AS age,
       SUM(acc_known) AS n_labeled, SUM(correct) AS n_correct
     FROM (${scored}) WHERE trained_at_ms IS NOT NULL AND time_ms >= trained_at_ms
     GROUP BY model_name, model_version, age ORDER BY model_name, model_version, age`);
-  return rows.map((r) => ({
-    model: s(r.model_name),
-    version: s(r.model_version),
-    age: n(r.age),
-    labeled: n(r.n_labeled),
-    correct: n(r.n_correct),
+  return rows.map((row) => ({
+    model: s(row.model_name),
+    version: s(row.model_version),
+    age: n(row.age),
+    labeled: n(row.n_labeled),
+    correct: n(row.n_correct),
   }));
 }
 
 /** How long labels take: first outcome time − prediction time, exact percentiles. */
-export async function labelLatency({ d, q, scored }: MetricsContext): Promise<LabelLatencyRow[]> {
+export async function labelLatency({ d: dialect, q: query, scored }: MetricsContext): Promise<LabelLatencyRow[]> {
   const src = `SELECT model_name, model_version, first_o_ms - time_ms AS lat FROM (${scored}) WHERE has_o = 1`;
-  const rows = await d.quantiles(q, src, ["model_name", "model_version"], "lat", [0.5, 0.9, 0.99]);
-  return rows.map((r) => ({
-    model: s(r.model_name),
-    version: s(r.model_version),
-    n: n(r.n),
-    p50Seconds: n(r.q0) / 1000,
-    p90Seconds: n(r.q1) / 1000,
-    p99Seconds: n(r.q2) / 1000,
+  const rows = await dialect.quantiles(query, src, ["model_name", "model_version"], "lat", [0.5, 0.9, 0.99]);
+  return rows.map((row) => ({
+    model: s(row.model_name),
+    version: s(row.model_version),
+    n: n(row.n),
+    p50Seconds: n(row.q0) / 1000,
+    p90Seconds: n(row.q1) / 1000,
+    p99Seconds: n(row.q2) / 1000,
   }));
 }
 
 /** Business metrics of the latest outcomes (such as handle time saved), per model version and window. */
-export async function business({ d, o, q, business }: MetricsContext): Promise<BusinessRow[]> {
-  const rows = await q(
-    d.inOrder(`SELECT model_name, model_version, ${windowStart("time_ms", o.windowMs)} AS w, name,
+export async function business({ d: dialect, o: options, q: query, business }: MetricsContext): Promise<BusinessRow[]> {
+  const rows = await query(
+    dialect.inOrder(`SELECT model_name, model_version, ${windowStart("time_ms", options.windowMs)} AS w, name,
       COUNT(*) AS cnt, SUM(value) AS total
     FROM (${business}) GROUP BY model_name, model_version, w, name ORDER BY model_name, model_version, w, name`),
   );
-  return rows.map((r) => ({
-    model: s(r.model_name),
-    version: s(r.model_version),
-    windowStart: iso(n(r.w)),
-    metric: s(r.name),
-    n: n(r.cnt),
-    sum: n(r.total),
-    mean: n(r.total) / n(r.cnt),
+  return rows.map((row) => ({
+    model: s(row.model_name),
+    version: s(row.model_version),
+    windowStart: iso(n(row.w)),
+    metric: s(row.name),
+    n: n(row.cnt),
+    sum: n(row.total),
+    mean: n(row.total) / n(row.cnt),
   }));
 }
 
 /** Age of the items shown (content freshness) per window. */
-export async function itemAge({ d, o, q, shown }: MetricsContext): Promise<ItemAgeRow[]> {
-  const src = `SELECT model_name, model_version, ${windowStart("time_ms", o.windowMs)} AS w, item_age_s FROM (${shown})
+export async function itemAge({ d: dialect, o: options, q: query, shown }: MetricsContext): Promise<ItemAgeRow[]> {
+  const src = `SELECT model_name, model_version, ${windowStart("time_ms", options.windowMs)} AS w, item_age_s FROM (${shown})
     WHERE item_age_s IS NOT NULL`;
-  const rows = await d.quantiles(q, src, ["model_name", "model_version", "w"], "item_age_s", [0.5, 0.9]);
-  return rows.map((r) => ({
-    model: s(r.model_name),
-    version: s(r.model_version),
-    windowStart: iso(n(r.w)),
-    n: n(r.n),
-    meanSeconds: n(r.total) / n(r.n),
-    p50Seconds: n(r.q0),
-    p90Seconds: n(r.q1),
+  const rows = await dialect.quantiles(query, src, ["model_name", "model_version", "w"], "item_age_s", [0.5, 0.9]);
+  return rows.map((row) => ({
+    model: s(row.model_name),
+    version: s(row.model_version),
+    windowStart: iso(n(row.w)),
+    n: n(row.n),
+    meanSeconds: n(row.total) / n(row.n),
+    p50Seconds: n(row.q0),
+    p90Seconds: n(row.q1),
   }));
 }

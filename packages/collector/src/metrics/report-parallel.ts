@@ -85,7 +85,7 @@ export const REPORT_PRAGMAS = [
 ];
 
 /** Computes the share on a read-only connection of its own to `file` (what the worker thread runs). */
-export async function computeShareOnFile({ file, o, tasks }: ShareRequest): Promise<ReportShare> {
+export async function computeShareOnFile({ file, o: options, tasks }: ShareRequest): Promise<ReportShare> {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     db.pragma("busy_timeout = 5000");
@@ -100,7 +100,7 @@ export async function computeShareOnFile({ file, o, tasks }: ShareRequest): Prom
       }
       return stmt.all(...args) as Rows;
     };
-    const ctx: MetricsContext = metricsContext("sqlite", o, readRows);
+    const ctx: MetricsContext = metricsContext("sqlite", options, readRows);
     // One read transaction: the share's queries all see the same snapshot of the file.
     db.exec("BEGIN");
     return await computeShare(ctx, readRows, tasks);
@@ -121,8 +121,8 @@ function here(): string {
  */
 export function startShareWorker(request: ShareRequest): { share: Promise<ReportShare | null>; stop(): void } {
   let stop = () => {};
-  const share = runShareWorker(request, (f) => {
-    stop = f;
+  const share = runShareWorker(request, (field) => {
+    stop = field;
   });
   // Should the caller stop waiting for it (its own part failed), the outcome must not become an unhandled rejection.
   share.catch(() => {});
@@ -154,20 +154,20 @@ function runShareWorker(request: ShareRequest, onStart: (stop: () => void) => vo
       void worker.terminate();
     });
     let started = false;
-    worker.on("message", (m: { started?: true; share?: ReportShare; error?: string }) => {
-      if (m.started) {
+    worker.on("message", (match: { started?: true; share?: ReportShare; error?: string }) => {
+      if (match.started) {
         started = true;
         return;
       }
       settled = true;
-      if (m.share) resolve(m.share);
-      else reject(new Error(`The report worker failed: ${m.error}`));
+      if (match.share) resolve(match.share);
+      else reject(new Error(`The report worker failed: ${match.error}`));
       void worker.terminate();
     });
-    worker.on("error", (e) => {
+    worker.on("error", (error) => {
       if (settled) return;
       settled = true;
-      if (started) reject(e);
+      if (started) reject(error);
       else resolve(null);
     });
     worker.on("exit", (code) => {

@@ -10,6 +10,7 @@ if (port) {
   port.postMessage({ started: true });
   computeShareOnFile(workerData as ShareRequest).then(
     (share) => port.postMessage({ share }),
-    (e: unknown) => port.postMessage({ error: e instanceof Error ? (e.stack ?? e.message) : String(e) }),
+    (entry: unknown) =>
+      port.postMessage({ error: entry instanceof Error ? (entry.stack ?? entry.message) : String(entry) }),
   );
 }

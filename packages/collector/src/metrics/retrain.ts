@@ -18,20 +18,20 @@ export function ageing(
   opts: { ageWindow: number; retrainDrop: number; minLabels: number },
 ): { modelAge: ModelAgeRow[]; retrain: RetrainSignal[] } {
   const groups = new Map<string, AgeBucket[]>();
-  for (const d of days) {
-    const key = `${d.model}\u0000${d.version}`;
-    groups.set(key, [...(groups.get(key) ?? []), d]);
+  for (const ageBucket of days) {
+    const key = `${ageBucket.model}\u0000${ageBucket.version}`;
+    groups.set(key, [...(groups.get(key) ?? []), ageBucket]);
   }
   const modelAge: ModelAgeRow[] = [];
   const retrain: RetrainSignal[] = [];
   for (const rows of groups.values()) {
-    const byAge = new Map(rows.map((r) => [r.age, r]));
+    const byAge = new Map(rows.map((row) => [row.age, row]));
     const window = (endAge: number) => {
       let labeled = 0;
       let correct = 0;
-      for (let a = endAge - opts.ageWindow + 1; a <= endAge; a++) {
-        labeled += byAge.get(a)?.labeled ?? 0;
-        correct += byAge.get(a)?.correct ?? 0;
+      for (let left = endAge - opts.ageWindow + 1; left <= endAge; left++) {
+        labeled += byAge.get(left)?.labeled ?? 0;
+        correct += byAge.get(left)?.correct ?? 0;
       }
       return { labeled, correct };
     };
@@ -40,30 +40,30 @@ export function ageing(
     const firstWindow = window(first.age + opts.ageWindow - 1);
     const firstAccuracy = firstWindow.labeled === 0 ? null : firstWindow.correct / firstWindow.labeled;
     let drop: { age: number; acc: number } | null = null;
-    for (const r of rows) {
-      const w = window(r.age);
-      const sliding = w.labeled === 0 ? null : w.correct / w.labeled;
+    for (const ageBucket of rows) {
+      const entry = window(ageBucket.age);
+      const sliding = entry.labeled === 0 ? null : entry.correct / entry.labeled;
       modelAge.push({
-        model: r.model,
-        version: r.version,
-        age: r.age,
-        labeled: r.labeled,
-        correct: r.correct,
-        accuracy: r.labeled === 0 ? null : r.correct / r.labeled,
+        model: ageBucket.model,
+        version: ageBucket.version,
+        age: ageBucket.age,
+        labeled: ageBucket.labeled,
+        correct: ageBucket.correct,
+        accuracy: ageBucket.labeled === 0 ? null : ageBucket.correct / ageBucket.labeled,
         slidingAccuracy: sliding,
-        slidingLabeled: w.labeled,
+        slidingLabeled: entry.labeled,
       });
-      const pastFirstWindow = r.age >= first.age + opts.ageWindow;
+      const pastFirstWindow = ageBucket.age >= first.age + opts.ageWindow;
       if (
         !drop &&
         pastFirstWindow &&
         firstAccuracy !== null &&
         firstWindow.labeled >= opts.minLabels &&
         sliding !== null &&
-        w.labeled >= opts.minLabels &&
+        entry.labeled >= opts.minLabels &&
         sliding < firstAccuracy - opts.retrainDrop
       ) {
-        drop = { age: r.age, acc: sliding };
+        drop = { age: ageBucket.age, acc: sliding };
       }
     }
     retrain.push({

@@ -24,7 +24,7 @@ export interface MetricsContext {
   engaged: string;
 }
 
-export const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
-export const s = (v: unknown): string => (v === null || v === undefined ? "" : String(v));
+export const n = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
+export const s = (value: unknown): string => (value === null || value === undefined ? "" : String(value));
 export const rate = (num: number, den: number): number | null => (den === 0 ? null : num / den);
 export const iso = (ms: number): string => new Date(ms).toISOString();

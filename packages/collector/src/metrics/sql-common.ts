@@ -10,35 +10,37 @@ export function windowStart(col: string, widthMs: number): string {
 }
 
 /** A number as SQL text; refuses what is not finite so no caller can inject through it. */
-export function num(v: number): string {
-  if (!Number.isFinite(v)) throw new Error(`Expected a finite number in SQL, got ${v}`);
-  return String(v);
+export function num(value: number): string {
+  if (!Number.isFinite(value)) throw new Error(`Expected a finite number in SQL, got ${value}`);
+  return String(value);
 }
 
 /** DCG discount 1 / log2(rank + 1) as constants, so SQLite (no log2 guaranteed) and ClickHouse agree exactly. */
 export const discount = (rank: number): number => 1 / Math.log2(rank + 1);
 
-export function discountCase(rankExpr: string, k: number): string {
-  const whens = Array.from({ length: k }, (_, i) => `WHEN ${i + 1} THEN ${num(discount(i + 1))}`).join(" ");
+export function discountCase(rankExpr: string, index: number): string {
+  const whens = Array.from({ length: index }, (_, index) => `WHEN ${index + 1} THEN ${num(discount(index + 1))}`).join(
+    " ",
+  );
   return `(CASE ${rankExpr} ${whens} ELSE 0 END)`;
 }
 
 /** Ideal DCG for m relevant items (m ≤ k): the discounts of ranks 1..m. */
-export function idcgCase(mExpr: string, k: number): string {
+export function idcgCase(mExpr: string, index: number): string {
   let sum = 0;
   const whens: string[] = [];
-  for (let m = 1; m <= k; m++) {
-    sum += discount(m);
-    whens.push(`WHEN ${m} THEN ${num(sum)}`);
+  for (let ms = 1; ms <= index; ms++) {
+    sum += discount(ms);
+    whens.push(`WHEN ${ms} THEN ${num(sum)}`);
   }
   return `(CASE ${mExpr} ${whens.join(" ")} ELSE ${num(sum)} END)`;
 }
 
 /** Prediction-time filter shared by the per-prediction relations. */
-export function predictionFilter(o: ResolvedReportOptions, str: (s: string) => string, alias = ""): string {
-  const a = alias ? `${alias}.` : "";
-  const parts = [`${a}time_ms >= ${num(o.fromMs)}`, `${a}time_ms < ${num(o.toMs)}`];
-  if (o.model !== undefined) parts.push(`${a}model_name = ${str(o.model)}`);
+export function predictionFilter(options: ResolvedReportOptions, str: (text: string) => string, alias = ""): string {
+  const text = alias ? `${alias}.` : "";
+  const parts = [`${text}time_ms >= ${num(options.fromMs)}`, `${text}time_ms < ${num(options.toMs)}`];
+  if (options.model !== undefined) parts.push(`${text}model_name = ${str(options.model)}`);
   return parts.join(" AND ");
 }
 
@@ -48,4 +50,4 @@ export function predictionFilter(o: ResolvedReportOptions, str: (s: string) => s
  * relative 1e-12 (far above the product's rounding error, far below the spacing of levels with a few
  * decimals times n) makes the truncation land on ⌊q · n⌋ as written.
  */
-export const quantileLevel = (q: number): number => q * (1 + 1e-12);
+export const quantileLevel = (quantile: number): number => quantile * (1 + 1e-12);

@@ -4,72 +4,77 @@
  */
 
 /** ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9: about 15 significant digits). */
-function logGamma(x: number): number {
-  const c = [
+function logGamma(value: number): number {
+  const counts = [
     0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
     12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
   ];
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const z = x - 1;
-  let sum = c[0] as number;
-  for (let i = 1; i < 9; i++) sum += (c[i] as number) / (z + i);
-  const t = z + 7.5;
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
+  if (value < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * value)) - logGamma(1 - value);
+  const score = value - 1;
+  let sum = counts[0] as number;
+  for (let index = 1; index < 9; index++) sum += (counts[index] as number) / (score + index);
+  const time = score + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (score + 0.5) * Math.log(time) - time + Math.log(sum);
 }
 
 /** Continued fraction of the incomplete beta function (modified Lentz). */
-function betaFraction(a: number, b: number, x: number): number {
+function betaFraction(left: number, bytes: number, value: number): number {
   const tiny = 1e-300;
-  let c = 1;
-  let d = 1 - ((a + b) * x) / (a + 1);
-  if (Math.abs(d) < tiny) d = tiny;
-  d = 1 / d;
-  let h = d;
-  for (let m = 1; m <= 300; m++) {
-    const m2 = 2 * m;
-    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    h *= d * c;
-    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
-    d = 1 + aa * d;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = 1 + aa / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const step = d * c;
-    h *= step;
+  let count = 1;
+  let delta = 1 - ((left + bytes) * value) / (left + 1);
+  if (Math.abs(delta) < tiny) delta = tiny;
+  delta = 1 / delta;
+  let high = delta;
+  for (let ms = 1; ms <= 300; ms++) {
+    const m2 = 2 * ms;
+    let aa = (ms * (bytes - ms) * value) / ((left + m2 - 1) * (left + m2));
+    delta = 1 + aa * delta;
+    if (Math.abs(delta) < tiny) delta = tiny;
+    count = 1 + aa / count;
+    if (Math.abs(count) < tiny) count = tiny;
+    delta = 1 / delta;
+    high *= delta * count;
+    aa = (-(left + ms) * (left + bytes + ms) * value) / ((left + m2) * (left + m2 + 1));
+    delta = 1 + aa * delta;
+    if (Math.abs(delta) < tiny) delta = tiny;
+    count = 1 + aa / count;
+    if (Math.abs(count) < tiny) count = tiny;
+    delta = 1 / delta;
+    const step = delta * count;
+    high *= step;
     if (Math.abs(step - 1) < 1e-16) break;
   }
-  return h;
+  return high;
 }
 
 /** The regularized incomplete beta function I_x(a, b). */
-export function incompleteBeta(x: number, a: number, b: number): number {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
-  return x < (a + 1) / (a + b + 2) ? (front * betaFraction(a, b, x)) / a : 1 - (front * betaFraction(b, a, 1 - x)) / b;
+export function incompleteBeta(value: number, left: number, bytes: number): number {
+  if (value <= 0) return 0;
+  if (value >= 1) return 1;
+  const front = Math.exp(
+    logGamma(left + bytes) - logGamma(left) - logGamma(bytes) + left * Math.log(value) + bytes * Math.log(1 - value),
+  );
+  return value < (left + 1) / (left + bytes + 2)
+    ? (front * betaFraction(left, bytes, value)) / left
+    : 1 - (front * betaFraction(bytes, left, 1 - value)) / bytes;
 }
 
 /** P(T ≤ t) for Student's t with `df` degrees of freedom (df may be fractional, as Welch's is). */
-export function studentTCdf(t: number, df: number): number {
-  const tail = 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);
-  return t >= 0 ? 1 - tail : tail;
+export function studentTCdf(time: number, df: number): number {
+  const tail = 0.5 * incompleteBeta(df / (df + time * time), df / 2, 0.5);
+  return time >= 0 ? 1 - tail : tail;
 }
 
 /** The quantile of Student's t at probability p in (0.5, 1), by bisection on the CDF to 1e-13. */
-export function studentTQuantile(p: number, df: number): number {
-  if (!(p > 0.5 && p < 1) || !(df > 0)) throw new RangeError(`Expected 0.5 < p < 1 and df > 0, got p ${p}, df ${df}`);
+export function studentTQuantile(probability: number, df: number): number {
+  if (!(probability > 0.5 && probability < 1) || !(df > 0))
+    throw new RangeError(`Expected 0.5 < p < 1 and df > 0, got p ${probability}, df ${df}`);
   let lo = 0;
   let hi = 1;
-  while (studentTCdf(hi, df) < p) hi *= 2;
-  for (let i = 0; i < 200 && hi - lo > 1e-13 * Math.max(1, hi); i++) {
+  while (studentTCdf(hi, df) < probability) hi *= 2;
+  for (let index = 0; index < 200 && hi - lo > 1e-13 * Math.max(1, hi); index++) {
     const mid = (lo + hi) / 2;
-    if (studentTCdf(mid, df) < p) lo = mid;
+    if (studentTCdf(mid, df) < probability) lo = mid;
     else hi = mid;
   }
   return (lo + hi) / 2;

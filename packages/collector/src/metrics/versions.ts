@@ -8,10 +8,10 @@ import type { VersionRow } from "./types.js";
  * read from its stored event: the predictions table keeps neither. A version is one trained model, so one
  * prediction speaks for all of them.
  */
-function modelTimes({ d, o }: MetricsContext): string {
+function modelTimes({ d: dialect, o: options }: MetricsContext): string {
   const firstEvents = `SELECT model_name, model_version, MIN(event_id) AS event_id FROM predictions
-    WHERE ${predictionFilter(o, (v) => d.text(v))} GROUP BY model_name, model_version`;
-  if (d.kind === "sqlite") {
+    WHERE ${predictionFilter(options, (value) => dialect.text(value))} GROUP BY model_name, model_version`;
+  if (dialect.kind === "sqlite") {
     return `SELECT f.model_name, f.model_version, json_extract(e.raw, '$.data.model.dataCutoff') AS cutoff,
         json_extract(e.raw, '$.data.model.deployedAt') AS deployed
       FROM (${firstEvents}) f JOIN events e ON e.id = f.event_id`;
@@ -24,8 +24,8 @@ function modelTimes({ d, o }: MetricsContext): string {
     ) USING (event_id)`;
 }
 
-const timeOrNull = (v: unknown): string | null => {
-  const ms = typeof v === "string" && v !== "" ? Date.parse(v) : Number.NaN;
+const timeOrNull = (value: unknown): string | null => {
+  const ms = typeof value === "string" && value !== "" ? Date.parse(value) : Number.NaN;
   return Number.isFinite(ms) ? iso(ms) : null;
 };
 
@@ -34,26 +34,28 @@ const timeOrNull = (v: unknown): string | null => {
  * time charts, at `deployedAt` when logged), its prediction count, training time, data cutoff and deploy time.
  */
 export async function versions(ctx: MetricsContext): Promise<VersionRow[]> {
-  const { d, o, q } = ctx;
-  const rows = await q(
+  const { d: dialect, o: options, q: query } = ctx;
+  const rows = await query(
     `SELECT model_name, model_version, MIN(time_ms) AS first_ms, MAX(time_ms) AS last_ms, COUNT(*) AS cnt,
        SUM(shadow) AS n_shadow, MAX(trained_at_ms) AS trained_ms
-     FROM predictions${d.kind === "clickhouse" ? " FINAL" : ""} WHERE ${predictionFilter(o, (v) => d.text(v))}
+     FROM predictions${dialect.kind === "clickhouse" ? " FINAL" : ""} WHERE ${predictionFilter(options, (value) => dialect.text(value))}
      GROUP BY model_name, model_version ORDER BY model_name, first_ms, model_version`,
   );
-  const times = new Map((await q(modelTimes(ctx))).map((r) => [`${s(r.model_name)}\u0000${s(r.model_version)}`, r]));
-  return rows.map((r) => {
-    const t = times.get(`${s(r.model_name)}\u0000${s(r.model_version)}`);
+  const times = new Map(
+    (await query(modelTimes(ctx))).map((result) => [`${s(result.model_name)}\u0000${s(result.model_version)}`, result]),
+  );
+  return rows.map((row) => {
+    const entry = times.get(`${s(row.model_name)}\u0000${s(row.model_version)}`);
     return {
-      model: s(r.model_name),
-      version: s(r.model_version),
-      firstSeen: iso(n(r.first_ms)),
-      lastSeen: iso(n(r.last_ms)),
-      predictions: n(r.cnt),
-      shadowPredictions: n(r.n_shadow),
-      trainedAt: r.trained_ms === null || r.trained_ms === undefined ? null : iso(n(r.trained_ms)),
-      dataCutoff: timeOrNull(t?.cutoff),
-      deployedAt: timeOrNull(t?.deployed),
+      model: s(row.model_name),
+      version: s(row.model_version),
+      firstSeen: iso(n(row.first_ms)),
+      lastSeen: iso(n(row.last_ms)),
+      predictions: n(row.cnt),
+      shadowPredictions: n(row.n_shadow),
+      trainedAt: row.trained_ms === null || row.trained_ms === undefined ? null : iso(n(row.trained_ms)),
+      dataCutoff: timeOrNull(entry?.cutoff),
+      deployedAt: timeOrNull(entry?.deployed),
     };
   });
 }

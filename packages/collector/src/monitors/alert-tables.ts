@@ -89,20 +89,20 @@ export function readAlertTables(store: Store): Pick<AlertTables, "states" | "eve
   if (!query) throw new Error(`The ${store.kind} store cannot keep monitors: it has no readRows method`);
   const sql = SQL[store.kind];
   const rowsOrNone = (text: string, params?: Record<string, number>) =>
-    query(text, params).catch((e: unknown) => {
-      if (e instanceof Error && MISSING_TABLE.test(e.message)) return [];
-      throw e;
+    query(text, params).catch((entry: unknown) => {
+      if (entry instanceof Error && MISSING_TABLE.test(entry.message)) return [];
+      throw entry;
     });
   return {
     async states() {
-      return (await rowsOrNone(sql.states)).map((r) => JSON.parse(String(r.state)) as MonitorState);
+      return (await rowsOrNone(sql.states)).map((result) => JSON.parse(String(result.state)) as MonitorState);
     },
     async events(limit) {
       const rows =
         store.kind === "sqlite"
           ? await rowsOrNone(sql.events, { limit })
           : (await rowsOrNone(sql.events)).slice(0, limit);
-      return rows.map((r) => JSON.parse(String(r.event)) as AlertEvent);
+      return rows.map((row) => JSON.parse(String(row.event)) as AlertEvent);
     },
   };
 }
@@ -121,9 +121,9 @@ export function alertTables(store: Store, options: AlertTablesOptions = {}): Ale
       const ddl = store.kind === "sqlite" ? SQLITE_DDL : CLICKHOUSE_DDL;
       if (store.ensureTables) return store.ensureTables(ddl);
       for (const statement of ddl) await query(statement);
-    })().catch((e) => {
+    })().catch((entry) => {
       ready = undefined;
-      throw e;
+      throw entry;
     });
     return ready;
   };
@@ -138,8 +138,9 @@ export function alertTables(store: Store, options: AlertTablesOptions = {}): Ale
       const rows = await query(sql.winners, { window_ms: windowMs });
       if (sql.forget) await query(sql.forget, { before_ms: windowMs - CLAIMS_KEPT_MS });
       const won = new Set<string>();
-      for (const r of rows)
-        if (r.winner === instance && monitorIds.includes(String(r.monitor_id))) won.add(String(r.monitor_id));
+      for (const result of rows)
+        if (result.winner === instance && monitorIds.includes(String(result.monitor_id)))
+          won.add(String(result.monitor_id));
       return won;
     },
     async states() {

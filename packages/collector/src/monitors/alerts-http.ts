@@ -39,9 +39,11 @@ export async function serveAlerts(
   }
   try {
     return reply(res, 200, await alertsView(ctx.store, limit));
-  } catch (e) {
+  } catch (cause) {
     // The store's message may name files or hosts: it goes to the log, the client gets a fixed answer.
-    ctx.logger.error(`inferlog-collector: alerts failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    ctx.logger.error(
+      `inferlog-collector: alerts failed: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`,
+    );
     return reply(res, 503, { error: "The store could not be read; see the collector's log" });
   }
 }

@@ -26,20 +26,23 @@ export async function alertsView(store: Store, limit = DEFAULT_RECENT_ALERTS): P
   const tables = readAlertTables(store);
   const recent = await tables.events(Math.max(limit, 500));
   const firing = (await tables.states())
-    .filter((s) => s.status === "firing")
-    .map((s) => {
+    .filter((monitorState) => monitorState.status === "firing")
+    .map((monitorState) => {
       const event = recent.find(
-        (e) => e.status === "firing" && e.monitorId === s.monitorId && e.scopeKey === s.scopeKey,
+        (event) =>
+          event.status === "firing" &&
+          event.monitorId === monitorState.monitorId &&
+          event.scopeKey === monitorState.scopeKey,
       );
       return {
-        monitorId: s.monitorId,
-        scopeKey: s.scopeKey,
-        since: new Date(s.sinceMs).toISOString(),
-        value: s.value,
+        monitorId: monitorState.monitorId,
+        scopeKey: monitorState.scopeKey,
+        since: new Date(monitorState.sinceMs).toISOString(),
+        value: monitorState.value,
         summary: event?.summary ?? null,
         eventId: event?.id ?? null,
       };
     })
-    .sort((a, b) => a.since.localeCompare(b.since) || a.monitorId.localeCompare(b.monitorId));
+    .sort((left, right) => left.since.localeCompare(right.since) || left.monitorId.localeCompare(right.monitorId));
   return { firing, recent: recent.slice(0, limit) };
 }

@@ -20,7 +20,7 @@ const DRAIN_MS = 30_000;
  * `inferlog-collector check`: one evaluation of the monitors now (claimed like the scheduled ones, so a
  * window is counted once however many run it), webhooks for what fired or resolved, and the exit code.
  */
-export async function checkCommand(argv: string[], out: (s: string) => void, logger: Logger): Promise<number> {
+export async function checkCommand(argv: string[], out: (text: string) => void, logger: Logger): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -55,10 +55,12 @@ export async function checkCommand(argv: string[], out: (s: string) => void, log
       const lines = [
         `inferlog-collector check: ${evaluation.evaluated.length} monitors evaluated, ${evaluation.claimedElsewhere.length} already evaluated for this window, ${evaluation.firing.length} firing`,
       ];
-      for (const t of evaluation.transitions)
-        lines.push(`  ${t.status.toUpperCase()} ${t.monitorId} ${t.scopeKey}: ${t.summary}`);
-      for (const s of evaluation.firing) {
-        lines.push(`  firing since ${new Date(s.sinceMs).toISOString()}: ${s.monitorId} ${s.scopeKey}`);
+      for (const event of evaluation.transitions)
+        lines.push(`  ${event.status.toUpperCase()} ${event.monitorId} ${event.scopeKey}: ${event.summary}`);
+      for (const monitorState of evaluation.firing) {
+        lines.push(
+          `  firing since ${new Date(monitorState.sinceMs).toISOString()}: ${monitorState.monitorId} ${monitorState.scopeKey}`,
+        );
       }
       out(`${lines.join("\n")}\n`);
     }

@@ -23,7 +23,7 @@ export function configIssue(
   if (issue.code === "unrecognized_keys") {
     const where = formatIssue({ ...issue, code: "custom", message: "", path } as z.core.$ZodIssue, {}).split("`")[1];
     return new ConfigError(
-      `Invalid ${section} config: \`${where}\` has an unknown field ${issue.keys.map((k) => `\`${k}\``).join(", ")}`,
+      `Invalid ${section} config: \`${where}\` has an unknown field ${issue.keys.map((key) => `\`${key}\``).join(", ")}`,
     );
   }
   const wrapped = { ...issue, path } as z.core.$ZodIssue;

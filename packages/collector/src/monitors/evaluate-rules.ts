@@ -58,10 +58,12 @@ const EVALUATORS: { [K in RuleKind]: Evaluator<K> } = {
     const rows = inputs
       .report(windowOf(rule))
       .drift.filter(
-        (d) =>
-          wants(rule, d.model) && (rule.feature === undefined || rule.feature === d.feature) && d.n >= minCount(rule),
+        (row) =>
+          wants(rule, row.model) &&
+          (rule.feature === undefined || rule.feature === row.feature) &&
+          row.n >= minCount(rule),
       );
-    const series = groups(rows, (d) => `${d.model}\u0000${d.feature}`);
+    const series = groups(rows, (row) => `${row.model}\u0000${row.feature}`);
     return series
       .filter((rs) => fresh(rule, inputs, rs[rs.length - 1]!.windowStart))
       .map((series) => {
@@ -80,8 +82,8 @@ const EVALUATORS: { [K in RuleKind]: Evaluator<K> } = {
   ignore_rate_rise(rule, inputs) {
     const rows = inputs
       .report(windowOf(rule))
-      .exposureAge.filter((e) => wants(rule, e.model) && e.exposed >= minCount(rule) && e.ignoreRate !== null);
-    return groups(rows, (e) => e.model).flatMap((series) => {
+      .exposureAge.filter((row) => wants(rule, row.model) && row.exposed >= minCount(rule) && row.ignoreRate !== null);
+    return groups(rows, (row) => row.model).flatMap((series) => {
       const first = series[0]!;
       const last = series[series.length - 1]!;
       const rise = ((last.ignoreRate ?? 0) - (first.ignoreRate ?? 0)) * 100;
@@ -99,16 +101,18 @@ const EVALUATORS: { [K in RuleKind]: Evaluator<K> } = {
   },
   label_coverage_below(rule, inputs) {
     const sums = new Map<string, { model: string; w: string; due: number; labeled: number }>();
-    for (const q of inputs.report(windowOf(rule)).quality) {
-      if (!wants(rule, q.model, q.version)) continue;
-      const key = `${q.model}\u0000${q.windowStart}`;
-      const s = sums.get(key) ?? { model: q.model, w: q.windowStart, due: 0, labeled: 0 };
-      s.due += q.due;
-      s.labeled += q.dueLabeled;
-      sums.set(key, s);
+    for (const row of inputs.report(windowOf(rule)).quality) {
+      if (!wants(rule, row.model, row.version)) continue;
+      const key = `${row.model}\u0000${row.windowStart}`;
+      const entry = sums.get(key) ?? { model: row.model, w: row.windowStart, due: 0, labeled: 0 };
+      entry.due += row.due;
+      entry.labeled += row.dueLabeled;
+      sums.set(key, entry);
     }
-    const rows = [...sums.values()].filter((s) => s.due >= minCount(rule)).sort((a, b) => a.w.localeCompare(b.w));
-    return groups(rows, (s) => s.model)
+    const rows = [...sums.values()]
+      .filter((entry) => entry.due >= minCount(rule))
+      .sort((left, right) => left.w.localeCompare(right.w));
+    return groups(rows, (entry) => entry.model)
       .filter((rs) => fresh(rule, inputs, rs[rs.length - 1]!.w))
       .map((series) => {
         const last = series[series.length - 1]!;
@@ -126,8 +130,8 @@ const EVALUATORS: { [K in RuleKind]: Evaluator<K> } = {
   orphan_share_above(rule, inputs) {
     const rows = inputs
       .report(windowOf(rule))
-      .orphans.filter((o) => wants(rule, o.model) && o.outcomes + o.feedback >= minCount(rule));
-    return groups(rows, (o) => o.model)
+      .orphans.filter((orphan) => wants(rule, orphan.model) && orphan.outcomes + orphan.feedback >= minCount(rule));
+    return groups(rows, (row) => row.model)
       .filter((rs) => fresh(rule, inputs, rs[rs.length - 1]!.windowStart))
       .map((series) => {
         const last = series[series.length - 1]!;
@@ -148,7 +152,7 @@ const EVALUATORS: { [K in RuleKind]: Evaluator<K> } = {
     const watched =
       rule.source === undefined
         ? seen
-        : [seen.find((s) => s.source === rule.source) ?? { source: rule.source, lastMs: null }];
+        : [seen.find((entry) => entry.source === rule.source) ?? { source: rule.source, lastMs: null }];
     return watched.map(({ source, lastMs }) => {
       const silentMinutes = lastMs === null ? null : Math.max(0, (inputs.nowMs - lastMs) / 60_000);
       const scope = { source };
@@ -168,9 +172,11 @@ const EVALUATORS: { [K in RuleKind]: Evaluator<K> } = {
     const direction = rule.direction ?? "either";
     const rows = inputs
       .report(windowOf(rule))
-      .business.filter((b) => wants(rule, b.model, b.version) && b.metric === rule.metric && b.n >= minCount(rule));
+      .business.filter(
+        (row) => wants(rule, row.model, row.version) && row.metric === rule.metric && row.n >= minCount(rule),
+      );
     return serving(
-      groups(rows, (b) => `${b.model}\u0000${b.version}`),
+      groups(rows, (row) => `${row.model}\u0000${row.version}`),
       rule,
       inputs,
     ).map((series) => {

@@ -12,8 +12,8 @@ export interface MonitorInputs {
   lastSeen(sinceMs: number): { source: string; lastMs: number }[];
 }
 
-export const pts = (v: number) => `${v.toFixed(1)} pts`;
-export const pc = (v: number) => `${(v * 100).toFixed(1)}%`;
+export const pts = (value: number) => `${value.toFixed(1)} pts`;
+export const pc = (value: number) => `${(value * 100).toFixed(1)}%`;
 export const windowOf = (rule: Rule) => rule.window ?? "week";
 export const minCount = (rule: Rule) => rule.minCount ?? DEFAULT_MIN_COUNT;
 export const wants = (rule: Rule, model: string, version?: string) =>
@@ -35,10 +35,10 @@ export function serving<T extends { model: string; version: string; windowStart:
   inputs: MonitorInputs,
 ): T[][] {
   const latest = new Map<string, { w: string; versions: Set<string> }>();
-  for (const q of inputs.report(windowOf(rule)).quality) {
-    const at = latest.get(q.model);
-    if (!at || at.w < q.windowStart) latest.set(q.model, { w: q.windowStart, versions: new Set([q.version]) });
-    else if (at.w === q.windowStart) at.versions.add(q.version);
+  for (const row of inputs.report(windowOf(rule)).quality) {
+    const at = latest.get(row.model);
+    if (!at || at.w < row.windowStart) latest.set(row.model, { w: row.windowStart, versions: new Set([row.version]) });
+    else if (at.w === row.windowStart) at.versions.add(row.version);
   }
   return series.filter((rows) => {
     const last = rows[rows.length - 1]!;
@@ -47,9 +47,9 @@ export function serving<T extends { model: string; version: string; windowStart:
 }
 
 /** Rows grouped by a key, in their order. */
-export function groups<T>(rows: readonly T[], key: (r: T) => string): T[][] {
+export function groups<T>(rows: readonly T[], key: (result: T) => string): T[][] {
   const out = new Map<string, T[]>();
-  for (const r of rows) out.set(key(r), [...(out.get(key(r)) ?? []), r]);
+  for (const result of rows) out.set(key(result), [...(out.get(key(result)) ?? []), result]);
   return [...out.values()];
 }
 
@@ -69,11 +69,11 @@ export function above(value: number, limit: number, clearAt: number | undefined)
   return value <= (clearAt ?? limit) ? "good" : "between";
 }
 
-export function qualityValue(q: QualityRow, metric: string): number | null {
-  if (metric === "accuracy") return q.accuracy;
-  if (metric === "mrr") return q.mrr;
-  if (metric === "ndcg") return q.ndcg;
-  return q.hitAt[Number(metric.slice(4)) - 1] ?? null;
+export function qualityValue(row: QualityRow, metric: string): number | null {
+  if (metric === "accuracy") return row.accuracy;
+  if (metric === "mrr") return row.mrr;
+  if (metric === "ndcg") return row.ndcg;
+  return row.hitAt[Number(metric.slice(4)) - 1] ?? null;
 }
 /** The k a report needs for a rule's `hit@k`. */
 export const kOf = (rule: Rule): number =>
@@ -83,14 +83,14 @@ export const kOf = (rule: Rule): number =>
 export function qualitySeries(rule: RuleOf<"quality_below" | "quality_drop">, inputs: MonitorInputs) {
   const rows = inputs
     .report(windowOf(rule))
-    .quality.filter((q) => wants(rule, q.model, q.version) && q.labeled >= minCount(rule))
-    .flatMap((q) => {
-      const value = qualityValue(q, rule.metric);
-      return value === null ? [] : [{ q, value }];
+    .quality.filter((row) => wants(rule, row.model, row.version) && row.labeled >= minCount(rule))
+    .flatMap((row) => {
+      const value = qualityValue(row, rule.metric);
+      return value === null ? [] : [{ q: row, value }];
     });
-  const series = groups(rows, (r) => `${r.q.model}\u0000${r.q.version}`);
+  const series = groups(rows, (row) => `${row.q.model}\u0000${row.q.version}`);
   const byWindow = series.map((rs) =>
-    rs.map((r) => ({ ...r, model: r.q.model, version: r.q.version, windowStart: r.q.windowStart })),
+    rs.map((row) => ({ ...row, model: row.q.model, version: row.q.version, windowStart: row.q.windowStart })),
   );
   return serving(byWindow, rule, inputs);
 }
@@ -105,9 +105,9 @@ export function estimateSeries(
 ) {
   const rows = inputs
     .report(windowOf(rule))
-    .labelFree.filter((e) => wants(rule, e.model, e.version) && e.n >= minCount(rule));
+    .labelFree.filter((row) => wants(rule, row.model, row.version) && row.n >= minCount(rule));
   return serving(
-    groups(rows, (e) => `${e.model}\u0000${e.version}`),
+    groups(rows, (row) => `${row.model}\u0000${row.version}`),
     rule,
     inputs,
   );

@@ -11,5 +11,5 @@ const SQL = {
 export async function lastSeenSources(store: Store, sinceMs: number): Promise<{ source: string; lastMs: number }[]> {
   if (!store.readRows) throw new Error(`The ${store.kind} store cannot answer queries with parameters`);
   const rows = await store.readRows(SQL[store.kind], { since_ms: Math.trunc(sinceMs) });
-  return rows.map((r) => ({ source: String(r.source), lastMs: Number(r.last_ms) }));
+  return rows.map((row) => ({ source: String(row.source), lastMs: Number(row.last_ms) }));
 }

@@ -48,21 +48,21 @@ export interface MonitorRunner {
 /** Inputs for `rules`: one report per window they use (k large enough for their hit@k), sources if needed. */
 async function gatherInputs(store: Store, rules: readonly Rule[], nowMs: number): Promise<MonitorInputs> {
   const reports = new Map<string, Report>();
-  const k = Math.max(3, ...rules.map(kOf));
-  for (const window of new Set(rules.filter((r) => r.kind !== "no_events").map((r) => r.window ?? "week"))) {
-    reports.set(window, await computeReport(store, { now: nowMs, to: nowMs, window, k }));
+  const index = Math.max(3, ...rules.map(kOf));
+  for (const window of new Set(rules.filter((rule) => rule.kind !== "no_events").map((row) => row.window ?? "week"))) {
+    reports.set(window, await computeReport(store, { now: nowMs, to: nowMs, window, k: index }));
   }
-  const silent = rules.filter((r) => r.kind === "no_events");
-  const longest = Math.max(0, ...silent.map((r) => r.lookbackHours ?? DEFAULT_LOOKBACK_HOURS));
+  const silent = rules.filter((rule) => rule.kind === "no_events");
+  const longest = Math.max(0, ...silent.map((row) => row.lookbackHours ?? DEFAULT_LOOKBACK_HOURS));
   const seen = silent.length === 0 ? [] : await lastSeenSources(store, nowMs - longest * 3_600_000);
   return {
     nowMs,
     report: (window) => {
-      const r = reports.get(window);
-      if (!r) throw new Error(`No ${window} report was computed for the monitors`);
-      return r;
+      const report = reports.get(window);
+      if (!report) throw new Error(`No ${window} report was computed for the monitors`);
+      return report;
     },
-    lastSeen: (sinceMs) => seen.filter((s) => s.lastMs >= sinceMs),
+    lastSeen: (sinceMs) => seen.filter((entry) => entry.lastMs >= sinceMs),
   };
 }
 
@@ -72,7 +72,7 @@ export function createMonitorRunner(options: MonitorRunnerOptions): MonitorRunne
   const instance = options.instance ?? randomUUID();
   const tables = alertTables(store, options);
   const intervalMs = config.intervalSeconds * 1000;
-  const rules = new Map(config.rules.map((r) => [r.id, r]));
+  const rules = new Map(config.rules.map((rule) => [rule.id, rule]));
 
   return {
     instance,
@@ -82,17 +82,26 @@ export function createMonitorRunner(options: MonitorRunnerOptions): MonitorRunne
       const windowMs = Math.floor(nowMs / intervalMs) * intervalMs;
       // Firing monitors that are no longer configured are claimed too, to resolve them once.
       const removed = new Set(
-        (await tables.states()).filter((s) => s.status === "firing" && !rules.has(s.monitorId)).map((s) => s.monitorId),
+        (await tables.states())
+          .filter((monitorState) => monitorState.status === "firing" && !rules.has(monitorState.monitorId))
+          .map((monitorState) => monitorState.monitorId),
       );
       const won = await tables.claim([...rules.keys(), ...removed], windowMs, instance, nowMs);
-      const mine = [...rules.values()].filter((r) => won.has(r.id));
+      const mine = [...rules.values()].filter((rule) => won.has(rule.id));
       const observations = mine.length === 0 ? [] : evaluateRules(mine, await gatherInputs(store, mine, nowMs));
-      const states = new Map((await tables.states()).map((s) => [`${s.monitorId}\u0000${s.scopeKey}`, s]));
-      const judged = new Set(observations.map((o) => `${o.monitorId}\u0000${o.scopeKey}`));
-      for (const [key, s] of states) {
-        if (!won.has(s.monitorId) || s.status !== "firing" || judged.has(key)) continue;
-        const rule = rules.get(s.monitorId);
-        observations.push(quiet(s, rule ? NO_RECENT_DATA : NOT_CONFIGURED));
+      const states = new Map(
+        (await tables.states()).map((monitorState) => [
+          `${monitorState.monitorId}\u0000${monitorState.scopeKey}`,
+          monitorState,
+        ]),
+      );
+      const judged = new Set(
+        observations.map((observation) => `${observation.monitorId}\u0000${observation.scopeKey}`),
+      );
+      for (const [key, monitorState] of states) {
+        if (!won.has(monitorState.monitorId) || monitorState.status !== "firing" || judged.has(key)) continue;
+        const rule = rules.get(monitorState.monitorId);
+        observations.push(quiet(monitorState, rule ? NO_RECENT_DATA : NOT_CONFIGURED));
       }
       const transitions: AlertEvent[] = [];
       for (const observation of observations) {
@@ -125,12 +134,14 @@ export function createMonitorRunner(options: MonitorRunnerOptions): MonitorRunne
       }
       return {
         windowMs,
-        evaluated: mine.map((r) => r.id),
+        evaluated: mine.map((rule) => rule.id),
         claimedElsewhere: [...rules.keys()].filter((id) => !won.has(id)),
         resolvedRemoved: [...removed].filter((id) => won.has(id)),
         observations,
         transitions,
-        firing: [...states.values()].filter((s) => s.status === "firing" && rules.has(s.monitorId)),
+        firing: [...states.values()].filter(
+          (monitorState) => monitorState.status === "firing" && rules.has(monitorState.monitorId),
+        ),
       };
     },
   };

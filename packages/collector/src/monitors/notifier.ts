@@ -57,17 +57,17 @@ function retryAfterMs(value: string | null): number | undefined {
  */
 export function createNotifier(options: NotifierOptions): Notifier {
   const doFetch = options.fetch ?? fetch;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()));
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref()));
   const random = options.random ?? Math.random;
   const counts = { delivered: 0, failed: 0, dropped: 0 };
   const idle = new Set<() => void>();
 
-  async function attempt(target: WebhookTarget, body: string, event: AlertEvent, n: number): Promise<Attempt> {
+  async function attempt(target: WebhookTarget, body: string, event: AlertEvent, count: number): Promise<Attempt> {
     const headers: Record<string, string> = {
       "content-type": "application/json",
       "user-agent": "inferlog-collector",
       "x-inferlog-event-id": event.id,
-      "x-inferlog-delivery-attempt": String(n),
+      "x-inferlog-delivery-attempt": String(count),
     };
     if (target.secret) headers[SIGNATURE_HEADER] = signatureOf(body, target.secret);
     try {
@@ -85,9 +85,9 @@ export function createNotifier(options: NotifierOptions): Notifier {
         return afterMs === undefined ? { kind: "retry", why } : { kind: "retry", why, afterMs };
       }
       return { kind: "fatal", why };
-    } catch (e) {
-      const name = (e as { name?: string }).name;
-      const why = name === "TimeoutError" ? "timed out" : e instanceof Error ? e.message : String(e);
+    } catch (error) {
+      const name = (error as { name?: string }).name;
+      const why = name === "TimeoutError" ? "timed out" : error instanceof Error ? error.message : String(error);
       return { kind: "retry", why };
     }
   }
@@ -95,20 +95,20 @@ export function createNotifier(options: NotifierOptions): Notifier {
   async function deliver(target: WebhookTarget, event: AlertEvent): Promise<void> {
     const body = webhookBody(event);
     const max = target.maxAttempts ?? DEFAULT_WEBHOOK_MAX_ATTEMPTS;
-    for (let n = 1; ; n++) {
-      const result = await attempt(target, body, event, n);
+    for (let count = 1; ; count++) {
+      const result = await attempt(target, body, event, count);
       if (result.kind === "ok") {
         counts.delivered++;
         return;
       }
-      if (result.kind === "fatal" || n >= max) {
+      if (result.kind === "fatal" || count >= max) {
         counts.failed++;
         options.logger.error(
-          `inferlog-collector: ${webhookLabel(target)} did not take alert ${event.id} (${event.status} ${event.monitorId}) after ${n} attempt${n === 1 ? "" : "s"}: ${result.why}`,
+          `inferlog-collector: ${webhookLabel(target)} did not take alert ${event.id} (${event.status} ${event.monitorId}) after ${count} attempt${count === 1 ? "" : "s"}: ${result.why}`,
         );
         return;
       }
-      const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (n - 1)) * (0.5 + random() / 2);
+      const backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** (count - 1)) * (0.5 + random() / 2);
       await sleep(
         result.kind === "retry" && result.afterMs !== undefined ? Math.min(result.afterMs, MAX_BACKOFF_MS) : backoff,
       );
@@ -121,35 +121,35 @@ export function createNotifier(options: NotifierOptions): Notifier {
     busy: false,
     warned: false,
   }));
-  const queued = () => queues.reduce((n, q) => n + q.waiting.length + (q.busy ? 1 : 0), 0);
+  const queued = () => queues.reduce((total, query) => total + query.waiting.length + (query.busy ? 1 : 0), 0);
 
-  async function pump(q: (typeof queues)[number]): Promise<void> {
-    if (q.busy) return;
-    q.busy = true;
+  async function pump(query: (typeof queues)[number]): Promise<void> {
+    if (query.busy) return;
+    query.busy = true;
     try {
-      for (let event = q.waiting.shift(); event; event = q.waiting.shift()) await deliver(q.target, event);
+      for (let event = query.waiting.shift(); event; event = query.waiting.shift()) await deliver(query.target, event);
     } finally {
-      q.busy = false;
-      q.warned = false;
+      query.busy = false;
+      query.warned = false;
       if (queued() === 0) for (const done of idle) done();
     }
   }
 
   return {
     notify(event) {
-      for (const q of queues) {
-        if (q.waiting.length >= options.config.queueSize) {
-          q.waiting.shift();
+      for (const query of queues) {
+        if (query.waiting.length >= options.config.queueSize) {
+          query.waiting.shift();
           counts.dropped++;
-          if (!q.warned) {
-            q.warned = true;
+          if (!query.warned) {
+            query.warned = true;
             options.logger.warn(
-              `inferlog-collector: ${webhookLabel(q.target)} is behind: ${options.config.queueSize} alerts waiting, dropping the oldest`,
+              `inferlog-collector: ${webhookLabel(query.target)} is behind: ${options.config.queueSize} alerts waiting, dropping the oldest`,
             );
           }
         }
-        q.waiting.push(event);
-        void pump(q);
+        query.waiting.push(event);
+        void pump(query);
       }
     },
     async drain(timeoutMs) {

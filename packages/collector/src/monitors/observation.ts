@@ -23,7 +23,7 @@ export interface Observation {
 
 export const scopeKeyOf = (scope: Record<string, string>): string =>
   Object.entries(scope)
-    .map(([k, v]) => `${k}=${v}`)
+    .map(([key, value]) => `${key}=${value}`)
     .join(" ");
 
 /** What an evaluator judged of a scope; `observe` adds the monitor and the scope's key. */

@@ -18,7 +18,7 @@ const positive = z.number().check(z.gt(0));
 const count = z.int().check(z.gte(1));
 const name = z.string().check(z.minLength(1), z.maxLength(200));
 const qualityMetric = z.string().check(
-  z.refine((m) => /^(accuracy|mrr|ndcg|hit@([1-9]|1\d|20))$/.test(m), {
+  z.refine((message) => /^(accuracy|mrr|ndcg|hit@([1-9]|1\d|20))$/.test(message), {
     message: 'must be "accuracy", "mrr", "ndcg" or "hit@k" with k from 1 to 20',
   }),
 );
@@ -124,30 +124,33 @@ export function parseRule(input: unknown, index: number): Rule {
       `Invalid monitors config: expected \`monitors.rules[${index}].kind\` to be one of ${RULE_KINDS.join(", ")}, got \`${showValue(kind)}\``,
     );
   }
-  const r = z.safeParse(RULE_SCHEMAS[kind as RuleKind], input);
-  if (!r.success) return fail(r.error.issues[0] as z.core.$ZodIssue, input, at);
-  return r.data as Rule;
+  const row = z.safeParse(RULE_SCHEMAS[kind as RuleKind], input);
+  if (!row.success) return fail(row.error.issues[0] as z.core.$ZodIssue, input, at);
+  return row.data as Rule;
 }
 
 /** The `monitors` section of the config file (absent: the defaults, evaluated every 5 minutes). */
 export function parseMonitorsConfig(input: unknown): MonitorsConfig {
   const section = input === undefined ? {} : input;
-  const r = z.safeParse(sectionSchema, section);
-  if (!r.success) return fail(r.error.issues[0] as z.core.$ZodIssue, section, ["monitors"]);
-  const own = (r.data.rules ?? []).map(parseRule);
-  const defaults = r.data.defaults ?? r.data.rules === undefined;
-  const rules = [...(defaults ? DEFAULT_RULES.filter((d) => !own.some((o) => o.id === d.id)) : []), ...own];
+  const row = z.safeParse(sectionSchema, section);
+  if (!row.success) return fail(row.error.issues[0] as z.core.$ZodIssue, section, ["monitors"]);
+  const own = (row.data.rules ?? []).map(parseRule);
+  const defaults = row.data.defaults ?? row.data.rules === undefined;
+  const rules = [
+    ...(defaults ? DEFAULT_RULES.filter((rule) => !own.some((options) => options.id === rule.id)) : []),
+    ...own,
+  ];
   const seen = new Set<string>();
-  own.forEach((rule, i) => {
+  own.forEach((rule, index) => {
     if (seen.has(rule.id)) {
-      throw new ConfigError(`Invalid monitors config: \`monitors.rules[${i}].id\` repeats the id \`${rule.id}\``);
+      throw new ConfigError(`Invalid monitors config: \`monitors.rules[${index}].id\` repeats the id \`${rule.id}\``);
     }
     seen.add(rule.id);
   });
   return {
-    intervalSeconds: r.data.intervalSeconds ?? DEFAULT_INTERVAL_SECONDS,
-    fireAfter: r.data.fireAfter ?? DEFAULT_FIRE_AFTER,
-    resolveAfter: r.data.resolveAfter ?? DEFAULT_RESOLVE_AFTER,
+    intervalSeconds: row.data.intervalSeconds ?? DEFAULT_INTERVAL_SECONDS,
+    fireAfter: row.data.fireAfter ?? DEFAULT_FIRE_AFTER,
+    resolveAfter: row.data.resolveAfter ?? DEFAULT_RESOLVE_AFTER,
     rules,
     defaults,
   };

@@ -22,10 +22,10 @@ export function scheduleMonitors(runner: MonitorRunner, intervalMs: number, logg
         if (failing) logger.info("inferlog-collector: monitors evaluate again");
         failing = false;
       },
-      (e) => {
+      (entry) => {
         if (!failing) {
           logger.error(
-            `inferlog-collector: evaluating the monitors failed: ${e instanceof Error ? e.message : String(e)}`,
+            `inferlog-collector: evaluating the monitors failed: ${entry instanceof Error ? entry.message : String(entry)}`,
           );
         }
         failing = true;

@@ -10,7 +10,7 @@ const webhookSchema = z.strictObject({
   /** Only from the config file: events never name a target. */
   url: z
     .string()
-    .check(z.refine((u) => /^https?:\/\/[^\s/]+/.test(u), { message: "must be an http:// or https:// URL" })),
+    .check(z.refine((url) => /^https?:\/\/[^\s/]+/.test(url), { message: "must be an http:// or https:// URL" })),
   /** A label for logs (the URL itself may hold a token, so logs show only its origin). */
   name: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
   /** HMAC-SHA256 key: the body's signature goes in `x-inferlog-signature`. */
@@ -31,21 +31,21 @@ export interface NotificationsConfig {
 
 /** The `notifications` section of the config file; errors name the field, never echo a secret. */
 export function parseNotificationsConfig(input: unknown): NotificationsConfig {
-  const r = z.safeParse(notificationsSchema, input ?? {});
-  if (!r.success) {
-    const issue = r.error.issues[0] as z.core.$ZodIssue;
+  const row = z.safeParse(notificationsSchema, input ?? {});
+  if (!row.success) {
+    const issue = row.error.issues[0] as z.core.$ZodIssue;
     // A webhook URL may hold a token (Slack's do) and a secret is one: neither is echoed.
     const hide = issue.path.includes("secret") || issue.path.includes("url");
     throw configIssue("notifications", issue, hide ? {} : input, ["notifications"]);
   }
-  return { webhooks: r.data.webhooks ?? [], queueSize: r.data.queueSize ?? DEFAULT_WEBHOOK_QUEUE };
+  return { webhooks: row.data.webhooks ?? [], queueSize: row.data.queueSize ?? DEFAULT_WEBHOOK_QUEUE };
 }
 
 /** How a webhook appears in logs: its name and origin, never its path (Slack puts the token there). */
-export const webhookLabel = (w: WebhookTarget): string => {
+export const webhookLabel = (window: WebhookTarget): string => {
   let origin = "(bad url)";
   try {
-    origin = new URL(w.url).origin;
+    origin = new URL(window.url).origin;
   } catch {}
-  return w.name ? `webhook "${w.name}" (${origin})` : `webhook ${origin}`;
+  return window.name ? `webhook "${window.name}" (${origin})` : `webhook ${origin}`;
 };

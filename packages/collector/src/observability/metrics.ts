@@ -102,10 +102,10 @@ export function createCollectorMetrics(): CollectorMetrics {
     registry,
     observeRequest(path, method, status, seconds) {
       const route = routeLabel(path);
-      const m = method && METRIC_METHODS.has(method) ? method : "other";
-      requestDuration.observe({ route, method: m, status: String(status) }, seconds);
+      const message = method && METRIC_METHODS.has(method) ? method : "other";
+      requestDuration.observe({ route, method: message, status: String(status) }, seconds);
       if (REPORT_ROUTES.has(route)) reportDuration.observe({ route, status: String(status) }, seconds);
-      const reason = INGEST_ROUTES.has(route) && m === "POST" ? REJECTION_REASONS.get(status) : undefined;
+      const reason = INGEST_ROUTES.has(route) && message === "POST" ? REJECTION_REASONS.get(status) : undefined;
       if (reason) requestsRejected.inc({ route, reason });
     },
     rejectEvents(route, reason, count) {
@@ -120,9 +120,9 @@ export function createCollectorMetrics(): CollectorMetrics {
         eventsStored.inc({ result: "inserted" }, result.inserted);
         eventsStored.inc({ result: "duplicate" }, result.duplicates);
         return result;
-      } catch (e) {
+      } catch (error) {
         stop({ outcome: "error" });
-        throw e;
+        throw error;
       }
     },
   };

@@ -17,8 +17,8 @@ export function serveSummary(options: {
     port: options.port,
     store: withoutPassword(options.store),
     configFile: options.configFile ?? null,
-    serverKeys: keys.filter((k) => k.kind === "server").length,
-    browserKeys: keys.filter((k) => k.kind === "browser").length,
+    serverKeys: keys.filter((key) => key.kind === "server").length,
+    browserKeys: keys.filter((key) => key.kind === "browser").length,
     revokedKeys: options.auth?.revoked?.length ?? 0,
     limits: {
       maxBodyBytes: DEFAULT_MAX_BODY_BYTES,

@@ -2,77 +2,80 @@ import type { Report } from "../metrics/types.js";
 import { day, pct } from "./format.js";
 import type { ReportTable } from "./tables.js";
 
-const points = (v: number | null, digits = 1): string =>
-  v === null ? "–" : `${v > 0 ? "+" : ""}${(v * 100).toFixed(digits)}`;
+const points = (value: number | null, digits = 1): string =>
+  value === null ? "–" : `${value > 0 ? "+" : ""}${(value * 100).toFixed(digits)}`;
 const interval = (low: number | null, high: number | null, digits = 1): string =>
   low === null || high === null ? "–" : `${points(low, digits)} to ${points(high, digits)}`;
 /** Points of a drop, unsigned. */
-const size = (v: number): string => (v * 100).toFixed(1);
-const pValue = (v: number | null): string => (v === null ? "–" : v < 0.001 ? "< 0.001" : v.toFixed(3));
-const amount = (v: number | null): string => (v === null ? "–" : Number.isInteger(v) ? String(v) : v.toFixed(1));
+const size = (value: number): string => (value * 100).toFixed(1);
+const pValue = (value: number | null): string => (value === null ? "–" : value < 0.001 ? "< 0.001" : value.toFixed(3));
+const amount = (value: number | null): string =>
+  value === null ? "–" : Number.isInteger(value) ? String(value) : value.toFixed(1);
 
 /** Age or calendar time (docs/metrics.md): the plain statement per model, the age effect, and the windows behind it. */
-export function challengerTables(r: Report): ReportTable[] {
-  const u = r.ageUnit === "hour" ? "h" : "d";
+export function challengerTables(report: Report): ReportTable[] {
+  const url = report.ageUnit === "hour" ? "h" : "d";
   return [
     {
       id: "confounding",
       title: "Age or calendar time: can the report tell them apart? (two versions labeled in the same window)",
       head: ["model", "versions", "shared windows", "paired requests", "statement"],
-      rows: r.confounding.map((x) => [
-        x.model,
-        String(x.versions),
-        String(x.overlappingWindows),
-        String(x.pairedRequests),
-        x.statement,
+      rows: report.confounding.map((row) => [
+        row.model,
+        String(row.versions),
+        String(row.overlappingWindows),
+        String(row.pairedRequests),
+        row.statement,
       ]),
       empty: "No labeled predictions in the report's range.",
     },
     {
       id: "age-effect",
-      title: `Age effect where versions overlap: newer − older accuracy on the same ${r.window}s (pts, 95% CI), per ${u} of age, and the older one's drop`,
+      title: `Age effect where versions overlap: newer − older accuracy on the same ${report.window}s (pts, 95% CI), per ${url} of age, and the older one's drop`,
       head: [
         "model",
         "older",
         "newer",
-        `age gap (${u})`,
+        `age gap (${url})`,
         "windows",
         "method",
         "n",
         "newer − older",
         "95% CI",
         "p",
-        `pts per ${u} of age`,
+        `pts per ${url} of age`,
         "older's drop (pts)",
         "of it age (pts)",
         "finding",
       ],
-      rows: r.ageEffect.map((x) => [
-        x.model,
-        x.older,
-        x.newer,
-        amount(x.ageGap === null ? null : Number(x.ageGap.toFixed(1))),
-        String(x.windows),
-        x.method,
-        String(x.n),
-        points(x.difference),
-        interval(x.ciLow, x.ciHigh),
-        pValue(x.pValue),
-        x.perAgeUnit === null ? "–" : `${points(x.perAgeUnit, 2)} (${interval(x.perAgeUnitLow, x.perAgeUnitHigh, 2)})`,
-        x.olderDrop === null ? "–" : `${size(x.olderDrop)} at ${x.olderDropAge} ${u}`,
-        x.ageExplains === null || x.ageExplainsLow === null || x.ageExplainsHigh === null
+      rows: report.ageEffect.map((row) => [
+        row.model,
+        row.older,
+        row.newer,
+        amount(row.ageGap === null ? null : Number(row.ageGap.toFixed(1))),
+        String(row.windows),
+        row.method,
+        String(row.n),
+        points(row.difference),
+        interval(row.ciLow, row.ciHigh),
+        pValue(row.pValue),
+        row.perAgeUnit === null
           ? "–"
-          : `${size(x.ageExplains)} (${size(x.ageExplainsLow)} to ${size(x.ageExplainsHigh)})`,
-        x.verdict,
+          : `${points(row.perAgeUnit, 2)} (${interval(row.perAgeUnitLow, row.perAgeUnitHigh, 2)})`,
+        row.olderDrop === null ? "–" : `${size(row.olderDrop)} at ${row.olderDropAge} ${url}`,
+        row.ageExplains === null || row.ageExplainsLow === null || row.ageExplainsHigh === null
+          ? "–"
+          : `${size(row.ageExplains)} (${size(row.ageExplainsLow)} to ${size(row.ageExplainsHigh)})`,
+        row.verdict,
       ]),
       empty: "No two versions of a model were labeled in the same window: log a challenger (`shadow: true`).",
     },
     {
       id: "same-window",
-      title: `Versions on the same ${r.window}: accuracy of each, and newer − older (paired on the requests both scored)`,
+      title: `Versions on the same ${report.window}: accuracy of each, and newer − older (paired on the requests both scored)`,
       head: [
         "model",
-        r.window,
+        report.window,
         "older",
         "role",
         "labeled",
@@ -88,23 +91,23 @@ export function challengerTables(r: Report): ReportTable[] {
         "95% CI",
         "p",
       ],
-      rows: r.sameWindow.map((x) => [
-        x.model,
-        day(x.windowStart),
-        x.older,
-        x.olderRole,
-        String(x.olderLabeled),
-        pct(x.olderAccuracy),
-        x.newer,
-        x.newerRole,
-        String(x.newerLabeled),
-        pct(x.newerAccuracy),
-        String(x.paired),
-        String(x.olderOnlyRight),
-        String(x.newerOnlyRight),
-        points(x.difference),
-        interval(x.ciLow, x.ciHigh),
-        pValue(x.pValue),
+      rows: report.sameWindow.map((row) => [
+        row.model,
+        day(row.windowStart),
+        row.older,
+        row.olderRole,
+        String(row.olderLabeled),
+        pct(row.olderAccuracy),
+        row.newer,
+        row.newerRole,
+        String(row.newerLabeled),
+        pct(row.newerAccuracy),
+        String(row.paired),
+        String(row.olderOnlyRight),
+        String(row.newerOnlyRight),
+        points(row.difference),
+        interval(row.ciLow, row.ciHigh),
+        pValue(row.pValue),
       ]),
       empty: "No two versions of a model were labeled in the same window.",
     },

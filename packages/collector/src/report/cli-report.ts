@@ -20,32 +20,34 @@ export const REPORT_USAGE = `Options for report:
   --html <file>    also write the HTML report to this file
 `;
 
-const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const camel = (text: string) => text.replace(/-([a-z])/g, (_, char: string) => char.toUpperCase());
+const kebab = (text: string) => text.replace(/[A-Z]/g, (char) => `-${char.toLowerCase()}`);
 /** Option names in messages become the flags the user typed (`referenceFrom` → --reference-from). */
 const flagNames = (message: string) =>
-  message.replace(/`([a-zA-Z]+)`/g, (whole, n: string) => (REPORT_PARAMS.includes(n) ? `--${kebab(n)}` : whole));
+  message.replace(/`([a-zA-Z]+)`/g, (whole, name: string) =>
+    REPORT_PARAMS.includes(name) ? `--${kebab(name)}` : whole,
+  );
 
 /** `inferlog-collector report`: computes the report in the store and prints it. */
-export async function reportCommand(argv: string[], out: (s: string) => void): Promise<void> {
+export async function reportCommand(argv: string[], out: (text: string) => void): Promise<void> {
   const options: Record<string, { type: "string" | "boolean"; default?: string }> = {
     store: { type: "string", default: "sqlite:./inferlog.db" },
     json: { type: "boolean" },
     html: { type: "string" },
   };
-  for (const p of REPORT_PARAMS) options[kebab(p)] = { type: "string" };
+  for (const path of REPORT_PARAMS) options[kebab(path)] = { type: "string" };
   const { values } = parseArgs({ args: argv, options, strict: true });
   const params: [string, string][] = [];
-  for (const [k, v] of Object.entries(values)) {
-    if (k === "store" || k === "json" || k === "html" || typeof v !== "string") continue;
-    params.push([camel(k), v]);
+  for (const [key, value] of Object.entries(values)) {
+    if (key === "store" || key === "json" || key === "html" || typeof value !== "string") continue;
+    params.push([camel(key), value]);
   }
   let reportOptions: ReturnType<typeof parseReportParams>;
   try {
     reportOptions = parseReportParams(params);
-  } catch (e) {
+  } catch (error) {
     // Name the flag the user typed, not the option's internal name.
-    throw new Error(flagNames((e as Error).message));
+    throw new Error(flagNames((error as Error).message));
   }
   const spec = String(values.store);
   const file = sqliteFileOf(spec);
@@ -56,8 +58,8 @@ export async function reportCommand(argv: string[], out: (s: string) => void): P
     );
   const store = await openStore(spec);
   try {
-    const report = await computeReport(store, reportOptions).catch((e: Error) => {
-      throw new Error(flagNames(e.message));
+    const report = await computeReport(store, reportOptions).catch((error: Error) => {
+      throw new Error(flagNames(error.message));
     });
     out(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderReportText(report));
     if (typeof values.html === "string") {

@@ -13,16 +13,16 @@ export interface FeatureDrift {
 }
 
 /** Features by their largest PSI over the windows, most drifted first (then by model and feature name). */
-export function featuresByDrift(r: Report): FeatureDrift[] {
+export function featuresByDrift(report: Report): FeatureDrift[] {
   const byFeature = new Map<string, DriftRow[]>();
-  for (const row of r.drift) {
+  for (const row of report.drift) {
     const key = `${row.model}\u0000${row.feature}`;
     byFeature.set(key, [...(byFeature.get(key) ?? []), row]);
   }
   const out: FeatureDrift[] = [];
   for (const rows of byFeature.values()) {
-    const sorted = [...rows].sort((a, b) => a.windowStart.localeCompare(b.windowStart));
-    const worst = sorted.reduce((a, b) => (b.psi > a.psi ? b : a));
+    const sorted = [...rows].sort((left, right) => left.windowStart.localeCompare(right.windowStart));
+    const worst = sorted.reduce((total, row) => (row.psi > total.psi ? row : total));
     out.push({
       model: worst.model,
       feature: worst.feature,
@@ -32,17 +32,24 @@ export function featuresByDrift(r: Report): FeatureDrift[] {
     });
   }
   return out.sort(
-    (a, b) => b.worst.psi - a.worst.psi || a.model.localeCompare(b.model) || a.feature.localeCompare(b.feature),
+    (left, right) =>
+      right.worst.psi - left.worst.psi ||
+      left.model.localeCompare(right.model) ||
+      left.feature.localeCompare(right.feature),
   );
 }
 
 /** The bin whose share moved most between the reference and `row`'s window: the direction in one phrase. */
 export function largestShift(row: DriftRow): string {
   let best: DriftRow["bins"][number] | undefined;
-  for (const b of row.bins) {
-    if (!best || Math.abs(b.share - b.referenceShare) > Math.abs(best.share - best.referenceShare)) best = b;
+  for (const driftBinShare of row.bins) {
+    if (
+      !best ||
+      Math.abs(driftBinShare.share - driftBinShare.referenceShare) > Math.abs(best.share - best.referenceShare)
+    )
+      best = driftBinShare;
   }
   if (!best) return "–";
-  const pp = (v: number) => `${(v * 100).toFixed(1)}%`;
+  const pp = (value: number) => `${(value * 100).toFixed(1)}%`;
   return `${best.bin}: ${pp(best.referenceShare)} → ${pp(best.share)}`;
 }

@@ -62,11 +62,13 @@ export async function serveReport(
     return json
       ? reply(res, 200, "application/json", JSON.stringify(report))
       : reply(res, 200, "text/html", renderReportHtml(report));
-  } catch (e) {
+  } catch (cause) {
     // Option errors name the field (400) and are the caller's own text. Anything else is the store's failure
     // (503): its message and stack go to the log, never to the client (they hold file paths and SQL).
-    if (isConfigError(e)) return error(400, e.message);
-    ctx.logger.error(`inferlog-collector: a report failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    if (isConfigError(cause)) return error(400, cause.message);
+    ctx.logger.error(
+      `inferlog-collector: a report failed: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`,
+    );
     return error(503, "The report could not be computed: the store failed; the collector's log says why");
   }
 }

@@ -17,9 +17,9 @@ export function parseReportParams(params: Iterable<[string, string]>): ReportOpt
       throw new ConfigError(`Unknown report parameter \`${key}\` (known: ${REPORT_PARAMS.join(", ")})`);
     }
     if ((INTEGERS as readonly string[]).includes(key) || (NUMBERS as readonly string[]).includes(key)) {
-      const v = value.trim() === "" ? Number.NaN : Number(value);
-      need(Number.isFinite(v), key, "a number", value);
-      out[key] = v;
+      const item = value.trim() === "" ? Number.NaN : Number(value);
+      need(Number.isFinite(item), key, "a number", value);
+      out[key] = item;
     } else {
       out[key] = key !== "model" && key !== "window" && /^\d+$/.test(value) ? Number(value) : value;
     }

@@ -6,21 +6,23 @@ import { day } from "./format.js";
 import { esc, lineChart, type Series } from "./svg-chart.js";
 import { ageSymbol, type ReportTable, reportTables } from "./tables.js";
 
-const group = <T>(rows: T[], key: (r: T) => string): Map<string, T[]> => {
-  const m = new Map<string, T[]>();
-  for (const r of rows) m.set(key(r), [...(m.get(key(r)) ?? []), r]);
-  return m;
+const group = <T>(rows: T[], key: (result: T) => string): Map<string, T[]> => {
+  const match = new Map<string, T[]>();
+  for (const result of rows) match.set(key(result), [...(match.get(key(result)) ?? []), result]);
+  return match;
 };
-const dateTick = (x: number) => day(new Date(x).toISOString()).slice(5);
-const pctTick = (y: number) => `${(y * 100).toFixed(0)}%`;
+const dateTick = (value: number) => day(new Date(value).toISOString()).slice(5);
+const pctTick = (value: number) => `${(value * 100).toFixed(0)}%`;
 
 function table(id: string, head: string[], rows: string[][]): string {
-  return `<table id="${id}"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join("")}</tr></thead><tbody>${rows
-    .map((r) => {
+  return `<table id="${id}"><thead><tr>${head.map((hex) => `<th>${esc(hex)}</th>`).join("")}</tr></thead><tbody>${rows
+    .map((row) => {
       // A short row (a refusal) lets its last cell span the columns it does not fill, as a note.
-      const span = head.length - r.length + 1;
-      const cells = r.map((c, i) =>
-        i === r.length - 1 && span > 1 ? `<td class="note" colspan="${span}">${esc(c)}</td>` : `<td>${esc(c)}</td>`,
+      const span = head.length - row.length + 1;
+      const cells = row.map((char, index) =>
+        index === row.length - 1 && span > 1
+          ? `<td class="note" colspan="${span}">${esc(char)}</td>`
+          : `<td>${esc(char)}</td>`,
       );
       return `<tr>${cells.join("")}</tr>`;
     })
@@ -28,116 +30,122 @@ function table(id: string, head: string[], rows: string[][]): string {
 }
 
 /** A report table, or the note saying why it is empty. */
-function section(t: ReportTable): string {
+function section(reportTable: ReportTable): string {
   const body =
-    t.rows.length === 0
-      ? `<p class="empty" id="table-${esc(t.id)}">${esc(t.empty)}</p>`
-      : table(`table-${t.id}`, t.head, t.rows);
-  return `<h2>${esc(t.title)}</h2>\n${body}`;
+    reportTable.rows.length === 0
+      ? `<p class="empty" id="table-${esc(reportTable.id)}">${esc(reportTable.empty)}</p>`
+      : table(`table-${reportTable.id}`, reportTable.head, reportTable.rows);
+  return `<h2>${esc(reportTable.title)}</h2>\n${body}`;
 }
 
 /** Each version's deploy time (`deployedAt`, else its first prediction), drawn as a vertical line on the time charts. */
-export function deployMarkers(r: Report): { model: string; x: number; label: string }[] {
-  return r.versions.map((v) => ({
-    model: v.model,
-    x: Date.parse(v.deployedAt ?? v.firstSeen),
-    label: `${v.model} ${v.version}`,
+export function deployMarkers(report: Report): { model: string; x: number; label: string }[] {
+  return report.versions.map((row) => ({
+    model: row.model,
+    x: Date.parse(row.deployedAt ?? row.firstSeen),
+    label: `${row.model} ${row.version}`,
   }));
 }
 
-function charts(r: Report): string[] {
+function charts(report: Report): string[] {
   const acc: Series[] = [];
-  for (const [name, rows] of group(r.quality, (q) => `${q.model} ${q.version}`)) {
+  for (const [name, rows] of group(report.quality, (row) => `${row.model} ${row.version}`)) {
     acc.push({
       name: `${name} top-1`,
-      points: rows.flatMap((q) => (q.accuracy === null ? [] : [{ x: Date.parse(q.windowStart), y: q.accuracy }])),
+      points: rows.flatMap((row) =>
+        row.accuracy === null ? [] : [{ x: Date.parse(row.windowStart), y: row.accuracy }],
+      ),
     });
     acc.push({
-      name: `${name} hit@${r.k}`,
+      name: `${name} hit@${report.k}`,
       dashed: true,
-      points: rows.flatMap((q) => {
-        const h = q.hitAt[r.k - 1];
-        return h === null || h === undefined ? [] : [{ x: Date.parse(q.windowStart), y: h }];
+      points: rows.flatMap((row) => {
+        const high = row.hitAt[report.k - 1];
+        return high === null || high === undefined ? [] : [{ x: Date.parse(row.windowStart), y: high }];
       }),
     });
   }
-  const age: Series[] = [...group(r.modelAge, (a) => `${a.model} ${a.version}`)].map(([name, rows]) => ({
+  const age: Series[] = [...group(report.modelAge, (row) => `${row.model} ${row.version}`)].map(([name, rows]) => ({
     name,
-    points: rows.flatMap((a) => (a.slidingAccuracy === null ? [] : [{ x: a.age, y: a.slidingAccuracy }])),
+    points: rows.flatMap((row) => (row.slidingAccuracy === null ? [] : [{ x: row.age, y: row.slidingAccuracy }])),
   }));
-  const exposure: Series[] = [...group(r.exposureAge, (e) => e.model)].flatMap(([name, rows]) => [
+  const exposure: Series[] = [...group(report.exposureAge, (row) => row.model)].flatMap(([name, rows]) => [
     {
       name: `${name} accept`,
-      points: rows.flatMap((e) => (e.acceptRate === null ? [] : [{ x: e.exposureAgeDays, y: e.acceptRate }])),
+      points: rows.flatMap((row) => (row.acceptRate === null ? [] : [{ x: row.exposureAgeDays, y: row.acceptRate }])),
     },
     {
       name: `${name} ignore`,
       dashed: true,
-      points: rows.flatMap((e) => (e.ignoreRate === null ? [] : [{ x: e.exposureAgeDays, y: e.ignoreRate }])),
+      points: rows.flatMap((row) => (row.ignoreRate === null ? [] : [{ x: row.exposureAgeDays, y: row.ignoreRate }])),
     },
   ]);
-  const estimate: Series[] = [...group(r.labelFree, (x) => `${x.model} ${x.version}`)].flatMap(([name, rows]) => [
-    {
-      name: `${name} estimate`,
-      points: rows.flatMap((x) =>
-        x.estimatedAccuracy === null ? [] : [{ x: Date.parse(x.windowStart), y: x.estimatedAccuracy }],
-      ),
-    },
-    {
-      name: `${name} realized`,
-      dashed: true,
-      points: rows.flatMap((x) =>
-        x.realizedAccuracy === null ? [] : [{ x: Date.parse(x.windowStart), y: x.realizedAccuracy }],
-      ),
-    },
-  ]);
-  const fresh: Series[] = [...group(r.freshness, (x) => `${x.model} ${x.version}`)].flatMap(([name, rows]) => [
-    {
-      name: `${name} shown new`,
-      points: rows.flatMap((x) =>
-        x.shownNewShare === null ? [] : [{ x: Date.parse(x.windowStart), y: x.shownNewShare }],
-      ),
-    },
-    {
-      name: `${name} accepted new`,
-      dashed: true,
-      points: rows.flatMap((x) =>
-        x.acceptedNewShare === null ? [] : [{ x: Date.parse(x.windowStart), y: x.acceptedNewShare }],
-      ),
-    },
-  ]);
+  const estimate: Series[] = [...group(report.labelFree, (row) => `${row.model} ${row.version}`)].flatMap(
+    ([name, rows]) => [
+      {
+        name: `${name} estimate`,
+        points: rows.flatMap((row) =>
+          row.estimatedAccuracy === null ? [] : [{ x: Date.parse(row.windowStart), y: row.estimatedAccuracy }],
+        ),
+      },
+      {
+        name: `${name} realized`,
+        dashed: true,
+        points: rows.flatMap((row) =>
+          row.realizedAccuracy === null ? [] : [{ x: Date.parse(row.windowStart), y: row.realizedAccuracy }],
+        ),
+      },
+    ],
+  );
+  const fresh: Series[] = [...group(report.freshness, (row) => `${row.model} ${row.version}`)].flatMap(
+    ([name, rows]) => [
+      {
+        name: `${name} shown new`,
+        points: rows.flatMap((row) =>
+          row.shownNewShare === null ? [] : [{ x: Date.parse(row.windowStart), y: row.shownNewShare }],
+        ),
+      },
+      {
+        name: `${name} accepted new`,
+        dashed: true,
+        points: rows.flatMap((row) =>
+          row.acceptedNewShare === null ? [] : [{ x: Date.parse(row.windowStart), y: row.acceptedNewShare }],
+        ),
+      },
+    ],
+  );
   return [
     lineChart({
       id: "chart-accuracy",
-      title: `Accuracy by ${r.window} (top-1, and hit@${r.k} dashed)`,
+      title: `Accuracy by ${report.window} (top-1, and hit@${report.k} dashed)`,
       series: acc,
-      markers: deployMarkers(r),
+      markers: deployMarkers(report),
       xTick: dateTick,
       yTick: pctTick,
       yMax: 1,
     }),
     lineChart({
       id: "chart-model-age",
-      title: `Accuracy by model age (sliding, ${r.ageUnit === "hour" ? "hours" : "days"} since training)`,
+      title: `Accuracy by model age (sliding, ${report.ageUnit === "hour" ? "hours" : "days"} since training)`,
       series: age,
-      xTick: (x) => `${x} ${ageSymbol(r)}`,
+      xTick: (value) => `${value} ${ageSymbol(report)}`,
       yTick: pctTick,
       yMax: 1,
     }),
     lineChart({
       id: "chart-label-free",
-      title: `Accuracy estimated without labels (CBPE) and realized (dashed), by ${r.window}`,
+      title: `Accuracy estimated without labels (CBPE) and realized (dashed), by ${report.window}`,
       series: estimate,
-      markers: deployMarkers(r),
+      markers: deployMarkers(report),
       xTick: dateTick,
       yTick: pctTick,
       yMax: 1,
     }),
     lineChart({
       id: "chart-freshness",
-      title: `Share of shown (and, dashed, accepted) items newer than the model's data cutoff, by ${r.window}`,
+      title: `Share of shown (and, dashed, accepted) items newer than the model's data cutoff, by ${report.window}`,
       series: fresh,
-      markers: deployMarkers(r),
+      markers: deployMarkers(report),
       xTick: dateTick,
       yTick: pctTick,
       yMax: 1,
@@ -146,7 +154,7 @@ function charts(r: Report): string[] {
       id: "chart-exposure-age",
       title: "Accept and ignore (dashed) by days since a user first saw suggestions",
       series: exposure,
-      xTick: (x) => `${x} d`,
+      xTick: (value) => `${value} d`,
       yTick: pctTick,
       yMax: 1,
     }),
@@ -154,8 +162,8 @@ function charts(r: Report): string[] {
 }
 
 /** A self-contained HTML page: inline SVG charts, tables of the same numbers, and the JSON report. */
-export function renderReportHtml(r: Report): string {
-  const data = JSON.stringify(r).replace(/</g, "\\u003c");
+export function renderReportHtml(report: Report): string {
+  const data = JSON.stringify(report).replace(/</g, "\\u003c");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>inferlog report</title>
 <style>
@@ -173,16 +181,16 @@ th{background:#f6f6f6}tr.flag-major td,td.flag-major{color:#b91c1c;font-weight:6
 tr.flag-moderate td,td.flag-moderate{color:#b45309}
 </style></head><body>
 <h1>inferlog report</h1>
-<p>Store ${esc(r.store)} · ${esc(r.window)} windows · top-${r.k} · now ${esc(r.now)} · generated ${esc(r.generatedAt)}</p>
-<section id="alerts">${alertsTables(r).map(section).join("\n")}</section>
-<div class="charts">${charts(r).join("\n")}</div>
-${reportTables(r)
-  .map((t) =>
-    t.id === "drift"
-      ? driftSection(r, deployMarkers(r))
-      : t.id === "business-by-use"
-        ? `${section(t)}\n<div class="charts">${businessUseCharts(r)}</div>`
-        : section(t),
+<p>Store ${esc(report.store)} · ${esc(report.window)} windows · top-${report.k} · now ${esc(report.now)} · generated ${esc(report.generatedAt)}</p>
+<section id="alerts">${alertsTables(report).map(section).join("\n")}</section>
+<div class="charts">${charts(report).join("\n")}</div>
+${reportTables(report)
+  .map((reportTable) =>
+    reportTable.id === "drift"
+      ? driftSection(report, deployMarkers(report))
+      : reportTable.id === "business-by-use"
+        ? `${section(reportTable)}\n<div class="charts">${businessUseCharts(report)}</div>`
+        : section(reportTable),
   )
   .join("\n")}
 <script type="application/json" id="report-data">${data}</script>

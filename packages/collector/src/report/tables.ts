@@ -14,19 +14,19 @@ export interface ReportTable {
 }
 
 /** The report's numbers as tables, in reading order: the one place that decides their columns. */
-export function reportTables(r: Report): ReportTable[] {
-  const hits = Array.from({ length: r.k }, (_, j) => `hit@${j + 1}`);
+export function reportTables(report: Report): ReportTable[] {
+  const hits = Array.from({ length: report.k }, (_, inner) => `hit@${inner + 1}`);
   return [
     {
       id: "recommendations",
       title: "Retrain recommendation per model (evidence against the thresholds in docs/metrics.md)",
       head: ["model", "version", "recommendation", "evidence", "caveats"],
-      rows: r.recommendations.map((x) => [
-        x.model,
-        x.version,
-        x.action,
-        x.reasons.join("; ") || "no threshold crossed",
-        x.caveats.join("; ") || "–",
+      rows: report.recommendations.map((recommendation) => [
+        recommendation.model,
+        recommendation.version,
+        recommendation.action,
+        recommendation.reasons.join("; ") || "no threshold crossed",
+        recommendation.caveats.join("; ") || "–",
       ]),
       empty: "No predictions in the report's range.",
     },
@@ -34,62 +34,73 @@ export function reportTables(r: Report): ReportTable[] {
       id: "versions",
       title: "Model versions (first and last prediction: the markers on the time charts)",
       head: ["model", "version", "trained", "first seen", "last seen", "predictions", "of them shadow"],
-      rows: r.versions.map((v) => [
-        v.model,
-        v.version,
-        v.trainedAt === null ? "–" : minute(v.trainedAt),
-        minute(v.firstSeen),
-        minute(v.lastSeen),
-        String(v.predictions),
-        String(v.shadowPredictions),
+      rows: report.versions.map((row) => [
+        row.model,
+        row.version,
+        row.trainedAt === null ? "–" : minute(row.trainedAt),
+        minute(row.firstSeen),
+        minute(row.lastSeen),
+        String(row.predictions),
+        String(row.shadowPredictions),
       ]),
       empty: "No predictions in the report's range.",
     },
     {
       id: "quality",
-      title: `Quality by ${r.window}`,
-      head: ["model", "version", r.window, "volume", "labeled", "accuracy", ...hits, "MRR", `NDCG@${r.k}`, "coverage"],
-      rows: r.quality.map((q) => [
-        q.model,
-        q.version,
-        day(q.windowStart),
-        String(q.volume),
-        String(q.labeled),
-        pct(q.accuracy),
-        ...q.hitAt.map(pct),
-        dec(q.mrr),
-        dec(q.ndcg),
-        pct(q.labelCoverage),
+      title: `Quality by ${report.window}`,
+      head: [
+        "model",
+        "version",
+        report.window,
+        "volume",
+        "labeled",
+        "accuracy",
+        ...hits,
+        "MRR",
+        `NDCG@${report.k}`,
+        "coverage",
+      ],
+      rows: report.quality.map((row) => [
+        row.model,
+        row.version,
+        day(row.windowStart),
+        String(row.volume),
+        String(row.labeled),
+        pct(row.accuracy),
+        ...row.hitAt.map(pct),
+        dec(row.mrr),
+        dec(row.ndcg),
+        pct(row.labelCoverage),
       ]),
       empty: "No predictions in the report's range.",
     },
     {
       id: "label-free",
-      title: `Accuracy before labels arrive by ${r.window}: estimate (mean calibrated top score, CBPE) vs realized; error where ≥ minLabels labels`,
-      head: ["model", "version", r.window, "n", "estimate", "realized", "labeled", "coverage", "error"],
-      rows: r.labelFree.map((x) => [
-        x.model,
-        x.version,
-        day(x.windowStart),
-        String(x.n),
-        ...(x.refused !== null
-          ? [`refused: ${x.refused}`]
+      title: `Accuracy before labels arrive by ${report.window}: estimate (mean calibrated top score, CBPE) vs realized; error where ≥ minLabels labels`,
+      head: ["model", "version", report.window, "n", "estimate", "realized", "labeled", "coverage", "error"],
+      rows: report.labelFree.map((row) => [
+        row.model,
+        row.version,
+        day(row.windowStart),
+        String(row.n),
+        ...(row.refused !== null
+          ? [`refused: ${row.refused}`]
           : [
-              pct(x.estimatedAccuracy),
-              pct(x.realizedAccuracy),
-              String(x.labeled),
-              pct(x.labelCoverage),
-              x.error === null ? "–" : `${x.error >= 0 ? "+" : ""}${(x.error * 100).toFixed(1)} pts`,
+              pct(row.estimatedAccuracy),
+              pct(row.realizedAccuracy),
+              String(row.labeled),
+              pct(row.labelCoverage),
+              row.error === null ? "–" : `${row.error >= 0 ? "+" : ""}${(row.error * 100).toFixed(1)} pts`,
             ]),
       ]),
       empty: "No predictions with a top `score` in [0, 1].",
     },
     {
       id: "labels",
-      title: `Label coverage and orphans by ${r.window} (orphans: outcomes and feedback for prediction ids never seen)`,
+      title: `Label coverage and orphans by ${report.window} (orphans: outcomes and feedback for prediction ids never seen)`,
       head: [
         "model",
-        r.window,
+        report.window,
         "due",
         "labeled",
         "coverage",
@@ -99,83 +110,83 @@ export function reportTables(r: Report): ReportTable[] {
         "orphan",
         "orphan share",
       ],
-      rows: labelRows(r),
+      rows: labelRows(report),
       empty: "No predictions, outcomes or feedback in the report's range.",
     },
     {
       id: "retrain",
-      title: `Retrain signal (sliding accuracy by model age, ${r.ageWindow} ${unitName(r)} windows, vs the first)`,
+      title: `Retrain signal (sliding accuracy by model age, ${report.ageWindow} ${unitName(report)} windows, vs the first)`,
       head: ["model", "version", "first window", "labels", "drops at age", "to"],
-      rows: r.retrain.map((x) => [
-        x.model,
-        x.version,
-        pct(x.firstWindowAccuracy),
-        String(x.firstWindowLabeled),
-        x.dropAge === null ? "not yet" : `${x.dropAge} ${ageSymbol(r)}`,
-        pct(x.dropAccuracy),
+      rows: report.retrain.map((retrainSignal) => [
+        retrainSignal.model,
+        retrainSignal.version,
+        pct(retrainSignal.firstWindowAccuracy),
+        String(retrainSignal.firstWindowLabeled),
+        retrainSignal.dropAge === null ? "not yet" : `${retrainSignal.dropAge} ${ageSymbol(report)}`,
+        pct(retrainSignal.dropAccuracy),
       ]),
       empty: "No predictions with `model.trainedAt`: model age needs it.",
     },
-    ...challengerTables(r),
+    ...challengerTables(report),
     {
       id: "exposure-age",
       title: "Feedback by exposure age (days since the user first saw suggestions)",
       head: ["model", "age (d)", "exposed", "accept", "ignore", "reject"],
-      rows: r.exposureAge.map((x) => [
-        x.model,
-        x.exposureAgeBucketDays === 1
-          ? String(x.exposureAgeDays)
-          : `${x.exposureAgeDays}-${x.exposureAgeDays + x.exposureAgeBucketDays - 1}`,
-        String(x.exposed),
-        pct(x.acceptRate),
-        pct(x.ignoreRate),
-        pct(x.rejectRate),
+      rows: report.exposureAge.map((row) => [
+        row.model,
+        row.exposureAgeBucketDays === 1
+          ? String(row.exposureAgeDays)
+          : `${row.exposureAgeDays}-${row.exposureAgeDays + row.exposureAgeBucketDays - 1}`,
+        String(row.exposed),
+        pct(row.acceptRate),
+        pct(row.ignoreRate),
+        pct(row.rejectRate),
       ]),
       empty: "No exposures with a `subjectKey`: log `ml.exposure` with one to see accept and ignore by exposure age.",
     },
     {
       id: "feedback",
-      title: `Feedback by ${r.window}`,
-      head: ["model", "version", r.window, "exposed", "accept", "ignore", "reject"],
-      rows: r.feedback.map((x) => [
-        x.model,
-        x.version,
-        day(x.windowStart),
-        String(x.exposed),
-        pct(x.acceptRate),
-        pct(x.ignoreRate),
-        pct(x.rejectRate),
+      title: `Feedback by ${report.window}`,
+      head: ["model", "version", report.window, "exposed", "accept", "ignore", "reject"],
+      rows: report.feedback.map((row) => [
+        row.model,
+        row.version,
+        day(row.windowStart),
+        String(row.exposed),
+        pct(row.acceptRate),
+        pct(row.ignoreRate),
+        pct(row.rejectRate),
       ]),
       empty: "No exposures (`ml.exposure`): accept, ignore and reject rates count exposed predictions.",
     },
     {
       id: "drift",
-      title: `Drift against the reference window by ${r.window} (PSI ≥ 0.1 moderate, ≥ 0.25 major)`,
-      head: ["model", "feature", "kind", r.window, "n", "PSI", "JS distance", "flag"],
-      rows: r.drift.map((x) => [
-        x.model,
-        x.feature,
-        x.kind,
-        day(x.windowStart),
-        String(x.n),
-        dec(x.psi),
-        dec(x.js),
-        x.flag,
+      title: `Drift against the reference window by ${report.window} (PSI ≥ 0.1 moderate, ≥ 0.25 major)`,
+      head: ["model", "feature", "kind", report.window, "n", "PSI", "JS distance", "flag"],
+      rows: report.drift.map((row) => [
+        row.model,
+        row.feature,
+        row.kind,
+        day(row.windowStart),
+        String(row.n),
+        dec(row.psi),
+        dec(row.js),
+        row.flag,
       ]),
       empty: "No features logged, or no reference window with predictions.",
     },
     {
       id: "business",
-      title: `Business metrics by ${r.window}`,
-      head: ["model", "version", r.window, "metric", "n", "mean", "sum"],
-      rows: r.business.map((x) => [
-        x.model,
-        x.version,
-        day(x.windowStart),
-        x.metric,
-        String(x.n),
-        dec(x.mean, 1),
-        dec(x.sum, 0),
+      title: `Business metrics by ${report.window}`,
+      head: ["model", "version", report.window, "metric", "n", "mean", "sum"],
+      rows: report.business.map((row) => [
+        row.model,
+        row.version,
+        day(row.windowStart),
+        row.metric,
+        String(row.n),
+        dec(row.mean, 1),
+        dec(row.sum, 0),
       ]),
       empty: "No outcomes with `metrics` (for example handleTimeSavedSec).",
     },
@@ -183,129 +194,144 @@ export function reportTables(r: Report): ReportTable[] {
       id: "business-by-use",
       title: `Business metrics by how the suggestions were used, whole report (Δ: mean − "no suggestion used", Welch 95 % interval)`,
       head: ["model", "version", "metric", "use", "n", "mean", "sd", "Δ", "95 % interval"],
-      rows: r.businessByUse.filter((x) => x.windowStart === null).map((x) => useRow(x, [])),
+      rows: report.businessByUse.filter((row) => row.windowStart === null).map((row) => useRow(row, [])),
       empty:
         "No outcomes with `metrics` on exposed predictions: log `ml.exposure`, feedback with `position`, and outcome metrics.",
     },
     {
       id: "business-by-use-window",
-      title: `Business metrics by how the suggestions were used, by ${r.window}`,
-      head: ["model", "version", "metric", r.window, "use", "n", "mean", "sd", "Δ", "95 % interval"],
-      rows: r.businessByUse.flatMap((x) => (x.windowStart === null ? [] : [useRow(x, [day(x.windowStart)])])),
+      title: `Business metrics by how the suggestions were used, by ${report.window}`,
+      head: ["model", "version", "metric", report.window, "use", "n", "mean", "sd", "Δ", "95 % interval"],
+      rows: report.businessByUse.flatMap((row) =>
+        row.windowStart === null ? [] : [useRow(row, [day(row.windowStart)])],
+      ),
       empty: "No outcomes with `metrics` on exposed predictions.",
     },
     {
       id: "label-latency",
       title: "Labels: latency (first outcome − prediction)",
       head: ["model", "version", "labeled", "p50", "p90", "p99"],
-      rows: r.labelLatency.map((x) => [
-        x.model,
-        x.version,
-        String(x.n),
-        secs(x.p50Seconds),
-        secs(x.p90Seconds),
-        secs(x.p99Seconds),
+      rows: report.labelLatency.map((row) => [
+        row.model,
+        row.version,
+        String(row.n),
+        secs(row.p50Seconds),
+        secs(row.p90Seconds),
+        secs(row.p99Seconds),
       ]),
       empty: "No outcomes yet.",
     },
     {
       id: "item-age",
-      title: `Item age of shown candidates by ${r.window}`,
-      head: ["model", "version", r.window, "n", "mean", "p50", "p90"],
-      rows: r.itemAge.map((x) => [
-        x.model,
-        x.version,
-        day(x.windowStart),
-        String(x.n),
-        secs(x.meanSeconds),
-        secs(x.p50Seconds),
-        secs(x.p90Seconds),
+      title: `Item age of shown candidates by ${report.window}`,
+      head: ["model", "version", report.window, "n", "mean", "p50", "p90"],
+      rows: report.itemAge.map((row) => [
+        row.model,
+        row.version,
+        day(row.windowStart),
+        String(row.n),
+        secs(row.meanSeconds),
+        secs(row.p50Seconds),
+        secs(row.p90Seconds),
       ]),
       empty: "No shown candidates with `itemAgeSeconds`.",
     },
     {
       id: "freshness",
-      title: `Content freshness by ${r.window}: shown and accepted items first seen after the version's data cutoff`,
-      head: ["model", "version", r.window, "cutoff", "shown", "new", "accepted", "new", "accept new", "accept older"],
-      rows: r.freshness.map((x) => [
-        x.model,
-        x.version,
-        day(x.windowStart),
-        `${minute(x.cutoff)}${x.cutoffSource === "trainedAt" ? " (trained)" : ""}`,
-        String(x.shown),
-        pct(x.shownNewShare),
-        String(x.accepted),
-        pct(x.acceptedNewShare),
-        pct(x.acceptRateNew),
-        pct(x.acceptRateOld),
+      title: `Content freshness by ${report.window}: shown and accepted items first seen after the version's data cutoff`,
+      head: [
+        "model",
+        "version",
+        report.window,
+        "cutoff",
+        "shown",
+        "new",
+        "accepted",
+        "new",
+        "accept new",
+        "accept older",
+      ],
+      rows: report.freshness.map((row) => [
+        row.model,
+        row.version,
+        day(row.windowStart),
+        `${minute(row.cutoff)}${row.cutoffSource === "trainedAt" ? " (trained)" : ""}`,
+        String(row.shown),
+        pct(row.shownNewShare),
+        String(row.accepted),
+        pct(row.acceptedNewShare),
+        pct(row.acceptRateNew),
+        pct(row.acceptRateOld),
       ]),
       empty: "No shown candidates of a version with `model.dataCutoff` or `model.trainedAt`.",
     },
     {
       id: "new-items",
-      title: `New items by ${r.window} (candidate ids suggested for the first time: catalogue turnover)`,
-      head: ["model", r.window, "new items"],
-      rows: r.newItems.map((x) => [x.model, day(x.windowStart), String(x.newItems)]),
+      title: `New items by ${report.window} (candidate ids suggested for the first time: catalogue turnover)`,
+      head: ["model", report.window, "new items"],
+      rows: report.newItems.map((newItem) => [newItem.model, day(newItem.windowStart), String(newItem.newItems)]),
       empty: "No candidates in the report's range.",
     },
     {
       id: "calibration",
       title: "Calibration of the top score",
       head: ["model", "version", "n", "ECE"],
-      rows: r.calibration.map((x) => [x.model, x.version, String(x.n), dec(x.ece)]),
+      rows: report.calibration.map((row) => [row.model, row.version, String(row.n), dec(row.ece)]),
       empty: "No labeled predictions with a top `score` in [0, 1].",
     },
   ];
 }
 
 /** A business-by-use row; `at` is inserted after the metric (the window, in the per-window table). */
-function useRow(x: BusinessUseRow, at: string[]): string[] {
+function useRow(row: BusinessUseRow, at: string[]): string[] {
   return [
-    x.model,
-    x.version,
-    x.metric,
+    row.model,
+    row.version,
+    row.metric,
     ...at,
-    x.use,
-    String(x.n),
-    dec(x.mean, 1),
-    x.sd === null ? "–" : dec(x.sd, 1),
-    x.differenceToNoSuggestion === null ? "–" : signed(x.differenceToNoSuggestion),
-    x.ciLow === null || x.ciHigh === null ? "–" : `[${signed(x.ciLow)}, ${signed(x.ciHigh)}]`,
+    row.use,
+    String(row.n),
+    dec(row.mean, 1),
+    row.sd === null ? "–" : dec(row.sd, 1),
+    row.differenceToNoSuggestion === null ? "–" : signed(row.differenceToNoSuggestion),
+    row.ciLow === null || row.ciHigh === null ? "–" : `[${signed(row.ciLow)}, ${signed(row.ciHigh)}]`,
   ];
 }
-const signed = (v: number): string => `${v > 0 ? "+" : ""}${v.toFixed(1)}`;
+const signed = (value: number): string => `${value > 0 ? "+" : ""}${value.toFixed(1)}`;
 
 /** "h" or "d": the unit of model age (hours in hourly reports). */
-export const ageSymbol = (r: Report): string => (r.ageUnit === "hour" ? "h" : "d");
-const unitName = (r: Report): string => (r.ageUnit === "hour" ? "hour" : "day");
+export const ageSymbol = (report: Report): string => (report.ageUnit === "hour" ? "h" : "d");
+const unitName = (report: Report): string => (report.ageUnit === "hour" ? "hour" : "day");
 
 /** Coverage per model and window (summed over versions) beside the orphans of the same window. */
-function labelRows(r: Report): string[][] {
+function labelRows(report: Report): string[][] {
   const rows = new Map<string, { model: string; w: string; due: number; labeled: number; orphans?: OrphanRow }>();
-  const at = (model: string, w: string) => {
-    const key = `${model}\u0000${w}`;
-    const row = rows.get(key) ?? { model, w, due: 0, labeled: 0 };
+  const at = (model: string, text: string) => {
+    const key = `${model}\u0000${text}`;
+    const row = rows.get(key) ?? { model, w: text, due: 0, labeled: 0 };
     rows.set(key, row);
     return row;
   };
-  for (const q of r.quality) {
-    const row = at(q.model, q.windowStart);
-    row.due += q.due;
-    row.labeled += q.dueLabeled;
+  for (const qualityRow of report.quality) {
+    const row = at(qualityRow.model, qualityRow.windowStart);
+    row.due += qualityRow.due;
+    row.labeled += qualityRow.dueLabeled;
   }
-  for (const o of r.orphans) at(o.model, o.windowStart).orphans = o;
+  for (const row of report.orphans) at(row.model, row.windowStart).orphans = row;
   return [...rows.values()]
-    .sort((a, b) => (a.model === b.model ? a.w.localeCompare(b.w) : a.model < b.model ? -1 : 1))
-    .map((x) => [
-      x.model,
-      day(x.w),
-      String(x.due),
-      String(x.labeled),
-      pct(x.due === 0 ? null : x.labeled / x.due),
-      String(x.orphans?.outcomes ?? 0),
-      String(x.orphans?.orphanOutcomes ?? 0),
-      String(x.orphans?.feedback ?? 0),
-      String(x.orphans?.orphanFeedback ?? 0),
-      pct(x.orphans?.orphanShare ?? null),
+    .sort((left, right) =>
+      left.model === right.model ? left.w.localeCompare(right.w) : left.model < right.model ? -1 : 1,
+    )
+    .map((item) => [
+      item.model,
+      day(item.w),
+      String(item.due),
+      String(item.labeled),
+      pct(item.due === 0 ? null : item.labeled / item.due),
+      String(item.orphans?.outcomes ?? 0),
+      String(item.orphans?.orphanOutcomes ?? 0),
+      String(item.orphans?.feedback ?? 0),
+      String(item.orphans?.orphanFeedback ?? 0),
+      pct(item.orphans?.orphanShare ?? null),
     ]);
 }

@@ -21,4 +21,9 @@ export function clickhouseParamType(name: string, value: BoundValue): string {
 
 /** SQLite binds numbers and text; booleans become 1 and 0. */
 export const sqliteParams = (params: BoundParams): Record<string, string | number> =>
-  Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === "boolean" ? Number(v) : v]));
+  Object.fromEntries(
+    Object.entries(params).map(([key, boundValue]) => [
+      key,
+      typeof boundValue === "boolean" ? Number(boundValue) : boundValue,
+    ]),
+  );

@@ -10,18 +10,18 @@ import { clickhouseAddedColumns, isColumnAlreadyThere } from "./clickhouse-schem
  */
 export async function addMissingColumns(ch: ClickHouseClient, cluster: string | undefined): Promise<void> {
   const db = ch.database;
-  for (const c of clickhouseAddedColumns(db)) {
-    const tables = cluster === undefined ? [c.table] : [c.table, distributedTableName(c.table)];
+  for (const config of clickhouseAddedColumns(db)) {
+    const tables = cluster === undefined ? [config.table] : [config.table, distributedTableName(config.table)];
     for (const table of tables) {
       const [found] = await ch.rows<{ n: number }>(
         `SELECT count() AS n FROM system.columns
-         WHERE database = ${sqlString(db)} AND table = ${sqlString(table)} AND name = ${sqlString(c.column)}`,
+         WHERE database = ${sqlString(db)} AND table = ${sqlString(table)} AND name = ${sqlString(config.column)}`,
       );
       if (found !== undefined && found.n > 0) continue;
       await ch
-        .exec(`ALTER TABLE ${db}.${table} ADD COLUMN ${c.column} ${c.type}`, { database: false })
-        .catch((e: unknown) => {
-          if (!isColumnAlreadyThere(e instanceof Error ? e.message : String(e))) throw e;
+        .exec(`ALTER TABLE ${db}.${table} ADD COLUMN ${config.column} ${config.type}`, { database: false })
+        .catch((entry: unknown) => {
+          if (!isColumnAlreadyThere(entry instanceof Error ? entry.message : String(entry))) throw entry;
         });
     }
   }

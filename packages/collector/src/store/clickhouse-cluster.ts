@@ -29,7 +29,7 @@ async function localTables(ch: ClickHouseClient): Promise<Map<string, LocalTable
     ch,
     `SELECT name, engine, engine_full FROM system.tables WHERE database = ${sqlString(ch.database)}`,
   );
-  return new Map(rows.map((r) => [r.name, r]));
+  return new Map(rows.map((row) => [row.name, row]));
 }
 
 /**
@@ -56,7 +56,7 @@ async function checkCluster(ch: ClickHouseClient, cluster: string): Promise<void
       "SELECT DISTINCT cluster FROM system.clusters ORDER BY cluster",
     );
     throw new ConfigError(
-      `Expected \`clickhouseCluster\` to name a cluster in the server's remote_servers, got \`${cluster}\` (it knows: ${known.map((k) => k.cluster).join(", ") || "none"})`,
+      `Expected \`clickhouseCluster\` to name a cluster in the server's remote_servers, got \`${cluster}\` (it knows: ${known.map((entry) => entry.cluster).join(", ") || "none"})`,
     );
   }
   if (shape.shards !== 1) {
@@ -73,7 +73,7 @@ async function copyRows(ch: ClickHouseClient, from: string, to: string): Promise
     `SELECT name FROM system.columns WHERE database = ${sqlString(db)} AND table = ${sqlString(to)}
      AND name IN (SELECT name FROM system.columns WHERE database = ${sqlString(db)} AND table = ${sqlString(from)})`,
   );
-  const list = columns.map((c) => c.name).join(", ");
+  const list = columns.map((column) => column.name).join(", ");
   await ch.exec(`INSERT INTO ${db}.${to} (${list}) SELECT ${list} FROM ${db}.${from}`);
 }
 
@@ -93,8 +93,8 @@ function onClusterRunner(ch: ClickHouseClient) {
   return async function onCluster(statement: string, tookEffect: () => Promise<boolean>): Promise<void> {
     try {
       await ch.exec(statement, { database: false, settings: { distributed_ddl_task_timeout: String(waitSeconds) } });
-    } catch (e) {
-      if (!(e instanceof ClickHouseError && DDL_TIMEOUT.test(e.message))) throw e;
+    } catch (error) {
+      if (!(error instanceof ClickHouseError && DDL_TIMEOUT.test(error.message))) throw error;
       waitSeconds = 0;
     }
     const end = Date.now() + LOCAL_EFFECT_TIMEOUT_MS;
@@ -126,21 +126,23 @@ export async function ensureClusterTables(
   statements: readonly string[],
 ): Promise<void> {
   const db = ch.database;
-  const tables = statements.filter((s) => !isCreateDatabase(s)).map((s) => clusterTable(s, db, cluster));
-  const isReady = (present: Map<string, LocalTable>, t: (typeof tables)[number]) =>
-    present.get(t.name)?.engine.startsWith("Replicated") === true &&
-    distributedCluster(present.get(t.distributedName)?.engine_full ?? "") === cluster &&
-    !present.has(copyingTableName(t.name));
+  const tables = statements
+    .filter((statement) => !isCreateDatabase(statement))
+    .map((text) => clusterTable(text, db, cluster));
+  const isReady = (present: Map<string, LocalTable>, clusterTable: (typeof tables)[number]) =>
+    present.get(clusterTable.name)?.engine.startsWith("Replicated") === true &&
+    distributedCluster(present.get(clusterTable.distributedName)?.engine_full ?? "") === cluster &&
+    !present.has(copyingTableName(clusterTable.name));
   let present = await localTables(ch);
-  const missing = tables.filter((t) => !isReady(present, t));
+  const missing = tables.filter((table) => !isReady(present, table));
   if (missing.length === 0) return;
 
   await checkCluster(ch, cluster);
-  for (const t of missing) {
-    const distributed = present.get(t.distributedName);
+  for (const clusterTable of missing) {
+    const distributed = present.get(clusterTable.distributedName);
     if (distributed !== undefined && distributedCluster(distributed.engine_full) !== cluster) {
       throw new ConfigError(
-        `Expected ${db}.${t.distributedName} to be distributed over cluster \`${cluster}\`, got \`${distributed.engine_full}\``,
+        `Expected ${db}.${clusterTable.distributedName} to be distributed over cluster \`${cluster}\`, got \`${distributed.engine_full}\``,
       );
     }
   }
@@ -153,33 +155,37 @@ export async function ensureClusterTables(
     );
     return found?.n === 1;
   });
-  for (const t of missing) {
-    const copying = copyingTableName(t.name);
-    const current = present.get(t.name);
+  for (const clusterTable of missing) {
+    const copying = copyingTableName(clusterTable.name);
+    const current = present.get(clusterTable.name);
     if (current !== undefined && !current.engine.startsWith("Replicated")) {
       if (present.has(copying)) {
         throw new Error(
-          `Both ${db}.${t.name} (${current.engine}) and ${db}.${copying} exist: a single-server collector created ${t.name} again while it was moving to cluster ${cluster}. Stop the collectors that run without the cluster, copy its rows into ${copying}, drop it and start again`,
+          `Both ${db}.${clusterTable.name} (${current.engine}) and ${db}.${copying} exist: a single-server collector created ${clusterTable.name} again while it was moving to cluster ${cluster}. Stop the collectors that run without the cluster, copy its rows into ${copying}, drop it and start again`,
         );
       }
-      await ch.exec(`RENAME TABLE ${db}.${t.name} TO ${db}.${copying}`, { database: false });
+      await ch.exec(`RENAME TABLE ${db}.${clusterTable.name} TO ${db}.${copying}`, { database: false });
       present.set(copying, { ...current, name: copying });
     }
     await onCluster(
-      t.createReplicated,
-      async () => (await localTables(ch)).get(t.name)?.engine.startsWith("Replicated") === true,
+      clusterTable.createReplicated,
+      async () => (await localTables(ch)).get(clusterTable.name)?.engine.startsWith("Replicated") === true,
     );
     if (present.has(copying)) {
-      await copyRows(ch, copying, t.name);
-      await ch.exec(`RENAME TABLE ${db}.${copying} TO ${db}.${singleNodeTableName(t.name)}`, { database: false });
+      await copyRows(ch, copying, clusterTable.name);
+      await ch.exec(`RENAME TABLE ${db}.${copying} TO ${db}.${singleNodeTableName(clusterTable.name)}`, {
+        database: false,
+      });
     }
-    await onCluster(t.createDistributed, exists(t.distributedName));
+    await onCluster(clusterTable.createDistributed, exists(clusterTable.distributedName));
   }
 
   present = await localTables(ch);
-  const notHere = missing.filter((t) => !isReady(present, t));
+  const notHere = missing.filter((clusterTable) => !isReady(present, clusterTable));
   if (notHere.length > 0) {
-    const shown = notHere.map((t) => `${t.name} (${present.get(t.name)?.engine ?? "missing"})`).join(", ");
+    const shown = notHere
+      .map((clusterTable) => `${clusterTable.name} (${present.get(clusterTable.name)?.engine ?? "missing"})`)
+      .join(", ");
     throw new Error(
       `ON CLUSTER ${cluster} left this server without the replicated tables ${shown}: is it one of the cluster's hosts?`,
     );

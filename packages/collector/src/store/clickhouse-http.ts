@@ -46,15 +46,16 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 // What ClickHouse's quoted-string reader treats specially (backslash, quote) and every control character.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must be escaped.
 const ESCAPED = /[\\'\x00-\x1f\x7f]/g;
-const escapeChar = (c: string): string =>
-  c === "\\" || c === "'" ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
+const escapeChar = (char: string): string =>
+  char === "\\" || char === "'" ? `\\${char}` : `\\x${char.charCodeAt(0).toString(16).padStart(2, "0")}`;
 
 /**
  * A single-quoted ClickHouse string literal holding exactly `s`'s UTF-8 bytes: backslash and quote
  * backslash-escaped, NUL and every other control character as `\xHH` (ClickHouse reads each back as that
  * byte), lone surrogates as U+FFFD. Nothing in `s` can end the literal or the statement.
  */
-export const sqlString = (s: string): string => `'${s.replace(LONE_SURROGATE, "\uFFFD").replace(ESCAPED, escapeChar)}'`;
+export const sqlString = (text: string): string =>
+  `'${text.replace(LONE_SURROGATE, "\uFFFD").replace(ESCAPED, escapeChar)}'`;
 
 /** An identifier we generate or validate ourselves (database names): letters, digits, underscore. */
 export function sqlIdentifier(name: string): string {
@@ -116,7 +117,7 @@ export class ClickHouseClient {
     } = {},
   ): Promise<string> {
     const params = new URLSearchParams(this.auth);
-    for (const [k, v] of Object.entries(options.settings ?? {})) params.set(k, v);
+    for (const [key, value] of Object.entries(options.settings ?? {})) params.set(key, value);
     if (options.database !== false) params.set("database", this.database);
     // With a body, the statement travels in the URL and the body is the data (INSERT ... FORMAT).
     if (options.body !== undefined) params.set("query", sql);
@@ -169,7 +170,7 @@ export class ClickHouseClient {
       text = await this.exec(statement, { settings: { ...settings, output_format_json_quote_64bit_integers: "0" } });
     } else {
       const row = Object.fromEntries(
-        names.map((n) => [n, typeof params[n] === "boolean" ? Number(params[n]) : params[n]]),
+        names.map((name) => [name, typeof params[name] === "boolean" ? Number(params[name]) : params[name]]),
       );
       const body = new FormData();
       body.set("params", new Blob([`${JSON.stringify(row)}\n`]), "params.json");
@@ -178,7 +179,9 @@ export class ClickHouseClient {
         settings: {
           ...settings,
           output_format_json_quote_64bit_integers: "0",
-          params_structure: names.map((n) => `${n} ${clickhouseParamType(n, params[n] as BoundValue)}`).join(", "),
+          params_structure: names
+            .map((name) => `${name} ${clickhouseParamType(name, params[name] as BoundValue)}`)
+            .join(", "),
           params_format: "JSONEachRow",
         },
       });
@@ -186,16 +189,16 @@ export class ClickHouseClient {
     if (!reads) return [];
     return text
       .split("\n")
-      .filter((l) => l.length > 0)
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+      .filter((line) => line.length > 0)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
   }
 
   /** Serializes in slices (a group can hold 100,000 rows): other requests are served in between. */
   async insert(table: string, rows: readonly object[]): Promise<void> {
     const lines = new Array<string>(rows.length);
     const slices = startSlices();
-    for (let i = 0; i < rows.length; i++) {
-      lines[i] = JSON.stringify(rows[i]);
+    for (let index = 0; index < rows.length; index++) {
+      lines[index] = JSON.stringify(rows[index]);
       if (slices.due()) await slices.pause();
     }
     await this.insertLines(table, lines);

@@ -34,8 +34,8 @@ export class RowBinaryWriter {
     this.at = 0;
   }
 
-  private length(n: number): void {
-    let rest = n;
+  private length(count: number): void {
+    let rest = count;
     while (rest >= 0x80) {
       this.buffer[this.at++] = (rest & 0x7f) | 0x80;
       rest >>>= 7;
@@ -141,7 +141,7 @@ export function valueEncoder(type: string): ValueEncoder | undefined {
     return (out, value) => {
       const list = value as readonly unknown[];
       out.arrayLength(list.length);
-      for (const x of list) item(out, x);
+      for (const element of list) item(out, element);
     };
   }
   switch (type) {

@@ -60,7 +60,10 @@ export const clickhouseAddedColumns = (db: string): { table: string; column: str
   [
     // A challenger's prediction (`shadow: true`); rows written before it are all shown predictions.
     { table: "predictions", column: "shadow", type: "UInt8 DEFAULT 0" },
-  ].map((c) => ({ ...c, alter: `ALTER TABLE ${db}.${c.table} ADD COLUMN ${c.column} ${c.type}` }));
+  ].map((config) => ({
+    ...config,
+    alter: `ALTER TABLE ${db}.${config.table} ADD COLUMN ${config.column} ${config.type}`,
+  }));
 
 /** ClickHouse's answer to an ALTER … ADD COLUMN whose column exists: "Code: 44 … column with this name already exists". */
 export const isColumnAlreadyThere = (message: string): boolean =>

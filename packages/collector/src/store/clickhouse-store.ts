@@ -75,30 +75,30 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
   /** Which of `ids` the events table holds already: chunks in parallel, each well under max_query_size (256 KiB). */
   async function existingIds(ids: string[]): Promise<Set<string>> {
     const chunks: string[][] = [];
-    for (let i = 0; i < ids.length; i += ID_CHUNK) chunks.push(ids.slice(i, i + ID_CHUNK));
+    for (let index = 0; index < ids.length; index += ID_CHUNK) chunks.push(ids.slice(index, index + ID_CHUNK));
     const found = await Promise.all(
       chunks.map((chunk) =>
         ch.rows<{ id: string }>(`SELECT id FROM events WHERE id IN (${chunk.map(sqlString).join(",")})`),
       ),
     );
-    return new Set(found.flat().map((r) => r.id));
+    return new Set(found.flat().map((row) => row.id));
   }
 
   async function writeGroup(batch: readonly IncomingEvent[]): Promise<boolean[]> {
     // Which ids are new: the first occurrence in the group, unless already stored.
     const fresh = new Array<boolean>(batch.length);
     const ids = new Set<string>();
-    for (let i = 0; i < batch.length; i++) {
-      const id = (batch[i] as IncomingEvent).event.id;
-      fresh[i] = !ids.has(id);
+    for (let index = 0; index < batch.length; index++) {
+      const id = (batch[index] as IncomingEvent).event.id;
+      fresh[index] = !ids.has(id);
       ids.add(id);
     }
     // The rows are serialized while ClickHouse looks the ids up (one round trip less per group); in
     // the rare group that holds stored events (a retry), they are serialized again without them.
     let [bodies, seen] = await Promise.all([clickhouseTableBodies(batch, fresh, formats), existingIds([...ids])]);
     if (seen.size > 0) {
-      for (let i = 0; i < batch.length; i++)
-        if (fresh[i] && seen.has((batch[i] as IncomingEvent).event.id)) fresh[i] = false;
+      for (let index = 0; index < batch.length; index++)
+        if (fresh[index] && seen.has((batch[index] as IncomingEvent).event.id)) fresh[index] = false;
       bodies = await clickhouseTableBodies(batch, fresh, formats);
     }
     // Derived rows first, the events row last: an event row means "all of it is in", so a group
@@ -107,7 +107,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
       body.format === "RowBinary"
         ? ch.insertRowBinary(body.table, body.columns, body.chunks)
         : ch.insertLines(body.table, body.lines);
-    await Promise.all(bodies.filter((b) => b.table !== "events").map(insert));
+    await Promise.all(bodies.filter((body) => body.table !== "events").map(insert));
     for (const body of bodies) if (body.table === "events") await insert(body);
     return fresh;
   }
@@ -136,17 +136,17 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     },
     async eventIdCounts() {
       const rows = await ch.rows<{ id: string; n: number }>("SELECT id, count() AS n FROM events FINAL GROUP BY id");
-      return new Map(rows.map((r) => [r.id, r.n]));
+      return new Map(rows.map((row) => [row.id, row.n]));
     },
     async rawEvent(id) {
-      const [r] = await ch.rows<{ raw: string }>(`SELECT raw FROM events FINAL WHERE id = ${sqlString(id)} LIMIT 1`);
-      return r?.raw;
+      const [row] = await ch.rows<{ raw: string }>(`SELECT raw FROM events FINAL WHERE id = ${sqlString(id)} LIMIT 1`);
+      return row?.raw;
     },
     async tableCounts() {
       const out = {} as Record<StoreTable, number>;
-      for (const t of STORE_TABLES) {
-        const [r] = await ch.rows<{ n: number }>(`SELECT count() AS n FROM ${t} FINAL`);
-        out[t] = r?.n ?? 0;
+      for (const text of STORE_TABLES) {
+        const [row] = await ch.rows<{ n: number }>(`SELECT count() AS n FROM ${text} FINAL`);
+        out[text] = row?.n ?? 0;
       }
       return out;
     },
@@ -154,7 +154,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
       const now = Math.trunc(nowMs ?? Date.now());
       // Requests, counted once: by their shown prediction (a challenger's shares its id).
       const filter = `WHERE shadow = 0${modelName === undefined ? "" : ` AND model_name = ${sqlString(modelName)}`}`;
-      const [r] = await ch.rows<{ due: number; labeled: number }>(
+      const [row] = await ch.rows<{ due: number; labeled: number }>(
         `SELECT count() AS due, sum(has_outcome) AS labeled FROM (
            SELECT model_name, prediction_id, min(time_ms) AS t, any(outcome_ttl_s) AS ttl
            FROM predictions FINAL ${filter} GROUP BY model_name, prediction_id
@@ -163,32 +163,32 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
          ) USING (model_name, prediction_id)
          WHERE t + ifNull(ttl, ${ttlDefault}) * 1000 <= ${now}`,
       );
-      const due = r?.due ?? 0;
-      const labeled = r?.labeled ?? 0;
+      const due = row?.due ?? 0;
+      const labeled = row?.labeled ?? 0;
       return { due, labeled, coverage: due === 0 ? null : labeled / due };
     },
     async joinedPrediction(modelName, predictionId): Promise<JoinedPrediction | undefined> {
       const where = key(modelName, predictionId);
-      const [p] = await ch.rows<{ model_version: string; label: string | null }>(
+      const [part] = await ch.rows<{ model_version: string; label: string | null }>(
         `SELECT model_version, label FROM predictions FINAL WHERE ${where} ORDER BY shadow, time_ms LIMIT 1`,
       );
-      const [o] = await ch.rows<{ label: string | null; revision: number }>(
+      const [entry] = await ch.rows<{ label: string | null; revision: number }>(
         `SELECT label, revision FROM outcomes FINAL WHERE ${where} ORDER BY revision DESC, time_ms DESC, event_id DESC LIMIT 1`,
       );
-      const [c] = await ch.rows<{ exposures: number; feedback: number }>(
+      const [config] = await ch.rows<{ exposures: number; feedback: number }>(
         `SELECT (SELECT count() FROM exposures FINAL WHERE ${where}) AS exposures,
                 (SELECT count() FROM feedback FINAL WHERE ${where}) AS feedback`,
       );
-      const exposures = c?.exposures ?? 0;
-      const feedback = c?.feedback ?? 0;
-      if (!p && !o && exposures === 0 && feedback === 0) return undefined;
+      const exposures = config?.exposures ?? 0;
+      const feedback = config?.feedback ?? 0;
+      if (!part && !entry && exposures === 0 && feedback === 0) return undefined;
       return {
         predictionId,
         modelName,
-        modelVersion: p?.model_version ?? null,
-        label: p?.label ?? null,
-        outcomeLabel: o?.label ?? null,
-        outcomeRevision: o?.revision ?? null,
+        modelVersion: part?.model_version ?? null,
+        label: part?.label ?? null,
+        outcomeLabel: entry?.label ?? null,
+        outcomeRevision: entry?.revision ?? null,
         exposures,
         feedback,
       };

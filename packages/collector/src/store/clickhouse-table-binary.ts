@@ -27,10 +27,10 @@ export async function readTableFormats(ch: ClickHouseClient): Promise<TableForma
     `SELECT table, name, type FROM system.columns WHERE database = currentDatabase()`,
   );
   const types = new Map<string, Map<string, string>>();
-  for (const r of rows) {
-    const columns = types.get(r.table) ?? new Map<string, string>();
-    types.set(r.table, columns);
-    columns.set(r.name, r.type);
+  for (const row of rows) {
+    const columns = types.get(row.table) ?? new Map<string, string>();
+    types.set(row.table, columns);
+    columns.set(row.name, row.type);
   }
   return { types, encoders: new Map() };
 }
@@ -41,11 +41,13 @@ function encodersFor(formats: TableFormats, table: Table, row: object) {
   if (found !== undefined) return found;
   const types = formats.types.get(table);
   const columns = [...Object.keys(row), "day"];
-  const encode = columns.map((c) => {
-    const type = types?.get(c);
+  const encode = columns.map((column) => {
+    const type = types?.get(column);
     return type === undefined ? undefined : valueEncoder(type);
   });
-  found = encode.every((e) => e !== undefined) ? { columns, encode: encode as ValueEncoder[] } : null;
+  found = encode.every((valueEncoder) => valueEncoder !== undefined)
+    ? { columns, encode: encode as ValueEncoder[] }
+    : null;
   formats.encoders.set(table, found);
   return found;
 }
@@ -79,13 +81,14 @@ export async function clickhouseTableBodies(
     const { columns, encode } = encoders;
     const values = row as Record<string, unknown>;
     const last = columns.length - 1;
-    for (let c = 0; c < last; c++) (encode[c] as ValueEncoder)(target.writer, values[columns[c] as string]);
+    for (let count = 0; count < last; count++)
+      (encode[count] as ValueEncoder)(target.writer, values[columns[count] as string]);
     (encode[last] as ValueEncoder)(target.writer, dayMs);
     target.rows++;
   };
   const slices = startSlices();
-  for (let i = 0; i < batch.length; i++) {
-    if (fresh[i]) eachTableRow(toRows(batch[i] as IncomingEvent), visit);
+  for (let index = 0; index < batch.length; index++) {
+    if (fresh[index]) eachTableRow(toRows(batch[index] as IncomingEvent), visit);
     if (slices.due()) await slices.pause();
   }
   const bodies: TableBody[] = [];
@@ -95,5 +98,5 @@ export async function clickhouseTableBodies(
   }
   for (const [table, list] of lines) bodies.push({ table, format: "JSONEachRow", rows: list.length, lines: list });
   // An events row means "all of it is in": its insert goes last.
-  return [...bodies.filter((b) => b.table !== "events"), ...bodies.filter((b) => b.table === "events")];
+  return [...bodies.filter((body) => body.table !== "events"), ...bodies.filter((body) => body.table === "events")];
 }

@@ -13,21 +13,24 @@ const DAY_MS = 86_400_000;
  * `day` column stands for: the one walk both insert formats share (and `clickhouseTableRows` spells
  * out as whole arrays). `events` comes last.
  */
-export function eachTableRow(r: Rows, visit: (table: TableInsert["table"], row: object, dayMs: number) => void): void {
-  const eventMs = r.event.time_ms;
-  if (r.prediction) visit("predictions", r.prediction, r.prediction.time_ms);
-  for (const c of r.candidates) visit("candidates", c, eventMs);
-  if (r.exposure) visit("exposures", r.exposure, r.exposure.time_ms);
-  if (r.feedback) visit("feedback", r.feedback, r.feedback.time_ms);
-  if (r.outcome) visit("outcomes", r.outcome, r.outcome.time_ms);
-  for (const m of r.outcomeMetrics) visit("outcome_metrics", m, m.time_ms);
-  for (const f of r.features) {
+export function eachTableRow(
+  rows: Rows,
+  visit: (table: TableInsert["table"], row: object, dayMs: number) => void,
+): void {
+  const eventMs = rows.event.time_ms;
+  if (rows.prediction) visit("predictions", rows.prediction, rows.prediction.time_ms);
+  for (const row of rows.candidates) visit("candidates", row, eventMs);
+  if (rows.exposure) visit("exposures", rows.exposure, rows.exposure.time_ms);
+  if (rows.feedback) visit("feedback", rows.feedback, rows.feedback.time_ms);
+  if (rows.outcome) visit("outcomes", rows.outcome, rows.outcome.time_ms);
+  for (const row of rows.outcomeMetrics) visit("outcome_metrics", row, row.time_ms);
+  for (const row of rows.features) {
     // Sorting keys cannot be Nullable: features logged without a prediction get ''.
-    if (f.prediction_id === null) f.prediction_id = "";
-    visit("features", f, f.time_ms);
+    if (row.prediction_id === null) row.prediction_id = "";
+    visit("features", row, row.time_ms);
   }
-  for (const p of r.featureProfiles ?? []) visit("feature_profiles", p, p.window_start_ms);
-  visit("events", r.event, eventMs);
+  for (const row of rows.featureProfiles ?? []) visit("feature_profiles", row, row.window_start_ms);
+  visit("events", rows.event, eventMs);
 }
 
 /**
@@ -53,8 +56,8 @@ export async function clickhouseTableLines(
   const line = jsonLine();
   const visit = (table: TableInsert["table"], row: object, dayMs: number) => lines[table].push(line(row, dayMs));
   const slices = startSlices();
-  for (let i = 0; i < batch.length; i++) {
-    if (fresh[i]) eachTableRow(toRows(batch[i] as IncomingEvent), visit);
+  for (let index = 0; index < batch.length; index++) {
+    if (fresh[index]) eachTableRow(toRows(batch[index] as IncomingEvent), visit);
     if (slices.due()) await slices.pause();
   }
   return lines;

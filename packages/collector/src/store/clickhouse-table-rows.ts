@@ -16,7 +16,7 @@ export interface TableInsert {
 }
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const withDay = <T extends { time_ms: number }>(r: T) => ({ ...r, day: day(r.time_ms) });
+const withDay = <T extends { time_ms: number }>(result: T) => ({ ...result, day: day(result.time_ms) });
 
 /**
  * The rows of each ClickHouse table for a batch of flattened events: the derived tables, then
@@ -26,25 +26,31 @@ const withDay = <T extends { time_ms: number }>(r: T) => ({ ...r, day: day(r.tim
 export function clickhouseTableRows(batch: readonly Rows[]): { derived: TableInsert[]; events: TableInsert } {
   return {
     derived: [
-      { table: "predictions", rows: batch.flatMap((r) => (r.prediction ? [withDay(r.prediction)] : [])) },
+      { table: "predictions", rows: batch.flatMap((rows) => (rows.prediction ? [withDay(rows.prediction)] : [])) },
       {
         table: "candidates",
-        rows: batch.flatMap((r) => r.candidates.map((c) => ({ ...c, day: day(r.event.time_ms) }))),
+        rows: batch.flatMap((rows) =>
+          rows.candidates.map((candidate) => ({ ...candidate, day: day(rows.event.time_ms) })),
+        ),
       },
-      { table: "exposures", rows: batch.flatMap((r) => (r.exposure ? [withDay(r.exposure)] : [])) },
-      { table: "feedback", rows: batch.flatMap((r) => (r.feedback ? [withDay(r.feedback)] : [])) },
-      { table: "outcomes", rows: batch.flatMap((r) => (r.outcome ? [withDay(r.outcome)] : [])) },
-      { table: "outcome_metrics", rows: batch.flatMap((r) => r.outcomeMetrics.map(withDay)) },
+      { table: "exposures", rows: batch.flatMap((rows) => (rows.exposure ? [withDay(rows.exposure)] : [])) },
+      { table: "feedback", rows: batch.flatMap((rows) => (rows.feedback ? [withDay(rows.feedback)] : [])) },
+      { table: "outcomes", rows: batch.flatMap((rows) => (rows.outcome ? [withDay(rows.outcome)] : [])) },
+      { table: "outcome_metrics", rows: batch.flatMap((rows) => rows.outcomeMetrics.map(withDay)) },
       {
         table: "features",
         // Sorting keys cannot be Nullable: features logged without a prediction get ''.
-        rows: batch.flatMap((r) => r.features.map((f) => ({ ...withDay(f), prediction_id: f.prediction_id ?? "" }))),
+        rows: batch.flatMap((rows) =>
+          rows.features.map((feature) => ({ ...withDay(feature), prediction_id: feature.prediction_id ?? "" })),
+        ),
       },
       {
         table: "feature_profiles",
-        rows: batch.flatMap((r) => (r.featureProfiles ?? []).map((p) => ({ ...p, day: day(p.window_start_ms) }))),
+        rows: batch.flatMap((rows) =>
+          (rows.featureProfiles ?? []).map((row) => ({ ...row, day: day(row.window_start_ms) })),
+        ),
       },
     ],
-    events: { table: "events", rows: batch.map((r) => withDay(r.event)) },
+    events: { table: "events", rows: batch.map((rows) => withDay(rows.event)) },
   };
 }

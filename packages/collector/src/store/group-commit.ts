@@ -96,7 +96,7 @@ export function createGroupCommitter(write: WriteGroup, settings: Required<Group
     let at = 0;
     for (const member of group) {
       let inserted = 0;
-      for (let i = 0; i < member.events.length; i++) if (fresh[at + i]) inserted++;
+      for (let index = 0; index < member.events.length; index++) if (fresh[at + index]) inserted++;
       at += member.events.length;
       member.resolve({ inserted, duplicates: member.events.length - inserted });
     }

@@ -18,15 +18,16 @@ export interface WaitLogger {
 }
 
 /** ClickHouse down, not misconfigured: the server did not answer at all (refused, reset, timed out, no such host). */
-export const isUnreachable = (e: unknown): boolean => e instanceof ClickHouseError && e.status === undefined;
+export const isUnreachable = (entry: unknown): boolean =>
+  entry instanceof ClickHouseError && entry.status === undefined;
 
 /** Out of room, not misconfigured: SQLite could not write its file (disk or quota full, file size limit, I/O error). */
-export const isOutOfSpace = (e: unknown): boolean => {
-  const code = (e as { code?: unknown } | null)?.code;
+export const isOutOfSpace = (entry: unknown): boolean => {
+  const code = (entry as { code?: unknown } | null)?.code;
   if (typeof code !== "string") return false;
   return code === "SQLITE_FULL" || code.startsWith("SQLITE_IOERR") || ["ENOSPC", "EDQUOT", "EFBIG"].includes(code);
 };
-const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const messageOf = (entry: unknown): string => (entry instanceof Error ? entry.message : String(entry));
 
 /**
  * Opens a store that may not be usable yet: a ClickHouse server that is not up, a SQLite file on a full
@@ -43,7 +44,7 @@ export interface WaitFor {
   until: string;
   kind: Store["kind"];
   /** Whether a failed open is a wait (down, full) rather than a mistake. */
-  isTransient: (e: unknown) => boolean;
+  isTransient: (entry: unknown) => boolean;
 }
 
 export async function openWhenReachable(
@@ -53,12 +54,12 @@ export async function openWhenReachable(
 ): Promise<Store> {
   try {
     return await open();
-  } catch (e) {
-    if (!isTransient(e)) throw e;
+  } catch (error) {
+    if (!isTransient(error)) throw error;
     logger.warn(
-      `inferlog-collector: ${what} is not ${until} yet (${messageOf(e)}); serving 503 and retrying until it is`,
+      `inferlog-collector: ${what} is not ${until} yet (${messageOf(error)}); serving 503 and retrying until it is`,
     );
-    return pendingStore({ what, until, kind }, open, logger, messageOf(e));
+    return pendingStore({ what, until, kind }, open, logger, messageOf(error));
   }
 }
 
@@ -88,9 +89,9 @@ function pendingStore(
       if (closed) return void (await opened.close());
       store = opened;
       logger.info(`inferlog-collector: ${what} is ${until}; the store is ready`);
-    } catch (e) {
+    } catch (error) {
       if (closed) return;
-      const message = messageOf(e);
+      const message = messageOf(error);
       // Once per kind of failure, not once per attempt.
       if (message !== lastError) logger.warn(`inferlog-collector: still waiting for ${what}: ${message}`);
       lastError = message;
@@ -114,21 +115,21 @@ function pendingStore(
     labelCoverage: async (options) => ready().labelCoverage(options),
     joinedPrediction: async (modelName, predictionId) => ready().joinedPrediction(modelName, predictionId),
     readRows: async (sql, params) => {
-      const s = ready();
-      if (!s.readRows) throw new Error(`The ${s.kind} store cannot run reports: it has no readRows method`);
-      return s.readRows(sql, params);
+      const store = ready();
+      if (!store.readRows) throw new Error(`The ${store.kind} store cannot run reports: it has no readRows method`);
+      return store.readRows(sql, params);
     },
     readSession() {
-      const s = ready();
-      if (!s.readSession) throw new Error(`The ${s.kind} store has no read sessions`);
-      return s.readSession();
+      const store = ready();
+      if (!store.readSession) throw new Error(`The ${store.kind} store has no read sessions`);
+      return store.readSession();
     },
     // A store without ensureTables (SQLite) runs the statements as they are, as the monitors would.
     ensureTables: async (statements) => {
-      const s = ready();
-      if (s.ensureTables) return s.ensureTables(statements);
-      if (!s.readRows) throw new Error(`The ${s.kind} store cannot keep monitors: it has no readRows method`);
-      for (const statement of statements) await s.readRows(statement);
+      const store = ready();
+      if (store.ensureTables) return store.ensureTables(statements);
+      if (!store.readRows) throw new Error(`The ${store.kind} store cannot keep monitors: it has no readRows method`);
+      for (const statement of statements) await store.readRows(statement);
     },
     async close() {
       if (closed) return;

@@ -27,27 +27,31 @@ export interface FeatureProfileRow {
 }
 
 export function profileRows(event: FeatureProfileEvent): FeatureProfileRow[] {
-  const d = event.data;
-  const start = Date.parse(d.windowStart);
-  const end = Date.parse(d.windowEnd);
-  return Object.entries(d.columns).map(([feature, c]) => ({
+  const entry = event.data;
+  const start = Date.parse(entry.windowStart);
+  const end = Date.parse(entry.windowEnd);
+  return Object.entries(entry.columns).map(([feature, config]) => ({
     event_id: event.id,
-    model_name: d.model.name,
-    model_version: d.model.version,
+    model_name: entry.model.name,
+    model_version: entry.model.version,
     window_start_ms: start,
     window_end_ms: end,
     feature,
-    kind: c.kind,
-    count: c.count,
-    nulls: c.nulls,
-    sum: c.sum ?? null,
-    min: c.min ?? null,
-    max: c.max ?? null,
-    relative_accuracy: c.sketch?.relativeAccuracy ?? null,
-    sketch: c.sketch
-      ? JSON.stringify({ positive: c.sketch.positive, negative: c.sketch.negative, zeroCount: c.sketch.zeroCount })
+    kind: config.kind,
+    count: config.count,
+    nulls: config.nulls,
+    sum: config.sum ?? null,
+    min: config.min ?? null,
+    max: config.max ?? null,
+    relative_accuracy: config.sketch?.relativeAccuracy ?? null,
+    sketch: config.sketch
+      ? JSON.stringify({
+          positive: config.sketch.positive,
+          negative: config.sketch.negative,
+          zeroCount: config.sketch.zeroCount,
+        })
       : null,
-    distinct_estimate: c.distinctEstimate ?? null,
-    top_values: c.topValues ? JSON.stringify(c.topValues) : null,
+    distinct_estimate: config.distinctEstimate ?? null,
+    top_values: config.topValues ? JSON.stringify(config.topValues) : null,
   }));
 }

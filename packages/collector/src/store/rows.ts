@@ -110,12 +110,13 @@ export interface Rows {
 
 const ms = (iso: string): number => Date.parse(iso);
 const msOrNull = (iso: string | undefined): number | null => (iso === undefined ? null : Date.parse(iso));
-const labelText = (v: string | number | undefined): string | null => (v === undefined ? null : String(v));
+const labelText = (value: string | number | undefined): string | null => (value === undefined ? null : String(value));
 
 /** Candidates in rank order: the list itself when it already is (as SDKs send it), else a sorted copy. */
 function byRank<T extends { rank: number }>(list: readonly T[]): readonly T[] {
-  for (let i = 1; i < list.length; i++) {
-    if ((list[i] as T).rank < (list[i - 1] as T).rank) return [...list].sort((a, b) => a.rank - b.rank);
+  for (let index = 1; index < list.length; index++) {
+    if ((list[index] as T).rank < (list[index - 1] as T).rank)
+      return [...list].sort((left, right) => left.rank - right.rank);
   }
   return list;
 }
@@ -129,15 +130,15 @@ function featureRows(
   // Object literals, not spreads of `base`: this runs ten times per prediction and spreads cost
   // several times more (same keys in the same order, so both stores see the same rows).
   for (const name in features) {
-    const v = features[name] as FeatureValue;
+    const value = features[name] as FeatureValue;
     // Long format: numbers (and booleans as 0/1) in num_value so drift can bin them in SQL; the rest as text.
     let num_value: number | null = null;
     let str_value: string | null = null;
-    if (typeof v === "number") num_value = v;
-    else if (typeof v === "boolean") {
-      num_value = v ? 1 : 0;
-      str_value = String(v);
-    } else if (v !== null) str_value = typeof v === "string" ? v : JSON.stringify(v);
+    if (typeof value === "number") num_value = value;
+    else if (typeof value === "boolean") {
+      num_value = value ? 1 : 0;
+      str_value = String(value);
+    } else if (value !== null) str_value = typeof value === "string" ? value : JSON.stringify(value);
     rows.push({
       event_id: base.event_id,
       prediction_id: base.prediction_id,
@@ -155,9 +156,9 @@ function featureRows(
 /** Flattens one validated event. `raw` is the validated (unknown-key-free) event as JSON. */
 export function toRows({ event, receivedMs }: IncomingEvent): Rows {
   const timeMs = ms(event.time);
-  const d = event.data as Record<string, unknown>;
-  const predictionId = (d.predictionId as string | undefined) ?? event.subject ?? null;
-  const modelName = (d.modelName as string | undefined) ?? (d.model as { name?: string } | undefined)?.name ?? null;
+  const day = event.data as Record<string, unknown>;
+  const predictionId = (day.predictionId as string | undefined) ?? event.subject ?? null;
+  const modelName = (day.modelName as string | undefined) ?? (day.model as { name?: string } | undefined)?.name ?? null;
   const rows: Rows = {
     event: {
       id: event.id,
@@ -178,49 +179,49 @@ export function toRows({ event, receivedMs }: IncomingEvent): Rows {
   const samplerate = event.samplerate ?? 1;
   switch (event.type) {
     case "ml.prediction": {
-      const p = event.data;
-      const cands = byRank(p.output.candidates ?? []);
+      const part = event.data;
+      const cands = byRank(part.output.candidates ?? []);
       // A challenger's candidates were never shown and its features are the request's, logged with the shown
       // prediction: rows of either would count twice in item ages, freshness and drift. Its raw event keeps them.
-      const shown = p.shadow !== true;
+      const shown = part.shadow !== true;
       rows.prediction = {
         event_id: event.id,
-        prediction_id: p.predictionId,
-        model_name: p.model.name,
-        model_version: p.model.version,
-        environment: p.model.environment ?? null,
-        trained_at_ms: msOrNull(p.model.trainedAt),
+        prediction_id: part.predictionId,
+        model_name: part.model.name,
+        model_version: part.model.version,
+        environment: part.model.environment ?? null,
+        trained_at_ms: msOrNull(part.model.trainedAt),
         time_ms: timeMs,
-        task: p.task ?? null,
-        label: labelText(p.output.label),
-        score: p.output.score ?? null,
-        top_ids: cands.map((c) => c.id),
-        k: p.output.k ?? null,
-        outcome_ttl_s: p.outcomeTtlSeconds ?? null,
-        latency_ms: p.latencyMs ?? null,
-        subject_key: p.subjectKey ?? null,
+        task: part.task ?? null,
+        label: labelText(part.output.label),
+        score: part.output.score ?? null,
+        top_ids: cands.map((cand) => cand.id),
+        k: part.output.k ?? null,
+        outcome_ttl_s: part.outcomeTtlSeconds ?? null,
+        latency_ms: part.latencyMs ?? null,
+        subject_key: part.subjectKey ?? null,
         samplerate,
         shadow: shown ? 0 : 1,
       };
       if (!shown) break;
-      rows.candidates = cands.map((c) => ({
+      rows.candidates = cands.map((cand) => ({
         event_id: event.id,
-        prediction_id: p.predictionId,
-        model_name: p.model.name,
-        rank: c.rank,
-        candidate_id: c.id,
-        score: c.score ?? null,
-        item_age_s: c.itemAgeSeconds ?? null,
+        prediction_id: part.predictionId,
+        model_name: part.model.name,
+        rank: cand.rank,
+        candidate_id: cand.id,
+        score: cand.score ?? null,
+        item_age_s: cand.itemAgeSeconds ?? null,
       }));
       rows.features = featureRows(
         {
           event_id: event.id,
-          prediction_id: p.predictionId,
-          model_name: p.model.name,
-          model_version: p.model.version,
+          prediction_id: part.predictionId,
+          model_name: part.model.name,
+          model_version: part.model.version,
           time_ms: timeMs,
         },
-        p.features,
+        part.features,
       );
       break;
     }
@@ -237,7 +238,7 @@ export function toRows({ event, receivedMs }: IncomingEvent): Rows {
       };
       // Object literals, not spreads of `linked`: same keys in the same order, for a fraction of the CPU.
       if (event.type === "ml.exposure") {
-        const shown = [...event.data.shown].sort((a, b) => a.position - b.position);
+        const shown = [...event.data.shown].sort((left, right) => left.position - right.position);
         rows.exposure = {
           event_id: linked.event_id,
           prediction_id: linked.prediction_id,
@@ -246,10 +247,10 @@ export function toRows({ event, receivedMs }: IncomingEvent): Rows {
           prediction_time_ms: linked.prediction_time_ms,
           subject_key: linked.subject_key,
           surface: event.data.surface,
-          shown_ids: shown.map((s) => s.id),
+          shown_ids: shown.map((entry) => entry.id),
         };
       } else if (event.type === "ml.feedback") {
-        const f = event.data;
+        const field = event.data;
         rows.feedback = {
           event_id: linked.event_id,
           prediction_id: linked.prediction_id,
@@ -257,15 +258,15 @@ export function toRows({ event, receivedMs }: IncomingEvent): Rows {
           time_ms: linked.time_ms,
           prediction_time_ms: linked.prediction_time_ms,
           subject_key: linked.subject_key,
-          action: f.action,
-          kind: f.kind,
-          candidate_id: f.candidateId ?? null,
-          position: f.position ?? null,
-          value: f.value ?? null,
-          dwell_ms: f.dwellMs ?? null,
+          action: field.action,
+          kind: field.kind,
+          candidate_id: field.candidateId ?? null,
+          position: field.position ?? null,
+          value: field.value ?? null,
+          dwell_ms: field.dwellMs ?? null,
         };
       } else {
-        const o = event.data;
+        const entry = event.data;
         rows.outcome = {
           event_id: linked.event_id,
           prediction_id: linked.prediction_id,
@@ -273,12 +274,12 @@ export function toRows({ event, receivedMs }: IncomingEvent): Rows {
           time_ms: linked.time_ms,
           prediction_time_ms: linked.prediction_time_ms,
           subject_key: linked.subject_key,
-          label: labelText(o.label),
-          relevant_ids: o.relevantIds ?? [],
-          source: o.source,
-          revision: o.revision ?? 0,
+          label: labelText(entry.label),
+          relevant_ids: entry.relevantIds ?? [],
+          source: entry.source,
+          revision: entry.revision ?? 0,
         };
-        rows.outcomeMetrics = Object.entries(o.metrics ?? {}).map(([name, value]) => ({
+        rows.outcomeMetrics = Object.entries(entry.metrics ?? {}).map(([name, value]) => ({
           event_id: event.id,
           prediction_id: linked.prediction_id,
           model_name: linked.model_name,
@@ -290,16 +291,16 @@ export function toRows({ event, receivedMs }: IncomingEvent): Rows {
       break;
     }
     case "ml.features": {
-      const f = event.data;
+      const field = event.data;
       rows.features = featureRows(
         {
           event_id: event.id,
-          prediction_id: f.predictionId ?? null,
-          model_name: f.model.name,
-          model_version: f.model.version,
+          prediction_id: field.predictionId ?? null,
+          model_name: field.model.name,
+          model_version: field.model.version,
           time_ms: timeMs,
         },
-        f.features,
+        field.features,
       );
       break;
     }

@@ -31,7 +31,7 @@ interface Delta {
 
 export interface DriftCounter {
   /** Adds `n` (negative to take back) rows of `value` at `timeMs`; kept in memory until `flush`. */
-  add(model: string, source: DriftSource, name: string, timeMs: number, value: string | null, n: number): void;
+  add(model: string, source: DriftSource, name: string, timeMs: number, value: string | null, count: number): void;
   /** Writes what was added since the last flush (or reset); call before the batch's transaction commits. */
   flush(): void;
   /** Forgets what was added since the last flush (the batch's transaction rolled back). */
@@ -54,30 +54,30 @@ export function prepareDriftCounter(db: Database.Database): DriftCounter {
   );
   let pending = new Map<string, Delta>();
   return {
-    add(model, source, name, timeMs, value, n) {
+    add(model, source, name, timeMs, value, count) {
       const hour = hourOf(timeMs);
       const key = JSON.stringify([model, source, name, hour, value]);
-      const d = pending.get(key);
-      if (d) d.n += n;
-      else pending.set(key, { model, source, name, hour, value, n });
+      const delta = pending.get(key);
+      if (delta) delta.n += count;
+      else pending.set(key, { model, source, name, hour, value, n: count });
     },
     flush() {
       const batch = pending;
       pending = new Map();
-      for (const d of batch.values()) {
-        if (d.n === 0) continue;
+      for (const delta of batch.values()) {
+        if (delta.n === 0) continue;
         const row = {
-          model: d.model,
-          source: d.source,
-          name: d.name,
-          hour: d.hour,
-          is_null: d.value === null ? 1 : 0,
-          value: d.value ?? "",
-          n: d.n,
+          model: delta.model,
+          source: delta.source,
+          name: delta.name,
+          hour: delta.hour,
+          is_null: delta.value === null ? 1 : 0,
+          value: delta.value ?? "",
+          n: delta.n,
         };
         upsert.run(row);
         // Counts only fall when a prediction's latest outcome changes label; a bin that empties goes.
-        if (d.n < 0) dropEmpty.run(row);
+        if (delta.n < 0) dropEmpty.run(row);
       }
     },
     reset() {

@@ -51,37 +51,37 @@ function groupAt(state: State, args: unknown[], from: number): Group {
   const last = state.last;
   if (last !== null && last.keys.length === args.length - from) {
     let same = true;
-    for (let i = from; i < args.length; i++) {
-      if (args[i] !== last.keys[i - from]) {
+    for (let index = from; index < args.length; index++) {
+      if (args[index] !== last.keys[index - from]) {
         same = false;
         break;
       }
     }
     if (same) return last;
   }
-  const g = groupOf(state, args.slice(from));
-  state.last = g;
-  return g;
+  const group = groupOf(state, args.slice(from));
+  state.last = group;
+  return group;
 }
 
 function groupOf(state: State, keys: unknown[]): Group {
   let node = state.tree;
-  for (let i = 0; i < keys.length - 1; i++) {
-    let next = node.get(keys[i]) as Tree | undefined;
+  for (let index = 0; index < keys.length - 1; index++) {
+    let next = node.get(keys[index]) as Tree | undefined;
     if (!next) {
       next = new Map();
-      node.set(keys[i], next);
+      node.set(keys[index], next);
     }
     node = next;
   }
   const last = keys.length === 0 ? null : keys[keys.length - 1];
-  let g = node.get(last) as Group | undefined;
-  if (!g) {
-    g = { keys, xs: [], n: 0 };
-    node.set(last, g);
-    state.groups.push(g);
+  let group = node.get(last) as Group | undefined;
+  if (!group) {
+    group = { keys, xs: [], n: 0 };
+    node.set(last, group);
+    state.groups.push(group);
   }
-  return g;
+  return group;
 }
 
 export function registerSqliteFunctions(db: Database.Database): void {
@@ -92,20 +92,20 @@ export function registerSqliteFunctions(db: Database.Database): void {
     varargs: true,
     start,
     step(state: State, ...args: unknown[]) {
-      const x = args[1];
-      if (x === null || x === undefined) return;
-      const v = typeof x === "bigint" ? Number(x) : x;
-      if (typeof v !== "number") throw new TypeError(`${QUANTILES_FN} takes numbers, got ${typeof x}`);
+      const item = args[1];
+      if (item === null || item === undefined) return;
+      const value = typeof item === "bigint" ? Number(item) : item;
+      if (typeof value !== "number") throw new TypeError(`${QUANTILES_FN} takes numbers, got ${typeof item}`);
       state.levels ??= parseLevels(args[0]);
-      groupAt(state, args, 2).xs.push(v);
+      groupAt(state, args, 2).xs.push(value);
     },
     result(state: State) {
       const out: unknown[][] = [];
       for (const { keys, xs } of state.groups) {
         const sorted = Float64Array.from(xs).sort();
-        const n = sorted.length;
-        const qs = (state.levels ?? []).map((q) => sorted[Math.trunc(q * n)] ?? null);
-        out.push([...keys, ...qs, n, sumLikeSqlite(sorted)]);
+        const count = sorted.length;
+        const qs = (state.levels ?? []).map((quantile) => sorted[Math.trunc(quantile * count)] ?? null);
+        out.push([...keys, ...qs, count, sumLikeSqlite(sorted)]);
       }
       return JSON.stringify(out);
     },
@@ -116,19 +116,19 @@ export function registerSqliteFunctions(db: Database.Database): void {
     step(state: State, ...keys: unknown[]) {
       groupAt(state, keys, 0).n++;
     },
-    result: (state: State) => JSON.stringify(state.groups.map((g) => [...g.keys, g.n])),
+    result: (state: State) => JSON.stringify(state.groups.map((group) => [...group.keys, group.n])),
   });
 }
 
-function jsonArray(v: unknown): unknown[] {
-  const a: unknown = typeof v === "string" ? JSON.parse(v) : null;
-  return Array.isArray(a) ? a : [];
+function jsonArray(value: unknown): unknown[] {
+  const left: unknown = typeof value === "string" ? JSON.parse(value) : null;
+  return Array.isArray(left) ? left : [];
 }
 
-function parseLevels(v: unknown): number[] {
-  const levels: unknown = typeof v === "string" ? JSON.parse(v) : null;
-  if (!Array.isArray(levels) || !levels.every((q) => typeof q === "number" && q >= 0 && q < 1)) {
-    throw new TypeError(`${QUANTILES_FN} takes a JSON array of levels in [0, 1), got ${String(v)}`);
+function parseLevels(value: unknown): number[] {
+  const levels: unknown = typeof value === "string" ? JSON.parse(value) : null;
+  if (!Array.isArray(levels) || !levels.every((level) => typeof level === "number" && level >= 0 && level < 1)) {
+    throw new TypeError(`${QUANTILES_FN} takes a JSON array of levels in [0, 1), got ${String(value)}`);
   }
   return levels;
 }
@@ -137,11 +137,11 @@ function parseLevels(v: unknown): number[] {
 function sumLikeSqlite(xs: Float64Array): number {
   let sum = 0;
   let err = 0;
-  for (const r of xs) {
-    const t = sum + r;
-    if (Math.abs(sum) > Math.abs(r)) err += sum - t + r;
-    else err += r - t + sum;
-    sum = t;
+  for (const rate of xs) {
+    const time = sum + rate;
+    if (Math.abs(sum) > Math.abs(rate)) err += sum - time + rate;
+    else err += rate - time + sum;
+    sum = time;
   }
   return Number.isFinite(err) ? sum + err : sum;
 }

@@ -32,8 +32,8 @@ export function prepareGroupWriter(db: Database.Database, writeRows: RowWriter):
         // The drift counts are summed in memory and written before the commit; a transaction
         // that throws (and rolls back) leaves none behind for the next one.
         writeRows.reset();
-        for (let i = start; i < end; i++) {
-          fresh[i] = writeRows(toRows(batch[i] as (typeof batch)[number]));
+        for (let index = start; index < end; index++) {
+          fresh[index] = writeRows(toRows(batch[index] as (typeof batch)[number]));
           if (slices.due()) await slices.pause();
         }
         writeRows.flush();

@@ -10,6 +10,6 @@ export function prepareProfileWriter(db: Database.Database): (rows: readonly Fea
        @kind, @count, @nulls, @sum, @min, @max, @relative_accuracy, @sketch, @distinct_estimate, @top_values)`,
   );
   return (rows) => {
-    for (const r of rows) insert.run(r);
+    for (const row of rows) insert.run(row);
   };
 }

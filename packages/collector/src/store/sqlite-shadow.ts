@@ -6,7 +6,7 @@ import type Database from "better-sqlite3";
  */
 export function addShadowColumn(db: Database.Database): void {
   const columns = db.pragma("table_info(predictions)") as { name: string }[];
-  if (!columns.some((c) => c.name === "shadow")) {
+  if (!columns.some((column) => column.name === "shadow")) {
     db.exec("ALTER TABLE predictions ADD COLUMN shadow INTEGER NOT NULL DEFAULT 0");
   }
 }

@@ -93,63 +93,65 @@ export function prepareStateWriter(db: Database.Database, counter: DriftCounter)
   );
   const setRank = db.prepare("UPDATE predictions SET label_rank = ? WHERE event_id = ?");
   const setRankAt = db.prepare("UPDATE predictions SET label_rank = ? WHERE rowid = ?");
-  const rankOf = (topIds: unknown[], o: { label: string | null; relevant_ids: string }) =>
-    firstRank(topIds, JSON.parse(o.relevant_ids) as unknown[], o.label);
-  return (r) => {
-    if (r.prediction) {
-      const p = r.prediction;
-      if (p.shadow === 0) {
-        version.run({ model_name: p.model_name, prediction_id: p.prediction_id, model_version: p.model_version });
+  const rankOf = (topIds: unknown[], entry: { label: string | null; relevant_ids: string }) =>
+    firstRank(topIds, JSON.parse(entry.relevant_ids) as unknown[], entry.label);
+  return (result) => {
+    if (result.prediction) {
+      const row = result.prediction;
+      if (row.shadow === 0) {
+        version.run({ model_name: row.model_name, prediction_id: row.prediction_id, model_version: row.model_version });
       }
-      if (r.candidates.length > 0) items.run({ event_id: p.event_id });
+      if (result.candidates.length > 0) items.run({ event_id: row.event_id });
       // label_rank against the latest outcome, when one came first.
-      const o = latest.get(p.model_name, p.prediction_id) as { label: string | null; relevant_ids: string } | undefined;
-      if (o) {
-        setRank.run(rankOf(p.top_ids, o), p.event_id);
+      const entry = latest.get(row.model_name, row.prediction_id) as
+        | { label: string | null; relevant_ids: string }
+        | undefined;
+      if (entry) {
+        setRank.run(rankOf(row.top_ids, entry), row.event_id);
         // True labels count once per request: with its shown prediction.
-        if (p.shadow === 0) counter.add(p.model_name, DRIFT_TRUE, "", p.time_ms, o.label, 1);
+        if (row.shadow === 0) counter.add(row.model_name, DRIFT_TRUE, "", row.time_ms, entry.label, 1);
       }
     }
-    if (r.outcome) {
-      const o = r.outcome;
+    if (result.outcome) {
+      const row = result.outcome;
       // The latest outcome before this one: its label leaves the true-label counts if this one takes over.
-      const before = latest.get(o.model_name, o.prediction_id) as { label: string | null } | undefined;
+      const before = latest.get(row.model_name, row.prediction_id) as { label: string | null } | undefined;
       const now = outcome.get({
-        model_name: o.model_name,
-        prediction_id: o.prediction_id,
-        event_id: o.event_id,
-        revision: o.revision,
-        time_ms: o.time_ms,
-        label: o.label,
-        relevant_ids: JSON.stringify(o.relevant_ids),
+        model_name: row.model_name,
+        prediction_id: row.prediction_id,
+        event_id: row.event_id,
+        revision: row.revision,
+        time_ms: row.time_ms,
+        label: row.label,
+        relevant_ids: JSON.stringify(row.relevant_ids),
       }) as { event_id: string } | undefined;
       // When this outcome became the latest, every prediction row with its key gets its label_rank anew.
-      if (now?.event_id === o.event_id) {
-        const rows = ranked.all(o.model_name, o.prediction_id) as {
+      if (now?.event_id === row.event_id) {
+        const rows = ranked.all(row.model_name, row.prediction_id) as {
           rowid: number;
           top_ids: string;
           time_ms: number;
           shadow: number;
         }[];
-        const relabeled = before === undefined || before.label !== o.label;
-        for (const p of rows) {
-          setRankAt.run(firstRank(JSON.parse(p.top_ids) as unknown[], o.relevant_ids, o.label), p.rowid);
-          if (!relabeled || p.shadow === 1) continue;
-          if (before) counter.add(o.model_name, DRIFT_TRUE, "", p.time_ms, before.label, -1);
-          counter.add(o.model_name, DRIFT_TRUE, "", p.time_ms, o.label, 1);
+        const relabeled = before === undefined || before.label !== row.label;
+        for (const part of rows) {
+          setRankAt.run(firstRank(JSON.parse(part.top_ids) as unknown[], row.relevant_ids, row.label), part.rowid);
+          if (!relabeled || part.shadow === 1) continue;
+          if (before) counter.add(row.model_name, DRIFT_TRUE, "", part.time_ms, before.label, -1);
+          counter.add(row.model_name, DRIFT_TRUE, "", part.time_ms, row.label, 1);
         }
       }
     }
-    if (r.exposure) {
-      const e = r.exposure;
-      const key = { model_name: e.model_name, prediction_id: e.prediction_id, time_ms: e.time_ms };
-      exposure.run({ ...key, subject_key: e.subject_key });
-      if (e.subject_key !== null)
-        subject.run({ model_name: e.model_name, subject_key: e.subject_key, time_ms: e.time_ms });
+    if (result.exposure) {
+      const row = result.exposure;
+      const key = { model_name: row.model_name, prediction_id: row.prediction_id, time_ms: row.time_ms };
+      exposure.run({ ...key, subject_key: row.subject_key });
+      if (row.subject_key !== null)
+        subject.run({ model_name: row.model_name, subject_key: row.subject_key, time_ms: row.time_ms });
     }
-    if (r.feedback) {
-      const f = r.feedback;
-      feedback.run({ model_name: f.model_name, prediction_id: f.prediction_id, action: f.action });
+    if (result.feedback) {
+      const row = result.feedback;
+      feedback.run({ model_name: row.model_name, prediction_id: row.prediction_id, action: row.action });
     }
   };
 }
@@ -179,7 +181,7 @@ export function fillState(db: Database.Database): void {
  */
 export function fillSchema3(db: Database.Database): void {
   const has = (table: string, column: string) =>
-    (db.pragma(`table_info(${table})`) as { name: string }[]).some((c) => c.name === column);
+    (db.pragma(`table_info(${table})`) as { name: string }[]).some((config) => config.name === column);
   for (const [table, column, type] of [
     ["candidates", "model_version", "TEXT"],
     ["candidates", "time_ms", "INTEGER"],
@@ -201,7 +203,7 @@ export function fillItemState(db: Database.Database): void {
 
 /** Adds and fills what schema 4 added to a file written before it: each prediction row's label_rank; idempotent. */
 export function fillSchema4(db: Database.Database): void {
-  if (!(db.pragma("table_info(predictions)") as { name: string }[]).some((c) => c.name === "label_rank")) {
+  if (!(db.pragma("table_info(predictions)") as { name: string }[]).some((config) => config.name === "label_rank")) {
     db.exec("ALTER TABLE predictions ADD COLUMN label_rank INTEGER");
   }
   db.exec(`UPDATE predictions SET label_rank = (SELECT ${FIRST_RANK_FN}(predictions.top_ids, o.relevant_ids, o.label)

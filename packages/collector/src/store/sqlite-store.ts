@@ -42,10 +42,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const db = new Database(options.path);
   try {
     prepareFile(db, options);
-  } catch (e) {
+  } catch (error) {
     // A full disk fails here (the journal mode, the schema): let go of the file so a retry can reopen it.
     db.close();
-    throw e;
+    throw error;
   }
   return storeOn(db, options);
 }
@@ -129,33 +129,38 @@ function storeOn(db: Database.Database, options: SqliteStoreOptions): Store {
           id: string;
           n: number;
         }[];
-        return new Map(rows.map((r) => [r.id, r.n]));
+        return new Map(rows.map((row) => [row.id, row.n]));
       }),
     rawEvent: (id) =>
       serial(() => (db.prepare("SELECT raw FROM events WHERE id = ?").get(id) as { raw: string } | undefined)?.raw),
     tableCounts: () =>
       serial(() => {
         const out = {} as Record<StoreTable, number>;
-        for (const t of STORE_TABLES) out[t] = (db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n;
+        for (const text of STORE_TABLES)
+          out[text] = (db.prepare(`SELECT COUNT(*) AS n FROM ${text}`).get() as { n: number }).n;
         return out;
       }),
     labelCoverage: ({ modelName, nowMs }) =>
       serial(() => {
         const params = { ttl: ttlDefault, now: nowMs ?? Date.now() };
-        const r = (
+        const labelCoverage = (
           modelName === undefined ? coverageAll.get(params) : coverageModel.get({ ...params, model: modelName })
         ) as LabelCoverage;
-        return { due: r.due, labeled: r.labeled, coverage: r.due === 0 ? null : r.labeled / r.due };
+        return {
+          due: labelCoverage.due,
+          labeled: labelCoverage.labeled,
+          coverage: labelCoverage.due === 0 ? null : labelCoverage.labeled / labelCoverage.due,
+        };
       }),
     joinedPrediction: (modelName, predictionId) =>
       serial(() => {
-        const r = joinStmt.get({ model: modelName, pid: predictionId }) as JoinedPrediction & {
+        const row = joinStmt.get({ model: modelName, pid: predictionId }) as JoinedPrediction & {
           predictionId: string | null;
         };
-        if (r.predictionId === null && r.outcomeLabel === null && r.exposures === 0 && r.feedback === 0) {
+        if (row.predictionId === null && row.outcomeLabel === null && row.exposures === 0 && row.feedback === 0) {
           return undefined;
         }
-        return { ...r, predictionId, modelName };
+        return { ...row, predictionId, modelName };
       }),
     readRows: (sql, params = {}) =>
       serial(() => {

@@ -4,7 +4,7 @@ import { DRIFT_FEATURE, DRIFT_PREDICTED, type DriftCounter, prepareDriftCounter 
 import { prepareProfileWriter } from "./sqlite-profile-writer.js";
 import { prepareStateWriter } from "./sqlite-state.js";
 
-const json = (v: string[]) => JSON.stringify(v);
+const json = (values: string[]) => JSON.stringify(values);
 
 /** Writes one event's rows; `flush` and `reset` are those of its drift counter (sqlite-drift-counts.ts). */
 export type RowWriter = ((rows: Rows) => boolean) & Pick<DriftCounter, "flush" | "reset">;
@@ -60,33 +60,34 @@ export function prepareRowWriter(db: Database.Database): RowWriter {
   const counter = prepareDriftCounter(db);
   const writeState = prepareStateWriter(db, counter);
 
-  const write = (r: Rows): boolean => {
+  const write = (rows: Rows): boolean => {
     // The event row is the dedup gate: when its id is already there, nothing else is written.
-    if (insertEvent.run(r.event).changes === 0) return false;
-    const p = r.prediction;
-    if (p) {
-      insertPrediction.run({ ...p, top_ids: json(p.top_ids) });
+    if (insertEvent.run(rows.event).changes === 0) return false;
+    const row = rows.prediction;
+    if (row) {
+      insertPrediction.run({ ...row, top_ids: json(row.top_ids) });
       // A challenger's label is not what the model answered the traffic: predicted-label drift counts the shown one.
-      if (p.shadow === 0) counter.add(p.model_name, DRIFT_PREDICTED, "", p.time_ms, p.label, 1);
+      if (row.shadow === 0) counter.add(row.model_name, DRIFT_PREDICTED, "", row.time_ms, row.label, 1);
     }
     // A candidate row carries its prediction's version, time and k (both come from the one prediction event).
-    for (const c of r.candidates) {
+    for (const candidateRow of rows.candidates) {
       insertCandidate.run({
-        ...c,
-        model_version: p?.model_version ?? null,
-        time_ms: p?.time_ms ?? null,
-        k: p?.k ?? null,
+        ...candidateRow,
+        model_version: row?.model_version ?? null,
+        time_ms: row?.time_ms ?? null,
+        k: row?.k ?? null,
       });
     }
-    if (r.exposure) insertExposure.run({ ...r.exposure, shown_ids: json(r.exposure.shown_ids) });
-    if (r.feedback) insertFeedback.run(r.feedback);
-    if (r.outcome) insertOutcome.run({ ...r.outcome, relevant_ids: json(r.outcome.relevant_ids) });
-    for (const m of r.outcomeMetrics) insertOutcomeMetric.run(m);
-    for (const f of r.features) {
-      if (insertFeature.run(f).changes > 0) counter.add(f.model_name, DRIFT_FEATURE, f.name, f.time_ms, f.str_value, 1);
+    if (rows.exposure) insertExposure.run({ ...rows.exposure, shown_ids: json(rows.exposure.shown_ids) });
+    if (rows.feedback) insertFeedback.run(rows.feedback);
+    if (rows.outcome) insertOutcome.run({ ...rows.outcome, relevant_ids: json(rows.outcome.relevant_ids) });
+    for (const row of rows.outcomeMetrics) insertOutcomeMetric.run(row);
+    for (const row of rows.features) {
+      if (insertFeature.run(row).changes > 0)
+        counter.add(row.model_name, DRIFT_FEATURE, row.name, row.time_ms, row.str_value, 1);
     }
-    if (r.featureProfiles) writeProfiles(r.featureProfiles);
-    writeState(r);
+    if (rows.featureProfiles) writeProfiles(rows.featureProfiles);
+    writeState(rows);
     return true;
   };
   return Object.assign(write, { flush: counter.flush, reset: counter.reset });
