@@ -133,13 +133,13 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
       signal,
     };
     const startedAt = clock.now();
-    for (let count = 1; ; count++) {
-      const permit = count === 1 && closeBody !== undefined ? UNCOUNTED : await permission(batch);
+    for (let attempt = 1; ; attempt++) {
+      const permit = attempt === 1 && closeBody !== undefined ? UNCOUNTED : await permission(batch);
       // Aborted (shutdown's deadline): _abortAll has settled the batch already.
       if (!permit) return;
       let result: TransportResult;
       try {
-        result = await options.transport.send({ ...request, attempt: count });
+        result = await options.transport.send({ ...request, attempt });
       } catch (cause) {
         // A transport that throws broke its contract; treat it like a network error rather than lose the batch.
         result = { kind: "retry", reason: threw("transport", cause) };
@@ -153,7 +153,7 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
         error(result.error);
         return settle(batch, "rejected");
       }
-      const decision = nextRetry(options, result.afterMs, count, clock.now() - startedAt);
+      const decision = nextRetry(options, result.afterMs, attempt, clock.now() - startedAt);
       if (!decision._retry) {
         error(
           new TransportError(

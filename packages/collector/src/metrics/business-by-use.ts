@@ -1,5 +1,5 @@
 import type { MetricsContext } from "./run.js";
-import { iso, n, s } from "./run.js";
+import { asNumber, asText, iso } from "./run.js";
 import { windowStart } from "./sql-common.js";
 import { studentTQuantile } from "./student-t.js";
 import type { BusinessUseRow } from "./types.js";
@@ -25,7 +25,7 @@ const CONFIDENCE = 0.95;
 const USE_CODE = `CASE WHEN accepted = 1 THEN COALESCE(acc_pos + 1, 0) WHEN ignored = 1 THEN -1 WHEN shown = 1 THEN -2 ELSE -3 END`;
 
 /** Per prediction with a business metric on its latest outcome: model, version, time, metric name and value, use code. */
-function usedRows({ d: dialect, business, engaged }: MetricsContext): string {
+function usedRows({ dialect, business, engaged }: MetricsContext): string {
   if (dialect.kind === "sqlite") {
     // `scored` holds the report's model and range only; exposure_state and the accepted positions join to it.
     return `SELECT b.model_name, b.model_version, b.time_ms, b.name, b.value,
@@ -86,7 +86,7 @@ export function welch(sums: Sums, right: Sums): { difference: number; low: numbe
  * compared with "no suggestion used" (shown, nothing accepted) by Welch's 95 % interval.
  */
 export async function businessByUse(ctx: MetricsContext): Promise<BusinessUseRow[]> {
-  const { d: dialect, o: options, q: query } = ctx;
+  const { dialect, options, query } = ctx;
   const rows = await query(
     dialect.inOrder(`SELECT model_name, model_version, ${windowStart("time_ms", options.windowMs)} AS w, name,
       ${USE_CODE} AS use_code, COUNT(*) AS cnt, SUM(value) AS total, SUM(value * value) AS squares
@@ -108,10 +108,10 @@ export async function businessByUse(ctx: MetricsContext): Promise<BusinessUseRow
     return group;
   };
   for (const result of rows) {
-    const sums: Sums = { n: n(result.cnt), sum: n(result.total), sumSquares: n(result.squares) };
-    const code = n(result.use_code);
-    for (const weight of [n(result.w), null]) {
-      const group = at(s(result.model_name), s(result.model_version), s(result.name), weight);
+    const sums: Sums = { n: asNumber(result.cnt), sum: asNumber(result.total), sumSquares: asNumber(result.squares) };
+    const code = asNumber(result.use_code);
+    for (const weight of [asNumber(result.w), null]) {
+      const group = at(asText(result.model_name), asText(result.model_version), asText(result.name), weight);
       group.uses.set(code, add(group.uses.get(code) ?? { n: 0, sum: 0, sumSquares: 0 }, sums));
     }
   }

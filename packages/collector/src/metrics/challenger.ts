@@ -1,5 +1,5 @@
 import type { MetricsContext } from "./run.js";
-import { n, s } from "./run.js";
+import { asNumber, asText } from "./run.js";
 import { predictionFilter, windowStart } from "./sql-common.js";
 
 /** A version's labeled predictions in one report window. */
@@ -30,7 +30,7 @@ export interface PairWindow {
  * none asked, no query (a report whose models ran one version at a time reads nothing more).
  */
 export async function versionWindows(
-  { d: dialect, o: options, q: query, scored }: MetricsContext,
+  { dialect, options, query, scored }: MetricsContext,
   models: string[],
 ): Promise<VersionWindow[]> {
   if (models.length === 0) return [];
@@ -39,13 +39,13 @@ export async function versionWindows(
     FROM (${scored}) WHERE model_name IN (${models.map((model) => dialect.text(model)).join(", ")})
     GROUP BY model_name, model_version, w ORDER BY model_name, model_version, w`);
   return rows.map((row) => ({
-    model: s(row.model_name),
-    version: s(row.model_version),
-    windowMs: n(row.w),
-    predictions: n(row.cnt),
-    shadow: n(row.n_shadow),
-    labeled: n(row.acc_n),
-    correct: n(row.n_correct),
+    model: asText(row.model_name),
+    version: asText(row.model_version),
+    windowMs: asNumber(row.w),
+    predictions: asNumber(row.cnt),
+    shadow: asNumber(row.n_shadow),
+    labeled: asNumber(row.acc_n),
+    correct: asNumber(row.n_correct),
   }));
 }
 
@@ -74,7 +74,7 @@ export function overlappingModels(
  */
 export async function pairWindows(ctx: MetricsContext, models: string[]): Promise<PairWindow[]> {
   if (models.length === 0) return [];
-  const { d: dialect, o: options, q: query } = ctx;
+  const { dialect, options, query } = ctx;
   const inModels = `model_name IN (${models.map((model) => dialect.text(model)).join(", ")})`;
   const text = (value: string) => dialect.text(value);
   const sums = (
@@ -112,12 +112,12 @@ export async function pairWindows(ctx: MetricsContext, models: string[]): Promis
   }
   const rows = await query(sql);
   return rows.map((row) => ({
-    model: s(row.model_name),
-    first: s(row.va),
-    second: s(row.vb),
-    windowMs: n(row.w),
-    pairs: n(row.pairs),
-    firstOnly: n(row.a_only),
-    secondOnly: n(row.b_only),
+    model: asText(row.model_name),
+    first: asText(row.va),
+    second: asText(row.vb),
+    windowMs: asNumber(row.w),
+    pairs: asNumber(row.pairs),
+    firstOnly: asNumber(row.a_only),
+    secondOnly: asNumber(row.b_only),
   }));
 }

@@ -101,9 +101,9 @@ let tempSeq = 0;
  */
 async function materialize(ctx: MetricsContext, key: "scored"): Promise<string> {
   const name = `inferlog_report_${key}_${process.pid}_${++tempSeq}`;
-  await ctx.q(`CREATE TEMP TABLE ${name} AS ${ctx[key]}`);
+  await ctx.query(`CREATE TEMP TABLE ${name} AS ${ctx[key]}`);
   ctx[key] = `SELECT * FROM temp.${name}`;
-  ctx.business = ctx.d.businessRows(ctx.scored);
+  ctx.business = ctx.dialect.businessRows(ctx.scored);
   return `DROP TABLE IF EXISTS temp.${name}`;
 }
 
@@ -124,26 +124,26 @@ async function computeClickHouseReport(
     const name = `inferlog_report_${key}`;
     drops.push(`DROP TEMPORARY TABLE IF EXISTS ${name}`);
     // Business rows keep the order of the per-prediction rows they join (one stream), for their sums (`inOrder`).
-    const select = key === "business" ? ctx.d.inOrder(ctx[key]) : ctx[key];
-    await ctx.q(`CREATE TEMPORARY TABLE ${name} AS ${select}`);
+    const select = key === "business" ? ctx.dialect.inOrder(ctx[key]) : ctx[key];
+    await ctx.query(`CREATE TEMPORARY TABLE ${name} AS ${select}`);
     ctx[key] = `SELECT * FROM ${name}`;
   };
   try {
     const tasks = await driftTasks(ctx);
     await temporary("scored");
-    ctx.business = ctx.d.businessRows(ctx.scored);
+    ctx.business = ctx.dialect.businessRows(ctx.scored);
     await temporary("engaged");
-    ctx.exposed = ctx.d.exposed(ctx.o, ctx.engaged);
+    ctx.exposed = ctx.dialect.exposed(ctx.options, ctx.engaged);
     for (const key of ["exposed", "business", "firstSeen", "shown"] as const) await temporary(key);
     const driftRows = "inferlog_report_drift";
     drops.push(`DROP TEMPORARY TABLE IF EXISTS ${driftRows}`);
-    await ctx.q(`CREATE TEMPORARY TABLE ${driftRows} (src UInt8, model_name String, feature String, time_ms Int64,
+    await ctx.query(`CREATE TEMPORARY TABLE ${driftRows} (src UInt8, model_name String, feature String, time_ms Int64,
       num_value Nullable(Float64), str_value Nullable(String)) ENGINE = Memory`);
-    const options = ctx.o;
+    const options = ctx.options;
     const from = Math.min(options.fromMs, ...tasks.map((task) => task.reference.from));
     const to = Math.max(options.toMs, ...tasks.map((task) => task.reference.to));
     if (tasks.length > 0) {
-      for (const part of driftRelation(ctx, tasks, from, to)) await ctx.q(`INSERT INTO ${driftRows} ${part}`);
+      for (const part of driftRelation(ctx, tasks, from, to)) await ctx.query(`INSERT INTO ${driftRows} ${part}`);
     }
     const own = {
       q: await quality(ctx),
@@ -157,7 +157,7 @@ async function computeClickHouseReport(
     onShare?.(false);
     return await finish(store, ctx, own, share, drift);
   } finally {
-    for (const sql of drops) await ctx.q(sql).catch(() => {});
+    for (const sql of drops) await ctx.query(sql).catch(() => {});
   }
 }
 
@@ -178,8 +178,8 @@ async function assemble(
   drops: string[],
   onShare?: (inWorker: boolean) => void,
 ) {
-  const options = ctx.o;
-  const sqlite = ctx.d.kind === "sqlite";
+  const options = ctx.options;
+  const sqlite = ctx.dialect.kind === "sqlite";
   const tasks = await driftTasks(ctx);
   // The worker's share: exposures, item ages and the drift of everything but the true label (which reads
   // the per-prediction relation, as the sections left here do).
@@ -221,7 +221,7 @@ async function finish(
   share: ReportShare,
   dr: DriftRow[],
 ): Promise<Report> {
-  const options = ctx.o;
+  const options = ctx.options;
   const { q: rows, cal, ages, biz, latency } = own;
   const { modelAge, retrain } = ageing(ages, options);
   const versionRows = share.versions;

@@ -14,11 +14,14 @@ export type { ReadRows } from "../store/bound-params.js";
  * The dialect of a store kind and a query function that binds its values. On SQLite each context has its
  * own parameter set, so a report's relations (built once, read by many queries) share placeholders.
  */
-export function dialectFor(kind: "sqlite" | "clickhouse", readRows: ReadRows): Pick<MetricsContext, "d" | "q"> {
-  if (kind === "clickhouse") return { d: clickhouseDialect, q: (sql) => readRows(sql) };
+export function dialectFor(
+  kind: "sqlite" | "clickhouse",
+  readRows: ReadRows,
+): Pick<MetricsContext, "dialect" | "query"> {
+  if (kind === "clickhouse") return { dialect: clickhouseDialect, query: (sql) => readRows(sql) };
   const params = new SqliteParams();
   const dialect: Dialect = sqliteDialect(params);
-  return { d: dialect, q: (sql) => readRows(sql, params.values) };
+  return { dialect, query: (sql) => readRows(sql, params.values) };
 }
 
 /** A metrics context: the dialect, its query function, and the report's base relations. */
@@ -27,12 +30,12 @@ export function metricsContext(
   options: ResolvedReportOptions,
   readRows: ReadRows,
 ): MetricsContext {
-  const { d: dialect, q: query } = dialectFor(kind, readRows);
+  const { dialect, query } = dialectFor(kind, readRows);
   const scored = dialect.scored(options);
   return {
-    d: dialect,
-    o: options,
-    q: query,
+    dialect: dialect,
+    options: options,
+    query: query,
     scored,
     exposed: dialect.exposed(options),
     business: dialect.businessRows(scored),

@@ -50,7 +50,7 @@ describe.each(STORE_KINDS)("quantile positions in the %s store", (kind) => {
   };
 
   it("takes the value at ⌊q · n⌋: 0.7 of 90 is position 63, not 62 (0.7 · 90 = 62.99999999999999 in floating point)", async () => {
-    const { d, q } = dialectFor(kind, readRows());
+    const { dialect: d, query: q } = dialectFor(kind, readRows());
     const [row] = await d.quantiles(q, source, [], "v", [0.5, 0.7, 0.9]);
     expect([row?.q0, row?.q1, row?.q2].map(Number)).toEqual([45, 63, 81]);
     expect(Number(row?.n)).toBe(N);

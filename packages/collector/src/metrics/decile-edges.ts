@@ -54,7 +54,7 @@ export function decileEdgesAt(count: number, values: readonly number[]): number[
  * The store returns the order statistics at the needed positions (`decilePositions`).
  */
 export async function referenceDecileEdges(
-  { d: dialect, q: query }: MetricsContext,
+  { dialect, query }: MetricsContext,
   source: string,
   value: string,
   count: number,

@@ -115,8 +115,8 @@ describe("categorical drift from the counts kept at ingest", () => {
     const o = resolveReportOptions({ now: at(30), ...options });
     const base = metricsContext("sqlite", o, (sql, params) => (store.readRows as ReadRows)(sql, params));
     const fromCounts = await drift(base satisfies MetricsContext);
-    const { categoricalRows: _, ...scanning } = base.d;
-    const fromRows = await drift({ ...base, d: scanning });
+    const { categoricalRows: _, ...scanning } = base.dialect;
+    const fromRows = await drift({ ...base, dialect: scanning });
     expect(fromCounts).toEqual(fromRows);
     // Categorical drift of features and of both labels is compared in every case (and of the feature with
     // numbers and text where its reference window has text).

@@ -10,7 +10,7 @@ import {
   referenceIsWindow,
 } from "./drift.js";
 import type { MetricsContext, Rows } from "./run.js";
-import { n, s } from "./run.js";
+import { asNumber, asText } from "./run.js";
 import { num, quantileLevel, windowStart } from "./sql-common.js";
 import type { DriftRow } from "./types.js";
 
@@ -28,7 +28,7 @@ const sourceOf = (feature: string): number =>
  * `Dialect.driftRows` gives task by task.
  */
 export function driftRelation(
-  { d: dialect, scored }: MetricsContext,
+  { dialect, scored }: MetricsContext,
   tasks: readonly DriftTask[],
   fromMs: number,
   toMs: number,
@@ -57,7 +57,7 @@ export async function driftInOnePass(
   tasks: readonly DriftTask[],
   rows: string,
 ): Promise<DriftRow[][]> {
-  const { d: dialect, o: options, q: query } = ctx;
+  const { dialect, options, query } = ctx;
   if (tasks.length === 0) return [];
   const is = (driftTask: DriftTask) =>
     `(src = ${sourceOf(driftTask.feature)} AND model_name = ${dialect.text(driftTask.model)}${
@@ -66,7 +66,7 @@ export async function driftInOnePass(
   const inRef = (driftTask: DriftTask) =>
     `time_ms >= ${num(driftTask.reference.from)} AND time_ms < ${num(driftTask.reference.to)}`;
   const key = (result: Record<string, unknown>) =>
-    `${n(result.src)}\u0000${s(result.model_name)}\u0000${n(result.src) === FEATURE ? s(result.feature) : ""}`;
+    `${asNumber(result.src)}\u0000${asText(result.model_name)}\u0000${asNumber(result.src) === FEATURE ? asText(result.feature) : ""}`;
   const keyOf = (driftTask: DriftTask) =>
     `${sourceOf(driftTask.feature)}\u0000${driftTask.model}\u0000${sourceOf(driftTask.feature) === FEATURE ? driftTask.feature : ""}`;
   const byKey = (list: Rows) => {
@@ -83,7 +83,7 @@ export async function driftInOnePass(
   if (features.length > 0) {
     const found = await query(`SELECT src, model_name, feature, count(str_value) AS strs, count(num_value) AS nums
       FROM ${rows} WHERE ${anyOf(features, inRef)} GROUP BY src, model_name, feature`);
-    for (const result of found) kinds.set(key(result), { strs: n(result.strs), nums: n(result.nums) });
+    for (const result of found) kinds.set(key(result), { strs: asNumber(result.strs), nums: asNumber(result.nums) });
   }
   const kindOf = (driftTask: DriftTask): "numeric" | "categorical" | null => {
     if (sourceOf(driftTask.feature) !== FEATURE) return "categorical";
@@ -130,7 +130,7 @@ export async function driftInOnePass(
       plans.set(
         keyOf(driftTask),
         categoricalPlan(
-          (top.get(keyOf(driftTask)) ?? []).map((result) => s(result.v)),
+          (top.get(keyOf(driftTask)) ?? []).map((result) => asText(result.v)),
           (value) => dialect.text(value),
         ),
       );
@@ -153,12 +153,12 @@ export async function driftInOnePass(
     );
     const out = new Map<string, Rows>();
     for (const result of await query(parts.join(" UNION ALL "))) {
-      const key = keyOf(list[n(result.task)] as DriftTask);
+      const key = keyOf(list[asNumber(result.task)] as DriftTask);
       out.set(key, [...(out.get(key) ?? []), result]);
     }
     // In the order of the windows, then of the bin codes (the order of `driftOf`'s GROUP BY).
     for (const rowsOfTask of out.values())
-      rowsOfTask.sort((left, right) => n(left.w) - n(right.w) || n(left.b) - n(right.b));
+      rowsOfTask.sort((left, right) => asNumber(left.w) - asNumber(right.w) || asNumber(left.b) - asNumber(right.b));
     return out;
   };
   const windowCounts = await counts(

@@ -2,7 +2,7 @@ import { referenceDecileEdges } from "./decile-edges.js";
 import { PREDICTED_LABEL, TRUE_LABEL } from "./dialect.js";
 import { jsDistance, psi, psiFlag } from "./divergence.js";
 import type { MetricsContext } from "./run.js";
-import { iso, n, s } from "./run.js";
+import { asNumber, asText, iso } from "./run.js";
 import { num, windowStart } from "./sql-common.js";
 import type { DriftRow } from "./types.js";
 
@@ -51,16 +51,16 @@ export async function drift(ctx: MetricsContext): Promise<DriftRow[]> {
 
 /** What `drift` computes, in the order of its rows: per model with a reference window, its labels and features. */
 export async function driftTasks(ctx: MetricsContext): Promise<DriftTask[]> {
-  const { d: dialect, o: options, q: query } = ctx;
+  const { dialect, options, query } = ctx;
   const names = await query(dialect.featureNames(options));
   const models = await query(
     `SELECT DISTINCT model_name FROM predictions
      ${options.model === undefined ? "" : `WHERE model_name = ${dialect.text(options.model)}`} ORDER BY model_name`,
   );
   const features = new Map<string, string[]>();
-  for (const match of models) features.set(s(match.model_name), [PREDICTED_LABEL, TRUE_LABEL]);
+  for (const match of models) features.set(asText(match.model_name), [PREDICTED_LABEL, TRUE_LABEL]);
   for (const result of names)
-    features.set(s(result.model_name), [...(features.get(s(result.model_name)) ?? []), s(result.name)]);
+    features.set(asText(result.model_name), [...(features.get(asText(result.model_name)) ?? []), asText(result.name)]);
 
   const tasks: DriftTask[] = [];
   for (const [model, list] of features) {
@@ -90,7 +90,7 @@ export function binOf(edges: readonly number[], lo: number, hi: number): string 
 }
 
 async function referenceWindow(
-  { d: dialect, o: options, q: query }: MetricsContext,
+  { dialect, options, query }: MetricsContext,
   model: string,
 ): Promise<{ from: number; to: number } | null> {
   if (options.referenceFromMs !== undefined && options.referenceToMs !== undefined) {
@@ -100,8 +100,8 @@ async function referenceWindow(
     `SELECT MIN(time_ms) AS t, COUNT(*) AS cnt FROM predictions
      WHERE model_name = ${dialect.text(model)} AND time_ms >= ${num(options.fromMs)} AND time_ms < ${num(options.toMs)}`,
   );
-  if (!row || n(row.cnt) === 0) return null;
-  const time = n(row.t);
+  if (!row || asNumber(row.cnt) === 0) return null;
+  const time = asNumber(row.t);
   const start = time - ((time - (options.window === "week" ? 4 * 86_400_000 : 0)) % options.windowMs);
   return { from: start, to: start + options.windowMs };
 }
@@ -124,7 +124,7 @@ export function numericPlan(edges: readonly number[]): BinPlan {
   return {
     kind: "numeric",
     bin: `CASE WHEN num_value IS NULL THEN 99 ELSE ${binOf(edges, 0, edges.length)} END`,
-    names: (code) => (n(code) === 99 ? MISSING_BIN : (labels[n(code)] as string)),
+    names: (code) => (asNumber(code) === 99 ? MISSING_BIN : (labels[asNumber(code)] as string)),
     binOrder: [...labels, MISSING_BIN],
   };
 }
@@ -135,13 +135,13 @@ export function categoricalPlan(values: readonly string[], text: (value: string)
   return {
     kind: "categorical",
     bin: `CASE WHEN str_value IS NULL THEN 0 ${whens} ELSE ${values.length + 1} END`,
-    names: (code) => (n(code) === 0 ? MISSING_BIN : (values[n(code) - 1] ?? OTHER_BIN)),
+    names: (code) => (asNumber(code) === 0 ? MISSING_BIN : (values[asNumber(code) - 1] ?? OTHER_BIN)),
     binOrder: [...values, OTHER_BIN, MISSING_BIN],
   };
 }
 
 /** The default reference is the first report window, whose counts are already among the window counts. */
-export const referenceIsWindow = (options: MetricsContext["o"], ref: { from: number; to: number }): boolean =>
+export const referenceIsWindow = (options: MetricsContext["options"], ref: { from: number; to: number }): boolean =>
   options.referenceFromMs === undefined && ref.from >= options.fromMs && ref.to <= options.toMs;
 
 /**
@@ -159,17 +159,20 @@ export function driftRowsOf(
     rows.map((row) => ({ ...row, b: plan.names(row.b) }));
   const winCounts = named(windowCounts);
   const refCounts =
-    referenceCounts === null ? winCounts.filter((winCount) => n(winCount.w) === ref.from) : named(referenceCounts);
+    referenceCounts === null
+      ? winCounts.filter((winCount) => asNumber(winCount.w) === ref.from)
+      : named(referenceCounts);
   // Counts add up per bin name: a category literally named "(other)" shares the "(other)" bin.
   const expected = new Map<string, number>();
-  for (const result of refCounts) expected.set(s(result.b), (expected.get(s(result.b)) ?? 0) + n(result.cnt));
+  for (const result of refCounts)
+    expected.set(asText(result.b), (expected.get(asText(result.b)) ?? 0) + asNumber(result.cnt));
   if (expected.size === 0) return [];
   const referenceN = [...expected.values()].reduce((total, bytes) => total + bytes, 0);
   const windows = new Map<number, Map<string, number>>();
   for (const result of winCounts) {
-    const weight = n(result.w);
+    const weight = asNumber(result.w);
     const match = windows.get(weight) ?? new Map<string, number>();
-    match.set(s(result.b), (match.get(s(result.b)) ?? 0) + n(result.cnt));
+    match.set(asText(result.b), (match.get(asText(result.b)) ?? 0) + asNumber(result.cnt));
     windows.set(weight, match);
   }
   return [...windows].map(([weight, actual]) => {
@@ -203,7 +206,7 @@ export function driftRowsOf(
 
 async function featureDrift(ctx: MetricsContext, task: DriftTask): Promise<DriftRow[]> {
   const { model, feature, reference: ref } = task;
-  const { d: dialect, o: options, q: query, scored } = ctx;
+  const { dialect, options, query, scored } = ctx;
   const src = dialect.driftRows(model, feature, scored);
   const inRef = `time_ms >= ${num(ref.from)} AND time_ms < ${num(ref.to)}`;
   let kind: DriftRow["kind"] = "categorical";
@@ -212,9 +215,9 @@ async function featureDrift(ctx: MetricsContext, task: DriftTask): Promise<Drift
     const [kinds] = await query(
       `SELECT COUNT(str_value) AS strs, COUNT(num_value) AS nums FROM (${src}) WHERE ${inRef}`,
     );
-    if (!kinds || n(kinds.strs) + n(kinds.nums) === 0) return [];
-    kind = n(kinds.strs) > 0 ? "categorical" : "numeric";
-    referenceNumbers = n(kinds.nums);
+    if (!kinds || asNumber(kinds.strs) + asNumber(kinds.nums) === 0) return [];
+    kind = asNumber(kinds.strs) > 0 ? "categorical" : "numeric";
+    referenceNumbers = asNumber(kinds.nums);
   }
   // Categorical rows as counts per hour, where the store keeps them (Dialect.categoricalRows).
   const rowsOf = dialect.categoricalRows?.bind(dialect);
@@ -236,7 +239,7 @@ async function featureDrift(ctx: MetricsContext, task: DriftTask): Promise<Drift
           GROUP BY str_value ORDER BY cnt DESC, v LIMIT ${MAX_CATEGORIES}`,
     );
     plan = categoricalPlan(
-      top.map((result) => s(result.v)),
+      top.map((result) => asText(result.v)),
       (value) => dialect.text(value),
     );
   }

@@ -1,5 +1,5 @@
 import type { MetricsContext } from "./run.js";
-import { iso, n, rate, s } from "./run.js";
+import { asNumber, asText, iso, rate } from "./run.js";
 import { windowStart } from "./sql-common.js";
 import type { ExposureAgeRow, FeedbackRow } from "./types.js";
 
@@ -7,12 +7,12 @@ const DAY_MS = 86_400_000;
 export const exposureBucketDays = (window: string): number => (window === "week" ? 7 : 1);
 
 const rates = (result: Record<string, unknown>) => {
-  const exposed = n(result.exposed);
+  const exposed = asNumber(result.exposed);
   return {
     exposed,
-    acceptRate: rate(n(result.n_accepted), exposed),
-    ignoreRate: rate(n(result.n_ignored), exposed),
-    rejectRate: rate(n(result.n_rejected), exposed),
+    acceptRate: rate(asNumber(result.n_accepted), exposed),
+    ignoreRate: rate(asNumber(result.n_ignored), exposed),
+    rejectRate: rate(asNumber(result.n_rejected), exposed),
   };
 };
 const sums = "COUNT(*) AS exposed, SUM(accepted) AS n_accepted, SUM(ignored) AS n_ignored, SUM(rejected) AS n_rejected";
@@ -21,13 +21,13 @@ const sums = "COUNT(*) AS exposed, SUM(accepted) AS n_accepted, SUM(ignored) AS 
  * Accept, ignore and reject rates of exposed predictions: an exposure counts as accepted when any
  * of its feedback is `accepted`, ignored for `ignored` or `dismissed`, rejected for `rejected`.
  */
-export async function feedbackByWindow({ o: options, q: query, exposed }: MetricsContext): Promise<FeedbackRow[]> {
+export async function feedbackByWindow({ options, query, exposed }: MetricsContext): Promise<FeedbackRow[]> {
   const rows = await query(`SELECT model_name, model_version, ${windowStart("time_ms", options.windowMs)} AS w, ${sums}
     FROM (${exposed}) GROUP BY model_name, model_version, w ORDER BY model_name, model_version, w`);
   return rows.map((row) => ({
-    model: s(row.model_name),
-    version: s(row.model_version),
-    windowStart: iso(n(row.w)),
+    model: asText(row.model_name),
+    version: asText(row.model_version),
+    windowStart: iso(asNumber(row.w)),
     ...rates(row),
   }));
 }
@@ -37,9 +37,9 @@ export async function feedbackByWindow({ o: options, q: query, exposed }: Metric
  * pullback. Buckets are a week wide for weekly reports and a day wide otherwise.
  */
 export async function feedbackByExposureAge({
-  d: dialect,
-  o: options,
-  q: query,
+  dialect,
+  options,
+  query,
   exposed,
 }: MetricsContext): Promise<ExposureAgeRow[]> {
   const bucketDays = exposureBucketDays(options.window);
@@ -47,8 +47,8 @@ export async function feedbackByExposureAge({
     await query(`SELECT model_name, ${dialect.floorInt(`exposure_age_ms / ${bucketDays * DAY_MS}`)} * ${bucketDays} AS age, ${sums}
     FROM (${exposed}) WHERE exposure_age_ms IS NOT NULL GROUP BY model_name, age ORDER BY model_name, age`);
   return rows.map((row) => ({
-    model: s(row.model_name),
-    exposureAgeDays: n(row.age),
+    model: asText(row.model_name),
+    exposureAgeDays: asNumber(row.age),
     exposureAgeBucketDays: bucketDays,
     ...rates(row),
   }));
@@ -62,7 +62,7 @@ export async function feedbackByExposureAge({
 export async function feedbackSections(
   ctx: MetricsContext,
 ): Promise<{ feedback: FeedbackRow[]; exposureAge: ExposureAgeRow[] }> {
-  const { d: dialect, o: options, q: query, exposed } = ctx;
+  const { dialect, options, query, exposed } = ctx;
   if (dialect.kind !== "sqlite")
     return { feedback: await feedbackByWindow(ctx), exposureAge: await feedbackByExposureAge(ctx) };
   const bucketDays = exposureBucketDays(options.window);
@@ -77,11 +77,11 @@ export async function feedbackSections(
   );
   type Sums = { exposed: number; n_accepted: number; n_ignored: number; n_rejected: number };
   const add = (to: Sums, result: Record<string, unknown>) => {
-    const cnt = n(result.cnt);
+    const cnt = asNumber(result.cnt);
     to.exposed += cnt;
-    to.n_accepted += cnt * n(result.accepted);
-    to.n_ignored += cnt * n(result.ignored);
-    to.n_rejected += cnt * n(result.rejected);
+    to.n_accepted += cnt * asNumber(result.accepted);
+    to.n_ignored += cnt * asNumber(result.ignored);
+    to.n_rejected += cnt * asNumber(result.rejected);
   };
   const zero = (): Sums => ({ exposed: 0, n_accepted: 0, n_ignored: 0, n_rejected: 0 });
   const windows: { model: unknown; version: unknown; w: unknown; sums: Sums }[] = [];
@@ -96,22 +96,22 @@ export async function feedbackSections(
     if (result.age === null || result.age === undefined) continue;
     const perModel = ages.get(result.model_name) ?? new Map<number, Sums>();
     ages.set(result.model_name, perModel);
-    const sums = perModel.get(n(result.age)) ?? zero();
-    perModel.set(n(result.age), sums);
+    const sums = perModel.get(asNumber(result.age)) ?? zero();
+    perModel.set(asNumber(result.age), sums);
     add(sums, result);
   }
   return {
     feedback: windows.map((window) => ({
-      model: s(window.model),
-      version: s(window.version),
-      windowStart: iso(n(window.w)),
+      model: asText(window.model),
+      version: asText(window.version),
+      windowStart: iso(asNumber(window.w)),
       ...rates(window.sums),
     })),
     exposureAge: [...ages].flatMap(([model, perModel]) =>
       [...perModel]
         .sort(([left], [bytes]) => left - bytes)
         .map(([age, sums]) => ({
-          model: s(model),
+          model: asText(model),
           exposureAgeDays: age,
           exposureAgeBucketDays: bucketDays,
           ...rates(sums),

@@ -1,6 +1,6 @@
 import type { Dialect } from "./dialect.js";
 import type { MetricsContext } from "./run.js";
-import { iso, n, rate, s } from "./run.js";
+import { asNumber, asText, iso, rate } from "./run.js";
 import { num, windowStart } from "./sql-common.js";
 import type { FreshnessRow, NewItemsRow, VersionRow } from "./types.js";
 
@@ -29,7 +29,7 @@ export function firstSeen(dialect: Dialect): string {
  * Shown candidates of the report's predictions (rank ≤ the prediction's k, else the report's k): model_name,
  * model_version, time_ms, candidate_id, accepted (0/1: accepted feedback names it, by candidateId or position).
  */
-function shown({ d: dialect, shown: candidates, engaged }: MetricsContext): string {
+function shown({ dialect, shown: candidates, engaged }: MetricsContext): string {
   if (dialect.kind === "sqlite") {
     return `SELECT c.model_name, c.model_version, c.time_ms, c.candidate_id,
         EXISTS (SELECT 1 FROM feedback f WHERE f.model_name = c.model_name AND f.prediction_id = c.prediction_id
@@ -48,7 +48,7 @@ function shown({ d: dialect, shown: candidates, engaged }: MetricsContext): stri
  * older ones. Versions with neither `dataCutoff` nor `trainedAt` have no rows.
  */
 export async function freshness(ctx: MetricsContext, versionRows: VersionRow[]): Promise<FreshnessRow[]> {
-  const { d: dialect, o: options, q: query } = ctx;
+  const { dialect, options, query } = ctx;
   const cutoffs = versionRows.flatMap((versionRow) => {
     const config = cutoffOf(versionRow);
     return config ? [{ v: versionRow, c: config }] : [];
@@ -73,21 +73,21 @@ export async function freshness(ctx: MetricsContext, versionRows: VersionRow[]):
   );
   const rows: Record<string, unknown>[] = counts.map((count) => ({
     ...count,
-    shown: n(count.cnt),
-    accepted: n(count.cnt) * n(count.accepted),
+    shown: asNumber(count.cnt),
+    accepted: asNumber(count.cnt) * asNumber(count.accepted),
   }));
   const out = new Map<string, FreshnessRow>();
   for (const result of rows) {
-    const key = `${s(result.model_name)}\u0000${s(result.model_version)}\u0000${n(result.w)}`;
+    const key = `${asText(result.model_name)}\u0000${asText(result.model_version)}\u0000${asNumber(result.w)}`;
     const found = cutoffs.find(
-      ({ v: row }) => row.model === s(result.model_name) && row.version === s(result.model_version),
+      ({ v: row }) => row.model === asText(result.model_name) && row.version === asText(result.model_version),
     );
     let row = out.get(key);
     if (!row) {
       row = {
-        model: s(result.model_name),
-        version: s(result.model_version),
-        windowStart: iso(n(result.w)),
+        model: asText(result.model_name),
+        version: asText(result.model_version),
+        windowStart: iso(asNumber(result.w)),
         cutoff: found ? iso(found.c.ms) : "",
         cutoffSource: found?.c.source ?? "dataCutoff",
         shown: 0,
@@ -101,11 +101,11 @@ export async function freshness(ctx: MetricsContext, versionRows: VersionRow[]):
       };
       out.set(key, row);
     }
-    row.shown += n(result.shown);
-    row.accepted += n(result.accepted);
-    if (n(result.is_new) === 1) {
-      row.shownNew += n(result.shown);
-      row.acceptedNew += n(result.accepted);
+    row.shown += asNumber(result.shown);
+    row.accepted += asNumber(result.accepted);
+    if (asNumber(result.is_new) === 1) {
+      row.shownNew += asNumber(result.shown);
+      row.acceptedNew += asNumber(result.accepted);
     }
   }
   return [...out.values()].map((row) => ({
@@ -118,7 +118,7 @@ export async function freshness(ctx: MetricsContext, versionRows: VersionRow[]):
 }
 
 function joinFirstSeen(ctx: MetricsContext): string {
-  if (ctx.d.kind === "sqlite") {
+  if (ctx.dialect.kind === "sqlite") {
     return `SELECT s.model_name, s.model_version, s.time_ms, s.accepted, f.first_ms
       FROM (${shown(ctx)}) s JOIN (${ctx.firstSeen}) f ON f.model_name = s.model_name AND f.candidate_id = s.candidate_id`;
   }
@@ -128,10 +128,14 @@ function joinFirstSeen(ctx: MetricsContext): string {
 
 /** Items (candidate ids) first seen per model and window: how fast the catalogue turns over. */
 export async function newItems(ctx: MetricsContext): Promise<NewItemsRow[]> {
-  const { d: dialect, o: options, q: query } = ctx;
+  const { dialect, options, query } = ctx;
   const model = options.model === undefined ? "" : `AND model_name = ${dialect.text(options.model)}`;
   const rows = await query(`SELECT model_name, ${windowStart("first_ms", options.windowMs)} AS w, COUNT(*) AS items
     FROM (${ctx.firstSeen}) WHERE first_ms >= ${num(options.fromMs)} AND first_ms < ${num(options.toMs)} ${model}
     GROUP BY model_name, w ORDER BY model_name, w`);
-  return rows.map((row) => ({ model: s(row.model_name), windowStart: iso(n(row.w)), newItems: n(row.items) }));
+  return rows.map((row) => ({
+    model: asText(row.model_name),
+    windowStart: iso(asNumber(row.w)),
+    newItems: asNumber(row.items),
+  }));
 }

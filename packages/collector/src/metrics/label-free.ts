@@ -1,6 +1,6 @@
 import type { ResolvedReportOptions } from "./options.js";
 import type { MetricsContext } from "./run.js";
-import { iso, n, rate, s } from "./run.js";
+import { asNumber, asText, iso, rate } from "./run.js";
 import { windowStart } from "./sql-common.js";
 import type { CalibrationRow, LabelFreeRow, QualityRow } from "./types.js";
 
@@ -27,7 +27,7 @@ export async function labelFree(
   calibration: CalibrationRow[],
   quality: QualityRow[],
 ): Promise<LabelFreeRow[]> {
-  const { d: dialect, o: options, q: query, scored } = ctx;
+  const { dialect, options, query, scored } = ctx;
   const rows = await query(
     dialect.inOrder(`SELECT model_name, model_version, ${windowStart("time_ms", options.windowMs)} AS w, COUNT(*) AS cnt,
       SUM(score) AS score_sum, SUM(acc_known) AS n_known, SUM(correct) AS n_correct
@@ -39,22 +39,25 @@ export async function labelFree(
     quality.map((row) => [`${row.model}\u0000${row.version}\u0000${row.windowStart}`, row.labelCoverage]),
   );
   return rows.map((row) => {
-    const model = s(row.model_name);
-    const version = s(row.model_version);
-    const windowStartIso = iso(n(row.w));
+    const model = asText(row.model_name);
+    const version = asText(row.model_version);
+    const windowStartIso = iso(asNumber(row.w));
     const refused = refusal(refusals.get(`${model}\u0000${version}`), options);
-    const estimate = refused === null ? n(row.score_sum) / n(row.cnt) : null;
-    const realized = rate(n(row.n_correct), n(row.n_known));
+    const estimate = refused === null ? asNumber(row.score_sum) / asNumber(row.cnt) : null;
+    const realized = rate(asNumber(row.n_correct), asNumber(row.n_known));
     return {
       model,
       version,
       windowStart: windowStartIso,
-      n: n(row.cnt),
+      n: asNumber(row.cnt),
       estimatedAccuracy: estimate,
       realizedAccuracy: realized,
-      labeled: n(row.n_known),
+      labeled: asNumber(row.n_known),
       labelCoverage: coverage.get(`${model}\u0000${version}\u0000${windowStartIso}`) ?? null,
-      error: estimate !== null && realized !== null && n(row.n_known) >= options.minLabels ? estimate - realized : null,
+      error:
+        estimate !== null && realized !== null && asNumber(row.n_known) >= options.minLabels
+          ? estimate - realized
+          : null,
       refused,
     };
   });

@@ -1,7 +1,7 @@
 import type { BoundParams, ReadRows } from "../store/bound-params.js";
 import type { Store } from "../store/types.js";
 import type { ResolvedReportOptions } from "./options.js";
-import { iso, n, rate, s } from "./run.js";
+import { asNumber, asText, iso, rate } from "./run.js";
 import { MONDAY_MS } from "./sql-common.js";
 import type { OrphanRow } from "./types.js";
 
@@ -51,13 +51,13 @@ export async function orphans(
   };
   const rows = await readRows(kind === "sqlite" ? SQLITE : CLICKHOUSE, params);
   return rows.map((row) => {
-    const outcomes = n(row.outcomes);
-    const feedback = n(row.feedback);
-    const orphanOutcomes = n(row.orphan_outcomes);
-    const orphanFeedback = n(row.orphan_feedback);
+    const outcomes = asNumber(row.outcomes);
+    const feedback = asNumber(row.feedback);
+    const orphanOutcomes = asNumber(row.orphan_outcomes);
+    const orphanFeedback = asNumber(row.orphan_feedback);
     return {
-      model: s(row.model_name),
-      windowStart: iso(n(row.w)),
+      model: asText(row.model_name),
+      windowStart: iso(asNumber(row.w)),
       outcomes,
       orphanOutcomes,
       feedback,

@@ -14,7 +14,7 @@ import {
   type SketchBins,
   topCategories,
 } from "./profile-bins.js";
-import { n, s } from "./run.js";
+import { asNumber, asText } from "./run.js";
 import { num } from "./sql-common.js";
 
 export interface ProfileDriftOptions {
@@ -60,7 +60,7 @@ async function mergeWindow(
   name: string,
 ): Promise<Map<string, Merged>> {
   if (!store.readRows) throw new Error(`The ${store.kind} store cannot read profiles: it has no readRows method`);
-  const { d: dialect, q: query } = dialectFor(store.kind, store.readRows.bind(store));
+  const { dialect, query } = dialectFor(store.kind, store.readRows.bind(store));
   const from = toMs(window.from, `${name}.from`);
   const to = toMs(window.to, `${name}.to`);
   const rows = await query(
@@ -72,15 +72,15 @@ async function mergeWindow(
   );
   const out = new Map<string, Merged>();
   for (const result of rows) {
-    const feature = s(result.feature);
+    const feature = asText(result.feature);
     const sketch =
-      result.sketch === null || result.sketch === undefined ? null : (JSON.parse(s(result.sketch)) as SketchBins);
+      result.sketch === null || result.sketch === undefined ? null : (JSON.parse(asText(result.sketch)) as SketchBins);
     let cur = out.get(feature);
-    if (s(result.kind) === "numeric") {
+    if (asText(result.kind) === "numeric") {
       const ra =
         result.relative_accuracy === null || result.relative_accuracy === undefined
           ? null
-          : n(result.relative_accuracy);
+          : asNumber(result.relative_accuracy);
       if (!cur) {
         cur = { kind: "numeric", m: emptyNumeric(ra ?? 0), mixed: false };
         out.set(feature, cur);
@@ -89,7 +89,7 @@ async function mergeWindow(
       if (ra !== null && cur.m.relativeAccuracy === 0) cur.m.relativeAccuracy = ra;
       // Bins of different accuracies index different intervals: they cannot be added.
       if (ra !== null && ra !== cur.m.relativeAccuracy) cur.mixed = true;
-      else addSketch(cur.m, sketch, n(result.nulls));
+      else addSketch(cur.m, sketch, asNumber(result.nulls));
     } else {
       if (!cur) {
         cur = { kind: "categorical", m: { values: new Map(), nonNull: 0, nulls: 0, hasTopValues: true } };
@@ -97,8 +97,8 @@ async function mergeWindow(
       }
       if (cur.kind !== "categorical") continue;
       const top =
-        result.top_values === null || result.top_values === undefined ? null : JSON.parse(s(result.top_values));
-      addTopValues(cur.m, top, n(result.count), n(result.nulls));
+        result.top_values === null || result.top_values === undefined ? null : JSON.parse(asText(result.top_values));
+      addTopValues(cur.m, top, asNumber(result.count), asNumber(result.nulls));
     }
   }
   return out;

@@ -1,11 +1,11 @@
 import type { AgeBucket } from "./retrain.js";
 import type { MetricsContext } from "./run.js";
-import { iso, n, rate, s } from "./run.js";
+import { asNumber, asText, iso, rate } from "./run.js";
 import { num, windowStart } from "./sql-common.js";
 import type { BusinessRow, CalibrationRow, ItemAgeRow, LabelLatencyRow, QualityRow } from "./types.js";
 
 /** Volume, hit@1..k, MRR, NDCG@k, accuracy, MAE and label coverage per model, version and window. */
-export async function quality({ d: dialect, o: options, q: query, scored }: MetricsContext): Promise<QualityRow[]> {
+export async function quality({ dialect, options, query, scored }: MetricsContext): Promise<QualityRow[]> {
   const hits = Array.from(
     { length: options.k },
     (_, inner) =>
@@ -24,28 +24,28 @@ export async function quality({ d: dialect, o: options, q: query, scored }: Metr
   FROM (${scored}) GROUP BY model_name, model_version, w ORDER BY model_name, model_version, w`),
   );
   return rows.map((row) => {
-    const ranked = n(row.n_ranked);
+    const ranked = asNumber(row.n_ranked);
     return {
-      model: s(row.model_name),
-      version: s(row.model_version),
-      windowStart: iso(n(row.w)),
-      volume: n(row.volume),
-      estimatedVolume: n(row.est),
-      labeled: n(row.n_labeled),
-      hitAt: Array.from({ length: options.k }, (_, inner) => rate(n(row[`hit${inner + 1}`]), ranked)),
-      mrr: rate(n(row.rr), ranked),
-      ndcg: rate(n(row.ndcg), ranked),
-      accuracy: rate(n(row.n_correct), n(row.acc_n)),
-      mae: rate(n(row.ae_sum), n(row.ae_n)),
-      due: n(row.due),
-      dueLabeled: n(row.due_labeled),
-      labelCoverage: rate(n(row.due_labeled), n(row.due)),
+      model: asText(row.model_name),
+      version: asText(row.model_version),
+      windowStart: iso(asNumber(row.w)),
+      volume: asNumber(row.volume),
+      estimatedVolume: asNumber(row.est),
+      labeled: asNumber(row.n_labeled),
+      hitAt: Array.from({ length: options.k }, (_, inner) => rate(asNumber(row[`hit${inner + 1}`]), ranked)),
+      mrr: rate(asNumber(row.rr), ranked),
+      ndcg: rate(asNumber(row.ndcg), ranked),
+      accuracy: rate(asNumber(row.n_correct), asNumber(row.acc_n)),
+      mae: rate(asNumber(row.ae_sum), asNumber(row.ae_n)),
+      due: asNumber(row.due),
+      dueLabeled: asNumber(row.due_labeled),
+      labelCoverage: rate(asNumber(row.due_labeled), asNumber(row.due)),
     };
   });
 }
 
 /** Reliability of the top score: 10 equal-width bins, and the expected calibration error. */
-export async function calibration({ d: dialect, q: query, scored }: MetricsContext): Promise<CalibrationRow[]> {
+export async function calibration({ dialect, query, scored }: MetricsContext): Promise<CalibrationRow[]> {
   const rows = await query(
     dialect.inOrder(`SELECT model_name, model_version, bin, COUNT(*) AS cnt, SUM(score) AS score_sum, SUM(correct) AS n_correct
     FROM (SELECT model_name, model_version, score, correct,
@@ -55,19 +55,19 @@ export async function calibration({ d: dialect, q: query, scored }: MetricsConte
   );
   const out = new Map<string, CalibrationRow>();
   for (const result of rows) {
-    const key = `${s(result.model_name)}\u0000${s(result.model_version)}`;
+    const key = `${asText(result.model_name)}\u0000${asText(result.model_version)}`;
     let row = out.get(key);
     if (!row) {
-      row = { model: s(result.model_name), version: s(result.model_version), n: 0, ece: null, bins: [] };
+      row = { model: asText(result.model_name), version: asText(result.model_version), n: 0, ece: null, bins: [] };
       out.set(key, row);
     }
-    const cnt = n(result.cnt);
+    const cnt = asNumber(result.cnt);
     row.n += cnt;
     row.bins.push({
-      bin: n(result.bin),
+      bin: asNumber(result.bin),
       n: cnt,
-      meanScore: n(result.score_sum) / cnt,
-      accuracy: n(result.n_correct) / cnt,
+      meanScore: asNumber(result.score_sum) / cnt,
+      accuracy: asNumber(result.n_correct) / cnt,
     });
   }
   for (const row of out.values()) {
@@ -77,65 +77,65 @@ export async function calibration({ d: dialect, q: query, scored }: MetricsConte
 }
 
 /** Labeled and correct predictions per model age day (time − trainedAt), for the ageing curve. */
-export async function modelAges({ d: dialect, o: options, q: query, scored }: MetricsContext): Promise<AgeBucket[]> {
+export async function modelAges({ dialect, options, query, scored }: MetricsContext): Promise<AgeBucket[]> {
   const rows =
     await query(`SELECT model_name, model_version, ${dialect.floorInt(`(time_ms - trained_at_ms) / ${num(options.ageUnitMs)}`)} AS age,
       SUM(acc_known) AS n_labeled, SUM(correct) AS n_correct
     FROM (${scored}) WHERE trained_at_ms IS NOT NULL AND time_ms >= trained_at_ms
     GROUP BY model_name, model_version, age ORDER BY model_name, model_version, age`);
   return rows.map((row) => ({
-    model: s(row.model_name),
-    version: s(row.model_version),
-    age: n(row.age),
-    labeled: n(row.n_labeled),
-    correct: n(row.n_correct),
+    model: asText(row.model_name),
+    version: asText(row.model_version),
+    age: asNumber(row.age),
+    labeled: asNumber(row.n_labeled),
+    correct: asNumber(row.n_correct),
   }));
 }
 
 /** How long labels take: first outcome time − prediction time, exact percentiles. */
-export async function labelLatency({ d: dialect, q: query, scored }: MetricsContext): Promise<LabelLatencyRow[]> {
+export async function labelLatency({ dialect, query, scored }: MetricsContext): Promise<LabelLatencyRow[]> {
   const src = `SELECT model_name, model_version, first_o_ms - time_ms AS lat FROM (${scored}) WHERE has_o = 1`;
   const rows = await dialect.quantiles(query, src, ["model_name", "model_version"], "lat", [0.5, 0.9, 0.99]);
   return rows.map((row) => ({
-    model: s(row.model_name),
-    version: s(row.model_version),
-    n: n(row.n),
-    p50Seconds: n(row.q0) / 1000,
-    p90Seconds: n(row.q1) / 1000,
-    p99Seconds: n(row.q2) / 1000,
+    model: asText(row.model_name),
+    version: asText(row.model_version),
+    n: asNumber(row.n),
+    p50Seconds: asNumber(row.q0) / 1000,
+    p90Seconds: asNumber(row.q1) / 1000,
+    p99Seconds: asNumber(row.q2) / 1000,
   }));
 }
 
 /** Business metrics of the latest outcomes (such as handle time saved), per model version and window. */
-export async function business({ d: dialect, o: options, q: query, business }: MetricsContext): Promise<BusinessRow[]> {
+export async function business({ dialect, options, query, business }: MetricsContext): Promise<BusinessRow[]> {
   const rows = await query(
     dialect.inOrder(`SELECT model_name, model_version, ${windowStart("time_ms", options.windowMs)} AS w, name,
       COUNT(*) AS cnt, SUM(value) AS total
     FROM (${business}) GROUP BY model_name, model_version, w, name ORDER BY model_name, model_version, w, name`),
   );
   return rows.map((row) => ({
-    model: s(row.model_name),
-    version: s(row.model_version),
-    windowStart: iso(n(row.w)),
-    metric: s(row.name),
-    n: n(row.cnt),
-    sum: n(row.total),
-    mean: n(row.total) / n(row.cnt),
+    model: asText(row.model_name),
+    version: asText(row.model_version),
+    windowStart: iso(asNumber(row.w)),
+    metric: asText(row.name),
+    n: asNumber(row.cnt),
+    sum: asNumber(row.total),
+    mean: asNumber(row.total) / asNumber(row.cnt),
   }));
 }
 
 /** Age of the items shown (content freshness) per window. */
-export async function itemAge({ d: dialect, o: options, q: query, shown }: MetricsContext): Promise<ItemAgeRow[]> {
+export async function itemAge({ dialect, options, query, shown }: MetricsContext): Promise<ItemAgeRow[]> {
   const src = `SELECT model_name, model_version, ${windowStart("time_ms", options.windowMs)} AS w, item_age_s FROM (${shown})
     WHERE item_age_s IS NOT NULL`;
   const rows = await dialect.quantiles(query, src, ["model_name", "model_version", "w"], "item_age_s", [0.5, 0.9]);
   return rows.map((row) => ({
-    model: s(row.model_name),
-    version: s(row.model_version),
-    windowStart: iso(n(row.w)),
-    n: n(row.n),
-    meanSeconds: n(row.total) / n(row.n),
-    p50Seconds: n(row.q0),
-    p90Seconds: n(row.q1),
+    model: asText(row.model_name),
+    version: asText(row.model_version),
+    windowStart: iso(asNumber(row.w)),
+    n: asNumber(row.n),
+    meanSeconds: asNumber(row.total) / asNumber(row.n),
+    p50Seconds: asNumber(row.q0),
+    p90Seconds: asNumber(row.q1),
   }));
 }

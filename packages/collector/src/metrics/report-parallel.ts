@@ -68,7 +68,7 @@ export async function computeShare(
     versions: versionRows,
     freshness: await freshness(ctx, versionRows),
     newItems: await newItems(ctx),
-    orphans: await orphans(ctx.d.kind, readRows, ctx.o),
+    orphans: await orphans(ctx.dialect.kind, readRows, ctx.options),
   };
 }
 

@@ -4,9 +4,9 @@ import type { ResolvedReportOptions } from "./options.js";
 export type Rows = Record<string, unknown>[];
 /** What every metric query gets: the dialect, the options, and a way to run SQL in the store. */
 export interface MetricsContext {
-  d: Dialect;
-  o: ResolvedReportOptions;
-  q: (sql: string) => Promise<Rows>;
+  dialect: Dialect;
+  options: ResolvedReportOptions;
+  query: (sql: string) => Promise<Rows>;
   /** SQL of the per-prediction relation (`Dialect.scored`), or of its copy in a temporary table. */
   scored: string;
   /** SQL of the exposed-predictions relation (`Dialect.exposed`), or of its copy. */
@@ -24,7 +24,7 @@ export interface MetricsContext {
   engaged: string;
 }
 
-export const n = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
-export const s = (value: unknown): string => (value === null || value === undefined ? "" : String(value));
+export const asNumber = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
+export const asText = (value: unknown): string => (value === null || value === undefined ? "" : String(value));
 export const rate = (num: number, den: number): number | null => (den === 0 ? null : num / den);
 export const iso = (ms: number): string => new Date(ms).toISOString();

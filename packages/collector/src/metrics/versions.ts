@@ -1,5 +1,5 @@
 import type { MetricsContext } from "./run.js";
-import { iso, n, s } from "./run.js";
+import { asNumber, asText, iso } from "./run.js";
 import { predictionFilter } from "./sql-common.js";
 import type { VersionRow } from "./types.js";
 
@@ -8,7 +8,7 @@ import type { VersionRow } from "./types.js";
  * read from its stored event: the predictions table keeps neither. A version is one trained model, so one
  * prediction speaks for all of them.
  */
-function modelTimes({ d: dialect, o: options }: MetricsContext): string {
+function modelTimes({ dialect, options }: MetricsContext): string {
   const firstEvents = `SELECT model_name, model_version, MIN(event_id) AS event_id FROM predictions
     WHERE ${predictionFilter(options, (value) => dialect.text(value))} GROUP BY model_name, model_version`;
   if (dialect.kind === "sqlite") {
@@ -34,7 +34,7 @@ const timeOrNull = (value: unknown): string | null => {
  * time charts, at `deployedAt` when logged), its prediction count, training time, data cutoff and deploy time.
  */
 export async function versions(ctx: MetricsContext): Promise<VersionRow[]> {
-  const { d: dialect, o: options, q: query } = ctx;
+  const { dialect, options, query } = ctx;
   const rows = await query(
     `SELECT model_name, model_version, MIN(time_ms) AS first_ms, MAX(time_ms) AS last_ms, COUNT(*) AS cnt,
        SUM(shadow) AS n_shadow, MAX(trained_at_ms) AS trained_ms
@@ -42,18 +42,21 @@ export async function versions(ctx: MetricsContext): Promise<VersionRow[]> {
      GROUP BY model_name, model_version ORDER BY model_name, first_ms, model_version`,
   );
   const times = new Map(
-    (await query(modelTimes(ctx))).map((result) => [`${s(result.model_name)}\u0000${s(result.model_version)}`, result]),
+    (await query(modelTimes(ctx))).map((result) => [
+      `${asText(result.model_name)}\u0000${asText(result.model_version)}`,
+      result,
+    ]),
   );
   return rows.map((row) => {
-    const entry = times.get(`${s(row.model_name)}\u0000${s(row.model_version)}`);
+    const entry = times.get(`${asText(row.model_name)}\u0000${asText(row.model_version)}`);
     return {
-      model: s(row.model_name),
-      version: s(row.model_version),
-      firstSeen: iso(n(row.first_ms)),
-      lastSeen: iso(n(row.last_ms)),
-      predictions: n(row.cnt),
-      shadowPredictions: n(row.n_shadow),
-      trainedAt: row.trained_ms === null || row.trained_ms === undefined ? null : iso(n(row.trained_ms)),
+      model: asText(row.model_name),
+      version: asText(row.model_version),
+      firstSeen: iso(asNumber(row.first_ms)),
+      lastSeen: iso(asNumber(row.last_ms)),
+      predictions: asNumber(row.cnt),
+      shadowPredictions: asNumber(row.n_shadow),
+      trainedAt: row.trained_ms === null || row.trained_ms === undefined ? null : iso(asNumber(row.trained_ms)),
       dataCutoff: timeOrNull(entry?.cutoff),
       deployedAt: timeOrNull(entry?.deployed),
     };
