@@ -235,10 +235,14 @@ describe("a ClickHouse cluster: one shard, two replicas, collectors in front", (
       const retried = await postBatch(onR1.endpoint, more);
       expect(retried.json()).toEqual({ accepted: more.length, rejected: [], duplicates: 0 });
       // All at once, so the replica is back before ZooKeeper ends its session (10 s):
-      const [refused, health, restartedEvents, freshEvents] = await Promise.all([
-        // ...after the collector in front of the missing replica refused it (its ClickHouse does not answer);
-        postBatch(onR2.endpoint, more),
-        rawRequest(onR2.endpoint.replace("/v1/events", "/healthz"), { method: "GET" }),
+      const [[refused, health], restartedEvents, freshEvents] = await Promise.all([
+        // ...after the collector in front of the missing replica refused it (its ClickHouse does not answer),
+        // and says so on /healthz once that write failed (a ClickHouse answer less than 1 s old counts as up
+        // until a write fails: CLICKHOUSE_ANSWER_FRESH_MS);
+        postBatch(onR2.endpoint, more).then(
+          async (reply) =>
+            [reply, await rawRequest(onR2.endpoint.replace("/v1/events", "/healthz"), { method: "GET" })] as const,
+        ),
         // a collector (re)starting meanwhile finds its tables on its replica and sends no ON CLUSTER statement;
         eventsIn(database),
         // a database created meanwhile gets its tables here at once, and on the missing replica when it is back.
