@@ -2,11 +2,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { uuidv7 } from "@inferlog/core";
+import { type EventType, uuidv7, validateEvent } from "@inferlog/core";
 import { ClickHouseClient } from "../src/store/clickhouse-http.js";
 import { openClickHouseStore } from "../src/store/clickhouse-store.js";
 import { openSqliteStore } from "../src/store/sqlite-store.js";
-import type { Store } from "../src/store/types.js";
+import type { IncomingEvent, Store } from "../src/store/types.js";
 
 export const CLICKHOUSE_URL = process.env.INFERLOG_CLICKHOUSE_URL ?? "http://127.0.0.1:8123";
 export const MODEL = { name: "ticket-router", version: "v3", trainedAt: "2026-11-01T00:00:00Z" };
@@ -123,3 +123,23 @@ export function storeFixture(kind: "sqlite" | "clickhouse"): StoreFixture {
 }
 
 export const STORE_KINDS = ["sqlite", "clickhouse"] as const;
+
+/**
+ * Validated events for a contract test, received at their own time: ids `${idPrefix}-0`, `${idPrefix}-1`, ...
+ * An event the contract refuses throws, naming the fault.
+ */
+export function eventMaker(idPrefix: string, source: string) {
+  let seq = 0;
+  return (type: EventType, timeMs: number, data: Record<string, unknown>): IncomingEvent => {
+    const result = validateEvent(type, {
+      specversion: "1.0",
+      id: `${idPrefix}-${seq++}`,
+      type,
+      source,
+      time: new Date(timeMs).toISOString(),
+      data,
+    });
+    if (!result.ok) throw new Error(JSON.stringify(result.error));
+    return { event: result.event, receivedMs: timeMs };
+  };
+}

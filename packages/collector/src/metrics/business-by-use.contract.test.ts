@@ -1,6 +1,5 @@
-import { type EventType, validateEvent } from "@inferlog/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
+import { eventMaker, STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
 import { renderReportHtml } from "../report/render-html.js";
 import { renderReportText } from "../report/render-text.js";
 import type { IncomingEvent, Store } from "../store/types.js";
@@ -12,19 +11,7 @@ import type { Report } from "./types.js";
 const W1 = Date.parse("2026-11-16T00:00:00Z");
 const W2 = W1 + 7 * 86_400_000;
 const MODEL = { name: "biz", version: "v1" };
-let seq = 0;
-function ev(type: EventType, timeMs: number, data: Record<string, unknown>): IncomingEvent {
-  const r = validateEvent(type, {
-    specversion: "1.0",
-    id: `bu-${seq++}`,
-    type,
-    source: "business-by-use-test",
-    time: new Date(timeMs).toISOString(),
-    data,
-  });
-  if (!r.ok) throw new Error(JSON.stringify(r.error));
-  return { event: r.event, receivedMs: timeMs };
-}
+const ev = eventMaker("bu", "business-by-use-test");
 
 /**
  * Ten tickets in week 1, each with the seconds it took to handle: how its top-3 suggestions were used decides

@@ -1,10 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type EventType, validateEvent } from "@inferlog/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { W1 } from "../../test/metrics-fixture.js";
-import { STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
+import { eventMaker, STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
 import type { IncomingEvent, Store } from "../store/types.js";
 import { computeReport } from "./compute-report.js";
 import { Z_95 } from "./paired-tests.js";
@@ -26,19 +25,7 @@ function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-let seq = 0;
-function ev(type: EventType, timeMs: number, data: Record<string, unknown>): IncomingEvent {
-  const r = validateEvent(type, {
-    specversion: "1.0",
-    id: `xcc-${seq++}`,
-    type,
-    source: "xc",
-    time: new Date(timeMs).toISOString(),
-    data,
-  });
-  if (!r.ok) throw new Error(JSON.stringify(r.error));
-  return { event: r.event, receivedMs: timeMs };
-}
+const ev = eventMaker("xcc", "xc");
 
 /**
  * Random data: model "p", version "old" shown and the challenger "new" on the same requests over two weeks (300

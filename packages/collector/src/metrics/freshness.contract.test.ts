@@ -1,6 +1,5 @@
-import { type EventType, validateEvent } from "@inferlog/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
+import { eventMaker, STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
 import { renderReportHtml } from "../report/render-html.js";
 import { renderReportText } from "../report/render-text.js";
 import type { IncomingEvent, Store } from "../store/types.js";
@@ -19,19 +18,7 @@ const FEED = {
   deployedAt: at(W1 + 3 * DAY),
 };
 const FEED2 = { name: "feed2", version: "v1", trainedAt: at(W1) };
-let seq = 0;
-function ev(type: EventType, timeMs: number, data: Record<string, unknown>): IncomingEvent {
-  const r = validateEvent(type, {
-    specversion: "1.0",
-    id: `fr-${seq++}`,
-    type,
-    source: "freshness-test",
-    time: at(timeMs),
-    data,
-  });
-  if (!r.ok) throw new Error(JSON.stringify(r.error));
-  return { event: r.event, receivedMs: timeMs };
-}
+const ev = eventMaker("fr", "freshness-test");
 
 /**
  * Items a and b first appear on day 1 (before feed's data cutoff, day 2), c on day 4, d in week 2.

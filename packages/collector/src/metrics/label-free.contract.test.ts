@@ -1,6 +1,5 @@
-import { type EventType, validateEvent } from "@inferlog/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
+import { eventMaker, STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
 import { renderReportHtml } from "../report/render-html.js";
 import { renderReportText } from "../report/render-text.js";
 import type { IncomingEvent, Store } from "../store/types.js";
@@ -11,19 +10,7 @@ const DAY = 86_400_000;
 const W1 = Date.parse("2026-11-16T00:00:00Z");
 const W2 = W1 + 7 * DAY;
 const at = (ms: number) => new Date(ms).toISOString();
-let seq = 0;
-function ev(type: EventType, timeMs: number, data: Record<string, unknown>): IncomingEvent {
-  const r = validateEvent(type, {
-    specversion: "1.0",
-    id: `lf-${seq++}`,
-    type,
-    source: "label-free-test",
-    time: at(timeMs),
-    data,
-  });
-  if (!r.ok) throw new Error(JSON.stringify(r.error));
-  return { event: r.event, receivedMs: timeMs };
-}
+const ev = eventMaker("lf", "label-free-test");
 function rng(seed: number): () => number {
   let s = seed >>> 0;
   return () => {

@@ -1,6 +1,5 @@
-import { type EventType, validateEvent } from "@inferlog/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
+import { eventMaker, STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
 import type { IncomingEvent, Store } from "../store/types.js";
 import { createMonitorRunner, type Evaluation } from "./monitor-runner.js";
 import { parseMonitorsConfig } from "./rules.js";
@@ -10,19 +9,7 @@ const W1 = Date.parse("2026-11-16T00:00:00Z");
 const W2 = W1 + 7 * DAY;
 const NOW = W2 + 3 * DAY;
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
-let seq = 0;
-function ev(type: EventType, timeMs: number, data: Record<string, unknown>): IncomingEvent {
-  const r = validateEvent(type, {
-    specversion: "1.0",
-    id: `est-${seq++}`,
-    type,
-    source: "estimate-monitor-test",
-    time: new Date(timeMs).toISOString(),
-    data,
-  });
-  if (!r.ok) throw new Error(JSON.stringify(r.error));
-  return { event: r.event, receivedMs: timeMs };
-}
+const ev = eventMaker("est", "estimate-monitor-test");
 
 /**
  * "calibrated": week 1, 100 predictions scored 0.9, all labeled, 90 right (ECE 0); week 2, 100 scored 0.6 and no
