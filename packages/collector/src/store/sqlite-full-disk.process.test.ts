@@ -92,7 +92,11 @@ describe("the SQLite collector on a full disk", () => {
     // The reason is in the log, not in /healthz's answer (it takes no key, and the reason holds a path).
     expect(await health(c.url)).toEqual({ code: 503, status: "store_unavailable" });
     // The child writes that log line around its reply: wait for it rather than race the pipe.
-    const logged = await until(async () => c.output(), (out) => /healthz: the store failed: /.test(out), 5_000);
+    const logged = await until(
+      async () => c.output(),
+      (out) => /healthz: the store failed: /.test(out),
+      5_000,
+    );
     expect(logged).toMatch(/healthz: the store failed: the SQLite file .*full\.db is not writable yet: /);
     // Ingest says 503 too (retryable): an SDK keeps the batch and sends it again.
     expect((await postBatch(c.endpoint, [prediction({ predictionId: "kept-1" })])).status).toBe(503);
