@@ -193,5 +193,42 @@ export function computeGoals(results: Result[]): Goal[] {
           attainment: undefined,
         },
   );
+  goals.push(
+    ratioGoal(
+      results,
+      "browser main thread with IndexedDB vs persistence: false, 10,000-event burst",
+      "browser-main-thread",
+      "main-thread task time per event, 10,000-event burst",
+      "reference",
+      "<=",
+      2,
+      "≤ 2x",
+    ),
+    ratioGoal(
+      results,
+      "browser main thread with IndexedDB vs persistence: false, one event per task",
+      "browser-main-thread",
+      "main-thread task time per event, one event per task",
+      "reference",
+      "<=",
+      2,
+      "≤ 2x",
+    ),
+  );
+  const longest = find(results, "browser-main-thread", "longest main-thread task after a 10,000-event burst").find(
+    isInferlog,
+  );
+  goals.push({
+    name: "browser: longest main-thread task after a 10,000-event burst (IndexedDB)",
+    target: "≤ 50 ms",
+    measured:
+      longest?.value == null
+        ? "not measured"
+        : longest.value === 0
+          ? "no task ≥ 50 ms"
+          : `${longest.value.toFixed(0)} ms`,
+    pass: longest?.value == null ? undefined : longest.value <= 50,
+    attainment: longest?.value == null ? undefined : 50 / Math.max(1, longest.value),
+  });
   return goals;
 }
