@@ -13,6 +13,7 @@ import { fillDriftCounts } from "./sqlite-drift-counts.js";
 import { registerSqliteFunctions } from "./sqlite-functions.js";
 import { prepareGroupWriter } from "./sqlite-group-writer.js";
 import { SQLITE_DDL, SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
+import { migrateToSchema8 } from "./sqlite-schema8.js";
 import { addShadowColumn } from "./sqlite-shadow.js";
 import { fillItemState, fillSchema3, fillSchema4, fillState } from "./sqlite-state.js";
 import { startWriteWorker, type WriteWorker } from "./sqlite-write-client.js";
@@ -72,7 +73,7 @@ function prepareFile(db: Database.Database, { path, synchronous }: SqliteStoreOp
   // A file from before schema 6 gets the report state (2), the denormalized columns (3), the label
   // ranks (4) and the drift counts (5) built from the rows it holds, once (label ranks and true-label
   // counts after the outcome state they are taken from), and the shadow column (6) first: the others read it;
-  // then the items' first appearances (7).
+  // then the items' first appearances (7); last, the layouts of schema 8 (after the columns schema 3 added).
   db.transaction(() => {
     db.exec(SQLITE_DDL);
     if (version < 6) addShadowColumn(db);
@@ -81,6 +82,7 @@ function prepareFile(db: Database.Database, { path, synchronous }: SqliteStoreOp
     if (version < 4) fillSchema4(db);
     if (version < 5) fillDriftCounts(db);
     if (version < 7) fillItemState(db);
+    if (version < 8) migrateToSchema8(db);
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
   })();
 }
