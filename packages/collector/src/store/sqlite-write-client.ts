@@ -114,7 +114,7 @@ export function startWriteWorker(options: WriteWorkerOptions, inline: WriteGroup
       });
       if (!thread) return inline(events);
       const id = nextId++;
-      const group = encodeGroup(events);
+      const group = await encodeGroup(events);
       return new Promise<boolean[]>((resolve, reject) => {
         pending.set(id, { resolve, reject });
         thread.ref();
