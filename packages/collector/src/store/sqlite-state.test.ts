@@ -345,7 +345,11 @@ describe("the SQLite writer's report state", () => {
         { name: "events", clustered: 0 },
         { name: "features", clustered: 1 },
       ]);
-      expect(await reopened.readRows?.("SELECT name FROM sqlite_master WHERE name LIKE '%schema8%' OR name IN ('events_type_time', 'features_values')")).toEqual([]);
+      expect(
+        await reopened.readRows?.(
+          "SELECT name FROM sqlite_master WHERE name LIKE '%schema8%' OR name IN ('events_type_time', 'features_values')",
+        ),
+      ).toEqual([]);
       await reopened.close();
     },
   );

@@ -2,12 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { sqliteParams } from "./bound-params.js";
-import {
-  createGroupCommitter,
-  type GroupCommitOptions,
-  groupCommitSettings,
-  type WriteGroup,
-} from "./group-commit.js";
+import { createGroupCommitter, type GroupCommitOptions, groupCommitSettings, type WriteGroup } from "./group-commit.js";
 import { createSerial } from "./serial.js";
 import { fillDriftCounts } from "./sqlite-drift-counts.js";
 import { registerSqliteFunctions } from "./sqlite-functions.js";

@@ -63,8 +63,6 @@ export function startWriteWorker(options: WriteWorkerOptions, inline: WriteGroup
         resolve(undefined);
         return;
       }
-      // Idle, the worker does not keep the process alive; `write` refs it while a group is out.
-      thread.unref();
       const gone = (error: Error) => {
         if (worker === thread) {
           worker = undefined;
@@ -85,6 +83,8 @@ export function startWriteWorker(options: WriteWorkerOptions, inline: WriteGroup
         else if ("ready" in reply) {
           opened = true;
           worker = thread;
+          // Idle, the worker does not keep the process alive (a caller awaiting its start or a group does).
+          if (pending.size === 0) thread.unref();
           resolve(thread);
         } else if ("openError" in reply) gone(errorOf(reply.openError));
         else if ("closed" in reply) onClosed?.();

@@ -1,13 +1,14 @@
-import { startSlices } from "../slices.js";
+import { type Slicer, startSlices } from "../slices.js";
 import type { IncomingEvent } from "./types.js";
 
 /**
  * A group of events as it crosses to the SQLite write worker: each validated event's JSON (what the
- * `events.raw` column stores) joined by newlines (JSON text never holds a raw one) and UTF-8 encoded, and
- * the receive times; both are ArrayBuffers, transferred rather than copied.
+ * `events.raw` column stores), joined by newlines (JSON text never holds a raw one) and UTF-8 encoded in
+ * chunks of one event-loop slice each, and the receive times; all are ArrayBuffers, transferred rather
+ * than copied.
  */
 export interface WireGroup {
-  text: Uint8Array;
+  chunks: Uint8Array[];
   receivedMs: Float64Array;
 }
 
@@ -20,23 +21,33 @@ const SEPARATOR = "\n";
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** Encodes in slices: a 10,000-event request does not hold the event loop while its JSON is written. */
-export async function encodeGroup(events: readonly IncomingEvent[]): Promise<WireGroup> {
-  const slices = startSlices();
+/**
+ * Encodes in slices (one chunk each): a 10,000-event request does not hold the event loop while its JSON is
+ * written.
+ */
+export async function encodeGroup(
+  events: readonly IncomingEvent[],
+  slices: Slicer = startSlices(),
+): Promise<WireGroup> {
   const receivedMs = new Float64Array(events.length);
-  const raws = new Array<string>(events.length);
+  const chunks: Uint8Array[] = [];
+  let raws: string[] = [];
   for (let index = 0; index < events.length; index++) {
     const incoming = events[index] as IncomingEvent;
-    raws[index] = JSON.stringify(incoming.event);
+    raws.push(JSON.stringify(incoming.event));
     receivedMs[index] = incoming.receivedMs;
-    if (slices.due()) await slices.pause();
+    if (slices.due() && index + 1 < events.length) {
+      chunks.push(encoder.encode(raws.join(SEPARATOR)));
+      raws = [];
+      await slices.pause();
+    }
   }
-  return { text: encoder.encode(raws.join(SEPARATOR)), receivedMs };
+  if (raws.length > 0) chunks.push(encoder.encode(raws.join(SEPARATOR)));
+  return { chunks, receivedMs };
 }
 
-export function decodeGroup({ text, receivedMs }: WireGroup): WireEvent[] {
-  if (receivedMs.length === 0) return [];
-  const raws = decoder.decode(text).split(SEPARATOR);
+export function decodeGroup({ chunks, receivedMs }: WireGroup): WireEvent[] {
+  const raws = chunks.flatMap((chunk) => decoder.decode(chunk).split(SEPARATOR));
   if (raws.length !== receivedMs.length) {
     throw new Error(`Expected ${receivedMs.length} events in the write group, got ${raws.length}`);
   }
@@ -45,6 +56,6 @@ export function decodeGroup({ text, receivedMs }: WireGroup): WireEvent[] {
 
 /** The ArrayBuffers a postMessage of `group` transfers. */
 export const transferablesOf = (group: WireGroup): ArrayBuffer[] => [
-  group.text.buffer as ArrayBuffer,
+  ...group.chunks.map((chunk) => chunk.buffer as ArrayBuffer),
   group.receivedMs.buffer as ArrayBuffer,
 ];

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { toRows } from "./rows.js";
-import { type WriteFailure, writeOptionsOf, type WriteReply, type WriteRequest } from "./sqlite-write-messages.js";
+import { type WriteFailure, type WriteReply, type WriteRequest, writeOptionsOf } from "./sqlite-write-messages.js";
 import { decodeGroup, type WireGroup } from "./sqlite-write-wire.js";
 import { prepareRowWriter } from "./sqlite-writer.js";
 
