@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { WriteGroup } from "./group-commit.js";
 import { errorOf, type WriteReply, type WriteRequest, type WriteWorkerOptions } from "./sqlite-write-messages.js";
-import { postInParts } from "./sqlite-write-wire.js";
+import { encodeGroup, transferablesOf } from "./sqlite-write-wire.js";
 
 export interface WriteWorker {
   write: WriteGroup;
@@ -114,16 +114,12 @@ export function startWriteWorker(options: WriteWorkerOptions, inline: WriteGroup
       });
       if (!thread) return inline(events);
       const id = nextId++;
-      const written = new Promise<boolean[]>((resolve, reject) => {
+      const group = await encodeGroup(events);
+      return new Promise<boolean[]>((resolve, reject) => {
         pending.set(id, { resolve, reject });
+        thread.ref();
+        thread.postMessage({ kind: "write", id, group } satisfies WriteRequest, transferablesOf(group));
       });
-      thread.ref();
-      // A worker that dies while the parts go out rejects `written`; the parts after that go nowhere.
-      await postInParts(events, (part) =>
-        thread.postMessage({ kind: "part", id, events: part } satisfies WriteRequest),
-      );
-      thread.postMessage({ kind: "write", id } satisfies WriteRequest);
-      return written;
     },
     async close() {
       const thread = await ready?.catch(() => undefined);

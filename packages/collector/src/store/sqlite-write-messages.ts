@@ -1,4 +1,4 @@
-import type { IncomingEvent } from "./types.js";
+import type { WireGroup } from "./sqlite-write-wire.js";
 
 /** What the SQLite write worker is started with. */
 export interface WriteWorkerOptions {
@@ -6,11 +6,7 @@ export interface WriteWorkerOptions {
   synchronous: "FULL" | "NORMAL";
 }
 
-/** A group is its parts in order (sqlite-write-wire.ts), then `write`, which writes them in one transaction. */
-export type WriteRequest =
-  | { kind: "part"; id: number; events: readonly IncomingEvent[] }
-  | { kind: "write"; id: number }
-  | { kind: "close" };
+export type WriteRequest = { kind: "write"; id: number; group: WireGroup } | { kind: "close" };
 
 /** An error as it crosses from the worker: `code` is SQLite's (`SQLITE_FULL`, `SQLITE_IOERR_WRITE`, ...). */
 export interface WriteFailure {

@@ -7,8 +7,8 @@ import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { toRows } from "./rows.js";
 import { type WriteFailure, type WriteReply, type WriteRequest, writeOptionsOf } from "./sqlite-write-messages.js";
+import { decodeGroup, type WireGroup } from "./sqlite-write-wire.js";
 import { prepareRowWriter } from "./sqlite-writer.js";
-import type { IncomingEvent } from "./types.js";
 
 const port = parentPort;
 if (port) {
@@ -24,25 +24,15 @@ if (port) {
     const writeGroup = prepareTransaction(db);
     const open = db;
     port.postMessage({ ready: true } satisfies WriteReply);
-    // The parts of each group until its `write` comes.
-    const parts = new Map<number, IncomingEvent[]>();
     port.on("message", (request: WriteRequest) => {
-      if (request.kind === "part") {
-        const group = parts.get(request.id);
-        if (group) for (const incoming of request.events) group.push(incoming);
-        else parts.set(request.id, [...request.events]);
-        return;
-      }
       if (request.kind === "close") {
         open.close();
         port.postMessage({ closed: true } satisfies WriteReply);
         port.close();
         return;
       }
-      const group = parts.get(request.id) ?? [];
-      parts.delete(request.id);
       try {
-        const fresh = writeGroup(group);
+        const fresh = writeGroup(request.group);
         port.postMessage({ id: request.id, fresh } satisfies WriteReply, [fresh.buffer as ArrayBuffer]);
       } catch (error) {
         port.postMessage({ id: request.id, error: failureOf(error) } satisfies WriteReply);
@@ -56,19 +46,21 @@ if (port) {
 }
 
 /** Writes a group in one transaction; 1 per event stored for the first time, 0 for a duplicate. */
-function prepareTransaction(db: Database.Database): (events: readonly IncomingEvent[]) => Uint8Array {
+function prepareTransaction(db: Database.Database): (group: WireGroup) => Uint8Array {
   const writeRows = prepareRowWriter(db);
   const begin = db.prepare("BEGIN IMMEDIATE");
   const commit = db.prepare("COMMIT");
   const rollback = db.prepare("ROLLBACK");
-  return (events) => {
+  return (group) => {
+    const events = decodeGroup(group);
     const fresh = new Uint8Array(events.length);
     begin.run();
     try {
       // Drift counts are summed in memory and written before the commit; a rollback leaves none behind.
       writeRows.reset();
       for (let index = 0; index < events.length; index++) {
-        fresh[index] = writeRows(toRows(events[index] as IncomingEvent)) ? 1 : 0;
+        const incoming = events[index] as (typeof events)[number];
+        fresh[index] = writeRows(toRows(incoming, incoming.raw)) ? 1 : 0;
       }
       writeRows.flush();
       commit.run();
