@@ -22,18 +22,28 @@ function here(): string {
 }
 
 /**
+ * The worker's module. Built: dist/sqlite-write-worker.js or .cjs next to this bundle. Sources (tsx,
+ * vitest): a JavaScript entry that registers tsx before it loads sqlite-write-worker.ts.
+ */
+function writeWorkerEntry(): string {
+  const self = here();
+  const ext = extname(self);
+  return join(self, "..", ext === ".ts" ? "sqlite-write-worker-tsx.mjs" : `sqlite-write-worker${ext}`);
+}
+
+/**
  * Writes groups on a worker thread with its own connection (sqlite-write-worker.ts), one transaction per
  * group: the collector's event loop never waits for a statement or an fsync. A group's promise resolves
  * only after its transaction committed, and rejects with SQLite's error (its `code` kept) when it failed.
  * A worker that dies is started again for the next group. Where a worker cannot run at all (its module
  * does not load, as in some bundles), every group goes to `inline` instead.
  */
-export function startWriteWorker(options: WriteWorkerOptions, inline: WriteGroup): WriteWorker {
-  const self = here();
-  const ext = extname(self);
-  // Built: dist/sqlite-write-worker.js or .cjs next to this bundle. Sources (tsx, vitest): a JavaScript
-  // entry that registers tsx before it loads sqlite-write-worker.ts.
-  const entry = join(self, "..", ext === ".ts" ? "sqlite-write-worker-tsx.mjs" : `sqlite-write-worker${ext}`);
+export function startWriteWorker(
+  options: WriteWorkerOptions,
+  inline: WriteGroup,
+  entry: string = writeWorkerEntry(),
+): WriteWorker {
+  const ext = extname(here());
   const pending = new Map<number, Pending>();
   let nextId = 0;
   let worker: Worker | undefined;
@@ -115,6 +125,8 @@ export function startWriteWorker(options: WriteWorkerOptions, inline: WriteGroup
       if (!thread) return inline(events);
       const id = nextId++;
       const group = await encodeGroup(events);
+      // It may have died while the group was encoded: nothing would answer this group then.
+      if (worker !== thread) throw new Error("The SQLite write worker exited before the group was sent");
       return new Promise<boolean[]>((resolve, reject) => {
         pending.set(id, { resolve, reject });
         thread.ref();
