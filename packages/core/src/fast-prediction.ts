@@ -29,7 +29,8 @@ type Obj = Record<string, unknown>;
 
 /** Thrown inside the fast path when the input leaves the common shape; never escapes it. */
 const OUT = Symbol("out");
-const out = (): never => {
+// Typed where it is declared, so a call narrows the caller's types as a throw does.
+const out: () => never = () => {
   throw OUT;
 };
 
@@ -134,12 +135,15 @@ const checkKey = (key: string, max: number): void => {
 /** The last model written: events nearly always name the same one, in the same strings. */
 let lastModel: { name: unknown; version: unknown; environment: unknown; json: string } | undefined;
 function model(match: unknown): void {
-  if (!isPlain(match)) return out();
+  if (!isPlain(match)) out();
   const { name, version } = match;
   keysIn(match, MODEL_KEYS); // dates (trainedAt, ...) need the general path's checks
   const environment = match.environment;
   const last = lastModel;
-  if (last && name === last.name && version === last.version && environment === last.environment) return put(last.json);
+  if (last && name === last.name && version === last.version && environment === last.environment) {
+    put(last.json);
+    return;
+  }
   let text = `{"name":${quote(checkedString(name, 1, MAX_NAME_LENGTH))},"version":${quote(checkedString(version, 1, MAX_NAME_LENGTH))}`;
   if (environment !== undefined)
     text += `,"environment":${quote(checkedString(environment, 1, MAX_ENVIRONMENT_LENGTH))}`;
@@ -149,11 +153,11 @@ function model(match: unknown): void {
 }
 
 function candidates(count: unknown): void {
-  if (!Array.isArray(count) || count.length > MAX_CANDIDATES) return out();
+  if (!Array.isArray(count) || count.length > MAX_CANDIDATES) out();
   put("[");
   for (let index = 0; index < count.length; index++) {
     const item = count[index];
-    if (!isPlain(item)) return out();
+    if (!isPlain(item)) out();
     keysIn(item, CANDIDATE_KEYS);
     let rank = item.rank;
     if (rank === undefined) rank = index + 1;
@@ -180,7 +184,7 @@ function candidates(count: unknown): void {
 }
 
 function output(options: unknown): void {
-  if (!isPlain(options)) return out();
+  if (!isPlain(options)) out();
   keysIn(options, OUTPUT_KEYS);
   // "{" before the first member, "," before the others.
   let separator = "{";
@@ -214,11 +218,17 @@ function output(options: unknown): void {
 
 /** A feature value's JSON (read once: a getter cannot change it between check and write). */
 function featureValue(value: unknown): void {
-  if (typeof value === "number") return num(value);
-  if (typeof value === "string") return value.length > MAX_FEATURE_STRING_LENGTH ? out() : putQuoted(value);
-  if (value === null) return put("null");
-  if (typeof value === "boolean") return put(value ? "true" : "false");
-  if (!Array.isArray(value) || value.length > MAX_FEATURE_ARRAY_LENGTH) return out();
+  if (typeof value === "number") num(value);
+  else if (typeof value === "string") {
+    if (value.length > MAX_FEATURE_STRING_LENGTH) out();
+    putQuoted(value);
+  } else if (value === null) put("null");
+  else if (typeof value === "boolean") put(value ? "true" : "false");
+  else featureArray(value);
+}
+
+function featureArray(value: unknown): void {
+  if (!Array.isArray(value) || value.length > MAX_FEATURE_ARRAY_LENGTH) out();
   put("[");
   for (let index = 0; index < value.length; index++) {
     const item = value[index];
@@ -257,7 +267,7 @@ export const featureKeysCounted = (): number => featuresCounted;
  * a copy of them (the record's own key order).
  */
 function features(file: unknown, filter: FeatureFilter): void {
-  if (!isPlain(file)) return out();
+  if (!isPlain(file)) out();
   put("{");
   let count = 0;
   const filtered = filter.allow || filter.deny;
@@ -278,7 +288,7 @@ function features(file: unknown, filter: FeatureFilter): void {
 }
 
 function tags(time: unknown): void {
-  if (!isPlain(time)) return out();
+  if (!isPlain(time)) out();
   const keys = recordKeys(time, MAX_TAGS);
   put("{");
   for (let index = 0; index < keys.length; index++) {
