@@ -113,6 +113,12 @@ const putQuoted = (value: string): void => {
     put('"');
   }
 };
+/**
+ * Writes a string's JSON without its quotes, for a caller whose parts around it hold them
+ * (`{"id":"`, the id, `","source":"`): one part instead of three.
+ */
+const putInner = (value: string): void =>
+  put(ESCAPED.test(value) ? wellFormedJson(JSON.stringify(value)).slice(1, -1) : value);
 const checkedString = (value: unknown, min: number, max: number): string => {
   if (typeof value !== "string" || value.length < min || value.length > max) out();
   return value as string;
@@ -152,9 +158,12 @@ function model(match: unknown): void {
   put(text);
 }
 
+/**
+ * Candidates, after `"candidates":`. Each part joins what ends one member with what starts the next
+ * (`},{"id":"`, `","score":`): every part costs the final join about 14 ns, a third of a short field.
+ */
 function candidates(count: unknown): void {
   if (!Array.isArray(count) || count.length > MAX_CANDIDATES) out();
-  put("[");
   for (let index = 0; index < count.length; index++) {
     const item = count[index];
     if (!isPlain(item)) out();
@@ -162,67 +171,70 @@ function candidates(count: unknown): void {
     let rank = item.rank;
     if (rank === undefined) rank = index + 1;
     else if (!Number.isSafeInteger(rank) || (rank as number) < 1) out();
-    put(index ? ',{"id":' : '{"id":');
-    str(item.id, 1, MAX_ID_LENGTH);
+    put(index ? '},{"id":"' : '[{"id":"');
+    putInner(checkedString(item.id, 1, MAX_ID_LENGTH));
+    // The id's closing quote is written with the next member's name.
+    let idOpen = true;
     if (item.label !== undefined) {
-      put(',"label":');
+      put('","label":');
       label(item.label);
+      idOpen = false;
     }
     if (item.score !== undefined) {
-      put(',"score":');
+      put(idOpen ? '","score":' : ',"score":');
       num(item.score);
+      idOpen = false;
     }
-    put(',"rank":');
+    put(idOpen ? '","rank":' : ',"rank":');
     put(`${rank}`);
     if (item.itemAgeSeconds !== undefined) {
       put(',"itemAgeSeconds":');
       nonNegative(item.itemAgeSeconds);
     }
-    put("}");
   }
-  put("]");
+  put(count.length ? "}]" : "[]");
 }
 
+/** The output, after `"output":`; a member's name is one part with the `{` or `,` before it. */
 function output(options: unknown): void {
   if (!isPlain(options)) out();
   keysIn(options, OUTPUT_KEYS);
-  // "{" before the first member, "," before the others.
-  let separator = "{";
-  if (options.label !== undefined) {
-    put(separator);
-    put('"label":');
-    label(options.label);
-    separator = ",";
+  let first = true;
+  const value = options.label;
+  if (value !== undefined) {
+    if (typeof value === "number") {
+      put('{"label":');
+      num(value);
+    } else {
+      put('{"label":"');
+      putInner(checkedString(value, 0, MAX_NAME_LENGTH));
+      put('"');
+    }
+    first = false;
   }
   if (options.score !== undefined) {
-    put(separator);
-    put('"score":');
+    put(first ? '{"score":' : ',"score":');
     num(options.score);
-    separator = ",";
+    first = false;
   }
   if (options.candidates !== undefined) {
-    put(separator);
-    put('"candidates":');
+    put(first ? '{"candidates":' : ',"candidates":');
     candidates(options.candidates);
-    separator = ",";
+    first = false;
   }
   if (options.k !== undefined) {
     if (!Number.isSafeInteger(options.k) || (options.k as number) < 1) out();
-    put(separator);
-    put('"k":');
+    put(first ? '{"k":' : ',"k":');
     put(`${options.k}`);
-    separator = ",";
+    first = false;
   }
-  put(separator === "{" ? "{}" : "}");
+  put(first ? "{}" : "}");
 }
 
-/** A feature value's JSON (read once: a getter cannot change it between check and write). */
+/** A feature value's JSON, but for a string's (`features` writes those with their key). */
 function featureValue(value: unknown): void {
   if (typeof value === "number") num(value);
-  else if (typeof value === "string") {
-    if (value.length > MAX_FEATURE_STRING_LENGTH) out();
-    putQuoted(value);
-  } else if (value === null) put("null");
+  else if (value === null) put("null");
   else if (typeof value === "boolean") put(value ? "true" : "false");
   else featureArray(value);
 }
@@ -240,19 +252,27 @@ function featureArray(value: unknown): void {
 }
 
 /**
- * Feature names recur event after event: `"name":` for names that passed the checks, up to a
- * bound, so a feature's key is one part, checked and quoted once.
+ * A feature name's key, written as one part with what comes before it (`{` for the first feature,
+ * `,` for the others) and, for a string value, the value's opening quote.
  */
-const featureKeys = new Map<string, string>();
+interface FeatureKey {
+  first: string;
+  next: string;
+  firstString: string;
+  nextString: string;
+}
+/** Feature names recur event after event: keys of names that passed the checks, up to a bound. */
+const featureKeys = new Map<string, FeatureKey>();
 const FEATURE_KEYS_KEPT = 4096;
-function featureKey(name: string): string {
+function featureKey(name: string): FeatureKey {
   const known = featureKeys.get(name);
   if (known !== undefined) return known;
   checkKey(name, MAX_FEATURE_NAME_LENGTH);
   const json = `${quote(name)}:`;
+  const key = { first: `{${json}`, next: `,${json}`, firstString: `{${json}"`, nextString: `,${json}"` };
   if (featureKeys.size >= FEATURE_KEYS_KEPT) featureKeys.clear();
-  featureKeys.set(name, json);
-  return json;
+  featureKeys.set(name, key);
+  return key;
 }
 
 /**
@@ -268,7 +288,6 @@ export const featureKeysCounted = (): number => featuresCounted;
  */
 function features(file: unknown, filter: FeatureFilter): void {
   if (!isPlain(file)) out();
-  put("{");
   let count = 0;
   const filtered = filter.allow || filter.deny;
   const keys = Object.keys(file);
@@ -280,11 +299,19 @@ function features(file: unknown, filter: FeatureFilter): void {
   for (const key of ownKeysOnly(file, keys)) {
     if (!keep(key, filter)) continue; // counted after the filter
     if (++count > MAX_FEATURES) out();
-    if (count > 1) put(",");
-    put(featureKey(key));
-    featureValue(file[key]);
+    const names = featureKey(key);
+    const value = file[key]; // read once: a getter cannot change it between check and write
+    if (typeof value === "string") {
+      if (value.length > MAX_FEATURE_STRING_LENGTH) out();
+      put(count > 1 ? names.nextString : names.firstString);
+      putInner(value);
+      put('"');
+    } else {
+      put(count > 1 ? names.next : names.first);
+      featureValue(value);
+    }
   }
-  put("}");
+  put(count > 0 ? "}" : "{}");
 }
 
 function tags(time: unknown): void {
@@ -332,21 +359,21 @@ export function fastPredictionJson(event: PendingEvent, id: string, ctx: FastCon
     if (!isPlain(index)) return undefined;
     keysIn(index, PREDICTION_KEYS);
     const predictionId = checkedString(event.predictionId, 1, MAX_ID_LENGTH);
-    put('{"specversion":"1.0","id":');
-    str(id, 1, MAX_ID_LENGTH);
-    put(',"source":');
-    str(ctx.source, 1, MAX_NAME_LENGTH);
-    put(',"time":"');
+    put('{"specversion":"1.0","id":"');
+    putInner(checkedString(id, 1, MAX_ID_LENGTH));
+    put('","source":"');
+    putInner(checkedString(ctx.source, 1, MAX_NAME_LENGTH));
+    put('","time":"');
     put(isoOf(event.at));
-    put('","subject":');
-    putQuoted(predictionId);
+    put('","subject":"');
+    putInner(predictionId);
     if (ctx.sampleRate < 1) {
-      put(',"samplerate":');
+      put('","samplerate":');
       num(ctx.sampleRate);
-    }
-    put(',"type":"ml.prediction","data":{"predictionId":');
-    putQuoted(predictionId);
-    put(',"model":');
+      put(',"type":"ml.prediction","data":{"predictionId":"');
+    } else put('","type":"ml.prediction","data":{"predictionId":"');
+    putInner(predictionId);
+    put('","model":');
     model(index.model ?? ctx.model);
     if (index.task !== undefined) {
       if (!TASK_SET.has(index.task)) out();
