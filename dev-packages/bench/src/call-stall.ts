@@ -7,26 +7,26 @@
  * (features: 10,1000 unless given). `CALL_STALL_CORE=<path of a core entry>` measures another copy of
  * the core (the sources of an earlier commit, say), for A/B runs.
  *
- * Every call is timed on four clocks at once, and none is left out:
+ * Every call is timed on three clocks at once, and none is left out:
  * - wall: `performance.now()` around the call. What the caller waits for: the goal (worst call
  *   <= 1 ms) is judged on it.
  * - wall minus run-queue wait: the wall time less the time the calling thread was ready to run but
  *   had no CPU (Linux schedstat). On a machine shared with other busy processes that wait is theirs,
  *   not the SDK's; what is left estimates the wall time of a quiet machine (an upper bound still:
  *   a GC helper thread held up by the load keeps the caller waiting without it counting as wait).
- * - thread CPU: the calling thread's own CPU time (schedstat): the work done on the app's thread.
  * - process CPU: `process.cpuUsage()`, every thread's. It counts V8's compiler and GC threads,
  *   which work beside the caller without blocking it, so it is no measure of a stall; shown
- *   because earlier figures used it.
- * The clocks' own cost (measured around an empty call) is taken off the thread and process CPU.
- * The worst calls are listed with the garbage collections that ran during them.
+ *   because earlier figures used it. (The calling thread's own CPU time has no per-call clock on
+ *   Node 20: see run-queue-clock.ts.)
+ * The worst calls are listed with the garbage collections that ran during them, and every
+ * collection of the run is summed by kind: fewer bytes allocated per event means fewer of them.
  */
 import { PerformanceObserver } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import type * as Core from "@inferlog/core";
 import type { Transport } from "@inferlog/core";
-import { mean, median } from "./measure.js";
-import { openThreadClock } from "./thread-clock.js";
+import { mean } from "./measure.js";
+import { openRunQueueClock } from "./run-queue-clock.js";
 
 const calls = Number(process.argv[2] ?? 100_000);
 const yieldEvery = Number(process.argv[3] ?? 0);
@@ -38,8 +38,8 @@ const { createClient }: typeof Core = otherCore
   : await import("@inferlog/core");
 
 const accepting: Transport = { send: async () => ({ kind: "ok" }) };
-const threadClock = openThreadClock();
-if (!threadClock) console.error("no /proc/thread-self/schedstat: thread CPU and run-queue wait not measured");
+const runQueue = openRunQueueClock();
+if (!runQueue) console.error("no /proc/thread-self/schedstat: run-queue wait not measured (taken as 0)");
 
 interface Collection {
   start: number;
@@ -71,44 +71,35 @@ function featuresOf(n: number): Record<string, number | string> {
   return features;
 }
 
-/** The clocks for one call (ms); `call` is undefined for the empty window that measures their cost. */
-function timed(call: (() => void) | undefined, at: number, clocks: Clocks): void {
-  threadClock?.read();
-  const ran = threadClock?.ranNs ?? 0;
-  const waited = threadClock?.waitedNs ?? 0;
+/** The clocks for one call, in ms. */
+function timed(call: () => void, at: number, clocks: Clocks): void {
+  const waited = runQueue?.waitedNs() ?? 0;
   const cpuStart = process.cpuUsage();
   const start = performance.now();
-  call?.();
+  call();
   const end = performance.now();
   const cpu = process.cpuUsage(cpuStart);
-  threadClock?.read();
   clocks.startedAt[at] = start;
   clocks.wall[at] = end - start;
   clocks.process[at] = (cpu.user + cpu.system) / 1000;
-  clocks.thread[at] = ((threadClock?.ranNs ?? 0) - ran) / 1e6;
-  clocks.waited[at] = ((threadClock?.waitedNs ?? 0) - waited) / 1e6;
+  clocks.waited[at] = ((runQueue?.waitedNs() ?? 0) - waited) / 1e6;
 }
 
 interface Clocks {
   startedAt: Float64Array;
   wall: Float64Array;
   process: Float64Array;
-  thread: Float64Array;
   waited: Float64Array;
 }
 const clocksFor = (n: number): Clocks => ({
   startedAt: new Float64Array(n),
   wall: new Float64Array(n),
   process: new Float64Array(n),
-  thread: new Float64Array(n),
   waited: new Float64Array(n),
 });
 
 async function worstCall(featureCount: number) {
-  const empty = clocksFor(10_000);
-  for (let i = 0; i < 10_000; i++) timed(undefined, i, empty);
-  const cost = { process: median([...empty.process]), thread: median([...empty.thread]) };
-
+  const collectedBefore = collections.length;
   const client = createClient({ transport: accepting, source: "bench", model: { name: "m", version: "1" } });
   const input = { output: { label: "billing", score: 0.9 }, features: featuresOf(featureCount) };
   const log = () => {
@@ -124,8 +115,7 @@ async function worstCall(featureCount: number) {
   await new Promise((resolve) => setTimeout(resolve, 50)); // the GC observer reports
   const wall = [...clocks.wall];
   const unloaded = wall.map((ms, i) => Math.max(0, ms - (clocks.waited[i] as number)));
-  const thread = [...clocks.thread].map((ms) => Math.max(0, ms - cost.thread));
-  const processCpu = [...clocks.process].map((ms) => Math.max(0, ms - cost.process));
+  const processCpu = [...clocks.process];
   const worst = wall
     .map((ms, i) => ({ ms, i }))
     .sort((a, b) => b.ms - a.ms)
@@ -134,7 +124,6 @@ async function worstCall(featureCount: number) {
       call: i,
       wallMs: round(wall[i] as number),
       runQueueWaitMs: round(clocks.waited[i] as number),
-      threadCpuMs: round(thread[i] as number),
       processCpuMs: round(processCpu[i] as number),
       gcDuring: gcDuring(clocks.startedAt[i] as number, (clocks.startedAt[i] as number) + (wall[i] as number)),
     }));
@@ -145,10 +134,9 @@ async function worstCall(featureCount: number) {
     judgedOn: "wall",
     wall: summary(wall),
     wallMinusRunQueueWait: summary(unloaded),
-    threadCpu: threadClock ? summary(thread) : "not measured",
     processCpu: summary(processCpu),
-    clockCostUs: { thread: round(cost.thread * 1000), process: round(cost.process * 1000) },
     worstCalls: worst,
+    collections: byKind(collections.slice(collectedBefore)),
     dropped: stats.dropped,
   };
 }
@@ -157,6 +145,18 @@ function gcDuring(start: number, end: number): string[] {
   return collections
     .filter((gc) => gc.start < end && gc.end > start)
     .map((gc) => `${gc.kind} ${round(gc.end - gc.start)} ms`);
+}
+
+/** Every collection of a run by kind: how many, their total and their longest pause. */
+function byKind(run: Collection[]) {
+  const kinds: Record<string, { count: number; totalMs: number; longestMs: number }> = {};
+  for (const gc of run) {
+    const kind = (kinds[gc.kind] ??= { count: 0, totalMs: 0, longestMs: 0 });
+    kind.count++;
+    kind.totalMs = round(kind.totalMs + gc.end - gc.start);
+    kind.longestMs = round(Math.max(kind.longestMs, gc.end - gc.start));
+  }
+  return kinds;
 }
 
 const round = (value: number): number => Number(value.toFixed(3));
@@ -182,4 +182,4 @@ function summary(durations: number[]) {
 }
 
 for (const featureCount of featureCounts) console.log(JSON.stringify(await worstCall(featureCount)));
-threadClock?.close();
+runQueue?.close();
