@@ -6,11 +6,19 @@
  * byte allocated; then a full collection leaves what the queue holds (the transport never answers). Not a scenario of `pnpm bench`:
  *   node --expose-gc --max-semi-space-size=512 --min-semi-space-size=512 --conditions=source \
  *     --import tsx src/alloc-per-event.ts [events]
+ * `BENCH_CORE_ENTRY=<path of a core entry>` measures another copy of the core (an earlier commit's
+ * sources), for A/B runs.
  */
 import { PerformanceObserver } from "node:perf_hooks";
-import { createClient, type Transport } from "@inferlog/core";
+import { pathToFileURL } from "node:url";
+import type * as Core from "@inferlog/core";
+import type { Transport } from "@inferlog/core";
 import { prediction } from "./prediction.js";
 
+const otherCore = process.env.BENCH_CORE_ENTRY;
+const { createClient }: typeof Core = otherCore
+  ? await import(pathToFileURL(otherCore).href)
+  : await import("@inferlog/core");
 const events = Number(process.argv[2] ?? 20_000);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("run with --expose-gc (see the comment at the top)");

@@ -4,7 +4,7 @@
  * everything, never yielding (so nothing is sent: the queue fills and the rest are dropped, as
  * counted) unless `yieldEvery` says to yield to the event loop every that many calls.
  * `pnpm --filter @inferlog/bench exec tsx --conditions=source src/call-stall.ts [calls] [yieldEvery] [features,...]`
- * (features: 10,1000 unless given). `CALL_STALL_CORE=<path of a core entry>` measures another copy of
+ * (features: 10,1000 unless given). `BENCH_CORE_ENTRY=<path of a core entry>` measures another copy of
  * the core (the sources of an earlier commit, say), for A/B runs.
  *
  * Every call is timed on three clocks at once, and none is left out:
@@ -32,7 +32,7 @@ const calls = Number(process.argv[2] ?? 100_000);
 const yieldEvery = Number(process.argv[3] ?? 0);
 const featureCounts = (process.argv[4] ?? "10,1000").split(",").map(Number);
 const WORST_LISTED = 5;
-const otherCore = process.env.CALL_STALL_CORE;
+const otherCore = process.env.BENCH_CORE_ENTRY;
 const { createClient }: typeof Core = otherCore
   ? await import(pathToFileURL(otherCore).href)
   : await import("@inferlog/core");
