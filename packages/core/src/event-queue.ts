@@ -24,12 +24,8 @@ export const PRIORITY: Record<EventType, number> = {
 export interface Offered {
   accepted: boolean;
   /** Lower-priority events evicted to make room (empty when the event was refused: nothing is evicted for nothing). */
-  evicted: readonly QueuedEvent[];
+  evicted: QueuedEvent[];
 }
-
-/** An event queued with room to spare, the usual case: one answer for all, so an offer allocates nothing. */
-const ACCEPTED: Offered = Object.freeze({ accepted: true, evicted: Object.freeze([]) });
-const REFUSED: Offered = Object.freeze({ accepted: false, evicted: Object.freeze([]) });
 
 /**
  * The send queue, bounded by count and bytes. When full, an arriving event evicts the
@@ -113,16 +109,12 @@ export function createEventQueue(maxCount: number, maxBytes: number): EventQueue
     count: 0,
     bytes: 0,
     _offer(event) {
-      if (eventQueue.count < maxCount && eventQueue.bytes + event.bytes <= maxBytes) {
-        push(event);
-        return ACCEPTED;
-      }
       const evicted: QueuedEvent[] = [];
       while (eventQueue.count >= maxCount || eventQueue.bytes + event.bytes > maxBytes) {
         const victim = levels.find((level, index) => index < event.priority && first(level));
         if (!victim) {
           _putBack(evicted);
-          return REFUSED;
+          return { accepted: false, evicted: [] };
         }
         evicted.push(shift(victim));
       }
