@@ -135,6 +135,7 @@ async function worstCall(featureCount: number) {
     wall: summary(wall),
     wallMinusRunQueueWait: summary(unloaded),
     processCpu: summary(processCpu),
+    firstCall: { wallMs: round(wall[0] as number), wallMinusRunQueueWaitMs: round(unloaded[0] as number) },
     worstCalls: worst,
     collections: byKind(collections.slice(collectedBefore)),
     dropped: stats.dropped,
