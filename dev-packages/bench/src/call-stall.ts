@@ -152,7 +152,8 @@ function gcDuring(start: number, end: number): string[] {
 function byKind(run: Collection[]) {
   const kinds: Record<string, { count: number; totalMs: number; longestMs: number }> = {};
   for (const gc of run) {
-    const kind = (kinds[gc.kind] ??= { count: 0, totalMs: 0, longestMs: 0 });
+    kinds[gc.kind] ??= { count: 0, totalMs: 0, longestMs: 0 };
+    const kind = kinds[gc.kind] as { count: number; totalMs: number; longestMs: number };
     kind.count++;
     kind.totalMs = round(kind.totalMs + gc.end - gc.start);
     kind.longestMs = round(Math.max(kind.longestMs, gc.end - gc.start));
