@@ -1,6 +1,6 @@
 import { type Client, createBaseClient } from "./base-client.js";
 import type { ClientOptions } from "./options.js";
-import { prepareFast } from "./prepare-fast.js";
+import { prepareFast, warmPrepareFast } from "./prepare-fast.js";
 import { validateEvent } from "./validate.js";
 
 export { type Client, createBaseClient, type DropReason, type FlushResult, type StoredEvent } from "./base-client.js";
@@ -11,5 +11,7 @@ export { type Client, createBaseClient, type DropReason, type FlushResult, type 
  * `createBaseClient` so that importing the latter never loads zod.
  */
 export function createClient(options: ClientOptions): Client {
-  return createBaseClient(options, { validator: validateEvent, prepare: prepareFast });
+  const client = createBaseClient(options, { validator: validateEvent, prepare: prepareFast });
+  warmPrepareFast(validateEvent);
+  return client;
 }

@@ -3,7 +3,7 @@ import type { EventValidator } from "./pipeline.js";
 import type { EventType } from "./schema/events.js";
 import { makeValidator, SCHEMA_BY_TYPE } from "./validate.js";
 
-export { prepareFast } from "./prepare-fast.js";
+export { prepareFast, warmPrepareFast } from "./prepare-fast.js";
 
 const compiled = new Map<EventType, z.ZodMiniType>();
 

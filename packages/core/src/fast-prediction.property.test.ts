@@ -230,6 +230,44 @@ describe("fast prediction path", () => {
     };
     expect(fastPredictionJson({ type: "ml.prediction", input, at: 0, predictionId: "p" }, "id", ctx)).toBeUndefined();
   });
+
+  it("leaves an event logged from a getter of the input being written to the general path, and writes the outer one whole", () => {
+    const ctx: FastContext = {
+      source: "s",
+      model: { name: "m", version: "1" },
+      sampleRate: 1,
+      filter: { allow: undefined, deny: undefined },
+    };
+    const inner: (string | undefined)[] = [];
+    const features = {
+      before: 1,
+      get logsAgain(): number {
+        inner.push(
+          fastPredictionJson(
+            { type: "ml.prediction", input: { output: { label: "x" } }, at: 0, predictionId: "q" },
+            "inner",
+            ctx,
+          ),
+        );
+        return 2;
+      },
+      after: "z",
+    };
+    const json = fastPredictionJson(
+      { type: "ml.prediction", input: { output: { label: "y" }, features }, at: 0, predictionId: "p" },
+      "outer",
+      ctx,
+    );
+    expect(inner).toEqual([undefined]);
+    expect(JSON.parse(json as string)).toMatchObject({
+      id: "outer",
+      data: { predictionId: "p", output: { label: "y" }, features: { before: 1, logsAgain: 2, after: "z" } },
+    });
+    // Not left busy: the next event takes the fast path again.
+    expect(
+      fastPredictionJson({ type: "ml.prediction", input: { output: {} }, at: 0, predictionId: "r" }, "next", ctx),
+    ).toBeDefined();
+  });
 });
 
 describe("fast prediction path: strings", () => {

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { createBaseClient } from "./base-client.js";
 import type { PendingEvent } from "./build-event.js";
+import { createClient } from "./client.js";
 import { compiledValidateEvent } from "./compiled.js";
 import { liteValidateEvent } from "./lite-validate.js";
 import { resolveOptions } from "./options.js";
 import type { EventValidator, PrepareContext, Prepared, PrepareStep } from "./pipeline.js";
 import { prepare } from "./prepare.js";
-import { prepareFast } from "./prepare-fast.js";
+import { prepareFast, warmPrepareFast } from "./prepare-fast.js";
 import { MODEL, predictionInput } from "./test-helpers.js";
 import { MemoryTransport } from "./testing/memory-transport.js";
 import { uuidv7Time } from "./uuidv7.js";
@@ -91,5 +92,21 @@ describe("the fused prediction path (prepareFast)", () => {
     same.client.logPrediction(predictionInput(0));
     await same.client.flush();
     expect(same.seen).toEqual(["ml.prediction"]);
+  });
+});
+
+describe("warming the fused path (warmPrepareFast)", () => {
+  it("prepares its made-up event, and the events logged after it carry their own model, features and source", async () => {
+    expect(warmPrepareFast(validateEvent)).toMatchObject({ ok: true, type: "ml.prediction" });
+    const transport = new MemoryTransport();
+    const client = createClient({ transport, source: "after-warm-up", model: { name: "real", version: "7" } });
+    client.logPrediction({ output: { label: "b" }, features: { n: 2, s: "x" } });
+    await client.flush();
+    const [event] = transport.events;
+    expect(event).toMatchObject({
+      source: "after-warm-up",
+      data: { model: { name: "real", version: "7" }, output: { label: "b" }, features: { n: 2, s: "x" } },
+    });
+    expect(client.stats()).toMatchObject({ logged: 1, sent: 1 });
   });
 });

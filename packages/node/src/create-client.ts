@@ -15,7 +15,7 @@ import {
   showValue,
   type Transport,
 } from "@inferlog/core";
-import { compiledValidateEvent, prepareFast } from "@inferlog/core/compiled";
+import { compiledValidateEvent, prepareFast, warmPrepareFast } from "@inferlog/core/compiled";
 import { cloudEventsBatchJoinedOnce } from "./batch-encoder.js";
 import { type ExitWatch, reportUnsent, watchExit } from "./exit-report.js";
 import {
@@ -168,6 +168,7 @@ export function createClient(options: NodeClientOptions): NodeClient {
   // Servers can afford zod's compiled parsers (about 10x less CPU per event than the runtime parser);
   // predictions take the fused path written for them.
   const core = createBaseClient(coreOptions, { validator: compiledValidateEvent, prepare: prepareFast });
+  warmPrepareFast(compiledValidateEvent); // one-time costs here, not in the first log calls
   if (spool) {
     try {
       spool.open(); // after core checked the options, so a bad option leaves no open files behind
