@@ -4,7 +4,12 @@ import { detectCluster, ensureClusterTables } from "./clickhouse-cluster.js";
 import { clusterName, isCreateDatabase } from "./clickhouse-cluster-ddl.js";
 import { ClickHouseClient, type ClickHouseConnection, sqlString } from "./clickhouse-http.js";
 import { clickhouseDdl } from "./clickhouse-schema.js";
-import { clickhouseTableBodies, readTableFormats, type TableBody } from "./clickhouse-table-binary.js";
+import {
+  clickhouseTableBodies,
+  mergeTableBodies,
+  readTableFormats,
+  type TableBody,
+} from "./clickhouse-table-binary.js";
 import { createGroupCommitter, type GroupCommitOptions, groupCommitSettings } from "./group-commit.js";
 import {
   DEFAULT_OUTCOME_TTL_SECONDS,
@@ -84,7 +89,26 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     return new Set(found.flat().map((row) => row.id));
   }
 
-  async function writeGroup(batch: readonly IncomingEvent[]): Promise<boolean[]> {
+  /**
+   * Each batch's rows, serialized as it arrives (while earlier groups are written), so that writing a
+   * group is only looking its ids up and sending: groups form while the previous insert runs.
+   */
+  const encoded = new WeakMap<readonly IncomingEvent[], Promise<TableBody[]>>();
+  const encode = (batch: readonly IncomingEvent[]) => {
+    const bodies = clickhouseTableBodies(
+      batch,
+      batch.map(() => true),
+      formats,
+    );
+    // Awaited when the group is written; until then a failure must not count as unhandled.
+    bodies.catch(() => {});
+    encoded.set(batch, bodies);
+  };
+
+  async function writeGroup(
+    batch: readonly IncomingEvent[],
+    members: readonly (readonly IncomingEvent[])[],
+  ): Promise<boolean[]> {
     // Which ids are new: the first occurrence in the group, unless already stored.
     const fresh = new Array<boolean>(batch.length);
     const ids = new Set<string>();
@@ -93,10 +117,21 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
       fresh[index] = !ids.has(id);
       ids.add(id);
     }
-    // The rows are serialized while ClickHouse looks the ids up (one round trip less per group); in
-    // the rare group that holds stored events (a retry), they are serialized again without them.
-    let [bodies, seen] = await Promise.all([clickhouseTableBodies(batch, fresh, formats), existingIds([...ids])]);
-    if (seen.size > 0) {
+    const repeated = ids.size < batch.length;
+    const prepared = members.map(
+      (member) =>
+        encoded.get(member) ??
+        clickhouseTableBodies(
+          member,
+          member.map(() => true),
+          formats,
+        ),
+    );
+    const [seen, perBatch] = await Promise.all([existingIds([...ids]), Promise.all(prepared)]);
+    let bodies: TableBody[];
+    if (seen.size === 0 && !repeated) bodies = mergeTableBodies(perBatch);
+    else {
+      // The rare group that repeats an event, or holds stored ones (a retry): serialized again without them.
       for (let index = 0; index < batch.length; index++)
         if (fresh[index] && seen.has((batch[index] as IncomingEvent).event.id)) fresh[index] = false;
       bodies = await clickhouseTableBodies(batch, fresh, formats);
@@ -112,8 +147,8 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     return fresh;
   }
   // A failed write makes the next ping ask ClickHouse again.
-  const writeOrForget = (batch: readonly IncomingEvent[]) =>
-    writeGroup(batch).catch((error: unknown) => {
+  const writeOrForget = (batch: readonly IncomingEvent[], members: readonly (readonly IncomingEvent[])[]) =>
+    writeGroup(batch, members).catch((error: unknown) => {
       failedAt = Date.now();
       throw error;
     });
@@ -126,6 +161,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     kind: "clickhouse",
     insertBatch(batch) {
       open();
+      if (batch.length > 0) encode(batch);
       return committer.insert(batch);
     },
     async ping() {
