@@ -33,7 +33,7 @@ export class RowBinaryWriter {
   private room(bytes: number): void {
     if (this.at + bytes <= this.buffer.length) return;
     if (this.at > 0) this.full.push(this.buffer.subarray(0, this.at));
-    this.buffer = allocate(Math.max(Math.min(this.buffer.length * 2, CHUNK_BYTES), bytes));
+    this.buffer = allocate(Math.max(FIRST_CHUNK_BYTES, Math.min(this.buffer.length * 2, CHUNK_BYTES), bytes));
     this.at = 0;
   }
 
@@ -115,7 +115,8 @@ export class RowBinaryWriter {
     const last = this.at * 2 < this.buffer.length ? Buffer.from(written) : written;
     const out = [...this.full, ...(this.at > 0 ? [last] : [])];
     this.full.length = 0;
-    this.buffer = allocate(FIRST_CHUNK_BYTES);
+    // The next write allocates: a writer taken once (a batch's table) allocates nothing more.
+    this.buffer = allocate(0);
     this.at = 0;
     return out;
   }
