@@ -5,9 +5,6 @@
  * strings go in as they are, with no escaping (`raw` is JSON inside a string).
  */
 
-/** The first buffer of a writer: a batch's table often needs no more (each batch is encoded on its own). */
-const FIRST_CHUNK_BYTES = 16 * 1024;
-/** Buffers double up to this size: a large group's table is a few of them, not thousands. */
 const CHUNK_BYTES = 256 * 1024;
 
 /**
@@ -26,14 +23,14 @@ const direct = typeof (Buffer.prototype as Partial<EncodingWriters>).latin1Write
 
 /** Appends values to a list of buffers (a request body). */
 export class RowBinaryWriter {
-  private buffer: Buffer & EncodingWriters = allocate(FIRST_CHUNK_BYTES);
+  private buffer: Buffer & EncodingWriters = allocate(CHUNK_BYTES);
   private at = 0;
   private readonly full: Buffer[] = [];
 
   private room(bytes: number): void {
     if (this.at + bytes <= this.buffer.length) return;
     if (this.at > 0) this.full.push(this.buffer.subarray(0, this.at));
-    this.buffer = allocate(Math.max(FIRST_CHUNK_BYTES, Math.min(this.buffer.length * 2, CHUNK_BYTES), bytes));
+    this.buffer = allocate(Math.max(CHUNK_BYTES, bytes));
     this.at = 0;
   }
 
@@ -110,13 +107,9 @@ export class RowBinaryWriter {
 
   /** The buffers written so far; the writer starts empty again. */
   take(): Buffer[] {
-    const written = this.buffer.subarray(0, this.at);
-    // A last buffer mostly empty is copied out, so that a waiting batch does not hold its unused bytes.
-    const last = this.at * 2 < this.buffer.length ? Buffer.from(written) : written;
-    const out = [...this.full, ...(this.at > 0 ? [last] : [])];
+    const out = [...this.full, ...(this.at > 0 ? [this.buffer.subarray(0, this.at)] : [])];
     this.full.length = 0;
-    // The next write allocates: a writer taken once (a batch's table) allocates nothing more.
-    this.buffer = allocate(0);
+    this.buffer = allocate(CHUNK_BYTES);
     this.at = 0;
     return out;
   }

@@ -4,12 +4,7 @@ import { detectCluster, ensureClusterTables } from "./clickhouse-cluster.js";
 import { clusterName, isCreateDatabase } from "./clickhouse-cluster-ddl.js";
 import { ClickHouseClient, type ClickHouseConnection, sqlString } from "./clickhouse-http.js";
 import { clickhouseDdl } from "./clickhouse-schema.js";
-import {
-  clickhouseTableBodies,
-  mergeTableBodies,
-  readTableFormats,
-  type TableBody,
-} from "./clickhouse-table-binary.js";
+import { clickhouseTableBodies, readTableFormats, type TableBody } from "./clickhouse-table-binary.js";
 import { createGroupCommitter, type GroupCommitOptions, groupCommitSettings } from "./group-commit.js";
 import {
   DEFAULT_OUTCOME_TTL_SECONDS,
@@ -35,12 +30,10 @@ export interface ClickHouseStoreOptions extends ClickHouseConnection {
 
 /**
  * Every insert makes a part per table that ClickHouse must merge later: waiting a little for the
- * batches of other requests keeps parts few and large ("Too many parts" never comes near). One
- * group in flight: the next one fills for the whole insert before it (each batch is serialized as
- * it arrives, so nothing waits for that), which makes groups larger and ClickHouse's CPU per event
- * lower than two smaller inserts at once (dev-packages/bench/src/clickhouse-insert-cpu.ts).
+ * batches of other requests keeps parts few and large ("Too many parts" never comes near). Two
+ * groups in flight: the next one is checked and serialized while ClickHouse takes the last.
  */
-export const CLICKHOUSE_GROUP_COMMIT = { maxDelayMs: 20, maxEvents: 20_000, writesInFlight: 1 } as const;
+export const CLICKHOUSE_GROUP_COMMIT = { maxDelayMs: 20, maxEvents: 20_000, writesInFlight: 2 } as const;
 
 /**
  * A ClickHouse that answered any request this recently (an insert, a lookup, a ping) and failed no
@@ -91,26 +84,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     return new Set(found.flat().map((row) => row.id));
   }
 
-  /**
-   * Each batch's rows, serialized as it arrives (while earlier groups are written), so that writing a
-   * group is only looking its ids up and sending: groups form while the previous insert runs.
-   */
-  const encoded = new WeakMap<readonly IncomingEvent[], Promise<TableBody[]>>();
-  const encode = (batch: readonly IncomingEvent[]) => {
-    const bodies = clickhouseTableBodies(
-      batch,
-      batch.map(() => true),
-      formats,
-    );
-    // Awaited when the group is written; until then a failure must not count as unhandled.
-    bodies.catch(() => {});
-    encoded.set(batch, bodies);
-  };
-
-  async function writeGroup(
-    batch: readonly IncomingEvent[],
-    members: readonly (readonly IncomingEvent[])[],
-  ): Promise<boolean[]> {
+  async function writeGroup(batch: readonly IncomingEvent[]): Promise<boolean[]> {
     // Which ids are new: the first occurrence in the group, unless already stored.
     const fresh = new Array<boolean>(batch.length);
     const ids = new Set<string>();
@@ -119,21 +93,10 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
       fresh[index] = !ids.has(id);
       ids.add(id);
     }
-    const repeated = ids.size < batch.length;
-    const prepared = members.map(
-      (member) =>
-        encoded.get(member) ??
-        clickhouseTableBodies(
-          member,
-          member.map(() => true),
-          formats,
-        ),
-    );
-    const [seen, perBatch] = await Promise.all([existingIds([...ids]), Promise.all(prepared)]);
-    let bodies: TableBody[];
-    if (seen.size === 0 && !repeated) bodies = mergeTableBodies(perBatch);
-    else {
-      // The rare group that repeats an event, or holds stored ones (a retry): serialized again without them.
+    // The rows are serialized while ClickHouse looks the ids up (one round trip less per group); in
+    // the rare group that holds stored events (a retry), they are serialized again without them.
+    let [bodies, seen] = await Promise.all([clickhouseTableBodies(batch, fresh, formats), existingIds([...ids])]);
+    if (seen.size > 0) {
       for (let index = 0; index < batch.length; index++)
         if (fresh[index] && seen.has((batch[index] as IncomingEvent).event.id)) fresh[index] = false;
       bodies = await clickhouseTableBodies(batch, fresh, formats);
@@ -149,8 +112,8 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     return fresh;
   }
   // A failed write makes the next ping ask ClickHouse again.
-  const writeOrForget = (batch: readonly IncomingEvent[], members: readonly (readonly IncomingEvent[])[]) =>
-    writeGroup(batch, members).catch((error: unknown) => {
+  const writeOrForget = (batch: readonly IncomingEvent[]) =>
+    writeGroup(batch).catch((error: unknown) => {
       failedAt = Date.now();
       throw error;
     });
@@ -163,7 +126,6 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     kind: "clickhouse",
     insertBatch(batch) {
       open();
-      if (batch.length > 0) encode(batch);
       return committer.insert(batch);
     },
     async ping() {

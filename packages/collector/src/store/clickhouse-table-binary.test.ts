@@ -4,12 +4,7 @@ import { CLICKHOUSE_URL, exposure, features, feedback, outcome, prediction, T0_M
 import { ClickHouseClient } from "./clickhouse-http.js";
 import { RowBinaryWriter, type ValueEncoder, valueEncoder } from "./clickhouse-row-binary.js";
 import { clickhouseDdl } from "./clickhouse-schema.js";
-import {
-  clickhouseTableBodies,
-  mergeTableBodies,
-  readTableFormats,
-  type TableBody,
-} from "./clickhouse-table-binary.js";
+import { clickhouseTableBodies, readTableFormats } from "./clickhouse-table-binary.js";
 import { clickhouseTableLines } from "./clickhouse-table-lines.js";
 import { STORE_TABLES } from "./types.js";
 
@@ -225,61 +220,5 @@ describe("RowBinary inserts", () => {
       ["feedback", "JSONEachRow"],
       ["events", "RowBinary"],
     ]);
-  });
-
-  it("encode a group batch by batch into the same bytes, table by table, as the whole group at once", async () => {
-    const ch = await database("merged");
-    const formats = await readTableFormats(ch);
-    // Table JSONEachRow for one table too, so both formats are merged.
-    formats.types.get("feedback")?.set("kind", "Enum8('explicit' = 1)");
-    const p = prediction();
-    const pid = p.data.predictionId as string;
-    const long = prediction();
-    (long.data as Record<string, unknown>).features = { text: "é".repeat(40_000) };
-    const batches = [
-      [p, exposure(pid)],
-      [feedback(pid), outcome(pid, "billing", 1)],
-      [long, features(), profile],
-    ].map((events) => events.map((event) => ({ event: event as unknown as InferlogEvent, receivedMs: T0_MS })));
-    const whole = await clickhouseTableBodies(
-      batches.flat(),
-      batches.flat().map(() => true),
-      formats,
-    );
-    const perBatch = await Promise.all(
-      batches.map((batch) =>
-        clickhouseTableBodies(
-          batch,
-          batch.map(() => true),
-          formats,
-        ),
-      ),
-    );
-    const merged = mergeTableBodies(perBatch);
-    const bytes = (bodies: TableBody[]) =>
-      bodies.map((body) =>
-        body.format === "RowBinary"
-          ? {
-              table: body.table,
-              rows: body.rows,
-              columns: body.columns,
-              bytes: Buffer.concat(body.chunks).toString("hex"),
-            }
-          : { table: body.table, rows: body.rows, lines: body.lines },
-      );
-    expect(merged.map((body) => body.table).sort()).toEqual(whole.map((body) => body.table).sort());
-    expect(merged.at(-1)?.table).toBe("events");
-    const byTable = (bodies: TableBody[]) => Object.fromEntries(bytes(bodies).map((body) => [body.table, body]));
-    expect(byTable(merged)).toEqual(byTable(whole));
-    // The 80 KB feature value spans the writer's first buffers (16 KiB, doubling): still one exact value.
-    const features_ = merged.find((body) => body.table === "features");
-    expect(features_?.format === "RowBinary" && features_.chunks.length).toBeGreaterThan(1);
-    for (const body of merged) {
-      if (body.format === "RowBinary") await ch.insertRowBinary(body.table, body.columns, body.chunks);
-      else await ch.insertLines(body.table, body.lines);
-    }
-    expect(await ch.rows("SELECT length(str_value) AS n FROM features WHERE name = 'text'")).toEqual([{ n: 80_000 }]);
-    // Merging leaves the batches' own bodies as they were.
-    expect(perBatch[0]?.find((body) => body.table === "events")?.rows).toBe(2);
   });
 });

@@ -100,32 +100,3 @@ export async function clickhouseTableBodies(
   // An events row means "all of it is in": its insert goes last.
   return [...bodies.filter((body) => body.table !== "events"), ...bodies.filter((body) => body.table === "events")];
 }
-
-/**
- * The bodies of several batches' `clickhouseTableBodies` as one group's: per table, the batches' buffers
- * (or lines) end to end, in batch order, `events` last. Every batch encodes a table the same way (the
- * format is settled once per table in `TableFormats`).
- */
-export function mergeTableBodies(batches: readonly (readonly TableBody[])[]): TableBody[] {
-  if (batches.length === 1) return [...(batches[0] as readonly TableBody[])];
-  const merged = new Map<Table, TableBody>();
-  for (const bodies of batches) {
-    for (const body of bodies) {
-      const into = merged.get(body.table);
-      if (!into)
-        merged.set(
-          body.table,
-          body.format === "RowBinary" ? { ...body, chunks: [...body.chunks] } : { ...body, lines: [...body.lines] },
-        );
-      else if (into.format === "RowBinary" && body.format === "RowBinary") {
-        into.chunks.push(...body.chunks);
-        into.rows += body.rows;
-      } else if (into.format === "JSONEachRow" && body.format === "JSONEachRow") {
-        into.lines.push(...body.lines);
-        into.rows += body.rows;
-      } else throw new Error(`The batches of one group encoded the table ${body.table} in two formats`);
-    }
-  }
-  const bodies = [...merged.values()];
-  return [...bodies.filter((body) => body.table !== "events"), ...bodies.filter((body) => body.table === "events")];
-}

@@ -17,15 +17,6 @@ export interface GroupCommitOptions {
 /** Writes one group; for each event in order, true when this occurrence was stored for the first time. */
 export type WriteGroup = (events: readonly IncomingEvent[]) => Promise<boolean[]>;
 
-/**
- * What the committer calls: a `WriteGroup`, also given the arrays passed to `insert` that the group is
- * made of (`events` is them end to end), for a store that prepared each batch as it came.
- */
-export type WriteBatches = (
-  events: readonly IncomingEvent[],
-  batches: readonly (readonly IncomingEvent[])[],
-) => Promise<boolean[]>;
-
 export interface GroupCommitter {
   /** Resolves once the group holding this batch is durable; rejects (for this batch) when its write failed. */
   insert(events: readonly IncomingEvent[]): Promise<InsertResult>;
@@ -58,7 +49,7 @@ export function groupCommitSettings(
  * with its own counts. When a group of several batches fails, each batch is written again alone,
  * so one batch the store refuses cannot fail the others that happened to share its group.
  */
-export function createGroupCommitter(write: WriteBatches, settings: Required<GroupCommitOptions>): GroupCommitter {
+export function createGroupCommitter(write: WriteGroup, settings: Required<GroupCommitOptions>): GroupCommitter {
   const waiting: Waiting[] = [];
   let waitingEvents = 0;
   let writing = 0;
@@ -115,13 +106,7 @@ export function createGroupCommitter(write: WriteBatches, settings: Required<Gro
     const group = take();
     const events = group.length === 1 ? (group[0] as Waiting).events : group.flatMap((member) => member.events);
     try {
-      settle(
-        group,
-        await write(
-          events,
-          group.map((member) => member.events),
-        ),
-      );
+      settle(group, await write(events));
     } catch (error) {
       if (group.length === 1) {
         (group[0] as Waiting).reject(error);
@@ -129,7 +114,7 @@ export function createGroupCommitter(write: WriteBatches, settings: Required<Gro
       }
       for (const member of group) {
         try {
-          settle([member], await write(member.events, [member.events]));
+          settle([member], await write(member.events));
         } catch (alone) {
           member.reject(alone);
         }
