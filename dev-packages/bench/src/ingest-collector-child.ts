@@ -9,7 +9,12 @@ import { createCollector } from "../../../packages/collector/src/collector.js";
 
 const spec = process.argv[2];
 if (!spec) throw new Error("usage: ingest-collector-child.ts <store spec>");
-const collector = await createCollector({ store: spec });
+// BENCH_INGEST_GROUP_COMMIT='{"writesInFlight":1}' tries other group-commit settings than the store's defaults.
+const groupCommit = process.env.BENCH_INGEST_GROUP_COMMIT;
+const collector = await createCollector({
+  store: spec,
+  ...(groupCommit ? { groupCommit: JSON.parse(groupCommit) } : {}),
+});
 const { url } = await collector.listen({ port: 0, host: "127.0.0.1" });
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();

@@ -7,16 +7,21 @@
  * its own `process.cpuUsage()` over the timed window.
  * `pnpm --filter @inferlog/bench run bench -- ingest-stores`
  */
-import { type ChildProcess, fork } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { type ChildProcess, fork, spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { isCreateDatabase } from "../../../../packages/collector/src/store/clickhouse-cluster-ddl.js";
 import { ClickHouseClient } from "../../../../packages/collector/src/store/clickhouse-http.js";
 import { clickhouseDdl } from "../../../../packages/collector/src/store/clickhouse-schema.js";
-import { clickhouseTableRows } from "../../../../packages/collector/src/store/clickhouse-table-rows.js";
+import {
+  clickhouseTableBodies,
+  readTableFormats,
+  type TableBody,
+} from "../../../../packages/collector/src/store/clickhouse-table-binary.js";
 import { toRows } from "../../../../packages/collector/src/store/rows.js";
 import { SQLITE_EVENTS_PER_TRANSACTION } from "../../../../packages/collector/src/store/sqlite-group-writer.js";
 import { SQLITE_DDL } from "../../../../packages/collector/src/store/sqlite-schema.js";
@@ -34,6 +39,12 @@ const EVENTS = { sqlite: 20_000, clickhouse: 50_000 };
 const RUNS = Number(process.env.BENCH_INGEST_RUNS ?? 3);
 /** Events per ClickHouse insert in the ceiling: one large part per table, as a group commit at full load. */
 const CLICKHOUSE_DIRECT_GROUP = 10_000;
+/**
+ * BENCH_INGEST_PERF=<file>: Linux `perf record -g` samples the collector's CPU time (all threads, kernel
+ * included) over the first timed throughput window, into <file>; `perf script -i <file> | tsx
+ * src/perf-breakdown.ts` or `perf report -i <file> --no-children` shows where it went.
+ */
+const PERF_FILE = process.env.BENCH_INGEST_PERF;
 /** Events in the one large request during which `/healthz` is timed. */
 const HEALTH_EVENTS = 10_000;
 const here = new URL(".", import.meta.url).pathname;
@@ -43,6 +54,30 @@ type Events = Record<string, unknown>[];
 interface HttpRun {
   eventsPerSecond: number;
   cpuMicrosPerEvent: number;
+  /** This process's CPU (the load generator: pre-encoded batches replayed over HTTP) per event. */
+  loadCpuMicrosPerEvent: number;
+  /** The ClickHouse server process's CPU per event over the window (undefined: not on this host). */
+  serverCpuMicrosPerEvent?: number;
+}
+
+/**
+ * User + system CPU of the local clickhouse-server process (µs), from /proc; undefined when it does
+ * not run on this host. It counts the whole server: merges, and any other client's queries too.
+ */
+function clickhouseServerCpu(): number | undefined {
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    if (!stat.includes("(clickhouse-serv")) continue;
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime, fields 14 and 15 of stat, in clock ticks (USER_HZ, 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  }
+  return undefined;
 }
 
 function post(port: number, agent: Agent, body: Buffer, expected: number): Promise<void> {
@@ -103,6 +138,8 @@ async function startCollector(spec: string): Promise<RunningCollector> {
       "--import",
       "tsx",
       ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      // perf names JIT-compiled JavaScript frames from the /tmp/perf-<pid>.map this writes.
+      ...(PERF_FILE ? ["--perf-basic-prof"] : []),
     ],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
@@ -144,14 +181,44 @@ async function viaCollector(spec: string, events: Events, warmup: Events): Promi
   };
   await send(gzipBatches(warmup, BATCH));
   const bodies = gzipBatches(events, BATCH);
+  const recording = PERF_FILE ? await recordPerf(collector.child.pid as number, PERF_FILE) : undefined;
   const cpu0 = await collector.cpu();
+  const load0 = process.cpuUsage();
+  const server0 = spec.startsWith("clickhouse") ? clickhouseServerCpu() : undefined;
   const t0 = performance.now();
   await send(bodies);
   const seconds = (performance.now() - t0) / 1000;
+  const load = process.cpuUsage(load0);
+  const server1 = server0 === undefined ? undefined : clickhouseServerCpu();
   const cpu1 = await collector.cpu();
+  await recording?.stop();
   agent.destroy();
   await collector.close();
-  return { eventsPerSecond: events.length / seconds, cpuMicrosPerEvent: (cpu1 - cpu0) / events.length };
+  return {
+    eventsPerSecond: events.length / seconds,
+    cpuMicrosPerEvent: (cpu1 - cpu0) / events.length,
+    loadCpuMicrosPerEvent: (load.user + load.system) / events.length,
+    ...(server0 === undefined || server1 === undefined
+      ? {}
+      : { serverCpuMicrosPerEvent: (server1 - server0) / events.length }),
+  };
+}
+
+/** `perf record` attached to `pid` until `stop()`, which waits for the file to be written. */
+async function recordPerf(pid: number, file: string): Promise<{ stop(): Promise<void> }> {
+  const recorder = spawn("perf", ["record", "-F", "1999", "-g", "-p", String(pid), "-o", file], { stdio: "ignore" });
+  const exited = new Promise<void>((resolve) => {
+    recorder.on("exit", () => resolve());
+    recorder.on("error", () => resolve());
+  });
+  // perf needs a moment to attach before the window starts.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  return {
+    async stop() {
+      recorder.kill("SIGINT");
+      await exited;
+    },
+  };
 }
 
 /** One GET /healthz on its own connection: milliseconds to the full answer. */
@@ -218,14 +285,26 @@ function sqliteDirect(file: string, events: Events): number {
 
 async function clickhouseDirect(database: string, events: Events): Promise<number> {
   const ch = new ClickHouseClient({ url: CLICKHOUSE_URL, database });
-  for (const stmt of clickhouseDdl(database)) await ch.exec(stmt, { database: false });
-  const groups = batches(events, CLICKHOUSE_DIRECT_GROUP).map((group) =>
-    clickhouseTableRows(group.map((event) => toRows({ event: event as never, receivedMs: Date.now() }))),
+  for (const stmt of clickhouseDdl(database)) await ch.exec(stmt, { database: !isCreateDatabase(stmt) });
+  const formats = await readTableFormats(ch);
+  // The collector's own writer (RowBinary where the column types allow), built before the clock starts.
+  const groups = await Promise.all(
+    batches(events, CLICKHOUSE_DIRECT_GROUP).map((group) =>
+      clickhouseTableBodies(
+        group.map((event) => ({ event: event as never, receivedMs: Date.now() })),
+        group.map(() => true),
+        formats,
+      ),
+    ),
   );
+  const insert = (body: TableBody) =>
+    body.format === "RowBinary"
+      ? ch.insertRowBinary(body.table, body.columns, body.chunks)
+      : ch.insertLines(body.table, body.lines);
   const t0 = performance.now();
-  for (const { derived, events: eventRows } of groups) {
-    await Promise.all(derived.map((t) => ch.insert(t.table, t.rows)));
-    await ch.insert(eventRows.table, eventRows.rows);
+  for (const bodies of groups) {
+    await Promise.all(bodies.filter((body) => body.table !== "events").map(insert));
+    for (const body of bodies) if (body.table === "events") await insert(body);
   }
   return events.length / ((performance.now() - t0) / 1000);
 }
@@ -306,6 +385,8 @@ function storeRows(store: string, http: HttpRun[], direct: number[], note: strin
   const each = (xs: number[]) => xs.map((x) => Math.round(x).toLocaleString("en-US")).join(", ");
   const rates = http.map((r) => r.eventsPerSecond);
   const cpu = http.map((r) => r.cpuMicrosPerEvent);
+  const load = http.map((r) => r.loadCpuMicrosPerEvent);
+  const server = http.flatMap((r) => (r.serverCpuMicrosPerEvent === undefined ? [] : [r.serverCpuMicrosPerEvent]));
   return [
     {
       metric: `ingest into ${store}, batches of ${BATCH}`,
@@ -332,6 +413,28 @@ function storeRows(store: string, http: HttpRun[], direct: number[], note: strin
       better: "lower",
       note: `user+system of the collector process over the timed window; runs: ${cpu.map((c) => c.toFixed(1)).join(", ")}`,
     },
+    {
+      metric: `load generator CPU per event (${store})`,
+      subject: "bench (replays pre-encoded gzip batches over HTTP)",
+      value: median(load),
+      unit: "µs/event",
+      better: "lower",
+      reference: true,
+      note: `user+system of the bench process over the same window, which shares the cores; runs: ${load.map((c) => c.toFixed(1)).join(", ")}`,
+    },
+    ...(server.length === 0
+      ? []
+      : [
+          {
+            metric: `ClickHouse server CPU per event (${store})`,
+            subject: "clickhouse-server",
+            value: median(server),
+            unit: "µs/event",
+            better: "lower" as const,
+            reference: true,
+            note: `user+system of the local server process over the same window (merges included, and any other client's queries); runs: ${server.map((c) => c.toFixed(1)).join(", ")}`,
+          },
+        ]),
   ];
 }
 
