@@ -1,8 +1,9 @@
-import { DRIFT_FEATURE, DRIFT_PREDICTED, DRIFT_TRUE, HOUR_MS } from "../store/sqlite-drift-counts.js";
+import { DRIFT_FEATURE, DRIFT_PREDICTED, DRIFT_TRUE } from "../store/sqlite-drift-counts.js";
 import { COUNTS_FN, QUANTILES_FN } from "../store/sqlite-functions.js";
 import type { Dialect } from "./dialect.js";
 import { PREDICTED_LABEL, TRUE_LABEL } from "./dialect.js";
 import { discountCase, idcgCase, num, predictionFilter, quantileLevel } from "./sql-common.js";
+import { splitByHours } from "./sqlite-hours.js";
 import type { SqliteParams } from "./sqlite-params.js";
 
 // Relevant = in the outcome's relevantIds, or equal to its label when it has none. The position of the first
@@ -80,10 +81,8 @@ export function sqliteDialect(params: SqliteParams): Dialect {
       // The true label's rows come from `scored`, which holds the report's range only.
       const from = feature === TRUE_LABEL ? Math.max(fromMs, options.fromMs) : fromMs;
       const to = feature === TRUE_LABEL ? Math.min(toMs, options.toMs) : toMs;
-      // Whole UTC hours from 1970 on inside [from, to) come from drift_counts (report windows are whole hours,
-      // aligned alike); the rest of the range, less than an hour at either end, from the rows themselves.
-      const left = Math.max(0, Math.ceil(from / HOUR_MS) * HOUR_MS);
-      const bytes = Math.max(left, Math.floor(to / HOUR_MS) * HOUR_MS);
+      // Whole UTC hours from 1970 on inside [from, to) come from drift_counts; the rest from the rows (sqlite-hours.ts).
+      const { hours, edges } = splitByHours(from, to);
       const [source, name] =
         feature === PREDICTED_LABEL
           ? [DRIFT_PREDICTED, ""]
@@ -93,18 +92,11 @@ export function sqliteDialect(params: SqliteParams): Dialect {
       const parts = [
         `SELECT hour_ms AS time_ms, CASE WHEN is_null = 1 THEN NULL ELSE value END AS str_value, cnt AS c
        FROM drift_counts WHERE model_name = ${str(model)} AND source = ${source} AND name = ${str(name)}
-         AND hour_ms >= ${num(left)} AND hour_ms < ${num(bytes)}`,
+         AND hour_ms >= ${num(hours.left)} AND hour_ms < ${num(hours.right)}`,
       ];
       const src = dialect.driftRows(model, feature, scored);
-      for (const [lo, hi] of [
-        [from, Math.min(left, to)],
-        [bytes, to],
-      ] as const) {
-        if (lo < hi) {
-          parts.push(
-            `SELECT time_ms, str_value, 1 AS c FROM (${src}) WHERE time_ms >= ${num(lo)} AND time_ms < ${num(hi)}`,
-          );
-        }
+      for (const [lo, hi] of edges) {
+        parts.push(`SELECT time_ms, str_value, 1 AS c FROM (${src}) WHERE time_ms >= ${num(lo)} AND time_ms < ${num(hi)}`);
       }
       return parts.join(" UNION ALL ");
     },

@@ -11,10 +11,11 @@ import { SQLITE_PROFILE_DDL } from "./profile-schema.js";
  * prediction's model version, time and k, and exposure_state the exposed prediction's model version, so a
  * report reads them without a join per row. 4: each prediction row's `label_rank` against its latest outcome.
  * 5: drift counts per hour (sqlite-drift-counts.ts). 6: `predictions.shadow` (challengers; sqlite-shadow.ts). 7: each
- * item's first appearance per model (item_state). Older files are filled on open (sqlite-state.ts,
- * sqlite-drift-counts.ts, sqlite-shadow.ts).
+ * item's first appearance per model (item_state). 9: report counts per hour kept at ingest (shown candidates,
+ * orphans, accepted positions; sqlite-report-counts.ts, which creates them: `migrateToSchema9`). Older files are
+ * filled on open (sqlite-state.ts, sqlite-drift-counts.ts, sqlite-shadow.ts, sqlite-report-counts.ts).
  */
-export const SQLITE_SCHEMA_VERSION = 7;
+export const SQLITE_SCHEMA_VERSION = 9;
 
 export const SQLITE_DDL = `
 CREATE TABLE IF NOT EXISTS events (

@@ -7,6 +7,7 @@ import { createSerial } from "./serial.js";
 import { fillDriftCounts } from "./sqlite-drift-counts.js";
 import { registerSqliteFunctions } from "./sqlite-functions.js";
 import { prepareGroupWriter } from "./sqlite-group-writer.js";
+import { migrateToSchema9 } from "./sqlite-report-counts.js";
 import { SQLITE_DDL, SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
 import { addShadowColumn } from "./sqlite-shadow.js";
 import { fillItemState, fillSchema3, fillSchema4, fillState } from "./sqlite-state.js";
@@ -66,7 +67,7 @@ function prepareFile(db: Database.Database, { path, synchronous }: SqliteStoreOp
   // A file from before schema 6 gets the report state (2), the denormalized columns (3), the label
   // ranks (4) and the drift counts (5) built from the rows it holds, once (label ranks and true-label
   // counts after the outcome state they are taken from), and the shadow column (6) first: the others read it;
-  // then the items' first appearances (7).
+  // then the items' first appearances (7), then the report counts (9).
   db.transaction(() => {
     db.exec(SQLITE_DDL);
     if (version < 6) addShadowColumn(db);
@@ -75,6 +76,8 @@ function prepareFile(db: Database.Database, { path, synchronous }: SqliteStoreOp
     if (version < 4) fillSchema4(db);
     if (version < 5) fillDriftCounts(db);
     if (version < 7) fillItemState(db);
+    // Schema 9 creates its own tables (new files too) and fills them from the rows.
+    if (version < 9) migrateToSchema9(db);
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
   })();
 }
