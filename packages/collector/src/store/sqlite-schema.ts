@@ -5,6 +5,7 @@
  * prediction are just rows that join later. Times are integer ms since the epoch.
  */
 import { SQLITE_PROFILE_DDL } from "./profile-schema.js";
+import { REPORT_COUNTS_DDL } from "./sqlite-report-counts.js";
 
 /**
  * 2: the report's state tables (sqlite-state.ts) and a covering feature index. 3: candidate rows carry their
@@ -12,7 +13,7 @@ import { SQLITE_PROFILE_DDL } from "./profile-schema.js";
  * report reads them without a join per row. 4: each prediction row's `label_rank` against its latest outcome.
  * 5: drift counts per hour (sqlite-drift-counts.ts). 6: `predictions.shadow` (challengers; sqlite-shadow.ts). 7: each
  * item's first appearance per model (item_state). 9: report counts per hour kept at ingest (shown candidates,
- * orphans, accepted positions; sqlite-report-counts.ts, which creates them: `migrateToSchema9`). Older files are
+ * orphans, accepted positions; sqlite-report-counts.ts, filled by `migrateToSchema9`). Older files are
  * filled on open (sqlite-state.ts, sqlite-drift-counts.ts, sqlite-shadow.ts, sqlite-report-counts.ts).
  */
 export const SQLITE_SCHEMA_VERSION = 9;
@@ -212,4 +213,5 @@ CREATE TABLE IF NOT EXISTS drift_counts (
   cnt INTEGER NOT NULL,
   PRIMARY KEY (model_name, source, name, hour_ms, is_null, value)
 ) WITHOUT ROWID;
-${SQLITE_PROFILE_DDL}`;
+${SQLITE_PROFILE_DDL}
+${REPORT_COUNTS_DDL}`;
