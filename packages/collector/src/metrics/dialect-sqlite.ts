@@ -23,7 +23,8 @@ export function sqliteDialect(params: SqliteParams): Dialect {
     floorInt: (entry) => `CAST(${entry} AS INTEGER)`,
     scored(options) {
       const index = options.k;
-      // The latest outcome and the first outcome time come from outcome_state, kept by the writer at ingest.
+      // The latest outcome and the first outcome time: each prediction row's copy of its outcome_state row, kept by
+      // the writer at ingest (schema 9), so building the relation joins nothing.
       // OFFSET 0 keeps SQLite from flattening the inner SELECT into this one, which would evaluate labeled,
       // ranked and acc_known again at each use (10 % of building the relation on the 1M-event file).
       return `SELECT model_name, model_version, time_ms, trained_at_ms, task, score, samplerate, outcome_ttl_s, shadow,
@@ -38,13 +39,12 @@ export function sqliteDialect(params: SqliteParams): Dialect {
       CASE WHEN acc_known = 1 AND task = 'regression' THEN ABS(CAST(label AS REAL) - CAST(o_label AS REAL)) ELSE 0 END AS ae
     FROM (SELECT *, CASE WHEN ranked = 0 THEN 0 ELSE label_rank END AS first_rank
       FROM (SELECT p.model_name, p.model_version, p.time_ms, p.trained_at_ms, p.task, p.score, p.samplerate,
-          p.outcome_ttl_s, p.shadow, p.label, p.top_ids, p.label_rank, o.label AS o_label, o.relevant_ids AS o_rel,
-          o.event_id AS o_event_id, o.first_ms AS first_o_ms, (o.event_id IS NOT NULL) AS has_o,
-          (o.label IS NOT NULL OR COALESCE(o.relevant_ids, '[]') <> '[]') AS labeled,
-          (o.label IS NOT NULL OR COALESCE(o.relevant_ids, '[]') <> '[]') AND p.top_ids <> '[]' AS ranked,
-          (p.label IS NOT NULL AND o.label IS NOT NULL) AS acc_known
+          p.outcome_ttl_s, p.shadow, p.label, p.top_ids, p.label_rank, p.o_label, p.o_rel,
+          p.o_event_id, p.o_first_ms AS first_o_ms, (p.o_event_id IS NOT NULL) AS has_o,
+          (p.o_label IS NOT NULL OR COALESCE(p.o_rel, '[]') <> '[]') AS labeled,
+          (p.o_label IS NOT NULL OR COALESCE(p.o_rel, '[]') <> '[]') AND p.top_ids <> '[]' AS ranked,
+          (p.label IS NOT NULL AND p.o_label IS NOT NULL) AS acc_known
         FROM predictions p
-        LEFT JOIN outcome_state o ON o.model_name = p.model_name AND o.prediction_id = p.prediction_id
         WHERE ${predictionFilter(options, str, "p")} LIMIT -1 OFFSET 0))`;
     },
     exposed(options) {

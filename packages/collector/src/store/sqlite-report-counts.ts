@@ -14,6 +14,9 @@ import { hourOfSql } from "./sqlite-drift-counts.js";
  * orphan_counts: outcome (is_o = 1) and feedback rows per model, hour of their prediction time (else their own
  *   time) and whether no prediction of their key is stored (orphan = 1), for the orphan counts.
  * accepted_position: the least position of a prediction's accepted feedback that has one, for business by use.
+ * predictions.o_event_id, o_label, o_rel, o_first_ms: each prediction row's copy of its outcome_state row (the
+ *   latest outcome's id, label and relevant ids, and the first outcome's time; NULL while none arrived), so the
+ *   report's per-prediction relation reads one table instead of joining outcome_state for every prediction.
  */
 export const REPORT_COUNTS_DDL = `
 CREATE TABLE IF NOT EXISTS shown_counts (
@@ -96,6 +99,19 @@ const positionUpsert = (select: string) =>
    ON CONFLICT (model_name, prediction_id) DO UPDATE SET position = MIN(position, excluded.position)`;
 const ACCEPTED_WITH_POSITION = "action = 'accepted' AND position IS NOT NULL";
 
+/** The columns each prediction row copies from its outcome_state row (schema 9). */
+export const PREDICTION_OUTCOME_COLUMNS = [
+  ["o_event_id", "event_id", "TEXT"],
+  ["o_label", "label", "TEXT"],
+  ["o_rel", "relevant_ids", "TEXT"],
+  ["o_first_ms", "first_ms", "INTEGER"],
+] as const;
+const outcomeCopy = (where: string) =>
+  `UPDATE predictions SET (${PREDICTION_OUTCOME_COLUMNS.map(([column]) => column).join(", ")}) =
+    (SELECT ${PREDICTION_OUTCOME_COLUMNS.map(([, source]) => `o.${source}`).join(", ")} FROM outcome_state o
+      WHERE o.model_name = predictions.model_name AND o.prediction_id = predictions.prediction_id)
+  WHERE ${where}`;
+
 /** Prepared upkeep of the schema-9 counts for one event's rows; call after its rows were written, in the same transaction. */
 export function prepareReportCounts(db: Database.Database): (rows: Rows) => void {
   const candidates = db.prepare(shownFrom("c.event_id = @event_id"));
@@ -105,6 +121,13 @@ export function prepareReportCounts(db: Database.Database): (rows: Rows) => void
   const adoptedOutcomes = db.prepare(adopted("outcomes", 1));
   const adoptedFeedback = db.prepare(adopted("feedback", 0));
   const position = db.prepare(positionUpsert("VALUES (@model_name, @prediction_id, @position)"));
+  // A new prediction row copies an outcome that came first; an outcome (outcome_state already updated) refreshes
+  // the copies of every prediction row with its key.
+  const copyToPrediction = db.prepare(
+    outcomeCopy(`event_id = @event_id AND EXISTS (SELECT 1 FROM outcome_state o
+      WHERE o.model_name = predictions.model_name AND o.prediction_id = predictions.prediction_id)`),
+  );
+  const copyToPredictions = db.prepare(outcomeCopy("model_name = @model_name AND prediction_id = @prediction_id"));
   return (rows) => {
     if (rows.prediction) {
       const key = {
@@ -115,8 +138,12 @@ export function prepareReportCounts(db: Database.Database): (rows: Rows) => void
       if (rows.candidates.length > 0) candidates.run({ event_id: key.event_id });
       adoptedOutcomes.run(key);
       adoptedFeedback.run(key);
+      copyToPrediction.run({ event_id: key.event_id });
     }
-    if (rows.outcome) outcome.run({ event_id: rows.outcome.event_id });
+    if (rows.outcome) {
+      outcome.run({ event_id: rows.outcome.event_id });
+      copyToPredictions.run({ model_name: rows.outcome.model_name, prediction_id: rows.outcome.prediction_id });
+    }
     const row = rows.feedback;
     if (row) {
       feedback.run({ event_id: row.event_id });
@@ -155,11 +182,16 @@ export const ACCEPTED_POSITION_FROM_ROWS = `SELECT model_name, prediction_id, MI
   WHERE ${ACCEPTED_WITH_POSITION} GROUP BY model_name, prediction_id`;
 
 /**
- * Schema 9, self-contained: creates the report count tables and fills them once from the rows an older file
- * holds (idempotent: it empties them first).
+ * Schema 9, self-contained: creates the report count tables and the predictions' outcome columns, and fills them
+ * once from the rows (and outcome_state) an older file holds; idempotent.
  */
 export function migrateToSchema9(db: Database.Database): void {
   db.exec(REPORT_COUNTS_DDL);
+  const columns = new Set((db.pragma("table_info(predictions)") as { name: string }[]).map((column) => column.name));
+  for (const [column, , type] of PREDICTION_OUTCOME_COLUMNS) {
+    if (!columns.has(column)) db.exec(`ALTER TABLE predictions ADD COLUMN ${column} ${type}`);
+  }
+  db.exec(outcomeCopy("true"));
   db.exec("DELETE FROM shown_counts; DELETE FROM orphan_counts; DELETE FROM accepted_position;");
   db.exec(
     `INSERT INTO shown_counts (model_name, hour_ms, model_version, candidate_id, rank, accepted, cnt) ${SHOWN_COUNTS_FROM_ROWS}`,

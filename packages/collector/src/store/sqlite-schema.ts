@@ -54,7 +54,13 @@ CREATE TABLE IF NOT EXISTS predictions (
   -- latest outcome (outcome_state), 0 when none is or nothing is labeled, NULL while no outcome arrived.
   label_rank INTEGER,
   -- Schema 6: 1 for a challenger's prediction (\`shadow: true\`): scored the request, its answer not shown.
-  shadow INTEGER NOT NULL DEFAULT 0
+  shadow INTEGER NOT NULL DEFAULT 0,
+  -- Schema 9, kept by the writer (sqlite-report-counts.ts): this row's copy of its outcome_state row (latest
+  -- outcome's event id, label, relevant ids; first outcome's time), NULL while no outcome arrived.
+  o_event_id TEXT,
+  o_label TEXT,
+  o_rel TEXT,
+  o_first_ms INTEGER
 );
 CREATE INDEX IF NOT EXISTS predictions_join ON predictions (model_name, prediction_id);
 CREATE INDEX IF NOT EXISTS predictions_model_time ON predictions (model_name, model_version, time_ms);

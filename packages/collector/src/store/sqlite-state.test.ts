@@ -57,6 +57,12 @@ const FROM_ROWS: Record<string, string> = {
     ORDER BY model_name, hour_ms, model_version, candidate_id, rank, accepted`,
   orphan_counts: `SELECT * FROM (${ORPHAN_COUNTS_FROM_ROWS}) ORDER BY model_name, hour_ms, is_o, orphan`,
   accepted_position: `SELECT * FROM (${ACCEPTED_POSITION_FROM_ROWS}) ORDER BY model_name, prediction_id`,
+  // Schema 9: each prediction row's copy of its latest outcome (from the rows, as outcome_state is above).
+  prediction_outcome: `SELECT p.event_id, l.event_id AS o_event_id, l.label AS o_label, l.relevant_ids AS o_rel,
+      (SELECT MIN(o.time_ms) FROM outcomes o WHERE o.model_name = p.model_name AND o.prediction_id = p.prediction_id)
+        AS o_first_ms
+    FROM predictions p LEFT JOIN latest_outcomes l ON l.model_name = p.model_name AND l.prediction_id = p.prediction_id
+    ORDER BY p.event_id`,
 };
 const OWN: Record<string, string> = {
   label_rank: "SELECT event_id, label_rank FROM predictions ORDER BY event_id",
@@ -64,6 +70,7 @@ const OWN: Record<string, string> = {
   shown_counts: `SELECT * FROM shown_counts WHERE cnt <> 0
     ORDER BY model_name, hour_ms, model_version, candidate_id, rank, accepted`,
   orphan_counts: "SELECT * FROM orphan_counts WHERE cnt <> 0 ORDER BY model_name, hour_ms, is_o, orphan",
+  prediction_outcome: "SELECT event_id, o_event_id, o_label, o_rel, o_first_ms FROM predictions ORDER BY event_id",
 };
 const ORDER: Record<string, string> = {
   outcome_state: "model_name, prediction_id",
@@ -318,8 +325,11 @@ describe("the SQLite writer's report state", () => {
       const expected = await state(store, true);
       const expectedReport = await report(store);
       await downgrade(store);
-      // Every file before schema 9 lacks its report counts.
+      // Every file before schema 9 lacks its report counts and the predictions' outcome columns.
       for (const table of REPORT_COUNT_TABLES) await store.readRows?.(`DROP TABLE ${table}`);
+      for (const column of ["o_event_id", "o_label", "o_rel", "o_first_ms"]) {
+        await store.readRows?.(`ALTER TABLE predictions DROP COLUMN ${column}`);
+      }
       await store.readRows?.(`PRAGMA user_version = ${version}`);
       await store.close();
 

@@ -96,10 +96,9 @@ export function prepareStateWriter(db: Database.Database, counter: DriftCounter)
   const setRankAt = db.prepare("UPDATE predictions SET label_rank = ? WHERE rowid = ?");
   const rankOf = (topIds: unknown[], entry: { label: string | null; relevant_ids: string }) =>
     firstRank(topIds, JSON.parse(entry.relevant_ids) as unknown[], entry.label);
-  // Schema 9's counts (shown candidates, orphans, accepted positions) move in the same transaction.
+  // Schema 9's counts and each prediction row's latest outcome, in the same transaction, after outcome_state.
   const writeCounts = prepareReportCounts(db);
   return (result) => {
-    writeCounts(result);
     if (result.prediction) {
       const row = result.prediction;
       if (row.shadow === 0) {
@@ -157,6 +156,7 @@ export function prepareStateWriter(db: Database.Database, counter: DriftCounter)
       const row = result.feedback;
       feedback.run({ model_name: row.model_name, prediction_id: row.prediction_id, action: row.action });
     }
+    writeCounts(result);
   };
 }
 
