@@ -98,11 +98,11 @@ let tempSeq = 0;
  * returns the DROP that removes it. SQLite plans each query alone, so a relation that several metrics
  * read is computed once.
  */
-async function materialize(ctx: MetricsContext, key: "scored"): Promise<string> {
+async function materialize(ctx: MetricsContext, key: "scored" | "business"): Promise<string> {
   const name = `inferlog_report_${key}_${process.pid}_${++tempSeq}`;
   await ctx.query(`CREATE TEMP TABLE ${name} AS ${ctx[key]}`);
   ctx[key] = `SELECT * FROM temp.${name}`;
-  ctx.business = ctx.dialect.businessRows(ctx.scored);
+  if (key === "scored") ctx.business = ctx.dialect.businessRows(ctx.scored);
   return `DROP TABLE IF EXISTS temp.${name}`;
 }
 
@@ -184,7 +184,12 @@ async function assemble(
   let own: OwnSections;
   let ownDrift: DriftRow[][];
   try {
-    if (sqlite) drops.push(await materialize(ctx, "scored"));
+    // The business rows too (with their use: business and business by use read them), in the order of the
+    // per-prediction rows they join, so their sums add in the same order as from the joins themselves.
+    if (sqlite) {
+      drops.push(await materialize(ctx, "scored"));
+      drops.push(await materialize(ctx, "business"));
+    }
     own = {
       q: await quality(ctx),
       cal: await calibration(ctx),

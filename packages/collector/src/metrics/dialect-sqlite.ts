@@ -58,8 +58,15 @@ export function sqliteDialect(params: SqliteParams): Dialect {
       ${options.model === undefined ? "" : `AND e.model_name = ${str(options.model)}`}`;
     },
     businessRows(scored) {
-      return `SELECT s.model_name, s.model_version, s.time_ms, m.prediction_id, m.name, m.value
-      FROM (${scored}) s JOIN outcome_metrics m ON m.event_id = s.o_event_id WHERE s.shadow = 0`;
+      // With how the suggestions were used (business-by-use.ts): exposure_state and the least accepted position
+      // (accepted_position, schema 9), so the report copies these rows once for both business sections.
+      return `SELECT s.model_name, s.model_version, s.time_ms, m.prediction_id, m.name, m.value,
+        (e.first_ms IS NOT NULL) AS shown, COALESCE(e.accepted, 0) AS accepted,
+        COALESCE(e.ignored, 0) AS ignored, a.position AS acc_pos
+      FROM (${scored}) s JOIN outcome_metrics m ON m.event_id = s.o_event_id
+      LEFT JOIN exposure_state e ON e.model_name = s.model_name AND e.prediction_id = m.prediction_id
+      LEFT JOIN accepted_position a ON a.model_name = s.model_name AND a.prediction_id = m.prediction_id
+      WHERE s.shadow = 0`;
     },
     shownCandidates(options) {
       // Candidate rows carry their prediction's version, time and k (schema 3): no join per row.
