@@ -103,7 +103,9 @@ export function sqliteDialect(params: SqliteParams): Dialect {
       ];
       const src = dialect.driftRows(model, feature, scored);
       for (const [lo, hi] of edges) {
-        parts.push(`SELECT time_ms, str_value, 1 AS c FROM (${src}) WHERE time_ms >= ${num(lo)} AND time_ms < ${num(hi)}`);
+        parts.push(
+          `SELECT time_ms, str_value, 1 AS c FROM (${src}) WHERE time_ms >= ${num(lo)} AND time_ms < ${num(hi)}`,
+        );
       }
       return parts.join(" UNION ALL ");
     },
