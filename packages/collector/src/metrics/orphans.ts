@@ -63,14 +63,21 @@ export async function orphans(
     any_model: options.model === undefined,
     model: options.model ?? "",
   };
-  let sql = CLICKHOUSE;
-  if (kind === "sqlite") {
-    const { hours, edges } = splitByHours(options.fromMs, options.toMs);
-    Object.assign(params, { left_ms: hours.left, right_ms: hours.right });
-    edges.forEach(([lo, hi], index) => Object.assign(params, { [`lo${index}`]: lo, [`hi${index}`]: hi }));
-    sql = sqlite(edges);
-  }
-  const rows = await readRows(sql, params);
+  const { hours, edges } = splitByHours(options.fromMs, options.toMs);
+  const rows =
+    kind === "sqlite"
+      ? await readRows(sqlite(edges), {
+          ...params,
+          left_ms: hours.left,
+          right_ms: hours.right,
+          ...Object.fromEntries(
+            edges.flatMap(([lo, hi], index) => [
+              [`lo${index}`, lo],
+              [`hi${index}`, hi],
+            ]),
+          ),
+        })
+      : await readRows(CLICKHOUSE, params);
   return rows.map((row) => {
     const outcomes = asNumber(row.outcomes);
     const feedback = asNumber(row.feedback);
