@@ -5,7 +5,7 @@ import { type EventType, validateEvent } from "@inferlog/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqliteStore } from "../store/sqlite-store.js";
 import type { IncomingEvent, Store } from "../store/types.js";
-import { metricsContext } from "./context.js";
+import { metricsContext, type ReadRows } from "./context.js";
 import { FRESHNESS_GROUPS, freshnessCountsSqlite } from "./freshness-sqlite.js";
 import { type ReportOptions, resolveReportOptions } from "./options.js";
 import { orphans } from "./orphans.js";
@@ -132,8 +132,7 @@ describe("a SQLite report's counts kept at ingest (schema 9)", () => {
   ];
   it.each(cases)("give the counts of every row (%o)", async (options) => {
     const resolved = resolveReportOptions(options);
-    const read = (sql: string, params: Record<string, string | number> = {}) =>
-      store.readRows?.(sql, params) as Promise<Record<string, unknown>[]>;
+    const read: ReadRows = async (sql, params = {}) => (await store.readRows?.(sql, params)) ?? [];
     const ctx = metricsContext("sqlite", resolved, read);
     // v2 knew no item (all new), m1's v1 every one (all old), m2's v1 has no cutoff.
     const cutoff = `CASE WHEN model_version = 'v2' THEN ${START - 10 * DAY} WHEN model_name = 'm1' THEN ${START + 3 * DAY} ELSE NULL END`;
