@@ -28,7 +28,7 @@ export function sqliteDialect(params: SqliteParams): Dialect {
       // OFFSET 0 keeps SQLite from flattening the inner SELECT into this one, which would evaluate labeled,
       // ranked and acc_known again at each use (10 % of building the relation on the 1M-event file).
       return `SELECT model_name, model_version, time_ms, trained_at_ms, task, score, samplerate, outcome_ttl_s, shadow,
-      has_o, first_o_ms, o_event_id, o_label, labeled, ranked, first_rank, e_first_ms, e_accepted, e_ignored, e_acc_pos,
+      has_o, first_o_ms, o_event_id, o_label, labeled, ranked, first_rank,
       CASE WHEN ranked = 0 THEN 0
         WHEN NOT ${multi} THEN CASE WHEN first_rank BETWEEN 1 AND ${index} THEN ${discountCase("first_rank", index)} ELSE 0 END
         ELSE COALESCE((SELECT SUM(${discountCase("t.key + 1", index)}) FROM json_each(top_ids) t
@@ -40,7 +40,6 @@ export function sqliteDialect(params: SqliteParams): Dialect {
     FROM (SELECT *, CASE WHEN ranked = 0 THEN 0 ELSE label_rank END AS first_rank
       FROM (SELECT p.model_name, p.model_version, p.time_ms, p.trained_at_ms, p.task, p.score, p.samplerate,
           p.outcome_ttl_s, p.shadow, p.label, p.top_ids, p.label_rank, p.o_label, p.o_rel,
-          p.e_first_ms, p.e_accepted, p.e_ignored, p.e_acc_pos,
           p.o_event_id, p.o_first_ms AS first_o_ms, (p.o_event_id IS NOT NULL) AS has_o,
           (p.o_label IS NOT NULL OR COALESCE(p.o_rel, '[]') <> '[]') AS labeled,
           (p.o_label IS NOT NULL OR COALESCE(p.o_rel, '[]') <> '[]') AND p.top_ids <> '[]' AS ranked,
@@ -59,12 +58,15 @@ export function sqliteDialect(params: SqliteParams): Dialect {
       ${options.model === undefined ? "" : `AND e.model_name = ${str(options.model)}`}`;
     },
     businessRows(scored) {
-      // With how the suggestions were used (business-by-use.ts): the prediction row's copies of its exposure_state
-      // and accepted_position rows (schema 9), so the report copies these rows once for both business sections.
+      // With how the suggestions were used (business-by-use.ts): exposure_state and the least accepted position
+      // (accepted_position, schema 9), so the report copies these rows once for both business sections.
       return `SELECT s.model_name, s.model_version, s.time_ms, m.prediction_id, m.name, m.value,
-        (s.e_first_ms IS NOT NULL) AS shown, COALESCE(s.e_accepted, 0) AS accepted,
-        COALESCE(s.e_ignored, 0) AS ignored, s.e_acc_pos AS acc_pos
-      FROM (${scored}) s JOIN outcome_metrics m ON m.event_id = s.o_event_id WHERE s.shadow = 0`;
+        (e.first_ms IS NOT NULL) AS shown, COALESCE(e.accepted, 0) AS accepted,
+        COALESCE(e.ignored, 0) AS ignored, a.position AS acc_pos
+      FROM (${scored}) s JOIN outcome_metrics m ON m.event_id = s.o_event_id
+      LEFT JOIN exposure_state e ON e.model_name = s.model_name AND e.prediction_id = m.prediction_id
+      LEFT JOIN accepted_position a ON a.model_name = s.model_name AND a.prediction_id = m.prediction_id
+      WHERE s.shadow = 0`;
     },
     shownCandidates(options) {
       // Candidate rows carry their prediction's version, time and k (schema 3): no join per row.

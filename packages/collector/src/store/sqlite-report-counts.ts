@@ -17,8 +17,6 @@ import { hourOfSql } from "./sqlite-drift-counts.js";
  * predictions.o_event_id, o_label, o_rel, o_first_ms: each prediction row's copy of its outcome_state row (the
  *   latest outcome's id, label and relevant ids, and the first outcome's time; NULL while none arrived), so the
  *   report's per-prediction relation reads one table instead of joining outcome_state for every prediction.
- * predictions.e_first_ms, e_accepted, e_ignored, e_acc_pos: its copy of its exposure_state row (first exposure,
- *   feedback flags) and of its accepted_position, for business by use without a join per business row.
  */
 export const REPORT_COUNTS_DDL = `
 CREATE TABLE IF NOT EXISTS shown_counts (
@@ -114,21 +112,6 @@ const outcomeCopy = (where: string) =>
       WHERE o.model_name = predictions.model_name AND o.prediction_id = predictions.prediction_id)
   WHERE ${where}`;
 
-/** The columns each prediction row copies from its exposure_state and accepted_position rows (schema 9). */
-export const PREDICTION_EXPOSURE_COLUMNS = [
-  ["e_first_ms", "e.first_ms", "INTEGER"],
-  ["e_accepted", "e.accepted", "INTEGER"],
-  ["e_ignored", "e.ignored", "INTEGER"],
-  ["e_acc_pos", "a.position", "INTEGER"],
-] as const;
-// accepted_position has a row only where feedback came, which always makes an exposure_state row.
-const exposureCopy = (where: string) =>
-  `UPDATE predictions SET (${PREDICTION_EXPOSURE_COLUMNS.map(([column]) => column).join(", ")}) =
-    (SELECT ${PREDICTION_EXPOSURE_COLUMNS.map(([, source]) => source).join(", ")} FROM exposure_state e
-      LEFT JOIN accepted_position a ON a.model_name = e.model_name AND a.prediction_id = e.prediction_id
-      WHERE e.model_name = predictions.model_name AND e.prediction_id = predictions.prediction_id)
-  WHERE ${where}`;
-
 /** Prepared upkeep of the schema-9 counts for one event's rows; call after its rows were written, in the same transaction. */
 export function prepareReportCounts(db: Database.Database): (rows: Rows) => void {
   const candidates = db.prepare(shownFrom("c.event_id = @event_id"));
@@ -145,12 +128,6 @@ export function prepareReportCounts(db: Database.Database): (rows: Rows) => void
       WHERE o.model_name = predictions.model_name AND o.prediction_id = predictions.prediction_id)`),
   );
   const copyToPredictions = db.prepare(outcomeCopy("model_name = @model_name AND prediction_id = @prediction_id"));
-  // The same for exposures and feedback (exposure_state and accepted_position already updated).
-  const exposureToPrediction = db.prepare(
-    exposureCopy(`event_id = @event_id AND EXISTS (SELECT 1 FROM exposure_state e
-      WHERE e.model_name = predictions.model_name AND e.prediction_id = predictions.prediction_id)`),
-  );
-  const exposureToPredictions = db.prepare(exposureCopy("model_name = @model_name AND prediction_id = @prediction_id"));
   return (rows) => {
     if (rows.prediction) {
       const key = {
@@ -162,7 +139,6 @@ export function prepareReportCounts(db: Database.Database): (rows: Rows) => void
       adoptedOutcomes.run(key);
       adoptedFeedback.run(key);
       copyToPrediction.run({ event_id: key.event_id });
-      exposureToPrediction.run({ event_id: key.event_id });
     }
     if (rows.outcome) {
       outcome.run({ event_id: rows.outcome.event_id });
@@ -184,8 +160,6 @@ export function prepareReportCounts(db: Database.Database): (rows: Rows) => void
         }
       }
     }
-    const exposed = rows.exposure ?? rows.feedback;
-    if (exposed) exposureToPredictions.run({ model_name: exposed.model_name, prediction_id: exposed.prediction_id });
   };
 }
 
@@ -208,13 +182,13 @@ export const ACCEPTED_POSITION_FROM_ROWS = `SELECT model_name, prediction_id, MI
   WHERE ${ACCEPTED_WITH_POSITION} GROUP BY model_name, prediction_id`;
 
 /**
- * Schema 9, self-contained: creates the report count tables and the predictions' outcome and exposure columns, and fills them
+ * Schema 9, self-contained: creates the report count tables and the predictions' outcome columns, and fills them
  * once from the rows (and outcome_state) an older file holds; idempotent.
  */
 export function migrateToSchema9(db: Database.Database): void {
   db.exec(REPORT_COUNTS_DDL);
   const columns = new Set((db.pragma("table_info(predictions)") as { name: string }[]).map((column) => column.name));
-  for (const [column, , type] of [...PREDICTION_OUTCOME_COLUMNS, ...PREDICTION_EXPOSURE_COLUMNS]) {
+  for (const [column, , type] of PREDICTION_OUTCOME_COLUMNS) {
     if (!columns.has(column)) db.exec(`ALTER TABLE predictions ADD COLUMN ${column} ${type}`);
   }
   db.exec(outcomeCopy("true"));
@@ -224,5 +198,4 @@ export function migrateToSchema9(db: Database.Database): void {
   );
   db.exec(`INSERT INTO orphan_counts (model_name, hour_ms, is_o, orphan, cnt) ${ORPHAN_COUNTS_FROM_ROWS}`);
   db.exec(`INSERT INTO accepted_position (model_name, prediction_id, position) ${ACCEPTED_POSITION_FROM_ROWS}`);
-  db.exec(exposureCopy("true"));
 }

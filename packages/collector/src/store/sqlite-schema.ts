@@ -60,12 +60,7 @@ CREATE TABLE IF NOT EXISTS predictions (
   o_event_id TEXT,
   o_label TEXT,
   o_rel TEXT,
-  o_first_ms INTEGER,
-  -- Schema 9 too: its copy of its exposure_state row (first exposure, accepted, ignored) and accepted_position.
-  e_first_ms INTEGER,
-  e_accepted INTEGER,
-  e_ignored INTEGER,
-  e_acc_pos INTEGER
+  o_first_ms INTEGER
 );
 CREATE INDEX IF NOT EXISTS predictions_join ON predictions (model_name, prediction_id);
 CREATE INDEX IF NOT EXISTS predictions_model_time ON predictions (model_name, model_version, time_ms);

@@ -63,12 +63,6 @@ const FROM_ROWS: Record<string, string> = {
         AS o_first_ms
     FROM predictions p LEFT JOIN latest_outcomes l ON l.model_name = p.model_name AND l.prediction_id = p.prediction_id
     ORDER BY p.event_id`,
-  // Schema 9: each prediction row's copy of its exposure state (checked from the rows above) and accepted position.
-  prediction_exposure: `SELECT p.event_id, e.first_ms AS e_first_ms, e.accepted AS e_accepted, e.ignored AS e_ignored,
-      (SELECT MIN(f.position) FROM feedback f WHERE f.model_name = p.model_name AND f.prediction_id = p.prediction_id
-        AND f.action = 'accepted' AND f.position IS NOT NULL) AS e_acc_pos
-    FROM predictions p LEFT JOIN exposure_state e ON e.model_name = p.model_name AND e.prediction_id = p.prediction_id
-    ORDER BY p.event_id`,
 };
 const OWN: Record<string, string> = {
   label_rank: "SELECT event_id, label_rank FROM predictions ORDER BY event_id",
@@ -77,8 +71,6 @@ const OWN: Record<string, string> = {
     ORDER BY model_name, hour_ms, model_version, candidate_id, rank, accepted`,
   orphan_counts: "SELECT * FROM orphan_counts WHERE cnt <> 0 ORDER BY model_name, hour_ms, is_o, orphan",
   prediction_outcome: "SELECT event_id, o_event_id, o_label, o_rel, o_first_ms FROM predictions ORDER BY event_id",
-  prediction_exposure:
-    "SELECT event_id, e_first_ms, e_accepted, e_ignored, e_acc_pos FROM predictions ORDER BY event_id",
 };
 const ORDER: Record<string, string> = {
   outcome_state: "model_name, prediction_id",
@@ -335,16 +327,7 @@ describe("the SQLite writer's report state", () => {
       await downgrade(store);
       // Every file before schema 9 lacks its report counts and the predictions' outcome columns.
       for (const table of REPORT_COUNT_TABLES) await store.readRows?.(`DROP TABLE ${table}`);
-      for (const column of [
-        "o_event_id",
-        "o_label",
-        "o_rel",
-        "o_first_ms",
-        "e_first_ms",
-        "e_accepted",
-        "e_ignored",
-        "e_acc_pos",
-      ]) {
+      for (const column of ["o_event_id", "o_label", "o_rel", "o_first_ms"]) {
         await store.readRows?.(`ALTER TABLE predictions DROP COLUMN ${column}`);
       }
       await store.readRows?.(`PRAGMA user_version = ${version}`);
