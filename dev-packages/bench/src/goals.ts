@@ -24,6 +24,9 @@ export interface Goal {
  * until issues 18 and 23 bought correctness (default diagnostics, nothing lost at page close) with ~4 KB.
  */
 const BROWSER_BUNDLE_CEILING = 14_700;
+/** The browser-bundle scenario's row for the size test's own fixture, built from dist. */
+export const SIZE_TEST_METRIC =
+  "browser bundle, the size test's fixture (init + prediction + exposure + feedback, gzip -9)";
 const OUTAGE_LABELS = ["outage (connection resets)", "outage (503)", "outage (503, HTML body)"];
 const isInferlog = (r: Row) => r.subject.startsWith("inferlog");
 const find = (results: Result[], scenario: string, metric: string) =>
@@ -171,11 +174,12 @@ export function computeGoals(results: Result[]): Goal[] {
       "< 1x",
     ),
   );
-  const bundle = find(results, "browser-bundle", "browser bundle, init + one event (gzip -9)").find(isInferlog);
+  // Judged on the figure the browser package's size test holds to the same ceiling, so the two cannot disagree.
+  const bundle = find(results, "browser-bundle", SIZE_TEST_METRIC).find(isInferlog);
   goals.push(
     bundle && bundle.value !== null
       ? {
-          name: "browser bundle ≤ 14 KB gzipped",
+          name: `browser bundle ≤ ${BROWSER_BUNDLE_CEILING.toLocaleString("en-US")} B gzipped (the size test's fixture)`,
           target: `≤ ${BROWSER_BUNDLE_CEILING.toLocaleString("en-US")} B`,
           measured: `${bundle.value.toLocaleString("en-US")} B`,
           pass: bundle.value <= BROWSER_BUNDLE_CEILING,
@@ -189,5 +193,42 @@ export function computeGoals(results: Result[]): Goal[] {
           attainment: undefined,
         },
   );
+  goals.push(
+    ratioGoal(
+      results,
+      "browser main thread with IndexedDB vs persistence: false, 10,000-event burst",
+      "browser-main-thread",
+      "main-thread task time per event, 10,000-event burst",
+      "reference",
+      "<=",
+      2,
+      "≤ 2x",
+    ),
+    ratioGoal(
+      results,
+      "browser main thread with IndexedDB vs persistence: false, one event per task",
+      "browser-main-thread",
+      "main-thread task time per event, one event per task",
+      "reference",
+      "<=",
+      2,
+      "≤ 2x",
+    ),
+  );
+  const longest = find(results, "browser-main-thread", "longest main-thread task after a 10,000-event burst").find(
+    isInferlog,
+  );
+  goals.push({
+    name: "browser: longest main-thread task after a 10,000-event burst (IndexedDB)",
+    target: "≤ 50 ms",
+    measured:
+      longest?.value == null
+        ? "not measured"
+        : longest.value === 0
+          ? "no task ≥ 50 ms"
+          : `${longest.value.toFixed(0)} ms`,
+    pass: longest?.value == null ? undefined : longest.value <= 50,
+    attainment: longest?.value == null ? undefined : 50 / Math.max(1, longest.value),
+  });
   return goals;
 }

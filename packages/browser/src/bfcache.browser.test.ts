@@ -3,7 +3,8 @@ import type { AddressInfo } from "node:net";
 import { CHROMIUM, CHROMIUM_ARGS } from "@inferlog/test-support/chromium";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type PageWindow, useHarness } from "./test/harness.js";
+import type { PageWindow } from "./test/harness.js";
+import { useHarness } from "./test/use-harness.js";
 
 /**
  * The back/forward cache: two SDK pages of one origin, A then B, then Back. Chromium must restore A

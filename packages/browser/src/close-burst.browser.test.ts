@@ -1,6 +1,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
-import { type PageWindow, useHarness } from "./test/harness.js";
+import type { PageWindow } from "./test/harness.js";
+import { useHarness } from "./test/use-harness.js";
 
 /**
  * Nothing uncounted at close: a burst of events, the page left 0, 20 or 100 ms later (closed, navigated

@@ -1,7 +1,8 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { type PageWindow, useHarness } from "./test/harness.js";
+import type { PageWindow } from "./test/harness.js";
+import { useHarness } from "./test/use-harness.js";
 
 const h = useHarness();
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type PageWindow, useHarness } from "./test/harness.js";
+import type { PageWindow } from "./test/harness.js";
+import { useHarness } from "./test/use-harness.js";
 
 const h = useHarness();
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type PageWindow, useHarness } from "./test/harness.js";
+import type { PageWindow } from "./test/harness.js";
+import { useHarness } from "./test/use-harness.js";
 
 /**
  * An `indexedDB.open` that never answers (a known Safari failure), stubbed in the page: the client

@@ -1,6 +1,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { type PageWindow, useHarness } from "./test/harness.js";
+import type { PageWindow } from "./test/harness.js";
+import { useHarness } from "./test/use-harness.js";
 
 /**
  * The IndexedDB store itself, read back from the page: each record's byte count equals its events' bytes, records go once their events settle, and replay works without Web Locks.

@@ -13,9 +13,12 @@ afterEach(async () => {
 /** Makes the store refuse writes while reads (and its ping) still work, and undoes it: a full disk, in effect. */
 async function breakWrites(running: Running): Promise<() => Promise<void>> {
   if (running.fx.kind === "sqlite") {
-    await running.collector.store.readRows?.("PRAGMA query_only = 1");
+    // Writes run on the write worker's connection: a trigger in the file refuses them there too.
+    await running.collector.store.readRows?.(
+      "CREATE TRIGGER refuse_writes BEFORE INSERT ON predictions BEGIN SELECT RAISE(ABORT, 'writes refused'); END",
+    );
     return async () => {
-      await running.collector.store.readRows?.("PRAGMA query_only = 0");
+      await running.collector.store.readRows?.("DROP TRIGGER refuse_writes");
     };
   }
   const database = new URL(running.fx.spec).pathname.slice(1);

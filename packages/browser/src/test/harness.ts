@@ -3,7 +3,6 @@ import { launchChromium } from "@inferlog/test-support/chromium";
 import { TestServer } from "@inferlog/test-support/collector-server";
 import { build } from "esbuild";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, beforeEach } from "vitest";
 
 const APP = `import * as inferlog from "/inferlog.js";
 const { early = 0, ...opts } = JSON.parse(new URLSearchParams(location.search).get("opts") || "{}");
@@ -97,35 +96,6 @@ export class Harness {
     await this.browser.close();
     await this.server.close();
   }
-}
-
-/**
- * One harness per test file: started before its tests, closed after them, with the
- * collector's records and switches reset before each test.
- */
-export function useHarness(): Harness {
-  let current: Harness | undefined;
-  beforeAll(async () => {
-    current = await startHarness();
-  });
-  afterAll(async () => {
-    await current?.close();
-  });
-  beforeEach(() => current?.server.reset());
-  const get = (): Harness => {
-    if (!current) throw new Error("The browser harness did not start: see the beforeAll error above");
-    return current;
-  };
-  return {
-    get server() {
-      return get().server;
-    },
-    get browser() {
-      return get().browser;
-    },
-    open: (...args) => get().open(...args),
-    close: () => get().close(),
-  };
 }
 
 /** The page's client, typed loosely for page.evaluate callbacks. */

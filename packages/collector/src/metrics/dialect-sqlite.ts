@@ -110,20 +110,24 @@ export function sqliteDialect(params: SqliteParams): Dialect {
       return parts.join(" UNION ALL ");
     },
     featureNames(options) {
-      // Skips from one (model, name) to the next along the features_values index instead of reading
-      // every feature row: each step is one index seek.
+      // Skips from one (model, name) to the next along the features key (model_name, name, ...) instead of
+      // reading every feature row: each step seeks the next name in the model, or else the next model and its
+      // first name; the step after the last name finds NULL and ends the walk.
       const and = options.model === undefined ? "" : `AND model_name = ${str(options.model)}`;
-      const next =
+      const nextInModel = (column: string) =>
+        `(SELECT ${column} FROM features WHERE model_name = k.model_name AND name > k.name ORDER BY name LIMIT 1)`;
+      const nextModel =
         options.model === undefined
-          ? "(SELECT rowid FROM features WHERE model_name > k.model_name ORDER BY model_name, name LIMIT 1)"
+          ? "(SELECT model_name FROM features WHERE model_name > k.model_name ORDER BY model_name LIMIT 1)"
           : "NULL";
       return `WITH RECURSIVE k(model_name, name) AS (
         SELECT * FROM (SELECT model_name, name FROM features WHERE true ${and} ORDER BY model_name, name LIMIT 1)
         UNION ALL
-        SELECT f.model_name, f.name FROM k JOIN features f ON f.rowid = COALESCE(
-          (SELECT rowid FROM features WHERE model_name = k.model_name AND name > k.name ORDER BY name LIMIT 1),
-          ${next}))
-      SELECT model_name, name FROM k ORDER BY model_name, name`;
+        SELECT COALESCE(${nextInModel("model_name")}, ${nextModel}),
+          COALESCE(${nextInModel("name")},
+            (SELECT name FROM features WHERE model_name = ${nextModel} ORDER BY name LIMIT 1))
+        FROM k WHERE k.model_name IS NOT NULL)
+      SELECT model_name, name FROM k WHERE model_name IS NOT NULL ORDER BY model_name, name`;
     },
     async counts(query, source, groups) {
       // The store's hash-grouping count (sqlite-functions.ts) instead of GROUP BY's sort of every row.

@@ -153,8 +153,11 @@ function featureRows(
   return rows;
 }
 
-/** Flattens one validated event. `raw` is the validated (unknown-key-free) event as JSON. */
-export function toRows({ event, receivedMs }: IncomingEvent): Rows {
+/**
+ * Flattens one validated event. `raw` is the validated (unknown-key-free) event as JSON: given when the
+ * caller already has it (the SQLite write worker receives the events as that text).
+ */
+export function toRows({ event, receivedMs }: IncomingEvent, raw: string = JSON.stringify(event)): Rows {
   const timeMs = ms(event.time);
   const day = event.data as Record<string, unknown>;
   const predictionId = (day.predictionId as string | undefined) ?? event.subject ?? null;
@@ -170,7 +173,7 @@ export function toRows({ event, receivedMs }: IncomingEvent): Rows {
       prediction_id: predictionId,
       model_name: modelName,
       samplerate: event.samplerate ?? 1,
-      raw: JSON.stringify(event),
+      raw,
     },
     candidates: [],
     outcomeMetrics: [],

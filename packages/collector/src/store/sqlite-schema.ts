@@ -6,32 +6,22 @@
  */
 import { SQLITE_PROFILE_DDL } from "./profile-schema.js";
 import { REPORT_COUNTS_DDL } from "./sqlite-report-counts.js";
+import { SCHEMA8_CANDIDATES, SCHEMA8_EVENTS, SCHEMA8_FEATURES } from "./sqlite-schema8.js";
 
 /**
  * 2: the report's state tables (sqlite-state.ts) and a covering feature index. 3: candidate rows carry their
  * prediction's model version, time and k, and exposure_state the exposed prediction's model version, so a
  * report reads them without a join per row. 4: each prediction row's `label_rank` against its latest outcome.
  * 5: drift counts per hour (sqlite-drift-counts.ts). 6: `predictions.shadow` (challengers; sqlite-shadow.ts). 7: each
- * item's first appearance per model (item_state). 9: report counts per hour kept at ingest (shown candidates,
- * orphans, accepted positions; sqlite-report-counts.ts, filled by `migrateToSchema9`). Older files are
- * filled on open (sqlite-state.ts, sqlite-drift-counts.ts, sqlite-shadow.ts, sqlite-report-counts.ts).
+ * item's first appearance per model (item_state). 8: cheaper layouts of events, features and candidates (sqlite-schema8.ts).
+ * 9: report counts per hour kept at ingest (shown candidates, orphans, accepted positions) and each prediction row's
+ * copy of its latest outcome (sqlite-report-counts.ts, filled by `migrateToSchema9`). Older files are filled on
+ * open (sqlite-state.ts, sqlite-drift-counts.ts, sqlite-shadow.ts, sqlite-schema8.ts, sqlite-report-counts.ts).
  */
 export const SQLITE_SCHEMA_VERSION = 9;
 
 export const SQLITE_DDL = `
-CREATE TABLE IF NOT EXISTS events (
-  id TEXT PRIMARY KEY,
-  type TEXT NOT NULL,
-  source TEXT NOT NULL,
-  time_ms INTEGER NOT NULL,
-  received_ms INTEGER NOT NULL,
-  subject TEXT,
-  prediction_id TEXT,
-  model_name TEXT,
-  samplerate REAL NOT NULL,
-  raw TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS events_type_time ON events (type, time_ms);
+${SCHEMA8_EVENTS}
 
 CREATE TABLE IF NOT EXISTS predictions (
   event_id TEXT PRIMARY KEY,
@@ -65,21 +55,7 @@ CREATE TABLE IF NOT EXISTS predictions (
 CREATE INDEX IF NOT EXISTS predictions_join ON predictions (model_name, prediction_id);
 CREATE INDEX IF NOT EXISTS predictions_model_time ON predictions (model_name, model_version, time_ms);
 
-CREATE TABLE IF NOT EXISTS candidates (
-  event_id TEXT NOT NULL,
-  prediction_id TEXT NOT NULL,
-  model_name TEXT NOT NULL,
-  rank INTEGER NOT NULL,
-  candidate_id TEXT NOT NULL,
-  score REAL,
-  item_age_s REAL,
-  -- Copied from the prediction of the same event (schema 3).
-  model_version TEXT,
-  time_ms INTEGER,
-  k INTEGER,
-  PRIMARY KEY (event_id, rank, candidate_id)
-);
-CREATE INDEX IF NOT EXISTS candidates_join ON candidates (model_name, prediction_id);
+${SCHEMA8_CANDIDATES}
 
 CREATE TABLE IF NOT EXISTS exposures (
   event_id TEXT PRIMARY KEY,
@@ -144,20 +120,9 @@ CREATE TABLE IF NOT EXISTS outcome_metrics (
   PRIMARY KEY (event_id, name)
 ) WITHOUT ROWID;
 
-CREATE TABLE IF NOT EXISTS features (
-  event_id TEXT NOT NULL,
-  prediction_id TEXT,
-  model_name TEXT NOT NULL,
-  model_version TEXT NOT NULL,
-  time_ms INTEGER NOT NULL,
-  name TEXT NOT NULL,
-  num_value REAL,
-  str_value TEXT,
-  PRIMARY KEY (event_id, name)
-);
--- Covering, so drift reads a feature's times and values from the index alone (schema 2; replaces
--- features_model_name_time on (model_name, name, time_ms)).
-CREATE INDEX IF NOT EXISTS features_values ON features (model_name, name, time_ms, num_value, str_value);
+-- Schema 8 (sqlite-schema8.ts): keyed in the order drift reads it; schema 2's covering index features_values
+-- and the older features_model_name_time are gone.
+${SCHEMA8_FEATURES}
 DROP INDEX IF EXISTS features_model_name_time;
 
 -- Report state kept by the writer at ingest (sqlite-state.ts), so a report reads one row per prediction

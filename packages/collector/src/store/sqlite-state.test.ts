@@ -197,6 +197,43 @@ async function state(store: Store, from = false): Promise<Record<string, unknown
 async function dropShadow(store: Store): Promise<void> {
   await store.readRows?.("ALTER TABLE predictions DROP COLUMN shadow");
 }
+/** The layouts of events, features and candidates before schema 8 (each file of schema 1 to 7 has them). */
+const SCHEMA7_LAYOUTS: [table: string, ddl: string][] = [
+  [
+    "events",
+    `CREATE TABLE events (id TEXT PRIMARY KEY, type TEXT NOT NULL, source TEXT NOT NULL, time_ms INTEGER NOT NULL,
+      received_ms INTEGER NOT NULL, subject TEXT, prediction_id TEXT, model_name TEXT, samplerate REAL NOT NULL,
+      raw TEXT NOT NULL) WITHOUT ROWID;
+    CREATE INDEX events_type_time ON events (type, time_ms)`,
+  ],
+  [
+    "features",
+    `CREATE TABLE features (event_id TEXT NOT NULL, prediction_id TEXT, model_name TEXT NOT NULL,
+      model_version TEXT NOT NULL, time_ms INTEGER NOT NULL, name TEXT NOT NULL, num_value REAL, str_value TEXT,
+      PRIMARY KEY (event_id, name));
+    CREATE INDEX features_values ON features (model_name, name, time_ms, num_value, str_value)`,
+  ],
+  [
+    "candidates",
+    `CREATE TABLE candidates (event_id TEXT NOT NULL, prediction_id TEXT NOT NULL, model_name TEXT NOT NULL,
+      rank INTEGER NOT NULL, candidate_id TEXT NOT NULL, score REAL, item_age_s REAL, model_version TEXT,
+      time_ms INTEGER, k INTEGER, PRIMARY KEY (event_id, rank, candidate_id));
+    CREATE INDEX candidates_join ON candidates (model_name, prediction_id)`,
+  ],
+];
+/** Rebuilds the tables schema 8 changed in their schema-7 layouts, rows kept. */
+async function schema7Layouts(store: Store): Promise<void> {
+  for (const [table, ddl] of SCHEMA7_LAYOUTS) {
+    await store.readRows?.(`ALTER TABLE ${table} RENAME TO ${table}_new`);
+    for (const index of await (store.readRows?.(
+      `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '${table}_new' AND sql IS NOT NULL`,
+    ) ?? []))
+      await store.readRows?.(`DROP INDEX ${index.name}`);
+    for (const statement of ddl.split(";")) await store.readRows?.(statement);
+    await store.readRows?.(`INSERT INTO ${table} SELECT * FROM ${table}_new`);
+    await store.readRows?.(`DROP TABLE ${table}_new`);
+  }
+}
 /** What a schema-2 file lacks: the columns schemas 3 and 4 added (and schema 6's). */
 async function dropNewer(store: Store): Promise<void> {
   await dropShadow(store);
@@ -272,9 +309,17 @@ describe("the SQLite writer's report state", () => {
   // What a file of each older schema holds: its rows, without what the later schemas added.
   const older: [version: number, what: string, downgrade: (store: Store) => Promise<void>][] = [
     [
+      7,
+      "the layouts of events, features and candidates",
+      async (store) => {
+        await schema7Layouts(store);
+      },
+    ],
+    [
       1,
       "the report state and everything after it",
       async (store) => {
+        await schema7Layouts(store);
         for (const table of [...STATE_TABLES, "drift_counts"]) await store.readRows?.(`DELETE FROM ${table}`);
         await dropNewer(store);
         await store.readRows?.("DROP TABLE item_state");
@@ -284,6 +329,7 @@ describe("the SQLite writer's report state", () => {
       2,
       "the schema-3 and schema-4 columns and the drift counts",
       async (store) => {
+        await schema7Layouts(store);
         await dropNewer(store);
         await store.readRows?.("DROP TABLE drift_counts");
         await store.readRows?.("DROP TABLE item_state");
@@ -293,6 +339,7 @@ describe("the SQLite writer's report state", () => {
       4,
       "the drift counts",
       async (store) => {
+        await schema7Layouts(store);
         await dropShadow(store);
         await store.readRows?.("DROP TABLE drift_counts");
         await store.readRows?.("DROP TABLE item_state");
@@ -302,6 +349,7 @@ describe("the SQLite writer's report state", () => {
       5,
       "the shadow column and the items' first appearances",
       async (store) => {
+        await schema7Layouts(store);
         await dropShadow(store);
         await store.readRows?.("DROP TABLE item_state");
       },
@@ -310,10 +358,11 @@ describe("the SQLite writer's report state", () => {
       6,
       "the items' first appearances",
       async (store) => {
+        await schema7Layouts(store);
         await store.readRows?.("DROP TABLE item_state");
       },
     ],
-    [7, "the report counts", async () => {}],
+    [8, "the report counts", async () => {}],
   ];
   it.each(older)(
     "fills a file of schema %i when it is opened: %s, from the stored rows",
@@ -337,6 +386,20 @@ describe("the SQLite writer's report state", () => {
       expect(await state(reopened)).toEqual(expected);
       expect(await report(reopened)).toEqual(expectedReport);
       expect(await reopened.readRows?.("PRAGMA user_version")).toEqual([{ user_version: SQLITE_SCHEMA_VERSION }]);
+      // Schema 8's layouts: events keeps a rowid, features and candidates are clustered by their keys.
+      const layouts = await reopened.readRows?.(
+        "SELECT name, sql LIKE '%WITHOUT ROWID' AS clustered FROM sqlite_master WHERE name IN ('events', 'features', 'candidates') ORDER BY name",
+      );
+      expect(layouts).toEqual([
+        { name: "candidates", clustered: 1 },
+        { name: "events", clustered: 0 },
+        { name: "features", clustered: 1 },
+      ]);
+      expect(
+        await reopened.readRows?.(
+          "SELECT name FROM sqlite_master WHERE name LIKE '%schema8%' OR name IN ('events_type_time', 'features_values')",
+        ),
+      ).toEqual([]);
       await reopened.close();
     },
   );

@@ -2,15 +2,17 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { sqliteParams } from "./bound-params.js";
-import { createGroupCommitter, type GroupCommitOptions, groupCommitSettings } from "./group-commit.js";
+import { createGroupCommitter, type GroupCommitOptions, groupCommitSettings, type WriteGroup } from "./group-commit.js";
 import { createSerial } from "./serial.js";
 import { fillDriftCounts } from "./sqlite-drift-counts.js";
 import { registerSqliteFunctions } from "./sqlite-functions.js";
 import { prepareGroupWriter } from "./sqlite-group-writer.js";
 import { migrateToSchema9 } from "./sqlite-report-counts.js";
 import { SQLITE_DDL, SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
+import { migrateToSchema8 } from "./sqlite-schema8.js";
 import { addShadowColumn } from "./sqlite-shadow.js";
 import { fillItemState, fillSchema3, fillSchema4, fillState } from "./sqlite-state.js";
+import { startWriteWorker, type WriteWorker } from "./sqlite-write-client.js";
 import { prepareRowWriter } from "./sqlite-writer.js";
 import {
   DEFAULT_OUTCOME_TTL_SECONDS,
@@ -67,7 +69,8 @@ function prepareFile(db: Database.Database, { path, synchronous }: SqliteStoreOp
   // A file from before schema 6 gets the report state (2), the denormalized columns (3), the label
   // ranks (4) and the drift counts (5) built from the rows it holds, once (label ranks and true-label
   // counts after the outcome state they are taken from), and the shadow column (6) first: the others read it;
-  // then the items' first appearances (7), then the report counts (9).
+  // then the items' first appearances (7); the layouts of schema 8 (after the columns schema 3 added); last, the
+  // report counts and the predictions' outcome copies of schema 9 (from the rows in their schema-8 layouts).
   db.transaction(() => {
     db.exec(SQLITE_DDL);
     if (version < 6) addShadowColumn(db);
@@ -76,7 +79,7 @@ function prepareFile(db: Database.Database, { path, synchronous }: SqliteStoreOp
     if (version < 4) fillSchema4(db);
     if (version < 5) fillDriftCounts(db);
     if (version < 7) fillItemState(db);
-    // Schema 9 creates its own tables (new files too) and fills them from the rows.
+    if (version < 8) migrateToSchema8(db);
     if (version < 9) migrateToSchema9(db);
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
   })();
@@ -85,12 +88,22 @@ function prepareFile(db: Database.Database, { path, synchronous }: SqliteStoreOp
 function storeOn(db: Database.Database, options: SqliteStoreOptions): Store {
   const ttlDefault = options.defaultOutcomeTtlSeconds ?? DEFAULT_OUTCOME_TTL_SECONDS;
 
-  // Group writes hand the event loop back mid-transaction; every other statement on this
-  // connection waits its turn, so none runs inside a group's open transaction.
+  // Group writes on this connection (`:memory:`, or where no worker can run) hand the event loop back
+  // mid-transaction; every other statement on it waits its turn, so none runs inside a group's open transaction.
   const serial = createSerial();
-  const writeGroup = prepareGroupWriter(db, prepareRowWriter(db));
+  let writeHere: WriteGroup | undefined;
+  const inline: WriteGroup = (events) => {
+    writeHere ??= prepareGroupWriter(db, prepareRowWriter(db));
+    return serial(() => (writeHere as WriteGroup)(events));
+  };
+  // A file is written by a worker thread on a connection of its own: statements and fsyncs off the event loop.
+  // This connection reads (WAL: a read sees the last commit, never a transaction half-written).
+  const worker: WriteWorker | undefined =
+    options.path === ":memory:" || options.path === ""
+      ? undefined
+      : startWriteWorker({ path: options.path, synchronous: options.synchronous ?? "FULL" }, inline);
   const committer = createGroupCommitter(
-    (events) => serial(() => writeGroup(events)),
+    worker ? worker.write : inline,
     groupCommitSettings(options.groupCommit, SQLITE_GROUP_COMMIT),
   );
 
@@ -182,6 +195,7 @@ function storeOn(db: Database.Database, options: SqliteStoreOptions): Store {
       closed = true;
       // Batches already handed over are written (and answered) before the file closes.
       await committer.drain();
+      await worker?.close();
       await serial(() => db.close());
     },
   };

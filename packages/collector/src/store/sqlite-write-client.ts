@@ -1,0 +1,147 @@
+import { extname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { WriteGroup } from "./group-commit.js";
+import { errorOf, type WriteReply, type WriteRequest, type WriteWorkerOptions } from "./sqlite-write-messages.js";
+import { encodeGroup, transferablesOf } from "./sqlite-write-wire.js";
+
+export interface WriteWorker {
+  write: WriteGroup;
+  /** Lets the worker finish what it was given, closes its connection and ends it. */
+  close(): Promise<void>;
+}
+
+interface Pending {
+  resolve: (fresh: boolean[]) => void;
+  reject: (error: unknown) => void;
+}
+
+/** This module's file: `__filename` in the CommonJS build, `import.meta.url` in ESM and in the sources. */
+function here(): string {
+  return typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
+}
+
+/**
+ * The worker's module. Built: dist/sqlite-write-worker.js or .cjs next to this bundle. Sources (tsx,
+ * vitest): a JavaScript entry that registers tsx before it loads sqlite-write-worker.ts.
+ */
+function writeWorkerEntry(): string {
+  const self = here();
+  const ext = extname(self);
+  return join(self, "..", ext === ".ts" ? "sqlite-write-worker-tsx.mjs" : `sqlite-write-worker${ext}`);
+}
+
+/**
+ * Writes groups on a worker thread with its own connection (sqlite-write-worker.ts), one transaction per
+ * group: the collector's event loop never waits for a statement or an fsync. A group's promise resolves
+ * only after its transaction committed, and rejects with SQLite's error (its `code` kept) when it failed.
+ * A worker that dies is started again for the next group. Where a worker cannot run at all (its module
+ * does not load, as in some bundles), every group goes to `inline` instead.
+ */
+export function startWriteWorker(
+  options: WriteWorkerOptions,
+  inline: WriteGroup,
+  entry: string = writeWorkerEntry(),
+): WriteWorker {
+  const ext = extname(here());
+  const pending = new Map<number, Pending>();
+  let nextId = 0;
+  let worker: Worker | undefined;
+  /** Resolves to the worker once its connection is open, to undefined when writes go to `inline`. */
+  let ready: Promise<Worker | undefined> | undefined;
+  let cannotRun = false;
+  let onClosed: (() => void) | undefined;
+
+  const failAll = (error: unknown) => {
+    for (const waiting of pending.values()) waiting.reject(error);
+    pending.clear();
+  };
+
+  const spawn = (): Promise<Worker | undefined> =>
+    new Promise((resolve, reject) => {
+      let started = false;
+      let opened = false;
+      let thread: Worker;
+      try {
+        thread = new Worker(entry, {
+          workerData: options,
+          // The package's own `source` condition in the sources, so @inferlog/core resolves as in the parent.
+          execArgv: ext === ".ts" ? ["--conditions=source"] : [],
+        });
+      } catch {
+        cannotRun = true;
+        resolve(undefined);
+        return;
+      }
+      const gone = (error: Error) => {
+        if (worker === thread) {
+          worker = undefined;
+          ready = undefined;
+        }
+        failAll(error);
+        if (!opened) {
+          if (started) reject(error);
+          else {
+            cannotRun = true;
+            resolve(undefined);
+          }
+          opened = true;
+        }
+      };
+      thread.on("message", (reply: WriteReply) => {
+        if ("started" in reply) started = true;
+        else if ("ready" in reply) {
+          opened = true;
+          worker = thread;
+          // Idle, the worker does not keep the process alive (a caller awaiting its start or a group does).
+          if (pending.size === 0) thread.unref();
+          resolve(thread);
+        } else if ("openError" in reply) gone(errorOf(reply.openError));
+        else if ("closed" in reply) onClosed?.();
+        else {
+          const waiting = pending.get(reply.id);
+          pending.delete(reply.id);
+          if (pending.size === 0) thread.unref();
+          if ("error" in reply) waiting?.reject(errorOf(reply.error));
+          else waiting?.resolve(Array.from(reply.fresh, (flag) => flag === 1));
+        }
+      });
+      thread.on("error", (error) => gone(error));
+      thread.on("exit", (code) => {
+        gone(new Error(`The SQLite write worker exited (code ${code}) before it answered`));
+        onClosed?.();
+      });
+    });
+
+  return {
+    async write(events) {
+      if (cannotRun) return inline(events);
+      ready ??= spawn();
+      const thread = await ready.catch((error: unknown) => {
+        // The worker could not open the file: this group fails, the next one tries a new worker.
+        ready = undefined;
+        throw error;
+      });
+      if (!thread) return inline(events);
+      const id = nextId++;
+      const group = await encodeGroup(events);
+      // It may have died while the group was encoded: nothing would answer this group then.
+      if (worker !== thread) throw new Error("The SQLite write worker exited before the group was sent");
+      return new Promise<boolean[]>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        thread.ref();
+        thread.postMessage({ kind: "write", id, group } satisfies WriteRequest, transferablesOf(group));
+      });
+    },
+    async close() {
+      const thread = await ready?.catch(() => undefined);
+      if (!thread) return;
+      await new Promise<void>((resolve) => {
+        onClosed = resolve;
+        thread.ref();
+        thread.postMessage({ kind: "close" } satisfies WriteRequest);
+      });
+      await thread.terminate();
+    },
+  };
+}
