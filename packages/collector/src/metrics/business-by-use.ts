@@ -26,17 +26,8 @@ const USE_CODE = `CASE WHEN accepted = 1 THEN COALESCE(acc_pos + 1, 0) WHEN igno
 
 /** Per prediction with a business metric on its latest outcome: model, version, time, metric name and value, use code. */
 function usedRows({ dialect, business, engaged }: MetricsContext): string {
-  if (dialect.kind === "sqlite") {
-    // `scored` holds the report's model and range only; exposure_state and the accepted positions join to it.
-    return `SELECT b.model_name, b.model_version, b.time_ms, b.name, b.value,
-        (e.first_ms IS NOT NULL) AS shown, COALESCE(e.accepted, 0) AS accepted,
-        COALESCE(e.ignored, 0) AS ignored, a.acc_pos
-      FROM (${business}) b
-      LEFT JOIN exposure_state e ON e.model_name = b.model_name AND e.prediction_id = b.prediction_id
-      LEFT JOIN (SELECT model_name, prediction_id, MIN(position) AS acc_pos FROM feedback
-        WHERE action = 'accepted' AND position IS NOT NULL GROUP BY model_name, prediction_id) a
-        ON a.model_name = b.model_name AND a.prediction_id = b.prediction_id`;
-  }
+  // SQLite's business rows carry their use (`Dialect.businessRows`), copied once per report.
+  if (dialect.kind === "sqlite") return business;
   // The biz rows joined to their prediction's exposures and feedback (ClickHouse's `engaged` relation).
   return `SELECT model_name, model_version, time_ms, name, value, shown, accepted, ignored,
       if(acc_known > 0, toNullable(acc_first), CAST(NULL AS Nullable(Int32))) AS acc_pos FROM (

@@ -10,13 +10,12 @@ import { driftOf, driftTasks } from "./drift.js";
 import { driftInOnePass, driftRelation } from "./drift-one-pass.js";
 import { labelFree } from "./label-free.js";
 import { type ReportOptions, resolveReportOptions } from "./options.js";
-import { business, calibration, labelLatency, modelAges, quality } from "./quality.js";
+import { business, calibration, quality } from "./quality.js";
 import { recommendRetraining } from "./recommendation.js";
 import { computeShare, REPORT_PRAGMAS, type ReportShare, startShareWorker } from "./report-parallel.js";
-import type { AgeBucket } from "./retrain.js";
 import { ageing } from "./retrain.js";
 import { iso, type MetricsContext } from "./run.js";
-import type { BusinessRow, CalibrationRow, DriftRow, LabelLatencyRow, QualityRow, Report } from "./types.js";
+import type { BusinessRow, CalibrationRow, DriftRow, QualityRow, Report } from "./types.js";
 
 /** Computes every metric in the store (SQL per dialect) and assembles the JSON report. */
 export function computeReport(store: Store, options: ReportOptions = {}): Promise<Report> {
@@ -99,11 +98,11 @@ let tempSeq = 0;
  * returns the DROP that removes it. SQLite plans each query alone, so a relation that several metrics
  * read is computed once.
  */
-async function materialize(ctx: MetricsContext, key: "scored"): Promise<string> {
+async function materialize(ctx: MetricsContext, key: "scored" | "business"): Promise<string> {
   const name = `inferlog_report_${key}_${process.pid}_${++tempSeq}`;
   await ctx.query(`CREATE TEMP TABLE ${name} AS ${ctx[key]}`);
   ctx[key] = `SELECT * FROM temp.${name}`;
-  ctx.business = ctx.dialect.businessRows(ctx.scored);
+  if (key === "scored") ctx.business = ctx.dialect.businessRows(ctx.scored);
   return `DROP TABLE IF EXISTS temp.${name}`;
 }
 
@@ -148,9 +147,7 @@ async function computeClickHouseReport(
     const own = {
       q: await quality(ctx),
       cal: await calibration(ctx),
-      ages: await modelAges(ctx),
       biz: await business(ctx),
-      latency: await labelLatency(ctx),
     };
     const drift = (await driftInOnePass(ctx, tasks, driftRows)).flat();
     const share = await computeShare(ctx, session, []);
@@ -161,13 +158,11 @@ async function computeClickHouseReport(
   }
 }
 
-/** The sections that read the per-prediction relation. */
+/** The sections that read the per-prediction relation with float sums (model ages and label latency are in the share). */
 interface OwnSections {
   q: QualityRow[];
   cal: CalibrationRow[];
-  ages: AgeBucket[];
   biz: BusinessRow[];
-  latency: LabelLatencyRow[];
 }
 
 async function assemble(
@@ -189,13 +184,16 @@ async function assemble(
   let own: OwnSections;
   let ownDrift: DriftRow[][];
   try {
-    if (sqlite) drops.push(await materialize(ctx, "scored"));
+    // The business rows too (with their use: business and business by use read them), in the order of the
+    // per-prediction rows they join, so their sums add in the same order as from the joins themselves.
+    if (sqlite) {
+      drops.push(await materialize(ctx, "scored"));
+      drops.push(await materialize(ctx, "business"));
+    }
     own = {
       q: await quality(ctx),
       cal: await calibration(ctx),
-      ages: await modelAges(ctx),
       biz: await business(ctx),
-      latency: await labelLatency(ctx),
     };
     ownDrift = await driftOf(
       ctx,
@@ -222,8 +220,8 @@ async function finish(
   dr: DriftRow[],
 ): Promise<Report> {
   const options = ctx.options;
-  const { q: rows, cal, ages, biz, latency } = own;
-  const { modelAge, retrain } = ageing(ages, options);
+  const { q: rows, cal, biz } = own;
+  const { modelAge, retrain } = ageing(share.ages, options);
   const versionRows = share.versions;
   // Versions on the same windows: read only for models two of whose versions served in one window (the quality
   // rows say which), and the pair join only for those with two labeled in one.
@@ -277,7 +275,7 @@ async function finish(
     maxEce: options.maxEce,
     freshness: share.freshness,
     newItems: share.newItems,
-    labelLatency: latency,
+    labelLatency: share.latency,
   };
   return { ...report, recommendations: recommendRetraining(report, options) };
 }

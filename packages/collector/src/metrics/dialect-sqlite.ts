@@ -1,8 +1,9 @@
-import { DRIFT_FEATURE, DRIFT_PREDICTED, DRIFT_TRUE, HOUR_MS } from "../store/sqlite-drift-counts.js";
+import { DRIFT_FEATURE, DRIFT_PREDICTED, DRIFT_TRUE } from "../store/sqlite-drift-counts.js";
 import { COUNTS_FN, QUANTILES_FN } from "../store/sqlite-functions.js";
 import type { Dialect } from "./dialect.js";
 import { PREDICTED_LABEL, TRUE_LABEL } from "./dialect.js";
 import { discountCase, idcgCase, num, predictionFilter, quantileLevel } from "./sql-common.js";
+import { splitByHours } from "./sqlite-hours.js";
 import type { SqliteParams } from "./sqlite-params.js";
 
 // Relevant = in the outcome's relevantIds, or equal to its label when it has none. The position of the first
@@ -22,7 +23,8 @@ export function sqliteDialect(params: SqliteParams): Dialect {
     floorInt: (entry) => `CAST(${entry} AS INTEGER)`,
     scored(options) {
       const index = options.k;
-      // The latest outcome and the first outcome time come from outcome_state, kept by the writer at ingest.
+      // The latest outcome and the first outcome time: each prediction row's copy of its outcome_state row, kept by
+      // the writer at ingest (schema 9), so building the relation joins nothing.
       // OFFSET 0 keeps SQLite from flattening the inner SELECT into this one, which would evaluate labeled,
       // ranked and acc_known again at each use (10 % of building the relation on the 1M-event file).
       return `SELECT model_name, model_version, time_ms, trained_at_ms, task, score, samplerate, outcome_ttl_s, shadow,
@@ -37,13 +39,12 @@ export function sqliteDialect(params: SqliteParams): Dialect {
       CASE WHEN acc_known = 1 AND task = 'regression' THEN ABS(CAST(label AS REAL) - CAST(o_label AS REAL)) ELSE 0 END AS ae
     FROM (SELECT *, CASE WHEN ranked = 0 THEN 0 ELSE label_rank END AS first_rank
       FROM (SELECT p.model_name, p.model_version, p.time_ms, p.trained_at_ms, p.task, p.score, p.samplerate,
-          p.outcome_ttl_s, p.shadow, p.label, p.top_ids, p.label_rank, o.label AS o_label, o.relevant_ids AS o_rel,
-          o.event_id AS o_event_id, o.first_ms AS first_o_ms, (o.event_id IS NOT NULL) AS has_o,
-          (o.label IS NOT NULL OR COALESCE(o.relevant_ids, '[]') <> '[]') AS labeled,
-          (o.label IS NOT NULL OR COALESCE(o.relevant_ids, '[]') <> '[]') AND p.top_ids <> '[]' AS ranked,
-          (p.label IS NOT NULL AND o.label IS NOT NULL) AS acc_known
+          p.outcome_ttl_s, p.shadow, p.label, p.top_ids, p.label_rank, p.o_label, p.o_rel,
+          p.o_event_id, p.o_first_ms AS first_o_ms, (p.o_event_id IS NOT NULL) AS has_o,
+          (p.o_label IS NOT NULL OR COALESCE(p.o_rel, '[]') <> '[]') AS labeled,
+          (p.o_label IS NOT NULL OR COALESCE(p.o_rel, '[]') <> '[]') AND p.top_ids <> '[]' AS ranked,
+          (p.label IS NOT NULL AND p.o_label IS NOT NULL) AS acc_known
         FROM predictions p
-        LEFT JOIN outcome_state o ON o.model_name = p.model_name AND o.prediction_id = p.prediction_id
         WHERE ${predictionFilter(options, str, "p")} LIMIT -1 OFFSET 0))`;
     },
     exposed(options) {
@@ -57,8 +58,15 @@ export function sqliteDialect(params: SqliteParams): Dialect {
       ${options.model === undefined ? "" : `AND e.model_name = ${str(options.model)}`}`;
     },
     businessRows(scored) {
-      return `SELECT s.model_name, s.model_version, s.time_ms, m.prediction_id, m.name, m.value
-      FROM (${scored}) s JOIN outcome_metrics m ON m.event_id = s.o_event_id WHERE s.shadow = 0`;
+      // With how the suggestions were used (business-by-use.ts): exposure_state and the least accepted position
+      // (accepted_position, schema 9), so the report copies these rows once for both business sections.
+      return `SELECT s.model_name, s.model_version, s.time_ms, m.prediction_id, m.name, m.value,
+        (e.first_ms IS NOT NULL) AS shown, COALESCE(e.accepted, 0) AS accepted,
+        COALESCE(e.ignored, 0) AS ignored, a.position AS acc_pos
+      FROM (${scored}) s JOIN outcome_metrics m ON m.event_id = s.o_event_id
+      LEFT JOIN exposure_state e ON e.model_name = s.model_name AND e.prediction_id = m.prediction_id
+      LEFT JOIN accepted_position a ON a.model_name = s.model_name AND a.prediction_id = m.prediction_id
+      WHERE s.shadow = 0`;
     },
     shownCandidates(options) {
       // Candidate rows carry their prediction's version, time and k (schema 3): no join per row.
@@ -80,10 +88,8 @@ export function sqliteDialect(params: SqliteParams): Dialect {
       // The true label's rows come from `scored`, which holds the report's range only.
       const from = feature === TRUE_LABEL ? Math.max(fromMs, options.fromMs) : fromMs;
       const to = feature === TRUE_LABEL ? Math.min(toMs, options.toMs) : toMs;
-      // Whole UTC hours from 1970 on inside [from, to) come from drift_counts (report windows are whole hours,
-      // aligned alike); the rest of the range, less than an hour at either end, from the rows themselves.
-      const left = Math.max(0, Math.ceil(from / HOUR_MS) * HOUR_MS);
-      const bytes = Math.max(left, Math.floor(to / HOUR_MS) * HOUR_MS);
+      // Whole UTC hours from 1970 on inside [from, to) come from drift_counts; the rest from the rows (sqlite-hours.ts).
+      const { hours, edges } = splitByHours(from, to);
       const [source, name] =
         feature === PREDICTED_LABEL
           ? [DRIFT_PREDICTED, ""]
@@ -93,18 +99,13 @@ export function sqliteDialect(params: SqliteParams): Dialect {
       const parts = [
         `SELECT hour_ms AS time_ms, CASE WHEN is_null = 1 THEN NULL ELSE value END AS str_value, cnt AS c
        FROM drift_counts WHERE model_name = ${str(model)} AND source = ${source} AND name = ${str(name)}
-         AND hour_ms >= ${num(left)} AND hour_ms < ${num(bytes)}`,
+         AND hour_ms >= ${num(hours.left)} AND hour_ms < ${num(hours.right)}`,
       ];
       const src = dialect.driftRows(model, feature, scored);
-      for (const [lo, hi] of [
-        [from, Math.min(left, to)],
-        [bytes, to],
-      ] as const) {
-        if (lo < hi) {
-          parts.push(
-            `SELECT time_ms, str_value, 1 AS c FROM (${src}) WHERE time_ms >= ${num(lo)} AND time_ms < ${num(hi)}`,
-          );
-        }
+      for (const [lo, hi] of edges) {
+        parts.push(
+          `SELECT time_ms, str_value, 1 AS c FROM (${src}) WHERE time_ms >= ${num(lo)} AND time_ms < ${num(hi)}`,
+        );
       }
       return parts.join(" UNION ALL ");
     },

@@ -35,7 +35,8 @@ export interface Dialect {
   exposed(options: ResolvedReportOptions, engaged?: string): string;
   /**
    * Business metrics of latest outcomes, from the `scored` relation: model_name, model_version, time_ms
-   * (prediction), prediction_id, name, value.
+   * (prediction), prediction_id, name, value; SQLite's also with how the suggestions were used (shown, accepted,
+   * ignored, acc_pos: business-by-use.ts).
    */
   businessRows(scored: string): string;
   /**

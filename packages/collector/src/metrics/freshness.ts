@@ -1,4 +1,5 @@
 import type { Dialect } from "./dialect.js";
+import { FRESHNESS_GROUPS, freshnessCountsSqlite } from "./freshness-sqlite.js";
 import type { MetricsContext } from "./run.js";
 import { asNumber, asText, iso, rate } from "./run.js";
 import { num, windowStart } from "./sql-common.js";
@@ -60,17 +61,20 @@ export async function freshness(ctx: MetricsContext, versionRows: VersionRow[]):
         `WHEN model_name = ${dialect.text(row.model)} AND model_version = ${dialect.text(row.version)} THEN ${num(config.ms)}`,
     )
     .join(" ");
-  // Shown candidates counted per model, version, window, newness and acceptance (`Dialect.counts`: SQLite groups
-  // them in a hash map instead of sorting them); the sums below are of integer counts, so exact in any order.
-  const counts = await dialect.counts(
-    query,
-    `SELECT model_name, model_version, ${windowStart("time_ms", options.windowMs)} AS w, accepted,
+  // Shown candidates counted per model, version, window, newness and acceptance (SQLite: from its counts per hour,
+  // freshness-sqlite.ts); the sums below are of integer counts, so exact in any order.
+  const counts =
+    dialect.kind === "sqlite"
+      ? await freshnessCountsSqlite(ctx, shown(ctx), `CASE ${whens} ELSE NULL END`)
+      : await dialect.counts(
+          query,
+          `SELECT model_name, model_version, ${windowStart("time_ms", options.windowMs)} AS w, accepted,
         CASE WHEN first_ms > cutoff_ms THEN 1 ELSE 0 END AS is_new FROM (
         SELECT model_name, model_version, time_ms, accepted, first_ms, CASE ${whens} ELSE NULL END AS cutoff_ms
         FROM (${joinFirstSeen(ctx)})
       ) WHERE cutoff_ms IS NOT NULL`,
-    ["model_name", "model_version", "w", "is_new", "accepted"],
-  );
+          FRESHNESS_GROUPS,
+        );
   const rows: Record<string, unknown>[] = counts.map((count) => ({
     ...count,
     shown: asNumber(count.cnt),
@@ -117,11 +121,8 @@ export async function freshness(ctx: MetricsContext, versionRows: VersionRow[]):
   }));
 }
 
+/** ClickHouse: the shown candidates with their items' first appearances (SQLite counts them per hour instead). */
 function joinFirstSeen(ctx: MetricsContext): string {
-  if (ctx.dialect.kind === "sqlite") {
-    return `SELECT s.model_name, s.model_version, s.time_ms, s.accepted, f.first_ms
-      FROM (${shown(ctx)}) s JOIN (${ctx.firstSeen}) f ON f.model_name = s.model_name AND f.candidate_id = s.candidate_id`;
-  }
   return `SELECT model_name, model_version, time_ms, accepted, first_ms FROM (${shown(ctx)})
     ALL INNER JOIN (${ctx.firstSeen}) USING (model_name, candidate_id)`;
 }

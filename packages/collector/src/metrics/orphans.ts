@@ -3,19 +3,33 @@ import type { Store } from "../store/types.js";
 import type { ResolvedReportOptions } from "./options.js";
 import { asNumber, asText, iso, rate } from "./run.js";
 import { MONDAY_MS } from "./sql-common.js";
+import { splitByHours } from "./sqlite-hours.js";
 import type { OrphanRow } from "./types.js";
 
 // An outcome or a feedback event counts in the window of its prediction's time when it carries one
-// (`predictionTime`), else of its own time: the windows label coverage is counted in.
-const SQLITE = `SELECT model_name, w, SUM(is_o) AS outcomes, SUM(is_o * orphan) AS orphan_outcomes,
-    SUM(1 - is_o) AS feedback, SUM((1 - is_o) * orphan) AS orphan_feedback
-  FROM (SELECT x.model_name, (x.t - ((x.t - @offset) % @width)) AS w, x.is_o,
+// (`predictionTime`), else of its own time: the windows label coverage is counted in. SQLite keeps the rows per
+// hour of that time, orphan or not, at ingest (orphan_counts, schema 9): whole hours come from there, and only
+// the rest of the range (`edges`, sqlite-hours.ts) from the rows.
+const sqliteRows = (edges: readonly [number, number][]) =>
+  edges
+    .map(
+      (_, index) => `SELECT x.model_name, x.t, x.is_o,
       CASE WHEN EXISTS (SELECT 1 FROM predictions p WHERE p.model_name = x.model_name AND p.prediction_id = x.prediction_id)
-        THEN 0 ELSE 1 END AS orphan
+        THEN 0 ELSE 1 END AS orphan, 1 AS cnt
     FROM (SELECT model_name, prediction_id, COALESCE(prediction_time_ms, time_ms) AS t, 1 AS is_o FROM outcomes
       UNION ALL
       SELECT model_name, prediction_id, COALESCE(prediction_time_ms, time_ms) AS t, 0 AS is_o FROM feedback) x
-    WHERE x.t >= @from_ms AND x.t < @to_ms AND (@any_model = 1 OR x.model_name = @model))
+    WHERE x.t >= @lo${index} AND x.t < @hi${index} AND (@any_model = 1 OR x.model_name = @model)`,
+    )
+    .map((sql) => ` UNION ALL ${sql}`)
+    .join("");
+const sqlite = (edges: readonly [number, number][]) => `SELECT model_name, w, SUM(is_o * cnt) AS outcomes,
+    SUM(is_o * orphan * cnt) AS orphan_outcomes, SUM((1 - is_o) * cnt) AS feedback,
+    SUM((1 - is_o) * orphan * cnt) AS orphan_feedback
+  FROM (SELECT model_name, (t - ((t - @offset) % @width)) AS w, is_o, orphan, cnt FROM (
+    SELECT model_name, hour_ms AS t, is_o, orphan, cnt FROM orphan_counts
+    WHERE hour_ms >= @left_ms AND hour_ms < @right_ms AND cnt > 0 AND (@any_model = 1 OR model_name = @model)
+    ${sqliteRows(edges)}))
   GROUP BY model_name, w ORDER BY model_name, w`;
 
 // 18.16: one JOIN per SELECT, ANY LEFT JOIN gives has_p = 0 to rows without a prediction.
@@ -49,7 +63,21 @@ export async function orphans(
     any_model: options.model === undefined,
     model: options.model ?? "",
   };
-  const rows = await readRows(kind === "sqlite" ? SQLITE : CLICKHOUSE, params);
+  const { hours, edges } = splitByHours(options.fromMs, options.toMs);
+  const rows =
+    kind === "sqlite"
+      ? await readRows(sqlite(edges), {
+          ...params,
+          left_ms: hours.left,
+          right_ms: hours.right,
+          ...Object.fromEntries(
+            edges.flatMap(([lo, hi], index) => [
+              [`lo${index}`, lo],
+              [`hi${index}`, hi],
+            ]),
+          ),
+        })
+      : await readRows(CLICKHOUSE, params);
   return rows.map((row) => {
     const outcomes = asNumber(row.outcomes);
     const feedback = asNumber(row.feedback);

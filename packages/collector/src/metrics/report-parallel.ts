@@ -10,7 +10,8 @@ import { feedbackSections } from "./feedback.js";
 import { freshness, newItems } from "./freshness.js";
 import type { ResolvedReportOptions } from "./options.js";
 import { orphans } from "./orphans.js";
-import { itemAge } from "./quality.js";
+import { itemAge, labelLatency, modelAges } from "./quality.js";
+import type { AgeBucket } from "./retrain.js";
 import type { MetricsContext, Rows } from "./run.js";
 import type {
   DriftRow,
@@ -18,6 +19,7 @@ import type {
   FeedbackRow,
   FreshnessRow,
   ItemAgeRow,
+  LabelLatencyRow,
   NewItemsRow,
   OrphanRow,
   VersionRow,
@@ -27,9 +29,10 @@ import { versions } from "./versions.js";
 /**
  * The sections of a SQLite report that a second connection computes in a worker thread while the
  * report's own connection computes the rest: they read no relation in common (exposures, candidates,
- * features, item_state, outcomes and feedback for the orphan counts here; the per-prediction relation
- * there), so on two cores the report takes about half the time. Same SQL on the same rows, so the same
- * results as on one connection.
+ * features, the report counts here; the per-prediction relation's copy with its float sums there), so on two
+ * cores the report takes about half the time. Model ages and label latency read the per-prediction relation too,
+ * here without a copy (since schema 9 it joins nothing); their numbers are integer sums and sorted values, which no
+ * row order changes. Same SQL on the same rows, so the same results as on one connection.
  */
 export interface ReportShare {
   feedback: FeedbackRow[];
@@ -41,6 +44,10 @@ export interface ReportShare {
   freshness: FreshnessRow[];
   newItems: NewItemsRow[];
   orphans: OrphanRow[];
+  /** Labeled and correct predictions per model age (integer sums: the same from any connection's rows). */
+  ages: AgeBucket[];
+  /** Label latency percentiles (of sorted values: the same in any row order). */
+  latency: LabelLatencyRow[];
 }
 
 export interface ShareRequest {
@@ -69,6 +76,8 @@ export async function computeShare(
     freshness: await freshness(ctx, versionRows),
     newItems: await newItems(ctx),
     orphans: await orphans(ctx.dialect.kind, readRows, ctx.options),
+    ages: await modelAges(ctx),
+    latency: await labelLatency(ctx),
   };
 }
 

@@ -5,6 +5,7 @@
  * prediction are just rows that join later. Times are integer ms since the epoch.
  */
 import { SQLITE_PROFILE_DDL } from "./profile-schema.js";
+import { REPORT_COUNTS_DDL } from "./sqlite-report-counts.js";
 import { SCHEMA8_CANDIDATES, SCHEMA8_EVENTS, SCHEMA8_FEATURES } from "./sqlite-schema8.js";
 
 /**
@@ -12,10 +13,12 @@ import { SCHEMA8_CANDIDATES, SCHEMA8_EVENTS, SCHEMA8_FEATURES } from "./sqlite-s
  * prediction's model version, time and k, and exposure_state the exposed prediction's model version, so a
  * report reads them without a join per row. 4: each prediction row's `label_rank` against its latest outcome.
  * 5: drift counts per hour (sqlite-drift-counts.ts). 6: `predictions.shadow` (challengers; sqlite-shadow.ts). 7: each
- * item's first appearance per model (item_state). 8: cheaper layouts of events, features and candidates (sqlite-schema8.ts). Older files
- * are filled on open (sqlite-state.ts, sqlite-drift-counts.ts, sqlite-shadow.ts, sqlite-schema8.ts).
+ * item's first appearance per model (item_state). 8: cheaper layouts of events, features and candidates (sqlite-schema8.ts).
+ * 9: report counts per hour kept at ingest (shown candidates, orphans, accepted positions) and each prediction row's
+ * copy of its latest outcome (sqlite-report-counts.ts, filled by `migrateToSchema9`). Older files are filled on
+ * open (sqlite-state.ts, sqlite-drift-counts.ts, sqlite-shadow.ts, sqlite-schema8.ts, sqlite-report-counts.ts).
  */
-export const SQLITE_SCHEMA_VERSION = 8;
+export const SQLITE_SCHEMA_VERSION = 9;
 
 export const SQLITE_DDL = `
 ${SCHEMA8_EVENTS}
@@ -41,7 +44,13 @@ CREATE TABLE IF NOT EXISTS predictions (
   -- latest outcome (outcome_state), 0 when none is or nothing is labeled, NULL while no outcome arrived.
   label_rank INTEGER,
   -- Schema 6: 1 for a challenger's prediction (\`shadow: true\`): scored the request, its answer not shown.
-  shadow INTEGER NOT NULL DEFAULT 0
+  shadow INTEGER NOT NULL DEFAULT 0,
+  -- Schema 9, kept by the writer (sqlite-report-counts.ts): this row's copy of its outcome_state row (latest
+  -- outcome's event id, label, relevant ids; first outcome's time), NULL while no outcome arrived.
+  o_event_id TEXT,
+  o_label TEXT,
+  o_rel TEXT,
+  o_first_ms INTEGER
 );
 CREATE INDEX IF NOT EXISTS predictions_join ON predictions (model_name, prediction_id);
 CREATE INDEX IF NOT EXISTS predictions_model_time ON predictions (model_name, model_version, time_ms);
@@ -175,4 +184,5 @@ CREATE TABLE IF NOT EXISTS drift_counts (
   cnt INTEGER NOT NULL,
   PRIMARY KEY (model_name, source, name, hour_ms, is_null, value)
 ) WITHOUT ROWID;
-${SQLITE_PROFILE_DDL}`;
+${SQLITE_PROFILE_DDL}
+${REPORT_COUNTS_DDL}`;

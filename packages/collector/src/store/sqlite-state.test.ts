@@ -7,6 +7,11 @@ import { driftEvents, routerEvents, W1 } from "../../test/metrics-fixture.js";
 import { computeReport } from "../metrics/compute-report.js";
 import type { Report } from "../metrics/types.js";
 import { DRIFT_COUNTS_FROM_ROWS } from "./sqlite-drift-counts.js";
+import {
+  ACCEPTED_POSITION_FROM_ROWS,
+  ORPHAN_COUNTS_FROM_ROWS,
+  SHOWN_COUNTS_FROM_ROWS,
+} from "./sqlite-report-counts.js";
 import { SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
 import { openSqliteStore } from "./sqlite-store.js";
 import type { IncomingEvent, Store } from "./types.js";
@@ -47,8 +52,26 @@ const FROM_ROWS: Record<string, string> = {
   // Schema 6: each item's first appearance, as the report computed it from every candidate row.
   item_state: `SELECT model_name, candidate_id, MIN(time_ms - COALESCE(item_age_s, 0) * 1000) AS first_ms FROM candidates
     GROUP BY model_name, candidate_id ORDER BY model_name, candidate_id`,
+  // Schema 9: shown candidates, orphans and accepted positions, as GROUP BY over the stored rows gives them.
+  shown_counts: `SELECT * FROM (${SHOWN_COUNTS_FROM_ROWS})
+    ORDER BY model_name, hour_ms, model_version, candidate_id, rank, accepted`,
+  orphan_counts: `SELECT * FROM (${ORPHAN_COUNTS_FROM_ROWS}) ORDER BY model_name, hour_ms, is_o, orphan`,
+  accepted_position: `SELECT * FROM (${ACCEPTED_POSITION_FROM_ROWS}) ORDER BY model_name, prediction_id`,
+  // Schema 9: each prediction row's copy of its latest outcome (from the rows, as outcome_state is above).
+  prediction_outcome: `SELECT p.event_id, l.event_id AS o_event_id, l.label AS o_label, l.relevant_ids AS o_rel,
+      (SELECT MIN(o.time_ms) FROM outcomes o WHERE o.model_name = p.model_name AND o.prediction_id = p.prediction_id)
+        AS o_first_ms
+    FROM predictions p LEFT JOIN latest_outcomes l ON l.model_name = p.model_name AND l.prediction_id = p.prediction_id
+    ORDER BY p.event_id`,
 };
-const OWN: Record<string, string> = { label_rank: "SELECT event_id, label_rank FROM predictions ORDER BY event_id" };
+const OWN: Record<string, string> = {
+  label_rank: "SELECT event_id, label_rank FROM predictions ORDER BY event_id",
+  // The writer's counts move between rows; one that fell to 0 may stay.
+  shown_counts: `SELECT * FROM shown_counts WHERE cnt <> 0
+    ORDER BY model_name, hour_ms, model_version, candidate_id, rank, accepted`,
+  orphan_counts: "SELECT * FROM orphan_counts WHERE cnt <> 0 ORDER BY model_name, hour_ms, is_o, orphan",
+  prediction_outcome: "SELECT event_id, o_event_id, o_label, o_rel, o_first_ms FROM predictions ORDER BY event_id",
+};
 const ORDER: Record<string, string> = {
   outcome_state: "model_name, prediction_id",
   exposure_state: "model_name, prediction_id",
@@ -56,7 +79,9 @@ const ORDER: Record<string, string> = {
   candidates: "event_id, rank, candidate_id",
   drift_counts: "model_name, source, name, hour_ms, is_null, value",
   item_state: "model_name, candidate_id",
+  accepted_position: "model_name, prediction_id",
 };
+const REPORT_COUNT_TABLES = ["shown_counts", "orphan_counts", "accepted_position"];
 const STATE_TABLES = ["outcome_state", "exposure_state", "subject_state"];
 
 let seq = 0;
@@ -120,6 +145,14 @@ function events(): IncomingEvent[] {
       },
       features: { plan: "pro" },
     }),
+    // Accepted feedback naming a candidate by id (twice: the second changes nothing), by position (P3's c, and
+    // P7's second rank: P7 has no k, so whether rank 2 is shown is the report's k), and for an unknown prediction.
+    ev("ml.feedback", t + 1000, { ...link("P2"), action: "accepted", kind: "explicit", candidateId: "b" }),
+    ev("ml.feedback", t + 2000, { ...link("P2"), action: "accepted", kind: "explicit", candidateId: "b" }),
+    ev("ml.feedback", t + 3000, { ...link("P3"), action: "accepted", kind: "explicit", position: 2 }),
+    ev("ml.feedback", t + 3000, { ...link("P3"), action: "accepted", kind: "explicit", position: 4 }),
+    ev("ml.feedback", t + 10_900_000, { ...link("P7"), action: "accepted", kind: "explicit", position: 1 }),
+    ev("ml.feedback", t, { ...link("P-orphan"), action: "accepted", kind: "explicit", candidateId: "a" }),
     ev("ml.outcome", t + DAY, { ...link("P7"), source: "human", relevantIds: ["a"] }),
     ev("ml.outcome", t + 2 * DAY, { ...link("P7"), source: "human", label: "q", revision: 1 }),
     // Challengers of P1 and P7 (schema 6), with features and candidates: they name no exposure's version (the
@@ -245,6 +278,17 @@ describe("the SQLite writer's report state", () => {
     const versions = (expected.exposure_state as { model_version: string | null }[]).map((e) => e.model_version);
     expect(versions).not.toContain("a-challenger");
     expect(await inOrder.readRows?.("SELECT COUNT(*) AS n FROM predictions WHERE shadow = 1")).toEqual([{ n: 2 }]);
+    // Schema 9: the least accepted position per prediction (P3 named 2 and 4), accepted candidates by id and by
+    // position, P2's and P7's ranks kept for the report's k (no k), and orphan feedback (P-orphan has no prediction).
+    expect(expected.accepted_position).toEqual([
+      { model_name: "router", prediction_id: "P3", position: 2 },
+      { model_name: "router", prediction_id: "P7", position: 1 },
+    ]);
+    const shown = expected.shown_counts as { candidate_id: string; rank: number; accepted: number }[];
+    expect(shown.filter((c) => c.accepted === 1).map((c) => c.candidate_id)).toEqual(["b", "c", "n"]);
+    expect(new Set(shown.map((c) => c.rank))).toEqual(new Set([0, 1, 2, 3]));
+    const orphans = expected.orphan_counts as { is_o: number; orphan: number; cnt: number }[];
+    expect(orphans.filter((c) => c.orphan === 1 && c.is_o === 0).reduce((a, c) => a + c.cnt, 0)).toBe(1);
     const expectedReport = await report(inOrder);
     await inOrder.close();
 
@@ -318,6 +362,7 @@ describe("the SQLite writer's report state", () => {
         await store.readRows?.("DROP TABLE item_state");
       },
     ],
+    [8, "the report counts", async () => {}],
   ];
   it.each(older)(
     "fills a file of schema %i when it is opened: %s, from the stored rows",
@@ -329,6 +374,11 @@ describe("the SQLite writer's report state", () => {
       const expected = await state(store, true);
       const expectedReport = await report(store);
       await downgrade(store);
+      // Every file before schema 9 lacks its report counts and the predictions' outcome columns.
+      for (const table of REPORT_COUNT_TABLES) await store.readRows?.(`DROP TABLE ${table}`);
+      for (const column of ["o_event_id", "o_label", "o_rel", "o_first_ms"]) {
+        await store.readRows?.(`ALTER TABLE predictions DROP COLUMN ${column}`);
+      }
       await store.readRows?.(`PRAGMA user_version = ${version}`);
       await store.close();
 

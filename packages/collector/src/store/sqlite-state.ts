@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import type { Rows } from "./rows.js";
 import { DRIFT_TRUE, type DriftCounter } from "./sqlite-drift-counts.js";
 import { FIRST_RANK_FN, firstRank } from "./sqlite-functions.js";
+import { prepareReportCounts } from "./sqlite-report-counts.js";
 
 /**
  * Upserts of the report state tables (see sqlite-schema.ts). Each takes its rows from `source`: the
@@ -66,8 +67,8 @@ const flags = (action: string) =>
   `${action} = 'accepted', ${action} IN ('ignored', 'dismissed'), ${action} = 'rejected'`;
 
 /**
- * Prepared state upserts for one event's rows; call after its rows were written, in the same transaction.
- * The true-label drift counts (one per prediction row, its latest outcome's label) go to `counter`.
+ * Prepared state upserts for one event's rows (and schema 9's counts, sqlite-report-counts.ts); call after its
+ * rows were written, in the same transaction. The true-label drift counts (one per prediction row, its latest outcome's label) go to `counter`.
  */
 export function prepareStateWriter(db: Database.Database, counter: DriftCounter): (rows: Rows) => void {
   // RETURNING: the latest outcome's id after the upsert, to see whether this outcome became the latest.
@@ -95,6 +96,8 @@ export function prepareStateWriter(db: Database.Database, counter: DriftCounter)
   const setRankAt = db.prepare("UPDATE predictions SET label_rank = ? WHERE rowid = ?");
   const rankOf = (topIds: unknown[], entry: { label: string | null; relevant_ids: string }) =>
     firstRank(topIds, JSON.parse(entry.relevant_ids) as unknown[], entry.label);
+  // Schema 9's counts and each prediction row's latest outcome, in the same transaction, after outcome_state.
+  const writeCounts = prepareReportCounts(db);
   return (result) => {
     if (result.prediction) {
       const row = result.prediction;
@@ -153,6 +156,7 @@ export function prepareStateWriter(db: Database.Database, counter: DriftCounter)
       const row = result.feedback;
       feedback.run({ model_name: row.model_name, prediction_id: row.prediction_id, action: row.action });
     }
+    writeCounts(result);
   };
 }
 

@@ -7,6 +7,7 @@ import { createSerial } from "./serial.js";
 import { fillDriftCounts } from "./sqlite-drift-counts.js";
 import { registerSqliteFunctions } from "./sqlite-functions.js";
 import { prepareGroupWriter } from "./sqlite-group-writer.js";
+import { migrateToSchema9 } from "./sqlite-report-counts.js";
 import { SQLITE_DDL, SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
 import { migrateToSchema8 } from "./sqlite-schema8.js";
 import { addShadowColumn } from "./sqlite-shadow.js";
@@ -68,7 +69,8 @@ function prepareFile(db: Database.Database, { path, synchronous }: SqliteStoreOp
   // A file from before schema 6 gets the report state (2), the denormalized columns (3), the label
   // ranks (4) and the drift counts (5) built from the rows it holds, once (label ranks and true-label
   // counts after the outcome state they are taken from), and the shadow column (6) first: the others read it;
-  // then the items' first appearances (7); last, the layouts of schema 8 (after the columns schema 3 added).
+  // then the items' first appearances (7); the layouts of schema 8 (after the columns schema 3 added); last, the
+  // report counts and the predictions' outcome copies of schema 9 (from the rows in their schema-8 layouts).
   db.transaction(() => {
     db.exec(SQLITE_DDL);
     if (version < 6) addShadowColumn(db);
@@ -78,6 +80,7 @@ function prepareFile(db: Database.Database, { path, synchronous }: SqliteStoreOp
     if (version < 5) fillDriftCounts(db);
     if (version < 7) fillItemState(db);
     if (version < 8) migrateToSchema8(db);
+    if (version < 9) migrateToSchema9(db);
     db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
   })();
 }
