@@ -132,6 +132,7 @@ async function computeClickHouseReport(
     const tasks = await driftTasks(ctx);
     await temporary("scored");
     ctx.business = ctx.dialect.businessRows(ctx.scored);
+    ctx.shown = ctx.dialect.shownCandidates(ctx.options, ctx.scored);
     await temporary("engaged");
     ctx.exposed = ctx.dialect.exposed(ctx.options, ctx.engaged);
     for (const key of ["exposed", "business", "firstSeen", "shown"] as const) await temporary(key);

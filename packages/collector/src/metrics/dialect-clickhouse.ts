@@ -9,14 +9,14 @@ import { discountCase, idcgCase, num, predictionFilter, quantileLevel } from "./
  * functions (argMax picks the latest outcome). FINAL, so rows of an event stored twice count once, where
  * a copy would change the result: rows that are counted or summed. Reads that only take a minimum, a
  * maximum, an argMax, a distinct value or a membership get the same answer from a copy and skip FINAL's
- * merge. Non-matching LEFT JOIN rows get defaults (0, '', []), hence the explicit `has_o` flag.
+ * merge. Non-matching LEFT JOIN rows get defaults (0, '', []), hence the explicit `has_o` flag. The latest outcome is
+ * one argMax of a tuple (one comparison of the (revision, time, id) keys per row instead of one per column).
  */
-const LATEST_OUTCOMES = `(SELECT model_name, prediction_id,
-    argMax(event_id, (revision, time_ms, event_id)) AS o_event_id,
-    argMax(label, (revision, time_ms, event_id)) AS o_label,
-    argMax(relevant_ids, (revision, time_ms, event_id)) AS o_rel,
-    min(time_ms) AS first_o_ms, toUInt8(1) AS has_o
-  FROM outcomes GROUP BY model_name, prediction_id)`;
+const LATEST_OUTCOMES = `(SELECT model_name, prediction_id, latest.1 AS o_event_id, latest.2 AS o_label, latest.3 AS o_rel,
+    first_o_ms, toUInt8(1) AS has_o FROM (
+    SELECT model_name, prediction_id, argMax((event_id, label, relevant_ids), (revision, time_ms, event_id)) AS latest,
+      min(time_ms) AS first_o_ms
+    FROM outcomes GROUP BY model_name, prediction_id))`;
 
 /**
  * Per prediction with exposures or feedback (of the report's model): shown (0/1: exposed), first_ms (first
@@ -65,9 +65,10 @@ export const clickhouseDialect: Dialect = {
       toUInt8(isNotNull(label) AND isNotNull(o_label)) AS acc_known,
       toUInt8(acc_known = 1 AND ifNull(label = o_label, 0)) AS correct,
       toUInt8(acc_known = 1 AND ifNull(task = 'regression', 0)) AS ae_known,
-      if(ae_known = 1, abs(toFloat64OrZero(ifNull(label, '')) - toFloat64OrZero(ifNull(o_label, ''))), 0.) AS ae
+      if(ae_known = 1, abs(toFloat64OrZero(ifNull(label, '')) - toFloat64OrZero(ifNull(o_label, ''))), 0.) AS ae,
+      top_ids, k, cand_ranks, cand_ages
     FROM (SELECT model_name, prediction_id, model_version, time_ms, trained_at_ms, task, score, samplerate,
-            outcome_ttl_s, shadow, label, top_ids
+            outcome_ttl_s, shadow, label, top_ids, k, cand_ranks, cand_ages
           FROM predictions FINAL WHERE ${predictionFilter(options, sqlString)})
     ANY LEFT JOIN ${LATEST_OUTCOMES} USING (model_name, prediction_id)`;
   },
@@ -93,13 +94,14 @@ export const clickhouseDialect: Dialect = {
       ALL INNER JOIN (SELECT event_id AS o_event_id, name, value FROM outcome_metrics FINAL) USING (o_event_id)
       WHERE shadow = 0`;
   },
-  shownCandidates(options) {
+  shownCandidates(options, scored) {
+    // From the per-prediction relation (its predictions are the report's): the candidate arrays of each shown
+    // prediction, one row per candidate, in the order of the candidates table (prediction, then rank).
     return `SELECT model_name, model_version, time_ms, prediction_id, candidate_id, rank, item_age_s FROM (
-        SELECT event_id, rank, candidate_id, item_age_s FROM candidates FINAL
-      ) ALL INNER JOIN (
-        SELECT event_id, model_name, prediction_id, model_version, time_ms, ifNull(k, ${num(options.k)}) AS shown_k
-        FROM predictions FINAL WHERE ${predictionFilter(options, sqlString)}
-      ) USING (event_id) WHERE rank <= shown_k`;
+        SELECT model_name, model_version, time_ms, prediction_id, top_ids, cand_ranks, cand_ages,
+          ifNull(k, ${num(options.k)}) AS shown_k
+        FROM (${scored}) WHERE shadow = 0 AND length(cand_ranks) = length(top_ids)
+      ) ARRAY JOIN top_ids AS candidate_id, cand_ranks AS rank, cand_ages AS item_age_s WHERE rank <= shown_k`;
   },
   driftRows(model, feature, scored) {
     if (feature === PREDICTED_LABEL) {

@@ -40,9 +40,10 @@ export interface Dialect {
   businessRows(scored: string): string;
   /**
    * Shown candidates of the report's predictions (rank ≤ the prediction's k, else the report's k): model_name,
-   * model_version, time_ms (the prediction's), prediction_id, candidate_id, rank, item_age_s.
+   * model_version, time_ms (the prediction's), prediction_id, candidate_id, rank, item_age_s. ClickHouse reads them
+   * from `scored` (the report's predictions, with their candidates' arrays); SQLite from its candidate rows.
    */
-  shownCandidates(options: ResolvedReportOptions): string;
+  shownCandidates(options: ResolvedReportOptions, scored: string): string;
   /**
    * Rows for drift: time_ms, num_value, str_value of one feature or pseudo-feature of one model. True labels
    * come from `scored` (latest outcomes of the report's predictions, at the prediction's time).

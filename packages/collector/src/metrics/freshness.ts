@@ -19,9 +19,11 @@ export function cutoffOf(row: VersionRow): { ms: number; source: "dataCutoff" | 
 export function firstSeen(dialect: Dialect): string {
   // SQLite keeps it at ingest (item_state, schema 7): a row per item instead of a GROUP BY of every candidate row.
   if (dialect.kind === "sqlite") return "SELECT model_name, candidate_id, first_ms FROM item_state";
+  // ClickHouse: from the candidate arrays of the shown predictions (clickhouse-schema.ts), no join.
   return `SELECT model_name, candidate_id, min(time_ms - ifNull(item_age_s, 0.) * 1000) AS first_ms FROM (
-      SELECT event_id, model_name, candidate_id, item_age_s FROM candidates
-    ) ALL INNER JOIN (SELECT event_id, time_ms FROM predictions) USING (event_id)
+      SELECT model_name, time_ms, top_ids, cand_ages FROM predictions
+      WHERE shadow = 0 AND length(cand_ranks) = length(top_ids)
+    ) ARRAY JOIN top_ids AS candidate_id, cand_ages AS item_age_s
     GROUP BY model_name, candidate_id`;
 }
 
