@@ -31,17 +31,15 @@ export function firstSeen(dialect: Dialect): string {
  * Shown candidates of the report's predictions (rank ≤ the prediction's k, else the report's k): model_name,
  * model_version, time_ms, candidate_id, accepted (0/1: accepted feedback names it, by candidateId or position).
  */
-function shown({ dialect, shown: candidates, engaged }: MetricsContext): string {
+function shown({ dialect, shown: candidates }: MetricsContext): string {
   if (dialect.kind === "sqlite") {
     return `SELECT c.model_name, c.model_version, c.time_ms, c.candidate_id,
         EXISTS (SELECT 1 FROM feedback f WHERE f.model_name = c.model_name AND f.prediction_id = c.prediction_id
           AND f.action = 'accepted' AND (f.candidate_id = c.candidate_id OR f.position + 1 = c.rank)) AS accepted
       FROM (${candidates}) c`;
   }
-  return `SELECT model_name, model_version, time_ms, candidate_id,
-      toUInt8(has(acc_ids, candidate_id) OR has(acc_ranks, rank)) AS accepted FROM (
-      SELECT model_name, model_version, time_ms, prediction_id, candidate_id, rank FROM (${candidates})
-    ) ANY LEFT JOIN (SELECT model_name, prediction_id, acc_ids, acc_ranks FROM (${engaged})) USING (model_name, prediction_id)`;
+  // ClickHouse's shown candidates carry `accepted` (dialect-clickhouse.ts).
+  return `SELECT model_name, model_version, time_ms, candidate_id, accepted FROM (${candidates})`;
 }
 
 /**
