@@ -25,16 +25,13 @@ const CONFIDENCE = 0.95;
 const USE_CODE = `CASE WHEN accepted = 1 THEN COALESCE(acc_pos + 1, 0) WHEN ignored = 1 THEN -1 WHEN shown = 1 THEN -2 ELSE -3 END`;
 
 /** Per prediction with a business metric on its latest outcome: model, version, time, metric name and value, use code. */
-function usedRows({ dialect, business, engaged }: MetricsContext): string {
+function usedRows({ dialect, business }: MetricsContext): string {
   // SQLite's business rows carry their use (`Dialect.businessRows`), copied once per report.
   if (dialect.kind === "sqlite") return business;
-  // The biz rows joined to their prediction's exposures and feedback (ClickHouse's `engaged` relation).
-  return `SELECT model_name, model_version, time_ms, name, value, shown, accepted, ignored,
-      if(acc_known > 0, toNullable(acc_first), CAST(NULL AS Nullable(Int32))) AS acc_pos FROM (
-      SELECT model_name, model_version, time_ms, prediction_id, name, value FROM (${business})
-    ) ANY LEFT JOIN (
-      SELECT model_name, prediction_id, shown, accepted, ignored, acc_known, acc_first FROM (${engaged})
-    ) USING (model_name, prediction_id)`;
+  // The biz rows carry their prediction's exposures and feedback (ClickHouse's `engaged`, joined in `scored`).
+  return `SELECT model_name, model_version, time_ms, name, value, e_shown AS shown, e_accepted AS accepted,
+      e_ignored AS ignored, if(e_acc_known > 0, toNullable(e_acc_first), CAST(NULL AS Nullable(Int32))) AS acc_pos
+    FROM (${business})`;
 }
 
 interface Sums {

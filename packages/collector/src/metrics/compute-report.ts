@@ -129,9 +129,13 @@ async function computeClickHouseReport(
   };
   try {
     const tasks = await driftTasks(ctx);
+    // Each prediction's exposures and feedback first: the per-prediction relation carries them (its shown
+    // candidates their acceptance, its business rows their use), and the exposed relation is built on them.
+    await temporary("engaged");
+    ctx.scored = ctx.dialect.scored(ctx.options, ctx.engaged);
     await temporary("scored");
     ctx.business = ctx.dialect.businessRows(ctx.scored);
-    await temporary("engaged");
+    ctx.shown = ctx.dialect.shownCandidates(ctx.options, ctx.scored);
     ctx.exposed = ctx.dialect.exposed(ctx.options, ctx.engaged);
     for (const key of ["exposed", "business", "firstSeen", "shown"] as const) await temporary(key);
     const driftRows = "inferlog_report_drift";

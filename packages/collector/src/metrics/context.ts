@@ -40,7 +40,7 @@ export function metricsContext(
     exposed: dialect.exposed(options),
     business: dialect.businessRows(scored),
     firstSeen: firstSeen(dialect),
-    shown: dialect.shownCandidates(options),
+    shown: dialect.shownCandidates(options, scored),
     engaged: kind === "clickhouse" ? clickhouseEngaged(options) : "",
   };
 }

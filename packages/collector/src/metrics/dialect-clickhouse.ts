@@ -9,20 +9,19 @@ import { discountCase, idcgCase, num, predictionFilter, quantileLevel } from "./
  * functions (argMax picks the latest outcome). FINAL, so rows of an event stored twice count once, where
  * a copy would change the result: rows that are counted or summed. Reads that only take a minimum, a
  * maximum, an argMax, a distinct value or a membership get the same answer from a copy and skip FINAL's
- * merge. Non-matching LEFT JOIN rows get defaults (0, '', []), hence the explicit `has_o` flag.
+ * merge. Non-matching LEFT JOIN rows get defaults (0, '', []), hence the explicit `has_o` flag. The latest outcome is
+ * one argMax of a tuple (one comparison of the (revision, time, id) keys per row instead of one per column).
  */
-const LATEST_OUTCOMES = `(SELECT model_name, prediction_id,
-    argMax(event_id, (revision, time_ms, event_id)) AS o_event_id,
-    argMax(label, (revision, time_ms, event_id)) AS o_label,
-    argMax(relevant_ids, (revision, time_ms, event_id)) AS o_rel,
-    min(time_ms) AS first_o_ms, toUInt8(1) AS has_o
-  FROM outcomes GROUP BY model_name, prediction_id)`;
+const LATEST_OUTCOMES = `(SELECT model_name, prediction_id, latest.1 AS o_event_id, latest.2 AS o_label, latest.3 AS o_rel,
+    first_o_ms, toUInt8(1) AS has_o FROM (
+    SELECT model_name, prediction_id, argMax((event_id, label, relevant_ids), (revision, time_ms, event_id)) AS latest,
+      min(time_ms) AS first_o_ms
+    FROM outcomes GROUP BY model_name, prediction_id))`;
 
 /**
  * Per prediction with exposures or feedback (of the report's model): shown (0/1: exposed), first_ms (first
  * exposure) and subject_key (the greatest, '' for none) of its exposures; accepted, ignored (or dismissed) and
- * rejected (0/1); acc_known (accepted feedback with a position), acc_first (the least such position); acc_ids and
- * acc_ranks (candidate ids and positions + 1 of accepted feedback, '' and -8 where absent). One GROUP BY over
+ * rejected (0/1); acc_known (accepted feedback with a position), acc_first (the least such position). One GROUP BY over
  * both tables for what the exposed relation, business by use and freshness join. Minima, maxima, flags, a count
  * compared with 0 and memberships: copies change none (no FINAL).
  */
@@ -33,9 +32,7 @@ export function clickhouseEngaged(options: ResolvedReportOptions): string {
       maxIf(subject_key, is_exposure = 1) AS subject_key, max(${accepted}) AS accepted,
       max(action IN ('ignored', 'dismissed')) AS ignored, max(action = 'rejected') AS rejected,
       countIf(${accepted} AND isNotNull(position)) AS acc_known,
-      minIf(toInt32(ifNull(position, 0)), ${accepted} AND isNotNull(position)) AS acc_first,
-      groupArrayIf(ifNull(candidate_id, ''), ${accepted}) AS acc_ids,
-      groupArrayIf(toInt32(ifNull(position, -9)) + 1, ${accepted}) AS acc_ranks
+      minIf(toInt32(ifNull(position, 0)), ${accepted} AND isNotNull(position)) AS acc_first
     FROM (
       SELECT model_name, prediction_id, toUInt8(1) AS is_exposure, time_ms, ifNull(subject_key, '') AS subject_key,
         '' AS action, CAST(NULL AS Nullable(Int32)) AS position, CAST(NULL AS Nullable(String)) AS candidate_id
@@ -51,7 +48,7 @@ export const clickhouseDialect: Dialect = {
   text: sqlString,
   inOrder: (sql) => `${sql} SETTINGS max_threads = 1`,
   floorInt: (entry) => `toInt64(floor(${entry}))`,
-  scored(options) {
+  scored(options, engaged = clickhouseEngaged(options)) {
     const index = options.k;
     return `SELECT model_name, prediction_id, model_version, time_ms, trained_at_ms, task, score, samplerate, outcome_ttl_s, shadow,
       has_o, first_o_ms, o_event_id, o_label,
@@ -65,11 +62,15 @@ export const clickhouseDialect: Dialect = {
       toUInt8(isNotNull(label) AND isNotNull(o_label)) AS acc_known,
       toUInt8(acc_known = 1 AND ifNull(label = o_label, 0)) AS correct,
       toUInt8(acc_known = 1 AND ifNull(task = 'regression', 0)) AS ae_known,
-      if(ae_known = 1, abs(toFloat64OrZero(ifNull(label, '')) - toFloat64OrZero(ifNull(o_label, ''))), 0.) AS ae
-    FROM (SELECT model_name, prediction_id, model_version, time_ms, trained_at_ms, task, score, samplerate,
-            outcome_ttl_s, shadow, label, top_ids
+      if(ae_known = 1, abs(toFloat64OrZero(ifNull(label, '')) - toFloat64OrZero(ifNull(o_label, ''))), 0.) AS ae,
+      top_ids, k, cand_ranks, cand_ages, e_shown, e_accepted, e_ignored, e_acc_known, e_acc_first
+    FROM (SELECT * FROM (SELECT model_name, prediction_id, model_version, time_ms, trained_at_ms, task, score, samplerate,
+            outcome_ttl_s, shadow, label, top_ids, k, cand_ranks, cand_ages
           FROM predictions FINAL WHERE ${predictionFilter(options, sqlString)})
-    ANY LEFT JOIN ${LATEST_OUTCOMES} USING (model_name, prediction_id)`;
+      ANY LEFT JOIN ${LATEST_OUTCOMES} USING (model_name, prediction_id))
+    ANY LEFT JOIN (SELECT model_name, prediction_id, shown AS e_shown, accepted AS e_accepted, ignored AS e_ignored,
+        acc_known AS e_acc_known, acc_first AS e_acc_first
+      FROM (${engaged})) USING (model_name, prediction_id)`;
   },
   exposed(options, engaged = clickhouseEngaged(options)) {
     return `SELECT model_name, model_version, time_ms,
@@ -89,17 +90,27 @@ export const clickhouseDialect: Dialect = {
     WHERE time_ms >= ${num(options.fromMs)} AND time_ms < ${num(options.toMs)}`;
   },
   businessRows(scored) {
-    return `SELECT model_name, model_version, time_ms, prediction_id, name, value FROM (${scored})
+    return `SELECT model_name, model_version, time_ms, prediction_id, name, value, e_shown, e_accepted, e_ignored,
+        e_acc_known, e_acc_first FROM (${scored})
       ALL INNER JOIN (SELECT event_id AS o_event_id, name, value FROM outcome_metrics FINAL) USING (o_event_id)
       WHERE shadow = 0`;
   },
-  shownCandidates(options) {
-    return `SELECT model_name, model_version, time_ms, prediction_id, candidate_id, rank, item_age_s FROM (
-        SELECT event_id, rank, candidate_id, item_age_s FROM candidates FINAL
-      ) ALL INNER JOIN (
-        SELECT event_id, model_name, prediction_id, model_version, time_ms, ifNull(k, ${num(options.k)}) AS shown_k
-        FROM predictions FINAL WHERE ${predictionFilter(options, sqlString)}
-      ) USING (event_id) WHERE rank <= shown_k`;
+  shownCandidates(options, scored) {
+    // From the per-prediction relation (its predictions are the report's): the candidate arrays of each shown
+    // prediction, one row per candidate, in the order of the candidates table (prediction, then rank). `accepted`
+    // (0/1): accepted feedback names the candidate, by id or by position (memberships: copies change nothing).
+    const model = options.model === undefined ? "" : `AND model_name = ${sqlString(options.model)}`;
+    const acceptedBy = (column: string, value: string) =>
+      `SELECT model_name, prediction_id, ${value} FROM feedback
+        WHERE action = 'accepted' AND isNotNull(${column}) ${model}`;
+    return `SELECT model_name, model_version, time_ms, prediction_id, candidate_id, rank, item_age_s,
+        toUInt8((model_name, prediction_id, candidate_id) IN (${acceptedBy("candidate_id", "assumeNotNull(candidate_id)")})
+          OR (model_name, prediction_id, rank) IN (${acceptedBy("position", "toInt32(assumeNotNull(position) + 1)")})
+        ) AS accepted FROM (
+        SELECT model_name, model_version, time_ms, prediction_id, top_ids, cand_ranks, cand_ages,
+          ifNull(k, ${num(options.k)}) AS shown_k
+        FROM (${scored}) WHERE shadow = 0 AND length(cand_ranks) = length(top_ids)
+      ) ARRAY JOIN top_ids AS candidate_id, cand_ranks AS rank, cand_ages AS item_age_s WHERE rank <= shown_k`;
   },
   driftRows(model, feature, scored) {
     if (feature === PREDICTED_LABEL) {

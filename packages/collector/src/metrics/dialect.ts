@@ -24,9 +24,11 @@ export interface Dialect {
    * score, samplerate, outcome_ttl_s, shadow (1: a challenger's, not shown; business metrics and label drift
    * skip it), has_o (0/1), first_o_ms, o_event_id, o_label, labeled (0/1),
    * ranked (0/1: labeled with a ranked list), first_rank (1-based, 0 = no relevant item ranked), dcg, idcg
-   * (at k), acc_known, correct (0/1), ae_known (0/1), ae.
+   * (at k), acc_known, correct (0/1), ae_known (0/1), ae. ClickHouse adds the prediction's candidate arrays (top_ids,
+   * k, cand_ranks, cand_ages) and its exposures and feedback from `engaged` (e_shown, e_accepted, e_ignored,
+   * e_acc_known, e_acc_first: `clickhouseEngaged`'s columns, 0 without any).
    */
-  scored(options: ResolvedReportOptions): string;
+  scored(options: ResolvedReportOptions, engaged?: string): string;
   /**
    * One row per exposed prediction: model_name, model_version, time_ms (first exposure), exposure_age_ms
    * (since the subject's first exposure to this model; NULL without subjectKey), accepted, ignored, rejected (0/1).
@@ -36,14 +38,16 @@ export interface Dialect {
   /**
    * Business metrics of latest outcomes, from the `scored` relation: model_name, model_version, time_ms
    * (prediction), prediction_id, name, value; SQLite's also with how the suggestions were used (shown, accepted,
-   * ignored, acc_pos: business-by-use.ts).
+   * ignored, acc_pos: business-by-use.ts); ClickHouse's with the prediction's e_shown, e_accepted, e_ignored,
+   * e_acc_known, e_acc_first.
    */
   businessRows(scored: string): string;
   /**
    * Shown candidates of the report's predictions (rank ≤ the prediction's k, else the report's k): model_name,
-   * model_version, time_ms (the prediction's), prediction_id, candidate_id, rank, item_age_s.
+   * model_version, time_ms (the prediction's), prediction_id, candidate_id, rank, item_age_s. ClickHouse reads them
+   * from `scored` (the report's predictions, with their candidates' arrays); SQLite from its candidate rows.
    */
-  shownCandidates(options: ResolvedReportOptions): string;
+  shownCandidates(options: ResolvedReportOptions, scored: string): string;
   /**
    * Rows for drift: time_ms, num_value, str_value of one feature or pseudo-feature of one model. True labels
    * come from `scored` (latest outcomes of the report's predictions, at the prediction's time).

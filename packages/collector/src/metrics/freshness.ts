@@ -20,9 +20,11 @@ export function cutoffOf(row: VersionRow): { ms: number; source: "dataCutoff" | 
 export function firstSeen(dialect: Dialect): string {
   // SQLite keeps it at ingest (item_state, schema 7): a row per item instead of a GROUP BY of every candidate row.
   if (dialect.kind === "sqlite") return "SELECT model_name, candidate_id, first_ms FROM item_state";
+  // ClickHouse: from the candidate arrays of the shown predictions (clickhouse-schema.ts), no join.
   return `SELECT model_name, candidate_id, min(time_ms - ifNull(item_age_s, 0.) * 1000) AS first_ms FROM (
-      SELECT event_id, model_name, candidate_id, item_age_s FROM candidates
-    ) ALL INNER JOIN (SELECT event_id, time_ms FROM predictions) USING (event_id)
+      SELECT model_name, time_ms, top_ids, cand_ages FROM predictions
+      WHERE shadow = 0 AND length(cand_ranks) = length(top_ids)
+    ) ARRAY JOIN top_ids AS candidate_id, cand_ages AS item_age_s
     GROUP BY model_name, candidate_id`;
 }
 
@@ -30,17 +32,15 @@ export function firstSeen(dialect: Dialect): string {
  * Shown candidates of the report's predictions (rank ≤ the prediction's k, else the report's k): model_name,
  * model_version, time_ms, candidate_id, accepted (0/1: accepted feedback names it, by candidateId or position).
  */
-function shown({ dialect, shown: candidates, engaged }: MetricsContext): string {
+function shown({ dialect, shown: candidates }: MetricsContext): string {
   if (dialect.kind === "sqlite") {
     return `SELECT c.model_name, c.model_version, c.time_ms, c.candidate_id,
         EXISTS (SELECT 1 FROM feedback f WHERE f.model_name = c.model_name AND f.prediction_id = c.prediction_id
           AND f.action = 'accepted' AND (f.candidate_id = c.candidate_id OR f.position + 1 = c.rank)) AS accepted
       FROM (${candidates}) c`;
   }
-  return `SELECT model_name, model_version, time_ms, candidate_id,
-      toUInt8(has(acc_ids, candidate_id) OR has(acc_ranks, rank)) AS accepted FROM (
-      SELECT model_name, model_version, time_ms, prediction_id, candidate_id, rank FROM (${candidates})
-    ) ANY LEFT JOIN (SELECT model_name, prediction_id, acc_ids, acc_ranks FROM (${engaged})) USING (model_name, prediction_id)`;
+  // ClickHouse's shown candidates carry `accepted` (dialect-clickhouse.ts).
+  return `SELECT model_name, model_version, time_ms, candidate_id, accepted FROM (${candidates})`;
 }
 
 /**

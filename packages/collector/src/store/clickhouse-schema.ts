@@ -7,6 +7,14 @@ import { clickhouseProfileDdl } from "./profile-schema.js";
  * a retried insert) collapse on merge; queries read with FINAL so they never count them twice.
  * Partitions follow the event's own time, so copies of one event always share a partition.
  */
+/**
+ * A shown prediction's candidates beside `top_ids` (same order, same length): their ranks and item ages, so the
+ * report reads shown candidates and items' first appearances from the predictions it reads anyway, with no join
+ * of the candidates table to the predictions. Empty for a challenger's prediction (its candidates were not shown)
+ * and, until clickhouse-backfill.ts has run, on rows written before these columns.
+ */
+const PREDICTION_CANDIDATE_COLUMNS = "cand_ranks Array(Int32), cand_ages Array(Nullable(Float64))";
+
 const engine = (orderBy: string) => `ENGINE = ReplacingMergeTree() PARTITION BY toYYYYMM(day) ORDER BY (${orderBy})`;
 
 export const clickhouseDdl = (db: string): string[] => [
@@ -20,7 +28,8 @@ export const clickhouseDdl = (db: string): string[] => [
     event_id String, prediction_id String, model_name String, model_version String, environment Nullable(String),
     trained_at_ms Nullable(Int64), time_ms Int64, task Nullable(String), label Nullable(String), score Nullable(Float64),
     top_ids Array(String), k Nullable(Int32), outcome_ttl_s Nullable(Int64), latency_ms Nullable(Float64),
-    subject_key Nullable(String), samplerate Float64, day Date, shadow UInt8 DEFAULT 0
+    subject_key Nullable(String), samplerate Float64, day Date, shadow UInt8 DEFAULT 0,
+    ${PREDICTION_CANDIDATE_COLUMNS}
   ) ${engine("model_name, prediction_id, event_id")}`,
   `CREATE TABLE IF NOT EXISTS ${db}.candidates (
     event_id String, prediction_id String, model_name String, rank Int32, candidate_id String,
@@ -60,6 +69,9 @@ export const clickhouseAddedColumns = (db: string): { table: string; column: str
   [
     // A challenger's prediction (`shadow: true`); rows written before it are all shown predictions.
     { table: "predictions", column: "shadow", type: "UInt8 DEFAULT 0" },
+    // The candidates' ranks and item ages on their prediction's row (clickhouse-backfill.ts fills older rows).
+    { table: "predictions", column: "cand_ranks", type: "Array(Int32)" },
+    { table: "predictions", column: "cand_ages", type: "Array(Nullable(Float64))" },
   ].map((config) => ({
     ...config,
     alter: `ALTER TABLE ${db}.${config.table} ADD COLUMN ${config.column} ${config.type}`,

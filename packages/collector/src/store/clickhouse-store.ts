@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { addMissingColumns } from "./clickhouse-added-columns.js";
+import { backfillPredictionCandidates } from "./clickhouse-backfill.js";
 import { detectCluster, ensureClusterTables } from "./clickhouse-cluster.js";
 import { clusterName, isCreateDatabase } from "./clickhouse-cluster-ddl.js";
 import { ClickHouseClient, type ClickHouseConnection, sqlString } from "./clickhouse-http.js";
@@ -61,6 +62,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
   }
   await ensureTables(clickhouseDdl(db));
   await addMissingColumns(ch, cluster);
+  await backfillPredictionCandidates(ch);
   // After the columns are complete: each table's RowBinary layout is read from system.columns.
   const formats = await readTableFormats(ch);
   const ttlDefault = options.defaultOutcomeTtlSeconds ?? DEFAULT_OUTCOME_TTL_SECONDS;

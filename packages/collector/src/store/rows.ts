@@ -38,6 +38,12 @@ export interface PredictionRow {
   samplerate: number;
   /** 1: a challenger's prediction (`shadow: true`), not shown; its candidates and features get no rows. */
   shadow: 0 | 1;
+  /**
+   * ClickHouse only (SQLite keeps these on its candidate rows): the ranks and item ages of the candidates of
+   * `top_ids`, in its order, for a shown prediction; empty for a challenger's.
+   */
+  cand_ranks: number[];
+  cand_ages: (number | null)[];
 }
 export interface CandidateRow {
   event_id: string;
@@ -205,6 +211,8 @@ export function toRows({ event, receivedMs }: IncomingEvent, raw: string = JSON.
         subject_key: part.subjectKey ?? null,
         samplerate,
         shadow: shown ? 0 : 1,
+        cand_ranks: shown ? cands.map((cand) => cand.rank) : [],
+        cand_ages: shown ? cands.map((cand) => cand.itemAgeSeconds ?? null) : [],
       };
       if (!shown) break;
       rows.candidates = cands.map((cand) => ({
