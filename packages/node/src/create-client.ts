@@ -26,19 +26,19 @@ import {
 } from "./lifecycle.js";
 import { Overflow } from "./spool/overflow.js";
 import { Spool, type SpoolOptions, type SpoolStats } from "./spool/spool.js";
-import { createUndiciTransport, type UndiciTransport, type UndiciTransportOptions } from "./undici-transport.js";
+import { createHttpTransport, type HttpTransport, type HttpTransportOptions } from "./http-transport.js";
 
 /** Batches in flight at once; the collector dedups by id, so order across batches does not matter. */
 export const DEFAULT_NODE_MAX_CONCURRENCY = 4;
 
 export interface NodeClientOptions
   extends Omit<ClientOptions, "transport" | "source" | "taskQueue">,
-    Omit<UndiciTransportOptions, "endpoint" | "now"> {
+    Omit<HttpTransportOptions, "endpoint" | "now"> {
   /** The collector's ingest URL. Default: `INFERLOG_ENDPOINT` from the environment. */
   endpoint?: string;
   /** The app or service that logs. Default: `INFERLOG_SOURCE` from the environment. */
   source?: string;
-  /** Replaces the undici transport (a custom protocol, or core's MemoryTransport in tests). */
+  /** Replaces the HTTP transport (a custom protocol, or core's MemoryTransport in tests). */
   transport?: Transport;
   /**
    * Persist events to disk until the collector acknowledges them, and hold on disk what the
@@ -69,7 +69,7 @@ export interface NodeClient extends Client {
   registerShutdownHooks(options?: ShutdownHookOptions): () => void;
 }
 
-/** The core client with the undici transport, exit flushing and an optional spool. */
+/** The core client with the HTTP transport, exit flushing and an optional spool. */
 export function createClient(options: NodeClientOptions): NodeClient {
   if (options === null || typeof options !== "object") {
     throw new ConfigError(`Expected options to be an object, got \`${showValue(options)}\``);
@@ -91,9 +91,9 @@ export function createClient(options: NodeClientOptions): NodeClient {
   if (!custom) warnIfPlainHttpInProduction(endpoint ?? process.env.INFERLOG_ENDPOINT, logger);
 
   const maxConcurrency = intOption("maxConcurrency", options.maxConcurrency, DEFAULT_NODE_MAX_CONCURRENCY, 1);
-  const owned: UndiciTransport | undefined = custom
+  const owned: HttpTransport | undefined = custom
     ? undefined
-    : createUndiciTransport({
+    : createHttpTransport({
         connections: maxConcurrency,
         ...rest,
         endpoint: endpoint ?? (process.env.INFERLOG_ENDPOINT as string),
@@ -136,7 +136,7 @@ export function createClient(options: NodeClientOptions): NodeClient {
     logger,
     ...(custom || endpointUrl === undefined ? {} : { endpoint: endpointUrl }),
     source: options.source ?? (process.env.INFERLOG_SOURCE as string),
-    transport: custom ?? (owned as UndiciTransport),
+    transport: custom ?? (owned as HttpTransport),
     maxConcurrency,
     encoder: options.encoder ?? cloudEventsBatchJoinedOnce,
     onDrop: (info) => {

@@ -25,11 +25,14 @@ export {
 export type { FsyncPolicy } from "./spool/segment-writer.js";
 export { DEFAULT_SPOOL_MAX_BYTES, type SpoolOptions, type SpoolStats } from "./spool/spool.js";
 export {
+  createHttpTransport,
   createUndiciTransport,
   DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_HEADERS_TIMEOUT_MS,
   DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+  type HttpTransport,
+  type HttpTransportOptions,
   type UndiciTransport,
   type UndiciTransportOptions,
-} from "./undici-transport.js";
+} from "./http-transport.js";

@@ -1,17 +1,24 @@
-import { type Dispatcher, errors } from "undici";
+import type { Dispatcher } from "undici";
+import { abortedError, type Exchange, type Poster, type Reply } from "./exchange.js";
 
-/** A collector's answer, its body read whole (an unread body would hold the connection). */
-export interface Reply {
-  statusCode: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-}
-
-export interface Exchange {
-  /** Settles with the reply, or rejects with undici's error (network, timeout, abort). */
-  reply: Promise<Reply>;
-  /** Stops the request now: `reply` rejects at once with undici's RequestAbortedError. */
-  abort(): void;
+/**
+ * POSTs through a dispatcher the app passed in (an Agent, Pool or ProxyAgent), left open on
+ * close: its owner closes it. Per-request timeouts, so a dispatcher of any settings still gets
+ * bounded waits. Only types come from undici: an app that passes no dispatcher never loads it.
+ */
+export function createUndiciPoster(
+  dispatcher: Dispatcher,
+  url: URL,
+  headersTimeout: number,
+  bodyTimeout: number,
+): Poster {
+  const origin = url.origin;
+  const path = url.pathname + url.search;
+  return {
+    post: (headers, body) =>
+      exchange(dispatcher, { origin, path, method: "POST", headers, body, headersTimeout, bodyTimeout }),
+    async close() {},
+  };
 }
 
 /**
@@ -58,7 +65,7 @@ export function exchange(dispatcher: Dispatcher, options: Dispatcher.DispatchOpt
     reply,
     abort() {
       if (abortedWith) return;
-      abortedWith = new errors.RequestAbortedError();
+      abortedWith = abortedError();
       controller?.abort(abortedWith);
       fail(abortedWith); // at once, even while the request waits for a connection
     },

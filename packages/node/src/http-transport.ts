@@ -1,4 +1,3 @@
-import type { Socket } from "node:net";
 import {
   ConfigError,
   DEFAULT_REQUEST_TIMEOUT_MS,
@@ -10,7 +9,7 @@ import {
   type TransportRequest,
   type TransportResult,
 } from "@inferlog/core";
-import { Agent, buildConnector, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 import {
   type CompressionOptions,
   type EncodedBody,
@@ -19,22 +18,27 @@ import {
   fallbackFrom,
   resolveCompression,
 } from "./compression.js";
+import type { Poster } from "./exchange.js";
+import { createHttpPoster } from "./http-exchange.js";
 import { networkHint } from "./network-hint.js";
-import { exchange } from "./undici-exchange.js";
+import { createUndiciPoster } from "./undici-exchange.js";
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
-/** Core's request timeout, for each of the two waits undici bounds. */
+/** Core's request timeout, for each of the two waits: the reply headers, then each chunk of the body. */
 export const DEFAULT_HEADERS_TIMEOUT_MS = DEFAULT_REQUEST_TIMEOUT_MS;
 export const DEFAULT_BODY_TIMEOUT_MS = DEFAULT_REQUEST_TIMEOUT_MS;
 export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 30_000;
 
-export interface UndiciTransportOptions {
+export interface HttpTransportOptions {
   /** Full URL of the collector's ingest endpoint, for example `http://127.0.0.1:4318/v1/events`. */
   endpoint: string;
   /** Sent as `Authorization: Bearer <apiKey>`. */
   apiKey?: string;
   headers?: Record<string, string>;
-  /** An undici Agent, Pool or ProxyAgent to send through. Default: a keep-alive Agent owned by the transport. */
+  /**
+   * An undici Agent, Pool or ProxyAgent to send through. Default: `node:http` on a keep-alive
+   * Agent owned by the transport (its sockets never hold the process open).
+   */
   dispatcher?: Dispatcher;
   connectTimeoutMs?: number;
   /** Time to wait for the response headers once the request is sent. */
@@ -47,12 +51,12 @@ export interface UndiciTransportOptions {
    * A collector that answers 415 to a compressed body gets the next coding (br, gzip, none) from then on.
    */
   compression?: boolean | Encoding | CompressionOptions;
-  /** Connections the default Agent may open to the collector. */
+  /** Connections the default Agent may open to the collector (default: no limit). */
   connections?: number;
   now?: () => number;
 }
 
-export interface UndiciTransport extends Transport {
+export interface HttpTransport extends Transport {
   /** Closes the Agent this transport created (an injected dispatcher is left to its owner). */
   close(): Promise<void>;
   /**
@@ -69,8 +73,11 @@ interface InFlight {
   aborted: boolean;
 }
 
-/** A transport over undici: keep-alive connections, bounded timeouts, compression. Pure I/O. */
-export function createUndiciTransport(options: UndiciTransportOptions): UndiciTransport {
+/**
+ * A transport over `node:http` (or an undici dispatcher the app passes): keep-alive connections,
+ * bounded timeouts, compression. Pure I/O.
+ */
+export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
   const url = parseEndpoint(options.endpoint);
   need(
     options.apiKey === undefined || (typeof options.apiKey === "string" && options.apiKey.length > 0),
@@ -78,16 +85,17 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
     "a non-empty string",
     options.apiKey,
   );
-  const owned = options.dispatcher === undefined;
-  const dispatcher =
-    options.dispatcher ??
-    new Agent({
-      keepAliveTimeout: DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
-      connect: unrefConnector(options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS),
-      headersTimeout: options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
-      bodyTimeout: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
-      ...(options.connections === undefined ? {} : { connections: options.connections }),
-    });
+  const headersTimeoutMs = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  const poster: Poster = options.dispatcher
+    ? createUndiciPoster(options.dispatcher, url, headersTimeoutMs, bodyTimeoutMs)
+    : createHttpPoster(url, {
+        connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+        headersTimeoutMs,
+        bodyTimeoutMs,
+        keepAliveTimeoutMs: DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+        connections: options.connections,
+      });
   let compression = resolveCompression(options.compression);
   const now = options.now ?? Date.now;
   const fixedHeaders: Record<string, string> = {
@@ -99,25 +107,16 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
   // request headers back must not put the key there.
   const hideKey = (text: string) => maskSecret(text, options.apiKey);
 
-  const path = url.pathname + url.search;
-  const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
-  const bodyTimeout = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const post = (req: TransportRequest, encoded: EncodedBody, entry: InFlight) => {
-    const sent = exchange(dispatcher, {
-      origin: url.origin,
-      path,
-      method: "POST",
-      headers: {
+    const sent = poster.post(
+      {
         ...fixedHeaders,
         "content-type": req.contentType,
         "idempotency-key": req.idempotencyKey,
         ...(encoded.encoding ? { "content-encoding": encoded.encoding } : {}),
       },
-      body: encoded.body,
-      // Per-request overrides so an injected dispatcher still gets bounded waits.
-      headersTimeout,
-      bodyTimeout,
-    });
+      encoded.body,
+    );
     entry.abort = sent.abort;
     if (entry.aborted) sent.abort();
     return sent.reply;
@@ -179,32 +178,11 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
       return carried;
     },
     async close() {
-      if (!owned || closed) return;
+      if (closed) return;
       closed = true;
-      await dispatcher.close();
+      await poster.close();
     },
   };
-}
-
-/**
- * Connections that never keep the process alive on their own. undici refs a socket while a
- * request is pending on it, so a collector that accepts and never answers would hold the
- * process open for the full headers timeout. Whoever needs an answer holds the process
- * itself (flush, shutdown and the exit flush keep a timer for their budget).
- */
-function unrefConnector(timeout: number): buildConnector.connector {
-  const connect = buildConnector({ timeout });
-  return (opts, callback) =>
-    connect(opts, (error, socket) => {
-      if (socket) {
-        (socket as Socket).unref();
-        (socket as Socket).ref = function (this: Socket) {
-          return this;
-        };
-      }
-      // biome-ignore lint/suspicious/noExplicitAny: undici's callback is overloaded on error vs socket
-      (callback as any)(error, socket);
-    });
 }
 
 function parseEndpoint(endpoint: unknown): URL {
@@ -227,3 +205,8 @@ function lowerKeys(entry: Record<string, string> | undefined): Record<string, st
   if (entry) for (const [key, value] of Object.entries(entry)) out[key.toLowerCase()] = value;
   return out;
 }
+
+/** The name this transport had while undici was its only client. */
+export const createUndiciTransport = createHttpTransport;
+export type UndiciTransport = HttpTransport;
+export type UndiciTransportOptions = HttpTransportOptions;
