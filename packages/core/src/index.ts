@@ -65,6 +65,7 @@ export {
   type TaskQueue,
 } from "./options.js";
 export type { EventValidator, Pipeline, PrepareStep, ValidationResult } from "./pipeline.js";
+export { ADAPTIVE_FILL_MS, type BatchSizing, createAdaptiveBatchSizing } from "./batch-sizing.js";
 export { prepareFast } from "./prepare-fast.js";
 export type { Clock } from "./runtime.js";
 export { sampleHash } from "./sampling.js";
