@@ -153,8 +153,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       } catch (error) {
         // Connection refused or reset, DNS, TLS, timeouts, aborts: all worth another try (or moot on abort).
         const err = error as { code?: unknown; message?: string };
-        const code = typeof err.code === "string" ? err.code : undefined;
         const message = err.message ?? String(error);
+        const code = sslCode(message) ?? (typeof err.code === "string" ? err.code : undefined);
         // OpenSSL's messages are its internal state ("803C…:error:0A00010B:SSL routines:…"): the code says it.
         const shown = code?.startsWith("ERR_SSL") ? "" : message;
         return {
@@ -183,6 +183,16 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       await poster.close();
     },
   };
+}
+
+/**
+ * Node names a TLS failure by OpenSSL's reason (`ERR_SSL_WRONG_VERSION_NUMBER`) when the handshake
+ * reports it, but a failed write on the same socket says only `EPROTO` with OpenSSL's text; the
+ * reason in that text gives the same name either way.
+ */
+function sslCode(message: string): string | undefined {
+  const reason = /SSL routines:[^:]*:([^:]+)/.exec(message)?.[1];
+  return reason && `ERR_SSL_${reason.toUpperCase().replace(/\W+/g, "_")}`;
 }
 
 function parseEndpoint(endpoint: unknown): URL {
