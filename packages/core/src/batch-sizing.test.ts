@@ -48,7 +48,12 @@ describe("batch sizing", () => {
 
 describe("adaptive batch sizing", () => {
   /** Delivers batches of the size asked for, `rate` events per second, for `ms`; returns the sizes. */
-  const run = (sizing: ReturnType<typeof createAdaptiveBatchSizing>, clock: { t: number }, rate: number, ms: number) => {
+  const run = (
+    sizing: ReturnType<typeof createAdaptiveBatchSizing>,
+    clock: { t: number },
+    rate: number,
+    ms: number,
+  ) => {
     const sizes: number[] = [];
     const end = clock.t + ms;
     while (clock.t < end) {

@@ -1,3 +1,4 @@
+export { ADAPTIVE_FILL_MS, type BatchSizing, createAdaptiveBatchSizing } from "./batch-sizing.js";
 export { type Client, createBaseClient, createClient, type FlushResult, type StoredEvent } from "./client.js";
 export {
   DEFAULT_CIRCUIT_COOLDOWN_MS,
@@ -65,7 +66,6 @@ export {
   type TaskQueue,
 } from "./options.js";
 export type { EventValidator, Pipeline, PrepareStep, ValidationResult } from "./pipeline.js";
-export { ADAPTIVE_FILL_MS, type BatchSizing, createAdaptiveBatchSizing } from "./batch-sizing.js";
 export { prepareFast } from "./prepare-fast.js";
 export type { Clock } from "./runtime.js";
 export { sampleHash } from "./sampling.js";

@@ -20,6 +20,7 @@ import {
 import { compiledValidateEvent, prepareFast } from "@inferlog/core/compiled";
 import { cloudEventsBatchJoinedOnce } from "./batch-encoder.js";
 import { type ExitWatch, reportUnsent, watchExit } from "./exit-report.js";
+import { createHttpTransport, type HttpTransport, type HttpTransportOptions } from "./http-transport.js";
 import {
   DEFAULT_EXIT_FLUSH_TIMEOUT_MS,
   flushOnExit,
@@ -28,7 +29,6 @@ import {
 } from "./lifecycle.js";
 import { Overflow } from "./spool/overflow.js";
 import { Spool, type SpoolOptions, type SpoolStats } from "./spool/spool.js";
-import { createHttpTransport, type HttpTransport, type HttpTransportOptions } from "./http-transport.js";
 
 /** Batches in flight at once; the collector dedups by id, so order across batches does not matter. */
 export const DEFAULT_NODE_MAX_CONCURRENCY = 4;

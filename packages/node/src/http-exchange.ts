@@ -1,4 +1,4 @@
-import { Agent as HttpAgent, type ClientRequest, request as httpRequest, type RequestOptions } from "node:http";
+import { type ClientRequest, Agent as HttpAgent, request as httpRequest, type RequestOptions } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Socket } from "node:net";
 import { abortedError, codedError, type Exchange, type Poster, type Reply } from "./exchange.js";
@@ -78,7 +78,8 @@ function exchange(req: ClientRequest, body: string | Buffer, options: HttpPoster
     });
     res.on("end", () => settle({ statusCode: res.statusCode ?? 0, headers: res.headers, text }));
     res.on("close", () => {
-      if (!res.complete) fail(codedError("ECONNRESET", "the collector closed the connection in the middle of its reply"));
+      if (!res.complete)
+        fail(codedError("ECONNRESET", "the collector closed the connection in the middle of its reply"));
     });
   });
   req.end(body);

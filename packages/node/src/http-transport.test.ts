@@ -203,5 +203,4 @@ describe("transport over an undici dispatcher", () => {
     expect(dispatched).toBe(2);
     await agent.close();
   });
-
 });

@@ -133,7 +133,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         entry.abort();
       };
       if (req.signal.aborted) follow();
-      else req.signal.addEventListener("abort", follow, { once: true });
+      else req.signal.addEventListener("abort", follow); // removed in the finally below
       inFlight.add(entry);
       try {
         let used = compression;

@@ -5,12 +5,25 @@ export {
 } from "./compression.js";
 export {
   createClient,
+  DEFAULT_MAX_BATCH_SIZE,
   DEFAULT_NODE_MAX_CONCURRENCY,
   type NodeClient,
   type NodeClientOptions,
   type NodeClientStats,
   type ShutdownResult,
 } from "./create-client.js";
+export {
+  createHttpTransport,
+  createUndiciTransport,
+  DEFAULT_BODY_TIMEOUT_MS,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+  type HttpTransport,
+  type HttpTransportOptions,
+  type UndiciTransport,
+  type UndiciTransportOptions,
+} from "./http-transport.js";
 export {
   DEFAULT_EXIT_FLUSH_TIMEOUT_MS,
   DEFAULT_SIGNAL_TIMEOUT_MS,
@@ -24,15 +37,3 @@ export {
 } from "./serverless.js";
 export type { FsyncPolicy } from "./spool/segment-writer.js";
 export { DEFAULT_SPOOL_MAX_BYTES, type SpoolOptions, type SpoolStats } from "./spool/spool.js";
-export {
-  createHttpTransport,
-  createUndiciTransport,
-  DEFAULT_BODY_TIMEOUT_MS,
-  DEFAULT_CONNECT_TIMEOUT_MS,
-  DEFAULT_HEADERS_TIMEOUT_MS,
-  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
-  type HttpTransport,
-  type HttpTransportOptions,
-  type UndiciTransport,
-  type UndiciTransportOptions,
-} from "./http-transport.js";
