@@ -2,7 +2,6 @@ import { Agent } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { TestCollector } from "../test/collector.js";
 import type { Poster } from "./exchange.js";
-import { createHttpPoster } from "./http-exchange.js";
 import { createHttpTransport, type HttpTransport } from "./http-transport.js";
 import { createUndiciPoster } from "./undici-exchange.js";
 
@@ -24,23 +23,19 @@ const headers = { "content-type": "application/cloudevents-batch+json" };
 const event = (id: string) => JSON.stringify([{ id, subject: id }]);
 const timeouts = { headersTimeoutMs: 5_000, bodyTimeoutMs: 5_000 };
 
-/** Both ways a request goes out, each with `connections` sockets at most. */
+/** The undici poster over an Agent of `connections` sockets at most. */
 const posters: [string, (connections?: number) => Poster][] = [
-  [
-    "node:http",
-    (connections) =>
-      createHttpPoster(new URL(collector.url), {
-        ...timeouts,
-        connectTimeoutMs: 5_000,
-        keepAliveTimeoutMs: 30_000,
-        connections,
-      }),
-  ],
   [
     "an undici dispatcher",
     (connections) => {
       agent = new Agent(connections === undefined ? {} : { connections });
-      return createUndiciPoster(agent, new URL(collector.url), timeouts.headersTimeoutMs, timeouts.bodyTimeoutMs);
+      return createUndiciPoster(
+        agent,
+        new URL(collector.url),
+        timeouts.headersTimeoutMs,
+        timeouts.bodyTimeoutMs,
+        false,
+      );
     },
   ],
 ];

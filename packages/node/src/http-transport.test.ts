@@ -25,11 +25,11 @@ afterEach(async () => {
 });
 
 /**
- * Every behaviour holds for both clients: `node:http` (the default) and an undici dispatcher the
- * app passes in, built here with the transport's own settings (its `connections`, its timeouts).
+ * Every behaviour holds for both: the transport's own Agent (the default) and an undici dispatcher
+ * the app passes in, built here with the transport's own settings (its `connections`).
  */
 const clients: [string, (options: HttpTransportOptions) => HttpTransport][] = [
-  ["node:http", createHttpTransport],
+  ["its own Agent", createHttpTransport],
   [
     "an undici dispatcher",
     (options) => {

@@ -1,3 +1,4 @@
+import type { Socket } from "node:net";
 import {
   ConfigError,
   DEFAULT_REQUEST_TIMEOUT_MS,
@@ -9,7 +10,7 @@ import {
   type TransportRequest,
   type TransportResult,
 } from "@inferlog/core";
-import type { Dispatcher } from "undici";
+import { Agent, buildConnector, type Dispatcher } from "undici";
 import {
   type CompressionOptions,
   type EncodedBody,
@@ -19,7 +20,6 @@ import {
   resolveCompression,
 } from "./compression.js";
 import type { Poster } from "./exchange.js";
-import { createHttpPoster } from "./http-exchange.js";
 import { networkHint } from "./network-hint.js";
 import { createUndiciPoster } from "./undici-exchange.js";
 
@@ -35,10 +35,7 @@ export interface HttpTransportOptions {
   /** Sent as `Authorization: Bearer <apiKey>`. */
   apiKey?: string;
   headers?: Record<string, string>;
-  /**
-   * An undici Agent, Pool or ProxyAgent to send through. Default: `node:http` on a keep-alive
-   * Agent owned by the transport (its sockets never hold the process open).
-   */
+  /** An undici Agent, Pool or ProxyAgent to send through. Default: a keep-alive Agent owned by the transport. */
   dispatcher?: Dispatcher;
   connectTimeoutMs?: number;
   /** Time to wait for the response headers once the request is sent. */
@@ -73,10 +70,7 @@ interface InFlight {
   aborted: boolean;
 }
 
-/**
- * A transport over `node:http` (or an undici dispatcher the app passes): keep-alive connections,
- * bounded timeouts, compression. Pure I/O.
- */
+/** A transport over undici: keep-alive connections, bounded timeouts, compression. Pure I/O. */
 export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
   const url = parseEndpoint(options.endpoint);
   need(
@@ -88,14 +82,20 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   const headersTimeoutMs = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
   const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const poster: Poster = options.dispatcher
-    ? createUndiciPoster(options.dispatcher, url, headersTimeoutMs, bodyTimeoutMs)
-    : createHttpPoster(url, {
-        connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    ? createUndiciPoster(options.dispatcher, url, headersTimeoutMs, bodyTimeoutMs, false)
+    : createUndiciPoster(
+        new Agent({
+          keepAliveTimeout: DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+          connect: unrefConnector(options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS),
+          headersTimeout: headersTimeoutMs,
+          bodyTimeout: bodyTimeoutMs,
+          ...(options.connections === undefined ? {} : { connections: options.connections }),
+        }),
+        url,
         headersTimeoutMs,
         bodyTimeoutMs,
-        keepAliveTimeoutMs: DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
-        connections: options.connections,
-      });
+        true,
+      );
   let compression = resolveCompression(options.compression);
   const now = options.now ?? Date.now;
   const fixedHeaders: Record<string, string> = {
@@ -183,6 +183,27 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       await poster.close();
     },
   };
+}
+
+/**
+ * Connections that never keep the process alive on their own. undici refs a socket while a
+ * request is pending on it, so a collector that accepts and never answers would hold the
+ * process open for the full headers timeout. Whoever needs an answer holds the process
+ * itself (flush, shutdown and the exit flush keep a timer for their budget).
+ */
+function unrefConnector(timeout: number): buildConnector.connector {
+  const connect = buildConnector({ timeout });
+  return (opts, callback) =>
+    connect(opts, (error, socket) => {
+      if (socket) {
+        (socket as Socket).unref();
+        (socket as Socket).ref = function (this: Socket) {
+          return this;
+        };
+      }
+      // biome-ignore lint/suspicious/noExplicitAny: undici's callback is overloaded on error vs socket
+      (callback as any)(error, socket);
+    });
 }
 
 /**

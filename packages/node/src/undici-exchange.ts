@@ -2,22 +2,25 @@ import type { Dispatcher } from "undici";
 import { abortedError, type Exchange, type Poster, type Reply } from "./exchange.js";
 
 /**
- * POSTs through a dispatcher the app passed in (an Agent, Pool or ProxyAgent), left open on
- * close: its owner closes it. Per-request timeouts, so a dispatcher of any settings still gets
- * bounded waits. Only types come from undici: an app that passes no dispatcher never loads it.
+ * POSTs through an undici dispatcher: the transport's own Agent (`owned`, closed on close) or one
+ * the app passed in (an Agent, Pool or ProxyAgent), left open: its owner closes it. Per-request
+ * timeouts, so a dispatcher of any settings still gets bounded waits.
  */
 export function createUndiciPoster(
   dispatcher: Dispatcher,
   url: URL,
   headersTimeout: number,
   bodyTimeout: number,
+  owned: boolean,
 ): Poster {
   const origin = url.origin;
   const path = url.pathname + url.search;
   return {
     post: (headers, body) =>
       exchange(dispatcher, { origin, path, method: "POST", headers, body, headersTimeout, bodyTimeout }),
-    async close() {},
+    async close() {
+      if (owned) await dispatcher.close();
+    },
   };
 }
 
