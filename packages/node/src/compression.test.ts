@@ -8,7 +8,7 @@ import {
   encodeBody,
   resolveCompression,
 } from "./compression.js";
-import { createHttpTransport, type HttpTransport } from "./http-transport.js";
+import { createUndiciTransport, type UndiciTransport } from "./undici-transport.js";
 
 const events = (n: number) =>
   JSON.stringify(
@@ -24,7 +24,7 @@ const req = (text: string, n: number): TransportRequest => ({
 });
 
 let collector: TestCollector;
-let transport: HttpTransport | undefined;
+let transport: UndiciTransport | undefined;
 afterEach(async () => {
   await transport?.close();
   await collector?.stop();
@@ -35,7 +35,7 @@ const DEFAULT = { encoding: "br", level: 2, minBytes: DEFAULT_COMPRESSION_MIN_BY
 describe("compression", () => {
   it("sends brotli by default: the server reads the same bytes back, and the wire is far smaller", async () => {
     collector = await new TestCollector().start();
-    transport = createHttpTransport({ endpoint: collector.url });
+    transport = createUndiciTransport({ endpoint: collector.url });
     const text = events(200);
     expect(await transport.send(req(text, 200))).toEqual({ kind: "ok" });
     const r = collector.received[0];
@@ -47,7 +47,7 @@ describe("compression", () => {
 
   it("sends gzip when asked", async () => {
     collector = await new TestCollector().start();
-    transport = createHttpTransport({ endpoint: collector.url, compression: "gzip" });
+    transport = createUndiciTransport({ endpoint: collector.url, compression: "gzip" });
     const text = events(200);
     expect(await transport.send(req(text, 200))).toEqual({ kind: "ok" });
     expect(collector.received[0]?.headers["content-encoding"]).toBe("gzip");
@@ -57,7 +57,7 @@ describe("compression", () => {
   it("steps down br -> gzip -> none when the collector answers 415, and stays there", async () => {
     collector = await new TestCollector().start();
     collector.encodings = new Set(["gzip"]);
-    transport = createHttpTransport({ endpoint: collector.url });
+    transport = createUndiciTransport({ endpoint: collector.url });
     const text = events(200);
     expect(await transport.send(req(text, 200))).toEqual({ kind: "ok" });
     expect(await transport.send(req(text, 200))).toEqual({ kind: "ok" });
@@ -73,18 +73,18 @@ describe("compression", () => {
   it("passes a 415 for an uncompressed body on as a refusal (not retried)", async () => {
     collector = await new TestCollector().start();
     collector.reply = () => ({ status: 415, body: "no" });
-    transport = createHttpTransport({ endpoint: collector.url, compression: false });
+    transport = createUndiciTransport({ endpoint: collector.url, compression: false });
     const r = await transport.send(req(events(200), 200));
     expect(r.kind).toBe("fatal");
   });
 
   it("leaves bodies under minBytes alone, and everything alone when off", async () => {
     collector = await new TestCollector().start();
-    transport = createHttpTransport({ endpoint: collector.url, compression: { minBytes: 100_000 } });
+    transport = createUndiciTransport({ endpoint: collector.url, compression: { minBytes: 100_000 } });
     const text = events(200);
     await transport.send(req(text, 200));
     await transport.close();
-    transport = createHttpTransport({ endpoint: collector.url, compression: false });
+    transport = createUndiciTransport({ endpoint: collector.url, compression: false });
     await transport.send(req(text, 200));
     expect(collector.received.map((r) => [r.headers["content-encoding"], r.wireBytes])).toEqual([
       [undefined, Buffer.byteLength(text)],
@@ -119,7 +119,7 @@ describe("compression", () => {
       level: 11,
       minBytes: 0,
     });
-    expect(() => createHttpTransport({ endpoint: "http://127.0.0.1:1/", compression: "zstd" as "br" })).toThrow(
+    expect(() => createUndiciTransport({ endpoint: "http://127.0.0.1:1/", compression: "zstd" as "br" })).toThrow(
       'Expected `compression.encoding` to be "br" or "gzip", got `"zstd"`',
     );
     expect(() => resolveCompression({ encoding: "gzip", level: 10 })).toThrow(

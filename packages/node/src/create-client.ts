@@ -20,7 +20,6 @@ import {
 import { compiledValidateEvent, prepareFast } from "@inferlog/core/compiled";
 import { cloudEventsBatchJoinedOnce } from "./batch-encoder.js";
 import { type ExitWatch, reportUnsent, watchExit } from "./exit-report.js";
-import { createHttpTransport, type HttpTransport, type HttpTransportOptions } from "./http-transport.js";
 import {
   DEFAULT_EXIT_FLUSH_TIMEOUT_MS,
   flushOnExit,
@@ -29,6 +28,7 @@ import {
 } from "./lifecycle.js";
 import { Overflow } from "./spool/overflow.js";
 import { Spool, type SpoolOptions, type SpoolStats } from "./spool/spool.js";
+import { createUndiciTransport, type UndiciTransport, type UndiciTransportOptions } from "./undici-transport.js";
 
 /** Batches in flight at once; the collector dedups by id, so order across batches does not matter. */
 export const DEFAULT_NODE_MAX_CONCURRENCY = 4;
@@ -41,12 +41,12 @@ export const DEFAULT_MAX_BATCH_SIZE = 500;
 
 export interface NodeClientOptions
   extends Omit<ClientOptions, "transport" | "source" | "taskQueue">,
-    Omit<HttpTransportOptions, "endpoint" | "now"> {
+    Omit<UndiciTransportOptions, "endpoint" | "now"> {
   /** The collector's ingest URL. Default: `INFERLOG_ENDPOINT` from the environment. */
   endpoint?: string;
   /** The app or service that logs. Default: `INFERLOG_SOURCE` from the environment. */
   source?: string;
-  /** Replaces the HTTP transport (a custom protocol, or core's MemoryTransport in tests). */
+  /** Replaces the undici transport (a custom protocol, or core's MemoryTransport in tests). */
   transport?: Transport;
   /**
    * Persist events to disk until the collector acknowledges them, and hold on disk what the
@@ -83,7 +83,7 @@ export interface NodeClient extends Client {
   registerShutdownHooks(options?: ShutdownHookOptions): () => void;
 }
 
-/** The core client with the HTTP transport, exit flushing and an optional spool. */
+/** The core client with the undici transport, exit flushing and an optional spool. */
 export function createClient(options: NodeClientOptions): NodeClient {
   if (options === null || typeof options !== "object") {
     throw new ConfigError(`Expected options to be an object, got \`${showValue(options)}\``);
@@ -106,9 +106,9 @@ export function createClient(options: NodeClientOptions): NodeClient {
 
   const maxConcurrency = intOption("maxConcurrency", options.maxConcurrency, DEFAULT_NODE_MAX_CONCURRENCY, 1);
   const maxBatchSize = batchCeiling(options, logger);
-  const owned: HttpTransport | undefined = custom
+  const owned: UndiciTransport | undefined = custom
     ? undefined
-    : createHttpTransport({
+    : createUndiciTransport({
         connections: maxConcurrency,
         ...rest,
         endpoint: endpoint ?? (process.env.INFERLOG_ENDPOINT as string),
@@ -151,7 +151,7 @@ export function createClient(options: NodeClientOptions): NodeClient {
     logger,
     ...(custom || endpointUrl === undefined ? {} : { endpoint: endpointUrl }),
     source: options.source ?? (process.env.INFERLOG_SOURCE as string),
-    transport: custom ?? (owned as HttpTransport),
+    transport: custom ?? (owned as UndiciTransport),
     maxConcurrency,
     encoder: options.encoder ?? cloudEventsBatchJoinedOnce,
     onDrop: (info) => {

@@ -13,18 +13,6 @@ export {
   type ShutdownResult,
 } from "./create-client.js";
 export {
-  createHttpTransport,
-  createUndiciTransport,
-  DEFAULT_BODY_TIMEOUT_MS,
-  DEFAULT_CONNECT_TIMEOUT_MS,
-  DEFAULT_HEADERS_TIMEOUT_MS,
-  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
-  type HttpTransport,
-  type HttpTransportOptions,
-  type UndiciTransport,
-  type UndiciTransportOptions,
-} from "./http-transport.js";
-export {
   DEFAULT_EXIT_FLUSH_TIMEOUT_MS,
   DEFAULT_SIGNAL_TIMEOUT_MS,
   type ShutdownHookOptions,
@@ -37,3 +25,12 @@ export {
 } from "./serverless.js";
 export type { FsyncPolicy } from "./spool/segment-writer.js";
 export { DEFAULT_SPOOL_MAX_BYTES, type SpoolOptions, type SpoolStats } from "./spool/spool.js";
+export {
+  createUndiciTransport,
+  DEFAULT_BODY_TIMEOUT_MS,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+  type UndiciTransport,
+  type UndiciTransportOptions,
+} from "./undici-transport.js";

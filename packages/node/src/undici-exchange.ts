@@ -1,27 +1,17 @@
-import type { Dispatcher } from "undici";
-import { abortedError, type Exchange, type Poster, type Reply } from "./exchange.js";
+import { type Dispatcher, errors } from "undici";
 
-/**
- * POSTs through an undici dispatcher: the transport's own Agent (`owned`, closed on close) or one
- * the app passed in (an Agent, Pool or ProxyAgent), left open: its owner closes it. Per-request
- * timeouts, so a dispatcher of any settings still gets bounded waits.
- */
-export function createUndiciPoster(
-  dispatcher: Dispatcher,
-  url: URL,
-  headersTimeout: number,
-  bodyTimeout: number,
-  owned: boolean,
-): Poster {
-  const origin = url.origin;
-  const path = url.pathname + url.search;
-  return {
-    post: (headers, body) =>
-      exchange(dispatcher, { origin, path, method: "POST", headers, body, headersTimeout, bodyTimeout }),
-    async close() {
-      if (owned) await dispatcher.close();
-    },
-  };
+/** A collector's answer, its body read whole (an unread body would hold the connection). */
+export interface Reply {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+export interface Exchange {
+  /** Settles with the reply, or rejects with undici's error (network, timeout, abort). */
+  reply: Promise<Reply>;
+  /** Stops the request now: `reply` rejects at once with undici's RequestAbortedError. */
+  abort(): void;
 }
 
 /**
@@ -68,7 +58,7 @@ export function exchange(dispatcher: Dispatcher, options: Dispatcher.DispatchOpt
     reply,
     abort() {
       if (abortedWith) return;
-      abortedWith = abortedError();
+      abortedWith = new errors.RequestAbortedError();
       controller?.abort(abortedWith);
       fail(abortedWith); // at once, even while the request waits for a connection
     },

@@ -19,17 +19,16 @@ import {
   fallbackFrom,
   resolveCompression,
 } from "./compression.js";
-import type { Poster } from "./exchange.js";
 import { networkHint } from "./network-hint.js";
-import { createUndiciPoster } from "./undici-exchange.js";
+import { exchange } from "./undici-exchange.js";
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
-/** Core's request timeout, for each of the two waits: the reply headers, then each chunk of the body. */
+/** Core's request timeout, for each of the two waits undici bounds. */
 export const DEFAULT_HEADERS_TIMEOUT_MS = DEFAULT_REQUEST_TIMEOUT_MS;
 export const DEFAULT_BODY_TIMEOUT_MS = DEFAULT_REQUEST_TIMEOUT_MS;
 export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 30_000;
 
-export interface HttpTransportOptions {
+export interface UndiciTransportOptions {
   /** Full URL of the collector's ingest endpoint, for example `http://127.0.0.1:4318/v1/events`. */
   endpoint: string;
   /** Sent as `Authorization: Bearer <apiKey>`. */
@@ -48,12 +47,12 @@ export interface HttpTransportOptions {
    * A collector that answers 415 to a compressed body gets the next coding (br, gzip, none) from then on.
    */
   compression?: boolean | Encoding | CompressionOptions;
-  /** Connections the default Agent may open to the collector (default: no limit). */
+  /** Connections the default Agent may open to the collector. */
   connections?: number;
   now?: () => number;
 }
 
-export interface HttpTransport extends Transport {
+export interface UndiciTransport extends Transport {
   /** Closes the Agent this transport created (an injected dispatcher is left to its owner). */
   close(): Promise<void>;
   /**
@@ -71,7 +70,7 @@ interface InFlight {
 }
 
 /** A transport over undici: keep-alive connections, bounded timeouts, compression. Pure I/O. */
-export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
+export function createUndiciTransport(options: UndiciTransportOptions): UndiciTransport {
   const url = parseEndpoint(options.endpoint);
   need(
     options.apiKey === undefined || (typeof options.apiKey === "string" && options.apiKey.length > 0),
@@ -79,23 +78,16 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     "a non-empty string",
     options.apiKey,
   );
-  const headersTimeoutMs = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
-  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
-  const poster: Poster = options.dispatcher
-    ? createUndiciPoster(options.dispatcher, url, headersTimeoutMs, bodyTimeoutMs, false)
-    : createUndiciPoster(
-        new Agent({
-          keepAliveTimeout: DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
-          connect: unrefConnector(options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS),
-          headersTimeout: headersTimeoutMs,
-          bodyTimeout: bodyTimeoutMs,
-          ...(options.connections === undefined ? {} : { connections: options.connections }),
-        }),
-        url,
-        headersTimeoutMs,
-        bodyTimeoutMs,
-        true,
-      );
+  const owned = options.dispatcher === undefined;
+  const dispatcher =
+    options.dispatcher ??
+    new Agent({
+      keepAliveTimeout: DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+      connect: unrefConnector(options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS),
+      headersTimeout: options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
+      bodyTimeout: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
+      ...(options.connections === undefined ? {} : { connections: options.connections }),
+    });
   let compression = resolveCompression(options.compression);
   const now = options.now ?? Date.now;
   const fixedHeaders: Record<string, string> = {
@@ -107,16 +99,25 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   // request headers back must not put the key there.
   const hideKey = (text: string) => maskSecret(text, options.apiKey);
 
+  const path = url.pathname + url.search;
+  const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  const bodyTimeout = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const post = (req: TransportRequest, encoded: EncodedBody, entry: InFlight) => {
-    const sent = poster.post(
-      {
+    const sent = exchange(dispatcher, {
+      origin: url.origin,
+      path,
+      method: "POST",
+      headers: {
         ...fixedHeaders,
         "content-type": req.contentType,
         "idempotency-key": req.idempotencyKey,
         ...(encoded.encoding ? { "content-encoding": encoded.encoding } : {}),
       },
-      encoded.body,
-    );
+      body: encoded.body,
+      // Per-request overrides so an injected dispatcher still gets bounded waits.
+      headersTimeout,
+      bodyTimeout,
+    });
     entry.abort = sent.abort;
     if (entry.aborted) sent.abort();
     return sent.reply;
@@ -133,7 +134,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         entry.abort();
       };
       if (req.signal.aborted) follow();
-      else req.signal.addEventListener("abort", follow); // removed in the finally below
+      else req.signal.addEventListener("abort", follow, { once: true });
       inFlight.add(entry);
       try {
         let used = compression;
@@ -153,8 +154,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       } catch (error) {
         // Connection refused or reset, DNS, TLS, timeouts, aborts: all worth another try (or moot on abort).
         const err = error as { code?: unknown; message?: string };
+        const code = typeof err.code === "string" ? err.code : undefined;
         const message = err.message ?? String(error);
-        const code = sslCode(message) ?? (typeof err.code === "string" ? err.code : undefined);
         // OpenSSL's messages are its internal state ("803C…:error:0A00010B:SSL routines:…"): the code says it.
         const shown = code?.startsWith("ERR_SSL") ? "" : message;
         return {
@@ -178,9 +179,9 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       return carried;
     },
     async close() {
-      if (closed) return;
+      if (!owned || closed) return;
       closed = true;
-      await poster.close();
+      await dispatcher.close();
     },
   };
 }
@@ -206,16 +207,6 @@ function unrefConnector(timeout: number): buildConnector.connector {
     });
 }
 
-/**
- * Node names a TLS failure by OpenSSL's reason (`ERR_SSL_WRONG_VERSION_NUMBER`) when the handshake
- * reports it, but a failed write on the same socket says only `EPROTO` with OpenSSL's text; the
- * reason in that text gives the same name either way.
- */
-function sslCode(message: string): string | undefined {
-  const reason = /SSL routines:[^:]*:([^:]+)/.exec(message)?.[1];
-  return reason && `ERR_SSL_${reason.toUpperCase().replace(/\W+/g, "_")}`;
-}
-
 function parseEndpoint(endpoint: unknown): URL {
   let url: URL | undefined;
   try {
@@ -236,8 +227,3 @@ function lowerKeys(entry: Record<string, string> | undefined): Record<string, st
   if (entry) for (const [key, value] of Object.entries(entry)) out[key.toLowerCase()] = value;
   return out;
 }
-
-/** The name this transport had while undici was its only client. */
-export const createUndiciTransport = createHttpTransport;
-export type UndiciTransport = HttpTransport;
-export type UndiciTransportOptions = HttpTransportOptions;

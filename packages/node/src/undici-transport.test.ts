@@ -2,7 +2,7 @@ import { isConfigError, resultFromResponse, type TransportRequest } from "@infer
 import { Agent, type Dispatcher } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { TestCollector } from "../test/collector.js";
-import { createHttpTransport, type HttpTransport, type HttpTransportOptions } from "./http-transport.js";
+import { createUndiciTransport, type UndiciTransport } from "./undici-transport.js";
 
 const body = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => ({ id: `e${i}`, subject: `p${i}` })));
 const request = (n = 2, signal: AbortSignal = new AbortController().signal): TransportRequest => ({
@@ -15,35 +15,17 @@ const request = (n = 2, signal: AbortSignal = new AbortController().signal): Tra
 });
 
 let collector: TestCollector;
-let transport: HttpTransport | undefined;
-const agents: Agent[] = [];
+let transport: UndiciTransport | undefined;
 afterEach(async () => {
   await transport?.close();
   transport = undefined;
-  for (const agent of agents.splice(0)) await agent.destroy();
   await collector?.stop();
 });
 
-/**
- * Every behaviour holds for both: the transport's own Agent (the default) and an undici dispatcher
- * the app passes in, built here with the transport's own settings (its `connections`).
- */
-const clients: [string, (options: HttpTransportOptions) => HttpTransport][] = [
-  ["its own Agent", createHttpTransport],
-  [
-    "an undici dispatcher",
-    (options) => {
-      const agent = new Agent(options.connections === undefined ? {} : { connections: options.connections });
-      agents.push(agent);
-      return createHttpTransport({ ...options, dispatcher: agent });
-    },
-  ],
-];
-
-describe.each(clients)("transport over %s", (_, createTransport) => {
+describe("undici transport", () => {
   it("reuses one keep-alive connection for sequential batches and sends the protocol headers", async () => {
     collector = await new TestCollector().start();
-    transport = createTransport({
+    transport = createUndiciTransport({
       endpoint: collector.url,
       apiKey: "k1",
       headers: { "X-Team": "ml" },
@@ -63,7 +45,7 @@ describe.each(clients)("transport over %s", (_, createTransport) => {
 
   it("keeps the default Agent to a couple of sockets over many sequential batches", async () => {
     collector = await new TestCollector().start();
-    transport = createTransport({ endpoint: collector.url });
+    transport = createUndiciTransport({ endpoint: collector.url });
     for (let i = 0; i < 30; i++) await transport.send(request(1));
     expect(collector.received).toHaveLength(30);
     // undici may open a second socket while the first is being released; never one per request.
@@ -75,7 +57,7 @@ describe.each(clients)("transport over %s", (_, createTransport) => {
     const statuses = [200, 202, 204, 400, 401, 403, 404, 408, 409, 413, 422, 429, 500, 501, 502, 503, 504];
     let status = 200;
     collector.reply = () => ({ status, headers: { "retry-after": "7" }, body: status === 204 ? "" : "nope" });
-    transport = createTransport({ endpoint: collector.url, now: () => 1_000 });
+    transport = createUndiciTransport({ endpoint: collector.url, now: () => 1_000 });
     const kinds: Record<number, string> = {};
     for (status of statuses) {
       const got = await transport.send(request());
@@ -114,14 +96,14 @@ describe.each(clients)("transport over %s", (_, createTransport) => {
       status: 200,
       body: JSON.stringify({ accepted: 1, rejected: [{ index: 1, reason: "bad" }] }),
     });
-    transport = createTransport({ endpoint: collector.url });
+    transport = createUndiciTransport({ endpoint: collector.url });
     expect(await transport.send(request())).toEqual({ kind: "ok", rejected: [{ index: 1, reason: "bad" }] });
   });
 
   it("turns a reset connection into a retry, never a throw", async () => {
     collector = await new TestCollector().start();
     collector.reply = () => "reset";
-    transport = createTransport({ endpoint: collector.url });
+    transport = createUndiciTransport({ endpoint: collector.url });
     const r = await transport.send(request());
     expect(r.kind).toBe("retry");
     expect(r.kind === "retry" && r.reason).toMatch(/network error/);
@@ -130,11 +112,11 @@ describe.each(clients)("transport over %s", (_, createTransport) => {
   it("gives up on a collector that hangs after headersTimeoutMs and retries", async () => {
     collector = await new TestCollector().start();
     collector.reply = () => "hang";
-    transport = createTransport({ endpoint: collector.url, headersTimeoutMs: 300 });
+    transport = createUndiciTransport({ endpoint: collector.url, headersTimeoutMs: 300 });
     const t0 = Date.now();
     const r = await transport.send(request());
     const took = Date.now() - t0;
-    expect(r.kind === "retry" && r.reason).toMatch(/HEADERS_TIMEOUT/);
+    expect(r.kind === "retry" && r.reason).toMatch(/UND_ERR_HEADERS_TIMEOUT/);
     expect(took).toBeGreaterThanOrEqual(250);
     expect(took).toBeLessThan(3_000);
   });
@@ -143,7 +125,7 @@ describe.each(clients)("transport over %s", (_, createTransport) => {
     collector = await new TestCollector().start();
     const url = collector.url;
     await collector.stop();
-    transport = createTransport({ endpoint: url });
+    transport = createUndiciTransport({ endpoint: url });
     const r = await transport.send(request());
     expect(r.kind === "retry" && r.reason).toMatch(/ECONNREFUSED/);
   });
@@ -151,7 +133,7 @@ describe.each(clients)("transport over %s", (_, createTransport) => {
   it("stops at once when the request's signal aborts", async () => {
     collector = await new TestCollector().start();
     collector.reply = () => "hang";
-    transport = createTransport({ endpoint: collector.url });
+    transport = createUndiciTransport({ endpoint: collector.url });
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 100);
     const t0 = Date.now();
@@ -162,7 +144,7 @@ describe.each(clients)("transport over %s", (_, createTransport) => {
   it("aborts every request on the wire at a deadline and says what they carried", async () => {
     collector = await new TestCollector().start();
     collector.delayMs = 10_000; // holds both requests open (active) well past the test
-    transport = createTransport({ endpoint: collector.url, connections: 4 });
+    transport = createUndiciTransport({ endpoint: collector.url, connections: 4 });
     const t = transport;
     const pending = [t.send(request(3)), t.send(request(5))];
     while (collector.active < 2) await new Promise((r) => setTimeout(r, 10));
@@ -171,20 +153,6 @@ describe.each(clients)("transport over %s", (_, createTransport) => {
     expect(t.abortInFlight()).toEqual({ requests: 0, events: 0 });
   });
 
-  it("refuses a bad endpoint with a message naming it", () => {
-    for (const endpoint of ["", "ftp://x", "not a url", undefined]) {
-      try {
-        createTransport({ endpoint: endpoint as string });
-        expect.unreachable();
-      } catch (e) {
-        expect(isConfigError(e)).toBe(true);
-        expect((e as Error).message).toMatch(/Expected `endpoint` to be an http\(s\) URL/);
-      }
-    }
-  });
-});
-
-describe("transport over an undici dispatcher", () => {
   it("sends through an injected dispatcher and leaves it open on close", async () => {
     collector = await new TestCollector().start();
     let dispatched = 0;
@@ -195,12 +163,24 @@ describe("transport over an undici dispatcher", () => {
       }
     }
     const agent = new CountingAgent();
-    const t = createHttpTransport({ endpoint: collector.url, dispatcher: agent });
+    const t = createUndiciTransport({ endpoint: collector.url, dispatcher: agent });
     expect(await t.send(request())).toEqual({ kind: "ok" });
     await t.close();
     expect(agent.closed).toBe(false);
     expect(await t.send(request())).toEqual({ kind: "ok" });
     expect(dispatched).toBe(2);
     await agent.close();
+  });
+
+  it("refuses a bad endpoint with a message naming it", () => {
+    for (const endpoint of ["", "ftp://x", "not a url", undefined]) {
+      try {
+        createUndiciTransport({ endpoint: endpoint as string });
+        expect.unreachable();
+      } catch (e) {
+        expect(isConfigError(e)).toBe(true);
+        expect((e as Error).message).toMatch(/Expected `endpoint` to be an http\(s\) URL/);
+      }
+    }
   });
 });
