@@ -80,7 +80,7 @@ export function createBaseClient(options: ClientOptions, pipeline: Pipeline): Cl
   const acct = createAccounting(resolvedOptions, diagnostics);
   const { c: counters, _safely: safely, drop, error, _settled: settled } = acct;
   const queue = createEventQueue(resolvedOptions.maxQueueSize, resolvedOptions.maxQueueBytes);
-  const delivery = createDelivery(resolvedOptions, queue, acct, pipeline.batchSizing);
+  const delivery = createDelivery(resolvedOptions, queue, acct);
   const { _drain: drain } = delivery;
   // The adapter's step is written for its own validator (the fused path repeats the zod contract):
   // another `validator` option runs the general step, so a validator of the user's is always asked.

@@ -1,5 +1,5 @@
 import type { Accounting } from "./accounting.js";
-import { type BatchSizing, createBatchSizing } from "./batch-sizing.js";
+import { createBatchSizing } from "./batch-sizing.js";
 import { createCircuitBreaker, type Permit } from "./circuit-breaker.js";
 import { TransportError, threw } from "./errors.js";
 import type { EventQueue, QueuedEvent } from "./event-queue.js";
@@ -53,16 +53,11 @@ const UNCOUNTED: Permit = { _probe: false, _opened: -1 };
  * A batch leaves the queue when it starts, so two flushes can never send the same events twice.
  * Batches form by count, bytes, the interval timer or a flush.
  */
-export function createDelivery(
-  options: ResolvedOptions,
-  queue: EventQueue,
-  accounting: Accounting,
-  batchSizing: (flushAt: number, maxBatchBytes: number) => BatchSizing = createBatchSizing,
-): Delivery {
+export function createDelivery(options: ResolvedOptions, queue: EventQueue, accounting: Accounting): Delivery {
   const { clock, encoder } = options;
   const { c: counters, error, _settled: settled } = accounting;
   const breaker = createCircuitBreaker(options.circuitBreaker, () => clock.now());
-  const sizing = batchSizing(options.flushAt, options.maxBatchBytes);
+  const sizing = createBatchSizing(options.flushAt, options.maxBatchBytes);
   /** Batches being sent or waiting to retry. */
   const sending = new Set<Batch>();
   /** Batches sleeping a backoff of ours after a failure. */

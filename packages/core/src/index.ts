@@ -1,4 +1,3 @@
-export { ADAPTIVE_FILL_MS, type BatchSizing, createAdaptiveBatchSizing } from "./batch-sizing.js";
 export { type Client, createBaseClient, createClient, type FlushResult, type StoredEvent } from "./client.js";
 export {
   DEFAULT_CIRCUIT_COOLDOWN_MS,

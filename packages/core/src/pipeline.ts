@@ -1,4 +1,3 @@
-import type { BatchSizing } from "./batch-sizing.js";
 import type { BuildContext, PendingEvent } from "./build-event.js";
 import type { InferlogError, ValidationError } from "./errors.js";
 import type { FeatureFixed } from "./feature-values.js";
@@ -43,6 +42,4 @@ export type PrepareStep = (event: PendingEvent, ctx: PrepareContext) => Prepared
 export interface Pipeline {
   validator: EventValidator;
   prepare?: PrepareStep;
-  /** How big batches are (default: `flushAt` events, `createBatchSizing`); Node's grow with the rate. */
-  batchSizing?: (flushAt: number, maxBatchBytes: number) => BatchSizing;
 }

@@ -18,7 +18,7 @@ afterEach(async () => {
 describe("createClient (node)", () => {
   it("delivers every logged event exactly once over HTTP", async () => {
     collector = await new TestCollector().start();
-    client = createClient({ endpoint: collector.url, source: "svc", model: MODEL, flushAt: 50, maxBatchSize: 50 });
+    client = createClient({ endpoint: collector.url, source: "svc", model: MODEL, flushAt: 50 });
     for (let i = 0; i < 1_000; i++) predict(client, i);
     const r = await client.flush({ timeoutMs: 10_000 });
     expect(r).toEqual({ ok: true, sent: 1_000, dropped: 0, pending: 0 });
@@ -27,46 +27,6 @@ describe("createClient (node)", () => {
     expect([...c.values()].every((n) => n === 1)).toBe(true);
     expect(collector.received.length).toBe(20);
     expect(collector.received.every((b) => b.headers["content-encoding"] === "br")).toBe(true);
-  });
-
-  it("grows batches with the rate up to maxBatchSize, and keeps them at flushAt when maxBatchSize is flushAt", async () => {
-    const sizes = async (extra: { maxBatchSize?: number }) => {
-      collector = await new TestCollector().start();
-      client = createClient({ endpoint: collector.url, source: "svc", model: MODEL, flushAt: 20, ...extra });
-      // 8,000 events, 400 per turn of the event loop: far above 400 events/s on any machine.
-      for (let i = 0; i < 8_000; i++) {
-        predict(client, i);
-        if (i % 400 === 399) await new Promise((r) => setTimeout(r, 5));
-      }
-      expect(await client.flush({ timeoutMs: 20_000 })).toMatchObject({ ok: true, pending: 0 });
-      expect(new Set(collector.ids).size).toBe(8_000);
-      const batchSizes = collector.received.map((r) => r.ids.length);
-      await client.shutdown();
-      client = undefined;
-      await collector.stop();
-      return batchSizes;
-    };
-    const grown = await sizes({ maxBatchSize: 120 });
-    expect(Math.max(...grown)).toBe(120);
-    expect(Math.min(...grown.slice(0, 3))).toBe(20); // the first window measures the rate at flushAt
-    expect(Math.max(...(await sizes({ maxBatchSize: 20 })))).toBe(20);
-  });
-
-  it("raises a maxBatchSize below flushAt to flushAt and says so", async () => {
-    collector = await new TestCollector().start();
-    const warnings: string[] = [];
-    client = createClient({
-      endpoint: collector.url,
-      source: "svc",
-      model: MODEL,
-      flushAt: 30,
-      maxBatchSize: 10,
-      logger: { warn: (message) => warnings.push(message) },
-    });
-    expect(warnings).toEqual(["maxBatchSize (10) is below flushAt (30); using 30"]);
-    expect(() => createClient({ endpoint: collector.url, source: "svc", maxBatchSize: 0 })).toThrow(
-      /Expected `maxBatchSize` to be a positive integer, got `0`/,
-    );
   });
 
   it("runs up to maxConcurrency uploads at once and never sends a batch twice", async () => {

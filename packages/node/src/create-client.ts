@@ -3,9 +3,7 @@ import {
   type ClientOptions,
   type ClientStats,
   ConfigError,
-  createAdaptiveBatchSizing,
   createBaseClient,
-  DEFAULT_FLUSH_AT,
   DEFAULT_FLUSH_TIMEOUT_MS,
   DEFAULT_MAX_QUEUE_BYTES,
   DEFAULT_MAX_QUEUE_SIZE,
@@ -32,12 +30,6 @@ import { createUndiciTransport, type UndiciTransport, type UndiciTransportOption
 
 /** Batches in flight at once; the collector dedups by id, so order across batches does not matter. */
 export const DEFAULT_NODE_MAX_CONCURRENCY = 4;
-/**
- * The most events one request carries once batches have grown with the rate (`flushAt` is the
- * size at low rates). 500 at 10,000 events/s cost 2-3.6 µs less app CPU per event than 100
- * (docs/node.md, "Batches that grow with the rate").
- */
-export const DEFAULT_MAX_BATCH_SIZE = 500;
 
 export interface NodeClientOptions
   extends Omit<ClientOptions, "transport" | "source" | "taskQueue">,
@@ -55,12 +47,6 @@ export interface NodeClientOptions
   spool?: SpoolOptions;
   /** Flush when the event loop empties (default on, 5 s budget). */
   flushOnExit?: boolean | { timeoutMs?: number };
-  /**
-   * The most events in one request (default 500, and never below `flushAt`). Batches are
-   * `flushAt` events at low rates and grow with the rate up to this (what the rate brings in
-   * 50 ms), still bounded by `maxBatchBytes`. Set it to `flushAt` for fixed batches.
-   */
-  maxBatchSize?: number;
 }
 
 export interface NodeClientStats extends ClientStats {
@@ -105,7 +91,6 @@ export function createClient(options: NodeClientOptions): NodeClient {
   if (!custom) warnIfPlainHttpInProduction(endpoint ?? process.env.INFERLOG_ENDPOINT, logger);
 
   const maxConcurrency = intOption("maxConcurrency", options.maxConcurrency, DEFAULT_NODE_MAX_CONCURRENCY, 1);
-  const maxBatchSize = batchCeiling(options, logger);
   const owned: UndiciTransport | undefined = custom
     ? undefined
     : createUndiciTransport({
@@ -182,13 +167,7 @@ export function createClient(options: NodeClientOptions): NodeClient {
   };
   // Servers can afford zod's compiled parsers (about 10x less CPU per event than the runtime parser);
   // predictions take the fused path written for them.
-  const core = createBaseClient(coreOptions, {
-    validator: compiledValidateEvent,
-    prepare: prepareFast,
-    // core clamps flushAt to maxQueueSize: growth starts from the flushAt it uses
-    batchSizing: (flushAt, maxBatchBytes) =>
-      createAdaptiveBatchSizing(flushAt, Math.max(flushAt, maxBatchSize), maxBatchBytes, Date.now),
-  });
+  const core = createBaseClient(coreOptions, { validator: compiledValidateEvent, prepare: prepareFast });
   if (spool) {
     try {
       spool.open(); // after core checked the options, so a bad option leaves no open files behind
@@ -333,15 +312,6 @@ export function createClient(options: NodeClientOptions): NodeClient {
     },
   };
   return client;
-}
-
-/** `maxBatchSize`, checked: at least `flushAt` (a smaller one is raised to it, with a warning). */
-function batchCeiling(options: NodeClientOptions, logger: { warn(message: string): void }): number {
-  const flushAt = intOption("flushAt", options.flushAt, DEFAULT_FLUSH_AT, 1);
-  const ceiling = intOption("maxBatchSize", options.maxBatchSize, Math.max(DEFAULT_MAX_BATCH_SIZE, flushAt), 1);
-  if (ceiling >= flushAt) return ceiling;
-  logger.warn(`maxBatchSize (${ceiling}) is below flushAt (${flushAt}); using ${flushAt}`);
-  return flushAt;
 }
 
 /** Events and the write key would cross the network in clear; loopback (a sidecar collector) is fine. */

@@ -5,7 +5,6 @@ export {
 } from "./compression.js";
 export {
   createClient,
-  DEFAULT_MAX_BATCH_SIZE,
   DEFAULT_NODE_MAX_CONCURRENCY,
   type NodeClient,
   type NodeClientOptions,

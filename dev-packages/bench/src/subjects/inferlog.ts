@@ -19,7 +19,7 @@ export const inferlog: Subject = {
   name: "inferlog",
   pkg: "@inferlog/node",
   config:
-    "createClient({ endpoint, flushAt: batch, maxBatchSize: batch, maxQueueSize }) — brotli (quality 2) and 4 concurrent uploads by default; maxBatchSize holds every request to the batch the peers get (by default batches grow with the rate up to 500)",
+    "createClient({ endpoint, flushAt: batch, maxQueueSize }) — brotli (quality 2) and 4 concurrent uploads by default",
   shutdownCall: "await client.shutdown()",
   create: (cfg) => create(cfg, {}),
 };
@@ -48,8 +48,6 @@ function create({ base, batchSize, maxQueue }: SubjectConfig, extra: Partial<Nod
     source: "bench",
     model: { name: "router", version: "v1" },
     flushAt: batchSize,
-    // The same events per request as every peer: by default batches grow with the rate.
-    maxBatchSize: batchSize,
     ...(maxQueue ? { maxQueueSize: maxQueue, maxQueueBytes: 1024 * 1024 * 1024 } : {}),
     logger: { warn: () => {} },
     ...variantOptions(),
