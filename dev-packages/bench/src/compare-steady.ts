@@ -4,8 +4,10 @@
  * run by run so drifting load falls on all of them alike. Prints, per run, the app CPU per
  * delivered event and the wire bytes per event, then each variant's median and range. A build dir
  * holds `node_modules/@inferlog/{core,node}` copied from another build (BENCH_INFERLOG_BUILD in
- * subjects/inferlog.ts). For example:
+ * subjects/inferlog.ts). A `batchSize` key in the JSON sets the events per request of any subject
+ * (default BATCH); the other keys go to inferlog's options. For example:
  *   tsx src/compare-steady.ts 3 10000 default=inferlog 'q1=inferlog:{"compression":{"level":1}}' otel=otel
+ *   tsx src/compare-steady.ts 3 10000 'otel500=otel:{"batchSize":500}' 'inferlog500=inferlog:{"batchSize":500}'
  */
 import { BATCH, STEADY_MS, sleep } from "./config.js";
 import { median } from "./measure.js";
@@ -19,7 +21,8 @@ const variants = process.argv.slice(4).map((arg) => {
   const [label, spec = ""] = splitOnce(arg, "=");
   const [subjectAndBuild = "", options = ""] = splitOnce(spec, ":");
   const [subject, build = ""] = splitOnce(subjectAndBuild, "@");
-  return { label, subject: subject as SubjectName, build, options };
+  const { batchSize = BATCH, ...rest } = JSON.parse(options || "{}") as { batchSize?: number };
+  return { label, subject: subject as SubjectName, build, options: JSON.stringify(rest), batchSize };
 });
 if (!(runs > 0) || !(rate > 0) || variants.length === 0) {
   throw new Error(
@@ -43,7 +46,7 @@ for (let run = 0; run < runs; run++) {
     process.env.BENCH_INFERLOG_BUILD = v.build;
     const child = await runChild<{ cpuMicrosTotal: number }>("steady", v.subject, {
       base: collector.base,
-      batchSize: BATCH,
+      batchSize: v.batchSize,
       maxQueue: total,
       events: total,
       rate,

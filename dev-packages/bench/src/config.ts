@@ -10,7 +10,8 @@ export const THROUGHPUT_EVENTS = 200_000;
 export const THROUGHPUT_RUNS = 2;
 /** Steady rates (events/s) held for STEADY_MS each; CPU per delivered event is measured at each. */
 export const STEADY_RATES = [1_000, 10_000] as const;
-export const STEADY_MS = 5_000;
+/** `BENCH_STEADY_MS` overrides it for a longer run (warm-up weighs less), e.g. with compare-steady.ts. */
+export const STEADY_MS = Number(process.env.BENCH_STEADY_MS ?? 5_000);
 export const STEADY_RUNS = 2;
 /** The outage: OUTAGE_EVENTS logged over OUTAGE_SPAN_MS while the collector fails for OUTAGE_MS. */
 export const OUTAGE_EVENTS = 20_000;

@@ -16,6 +16,7 @@ const MAIN_THREAD: [string, RegExp][] = [
   ["socket write", /uv__write|uv_try_write|LibuvStreamWrap|StreamBase::Write|writev/],
   ["event loop wait, timers", /uv__io_poll|epoll|uv__run_timers|node:internal\/timers|task_queues/],
   ["undici (HTTP client)", /undici/],
+  ["node:http (HTTP client)", /node:(_http_|http\b|https\b)/],
   ["node net/streams/events", /node:(net|internal\/streams|events|internal\/event_target|internal\/abort_controller)/],
   ["p-queue", /p-queue|eventemitter3/],
   ["node transport (inferlog/node)", /(packages|@inferlog)\/node\/(src|dist)/],
