@@ -130,16 +130,26 @@ export const STORE_KINDS = ["sqlite", "clickhouse"] as const;
  */
 export function eventMaker(idPrefix: string, source: string) {
   let seq = 0;
-  return (type: EventType, timeMs: number, data: Record<string, unknown>): IncomingEvent => {
-    const result = validateEvent(type, {
-      specversion: "1.0",
-      id: `${idPrefix}-${seq++}`,
-      type,
-      source,
-      time: new Date(timeMs).toISOString(),
-      data,
-    });
-    if (!result.ok) throw new Error(JSON.stringify(result.error));
-    return { event: result.event, receivedMs: timeMs };
-  };
+  return (type: EventType, timeMs: number, data: Record<string, unknown>): IncomingEvent =>
+    validEvent(source, type, timeMs, `${idPrefix}-${seq++}`, data);
+}
+
+/** One event of `type` with the given id, validated as the collector validates it, received at `timeMs`. */
+export function validEvent(
+  source: string,
+  type: EventType,
+  timeMs: number,
+  id: string,
+  data: Record<string, unknown>,
+): IncomingEvent {
+  const result = validateEvent(type, {
+    specversion: "1.0",
+    id,
+    type,
+    source,
+    time: new Date(timeMs).toISOString(),
+    data,
+  });
+  if (!result.ok) throw new Error(`test event invalid: ${JSON.stringify(result.error)}`);
+  return { event: result.event, receivedMs: timeMs };
 }

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type EventType, validateEvent } from "@inferlog/core";
+import type { EventType } from "@inferlog/core";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { validEvent } from "../../test/test-support.js";
 import { openSqliteStore } from "../store/sqlite-store.js";
 import type { IncomingEvent, Store } from "../store/types.js";
 import { metricsContext, type ReadRows } from "./context.js";
@@ -25,18 +26,8 @@ function events(): IncomingEvent[] {
     return s / 2147483647;
   };
   const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)] as T;
-  const ev = (type: EventType, timeMs: number, id: string, data: Record<string, unknown>): IncomingEvent => {
-    const v = validateEvent(type, {
-      specversion: "1.0",
-      id,
-      type,
-      source: "drift-counts-test",
-      time: new Date(timeMs).toISOString(),
-      data,
-    });
-    if (!v.ok) throw new Error(`test event invalid: ${JSON.stringify(v.error)}`);
-    return { event: v.event, receivedMs: timeMs };
-  };
+  const ev = (type: EventType, timeMs: number, id: string, data: Record<string, unknown>) =>
+    validEvent("drift-counts-test", type, timeMs, id, data);
   const out: IncomingEvent[] = [];
   for (let i = 0; i < 600; i++) {
     // Later days shift the mix, so drift is not zero.

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type EventType, validateEvent } from "@inferlog/core";
+import type { EventType } from "@inferlog/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { validEvent } from "../../test/test-support.js";
 import { openSqliteStore } from "../store/sqlite-store.js";
 import type { IncomingEvent, Store } from "../store/types.js";
 import { metricsContext, type ReadRows } from "./context.js";
@@ -28,18 +29,8 @@ function events(): IncomingEvent[] {
     s = (s * 16807) % 2147483647;
     return s / 2147483647;
   };
-  const ev = (type: EventType, timeMs: number, id: string, data: Record<string, unknown>): IncomingEvent => {
-    const v = validateEvent(type, {
-      specversion: "1.0",
-      id,
-      type,
-      source: "report-counts-test",
-      time: new Date(timeMs).toISOString(),
-      data,
-    });
-    if (!v.ok) throw new Error(`test event invalid: ${JSON.stringify(v.error)}`);
-    return { event: v.event, receivedMs: timeMs };
-  };
+  const ev = (type: EventType, timeMs: number, id: string, data: Record<string, unknown>) =>
+    validEvent("report-counts-test", type, timeMs, id, data);
   const out: IncomingEvent[] = [];
   for (let i = 0; i < 400; i++) {
     const t = START + Math.floor(r() * 12 * DAY);

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type EventType, validateEvent } from "@inferlog/core";
+import type { EventType } from "@inferlog/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { seedMetricsFixture, W1 } from "../../test/metrics-fixture.js";
+import { validEvent } from "../../test/test-support.js";
 import { openSqliteStore } from "../store/sqlite-store.js";
 import type { IncomingEvent } from "../store/types.js";
 import { computeReportWith } from "./compute-report.js";
@@ -82,18 +83,8 @@ function exposureEvents(): IncomingEvent[] {
     seed = (seed * 16807) % 2147483647;
     return seed / 2147483647;
   };
-  const ev = (type: EventType, timeMs: number, id: string, data: Record<string, unknown>): IncomingEvent => {
-    const v = validateEvent(type, {
-      specversion: "1.0",
-      id,
-      type,
-      source: "fb-test",
-      time: new Date(timeMs).toISOString(),
-      data,
-    });
-    if (!v.ok) throw new Error(`test event invalid: ${JSON.stringify(v.error)}`);
-    return { event: v.event, receivedMs: timeMs };
-  };
+  const ev = (type: EventType, timeMs: number, id: string, data: Record<string, unknown>) =>
+    validEvent("fb-test", type, timeMs, id, data);
   const out: IncomingEvent[] = [];
   for (let i = 0; i < 400; i++) {
     const t = W1 + Math.floor(r() * 21 * DAY);
