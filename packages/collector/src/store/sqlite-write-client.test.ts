@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { prediction } from "../../test/test-support.js";
 import type { WriteGroup } from "./group-commit.js";
-import { startWriteWorker } from "./sqlite-write-client.js";
+import { INLINE_WRITES_WARNING, startWriteWorker } from "./sqlite-write-client.js";
 import type { IncomingEvent } from "./types.js";
 
 const dir = mkdtempSync(join(tmpdir(), "inferlog-write-client-"));
@@ -28,11 +28,18 @@ function recordingInline(): { inline: WriteGroup; groups: number[] } {
 describe("the SQLite write worker's client", () => {
   it("writes on the main connection where the worker's module does not load", async () => {
     const { inline, groups } = recordingInline();
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
     const writer = startWriteWorker(options, inline, join(dir, "no-such-worker.mjs"));
     expect(await writer.write(incoming(3))).toEqual([true, true, true]);
     expect(await writer.write(incoming(2))).toEqual([true, true]);
     expect(groups).toEqual([3, 2]);
     await writer.close();
+    await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    process.off("warning", onWarning);
+    // Said once, with its code, not silent.
+    expect(warnings.map((w) => (w as Error & { code?: string }).code)).toEqual([INLINE_WRITES_WARNING]);
   });
 
   it("fails the group a dying worker held, and starts a new worker for the next group", async () => {

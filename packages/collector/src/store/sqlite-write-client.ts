@@ -11,6 +11,9 @@ export interface WriteWorker {
   close(): Promise<void>;
 }
 
+/** The code of the process warning given when writes fall back to the main thread. */
+export const INLINE_WRITES_WARNING = "INFERLOG_SQLITE_INLINE_WRITES";
+
 interface Pending {
   resolve: (fresh: boolean[]) => void;
   reject: (error: unknown) => void;
@@ -52,6 +55,15 @@ export function startWriteWorker(
   let cannotRun = false;
   let onClosed: (() => void) | undefined;
 
+  // A degraded mode, so it is said once (a Node process warning, on stderr by default), never silent.
+  const runInline = (error: unknown) => {
+    cannotRun = true;
+    process.emitWarning(
+      `The SQLite write worker could not start (${error instanceof Error ? error.message : String(error)}): writes run on the main thread, where each commit's fsync holds the event loop`,
+      { code: INLINE_WRITES_WARNING },
+    );
+  };
+
   const failAll = (error: unknown) => {
     for (const waiting of pending.values()) waiting.reject(error);
     pending.clear();
@@ -68,8 +80,8 @@ export function startWriteWorker(
           // The package's own `source` condition in the sources, so @inferlog/core resolves as in the parent.
           execArgv: ext === ".ts" ? ["--conditions=source"] : [],
         });
-      } catch {
-        cannotRun = true;
+      } catch (error) {
+        runInline(error);
         resolve(undefined);
         return;
       }
@@ -82,7 +94,7 @@ export function startWriteWorker(
         if (!opened) {
           if (started) reject(error);
           else {
-            cannotRun = true;
+            runInline(error);
             resolve(undefined);
           }
           opened = true;
