@@ -4,6 +4,7 @@
  * the ways a network and a collector really fail, so the SDK's retry and the collector's dedup
  * meet them for real, over real sockets.
  */
+
 import {
   Agent,
   createServer,
@@ -14,6 +15,7 @@ import {
 } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import { seededRandom } from "./seeded-random.js";
 
 export type Fault =
   /** Forward and answer as the collector did. */
@@ -202,18 +204,6 @@ export class FaultProxy {
     }
     res.end(body);
   }
-}
-
-/** A deterministic PRNG (mulberry32), so a failing mix of faults can be replayed from its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A policy that picks a fault by weight: `mixedFaults(seed, [[0.7, pass], [0.1, reset], ...])`. */

@@ -1,20 +1,9 @@
+import { seededRandom } from "@inferlog/test-support/seeded-random";
 import { describe, expect, it } from "vitest";
 import { startSlices } from "../slices.js";
 import { parseBatch } from "./parse-batch.js";
 import { ONE_PIECE_CHARS, parseJsonArrayInPieces } from "./parse-json-array.js";
 import { BodyError } from "./read-body.js";
-
-/** A small deterministic generator (mulberry32), so a failure names its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Strings that look like structure: brackets, commas, quotes and runs of backslashes before quotes. */
 const TRICKY = ["[", "]", "{", "}", ",", '"', "\\", '\\"', "\\\\", '\\\\"', "a", "é", "😀", "\n", "\u2028", " "];
@@ -49,7 +38,7 @@ const pieces = (body: string, pieceChars: number, maxElements = 1_000) =>
 describe("a JSON array parsed in pieces", () => {
   it("gives exactly what JSON.parse gives, whatever the piece size", async () => {
     for (let seed = 1; seed <= 300; seed++) {
-      const next = random(seed);
+      const next = seededRandom(seed);
       const list = Array.from({ length: Math.floor(next() * 12) }, () => value(next, 0));
       const body = `${SPACES[seed % SPACES.length]}${text(list, next)}${SPACES[(seed + 1) % SPACES.length]}`;
       for (const pieceChars of [1, 16, 200, 1_000_000]) {
@@ -65,7 +54,7 @@ describe("a JSON array parsed in pieces", () => {
   it("never gives a value JSON.parse would not: a broken body is left to JSON.parse", async () => {
     let declined = 0;
     for (let seed = 1; seed <= 600; seed++) {
-      const next = random(seed);
+      const next = seededRandom(seed);
       const valid = text(
         Array.from({ length: 1 + Math.floor(next() * 6) }, () => value(next, 0)),
         next,

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { seededRandom } from "@inferlog/test-support/seeded-random";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { W1 } from "../../test/metrics-fixture.js";
 import { eventMaker, STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
@@ -15,16 +16,6 @@ const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), "../../test/crossch
 const TOLERANCE = 1e-9;
 const DAY = 86_400_000;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const ev = eventMaker("xcc", "xc");
 
 /**
@@ -33,7 +24,7 @@ const ev = eventMaker("xcc", "xc");
  * of one week (an A/B split). The right/wrong of each request go to SciPy as they are.
  */
 function generate() {
-  const r = rng(77);
+  const r = seededRandom(77);
   const events: IncomingEvent[] = [];
   const py = {
     pairedWeeks: [] as { older: boolean[]; newer: boolean[] }[],

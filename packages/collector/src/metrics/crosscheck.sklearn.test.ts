@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type EventType, uuidv7, validateEvent } from "@inferlog/core";
+import { seededRandom } from "@inferlog/test-support/seeded-random";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { W1 } from "../../test/metrics-fixture.js";
 import { STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
@@ -16,16 +17,6 @@ const TOLERANCE = 1e-9;
 const W2 = W1 + 7 * 86_400_000;
 const CLASSES = ["c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7"];
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 let seq = 0;
 function ev(type: EventType, timeMs: number, data: Record<string, unknown>): IncomingEvent {
   const raw = {
@@ -43,7 +34,7 @@ function ev(type: EventType, timeMs: number, data: Record<string, unknown>): Inc
 
 /** Random data, the events that log it, and the same data in the shapes sklearn and SciPy take. */
 function generate() {
-  const r = rng(2026);
+  const r = seededRandom(2026);
   const events: IncomingEvent[] = [];
   const py = {
     single: { classes: CLASSES, y_true: [] as string[], y_pred: [] as string[], scores: [] as number[][] },

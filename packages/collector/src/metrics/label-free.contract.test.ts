@@ -1,3 +1,4 @@
+import { seededRandom } from "@inferlog/test-support/seeded-random";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventMaker, STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
 import { renderReportHtml } from "../report/render-html.js";
@@ -11,16 +12,6 @@ const W1 = Date.parse("2026-11-16T00:00:00Z");
 const W2 = W1 + 7 * DAY;
 const at = (ms: number) => new Date(ms).toISOString();
 const ev = eventMaker("lf", "label-free-test");
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What the test knows of each window of the calibrated model: its scores, and right/wrong of the labeled ones. */
 interface Truth {
@@ -35,7 +26,7 @@ interface Truth {
  * time. "unlabeled": scores and no labels at all.
  */
 function generate(): { events: IncomingEvent[]; truth: Truth[] } {
-  const r = rng(21);
+  const r = seededRandom(21);
   const events: IncomingEvent[] = [];
   const truth: Truth[] = [];
   const pred = (model: string, id: string, t: number, score: number) =>
