@@ -3,6 +3,7 @@ import { addMissingColumns } from "./clickhouse-added-columns.js";
 import { backfillPredictionCandidates } from "./clickhouse-backfill.js";
 import { detectCluster, ensureClusterTables } from "./clickhouse-cluster.js";
 import { clusterName, isCreateDatabase } from "./clickhouse-cluster-ddl.js";
+import { existingIds } from "./clickhouse-existing-ids.js";
 import { ClickHouseClient, type ClickHouseConnection, sqlString } from "./clickhouse-http.js";
 import { clickhouseDdl } from "./clickhouse-schema.js";
 import { clickhouseTableBodies, readTableFormats, type TableBody } from "./clickhouse-table-binary.js";
@@ -44,9 +45,6 @@ export const CLICKHOUSE_GROUP_COMMIT = { maxDelayMs: 20, maxEvents: 20_000, writ
  */
 export const CLICKHOUSE_ANSWER_FRESH_MS = 1_000;
 
-/** Ids per lookup statement: 500 quoted UUIDs are about 20 KB of SQL. */
-const ID_CHUNK = 500;
-
 /**
  * The scale store. The collector keeps no state of its own, so any number of them can write to
  * one ClickHouse, or to the replicas of a one-shard cluster (`cluster`), at once.
@@ -74,18 +72,6 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     if (closed) throw new Error("The ClickHouse store is closed");
   };
 
-  /** Which of `ids` the events table holds already: chunks in parallel, each well under max_query_size (256 KiB). */
-  async function existingIds(ids: string[]): Promise<Set<string>> {
-    const chunks: string[][] = [];
-    for (let index = 0; index < ids.length; index += ID_CHUNK) chunks.push(ids.slice(index, index + ID_CHUNK));
-    const found = await Promise.all(
-      chunks.map((chunk) =>
-        ch.rows<{ id: string }>(`SELECT id FROM events WHERE id IN (${chunk.map(sqlString).join(",")})`),
-      ),
-    );
-    return new Set(found.flat().map((row) => row.id));
-  }
-
   async function writeGroup(batch: readonly IncomingEvent[]): Promise<boolean[]> {
     // Which ids are new: the first occurrence in the group, unless already stored.
     const fresh = new Array<boolean>(batch.length);
@@ -97,7 +83,10 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     }
     // The rows are serialized while ClickHouse looks the ids up (one round trip less per group); in
     // the rare group that holds stored events (a retry), they are serialized again without them.
-    let [bodies, seen] = await Promise.all([clickhouseTableBodies(batch, fresh, formats), existingIds([...ids])]);
+    let [bodies, seen] = await Promise.all([
+      clickhouseTableBodies(batch, fresh, formats),
+      existingIds(ch, batch, fresh),
+    ]);
     if (seen.size > 0) {
       for (let index = 0; index < batch.length; index++)
         if (fresh[index] && seen.has((batch[index] as IncomingEvent).event.id)) fresh[index] = false;
