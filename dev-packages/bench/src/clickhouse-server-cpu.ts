@@ -8,11 +8,11 @@
  * clients included, so read it on a quiet machine or as an upper bound.
  */
 import { fork } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { ClickHouseClient } from "../../../packages/collector/src/store/clickhouse-http.js";
+import { clickhouseServerCpu as serverCpuOrNone } from "./clickhouse-server-process.js";
 import { batches, ingestEvents } from "./ingest-events.js";
 
 const CLICKHOUSE_URL = process.env.INFERLOG_CLICKHOUSE_URL ?? "http://127.0.0.1:8123";
@@ -22,30 +22,10 @@ const BATCH = 100;
 const database = `server_cpu_${process.pid}`;
 const here = new URL(".", import.meta.url).pathname;
 
-/** The server's CPU (µs) in all, and per thread name, from /proc. Threads that ended count only in `total`. */
-function serverCpu(): { total: number; byName: Map<string, number> } {
-  const pid = readdirSync("/proc").find((name) => {
-    if (!/^\d+$/.test(name)) return false;
-    try {
-      return readFileSync(`/proc/${name}/stat`, "utf8").includes("(clickhouse-serv");
-    } catch {
-      return false;
-    }
-  });
-  if (pid === undefined) throw new Error("no clickhouse-server process on this host");
-  const ticks = (stat: string) => {
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * 10_000;
-  };
-  const byName = new Map<string, number>();
-  for (const task of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, "utf8");
-      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) || "(unnamed)";
-      byName.set(name, (byName.get(name) ?? 0) + ticks(stat));
-    } catch {}
-  }
-  return { total: ticks(readFileSync(`/proc/${pid}/stat`, "utf8")), byName };
+function serverCpu() {
+  const cpu = serverCpuOrNone();
+  if (!cpu) throw new Error("no clickhouse-server process on this host (BENCH_CLICKHOUSE_PID names one)");
+  return cpu;
 }
 
 function post(port: number, agent: Agent, body: Buffer): Promise<void> {

@@ -202,7 +202,7 @@ export class ClickHouseClient {
     table: { name: string; structure: string; rowBinary: readonly Buffer[] },
   ): Promise<T[]> {
     const body = new FormData();
-    body.set(table.name, new Blob(table.rowBinary as Buffer[]), `${table.name}.bin`);
+    body.set(table.name, new Blob(table.rowBinary.map((chunk) => new Uint8Array(chunk))), `${table.name}.bin`);
     const text = await this.exec(`${sql} FORMAT JSONEachRow`, {
       body,
       settings: {
