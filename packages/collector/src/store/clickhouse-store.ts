@@ -31,11 +31,13 @@ export interface ClickHouseStoreOptions extends ClickHouseConnection {
 }
 
 /**
- * Every insert makes a part per table that ClickHouse must merge later: waiting a little for the
- * batches of other requests keeps parts few and large ("Too many parts" never comes near). Two
- * groups in flight: the next one is checked and serialized while ClickHouse takes the last.
+ * Every insert makes a part per table that ClickHouse must write and merge later, and its CPU per event falls
+ * steeply with the group (clickhouse-merge-cpu.ts in the bench): the batches of other requests are waited
+ * for. One group is written at a time, and after each write the next waits up to `regroupMs` for the clients
+ * that write answered, so the group holds (nearly) every batch in flight; two groups in flight split the
+ * clients into halves taking turns, with twice the inserts.
  */
-export const CLICKHOUSE_GROUP_COMMIT = { maxDelayMs: 20, maxEvents: 20_000, writesInFlight: 2 } as const;
+export const CLICKHOUSE_GROUP_COMMIT = { maxDelayMs: 20, maxEvents: 20_000, writesInFlight: 1, regroupMs: 30 } as const;
 
 /**
  * A ClickHouse that answered any request this recently (an insert, a lookup, a ping) and failed no
