@@ -8,13 +8,14 @@ import { metricsContext } from "./context.js";
 import { TRUE_LABEL } from "./dialect.js";
 import { driftOf, driftTasks } from "./drift.js";
 import { driftInOnePass, driftRelation } from "./drift-one-pass.js";
-import { labelFree } from "./label-free.js";
+import { labelFree, labelFreeOf } from "./label-free.js";
 import { type ReportOptions, resolveReportOptions } from "./options.js";
 import { business, calibration, quality } from "./quality.js";
 import { recommendRetraining } from "./recommendation.js";
 import { computeShare, REPORT_PRAGMAS, type ReportShare, startShareWorker } from "./report-parallel.js";
 import { ageing } from "./retrain.js";
-import { iso, type MetricsContext } from "./run.js";
+import { iso, type MetricsContext, type Rows } from "./run.js";
+import { sqliteQualityPass } from "./sqlite-quality-pass.js";
 import type { BusinessRow, CalibrationRow, DriftRow, QualityRow, Report } from "./types.js";
 
 /** Computes every metric in the store (SQL per dialect) and assembles the JSON report. */
@@ -167,6 +168,8 @@ interface OwnSections {
   q: QualityRow[];
   cal: CalibrationRow[];
   biz: BusinessRow[];
+  /** SQLite: the label-free sums, read in the quality pass (sqlite-quality-pass.ts). */
+  labelFree?: Rows;
 }
 
 async function assemble(
@@ -194,10 +197,12 @@ async function assemble(
       drops.push(await materialize(ctx, "scored"));
       drops.push(await materialize(ctx, "business"));
     }
+    const pass = sqlite ? await sqliteQualityPass(ctx) : null;
     own = {
-      q: await quality(ctx),
+      q: pass ? pass.quality : await quality(ctx),
       cal: await calibration(ctx),
       biz: await business(ctx),
+      ...(pass ? { labelFree: pass.labelFree } : {}),
     };
     ownDrift = await driftOf(
       ctx,
@@ -275,7 +280,7 @@ async function finish(
     business: biz,
     businessByUse: await businessByUse(ctx),
     itemAge: share.itemAge,
-    labelFree: await labelFree(ctx, cal, rows),
+    labelFree: own.labelFree ? labelFreeOf(own.labelFree, cal, rows, options) : await labelFree(ctx, cal, rows),
     maxEce: options.maxEce,
     freshness: share.freshness,
     newItems: share.newItems,

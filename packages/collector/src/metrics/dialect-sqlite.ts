@@ -1,6 +1,7 @@
 import { DRIFT_FEATURE, DRIFT_PREDICTED, DRIFT_TRUE } from "../store/sqlite-drift-counts.js";
 import { COUNTS_FN, QUANTILES_FN } from "../store/sqlite-functions.js";
 import type { Dialect } from "./dialect.js";
+import type { ResolvedReportOptions } from "./options.js";
 import { PREDICTED_LABEL, TRUE_LABEL } from "./dialect.js";
 import { discountCase, idcgCase, num, predictionFilter, quantileLevel } from "./sql-common.js";
 import { splitByHours } from "./sqlite-hours.js";
@@ -12,6 +13,19 @@ import type { SqliteParams } from "./sqlite-params.js";
 const rel = (value: string) => `${value} IN (SELECT r.value FROM json_each(o_rel) r)`;
 // A JSON array of two or more ids has a comma; the cheap instr spares parsing the one-id lists.
 const multi = "(instr(o_rel, ',') > 0 AND json_array_length(o_rel) > 1)";
+
+/**
+ * The columns of the per-prediction relation (`Dialect.scored`) that model ages and label latency read, computed
+ * as `scored` computes them, without the ranking columns (dcg and idcg parse JSON per row): what a connection that
+ * holds no copy of `scored` reads for those two sections. Their numbers are integer sums and sorted values, so the
+ * relation's row order does not matter.
+ */
+export function sqliteAgesRelation(options: ResolvedReportOptions, str: (value: string) => string): string {
+  return `SELECT model_name, model_version, time_ms, trained_at_ms, shadow, o_first_ms AS first_o_ms,
+      (o_event_id IS NOT NULL) AS has_o, (label IS NOT NULL AND o_label IS NOT NULL) AS acc_known,
+      CASE WHEN label IS NOT NULL AND o_label IS NOT NULL AND label = o_label THEN 1 ELSE 0 END AS correct
+    FROM predictions WHERE ${predictionFilter(options, str)}`;
+}
 
 /** The SQLite dialect of one report: its text values are bound parameters collected in `params`. */
 export function sqliteDialect(params: SqliteParams): Dialect {

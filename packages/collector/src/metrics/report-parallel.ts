@@ -6,6 +6,7 @@ import { type BoundParams, type ReadRows, sqliteParams } from "../store/bound-pa
 import { registerSqliteFunctions } from "../store/sqlite-functions.js";
 import { metricsContext } from "./context.js";
 import { type DriftTask, driftOf } from "./drift.js";
+import { sqliteAgesRelation } from "./dialect-sqlite.js";
 import { feedbackSections } from "./feedback.js";
 import { freshness, newItems } from "./freshness.js";
 import type { ResolvedReportOptions } from "./options.js";
@@ -110,6 +111,9 @@ export async function computeShareOnFile({ file, o: options, tasks }: ShareReque
       return stmt.all(...args) as Rows;
     };
     const ctx: MetricsContext = metricsContext("sqlite", options, readRows);
+    // No copy of the per-prediction relation on this connection: model ages and label latency, the share's only
+    // readers of it, read the columns they need straight from the predictions (no per-row ranking columns).
+    ctx.scored = sqliteAgesRelation(options, ctx.dialect.text);
     // One read transaction: the share's queries all see the same snapshot of the file.
     db.exec("BEGIN");
     return await computeShare(ctx, readRows, tasks);
