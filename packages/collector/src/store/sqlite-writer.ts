@@ -6,13 +6,16 @@ import { prepareStateWriter } from "./sqlite-state.js";
 
 const json = (values: string[]) => JSON.stringify(values);
 
-/** Writes one event's rows; `flush` and `reset` are those of its drift counter (sqlite-drift-counts.ts). */
+/**
+ * Writes one event's rows; `flush` and `reset` are those of the counts it sums per batch in memory (drift counts,
+ * sqlite-drift-counts.ts; shown and orphan counts, sqlite-report-counts.ts).
+ */
 export type RowWriter = ((rows: Rows) => boolean) & Pick<DriftCounter, "flush" | "reset">;
 
 /**
  * Prepared inserts for one event's rows. Returns false (and writes nothing) when the event id is
- * already stored. Call inside a transaction, and `flush()` before it commits: the drift counts of a
- * batch are summed in memory and written then. The benchmark uses it alone as the speed limit.
+ * already stored. Call inside a transaction, and `flush()` before it commits: the drift, shown and
+ * orphan counts of a batch are summed in memory and written then. The benchmark uses it alone as the speed limit.
  */
 export function prepareRowWriter(db: Database.Database): RowWriter {
   const insertEvent = db.prepare(
@@ -90,5 +93,14 @@ export function prepareRowWriter(db: Database.Database): RowWriter {
     writeState(rows);
     return true;
   };
-  return Object.assign(write, { flush: counter.flush, reset: counter.reset });
+  return Object.assign(write, {
+    flush() {
+      counter.flush();
+      writeState.flush();
+    },
+    reset() {
+      counter.reset();
+      writeState.reset();
+    },
+  });
 }
