@@ -183,8 +183,8 @@ async function assemble(
   const options = ctx.options;
   const sqlite = ctx.dialect.kind === "sqlite";
   const tasks = await driftTasks(ctx);
-  // The worker's share: exposures, item ages and the drift of everything but the true label (which reads
-  // the per-prediction relation, as the sections left here do).
+  // The worker's share: exposures, item ages, calibration and the drift of everything but the true label (which
+  // reads the per-prediction relation, as the sections left here do).
   const shared = tasks.map((task) => task.feature !== TRUE_LABEL);
   const workerTasks = tasks.filter((_, index) => shared[index]);
   const worker = file === undefined ? null : startShareWorker({ file, o: options, tasks: workerTasks });
@@ -200,7 +200,8 @@ async function assemble(
     const pass = sqlite ? await sqliteQualityPass(ctx) : null;
     own = {
       q: pass ? pass.quality : await quality(ctx),
-      cal: await calibration(ctx),
+      // SQLite: calibration comes with the share (report-parallel.ts).
+      cal: sqlite ? [] : await calibration(ctx),
       biz: await business(ctx),
       ...(pass ? { labelFree: pass.labelFree } : {}),
     };
@@ -214,8 +215,9 @@ async function assemble(
   }
   let share: ReportShare | null = worker ? await worker.share : null;
   onShare?.(share !== null);
-  share ??= await computeShare(ctx, readRows, workerTasks);
+  share ??= await computeShare(ctx, readRows, workerTasks, sqlite);
   const sections = share;
+  if (sections.calibration) own.cal = sections.calibration;
   const dr = tasks.flatMap((_, index) => (shared[index] ? (sections.drift.shift() ?? []) : (ownDrift.shift() ?? [])));
   return finish(store, ctx, own, sections, dr);
 }

@@ -15,13 +15,14 @@ const rel = (value: string) => `${value} IN (SELECT r.value FROM json_each(o_rel
 const multi = "(instr(o_rel, ',') > 0 AND json_array_length(o_rel) > 1)";
 
 /**
- * The columns of the per-prediction relation (`Dialect.scored`) that model ages and label latency read, computed
- * as `scored` computes them, without the ranking columns (dcg and idcg parse JSON per row): what a connection that
- * holds no copy of `scored` reads for those two sections. Their numbers are integer sums and sorted values, so the
- * relation's row order does not matter.
+ * The columns of the per-prediction relation (`Dialect.scored`) that calibration, model ages and label latency read,
+ * computed as `scored` computes them, without the ranking columns (dcg and idcg parse JSON per row): what a
+ * connection that holds no copy of `scored` reads for those sections. Its rows come in the order of `scored`'s (the
+ * same scan of predictions under the same filter), so calibration's float sums add in the same order; the others
+ * are integer sums and sorted values.
  */
-export function sqliteAgesRelation(options: ResolvedReportOptions, str: (value: string) => string): string {
-  return `SELECT model_name, model_version, time_ms, trained_at_ms, shadow, o_first_ms AS first_o_ms,
+export function sqliteShareRelation(options: ResolvedReportOptions, str: (value: string) => string): string {
+  return `SELECT model_name, model_version, time_ms, trained_at_ms, score, shadow, o_first_ms AS first_o_ms,
       (o_event_id IS NOT NULL) AS has_o, (label IS NOT NULL AND o_label IS NOT NULL) AS acc_known,
       CASE WHEN label IS NOT NULL AND o_label IS NOT NULL AND label = o_label THEN 1 ELSE 0 END AS correct
     FROM predictions WHERE ${predictionFilter(options, str)}`;

@@ -6,15 +6,16 @@ import { type BoundParams, type ReadRows, sqliteParams } from "../store/bound-pa
 import { registerSqliteFunctions } from "../store/sqlite-functions.js";
 import { metricsContext } from "./context.js";
 import { type DriftTask, driftOf } from "./drift.js";
-import { sqliteAgesRelation } from "./dialect-sqlite.js";
+import { sqliteShareRelation } from "./dialect-sqlite.js";
 import { feedbackSections } from "./feedback.js";
 import { freshness, newItems } from "./freshness.js";
 import type { ResolvedReportOptions } from "./options.js";
 import { orphans } from "./orphans.js";
-import { itemAge, labelLatency, modelAges } from "./quality.js";
+import { calibration, itemAge, labelLatency, modelAges } from "./quality.js";
 import type { AgeBucket } from "./retrain.js";
 import type { MetricsContext, Rows } from "./run.js";
 import type {
+  CalibrationRow,
   DriftRow,
   ExposureAgeRow,
   FeedbackRow,
@@ -30,10 +31,11 @@ import { versions } from "./versions.js";
 /**
  * The sections of a SQLite report that a second connection computes in a worker thread while the
  * report's own connection computes the rest: they read no relation in common (exposures, candidates,
- * features, the report counts here; the per-prediction relation's copy with its float sums there), so on two
- * cores the report takes about half the time. Model ages and label latency read the per-prediction relation too,
- * here without a copy (since schema 9 it joins nothing); their numbers are integer sums and sorted values, which no
- * row order changes. Same SQL on the same rows, so the same results as on one connection.
+ * features, the report counts here; the per-prediction relation's copy with the quality and business float sums
+ * there), so on two cores the report takes about half the time. Calibration, model ages and label latency read the
+ * per-prediction rows here without a copy (`sqliteShareRelation`: the same rows in the same order, without the
+ * ranking columns; since schema 9 it joins nothing). Same SQL over the same rows in the same order, so the same
+ * results as on one connection.
  */
 export interface ReportShare {
   feedback: FeedbackRow[];
@@ -49,6 +51,11 @@ export interface ReportShare {
   ages: AgeBucket[];
   /** Label latency percentiles (of sorted values: the same in any row order). */
   latency: LabelLatencyRow[];
+  /**
+   * SQLite: calibration (its float sums over the per-prediction rows, read in the order of the report's own copy of
+   * them); absent when the report's own connection computes it (ClickHouse).
+   */
+  calibration?: CalibrationRow[];
 }
 
 export interface ShareRequest {
@@ -65,10 +72,12 @@ export async function computeShare(
   ctx: MetricsContext,
   readRows: ReadRows,
   tasks: readonly DriftTask[],
+  withCalibration = false,
 ): Promise<ReportShare> {
   const { feedback, exposureAge } = await feedbackSections(ctx);
   const versionRows = await versions(ctx);
   return {
+    ...(withCalibration ? { calibration: await calibration(ctx) } : {}),
     feedback,
     exposureAge,
     itemAge: await itemAge(ctx),
@@ -111,12 +120,12 @@ export async function computeShareOnFile({ file, o: options, tasks }: ShareReque
       return stmt.all(...args) as Rows;
     };
     const ctx: MetricsContext = metricsContext("sqlite", options, readRows);
-    // No copy of the per-prediction relation on this connection: model ages and label latency, the share's only
-    // readers of it, read the columns they need straight from the predictions (no per-row ranking columns).
-    ctx.scored = sqliteAgesRelation(options, ctx.dialect.text);
+    // No copy of the per-prediction relation on this connection: calibration, model ages and label latency, the
+    // share's only readers of it, read the columns they need straight from the predictions (no ranking columns).
+    ctx.scored = sqliteShareRelation(options, ctx.dialect.text);
     // One read transaction: the share's queries all see the same snapshot of the file.
     db.exec("BEGIN");
-    return await computeShare(ctx, readRows, tasks);
+    return await computeShare(ctx, readRows, tasks, true);
   } finally {
     db.close();
   }
