@@ -174,7 +174,7 @@ function rowsOf(
 }
 
 /** ORDER BY of the group columns as SQLite does it: NULL, then numbers, then text by its UTF-8 bytes. */
-function compareGroups(left: Record<string, unknown>, right: Record<string, unknown>, groups: string[]): number {
+export function compareGroups(left: Record<string, unknown>, right: Record<string, unknown>, groups: string[]): number {
   const rank = (value: unknown) => (value === null || value === undefined ? 0 : typeof value === "number" ? 1 : 2);
   for (const text of groups) {
     const item = left[text];

@@ -26,6 +26,7 @@ import type {
   OrphanRow,
   VersionRow,
 } from "./types.js";
+import { withVersionCodes } from "./sqlite-version-codes.js";
 import { versions } from "./versions.js";
 
 /**
@@ -74,20 +75,23 @@ export async function computeShare(
   tasks: readonly DriftTask[],
   withCalibration = false,
 ): Promise<ReportShare> {
-  const { feedback, exposureAge } = await feedbackSections(ctx);
   const versionRows = await versions(ctx);
+  // SQLite: the hash-grouping aggregates take the versions listed as small integers (sqlite-version-codes.ts).
+  const coded: MetricsContext =
+    ctx.dialect.kind === "sqlite" ? { ...ctx, dialect: withVersionCodes(ctx.dialect, versionRows) } : ctx;
+  const { feedback, exposureAge } = await feedbackSections(coded);
   return {
     ...(withCalibration ? { calibration: await calibration(ctx) } : {}),
     feedback,
     exposureAge,
-    itemAge: await itemAge(ctx),
+    itemAge: await itemAge(coded),
     drift: await driftOf(ctx, tasks),
     versions: versionRows,
     freshness: await freshness(ctx, versionRows),
     newItems: await newItems(ctx),
     orphans: await orphans(ctx.dialect.kind, readRows, ctx.options),
     ages: await modelAges(ctx),
-    latency: await labelLatency(ctx),
+    latency: await labelLatency(coded),
   };
 }
 
@@ -120,11 +124,13 @@ export async function computeShareOnFile({ file, o: options, tasks }: ShareReque
       return stmt.all(...args) as Rows;
     };
     const ctx: MetricsContext = metricsContext("sqlite", options, readRows);
-    // No copy of the per-prediction relation on this connection: calibration, model ages and label latency, the
-    // share's only readers of it, read the columns they need straight from the predictions (no ranking columns).
-    ctx.scored = sqliteShareRelation(options, ctx.dialect.text);
     // One read transaction: the share's queries all see the same snapshot of the file.
     db.exec("BEGIN");
+    // Calibration, model ages and label latency, the share's only readers of the per-prediction relation, read a
+    // copy of the columns they need (no ranking columns), made once in this connection's TEMP space (in memory; gone
+    // with the connection): its rows in the order of the scan of predictions, as the report's own copy has them.
+    await ctx.query(`CREATE TEMP TABLE inferlog_share_scored AS ${sqliteShareRelation(options, ctx.dialect.text)}`);
+    ctx.scored = "SELECT * FROM temp.inferlog_share_scored";
     return await computeShare(ctx, readRows, tasks, true);
   } finally {
     db.close();
