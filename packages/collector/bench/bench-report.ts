@@ -150,7 +150,11 @@ for (let run = 0; run < runs; run++) {
   const cpu0 = process.cpuUsage();
   const report = built
     ? await built.computeReport(store, { now: BENCH_START + 60 * DAY_MS })
-    : await computeReportWith(store, { now: BENCH_START + 60 * DAY_MS }, { worker: !args.includes("one") && !profiled });
+    : await computeReportWith(
+        store,
+        { now: BENCH_START + 60 * DAY_MS },
+        { worker: !args.includes("one") && !profiled },
+      );
   const ms = performance.now() - t1;
   const cpu = process.cpuUsage(cpu0);
   // CPU time next to wall time: on a shared machine the wall clock also counts other processes' turns (and a

@@ -1,8 +1,8 @@
 import { DRIFT_FEATURE, DRIFT_PREDICTED, DRIFT_TRUE } from "../store/sqlite-drift-counts.js";
 import { COUNTS_FN, QUANTILES_FN } from "../store/sqlite-functions.js";
 import type { Dialect } from "./dialect.js";
-import type { ResolvedReportOptions } from "./options.js";
 import { PREDICTED_LABEL, TRUE_LABEL } from "./dialect.js";
+import type { ResolvedReportOptions } from "./options.js";
 import { discountCase, idcgCase, num, predictionFilter, quantileLevel } from "./sql-common.js";
 import { splitByHours } from "./sqlite-hours.js";
 import type { SqliteParams } from "./sqlite-params.js";

@@ -1,5 +1,5 @@
-import type { AgeBucket } from "./retrain.js";
 import type { ResolvedReportOptions } from "./options.js";
+import type { AgeBucket } from "./retrain.js";
 import type { MetricsContext, Rows } from "./run.js";
 import { asNumber, asText, iso, rate } from "./run.js";
 import { num, windowStart } from "./sql-common.js";

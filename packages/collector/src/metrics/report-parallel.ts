@@ -5,8 +5,8 @@ import Database from "better-sqlite3";
 import { type BoundParams, type ReadRows, sqliteParams } from "../store/bound-params.js";
 import { registerSqliteFunctions } from "../store/sqlite-functions.js";
 import { metricsContext } from "./context.js";
-import { type DriftTask, driftOf } from "./drift.js";
 import { sqliteShareRelation } from "./dialect-sqlite.js";
+import { type DriftTask, driftOf } from "./drift.js";
 import { feedbackSections } from "./feedback.js";
 import { freshness, newItems } from "./freshness.js";
 import type { ResolvedReportOptions } from "./options.js";
@@ -14,6 +14,7 @@ import { orphans } from "./orphans.js";
 import { calibration, itemAge, labelLatency, modelAges } from "./quality.js";
 import type { AgeBucket } from "./retrain.js";
 import type { MetricsContext, Rows } from "./run.js";
+import { withVersionCodes } from "./sqlite-version-codes.js";
 import type {
   CalibrationRow,
   DriftRow,
@@ -26,7 +27,6 @@ import type {
   OrphanRow,
   VersionRow,
 } from "./types.js";
-import { withVersionCodes } from "./sqlite-version-codes.js";
 import { versions } from "./versions.js";
 
 /**
