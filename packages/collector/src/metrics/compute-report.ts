@@ -6,7 +6,7 @@ import { businessByUse } from "./business-by-use.js";
 import { overlappingModels, pairWindows, versionWindows } from "./challenger.js";
 import { metricsContext } from "./context.js";
 import { TRUE_LABEL } from "./dialect.js";
-import { driftOf, driftTasks } from "./drift.js";
+import { type DriftTask, driftOf, driftTasks } from "./drift.js";
 import { driftInOnePass, driftRelation } from "./drift-one-pass.js";
 import { labelFree, labelFreeOf } from "./label-free.js";
 import { type ReportOptions, resolveReportOptions } from "./options.js";
@@ -182,15 +182,20 @@ async function assemble(
 ) {
   const options = ctx.options;
   const sqlite = ctx.dialect.kind === "sqlite";
-  const tasks = await driftTasks(ctx);
-  // The worker's share: exposures, item ages, calibration and the drift of everything but the true label (which
-  // reads the per-prediction relation, as the sections left here do).
-  const shared = tasks.map((task) => task.feature !== TRUE_LABEL);
-  const workerTasks = tasks.filter((_, index) => shared[index]);
-  const worker = file === undefined ? null : startShareWorker({ file, o: options, tasks: workerTasks });
+  // The worker starts first: it loads and computes its sections before drift while this connection lists the tasks.
+  const worker = file === undefined ? null : startShareWorker({ file, o: options });
+  let tasks: DriftTask[];
+  let shared: boolean[];
+  let workerTasks: DriftTask[];
   let own: OwnSections;
   let ownDrift: DriftRow[][];
   try {
+    tasks = await driftTasks(ctx);
+    // The worker's share: exposures, item ages, calibration and the drift of everything but the true label (which
+    // reads the per-prediction relation, as the sections left here do).
+    shared = tasks.map((task) => task.feature !== TRUE_LABEL);
+    workerTasks = tasks.filter((_, index) => shared[index]);
+    worker?.tasks(workerTasks);
     // The business rows too (with their use: business and business by use read them), in the order of the
     // per-prediction rows they join, so their sums add in the same order as from the joins themselves.
     if (sqlite) {

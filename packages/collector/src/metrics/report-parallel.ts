@@ -59,20 +59,24 @@ export interface ReportShare {
   calibration?: CalibrationRow[];
 }
 
+/** What a share worker starts with (its drift tasks follow in a message: `ShareWorker.tasks`). */
 export interface ShareRequest {
   file: string;
   o: ResolvedReportOptions;
-  tasks: DriftTask[];
 }
+
+/** Drift tasks now, or once the report's own connection has listed them. */
+type Tasks = readonly DriftTask[] | Promise<readonly DriftTask[]>;
 
 /**
  * The share's sections on `ctx` (each reads the exposed relation once at most: no copy of it is needed), and
- * `readRows` for the orphan counts (their values bound as parameters).
+ * `readRows` for the orphan counts (their values bound as parameters). The drift `tasks` are awaited only when
+ * the sections before drift are done.
  */
 export async function computeShare(
   ctx: MetricsContext,
   readRows: ReadRows,
-  tasks: readonly DriftTask[],
+  tasks: Tasks,
   withCalibration = false,
 ): Promise<ReportShare> {
   const versionRows = await versions(ctx);
@@ -85,7 +89,7 @@ export async function computeShare(
     feedback,
     exposureAge,
     itemAge: await itemAge(coded),
-    drift: await driftOf(ctx, tasks),
+    drift: await driftOf(ctx, await tasks),
     versions: versionRows,
     freshness: await freshness(ctx, versionRows),
     newItems: await newItems(ctx),
@@ -108,7 +112,7 @@ export const REPORT_PRAGMAS = [
 ];
 
 /** Computes the share on a read-only connection of its own to `file` (what the worker thread runs). */
-export async function computeShareOnFile({ file, o: options, tasks }: ShareRequest): Promise<ReportShare> {
+export async function computeShareOnFile({ file, o: options }: ShareRequest, tasks: Tasks): Promise<ReportShare> {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     db.pragma("busy_timeout = 5000");
@@ -142,22 +146,35 @@ function here(): string {
   return typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
 }
 
+export interface ShareWorker {
+  /** Null when the worker could not start or load (the caller then computes the share on its own connection). */
+  share: Promise<ReportShare | null>;
+  /** Hands the worker its drift tasks, which it awaits after its other sections. */
+  tasks(tasks: readonly DriftTask[]): void;
+  /** Ends the worker early (the report failed on its own connection). */
+  stop(): void;
+}
+
 /**
- * Runs `computeShareOnFile` in a worker thread. `share` resolves to null when the worker cannot start or
- * load (the caller then computes the share on its own connection) and rejects when the share itself
- * failed; `stop` ends the worker early (the report failed on its own connection).
+ * Runs `computeShareOnFile` in a worker thread, started before the report lists its drift tasks (loading the
+ * worker and its first sections overlap that listing); `share` rejects when the share itself failed.
  */
-export function startShareWorker(request: ShareRequest): { share: Promise<ReportShare | null>; stop(): void } {
+export function startShareWorker(request: ShareRequest): ShareWorker {
   let stop = () => {};
-  const share = runShareWorker(request, (field) => {
-    stop = field;
+  let send = (_tasks: readonly DriftTask[]) => {};
+  const share = runShareWorker(request, (stopWorker, sendTasks) => {
+    stop = stopWorker;
+    send = sendTasks;
   });
   // Should the caller stop waiting for it (its own part failed), the outcome must not become an unhandled rejection.
   share.catch(() => {});
-  return { share, stop: () => stop() };
+  return { share, tasks: (tasks) => send(tasks), stop: () => stop() };
 }
 
-function runShareWorker(request: ShareRequest, onStart: (stop: () => void) => void): Promise<ReportShare | null> {
+function runShareWorker(
+  request: ShareRequest,
+  onStart: (stop: () => void, sendTasks: (tasks: readonly DriftTask[]) => void) => void,
+): Promise<ReportShare | null> {
   const self = here();
   const ext = extname(self);
   // Built: dist/report-worker.js or .cjs next to this bundle. Sources (tsx, vitest): a JavaScript entry that
@@ -176,11 +193,14 @@ function runShareWorker(request: ShareRequest, onStart: (stop: () => void) => vo
       resolve(null);
       return;
     }
-    onStart(() => {
-      settled = true;
-      resolve(null);
-      void worker.terminate();
-    });
+    onStart(
+      () => {
+        settled = true;
+        resolve(null);
+        void worker.terminate();
+      },
+      (tasks) => worker.postMessage({ tasks }),
+    );
     let started = false;
     worker.on("message", (match: { started?: true; share?: ReportShare; error?: string }) => {
       if (match.started) {
