@@ -8,7 +8,7 @@
  * writing (a SQLite file of an older schema is brought up to date when opened, before the timing).
  * Flags: `one` keeps a SQLite report on the store's connection instead of sharing it with a worker thread;
  * `profile` times every query of the report (on the store's connection) and prints where the time went;
- * `runs=N` times N reports; `json=FILE` writes the last report (without `generatedAt`) to FILE, to compare
+ * `dist` runs the built package (its report worker without tsx); `runs=N` times N reports; `json=FILE` writes the last report (without `generatedAt`) to FILE, to compare
  * the numbers of two builds.
  * Figures: docs/collector.md#reports-at-scale.
  */
@@ -23,20 +23,29 @@ import type { Store } from "../src/store/types.js";
 import { BENCH_START, benchEventBatches, DAY_MS } from "./bench-events.js";
 
 const args = process.argv.slice(2);
-const positional = args.filter((a) => !a.includes("=") && a !== "one" && a !== "profile");
+const positional = args.filter((a) => !a.includes("=") && !["one", "profile", "dist"].includes(a));
 const flag = (name: string) => args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
 const total = Number(positional[0] ?? 1_000_000);
 const target = positional[1] ?? join(tmpdir(), `inferlog-report-bench-${total}.db`);
 const runs = Number(flag("runs") ?? 1);
 const jsonFile = flag("json");
 
+// `dist`: the built package (pnpm --filter @inferlog/collector build) opens the SQLite store and computes the report,
+// as the published collector does: its report worker is plain JavaScript, where the sources' worker first loads tsx
+// (about 0.5 s of CPU on this machine, on the report's critical path).
+const built = args.includes("dist")
+  ? ((await import(new URL("../dist/index.js", import.meta.url).href)) as {
+      openSqliteStore: typeof openSqliteStore;
+      computeReport: (store: Store, options: { now: number }) => ReturnType<typeof computeReportWith>;
+    })
+  : undefined;
 const store: Store = target.startsWith("clickhouse:")
   ? await openClickHouseStore({
       url: process.env.INFERLOG_CLICKHOUSE_URL ?? "http://127.0.0.1:8123",
       database: target.slice("clickhouse:".length),
       timeoutMs: 1_800_000,
     })
-  : openSqliteStore({ path: target, synchronous: "NORMAL" });
+  : (built?.openSqliteStore ?? openSqliteStore)({ path: target, synchronous: "NORMAL" });
 
 const copies = Number(flag("copies") ?? 1);
 if ((await store.tableCounts()).events === 0) {
@@ -139,11 +148,13 @@ for (let run = 0; run < runs; run++) {
   runStartS = Date.now() / 1000 - 1;
   const t1 = performance.now();
   const cpu0 = process.cpuUsage();
-  const report = await computeReportWith(
-    store,
-    { now: BENCH_START + 60 * DAY_MS },
-    { worker: !args.includes("one") && !profiled },
-  );
+  const report = built
+    ? await built.computeReport(store, { now: BENCH_START + 60 * DAY_MS })
+    : await computeReportWith(
+        store,
+        { now: BENCH_START + 60 * DAY_MS },
+        { worker: !args.includes("one") && !profiled },
+      );
   const ms = performance.now() - t1;
   const cpu = process.cpuUsage(cpu0);
   // CPU time next to wall time: on a shared machine the wall clock also counts other processes' turns (and a

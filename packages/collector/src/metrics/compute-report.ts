@@ -6,15 +6,16 @@ import { businessByUse } from "./business-by-use.js";
 import { overlappingModels, pairWindows, versionWindows } from "./challenger.js";
 import { metricsContext } from "./context.js";
 import { TRUE_LABEL } from "./dialect.js";
-import { driftOf, driftTasks } from "./drift.js";
+import { type DriftTask, driftOf, driftTasks } from "./drift.js";
 import { driftInOnePass, driftRelation } from "./drift-one-pass.js";
-import { labelFree } from "./label-free.js";
+import { labelFree, labelFreeOf } from "./label-free.js";
 import { type ReportOptions, resolveReportOptions } from "./options.js";
 import { business, calibration, quality } from "./quality.js";
 import { recommendRetraining } from "./recommendation.js";
 import { computeShare, REPORT_PRAGMAS, type ReportShare, startShareWorker } from "./report-parallel.js";
 import { ageing } from "./retrain.js";
-import { iso, type MetricsContext } from "./run.js";
+import { iso, type MetricsContext, type Rows } from "./run.js";
+import { sqliteQualityPass } from "./sqlite-quality-pass.js";
 import type { BusinessRow, CalibrationRow, DriftRow, QualityRow, Report } from "./types.js";
 
 /** Computes every metric in the store (SQL per dialect) and assembles the JSON report. */
@@ -167,6 +168,8 @@ interface OwnSections {
   q: QualityRow[];
   cal: CalibrationRow[];
   biz: BusinessRow[];
+  /** SQLite: the label-free sums, read in the quality pass (sqlite-quality-pass.ts). */
+  labelFree?: Rows;
 }
 
 async function assemble(
@@ -179,25 +182,33 @@ async function assemble(
 ) {
   const options = ctx.options;
   const sqlite = ctx.dialect.kind === "sqlite";
-  const tasks = await driftTasks(ctx);
-  // The worker's share: exposures, item ages and the drift of everything but the true label (which reads
-  // the per-prediction relation, as the sections left here do).
-  const shared = tasks.map((task) => task.feature !== TRUE_LABEL);
-  const workerTasks = tasks.filter((_, index) => shared[index]);
-  const worker = file === undefined ? null : startShareWorker({ file, o: options, tasks: workerTasks });
+  // The worker starts first: it loads and computes its sections before drift while this connection lists the tasks.
+  const worker = file === undefined ? null : startShareWorker({ file, o: options });
+  let tasks: DriftTask[];
+  let shared: boolean[];
+  let workerTasks: DriftTask[];
   let own: OwnSections;
   let ownDrift: DriftRow[][];
   try {
+    tasks = await driftTasks(ctx);
+    // The worker's share: exposures, item ages, calibration and the drift of everything but the true label (which
+    // reads the per-prediction relation, as the sections left here do).
+    shared = tasks.map((task) => task.feature !== TRUE_LABEL);
+    workerTasks = tasks.filter((_, index) => shared[index]);
+    worker?.tasks(workerTasks);
     // The business rows too (with their use: business and business by use read them), in the order of the
     // per-prediction rows they join, so their sums add in the same order as from the joins themselves.
     if (sqlite) {
       drops.push(await materialize(ctx, "scored"));
       drops.push(await materialize(ctx, "business"));
     }
+    const pass = sqlite ? await sqliteQualityPass(ctx) : null;
     own = {
-      q: await quality(ctx),
-      cal: await calibration(ctx),
+      q: pass ? pass.quality : await quality(ctx),
+      // SQLite: calibration comes with the share (report-parallel.ts).
+      cal: sqlite ? [] : await calibration(ctx),
       biz: await business(ctx),
+      ...(pass ? { labelFree: pass.labelFree } : {}),
     };
     ownDrift = await driftOf(
       ctx,
@@ -209,8 +220,9 @@ async function assemble(
   }
   let share: ReportShare | null = worker ? await worker.share : null;
   onShare?.(share !== null);
-  share ??= await computeShare(ctx, readRows, workerTasks);
+  share ??= await computeShare(ctx, readRows, workerTasks, sqlite);
   const sections = share;
+  if (sections.calibration) own.cal = sections.calibration;
   const dr = tasks.flatMap((_, index) => (shared[index] ? (sections.drift.shift() ?? []) : (ownDrift.shift() ?? [])));
   return finish(store, ctx, own, sections, dr);
 }
@@ -275,7 +287,7 @@ async function finish(
     business: biz,
     businessByUse: await businessByUse(ctx),
     itemAge: share.itemAge,
-    labelFree: await labelFree(ctx, cal, rows),
+    labelFree: own.labelFree ? labelFreeOf(own.labelFree, cal, rows, options) : await labelFree(ctx, cal, rows),
     maxEce: options.maxEce,
     freshness: share.freshness,
     newItems: share.newItems,

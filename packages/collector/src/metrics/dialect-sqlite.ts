@@ -2,6 +2,7 @@ import { DRIFT_FEATURE, DRIFT_PREDICTED, DRIFT_TRUE } from "../store/sqlite-drif
 import { COUNTS_FN, QUANTILES_FN } from "../store/sqlite-functions.js";
 import type { Dialect } from "./dialect.js";
 import { PREDICTED_LABEL, TRUE_LABEL } from "./dialect.js";
+import type { ResolvedReportOptions } from "./options.js";
 import { discountCase, idcgCase, num, predictionFilter, quantileLevel } from "./sql-common.js";
 import { splitByHours } from "./sqlite-hours.js";
 import type { SqliteParams } from "./sqlite-params.js";
@@ -12,6 +13,20 @@ import type { SqliteParams } from "./sqlite-params.js";
 const rel = (value: string) => `${value} IN (SELECT r.value FROM json_each(o_rel) r)`;
 // A JSON array of two or more ids has a comma; the cheap instr spares parsing the one-id lists.
 const multi = "(instr(o_rel, ',') > 0 AND json_array_length(o_rel) > 1)";
+
+/**
+ * The columns of the per-prediction relation (`Dialect.scored`) that calibration, model ages and label latency read,
+ * computed as `scored` computes them, without the ranking columns (dcg and idcg parse JSON per row): what a
+ * connection that holds no copy of `scored` reads for those sections. Its rows come in the order of `scored`'s (the
+ * same scan of predictions under the same filter), so calibration's float sums add in the same order; the others
+ * are integer sums and sorted values.
+ */
+export function sqliteShareRelation(options: ResolvedReportOptions, str: (value: string) => string): string {
+  return `SELECT model_name, model_version, time_ms, trained_at_ms, score, shadow, o_first_ms AS first_o_ms,
+      (o_event_id IS NOT NULL) AS has_o, (label IS NOT NULL AND o_label IS NOT NULL) AS acc_known,
+      CASE WHEN label IS NOT NULL AND o_label IS NOT NULL AND label = o_label THEN 1 ELSE 0 END AS correct
+    FROM predictions WHERE ${predictionFilter(options, str)}`;
+}
 
 /** The SQLite dialect of one report: its text values are bound parameters collected in `params`. */
 export function sqliteDialect(params: SqliteParams): Dialect {
@@ -159,7 +174,7 @@ function rowsOf(
 }
 
 /** ORDER BY of the group columns as SQLite does it: NULL, then numbers, then text by its UTF-8 bytes. */
-function compareGroups(left: Record<string, unknown>, right: Record<string, unknown>, groups: string[]): number {
+export function compareGroups(left: Record<string, unknown>, right: Record<string, unknown>, groups: string[]): number {
   const rank = (value: unknown) => (value === null || value === undefined ? 0 : typeof value === "number" ? 1 : 2);
   for (const text of groups) {
     const item = left[text];

@@ -1,5 +1,5 @@
 import type { ResolvedReportOptions } from "./options.js";
-import type { MetricsContext } from "./run.js";
+import type { MetricsContext, Rows } from "./run.js";
 import { asNumber, asText, iso, rate } from "./run.js";
 import { windowStart } from "./sql-common.js";
 import type { CalibrationRow, LabelFreeRow, QualityRow } from "./types.js";
@@ -31,9 +31,25 @@ export async function labelFree(
   const rows = await query(
     dialect.inOrder(`SELECT model_name, model_version, ${windowStart("time_ms", options.windowMs)} AS w, COUNT(*) AS cnt,
       SUM(score) AS score_sum, SUM(acc_known) AS n_known, SUM(correct) AS n_correct
-    FROM (${scored}) WHERE score IS NOT NULL AND score >= 0 AND score <= 1
+    FROM (${scored}) WHERE ${SCORED_IN_RANGE}
     GROUP BY model_name, model_version, w ORDER BY model_name, model_version, w`),
   );
+  return labelFreeOf(rows, calibration, quality, options);
+}
+
+/** The predictions whose top score the label-free estimate reads (a probability). */
+export const SCORED_IN_RANGE = "score IS NOT NULL AND score >= 0 AND score <= 1";
+
+/**
+ * Label-free rows from per-window sums (model_name, model_version, w, cnt, score_sum, n_known, n_correct) of the
+ * predictions with a score in [0, 1], ordered by model, version and window.
+ */
+export function labelFreeOf(
+  rows: Rows,
+  calibration: CalibrationRow[],
+  quality: QualityRow[],
+  options: ResolvedReportOptions,
+): LabelFreeRow[] {
   const refusals = new Map(calibration.map((row) => [`${row.model}\u0000${row.version}`, row]));
   const coverage = new Map(
     quality.map((row) => [`${row.model}\u0000${row.version}\u0000${row.windowStart}`, row.labelCoverage]),

@@ -1,19 +1,27 @@
+import type { ResolvedReportOptions } from "./options.js";
 import type { AgeBucket } from "./retrain.js";
-import type { MetricsContext } from "./run.js";
+import type { MetricsContext, Rows } from "./run.js";
 import { asNumber, asText, iso, rate } from "./run.js";
 import { num, windowStart } from "./sql-common.js";
 import type { BusinessRow, CalibrationRow, ItemAgeRow, LabelLatencyRow, QualityRow } from "./types.js";
 
 /** Volume, hit@1..k, MRR, NDCG@k, accuracy, MAE and label coverage per model, version and window. */
-export async function quality({ dialect, options, query, scored }: MetricsContext): Promise<QualityRow[]> {
+export async function quality(ctx: MetricsContext): Promise<QualityRow[]> {
+  return qualityOf(await ctx.query(qualitySql(ctx)), ctx.options);
+}
+
+/**
+ * The quality query, grouped by model_name, model_version and window `w` in that order; `extra` adds aggregate
+ * columns over the same groups (sqlite-quality-pass.ts reads the label-free sums in the same pass).
+ */
+export function qualitySql({ dialect, options, scored }: MetricsContext, extra = ""): string {
   const hits = Array.from(
     { length: options.k },
     (_, inner) =>
       `SUM(CASE WHEN ranked = 1 AND first_rank >= 1 AND first_rank <= ${inner + 1} THEN 1 ELSE 0 END) AS hit${inner + 1}`,
   ).join(",\n    ");
   const due = `time_ms + COALESCE(outcome_ttl_s, ${options.ttlSeconds}) * 1000 <= ${num(options.nowMs)}`;
-  const rows = await query(
-    dialect.inOrder(`SELECT model_name, model_version, ${windowStart("time_ms", options.windowMs)} AS w,
+  return dialect.inOrder(`SELECT model_name, model_version, ${windowStart("time_ms", options.windowMs)} AS w,${extra}
     COUNT(*) AS volume, SUM(1.0 / samplerate) AS est, SUM(labeled) AS n_labeled, SUM(ranked) AS n_ranked,
     ${hits},
     SUM(CASE WHEN ranked = 1 AND first_rank >= 1 THEN 1.0 / first_rank ELSE 0 END) AS rr,
@@ -21,8 +29,11 @@ export async function quality({ dialect, options, query, scored }: MetricsContex
     SUM(acc_known) AS acc_n, SUM(correct) AS n_correct, SUM(ae_known) AS ae_n, SUM(ae) AS ae_sum,
     SUM(CASE WHEN ${due} THEN 1 ELSE 0 END) AS due,
     SUM(CASE WHEN ${due} AND has_o = 1 THEN 1 ELSE 0 END) AS due_labeled
-  FROM (${scored}) GROUP BY model_name, model_version, w ORDER BY model_name, model_version, w`),
-  );
+  FROM (${scored}) GROUP BY model_name, model_version, w ORDER BY model_name, model_version, w`);
+}
+
+/** Quality rows from the rows of `qualitySql`. */
+export function qualityOf(rows: Rows, options: ResolvedReportOptions): QualityRow[] {
   return rows.map((row) => {
     const ranked = asNumber(row.n_ranked);
     return {

@@ -5,15 +5,18 @@ import Database from "better-sqlite3";
 import { type BoundParams, type ReadRows, sqliteParams } from "../store/bound-params.js";
 import { registerSqliteFunctions } from "../store/sqlite-functions.js";
 import { metricsContext } from "./context.js";
+import { sqliteShareRelation } from "./dialect-sqlite.js";
 import { type DriftTask, driftOf } from "./drift.js";
 import { feedbackSections } from "./feedback.js";
 import { freshness, newItems } from "./freshness.js";
 import type { ResolvedReportOptions } from "./options.js";
 import { orphans } from "./orphans.js";
-import { itemAge, labelLatency, modelAges } from "./quality.js";
+import { calibration, itemAge, labelLatency, modelAges } from "./quality.js";
 import type { AgeBucket } from "./retrain.js";
 import type { MetricsContext, Rows } from "./run.js";
+import { withVersionCodes } from "./sqlite-version-codes.js";
 import type {
+  CalibrationRow,
   DriftRow,
   ExposureAgeRow,
   FeedbackRow,
@@ -29,10 +32,11 @@ import { versions } from "./versions.js";
 /**
  * The sections of a SQLite report that a second connection computes in a worker thread while the
  * report's own connection computes the rest: they read no relation in common (exposures, candidates,
- * features, the report counts here; the per-prediction relation's copy with its float sums there), so on two
- * cores the report takes about half the time. Model ages and label latency read the per-prediction relation too,
- * here without a copy (since schema 9 it joins nothing); their numbers are integer sums and sorted values, which no
- * row order changes. Same SQL on the same rows, so the same results as on one connection.
+ * features, the report counts here; the per-prediction relation's copy with the quality and business float sums
+ * there), so on two cores the report takes about half the time. Calibration, model ages and label latency read the
+ * per-prediction rows here without a copy (`sqliteShareRelation`: the same rows in the same order, without the
+ * ranking columns; since schema 9 it joins nothing). Same SQL over the same rows in the same order, so the same
+ * results as on one connection.
  */
 export interface ReportShare {
   feedback: FeedbackRow[];
@@ -48,36 +52,50 @@ export interface ReportShare {
   ages: AgeBucket[];
   /** Label latency percentiles (of sorted values: the same in any row order). */
   latency: LabelLatencyRow[];
+  /**
+   * SQLite: calibration (its float sums over the per-prediction rows, read in the order of the report's own copy of
+   * them); absent when the report's own connection computes it (ClickHouse).
+   */
+  calibration?: CalibrationRow[];
 }
 
+/** What a share worker starts with (its drift tasks follow in a message: `ShareWorker.tasks`). */
 export interface ShareRequest {
   file: string;
   o: ResolvedReportOptions;
-  tasks: DriftTask[];
 }
+
+/** Drift tasks now, or once the report's own connection has listed them. */
+type Tasks = readonly DriftTask[] | Promise<readonly DriftTask[]>;
 
 /**
  * The share's sections on `ctx` (each reads the exposed relation once at most: no copy of it is needed), and
- * `readRows` for the orphan counts (their values bound as parameters).
+ * `readRows` for the orphan counts (their values bound as parameters). The drift `tasks` are awaited only when
+ * the sections before drift are done.
  */
 export async function computeShare(
   ctx: MetricsContext,
   readRows: ReadRows,
-  tasks: readonly DriftTask[],
+  tasks: Tasks,
+  withCalibration = false,
 ): Promise<ReportShare> {
-  const { feedback, exposureAge } = await feedbackSections(ctx);
   const versionRows = await versions(ctx);
+  // SQLite: the hash-grouping aggregates take the versions listed as small integers (sqlite-version-codes.ts).
+  const coded: MetricsContext =
+    ctx.dialect.kind === "sqlite" ? { ...ctx, dialect: withVersionCodes(ctx.dialect, versionRows) } : ctx;
+  const { feedback, exposureAge } = await feedbackSections(coded);
   return {
+    ...(withCalibration ? { calibration: await calibration(ctx) } : {}),
     feedback,
     exposureAge,
-    itemAge: await itemAge(ctx),
-    drift: await driftOf(ctx, tasks),
+    itemAge: await itemAge(coded),
+    drift: await driftOf(ctx, await tasks),
     versions: versionRows,
     freshness: await freshness(ctx, versionRows),
     newItems: await newItems(ctx),
     orphans: await orphans(ctx.dialect.kind, readRows, ctx.options),
     ages: await modelAges(ctx),
-    latency: await labelLatency(ctx),
+    latency: await labelLatency(coded),
   };
 }
 
@@ -94,7 +112,7 @@ export const REPORT_PRAGMAS = [
 ];
 
 /** Computes the share on a read-only connection of its own to `file` (what the worker thread runs). */
-export async function computeShareOnFile({ file, o: options, tasks }: ShareRequest): Promise<ReportShare> {
+export async function computeShareOnFile({ file, o: options }: ShareRequest, tasks: Tasks): Promise<ReportShare> {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     db.pragma("busy_timeout = 5000");
@@ -112,7 +130,12 @@ export async function computeShareOnFile({ file, o: options, tasks }: ShareReque
     const ctx: MetricsContext = metricsContext("sqlite", options, readRows);
     // One read transaction: the share's queries all see the same snapshot of the file.
     db.exec("BEGIN");
-    return await computeShare(ctx, readRows, tasks);
+    // Calibration, model ages and label latency, the share's only readers of the per-prediction relation, read a
+    // copy of the columns they need (no ranking columns), made once in this connection's TEMP space (in memory; gone
+    // with the connection): its rows in the order of the scan of predictions, as the report's own copy has them.
+    await ctx.query(`CREATE TEMP TABLE inferlog_share_scored AS ${sqliteShareRelation(options, ctx.dialect.text)}`);
+    ctx.scored = "SELECT * FROM temp.inferlog_share_scored";
+    return await computeShare(ctx, readRows, tasks, true);
   } finally {
     db.close();
   }
@@ -123,22 +146,35 @@ function here(): string {
   return typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
 }
 
+export interface ShareWorker {
+  /** Null when the worker could not start or load (the caller then computes the share on its own connection). */
+  share: Promise<ReportShare | null>;
+  /** Hands the worker its drift tasks, which it awaits after its other sections. */
+  tasks(tasks: readonly DriftTask[]): void;
+  /** Ends the worker early (the report failed on its own connection). */
+  stop(): void;
+}
+
 /**
- * Runs `computeShareOnFile` in a worker thread. `share` resolves to null when the worker cannot start or
- * load (the caller then computes the share on its own connection) and rejects when the share itself
- * failed; `stop` ends the worker early (the report failed on its own connection).
+ * Runs `computeShareOnFile` in a worker thread, started before the report lists its drift tasks (loading the
+ * worker and its first sections overlap that listing); `share` rejects when the share itself failed.
  */
-export function startShareWorker(request: ShareRequest): { share: Promise<ReportShare | null>; stop(): void } {
+export function startShareWorker(request: ShareRequest): ShareWorker {
   let stop = () => {};
-  const share = runShareWorker(request, (field) => {
-    stop = field;
+  let send = (_tasks: readonly DriftTask[]) => {};
+  const share = runShareWorker(request, (stopWorker, sendTasks) => {
+    stop = stopWorker;
+    send = sendTasks;
   });
   // Should the caller stop waiting for it (its own part failed), the outcome must not become an unhandled rejection.
   share.catch(() => {});
-  return { share, stop: () => stop() };
+  return { share, tasks: (tasks) => send(tasks), stop: () => stop() };
 }
 
-function runShareWorker(request: ShareRequest, onStart: (stop: () => void) => void): Promise<ReportShare | null> {
+function runShareWorker(
+  request: ShareRequest,
+  onStart: (stop: () => void, sendTasks: (tasks: readonly DriftTask[]) => void) => void,
+): Promise<ReportShare | null> {
   const self = here();
   const ext = extname(self);
   // Built: dist/report-worker.js or .cjs next to this bundle. Sources (tsx, vitest): a JavaScript entry that
@@ -157,11 +193,14 @@ function runShareWorker(request: ShareRequest, onStart: (stop: () => void) => vo
       resolve(null);
       return;
     }
-    onStart(() => {
-      settled = true;
-      resolve(null);
-      void worker.terminate();
-    });
+    onStart(
+      () => {
+        settled = true;
+        resolve(null);
+        void worker.terminate();
+      },
+      (tasks) => worker.postMessage({ tasks }),
+    );
     let started = false;
     worker.on("message", (match: { started?: true; share?: ReportShare; error?: string }) => {
       if (match.started) {

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { Rows } from "./rows.js";
-import { hourOfSql } from "./sqlite-drift-counts.js";
+import { hourOf, hourOfSql } from "./sqlite-drift-counts.js";
 
 /**
  * Schema 9: counts a report reads instead of rescanning raw rows, kept by the writer at ingest in the batch's
@@ -56,13 +56,6 @@ const acceptedBy = (feedback: string) =>
 const shownUpsert = (select: string) =>
   `INSERT INTO shown_counts (model_name, hour_ms, model_version, candidate_id, rank, accepted, cnt) ${select}
    ON CONFLICT (model_name, hour_ms, model_version, candidate_id, rank, accepted) DO UPDATE SET cnt = cnt + excluded.cnt`;
-/** Counts of the shown candidate rows that `where` selects (with their acceptance as it stands). */
-const shownFrom = (where: string) =>
-  shownUpsert(`SELECT c.model_name, ${hourOfSql("c.time_ms")} AS hour_ms, c.model_version, c.candidate_id,
-      ${SHOWN_RANK} AS rk, ${acceptedBy("")} AS acc, COUNT(*)
-    FROM candidates c WHERE ${SHOWN} AND ${where}
-    GROUP BY c.model_name, hour_ms, c.model_version, c.candidate_id, rk, acc`);
-
 /**
  * Accepted feedback `@event_id` (stored just before) moves the shown candidates it names, and that no earlier
  * accepted feedback named, from not accepted to accepted.
@@ -80,11 +73,6 @@ const orphanUpsert = (select: string) =>
    ON CONFLICT (model_name, hour_ms, is_o, orphan) DO UPDATE SET cnt = cnt + excluded.cnt`;
 const noPrediction = (model: string, pid: string, other = "") =>
   `NOT EXISTS (SELECT 1 FROM predictions p WHERE p.model_name = ${model} AND p.prediction_id = ${pid} ${other})`;
-/** Outcome and feedback rows of `table` that `where` selects, by the time they are counted at. */
-const orphanFrom = (table: string, isO: number, where: string) =>
-  orphanUpsert(`SELECT x.model_name, ${hourOfSql("COALESCE(x.prediction_time_ms, x.time_ms)")} AS hour_ms, ${isO},
-      ${noPrediction("x.model_name", "x.prediction_id")} AS orphan, COUNT(*)
-    FROM ${table} x WHERE ${where} GROUP BY x.model_name, hour_ms, orphan`);
 /** The first prediction of a key (`@event_id`, stored just before) takes its outcomes and feedback out of the orphans. */
 const adopted = (table: string, isO: number) =>
   orphanUpsert(`SELECT x.model_name, ${hourOfSql("COALESCE(x.prediction_time_ms, x.time_ms)")} AS hour_ms, ${isO},
@@ -112,15 +100,51 @@ const outcomeCopy = (where: string) =>
       WHERE o.model_name = predictions.model_name AND o.prediction_id = predictions.prediction_id)
   WHERE ${where}`;
 
-/** Prepared upkeep of the schema-9 counts for one event's rows; call after its rows were written, in the same transaction. */
-export function prepareReportCounts(db: Database.Database): (rows: Rows) => void {
-  const candidates = db.prepare(shownFrom("c.event_id = @event_id"));
+/** What the state writer already read for a prediction's key before its rows were counted (sqlite-state.ts). */
+export interface KeyState {
+  /** An outcome_state row of the key exists (an outcome arrived first). */
+  outcome: boolean;
+  /** The key's exposure_state row (an exposure or feedback arrived first), or undefined. */
+  exposure: { accepted: number } | undefined;
+}
+
+/** Upkeep of the schema-9 counts: `write` per event, `flush` before the transaction commits, `reset` after a rollback. */
+export interface ReportCounts {
+  write(rows: Rows, key: KeyState): void;
+  flush(): void;
+  reset(): void;
+}
+
+interface ShownDelta {
+  values: [string, number, string, string, number, number];
+  n: number;
+}
+interface OrphanDelta {
+  values: [string, number, number, number];
+  n: number;
+}
+
+/**
+ * Prepared upkeep of the schema-9 counts for one event's rows; call after its rows were written, in the same
+ * transaction. The counts of new rows (a prediction's shown candidates, each outcome and feedback row) are summed in
+ * memory per key and written by `flush`, a few upserts per batch instead of a statement per row: every count only
+ * moves by adding, so the order of the statements does not matter. What moves counts of rows stored earlier (an
+ * accepted feedback, a key's first prediction adopting its outcomes and feedback) stays in SQL, and runs only when
+ * there is something to move.
+ */
+export function prepareReportCounts(db: Database.Database): ReportCounts {
   const accepted = db.prepare(shownAccepted);
-  const outcome = db.prepare(orphanFrom("outcomes", 1, "x.event_id = @event_id"));
-  const feedback = db.prepare(orphanFrom("feedback", 0, "x.event_id = @event_id"));
   const adoptedOutcomes = db.prepare(adopted("outcomes", 1));
   const adoptedFeedback = db.prepare(adopted("feedback", 0));
   const position = db.prepare(positionUpsert("VALUES (@model_name, @prediction_id, @position)"));
+  const acceptedFeedback = db.prepare(
+    "SELECT candidate_id, position FROM feedback WHERE model_name = ? AND prediction_id = ? AND action = 'accepted'",
+  );
+  const predictionOf = db.prepare("SELECT 1 FROM predictions WHERE model_name = ? AND prediction_id = ? LIMIT 1");
+  const shownAdd = db.prepare(
+    shownUpsert("VALUES (@model_name, @hour_ms, @model_version, @candidate_id, @rank, @accepted, @cnt)"),
+  );
+  const orphanAdd = db.prepare(orphanUpsert("VALUES (@model_name, @hour_ms, @is_o, @orphan, @cnt)"));
   // A new prediction row copies an outcome that came first; an outcome (outcome_state already updated) refreshes
   // the copies of every prediction row with its key.
   const copyToPrediction = db.prepare(
@@ -128,39 +152,114 @@ export function prepareReportCounts(db: Database.Database): (rows: Rows) => void
       WHERE o.model_name = predictions.model_name AND o.prediction_id = predictions.prediction_id)`),
   );
   const copyToPredictions = db.prepare(outcomeCopy("model_name = @model_name AND prediction_id = @prediction_id"));
-  return (rows) => {
-    if (rows.prediction) {
-      const key = {
-        model_name: rows.prediction.model_name,
-        prediction_id: rows.prediction.prediction_id,
-        event_id: rows.prediction.event_id,
-      };
-      if (rows.candidates.length > 0) candidates.run({ event_id: key.event_id });
-      adoptedOutcomes.run(key);
-      adoptedFeedback.run(key);
-      copyToPrediction.run({ event_id: key.event_id });
-    }
-    if (rows.outcome) {
-      outcome.run({ event_id: rows.outcome.event_id });
-      copyToPredictions.run({ model_name: rows.outcome.model_name, prediction_id: rows.outcome.prediction_id });
-    }
-    const row = rows.feedback;
-    if (row) {
-      feedback.run({ event_id: row.event_id });
-      if (row.action === "accepted") {
-        accepted.run({
-          model_name: row.model_name,
-          prediction_id: row.prediction_id,
-          event_id: row.event_id,
-          candidate_id: row.candidate_id,
-          position: row.position,
-        });
-        if (row.position !== null) {
-          position.run({ model_name: row.model_name, prediction_id: row.prediction_id, position: row.position });
-        }
-      }
+  let shown = new Map<string, ShownDelta>();
+  let orphans = new Map<string, OrphanDelta>();
+  const addShown = (values: ShownDelta["values"]) => {
+    const key = JSON.stringify(values);
+    const delta = shown.get(key);
+    if (delta) delta.n++;
+    else shown.set(key, { values, n: 1 });
+  };
+  const addOrphan = (row: LinkedCounted, isO: number) => {
+    const orphan = predictionOf.get(row.model_name, row.prediction_id) === undefined ? 1 : 0;
+    const values: OrphanDelta["values"] = [row.model_name, hourOf(row.prediction_time_ms ?? row.time_ms), isO, orphan];
+    const key = JSON.stringify(values);
+    const delta = orphans.get(key);
+    if (delta) delta.n++;
+    else orphans.set(key, { values, n: 1 });
+  };
+  /** A new prediction's shown candidate rows (as `shownFrom` counted them from the stored rows). */
+  const countShown = (rows: Rows, key: KeyState) => {
+    const prediction = rows.prediction as NonNullable<Rows["prediction"]>;
+    // Accepted feedback that came before the prediction names candidates by id or by 0-based position.
+    const named = key.exposure?.accepted
+      ? (acceptedFeedback.all(prediction.model_name, prediction.prediction_id) as {
+          candidate_id: string | null;
+          position: number | null;
+        }[])
+      : [];
+    const hour = hourOf(prediction.time_ms);
+    // The candidate rows' key is (event_id, rank, candidate_id): a repeated pair is stored (and counted) once.
+    const seen = new Set<string>();
+    for (const candidate of rows.candidates) {
+      if (!(prediction.k === null || candidate.rank <= prediction.k)) continue;
+      const pair = `${candidate.rank}\u0000${candidate.candidate_id}`;
+      if (seen.has(pair)) continue;
+      seen.add(pair);
+      const acc = named.some(
+        (f) =>
+          (f.candidate_id !== null && f.candidate_id === candidate.candidate_id) ||
+          (f.position !== null && f.position + 1 === candidate.rank),
+      );
+      addShown([
+        prediction.model_name,
+        hour,
+        prediction.model_version,
+        candidate.candidate_id,
+        prediction.k === null ? candidate.rank : 0,
+        acc ? 1 : 0,
+      ]);
     }
   };
+  return {
+    write(rows, key) {
+      if (rows.prediction) {
+        const row = rows.prediction;
+        const ids = { model_name: row.model_name, prediction_id: row.prediction_id, event_id: row.event_id };
+        if (rows.candidates.length > 0) countShown(rows, key);
+        // Outcomes and feedback stored before the key's first prediction stop being orphans; with neither an
+        // outcome_state nor an exposure_state row, the key has no such rows.
+        if (key.outcome) {
+          adoptedOutcomes.run(ids);
+          copyToPrediction.run({ event_id: row.event_id });
+        }
+        if (key.exposure) adoptedFeedback.run(ids);
+      }
+      if (rows.outcome) {
+        addOrphan(rows.outcome, 1);
+        copyToPredictions.run({ model_name: rows.outcome.model_name, prediction_id: rows.outcome.prediction_id });
+      }
+      const row = rows.feedback;
+      if (row) {
+        addOrphan(row, 0);
+        if (row.action === "accepted") {
+          accepted.run({
+            model_name: row.model_name,
+            prediction_id: row.prediction_id,
+            event_id: row.event_id,
+            candidate_id: row.candidate_id,
+            position: row.position,
+          });
+          if (row.position !== null) {
+            position.run({ model_name: row.model_name, prediction_id: row.prediction_id, position: row.position });
+          }
+        }
+      }
+    },
+    flush() {
+      for (const { values, n } of shown.values()) {
+        const [model_name, hour_ms, model_version, candidate_id, rank, acc] = values;
+        shownAdd.run({ model_name, hour_ms, model_version, candidate_id, rank, accepted: acc, cnt: n });
+      }
+      for (const { values, n } of orphans.values()) {
+        const [model_name, hour_ms, is_o, orphan] = values;
+        orphanAdd.run({ model_name, hour_ms, is_o, orphan, cnt: n });
+      }
+      shown = new Map();
+      orphans = new Map();
+    },
+    reset() {
+      shown = new Map();
+      orphans = new Map();
+    },
+  };
+}
+
+interface LinkedCounted {
+  model_name: string;
+  prediction_id: string;
+  time_ms: number;
+  prediction_time_ms: number | null;
 }
 
 /**

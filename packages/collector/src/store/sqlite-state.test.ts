@@ -404,13 +404,17 @@ describe("the SQLite writer's report state", () => {
     },
   );
 
-  it("keeps no drift counts of a batch that failed and rolled back", async () => {
+  it("keeps no drift, shown or orphan counts of a batch that failed and rolled back", async () => {
     const store = open();
     const [first, ...rest] = all;
     // toRows throws on an event without data, after the first event's rows (and counts) were taken in.
     const broken = { event: { ...(first as IncomingEvent).event, id: "broken", data: undefined }, receivedMs: 0 };
     await expect(store.insertBatch([first as IncomingEvent, broken as never])).rejects.toThrow();
     expect(await store.readRows?.("SELECT COUNT(*) AS n FROM drift_counts")).toEqual([{ n: 0 }]);
+    // Shown and orphan counts of new rows are summed in memory per batch too (sqlite-report-counts.ts).
+    expect(
+      await store.readRows?.("SELECT (SELECT COUNT(*) FROM shown_counts) + (SELECT COUNT(*) FROM orphan_counts) AS n"),
+    ).toEqual([{ n: 0 }]);
     await store.insertBatch(rest);
     await store.insertBatch([first as IncomingEvent]);
     const expected = await state(store, true);

@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import type { Rows } from "./rows.js";
 import { DRIFT_TRUE, type DriftCounter } from "./sqlite-drift-counts.js";
 import { FIRST_RANK_FN, firstRank } from "./sqlite-functions.js";
-import { prepareReportCounts } from "./sqlite-report-counts.js";
+import { type KeyState, prepareReportCounts, type ReportCounts } from "./sqlite-report-counts.js";
 
 /**
  * Upserts of the report state tables (see sqlite-schema.ts). Each takes its rows from `source`: the
@@ -70,7 +70,10 @@ const flags = (action: string) =>
  * Prepared state upserts for one event's rows (and schema 9's counts, sqlite-report-counts.ts); call after its
  * rows were written, in the same transaction. The true-label drift counts (one per prediction row, its latest outcome's label) go to `counter`.
  */
-export function prepareStateWriter(db: Database.Database, counter: DriftCounter): (rows: Rows) => void {
+export function prepareStateWriter(
+  db: Database.Database,
+  counter: DriftCounter,
+): ((rows: Rows) => void) & Pick<ReportCounts, "flush" | "reset"> {
   // RETURNING: the latest outcome's id after the upsert, to see whether this outcome became the latest.
   const outcome = db.prepare(
     `${outcomeUpsert(
@@ -97,11 +100,16 @@ export function prepareStateWriter(db: Database.Database, counter: DriftCounter)
   const rankOf = (topIds: unknown[], entry: { label: string | null; relevant_ids: string }) =>
     firstRank(topIds, JSON.parse(entry.relevant_ids) as unknown[], entry.label);
   // Schema 9's counts and each prediction row's latest outcome, in the same transaction, after outcome_state.
-  const writeCounts = prepareReportCounts(db);
-  return (result) => {
+  const counts = prepareReportCounts(db);
+  const exposed = db.prepare("SELECT accepted FROM exposure_state WHERE model_name = ? AND prediction_id = ?");
+  const write = (result: Rows) => {
+    // A prediction's key as the rows stored before it left it: its outcome_state and exposure_state rows.
+    let key: KeyState = NO_KEY_STATE;
     if (result.prediction) {
       const row = result.prediction;
-      if (row.shadow === 0) {
+      const exposure = exposed.get(row.model_name, row.prediction_id) as { accepted: number } | undefined;
+      // Only an exposure_state row (an exposure or feedback came first) has a version to lower.
+      if (row.shadow === 0 && exposure) {
         version.run({ model_name: row.model_name, prediction_id: row.prediction_id, model_version: row.model_version });
       }
       if (result.candidates.length > 0) items.run({ event_id: row.event_id });
@@ -109,6 +117,7 @@ export function prepareStateWriter(db: Database.Database, counter: DriftCounter)
       const entry = latest.get(row.model_name, row.prediction_id) as
         | { label: string | null; relevant_ids: string }
         | undefined;
+      key = { outcome: entry !== undefined, exposure };
       if (entry) {
         setRank.run(rankOf(row.top_ids, entry), row.event_id);
         // True labels count once per request: with its shown prediction.
@@ -156,9 +165,13 @@ export function prepareStateWriter(db: Database.Database, counter: DriftCounter)
       const row = result.feedback;
       feedback.run({ model_name: row.model_name, prediction_id: row.prediction_id, action: row.action });
     }
-    writeCounts(result);
+    counts.write(result, key);
   };
+  return Object.assign(write, { flush: counts.flush, reset: counts.reset });
 }
+
+/** The key state of an event that is not a prediction (its counts do not read it). */
+const NO_KEY_STATE: KeyState = { outcome: false, exposure: undefined };
 
 /** Fills the state tables from the stored rows (a file written before schema 2); idempotent. */
 export function fillState(db: Database.Database): void {
