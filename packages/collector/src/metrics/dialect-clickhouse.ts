@@ -15,22 +15,36 @@ import { discountCase, idcgCase, num, predictionFilter, quantileLevel } from "./
 
 /**
  * Per prediction with outcomes, exposures or feedback (of the report's model), from the states kept at ingest
- * (store/clickhouse-followups.ts; the latest outcome is the argMax by (revision, time, event id)): has_o,
- * o_event_id, o_label, o_rel, first_o_ms of its outcomes; shown (0/1: exposed), first_ms (first exposure) and
+ * (store/clickhouse-followups.ts; the latest outcome is the argMax by (revision, time, event id)): `columns` of
+ * has_o, o_event_id, o_label, o_rel, first_o_ms (of its outcomes); shown (0/1: exposed), first_ms (first exposure),
  * subject_key (the greatest, '' for none) of its exposures; accepted, ignored (or dismissed) and rejected (0/1);
- * acc_known (0/1: accepted feedback with a position), acc_first (the least such position). One GROUP BY of one
- * table for what the per-prediction relation, the exposed relation, business by use and freshness join.
+ * acc_known (0/1: accepted feedback with a position), acc_first (the least such position). One read of one table
+ * for what the per-prediction relation and the exposed relation join (each reads the states it needs).
  */
-export function clickhouseEngaged(options: ResolvedReportOptions): string {
-  return followupsMerged(options.model === undefined ? "" : `WHERE model_name = ${sqlString(options.model)}`);
+export function clickhouseFollowups(options: ResolvedReportOptions, columns: readonly string[]): string {
+  return followupsMerged(options.model === undefined ? "" : `WHERE model_name = ${sqlString(options.model)}`, columns);
 }
+
+const SCORED_FOLLOWUPS = [
+  "has_o",
+  "first_o_ms",
+  "o_event_id",
+  "o_label",
+  "o_rel",
+  "shown",
+  "accepted",
+  "ignored",
+  "acc_known",
+  "acc_first",
+];
+const EXPOSED_FOLLOWUPS = ["shown", "first_ms", "subject_key", "accepted", "ignored", "rejected"];
 
 export const clickhouseDialect: Dialect = {
   kind: "clickhouse",
   text: sqlString,
   inOrder: (sql) => `${sql} SETTINGS max_threads = 1`,
   floorInt: (entry) => `toInt64(floor(${entry}))`,
-  scored(options, engaged = clickhouseEngaged(options)) {
+  scored(options) {
     const index = options.k;
     return `SELECT model_name, prediction_id, model_version, time_ms, trained_at_ms, task, score, samplerate, outcome_ttl_s, shadow,
       has_o, first_o_ms, o_event_id, o_label,
@@ -51,15 +65,15 @@ export const clickhouseDialect: Dialect = {
         FROM predictions FINAL WHERE ${predictionFilter(options, sqlString)})
     ANY LEFT JOIN (SELECT model_name, prediction_id, has_o, first_o_ms, o_event_id, o_label, o_rel, shown AS e_shown,
         accepted AS e_accepted, ignored AS e_ignored, acc_known AS e_acc_known, acc_first AS e_acc_first
-      FROM (${engaged})) USING (model_name, prediction_id)`;
+      FROM (${clickhouseFollowups(options, SCORED_FOLLOWUPS)})) USING (model_name, prediction_id)`;
   },
-  exposed(options, engaged = clickhouseEngaged(options)) {
+  exposed(options) {
     return `SELECT model_name, model_version, time_ms,
       if(subject_key = '' OR has_fs = 0, NULL, time_ms - first_ms) AS exposure_age_ms, accepted, ignored, rejected
     FROM (
       SELECT model_name, prediction_id, time_ms, subject_key, first_ms, has_fs, accepted, ignored, rejected FROM (
         SELECT model_name, prediction_id, first_ms AS time_ms, subject_key, accepted, ignored, rejected
-        FROM (${engaged}) WHERE shown = 1
+        FROM (${clickhouseFollowups(options, EXPOSED_FOLLOWUPS)}) WHERE shown = 1
       ) ANY LEFT JOIN (
         SELECT model_name, ifNull(subject_key, '') AS subject_key, min(time_ms) AS first_ms, toUInt8(1) AS has_fs
         FROM exposures WHERE isNotNull(subject_key) GROUP BY model_name, subject_key

@@ -37,7 +37,8 @@ export async function followupsBackfillPending(ch: ClickHouseClient, cluster: st
 
 /**
  * Writes the states of every row of the source tables into `followups` (rows the views wrote meanwhile are written
- * twice and merge to the same values), then drops the marker.
+ * twice and merge to the same values), merges them (OPTIMIZE … FINAL: reads then find one row per prediction
+ * instead of one per source; a merge that fails, a replica away, is only skipped), then drops the marker.
  */
 export async function backfillFollowups(ch: ClickHouseClient): Promise<void> {
   const db = ch.database;
@@ -46,5 +47,6 @@ export async function backfillFollowups(ch: ClickHouseClient): Promise<void> {
       database: false,
     });
   }
+  await ch.exec(`OPTIMIZE TABLE ${db}.${FOLLOWUPS_TABLE} FINAL`, { database: false }).catch(() => {});
   await ch.exec(`DROP TABLE IF EXISTS ${db}.${FOLLOWUPS_BACKFILL_MARKER}`, { database: false });
 }
