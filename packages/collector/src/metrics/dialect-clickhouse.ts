@@ -1,8 +1,8 @@
+import { followupsMerged } from "../store/clickhouse-followups.js";
 import { sqlString } from "../store/clickhouse-http.js";
 import type { Dialect } from "./dialect.js";
 import { PREDICTED_LABEL, TRUE_LABEL } from "./dialect.js";
 import type { ResolvedReportOptions } from "./options.js";
-import { followupsMerged } from "../store/clickhouse-followups.js";
 import { discountCase, idcgCase, num, predictionFilter, quantileLevel } from "./sql-common.js";
 
 /**

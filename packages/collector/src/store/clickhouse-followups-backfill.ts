@@ -16,9 +16,12 @@ export const FOLLOWUPS_BACKFILL_MARKER = `${FOLLOWUPS_TABLE}_backfilling`;
 export async function followupsBackfillPending(ch: ClickHouseClient, cluster: string | undefined): Promise<boolean> {
   const db = ch.database;
   // Read before the database may exist (so not in it); none there yet means nothing to backfill.
-  const text = await ch.exec(`SELECT name, engine FROM system.tables WHERE database = ${sqlString(db)} FORMAT JSONEachRow`, {
-    database: false,
-  });
+  const text = await ch.exec(
+    `SELECT name, engine FROM system.tables WHERE database = ${sqlString(db)} FORMAT JSONEachRow`,
+    {
+      database: false,
+    },
+  );
   const tables = text
     .split("\n")
     .filter((line) => line.length > 0)

@@ -30,7 +30,8 @@ interface StateColumn {
 const NO = "toUInt8(0)";
 const YES = "toUInt8(1)";
 const ACCEPTED_AT = "action = 'accepted' AND isNotNull(position)";
-const NO_OUTCOME = "('', CAST(NULL AS Nullable(String)), CAST([] AS Array(String))), (toInt64(0), toInt64(0), ''), toUInt8(0)";
+const NO_OUTCOME =
+  "('', CAST(NULL AS Nullable(String)), CAST([] AS Array(String))), (toInt64(0), toInt64(0), ''), toUInt8(0)";
 
 /**
  * The states, named for what the report reads (`Merge`d): has_o (0/1) and the latest outcome by (revision, time,
@@ -145,7 +146,12 @@ const READ_AS: Record<string, string> = {
   o_rel: "o_latest.3",
   first_o_ms: "o_first_ms",
 };
-const STATE_OF: Record<string, string> = { o_event_id: "o_latest", o_label: "o_latest", o_rel: "o_latest", first_o_ms: "o_first_ms" };
+const STATE_OF: Record<string, string> = {
+  o_event_id: "o_latest",
+  o_label: "o_latest",
+  o_rel: "o_latest",
+  first_o_ms: "o_first_ms",
+};
 
 /**
  * The merged values per prediction of `followups` (`where`: of the report's model), read with FINAL: model_name,
