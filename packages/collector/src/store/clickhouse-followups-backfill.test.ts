@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedMetricsFixture, W1 } from "../../test/metrics-fixture.js";
-import { CLICKHOUSE_URL, type StoreFixture, storeFixture } from "../../test/test-support.js";
+import {
+  CLICKHOUSE_URL,
+  prediction,
+  type StoreFixture,
+  storeFixture,
+  T0_MS,
+  validEvent,
+} from "../../test/test-support.js";
 import { computeReport } from "../metrics/compute-report.js";
 import { FOLLOWUP_SOURCES, FOLLOWUPS_TABLE, followupsTableDdl, followupsViewName } from "./clickhouse-followups.js";
 import { backfillFollowups, FOLLOWUPS_BACKFILL_MARKER } from "./clickhouse-followups-backfill.js";
@@ -63,5 +70,33 @@ describe("followups (per-prediction states kept at ingest) of a database written
     // Rows backfilled twice (two collectors starting together) merge to the same states.
     await backfillFollowups(ch);
     expect(numbers(await computeReport(store, OPTIONS))).toEqual(before);
+  });
+
+  it("keep an outcome with neither label nor relevant ids (18.16 crashed writing such a state with a NULL in it)", async () => {
+    const fresh = storeFixture("clickhouse");
+    const opened = await fresh.open();
+    try {
+      const p = prediction({ ttl: 60 });
+      const id = p.data.predictionId as string;
+      const model = (p.data.model as { name: string }).name;
+      await opened.insertBatch([
+        { event: p as never, receivedMs: T0_MS },
+        validEvent("test-app", "ml.outcome", T0_MS + 60_000, "outcome-without-label", {
+          predictionId: id,
+          modelName: model,
+          source: "system",
+          metrics: { handleTimeSec: 30 },
+        }),
+      ]);
+      const report = await computeReport(opened, { now: T0_MS + 3_600_000, minLabels: 1 });
+      // The prediction has its outcome (counted as due and arrived) but no label: nothing labeled.
+      const [row] = report.quality;
+      expect(row?.volume).toBe(1);
+      expect(row?.labeled).toBe(0);
+      expect(report.business.map((entry) => [entry.metric, entry.n, entry.sum])).toEqual([["handleTimeSec", 1, 30]]);
+    } finally {
+      await opened.close();
+      await fresh.cleanup();
+    }
   });
 });

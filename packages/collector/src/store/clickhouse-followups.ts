@@ -30,8 +30,7 @@ interface StateColumn {
 const NO = "toUInt8(0)";
 const YES = "toUInt8(1)";
 const ACCEPTED_AT = "action = 'accepted' AND isNotNull(position)";
-const NO_OUTCOME =
-  "('', CAST(NULL AS Nullable(String)), CAST([] AS Array(String))), (toInt64(0), toInt64(0), ''), toUInt8(0)";
+const NO_OUTCOME = "('', '', toUInt8(0), CAST([] AS Array(String))), (toInt64(0), toInt64(0), ''), toUInt8(0)";
 
 /**
  * The states, named for what the report reads (`Merge`d): has_o (0/1) and the latest outcome by (revision, time,
@@ -44,9 +43,12 @@ export const FOLLOWUP_STATES: readonly StateColumn[] = [
   {
     name: "o_latest",
     aggregate: "argMaxIf",
-    types: "Tuple(String, Nullable(String), Array(String)), Tuple(Int64, Int64, String), UInt8",
+    // No Nullable in the tuple: 18.16 crashes (SIGSEGV) writing an argMax state of a tuple holding a NULL beside
+    // an empty array (an outcome with neither label nor relevant ids). The label travels as text and a flag.
+    types: "Tuple(String, String, UInt8, Array(String)), Tuple(Int64, Int64, String), UInt8",
     from: {
-      outcomes: "(event_id, label, relevant_ids), (revision, time_ms, event_id), toUInt8(1)",
+      outcomes:
+        "(event_id, ifNull(label, ''), toUInt8(isNotNull(label)), relevant_ids), (revision, time_ms, event_id), toUInt8(1)",
       exposures: NO_OUTCOME,
       feedback: NO_OUTCOME,
     },
@@ -142,8 +144,9 @@ export const followupsDdl = (db: string): string[] => [
 /** What each value read from `followups` is made of: a state, or the field of the latest outcome it takes. */
 const READ_AS: Record<string, string> = {
   o_event_id: "o_latest.1",
-  o_label: "o_latest.2",
-  o_rel: "o_latest.3",
+  // NULL without an outcome too (the empty state's flag is 0), as a LEFT JOIN's default was.
+  o_label: "if(o_latest.3 = 1, toNullable(o_latest.2), CAST(NULL AS Nullable(String)))",
+  o_rel: "o_latest.4",
   first_o_ms: "o_first_ms",
 };
 const STATE_OF: Record<string, string> = {
