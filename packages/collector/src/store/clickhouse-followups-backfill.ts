@@ -38,10 +38,40 @@ export async function followupsBackfillPending(ch: ClickHouseClient, cluster: st
   return true;
 }
 
+/** How often, and how far apart, the backfill asks for its merge while background merges hold some of the parts. */
+const MERGE_ATTEMPTS = 10;
+const MERGE_RETRY_MS = 1_000;
+
+/**
+ * Merges `followups` into one part (OPTIMIZE … FINAL): reads then find one row per prediction instead of one per
+ * source. An OPTIMIZE that finds parts already being merged in the background does nothing, silently unless
+ * `optimize_throw_if_noop`: it is asked again a few times while there is more than one part. A merge that cannot be had (a replica away) is only
+ * skipped: FINAL reads merge the rows meanwhile, and background merges catch up.
+ */
+async function mergeFollowups(ch: ClickHouseClient): Promise<void> {
+  const parts = async () =>
+    (
+      await ch.rows<{ n: number }>(
+        `SELECT count() AS n FROM system.parts WHERE database = ${sqlString(ch.database)}
+         AND table = ${sqlString(FOLLOWUPS_TABLE)} AND active`,
+      )
+    )[0]?.n ?? 0;
+  for (let attempt = 1; attempt <= MERGE_ATTEMPTS && (await parts()) > 1; attempt++) {
+    try {
+      await ch.exec(`OPTIMIZE TABLE ${ch.database}.${FOLLOWUPS_TABLE} FINAL`, {
+        database: false,
+        settings: { optimize_throw_if_noop: "1" },
+      });
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, MERGE_RETRY_MS));
+    }
+  }
+}
+
 /**
  * Writes the states of every row of the source tables into `followups` (rows the views wrote meanwhile are written
- * twice and merge to the same values), merges them (OPTIMIZE … FINAL: reads then find one row per prediction
- * instead of one per source; a merge that fails, a replica away, is only skipped), then drops the marker.
+ * twice and merge to the same values), merges them (`mergeFollowups`), then drops the marker.
  */
 export async function backfillFollowups(ch: ClickHouseClient): Promise<void> {
   const db = ch.database;
@@ -50,6 +80,6 @@ export async function backfillFollowups(ch: ClickHouseClient): Promise<void> {
       database: false,
     });
   }
-  await ch.exec(`OPTIMIZE TABLE ${db}.${FOLLOWUPS_TABLE} FINAL`, { database: false }).catch(() => {});
+  await mergeFollowups(ch);
   await ch.exec(`DROP TABLE IF EXISTS ${db}.${FOLLOWUPS_BACKFILL_MARKER}`, { database: false });
 }
