@@ -8,7 +8,7 @@
  * `pnpm --filter @inferlog/bench run bench -- ingest-stores`
  */
 import { type ChildProcess, fork, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -26,6 +26,7 @@ import { toRows } from "../../../../packages/collector/src/store/rows.js";
 import { SQLITE_EVENTS_PER_TRANSACTION } from "../../../../packages/collector/src/store/sqlite-group-writer.js";
 import { SQLITE_DDL } from "../../../../packages/collector/src/store/sqlite-schema.js";
 import { prepareRowWriter } from "../../../../packages/collector/src/store/sqlite-writer.js";
+import { clickhouseServerCpu } from "../clickhouse-server-process.js";
 import { batches, ingestEvents } from "../ingest-events.js";
 import { emit, median, quantile, type Row } from "../measure.js";
 
@@ -58,26 +59,6 @@ interface HttpRun {
   loadCpuMicrosPerEvent: number;
   /** The ClickHouse server process's CPU per event over the window (undefined: not on this host). */
   serverCpuMicrosPerEvent?: number;
-}
-
-/**
- * User + system CPU of the local clickhouse-server process (µs), from /proc; undefined when it does
- * not run on this host. It counts the whole server: merges, and any other client's queries too.
- */
-function clickhouseServerCpu(): number | undefined {
-  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    } catch {
-      continue;
-    }
-    if (!stat.includes("(clickhouse-serv")) continue;
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // utime and stime, fields 14 and 15 of stat, in clock ticks (USER_HZ, 100 on Linux).
-    return (Number(fields[11]) + Number(fields[12])) * 10_000;
-  }
-  return undefined;
 }
 
 function post(port: number, agent: Agent, body: Buffer, expected: number): Promise<void> {
@@ -184,12 +165,12 @@ async function viaCollector(spec: string, events: Events, warmup: Events): Promi
   const recording = PERF_FILE ? await recordPerf(collector.child.pid as number, PERF_FILE) : undefined;
   const cpu0 = await collector.cpu();
   const load0 = process.cpuUsage();
-  const server0 = spec.startsWith("clickhouse") ? clickhouseServerCpu() : undefined;
+  const server0 = spec.startsWith("clickhouse") ? clickhouseServerCpu()?.total : undefined;
   const t0 = performance.now();
   await send(bodies);
   const seconds = (performance.now() - t0) / 1000;
   const load = process.cpuUsage(load0);
-  const server1 = server0 === undefined ? undefined : clickhouseServerCpu();
+  const server1 = server0 === undefined ? undefined : clickhouseServerCpu()?.total;
   const cpu1 = await collector.cpu();
   await recording?.stop();
   agent.destroy();

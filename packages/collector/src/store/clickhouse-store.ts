@@ -3,6 +3,7 @@ import { addMissingColumns } from "./clickhouse-added-columns.js";
 import { backfillPredictionCandidates } from "./clickhouse-backfill.js";
 import { detectCluster, ensureClusterTables } from "./clickhouse-cluster.js";
 import { clusterName, isCreateDatabase } from "./clickhouse-cluster-ddl.js";
+import { existingIds } from "./clickhouse-existing-ids.js";
 import { backfillFollowups, followupsBackfillPending } from "./clickhouse-followups-backfill.js";
 import { ClickHouseClient, type ClickHouseConnection, sqlString } from "./clickhouse-http.js";
 import { clickhouseDdl } from "./clickhouse-schema.js";
@@ -31,11 +32,13 @@ export interface ClickHouseStoreOptions extends ClickHouseConnection {
 }
 
 /**
- * Every insert makes a part per table that ClickHouse must merge later: waiting a little for the
- * batches of other requests keeps parts few and large ("Too many parts" never comes near). Two
- * groups in flight: the next one is checked and serialized while ClickHouse takes the last.
+ * Every insert makes a part per table that ClickHouse must write and merge later, and its CPU per event falls
+ * steeply with the group (clickhouse-merge-cpu.ts in the bench): the batches of other requests are waited
+ * for. One group is written at a time, and after each write the next waits up to `regroupMs` for the clients
+ * that write answered, so the group holds (nearly) every batch in flight; two groups in flight split the
+ * clients into halves taking turns, with twice the inserts.
  */
-export const CLICKHOUSE_GROUP_COMMIT = { maxDelayMs: 20, maxEvents: 20_000, writesInFlight: 2 } as const;
+export const CLICKHOUSE_GROUP_COMMIT = { maxDelayMs: 20, maxEvents: 20_000, writesInFlight: 1, regroupMs: 30 } as const;
 
 /**
  * A ClickHouse that answered any request this recently (an insert, a lookup, a ping) and failed no
@@ -44,9 +47,6 @@ export const CLICKHOUSE_GROUP_COMMIT = { maxDelayMs: 20, maxEvents: 20_000, writ
  * even `SELECT 1`). A server gone is seen at most this late.
  */
 export const CLICKHOUSE_ANSWER_FRESH_MS = 1_000;
-
-/** Ids per lookup statement: 500 quoted UUIDs are about 20 KB of SQL. */
-const ID_CHUNK = 500;
 
 /**
  * The scale store. The collector keeps no state of its own, so any number of them can write to
@@ -77,18 +77,6 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     if (closed) throw new Error("The ClickHouse store is closed");
   };
 
-  /** Which of `ids` the events table holds already: chunks in parallel, each well under max_query_size (256 KiB). */
-  async function existingIds(ids: string[]): Promise<Set<string>> {
-    const chunks: string[][] = [];
-    for (let index = 0; index < ids.length; index += ID_CHUNK) chunks.push(ids.slice(index, index + ID_CHUNK));
-    const found = await Promise.all(
-      chunks.map((chunk) =>
-        ch.rows<{ id: string }>(`SELECT id FROM events WHERE id IN (${chunk.map(sqlString).join(",")})`),
-      ),
-    );
-    return new Set(found.flat().map((row) => row.id));
-  }
-
   async function writeGroup(batch: readonly IncomingEvent[]): Promise<boolean[]> {
     // Which ids are new: the first occurrence in the group, unless already stored.
     const fresh = new Array<boolean>(batch.length);
@@ -100,7 +88,10 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     }
     // The rows are serialized while ClickHouse looks the ids up (one round trip less per group); in
     // the rare group that holds stored events (a retry), they are serialized again without them.
-    let [bodies, seen] = await Promise.all([clickhouseTableBodies(batch, fresh, formats), existingIds([...ids])]);
+    let [bodies, seen] = await Promise.all([
+      clickhouseTableBodies(batch, fresh, formats),
+      existingIds(ch, batch, fresh),
+    ]);
     if (seen.size > 0) {
       for (let index = 0; index < batch.length; index++)
         if (fresh[index] && seen.has((batch[index] as IncomingEvent).event.id)) fresh[index] = false;

@@ -120,10 +120,70 @@ describe("group commit", () => {
 
   it("checks its settings by name", () => {
     const defaults = { maxDelayMs: 2, maxEvents: 10, writesInFlight: 1 };
-    expect(groupCommitSettings(undefined, defaults)).toEqual(defaults);
-    expect(groupCommitSettings({ maxEvents: 7 }, defaults)).toEqual({ maxDelayMs: 2, maxEvents: 7, writesInFlight: 1 });
+    expect(groupCommitSettings(undefined, defaults)).toEqual({ ...defaults, regroupMs: 0 });
+    expect(groupCommitSettings({ maxEvents: 7 }, { ...defaults, regroupMs: 3 })).toEqual({
+      maxDelayMs: 2,
+      maxEvents: 7,
+      writesInFlight: 1,
+      regroupMs: 3,
+    });
     expect(() => groupCommitSettings({ maxEvents: 0 }, defaults)).toThrow(/groupCommit\.maxEvents/);
     expect(() => groupCommitSettings({ maxDelayMs: -1 }, defaults)).toThrow(/groupCommit\.maxDelayMs/);
     expect(() => groupCommitSettings({ writesInFlight: 0 }, defaults)).toThrow(/groupCommit\.writesInFlight/);
+    expect(() => groupCommitSettings({ regroupMs: -1 }, defaults)).toThrow(/groupCommit\.regroupMs/);
+  });
+
+  /**
+   * Clients that each keep one batch in flight: `clients` loops, each sending its next batch a few ms after
+   * the last is answered (the client's own work and the collector's parsing, longer than maxDelayMs), for
+   * `rounds` batches; answers the sizes of the groups the store was given.
+   */
+  async function closedLoop(regroupMs: number, clients: number, rounds: number) {
+    const groups: number[] = [];
+    const write = async (events: readonly IncomingEvent[]) => {
+      groups.push(events.length);
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      return events.map(() => true);
+    };
+    const committer = createGroupCommitter(write, { maxDelayMs: 2, maxEvents: 1_000, writesInFlight: 1, regroupMs });
+    let sent = 0;
+    await Promise.all(
+      Array.from({ length: clients }, async (_, client) => {
+        for (let round = 0; round < rounds; round++) {
+          await new Promise((resolve) => setTimeout(resolve, 1 + client * 2));
+          await committer.insert(batch(`${client}-${round}-${sent++}`));
+        }
+      }),
+    );
+    return groups;
+  }
+
+  it("with regroupMs, waits after a write for the clients it answered, so the next group holds every client", async () => {
+    const without = await closedLoop(0, 8, 12);
+    const regrouped = await closedLoop(50, 8, 12);
+    expect(without.reduce((sum, size) => sum + size, 0)).toBe(96);
+    expect(regrouped.reduce((sum, size) => sum + size, 0)).toBe(96);
+    // Without it the clients split into a fast and a slow part that take turns (2, 6, 2, 6, ... here); with it,
+    // after the first write, each group holds all eight clients' batches (2, 8, 8, ..., 6).
+    expect(without.length).toBeGreaterThanOrEqual(20);
+    expect(without.filter((size) => size === 8).length).toBeLessThanOrEqual(2);
+    expect(regrouped.length).toBeLessThanOrEqual(14);
+    expect(regrouped.filter((size) => size === 8).length).toBeGreaterThanOrEqual(10);
+  });
+
+  it("with regroupMs, writes a group no later than regroupMs after the last write when the clients do not come back", async () => {
+    const groups: string[][] = [];
+    const write = async (events: readonly IncomingEvent[]) => {
+      groups.push(events.map((event) => event.event.id));
+      return events.map(() => true);
+    };
+    const committer = createGroupCommitter(write, { maxDelayMs: 0, maxEvents: 100, writesInFlight: 1, regroupMs: 40 });
+    await committer.insert(batch("a", "b", "c"));
+    const started = performance.now();
+    // One event of the three answered comes back: the group waits for more, then goes at regroupMs.
+    await committer.insert(batch("d"));
+    const waited = performance.now() - started;
+    expect(groups).toEqual([["a", "b", "c"], ["d"]]);
+    expect(waited).toBeGreaterThanOrEqual(30);
   });
 });

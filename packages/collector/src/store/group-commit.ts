@@ -12,7 +12,18 @@ export interface GroupCommitOptions {
   maxEvents?: number;
   /** Groups being written at once: the next group is built while the store still takes the last one. */
   writesInFlight?: number;
+  /**
+   * After a write, how long (ms) the next group may wait for the clients that write just answered: each
+   * such client usually sends its next batch at once, and with them the group holds all the batches in
+   * flight instead of half of them (two halves of the clients alternating). The group goes earlier once as
+   * many events as were answered have come back, or at `maxEvents`. 0: no such wait.
+   */
+  regroupMs?: number;
 }
+
+/** Settings as `createGroupCommitter` takes them: `regroupMs` may be left out (0). */
+export type GroupCommitSettings = Required<Omit<GroupCommitOptions, "regroupMs">> &
+  Pick<GroupCommitOptions, "regroupMs">;
 
 /** Writes one group; for each event in order, true when this occurrence was stored for the first time. */
 export type WriteGroup = (events: readonly IncomingEvent[]) => Promise<boolean[]>;
@@ -34,12 +45,13 @@ interface Waiting {
 /** Resolved group-commit settings, checked once (the stores share the checks, each with its own defaults). */
 export function groupCommitSettings(
   given: GroupCommitOptions | undefined,
-  defaults: Required<GroupCommitOptions>,
+  defaults: GroupCommitSettings,
 ): Required<GroupCommitOptions> {
   return {
     maxDelayMs: intOption("groupCommit.maxDelayMs", given?.maxDelayMs, defaults.maxDelayMs, 0, 60_000),
     maxEvents: intOption("groupCommit.maxEvents", given?.maxEvents, defaults.maxEvents, 1),
     writesInFlight: intOption("groupCommit.writesInFlight", given?.writesInFlight, defaults.writesInFlight, 1, 64),
+    regroupMs: intOption("groupCommit.regroupMs", given?.regroupMs, defaults.regroupMs ?? 0, 0, 60_000),
   };
 }
 
@@ -49,23 +61,33 @@ export function groupCommitSettings(
  * with its own counts. When a group of several batches fails, each batch is written again alone,
  * so one batch the store refuses cannot fail the others that happened to share its group.
  */
-export function createGroupCommitter(write: WriteGroup, settings: Required<GroupCommitOptions>): GroupCommitter {
+export function createGroupCommitter(write: WriteGroup, settings: GroupCommitSettings): GroupCommitter {
   const waiting: Waiting[] = [];
   let waitingEvents = 0;
   let writing = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const idle: (() => void)[] = [];
+  const regroupMs = settings.regroupMs ?? 0;
+  /** Until when (ms) the next group waits for answered clients to come back, and for how many events in all. */
+  let regroupUntil = Number.NEGATIVE_INFINITY;
+  let regroupEvents = 0;
 
   const schedule = () => {
     if (writing >= settings.writesInFlight || waiting.length === 0) return;
     const first = waiting[0] as Waiting;
-    const due = first.since + settings.maxDelayMs - Date.now();
+    const now = Date.now();
+    let due = first.since + settings.maxDelayMs - now;
+    if (now < regroupUntil && waitingEvents < regroupEvents) due = Math.max(due, regroupUntil - now);
     if (waitingEvents >= settings.maxEvents || due <= 0) {
       if (timer) clearTimeout(timer);
       timer = undefined;
       writing++;
-      void writeNext().finally(() => {
+      void writeNext().then((answered) => {
         writing--;
+        if (regroupMs > 0) {
+          regroupUntil = Date.now() + regroupMs;
+          regroupEvents = waitingEvents + answered;
+        }
         schedule();
         if (writing === 0 && waiting.length === 0) for (const done of idle.splice(0)) done();
       });
@@ -102,7 +124,8 @@ export function createGroupCommitter(write: WriteGroup, settings: Required<Group
     }
   };
 
-  async function writeNext(): Promise<void> {
+  /** Writes the next group; resolves (never rejects) with the events it answered, once all are answered. */
+  async function writeNext(): Promise<number> {
     const group = take();
     const events = group.length === 1 ? (group[0] as Waiting).events : group.flatMap((member) => member.events);
     try {
@@ -110,7 +133,7 @@ export function createGroupCommitter(write: WriteGroup, settings: Required<Group
     } catch (error) {
       if (group.length === 1) {
         (group[0] as Waiting).reject(error);
-        return;
+        return events.length;
       }
       for (const member of group) {
         try {
@@ -120,6 +143,7 @@ export function createGroupCommitter(write: WriteGroup, settings: Required<Group
         }
       }
     }
+    return events.length;
   }
 
   return {
