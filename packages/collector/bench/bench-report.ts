@@ -73,7 +73,9 @@ async function copyOnServer(into: Store, k: number): Promise<void> {
   const tables = new Map<string, string[]>();
   for (const c of columns) tables.set(String(c.table), [...(tables.get(String(c.table)) ?? []), String(c.name)]);
   // One pass per table: every original row (its id without a `~N` suffix) once per copy number, by ARRAY JOIN.
+  // Tables of events only: `followups` (and its views) get the copies' states from the views as the copies go in.
   for (const [table, names] of tables) {
+    if (!names.includes("id") && !names.includes("event_id")) continue;
     const select = names.map((name) =>
       ["id", "event_id", "prediction_id", "subject"].includes(name) ? `concat(${name}, '~', toString(copy))` : name,
     );

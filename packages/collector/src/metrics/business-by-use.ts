@@ -28,7 +28,7 @@ const USE_CODE = `CASE WHEN accepted = 1 THEN COALESCE(acc_pos + 1, 0) WHEN igno
 function usedRows({ dialect, business }: MetricsContext): string {
   // SQLite's business rows carry their use (`Dialect.businessRows`), copied once per report.
   if (dialect.kind === "sqlite") return business;
-  // The biz rows carry their prediction's exposures and feedback (ClickHouse's `engaged`, joined in `scored`).
+  // The biz rows carry their prediction's exposures and feedback (ClickHouse's followups states, joined in `scored`).
   return `SELECT model_name, model_version, time_ms, name, value, e_shown AS shown, e_accepted AS accepted,
       e_ignored AS ignored, if(e_acc_known > 0, toNullable(e_acc_first), CAST(NULL AS Nullable(Int32))) AS acc_pos
     FROM (${business})`;

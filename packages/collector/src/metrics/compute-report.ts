@@ -120,7 +120,7 @@ async function computeClickHouseReport(
   onShare?: (inWorker: boolean) => void,
 ): Promise<Report> {
   const drops: string[] = [];
-  const temporary = async (key: "scored" | "engaged" | "exposed" | "business" | "firstSeen" | "shown") => {
+  const temporary = async (key: "scored" | "exposed" | "business" | "firstSeen" | "shown") => {
     const name = `inferlog_report_${key}`;
     drops.push(`DROP TEMPORARY TABLE IF EXISTS ${name}`);
     // Business rows keep the order of the per-prediction rows they join (one stream), for their sums (`inOrder`).
@@ -130,14 +130,11 @@ async function computeClickHouseReport(
   };
   try {
     const tasks = await driftTasks(ctx);
-    // Each prediction's exposures and feedback first: the per-prediction relation carries them (its shown
-    // candidates their acceptance, its business rows their use), and the exposed relation is built on them.
-    await temporary("engaged");
-    ctx.scored = ctx.dialect.scored(ctx.options, ctx.engaged);
+    // The per-prediction relation first (its outcomes, exposures and feedback from the states kept at ingest): its
+    // shown candidates and business rows are read from its copy.
     await temporary("scored");
     ctx.business = ctx.dialect.businessRows(ctx.scored);
     ctx.shown = ctx.dialect.shownCandidates(ctx.options, ctx.scored);
-    ctx.exposed = ctx.dialect.exposed(ctx.options, ctx.engaged);
     for (const key of ["exposed", "business", "firstSeen", "shown"] as const) await temporary(key);
     const driftRows = "inferlog_report_drift";
     drops.push(`DROP TEMPORARY TABLE IF EXISTS ${driftRows}`);

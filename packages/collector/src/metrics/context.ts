@@ -1,6 +1,6 @@
 import type { ReadRows } from "../store/bound-params.js";
 import type { Dialect } from "./dialect.js";
-import { clickhouseDialect, clickhouseEngaged } from "./dialect-clickhouse.js";
+import { clickhouseDialect } from "./dialect-clickhouse.js";
 import { sqliteDialect } from "./dialect-sqlite.js";
 import { firstSeen } from "./freshness.js";
 import type { ResolvedReportOptions } from "./options.js";
@@ -41,6 +41,5 @@ export function metricsContext(
     business: dialect.businessRows(scored),
     firstSeen: firstSeen(dialect),
     shown: dialect.shownCandidates(options, scored),
-    engaged: kind === "clickhouse" ? clickhouseEngaged(options) : "",
   };
 }

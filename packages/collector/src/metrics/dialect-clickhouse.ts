@@ -1,3 +1,4 @@
+import { followupsMerged } from "../store/clickhouse-followups.js";
 import { sqlString } from "../store/clickhouse-http.js";
 import type { Dialect } from "./dialect.js";
 import { PREDICTED_LABEL, TRUE_LABEL } from "./dialect.js";
@@ -6,49 +7,44 @@ import { discountCase, idcgCase, num, predictionFilter, quantileLevel } from "./
 
 /**
  * ClickHouse 18.16: one JOIN per SELECT (so joins nest), USING with same-named keys, no window
- * functions (argMax picks the latest outcome). FINAL, so rows of an event stored twice count once, where
- * a copy would change the result: rows that are counted or summed. Reads that only take a minimum, a
- * maximum, an argMax, a distinct value or a membership get the same answer from a copy and skip FINAL's
- * merge. Non-matching LEFT JOIN rows get defaults (0, '', []), hence the explicit `has_o` flag. The latest outcome is
- * one argMax of a tuple (one comparison of the (revision, time, id) keys per row instead of one per column).
+ * functions. FINAL, so rows of an event stored twice count once, where a copy would change the result: rows that
+ * are counted or summed. Reads that only take a minimum, a maximum, an argMax, a distinct value or a membership get
+ * the same answer from a copy and skip FINAL's merge. Non-matching LEFT JOIN rows get defaults (0, '', []), hence
+ * the explicit `has_o` flag.
  */
-const LATEST_OUTCOMES = `(SELECT model_name, prediction_id, latest.1 AS o_event_id, latest.2 AS o_label, latest.3 AS o_rel,
-    first_o_ms, toUInt8(1) AS has_o FROM (
-    SELECT model_name, prediction_id, argMax((event_id, label, relevant_ids), (revision, time_ms, event_id)) AS latest,
-      min(time_ms) AS first_o_ms
-    FROM outcomes GROUP BY model_name, prediction_id))`;
 
 /**
- * Per prediction with exposures or feedback (of the report's model): shown (0/1: exposed), first_ms (first
- * exposure) and subject_key (the greatest, '' for none) of its exposures; accepted, ignored (or dismissed) and
- * rejected (0/1); acc_known (accepted feedback with a position), acc_first (the least such position). One GROUP BY over
- * both tables for what the exposed relation, business by use and freshness join. Minima, maxima, flags, a count
- * compared with 0 and memberships: copies change none (no FINAL).
+ * Per prediction with outcomes, exposures or feedback (of the report's model), from the states kept at ingest
+ * (store/clickhouse-followups.ts; the latest outcome is the argMax by (revision, time, event id)): `columns` of
+ * has_o, o_event_id, o_label, o_rel, first_o_ms (of its outcomes); shown (0/1: exposed), first_ms (first exposure),
+ * subject_key (the greatest, '' for none) of its exposures; accepted, ignored (or dismissed) and rejected (0/1);
+ * acc_known (0/1: accepted feedback with a position), acc_first (the least such position). One read of one table
+ * for what the per-prediction relation and the exposed relation join (each reads the states it needs).
  */
-export function clickhouseEngaged(options: ResolvedReportOptions): string {
-  const where = options.model === undefined ? "" : `WHERE model_name = ${sqlString(options.model)}`;
-  const accepted = "action = 'accepted'";
-  return `SELECT model_name, prediction_id, max(is_exposure) AS shown, minIf(time_ms, is_exposure = 1) AS first_ms,
-      maxIf(subject_key, is_exposure = 1) AS subject_key, max(${accepted}) AS accepted,
-      max(action IN ('ignored', 'dismissed')) AS ignored, max(action = 'rejected') AS rejected,
-      countIf(${accepted} AND isNotNull(position)) AS acc_known,
-      minIf(toInt32(ifNull(position, 0)), ${accepted} AND isNotNull(position)) AS acc_first
-    FROM (
-      SELECT model_name, prediction_id, toUInt8(1) AS is_exposure, time_ms, ifNull(subject_key, '') AS subject_key,
-        '' AS action, CAST(NULL AS Nullable(Int32)) AS position, CAST(NULL AS Nullable(String)) AS candidate_id
-      FROM exposures ${where}
-      UNION ALL
-      SELECT model_name, prediction_id, toUInt8(0) AS is_exposure, time_ms, '' AS subject_key, action, position, candidate_id
-      FROM feedback ${where}
-    ) GROUP BY model_name, prediction_id`;
+export function clickhouseFollowups(options: ResolvedReportOptions, columns: readonly string[]): string {
+  return followupsMerged(options.model === undefined ? "" : `WHERE model_name = ${sqlString(options.model)}`, columns);
 }
+
+const SCORED_FOLLOWUPS = [
+  "has_o",
+  "first_o_ms",
+  "o_event_id",
+  "o_label",
+  "o_rel",
+  "shown",
+  "accepted",
+  "ignored",
+  "acc_known",
+  "acc_first",
+];
+const EXPOSED_FOLLOWUPS = ["shown", "first_ms", "subject_key", "accepted", "ignored", "rejected"];
 
 export const clickhouseDialect: Dialect = {
   kind: "clickhouse",
   text: sqlString,
   inOrder: (sql) => `${sql} SETTINGS max_threads = 1`,
   floorInt: (entry) => `toInt64(floor(${entry}))`,
-  scored(options, engaged = clickhouseEngaged(options)) {
+  scored(options) {
     const index = options.k;
     return `SELECT model_name, prediction_id, model_version, time_ms, trained_at_ms, task, score, samplerate, outcome_ttl_s, shadow,
       has_o, first_o_ms, o_event_id, o_label,
@@ -64,28 +60,29 @@ export const clickhouseDialect: Dialect = {
       toUInt8(acc_known = 1 AND ifNull(task = 'regression', 0)) AS ae_known,
       if(ae_known = 1, abs(toFloat64OrZero(ifNull(label, '')) - toFloat64OrZero(ifNull(o_label, ''))), 0.) AS ae,
       top_ids, k, cand_ranks, cand_ages, e_shown, e_accepted, e_ignored, e_acc_known, e_acc_first
-    FROM (SELECT * FROM (SELECT model_name, prediction_id, model_version, time_ms, trained_at_ms, task, score, samplerate,
-            outcome_ttl_s, shadow, label, top_ids, k, cand_ranks, cand_ages
-          FROM predictions FINAL WHERE ${predictionFilter(options, sqlString)})
-      ANY LEFT JOIN ${LATEST_OUTCOMES} USING (model_name, prediction_id))
-    ANY LEFT JOIN (SELECT model_name, prediction_id, shown AS e_shown, accepted AS e_accepted, ignored AS e_ignored,
-        acc_known AS e_acc_known, acc_first AS e_acc_first
-      FROM (${engaged})) USING (model_name, prediction_id)`;
+    FROM (SELECT model_name, prediction_id, model_version, time_ms, trained_at_ms, task, score, samplerate,
+          outcome_ttl_s, shadow, label, top_ids, k, cand_ranks, cand_ages
+        FROM predictions FINAL WHERE ${predictionFilter(options, sqlString)})
+    ANY LEFT JOIN (SELECT model_name, prediction_id, has_o, first_o_ms, o_event_id, o_label, o_rel, shown AS e_shown,
+        accepted AS e_accepted, ignored AS e_ignored, acc_known AS e_acc_known, acc_first AS e_acc_first
+      FROM (${clickhouseFollowups(options, SCORED_FOLLOWUPS)})) USING (model_name, prediction_id)`;
   },
-  exposed(options, engaged = clickhouseEngaged(options)) {
+  exposed(options) {
+    // The version of any shown prediction row with the id (ANY JOIN keeps one per key, as any() did in a GROUP BY
+    // of the predictions by their two String keys, which cost twice the CPU at 2.5M predictions; copies of a
+    // prediction carry its version).
     return `SELECT model_name, model_version, time_ms,
       if(subject_key = '' OR has_fs = 0, NULL, time_ms - first_ms) AS exposure_age_ms, accepted, ignored, rejected
     FROM (
       SELECT model_name, prediction_id, time_ms, subject_key, first_ms, has_fs, accepted, ignored, rejected FROM (
         SELECT model_name, prediction_id, first_ms AS time_ms, subject_key, accepted, ignored, rejected
-        FROM (${engaged}) WHERE shown = 1
+        FROM (${clickhouseFollowups(options, EXPOSED_FOLLOWUPS)}) WHERE shown = 1
       ) ANY LEFT JOIN (
         SELECT model_name, ifNull(subject_key, '') AS subject_key, min(time_ms) AS first_ms, toUInt8(1) AS has_fs
         FROM exposures WHERE isNotNull(subject_key) GROUP BY model_name, subject_key
       ) USING (model_name, subject_key)
     ) ANY LEFT JOIN (
-      SELECT model_name, prediction_id, any(model_version) AS model_version FROM predictions
-      WHERE shadow = 0 GROUP BY model_name, prediction_id
+      SELECT model_name, prediction_id, model_version FROM predictions WHERE shadow = 0
     ) USING (model_name, prediction_id)
     WHERE time_ms >= ${num(options.fromMs)} AND time_ms < ${num(options.toMs)}`;
   },

@@ -25,16 +25,16 @@ export interface Dialect {
    * skip it), has_o (0/1), first_o_ms, o_event_id, o_label, labeled (0/1),
    * ranked (0/1: labeled with a ranked list), first_rank (1-based, 0 = no relevant item ranked), dcg, idcg
    * (at k), acc_known, correct (0/1), ae_known (0/1), ae. ClickHouse adds the prediction's candidate arrays (top_ids,
-   * k, cand_ranks, cand_ages) and its exposures and feedback from `engaged` (e_shown, e_accepted, e_ignored,
-   * e_acc_known, e_acc_first: `clickhouseEngaged`'s columns, 0 without any).
+   * k, cand_ranks, cand_ages) and its exposures and feedback from the states kept at ingest (e_shown, e_accepted,
+   * e_ignored, e_acc_known, e_acc_first: `clickhouseFollowups`' columns, 0 without any).
    */
-  scored(options: ResolvedReportOptions, engaged?: string): string;
+  scored(options: ResolvedReportOptions): string;
   /**
    * One row per exposed prediction: model_name, model_version, time_ms (first exposure), exposure_age_ms
    * (since the subject's first exposure to this model; NULL without subjectKey), accepted, ignored, rejected (0/1).
-   * ClickHouse builds it on `engaged` (`MetricsContext.engaged`), SQLite on the exposure state it keeps.
+   * ClickHouse builds it on the states it keeps at ingest (`clickhouseFollowups`), SQLite on its exposure state.
    */
-  exposed(options: ResolvedReportOptions, engaged?: string): string;
+  exposed(options: ResolvedReportOptions): string;
   /**
    * Business metrics of latest outcomes, from the `scored` relation: model_name, model_version, time_ms
    * (prediction), prediction_id, name, value; SQLite's also with how the suggestions were used (shown, accepted,

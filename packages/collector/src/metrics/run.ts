@@ -17,11 +17,6 @@ export interface MetricsContext {
   firstSeen: string;
   /** SQL of the shown candidates of the report's predictions (`Dialect.shownCandidates`), or of its copy. */
   shown: string;
-  /**
-   * ClickHouse: SQL of each prediction's exposures and feedback (dialect-clickhouse.ts `clickhouseEngaged`), or of
-   * its copy; SQLite keeps these at ingest (exposure_state) and has none here.
-   */
-  engaged: string;
 }
 
 export const asNumber = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));

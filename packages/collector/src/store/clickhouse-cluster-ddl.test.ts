@@ -1,10 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { clusterName, clusterTable, distributedCluster, isCreateDatabase } from "./clickhouse-cluster-ddl.js";
+import {
+  clusterName,
+  clusterTable,
+  clusterView,
+  distributedCluster,
+  isCreateDatabase,
+  isCreateView,
+} from "./clickhouse-cluster-ddl.js";
 import { clickhouseDdl } from "./clickhouse-schema.js";
 
 describe("the cluster form of the ClickHouse tables", () => {
   it("has a replicated and a Distributed table for every table the store creates", () => {
-    const statements = clickhouseDdl("db").filter((s) => !isCreateDatabase(s));
+    const statements = clickhouseDdl("db").filter((s) => !isCreateDatabase(s) && !isCreateView(s));
     const tables = statements.map((s) => clusterTable(s, "db", "main"));
     expect(tables.map((t) => t.name)).toEqual([
       "events",
@@ -16,13 +23,42 @@ describe("the cluster form of the ClickHouse tables", () => {
       "outcome_metrics",
       "features",
       "feature_profiles",
+      "followups",
     ]);
     for (const t of tables) {
       expect(t.createReplicated).toContain(`CREATE TABLE IF NOT EXISTS db.${t.name} ON CLUSTER main (`);
+      const engine = t.name === "followups" ? "ReplicatedAggregatingMergeTree" : "ReplicatedReplacingMergeTree";
       expect(t.createReplicated).toContain(
-        `ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/db/${t.name}', '{replica}')`,
+        `ENGINE = ${engine}('/clickhouse/tables/{shard}/db/${t.name}', '{replica}')`,
       );
     }
+    const followups = tables.find((t) => t.name === "followups");
+    expect(followups?.createReplicated).toMatch(/\) ORDER BY \(model_name, prediction_id\)$/);
+    expect(followups?.createDistributed).toContain("cityHash64(model_name, prediction_id)");
+  });
+
+  it("makes the materialized views that feed followups on every host, after the tables", () => {
+    const statements = clickhouseDdl("db");
+    const views = statements.filter(isCreateView).map((s) => clusterView(s, "main"));
+    expect(views.map((v) => v.name)).toEqual([
+      "followups_from_outcomes",
+      "followups_from_exposures",
+      "followups_from_feedback",
+    ]);
+    for (const view of views) {
+      const source = view.name.replace("followups_from_", "");
+      expect(view.create).toMatch(
+        new RegExp(
+          `^CREATE MATERIALIZED VIEW IF NOT EXISTS db\\.${view.name} ON CLUSTER main TO db\\.followups\\s+AS SELECT `,
+        ),
+      );
+      expect(view.create).toContain(`FROM db.${source} GROUP BY model_name, prediction_id`);
+    }
+    const firstView = statements.findIndex(isCreateView);
+    expect(statements.slice(firstView).every(isCreateView)).toBe(true);
+    expect(() => clusterView("CREATE TABLE IF NOT EXISTS t (a Int64) ENGINE = Memory", "main")).toThrow(
+      "Cannot make a cluster view of this statement",
+    );
   });
 
   it("keeps columns, partitions and sorting key, and shards the Distributed table by the sorting key", () => {

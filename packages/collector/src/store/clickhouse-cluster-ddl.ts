@@ -3,7 +3,8 @@ import { ConfigError, showValue } from "@inferlog/core";
 /**
  * The cluster form of one of our single-server CREATE TABLE statements (clickhouse-schema.ts and the
  * monitors' tables), both created ON CLUSTER on every host:
- * - `t`, a ReplicatedReplacingMergeTree with the same columns, sorting key and partitions, under the
+ * - `t`, a ReplicatedReplacingMergeTree (ReplicatedAggregatingMergeTree for an AggregatingMergeTree: the
+ *   followups, clickhouse-followups.ts) with the same columns, sorting key and partitions, under the
  *   name every query uses: the replicas of the shard hold the same rows through ZooKeeper, and the
  *   collector reads and writes the replica of the server it talks to;
  * - `t_distributed`, a Distributed table over `t`, for queries from hosts that hold no replica. Its
@@ -23,10 +24,25 @@ export const distributedTableName = (name: string): string => `${name}_distribut
 
 // What our statements look like: CREATE TABLE IF NOT EXISTS [db.]name (columns) ENGINE = ReplacingMergeTree(version) [PARTITION BY ...] ORDER BY key
 const CREATE_TABLE =
-  /^\s*CREATE TABLE IF NOT EXISTS (?:\w+\.)?(\w+) \(([\s\S]+)\)\s*ENGINE = ReplacingMergeTree\((\w*)\)((?:\s+PARTITION BY [\s\S]+?)?\s+ORDER BY (\([^)]*\)|\w+))\s*$/;
+  /^\s*CREATE TABLE IF NOT EXISTS (?:\w+\.)?(\w+) \(([\s\S]+)\)\s*ENGINE = (Replacing|Aggregating)MergeTree\((\w*)\)((?:\s+PARTITION BY [\s\S]+?)?\s+ORDER BY (\([^)]*\)|\w+))\s*$/;
+// CREATE MATERIALIZED VIEW IF NOT EXISTS db.name TO db.target AS SELECT ... (clickhouse-followups.ts)
+const CREATE_VIEW = /^\s*CREATE MATERIALIZED VIEW IF NOT EXISTS (\w+)\.(\w+) (TO [\s\S]+)$/;
 const CREATE_DATABASE = /^\s*CREATE DATABASE IF NOT EXISTS (\w+)\s*$/;
 
 export const isCreateDatabase = (statement: string): boolean => CREATE_DATABASE.test(statement);
+export const isCreateView = (statement: string): boolean => CREATE_VIEW.test(statement);
+
+/**
+ * The cluster form of a materialized view: the same view on every host (ON CLUSTER). A view runs on the inserts
+ * made into its source table on its own host, never on the parts that replication brings, so each block feeds the
+ * replicated target once, on the host that took it, and replication passes the result on.
+ */
+export function clusterView(statement: string, cluster: string): { name: string; create: string } {
+  const match = CREATE_VIEW.exec(statement);
+  if (!match) throw new Error(`Cannot make a cluster view of this statement: ${statement}`);
+  const [, db, name, rest] = match as unknown as [string, string, string, string];
+  return { name, create: `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.${name} ON CLUSTER ${cluster} ${rest}` };
+}
 
 /** A cluster name as `clickhouseCluster` takes it: it is spliced into DDL, so only a plain identifier. */
 export function clusterName(name: unknown): string {
@@ -45,10 +61,11 @@ export function clusterTable(statement: string, db: string, cluster: string): Cl
   const match = CREATE_TABLE.exec(statement);
   if (!match) {
     throw new Error(
-      `Cannot make a cluster table of this statement (not a ReplacingMergeTree CREATE TABLE): ${statement}`,
+      `Cannot make a cluster table of this statement (not a ReplacingMergeTree or AggregatingMergeTree CREATE TABLE): ${statement}`,
     );
   }
-  const [, name, columns, version, keys, orderBy] = match as unknown as [
+  const [, name, columns, kind, version, keys, orderBy] = match as unknown as [
+    string,
     string,
     string,
     string,
@@ -62,7 +79,7 @@ export function clusterTable(statement: string, db: string, cluster: string): Cl
   return {
     name,
     distributedName,
-    createReplicated: `CREATE TABLE IF NOT EXISTS ${db}.${name} ON CLUSTER ${cluster} (${columns}) ENGINE = ReplicatedReplacingMergeTree(${engineArgs})${keys}`,
+    createReplicated: `CREATE TABLE IF NOT EXISTS ${db}.${name} ON CLUSTER ${cluster} (${columns}) ENGINE = Replicated${kind}MergeTree(${engineArgs})${keys}`,
     createDistributed: `CREATE TABLE IF NOT EXISTS ${db}.${distributedName} ON CLUSTER ${cluster} AS ${db}.${name} ENGINE = Distributed(${cluster}, ${db}, ${name}, ${shardingKey})`,
   };
 }

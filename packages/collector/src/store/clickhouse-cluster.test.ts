@@ -18,7 +18,7 @@ import { loadCollectorConfig } from "../config-file.js";
 import { computeReport } from "../metrics/compute-report.js";
 import type { Report } from "../metrics/types.js";
 import { alertTables } from "../monitors/alert-tables.js";
-import { clusterTable, isCreateDatabase } from "./clickhouse-cluster-ddl.js";
+import { clusterTable, clusterView, isCreateDatabase, isCreateView } from "./clickhouse-cluster-ddl.js";
 import { ClickHouseClient } from "./clickhouse-http.js";
 import { clickhouseDdl } from "./clickhouse-schema.js";
 import { openClickHouseStore } from "./clickhouse-store.js";
@@ -37,8 +37,14 @@ const RECEIVED_MS = W1 + 30 * DAY;
 const REPORT = { now: W1 + 20 * DAY, minLabels: 1 } as const;
 /** Every table the store creates (the monitors' come on first use). */
 const TABLES = clickhouseDdl("db")
-  .filter((statement) => !isCreateDatabase(statement))
+  .filter((statement) => !isCreateDatabase(statement) && !isCreateView(statement))
   .map((statement) => clusterTable(statement, "db", CLUSTER).name);
+/** The materialized views that feed `followups` (clickhouse-followups.ts), on every host. */
+const VIEWS = clickhouseDdl("db")
+  .filter(isCreateView)
+  .map((statement) => clusterView(statement, CLUSTER).name);
+const replicatedEngine = (table: string) =>
+  table === "followups" ? "ReplicatedAggregatingMergeTree" : "ReplicatedReplacingMergeTree";
 
 const database = `inferlog_cluster_${process.pid}_${Date.now()}`;
 const replicas = REPLICA_URLS.map((url) => new ClickHouseClient({ url, database, timeoutMs: 10_000 }));
@@ -143,9 +149,10 @@ describe("a ClickHouse cluster: one shard, two replicas, collectors in front", (
       );
       const engines = new Map(rows.map((r) => [r.name, r.engine]));
       for (const table of TABLES) {
-        expect(engines.get(table), table).toBe("ReplicatedReplacingMergeTree");
+        expect(engines.get(table), table).toBe(replicatedEngine(table));
         expect(engines.get(`${table}_distributed`), table).toBe("Distributed");
       }
+      for (const view of VIEWS) expect(engines.get(view), view).toBe("MaterializedView");
     }
   });
 
@@ -258,7 +265,7 @@ describe("a ClickHouse cluster: one shard, two replicas, collectors in front", (
     const onR2Fresh = new ClickHouseClient({ url: REPLICA_URLS[1], database: "system" });
     await waitFor("replica 2 to create the tables from the queue", async () => {
       const [tables] = await onR2Fresh.rows<{ n: number }>(
-        `SELECT count() AS n FROM tables WHERE database = '${createdWhileAway}' AND engine = 'ReplicatedReplacingMergeTree'`,
+        `SELECT count() AS n FROM tables WHERE database = '${createdWhileAway}' AND engine LIKE 'Replicated%MergeTree'`,
       );
       return tables?.n === TABLES.length;
     });
@@ -318,6 +325,7 @@ describe("moving a single server's database to the cluster", () => {
     const before = await openClickHouseStore({ url: REPLICA_URLS[0], database: moved });
     await before.insertBatch(events);
     const counts = await before.tableCounts();
+    const report = comparable(await computeReport(before, REPORT));
     await before.close();
     expect(
       (
@@ -329,11 +337,20 @@ describe("moving a single server's database to the cluster", () => {
 
     const after = await openClickHouseStore({ url: REPLICA_URLS[0], database: moved, cluster: CLUSTER });
     expect(await after.tableCounts()).toEqual(counts);
+    // The followups (states kept at ingest) moved with the tables, and their views were made again on the cluster.
+    expect(comparable(await computeReport(after, REPORT))).toEqual(report);
     await after.close();
     await caughtUp(onR2);
     const elsewhere = await openClickHouseStore({ url: REPLICA_URLS[1], database: moved });
     expect(await elsewhere.tableCounts()).toEqual(counts);
+    expect(comparable(await computeReport(elsewhere, REPORT))).toEqual(report);
     await elsewhere.close();
+    for (const ch of [onR1, onR2]) {
+      const views = await ch.rows<{ name: string }>(
+        `SELECT name FROM system.tables WHERE database = '${moved}' AND engine = 'MaterializedView' ORDER BY name`,
+      );
+      expect(views.map((view) => view.name)).toEqual([...VIEWS].sort());
+    }
     // The single-server tables stay beside them, for whoever wants to check before dropping them.
     expect(await count(onR1, "events_single_node")).toBe(events.length);
     // A move cut short after the replicated table was created: the next start copies again, and the copies collapse.

@@ -1,5 +1,12 @@
 import { ConfigError } from "@inferlog/core";
-import { clusterTable, distributedCluster, distributedTableName, isCreateDatabase } from "./clickhouse-cluster-ddl.js";
+import {
+  clusterTable,
+  clusterView,
+  distributedCluster,
+  distributedTableName,
+  isCreateDatabase,
+  isCreateView,
+} from "./clickhouse-cluster-ddl.js";
 import { type ClickHouseClient, ClickHouseError, sqlString } from "./clickhouse-http.js";
 
 /** Where a single-server table goes when its database moves to a cluster: first while its rows are copied, then for good. */
@@ -127,15 +134,17 @@ export async function ensureClusterTables(
 ): Promise<void> {
   const db = ch.database;
   const tables = statements
-    .filter((statement) => !isCreateDatabase(statement))
+    .filter((statement) => !isCreateDatabase(statement) && !isCreateView(statement))
     .map((text) => clusterTable(text, db, cluster));
+  const views = statements.filter(isCreateView).map((text) => clusterView(text, cluster));
   const isReady = (present: Map<string, LocalTable>, clusterTable: (typeof tables)[number]) =>
     present.get(clusterTable.name)?.engine.startsWith("Replicated") === true &&
     distributedCluster(present.get(clusterTable.distributedName)?.engine_full ?? "") === cluster &&
     !present.has(copyingTableName(clusterTable.name));
   let present = await localTables(ch);
   const missing = tables.filter((table) => !isReady(present, table));
-  if (missing.length === 0) return;
+  const missingViews = views.filter((view) => !present.has(view.name));
+  if (missing.length === 0 && missingViews.length === 0) return;
 
   await checkCluster(ch, cluster);
   for (const clusterTable of missing) {
@@ -147,6 +156,7 @@ export async function ensureClusterTables(
     }
   }
   const onCluster = onClusterRunner(ch);
+  let moved = false;
   const exists = (name: string) => async () => (await localTables(ch)).has(name);
   await onCluster(`CREATE DATABASE IF NOT EXISTS ${db} ON CLUSTER ${cluster}`, async () => {
     const [found] = await systemRows<{ n: number }>(
@@ -172,6 +182,7 @@ export async function ensureClusterTables(
       async () => (await localTables(ch)).get(clusterTable.name)?.engine.startsWith("Replicated") === true,
     );
     if (present.has(copying)) {
+      moved = true;
       await copyRows(ch, copying, clusterTable.name);
       await ch.exec(`RENAME TABLE ${db}.${copying} TO ${db}.${singleNodeTableName(clusterTable.name)}`, {
         database: false,
@@ -179,13 +190,23 @@ export async function ensureClusterTables(
     }
     await onCluster(clusterTable.createDistributed, exists(clusterTable.distributedName));
   }
+  // After their source and target tables. A view this host made for its single-server tables is made again: it
+  // was bound to the tables that moved aside (the followups it missed meanwhile are backfilled at open).
+  for (const view of views) {
+    if (moved && present.has(view.name)) {
+      await ch.exec(`DROP TABLE IF EXISTS ${db}.${view.name}`, { database: false });
+    } else if (present.has(view.name)) continue;
+    await onCluster(view.create, exists(view.name));
+  }
 
   present = await localTables(ch);
   const notHere = missing.filter((clusterTable) => !isReady(present, clusterTable));
-  if (notHere.length > 0) {
-    const shown = notHere
-      .map((clusterTable) => `${clusterTable.name} (${present.get(clusterTable.name)?.engine ?? "missing"})`)
-      .join(", ");
+  const viewsNotHere = views.filter((view) => !present.has(view.name));
+  if (notHere.length > 0 || viewsNotHere.length > 0) {
+    const shown = [
+      ...notHere.map((clusterTable) => `${clusterTable.name} (${present.get(clusterTable.name)?.engine ?? "missing"})`),
+      ...viewsNotHere.map((view) => `${view.name} (missing view)`),
+    ].join(", ");
     throw new Error(
       `ON CLUSTER ${cluster} left this server without the replicated tables ${shown}: is it one of the cluster's hosts?`,
     );

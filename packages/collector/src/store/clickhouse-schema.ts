@@ -1,3 +1,4 @@
+import { followupsDdl } from "./clickhouse-followups.js";
 import { clickhouseProfileDdl } from "./profile-schema.js";
 
 /**
@@ -58,6 +59,8 @@ export const clickhouseDdl = (db: string): string[] => [
     num_value Nullable(Float64), str_value Nullable(String), day Date
   ) ${engine("model_name, name, event_id")}`,
   clickhouseProfileDdl(db),
+  // After the tables they read: per-prediction states kept at ingest, for the reports (clickhouse-followups.ts).
+  ...followupsDdl(db),
 ];
 
 /**

@@ -4,6 +4,7 @@ import { backfillPredictionCandidates } from "./clickhouse-backfill.js";
 import { detectCluster, ensureClusterTables } from "./clickhouse-cluster.js";
 import { clusterName, isCreateDatabase } from "./clickhouse-cluster-ddl.js";
 import { existingIds } from "./clickhouse-existing-ids.js";
+import { backfillFollowups, followupsBackfillPending } from "./clickhouse-followups-backfill.js";
 import { ClickHouseClient, type ClickHouseConnection, sqlString } from "./clickhouse-http.js";
 import { clickhouseDdl } from "./clickhouse-schema.js";
 import { clickhouseTableBodies, readTableFormats, type TableBody } from "./clickhouse-table-binary.js";
@@ -60,9 +61,11 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     // The database is named in the URL of every statement but the one creating it.
     for (const stmt of statements) await ch.exec(stmt, { database: !isCreateDatabase(stmt) });
   }
+  const followupsPending = await followupsBackfillPending(ch, cluster);
   await ensureTables(clickhouseDdl(db));
   await addMissingColumns(ch, cluster);
   await backfillPredictionCandidates(ch);
+  if (followupsPending) await backfillFollowups(ch);
   // After the columns are complete: each table's RowBinary layout is read from system.columns.
   const formats = await readTableFormats(ch);
   const ttlDefault = options.defaultOutcomeTtlSeconds ?? DEFAULT_OUTCOME_TTL_SECONDS;
