@@ -122,6 +122,16 @@ export function storeFixture(kind: "sqlite" | "clickhouse"): StoreFixture {
   };
 }
 
+/** The database a ClickHouse fixture made (the last part of its spec). */
+export function databaseOf(fx: StoreFixture): string {
+  if (fx.kind !== "clickhouse") throw new Error(`databaseOf: a ${fx.kind} fixture has no ClickHouse database`);
+  return fx.spec.split("/").pop() as string;
+}
+
+/** A raw client on a ClickHouse fixture's database, for what a test reads or writes beside the store. */
+export const clickhouseClientOf = (fx: StoreFixture): ClickHouseClient =>
+  new ClickHouseClient({ url: CLICKHOUSE_URL, database: databaseOf(fx) });
+
 export const STORE_KINDS = ["sqlite", "clickhouse"] as const;
 
 /**

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postBatch, quiet } from "../../test/test-http.js";
-import { CLICKHOUSE_URL, prediction, storeFixture } from "../../test/test-support.js";
+import { CLICKHOUSE_URL, clickhouseClientOf, prediction, storeFixture } from "../../test/test-support.js";
 import { type Collector, createCollector } from "../collector.js";
-import { ClickHouseClient } from "../store/clickhouse-http.js";
 import { openClickHouseStore } from "../store/clickhouse-store.js";
 
 const REQUESTS = 50;
@@ -10,8 +9,7 @@ const PER_REQUEST = 100;
 
 describe("group commit into ClickHouse over HTTP", () => {
   const fx = storeFixture("clickhouse");
-  const database = fx.spec.split("/").pop() as string;
-  const ch = new ClickHouseClient({ url: CLICKHOUSE_URL, database });
+  const ch = clickhouseClientOf(fx);
   let collector: Collector;
   let endpoint: string;
   const bodies = Array.from({ length: REQUESTS }, () => Array.from({ length: PER_REQUEST }, () => prediction()));
@@ -26,7 +24,7 @@ describe("group commit into ClickHouse over HTTP", () => {
       (
         await ch.rows<{ table: string; n: number }>(
           `SELECT table, toUInt64(sum(max_block_number - min_block_number + 1)) AS n FROM system.parts
-           WHERE database = '${database}' AND active GROUP BY table`,
+           WHERE database = '${ch.database}' AND active GROUP BY table`,
         )
       ).map((r) => [r.table, r.n]),
     );
@@ -35,7 +33,7 @@ describe("group commit into ClickHouse over HTTP", () => {
     // All 50 requests fill exactly one group (5,000 events); the long delay only bounds a stuck test.
     const store = await openClickHouseStore({
       url: CLICKHOUSE_URL,
-      database,
+      database: ch.database,
       groupCommit: { maxDelayMs: 20_000, maxEvents: REQUESTS * PER_REQUEST },
     });
     collector = await createCollector({ store, logger: quiet });

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedMetricsFixture, W1 } from "../../test/metrics-fixture.js";
-import { CLICKHOUSE_URL, type StoreFixture, storeFixture } from "../../test/test-support.js";
-import { ClickHouseClient } from "../store/clickhouse-http.js";
+import { clickhouseClientOf, type StoreFixture, storeFixture } from "../../test/test-support.js";
 import type { Store } from "../store/types.js";
 import { computeReport } from "./compute-report.js";
 import type { ReportOptions } from "./options.js";
@@ -38,16 +37,16 @@ describe("a ClickHouse report (session TEMPORARY tables, drift in one pass, FINA
   });
 
   it("counts every event once while every row of it is stored twice and not yet merged", async () => {
-    const database = fx.spec.split("/").pop() as string;
-    const ch = new ClickHouseClient({ url: CLICKHOUSE_URL, database });
+    const ch = clickhouseClientOf(fx);
     const tables = await ch.rows<{ name: string }>(
-      `SELECT name FROM system.tables WHERE database = '${database}' AND engine LIKE '%MergeTree'`,
+      `SELECT name FROM system.tables WHERE database = '${ch.database}' AND engine LIKE '%MergeTree'`,
     );
     expect(tables.map((t) => t.name)).toEqual(
       expect.arrayContaining(["predictions", "outcomes", "exposures", "feedback", "features", "candidates"]),
     );
     // What a second writer that did not see the first leaves: a second copy of every row, in parts of its own.
-    for (const { name } of tables) await ch.exec(`INSERT INTO ${database}.${name} SELECT * FROM ${database}.${name}`);
+    for (const { name } of tables)
+      await ch.exec(`INSERT INTO ${ch.database}.${name} SELECT * FROM ${ch.database}.${name}`);
     const [copies] = await ch.rows<{ n: number }>("SELECT count() AS n FROM predictions");
     const [distinct] = await ch.rows<{ n: number }>("SELECT count() AS n FROM predictions FINAL");
     expect(copies?.n).toBe(2 * (distinct?.n ?? 0));

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedMetricsFixture, W1 } from "../../test/metrics-fixture.js";
-import { CLICKHOUSE_URL, type StoreFixture, storeFixture } from "../../test/test-support.js";
+import { clickhouseClientOf, type StoreFixture, storeFixture } from "../../test/test-support.js";
 import { computeReport } from "../metrics/compute-report.js";
-import { ClickHouseClient } from "./clickhouse-http.js";
+import type { ClickHouseClient } from "./clickhouse-http.js";
 import type { Store } from "./types.js";
 
 const DAY = 86_400_000;
@@ -16,7 +16,7 @@ describe("prediction rows written before their candidate arrays (cand_ranks, can
   beforeAll(async () => {
     fx = storeFixture("clickhouse");
     store = await fx.open();
-    ch = new ClickHouseClient({ url: CLICKHOUSE_URL, database: fx.spec.split("/").pop() as string });
+    ch = clickhouseClientOf(fx);
   });
   afterAll(async () => {
     await store.close();

@@ -2,13 +2,15 @@ import type { InferlogEvent } from "@inferlog/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   CLICKHOUSE_URL,
+  clickhouseClientOf,
+  databaseOf,
   outcome,
   prediction,
   type StoreFixture,
   storeFixture,
   T0_MS,
 } from "../../test/test-support.js";
-import { ClickHouseClient } from "./clickhouse-http.js";
+import type { ClickHouseClient } from "./clickhouse-http.js";
 import { openClickHouseStore } from "./clickhouse-store.js";
 import type { IncomingEvent, Store } from "./types.js";
 
@@ -23,9 +25,8 @@ describe("ClickHouse store under racing writers", () => {
   beforeEach(async () => {
     fx = storeFixture("clickhouse");
     a = await fx.open();
-    const database = fx.spec.split("/").pop() as string;
-    b = await openClickHouseStore({ url: CLICKHOUSE_URL, database });
-    ch = new ClickHouseClient({ url: CLICKHOUSE_URL, database });
+    b = await openClickHouseStore({ url: CLICKHOUSE_URL, database: databaseOf(fx) });
+    ch = clickhouseClientOf(fx);
   });
   afterEach(async () => {
     await a.close();

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CLICKHOUSE_URL, type StoreFixture, storeFixture, validEvent } from "../../test/test-support.js";
+import { clickhouseClientOf, type StoreFixture, storeFixture, validEvent } from "../../test/test-support.js";
 import { existingIds } from "./clickhouse-existing-ids.js";
-import { ClickHouseClient } from "./clickhouse-http.js";
+import type { ClickHouseClient } from "./clickhouse-http.js";
 import type { IncomingEvent, Store } from "./types.js";
 
 const DAY_MS = 86_400_000;
@@ -23,7 +23,7 @@ describe("ClickHouse store: which ids of a group are stored already", () => {
   beforeEach(async () => {
     fx = storeFixture("clickhouse");
     store = await fx.open();
-    ch = new ClickHouseClient({ url: CLICKHOUSE_URL, database: fx.spec.split("/").pop() as string });
+    ch = clickhouseClientOf(fx);
   });
   afterEach(async () => {
     await store.close();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedMetricsFixture, W1 } from "../../test/metrics-fixture.js";
 import {
-  CLICKHOUSE_URL,
+  clickhouseClientOf,
   prediction,
   type StoreFixture,
   storeFixture,
@@ -11,7 +11,7 @@ import {
 import { computeReport } from "../metrics/compute-report.js";
 import { FOLLOWUP_SOURCES, FOLLOWUPS_TABLE, followupsTableDdl, followupsViewName } from "./clickhouse-followups.js";
 import { backfillFollowups, FOLLOWUPS_BACKFILL_MARKER } from "./clickhouse-followups-backfill.js";
-import { ClickHouseClient } from "./clickhouse-http.js";
+import type { ClickHouseClient } from "./clickhouse-http.js";
 import type { Store } from "./types.js";
 
 const DAY = 86_400_000;
@@ -25,7 +25,7 @@ describe("followups (per-prediction states kept at ingest) of a database written
   beforeAll(async () => {
     fx = storeFixture("clickhouse");
     store = await fx.open();
-    ch = new ClickHouseClient({ url: CLICKHOUSE_URL, database: fx.spec.split("/").pop() as string });
+    ch = clickhouseClientOf(fx);
   });
   afterAll(async () => {
     await store.close();
