@@ -8,12 +8,13 @@
  * clients included, so read it on a quiet machine or as an upper bound.
  */
 import { fork } from "node:child_process";
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { ClickHouseClient } from "../../../packages/collector/src/store/clickhouse-http.js";
 import { clickhouseServerCpu as serverCpuOrNone } from "./clickhouse-server-process.js";
 import { batches, ingestEvents } from "./ingest-events.js";
+import { postBatch } from "./post-batch.js";
 
 const CLICKHOUSE_URL = process.env.INFERLOG_CLICKHOUSE_URL ?? "http://127.0.0.1:8123";
 const EVENTS = Number(process.argv[2] ?? 50_000);
@@ -26,27 +27,6 @@ function serverCpu() {
   const cpu = serverCpuOrNone();
   if (!cpu) throw new Error("no clickhouse-server process on this host (BENCH_CLICKHOUSE_PID names one)");
   return cpu;
-}
-
-function post(port: number, agent: Agent, body: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port,
-        path: "/v1/events",
-        method: "POST",
-        agent,
-        headers: { "content-type": "application/cloudevents-batch+json", "content-encoding": "gzip" },
-      },
-      (res) => {
-        res.resume();
-        res.on("end", () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
 }
 
 const ch = new ClickHouseClient({ url: CLICKHOUSE_URL, database });
@@ -66,7 +46,7 @@ try {
     let next = 0;
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
-        while (next < bodies.length) await post(port, agent, bodies[next++] as Buffer);
+        while (next < bodies.length) await postBatch(port, agent, bodies[next++] as Buffer, BATCH);
       }),
     );
   };

@@ -5,7 +5,7 @@
  * The HTTP path adds reading, JSON parsing, schema validation and the reply on top of that.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +15,7 @@ import { toRows } from "../../../../packages/collector/src/store/rows.js";
 import { SQLITE_DDL } from "../../../../packages/collector/src/store/sqlite-schema.js";
 import { prepareRowWriter } from "../../../../packages/collector/src/store/sqlite-writer.js";
 import { emit, median, type Row } from "../measure.js";
+import { postBatch } from "../post-batch.js";
 import { features, output } from "../prediction.js";
 
 // better-sqlite3 is the collector's dependency, not the bench's: load it from there.
@@ -53,34 +54,6 @@ const makeBatches = () => {
   return out;
 };
 
-function post(port: number, agent: Agent, body: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port,
-        path: "/v1/events",
-        method: "POST",
-        agent,
-        headers: { "content-type": "application/cloudevents-batch+json" },
-      },
-      (res) => {
-        let text = "";
-        res.on("data", (d: Buffer) => {
-          text += d.toString();
-        });
-        res.on("end", () =>
-          res.statusCode === 200 && text.startsWith(`{"accepted":${BATCH},"rejected":[]`)
-            ? resolve()
-            : reject(new Error(`${res.statusCode} ${text}`)),
-        );
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
 async function viaCollector(dir: string, run: number): Promise<number> {
   const bodies = makeBatches().map((b) => JSON.stringify(b));
   const collector = await createCollector({ store: `sqlite:${join(dir, `http-${run}.db`)}` });
@@ -90,7 +63,7 @@ async function viaCollector(dir: string, run: number): Promise<number> {
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
-      while (next < bodies.length) await post(port, agent, bodies[next++] as string);
+      while (next < bodies.length) await postBatch(port, agent, bodies[next++] as string, BATCH);
     }),
   );
   const seconds = (performance.now() - t0) / 1000;

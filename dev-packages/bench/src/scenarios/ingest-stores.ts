@@ -29,6 +29,7 @@ import { prepareRowWriter } from "../../../../packages/collector/src/store/sqlit
 import { clickhouseServerCpu } from "../clickhouse-server-process.js";
 import { batches, ingestEvents } from "../ingest-events.js";
 import { emit, median, quantile, type Row } from "../measure.js";
+import { postBatch } from "../post-batch.js";
 
 const Database = createRequire(new URL("../../../../packages/collector/package.json", import.meta.url))(
   "better-sqlite3",
@@ -59,34 +60,6 @@ interface HttpRun {
   loadCpuMicrosPerEvent: number;
   /** The ClickHouse server process's CPU per event over the window (undefined: not on this host). */
   serverCpuMicrosPerEvent?: number;
-}
-
-function post(port: number, agent: Agent, body: Buffer, expected: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port,
-        path: "/v1/events",
-        method: "POST",
-        agent,
-        headers: { "content-type": "application/cloudevents-batch+json", "content-encoding": "gzip" },
-      },
-      (res) => {
-        let text = "";
-        res.on("data", (d: Buffer) => {
-          text += d.toString();
-        });
-        res.on("end", () =>
-          res.statusCode === 200 && text === `{"accepted":${expected},"rejected":[],"duplicates":0}`
-            ? resolve()
-            : reject(new Error(`${res.statusCode} ${text}`)),
-        );
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
 }
 
 /** The next IPC message from the child that has `key`. */
@@ -155,7 +128,7 @@ async function viaCollector(spec: string, events: Events, warmup: Events): Promi
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < bodies.length) {
           const body = bodies[next++] as Buffer;
-          await post(collector.port, agent, body, BATCH);
+          await postBatch(collector.port, agent, body, BATCH);
         }
       }),
     );
@@ -225,11 +198,11 @@ async function healthUnderLoad(spec: string): Promise<{ probes: number[]; loopMs
   const collector = await startCollector(spec);
   const agent = new Agent({ keepAlive: true });
   try {
-    await post(collector.port, agent, gzipBatches(ingestEvents(2_000), BATCH)[0] as Buffer, BATCH);
+    await postBatch(collector.port, agent, gzipBatches(ingestEvents(2_000), BATCH)[0] as Buffer, BATCH);
     const [body] = gzipBatches(ingestEvents(HEALTH_EVENTS), HEALTH_EVENTS);
     await collector.loopDelay();
     let ingesting = true;
-    const ingest = post(collector.port, agent, body as Buffer, HEALTH_EVENTS).finally(() => {
+    const ingest = postBatch(collector.port, agent, body as Buffer, HEALTH_EVENTS).finally(() => {
       ingesting = false;
     });
     const probes: number[] = [];
