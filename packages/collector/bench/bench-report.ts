@@ -6,7 +6,7 @@
  * `target` is a SQLite file (default: one in the temp folder named for N) or `clickhouse:DATABASE` (the server
  * at $INFERLOG_CLICKHOUSE_URL, default http://127.0.0.1:8123). A target that already holds events skips the
  * writing (a SQLite file of an older schema is brought up to date when opened, before the timing).
- * Flags: `one` keeps a SQLite report on the store's connection instead of sharing it with a worker thread;
+ * Flags: `one` keeps a report on the store's connection (or ClickHouse session) instead of sharing it with a worker thread (a second session);
  * `profile` times every query of the report (on the store's connection) and prints where the time went;
  * `dist` runs the built package (its report worker without tsx); `runs=N` times N reports; `json=FILE` writes the last report (without `generatedAt`) to FILE, to compare
  * the numbers of two builds.

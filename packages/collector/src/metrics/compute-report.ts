@@ -4,10 +4,11 @@ import type { Store } from "../store/types.js";
 import { compareVersions } from "./age-effect.js";
 import { businessByUse } from "./business-by-use.js";
 import { overlappingModels, pairWindows, versionWindows } from "./challenger.js";
+import { clickhouseDrift, startAside } from "./clickhouse-aside.js";
 import { metricsContext } from "./context.js";
 import { TRUE_LABEL } from "./dialect.js";
 import { type DriftTask, driftOf, driftTasks } from "./drift.js";
-import { driftInOnePass, driftRelation } from "./drift-one-pass.js";
+import { readsScored } from "./drift-one-pass.js";
 import { labelFree, labelFreeOf } from "./label-free.js";
 import { type ReportOptions, resolveReportOptions } from "./options.js";
 import { business, calibration, quality } from "./quality.js";
@@ -26,8 +27,9 @@ export function computeReport(store: Store, options: ReportOptions = {}): Promis
 /**
  * `computeReport`, with `worker: false` to compute everything on the store's own connection. With
  * `worker: true`, a SQLite store with a file computes part of the sections (report-parallel.ts) on a
- * second connection in a worker thread meanwhile; the results are the same either way. `onShare`
- * is told where that part ran (true: in the worker).
+ * second connection in a worker thread meanwhile, and a ClickHouse store part of them on a second session
+ * (clickhouse-aside.ts); the results are the same either way. `onShare` is told where the SQLite share ran
+ * (true: in the worker).
  */
 export async function computeReportWith(
   store: Store,
@@ -44,6 +46,7 @@ export async function computeReportWith(
       store,
       metricsContext(store.kind, resolvedReportOptions, session),
       session,
+      run.worker,
       run.onShare,
     );
   }
@@ -117,6 +120,7 @@ async function computeClickHouseReport(
   store: Store,
   ctx: MetricsContext,
   session: ReadRows,
+  parallel: boolean,
   onShare?: (inWorker: boolean) => void,
 ): Promise<Report> {
   const drops: string[] = [];
@@ -128,31 +132,43 @@ async function computeClickHouseReport(
     await ctx.query(`CREATE TEMPORARY TABLE ${name} AS ${select}`);
     ctx[key] = `SELECT * FROM ${name}`;
   };
+  const tasks = await driftTasks(ctx);
+  const options = ctx.options;
+  const from = Math.min(options.fromMs, ...tasks.map((task) => task.reference.from));
+  const to = Math.max(options.toMs, ...tasks.map((task) => task.reference.to));
+  // What reads no relation of this session (the drift of features and predicted labels, the feedback sections, the
+  // orphans) runs on a second session while this one builds the per-prediction relation and what reads it, so the
+  // two share the server's cores (clickhouse-aside.ts). The true label's drift reads that relation: here.
+  const second = parallel ? store.readSession?.() : undefined;
+  const here = second ? tasks.filter(readsScored) : tasks;
+  const aside = second
+    ? startAside(
+        second,
+        options,
+        tasks.filter((task) => !readsScored(task)),
+        from,
+        to,
+      )
+    : undefined;
   try {
-    const tasks = await driftTasks(ctx);
     // The per-prediction relation first (its outcomes, exposures and feedback from the states kept at ingest): its
     // shown candidates and business rows are read from its copy.
     await temporary("scored");
     ctx.business = ctx.dialect.businessRows(ctx.scored);
     ctx.shown = ctx.dialect.shownCandidates(ctx.options, ctx.scored);
-    for (const key of ["exposed", "business", "firstSeen", "shown"] as const) await temporary(key);
-    const driftRows = "inferlog_report_drift";
-    drops.push(`DROP TEMPORARY TABLE IF EXISTS ${driftRows}`);
-    await ctx.query(`CREATE TEMPORARY TABLE ${driftRows} (src UInt8, model_name String, feature String, time_ms Int64,
-      num_value Nullable(Float64), str_value Nullable(String)) ENGINE = Memory`);
-    const options = ctx.options;
-    const from = Math.min(options.fromMs, ...tasks.map((task) => task.reference.from));
-    const to = Math.max(options.toMs, ...tasks.map((task) => task.reference.to));
-    if (tasks.length > 0) {
-      for (const part of driftRelation(ctx, tasks, from, to)) await ctx.query(`INSERT INTO ${driftRows} ${part}`);
-    }
+    // The exposed relation is read by the feedback sections alone, computed on the second session when there is one.
+    for (const key of [...(aside ? [] : ["exposed" as const]), "business", "firstSeen", "shown"] as const)
+      await temporary(key);
     const own = {
       q: await quality(ctx),
       cal: await calibration(ctx),
       biz: await business(ctx),
     };
-    const drift = (await driftInOnePass(ctx, tasks, driftRows)).flat();
-    const share = await computeShare(ctx, session, []);
+    const hereDrift = await clickhouseDrift(ctx, here, from, to);
+    const share = await computeShare(ctx, session, [], false, aside?.elsewhere);
+    const asideRows = aside ? await aside.drift : [];
+    // Back in the tasks' order.
+    const drift = tasks.flatMap((task) => (aside && !readsScored(task) ? asideRows.shift() : hereDrift.shift()) ?? []);
     onShare?.(false);
     return await finish(store, ctx, own, share, drift);
   } finally {

@@ -35,15 +35,21 @@ export function driftRelation(
 ): string[] {
   const models = [...new Set(tasks.map((task) => task.model))].map((message) => dialect.text(message)).join(", ");
   const range = `time_ms >= ${num(fromMs)} AND time_ms < ${num(toMs)}`;
-  return [
-    `SELECT toUInt8(${FEATURE}) AS src, model_name, name AS feature, time_ms, num_value, str_value
+  const parts: Record<number, string> = {
+    [FEATURE]: `SELECT toUInt8(${FEATURE}) AS src, model_name, name AS feature, time_ms, num_value, str_value
       FROM features FINAL WHERE model_name IN (${models}) AND ${range}`,
-    `SELECT toUInt8(${PREDICTED}) AS src, model_name, '' AS feature, time_ms, CAST(NULL AS Nullable(Float64)) AS num_value,
+    [PREDICTED]: `SELECT toUInt8(${PREDICTED}) AS src, model_name, '' AS feature, time_ms, CAST(NULL AS Nullable(Float64)) AS num_value,
       label AS str_value FROM predictions FINAL WHERE model_name IN (${models}) AND shadow = 0 AND ${range}`,
-    `SELECT toUInt8(${TRUE}) AS src, model_name, '' AS feature, time_ms, CAST(NULL AS Nullable(Float64)) AS num_value,
+    [TRUE]: `SELECT toUInt8(${TRUE}) AS src, model_name, '' AS feature, time_ms, CAST(NULL AS Nullable(Float64)) AS num_value,
       o_label AS str_value FROM (${scored}) WHERE has_o = 1 AND shadow = 0 AND model_name IN (${models})`,
-  ];
+  };
+  // Only the sources some task reads: the others' rows would never be counted.
+  const sources = new Set(tasks.map((task) => sourceOf(task.feature)));
+  return [FEATURE, PREDICTED, TRUE].filter((source) => sources.has(source)).map((source) => parts[source] as string);
 }
+
+/** Whether a task's drift reads the per-prediction relation (the true label) rather than raw rows only. */
+export const readsScored = (task: DriftTask): boolean => sourceOf(task.feature) === TRUE;
 
 /**
  * Drift of every task from a handful of statements over `rows` (`driftRelation`, in a TEMPORARY table) instead

@@ -38,6 +38,12 @@ import { versions } from "./versions.js";
  * ranking columns; since schema 9 it joins nothing). Same SQL over the same rows in the same order, so the same
  * results as on one connection.
  */
+/** Sections of the share computed on another session meanwhile (a ClickHouse report's second session). */
+export interface ShareElsewhere {
+  feedback: Promise<Pick<ReportShare, "feedback" | "exposureAge">>;
+  orphans: Promise<OrphanRow[]>;
+}
+
 export interface ReportShare {
   feedback: FeedbackRow[];
   exposureAge: ExposureAgeRow[];
@@ -78,12 +84,13 @@ export async function computeShare(
   readRows: ReadRows,
   tasks: Tasks,
   withCalibration = false,
+  elsewhere?: ShareElsewhere,
 ): Promise<ReportShare> {
   const versionRows = await versions(ctx);
   // SQLite: the hash-grouping aggregates take the versions listed as small integers (sqlite-version-codes.ts).
   const coded: MetricsContext =
     ctx.dialect.kind === "sqlite" ? { ...ctx, dialect: withVersionCodes(ctx.dialect, versionRows) } : ctx;
-  const { feedback, exposureAge } = await feedbackSections(coded);
+  const { feedback, exposureAge } = await (elsewhere?.feedback ?? feedbackSections(coded));
   return {
     ...(withCalibration ? { calibration: await calibration(ctx) } : {}),
     feedback,
@@ -93,7 +100,7 @@ export async function computeShare(
     versions: versionRows,
     freshness: await freshness(ctx, versionRows),
     newItems: await newItems(ctx),
-    orphans: await orphans(ctx.dialect.kind, readRows, ctx.options),
+    orphans: await (elsewhere?.orphans ?? orphans(ctx.dialect.kind, readRows, ctx.options)),
     ages: await modelAges(ctx),
     latency: await labelLatency(coded),
   };

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedMetricsFixture, W1 } from "../../test/metrics-fixture.js";
 import { clickhouseClientOf, type StoreFixture, storeFixture } from "../../test/test-support.js";
 import type { Store } from "../store/types.js";
-import { computeReport } from "./compute-report.js";
+import { computeReport, computeReportWith } from "./compute-report.js";
 import type { ReportOptions } from "./options.js";
 
 const DAY = 86_400_000;
@@ -34,6 +34,13 @@ describe("a ClickHouse report (session TEMPORARY tables, drift in one pass, FINA
     together.forEach((report, i) => {
       expect(numbers(report)).toEqual(once.get(OPTIONS[i] as ReportOptions));
     });
+  });
+
+  it("gives the same report on one session as with a second one beside it (clickhouse-aside.ts)", async () => {
+    // `worker: false`: every section on the report's own session, one after another.
+    for (const options of OPTIONS) {
+      expect(numbers(await computeReportWith(store, options, { worker: false }))).toEqual(once.get(options));
+    }
   });
 
   it("counts every event once while every row of it is stored twice and not yet merged", async () => {
