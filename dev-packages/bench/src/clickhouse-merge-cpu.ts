@@ -8,6 +8,7 @@ import { ClickHouseClient } from "../../../packages/collector/src/store/clickhou
 import { clickhouseDdl } from "../../../packages/collector/src/store/clickhouse-schema.js";
 import {
   clickhouseTableBodies,
+  insertTableBody,
   readTableFormats,
   type TableBody,
 } from "../../../packages/collector/src/store/clickhouse-table-binary.js";
@@ -43,10 +44,7 @@ for (let round = 0; round < rounds; round++) {
             formats,
           ),
         );
-      const insert = (body: TableBody) =>
-        body.format === "RowBinary"
-          ? ch.insertRowBinary(body.table, body.columns, body.chunks)
-          : ch.insertLines(body.table, body.lines);
+      const insert = (body: TableBody) => insertTableBody(ch, body);
       const before = cpu();
       for (const bodies of groups) await Promise.all(bodies.map(insert));
       const inserted = cpu();

@@ -19,6 +19,7 @@ import { ClickHouseClient } from "../../../../packages/collector/src/store/click
 import { clickhouseDdl } from "../../../../packages/collector/src/store/clickhouse-schema.js";
 import {
   clickhouseTableBodies,
+  insertTableBody,
   readTableFormats,
   type TableBody,
 } from "../../../../packages/collector/src/store/clickhouse-table-binary.js";
@@ -251,10 +252,7 @@ async function clickhouseDirect(database: string, events: Events): Promise<numbe
       ),
     ),
   );
-  const insert = (body: TableBody) =>
-    body.format === "RowBinary"
-      ? ch.insertRowBinary(body.table, body.columns, body.chunks)
-      : ch.insertLines(body.table, body.lines);
+  const insert = (body: TableBody) => insertTableBody(ch, body);
   const t0 = performance.now();
   for (const bodies of groups) {
     await Promise.all(bodies.filter((body) => body.table !== "events").map(insert));

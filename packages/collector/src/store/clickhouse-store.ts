@@ -7,7 +7,7 @@ import { existingIds } from "./clickhouse-existing-ids.js";
 import { backfillFollowups, followupsBackfillPending } from "./clickhouse-followups-backfill.js";
 import { ClickHouseClient, type ClickHouseConnection, sqlString } from "./clickhouse-http.js";
 import { clickhouseDdl } from "./clickhouse-schema.js";
-import { clickhouseTableBodies, readTableFormats, type TableBody } from "./clickhouse-table-binary.js";
+import { clickhouseTableBodies, insertTableBody, readTableFormats, type TableBody } from "./clickhouse-table-binary.js";
 import { createGroupCommitter, type GroupCommitOptions, groupCommitSettings } from "./group-commit.js";
 import {
   DEFAULT_OUTCOME_TTL_SECONDS,
@@ -99,10 +99,7 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     }
     // Derived rows first, the events row last: an event row means "all of it is in", so a group
     // that failed half-way is written again in full on retry (its repeated rows collapse on merge).
-    const insert = (body: TableBody) =>
-      body.format === "RowBinary"
-        ? ch.insertRowBinary(body.table, body.columns, body.chunks)
-        : ch.insertLines(body.table, body.lines);
+    const insert = (body: TableBody) => insertTableBody(ch, body);
     await Promise.all(bodies.filter((body) => body.table !== "events").map(insert));
     for (const body of bodies) if (body.table === "events") await insert(body);
     return fresh;

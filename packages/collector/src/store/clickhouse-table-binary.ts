@@ -13,6 +13,12 @@ export type TableBody =
   | { table: Table; format: "RowBinary"; columns: string[]; rows: number; chunks: Buffer[] }
   | { table: Table; format: "JSONEachRow"; rows: number; lines: string[] };
 
+/** Sends one table's body in its format. */
+export const insertTableBody = (ch: ClickHouseClient, body: TableBody): Promise<void> =>
+  body.format === "RowBinary"
+    ? ch.insertRowBinary(body.table, body.columns, body.chunks)
+    : ch.insertLines(body.table, body.lines);
+
 /** How each table's rows are encoded, settled by the first row of each table. */
 export interface TableFormats {
   /** Column name to ClickHouse type, per table, as the server has them. */
