@@ -82,15 +82,18 @@ export function createGroupCommitter(write: WriteGroup, settings: GroupCommitSet
       if (timer) clearTimeout(timer);
       timer = undefined;
       writing++;
-      void writeNext().then((answered) => {
-        writing--;
-        if (regroupMs > 0) {
-          regroupUntil = Date.now() + regroupMs;
-          regroupEvents = waitingEvents + answered;
-        }
-        schedule();
-        if (writing === 0 && waiting.length === 0) for (const done of idle.splice(0)) done();
-      });
+      // writeNext settles every batch itself and never rejects; should it ever, the committer must still go on.
+      void writeNext()
+        .catch(() => 0)
+        .then((answered) => {
+          writing--;
+          if (regroupMs > 0) {
+            regroupUntil = Date.now() + regroupMs;
+            regroupEvents = waitingEvents + answered;
+          }
+          schedule();
+          if (writing === 0 && waiting.length === 0) for (const done of idle.splice(0)) done();
+        });
       // A second group may already be due (maxEvents) while writes are still allowed.
       schedule();
       return;
