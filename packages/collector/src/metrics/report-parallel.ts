@@ -1,9 +1,8 @@
-import { extname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { type BoundParams, type ReadRows, sqliteParams } from "../store/bound-params.js";
 import { registerSqliteFunctions } from "../store/sqlite-functions.js";
+import { workerEntry } from "../worker-entry.js";
 import { metricsContext } from "./context.js";
 import { sqliteShareRelation } from "./dialect-sqlite.js";
 import { type DriftTask, driftOf } from "./drift.js";
@@ -148,11 +147,6 @@ export async function computeShareOnFile({ file, o: options }: ShareRequest, tas
   }
 }
 
-/** This module's file: `__filename` in the CommonJS build, `import.meta.url` in ESM and in the sources. */
-function here(): string {
-  return typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
-}
-
 export interface ShareWorker {
   /** Null when the worker could not start or load (the caller then computes the share on its own connection). */
   share: Promise<ReportShare | null>;
@@ -182,20 +176,12 @@ function runShareWorker(
   request: ShareRequest,
   onStart: (stop: () => void, sendTasks: (tasks: readonly DriftTask[]) => void) => void,
 ): Promise<ReportShare | null> {
-  const self = here();
-  const ext = extname(self);
-  // Built: dist/report-worker.js or .cjs next to this bundle. Sources (tsx, vitest): a JavaScript entry that
-  // registers tsx before it loads report-worker.ts.
-  const entry = join(self, "..", ext === ".ts" ? "report-worker-tsx.mjs" : `report-worker${ext}`);
+  const entry = workerEntry("report-worker", "metrics");
   return new Promise((resolve, reject) => {
     let settled = false;
     let worker: Worker;
     try {
-      worker = new Worker(entry, {
-        workerData: request,
-        // The package's own `source` condition in the sources, so @inferlog/core resolves as in the parent.
-        execArgv: ext === ".ts" ? ["--conditions=source"] : [],
-      });
+      worker = new Worker(entry.file, { workerData: request, execArgv: entry.execArgv });
     } catch {
       resolve(null);
       return;

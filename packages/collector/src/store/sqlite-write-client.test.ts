@@ -31,7 +31,7 @@ describe("the SQLite write worker's client", () => {
     const warnings: Error[] = [];
     const onWarning = (warning: Error) => warnings.push(warning);
     process.on("warning", onWarning);
-    const writer = startWriteWorker(options, inline, join(dir, "no-such-worker.mjs"));
+    const writer = startWriteWorker(options, inline, { file: join(dir, "no-such-worker.mjs"), execArgv: [] });
     expect(await writer.write(incoming(3))).toEqual([true, true, true]);
     expect(await writer.write(incoming(2))).toEqual([true, true]);
     expect(groups).toEqual([3, 2]);
@@ -69,7 +69,7 @@ describe("the SQLite write worker's client", () => {
        });`,
     );
     const { inline, groups } = recordingInline();
-    const writer = startWriteWorker(options, inline, entry);
+    const writer = startWriteWorker(options, inline, { file: entry, execArgv: [] });
     await expect(writer.write(incoming(2))).rejects.toThrow("The SQLite write worker exited (code 3)");
     expect(await writer.write(incoming(4))).toEqual([true, true, true, true]);
     expect(groups).toEqual([]);

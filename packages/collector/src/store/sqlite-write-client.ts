@@ -1,6 +1,5 @@
-import { extname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { type WorkerEntry, workerEntry } from "../worker-entry.js";
 import type { WriteGroup } from "./group-commit.js";
 import { errorOf, type WriteReply, type WriteRequest, type WriteWorkerOptions } from "./sqlite-write-messages.js";
 import { encodeGroup, transferablesOf } from "./sqlite-write-wire.js";
@@ -19,21 +18,6 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-/** This module's file: `__filename` in the CommonJS build, `import.meta.url` in ESM and in the sources. */
-function here(): string {
-  return typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
-}
-
-/**
- * The worker's module. Built: dist/sqlite-write-worker.js or .cjs next to this bundle. Sources (tsx,
- * vitest): a JavaScript entry that registers tsx before it loads sqlite-write-worker.ts.
- */
-function writeWorkerEntry(): string {
-  const self = here();
-  const ext = extname(self);
-  return join(self, "..", ext === ".ts" ? "sqlite-write-worker-tsx.mjs" : `sqlite-write-worker${ext}`);
-}
-
 /**
  * Writes groups on a worker thread with its own connection (sqlite-write-worker.ts), one transaction per
  * group: the collector's event loop never waits for a statement or an fsync. A group's promise resolves
@@ -44,9 +28,8 @@ function writeWorkerEntry(): string {
 export function startWriteWorker(
   options: WriteWorkerOptions,
   inline: WriteGroup,
-  entry: string = writeWorkerEntry(),
+  entry: WorkerEntry = workerEntry("sqlite-write-worker", "store"),
 ): WriteWorker {
-  const ext = extname(here());
   const pending = new Map<number, Pending>();
   let nextId = 0;
   let worker: Worker | undefined;
@@ -75,11 +58,7 @@ export function startWriteWorker(
       let opened = false;
       let thread: Worker;
       try {
-        thread = new Worker(entry, {
-          workerData: options,
-          // The package's own `source` condition in the sources, so @inferlog/core resolves as in the parent.
-          execArgv: ext === ".ts" ? ["--conditions=source"] : [],
-        });
+        thread = new Worker(entry.file, { workerData: options, execArgv: entry.execArgv });
       } catch (error) {
         runInline(error);
         resolve(undefined);
