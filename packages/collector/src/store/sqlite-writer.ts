@@ -77,105 +77,114 @@ export function prepareRowWriter(db: Database.Database): RowWriter {
       event.raw,
     );
     if (stored.changes === 0) return false;
-    const row = rows.prediction;
-    if (row) {
+    const prediction = rows.prediction;
+    if (prediction) {
       insertPrediction.run(
-        row.event_id,
-        row.prediction_id,
-        row.model_name,
-        row.model_version,
-        row.environment,
-        row.trained_at_ms,
-        row.time_ms,
-        row.task,
-        row.label,
-        row.score,
-        json(row.top_ids),
-        row.k,
-        row.outcome_ttl_s,
-        row.latency_ms,
-        row.subject_key,
-        row.samplerate,
-        row.shadow,
+        prediction.event_id,
+        prediction.prediction_id,
+        prediction.model_name,
+        prediction.model_version,
+        prediction.environment,
+        prediction.trained_at_ms,
+        prediction.time_ms,
+        prediction.task,
+        prediction.label,
+        prediction.score,
+        json(prediction.top_ids),
+        prediction.k,
+        prediction.outcome_ttl_s,
+        prediction.latency_ms,
+        prediction.subject_key,
+        prediction.samplerate,
+        prediction.shadow,
       );
       // A challenger's label is not what the model answered the traffic: predicted-label drift counts the shown one.
-      if (row.shadow === 0) counter.add(row.model_name, DRIFT_PREDICTED, "", row.time_ms, row.label, 1);
+      if (prediction.shadow === 0)
+        counter.add(prediction.model_name, DRIFT_PREDICTED, "", prediction.time_ms, prediction.label, 1);
     }
     // A candidate row carries its prediction's version, time and k (both come from the one prediction event).
-    for (const c of rows.candidates) {
+    for (const candidate of rows.candidates) {
       insertCandidate.run(
-        c.event_id,
-        c.prediction_id,
-        c.model_name,
-        c.rank,
-        c.candidate_id,
-        c.score,
-        c.item_age_s,
-        row?.model_version ?? null,
-        row?.time_ms ?? null,
-        row?.k ?? null,
+        candidate.event_id,
+        candidate.prediction_id,
+        candidate.model_name,
+        candidate.rank,
+        candidate.candidate_id,
+        candidate.score,
+        candidate.item_age_s,
+        prediction?.model_version ?? null,
+        prediction?.time_ms ?? null,
+        prediction?.k ?? null,
       );
     }
-    const x = rows.exposure;
-    if (x) {
+    const exposure = rows.exposure;
+    if (exposure) {
       insertExposure.run(
-        x.event_id,
-        x.prediction_id,
-        x.model_name,
-        x.time_ms,
-        x.prediction_time_ms,
-        x.subject_key,
-        x.surface,
-        json(x.shown_ids),
+        exposure.event_id,
+        exposure.prediction_id,
+        exposure.model_name,
+        exposure.time_ms,
+        exposure.prediction_time_ms,
+        exposure.subject_key,
+        exposure.surface,
+        json(exposure.shown_ids),
       );
     }
-    const f = rows.feedback;
-    if (f) {
+    const feedback = rows.feedback;
+    if (feedback) {
       insertFeedback.run(
-        f.event_id,
-        f.prediction_id,
-        f.model_name,
-        f.time_ms,
-        f.prediction_time_ms,
-        f.subject_key,
-        f.action,
-        f.kind,
-        f.candidate_id,
-        f.position,
-        f.value,
-        f.dwell_ms,
+        feedback.event_id,
+        feedback.prediction_id,
+        feedback.model_name,
+        feedback.time_ms,
+        feedback.prediction_time_ms,
+        feedback.subject_key,
+        feedback.action,
+        feedback.kind,
+        feedback.candidate_id,
+        feedback.position,
+        feedback.value,
+        feedback.dwell_ms,
       );
     }
-    const o = rows.outcome;
-    if (o) {
+    const outcome = rows.outcome;
+    if (outcome) {
       insertOutcome.run(
-        o.event_id,
-        o.prediction_id,
-        o.model_name,
-        o.time_ms,
-        o.prediction_time_ms,
-        o.subject_key,
-        o.label,
-        json(o.relevant_ids),
-        o.source,
-        o.revision,
+        outcome.event_id,
+        outcome.prediction_id,
+        outcome.model_name,
+        outcome.time_ms,
+        outcome.prediction_time_ms,
+        outcome.subject_key,
+        outcome.label,
+        json(outcome.relevant_ids),
+        outcome.source,
+        outcome.revision,
       );
     }
-    for (const m of rows.outcomeMetrics) {
-      insertOutcomeMetric.run(m.event_id, m.prediction_id, m.model_name, m.time_ms, m.name, m.value);
+    for (const metric of rows.outcomeMetrics) {
+      insertOutcomeMetric.run(
+        metric.event_id,
+        metric.prediction_id,
+        metric.model_name,
+        metric.time_ms,
+        metric.name,
+        metric.value,
+      );
     }
-    for (const f of rows.features) {
+    for (const feature of rows.features) {
       const added = insertFeature.run(
-        f.event_id,
-        f.prediction_id,
-        f.model_name,
-        f.model_version,
-        f.time_ms,
-        f.name,
-        f.num_value,
-        f.str_value,
+        feature.event_id,
+        feature.prediction_id,
+        feature.model_name,
+        feature.model_version,
+        feature.time_ms,
+        feature.name,
+        feature.num_value,
+        feature.str_value,
       );
-      if (added.changes > 0) counter.add(f.model_name, DRIFT_FEATURE, f.name, f.time_ms, f.str_value, 1);
+      if (added.changes > 0)
+        counter.add(feature.model_name, DRIFT_FEATURE, feature.name, feature.time_ms, feature.str_value, 1);
     }
     if (rows.featureProfiles) writeProfiles(rows.featureProfiles);
     writeState(rows);
