@@ -1,3 +1,4 @@
+import { seededRandom } from "@inferlog/test-support/seeded-random";
 import { describe, expect, it } from "vitest";
 import { createEventQueue, type QueuedEvent } from "./event-queue.js";
 
@@ -50,11 +51,7 @@ function reference(maxCount: number, maxBytes: number) {
 
 describe("event queue", () => {
   it("matches a plain-array model over thousands of random offers, takes and requeues", () => {
-    let s = 42;
-    const rnd = () => {
-      s = (s * 16807) % 2147483647;
-      return s / 2147483647;
-    };
+    const rnd = seededRandom(42);
     const q = createEventQueue(3_000, 1e9);
     const m = reference(3_000, 1e9);
     for (let step = 0; step < 20_000; step++) {

@@ -1,3 +1,4 @@
+import { seededRandom } from "@inferlog/test-support/seeded-random";
 import { describe, expect, it } from "vitest";
 import { createEventQueue, type QueuedEvent } from "./event-queue.js";
 import { JOIN_MIN_QUEUE_BYTES, joinJson } from "./json-chunks.js";
@@ -30,11 +31,7 @@ describe("queued JSON joined into large strings", () => {
   });
 
   it("keeps each event's JSON through offers, evictions, takes, put-backs and compaction, across many joins", () => {
-    let s = 7;
-    const rnd = () => {
-      s = (s * 16807) % 2147483647;
-      return s / 2147483647;
-    };
+    const rnd = seededRandom(7);
     // Large enough in bytes that joins happen, bounded in count so that bursts evict.
     const q = createEventQueue(4_000, 4 * JOIN_MIN_QUEUE_BYTES);
     let seq = 0;
