@@ -4,6 +4,7 @@
  * call, `{type:"result", ...}` at the end. The collector lives in the parent.
  */
 import { Agent, request } from "node:http";
+import { PerformanceObserver, constants as perfConstants } from "node:perf_hooks";
 import { brotliCompressSync, constants } from "node:zlib";
 import { uuidv7 } from "@inferlog/core";
 import { cpuMicros, mean, median, nowNs, quantile } from "./measure.js";
@@ -81,6 +82,7 @@ async function hotPath() {
   const calls: number[] = [];
   const unwaited: number[] = [];
   const cpu: number[] = [];
+  const gcPauses = watchGcPauses();
   for (let r = 0; r < (opts.runs ?? 5); r++) {
     const one = await run(opts.events);
     for (const [i, x] of one.calls.entries()) {
@@ -89,16 +91,46 @@ async function hotPath() {
     }
     cpu.push(one.cpuNsPerEvent);
   }
+  const gc = gcPauses.stop();
   await sdk.shutdown();
   runQueue?.close();
   return {
     worstLessRunQueueWaitNs: runQueue ? Math.max(...unwaited) : null,
+    worstMinorGcNs: gc.minor,
+    worstMajorGcNs: gc.major,
     medianNs: median(calls),
     meanNs: mean(calls),
     p99Ns: quantile(calls, 0.99),
     p999Ns: quantile(calls, 0.999),
     worstNs: Math.max(...calls),
     cpuNsPerEvent: median(cpu),
+  };
+}
+
+/**
+ * The longest garbage-collection pauses of this process's main thread while watched, in ns: scavenges
+ * (minor) and mark-compact (major), as V8 reports them to `perf_hooks`. A pause inside a call is part
+ * of that call's time; this says how much of the worst call a collection can explain.
+ */
+function watchGcPauses(): { stop(): { minor: number; major: number } } {
+  let minor = 0;
+  let major = 0;
+  const take = (entries: readonly PerformanceEntry[]) => {
+    for (const entry of entries) {
+      const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+      const ns = entry.duration * 1e6;
+      if (kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) minor = Math.max(minor, ns);
+      else if (kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) major = Math.max(major, ns);
+    }
+  };
+  const observer = new PerformanceObserver((list) => take(list.getEntries()));
+  observer.observe({ entryTypes: ["gc"] });
+  return {
+    stop() {
+      take(observer.takeRecords()); // the pauses not yet delivered to the callback
+      observer.disconnect();
+      return { minor, major };
+    },
   };
 }
 

@@ -5,7 +5,8 @@
  * the mean (every call counted, including the calls that do batch work inline), p99, p99.9 and
  * the worst call (also less the time the calling thread waited for a CPU, from Linux schedstat: on
  * a 2-core machine shared with the collector, a call can wait a scheduler slice for a core that
- * another process holds; that wait is what the machine adds, not what the SDK does); and the whole process's CPU per event from the first call until flush
+ * another process holds; that wait is what the machine adds, not what the SDK does); the longest
+ * garbage-collection pauses during the calls (a pause inside a call is part of its time); and the whole process's CPU per event from the first call until flush
  * resolved, which includes the work an SDK defers past the call (serialization, compression,
  * HTTP).
  */
@@ -23,6 +24,9 @@ interface HotPath {
   worstNs: number;
   /** The worst call less the time its thread waited for a CPU (Linux schedstat); null elsewhere. */
   worstLessRunQueueWaitNs: number | null;
+  /** The longest scavenge and mark-compact pauses during the timed calls (perf_hooks "gc" entries). */
+  worstMinorGcNs: number;
+  worstMajorGcNs: number;
   cpuNsPerEvent: number;
 }
 
@@ -37,6 +41,8 @@ const figures: { key: keyof HotPath; metric: string; unit: string }[] = [
     metric: "logging call: worst, less the thread's wait for a CPU",
     unit: "ns/call",
   },
+  { key: "worstMinorGcNs", metric: "longest scavenge (young-generation GC) pause during the calls", unit: "ns" },
+  { key: "worstMajorGcNs", metric: "longest mark-compact (full GC) pause during the calls", unit: "ns" },
   { key: "cpuNsPerEvent", metric: "process CPU per event, call to delivered (tight loop)", unit: "ns/event" },
 ];
 
