@@ -10,8 +10,14 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
+import { BENCH_START, benchEventBatches, DAY_MS } from "../../bench/bench-events.js";
 import { postBatch, rawRequest } from "../../test/test-http.js";
 import { prediction } from "../../test/test-support.js";
+import { computeReport } from "../metrics/compute-report.js";
+import type { Report } from "../metrics/types.js";
+import { SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
+import { openSqliteStore } from "./sqlite-store.js";
+import type { Store } from "./types.js";
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), "..", "cli.ts");
 const dirs: string[] = [];
@@ -128,4 +134,75 @@ describe("the SQLite collector on a full disk", () => {
     db.close();
     expect(stored.n).toBe(201);
   }, 40_000);
+
+  it("leaves a file as it was when its migration runs out of room, and migrates it once room appears", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "inferlog-full-disk-"));
+    dirs.push(dir);
+    const file = join(dir, "schema8.db");
+    // A file of schema 8 holding 4,000 events: schema 9's migration adds report counts and a copy of each
+    // prediction's latest outcome, so it rewrites most of the file's pages (in the WAL, one transaction).
+    const store = openSqliteStore({ path: file });
+    for (const batch of benchEventBatches(4_000, 1_000)) await store.insertBatch(batch);
+    const report = async (on: Store): Promise<Report> => ({
+      ...(await computeReport(on, { now: BENCH_START + 60 * DAY_MS })),
+      generatedAt: "",
+    });
+    const expected = await report(store);
+    for (const table of ["shown_counts", "orphan_counts", "accepted_position"])
+      await store.readRows?.(`DROP TABLE ${table}`);
+    for (const column of ["o_event_id", "o_label", "o_rel", "o_first_ms"])
+      await store.readRows?.(`ALTER TABLE predictions DROP COLUMN ${column}`);
+    await store.readRows?.("PRAGMA user_version = 8");
+    await store.readRows?.("VACUUM"); // no free pages left inside the file for the migration to reuse
+    await store.close();
+    const schema8 = () => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return {
+          version: db.pragma("user_version", { simple: true }),
+          tables: db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all(),
+          rows: db
+            .prepare(
+              "SELECT (SELECT COUNT(*) FROM events) AS events, (SELECT COUNT(*) FROM predictions) AS predictions",
+            )
+            .get(),
+        };
+      } finally {
+        db.close();
+      }
+    };
+    const before = schema8();
+    expect(before.version).toBe(8);
+
+    // 64 KiB for the write-ahead log: the migration's transaction starts and cannot finish.
+    const c = await serveUnderLimit(file, 128);
+    const failed = await until(
+      async () => c.output(),
+      (out) => /is not writable yet/.test(out),
+      10_000,
+    );
+    expect(failed).toMatch(/the SQLite file .*schema8\.db is not writable yet .*serving 503 and retrying until it is/);
+    expect(await health(c.url)).toEqual({ code: 503, status: "store_unavailable" });
+    // Rolled back whole: the same schema, tables and rows as before the attempt.
+    expect(schema8()).toEqual(before);
+
+    c.setFileSizeLimit("unlimited");
+    expect(
+      await until(
+        () => health(c.url),
+        (h) => h.code === 200,
+        15_000,
+      ),
+    ).toMatchObject({ code: 200 });
+    c.child.kill("SIGTERM");
+    await new Promise((r) => c.child.once("exit", r));
+    const after = schema8();
+    expect(after.version).toBe(SQLITE_SCHEMA_VERSION);
+    expect(after.rows).toEqual(before.rows);
+    expect(after.tables).toEqual(expect.arrayContaining(["shown_counts", "orphan_counts", "accepted_position"]));
+    // The report over the migrated file is the one the file gave before it was taken back to schema 8.
+    const migrated = openSqliteStore({ path: file });
+    expect(await report(migrated)).toEqual(expected);
+    await migrated.close();
+  }, 60_000);
 });
