@@ -7,7 +7,7 @@
  * each build's median of every figure. For example:
  *   tsx src/compare-hot-path.ts 5 before=/tmp/before-build after=
  */
-import { BATCH, HOT_PATH_CALLS, HOT_PATH_RUNS } from "./config.js";
+import { hotPathOptions } from "./config.js";
 import { median } from "./measure.js";
 import { startPeerCollector } from "./peer-collector.js";
 import { runChild } from "./spawn.js";
@@ -30,13 +30,7 @@ for (let round = 0; round < rounds; round++)
     const child = await runChild<Record<string, number | null>>(
       "hot-path",
       "inferlog",
-      {
-        base: collector.base,
-        batchSize: BATCH,
-        maxQueue: HOT_PATH_CALLS * (HOT_PATH_RUNS + 1),
-        events: HOT_PATH_CALLS,
-        runs: HOT_PATH_RUNS,
-      },
+      hotPathOptions(collector.base),
       { timeoutMs: 300_000 },
     );
     collector.reset();

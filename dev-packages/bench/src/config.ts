@@ -1,10 +1,19 @@
 /** Sizes shared by the peer scenarios, chosen so the whole `pnpm bench` fits in ~15 minutes on 2 shared cores. */
+import type { ChildOptions } from "./child.js";
 import { SUBJECT_NAMES } from "./subjects/index.js";
 
 /** Events per request for every subject (posthog-node's default maxBatchSize). */
 export const BATCH = 100;
 export const HOT_PATH_CALLS = 10_000;
 export const HOT_PATH_RUNS = 5;
+/** The hot-path child's options: every call kept (the queue holds all runs), batches of BATCH. */
+export const hotPathOptions = (base: string): ChildOptions => ({
+  base,
+  batchSize: BATCH,
+  maxQueue: HOT_PATH_CALLS * (HOT_PATH_RUNS + 1),
+  events: HOT_PATH_CALLS,
+  runs: HOT_PATH_RUNS,
+});
 /** The sustained maximum rate: enough events that JIT warm-up and a fresh heap do not dominate. */
 export const THROUGHPUT_EVENTS = 200_000;
 export const THROUGHPUT_RUNS = 2;

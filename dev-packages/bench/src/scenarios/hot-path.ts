@@ -10,7 +10,7 @@
  * resolved, which includes the work an SDK defers past the call (serialization, compression,
  * HTTP).
  */
-import { BATCH, HOT_PATH_CALLS, HOT_PATH_RUNS, SUBJECTS } from "../config.js";
+import { hotPathOptions, SUBJECTS } from "../config.js";
 import { emit, type Row } from "../measure.js";
 import { startPeerCollector } from "../peer-collector.js";
 import { runChild } from "../spawn.js";
@@ -50,18 +50,7 @@ const collector = await startPeerCollector();
 const rows: Row[] = [];
 for (const s of SUBJECTS) {
   const name = (await loadSubject(s)).name;
-  const child = await runChild<HotPath>(
-    "hot-path",
-    s,
-    {
-      base: collector.base,
-      batchSize: BATCH,
-      maxQueue: HOT_PATH_CALLS * (HOT_PATH_RUNS + 1),
-      events: HOT_PATH_CALLS,
-      runs: HOT_PATH_RUNS,
-    },
-    { timeoutMs: 300_000 },
-  );
+  const child = await runChild<HotPath>("hot-path", s, hotPathOptions(collector.base), { timeoutMs: 300_000 });
   const r = child.result;
   process.stderr.write(`  hot-path ${s}: ${r ? JSON.stringify(r) : child.error}\n`);
   for (const f of figures)
