@@ -1,4 +1,3 @@
-import { JOIN_AT_CHARS, JOIN_MIN_QUEUE_BYTES, joinJson } from "./json-chunks.js";
 import type { EventType } from "./schema/events.js";
 
 export interface QueuedEvent {
@@ -58,41 +57,24 @@ export interface EventQueue {
   _minSeq(): number;
 }
 
-/**
- * A FIFO as an array and a head index: shifting a long plain array moves every element (O(n)).
- * Events from `_joinedTo` on still hold their own JSON strings, `_unjoinedChars` of them (json-chunks.ts).
- */
+/** A FIFO as an array and a head index: shifting a long plain array moves every element (O(n)). */
 interface Fifo {
   a: QueuedEvent[];
   h: number;
-  _joinedTo: number;
-  _unjoinedChars: number;
 }
 
 export function createEventQueue(maxCount: number, maxBytes: number): EventQueue {
   // One FIFO per priority level.
-  const levels: Fifo[] = [0, 1, 2, 3].map(() => ({ a: [], h: 0, _joinedTo: 0, _unjoinedChars: 0 }));
-  const joinAtChars = maxBytes >= JOIN_MIN_QUEUE_BYTES ? JOIN_AT_CHARS : Infinity;
+  const levels: Fifo[] = [0, 1, 2, 3].map(() => ({ a: [], h: 0 }));
   const first = (fifo: Fifo): QueuedEvent | undefined => fifo.a[fifo.h];
   const push = (event: QueuedEvent): void => {
-    const fifo = levels[event.priority] as Fifo;
-    fifo.a.push(event);
-    fifo._unjoinedChars += event.json.length;
-    if (fifo._unjoinedChars >= joinAtChars) {
-      joinJson(fifo.a, fifo._joinedTo, fifo.a.length);
-      fifo._joinedTo = fifo.a.length;
-      fifo._unjoinedChars = 0;
-    }
+    (levels[event.priority] as Fifo).a.push(event);
     counted(event, 1);
   };
-  /** Back at the head: ahead of `_joinedTo`, so it keeps whatever string it has. */
   const unshift = (event: QueuedEvent): void => {
     const fifo = levels[event.priority] as Fifo;
     if (fifo.h > 0) fifo.a[--fifo.h] = event;
-    else {
-      fifo.a.unshift(event);
-      fifo._joinedTo++;
-    }
+    else fifo.a.unshift(event);
     counted(event, 1);
   };
   const counted = (event: QueuedEvent, sign: number): void => {
@@ -101,15 +83,10 @@ export function createEventQueue(maxCount: number, maxBytes: number): EventQueue
   };
   const shift = (fifo: Fifo): QueuedEvent => {
     const event = fifo.a[fifo.h] as QueuedEvent;
-    if (fifo.h === fifo._joinedTo) {
-      fifo._unjoinedChars -= event.json.length;
-      fifo._joinedTo++;
-    }
     fifo.a[fifo.h++] = undefined as unknown as QueuedEvent; // let it be collected
     // Drop the consumed prefix once it is most of the array: amortized O(1) per event.
     if (fifo.h > 1023 && fifo.h * 2 > fifo.a.length) {
       fifo.a = fifo.a.slice(fifo.h);
-      fifo._joinedTo -= fifo.h;
       fifo.h = 0;
     }
     counted(event, -1);
@@ -176,8 +153,6 @@ export function createEventQueue(maxCount: number, maxBytes: number): EventQueue
       for (const level of levels) {
         level.a = level.a.slice(level.h).filter((event) => !taken.has(event));
         level.h = 0;
-        level._joinedTo = level.a.length;
-        level._unjoinedChars = 0;
       }
       for (const event of out) counted(event, -1);
       return out;

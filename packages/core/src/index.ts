@@ -55,6 +55,7 @@ export type {
 } from "./inputs.js";
 export { INTAKE_HIGH_WATER } from "./intake.js";
 export { createClientWith, type IntegrableOptions, type Integration } from "./integration.js";
+export { JOIN_AT_CHARS, JOIN_MIN_QUEUE_BYTES, type JsonJoiner, jsonJoiner } from "./json-chunks.js";
 export { liteValidateEvent } from "./lite-validate.js";
 export { maskSecret } from "./mask-secret.js";
 export {

@@ -11,6 +11,7 @@ import {
   type FlushResult,
   type InferlogError,
   intOption,
+  jsonJoiner,
   type QueuedEvent,
   showValue,
   type Transport,
@@ -106,6 +107,7 @@ export function createClient(options: NodeClientOptions): NodeClient {
       logger.warn(`the ${name} callback threw: ${cause instanceof Error ? cause.message : String(cause)}`);
     }
   };
+  const maxQueueBytes = intOption("maxQueueBytes", options.maxQueueBytes, DEFAULT_MAX_QUEUE_BYTES, 1024);
   const spool = spoolOptions === undefined ? undefined : new Spool(spoolOptions, report);
   let spoolFull = 0;
   const overflow =
@@ -113,12 +115,14 @@ export function createClient(options: NodeClientOptions): NodeClient {
     new Overflow(
       spool,
       intOption("maxQueueSize", options.maxQueueSize, DEFAULT_MAX_QUEUE_SIZE, 1),
-      intOption("maxQueueBytes", options.maxQueueBytes, DEFAULT_MAX_QUEUE_BYTES, 1024),
+      maxQueueBytes,
       (event) => {
         spoolFull++;
         callSafely("onDrop", () => options.onDrop?.({ reason: "spool_full", count: 1, ids: [event.id] }));
       },
     );
+  // A backlog's JSON in large strings, which scavenges do not copy (core's json-chunks.ts).
+  const joiner = jsonJoiner(maxQueueBytes, () => core.stats().queued);
   const aborted = { requests: 0, events: 0 };
   /** A deadline passed: what is still on the wire is abandoned (it stays queued, and in the spool). */
   const abortInFlight = () => {
@@ -156,6 +160,7 @@ export function createClient(options: NodeClientOptions): NodeClient {
         : {}),
       onEnqueued(events) {
         overflow?.enqueued(events);
+        joiner?.add(events);
         hooks?.onEnqueued?.(events);
       },
       onSettled(events, outcome) {
