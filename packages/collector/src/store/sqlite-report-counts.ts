@@ -1,7 +1,6 @@
 import type Database from "better-sqlite3";
 import type { Rows } from "./rows.js";
 import { hourOf, hourOfSql } from "./sqlite-drift-counts.js";
-import { prepareAcceptedMove, type ShownKey } from "./sqlite-shown-accepted.js";
 
 /**
  * Schema 9: counts a report reads instead of rescanning raw rows, kept by the writer at ingest in the batch's
@@ -57,6 +56,17 @@ const acceptedBy = (feedback: string) =>
 const shownUpsert = (select: string) =>
   `INSERT INTO shown_counts (model_name, hour_ms, model_version, candidate_id, rank, accepted, cnt) ${select}
    ON CONFLICT (model_name, hour_ms, model_version, candidate_id, rank, accepted) DO UPDATE SET cnt = cnt + excluded.cnt`;
+/**
+ * Accepted feedback `@event_id` (stored just before) moves the shown candidates it names, and that no earlier
+ * accepted feedback named, from not accepted to accepted.
+ */
+const shownAccepted = shownUpsert(`SELECT c.model_name, ${hourOfSql("c.time_ms")} AS hour_ms, c.model_version,
+    c.candidate_id, ${SHOWN_RANK} AS rk, m.acc, SUM(m.delta)
+  FROM candidates c, (SELECT 0 AS acc, -1 AS delta UNION ALL SELECT 1, 1) m
+  WHERE c.model_name = @model_name AND c.prediction_id = @prediction_id AND ${SHOWN}
+    AND (c.candidate_id = @candidate_id OR @position + 1 = c.rank)
+    AND NOT ${acceptedBy("AND f.event_id <> @event_id")}
+  GROUP BY c.model_name, hour_ms, c.model_version, c.candidate_id, rk, m.acc`);
 
 const orphanUpsert = (select: string) =>
   `INSERT INTO orphan_counts (model_name, hour_ms, is_o, orphan, cnt) ${select}
@@ -108,7 +118,7 @@ export interface ReportCounts {
 }
 
 interface ShownDelta {
-  values: ShownKey;
+  values: [string, number, string, string, number, number];
   n: number;
 }
 interface OrphanDelta {
@@ -120,11 +130,12 @@ interface OrphanDelta {
  * Prepared upkeep of the schema-9 counts for one event's rows; call after its rows were written, in the same
  * transaction. The counts of new rows (a prediction's shown candidates, each outcome and feedback row) are summed in
  * memory per key and written by `flush`, a few upserts per batch instead of a statement per row: every count only
- * moves by adding, so the order of the statements does not matter; so are the moves of an accepted feedback
- * (sqlite-shown-accepted.ts). What a key's first prediction moves (adopting its outcomes and feedback) stays in SQL,
- * and runs only when there is something to move.
+ * moves by adding, so the order of the statements does not matter. What moves counts of rows stored earlier (an
+ * accepted feedback, a key's first prediction adopting its outcomes and feedback) stays in SQL, and runs only when
+ * there is something to move.
  */
 export function prepareReportCounts(db: Database.Database): ReportCounts {
+  const accepted = db.prepare(shownAccepted);
   const adoptedOutcomes = db.prepare(adopted("outcomes", 1));
   const adoptedFeedback = db.prepare(adopted("feedback", 0));
   const position = db.prepare(positionUpsert("VALUES (@model_name, @prediction_id, @position)"));
@@ -143,13 +154,12 @@ export function prepareReportCounts(db: Database.Database): ReportCounts {
   );
   let shown = new Map<string, ShownDelta>();
   let orphans = new Map<string, OrphanDelta>();
-  const addShown = (values: ShownKey, count = 1) => {
+  const addShown = (values: ShownDelta["values"]) => {
     const key = JSON.stringify(values);
     const delta = shown.get(key);
-    if (delta) delta.n += count;
-    else shown.set(key, { values, n: count });
+    if (delta) delta.n++;
+    else shown.set(key, { values, n: 1 });
   };
-  const moveAccepted = prepareAcceptedMove(db, addShown);
   const addOrphan = (row: LinkedCounted, isO: number, predictionStored?: boolean) => {
     const stored = predictionStored ?? predictionOf.get(row.model_name, row.prediction_id) !== undefined;
     const orphan = stored ? 0 : 1;
@@ -212,7 +222,13 @@ export function prepareReportCounts(db: Database.Database): ReportCounts {
       if (row) {
         addOrphan(row, 0);
         if (row.action === "accepted") {
-          moveAccepted(row);
+          accepted.run({
+            model_name: row.model_name,
+            prediction_id: row.prediction_id,
+            event_id: row.event_id,
+            candidate_id: row.candidate_id,
+            position: row.position,
+          });
           if (row.position !== null) {
             position.run({ model_name: row.model_name, prediction_id: row.prediction_id, position: row.position });
           }
