@@ -38,6 +38,17 @@ export interface DriftCounter {
   reset(): void;
 }
 
+type Level<T> = Map<unknown, T>;
+/** The Map under `key` in `level`, made when absent. */
+function levelOf<T extends Map<unknown, unknown>>(level: Map<unknown, T>, key: unknown): T {
+  let next = level.get(key);
+  if (next === undefined) {
+    next = new Map() as T;
+    level.set(key, next);
+  }
+  return next;
+}
+
 /**
  * Sums a batch's counts in memory and writes one upsert per distinct key: a batch of predictions spans a
  * few hours, so this costs a few statements per batch instead of one per feature row.
@@ -52,19 +63,28 @@ export function prepareDriftCounter(db: Database.Database): DriftCounter {
     `DELETE FROM drift_counts WHERE model_name = @model AND source = @source AND name = @name AND hour_ms = @hour
        AND is_null = @is_null AND value = @value AND cnt = 0`,
   );
-  let pending = new Map<string, Delta>();
+  // Deltas by model, source, name, hour and value, in nested Maps: a key per feature row made by JSON.stringify
+  // was a tenth of the writer's own JavaScript time. Each level tells its keys apart as Map keys do (no separator
+  // a name could hold), and NULL from ''.
+  let pending: Level<Level<Level<Level<Map<string | null, Delta>>>>> = new Map();
+  let deltas: Delta[] = [];
   return {
     add(model, source, name, timeMs, value, count) {
       const hour = hourOf(timeMs);
-      const key = JSON.stringify([model, source, name, hour, value]);
-      const delta = pending.get(key);
+      const values = levelOf(levelOf(levelOf(levelOf(pending, model), source), name), hour);
+      const delta = values.get(value);
       if (delta) delta.n += count;
-      else pending.set(key, { model, source, name, hour, value, n: count });
+      else {
+        const fresh = { model, source, name, hour, value, n: count };
+        values.set(value, fresh);
+        deltas.push(fresh);
+      }
     },
     flush() {
-      const batch = pending;
+      const batch = deltas;
       pending = new Map();
-      for (const delta of batch.values()) {
+      deltas = [];
+      for (const delta of batch) {
         if (delta.n === 0) continue;
         const row = {
           model: delta.model,
@@ -82,6 +102,7 @@ export function prepareDriftCounter(db: Database.Database): DriftCounter {
     },
     reset() {
       pending = new Map();
+      deltas = [];
     },
   };
 }

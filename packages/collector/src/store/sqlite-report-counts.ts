@@ -106,6 +106,8 @@ export interface KeyState {
   outcome: boolean;
   /** The key's exposure_state row (an exposure or feedback arrived first), or undefined. */
   exposure: { accepted: number } | undefined;
+  /** Of an outcome: whether a prediction of its key is stored (sqlite-outcome-state.ts read it); else undefined. */
+  predictionStored?: boolean;
 }
 
 /** Upkeep of the schema-9 counts: `write` per event, `flush` before the transaction commits, `reset` after a rollback. */
@@ -145,13 +147,11 @@ export function prepareReportCounts(db: Database.Database): ReportCounts {
     shownUpsert("VALUES (@model_name, @hour_ms, @model_version, @candidate_id, @rank, @accepted, @cnt)"),
   );
   const orphanAdd = db.prepare(orphanUpsert("VALUES (@model_name, @hour_ms, @is_o, @orphan, @cnt)"));
-  // A new prediction row copies an outcome that came first; an outcome (outcome_state already updated) refreshes
-  // the copies of every prediction row with its key.
+  // A new prediction row copies an outcome that came first.
   const copyToPrediction = db.prepare(
     outcomeCopy(`event_id = @event_id AND EXISTS (SELECT 1 FROM outcome_state o
       WHERE o.model_name = predictions.model_name AND o.prediction_id = predictions.prediction_id)`),
   );
-  const copyToPredictions = db.prepare(outcomeCopy("model_name = @model_name AND prediction_id = @prediction_id"));
   let shown = new Map<string, ShownDelta>();
   let orphans = new Map<string, OrphanDelta>();
   const addShown = (values: ShownDelta["values"]) => {
@@ -160,8 +160,9 @@ export function prepareReportCounts(db: Database.Database): ReportCounts {
     if (delta) delta.n++;
     else shown.set(key, { values, n: 1 });
   };
-  const addOrphan = (row: LinkedCounted, isO: number) => {
-    const orphan = predictionOf.get(row.model_name, row.prediction_id) === undefined ? 1 : 0;
+  const addOrphan = (row: LinkedCounted, isO: number, predictionStored?: boolean) => {
+    const stored = predictionStored ?? predictionOf.get(row.model_name, row.prediction_id) !== undefined;
+    const orphan = stored ? 0 : 1;
     const values: OrphanDelta["values"] = [row.model_name, hourOf(row.prediction_time_ms ?? row.time_ms), isO, orphan];
     const key = JSON.stringify(values);
     const delta = orphans.get(key);
@@ -215,10 +216,8 @@ export function prepareReportCounts(db: Database.Database): ReportCounts {
         }
         if (key.exposure) adoptedFeedback.run(ids);
       }
-      if (rows.outcome) {
-        addOrphan(rows.outcome, 1);
-        copyToPredictions.run({ model_name: rows.outcome.model_name, prediction_id: rows.outcome.prediction_id });
-      }
+      // The outcome's copies on its prediction rows were made with its state (sqlite-outcome-state.ts).
+      if (rows.outcome) addOrphan(rows.outcome, 1, key.predictionStored);
       const row = rows.feedback;
       if (row) {
         addOrphan(row, 0);

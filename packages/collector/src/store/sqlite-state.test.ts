@@ -404,6 +404,35 @@ describe("the SQLite writer's report state", () => {
     },
   );
 
+  it("takes the latest of outcomes tied on revision and time by their ids in SQLite's order, in either arrival order", async () => {
+    // U+FF5E sorts after U+1F600 in UTF-16 units (JavaScript's <), before it in UTF-8 bytes (SQLite's BINARY).
+    const [bmp, astral] = ["st-\uFF5E", "st-\u{1F600}"];
+    const t = W1 + DAY;
+    const prediction = ev("ml.prediction", t, {
+      predictionId: "P8",
+      model: { name: "router", version: "v1" },
+      task: "ranking",
+      output: { label: "a", candidates: ["a", "b"].map((id, index) => ({ id, rank: index + 1 })) },
+    });
+    const outcomes = [
+      ev("ml.outcome", t + 1000, { ...link("P8"), source: "human", label: "a" }, bmp),
+      ev("ml.outcome", t + 1000, { ...link("P8"), source: "human", label: "b" }, astral),
+    ];
+    for (const [first, second] of [outcomes, [...outcomes].reverse()] as IncomingEvent[][]) {
+      const store = open();
+      await store.insertBatch([prediction, first as IncomingEvent]);
+      await store.insertBatch([second as IncomingEvent]);
+      expect(await store.readRows?.("SELECT event_id, label FROM outcome_state")).toEqual([
+        { event_id: astral, label: "b" },
+      ]);
+      expect(await store.readRows?.("SELECT label_rank, o_event_id FROM predictions")).toEqual([
+        { label_rank: 2, o_event_id: astral },
+      ]);
+      expect(await state(store)).toEqual(await state(store, true));
+      await store.close();
+    }
+  });
+
   it("keeps no drift, shown or orphan counts of a batch that failed and rolled back", async () => {
     const store = open();
     const [first, ...rest] = all;

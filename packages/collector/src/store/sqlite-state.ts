@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import type { Rows } from "./rows.js";
 import { DRIFT_TRUE, type DriftCounter } from "./sqlite-drift-counts.js";
 import { FIRST_RANK_FN, firstRank } from "./sqlite-functions.js";
+import { prepareOutcomeWriter } from "./sqlite-outcome-state.js";
 import { type KeyState, prepareReportCounts, type ReportCounts } from "./sqlite-report-counts.js";
 
 /**
@@ -74,12 +75,7 @@ export function prepareStateWriter(
   db: Database.Database,
   counter: DriftCounter,
 ): ((rows: Rows) => void) & Pick<ReportCounts, "flush" | "reset"> {
-  // RETURNING: the latest outcome's id after the upsert, to see whether this outcome became the latest.
-  const outcome = db.prepare(
-    `${outcomeUpsert(
-      "VALUES (@model_name, @prediction_id, @event_id, @revision, @time_ms, @label, @relevant_ids, @time_ms)",
-    )} RETURNING event_id`,
-  );
+  const writeOutcome = prepareOutcomeWriter(db, counter);
   const exposure = db.prepare(
     exposureUpsert(`VALUES (@model_name, @prediction_id, @time_ms, @subject_key, 0, 0, 0, ${storedVersion})`),
   );
@@ -92,11 +88,7 @@ export function prepareStateWriter(
   const latest = db.prepare(
     "SELECT event_id, label, relevant_ids FROM outcome_state WHERE model_name = ? AND prediction_id = ?",
   );
-  const ranked = db.prepare(
-    "SELECT rowid, top_ids, time_ms, shadow FROM predictions WHERE model_name = ? AND prediction_id = ?",
-  );
   const setRank = db.prepare("UPDATE predictions SET label_rank = ? WHERE event_id = ?");
-  const setRankAt = db.prepare("UPDATE predictions SET label_rank = ? WHERE rowid = ?");
   const rankOf = (topIds: unknown[], entry: { label: string | null; relevant_ids: string }) =>
     firstRank(topIds, JSON.parse(entry.relevant_ids) as unknown[], entry.label);
   // Schema 9's counts and each prediction row's latest outcome, in the same transaction, after outcome_state.
@@ -124,36 +116,8 @@ export function prepareStateWriter(
         if (row.shadow === 0) counter.add(row.model_name, DRIFT_TRUE, "", row.time_ms, entry.label, 1);
       }
     }
-    if (result.outcome) {
-      const row = result.outcome;
-      // The latest outcome before this one: its label leaves the true-label counts if this one takes over.
-      const before = latest.get(row.model_name, row.prediction_id) as { label: string | null } | undefined;
-      const now = outcome.get({
-        model_name: row.model_name,
-        prediction_id: row.prediction_id,
-        event_id: row.event_id,
-        revision: row.revision,
-        time_ms: row.time_ms,
-        label: row.label,
-        relevant_ids: JSON.stringify(row.relevant_ids),
-      }) as { event_id: string } | undefined;
-      // When this outcome became the latest, every prediction row with its key gets its label_rank anew.
-      if (now?.event_id === row.event_id) {
-        const rows = ranked.all(row.model_name, row.prediction_id) as {
-          rowid: number;
-          top_ids: string;
-          time_ms: number;
-          shadow: number;
-        }[];
-        const relabeled = before === undefined || before.label !== row.label;
-        for (const part of rows) {
-          setRankAt.run(firstRank(JSON.parse(part.top_ids) as unknown[], row.relevant_ids, row.label), part.rowid);
-          if (!relabeled || part.shadow === 1) continue;
-          if (before) counter.add(row.model_name, DRIFT_TRUE, "", part.time_ms, before.label, -1);
-          counter.add(row.model_name, DRIFT_TRUE, "", part.time_ms, row.label, 1);
-        }
-      }
-    }
+    // An outcome's state, label ranks, prediction copies and true-label counts (sqlite-outcome-state.ts).
+    if (result.outcome) key = { ...key, predictionStored: writeOutcome(result.outcome) };
     if (result.exposure) {
       const row = result.exposure;
       const key = { model_name: row.model_name, prediction_id: row.prediction_id, time_ms: row.time_ms };
