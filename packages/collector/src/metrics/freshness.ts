@@ -49,7 +49,7 @@ function shown({ dialect, shown: candidates }: MetricsContext): string {
  * older ones. Versions with neither `dataCutoff` nor `trainedAt` have no rows.
  */
 export async function freshness(ctx: MetricsContext, versionRows: VersionRow[]): Promise<FreshnessRow[]> {
-  const { dialect, options, query } = ctx;
+  const { dialect, query } = ctx;
   const cutoffs = versionRows.flatMap((versionRow) => {
     const config = cutoffOf(versionRow);
     return config ? [{ v: versionRow, c: config }] : [];
