@@ -50,11 +50,13 @@ describe("group commit into ClickHouse over HTTP", () => {
     expect(replies.map((r) => r.json())).toEqual(
       Array(REQUESTS).fill({ accepted: PER_REQUEST, rejected: [], duplicates: 0 }),
     );
+    // feature_names: the part its view (store/clickhouse-feature-names.ts) writes for the one insert into features.
     expect(Object.fromEntries(await parts())).toEqual({
       events: 1,
       predictions: 1,
       candidates: 1,
       features: 1,
+      feature_names: 1,
     });
     expect(await collector.store.tableCounts()).toMatchObject({
       events: REQUESTS * PER_REQUEST,
@@ -72,6 +74,12 @@ describe("group commit into ClickHouse over HTTP", () => {
     expect(counts.size).toBe(REQUESTS * PER_REQUEST);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
     // Nothing new to write: no new parts.
-    expect(Object.fromEntries(await parts())).toEqual({ events: 1, predictions: 1, candidates: 1, features: 1 });
+    expect(Object.fromEntries(await parts())).toEqual({
+      events: 1,
+      predictions: 1,
+      candidates: 1,
+      features: 1,
+      feature_names: 1,
+    });
   });
 });

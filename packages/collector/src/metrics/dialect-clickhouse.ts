@@ -1,3 +1,4 @@
+import { FEATURE_NAMES_TABLE } from "../store/clickhouse-feature-names.js";
 import { followupsMerged } from "../store/clickhouse-followups.js";
 import { sqlString } from "../store/clickhouse-http.js";
 import type { Dialect } from "./dialect.js";
@@ -122,7 +123,8 @@ export const clickhouseDialect: Dialect = {
       WHERE model_name = ${sqlString(model)} AND name = ${sqlString(feature)}`;
   },
   featureNames(options) {
-    return `SELECT DISTINCT model_name, name FROM features
+    // Kept at ingest (store/clickhouse-feature-names.ts): a few rows instead of every feature row.
+    return `SELECT DISTINCT model_name, name FROM ${FEATURE_NAMES_TABLE}
       ${options.model === undefined ? "" : `WHERE model_name = ${sqlString(options.model)}`} ORDER BY model_name, name`;
   },
   counts(query, source, groups) {

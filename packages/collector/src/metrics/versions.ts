@@ -1,4 +1,4 @@
-import type { MetricsContext } from "./run.js";
+import type { MetricsContext, Rows } from "./run.js";
 import { asNumber, asText, iso } from "./run.js";
 import { predictionFilter } from "./sql-common.js";
 import type { VersionRow } from "./types.js";
@@ -8,20 +8,29 @@ import type { VersionRow } from "./types.js";
  * read from its stored event: the predictions table keeps neither. A version is one trained model, so one
  * prediction speaks for all of them.
  */
-function modelTimes({ dialect, options }: MetricsContext): string {
+async function modelTimes({ dialect, options, query }: MetricsContext): Promise<Rows> {
   const firstEvents = `SELECT model_name, model_version, MIN(event_id) AS event_id FROM predictions
     WHERE ${predictionFilter(options, (value) => dialect.text(value))} GROUP BY model_name, model_version`;
   if (dialect.kind === "sqlite") {
-    return `SELECT f.model_name, f.model_version, json_extract(e.raw, '$.data.model.dataCutoff') AS cutoff,
+    return query(`SELECT f.model_name, f.model_version, json_extract(e.raw, '$.data.model.dataCutoff') AS cutoff,
         json_extract(e.raw, '$.data.model.deployedAt') AS deployed
-      FROM (${firstEvents}) f JOIN events e ON e.id = f.event_id`;
+      FROM (${firstEvents}) f JOIN events e ON e.id = f.event_id`);
   }
-  // The stored event is compact JSON (JSON.stringify): visitParam finds the keys without a JSON parser (18.16).
-  return `SELECT model_name, model_version, visitParamExtractString(raw, 'dataCutoff') AS cutoff,
-      visitParamExtractString(raw, 'deployedAt') AS deployed
-    FROM (${firstEvents}) ANY LEFT JOIN (
-      SELECT id AS event_id, raw FROM events WHERE id IN (SELECT event_id FROM (${firstEvents}))
-    ) USING (event_id)`;
+  // ClickHouse: the first events once (a GROUP BY of every prediction row), then their stored events by their ids
+  // as a list, which the events table's sorting key finds without a scan. The stored event is compact JSON
+  // (JSON.stringify): visitParam finds the keys without a JSON parser (18.16).
+  const first = await query(firstEvents);
+  if (first.length === 0) return [];
+  const ids = first.map((row) => dialect.text(asText(row.event_id))).join(", ");
+  const raw = await query(`SELECT id, visitParamExtractString(raw, 'dataCutoff') AS cutoff,
+      visitParamExtractString(raw, 'deployedAt') AS deployed FROM events WHERE id IN (${ids})`);
+  const byId = new Map(raw.map((row) => [asText(row.id), row]));
+  return first.map((row) => ({
+    model_name: row.model_name,
+    model_version: row.model_version,
+    cutoff: byId.get(asText(row.event_id))?.cutoff ?? "",
+    deployed: byId.get(asText(row.event_id))?.deployed ?? "",
+  }));
 }
 
 const timeOrNull = (value: unknown): string | null => {
@@ -35,14 +44,20 @@ const timeOrNull = (value: unknown): string | null => {
  */
 export async function versions(ctx: MetricsContext): Promise<VersionRow[]> {
   const { dialect, options, query } = ctx;
+  // ClickHouse: from the per-prediction relation, whose rows are the report's predictions (FINAL, the same filter),
+  // one each; a report reads its copy in a temporary table instead of the predictions again.
+  const source =
+    dialect.kind === "clickhouse"
+      ? `(${ctx.scored})`
+      : `predictions WHERE ${predictionFilter(options, (value) => dialect.text(value))}`;
   const rows = await query(
     `SELECT model_name, model_version, MIN(time_ms) AS first_ms, MAX(time_ms) AS last_ms, COUNT(*) AS cnt,
        SUM(shadow) AS n_shadow, MAX(trained_at_ms) AS trained_ms
-     FROM predictions${dialect.kind === "clickhouse" ? " FINAL" : ""} WHERE ${predictionFilter(options, (value) => dialect.text(value))}
+     FROM ${source}
      GROUP BY model_name, model_version ORDER BY model_name, first_ms, model_version`,
   );
   const times = new Map(
-    (await query(modelTimes(ctx))).map((result) => [
+    (await modelTimes(ctx)).map((result) => [
       `${asText(result.model_name)}\u0000${asText(result.model_version)}`,
       result,
     ]),

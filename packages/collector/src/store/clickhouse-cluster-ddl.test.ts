@@ -24,6 +24,7 @@ describe("the cluster form of the ClickHouse tables", () => {
       "features",
       "feature_profiles",
       "followups",
+      "feature_names",
     ]);
     for (const t of tables) {
       expect(t.createReplicated).toContain(`CREATE TABLE IF NOT EXISTS db.${t.name} ON CLUSTER main (`);
@@ -37,15 +38,16 @@ describe("the cluster form of the ClickHouse tables", () => {
     expect(followups?.createDistributed).toContain("cityHash64(model_name, prediction_id)");
   });
 
-  it("makes the materialized views that feed followups on every host, after the tables", () => {
+  it("makes the materialized views that feed followups and the feature names on every host, after the tables", () => {
     const statements = clickhouseDdl("db");
     const views = statements.filter(isCreateView).map((s) => clusterView(s, "main"));
     expect(views.map((v) => v.name)).toEqual([
       "followups_from_outcomes",
       "followups_from_exposures",
       "followups_from_feedback",
+      "feature_names_from_features",
     ]);
-    for (const view of views) {
+    for (const view of views.filter((view) => view.name.startsWith("followups_"))) {
       const source = view.name.replace("followups_from_", "");
       expect(view.create).toMatch(
         new RegExp(
@@ -54,6 +56,9 @@ describe("the cluster form of the ClickHouse tables", () => {
       );
       expect(view.create).toContain(`FROM db.${source} GROUP BY model_name, prediction_id`);
     }
+    expect(views.find((view) => view.name === "feature_names_from_features")?.create).toMatch(
+      /^CREATE MATERIALIZED VIEW IF NOT EXISTS db\.feature_names_from_features ON CLUSTER main TO db\.feature_names\s+AS SELECT DISTINCT model_name, name FROM db\.features$/,
+    );
     const firstView = statements.findIndex(isCreateView);
     expect(statements.slice(firstView).every(isCreateView)).toBe(true);
     expect(() => clusterView("CREATE TABLE IF NOT EXISTS t (a Int64) ENGINE = Memory", "main")).toThrow(

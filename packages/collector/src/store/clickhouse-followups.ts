@@ -135,12 +135,6 @@ export function followupsViewDdl(db: string, source: FollowupSource): string {
     AS ${followupsSelect(source, `${db}.${source}`)}`;
 }
 
-/** The table, then its views (a view needs its target). */
-export const followupsDdl = (db: string): string[] => [
-  followupsTableDdl(db),
-  ...FOLLOWUP_SOURCES.map((source) => followupsViewDdl(db, source)),
-];
-
 /** What each value read from `followups` is made of: a state, or the field of the latest outcome it takes. */
 const READ_AS: Record<string, string> = {
   o_event_id: "o_latest.1",

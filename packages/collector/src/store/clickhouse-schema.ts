@@ -1,4 +1,5 @@
-import { followupsDdl } from "./clickhouse-followups.js";
+import { featureNamesTableDdl, featureNamesViewDdl } from "./clickhouse-feature-names.js";
+import { FOLLOWUP_SOURCES, followupsTableDdl, followupsViewDdl } from "./clickhouse-followups.js";
 import { clickhouseProfileDdl } from "./profile-schema.js";
 
 /**
@@ -59,8 +60,12 @@ export const clickhouseDdl = (db: string): string[] => [
     num_value Nullable(Float64), str_value Nullable(String), day Date
   ) ${engine("model_name, name, event_id")}`,
   clickhouseProfileDdl(db),
-  // After the tables they read: per-prediction states kept at ingest, for the reports (clickhouse-followups.ts).
-  ...followupsDdl(db),
+  // After the tables they read, kept at ingest for the reports: per-prediction states (clickhouse-followups.ts) and
+  // the feature names (clickhouse-feature-names.ts); their tables before the views that write into them.
+  followupsTableDdl(db),
+  featureNamesTableDdl(db),
+  ...FOLLOWUP_SOURCES.map((source) => followupsViewDdl(db, source)),
+  featureNamesViewDdl(db),
 ];
 
 /**

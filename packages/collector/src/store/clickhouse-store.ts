@@ -4,6 +4,7 @@ import { backfillPredictionCandidates } from "./clickhouse-backfill.js";
 import { detectCluster, ensureClusterTables } from "./clickhouse-cluster.js";
 import { clusterName, isCreateDatabase } from "./clickhouse-cluster-ddl.js";
 import { existingIds } from "./clickhouse-existing-ids.js";
+import { backfillFeatureNames, featureNamesBackfillPending } from "./clickhouse-feature-names.js";
 import { backfillFollowups, followupsBackfillPending } from "./clickhouse-followups-backfill.js";
 import { ClickHouseClient, type ClickHouseConnection, sqlString } from "./clickhouse-http.js";
 import { clickhouseDdl } from "./clickhouse-schema.js";
@@ -62,10 +63,12 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
     for (const stmt of statements) await ch.exec(stmt, { database: !isCreateDatabase(stmt) });
   }
   const followupsPending = await followupsBackfillPending(ch, cluster);
+  const featureNamesPending = await featureNamesBackfillPending(ch, cluster);
   await ensureTables(clickhouseDdl(db));
   await addMissingColumns(ch, cluster);
   await backfillPredictionCandidates(ch);
   if (followupsPending) await backfillFollowups(ch);
+  if (featureNamesPending) await backfillFeatureNames(ch);
   // After the columns are complete: each table's RowBinary layout is read from system.columns.
   const formats = await readTableFormats(ch);
   const ttlDefault = options.defaultOutcomeTtlSeconds ?? DEFAULT_OUTCOME_TTL_SECONDS;
