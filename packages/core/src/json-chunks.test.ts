@@ -14,6 +14,9 @@ function event(seq: number, priority: number, chars: number): QueuedEvent {
   return { seq, priority, id, type: TYPES[priority] as QueuedEvent["type"], json, bytes: json.length };
 }
 
+/** The joins are made on the next task. */
+const nextTask = () => new Promise((resolve) => setImmediate(resolve));
+
 const expectOwnJson = (events: readonly QueuedEvent[]): void => {
   for (const e of events) {
     expect(e.json.startsWith(`{"id":"${e.id}","text":"`)).toBe(true);
@@ -54,13 +57,14 @@ describe("queued JSON joined into large strings", () => {
     expect(events.map((e) => e.json)).toEqual(before);
   });
 
-  it("joins a backlog per priority level, and nothing while delivery keeps the queue short", () => {
+  it("joins a backlog per priority level, and nothing while delivery keeps the queue short", async () => {
     const { queue, offer, joins } = joiningQueue(100_000, JOIN_MIN_QUEUE_BYTES);
     // Steady delivery: batches of 100 leave as fast as events come.
     for (let seq = 1; seq <= 5_000; seq++) {
       offer(event(seq, 1, 600));
       if (queue.count === 100) queue._takeOldest(100, 1e9);
     }
+    await nextTask();
     expect(joins).toEqual([]);
     // A backlog: nothing leaves. Each level joins once its events since the last join hold JOIN_AT_CHARS.
     const queued: QueuedEvent[] = [];
@@ -69,13 +73,15 @@ describe("queued JSON joined into large strings", () => {
       offer(e);
       queued.push(e);
     }
+    expect(joins).toEqual([]); // not inside a logging call
+    await nextTask();
     const perJoin = Math.ceil(JOIN_AT_CHARS / 600);
     expect(joins.length).toBeGreaterThanOrEqual(Math.floor(2_000 / perJoin) - 2);
     expect(Math.max(...joins)).toBeLessThanOrEqual(perJoin);
     expectOwnJson(queued);
   });
 
-  it("keeps each event's JSON through offers, evictions, takes and put-backs, across many joins", () => {
+  it("keeps each event's JSON through offers, evictions, takes and put-backs, across many joins", async () => {
     const rnd = seededRandom(7);
     // Large enough in bytes that joins happen, bounded in count so that bursts evict.
     const { queue, offer, joins } = joiningQueue(4_000, 4 * JOIN_MIN_QUEUE_BYTES);
@@ -83,8 +89,11 @@ describe("queued JSON joined into large strings", () => {
     // Bursts that overfill the queue (evicting), each followed by a partial drain with put-backs.
     for (let burst = 0; burst < 8; burst++) {
       const offers = 3_000 + Math.floor(rnd() * 3_000);
-      for (let i = 0; i < offers; i++)
+      for (let i = 0; i < offers; i++) {
+        if (i % 500 === 499) await nextTask();
         expectOwnJson(offer(event(++seq, Math.floor(rnd() * 4), 100 + Math.floor(rnd() * 2_000))).evicted);
+      }
+      await nextTask();
       while (queue.count > 1_000) {
         const taken = queue._takeOldest(1 + Math.floor(rnd() * 300), 1e9);
         expectOwnJson(taken);
