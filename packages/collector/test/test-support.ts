@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type EventType, uuidv7, validateEvent } from "@inferlog/core";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { ClickHouseClient } from "../src/store/clickhouse-http.js";
 import { openClickHouseStore } from "../src/store/clickhouse-store.js";
 import { openSqliteStore } from "../src/store/sqlite-store.js";
@@ -131,6 +132,30 @@ export function databaseOf(fx: StoreFixture): string {
 /** A raw client on a ClickHouse fixture's database, for what a test reads or writes beside the store. */
 export const clickhouseClientOf = (fx: StoreFixture): ClickHouseClient =>
   new ClickHouseClient({ url: CLICKHOUSE_URL, database: databaseOf(fx) });
+
+/** What `useClickHouseStore` opens: the fixture, the store on it and a raw client on its database. */
+export interface OpenClickHouseStore {
+  fx: StoreFixture;
+  store: Store;
+  ch: ClickHouseClient;
+}
+
+/**
+ * A ClickHouse store on a fresh database for the enclosing `describe`: opened before its tests (`"all"`: once,
+ * `"each"`: before every test), handed to `opened`, then closed and its database dropped after them.
+ */
+export function useClickHouseStore(scope: "all" | "each", opened: (open: OpenClickHouseStore) => void): void {
+  let current: OpenClickHouseStore | undefined;
+  (scope === "all" ? beforeAll : beforeEach)(async () => {
+    const fx = storeFixture("clickhouse");
+    current = { fx, store: await fx.open(), ch: clickhouseClientOf(fx) };
+    opened(current);
+  });
+  (scope === "all" ? afterAll : afterEach)(async () => {
+    await current?.store.close();
+    await current?.fx.cleanup();
+  });
+}
 
 export const STORE_KINDS = ["sqlite", "clickhouse"] as const;
 

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { seedMetricsFixture, W1 } from "../../test/metrics-fixture.js";
-import { clickhouseClientOf, type StoreFixture, storeFixture } from "../../test/test-support.js";
+import { type StoreFixture, useClickHouseStore } from "../../test/test-support.js";
 import { computeReport } from "../metrics/compute-report.js";
 import type { ClickHouseClient } from "./clickhouse-http.js";
 import type { Store } from "./types.js";
@@ -13,14 +13,8 @@ describe("prediction rows written before their candidate arrays (cand_ranks, can
   let fx: StoreFixture;
   let store: Store;
   let ch: ClickHouseClient;
-  beforeAll(async () => {
-    fx = storeFixture("clickhouse");
-    store = await fx.open();
-    ch = clickhouseClientOf(fx);
-  });
-  afterAll(async () => {
-    await store.close();
-    await fx.cleanup();
+  useClickHouseStore("all", (open) => {
+    ({ fx, store, ch } = open);
   });
   const legacy = async (final: "FINAL" | "") => {
     const [row] = await ch.rows<{ n: number }>(

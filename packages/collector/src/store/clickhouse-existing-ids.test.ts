@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { clickhouseClientOf, type StoreFixture, storeFixture, validEvent } from "../../test/test-support.js";
+import { describe, expect, it } from "vitest";
+import { useClickHouseStore, validEvent } from "../../test/test-support.js";
 import { existingIds } from "./clickhouse-existing-ids.js";
 import type { ClickHouseClient } from "./clickhouse-http.js";
 import type { IncomingEvent, Store } from "./types.js";
@@ -17,17 +17,10 @@ const feedback = (id: string, timeMs: number): IncomingEvent =>
 const ODD_IDS = ["tab\there", "line\nbreak", "back\\slash", "quote'\"", "nul\u0000byte", "ünï☃🎉", "x".repeat(128)];
 
 describe("ClickHouse store: which ids of a group are stored already", () => {
-  let fx: StoreFixture;
   let store: Store;
   let ch: ClickHouseClient;
-  beforeEach(async () => {
-    fx = storeFixture("clickhouse");
-    store = await fx.open();
-    ch = clickhouseClientOf(fx);
-  });
-  afterEach(async () => {
-    await store.close();
-    await fx.cleanup();
+  useClickHouseStore("each", (open) => {
+    ({ store, ch } = open);
   });
 
   it("finds exactly the stored ids among new ones, whatever bytes they hold, in groups of thousands", async () => {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { driftEvents, routerEvents, W1 } from "../../test/metrics-fixture.js";
-import { clickhouseClientOf, type StoreFixture, storeFixture } from "../../test/test-support.js";
+import { type StoreFixture, useClickHouseStore } from "../../test/test-support.js";
 import { computeReport } from "../metrics/compute-report.js";
 import {
   backfillFeatureNames,
@@ -20,14 +20,8 @@ describe("feature names kept at ingest (clickhouse-feature-names.ts)", () => {
   let fx: StoreFixture;
   let store: Store;
   let ch: ClickHouseClient;
-  beforeAll(async () => {
-    fx = storeFixture("clickhouse");
-    store = await fx.open();
-    ch = clickhouseClientOf(fx);
-  });
-  afterAll(async () => {
-    await store.close();
-    await fx.cleanup();
+  useClickHouseStore("all", (open) => {
+    ({ fx, store, ch } = open);
   });
   const tables = async () =>
     (await ch.rows<{ name: string }>("SELECT name FROM system.tables WHERE database = currentDatabase()")).map(

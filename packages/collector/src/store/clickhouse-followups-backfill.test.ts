@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { seedMetricsFixture, W1 } from "../../test/metrics-fixture.js";
 import {
-  clickhouseClientOf,
   prediction,
   type StoreFixture,
   storeFixture,
   T0_MS,
+  useClickHouseStore,
   validEvent,
 } from "../../test/test-support.js";
 import { computeReport } from "../metrics/compute-report.js";
@@ -22,14 +22,8 @@ describe("followups (per-prediction states kept at ingest) of a database written
   let fx: StoreFixture;
   let store: Store;
   let ch: ClickHouseClient;
-  beforeAll(async () => {
-    fx = storeFixture("clickhouse");
-    store = await fx.open();
-    ch = clickhouseClientOf(fx);
-  });
-  afterAll(async () => {
-    await store.close();
-    await fx.cleanup();
+  useClickHouseStore("all", (open) => {
+    ({ fx, store, ch } = open);
   });
   const tables = async () =>
     (await ch.rows<{ name: string }>("SELECT name FROM system.tables WHERE database = currentDatabase()")).map(
