@@ -1,11 +1,16 @@
 /** Hand-made events for the metric tests; every expected value in them is worked out by hand. */
 import { type EventType, uuidv7, validateEvent } from "@inferlog/core";
+import type { Report } from "../src/metrics/types.js";
 import type { IncomingEvent, Store } from "../src/store/types.js";
 
 const DAY = 86_400_000;
 /** Monday 2026-11-16 00:00 UTC: week 1 of the fixture; week 2 starts seven days later. */
 export const W1 = Date.parse("2026-11-16T00:00:00Z");
 export const W2 = W1 + 7 * DAY;
+/** The report the fixture's tests ask for: computed 20 days after W1, one label enough for a figure. */
+export const FIXTURE_REPORT = { now: W1 + 20 * DAY, minLabels: 1 } as const;
+/** A report without the time it was made: what two computations of the same numbers share. */
+export const reportNumbers = (report: Report): Report => ({ ...report, generatedAt: "" });
 const iso = (ms: number) => new Date(ms).toISOString();
 
 let seq = 0;

@@ -157,6 +157,12 @@ export function useClickHouseStore(scope: "all" | "each", opened: (open: OpenCli
   });
 }
 
+/** The names of the tables and views in a ClickHouse client's database. */
+export const tableNames = async (ch: ClickHouseClient): Promise<string[]> =>
+  (await ch.rows<{ name: string }>("SELECT name FROM system.tables WHERE database = currentDatabase()")).map(
+    (row) => row.name,
+  );
+
 export const STORE_KINDS = ["sqlite", "clickhouse"] as const;
 
 /**

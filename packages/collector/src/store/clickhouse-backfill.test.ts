@@ -1,13 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { seedMetricsFixture, W1 } from "../../test/metrics-fixture.js";
+import { FIXTURE_REPORT, reportNumbers, seedMetricsFixture } from "../../test/metrics-fixture.js";
 import { type StoreFixture, useClickHouseStore } from "../../test/test-support.js";
 import { computeReport } from "../metrics/compute-report.js";
 import type { ClickHouseClient } from "./clickhouse-http.js";
 import type { Store } from "./types.js";
-
-const DAY = 86_400_000;
-const OPTIONS = { now: W1 + 20 * DAY, minLabels: 1 };
-const numbers = (r: Awaited<ReturnType<typeof computeReport>>) => ({ ...r, generatedAt: "" });
 
 describe("prediction rows written before their candidate arrays (cand_ranks, cand_ages)", () => {
   let fx: StoreFixture;
@@ -25,7 +21,7 @@ describe("prediction rows written before their candidate arrays (cand_ranks, can
 
   it("are filled from the candidate rows when a store opens the database, and the report is the same", async () => {
     await seedMetricsFixture(store);
-    const before = numbers(await computeReport(store, OPTIONS));
+    const before = reportNumbers(await computeReport(store, FIXTURE_REPORT));
     expect(before.itemAge.length).toBeGreaterThan(0);
     expect(before.freshness.length).toBeGreaterThan(0);
     expect(before.newItems.length).toBeGreaterThan(0);
@@ -40,7 +36,7 @@ describe("prediction rows written before their candidate arrays (cand_ranks, can
     await ch.exec(`OPTIMIZE TABLE ${ch.database}.predictions FINAL`);
     expect(await legacy("FINAL")).toBeGreaterThan(0);
     // Without their arrays the report has no shown candidates: the arrays are what it reads.
-    const stale = numbers(await computeReport(store, OPTIONS));
+    const stale = reportNumbers(await computeReport(store, FIXTURE_REPORT));
     expect(stale.itemAge).toEqual([]);
     expect(stale.freshness).toEqual([]);
 
@@ -49,7 +45,7 @@ describe("prediction rows written before their candidate arrays (cand_ranks, can
       expect(await legacy("FINAL")).toBe(0);
       // The old rows are merged away: the next open finds nothing to fill.
       expect(await legacy("")).toBe(0);
-      expect(numbers(await computeReport(reopened, OPTIONS))).toEqual(before);
+      expect(reportNumbers(await computeReport(reopened, FIXTURE_REPORT))).toEqual(before);
     } finally {
       await reopened.close();
     }

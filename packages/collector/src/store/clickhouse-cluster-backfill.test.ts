@@ -4,7 +4,7 @@
  * unreachable servers fail this test).
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { seedMetricsFixture, W1 } from "../../test/metrics-fixture.js";
+import { FIXTURE_REPORT, reportNumbers, seedMetricsFixture } from "../../test/metrics-fixture.js";
 import { computeReport } from "../metrics/compute-report.js";
 import { ClickHouseClient } from "./clickhouse-http.js";
 import { openClickHouseStore } from "./clickhouse-store.js";
@@ -14,15 +14,12 @@ const REPLICA_URLS = [
   process.env.INFERLOG_CLUSTER_URL_2 ?? "http://127.0.0.1:8125",
 ] as const;
 const CLUSTER = "inferlog_test";
-const DAY = 86_400_000;
-const OPTIONS = { now: W1 + 20 * DAY, minLabels: 1 };
 const database = `inferlog_cluster_backfill_${process.pid}_${Date.now()}`;
 const [r1, r2] = REPLICA_URLS.map((url) => new ClickHouseClient({ url, database, timeoutMs: 30_000 })) as [
   ClickHouseClient,
   ClickHouseClient,
 ];
 const open = (url: string) => openClickHouseStore({ url, database, cluster: CLUSTER });
-const numbers = (r: Awaited<ReturnType<typeof computeReport>>) => ({ ...r, generatedAt: "" });
 const legacy = async (ch: ClickHouseClient) =>
   (
     await ch.rows<{ n: number }>(
@@ -43,7 +40,7 @@ describe("prediction rows of an older collector on a cluster", () => {
     let before: unknown;
     try {
       await seedMetricsFixture(first);
-      before = numbers(await computeReport(first, OPTIONS));
+      before = reportNumbers(await computeReport(first, FIXTURE_REPORT));
     } finally {
       await first.close();
     }
@@ -64,7 +61,7 @@ describe("prediction rows of an older collector on a cluster", () => {
       await r1.exec(`SYSTEM SYNC REPLICA ${database}.predictions`);
       expect(await legacy(r1)).toBe(0);
       expect(await legacy(r2)).toBe(0);
-      expect(numbers(await computeReport(second, OPTIONS))).toEqual(before);
+      expect(reportNumbers(await computeReport(second, FIXTURE_REPORT))).toEqual(before);
     } finally {
       await second.close();
     }

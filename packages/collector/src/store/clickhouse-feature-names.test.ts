@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { driftEvents, routerEvents, W1 } from "../../test/metrics-fixture.js";
-import { type StoreFixture, useClickHouseStore } from "../../test/test-support.js";
+import { driftEvents, FIXTURE_REPORT, reportNumbers, routerEvents } from "../../test/metrics-fixture.js";
+import { type StoreFixture, tableNames, useClickHouseStore } from "../../test/test-support.js";
 import { computeReport } from "../metrics/compute-report.js";
 import {
   backfillFeatureNames,
@@ -12,10 +12,6 @@ import {
 import type { ClickHouseClient } from "./clickhouse-http.js";
 import type { Store } from "./types.js";
 
-const DAY = 86_400_000;
-const OPTIONS = { now: W1 + 20 * DAY, minLabels: 1 };
-const numbers = (r: Awaited<ReturnType<typeof computeReport>>) => ({ ...r, generatedAt: "" });
-
 describe("feature names kept at ingest (clickhouse-feature-names.ts)", () => {
   let fx: StoreFixture;
   let store: Store;
@@ -23,10 +19,7 @@ describe("feature names kept at ingest (clickhouse-feature-names.ts)", () => {
   useClickHouseStore("all", (open) => {
     ({ fx, store, ch } = open);
   });
-  const tables = async () =>
-    (await ch.rows<{ name: string }>("SELECT name FROM system.tables WHERE database = currentDatabase()")).map(
-      (row) => row.name,
-    );
+  const tables = () => tableNames(ch);
   const kept = async () =>
     (
       await ch.rows<{ model_name: string; name: string }>(
@@ -46,13 +39,13 @@ describe("feature names kept at ingest (clickhouse-feature-names.ts)", () => {
     await store.insertBatch(drift);
     expect(await kept()).toEqual(["drifty/plan", "drifty/x"]);
     // The report's drift tasks come from these names.
-    const report = await computeReport(store, OPTIONS);
+    const report = await computeReport(store, FIXTURE_REPORT);
     const drifty = new Set(report.drift.filter((row) => row.model === "drifty").map((row) => row.feature));
     expect([...drifty].filter((feature) => feature === "x" || feature === "plan").sort()).toEqual(["plan", "x"]);
   });
 
   it("are made and backfilled when a store opens a database written before them; a backfill cut short is done again", async () => {
-    const before = numbers(await computeReport(store, OPTIONS));
+    const before = reportNumbers(await computeReport(store, FIXTURE_REPORT));
     expect(before.drift.some((row) => row.feature === "x")).toBe(true);
 
     // A database of an older collector: no table, no view.
@@ -62,7 +55,7 @@ describe("feature names kept at ingest (clickhouse-feature-names.ts)", () => {
     expect(await tables()).toEqual(expect.arrayContaining([FEATURE_NAMES_TABLE, FEATURE_NAMES_VIEW]));
     expect(await tables()).not.toContain(FEATURE_NAMES_BACKFILL_MARKER);
     expect(await kept()).toEqual(["drifty/plan", "drifty/x"]);
-    expect(numbers(await computeReport(store, OPTIONS))).toEqual(before);
+    expect(reportNumbers(await computeReport(store, FIXTURE_REPORT))).toEqual(before);
 
     // A start that stopped after making the table, before its backfill: the marker is still there.
     await store.close();
@@ -72,11 +65,11 @@ describe("feature names kept at ingest (clickhouse-feature-names.ts)", () => {
     expect(await kept()).toEqual([]);
     store = await fx.open();
     expect(await tables()).not.toContain(FEATURE_NAMES_BACKFILL_MARKER);
-    expect(numbers(await computeReport(store, OPTIONS))).toEqual(before);
+    expect(reportNumbers(await computeReport(store, FIXTURE_REPORT))).toEqual(before);
 
     // Names backfilled twice (two collectors starting together) change nothing.
     await backfillFeatureNames(ch);
     expect(await kept()).toEqual(["drifty/plan", "drifty/x"]);
-    expect(numbers(await computeReport(store, OPTIONS))).toEqual(before);
+    expect(reportNumbers(await computeReport(store, FIXTURE_REPORT))).toEqual(before);
   });
 });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { seedMetricsFixture, W1 } from "../../test/metrics-fixture.js";
+import { FIXTURE_REPORT, reportNumbers, seedMetricsFixture } from "../../test/metrics-fixture.js";
 import {
   prediction,
   type StoreFixture,
   storeFixture,
   T0_MS,
+  tableNames,
   useClickHouseStore,
   validEvent,
 } from "../../test/test-support.js";
@@ -14,10 +15,6 @@ import { backfillFollowups, FOLLOWUPS_BACKFILL_MARKER } from "./clickhouse-follo
 import type { ClickHouseClient } from "./clickhouse-http.js";
 import type { Store } from "./types.js";
 
-const DAY = 86_400_000;
-const OPTIONS = { now: W1 + 20 * DAY, minLabels: 1 };
-const numbers = (r: Awaited<ReturnType<typeof computeReport>>) => ({ ...r, generatedAt: "" });
-
 describe("followups (per-prediction states kept at ingest) of a database written before them", () => {
   let fx: StoreFixture;
   let store: Store;
@@ -25,10 +22,7 @@ describe("followups (per-prediction states kept at ingest) of a database written
   useClickHouseStore("all", (open) => {
     ({ fx, store, ch } = open);
   });
-  const tables = async () =>
-    (await ch.rows<{ name: string }>("SELECT name FROM system.tables WHERE database = currentDatabase()")).map(
-      (row) => row.name,
-    );
+  const tables = () => tableNames(ch);
   const followupRows = async () =>
     (await ch.rows<{ n: number }>(`SELECT count() AS n FROM ${FOLLOWUPS_TABLE}`))[0]?.n ?? 0;
   const dropFollowups = async () => {
@@ -38,7 +32,7 @@ describe("followups (per-prediction states kept at ingest) of a database written
 
   it("are made and backfilled when a store opens it, with the same report; a backfill cut short is done again", async () => {
     await seedMetricsFixture(store);
-    const before = numbers(await computeReport(store, OPTIONS));
+    const before = reportNumbers(await computeReport(store, FIXTURE_REPORT));
     expect(before.quality.some((row) => row.labeled > 0)).toBe(true);
     expect(before.feedback.length).toBeGreaterThan(0);
     expect(await followupRows()).toBeGreaterThan(0);
@@ -49,7 +43,7 @@ describe("followups (per-prediction states kept at ingest) of a database written
     store = await fx.open();
     expect(await tables()).toEqual(expect.arrayContaining([FOLLOWUPS_TABLE, followupsViewName("outcomes")]));
     expect(await tables()).not.toContain(FOLLOWUPS_BACKFILL_MARKER);
-    expect(numbers(await computeReport(store, OPTIONS))).toEqual(before);
+    expect(reportNumbers(await computeReport(store, FIXTURE_REPORT))).toEqual(before);
 
     // A start that stopped after making the table, before its backfill: the marker is still there.
     await store.close();
@@ -59,11 +53,11 @@ describe("followups (per-prediction states kept at ingest) of a database written
     expect(await followupRows()).toBe(0);
     store = await fx.open();
     expect(await tables()).not.toContain(FOLLOWUPS_BACKFILL_MARKER);
-    expect(numbers(await computeReport(store, OPTIONS))).toEqual(before);
+    expect(reportNumbers(await computeReport(store, FIXTURE_REPORT))).toEqual(before);
 
     // Rows backfilled twice (two collectors starting together) merge to the same states.
     await backfillFollowups(ch);
-    expect(numbers(await computeReport(store, OPTIONS))).toEqual(before);
+    expect(reportNumbers(await computeReport(store, FIXTURE_REPORT))).toEqual(before);
   });
 
   it("keep an outcome with neither label nor relevant ids (18.16 crashed writing such a state with a NULL in it)", async () => {
