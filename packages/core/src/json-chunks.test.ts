@@ -50,6 +50,32 @@ describe("queued JSON joined into large strings", () => {
     expect(jsonJoiner(JOIN_MIN_QUEUE_BYTES, () => 0)).toBeDefined();
   });
 
+  it("keeps a failing join from reaching the host app: the events keep their own strings", async () => {
+    const queue = createEventQueue(100_000, JOIN_MIN_QUEUE_BYTES);
+    const joiner = jsonJoiner(
+      JOIN_MIN_QUEUE_BYTES,
+      () => queue.count,
+      () => {
+        throw new RangeError("Invalid string length");
+      },
+    ) as JsonJoiner;
+    const uncaught: unknown[] = [];
+    const listener = (error: unknown) => uncaught.push(error);
+    process.on("uncaughtException", listener);
+    try {
+      const events = Array.from({ length: 1_000 }, (_, i) => event(i + 1, 1, 600));
+      for (const e of events) {
+        queue._offer(e);
+        joiner.add([e]);
+      }
+      await nextTask();
+      expect(uncaught).toEqual([]);
+      expectOwnJson(events);
+    } finally {
+      process.off("uncaughtException", listener);
+    }
+  });
+
   it("gives every event back exactly its own JSON after a join", () => {
     const events = Array.from({ length: 300 }, (_, i) => event(i, 1, 200 + ((i * 37) % 900)));
     const before = events.map((e) => e.json);

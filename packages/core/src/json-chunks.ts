@@ -47,7 +47,11 @@ export function jsonJoiner(maxQueueBytes: number, queued: () => number, join = j
   const joinDue = () => {
     const runs = due;
     due = [];
-    for (const events of runs) join(events);
+    try {
+      for (const events of runs) join(events);
+    } catch {
+      // Never into the host app from a background task: events not joined keep their own strings, which are as correct.
+    }
   };
   return {
     add(events) {
