@@ -1,5 +1,5 @@
-import { distributedTableName } from "./clickhouse-cluster-ddl.js";
-import { type ClickHouseClient, sqlString } from "./clickhouse-http.js";
+import { backfillPending } from "./clickhouse-backfill-pending.js";
+import type { ClickHouseClient } from "./clickhouse-http.js";
 
 /**
  * The names of each model's features, kept at ingest: a row per (model, feature name) and insert block, fed by a
@@ -30,33 +30,13 @@ export const featureNamesViewDdl = (db: string): string =>
  */
 export const FEATURE_NAMES_BACKFILL_MARKER = `${FEATURE_NAMES_TABLE}_backfilling`;
 
-/**
- * Run before the DDL: whether `feature_names` must be backfilled after it (the table is new in a database that
- * holds events, the tables are about to move to `cluster`, or a backfill was cut short), leaving the marker when so.
- */
-export async function featureNamesBackfillPending(ch: ClickHouseClient, cluster: string | undefined): Promise<boolean> {
-  const db = ch.database;
-  const text = await ch.exec(
-    `SELECT name, engine FROM system.tables WHERE database = ${sqlString(db)} FORMAT JSONEachRow`,
-    { database: false },
-  );
-  const engines = new Map(
-    text
-      .split("\n")
-      .filter((line) => line.length > 0)
-      .map((line) => JSON.parse(line) as { name: string; engine: string })
-      .map((table) => [table.name, table.engine]),
-  );
-  if (!engines.has("features")) return false;
-  const moving =
-    cluster !== undefined &&
-    (!engines.get("features")?.startsWith("Replicated") || !engines.has(distributedTableName(FEATURE_NAMES_TABLE)));
-  if (engines.has(FEATURE_NAMES_TABLE) && !moving && !engines.has(FEATURE_NAMES_BACKFILL_MARKER)) return false;
-  await ch.exec(`CREATE TABLE IF NOT EXISTS ${db}.${FEATURE_NAMES_BACKFILL_MARKER} (at_ms Int64) ENGINE = TinyLog`, {
-    database: false,
+/** Run before the DDL: whether `feature_names` must be backfilled after it (clickhouse-backfill-pending.ts). */
+export const featureNamesBackfillPending = (ch: ClickHouseClient, cluster: string | undefined): Promise<boolean> =>
+  backfillPending(ch, cluster, {
+    table: FEATURE_NAMES_TABLE,
+    source: "features",
+    marker: FEATURE_NAMES_BACKFILL_MARKER,
   });
-  return true;
-}
 
 /** Writes the names of every feature row into `feature_names` (names the view wrote meanwhile come twice), then drops the marker. */
 export async function backfillFeatureNames(ch: ClickHouseClient): Promise<void> {

@@ -1,4 +1,4 @@
-import { distributedTableName } from "./clickhouse-cluster-ddl.js";
+import { backfillPending } from "./clickhouse-backfill-pending.js";
 import { FOLLOWUP_SOURCES, FOLLOWUPS_TABLE, followupsSelect } from "./clickhouse-followups.js";
 import { type ClickHouseClient, sqlString } from "./clickhouse-http.js";
 
@@ -9,34 +9,9 @@ import { type ClickHouseClient, sqlString } from "./clickhouse-http.js";
  */
 export const FOLLOWUPS_BACKFILL_MARKER = `${FOLLOWUPS_TABLE}_backfilling`;
 
-/**
- * Run before the DDL: whether `followups` must be backfilled after it (the table is new here, the tables are about
- * to move to `cluster`, or a backfill was cut short), leaving the marker when so.
- */
-export async function followupsBackfillPending(ch: ClickHouseClient, cluster: string | undefined): Promise<boolean> {
-  const db = ch.database;
-  // Read before the database may exist (so not in it); none there yet means nothing to backfill.
-  const text = await ch.exec(
-    `SELECT name, engine FROM system.tables WHERE database = ${sqlString(db)} FORMAT JSONEachRow`,
-    {
-      database: false,
-    },
-  );
-  const tables = text
-    .split("\n")
-    .filter((line) => line.length > 0)
-    .map((line) => JSON.parse(line) as { name: string; engine: string });
-  const engines = new Map(tables.map((table) => [table.name, table.engine]));
-  if (!engines.has("events")) return false;
-  const moving =
-    cluster !== undefined &&
-    (!engines.get("events")?.startsWith("Replicated") || !engines.has(distributedTableName(FOLLOWUPS_TABLE)));
-  if (engines.has(FOLLOWUPS_TABLE) && !moving && !engines.has(FOLLOWUPS_BACKFILL_MARKER)) return false;
-  await ch.exec(`CREATE TABLE IF NOT EXISTS ${db}.${FOLLOWUPS_BACKFILL_MARKER} (at_ms Int64) ENGINE = TinyLog`, {
-    database: false,
-  });
-  return true;
-}
+/** Run before the DDL: whether `followups` must be backfilled after it (clickhouse-backfill-pending.ts). */
+export const followupsBackfillPending = (ch: ClickHouseClient, cluster: string | undefined): Promise<boolean> =>
+  backfillPending(ch, cluster, { table: FOLLOWUPS_TABLE, source: "events", marker: FOLLOWUPS_BACKFILL_MARKER });
 
 /** How often, and how far apart, the backfill asks for its merge while background merges hold some of the parts. */
 const MERGE_ATTEMPTS = 10;
