@@ -27,38 +27,39 @@ const expectOwnJson = (events: readonly QueuedEvent[]): void => {
 /** A queue whose accepted events are told to a joiner, as the Node client does it (its `onEnqueued` hook). */
 function joiningQueue(maxCount: number, maxBytes: number) {
   const joins: number[] = [];
+  const joinedSeqs: number[] = [];
   const queue: EventQueue = createEventQueue(maxCount, maxBytes);
-  const joiner = jsonJoiner(
-    maxBytes,
-    () => queue.count,
-    (events) => {
-      joins.push(events.length);
-      joinJson(events);
-    },
-  ) as JsonJoiner;
+  const joiner = jsonJoiner(maxBytes, (events) => {
+    joins.push(events.length);
+    joinedSeqs.push(...events.map((e) => e.seq));
+    joinJson(events);
+  }) as JsonJoiner;
   const offer = (e: QueuedEvent) => {
     const offered = queue._offer(e);
     if (offered.accepted) joiner.add([e]);
+    joiner.settled(offered.evicted);
     return offered;
   };
-  return { queue, offer, joins };
+  /** Takes events as a batch would, and tells the joiner they were sent. */
+  const send = (maxCount: number) => {
+    const taken = queue._takeOldest(maxCount, 1e9);
+    joiner.settled(taken);
+    return taken;
+  };
+  return { queue, offer, send, joins, joinedSeqs, joiner };
 }
 
 describe("queued JSON joined into large strings", () => {
   it("joins only for queues of at least JOIN_MIN_QUEUE_BYTES", () => {
-    expect(jsonJoiner(JOIN_MIN_QUEUE_BYTES - 1, () => 0)).toBeUndefined();
-    expect(jsonJoiner(JOIN_MIN_QUEUE_BYTES, () => 0)).toBeDefined();
+    expect(jsonJoiner(JOIN_MIN_QUEUE_BYTES - 1)).toBeUndefined();
+    expect(jsonJoiner(JOIN_MIN_QUEUE_BYTES)).toBeDefined();
   });
 
   it("keeps a failing join from reaching the host app: the events keep their own strings", async () => {
     const queue = createEventQueue(100_000, JOIN_MIN_QUEUE_BYTES);
-    const joiner = jsonJoiner(
-      JOIN_MIN_QUEUE_BYTES,
-      () => queue.count,
-      () => {
-        throw new RangeError("Invalid string length");
-      },
-    ) as JsonJoiner;
+    const joiner = jsonJoiner(JOIN_MIN_QUEUE_BYTES, () => {
+      throw new RangeError("Invalid string length");
+    }) as JsonJoiner;
     const uncaught: unknown[] = [];
     const listener = (error: unknown) => uncaught.push(error);
     process.on("uncaughtException", listener);
@@ -84,11 +85,11 @@ describe("queued JSON joined into large strings", () => {
   });
 
   it("joins a backlog per priority level, and nothing while delivery keeps the queue short", async () => {
-    const { queue, offer, joins } = joiningQueue(100_000, JOIN_MIN_QUEUE_BYTES);
+    const { queue, offer, send, joins } = joiningQueue(100_000, JOIN_MIN_QUEUE_BYTES);
     // Steady delivery: batches of 100 leave as fast as events come.
     for (let seq = 1; seq <= 5_000; seq++) {
       offer(event(seq, 1, 600));
-      if (queue.count === 100) queue._takeOldest(100, 1e9);
+      if (queue.count === 100) send(100);
     }
     await nextTask();
     expect(joins).toEqual([]);
@@ -107,10 +108,28 @@ describe("queued JSON joined into large strings", () => {
     expectOwnJson(queued);
   });
 
+  it("lets go of events sent in steady delivery long before a join's worth of JSON", async () => {
+    // Another level's backlog keeps the queue long while this level's events leave as they come: the join
+    // that follows this level's own backlog takes in its queued events only, none already sent.
+    const { queue, offer, joiner, joinedSeqs } = joiningQueue(100_000, JOIN_MIN_QUEUE_BYTES);
+    for (let seq = 1; seq <= 400; seq++) offer(event(seq, 0, 100));
+    for (let seq = 401; seq <= 550; seq++) {
+      offer(event(seq, 1, 1_000));
+      // Sent at once: the most valuable event is the prediction just offered, not the queued features.
+      const [sent] = queue._takeMostValuable(1, 1e9, (e) => e.bytes);
+      expect(sent?.seq).toBe(seq);
+      joiner.settled([sent as QueuedEvent]);
+    }
+    for (let seq = 551; seq <= 800; seq++) offer(event(seq, 1, 1_000));
+    await nextTask();
+    expect(joinedSeqs.length).toBeGreaterThan(0);
+    expect(Math.min(...joinedSeqs)).toBeGreaterThan(550);
+  });
+
   it("keeps each event's JSON through offers, evictions, takes and put-backs, across many joins", async () => {
     const rnd = seededRandom(7);
     // Large enough in bytes that joins happen, bounded in count so that bursts evict.
-    const { queue, offer, joins } = joiningQueue(4_000, 4 * JOIN_MIN_QUEUE_BYTES);
+    const { queue, offer, joins, joiner } = joiningQueue(4_000, 4 * JOIN_MIN_QUEUE_BYTES);
     let seq = 0;
     // Bursts that overfill the queue (evicting), each followed by a partial drain with put-backs.
     for (let burst = 0; burst < 8; burst++) {
@@ -124,6 +143,7 @@ describe("queued JSON joined into large strings", () => {
         const taken = queue._takeOldest(1 + Math.floor(rnd() * 300), 1e9);
         expectOwnJson(taken);
         if (rnd() < 0.2) queue._putBack(taken);
+        else joiner.settled(taken);
       }
     }
     expect(joins.length).toBeGreaterThan(20);

@@ -41,6 +41,24 @@ describe("a backlog's JSON in the Node client", () => {
     expect(grown).toBeGreaterThan(3_500_000);
   });
 
+  it("is not joined in steady delivery, where the events leave as they come", async () => {
+    collector = await new TestCollector().start();
+    client = createClient({
+      endpoint: collector.url,
+      source: "svc",
+      model: MODEL,
+      maxQueueSize: 50_000,
+      maxQueueBytes: JOIN_MIN_QUEUE_BYTES,
+    });
+    const before = largeObjectBytes();
+    for (let i = 0; i < 10_000; i++) {
+      client.logPrediction({ predictionId: `p-${i}`, output: { label: "billing", score: 0.9 }, features });
+      if (i % 100 === 99) await client.flush();
+    }
+    expect(new Set(collector.ids).size).toBe(10_000);
+    expect(largeObjectBytes() - before).toBeLessThan(1_000_000);
+  });
+
   it("stays in the events' own strings in a queue under JOIN_MIN_QUEUE_BYTES", async () => {
     const grown = await backlog(JOIN_MIN_QUEUE_BYTES - 1, 10_000);
     expect(grown).toBeLessThan(1_000_000);

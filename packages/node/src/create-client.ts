@@ -122,7 +122,7 @@ export function createClient(options: NodeClientOptions): NodeClient {
       },
     );
   // A backlog's JSON in large strings, which scavenges do not copy (core's json-chunks.ts).
-  const joiner = jsonJoiner(maxQueueBytes, () => core.stats().queued);
+  const joiner = jsonJoiner(maxQueueBytes);
   const aborted = { requests: 0, events: 0 };
   /** A deadline passed: what is still on the wire is abandoned (it stays queued, and in the spool). */
   const abortInFlight = () => {
@@ -164,6 +164,7 @@ export function createClient(options: NodeClientOptions): NodeClient {
         hooks?.onEnqueued?.(events);
       },
       onSettled(events, outcome) {
+        joiner?.settled(events);
         const kept = overflow?.settled(events, outcome) ?? 0;
         if (collecting && outcome === "shutdown_timeout") spooledAtShutdown += kept;
         hooks?.onSettled?.(events, outcome);
