@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EventType } from "@inferlog/core";
+import { seededRandom } from "@inferlog/test-support/seeded-random";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validEvent } from "../../test/test-support.js";
@@ -20,11 +21,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Seeded predictions over 12 days at odd times, with outcomes (some revised) and values that are sometimes NULL. */
 function events(): IncomingEvent[] {
-  let s = 11;
-  const r = () => {
-    s = (s * 16807) % 2147483647;
-    return s / 2147483647;
-  };
+  const r = seededRandom(12); // gives the one-hour case below rows of every kind it checks for
   const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)] as T;
   const ev = (type: EventType, timeMs: number, id: string, data: Record<string, unknown>) =>
     validEvent("drift-counts-test", type, timeMs, id, data);
@@ -71,11 +68,10 @@ function events(): IncomingEvent[] {
 }
 
 function shuffled<T>(xs: T[]): T[] {
-  let s = 5;
+  const r = seededRandom(5);
   const out = [...xs];
   for (let i = out.length - 1; i > 0; i--) {
-    s = (s * 16807) % 2147483647;
-    const j = s % (i + 1);
+    const j = Math.floor(r() * (i + 1));
     [out[i], out[j]] = [out[j] as T, out[i] as T];
   }
   return out;

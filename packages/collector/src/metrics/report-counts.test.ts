@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EventType } from "@inferlog/core";
+import { seededRandom } from "@inferlog/test-support/seeded-random";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validEvent } from "../../test/test-support.js";
 import { openSqliteStore } from "../store/sqlite-store.js";
@@ -24,11 +25,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  * for predictions that never come.
  */
 function events(): IncomingEvent[] {
-  let s = 29;
-  const r = () => {
-    s = (s * 16807) % 2147483647;
-    return s / 2147483647;
-  };
+  const r = seededRandom(29);
   const ev = (type: EventType, timeMs: number, id: string, data: Record<string, unknown>) =>
     validEvent("report-counts-test", type, timeMs, id, data);
   const out: IncomingEvent[] = [];
@@ -102,12 +99,9 @@ describe("a SQLite report's counts kept at ingest (schema 9)", () => {
   beforeAll(async () => {
     store = openSqliteStore({ path: join(dir, "counts.db") });
     // Shuffled, in small batches: feedback and outcomes often come before their prediction.
-    let seed = 5;
+    const r = seededRandom(5);
     const all = events()
-      .map((event) => {
-        seed = (seed * 16807) % 2147483647;
-        return { event, key: seed };
-      })
+      .map((event) => ({ event, key: r() }))
       .sort((left, right) => left.key - right.key)
       .map(({ event }) => event);
     for (let i = 0; i < all.length; i += 7) await store.insertBatch(all.slice(i, i + 7));

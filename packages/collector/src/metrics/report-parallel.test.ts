@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EventType } from "@inferlog/core";
+import { seededRandom } from "@inferlog/test-support/seeded-random";
 import { afterAll, describe, expect, it } from "vitest";
 import { seedMetricsFixture, W1 } from "../../test/metrics-fixture.js";
 import { validEvent } from "../../test/test-support.js";
@@ -78,11 +79,7 @@ describe("a SQLite report with its share in a worker thread", () => {
 
 /** Exposures over three weeks for 30 subjects (some without one), with feedback of every kind on some. */
 function exposureEvents(): IncomingEvent[] {
-  let seed = 9;
-  const r = () => {
-    seed = (seed * 16807) % 2147483647;
-    return seed / 2147483647;
-  };
+  const r = seededRandom(9);
   const ev = (type: EventType, timeMs: number, id: string, data: Record<string, unknown>) =>
     validEvent("fb-test", type, timeMs, id, data);
   const out: IncomingEvent[] = [];

@@ -1,3 +1,4 @@
+import { seededRandom } from "@inferlog/test-support/seeded-random";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { COUNTS_FN, QUANTILES_FN, registerSqliteFunctions } from "./sqlite-functions.js";
@@ -15,11 +16,7 @@ const KEYS: unknown[][] = [
   ["", null],
   ["a", 2],
 ];
-let seed = 3;
-const r = () => {
-  seed = (seed * 16807) % 2147483647;
-  return seed / 2147483647;
-};
+const r = seededRandom(3);
 const rows: unknown[][] = [];
 for (let i = 0; i < 3000; i++) {
   const run = 1 + Math.floor(r() * 6);

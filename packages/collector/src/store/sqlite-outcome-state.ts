@@ -13,6 +13,12 @@ interface OutcomeState {
   first_ms: number;
 }
 
+/** The outcome_state row an outcome leaves, bound by name in its INSERT or UPDATE. */
+interface NextState extends OutcomeState {
+  model_name: string;
+  prediction_id: string;
+}
+
 /**
  * SQLite's order of the latest_outcomes view, (revision, time_ms, event_id) compared as a row value: numbers as
  * numbers, the ids as UTF-8 bytes (SQLite's BINARY collation), which JavaScript's `<` on UTF-16 units is not.
@@ -37,13 +43,15 @@ export function prepareOutcomeWriter(db: Database.Database, counter: DriftCounte
     `SELECT event_id, revision, time_ms, label, relevant_ids, first_ms FROM outcome_state
      WHERE model_name = ? AND prediction_id = ?`,
   );
+  // Both bind one `NextState` by name.
   const insertState = db.prepare(
     `INSERT INTO outcome_state (model_name, prediction_id, event_id, revision, time_ms, label, relevant_ids, first_ms)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (@model_name, @prediction_id, @event_id, @revision, @time_ms, @label, @relevant_ids, @first_ms)`,
   );
   const updateState = db.prepare(
-    `UPDATE outcome_state SET event_id = ?, revision = ?, time_ms = ?, label = ?, relevant_ids = ?, first_ms = ?
-     WHERE model_name = ? AND prediction_id = ?`,
+    `UPDATE outcome_state SET event_id = @event_id, revision = @revision, time_ms = @time_ms, label = @label,
+       relevant_ids = @relevant_ids, first_ms = @first_ms
+     WHERE model_name = @model_name AND prediction_id = @prediction_id`,
   );
   const updateFirst = db.prepare("UPDATE outcome_state SET first_ms = ? WHERE model_name = ? AND prediction_id = ?");
   const predictionsOf = db.prepare(
@@ -62,28 +70,19 @@ export function prepareOutcomeWriter(db: Database.Database, counter: DriftCounte
     if (before !== undefined && !latest && firstMs === before.first_ms) {
       return predictionStored.get(row.model_name, row.prediction_id) !== undefined;
     }
-    if (before === undefined) {
-      insertState.run(
-        row.model_name,
-        row.prediction_id,
-        row.event_id,
-        row.revision,
-        row.time_ms,
-        row.label,
-        JSON.stringify(row.relevant_ids),
-        firstMs,
-      );
-    } else if (latest) {
-      updateState.run(
-        row.event_id,
-        row.revision,
-        row.time_ms,
-        row.label,
-        JSON.stringify(row.relevant_ids),
-        firstMs,
-        row.model_name,
-        row.prediction_id,
-      );
+    const relevantIds = JSON.stringify(row.relevant_ids);
+    if (latest) {
+      const next: NextState = {
+        model_name: row.model_name,
+        prediction_id: row.prediction_id,
+        event_id: row.event_id,
+        revision: row.revision,
+        time_ms: row.time_ms,
+        label: row.label,
+        relevant_ids: relevantIds,
+        first_ms: firstMs,
+      };
+      (before === undefined ? insertState : updateState).run(next);
     } else {
       updateFirst.run(firstMs, row.model_name, row.prediction_id);
     }
@@ -97,7 +96,6 @@ export function prepareOutcomeWriter(db: Database.Database, counter: DriftCounte
       for (const prediction of predictions) copyFirst.run(firstMs, prediction.rowid);
       return predictions.length > 0;
     }
-    const relevantIds = JSON.stringify(row.relevant_ids);
     // True labels count once per request (with its shown prediction): they move when the latest label changes.
     const relabeled = before === undefined || before.label !== row.label;
     for (const prediction of predictions) {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type EventType, validateEvent } from "@inferlog/core";
+import { seededRandom } from "@inferlog/test-support/seeded-random";
 import { afterAll, describe, expect, it } from "vitest";
 import { driftEvents, routerEvents, W1 } from "../../test/metrics-fixture.js";
 import { computeReport } from "../metrics/compute-report.js";
@@ -173,11 +174,7 @@ const isShadow = (e: IncomingEvent) => (e.event.data as { shadow?: boolean }).sh
 
 /** Seeded shuffle: outcomes, exposures and feedback often arrive before their prediction. */
 function shuffled<T>(xs: T[], seed: number): T[] {
-  let s = seed;
-  const r = () => {
-    s = (s * 16807) % 2147483647;
-    return s / 2147483647;
-  };
+  const r = seededRandom(seed);
   const out = [...xs];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(r() * (i + 1));
