@@ -17,13 +17,15 @@ async function modelTimes({ dialect, options, query }: MetricsContext): Promise<
       FROM (${firstEvents}) f JOIN events e ON e.id = f.event_id`);
   }
   // ClickHouse: the first events once (a GROUP BY of every prediction row), then their stored events by their ids
-  // as a list, which the events table's sorting key finds without a scan. The stored event is compact JSON
-  // (JSON.stringify): visitParam finds the keys without a JSON parser (18.16).
+  // as a list, which the events table's sorting key finds without a scan; PREWHERE reads `raw` only in the granules
+  // that hold them (WHERE read it in every granule the key could not rule out: 0.36-0.41 s at 2M events, against
+  // about 0.06 s). The stored event is compact JSON (JSON.stringify): visitParam finds the keys without a JSON
+  // parser (18.16).
   const first = await query(firstEvents);
   if (first.length === 0) return [];
   const ids = first.map((row) => dialect.text(asText(row.event_id))).join(", ");
   const raw = await query(`SELECT id, visitParamExtractString(raw, 'dataCutoff') AS cutoff,
-      visitParamExtractString(raw, 'deployedAt') AS deployed FROM events WHERE id IN (${ids})`);
+      visitParamExtractString(raw, 'deployedAt') AS deployed FROM events PREWHERE id IN (${ids})`);
   const byId = new Map(raw.map((row) => [asText(row.id), row]));
   return first.map((row) => ({
     model_name: row.model_name,

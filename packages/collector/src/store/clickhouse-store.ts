@@ -135,7 +135,12 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
       return new Map(rows.map((row) => [row.id, row.n]));
     },
     async rawEvent(id) {
-      const [row] = await ch.rows<{ raw: string }>(`SELECT raw FROM events FINAL WHERE id = ${sqlString(id)} LIMIT 1`);
+      // PREWHERE: the id column first, then `raw` only in the granules that hold the id (WHERE read `raw` in every
+      // granule the sorting key could not rule out: about 0.9 s at 2M events, against 0.06 s). The id is the sorting
+      // key, so FINAL over the rows it keeps is FINAL over the table, then filtered.
+      const [row] = await ch.rows<{ raw: string }>(
+        `SELECT raw FROM events FINAL PREWHERE id = ${sqlString(id)} LIMIT 1`,
+      );
       return row?.raw;
     },
     async tableCounts() {
