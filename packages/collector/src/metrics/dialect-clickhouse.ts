@@ -63,7 +63,7 @@ export const clickhouseDialect: Dialect = {
       top_ids, k, cand_ranks, cand_ages, e_shown, e_accepted, e_ignored, e_acc_known, e_acc_first
     FROM (SELECT model_name, prediction_id, model_version, time_ms, trained_at_ms, task, score, samplerate,
           outcome_ttl_s, shadow, label, top_ids, k, cand_ranks, cand_ages
-        FROM predictions FINAL WHERE ${predictionFilter(options, sqlString)})
+        FROM predictions FINAL PREWHERE ${predictionFilter(options, sqlString)})
     ANY LEFT JOIN (SELECT model_name, prediction_id, has_o, first_o_ms, o_event_id, o_label, o_rel, shown AS e_shown,
         accepted AS e_accepted, ignored AS e_ignored, acc_known AS e_acc_known, acc_first AS e_acc_first
       FROM (${clickhouseFollowups(options, SCORED_FOLLOWUPS)})) USING (model_name, prediction_id)`;

@@ -37,9 +37,9 @@ export function driftRelation(
   const range = `time_ms >= ${num(fromMs)} AND time_ms < ${num(toMs)}`;
   const parts: Record<number, string> = {
     [FEATURE]: `SELECT toUInt8(${FEATURE}) AS src, model_name, name AS feature, time_ms, num_value, str_value
-      FROM features FINAL WHERE model_name IN (${models}) AND ${range}`,
+      FROM features FINAL PREWHERE model_name IN (${models}) AND ${range}`,
     [PREDICTED]: `SELECT toUInt8(${PREDICTED}) AS src, model_name, '' AS feature, time_ms, CAST(NULL AS Nullable(Float64)) AS num_value,
-      label AS str_value FROM predictions FINAL WHERE model_name IN (${models}) AND shadow = 0 AND ${range}`,
+      label AS str_value FROM predictions FINAL PREWHERE model_name IN (${models}) AND ${range} WHERE shadow = 0`,
     [TRUE]: `SELECT toUInt8(${TRUE}) AS src, model_name, '' AS feature, time_ms, CAST(NULL AS Nullable(Float64)) AS num_value,
       o_label AS str_value FROM (${scored}) WHERE has_o = 1 AND shadow = 0 AND model_name IN (${models})`,
   };

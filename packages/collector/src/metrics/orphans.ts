@@ -32,6 +32,12 @@ const sqlite = (edges: readonly [number, number][]) => `SELECT model_name, w, SU
     ${sqliteRows(edges)}))
   GROUP BY model_name, w ORDER BY model_name, w`;
 
+// PREWHERE: the range and model first, the ids only of the rows they keep (a report over a few weeks of a long
+// history reads a few weeks of ids). Copies of an event agree on these columns, so FINAL over the rows kept is FINAL
+// over the table, then filtered.
+const IN_RANGE = `ifNull(prediction_time_ms, time_ms) >= (SELECT from_ms FROM params)
+  AND ifNull(prediction_time_ms, time_ms) < (SELECT to_ms FROM params)
+  AND ((SELECT any_model FROM params) = 1 OR model_name = (SELECT model FROM params))`;
 // 18.16: whether a prediction of that model has the id is a membership in the set of their (model, id) pairs,
 // built once (cheaper than a GROUP BY of the predictions and a join).
 const CLICKHOUSE = `SELECT model_name, w, sum(is_o) AS outcomes, sum(is_o * orphan) AS orphan_outcomes,
@@ -39,10 +45,10 @@ const CLICKHOUSE = `SELECT model_name, w, sum(is_o) AS outcomes, sum(is_o * orph
   FROM (SELECT model_name, (t - ((t - (SELECT offset FROM params)) % (SELECT width FROM params))) AS w, is_o,
       toUInt8((model_name, prediction_id) NOT IN (SELECT model_name, prediction_id FROM predictions)) AS orphan
     FROM (SELECT model_name, prediction_id, ifNull(prediction_time_ms, time_ms) AS t, toUInt8(1) AS is_o FROM outcomes FINAL
+        PREWHERE ${IN_RANGE}
       UNION ALL
-      SELECT model_name, prediction_id, ifNull(prediction_time_ms, time_ms) AS t, toUInt8(0) AS is_o FROM feedback FINAL)
-    WHERE t >= (SELECT from_ms FROM params) AND t < (SELECT to_ms FROM params)
-      AND ((SELECT any_model FROM params) = 1 OR model_name = (SELECT model FROM params)))
+      SELECT model_name, prediction_id, ifNull(prediction_time_ms, time_ms) AS t, toUInt8(0) AS is_o FROM feedback FINAL
+        PREWHERE ${IN_RANGE}))
   GROUP BY model_name, w ORDER BY model_name, w`;
 
 /**
