@@ -122,6 +122,10 @@ export const clickhouseDialect: Dialect = {
     return `SELECT time_ms, num_value, str_value FROM features FINAL
       WHERE model_name = ${sqlString(model)} AND name = ${sqlString(feature)}`;
   },
+  modelNames(options) {
+    const model = options.model === undefined ? "" : `WHERE model_name = ${sqlString(options.model)}`;
+    return `SELECT DISTINCT model_name FROM predictions ${model} ORDER BY model_name`;
+  },
   featureNames(options) {
     // Kept at ingest (store/clickhouse-feature-names.ts): a few rows instead of every feature row.
     return `SELECT DISTINCT model_name, name FROM ${FEATURE_NAMES_TABLE}

@@ -124,6 +124,19 @@ export function sqliteDialect(params: SqliteParams): Dialect {
       }
       return parts.join(" UNION ALL ");
     },
+    modelNames(options) {
+      if (options.model !== undefined) {
+        return `SELECT model_name FROM predictions WHERE model_name = ${str(options.model)} LIMIT 1`;
+      }
+      // Skips from one model to the next along predictions_join (model_name, prediction_id): a seek per model
+      // instead of DISTINCT's walk over every entry of the index (0.15 s at 500K predictions).
+      return `WITH RECURSIVE m(model_name) AS (
+        SELECT MIN(model_name) FROM predictions
+        UNION ALL
+        SELECT (SELECT MIN(model_name) FROM predictions WHERE model_name > m.model_name) FROM m
+        WHERE m.model_name IS NOT NULL)
+      SELECT model_name FROM m WHERE model_name IS NOT NULL`;
+    },
     featureNames(options) {
       // Skips from one (model, name) to the next along the features key (model_name, name, ...) instead of
       // reading every feature row: each step seeks the next name in the model, or else the next model and its

@@ -69,6 +69,8 @@ export interface Dialect {
   ): string;
   /** Feature names per model: model_name, name. */
   featureNames(options: ResolvedReportOptions): string;
+  /** The models with predictions (of the report's model only, when it names one): model_name, in order. */
+  modelNames(options: ResolvedReportOptions): string;
   /** Row counts per distinct combination of the `groups` columns of `source`: the group columns and `cnt`, ordered by them. */
   counts(
     query: (sql: string) => Promise<Record<string, unknown>[]>,

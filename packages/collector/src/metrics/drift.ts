@@ -53,10 +53,7 @@ export async function drift(ctx: MetricsContext): Promise<DriftRow[]> {
 export async function driftTasks(ctx: MetricsContext): Promise<DriftTask[]> {
   const { dialect, options, query } = ctx;
   const names = await query(dialect.featureNames(options));
-  const models = await query(
-    `SELECT DISTINCT model_name FROM predictions
-     ${options.model === undefined ? "" : `WHERE model_name = ${dialect.text(options.model)}`} ORDER BY model_name`,
-  );
+  const models = await query(dialect.modelNames(options));
   const features = new Map<string, string[]>();
   for (const match of models) features.set(asText(match.model_name), [PREDICTED_LABEL, TRUE_LABEL]);
   for (const result of names)
