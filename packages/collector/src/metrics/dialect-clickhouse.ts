@@ -122,6 +122,10 @@ export const clickhouseDialect: Dialect = {
     return `SELECT time_ms, num_value, str_value FROM features FINAL
       WHERE model_name = ${sqlString(model)} AND name = ${sqlString(feature)}`;
   },
+  firstPredictionTime(model, fromMs, toMs) {
+    return `SELECT if(count() = 0, NULL, min(time_ms)) AS t FROM predictions
+      WHERE model_name = ${sqlString(model)} AND time_ms >= ${num(fromMs)} AND time_ms < ${num(toMs)}`;
+  },
   modelNames(options) {
     const model = options.model === undefined ? "" : `WHERE model_name = ${sqlString(options.model)}`;
     return `SELECT DISTINCT model_name FROM predictions ${model} ORDER BY model_name`;

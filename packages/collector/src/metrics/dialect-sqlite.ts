@@ -137,6 +137,20 @@ export function sqliteDialect(params: SqliteParams): Dialect {
         WHERE m.model_name IS NOT NULL)
       SELECT model_name FROM m WHERE model_name IS NOT NULL`;
     },
+    firstPredictionTime(model, fromMs, toMs) {
+      // Along predictions_model_time (model_name, model_version, time_ms): the model's versions by a skip from one
+      // to the next, then each version's first time in the range by a seek, instead of reading every index entry
+      // of the model (0.09-0.39 s at 500K predictions).
+      const m = str(model);
+      return `WITH RECURSIVE v(version) AS (
+        SELECT MIN(model_version) FROM predictions WHERE model_name = ${m}
+        UNION ALL
+        SELECT (SELECT MIN(model_version) FROM predictions WHERE model_name = ${m} AND model_version > v.version)
+        FROM v WHERE v.version IS NOT NULL)
+      SELECT MIN((SELECT MIN(time_ms) FROM predictions WHERE model_name = ${m} AND model_version = v.version
+          AND time_ms >= ${num(fromMs)} AND time_ms < ${num(toMs)})) AS t
+      FROM v WHERE v.version IS NOT NULL`;
+    },
     featureNames(options) {
       // Skips from one (model, name) to the next along the features key (model_name, name, ...) instead of
       // reading every feature row: each step seeks the next name in the model, or else the next model and its

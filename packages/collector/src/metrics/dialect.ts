@@ -71,6 +71,8 @@ export interface Dialect {
   featureNames(options: ResolvedReportOptions): string;
   /** The models with predictions (of the report's model only, when it names one): model_name, in order. */
   modelNames(options: ResolvedReportOptions): string;
+  /** The time of `model`'s first prediction in [fromMs, toMs): one row, `t` (NULL when it has none there). */
+  firstPredictionTime(model: string, fromMs: number, toMs: number): string;
   /** Row counts per distinct combination of the `groups` columns of `source`: the group columns and `cnt`, ordered by them. */
   counts(
     query: (sql: string) => Promise<Record<string, unknown>[]>,

@@ -93,11 +93,8 @@ async function referenceWindow(
   if (options.referenceFromMs !== undefined && options.referenceToMs !== undefined) {
     return { from: options.referenceFromMs, to: options.referenceToMs };
   }
-  const [row] = await query(
-    `SELECT MIN(time_ms) AS t, COUNT(*) AS cnt FROM predictions
-     WHERE model_name = ${dialect.text(model)} AND time_ms >= ${num(options.fromMs)} AND time_ms < ${num(options.toMs)}`,
-  );
-  if (!row || asNumber(row.cnt) === 0) return null;
+  const [row] = await query(dialect.firstPredictionTime(model, options.fromMs, options.toMs));
+  if (!row || row.t === null || row.t === undefined) return null;
   const time = asNumber(row.t);
   const start = time - ((time - (options.window === "week" ? 4 * 86_400_000 : 0)) % options.windowMs);
   return { from: start, to: start + options.windowMs };
