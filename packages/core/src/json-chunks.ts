@@ -98,7 +98,8 @@ export function jsonJoiner(maxQueueBytes: number, join = joinJson): JsonJoiner |
     settled(events) {
       for (const event of events) {
         const level = levels[event.priority] as Level;
-        // Events older than the level's first were joined or let go already.
+        // Events older than the level's first were joined or let go already. An event the level never gathered (one
+        // read back from the spool) may count too: the level then lets go of queued events early, which only costs a join.
         const first = level.events[0];
         if (first !== undefined && event.seq >= first.seq && level.gone < level.events.length) level.gone++;
       }
