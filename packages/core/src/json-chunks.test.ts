@@ -37,13 +37,13 @@ function joiningQueue(maxCount: number, maxBytes: number) {
   const offer = (e: QueuedEvent) => {
     const offered = queue._offer(e);
     if (offered.accepted) joiner.add([e]);
-    joiner.settled(offered.evicted);
+    joiner.left(offered.evicted);
     return offered;
   };
   /** Takes events as a batch would, and tells the joiner they were sent. */
   const send = (maxCount: number) => {
     const taken = queue._takeOldest(maxCount, 1e9);
-    joiner.settled(taken);
+    joiner.left(taken);
     return taken;
   };
   return { queue, offer, send, joins, joinedSeqs, joiner };
@@ -118,7 +118,7 @@ describe("queued JSON joined into large strings", () => {
       // Sent at once: the most valuable event is the prediction just offered, not the queued features.
       const [sent] = queue._takeMostValuable(1, 1e9, (e) => e.bytes);
       expect(sent?.seq).toBe(seq);
-      joiner.settled([sent as QueuedEvent]);
+      joiner.left([sent as QueuedEvent]);
     }
     for (let seq = 551; seq <= 800; seq++) offer(event(seq, 1, 1_000));
     await nextTask();
@@ -143,7 +143,7 @@ describe("queued JSON joined into large strings", () => {
         const taken = queue._takeOldest(1 + Math.floor(rnd() * 300), 1e9);
         expectOwnJson(taken);
         if (rnd() < 0.2) queue._putBack(taken);
-        else joiner.settled(taken);
+        else joiner.left(taken);
       }
     }
     expect(joins.length).toBeGreaterThan(20);

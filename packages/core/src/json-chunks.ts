@@ -37,7 +37,8 @@ export const JOIN_MIN_QUEUE_BYTES = 32 * JOIN_AT_CHARS;
 /** Told of the events the queue accepted and of those that left it (the client's `onEnqueued` and `onSettled` hooks). */
 export interface JsonJoiner {
   add(events: readonly QueuedEvent[]): void;
-  settled(events: readonly QueuedEvent[]): void;
+  /** Told of the events that left the queue, sent or dropped (the client's `onSettled` hook). */
+  left(events: readonly QueuedEvent[]): void;
 }
 
 /** One priority level's events accepted since its last join, oldest first. */
@@ -95,7 +96,7 @@ export function jsonJoiner(maxQueueBytes: number, join = joinJson): JsonJoiner |
         level.chars = 0;
       }
     },
-    settled(events) {
+    left(events) {
       for (const event of events) {
         const level = levels[event.priority] as Level;
         // Events older than the level's first were joined or let go already. An event the level never gathered (one

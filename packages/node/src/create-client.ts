@@ -164,7 +164,7 @@ export function createClient(options: NodeClientOptions): NodeClient {
         hooks?.onEnqueued?.(events);
       },
       onSettled(events, outcome) {
-        joiner?.settled(events);
+        joiner?.left(events);
         const kept = overflow?.settled(events, outcome) ?? 0;
         if (collecting && outcome === "shutdown_timeout") spooledAtShutdown += kept;
         hooks?.onSettled?.(events, outcome);
