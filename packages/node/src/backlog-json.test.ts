@@ -1,8 +1,9 @@
 import { getHeapSpaceStatistics } from "node:v8";
 import { JOIN_MIN_QUEUE_BYTES } from "@inferlog/core";
-import { afterEach, describe, expect, it } from "vitest";
-import { TestCollector } from "../test/collector.js";
-import { createClient, type NodeClient } from "./create-client.js";
+import { describe, expect, it } from "vitest";
+import type { TestCollector } from "../test/collector.js";
+import { perTest } from "../test/per-test.js";
+import type { NodeClient } from "./create-client.js";
 
 const MODEL = { name: "ticket-router", version: "v3" };
 const features = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`feature_${i}`, i * 0.37]));
@@ -13,19 +14,15 @@ const largeObjectBytes = () =>
     .filter((space) => space.space_name.includes("large_object"))
     .reduce((sum, space) => sum + space.space_used_size, 0);
 
+const live = perTest(200);
 let collector: TestCollector;
-let client: NodeClient | undefined;
-afterEach(async () => {
-  await client?.shutdown({ timeoutMs: 200 });
-  client = undefined;
-  await collector?.stop();
-});
+let client: NodeClient;
 
 /** Logs `count` predictions into a client whose collector never answers; the growth of the large-object spaces. */
 async function backlog(maxQueueBytes: number, count: number): Promise<number> {
-  collector = await new TestCollector().start();
+  collector = await live.collector();
   collector.reply = () => "hang";
-  client = createClient({ endpoint: collector.url, source: "svc", model: MODEL, maxQueueSize: 50_000, maxQueueBytes });
+  client = live.client({ endpoint: collector.url, source: "svc", model: MODEL, maxQueueSize: 50_000, maxQueueBytes });
   const before = largeObjectBytes();
   for (let i = 0; i < count; i++)
     client.logPrediction({ predictionId: `p-${i}`, output: { label: "billing", score: 0.9 }, features });
@@ -42,8 +39,8 @@ describe("a backlog's JSON in the Node client", () => {
   });
 
   it("is not joined in steady delivery, where the events leave as they come", async () => {
-    collector = await new TestCollector().start();
-    client = createClient({
+    collector = await live.collector();
+    client = live.client({
       endpoint: collector.url,
       source: "svc",
       model: MODEL,

@@ -1,19 +1,17 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { counts, TestCollector } from "../test/collector.js";
-import { createClient, type NodeClient } from "./create-client.js";
+import { describe, expect, it } from "vitest";
+import { counts, type TestCollector } from "../test/collector.js";
+import { perTest } from "../test/per-test.js";
+import type { NodeClient } from "./create-client.js";
 
+const live = perTest();
 let collector: TestCollector;
-let client: NodeClient | undefined;
-afterEach(async () => {
-  await client?.shutdown({ timeoutMs: 1_000 });
-  await collector?.stop();
-});
+let client: NodeClient;
 
 describe("collector outage", () => {
   it("delivers every event, once per id, after the collector is down for 5 s", async () => {
-    collector = await new TestCollector().start();
+    collector = await live.collector();
     const errors: string[] = [];
-    client = createClient({
+    client = live.client({
       endpoint: collector.url,
       source: "svc",
       model: { name: "m", version: "1" },

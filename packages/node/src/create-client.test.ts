@@ -1,24 +1,21 @@
 import { isConfigError } from "@inferlog/core";
-import { afterEach, describe, expect, it } from "vitest";
-import { counts, TestCollector } from "../test/collector.js";
+import { describe, expect, it } from "vitest";
+import { counts, type TestCollector } from "../test/collector.js";
+import { perTest } from "../test/per-test.js";
 import { createClient, type NodeClient } from "./create-client.js";
 
 const MODEL = { name: "ticket-router", version: "v3" };
 const predict = (client: NodeClient, i: number) =>
   client.logPrediction({ predictionId: `p-${i}`, output: { label: "billing", score: 0.9 }, features: { n: i } });
 
+const live = perTest();
 let collector: TestCollector;
-let client: NodeClient | undefined;
-afterEach(async () => {
-  await client?.shutdown({ timeoutMs: 1_000 });
-  client = undefined;
-  await collector?.stop();
-});
+let client: NodeClient;
 
 describe("createClient (node)", () => {
   it("delivers every logged event exactly once over HTTP", async () => {
-    collector = await new TestCollector().start();
-    client = createClient({ endpoint: collector.url, source: "svc", model: MODEL, flushAt: 50 });
+    collector = await live.collector();
+    client = live.client({ endpoint: collector.url, source: "svc", model: MODEL, flushAt: 50 });
     for (let i = 0; i < 1_000; i++) predict(client, i);
     const r = await client.flush({ timeoutMs: 10_000 });
     expect(r).toEqual({ ok: true, sent: 1_000, dropped: 0, pending: 0 });
@@ -30,9 +27,9 @@ describe("createClient (node)", () => {
   });
 
   it("runs up to maxConcurrency uploads at once and never sends a batch twice", async () => {
-    collector = await new TestCollector().start();
+    collector = await live.collector();
     collector.delayMs = 150;
-    client = createClient({ endpoint: collector.url, source: "svc", model: MODEL, flushAt: 10, maxConcurrency: 3 });
+    client = live.client({ endpoint: collector.url, source: "svc", model: MODEL, flushAt: 10, maxConcurrency: 3 });
     for (let i = 0; i < 200; i++) predict(client, i);
     // Two overlapping flushes must not duplicate anything.
     const [a, b] = await Promise.all([client.flush(), client.flush()]);
@@ -44,9 +41,9 @@ describe("createClient (node)", () => {
   });
 
   it("shutdown has one deadline and reports the ids it could not send", async () => {
-    collector = await new TestCollector().start();
+    collector = await live.collector();
     collector.reply = () => "hang";
-    client = createClient({ endpoint: collector.url, source: "svc", model: MODEL, flushIntervalMs: 60_000 });
+    client = live.client({ endpoint: collector.url, source: "svc", model: MODEL, flushIntervalMs: 60_000 });
     for (let i = 0; i < 5; i++) predict(client, i);
     const t0 = Date.now();
     const r = await client.shutdown({ timeoutMs: 400 });
@@ -61,9 +58,9 @@ describe("createClient (node)", () => {
   });
 
   it("aborts the requests still on the wire when a flush deadline passes, and counts what they carried", async () => {
-    collector = await new TestCollector().start();
+    collector = await live.collector();
     collector.reply = () => "hang";
-    client = createClient({ endpoint: collector.url, source: "svc", model: MODEL, flushAt: 10, maxConcurrency: 2 });
+    client = live.client({ endpoint: collector.url, source: "svc", model: MODEL, flushAt: 10, maxConcurrency: 2 });
     for (let i = 0; i < 30; i++) predict(client, i);
     const r = await client.flush({ timeoutMs: 300 });
     expect(r).toMatchObject({ ok: false, sent: 0, dropped: 0, pending: 30 });
@@ -107,11 +104,11 @@ describe("createClient (node)", () => {
   });
 
   it("takes endpoint and source from the environment", async () => {
-    collector = await new TestCollector().start();
+    collector = await live.collector();
     process.env.INFERLOG_ENDPOINT = collector.url;
     process.env.INFERLOG_SOURCE = "env-svc";
     try {
-      client = createClient({ model: MODEL });
+      client = live.client({ model: MODEL });
     } finally {
       delete process.env.INFERLOG_ENDPOINT;
       delete process.env.INFERLOG_SOURCE;

@@ -1,18 +1,16 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { TestCollector } from "../test/collector.js";
-import { createClient, type NodeClient } from "./create-client.js";
+import { describe, expect, it } from "vitest";
+import type { TestCollector } from "../test/collector.js";
+import { perTest } from "../test/per-test.js";
+import type { NodeClient } from "./create-client.js";
 import { wrapHandler } from "./serverless.js";
 
+const live = perTest();
 let collector: TestCollector;
-let client: NodeClient | undefined;
-afterEach(async () => {
-  await client?.shutdown({ timeoutMs: 1_000 });
-  await collector?.stop();
-});
+let client: NodeClient;
 
 const setup = async () => {
-  collector = await new TestCollector().start();
-  client = createClient({
+  collector = await live.collector();
+  client = live.client({
     endpoint: collector.url,
     source: "fn",
     model: { name: "m", version: "1" },
