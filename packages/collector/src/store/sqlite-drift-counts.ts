@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { keyedSums } from "./keyed-sums.js";
 
 /**
  * Drift counts kept at ingest (schema 5): rows per model, source, name, UTC hour and text value, so a report
@@ -20,15 +21,6 @@ export const hourOf = (ms: number): number => ms - (((ms % HOUR_MS) + HOUR_MS) %
 /** The same in SQL. */
 export const hourOfSql = (col: string): string => `(${col} - (((${col} % ${HOUR_MS}) + ${HOUR_MS}) % ${HOUR_MS}))`;
 
-interface Delta {
-  model: string;
-  source: DriftSource;
-  name: string;
-  hour: number;
-  value: string | null;
-  n: number;
-}
-
 export interface DriftCounter {
   /** Adds `n` (negative to take back) rows of `value` at `timeMs`; kept in memory until `flush`. */
   add(model: string, source: DriftSource, name: string, timeMs: number, value: string | null, count: number): void;
@@ -36,17 +28,6 @@ export interface DriftCounter {
   flush(): void;
   /** Forgets what was added since the last flush (the batch's transaction rolled back). */
   reset(): void;
-}
-
-type Level<T> = Map<unknown, T>;
-/** The Map under `key` in `level`, made when absent. */
-function levelOf<T extends Map<unknown, unknown>>(level: Map<unknown, T>, key: unknown): T {
-  let next = level.get(key);
-  if (next === undefined) {
-    next = new Map() as T;
-    level.set(key, next);
-  }
-  return next;
 }
 
 /**
@@ -63,46 +44,23 @@ export function prepareDriftCounter(db: Database.Database): DriftCounter {
     `DELETE FROM drift_counts WHERE model_name = @model AND source = @source AND name = @name AND hour_ms = @hour
        AND is_null = @is_null AND value = @value AND cnt = 0`,
   );
-  // Deltas by model, source, name, hour and value, in nested Maps: a key per feature row made by JSON.stringify
-  // was a tenth of the writer's own JavaScript time. Each level tells its keys apart as Map keys do (no separator
-  // a name could hold), and NULL from ''.
-  let pending: Level<Level<Level<Level<Map<string | null, Delta>>>>> = new Map();
-  let deltas: Delta[] = [];
+  const sums = keyedSums<[model: string, source: DriftSource, name: string, hour: number, value: string | null]>();
   return {
     add(model, source, name, timeMs, value, count) {
-      const hour = hourOf(timeMs);
-      const values = levelOf(levelOf(levelOf(levelOf(pending, model), source), name), hour);
-      const delta = values.get(value);
-      if (delta) delta.n += count;
-      else {
-        const fresh = { model, source, name, hour, value, n: count };
-        values.set(value, fresh);
-        deltas.push(fresh);
-      }
+      sums.add([model, source, name, hourOf(timeMs), value], count);
     },
     flush() {
-      const batch = deltas;
-      pending = new Map();
-      deltas = [];
-      for (const delta of batch) {
-        if (delta.n === 0) continue;
-        const row = {
-          model: delta.model,
-          source: delta.source,
-          name: delta.name,
-          hour: delta.hour,
-          is_null: delta.value === null ? 1 : 0,
-          value: delta.value ?? "",
-          n: delta.n,
-        };
+      for (const { key, n } of sums.take()) {
+        if (n === 0) continue;
+        const [model, source, name, hour, value] = key;
+        const row = { model, source, name, hour, is_null: value === null ? 1 : 0, value: value ?? "", n };
         upsert.run(row);
         // Counts only fall when a prediction's latest outcome changes label; a bin that empties goes.
-        if (delta.n < 0) dropEmpty.run(row);
+        if (n < 0) dropEmpty.run(row);
       }
     },
     reset() {
-      pending = new Map();
-      deltas = [];
+      sums.clear();
     },
   };
 }

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { keyedSums } from "./keyed-sums.js";
 import type { Rows } from "./rows.js";
 import { hourOf, hourOfSql } from "./sqlite-drift-counts.js";
 
@@ -117,14 +118,10 @@ export interface ReportCounts {
   reset(): void;
 }
 
-interface ShownDelta {
-  values: [string, number, string, string, number, number];
-  n: number;
-}
-interface OrphanDelta {
-  values: [string, number, number, number];
-  n: number;
-}
+/** A shown candidate's count key: model, hour, version, candidate id, rank kept (0: its k decided), accepted. */
+type ShownKey = [model: string, hour: number, version: string, candidate: string, rank: number, accepted: number];
+/** An outcome's or feedback's count key: model, hour, is_o (1: outcome), orphan. */
+type OrphanKey = [model: string, hour: number, isO: number, orphan: number];
 
 /**
  * Prepared upkeep of the schema-9 counts for one event's rows; call after its rows were written, in the same
@@ -152,22 +149,11 @@ export function prepareReportCounts(db: Database.Database): ReportCounts {
     outcomeCopy(`event_id = @event_id AND EXISTS (SELECT 1 FROM outcome_state o
       WHERE o.model_name = predictions.model_name AND o.prediction_id = predictions.prediction_id)`),
   );
-  let shown = new Map<string, ShownDelta>();
-  let orphans = new Map<string, OrphanDelta>();
-  const addShown = (values: ShownDelta["values"]) => {
-    const key = JSON.stringify(values);
-    const delta = shown.get(key);
-    if (delta) delta.n++;
-    else shown.set(key, { values, n: 1 });
-  };
+  const shown = keyedSums<ShownKey>();
+  const orphans = keyedSums<OrphanKey>();
   const addOrphan = (row: LinkedCounted, isO: number, predictionStored?: boolean) => {
     const stored = predictionStored ?? predictionOf.get(row.model_name, row.prediction_id) !== undefined;
-    const orphan = stored ? 0 : 1;
-    const values: OrphanDelta["values"] = [row.model_name, hourOf(row.prediction_time_ms ?? row.time_ms), isO, orphan];
-    const key = JSON.stringify(values);
-    const delta = orphans.get(key);
-    if (delta) delta.n++;
-    else orphans.set(key, { values, n: 1 });
+    orphans.add([row.model_name, hourOf(row.prediction_time_ms ?? row.time_ms), isO, stored ? 0 : 1], 1);
   };
   /** A new prediction's shown candidate rows (as `shownFrom` counted them from the stored rows). */
   const countShown = (rows: Rows, key: KeyState) => {
@@ -192,14 +178,8 @@ export function prepareReportCounts(db: Database.Database): ReportCounts {
           (f.candidate_id !== null && f.candidate_id === candidate.candidate_id) ||
           (f.position !== null && f.position + 1 === candidate.rank),
       );
-      addShown([
-        prediction.model_name,
-        hour,
-        prediction.model_version,
-        candidate.candidate_id,
-        prediction.k === null ? candidate.rank : 0,
-        acc ? 1 : 0,
-      ]);
+      const rank = prediction.k === null ? candidate.rank : 0;
+      shown.add([prediction.model_name, hour, prediction.model_version, candidate.candidate_id, rank, acc ? 1 : 0], 1);
     }
   };
   return {
@@ -236,20 +216,18 @@ export function prepareReportCounts(db: Database.Database): ReportCounts {
       }
     },
     flush() {
-      for (const { values, n } of shown.values()) {
-        const [model_name, hour_ms, model_version, candidate_id, rank, acc] = values;
-        shownAdd.run({ model_name, hour_ms, model_version, candidate_id, rank, accepted: acc, cnt: n });
+      for (const { key, n } of shown.take()) {
+        const [model_name, hour_ms, model_version, candidate_id, rank, accepted] = key;
+        shownAdd.run({ model_name, hour_ms, model_version, candidate_id, rank, accepted, cnt: n });
       }
-      for (const { values, n } of orphans.values()) {
-        const [model_name, hour_ms, is_o, orphan] = values;
+      for (const { key, n } of orphans.take()) {
+        const [model_name, hour_ms, is_o, orphan] = key;
         orphanAdd.run({ model_name, hour_ms, is_o, orphan, cnt: n });
       }
-      shown = new Map();
-      orphans = new Map();
     },
     reset() {
-      shown = new Map();
-      orphans = new Map();
+      shown.clear();
+      orphans.clear();
     },
   };
 }
