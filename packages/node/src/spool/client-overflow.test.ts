@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { JOIN_MIN_QUEUE_BYTES } from "@inferlog/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { counts, TestCollector } from "../../test/collector.js";
 import { createClient, type NodeClient, type NodeClientOptions } from "../create-client.js";
@@ -119,5 +120,39 @@ describe("spool as overflow", () => {
     expect(counts(collector.subjects).size).toBe(200);
     expect(collector.ids).toHaveLength(200);
     expect(second.stats().spool).toMatchObject({ replayed: 200, backlog: 0 });
+  });
+
+  it("keeps every event whole through a joined backlog, the spool and its read-back, with new events logged meanwhile", async () => {
+    // A queue large enough to join its backlog's JSON (core's json-chunks.ts), and a count bound that sends most of
+    // the outage to disk. Read-back events are restored into the queue without the joiner gathering them, while it
+    // gathers (and may join) the events logged during the recovery: every event must still arrive once, as logged.
+    collector = await new TestCollector().start();
+    dir = mkdtempSync(join(tmpdir(), "inferlog-ov-"));
+    collector.reply = () => ({ status: 503 });
+    const c = make({ maxQueueSize: 2_000, maxQueueBytes: JOIN_MIN_QUEUE_BYTES, flushAt: 100 });
+    const features = (i: number) => Object.fromEntries(Array.from({ length: 10 }, (_, f) => [`f${f}`, `${i}:${f}`]));
+    const log = (i: number) =>
+      c.logPrediction({ predictionId: `p-${i}`, output: { label: `l-${i}` }, features: features(i) });
+    for (let i = 0; i < 6_000; i++) log(i);
+    await new Promise((r) => setTimeout(r, 100)); // joins run on the next task
+    expect(c.stats().spool?.diverted).toBeGreaterThan(3_000);
+    accept();
+    for (let i = 6_000; i < 9_000; i++) {
+      log(i);
+      if (i % 500 === 0) await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(await c.flush({ timeoutMs: 30_000 })).toMatchObject({ ok: true, pending: 0 });
+    expect(c.stats().dropped.total).toBe(0);
+    const events = collector.received.flatMap(
+      (request) =>
+        JSON.parse(request.body) as { subject: string; data: { output: { label: string }; features: object } }[],
+    );
+    expect(events).toHaveLength(9_000);
+    expect(new Set(events.map((event) => event.subject)).size).toBe(9_000);
+    for (const event of events) {
+      const i = Number(event.subject.slice(2));
+      expect(event.data.output.label).toBe(`l-${i}`);
+      expect(event.data.features).toEqual(features(i));
+    }
   });
 });
