@@ -3,7 +3,7 @@ import { metricsContext } from "./context.js";
 import type { DriftTask } from "./drift.js";
 import { driftInOnePass, driftRelation, readsScored } from "./drift-one-pass.js";
 import { feedbackSections } from "./feedback.js";
-import type { ResolvedReportOptions } from "./options.js";
+import { computes, type ResolvedReportOptions } from "./options.js";
 import { orphans } from "./orphans.js";
 import type { ShareElsewhere } from "./report-parallel.js";
 import type { MetricsContext } from "./run.js";
@@ -58,6 +58,7 @@ export function startAside(
   const ctx = metricsContext("clickhouse", options, second);
   const drift = clickhouseDrift(ctx, tasks, fromMs, toMs);
   const feedback = drift.then(async () => {
+    if (!computes(options, "feedback")) return { feedback: [], exposureAge: [] };
     const table = "inferlog_report_exposed";
     await ctx.query(`CREATE TEMPORARY TABLE ${table} AS ${ctx.exposed}`);
     try {
@@ -66,7 +67,7 @@ export function startAside(
       await ctx.query(`DROP TEMPORARY TABLE IF EXISTS ${table}`).catch(() => {});
     }
   });
-  const orphanRows = feedback.then(() => orphans("clickhouse", second, options));
+  const orphanRows = feedback.then(() => (computes(options, "orphans") ? orphans("clickhouse", second, options) : []));
   for (const promise of [drift, feedback, orphanRows]) promise.catch(() => {});
   return { drift, elsewhere: { feedback, orphans: orphanRows } };
 }

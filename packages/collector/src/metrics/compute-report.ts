@@ -10,7 +10,7 @@ import { TRUE_LABEL } from "./dialect.js";
 import { type DriftTask, driftOf, driftTasks } from "./drift.js";
 import { readsScored } from "./drift-one-pass.js";
 import { labelFree, labelFreeOf } from "./label-free.js";
-import { type ReportOptions, resolveReportOptions } from "./options.js";
+import { computes, type ReportOptions, resolveReportOptions } from "./options.js";
 import { business, calibration, quality } from "./quality.js";
 import { recommendRetraining } from "./recommendation.js";
 import { computeShare, REPORT_PRAGMAS, type ReportShare, startShareWorker } from "./report-parallel.js";
@@ -132,8 +132,8 @@ async function computeClickHouseReport(
     await ctx.query(`CREATE TEMPORARY TABLE ${name} AS ${select}`);
     ctx[key] = `SELECT * FROM ${name}`;
   };
-  const tasks = await driftTasks(ctx);
   const options = ctx.options;
+  const tasks = computes(options, "drift") ? await driftTasks(ctx) : [];
   const from = Math.min(options.fromMs, ...tasks.map((task) => task.reference.from));
   const to = Math.max(options.toMs, ...tasks.map((task) => task.reference.to));
   // What reads no relation of this session (the drift of features and predicted labels, the feedback sections, the
@@ -156,13 +156,18 @@ async function computeClickHouseReport(
     await temporary("scored");
     ctx.business = ctx.dialect.businessRows(ctx.scored);
     ctx.shown = ctx.dialect.shownCandidates(ctx.options, ctx.scored);
-    // The exposed relation is read by the feedback sections alone, computed on the second session when there is one.
-    for (const key of [...(aside ? [] : ["exposed" as const]), "business", "firstSeen", "shown"] as const)
-      await temporary(key);
+    // The exposed relation is read by the feedback sections alone, computed on the second session when there is one;
+    // the business rows by the business sections, the first appearances and shown candidates by the item sections.
+    const copies = [
+      ...(aside || !computes(options, "feedback") ? [] : ["exposed" as const]),
+      ...(computes(options, "business") ? ["business" as const] : []),
+      ...(computes(options, "items") ? ["firstSeen" as const, "shown" as const] : []),
+    ];
+    for (const key of copies) await temporary(key);
     const own = {
       q: await quality(ctx),
-      cal: await calibration(ctx),
-      biz: await business(ctx),
+      cal: computes(options, "calibration") ? await calibration(ctx) : [],
+      biz: computes(options, "business") ? await business(ctx) : [],
     };
     const hereDrift = await clickhouseDrift(ctx, here, from, to);
     const share = await computeShare(ctx, session, [], false, aside?.elsewhere);
@@ -203,7 +208,7 @@ async function assemble(
   let own: OwnSections;
   let ownDrift: DriftRow[][];
   try {
-    tasks = await driftTasks(ctx);
+    tasks = computes(options, "drift") ? await driftTasks(ctx) : [];
     // The worker's share: exposures, item ages, calibration and the drift of everything but the true label (which
     // reads the per-prediction relation, as the sections left here do).
     shared = tasks.map((task) => task.feature !== TRUE_LABEL);
@@ -213,14 +218,14 @@ async function assemble(
     // per-prediction rows they join, so their sums add in the same order as from the joins themselves.
     if (sqlite) {
       drops.push(await materialize(ctx, "scored"));
-      drops.push(await materialize(ctx, "business"));
+      if (computes(options, "business")) drops.push(await materialize(ctx, "business"));
     }
     const pass = sqlite ? await sqliteQualityPass(ctx) : null;
     own = {
       q: pass ? pass.quality : await quality(ctx),
       // SQLite: calibration comes with the share (report-parallel.ts).
-      cal: sqlite ? [] : await calibration(ctx),
-      biz: await business(ctx),
+      cal: sqlite || !computes(options, "calibration") ? [] : await calibration(ctx),
+      biz: computes(options, "business") ? await business(ctx) : [],
       ...(pass ? { labelFree: pass.labelFree } : {}),
     };
     ownDrift = await driftOf(
@@ -260,17 +265,20 @@ async function finish(
     window: row.windowStart,
     count: row.volume,
   }));
-  const windowsOfVersions = await versionWindows(ctx, overlappingModels(served));
+  const challengers = computes(options, "challengers");
+  const windowsOfVersions = challengers ? await versionWindows(ctx, overlappingModels(served)) : [];
   const labeled = windowsOfVersions.map((windowsOfVersion) => ({
     ...windowsOfVersion,
     window: windowsOfVersion.windowMs,
     count: windowsOfVersion.labeled,
   }));
-  const pairs = await pairWindows(ctx, overlappingModels(labeled));
-  const compared = compareVersions(
-    { quality: rows, windows: windowsOfVersions, pairs, versions: versionRows, retrain, modelAge },
-    options,
-  );
+  const pairs = challengers ? await pairWindows(ctx, overlappingModels(labeled)) : [];
+  const compared = challengers
+    ? compareVersions(
+        { quality: rows, windows: windowsOfVersions, pairs, versions: versionRows, retrain, modelAge },
+        options,
+      )
+    : { sameWindow: [], ageEffect: [], confounding: [] };
   const report: Omit<Report, "recommendations"> = {
     generatedAt: new Date().toISOString(),
     store: store.kind,
@@ -284,6 +292,7 @@ async function finish(
     retrainDrop: options.retrainDrop,
     ageUnit: options.ageUnit,
     ageWindow: options.ageWindow,
+    sections: [...options.sections],
     alerts: await alertsView(store),
     versions: share.versions,
     quality: rows,
@@ -298,13 +307,20 @@ async function finish(
     exposureAge: share.exposureAge,
     drift: dr,
     business: biz,
-    businessByUse: await businessByUse(ctx),
+    businessByUse: computes(options, "business") ? await businessByUse(ctx) : [],
     itemAge: share.itemAge,
-    labelFree: own.labelFree ? labelFreeOf(own.labelFree, cal, rows, options) : await labelFree(ctx, cal, rows),
+    labelFree: !computes(options, "calibration")
+      ? []
+      : own.labelFree
+        ? labelFreeOf(own.labelFree, cal, rows, options)
+        : await labelFree(ctx, cal, rows),
     maxEce: options.maxEce,
     freshness: share.freshness,
     newItems: share.newItems,
     labelLatency: share.latency,
   };
-  return { ...report, recommendations: recommendRetraining(report, options) };
+  return {
+    ...report,
+    recommendations: computes(options, "recommendations") ? recommendRetraining(report, options) : [],
+  };
 }

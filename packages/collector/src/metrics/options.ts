@@ -1,5 +1,6 @@
 import { ConfigError, intOption, checkOption as need, showValue } from "@inferlog/core";
 import { DEFAULT_OUTCOME_TTL_SECONDS } from "../store/types.js";
+import { type ReportSection, resolveSections } from "./sections.js";
 
 export const WINDOWS = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 } as const;
 export type WindowName = keyof typeof WINDOWS;
@@ -49,6 +50,12 @@ export interface ReportOptions {
   maxEce?: number;
   /** Share of shown items newer than the model's data cutoff at which the recommendation calls it stale (default 0.2). */
   freshnessShare?: number;
+  /**
+   * Only these sections (sections.ts: orphans, calibration, drift, feedback, items, business, challengers,
+   * recommendations) besides the ones always computed; the sections they read come too (default: all). The others
+   * are empty lists, and `Report.sections` lists what was computed: a monitor reads only what its rules judge.
+   */
+  sections?: readonly ReportSection[];
 }
 
 export interface ResolvedReportOptions {
@@ -73,6 +80,8 @@ export interface ResolvedReportOptions {
   ttlSeconds: number;
   maxEce: number;
   freshnessShare: number;
+  /** The sections computed, with the ones they read (sections.ts). */
+  sections: readonly ReportSection[];
 }
 
 const KEYS = new Set([
@@ -91,6 +100,7 @@ const KEYS = new Set([
   "defaultOutcomeTtlSeconds",
   "maxEce",
   "freshnessShare",
+  "sections",
 ]);
 
 function time(name: string, value: unknown, fallback: number): number {
@@ -178,6 +188,7 @@ export function resolveReportOptions(
     ageWindow: ageUnit === "hour" ? ageWindowHours : ageWindowDays,
     maxEce,
     freshnessShare,
+    sections: resolveSections(options.sections),
     ttlSeconds: intOption(
       "defaultOutcomeTtlSeconds",
       options.defaultOutcomeTtlSeconds,
@@ -187,3 +198,7 @@ export function resolveReportOptions(
     ),
   };
 }
+
+/** Whether the report computes `section` (sections.ts). */
+export const computes = (options: ResolvedReportOptions, section: ReportSection): boolean =>
+  options.sections.includes(section);

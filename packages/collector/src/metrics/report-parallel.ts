@@ -8,11 +8,12 @@ import { sqliteShareRelation } from "./dialect-sqlite.js";
 import { type DriftTask, driftOf } from "./drift.js";
 import { feedbackSections } from "./feedback.js";
 import { freshness, newItems } from "./freshness.js";
-import type { ResolvedReportOptions } from "./options.js";
+import { computes, type ResolvedReportOptions } from "./options.js";
 import { orphans } from "./orphans.js";
 import { calibration, itemAge, labelLatency, modelAges } from "./quality.js";
 import type { AgeBucket } from "./retrain.js";
 import type { MetricsContext, Rows } from "./run.js";
+import type { ReportSection } from "./sections.js";
 import { withVersionCodes } from "./sqlite-version-codes.js";
 import type {
   CalibrationRow,
@@ -89,17 +90,20 @@ export async function computeShare(
   // SQLite: the hash-grouping aggregates take the versions listed as small integers (sqlite-version-codes.ts).
   const coded: MetricsContext =
     ctx.dialect.kind === "sqlite" ? { ...ctx, dialect: withVersionCodes(ctx.dialect, versionRows) } : ctx;
-  const { feedback, exposureAge } = await (elsewhere?.feedback ?? feedbackSections(coded));
+  const wants = (section: ReportSection) => computes(ctx.options, section);
+  const { feedback, exposureAge } = await (elsewhere?.feedback ??
+    (wants("feedback") ? feedbackSections(coded) : { feedback: [], exposureAge: [] }));
+  const items = wants("items");
   return {
-    ...(withCalibration ? { calibration: await calibration(ctx) } : {}),
+    ...(withCalibration ? { calibration: wants("calibration") ? await calibration(ctx) : [] } : {}),
     feedback,
     exposureAge,
-    itemAge: await itemAge(coded),
+    itemAge: items ? await itemAge(coded) : [],
     drift: await driftOf(ctx, await tasks),
     versions: versionRows,
-    freshness: await freshness(ctx, versionRows),
-    newItems: await newItems(ctx),
-    orphans: await (elsewhere?.orphans ?? orphans(ctx.dialect.kind, readRows, ctx.options)),
+    freshness: items ? await freshness(ctx, versionRows) : [],
+    newItems: items ? await newItems(ctx) : [],
+    orphans: await (elsewhere?.orphans ?? (wants("orphans") ? orphans(ctx.dialect.kind, readRows, ctx.options) : [])),
     ages: await modelAges(ctx),
     latency: await labelLatency(coded),
   };

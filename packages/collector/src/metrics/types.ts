@@ -1,5 +1,6 @@
 import type { AlertsView } from "../monitors/alerts-view.js";
 import type { AgeEffectRow, ConfoundingRow, SameWindowRow } from "./challenger-types.js";
+import type { ReportSection } from "./sections.js";
 
 export type { AgeEffectRow, ConfoundingRow, SameWindowRow, VersionRole } from "./challenger-types.js";
 
@@ -250,6 +251,11 @@ export interface Report {
   ageUnit: "hour" | "day";
   /** Width of the sliding model-age windows, in `ageUnit`s. */
   ageWindow: number;
+  /**
+   * The sections computed (`ReportOptions.sections`, every one by default); the fields of the others are empty
+   * lists (sections.ts names the fields of each).
+   */
+  sections: ReportSection[];
   /** Monitors firing now and the latest firings and resolutions (docs/monitors.md). */
   alerts: AlertsView;
   /** Each model version's first and last prediction in the report. */

@@ -19,6 +19,7 @@ const config = parseMonitorsConfig({
     { id: "coverage", kind: "label_coverage_below", floor: 0.9, minCount: 1 },
     { id: "orphans", kind: "orphan_share_above", above: 0, minCount: 1 },
     { id: "silent", kind: "no_events", minutes: 60, lookbackHours: 24 * 60 },
+    { id: "saved", kind: "business_off_baseline", metric: "handleTimeSavedSec", relative: 0.2, minCount: 1 },
   ],
 });
 const judged = (e: Evaluation) =>
@@ -68,6 +69,8 @@ describe("the same monitors on SQLite and ClickHouse", () => {
       ["coverage", "model=router", "bad", 0.8],
       ["orphans", "model=router", "good", 0],
       ["silent", "source=fixture", "bad", 17279.85],
+      // One window of the metric: its own baseline. Observed at all only when the monitor's report has the business rows.
+      ["saved", "model=router version=v1 metric=handleTimeSavedSec", "good", 0],
     ]);
     expect(judged(clickhouse)).toEqual(judged(sqlite));
     expect(clickhouse.transitions.map((t) => t.id)).toEqual(sqlite.transitions.map((t) => t.id));

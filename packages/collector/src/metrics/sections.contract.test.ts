@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FIXTURE_REPORT, reportNumbers, seedMetricsFixture } from "../../test/metrics-fixture.js";
+import { STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
+import type { Store } from "../store/types.js";
+import { computeReport } from "./compute-report.js";
+import { ALL_SECTIONS, REPORT_SECTIONS, type ReportSection, resolveSections } from "./sections.js";
+import type { Report } from "./types.js";
+
+/** Every field of a report that some section fills. */
+const SECTION_FIELDS = new Set<string>(Object.values(REPORT_SECTIONS).flat());
+
+describe.each(STORE_KINDS)("a report of some sections (%s)", (kind) => {
+  let fx: StoreFixture;
+  let store: Store;
+  let full: Report;
+  beforeAll(async () => {
+    fx = storeFixture(kind);
+    store = await fx.open();
+    await seedMetricsFixture(store);
+    full = reportNumbers(await computeReport(store, FIXTURE_REPORT));
+  });
+  afterAll(async () => {
+    await store.close();
+    await fx.cleanup();
+  });
+
+  it("has every section by default, each with rows on the fixture (so the comparisons below can fail)", () => {
+    expect(full.sections).toEqual(ALL_SECTIONS);
+    for (const section of ALL_SECTIONS) {
+      const rows = REPORT_SECTIONS[section].map((field) => (full[field] as unknown[]).length);
+      expect(Math.max(...rows), section).toBeGreaterThan(0);
+    }
+  });
+
+  it.each([[], ...ALL_SECTIONS.map((section) => [section])].map((sections: ReportSection[]) => ({ sections })))(
+    "computes $sections as the full report does and leaves the other sections empty",
+    async ({ sections }) => {
+      const some = reportNumbers(await computeReport(store, { ...FIXTURE_REPORT, sections }));
+      const computed = resolveSections(sections);
+      expect(some.sections).toEqual(computed);
+      const fieldsOf = new Set<string>(computed.flatMap((section) => REPORT_SECTIONS[section]));
+      for (const [field, value] of Object.entries(some)) {
+        if (field === "sections") continue;
+        const expected = !SECTION_FIELDS.has(field) || fieldsOf.has(field) ? full[field as keyof Report] : [];
+        expect(value, field).toEqual(expected);
+      }
+    },
+  );
+});
+
+describe("the sections option", () => {
+  it("brings the sections a recommendation reads along with it, in a fixed order", () => {
+    expect(resolveSections(["recommendations", "orphans"])).toEqual([
+      "orphans",
+      "calibration",
+      "drift",
+      "items",
+      "challengers",
+      "recommendations",
+    ]);
+  });
+
+  it("names the field and the value it refuses", () => {
+    expect(() => resolveSections(["drift", "nope"])).toThrow(
+      'Expected `sections` to hold only orphans, calibration, drift, feedback, items, business, challengers, recommendations, got `"nope"`',
+    );
+    expect(() => resolveSections("drift")).toThrow(
+      'Expected `sections` to be a list of report sections, got `"drift"`',
+    );
+  });
+});
