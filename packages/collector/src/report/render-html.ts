@@ -4,7 +4,7 @@ import { businessUseCharts } from "./business-use-html.js";
 import { driftSection } from "./drift-html.js";
 import { day } from "./format.js";
 import { esc, lineChart, type Series } from "./svg-chart.js";
-import { ageSymbol, type ReportTable, reportTables } from "./tables.js";
+import { ageSymbol, type ReportTable, reportTables, sectionsLeftOut } from "./tables.js";
 
 const group = <T>(rows: T[], key: (result: T) => string): Map<string, T[]> => {
   const match = new Map<string, T[]>();
@@ -182,6 +182,7 @@ tr.flag-moderate td,td.flag-moderate{color:#b45309}
 </style></head><body>
 <h1>inferlog report</h1>
 <p>Store ${esc(report.store)} · ${esc(report.window)} windows · top-${report.k} · now ${esc(report.now)} · generated ${esc(report.generatedAt)}</p>
+${sectionsLeftOut(report).length === 0 ? "" : `<p class="empty" id="sections-left-out">Sections not computed (the report's <code>sections</code>): ${esc(sectionsLeftOut(report).join(", "))}</p>`}
 <section id="alerts">${alertsTables(report).map(section).join("\n")}</section>
 <div class="charts">${charts(report).join("\n")}</div>
 ${reportTables(report)

@@ -2,7 +2,7 @@ import type { Report } from "../metrics/types.js";
 import { alertsTables } from "./alerts-table.js";
 import { featuresByDrift, largestShift, MOST_DRIFTED } from "./drift-view.js";
 import { day, dec } from "./format.js";
-import { reportTables } from "./tables.js";
+import { reportTables, sectionsLeftOut } from "./tables.js";
 
 function table(title: string, head: string[], rows: string[][], empty = "(no data)"): string {
   if (rows.length === 0) return `${title}\n  ${empty}\n`;
@@ -55,6 +55,8 @@ function driftDirection(report: Report): string {
 /** The report as plain-text tables for a terminal; drift pivoted to one line per feature. */
 export function renderReportText(report: Report): string {
   const out = [`inferlog report (${report.store}, ${report.window} windows, now ${report.now})\n`];
+  const leftOut = sectionsLeftOut(report);
+  if (leftOut.length > 0) out.push(`Sections not computed (the report's \`sections\`): ${leftOut.join(", ")}\n`);
   for (const reportTable of alertsTables(report))
     out.push(
       reportTable.rows.length === 0

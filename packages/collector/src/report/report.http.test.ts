@@ -32,6 +32,10 @@ describe("GET /v1/report and GET /report", () => {
       ["from=yesterday", 'Expected `from` to be an RFC 3339 time or ms since the epoch, got `"yesterday"`'],
       ["color=red", "Unknown report parameter `color`"],
       ["retrainDrop=2", "Expected `retrainDrop` to be a number between 0 and 1 (exclusive), got `2`"],
+      [
+        "sections=drift,nope",
+        'Expected `sections` to hold only orphans, calibration, drift, feedback, items, business, challengers, recommendations, got `"nope"`',
+      ],
     ];
     for (const [query, message] of cases) {
       const res = await fetch(`${c.url}/v1/report?${query}`);
@@ -39,6 +43,24 @@ describe("GET /v1/report and GET /report", () => {
       expect(((await res.json()) as { error: string }).error).toContain(message);
     }
     expect((await fetch(`${c.url}/v1/report`, { method: "POST" })).status).toBe(405);
+  });
+
+  it("computes only the sections asked for, and the HTML report says which it left out", async () => {
+    const res = await fetch(`${c.url}/v1/report?now=${NOW}&sections=drift,%20feedback`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, unknown>;
+    const direct = await computeReport(c.collector.store, { now: NOW, sections: ["drift", "feedback"] });
+    expect(strip(body)).toEqual(strip(direct as unknown as Record<string, unknown>));
+    expect(body.sections).toEqual(["drift", "feedback"]);
+    expect((body.drift as unknown[]).length).toBeGreaterThan(0);
+    expect(body.business).toEqual([]);
+    const html = await (await fetch(`${c.url}/report?now=${NOW}&sections=drift`)).text();
+    expect(html).toContain(
+      "Sections not computed (the report's <code>sections</code>): orphans, calibration, feedback, items, business, challengers, recommendations",
+    );
+    expect(html).toContain('id="table-quality"');
+    expect(html).not.toContain('id="table-business"');
+    expect(await (await fetch(`${c.url}/report?now=${NOW}`)).text()).not.toContain("sections-left-out");
   });
 
   it("serves the HTML report with inline SVG charts and no scripts to run", async () => {

@@ -1,3 +1,4 @@
+import { ALL_SECTIONS, type ReportSection } from "../metrics/sections.js";
 import type { BusinessUseRow, OrphanRow, Report } from "../metrics/types.js";
 import { challengerTables } from "./challenger-tables.js";
 import { day, dec, minute, pct, secs } from "./format.js";
@@ -13,8 +14,39 @@ export interface ReportTable {
   empty: string;
 }
 
-/** The report's numbers as tables, in reading order: the one place that decides their columns. */
+/** The section (sections.ts) of each table that has one; the other tables are always computed. */
+const SECTION_OF_TABLE: Record<string, ReportSection> = {
+  recommendations: "recommendations",
+  "label-free": "calibration",
+  calibration: "calibration",
+  "exposure-age": "feedback",
+  feedback: "feedback",
+  drift: "drift",
+  business: "business",
+  "business-by-use": "business",
+  "business-by-use-window": "business",
+  "item-age": "items",
+  freshness: "items",
+  "new-items": "items",
+  confounding: "challengers",
+  "age-effect": "challengers",
+  "same-window": "challengers",
+};
+
+/** The sections the report left out (`ReportOptions.sections`), for a line above its tables; none in a full report. */
+export const sectionsLeftOut = (report: Report): ReportSection[] =>
+  ALL_SECTIONS.filter((section) => !report.sections.includes(section));
+
+/**
+ * The report's numbers as tables, in reading order: the one place that decides their columns. The tables of a
+ * section the report left out are not listed (they would read as "no data").
+ */
 export function reportTables(report: Report): ReportTable[] {
+  const section = (table: ReportTable) => SECTION_OF_TABLE[table.id];
+  return allTables(report).filter((table) => section(table) === undefined || report.sections.includes(section(table)!));
+}
+
+function allTables(report: Report): ReportTable[] {
   const hits = Array.from({ length: report.k }, (_, inner) => `hit@${inner + 1}`);
   return [
     {
