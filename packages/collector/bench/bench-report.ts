@@ -6,7 +6,7 @@
  * `target` is a SQLite file (default: one in the temp folder named for N) or `clickhouse:DATABASE` (the server
  * at $INFERLOG_CLICKHOUSE_URL, default http://127.0.0.1:8123). A target that already holds events skips the
  * writing (a SQLite file of an older schema is brought up to date when opened, before the timing).
- * Flags: `days=N` reports on the last N days only; `sections=a,b` computes only those sections (`sections=drift,feedback,orphans`: what the default monitors read) (of the 60 before `now`; events span the first 56); `one` keeps a report on the store's connection (or ClickHouse session) instead of sharing it with a worker thread (a second session);
+ * Flags: `days=N` reports on the last N days only; `sections=a,b` computes only those sections (`sections=drift,feedback,orphans`: what the default monitors read); `driftDays=N` gives drift rows for the last N days' windows only (a monitor's: 21) (of the 60 before `now`; events span the first 56); `one` keeps a report on the store's connection (or ClickHouse session) instead of sharing it with a worker thread (a second session);
  * `profile` times every query of the report (on the store's connection) and prints where the time went;
  * `dist` runs the built package (its report worker without tsx); `runs=N` times N reports; `json=FILE` writes the last report (without `generatedAt`) to FILE, to compare
  * the numbers of two builds.
@@ -149,10 +149,13 @@ async function serverCpu(sinceS: number): Promise<void> {
 const days = flag("days");
 // `sections=a,b` (none: `sections=`): only those report sections, as a monitor's report (monitor-runner.ts) asks for.
 const sections = flag("sections");
+// `driftDays=N`: drift rows for the windows of the last N days only (a monitor's report: `driftDays=21`, three weeks).
+const driftDays = flag("driftDays");
 const reportOptions = {
   now: BENCH_START + 60 * DAY_MS,
   ...(days === undefined ? {} : { from: BENCH_START + (60 - Number(days)) * DAY_MS }),
   ...(sections === undefined ? {} : { sections: sections.split(",").filter(Boolean) as ReportSection[] }),
+  ...(driftDays === undefined ? {} : { driftFrom: BENCH_START + (60 - Number(driftDays)) * DAY_MS }),
 };
 let runStartS = 0;
 for (let run = 0; run < runs; run++) {

@@ -1,6 +1,6 @@
 import type { ReadRows } from "../store/bound-params.js";
 import { metricsContext } from "./context.js";
-import type { DriftTask } from "./drift.js";
+import { type DriftTask, driftRanges } from "./drift.js";
 import { driftInOnePass, driftRelation, readsScored } from "./drift-one-pass.js";
 import { feedbackSections } from "./feedback.js";
 import { computes, type ResolvedReportOptions } from "./options.js";
@@ -11,21 +11,18 @@ import type { DriftRow } from "./types.js";
 
 /**
  * The drift of `tasks` on ClickHouse, through a TEMPORARY table of drift rows in `ctx`'s session: the rows
- * `driftRelation` lists for them (in [fromMs, toMs)), then `driftInOnePass`. Every statement of that pass reads
+ * `driftRelation` lists for them (in their `driftRanges`), then `driftInOnePass`. Every statement of that pass reads
  * only each task's own rows, so the tasks can be split over sessions with the same results.
  */
-export async function clickhouseDrift(
-  ctx: MetricsContext,
-  tasks: readonly DriftTask[],
-  fromMs: number,
-  toMs: number,
-): Promise<DriftRow[][]> {
+export async function clickhouseDrift(ctx: MetricsContext, tasks: readonly DriftTask[]): Promise<DriftRow[][]> {
   if (tasks.length === 0) return [];
   const table = "inferlog_report_drift";
   await ctx.query(`CREATE TEMPORARY TABLE ${table} (src UInt8, model_name String, feature String, time_ms Int64,
     num_value Nullable(Float64), str_value Nullable(String)) ENGINE = Memory`);
   try {
-    for (const part of driftRelation(ctx, tasks, fromMs, toMs)) await ctx.query(`INSERT INTO ${table} ${part}`);
+    for (const part of driftRelation(ctx, tasks, driftRanges(ctx.options, tasks))) {
+      await ctx.query(`INSERT INTO ${table} ${part}`);
+    }
     return await driftInOnePass(ctx, tasks, table);
   } finally {
     await ctx.query(`DROP TEMPORARY TABLE IF EXISTS ${table}`).catch(() => {});
@@ -47,16 +44,10 @@ export interface Aside {
  * report's work; each section is computed as it would be on the report's own session, so the numbers are the same.
  * Every promise is also caught here: the report awaits each, and a failure must not count as unhandled before then.
  */
-export function startAside(
-  second: ReadRows,
-  options: ResolvedReportOptions,
-  tasks: readonly DriftTask[],
-  fromMs: number,
-  toMs: number,
-): Aside {
+export function startAside(second: ReadRows, options: ResolvedReportOptions, tasks: readonly DriftTask[]): Aside {
   if (tasks.some(readsScored)) throw new Error("startAside: a task that reads the per-prediction relation");
   const ctx = metricsContext("clickhouse", options, second);
-  const drift = clickhouseDrift(ctx, tasks, fromMs, toMs);
+  const drift = clickhouseDrift(ctx, tasks);
   const feedback = drift.then(async () => {
     if (!computes(options, "feedback")) return { feedback: [], exposureAge: [] };
     const table = "inferlog_report_exposed";

@@ -134,8 +134,6 @@ async function computeClickHouseReport(
   };
   const options = ctx.options;
   const tasks = computes(options, "drift") ? await driftTasks(ctx) : [];
-  const from = Math.min(options.fromMs, ...tasks.map((task) => task.reference.from));
-  const to = Math.max(options.toMs, ...tasks.map((task) => task.reference.to));
   // What reads no relation of this session (the drift of features and predicted labels, the feedback sections, the
   // orphans) runs on a second session while this one builds the per-prediction relation and what reads it, so the
   // two share the server's cores (clickhouse-aside.ts). The true label's drift reads that relation: here.
@@ -146,8 +144,6 @@ async function computeClickHouseReport(
         second,
         options,
         tasks.filter((task) => !readsScored(task)),
-        from,
-        to,
       )
     : undefined;
   try {
@@ -169,7 +165,7 @@ async function computeClickHouseReport(
       cal: computes(options, "calibration") ? await calibration(ctx) : [],
       biz: computes(options, "business") ? await business(ctx) : [],
     };
-    const hereDrift = await clickhouseDrift(ctx, here, from, to);
+    const hereDrift = await clickhouseDrift(ctx, here);
     const share = await computeShare(ctx, session, [], false, aside?.elsewhere);
     const asideRows = aside ? await aside.drift : [];
     // Back in the tasks' order.

@@ -23,18 +23,17 @@ const sourceOf = (feature: string): number =>
 
 /**
  * The relation `driftInOnePass` reads, as ClickHouse SQL: src, model_name, feature, time_ms, num_value,
- * str_value of every task's rows in [fromMs, toMs) (feature rows; the predicted label of every shown, not
+ * str_value of every task's rows in `ranges` (drift.ts driftRanges: its windows and references; feature rows; the predicted label of every shown, not
  * shadow, prediction; the true label from `scored`, which holds the report's range only), the rows
  * `Dialect.driftRows` gives task by task.
  */
 export function driftRelation(
   { dialect, scored }: MetricsContext,
   tasks: readonly DriftTask[],
-  fromMs: number,
-  toMs: number,
+  ranges: readonly (readonly [from: number, to: number])[],
 ): string[] {
   const models = [...new Set(tasks.map((task) => task.model))].map((message) => dialect.text(message)).join(", ");
-  const range = `time_ms >= ${num(fromMs)} AND time_ms < ${num(toMs)}`;
+  const range = `(${ranges.map(([from, to]) => `(time_ms >= ${num(from)} AND time_ms < ${num(to)})`).join(" OR ")})`;
   const parts: Record<number, string> = {
     [FEATURE]: `SELECT toUInt8(${FEATURE}) AS src, model_name, name AS feature, time_ms, num_value, str_value
       FROM features FINAL PREWHERE model_name IN (${models}) AND ${range}`,
@@ -169,7 +168,7 @@ export async function driftInOnePass(
   };
   const windowCounts = await counts(
     planned,
-    () => `time_ms >= ${num(options.fromMs)} AND time_ms < ${num(options.toMs)}`,
+    () => `time_ms >= ${num(options.driftFromMs)} AND time_ms < ${num(options.toMs)}`,
     "w, b",
   );
   const outside = planned.filter((driftTask) => !referenceIsWindow(options, driftTask.reference));

@@ -134,9 +134,32 @@ export function categoricalPlan(values: readonly string[], text: (value: string)
   };
 }
 
-/** The default reference is the first report window, whose counts are already among the window counts. */
+/**
+ * The default reference is the first report window, whose counts are already among the window counts (unless
+ * `driftFrom` starts the drift windows after it).
+ */
 export const referenceIsWindow = (options: MetricsContext["options"], ref: { from: number; to: number }): boolean =>
-  options.referenceFromMs === undefined && ref.from >= options.fromMs && ref.to <= options.toMs;
+  options.referenceFromMs === undefined && ref.from >= options.driftFromMs && ref.to <= options.toMs;
+
+/**
+ * The time ranges drift reads for `tasks`: its windows ([driftFromMs, toMs)) and each task's reference, overlapping
+ * ones merged; ascending.
+ */
+export function driftRanges(
+  options: MetricsContext["options"],
+  tasks: readonly DriftTask[],
+): [from: number, to: number][] {
+  const ranges = [[options.driftFromMs, options.toMs], ...tasks.map((task) => [task.reference.from, task.reference.to])]
+    .map(([from, to]) => [from, to] as [number, number])
+    .sort((left, right) => left[0] - right[0]);
+  const merged: [number, number][] = [];
+  for (const [from, to] of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+    else merged.push([from, to]);
+  }
+  return merged;
+}
 
 /**
  * The drift rows of one task from its bin counts: `windowCounts` (w, b, cnt ordered by w, b) over the report,
@@ -241,12 +264,12 @@ async function featureDrift(ctx: MetricsContext, task: DriftTask): Promise<Drift
   // Categorical bins from the counts the store keeps per hour, where it keeps them; else from every row.
   const binCounts = counted
     ? await query(`SELECT w, b, SUM(c) AS cnt FROM (
-          SELECT ${windowStart("time_ms", options.windowMs)} AS w, ${bin} AS b, c FROM (${counted(options.fromMs, options.toMs)}))
+          SELECT ${windowStart("time_ms", options.windowMs)} AS w, ${bin} AS b, c FROM (${counted(options.driftFromMs, options.toMs)}))
         GROUP BY w, b HAVING SUM(c) > 0 ORDER BY w, b`)
     : await dialect.counts(
         query,
         `SELECT ${windowStart("time_ms", options.windowMs)} AS w, ${bin} AS b FROM (${src})
-       WHERE time_ms >= ${num(options.fromMs)} AND time_ms < ${num(options.toMs)}`,
+       WHERE time_ms >= ${num(options.driftFromMs)} AND time_ms < ${num(options.toMs)}`,
         ["w", "b"],
       );
   const refCounts = referenceIsWindow(options, ref)

@@ -1,6 +1,7 @@
 import { ConfigError, intOption, checkOption as need, showValue } from "@inferlog/core";
 import { DEFAULT_OUTCOME_TTL_SECONDS } from "../store/types.js";
 import { type ReportSection, resolveSections } from "./sections.js";
+import { MONDAY_MS } from "./sql-common.js";
 
 export const WINDOWS = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 } as const;
 export type WindowName = keyof typeof WINDOWS;
@@ -56,6 +57,12 @@ export interface ReportOptions {
    * are empty lists, and `Report.sections` lists what was computed: a monitor reads only what its rules judge.
    */
   sections?: readonly ReportSection[];
+  /**
+   * Drift rows only for the windows from the one holding this time (still against each model's first window, or
+   * the explicit reference): the drift of recent weeks of a long history without reading the weeks between. A
+   * recommendation weighs the latest drift window the report has, so a model whose drift ends before is not weighed.
+   */
+  driftFrom?: string | number;
 }
 
 export interface ResolvedReportOptions {
@@ -82,6 +89,8 @@ export interface ResolvedReportOptions {
   freshnessShare: number;
   /** The sections computed, with the ones they read (sections.ts). */
   sections: readonly ReportSection[];
+  /** Where drift's window counts start: `fromMs`, or the start of the window holding `driftFrom` if later. */
+  driftFromMs: number;
 }
 
 const KEYS = new Set([
@@ -101,6 +110,7 @@ const KEYS = new Set([
   "maxEce",
   "freshnessShare",
   "sections",
+  "driftFrom",
 ]);
 
 function time(name: string, value: unknown, fallback: number): number {
@@ -139,6 +149,12 @@ export function resolveReportOptions(
   const fromMs = time("from", options.from, 0);
   const toMs = time("to", options.to, 8_640_000_000_000_000);
   if (toMs <= fromMs) throw new ConfigError(`Expected \`to\` to be after \`from\`, got from ${fromMs} and to ${toMs}`);
+  // Aligned as the windows' own SQL aligns them (sql-common.ts windowStart), so its first window is whole.
+  const driftFrom = time("driftFrom", options.driftFrom, fromMs);
+  const driftFromMs = Math.max(
+    fromMs,
+    driftFrom - ((driftFrom - (window === "week" ? MONDAY_MS : 0)) % WINDOWS[window]),
+  );
   const referenceFromMs =
     options.referenceFrom === undefined ? undefined : time("referenceFrom", options.referenceFrom, 0);
   const referenceToMs = options.referenceTo === undefined ? undefined : time("referenceTo", options.referenceTo, 0);
@@ -189,6 +205,7 @@ export function resolveReportOptions(
     maxEce,
     freshnessShare,
     sections: resolveSections(options.sections),
+    driftFromMs,
     ttlSeconds: intOption(
       "defaultOutcomeTtlSeconds",
       options.defaultOutcomeTtlSeconds,

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FIXTURE_REPORT, reportNumbers, seedMetricsFixture } from "../../test/metrics-fixture.js";
+import { FIXTURE_REPORT, reportNumbers, seedMetricsFixture, W1 } from "../../test/metrics-fixture.js";
 import { STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
 import type { Store } from "../store/types.js";
 import { computeReport } from "./compute-report.js";
 import { ALL_SECTIONS, REPORT_SECTIONS, type ReportSection, resolveSections } from "./sections.js";
 import type { Report } from "./types.js";
 
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 /** Every field of a report that some section fills. */
 const SECTION_FIELDS = new Set<string>(Object.values(REPORT_SECTIONS).flat());
 
@@ -31,6 +33,30 @@ describe.each(STORE_KINDS)("a report of some sections (%s)", (kind) => {
       expect(Math.max(...rows), section).toBeGreaterThan(0);
     }
   });
+
+  it.each([
+    { window: "week", driftFrom: W1 + 9 * DAY, first: W1 + 7 * DAY },
+    { window: "day", driftFrom: W1 + 8 * DAY + 5 * HOUR, first: W1 + 8 * DAY },
+    { window: "week", driftFrom: W1 + 9 * DAY, first: W1 + 7 * DAY, referenceFrom: W1 + DAY },
+  ] as const)(
+    "starts drift at the window holding driftFrom, the rest as in the full report ($window windows)",
+    async ({ window, driftFrom, first, ...reference }) => {
+      const explicit =
+        "referenceFrom" in reference
+          ? { referenceFrom: reference.referenceFrom, referenceTo: reference.referenceFrom + 7 * DAY }
+          : {};
+      const options = { ...FIXTURE_REPORT, window, ...explicit };
+      const all = reportNumbers(await computeReport(store, options));
+      const later = reportNumbers(await computeReport(store, { ...options, driftFrom }));
+      const kept = all.drift.filter((row) => Date.parse(row.windowStart) >= first);
+      // Some rows before the first window, some from it: the comparison can fail either way.
+      expect(kept.length).toBeGreaterThan(0);
+      expect(kept.length).toBeLessThan(all.drift.length);
+      expect(later.drift).toEqual(kept);
+      // Recommendations weigh each model's latest drift window the report has: before driftFrom, none (docs/metrics.md).
+      expect({ ...later, drift: [], recommendations: [] }).toEqual({ ...all, drift: [], recommendations: [] });
+    },
+  );
 
   it.each([[], ...ALL_SECTIONS.map((section) => [section])].map((sections: ReportSection[]) => ({ sections })))(
     "computes $sections as the full report does and leaves the other sections empty",

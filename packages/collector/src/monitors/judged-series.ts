@@ -21,7 +21,7 @@ export const wants = (rule: Rule, model: string, version?: string) =>
   (rule.version === undefined || version === undefined || rule.version === version);
 
 /** Windows older than this many window widths before now are not judged: the scope has gone quiet. */
-const STALE_WINDOWS = 3;
+export const STALE_WINDOWS = 3;
 export const fresh = (rule: Rule, inputs: MonitorInputs, windowStart: string) =>
   Date.parse(windowStart) >= inputs.nowMs - STALE_WINDOWS * WINDOWS[windowOf(rule)];
 

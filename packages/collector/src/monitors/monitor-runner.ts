@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../http/handler.js";
 import { computeReport } from "../metrics/compute-report.js";
+import { WINDOWS } from "../metrics/options.js";
 import type { ReportSection } from "../metrics/sections.js";
 import type { Report } from "../metrics/types.js";
 import type { Store } from "../store/types.js";
@@ -8,6 +9,7 @@ import { type AlertEvent, alertEventOf } from "./alert-event.js";
 import { type AlertTables, type AlertTablesOptions, alertTables } from "./alert-tables.js";
 import { evaluateRules, kOf, type MonitorInputs } from "./evaluate-rules.js";
 import { type MonitorState, step } from "./hysteresis.js";
+import { STALE_WINDOWS } from "./judged-series.js";
 import { lastSeenSources } from "./last-seen.js";
 import type { Notifier } from "./notifier.js";
 import { NO_RECENT_DATA, NOT_CONFIGURED, type Observation, quiet } from "./observation.js";
@@ -48,8 +50,8 @@ export interface MonitorRunner {
 
 /**
  * The report sections each kind of rule judges, besides those every report has (quality, versions): a monitor's
- * report computes only these. At 2M events that leaves out about a quarter of a full report's work for the default
- * rules (the business, item and challenger sections, calibration), and at 10M the business join above all.
+ * report computes only these. For the default rules that leaves out the business, item, calibration and challenger
+ * sections: on ClickHouse about a fifth of a full report's server CPU at 2M events and a third at 10M (docs/monitors.md).
  */
 const SECTIONS_OF: Record<Rule["kind"], readonly ReportSection[]> = {
   quality_below: [],
@@ -73,7 +75,9 @@ async function gatherInputs(store: Store, rules: readonly Rule[], nowMs: number)
     const sections = [
       ...new Set(judged.filter((rule) => (rule.window ?? "week") === window).flatMap((rule) => SECTIONS_OF[rule.kind])),
     ];
-    reports.set(window, await computeReport(store, { now: nowMs, to: nowMs, window, k: index, sections }));
+    // Drift is judged in fresh windows only (judged-series.ts): its rows start there, against the same references.
+    const driftFrom = nowMs - STALE_WINDOWS * WINDOWS[window];
+    reports.set(window, await computeReport(store, { now: nowMs, to: nowMs, window, k: index, sections, driftFrom }));
   }
   const silent = rules.filter((rule) => rule.kind === "no_events");
   const longest = Math.max(0, ...silent.map((row) => row.lookbackHours ?? DEFAULT_LOOKBACK_HOURS));

@@ -16,6 +16,7 @@ export const REPORT_USAGE = `Options for report:
   --from, --to     RFC 3339 times bounding the predictions
   --now <time>     when label coverage is judged (default: now)
   --reference-from, --reference-to   drift reference window (default: each model's first window)
+  --drift-from <time>  drift rows from the window holding this time (against the same references)
   --sections <list>  only these sections, comma-separated: orphans, calibration, drift, feedback, items,
                    business, challengers, recommendations (default: all; quality and versions always)
   --json           print the JSON report instead of tables

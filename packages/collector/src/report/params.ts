@@ -1,7 +1,7 @@
 import { ConfigError, checkOption as need } from "@inferlog/core";
 import type { ReportOptions } from "../metrics/options.js";
 
-const STRINGS = ["model", "window", "from", "to", "now", "referenceFrom", "referenceTo"] as const;
+const STRINGS = ["model", "window", "from", "to", "now", "referenceFrom", "referenceTo", "driftFrom"] as const;
 const INTEGERS = ["k", "minLabels", "ageWindowDays", "ageWindowHours", "defaultOutcomeTtlSeconds"] as const;
 const NUMBERS = ["retrainDrop", "maxEce", "freshnessShare"] as const;
 /** Lists, comma-separated: `sections=drift,feedback`. */
