@@ -30,6 +30,7 @@ describe("GET /v1/report and GET /report", () => {
       ["k=two", 'Expected `k` to be a number, got `"two"`'],
       ["window=month", 'Expected `window` to be one of hour, day, week, got `"month"`'],
       ["from=yesterday", 'Expected `from` to be an RFC 3339 time or ms since the epoch, got `"yesterday"`'],
+      ["driftFrom=soon", 'Expected `driftFrom` to be an RFC 3339 time or ms since the epoch, got `"soon"`'],
       ["color=red", "Unknown report parameter `color`"],
       ["retrainDrop=2", "Expected `retrainDrop` to be a number between 0 and 1 (exclusive), got `2`"],
       [
