@@ -1,3 +1,4 @@
+import type { ReportSection } from "../metrics/sections.js";
 import type { Report } from "../metrics/types.js";
 import { alertsTables } from "./alerts-table.js";
 import { businessUseCharts } from "./business-use-html.js";
@@ -114,6 +115,7 @@ function charts(report: Report): string[] {
       },
     ],
   );
+  const has = (section: ReportSection) => report.sections.includes(section);
   return [
     lineChart({
       id: "chart-accuracy",
@@ -132,33 +134,36 @@ function charts(report: Report): string[] {
       yTick: pctTick,
       yMax: 1,
     }),
-    lineChart({
-      id: "chart-label-free",
-      title: `Accuracy estimated without labels (CBPE) and realized (dashed), by ${report.window}`,
-      series: estimate,
-      markers: deployMarkers(report),
-      xTick: dateTick,
-      yTick: pctTick,
-      yMax: 1,
-    }),
-    lineChart({
-      id: "chart-freshness",
-      title: `Share of shown (and, dashed, accepted) items newer than the model's data cutoff, by ${report.window}`,
-      series: fresh,
-      markers: deployMarkers(report),
-      xTick: dateTick,
-      yTick: pctTick,
-      yMax: 1,
-    }),
-    lineChart({
-      id: "chart-exposure-age",
-      title: "Accept and ignore (dashed) by days since a user first saw suggestions",
-      series: exposure,
-      xTick: (value) => `${value} d`,
-      yTick: pctTick,
-      yMax: 1,
-    }),
-  ];
+    has("calibration") &&
+      lineChart({
+        id: "chart-label-free",
+        title: `Accuracy estimated without labels (CBPE) and realized (dashed), by ${report.window}`,
+        series: estimate,
+        markers: deployMarkers(report),
+        xTick: dateTick,
+        yTick: pctTick,
+        yMax: 1,
+      }),
+    has("items") &&
+      lineChart({
+        id: "chart-freshness",
+        title: `Share of shown (and, dashed, accepted) items newer than the model's data cutoff, by ${report.window}`,
+        series: fresh,
+        markers: deployMarkers(report),
+        xTick: dateTick,
+        yTick: pctTick,
+        yMax: 1,
+      }),
+    has("feedback") &&
+      lineChart({
+        id: "chart-exposure-age",
+        title: "Accept and ignore (dashed) by days since a user first saw suggestions",
+        series: exposure,
+        xTick: (value) => `${value} d`,
+        yTick: pctTick,
+        yMax: 1,
+      }),
+  ].filter((chart): chart is string => chart !== false);
 }
 
 /** A self-contained HTML page: inline SVG charts, tables of the same numbers, and the JSON report. */

@@ -61,6 +61,9 @@ describe("GET /v1/report and GET /report", () => {
     );
     expect(html).toContain('id="table-quality"');
     expect(html).not.toContain('id="table-business"');
+    expect(html).toContain('<svg id="chart-accuracy"');
+    expect(html).toContain('<svg id="chart-drift-0"');
+    expect(html).not.toContain("chart-exposure-age");
     expect(await (await fetch(`${c.url}/report?now=${NOW}`)).text()).not.toContain("sections-left-out");
   });
 
