@@ -14,6 +14,7 @@ export { type ParsedBatch, parseBatch } from "./http/parse-batch.js";
 export { BodyError } from "./http/read-body.js";
 export { computeReport } from "./metrics/compute-report.js";
 export { type ReportOptions, resolveReportOptions, type WindowName } from "./metrics/options.js";
+export { REPORT_SECTIONS, type ReportSection } from "./metrics/sections.js";
 export type {
   BusinessRow,
   CalibrationRow,
