@@ -35,6 +35,19 @@ describe("inferlog-collector report", () => {
     expect(readFileSync(html, "utf8")).toContain('<svg id="chart-drift-0"');
   });
 
+  it("prints only the sections asked for, saying which it left out, and no counts for what it did not count", async () => {
+    const child = await spawnCli(["report", "--store", fx.spec, "--now", NOW, "--sections", "drift"], null);
+    expect(await child.exited).toBe(0);
+    const out = child.output();
+    expect(out).toContain(
+      "Sections not computed (the report's `sections`): orphans, calibration, feedback, items, business, challengers, recommendations",
+    );
+    expect(out).toMatch(/drifty +x +numeric +0\.000 {2} +6\.808!!\n/);
+    expect(out).not.toContain("Retrain recommendation");
+    // The label coverage table is always there; its orphan columns were not counted.
+    expect(out).toMatch(/ {2}router {2}2026-11-16 +\d+ +\d+ +[\d.]+% +– +– +– +– +–\n/);
+  });
+
   it("prints the JSON report with --json", async () => {
     const child = await spawnCli(["report", "--store", fx.spec, "--now", NOW, "--json", "--model", "router"], null);
     expect(await child.exited).toBe(0);

@@ -350,6 +350,7 @@ function labelRows(report: Report): string[][] {
     row.labeled += qualityRow.dueLabeled;
   }
   for (const row of report.orphans) at(row.model, row.windowStart).orphans = row;
+  const orphansCounted = report.sections.includes("orphans");
   return [...rows.values()]
     .sort((left, right) =>
       left.model === right.model ? left.w.localeCompare(right.w) : left.model < right.model ? -1 : 1,
@@ -360,10 +361,15 @@ function labelRows(report: Report): string[][] {
       String(item.due),
       String(item.labeled),
       pct(item.due === 0 ? null : item.labeled / item.due),
-      String(item.orphans?.outcomes ?? 0),
-      String(item.orphans?.orphanOutcomes ?? 0),
-      String(item.orphans?.feedback ?? 0),
-      String(item.orphans?.orphanFeedback ?? 0),
-      pct(item.orphans?.orphanShare ?? null),
+      // Left out of the report (`sections`): no counts, rather than counts of 0.
+      ...(orphansCounted
+        ? [
+            String(item.orphans?.outcomes ?? 0),
+            String(item.orphans?.orphanOutcomes ?? 0),
+            String(item.orphans?.feedback ?? 0),
+            String(item.orphans?.orphanFeedback ?? 0),
+            pct(item.orphans?.orphanShare ?? null),
+          ]
+        : ["–", "–", "–", "–", "–"]),
     ]);
 }
