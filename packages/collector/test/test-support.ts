@@ -134,27 +134,36 @@ export const clickhouseClientOf = (fx: StoreFixture): ClickHouseClient =>
   new ClickHouseClient({ url: CLICKHOUSE_URL, database: databaseOf(fx) });
 
 /** What `useClickHouseStore` opens: the fixture, the store on it and a raw client on its database. */
-export interface OpenClickHouseStore {
+export interface OpenStore {
   fx: StoreFixture;
   store: Store;
+}
+
+export interface OpenClickHouseStore extends OpenStore {
   ch: ClickHouseClient;
 }
 
 /**
- * A ClickHouse store on a fresh database for the enclosing `describe`: opened before its tests (`"all"`: once,
- * `"each"`: before every test), handed to `opened`, then closed and its database dropped after them.
+ * A store of `kind` on a fresh file or database for the enclosing `describe`: opened before its tests (`"all"`:
+ * once, `"each"`: before every test), handed to `opened`, then closed and removed after them. Hooks the caller
+ * registers after this call run after the store is open (to fill it) and before it is closed.
  */
-export function useClickHouseStore(scope: "all" | "each", opened: (open: OpenClickHouseStore) => void): void {
-  let current: OpenClickHouseStore | undefined;
+export function useStore(kind: StoreFixture["kind"], scope: "all" | "each", opened: (open: OpenStore) => void): void {
+  let current: OpenStore | undefined;
   (scope === "all" ? beforeAll : beforeEach)(async () => {
-    const fx = storeFixture("clickhouse");
-    current = { fx, store: await fx.open(), ch: clickhouseClientOf(fx) };
+    const fx = storeFixture(kind);
+    current = { fx, store: await fx.open() };
     opened(current);
   });
   (scope === "all" ? afterAll : afterEach)(async () => {
     await current?.store.close();
     await current?.fx.cleanup();
   });
+}
+
+/** `useStore` on ClickHouse, with a client of the store's database. */
+export function useClickHouseStore(scope: "all" | "each", opened: (open: OpenClickHouseStore) => void): void {
+  useStore("clickhouse", scope, (open) => opened({ ...open, ch: clickhouseClientOf(open.fx) }));
 }
 
 /** The names of the tables and views in a ClickHouse client's database. */

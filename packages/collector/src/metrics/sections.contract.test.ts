@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_REPORT, reportNumbers, seedMetricsFixture, W1 } from "../../test/metrics-fixture.js";
-import { STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
+import { STORE_KINDS, useStore } from "../../test/test-support.js";
 import type { Store } from "../store/types.js";
 import { computeReport } from "./compute-report.js";
 import { ALL_SECTIONS, REPORT_SECTIONS, type ReportSection, resolveSections } from "./sections.js";
@@ -12,18 +12,14 @@ const DAY = 24 * HOUR;
 const SECTION_FIELDS = new Set<string>(Object.values(REPORT_SECTIONS).flat());
 
 describe.each(STORE_KINDS)("a report of some sections (%s)", (kind) => {
-  let fx: StoreFixture;
   let store: Store;
   let full: Report;
+  useStore(kind, "all", (open) => {
+    store = open.store;
+  });
   beforeAll(async () => {
-    fx = storeFixture(kind);
-    store = await fx.open();
     await seedMetricsFixture(store);
     full = reportNumbers(await computeReport(store, FIXTURE_REPORT));
-  });
-  afterAll(async () => {
-    await store.close();
-    await fx.cleanup();
   });
 
   it("has every section by default, each with rows on the fixture (so the comparisons below can fail)", () => {

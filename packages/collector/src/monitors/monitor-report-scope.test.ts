@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { seedMetricsFixture, W1 } from "../../test/metrics-fixture.js";
-import { type StoreFixture, storeFixture } from "../../test/test-support.js";
+import { useStore } from "../../test/test-support.js";
 import type { ReadRows } from "../store/bound-params.js";
 import type { Store } from "../store/types.js";
 import { createMonitorRunner } from "./monitor-runner.js";
@@ -15,7 +15,6 @@ const quiet = { info: () => {}, warn: () => {}, error: () => {} };
  * keeps the savings (docs/monitors.md) from being lost without a test failing.
  */
 describe("the report a monitor computes (ClickHouse)", () => {
-  let fx: StoreFixture;
   let store: Store;
   const statements: string[] = [];
   const recorded =
@@ -24,16 +23,13 @@ describe("the report a monitor computes (ClickHouse)", () => {
       statements.push(sql);
       return read(sql, params);
     };
+  useStore("clickhouse", "all", (open) => {
+    store = open.store;
+  });
   beforeAll(async () => {
-    fx = storeFixture("clickhouse");
-    store = await fx.open();
     await seedMetricsFixture(store);
     const readSession = store.readSession?.bind(store);
     if (readSession) store.readSession = () => recorded(readSession());
-  });
-  afterAll(async () => {
-    await store.close();
-    await fx.cleanup();
   });
 
   const evaluate = async (rules: unknown[], nowMs: number) => {
