@@ -13,7 +13,6 @@ import { orphans } from "./orphans.js";
 import { calibration, itemAge, labelLatency, modelAges } from "./quality.js";
 import type { AgeBucket } from "./retrain.js";
 import type { MetricsContext, Rows } from "./run.js";
-import type { ReportSection } from "./sections.js";
 import { withVersionCodes } from "./sqlite-version-codes.js";
 import type {
   CalibrationRow,
@@ -90,12 +89,11 @@ export async function computeShare(
   // SQLite: the hash-grouping aggregates take the versions listed as small integers (sqlite-version-codes.ts).
   const coded: MetricsContext =
     ctx.dialect.kind === "sqlite" ? { ...ctx, dialect: withVersionCodes(ctx.dialect, versionRows) } : ctx;
-  const wants = (section: ReportSection) => computes(ctx.options, section);
   const { feedback, exposureAge } = await (elsewhere?.feedback ??
-    (wants("feedback") ? feedbackSections(coded) : { feedback: [], exposureAge: [] }));
-  const items = wants("items");
+    (computes(ctx.options, "feedback") ? feedbackSections(coded) : { feedback: [], exposureAge: [] }));
+  const items = computes(ctx.options, "items");
   return {
-    ...(withCalibration ? { calibration: wants("calibration") ? await calibration(ctx) : [] } : {}),
+    ...(withCalibration ? { calibration: computes(ctx.options, "calibration") ? await calibration(ctx) : [] } : {}),
     feedback,
     exposureAge,
     itemAge: items ? await itemAge(coded) : [],
@@ -103,7 +101,8 @@ export async function computeShare(
     versions: versionRows,
     freshness: items ? await freshness(ctx, versionRows) : [],
     newItems: items ? await newItems(ctx) : [],
-    orphans: await (elsewhere?.orphans ?? (wants("orphans") ? orphans(ctx.dialect.kind, readRows, ctx.options) : [])),
+    orphans: await (elsewhere?.orphans ??
+      (computes(ctx.options, "orphans") ? orphans(ctx.dialect.kind, readRows, ctx.options) : [])),
     ages: await modelAges(ctx),
     latency: await labelLatency(coded),
   };

@@ -18,6 +18,7 @@ export function challengerTables(report: Report): ReportTable[] {
   return [
     {
       id: "confounding",
+      section: "challengers",
       title: "Age or calendar time: can the report tell them apart? (two versions labeled in the same window)",
       head: ["model", "versions", "shared windows", "paired requests", "statement"],
       rows: report.confounding.map((row) => [
@@ -31,6 +32,7 @@ export function challengerTables(report: Report): ReportTable[] {
     },
     {
       id: "age-effect",
+      section: "challengers",
       title: `Age effect where versions overlap: newer − older accuracy on the same ${report.window}s (pts, 95% CI), per ${url} of age, and the older one's drop`,
       head: [
         "model",
@@ -72,6 +74,7 @@ export function challengerTables(report: Report): ReportTable[] {
     },
     {
       id: "same-window",
+      section: "challengers",
       title: `Versions on the same ${report.window}: accuracy of each, and newer − older (paired on the requests both scored)`,
       head: [
         "model",

@@ -12,26 +12,9 @@ export interface ReportTable {
   rows: string[][];
   /** What an empty table means and what would fill it (shown instead of the table). */
   empty: string;
+  /** The report section (sections.ts) whose numbers it shows; none: always computed. */
+  section?: ReportSection;
 }
-
-/** The section (sections.ts) of each table that has one; the other tables are always computed. */
-const SECTION_OF_TABLE: Record<string, ReportSection> = {
-  recommendations: "recommendations",
-  "label-free": "calibration",
-  calibration: "calibration",
-  "exposure-age": "feedback",
-  feedback: "feedback",
-  drift: "drift",
-  business: "business",
-  "business-by-use": "business",
-  "business-by-use-window": "business",
-  "item-age": "items",
-  freshness: "items",
-  "new-items": "items",
-  confounding: "challengers",
-  "age-effect": "challengers",
-  "same-window": "challengers",
-};
 
 /** The sections the report left out (`ReportOptions.sections`), for a line above its tables; none in a full report. */
 export const sectionsLeftOut = (report: Report): ReportSection[] =>
@@ -42,8 +25,7 @@ export const sectionsLeftOut = (report: Report): ReportSection[] =>
  * section the report left out are not listed (they would read as "no data").
  */
 export function reportTables(report: Report): ReportTable[] {
-  const section = (table: ReportTable) => SECTION_OF_TABLE[table.id];
-  return allTables(report).filter((table) => section(table) === undefined || report.sections.includes(section(table)!));
+  return allTables(report).filter((table) => table.section === undefined || report.sections.includes(table.section));
 }
 
 function allTables(report: Report): ReportTable[] {
@@ -51,6 +33,7 @@ function allTables(report: Report): ReportTable[] {
   return [
     {
       id: "recommendations",
+      section: "recommendations",
       title: "Retrain recommendation per model (evidence against the thresholds in docs/metrics.md)",
       head: ["model", "version", "recommendation", "evidence", "caveats"],
       rows: report.recommendations.map((recommendation) => [
@@ -108,6 +91,7 @@ function allTables(report: Report): ReportTable[] {
     },
     {
       id: "label-free",
+      section: "calibration",
       title: `Accuracy before labels arrive by ${report.window}: estimate (mean calibrated top score, CBPE) vs realized; error where ≥ minLabels labels`,
       head: ["model", "version", report.window, "n", "estimate", "realized", "labeled", "coverage", "error"],
       rows: report.labelFree.map((row) => [
@@ -162,6 +146,7 @@ function allTables(report: Report): ReportTable[] {
     ...challengerTables(report),
     {
       id: "exposure-age",
+      section: "feedback",
       title: "Feedback by exposure age (days since the user first saw suggestions)",
       head: ["model", "age (d)", "exposed", "accept", "ignore", "reject"],
       rows: report.exposureAge.map((row) => [
@@ -178,6 +163,7 @@ function allTables(report: Report): ReportTable[] {
     },
     {
       id: "feedback",
+      section: "feedback",
       title: `Feedback by ${report.window}`,
       head: ["model", "version", report.window, "exposed", "accept", "ignore", "reject"],
       rows: report.feedback.map((row) => [
@@ -193,6 +179,7 @@ function allTables(report: Report): ReportTable[] {
     },
     {
       id: "drift",
+      section: "drift",
       title: `Drift against the reference window by ${report.window} (PSI ≥ 0.1 moderate, ≥ 0.25 major)`,
       head: ["model", "feature", "kind", report.window, "n", "PSI", "JS distance", "flag"],
       rows: report.drift.map((row) => [
@@ -209,6 +196,7 @@ function allTables(report: Report): ReportTable[] {
     },
     {
       id: "business",
+      section: "business",
       title: `Business metrics by ${report.window}`,
       head: ["model", "version", report.window, "metric", "n", "mean", "sum"],
       rows: report.business.map((row) => [
@@ -224,6 +212,7 @@ function allTables(report: Report): ReportTable[] {
     },
     {
       id: "business-by-use",
+      section: "business",
       title: `Business metrics by how the suggestions were used, whole report (Δ: mean − "no suggestion used", Welch 95 % interval)`,
       head: ["model", "version", "metric", "use", "n", "mean", "sd", "Δ", "95 % interval"],
       rows: report.businessByUse.filter((row) => row.windowStart === null).map((row) => useRow(row, [])),
@@ -232,6 +221,7 @@ function allTables(report: Report): ReportTable[] {
     },
     {
       id: "business-by-use-window",
+      section: "business",
       title: `Business metrics by how the suggestions were used, by ${report.window}`,
       head: ["model", "version", "metric", report.window, "use", "n", "mean", "sd", "Δ", "95 % interval"],
       rows: report.businessByUse.flatMap((row) =>
@@ -255,6 +245,7 @@ function allTables(report: Report): ReportTable[] {
     },
     {
       id: "item-age",
+      section: "items",
       title: `Item age of shown candidates by ${report.window}`,
       head: ["model", "version", report.window, "n", "mean", "p50", "p90"],
       rows: report.itemAge.map((row) => [
@@ -270,6 +261,7 @@ function allTables(report: Report): ReportTable[] {
     },
     {
       id: "freshness",
+      section: "items",
       title: `Content freshness by ${report.window}: shown and accepted items first seen after the version's data cutoff`,
       head: [
         "model",
@@ -299,6 +291,7 @@ function allTables(report: Report): ReportTable[] {
     },
     {
       id: "new-items",
+      section: "items",
       title: `New items by ${report.window} (candidate ids suggested for the first time: catalogue turnover)`,
       head: ["model", report.window, "new items"],
       rows: report.newItems.map((newItem) => [newItem.model, day(newItem.windowStart), String(newItem.newItems)]),
@@ -306,6 +299,7 @@ function allTables(report: Report): ReportTable[] {
     },
     {
       id: "calibration",
+      section: "calibration",
       title: "Calibration of the top score",
       head: ["model", "version", "n", "ECE"],
       rows: report.calibration.map((row) => [row.model, row.version, String(row.n), dec(row.ece)]),
