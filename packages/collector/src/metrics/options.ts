@@ -151,6 +151,9 @@ export function resolveReportOptions(
   if (toMs <= fromMs) throw new ConfigError(`Expected \`to\` to be after \`from\`, got from ${fromMs} and to ${toMs}`);
   // Aligned as the windows' own SQL aligns them (sql-common.ts windowStart), so its first window is whole.
   const driftFrom = time("driftFrom", options.driftFrom, fromMs);
+  if (driftFrom >= toMs) {
+    throw new ConfigError(`Expected \`driftFrom\` to be before \`to\`, got driftFrom ${driftFrom} and to ${toMs}`);
+  }
   const driftFromMs = Math.max(
     fromMs,
     driftFrom - ((driftFrom - (window === "week" ? MONDAY_MS : 0)) % WINDOWS[window]),

@@ -3,6 +3,7 @@ import { FIXTURE_REPORT, reportNumbers, seedMetricsFixture, W1 } from "../../tes
 import { STORE_KINDS, useStore } from "../../test/test-support.js";
 import type { Store } from "../store/types.js";
 import { computeReport } from "./compute-report.js";
+import { resolveReportOptions } from "./options.js";
 import { ALL_SECTIONS, REPORT_SECTIONS, type ReportSection, resolveSections } from "./sections.js";
 import type { Report } from "./types.js";
 
@@ -80,6 +81,13 @@ describe("the sections option", () => {
       "challengers",
       "recommendations",
     ]);
+  });
+
+  it("refuses a driftFrom at or after the report's end, which would leave no drift window", () => {
+    expect(() => resolveReportOptions({ to: 1_000, driftFrom: 1_000 })).toThrow(
+      "Expected `driftFrom` to be before `to`, got driftFrom 1000 and to 1000",
+    );
+    expect(resolveReportOptions({ from: 5 * DAY + 1, driftFrom: 0, window: "day" }).driftFromMs).toBe(5 * DAY + 1);
   });
 
   it("names the field and the value it refuses", () => {
