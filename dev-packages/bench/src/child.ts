@@ -65,6 +65,8 @@ async function hotPath() {
   const run = async (n: number) => {
     const xs: number[] = new Array(n);
     const waits: number[] = new Array(n);
+    /** Calls of SLOW_CALL_NS or more: [index, when they ended (performance.now(), read after the timed window)]. */
+    const slow: [number, number][] = [];
     const cpuStart = process.cpuUsage();
     for (let i = 0; i < n; i++) {
       const p = inputs[i & 1023] as (typeof inputs)[number];
@@ -73,21 +75,42 @@ async function hotPath() {
       sdk.log(p);
       xs[i] = Math.max(0, nowNs() - t0 - timerNs);
       waits[i] = (runQueue?.waitedNs() ?? 0) - waited;
+      if ((xs[i] as number) >= SLOW_CALL_NS) slow.push([i, performance.now()]);
       if ((i & 1023) === 1023) await tick(); // let background work run, as a server would
     }
     await sdk.flush();
-    return { calls: xs, waits, cpuNsPerEvent: (cpuMicros(cpuStart) * 1000) / n };
+    return { calls: xs, waits, slow, cpuNsPerEvent: (cpuMicros(cpuStart) * 1000) / n };
   };
   await run(opts.events); // warm-up
   const calls: number[] = [];
   const unwaited: number[] = [];
+  /** Less the wait, the calls that held no garbage-collection pause. */
+  const unwaitedOutsideGc: number[] = [];
+  /** Calls of 1 ms or more less the wait, and of them those that held a pause. */
+  let over1ms = 0;
+  let over1msHoldingGc = 0;
   const cpu: number[] = [];
   const gcPauses = watchGcPauses();
   for (let r = 0; r < (opts.runs ?? 5); r++) {
     const one = await run(opts.events);
+    const pauses = gcPauses.pauses();
+    const heldGc = new Set(
+      one.slow
+        .filter(([i, end]) => {
+          const start = end - (one.calls[i] as number) / 1e6;
+          return pauses.some(([from, to]) => from < end && to > start);
+        })
+        .map(([i]) => i),
+    );
     for (const [i, x] of one.calls.entries()) {
       calls.push(x);
-      unwaited.push(Math.max(0, x - (one.waits[i] as number)));
+      const less = Math.max(0, x - (one.waits[i] as number));
+      unwaited.push(less);
+      if (!heldGc.has(i)) unwaitedOutsideGc.push(less);
+      if (less >= 1e6) {
+        over1ms++;
+        if (heldGc.has(i)) over1msHoldingGc++;
+      }
     }
     cpu.push(one.cpuNsPerEvent);
   }
@@ -96,6 +119,9 @@ async function hotPath() {
   runQueue?.close();
   return {
     worstLessRunQueueWaitNs: runQueue ? Math.max(...unwaited) : null,
+    worstOutsideGcLessRunQueueWaitNs: runQueue ? Math.max(...unwaitedOutsideGc) : null,
+    callsOver1ms: over1ms,
+    callsOver1msHoldingGc: over1msHoldingGc,
     worstMinorGcNs: gc.minor,
     worstMajorGcNs: gc.major,
     medianNs: median(calls),
@@ -107,18 +133,24 @@ async function hotPath() {
   };
 }
 
+/** A call this long or longer is checked against the garbage-collection pauses (shorter ones cannot hold one). */
+const SLOW_CALL_NS = 100_000;
+
 /**
  * The longest garbage-collection pauses of this process's main thread while watched, in ns: scavenges
- * (minor) and mark-compact (major), as V8 reports them to `perf_hooks`. A pause inside a call is part
- * of that call's time; this says how much of the worst call a collection can explain.
+ * (minor) and mark-compact (major), as V8 reports them to `perf_hooks`; and when each pause was
+ * (`pauses()`: [start, end] in `performance.now()` ms, those delivered so far). A pause inside a call
+ * is part of that call's time; this says how much of the worst call a collection can explain.
  */
-function watchGcPauses(): { stop(): { minor: number; major: number } } {
+function watchGcPauses(): { pauses(): [number, number][]; stop(): { minor: number; major: number } } {
   let minor = 0;
   let major = 0;
+  const spans: [number, number][] = [];
   const take = (entries: readonly PerformanceEntry[]) => {
     for (const entry of entries) {
       const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
       const ns = entry.duration * 1e6;
+      spans.push([entry.startTime, entry.startTime + entry.duration]);
       if (kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) minor = Math.max(minor, ns);
       else if (kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) major = Math.max(major, ns);
     }
@@ -126,6 +158,10 @@ function watchGcPauses(): { stop(): { minor: number; major: number } } {
   const observer = new PerformanceObserver((list) => take(list.getEntries()));
   observer.observe({ entryTypes: ["gc"] });
   return {
+    pauses() {
+      take(observer.takeRecords());
+      return spans;
+    },
     stop() {
       take(observer.takeRecords()); // the pauses not yet delivered to the callback
       observer.disconnect();

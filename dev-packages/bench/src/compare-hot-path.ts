@@ -22,7 +22,8 @@ if (!(rounds > 0) || builds.length === 0)
 
 const collector = await startPeerCollector();
 const seen = new Map<string, Record<string, number[]>>();
-const us = (ns: number) => (ns / 1000).toFixed(1);
+/** Figures in ns (`...Ns`, `...NsPer...`) print in µs; counts as they are. */
+const show = (key: string, value: number) => (/Ns($|[A-Z])/.test(key) ? (value / 1000).toFixed(1) : String(value));
 for (let round = 0; round < rounds; round++)
   for (const { label, dir } of builds) {
     if (dir) process.env.BENCH_INFERLOG_BUILD = dir;
@@ -44,14 +45,14 @@ for (let round = 0; round < rounds; round++)
     for (const [key, value] of Object.entries(child.result)) {
       if (value === null) continue;
       figures[key] = [...(figures[key] ?? []), value];
-      line.push(`${key.replace(/Ns$/, "")} ${us(value)}`);
+      line.push(`${key.replace(/Ns$/, "")} ${show(key, value)}`);
     }
-    console.log(`${label} (round ${round + 1}): ${line.join(", ")} µs`);
+    console.log(`${label} (round ${round + 1}): ${line.join(", ")} (µs, counts as counts)`);
   }
 await collector.close();
 for (const [label, figures] of seen)
   console.log(
     `${label}, median of ${rounds}: ${Object.entries(figures)
-      .map(([key, values]) => `${key.replace(/Ns$/, "")} ${us(median(values))}`)
-      .join(", ")} µs`,
+      .map(([key, values]) => `${key.replace(/Ns$/, "")} ${show(key, median(values))}`)
+      .join(", ")} (µs, counts as counts)`,
   );

@@ -5,7 +5,10 @@
  * the mean (every call counted, including the calls that do batch work inline), p99, p99.9 and
  * the worst call (also less the time the calling thread waited for a CPU, from Linux schedstat: on
  * a 2-core machine shared with the collector, a call can wait a scheduler slice for a core that
- * another process holds; that wait is what the machine adds, not what the SDK does); the longest
+ * another process holds; that wait is what the machine adds, not what the SDK does), and the worst
+ * of the calls that held no garbage-collection pause (V8's pause, on the app's thread, comes where an
+ * allocation finds the young generation full: a pause inside a call is part of its time, but not of the
+ * SDK's own code); how many calls took 1 ms or more less that wait, and how many of them held a pause; the longest
  * garbage-collection pauses during the calls (a pause inside a call is part of its time); and the whole process's CPU per event from the first call until flush
  * resolved, which includes the work an SDK defers past the call (serialization, compression,
  * HTTP).
@@ -24,6 +27,11 @@ interface HotPath {
   worstNs: number;
   /** The worst call less the time its thread waited for a CPU (Linux schedstat); null elsewhere. */
   worstLessRunQueueWaitNs: number | null;
+  /** The same, over the calls that held no garbage-collection pause: the SDK's own worst. */
+  worstOutsideGcLessRunQueueWaitNs: number | null;
+  /** Calls of 1 ms or more less the thread's wait for a CPU, and how many of them held a garbage-collection pause. */
+  callsOver1ms: number;
+  callsOver1msHoldingGc: number;
   /** The longest scavenge and mark-compact pauses during the timed calls (perf_hooks "gc" entries). */
   worstMinorGcNs: number;
   worstMajorGcNs: number;
@@ -40,6 +48,17 @@ const figures: { key: keyof HotPath; metric: string; unit: string }[] = [
     key: "worstLessRunQueueWaitNs",
     metric: "logging call: worst, less the thread's wait for a CPU",
     unit: "ns/call",
+  },
+  {
+    key: "worstOutsideGcLessRunQueueWaitNs",
+    metric: "logging call: worst of those that held no GC pause, less the thread's wait for a CPU",
+    unit: "ns/call",
+  },
+  { key: "callsOver1ms", metric: "logging calls of 1 ms or more, less the thread's wait for a CPU", unit: "calls" },
+  {
+    key: "callsOver1msHoldingGc",
+    metric: "logging calls of 1 ms or more, less the wait, that held a GC pause",
+    unit: "calls",
   },
   { key: "worstMinorGcNs", metric: "longest scavenge (young-generation GC) pause during the calls", unit: "ns" },
   { key: "worstMajorGcNs", metric: "longest mark-compact (full GC) pause during the calls", unit: "ns" },
