@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventMaker, STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { eventMaker, STORE_KINDS, useStore } from "../../test/test-support.js";
 import { renderReportHtml } from "../report/render-html.js";
 import { renderReportText } from "../report/render-text.js";
 import type { IncomingEvent, Store } from "../store/types.js";
@@ -87,19 +87,15 @@ describe("Welch's interval", () => {
 });
 
 describe.each(STORE_KINDS)("business metrics by the rank of the accepted candidate in the %s store", (kind) => {
-  let fx: StoreFixture;
   let store: Store;
   let report: Report;
+  useStore(kind, "all", (open) => {
+    store = open.store;
+  });
   beforeAll(async () => {
-    fx = storeFixture(kind);
-    store = await fx.open();
     await store.insertBatch(events());
     report = await computeReport(store, { now: W2 + 20 * 86_400_000 });
   }, 60_000);
-  afterAll(async () => {
-    await store?.close();
-    await fx?.cleanup();
-  });
 
   it("splits handle time by use in each window, and compares each accepted rank with no suggestion used", () => {
     const week1 = report.businessByUse.filter((r) => r.windowStart === new Date(W1).toISOString());

@@ -1,7 +1,7 @@
 import { type EventType, validateEvent } from "@inferlog/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { W1, W2 } from "../../test/metrics-fixture.js";
-import { STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
+import { STORE_KINDS, useStore } from "../../test/test-support.js";
 import type { IncomingEvent, Store } from "../store/types.js";
 import { computeReport } from "./compute-report.js";
 import type { Report } from "./types.js";
@@ -93,18 +93,14 @@ const AB_SE = Math.sqrt((0.6 * 0.4) / 5);
 const Z = 1.959963984540054;
 
 describe.each(STORE_KINDS)("versions compared on the same windows, in the %s store", (kind) => {
-  let fx: StoreFixture;
   let store: Store;
   let report: Report;
+  useStore(kind, "all", (open) => {
+    store = open.store;
+  });
   beforeAll(async () => {
-    fx = storeFixture(kind);
-    store = await fx.open();
     await store.insertBatch(events());
     report = await computeReport(store, { now: W2 + 20 * DAY, minLabels: 1, window: "week" });
-  });
-  afterAll(async () => {
-    await store?.close();
-    await fx?.cleanup();
   });
 
   it("pairs a challenger with the shown version on the requests both scored: McNemar and the paired interval", () => {

@@ -1,6 +1,6 @@
 import { validateEvent } from "@inferlog/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prediction, STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { prediction, STORE_KINDS, useStore } from "../../test/test-support.js";
 import type { Store } from "../store/types.js";
 import { dialectFor, metricsContext } from "./context.js";
 import { DECILES, interpolatedEdges, linearPosition, referenceDecileEdges } from "./decile-edges.js";
@@ -24,11 +24,11 @@ describe("linear decile positions (NumPy's default method)", () => {
 });
 
 describe.each(STORE_KINDS)("quantile positions in the %s store", (kind) => {
-  let fx: StoreFixture;
   let store: Store;
+  useStore(kind, "all", (open) => {
+    store = open.store;
+  });
   beforeAll(async () => {
-    fx = storeFixture(kind);
-    store = await fx.open();
     // 90 predictions one second apart: their offsets 0..89 s are the values.
     const events = Array.from({ length: N }, (_, i) => {
       const raw = prediction({ predictionId: `qp-${i}`, timeMs: T0 + 1000 * i });
@@ -38,10 +38,6 @@ describe.each(STORE_KINDS)("quantile positions in the %s store", (kind) => {
     });
     await store.insertBatch(events);
   }, 60_000);
-  afterAll(async () => {
-    await store?.close();
-    await fx?.cleanup();
-  });
   const source = `SELECT (time_ms - ${T0}) / 1000 AS v FROM predictions`;
   const readRows = () => {
     const read = store.readRows?.bind(store);

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventMaker, STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { eventMaker, STORE_KINDS, useStore } from "../../test/test-support.js";
 import { renderReportHtml } from "../report/render-html.js";
 import { renderReportText } from "../report/render-text.js";
 import type { IncomingEvent, Store } from "../store/types.js";
@@ -68,19 +68,15 @@ function events(): IncomingEvent[] {
 }
 
 describe.each(STORE_KINDS)("content freshness in the %s store", (kind) => {
-  let fx: StoreFixture;
   let store: Store;
   let report: Report;
+  useStore(kind, "all", (open) => {
+    store = open.store;
+  });
   beforeAll(async () => {
-    fx = storeFixture(kind);
-    store = await fx.open();
     await store.insertBatch(events());
     report = await computeReport(store, { now: W2 + 20 * DAY });
   }, 60_000);
-  afterAll(async () => {
-    await store?.close();
-    await fx?.cleanup();
-  });
 
   it("reads each version's data cutoff and deploy time from its logged model", () => {
     const v = report.versions.find((x) => x.model === "feed");

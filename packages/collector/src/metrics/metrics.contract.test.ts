@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { seedMetricsFixture, W1, W2 } from "../../test/metrics-fixture.js";
-import { STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
+import { STORE_KINDS, useStore } from "../../test/test-support.js";
 import type { Store } from "../store/types.js";
 import { computeReport } from "./compute-report.js";
 import type { Report } from "./types.js";
@@ -12,18 +12,14 @@ const w2 = new Date(W2).toISOString();
 
 // The same hand-computed expectations for both stores: the definitions are one, the SQL two.
 describe.each(STORE_KINDS)("metrics in the %s store", (kind) => {
-  let fx: StoreFixture;
   let store: Store;
   let report: Report;
+  useStore(kind, "all", (open) => {
+    store = open.store;
+  });
   beforeAll(async () => {
-    fx = storeFixture(kind);
-    store = await fx.open();
     await seedMetricsFixture(store);
     report = await computeReport(store, { now: W1 + 20 * DAY, minLabels: 1 });
-  });
-  afterAll(async () => {
-    await store?.close();
-    await fx?.cleanup();
   });
 
   it("hit@k, MRR, NDCG@k, accuracy, volume and label coverage per window", () => {

@@ -1,14 +1,6 @@
 import type { InferlogEvent } from "@inferlog/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  feedback,
-  outcome,
-  prediction,
-  STORE_KINDS,
-  type StoreFixture,
-  storeFixture,
-  T0_MS,
-} from "../../test/test-support.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { feedback, outcome, prediction, STORE_KINDS, T0_MS, useStore } from "../../test/test-support.js";
 import { renderReportHtml } from "../report/render-html.js";
 import { renderReportText } from "../report/render-text.js";
 import type { Store } from "../store/types.js";
@@ -21,12 +13,12 @@ const WEEK1 = "2026-11-16T00:00:00.000Z";
 const WEEK2 = "2026-11-23T00:00:00.000Z";
 
 describe.each(STORE_KINDS)("orphans in the %s store", (kind) => {
-  let fx: StoreFixture;
   let store: Store;
   let report: Report;
+  useStore(kind, "all", (open) => {
+    store = open.store;
+  });
   beforeAll(async () => {
-    fx = storeFixture(kind);
-    store = await fx.open();
     const nextWeekOrphan = feedback("never-logged-3", "ignored");
     nextWeekOrphan.data.predictionTime = new Date(T0_MS + 7 * DAY).toISOString();
     const events = [
@@ -45,10 +37,6 @@ describe.each(STORE_KINDS)("orphans in the %s store", (kind) => {
     ];
     await store.insertBatch(events.map((event) => ({ event: event as unknown as InferlogEvent, receivedMs: T0_MS })));
     report = await computeReport(store, { now: T0_MS + 30 * DAY });
-  });
-  afterAll(async () => {
-    await store?.close();
-    await fx?.cleanup();
   });
 
   it("counts outcomes and feedback whose prediction id was never seen, per window", () => {

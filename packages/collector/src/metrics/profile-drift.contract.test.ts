@@ -1,8 +1,8 @@
 import { createClient, type InferlogEvent } from "@inferlog/core";
 import { createFeatureProfiler } from "@inferlog/core/profile";
 import { FakeClock, MemoryTransport } from "@inferlog/core/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
+import { describe, expect, it } from "vitest";
+import { STORE_KINDS, useStore } from "../../test/test-support.js";
 import type { Store } from "../store/types.js";
 import { computeReport } from "./compute-report.js";
 import { profileDrift } from "./profile-drift.js";
@@ -56,15 +56,9 @@ function normal(nValues: number, mean: number, sd: number, seed: number): number
 }
 
 describe.each(STORE_KINDS)("drift from feature profiles in the %s store", (kind) => {
-  let fx: StoreFixture;
   let store: Store;
-  beforeAll(async () => {
-    fx = storeFixture(kind);
-    store = await fx.open();
-  });
-  afterAll(async () => {
-    await store?.close();
-    await fx?.cleanup();
+  useStore(kind, "all", (open) => {
+    store = open.store;
   });
 
   it("merges bins over each window and computes PSI and JS by hand-checkable numbers", async () => {
@@ -122,15 +116,9 @@ describe.each(STORE_KINDS)("drift from feature profiles in the %s store", (kind)
 });
 
 describe.each(STORE_KINDS)("drift from profiles against drift from raw rows in the %s store", (kind) => {
-  let fx: StoreFixture;
   let store: Store;
-  beforeAll(async () => {
-    fx = storeFixture(kind);
-    store = await fx.open();
-  });
-  afterAll(async () => {
-    await store?.close();
-    await fx?.cleanup();
+  useStore(kind, "all", (open) => {
+    store = open.store;
   });
 
   it("agrees within the tolerance the sketch's relative accuracy allows", async () => {

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { seedMetricsFixture, W1 } from "../../test/metrics-fixture.js";
-import { STORE_KINDS, type StoreFixture, storeFixture } from "../../test/test-support.js";
+import { STORE_KINDS, useStore } from "../../test/test-support.js";
 import { renderReportText } from "../report/render-text.js";
 import type { Store } from "../store/types.js";
 import { computeReport } from "./compute-report.js";
@@ -9,12 +9,12 @@ import type { Report } from "./types.js";
 const DAY = 86_400_000;
 
 describe.each(STORE_KINDS)("the retrain recommendation in the %s store", (kind) => {
-  let fx: StoreFixture;
   let store: Store;
   let report: Report;
+  useStore(kind, "all", (open) => {
+    store = open.store;
+  });
   beforeAll(async () => {
-    fx = storeFixture(kind);
-    store = await fx.open();
     await seedMetricsFixture(store);
     // Daily windows, one-day age windows: router's accuracy falls from 0.5 (age 1 d) to 0 (age 3 d).
     report = await computeReport(store, {
@@ -25,10 +25,6 @@ describe.each(STORE_KINDS)("the retrain recommendation in the %s store", (kind) 
       ageWindowDays: 1,
     });
   }, 60_000);
-  afterAll(async () => {
-    await store?.close();
-    await fx?.cleanup();
-  });
 
   it("states one recommendation per model with the evidence and the caveats", () => {
     const psi = (model: string, feature: string) =>

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { seedMetricsFixture, W1 } from "../../test/metrics-fixture.js";
-import { clickhouseClientOf, type StoreFixture, storeFixture } from "../../test/test-support.js";
+import { clickhouseClientOf, type StoreFixture, useStore } from "../../test/test-support.js";
 import type { Store } from "../store/types.js";
 import { computeReport, computeReportWith } from "./compute-report.js";
 import type { ReportOptions } from "./options.js";
@@ -18,15 +18,13 @@ describe("a ClickHouse report (session TEMPORARY tables, drift in one pass, FINA
   let fx: StoreFixture;
   let store: Store;
   const once = new Map<ReportOptions, unknown>();
+  useStore("clickhouse", "all", (open) => {
+    store = open.store;
+    fx = open.fx;
+  });
   beforeAll(async () => {
-    fx = storeFixture("clickhouse");
-    store = await fx.open();
     await seedMetricsFixture(store);
     for (const options of OPTIONS) once.set(options, numbers(await computeReport(store, options)));
-  });
-  afterAll(async () => {
-    await store.close();
-    await fx.cleanup();
   });
 
   it("gives the same report when reports run at the same time (each in a session of its own)", async () => {

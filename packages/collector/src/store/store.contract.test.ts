@@ -1,5 +1,5 @@
 import type { InferlogEvent } from "@inferlog/core";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   exposure,
   features,
@@ -7,9 +7,8 @@ import {
   outcome,
   prediction,
   STORE_KINDS,
-  type StoreFixture,
-  storeFixture,
   T0_MS,
+  useStore,
 } from "../../test/test-support.js";
 import type { IncomingEvent, Store } from "./types.js";
 
@@ -17,15 +16,9 @@ const incoming = (events: Record<string, unknown>[], receivedMs = T0_MS): Incomi
   events.map((event) => ({ event: event as unknown as InferlogEvent, receivedMs }));
 
 describe.each(STORE_KINDS)("%s store", (kind) => {
-  let fx: StoreFixture;
   let store: Store;
-  beforeEach(async () => {
-    fx = storeFixture(kind);
-    store = await fx.open();
-  });
-  afterEach(async () => {
-    await store.close();
-    await fx.cleanup();
+  useStore(kind, "each", (open) => {
+    store = open.store;
   });
 
   it("stores every event once, whether repeated in a batch or across batches", async () => {
