@@ -5,13 +5,12 @@
  * the mean (every call counted, including the calls that do batch work inline), p99, p99.9 and
  * the worst call (also less the time the calling thread waited for a CPU, from Linux schedstat: on
  * a 2-core machine shared with the collector, a call can wait a scheduler slice for a core that
- * another process holds; that wait is what the machine adds, not what the SDK does), and the worst
- * of the calls that held no garbage-collection pause (V8's pause, on the app's thread, comes where an
- * allocation finds the young generation full: a pause inside a call is part of its time, but not of the
- * SDK's own code); how many calls took 1 ms or more less that wait, and how many of them held a pause; the longest
- * garbage-collection pauses during the calls (a pause inside a call is part of its time); and the whole process's CPU per event from the first call until flush
- * resolved, which includes the work an SDK defers past the call (serialization, compression,
- * HTTP).
+ * another process holds; that wait is what the machine adds, not what the SDK does); the longest
+ * garbage-collection pauses during the calls (a pause inside a call is part of its time: V8 pauses in
+ * whichever call allocates when the young generation is full), the worst of the calls that held no
+ * pause, and how many calls took 1 ms or more less the wait and how many of them held one; and the
+ * whole process's CPU per event from the first call until flush resolved, which includes the work an
+ * SDK defers past the call (serialization, compression, HTTP).
  */
 import { hotPathOptions, SUBJECTS } from "../config.js";
 import { emit, type Row } from "../measure.js";
