@@ -7,7 +7,7 @@ import { Agent, request } from "node:http";
 import { PerformanceObserver, constants as perfConstants } from "node:perf_hooks";
 import { brotliCompressSync, constants } from "node:zlib";
 import { uuidv7 } from "@inferlog/core";
-import { cpuMicros, mean, median, nowNs, quantile } from "./measure.js";
+import { callsHoldingPause, cpuMicros, mean, median, nowNs, quantile } from "./measure.js";
 import { features, output, prediction } from "./prediction.js";
 import { openRunQueueClock } from "./run-queue-clock.js";
 import { loadSubject, type SubjectName } from "./subjects/index.js";
@@ -93,15 +93,7 @@ async function hotPath() {
   const gcPauses = watchGcPauses();
   for (let r = 0; r < (opts.runs ?? 5); r++) {
     const one = await run(opts.events);
-    const pauses = gcPauses.pauses();
-    const heldGc = new Set(
-      one.slow
-        .filter(([i, end]) => {
-          const start = end - (one.calls[i] as number) / 1e6;
-          return pauses.some(([from, to]) => from < end && to > start);
-        })
-        .map(([i]) => i),
-    );
+    const heldGc = callsHoldingPause(one.slow, one.calls, gcPauses.pauses());
     for (const [i, x] of one.calls.entries()) {
       calls.push(x);
       const less = Math.max(0, x - (one.waits[i] as number));

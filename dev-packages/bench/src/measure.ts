@@ -38,3 +38,21 @@ export const nowNs = (): number => Number(process.hrtime.bigint());
 export function emit(scenario: string, rows: Row[]): void {
   process.stdout.write(`${JSON.stringify({ scenario, rows })}\n`);
 }
+
+/**
+ * Which calls held a garbage-collection pause: `slow` lists [call index, when the call ended] and `pauses`
+ * [start, end] (both in `performance.now()` ms); `durationsNs[index]` is the call's time. A call holds a pause
+ * when the two overlap at all.
+ */
+export function callsHoldingPause(
+  slow: readonly (readonly [number, number])[],
+  durationsNs: readonly number[],
+  pauses: readonly (readonly [number, number])[],
+): Set<number> {
+  const held = new Set<number>();
+  for (const [index, end] of slow) {
+    const start = end - (durationsNs[index] as number) / 1e6;
+    if (pauses.some(([from, to]) => from < end && to > start)) held.add(index);
+  }
+  return held;
+}
