@@ -229,8 +229,13 @@ describe("a ClickHouse cluster: one shard, two replicas, collectors in front", (
   it("keeps ingesting and creating while a replica is away, and catches it up when it comes back", async () => {
     const [onR1, onR2] = collectors as [Running, Running];
     const more = [...routerEvents(), ...driftEvents()].map((e) => e.event).slice(0, 12);
-    const eventsIn = async (db: string) => {
-      const store = await openClickHouseStore({ url: REPLICA_URLS[0], database: db, cluster: CLUSTER });
+    const eventsIn = async (db: string, timeoutMs?: number) => {
+      const store = await openClickHouseStore({
+        url: REPLICA_URLS[0],
+        database: db,
+        cluster: CLUSTER,
+        ...(timeoutMs ? { timeoutMs } : {}),
+      });
       const { events } = await store.tableCounts();
       await store.close();
       return events;
@@ -252,8 +257,9 @@ describe("a ClickHouse cluster: one shard, two replicas, collectors in front", (
         ),
         // a collector (re)starting meanwhile finds its tables on its replica and sends no ON CLUSTER statement;
         eventsIn(database),
-        // a database created meanwhile gets its tables here at once, and on the missing replica when it is back.
-        eventsIn(createdWhileAway),
+        // a database created meanwhile gets its tables here at once, and on the missing replica when it is back; its
+        // first ON CLUSTER statement waits 3 s for the missing replica, longer than this connection's 1 s timeout.
+        eventsIn(createdWhileAway, 1000),
       ]);
       expect(refused.status).toBe(503);
       expect(health.status).toBe(503);

@@ -92,6 +92,8 @@ async function copyRows(ch: ClickHouseClient, from: string, to: string): Promise
  */
 const ON_CLUSTER_WAIT_SECONDS = 3;
 const LOCAL_EFFECT_TIMEOUT_MS = 30_000;
+/** Beyond the ON CLUSTER wait, how long this server may take to answer (it runs the statement itself too). */
+const ON_CLUSTER_ANSWER_MARGIN_MS = 10_000;
 /** "Watching task ... is executing longer than distributed_ddl_task_timeout": some host has not run it yet. */
 const DDL_TIMEOUT = /\bCode: 159\b/;
 
@@ -99,7 +101,12 @@ function onClusterRunner(ch: ClickHouseClient) {
   let waitSeconds = ON_CLUSTER_WAIT_SECONDS;
   return async function onCluster(statement: string, tookEffect: () => Promise<boolean>): Promise<void> {
     try {
-      await ch.exec(statement, { database: false, settings: { distributed_ddl_task_timeout: String(waitSeconds) } });
+      await ch.exec(statement, {
+        database: false,
+        settings: { distributed_ddl_task_timeout: String(waitSeconds) },
+        // ClickHouse answers once every host ran it or the wait is over: a shorter connection timeout would cut it.
+        timeoutAtLeastMs: waitSeconds * 1000 + ON_CLUSTER_ANSWER_MARGIN_MS,
+      });
     } catch (error) {
       if (!(error instanceof ClickHouseError && DDL_TIMEOUT.test(error.message))) throw error;
       waitSeconds = 0;

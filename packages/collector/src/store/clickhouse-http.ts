@@ -114,6 +114,11 @@ export class ClickHouseClient {
       body?: string | readonly (string | Buffer)[] | FormData;
       database?: boolean;
       settings?: Record<string, string>;
+      /**
+       * This request's timeout is at least this long, whatever the connection's: for a statement ClickHouse is told
+       * to hold (an ON CLUSTER statement waits up to `distributed_ddl_task_timeout` for the other hosts).
+       */
+      timeoutAtLeastMs?: number;
     } = {},
   ): Promise<string> {
     const params = new URLSearchParams(this.auth);
@@ -126,7 +131,8 @@ export class ClickHouseClient {
     let res: ClickHouseAnswer | undefined;
     for (let attempt = 1; !res; attempt++) {
       try {
-        res = await postToClickHouse(`${this.base}/?${params}`, body ?? sql, this.timeoutMs, contentType);
+        const timeoutMs = Math.max(this.timeoutMs, options.timeoutAtLeastMs ?? 0);
+        res = await postToClickHouse(`${this.base}/?${params}`, body ?? sql, timeoutMs, contentType);
       } catch (cause) {
         // A kept-alive socket that ClickHouse has just closed (its keep_alive_timeout, 3 s) fails
         // the write before ClickHouse read the statement: send it again
