@@ -203,6 +203,32 @@ describe("RowBinary inserts", () => {
     expect(valueEncoder("Nullable(Decimal(9, 2))")).toBeUndefined();
   });
 
+  it("writes strings around its short-ASCII path: one- and two-byte lengths, NUL, DEL, the first non-ASCII unit", async () => {
+    const ch = await database("strings");
+    await ch.exec("CREATE TABLE s (i UInt16, s String) ENGINE = Memory");
+    const strings = [
+      "",
+      "a",
+      "\u0000 nul",
+      "\u007f",
+      "\u0080",
+      "abcé",
+      "é starts it",
+      "ascii then 😀",
+      ...[63, 64, 65, 127, 128, 300].map((units) => "x".repeat(units)),
+      `${"y".repeat(62)}é`,
+    ];
+    const out = new RowBinaryWriter();
+    const encoders = [valueEncoder("UInt16"), valueEncoder("String")] as ValueEncoder[];
+    strings.forEach((value, index) => {
+      (encoders[0] as ValueEncoder)(out, index);
+      (encoders[1] as ValueEncoder)(out, value);
+    });
+    await ch.insertRowBinary("s", ["i", "s"], out.take());
+    const back = await ch.rows<{ s: string }>("SELECT s FROM s ORDER BY i");
+    expect(back.map((row) => row.s)).toEqual(strings);
+  });
+
   it("falls back to JSONEachRow for a table with a column type it does not write", async () => {
     const ch = await database("fallback");
     const formats = await readTableFormats(ch);
