@@ -118,9 +118,10 @@ describe("spool as overflow", () => {
     const r2 = await second.flush({ timeoutMs: 20_000 });
     expect(r2).toMatchObject({ ok: true, pending: 0 });
     expect(counts(collector.subjects).size).toBe(200);
-    // r1's deadline abandons the request on the wire; the collector may still read it after accept() and take it.
-    // The batch is then sent again under the same Idempotency-Key, which a collector deduplicates. An event in two
-    // different batches (read back from disk twice, say) would be a duplicate no collector catches.
+    // r1's deadline abandons the request on the wire, yet the collector may still read it after accept() and take it;
+    // the client then sends that batch again, same body and Idempotency-Key (at least once, as docs/node.md says). An
+    // event in two different batches would mean the client sent it twice of its own accord (read back from disk twice,
+    // say).
     const batchOf = new Map<string, string | string[] | undefined>();
     for (const request of collector.received)
       for (const id of request.ids) {
