@@ -133,12 +133,13 @@ export function databaseOf(fx: StoreFixture): string {
 export const clickhouseClientOf = (fx: StoreFixture): ClickHouseClient =>
   new ClickHouseClient({ url: CLICKHOUSE_URL, database: databaseOf(fx) });
 
-/** What `useClickHouseStore` opens: the fixture, the store on it and a raw client on its database. */
+/** What `useStore` opens: the fixture and the store on it. */
 export interface OpenStore {
   fx: StoreFixture;
   store: Store;
 }
 
+/** What `useClickHouseStore` opens: `OpenStore` and a raw client on the store's database. */
 export interface OpenClickHouseStore extends OpenStore {
   ch: ClickHouseClient;
 }

@@ -356,14 +356,15 @@ function labelRows(report: Report): string[][] {
       String(item.labeled),
       pct(item.due === 0 ? null : item.labeled / item.due),
       // Left out of the report (`sections`): no counts, rather than counts of 0.
-      ...(orphansCounted
-        ? [
-            String(item.orphans?.outcomes ?? 0),
-            String(item.orphans?.orphanOutcomes ?? 0),
-            String(item.orphans?.feedback ?? 0),
-            String(item.orphans?.orphanFeedback ?? 0),
-            pct(item.orphans?.orphanShare ?? null),
-          ]
-        : ["–", "–", "–", "–", "–"]),
+      ...(orphansCounted ? orphanCells(item.orphans) : orphanCells(undefined).map(() => "–")),
     ]);
 }
+
+/** The label table's orphan columns for one model and window (zeros where none were counted). */
+const orphanCells = (orphans: OrphanRow | undefined): string[] => [
+  String(orphans?.outcomes ?? 0),
+  String(orphans?.orphanOutcomes ?? 0),
+  String(orphans?.feedback ?? 0),
+  String(orphans?.orphanFeedback ?? 0),
+  pct(orphans?.orphanShare ?? null),
+];
