@@ -1,4 +1,5 @@
-import { type Dispatcher, errors } from "undici";
+import type { Dispatcher } from "undici";
+import { errors } from "./undici-parts.js";
 
 /** A collector's answer, its body read whole (an unread body would hold the connection). */
 export interface Reply {

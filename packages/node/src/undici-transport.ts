@@ -10,7 +10,7 @@ import {
   type TransportRequest,
   type TransportResult,
 } from "@inferlog/core";
-import { Agent, buildConnector, type Dispatcher } from "undici";
+import type { buildConnector as BuildConnector, Dispatcher } from "undici";
 import {
   type CompressionOptions,
   type EncodedBody,
@@ -21,6 +21,7 @@ import {
 } from "./compression.js";
 import { networkHint } from "./network-hint.js";
 import { exchange } from "./undici-exchange.js";
+import { Agent, buildConnector } from "./undici-parts.js";
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 /** Core's request timeout, for each of the two waits undici bounds. */
@@ -192,7 +193,7 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
  * process open for the full headers timeout. Whoever needs an answer holds the process
  * itself (flush, shutdown and the exit flush keep a timer for their budget).
  */
-function unrefConnector(timeout: number): buildConnector.connector {
+function unrefConnector(timeout: number): BuildConnector.connector {
   const connect = buildConnector({ timeout });
   return (opts, callback) =>
     connect(opts, (error, socket) => {
