@@ -1,3 +1,4 @@
+/// <reference path="./undici-modules.d.ts" />
 /**
  * The three parts of undici the transport uses, each loaded from its own module. undici's index loads all of
  * undici (fetch, WebSocket, EventSource, cookies, caches: about a hundred files), which cost about 100 ms of CPU
