@@ -208,6 +208,14 @@ describe("configuration errors", () => {
       { keys: [{ key: secret, kind: "browser", origins: [] }] },
       { keys: [{ key: "sk_live_SECRET", kind: "server" }] },
       { keys: [{ key: SERVER, kind: "server" }], revoked: [7, secret] },
+      // Keys where a key entry or the revoked list should be: each one is hidden wherever it stands.
+      { keys: [secret] },
+      { keys: [[secret]] },
+      { keys: secret },
+      { keys: { main: secret } },
+      { keys: [{ key: [secret], kind: "server" }] },
+      { keys: [{ key: SERVER, kind: "server" }], revoked: secret },
+      { keys: [{ key: SERVER, kind: "server" }], revoked: { old: secret } },
     ]) {
       try {
         parseAuthConfig(config);
@@ -222,6 +230,9 @@ describe("configuration errors", () => {
       expect(m).not.toContain("space");
     }
     expect(messages[3]).toBe("Invalid auth config: `keys[0].key` is too small: minimum 16, got 14 characters");
+    expect(messages).not.toContain("(accepted)");
+    // A valid key elsewhere in a refused config is hidden too.
+    for (const m of messages) expect(m).not.toContain(SERVER.slice(7));
   });
 });
 

@@ -39,19 +39,31 @@ export const hideKey = (key: string): string => {
   return key.slice(0, shown) + "*".repeat(key.length - shown);
 };
 
-/** The config with every key and revoked entry hidden, so messages about it cannot print a key. */
+/** Every string in `value`, however deep, hidden as `hideKey` does (objects and arrays keep their shape). */
+const hideStrings = (value: unknown): unknown => {
+  if (typeof value === "string") return hideKey(value);
+  if (Array.isArray(value)) return value.map(hideStrings);
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, hideStrings(item)]));
+  return value;
+};
+
+/**
+ * The config with every key and revoked entry hidden, so messages about it cannot print a key. A key entry
+ * shaped as documented keeps its `kind`, `origins` and `name` readable; anything else under `keys` (a key
+ * written as a bare string, a map) and all of `revoked`, whatever its shape, has every string hidden.
+ */
 function hiddenKeys(input: unknown): unknown {
   if (input === null || typeof input !== "object") return input;
   const config = input as { keys?: unknown; revoked?: unknown };
-  const hideIn = (value: unknown) => (typeof value === "string" ? hideKey(value) : value);
+  const hideEntry = (entry: unknown) =>
+    entry !== null && typeof entry === "object" && !Array.isArray(entry)
+      ? { ...entry, key: hideStrings((entry as { key?: unknown }).key) }
+      : hideStrings(entry);
   return {
     ...config,
-    keys: Array.isArray(config.keys)
-      ? config.keys.map((name) =>
-          name !== null && typeof name === "object" ? { ...name, key: hideIn((name as { key?: unknown }).key) } : name,
-        )
-      : config.keys,
-    revoked: Array.isArray(config.revoked) ? config.revoked.map(hideIn) : config.revoked,
+    keys: Array.isArray(config.keys) ? config.keys.map(hideEntry) : hideStrings(config.keys),
+    revoked: hideStrings(config.revoked),
   };
 }
 

@@ -145,6 +145,15 @@ describe("log calls", () => {
     expect(errors[1]?.message).toContain("`data.tags.team` is too large: limit 256 characters, got 300 characters");
   });
 
+  it("counts the size in code points, as the limit does: 257 emoji are 257 characters", async () => {
+    const { client, errors } = setup();
+    client.logPrediction({ output: { label: "x" }, tags: { team: "😀".repeat(256) } });
+    client.logPrediction({ output: { label: "x" }, tags: { team: "😀".repeat(257) } });
+    await client.flush();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toContain("`data.tags.team` is too large: limit 256 characters, got 257 characters");
+  });
+
   it("refuses events over maxEventBytes as too_large with the size in the message", async () => {
     const { client, errors, transport } = setup({ maxEventBytes: 2048 });
     client.logPrediction({ output: { label: "x" }, features: { text: "é".repeat(1500) } });

@@ -14,6 +14,12 @@ const message = (f: () => unknown): string => {
 };
 
 describe("report options", () => {
+  it("take every model name the event contract takes: up to 256 code points, so 256 emoji", () => {
+    expect(resolveReportOptions({ model: "😀".repeat(256) }).model).toBe("😀".repeat(256));
+    expect(message(() => resolveReportOptions({ model: "😀".repeat(257) }))).toMatch(
+      /^Expected `model` to be a model name/,
+    );
+  });
   it("names the option and shows the value, even one String() throws on", () => {
     expect(message(() => resolveReportOptions({ model: "" }))).toBe(
       'Expected `model` to be a model name (1 to 256 characters), got `""`',

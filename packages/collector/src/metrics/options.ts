@@ -1,4 +1,4 @@
-import { ConfigError, intOption, checkOption as need, showValue } from "@inferlog/core";
+import { ConfigError, intOption, LIMITS, checkOption as need, showValue } from "@inferlog/core";
 import { DEFAULT_OUTCOME_TTL_SECONDS } from "../store/types.js";
 import { type ReportSection, resolveSections } from "./sections.js";
 import { MONDAY_MS } from "./sql-common.js";
@@ -138,7 +138,10 @@ export function resolveReportOptions(
   }
   need(
     options.model === undefined ||
-      (typeof options.model === "string" && options.model.length > 0 && options.model.length <= 256),
+      // Counted in code points, as the event contract counts a model name: every name the collector stores passes.
+      (typeof options.model === "string" &&
+        options.model.length > 0 &&
+        [...options.model].length <= LIMITS.maxNameLength),
     "model",
     "a model name (1 to 256 characters)",
     options.model,

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { loadCollectorConfig } from "../config-file.js";
 import type { Logger } from "../http/handler.js";
+import { terminalText } from "../report/format.js";
 import { openStore } from "../store/open-store.js";
 import { createMonitorRunner } from "./monitor-runner.js";
 import { createNotifier } from "./notifier.js";
@@ -62,7 +63,7 @@ export async function checkCommand(argv: string[], out: (text: string) => void, 
           `  firing since ${new Date(monitorState.sinceMs).toISOString()}: ${monitorState.monitorId} ${monitorState.scopeKey}`,
         );
       }
-      out(`${lines.join("\n")}\n`);
+      out(`${lines.map(terminalText).join("\n")}\n`);
     }
     return evaluation.firing.length > 0 ? 1 : 0;
   } finally {

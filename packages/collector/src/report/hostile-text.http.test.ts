@@ -124,4 +124,18 @@ describe.each(STORE_KINDS)("hostile text through HTTP into the report (%s)", (ki
     }
     // Four CLI processes, each a full report on the store: 11 s alone, over 30 s with the machine busy.
   }, 120_000);
+
+  it("inferlog-collector report's text tables show control characters as escapes, one row per model", async () => {
+    const child = await spawnCli(["report", "--store", c.fx.spec, "--now", NOW, "--sections", "orphans"], null);
+    expect(await child.exited, child.output()).toBe(0);
+    const text = child.output();
+    // Nothing a terminal would act on, and no line break but the table's own.
+    expect(text).not.toMatch(/[^\n\x20-\x7e\xa0-\u2027\u202a-\uffff]/);
+    expect(text).toContain("line\\nbreak\\r\\ttab\\u001b\\u007f");
+    expect(text).toContain("nul\\u0000inside");
+    expect(text).toContain("é 😀 \\u2028 ☃");
+    const rowsOf = (model: string) => text.split("\n").filter((line) => line.trimStart().startsWith(model)).length;
+    // As many rows as a model whose name has no control character: none was split in two.
+    expect(rowsOf("line\\nbreak")).toBe(rowsOf(INJECTION));
+  }, 60_000);
 });

@@ -1,11 +1,12 @@
 import type { Report } from "../metrics/types.js";
 import { alertsTables } from "./alerts-table.js";
 import { featuresByDrift, largestShift, MOST_DRIFTED } from "./drift-view.js";
-import { day, dec } from "./format.js";
+import { day, dec, terminalText } from "./format.js";
 import { reportTables, sectionsLeftOut } from "./tables.js";
 
-function table(title: string, head: string[], rows: string[][], empty = "(no data)"): string {
-  if (rows.length === 0) return `${title}\n  ${empty}\n`;
+function table(title: string, head: string[], cellRows: string[][], empty = "(no data)"): string {
+  if (cellRows.length === 0) return `${title}\n  ${empty}\n`;
+  const rows = cellRows.map((row) => row.map(terminalText));
   const widths = head.map((hex, index) => Math.max(hex.length, ...rows.map((row) => (row[index] ?? "").length)));
   const line = (cells: string[]) =>
     `  ${cells.map((cell, index) => cell.padStart(widths[index] as number)).join("  ")}`;

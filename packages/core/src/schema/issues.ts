@@ -13,7 +13,8 @@ const valueAt = (root: unknown, path: readonly PropertyKey[]): unknown => {
 };
 
 export const sizeOf = (value: unknown): string => {
-  if (typeof value === "string") return `${value.length} characters`;
+  // Limits count code points (docs/event-model.md): an emoji is one character here, as in the check.
+  if (typeof value === "string") return `${[...value].length} characters`;
   if (Array.isArray(value)) return `${value.length} items`;
   if (value !== null && typeof value === "object") return `${Object.keys(value).length} keys`;
   return showValue(value);
