@@ -6,6 +6,7 @@ import { serveReport } from "../report/http-report.js";
 import type { Store } from "../store/types.js";
 import type { Access } from "./access.js";
 import { ingestOtlpLogs } from "./otlp-logs.js";
+import { replyStatus, requestEncoding } from "./otlp-reply.js";
 import { type ParsedBatch, parseBatch, warmValidators } from "./parse-batch.js";
 import { BodyError, type BodyLimits, readBody } from "./read-body.js";
 import type { WriteHealth } from "./write-health.js";
@@ -44,6 +45,26 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
     ...headers,
   });
   res.end(text);
+}
+
+/** The OTLP/HTTP logs route, whose error answers follow OTLP rather than inferlog's `{ error }`. */
+const OTLP_LOGS_PATH = "/v1/logs";
+
+/**
+ * An error answer. On `/v1/logs` it is a `google.rpc.Status` in the request's encoding (protobuf for
+ * `application/x-protobuf`, else JSON): OTLP/HTTP requires that of every 4xx and 5xx there, and an
+ * exporter reads no other body. Elsewhere it is inferlog's `{ error }`.
+ */
+function sendError(
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  if (pathname === OTLP_LOGS_PATH) replyStatus(res, status, requestEncoding(req) ?? "json", message, headers);
+  else send(res, status, { error: message }, headers);
 }
 
 const corsHeaders = (origin: string | undefined): Record<string, string> =>
@@ -144,27 +165,30 @@ export function createHandler(ctx: HandlerContext) {
   }
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Known before anything can throw, so even a 500 on /v1/logs is answered the OTLP way.
+    let pathname = "";
     try {
       const url = new URL(req.url ?? "/", "http://collector.invalid");
+      pathname = url.pathname;
       if (ctx.draining() && url.pathname !== "/healthz") {
-        return send(
-          res,
-          503,
-          { error: "The collector is shutting down; retry" },
-          { "retry-after": "1", connection: "close" },
-        );
+        return sendError(req, res, pathname, 503, "The collector is shutting down; retry", {
+          "retry-after": "1",
+          connection: "close",
+        });
       }
       const wrongHost = url.pathname === "/healthz" ? undefined : ctx.access.hostProblem(req);
-      if (wrongHost) return send(res, 403, { error: wrongHost }, { connection: "close" });
+      if (wrongHost) return sendError(req, res, pathname, 403, wrongHost, { connection: "close" });
       if (url.pathname === "/v1/events") {
         if (req.method === "POST") return await ingest(req, res, url);
         if (req.method === "OPTIONS") return preflight(req, res, url);
         return send(res, 405, { error: `Use POST for /v1/events, not ${req.method}` }, { allow: "POST, OPTIONS" });
       }
-      if (url.pathname === "/v1/logs") {
+      if (url.pathname === OTLP_LOGS_PATH) {
         if (req.method === "POST") return await ingestOtlpLogs(ctx, req, res, url);
         if (req.method === "OPTIONS") return preflight(req, res, url);
-        return send(res, 405, { error: `Use POST for /v1/logs, not ${req.method}` }, { allow: "POST, OPTIONS" });
+        return sendError(req, res, pathname, 405, `Use POST for /v1/logs, not ${req.method}`, {
+          allow: "POST, OPTIONS",
+        });
       }
       if (url.pathname === "/healthz" && (req.method === "GET" || req.method === "HEAD")) return await health(res);
       if (url.pathname === "/v1/alerts") return await serveAlerts(ctx, req, res, url);
@@ -177,7 +201,7 @@ export function createHandler(ctx: HandlerContext) {
       ctx.logger.error(
         `inferlog-collector: unexpected error: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`,
       );
-      if (!res.headersSent) send(res, 500, { error: "Internal error" }, { connection: "close" });
+      if (!res.headersSent) sendError(req, res, pathname, 500, "Internal error", { connection: "close" });
       else res.destroy();
     }
   };

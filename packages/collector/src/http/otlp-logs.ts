@@ -5,14 +5,10 @@ import { decodeOtlpLogs, type OtlpLogsRequest } from "@inferlog/core/otlp";
 import type { HandlerContext } from "./handler.js";
 import { protobufLogRecords, readLogRecord } from "./otlp-proto-logs.js";
 import { ProtoError, type ProtoReader } from "./otlp-proto-reader.js";
-import { type OtlpEncoding, replyExported, replyStatus } from "./otlp-reply.js";
+import { mediaTypeOf, type OtlpEncoding, replyExported, replyStatus, requestEncoding } from "./otlp-reply.js";
 import { checkEvent } from "./parse-batch.js";
 import { BodyError, readBody } from "./read-body.js";
 
-const ENCODINGS = new Map<string, OtlpEncoding>([
-  ["application/json", "json"],
-  ["application/x-protobuf", "protobuf"],
-]);
 /** Reasons listed in a partial-success message before "and N more", each cut to this many characters. */
 const LISTED_REASONS = 5;
 const REASON_CHARS = 300;
@@ -153,8 +149,8 @@ export async function ingestOtlpLogs(
   res: ServerResponse,
   url: URL,
 ): Promise<void> {
-  const mediaType = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-  const encoding = ENCODINGS.get(mediaType);
+  const mediaType = mediaTypeOf(req);
+  const encoding = requestEncoding(req);
   const decision = ctx.access.authorizeWrite(req, url);
   if (!decision.ok) {
     return replyStatus(res, decision.status, encoding ?? "json", decision.message, { connection: "close" });

@@ -1,4 +1,4 @@
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 
 /** How the request was encoded: OTLP/HTTP answers in the same encoding. */
 export type OtlpEncoding = "json" | "protobuf";
@@ -7,6 +7,16 @@ const CONTENT_TYPES: Record<OtlpEncoding, string> = {
   json: "application/json",
   protobuf: "application/x-protobuf",
 };
+
+/** A request's Content-Type without parameters, in lower case ("" when it has none). */
+export const mediaTypeOf = (req: IncomingMessage): string =>
+  (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+
+/** The OTLP/HTTP encoding a request's Content-Type names, or undefined for any other type. */
+export function requestEncoding(req: IncomingMessage): OtlpEncoding | undefined {
+  const mediaType = mediaTypeOf(req);
+  return (Object.keys(CONTENT_TYPES) as OtlpEncoding[]).find((encoding) => CONTENT_TYPES[encoding] === mediaType);
+}
 
 /** google.rpc.Code for the HTTP statuses this endpoint answers with. */
 const RPC_CODES = new Map<number, number>([

@@ -1,19 +1,16 @@
 import { InferlogError } from "../errors.js";
 import type { InferlogEvent } from "../schema/events.js";
 import { type AnyValue, fromAnyValue, fromKeyValues, type KeyValue } from "./otlp-any-value.js";
+import { recordTime } from "./otlp-decode-time.js";
+import { traceparentOf } from "./otlp-decode-trace.js";
 import type { OtlpLogsRequest } from "./otlp-json.js";
-
-const isoFromNanos = (entry: string | number): string => {
-  const text = String(entry);
-  const ms = text.length > 6 ? Number(text.slice(0, -6)) : 0;
-  return new Date(ms).toISOString();
-};
 
 /**
  * Reads inferlog events back out of an OTLP/JSON logs request that `createOtlpJsonEncoder`
  * wrote (or that an OpenTelemetry Collector passed on unchanged). Records without
- * `cloudevents.event_id` are not inferlog's and are skipped. The result is not validated:
- * run it through `validateEvent` before trusting it.
+ * `cloudevents.event_id` are not inferlog's and are skipped. A record whose time cannot be read
+ * throws; a record whose trace ids cannot be read is kept without a `traceparent`. The result is
+ * not validated: run it through `validateEvent` before trusting it.
  */
 export function decodeOtlpLogs(request: string | OtlpLogsRequest): InferlogEvent[] {
   let req: OtlpLogsRequest;
@@ -36,16 +33,11 @@ export function decodeOtlpLogs(request: string | OtlpLogsRequest): InferlogEvent
           id: left["cloudevents.event_id"],
           source: left["cloudevents.event_source"],
           type: left["cloudevents.event_type"],
-          time:
-            typeof left["inferlog.time"] === "string"
-              ? left["inferlog.time"]
-              : isoFromNanos(otlpLogRecord.timeUnixNano),
+          time: typeof left["inferlog.time"] === "string" ? left["inferlog.time"] : recordTime(otlpLogRecord),
         };
         if (left["cloudevents.event_subject"] !== undefined) entry.subject = left["cloudevents.event_subject"];
-        if (otlpLogRecord.traceId && otlpLogRecord.spanId) {
-          const flags = (otlpLogRecord.flags ?? 0).toString(16).padStart(2, "0");
-          entry.traceparent = `00-${otlpLogRecord.traceId}-${otlpLogRecord.spanId}-${flags}`;
-        }
+        const traceparent = traceparentOf(otlpLogRecord);
+        if (traceparent) entry.traceparent = traceparent;
         if (left["inferlog.sample_rate"] !== undefined) entry.samplerate = left["inferlog.sample_rate"];
         entry.data = fromAnyValue(otlpLogRecord.body as AnyValue);
         out.push(entry as unknown as InferlogEvent);

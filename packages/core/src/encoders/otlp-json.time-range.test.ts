@@ -51,11 +51,12 @@ describe("OTLP encoder and times outside 1970..2262", () => {
       expect(BigInt(r.timeUnixNano) <= INT64_MAX).toBe(true);
       expect(r.observedTimeUnixNano).toBe(r.timeUnixNano);
     }
-    // Only the times the nanoseconds do not hold exactly carry the attribute.
+    // Only the times the nanoseconds do not hold exactly carry the attribute, and 1970-01-01 itself:
+    // a timeUnixNano of 0 means "unknown" to an OTLP reader.
     expect(records.map((r) => fromKeyValues(r.attributes)["inferlog.time"])).toEqual([
       "1969-12-31T23:59:59.999Z",
       "0500-06-01T00:00:00.000Z",
-      undefined,
+      "1970-01-01T00:00:00.000Z",
       undefined,
       "2262-04-11T23:47:16.855Z",
       "9999-12-31T23:59:59.999Z",

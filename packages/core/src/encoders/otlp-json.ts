@@ -70,8 +70,9 @@ export function toLogRecord(entry: InferlogEvent, isGenAi: (model: string) => bo
   const text = nanos(ms);
   const attributes = eventAttributes(entry, eventName, genAi);
   // timeUnixNano holds milliseconds from 1970 to 2262; a time written another way (an offset,
-  // microseconds) or outside that range (clamped in timeUnixNano) rides along verbatim.
-  const inRange = ms >= 0 && ms <= OTLP_MAX_TIME_MS;
+  // microseconds) or outside that range (clamped in timeUnixNano) rides along verbatim. So does
+  // 1970-01-01T00:00:00.000Z itself: a timeUnixNano of 0 means "unknown" to OTLP readers.
+  const inRange = ms > 0 && ms <= OTLP_MAX_TIME_MS;
   if (!inRange || new Date(ms).toISOString() !== entry.time) attributes["inferlog.time"] = entry.time;
   const record: OtlpLogRecord = {
     timeUnixNano: text,
