@@ -20,14 +20,17 @@ import { measureBundle } from "../scripts/measure-size.mjs";
  * on disk (core's `isPersisted` hook): about 14,620 B. The ceiling is that plus a small margin
  * (14,700 B). Issue 19's restored helpers (the IdbStore unit, isSampledIn) and explicit pipeline then
  * brought it to 14,664 B. That is about 0.8 KB more than OpenTelemetry's browser logs SDK (13.9 KB),
- * which has no persistence, no page-close delivery, no exposures and no default diagnostics. 10 KB
- * stays the goal.
+ * which has no persistence, no page-close delivery, no exposures and no default diagnostics. Then every
+ * object and function option got its shape checked at createClient (logger, taskQueue, clock, random,
+ * encoder, hooks, features, circuitBreaker, debug, strict), each of which had been accepted and failed
+ * later, some as an uncaught exception: 14,682 B -> 14,960 B from dist (+278), 14,993 B -> 15,282 B
+ * from the sources (+289); the ceiling rose by that, from 14,700 B to 14,990 B. 10 KB stays the goal.
  */
 const ISSUE_TARGET_GZIP_BYTES = 10 * 1024;
 /** What a user bundles: the built `dist` of core and of this package. */
-const CEILING_GZIP_BYTES = 14_700;
+const CEILING_GZIP_BYTES = 14_990;
 /**
- * The TypeScript sources measure about 310 B more than `dist` (about 14,980 B): they carry the adapter's and
+ * The TypeScript sources measure about 310 B more than `dist` (about 15,290 B): they carry the adapter's and
  * core's `_` member names in full and core's constants unfolded, which the published build shortens and
  * folds. Held to the same ceiling plus 300 B, so a change that adds bytes shows up here too.
  */

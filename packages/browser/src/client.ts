@@ -1,5 +1,5 @@
 import type { Client, ClientStats, EventValidator, ExposureInput } from "@inferlog/core";
-import { createBaseClient, threw, uncheckedEvent } from "@inferlog/core/lite";
+import { checkHooks, createBaseClient, threw, uncheckedEvent } from "@inferlog/core/lite";
 import { createExposureTracker, type ExposureHandle, type ExposureOptions } from "./exposure.js";
 import { createBrowserTransport } from "./fetch-transport.js";
 import { createKeepaliveBudget, KEEPALIVE_MAX_REQUESTS } from "./keepalive-budget.js";
@@ -33,14 +33,11 @@ export function createClient(options: BrowserClientOptions): BrowserClient {
 export function makeClient(options: BrowserClientOptions, defaultValidator: EventValidator): BrowserClient {
   checkBrowserOptions(options);
   const { endpoint, persistence, hooks } = options;
+  checkHooks(hooks); // wrapped below, so core never sees the user's
   const budget = createKeepaliveBudget();
   const transport = gateOnline(createBrowserTransport({ ...options, timeoutMs: options.requestTimeoutMs }, budget));
   const warn = (message: string) =>
     options.logger !== false && (options.logger ?? console).warn(`[inferlog] ${message}`);
-  // A page sending to a plain-http collector on another host is production traffic in the clear
-  // (events and the write key); say so once. Loopback endpoints are development and stay quiet.
-  if (/^http:\/\/(?!(localhost|127\.\d+\.\d+\.\d+|\[::1\])([:/?#]|$))/i.test(endpoint))
-    warn(`The endpoint ${endpoint} is plain http: events and the write key travel unencrypted; use https://`);
   const store = persistence === false ? undefined : createPersistence(persistence ?? {}, warn);
   const client = createBaseClient(
     {
@@ -62,6 +59,11 @@ export function makeClient(options: BrowserClientOptions, defaultValidator: Even
     // No fused prepare step: the general one is the only prepare code in the bundle.
     { validator: defaultValidator },
   );
+  // A page sending to a plain-http collector on another host is production traffic in the clear
+  // (events and the write key); say so once, once core has checked `logger`. Loopback endpoints are
+  // development and stay quiet.
+  if (/^http:\/\/(?!(localhost|127\.\d+\.\d+\.\d+|\[::1\])([:/?#]|$))/i.test(endpoint))
+    warn(`The endpoint ${endpoint} is plain http: events and the write key travel unencrypted; use https://`);
   const exposures = createExposureTracker(client);
 
   // Page hide: send what fits in the keepalive budget, events not yet on disk first, each kind most

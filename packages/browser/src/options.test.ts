@@ -26,6 +26,15 @@ describe("createClient options", () => {
       "Expected `persistence.maxBytes` to be an integer >= 1024, got `10`",
     );
     expect(configError({ ...base, flushAt: 0 })).toBe("Expected `flushAt` to be a positive integer, got `0`");
+    // The adapter wraps the user's hooks before core sees them, so it checks them itself.
+    expect(configError({ ...base, hooks: "x" })).toBe('Expected `hooks` to be an object, got `"x"`');
+    expect(configError({ ...base, hooks: { onEnqueued: 5 } })).toBe(
+      "Expected `hooks.onEnqueued` to be a function, got `5`",
+    );
+    // Checked before the plain-http warning is said through it.
+    expect(configError({ ...base, endpoint: "http://collector.example.com/v1/events", logger: {} })).toBe(
+      "Expected `logger.warn` to be a function, got `undefined`",
+    );
     // A null-prototype value used to make the message itself throw a TypeError.
     expect(configError({ ...base, writeKey: Object.create(null) })).toBe(
       "Expected `writeKey` to be a non-empty string, got `{}`",

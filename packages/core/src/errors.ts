@@ -31,6 +31,26 @@ export function checkOption(ok: unknown, name: string, expected: string, got: un
   if (!ok) throw new ConfigError(`Expected \`${name}\` to be ${expected}, got \`${showValue(got)}\``);
 }
 
+/** An option that is a function or absent; returns it. */
+export function fnOption<T>(name: string, value: T): T {
+  checkOption(value === undefined || typeof value === "function", name, "a function", value);
+  return value;
+}
+
+/**
+ * An option that is absent or an object whose `methods` are functions (a logger's `warn`, a task
+ * queue's `add`); returns it. A missing method is named by its path (`logger.warn`).
+ */
+export function objectOption<T>(name: string, value: T, methods: readonly string[] = []): T {
+  if (value === undefined) return value;
+  checkOption(typeof value === "object" && value !== null, name, "an object", value);
+  for (const method of methods) {
+    const member = (value as Record<string, unknown>)[method];
+    checkOption(typeof member === "function", `${name}.${method}`, "a function", member);
+  }
+  return value;
+}
+
 /**
  * An integer option: `fallback` when it is not given (undefined: required), else checked against
  * [min, max] with the range in the one wording ("a positive integer", "an integer from 1 to 20").

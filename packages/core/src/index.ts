@@ -21,12 +21,14 @@ export { ndjsonEncoder } from "./encoders/ndjson.js";
 export {
   ConfigError,
   checkOption,
+  fnOption,
   InferlogError,
   intOption,
   isConfigError,
   isInferlogError,
   isTransportError,
   isValidationError,
+  objectOption,
   TransportError,
   ValidationError,
 } from "./errors.js";
@@ -60,6 +62,7 @@ export { liteValidateEvent } from "./lite-validate.js";
 export { maskSecret } from "./mask-secret.js";
 export {
   type ClientOptions,
+  checkHooks,
   cloudEventsBatchEncoder,
   type DropInfo,
   type Encoder,

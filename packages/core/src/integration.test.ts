@@ -90,6 +90,16 @@ describe("createClientWith", () => {
     expect(() => createClientWith(createClient, base(t), [{ name: "a", setup: 3 } as never])).toThrow(
       "Expected `integrations[0].setup` (a) to be a function, got `3`",
     );
+    // The user's hooks and beforeSend are wrapped before the factory sees them: checked here.
+    expect(() => createClientWith(createClient, { ...base(t), hooks: "x" as never }, [{ name: "a" }])).toThrow(
+      'Expected `hooks` to be an object, got `"x"`',
+    );
+    expect(() =>
+      createClientWith(createClient, { ...base(t), hooks: { onEnqueued: 5 as never } }, [{ name: "a" }]),
+    ).toThrow("Expected `hooks.onEnqueued` to be a function, got `5`");
+    expect(() => createClientWith(createClient, { ...base(t), beforeSend: 1 as never }, [{ name: "a" }])).toThrow(
+      "Expected `beforeSend` to be a function, got `1`",
+    );
     expect(() => createClientWith(createClient, base(t), "x" as never)).toThrow(
       'Expected `integrations` to be an array, got `"x"`',
     );

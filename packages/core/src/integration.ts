@@ -1,6 +1,7 @@
 import type { Client } from "./client.js";
-import { ConfigError, InferlogError, checkOption as need } from "./errors.js";
+import { ConfigError, fnOption, InferlogError, checkOption as need } from "./errors.js";
 import type { QueuedEvent } from "./event-queue.js";
+import { checkHooks } from "./options.js";
 import type { InferlogEvent } from "./schema/events.js";
 import { showValue } from "./show-value.js";
 import type { DropReason } from "./stats.js";
@@ -71,6 +72,9 @@ export function createClientWith<O extends IntegrableOptions, C extends Client>(
   integrations: readonly Integration[],
 ): C {
   const list = checkIntegrations(integrations);
+  // Wrapped below, so the factory never sees the user's own.
+  checkHooks(options.hooks);
+  fnOption("beforeSend", options.beforeSend);
   let report: (error: InferlogError) => void = () => {};
   const guard = <A extends unknown[], R>(it: Integration, what: string, fn: (...left: A) => R, fallback: R) => {
     return (...left: A): R => {

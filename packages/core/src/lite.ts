@@ -20,6 +20,7 @@ export { createTransport, DEFAULT_REQUEST_TIMEOUT_MS, type MakeRequest } from ".
 export { parseRetryAfter, RETRYABLE_STATUSES, resultFromResponse } from "./http-response.js";
 export { liteValidateEvent } from "./lite-validate.js";
 export { maskSecret } from "./mask-secret.js";
+export { checkHooks } from "./options.js";
 export { sleep, systemClock } from "./runtime.js";
 export { showValue } from "./show-value.js";
 export { keepsStored } from "./stats.js";

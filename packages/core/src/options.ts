@@ -15,7 +15,7 @@ import {
   DEFAULT_MIN_BACKOFF_MS,
 } from "./defaults.js";
 import type { InferlogError } from "./errors.js";
-import { checkOption as need } from "./errors.js";
+import { fnOption, checkOption as need, objectOption } from "./errors.js";
 import type { QueuedEvent } from "./event-queue.js";
 import type { EventValidator, PrepareContext } from "./pipeline.js";
 import type { FeatureFilter } from "./redact.js";
@@ -173,9 +173,35 @@ function ints<K extends string>(
   return out;
 }
 
-function fn<T>(name: string, value: unknown): T | undefined {
-  need(value === undefined || typeof value === "function", name, "a function", value);
-  return value as T | undefined;
+function flag(name: string, value: unknown): boolean {
+  need(value === undefined || typeof value === "boolean", name, "a boolean", value);
+  return value === true;
+}
+
+/** `features.allow` or `features.deny` as a set. */
+function featureNames(names: readonly string[] | undefined, key: string): Set<string> | undefined {
+  need(
+    names === undefined || (Array.isArray(names) && names.every((name) => typeof name === "string")),
+    `features.${key}`,
+    "an array of strings",
+    names,
+  );
+  return names && new Set(names);
+}
+
+function checkEncoder(encoder: Encoder | undefined): Encoder | undefined {
+  if (encoder === undefined) return encoder;
+  objectOption("encoder", encoder, ["encode"]);
+  need(typeof encoder.contentType === "string", "encoder.contentType", "a string", encoder.contentType);
+  fnOption("encoder.eventBytes", encoder.eventBytes);
+  ints([["batchBytes", 1, 0]], encoder, "encoder.");
+  return encoder;
+}
+
+/** Checks the `hooks` option: each hook given is a function. Adapters that wrap the user's hooks call it first. */
+export function checkHooks<T extends ClientOptions["hooks"]>(hooks: T): T {
+  for (const key in objectOption("hooks", hooks)) fnOption(`hooks.${key}`, (hooks as Record<string, unknown>)[key]);
+  return hooks;
 }
 
 type IntOption = Exclude<
@@ -238,32 +264,36 @@ export function resolveOptions(options: ClientOptions, defaultValidator: EventVa
     "a number in (0, 1]",
     options.sampleRate,
   );
-  const logger = options.logger === false ? { warn() {} } : (options.logger ?? { warn: consoleWarn });
+  const logger =
+    options.logger === false
+      ? { warn() {} }
+      : (objectOption("logger", options.logger, ["warn"]) ?? { warn: consoleWarn });
+  const features = objectOption("features", options.features);
 
   const resolvedOptions = {
     ...ints(INT_OPTIONS, options),
-    circuitBreaker: ints(BREAKER_OPTIONS, options.circuitBreaker, "circuitBreaker."),
+    circuitBreaker: ints(BREAKER_OPTIONS, objectOption("circuitBreaker", options.circuitBreaker), "circuitBreaker."),
     transport: options.transport,
     source,
     model,
     sampleRate,
-    beforeSend: fn("beforeSend", options.beforeSend),
+    beforeSend: fnOption("beforeSend", options.beforeSend),
     filter: {
-      allow: options.features?.allow ? new Set(options.features.allow) : undefined,
-      deny: options.features?.deny ? new Set(options.features.deny) : undefined,
+      allow: featureNames(features?.allow, "allow"),
+      deny: featureNames(features?.deny, "deny"),
     },
-    strict: options.strict === true,
-    debug: options.debug === true,
+    strict: flag("strict", options.strict),
+    debug: flag("debug", options.debug),
     endpoint: options.endpoint ?? options.transport.endpoint ?? "the collector",
-    onError: fn("onError", options.onError),
-    onDrop: fn("onDrop", options.onDrop),
+    onError: fnOption("onError", options.onError),
+    onDrop: fnOption("onDrop", options.onDrop),
     logger,
-    clock: options.clock ?? systemClock,
-    random: options.random ?? Math.random,
-    taskQueue: options.taskQueue,
-    encoder: options.encoder ?? cloudEventsBatchEncoder,
-    validate: fn<EventValidator>("validator", options.validator) ?? defaultValidator,
-    hooks: options.hooks ?? {},
+    clock: objectOption("clock", options.clock, ["now", "setTimeout", "clearTimeout"]) ?? systemClock,
+    random: fnOption("random", options.random) ?? Math.random,
+    taskQueue: objectOption("taskQueue", options.taskQueue, ["add"]),
+    encoder: checkEncoder(options.encoder) ?? cloudEventsBatchEncoder,
+    validate: fnOption("validator", options.validator) ?? defaultValidator,
+    hooks: checkHooks(options.hooks) ?? {},
   } as ResolvedOptions;
   const count = resolvedOptions as unknown as Record<string, number>;
 
