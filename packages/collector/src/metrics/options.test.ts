@@ -14,6 +14,13 @@ const message = (f: () => unknown): string => {
 };
 
 describe("report options", () => {
+  it("refuse a day that is not in the calendar rather than roll it into the next month", () => {
+    for (const now of ["2026-02-30T00:00:00Z", "2026-02-29", "2026-04-31T10:00:00Z", "2026-13-01", "2026-00-10"])
+      expect(message(() => resolveReportOptions({ now }))).toMatch(/^Expected `now` to be an RFC 3339 time/);
+    expect(resolveReportOptions({ now: "2028-02-29T00:00:00Z" }).nowMs).toBe(Date.parse("2028-02-29T00:00:00Z"));
+    expect(resolveReportOptions({ now: "2026-12-31" }).nowMs).toBe(Date.parse("2026-12-31"));
+  });
+
   it("take every model name the event contract takes: up to 256 code points, so 256 emoji", () => {
     expect(resolveReportOptions({ model: "😀".repeat(256) }).model).toBe("😀".repeat(256));
     expect(message(() => resolveReportOptions({ model: "😀".repeat(257) }))).toMatch(

@@ -113,12 +113,22 @@ const KEYS = new Set([
   "driftFrom",
 ]);
 
+/**
+ * Whether a `YYYY-MM-DD…` text starts with a day of the calendar: Date.parse takes 2026-02-30 as
+ * 2 March, so a mistyped day would silently move the report's range.
+ */
+function calendarDay(text: string): boolean {
+  const [year, month, day] = text.slice(0, 10).split("-").map(Number) as [number, number, number];
+  // Day 0 of the next month is the last day of this one.
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
 function time(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   const ms =
     typeof value === "number"
       ? value
-      : typeof value === "string" && /^\d{4}-\d\d-\d\d/.test(value)
+      : typeof value === "string" && /^\d{4}-\d\d-\d\d/.test(value) && calendarDay(value)
         ? Date.parse(value)
         : Number.NaN;
   need(Number.isFinite(ms), name, "an RFC 3339 time or ms since the epoch", value);
