@@ -56,6 +56,7 @@ describe("GET /metrics", () => {
     expect(logs.status).toBe(200);
     expect((await fetch(`${c.url}/v1/report`)).status).toBe(200);
     expect((await fetch(`${c.url}/wp-login.php`)).status).toBe(404);
+    expect((await fetch(c.endpoint, { method: "PUT", body: "[]" })).status).toBe(405);
 
     const text = await scrape();
     expect(sample(text, "inferlog_events_accepted_total", { result: "inserted" })).toBe(4);
@@ -67,6 +68,9 @@ describe("GET /metrics", () => {
       sample(text, "inferlog_requests_rejected_total", { route: "/v1/events", reason: "unsupported_media_type" }),
     ).toBe(1);
     expect(sample(text, "inferlog_requests_rejected_total", { route: "/v1/events", reason: "malformed" })).toBe(1);
+    expect(
+      sample(text, "inferlog_requests_rejected_total", { route: "/v1/events", reason: "method_not_allowed" }),
+    ).toBe(1);
     // Three writes reached the store: 3 events, 1 (the resend), 1 (OTLP).
     expect(sample(text, "inferlog_store_write_events_count")).toBe(3);
     expect(sample(text, "inferlog_store_write_events_sum")).toBe(5);

@@ -105,7 +105,9 @@ export function createCollectorMetrics(): CollectorMetrics {
       const message = method && METRIC_METHODS.has(method) ? method : "other";
       requestDuration.observe({ route, method: message, status: String(status) }, seconds);
       if (REPORT_ROUTES.has(route)) reportDuration.observe({ route, status: String(status) }, seconds);
-      const reason = INGEST_ROUTES.has(route) && message === "POST" ? REJECTION_REASONS.get(status) : undefined;
+      // An ingest route's POST refused whole, or a method it does not take (a client misconfigured to PUT).
+      const refused = message === "POST" || status === 405;
+      const reason = INGEST_ROUTES.has(route) && refused ? REJECTION_REASONS.get(status) : undefined;
       if (reason) requestsRejected.inc({ route, reason });
     },
     rejectEvents(route, reason, count) {
