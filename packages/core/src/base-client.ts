@@ -54,7 +54,7 @@ export interface Client {
   /** Flushes within one absolute deadline, then stops: later calls are counted as `after_shutdown`. */
   shutdown(options?: { timeoutMs?: number }): Promise<FlushResult>;
   stats(): ClientStats;
-  /** For adapters: put persisted events back in the queue with their original ids. */
+  /** For adapters: put persisted events back in the queue with their original ids (ignored after `shutdown()`). */
   restore(events: readonly StoredEvent[]): void;
   /**
    * For adapters at page close: starts one request at once with queued events, most
@@ -272,6 +272,8 @@ export function createBaseClient(options: ClientOptions, pipeline: Pipeline): Cl
       lastFailure: diagnostics.lastFailure(),
     }),
     restore(events) {
+      // Once shut down, nothing new is sent: the events stay with the adapter for the next start.
+      if (closed) return;
       try {
         // Restored events are on the adapter's disk already: the onEnqueued hook is not told.
         for (const event of events)

@@ -37,6 +37,15 @@ describe("shutdown", () => {
     expect(transport.attempts).toHaveLength(1);
   });
 
+  it("refuses restored events once shut down: they stay with the adapter, nothing is sent or counted", async () => {
+    const { client, transport } = setup();
+    await client.shutdown();
+    client.restore([{ id: "stored-1", type: "ml.outcome", json: '{"id":"stored-1"}' }]);
+    await client.flush();
+    expect(transport.batches).toHaveLength(0);
+    expect(client.stats()).toMatchObject({ enqueued: 0, queued: 0, inFlight: 0, sent: 0 });
+  });
+
   it("returns the same promise when called twice", async () => {
     const { client } = setup();
     expect(client.shutdown()).toBe(client.shutdown());

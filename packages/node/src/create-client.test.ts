@@ -82,6 +82,41 @@ describe("createClient (node)", () => {
         /`spool.maxBytes` to be a positive integer, got `-1`/,
       ],
       [null, /options to be an object/],
+      // Each of these used to be accepted: some crashed the process from a background task later.
+      ...(
+        [
+          [{ logger: {} }, /^Expected `logger.warn` to be a function, got `undefined`$/],
+          [{ logger: "x" }, /^Expected `logger` to be an object, got `"x"`$/],
+          [{ taskQueue: {} }, /^Expected `taskQueue.add` to be a function, got `undefined`$/],
+          [{ onDrop: 5 }, /^Expected `onDrop` to be a function, got `5`$/],
+          [{ hooks: "x" }, /^Expected `hooks` to be an object, got `"x"`$/],
+          [{ hooks: { onSettled: 5 } }, /^Expected `hooks.onSettled` to be a function, got `5`$/],
+          [{ flushOnExit: "yes" }, /^Expected `flushOnExit` to be true, false or \{ timeoutMs \}, got `"yes"`$/],
+          [{ flushOnExit: 0 }, /^Expected `flushOnExit` to be true, false or \{ timeoutMs \}, got `0`$/],
+          [
+            { flushOnExit: { timeoutMs: -5 } },
+            /^Expected `flushOnExit.timeoutMs` to be a non-negative integer, got `-5`$/,
+          ],
+          [{ flushOnExit: { timeoutMs: "1" } }, /^Expected `flushOnExit.timeoutMs` to be a non-negative integer/],
+          [{ features: { deny: 5 } }, /^Expected `features.deny` to be an array of strings, got `5`$/],
+          [{ features: { allow: "abc" } }, /^Expected `features.allow` to be an array of strings, got `"abc"`$/],
+          [{ circuitBreaker: "x" }, /^Expected `circuitBreaker` to be an object, got `"x"`$/],
+          [{ debug: "yes" }, /^Expected `debug` to be a boolean, got `"yes"`$/],
+          [{ strict: "true" }, /^Expected `strict` to be a boolean, got `"true"`$/],
+          [{ random: "x" }, /^Expected `random` to be a function, got `"x"`$/],
+          [{ encoder: {} }, /^Expected `encoder.encode` to be a function, got `undefined`$/],
+          [{ clock: {} }, /^Expected `clock.now` to be a function, got `undefined`$/],
+          [{ headersTimeoutMs: "x" }, /^Expected `headersTimeoutMs` to be a positive integer, got `"x"`$/],
+          [{ bodyTimeoutMs: -1 }, /^Expected `bodyTimeoutMs` to be a positive integer, got `-1`$/],
+          [{ connections: -1 }, /^Expected `connections` to be a positive integer, got `-1`$/],
+          [{ headers: { "bad header\n": "v" } }, /^Expected the names in `headers` to be header names/],
+          [{ apiKey: "a\nb" }, /^Expected `apiKey` to be a string of header characters/],
+          [{ dispatcher: {} }, /^Expected `dispatcher` to be an undici Dispatcher/],
+        ] as [object, RegExp][]
+      ).map(([bad, message]): [unknown, RegExp] => [
+        { endpoint: "http://127.0.0.1:1/v1/events", source: "s", flushOnExit: false, ...bad },
+        message,
+      ]),
     ];
     const env = { e: process.env.INFERLOG_ENDPOINT, s: process.env.INFERLOG_SOURCE };
     delete process.env.INFERLOG_ENDPOINT;
@@ -100,6 +135,19 @@ describe("createClient (node)", () => {
     } finally {
       if (env.e !== undefined) process.env.INFERLOG_ENDPOINT = env.e;
       if (env.s !== undefined) process.env.INFERLOG_SOURCE = env.s;
+    }
+  });
+
+  it("checks the logger before it first speaks (the plain-http warning in production)", () => {
+    const env = process.env.NODE_ENV;
+    process.env.NODE_ENV = "production";
+    try {
+      expect(() =>
+        createClient({ endpoint: "http://collector.example.com/v1/events", source: "s", logger: {} as never }),
+      ).toThrow(/^Expected `logger.warn` to be a function, got `undefined`$/);
+    } finally {
+      if (env === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = env;
     }
   });
 

@@ -3,15 +3,19 @@ import {
   type ClientOptions,
   type ClientStats,
   ConfigError,
+  checkHooks,
+  checkOption,
   createBaseClient,
   DEFAULT_FLUSH_TIMEOUT_MS,
   DEFAULT_MAX_QUEUE_BYTES,
   DEFAULT_MAX_QUEUE_SIZE,
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   type FlushResult,
+  fnOption,
   type InferlogError,
   intOption,
   jsonJoiner,
+  objectOption,
   type QueuedEvent,
   showValue,
   type Transport,
@@ -76,10 +80,24 @@ export function createClient(options: NodeClientOptions): NodeClient {
     throw new ConfigError(`Expected options to be an object, got \`${showValue(options)}\``);
   }
   const { endpoint, spool: spoolOptions, flushOnExit: exitOption, transport: custom, hooks, ...rest } = options;
+  // Checked here as well as in core: this client speaks through `logger` first and wraps `onDrop` and `hooks`.
   const logger =
     options.logger === false
       ? { warn() {} }
-      : (options.logger ?? { warn: (message: string) => console.warn(`[inferlog] ${message}`) });
+      : (objectOption("logger", options.logger, ["warn"]) ?? {
+          warn: (message: string) => console.warn(`[inferlog] ${message}`),
+        });
+  fnOption("onDrop", options.onDrop);
+  checkHooks(hooks);
+  checkOption(
+    exitOption === undefined || typeof exitOption === "boolean" || (typeof exitOption === "object" && exitOption),
+    "flushOnExit",
+    "true, false or { timeoutMs }",
+    exitOption,
+  );
+  if (typeof exitOption === "object") {
+    intOption("flushOnExit.timeoutMs", exitOption.timeoutMs, DEFAULT_EXIT_FLUSH_TIMEOUT_MS, 0);
+  }
   const report = (error: InferlogError) => {
     try {
       if (options.onError) options.onError(error);
@@ -203,7 +221,8 @@ export function createClient(options: NodeClientOptions): NodeClient {
     let dropped = result.dropped;
     // Each round flushes what memory holds, refilled from disk; once everything up to the mark had
     // been read before a round began, that round's flush covers the last of it.
-    while (backlogAtCall && result.ok && Date.now() < deadline) {
+    // Once shutdown detached the backlog, it stays on disk: nothing would read it back.
+    while (backlogAtCall && overflow.attached && result.ok && Date.now() < deadline) {
       const drained = overflow.reached(mark);
       overflow.refill();
       result = await core.flush({ timeoutMs: deadline - Date.now() });
@@ -270,6 +289,9 @@ export function createClient(options: NodeClientOptions): NodeClient {
           const started = Date.now();
           const flushed = spool ? await flushAll(timeoutMs) : undefined;
           collecting = [];
+          // Before core closes: a refill (as events settle at the deadline) would put backlog events
+          // into the closed client, to be sent after shutdown resolved and missing from its report.
+          overflow?.detach();
           const result = await core.shutdown({ timeoutMs: Math.max(0, timeoutMs - (Date.now() - started)) });
           abortInFlight();
           const unsentIds = collecting;

@@ -172,6 +172,43 @@ describe("undici transport", () => {
     await agent.close();
   });
 
+  it.each([
+    [{ headersTimeoutMs: "x" }, 'Expected `headersTimeoutMs` to be a positive integer, got `"x"`'],
+    [{ headersTimeoutMs: -5 }, "Expected `headersTimeoutMs` to be a positive integer, got `-5`"],
+    [{ bodyTimeoutMs: -1 }, "Expected `bodyTimeoutMs` to be a positive integer, got `-1`"],
+    [{ connectTimeoutMs: "5" }, 'Expected `connectTimeoutMs` to be a positive integer, got `"5"`'],
+    [{ connections: -1 }, "Expected `connections` to be a positive integer, got `-1`"],
+    [{ connections: "x" }, 'Expected `connections` to be a positive integer, got `"x"`'],
+    [{ connections: 0 }, "Expected `connections` to be a positive integer, got `0`"],
+    [{ headers: "x" }, 'Expected `headers` to be an object of header names and values, got `"x"`'],
+    [
+      { headers: { "bad header\n": "v" } },
+      'Expected the names in `headers` to be header names (letters, digits and !#$%&\'*+-.^_`|~), got `"bad header\\n"`',
+    ],
+    [{ headers: { a: 1 } }, "Expected `headers.a` to be a string of header characters"],
+    [{ headers: { a: "x\r\ny" } }, "Expected `headers.a` to be a string of header characters"],
+    [{ apiKey: "a\nb" }, "Expected `apiKey` to be a string of header characters"],
+    [{ dispatcher: {} }, "Expected `dispatcher` to be an undici Dispatcher (an Agent, Pool or ProxyAgent), got `{}`"],
+    [{ dispatcher: "x" }, 'Expected `dispatcher` to be an undici Dispatcher (an Agent, Pool or ProxyAgent), got `"x"`'],
+  ])("refuses %j, which undici would refuse on every request or ignore, naming the option", (bad, message) => {
+    let error: unknown;
+    try {
+      transport = createUndiciTransport({ endpoint: "http://127.0.0.1:1/v1/events", ...(bad as object) });
+    } catch (e) {
+      error = e;
+    }
+    expect(isConfigError(error)).toBe(true);
+    expect((error as Error).message).toContain(message);
+  });
+
+  it("never shows a header value or key it refuses: it may be a secret", () => {
+    for (const bad of [{ apiKey: "sk_live_1\n" }, { headers: { "x-api-key": "sk_live_1\r\n" } }]) {
+      expect(() => createUndiciTransport({ endpoint: "http://127.0.0.1:1/v1/events", ...bad })).toThrow(
+        /^Expected `(apiKey|headers\.x-api-key)` to be a string of header characters \(no line breaks or other control characters, nothing past U\+00FF\)$/,
+      );
+    }
+  });
+
   it("refuses a bad endpoint with a message naming it", () => {
     for (const endpoint of ["", "ftp://x", "not a url", undefined]) {
       try {

@@ -2,6 +2,7 @@ import type { Socket } from "node:net";
 import {
   ConfigError,
   DEFAULT_REQUEST_TIMEOUT_MS,
+  intOption,
   maskSecret,
   checkOption as need,
   resultFromResponse,
@@ -19,6 +20,7 @@ import {
   fallbackFrom,
   resolveCompression,
 } from "./compression.js";
+import { checkHeaders, checkHeaderValue } from "./header-options.js";
 import { networkHint } from "./network-hint.js";
 import { exchange } from "./undici-exchange.js";
 import { Agent, buildConnector } from "./undici-parts.js";
@@ -79,20 +81,33 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
     "a non-empty string",
     options.apiKey,
   );
+  if (options.apiKey !== undefined) checkHeaderValue("apiKey", options.apiKey);
+  const headers = checkHeaders(options.headers);
+  need(
+    options.dispatcher === undefined || typeof options.dispatcher?.dispatch === "function",
+    "dispatcher",
+    "an undici Dispatcher (an Agent, Pool or ProxyAgent)",
+    options.dispatcher,
+  );
+  const connectTimeout = intOption("connectTimeoutMs", options.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS, 1);
+  const headersTimeout = intOption("headersTimeoutMs", options.headersTimeoutMs, DEFAULT_HEADERS_TIMEOUT_MS, 1);
+  const bodyTimeout = intOption("bodyTimeoutMs", options.bodyTimeoutMs, DEFAULT_BODY_TIMEOUT_MS, 1);
+  const connections =
+    options.connections === undefined ? undefined : intOption("connections", options.connections, undefined, 1);
   const owned = options.dispatcher === undefined;
   const dispatcher =
     options.dispatcher ??
     new Agent({
       keepAliveTimeout: DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
-      connect: unrefConnector(options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS),
-      headersTimeout: options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
-      bodyTimeout: options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
-      ...(options.connections === undefined ? {} : { connections: options.connections }),
+      connect: unrefConnector(connectTimeout),
+      headersTimeout,
+      bodyTimeout,
+      ...(connections === undefined ? {} : { connections }),
     });
   let compression = resolveCompression(options.compression);
   const now = options.now ?? Date.now;
   const fixedHeaders: Record<string, string> = {
-    ...lowerKeys(options.headers),
+    ...lowerKeys(headers),
     ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
   };
 
@@ -101,8 +116,6 @@ export function createUndiciTransport(options: UndiciTransportOptions): UndiciTr
   const hideKey = (text: string) => maskSecret(text, options.apiKey);
 
   const path = url.pathname + url.search;
-  const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
-  const bodyTimeout = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const post = (req: TransportRequest, encoded: EncodedBody, entry: InFlight) => {
     const sent = exchange(dispatcher, {
       origin: url.origin,

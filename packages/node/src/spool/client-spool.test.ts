@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isConfigError } from "@inferlog/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { counts, TestCollector } from "../../test/collector.js";
 import { createClient, type NodeClient, type NodeClientOptions } from "../create-client.js";
@@ -49,6 +50,34 @@ describe("client with a spool", () => {
     expect(collector.subjects.sort()).toEqual(Array.from({ length: 50 }, (_, i) => `p-${i}`).sort());
     await second.shutdown();
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("refuses a second client on the same spool.dir with a ConfigError naming it and the pid, until the first shut down", async () => {
+    collector = await new TestCollector().start();
+    dir = mkdtempSync(join(tmpdir(), "inferlog-cs-"));
+    collector.reply = () => ({ status: 503 });
+    const first = make({ minBackoffMs: 50, maxBackoffMs: 100 }).c;
+    for (let i = 0; i < 10; i++) first.logPrediction({ predictionId: `p-${i}`, output: { label: "a" } });
+    await Promise.resolve(); // on disk
+    let refused: unknown;
+    try {
+      make();
+    } catch (error) {
+      refused = error;
+    }
+    expect(isConfigError(refused)).toBe(true);
+    expect((refused as Error).message).toBe(
+      `Could not open the spool in \`spool.dir\` (${dir}): another client in this process (pid ${process.pid}) uses it; shut that client down first, or give each client its own directory`,
+    );
+    expect(first.stats().spool).toMatchObject({ written: 10, corruptSegments: 0 });
+    expect(await first.shutdown({ timeoutMs: 200 })).toMatchObject({ ok: false, spooled: 10 });
+
+    collector.reply = (b) => ({ status: 200, body: JSON.stringify({ accepted: b.ids.length }) });
+    const second = make().c;
+    expect(await second.flush()).toMatchObject({ ok: true, sent: 10 });
+    expect(collector.subjects.sort()).toEqual(Array.from({ length: 10 }, (_, i) => `p-${i}`).sort());
+    await second.shutdown();
+    expect(readdirSync(dir)).toEqual([]); // the lock went with the last client
   });
 
   it("replays a spool larger than the memory queue in chunks without dropping", async () => {

@@ -28,6 +28,18 @@ export class Overflow {
     this.refill();
   }
 
+  /**
+   * Stops refilling for good (at shutdown): the backlog stays on disk for the next start, and
+   * nothing enters a client that is closing, to be sent after its deadline.
+   */
+  detach(): void {
+    this.restore = undefined;
+  }
+
+  get attached(): boolean {
+    return this.restore !== undefined;
+  }
+
   /** Where a new event goes: into memory, onto disk (the backlog), or nowhere (both full: counted as lost). */
   place(event: QueuedEvent): "memory" | "disk" | "lost" {
     const fits = this.fits(event.bytes);

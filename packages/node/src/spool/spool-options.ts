@@ -2,7 +2,7 @@ import { ConfigError, intOption } from "@inferlog/core";
 import type { FsyncPolicy } from "./segment-writer.js";
 
 export interface SpoolOptions {
-  /** A directory only this process writes to; created if missing. */
+  /** A directory only this client uses (a lock file in it refuses a second one); created if missing. */
   dir: string;
   /**
    * Disk the spool may use (default 64 MiB). When it is full, events that memory cannot hold

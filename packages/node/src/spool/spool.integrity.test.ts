@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { InferlogError, QueuedEvent } from "@inferlog/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { diskFull } from "../../test/disk-full.js";
+import { killOwner } from "../../test/killed-owner.js";
 import { encodeRecord } from "./record.js";
 import { scanSegment } from "./segment-reader.js";
 import { Spool } from "./spool.js";
@@ -51,7 +52,7 @@ describe("spool integrity on a full disk", () => {
     expect(a.errors[0]?.message).toMatch(/ENOSPC/);
     disk.left = Number.POSITIVE_INFINITY; // space is back
     for (let i = 11; i <= 20; i++) a.spool.admit([ev(i)]);
-    // no close(): the process is killed here
+    killOwner(dir); // no close(): the process is killed here
     const [log] = logs();
     expect(scanSegment(join(dir, log as string))).not.toHaveProperty("damage");
     const b = open();
@@ -69,6 +70,7 @@ describe("spool integrity on a full disk", () => {
     disk.truncateFails = false;
     for (let i = 7; i <= 12; i++) a.spool.admit([ev(i)]);
     expect(logs()).toHaveLength(2); // the torn one, sealed at its tear, and the next
+    killOwner(dir);
     const b = open();
     expect(readAll(b.spool)).toEqual([...ids(1, 3), ...ids(7, 12)]);
     expect(b.errors.map((e) => e.code)).toEqual(["spool_corrupt"]); // the torn tail of the first segment
@@ -97,6 +99,7 @@ describe("spool segment names", () => {
     a.spool.admit([ev(3)]); // goes to segment 10^12
     a.spool.admit([ev(4)]); // past segmentBytes: segment 10^12 + 1
     expect(logs()).toEqual(["seg-1000000000000.log", "seg-1000000000001.log", "seg-999999999999.log"]);
+    killOwner(dir);
     const b = open();
     expect(readAll(b.spool)).toEqual(ids(1, 4));
     b.spool.settle(

@@ -3,9 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { InferlogError, QueuedEvent } from "@inferlog/core";
 import { afterEach, describe, expect, it } from "vitest";
+import { killOwner } from "../../test/killed-owner.js";
 import { decodeRecord, encodeRecord } from "./record.js";
 import { scanSegment } from "./segment-reader.js";
 import { Spool } from "./spool.js";
+import { SPOOL_LOCK_FILE } from "./spool-lock.js";
 
 const ev = (i: number): QueuedEvent => ({
   seq: i,
@@ -25,6 +27,7 @@ const open = (opts: Partial<ConstructorParameters<typeof Spool>[0]> = {}) => {
   return { spool, replay, errors };
 };
 const files = () => readdirSync(dir).sort();
+const segmentFiles = () => files().filter((f) => f !== SPOOL_LOCK_FILE);
 
 afterEach(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -48,7 +51,7 @@ describe("Spool", () => {
     const a = open();
     a.spool.admit([ev(1), ev(2), ev(3), ev(4)]);
     a.spool.settle([ev(1), ev(3)], "sent");
-    // no close(): the process died here
+    killOwner(dir); // no close(): the process died here
     const b = open();
     expect(b.replay.map((e) => e.id)).toEqual(["id-0002", "id-0004"]);
     expect(b.replay[0]?.json).toBe(ev(2).json);
@@ -94,7 +97,7 @@ describe("Spool", () => {
     expect(s.written + s.memoryOnly).toBe(20);
     expect(s.memoryOnly).toBeGreaterThan(0);
     expect(errors.map((e) => e.code)).toEqual(["spool_full"]);
-    const size = files().reduce((n, f) => n + readFileSync(join(dir, f)).length, 0);
+    const size = segmentFiles().reduce((n, f) => n + readFileSync(join(dir, f)).length, 0);
     expect(size).toBeLessThanOrEqual(1_000);
   });
 
@@ -144,6 +147,7 @@ describe("Spool", () => {
     expect(spool.read(1, Number.POSITIVE_INFINITY).map((e) => e.id)).toEqual(["id-0005"]);
     expect(spool.backlog).toBe(1);
     // Killed here: at the next start the backlog follows what was in memory, in the order logged.
+    killOwner(dir);
     const b = open();
     expect(b.replay.map((e) => e.id)).toEqual(["id-0001", "id-0002", "id-0003", "id-0004", "id-0005", "id-0006"]);
   });

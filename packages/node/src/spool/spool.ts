@@ -5,6 +5,7 @@ import { listSegments, type SegmentPaths } from "./segment-files.js";
 import { readAcks, readRecords, scanSegment } from "./segment-reader.js";
 import { type Segment, SegmentTable } from "./segment-table.js";
 import { SegmentWriter } from "./segment-writer.js";
+import { lockSpoolDir, type SpoolLock } from "./spool-lock.js";
 import { type ResolvedSpoolOptions, resolveSpoolOptions, type SpoolOptions } from "./spool-options.js";
 
 export { DEFAULT_SPOOL_MAX_BYTES, type SpoolOptions } from "./spool-options.js";
@@ -47,6 +48,7 @@ export class Spool {
   private readonly segments: SegmentTable;
   private readonly byId = new Map<string, Segment>();
   private writer: SegmentWriter | undefined;
+  private lock: SpoolLock | undefined;
   private reportedFull = false;
   private backlogCount = 0;
   /** Where the backlog starts; meaningful only while `backlogCount > 0`. */
@@ -74,9 +76,25 @@ export class Spool {
     this.maxBytes = this.o.maxBytes;
   }
 
-  /** Opens the directory; returns how many events an earlier run left unacknowledged (they form the backlog). */
+  /**
+   * Opens the directory, taking its lock (throws when another client uses it); returns how many
+   * events an earlier run left unacknowledged (they form the backlog).
+   */
   open(): number {
     mkdirSync(this.o.dir, { recursive: true });
+    const lock = lockSpoolDir(this.o.dir);
+    try {
+      const backlog = this.load();
+      this.lock = lock;
+      return backlog;
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
+  /** Reads the segments earlier runs left and starts a new one to append to. */
+  private load(): number {
     let next = 1; // an empty directory starts numbering again, so names stay short
     for (const paths of listSegments(this.o.dir)) {
       next = paths.n + 1;
@@ -238,7 +256,10 @@ export class Spool {
     }
   }
 
-  /** Syncs and closes files; a fully acknowledged segment is removed, the backlog stays for the next start. */
+  /**
+   * Syncs and closes files and releases the directory's lock; a fully acknowledged segment is
+   * removed, the backlog stays for the next start.
+   */
   close(): void {
     const segmentWriter = this.writer;
     if (!segmentWriter) return;
@@ -255,6 +276,8 @@ export class Spool {
       if (seg.ackFd !== undefined) this.fs.closeSync(seg.ackFd);
       seg.ackFd = undefined;
     }
+    this.lock?.release();
+    this.lock = undefined;
   }
 
   stats(): SpoolStats {

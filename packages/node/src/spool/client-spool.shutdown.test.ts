@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { TestCollector } from "../../test/collector.js";
+import { createClient, type NodeClient, type NodeClientOptions } from "../create-client.js";
+
+let collector: TestCollector;
+let dir: string;
+const clients: NodeClient[] = [];
+afterEach(async () => {
+  for (const c of clients.splice(0)) await c.shutdown({ timeoutMs: 500 });
+  await collector?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const make = (o: Partial<NodeClientOptions> = {}) => {
+  const late: string[] = [];
+  let resolved = false;
+  const c = createClient({
+    endpoint: collector.url,
+    source: "svc",
+    model: { name: "m", version: "1" },
+    spool: { dir, fsync: "never" },
+    maxQueueSize: 20,
+    flushAt: 10,
+    flushIntervalMs: 10,
+    minBackoffMs: 20,
+    maxBackoffMs: 50,
+    // Retrying until the deadline: every event the deadline finds in memory is a shutdown_timeout.
+    maxAttempts: 1_000,
+    circuitBreaker: { failureThreshold: 1_000 },
+    logger: false,
+    onError: (e) => resolved && late.push(`onError ${e.code}`),
+    onDrop: (d) => resolved && late.push(`onDrop ${d.reason} ${d.count}`),
+    ...o,
+  });
+  clients.push(c);
+  return { c, late, shutDown: () => (resolved = true) };
+};
+
+describe("shutdown with a backlog on disk", () => {
+  it("sends nothing once it resolved, and reports every event: dropped in memory, pending on disk, all spooled", async () => {
+    collector = await new TestCollector().start();
+    dir = mkdtempSync(join(tmpdir(), "inferlog-sd-"));
+    collector.reply = () => ({ status: 503 });
+    const { c, late, shutDown } = make();
+    for (let i = 0; i < 100; i++) c.logPrediction({ predictionId: `p-${i}`, output: { label: "a" } });
+    await sleep(100); // memory holds 20 (retrying), the disk the other 80
+    expect(c.stats().spool).toMatchObject({ backlog: 80, diverted: 80 });
+
+    const result = await c.shutdown({ timeoutMs: 300 });
+    shutDown();
+    const requestsAtShutdown = collector.received.length;
+    // 20 missed the deadline in memory (kept in the spool), 80 never left the disk: 100 for the next start.
+    expect(result).toMatchObject({ ok: false, sent: 0, dropped: 20, pending: 80, spooled: 100 });
+    expect(result.unsentIds).toHaveLength(20);
+    expect(c.stats()).toMatchObject({ sent: 0, queued: 80, inFlight: 0 });
+
+    collector.reply = (b) => ({ status: 200, body: JSON.stringify({ accepted: b.ids.length }) });
+    await sleep(500);
+    expect(collector.received.length).toBe(requestsAtShutdown);
+    expect(c.stats()).toMatchObject({ sent: 0, queued: 80, inFlight: 0 });
+    expect(late).toEqual([]);
+
+    // A flush after shutdown reads nothing back (and returns at once rather than spinning to its deadline).
+    const started = Date.now();
+    expect(await c.flush({ timeoutMs: 3_000 })).toMatchObject({ ok: false, sent: 0, pending: 80 });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(collector.received.length).toBe(requestsAtShutdown);
+
+    const next = make().c;
+    expect(next.stats().spool).toMatchObject({ replayed: 100 });
+    expect(await next.flush()).toMatchObject({ ok: true, sent: 100 });
+    expect(new Set(collector.subjects).size).toBe(100);
+  });
+});
