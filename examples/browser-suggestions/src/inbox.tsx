@@ -1,7 +1,32 @@
 import type { BrowserClient } from "@inferlog/browser";
 import { Exposure } from "@inferlog/react";
-import { useMemo, useState } from "react";
-import { suggest, TICKETS } from "./suggest.js";
+import { useState } from "react";
+import { type Suggestion, suggest, TICKETS } from "./suggest.js";
+
+interface Shown {
+  /** Counts the tickets shown (TICKETS repeat): each showing is a new prediction. */
+  showing: number;
+  ranked: Suggestion[];
+  predictionId: string;
+}
+
+// Logging is a side effect: in development StrictMode (main.tsx) calls render functions and useMemo
+// callbacks twice, so logging in either logged every prediction twice, the second never shown. The
+// prediction for the ticket on screen is kept here, outside React: the first render of a showing logs
+// it, every other render (StrictMode's second one included) gets the same one back.
+let current: Shown | undefined;
+
+function predictionFor(client: BrowserClient, showing: number, text: string): Shown {
+  if (current?.showing !== showing) {
+    const ranked = suggest(text);
+    const { predictionId } = client.logPrediction({
+      task: "ranking",
+      output: { candidates: ranked.map((s) => ({ id: s.id, score: s.score })), k: ranked.length },
+    });
+    current = { showing, ranked, predictionId };
+  }
+  return current;
+}
 
 /**
  * One ticket at a time with ranked reply suggestions. The `<Exposure>` wrapper logs the exposure once
@@ -16,15 +41,8 @@ export function Inbox({ client }: { client: BrowserClient }) {
   const note = (line: string) => setLog((l) => [line, ...l].slice(0, 30));
 
   const text = TICKETS[ticket % TICKETS.length] ?? "";
-  // One prediction per ticket shown (memoized so re-renders do not log it again).
-  const { ranked, predictionId } = useMemo(() => {
-    const ranked = suggest(text);
-    const { predictionId } = client.logPrediction({
-      task: "ranking",
-      output: { candidates: ranked.map((s) => ({ id: s.id, score: s.score })), k: ranked.length },
-    });
-    return { ranked, predictionId };
-  }, [client, text]);
+  // One prediction per ticket shown, however often React renders it (see predictionFor).
+  const { ranked, predictionId } = predictionFor(client, ticket, text);
 
   const next = () => {
     setTicket((t) => t + 1);

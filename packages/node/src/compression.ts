@@ -20,7 +20,7 @@ export const DEFAULT_LEVEL: Record<Encoding, number> = { br: 2, gzip: 6 };
 export interface CompressionOptions {
   /** `br` (default) or `gzip`. */
   encoding?: Encoding;
-  /** Brotli quality 0-11 (default 3) or gzip level 1-9 (default 6). */
+  /** Brotli quality 0-11 (default 2) or gzip level 1-9 (default 6): `DEFAULT_LEVEL`. */
   level?: number;
   /** Compress bodies of at least this many bytes (default 1024). */
   minBytes?: number;

@@ -5,7 +5,7 @@
 export function networkHint(code: string | undefined, message: string, url: URL): string | undefined {
   const text = `${code ?? ""} ${message}`;
   if (code === "ECONNREFUSED")
-    return `nothing listens on ${url.host}: is the collector running? (npx @inferlog/collector serve)`;
+    return `nothing listens on ${url.host}: is the collector running? (inferlog-collector serve)`;
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return `the host name ${url.hostname} does not resolve`;
   if (/SSL|TLS|EPROTO|wrong version number/i.test(text))
     return url.protocol === "https:"

@@ -71,7 +71,7 @@ describe("a newcomer's mistakes, with default options, say so on stderr", () => 
     const r = await run("log", endpoint);
     expect(r.code, r.stderr).toBe(0);
     const host = new URL(endpoint).host;
-    const cause = `network error: ECONNREFUSED connect ECONNREFUSED ${host} (nothing listens on ${host}: is the collector running? (npx @inferlog/collector serve))`;
+    const cause = `network error: ECONNREFUSED connect ECONNREFUSED ${host} (nothing listens on ${host}: is the collector running? (inferlog-collector serve))`;
     expect(sdkLines(r.stderr)).toEqual([
       `[inferlog] Could not deliver 1 event to ${endpoint}: ${cause}; retrying in the background; said once until a delivery succeeds`,
       `[inferlog] 1 event was not delivered before exit to ${endpoint}: it is lost; last error: ${cause}`,
