@@ -24,19 +24,30 @@ import { measureBundle } from "../scripts/measure-size.mjs";
  * object and function option got its shape checked at createClient (logger, taskQueue, clock, random,
  * encoder, hooks, features, circuitBreaker, debug, strict), each of which had been accepted and failed
  * later, some as an uncaught exception: 14,682 B -> 14,960 B from dist (+278), 14,993 B -> 15,282 B
- * from the sources (+289); the ceiling rose by that, from 14,700 B to 14,990 B. 10 KB stays the goal.
+ * from the sources (+289); the ceiling rose by that, from 14,700 B to 14,990 B. Then five defects of
+ * losing events or throwing into the page were fixed: the feedback logged at pagehide queued (and spilled)
+ * even with no keepalive room, page-hide steps independent with failures told to `onError`, exposures
+ * reading a copy of their input, unreadable `trackExposure` input counted as invalid, and a closed
+ * IndexedDB connection handled (memory mode, its events kept): 14,967 B -> 15,343 B from dist (+376),
+ * 15,289 B -> 15,674 B from the sources (+385); the ceiling rose by that, to 15,366 B. A clamp warning that
+ * says when the size it lowers is a default the app never set: 15,342 B -> 15,367 B (+25), ceiling 15,392 B.
+ * 10 KB stays the goal.
  */
 const ISSUE_TARGET_GZIP_BYTES = 10 * 1024;
 /** What a user bundles: the built `dist` of core and of this package. */
-const CEILING_GZIP_BYTES = 14_990;
+const CEILING_GZIP_BYTES = 15_392;
 /**
- * The TypeScript sources measure about 310 B more than `dist` (about 15,290 B): they carry the adapter's and
+ * The TypeScript sources measure about 330 B more than `dist` (about 15,675 B): they carry the adapter's and
  * core's `_` member names in full and core's constants unfolded, which the published build shortens and
- * folds. Held to the same ceiling plus 300 B, so a change that adds bytes shows up here too.
+ * folds. Held to the same ceiling plus 310 B, so a change that adds bytes shows up here too.
  */
-const SOURCES_CEILING_GZIP_BYTES = CEILING_GZIP_BYTES + 300;
-/** The adapter's own minified code (src/ of this package), so it stays thin whatever core does. */
-const ADAPTER_CEILING_MIN_BYTES = 12 * 1024;
+const SOURCES_CEILING_GZIP_BYTES = CEILING_GZIP_BYTES + 310;
+/**
+ * The adapter's own minified code (src/ of this package), so it stays thin whatever core does: 12 KB
+ * (12,288 B) until the five defect fixes above took it from 11,597 B to 12,530 B (+933 B), and the
+ * ceiling by as much.
+ */
+const ADAPTER_CEILING_MIN_BYTES = 13_221;
 /** Node-only modules, and zod (its runtime parser alone was ~9.5 KB gzip) with the modules that pull it in. */
 const FORBIDDEN = [
   "undici",

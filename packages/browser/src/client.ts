@@ -1,5 +1,5 @@
 import type { Client, ClientStats, EventValidator, ExposureInput } from "@inferlog/core";
-import { checkHooks, createBaseClient, threw, uncheckedEvent } from "@inferlog/core/lite";
+import { checkHooks, createBaseClient, InferlogError, threw, uncheckedEvent } from "@inferlog/core/lite";
 import { createExposureTracker, type ExposureHandle, type ExposureOptions } from "./exposure.js";
 import { createBrowserTransport } from "./fetch-transport.js";
 import { createKeepaliveBudget, KEEPALIVE_MAX_REQUESTS } from "./keepalive-budget.js";
@@ -64,20 +64,38 @@ export function makeClient(options: BrowserClientOptions, defaultValidator: Even
   // development and stay quiet.
   if (/^http:\/\/(?!(localhost|127\.\d+\.\d+\.\d+|\[::1\])([:/?#]|$))/i.test(endpoint))
     warn(`The endpoint ${endpoint} is plain http: events and the write key travel unencrypted; use https://`);
-  const exposures = createExposureTracker(client);
+  /** What threw in the adapter's own work (page close, an exposure): told to `onError` and the logger, never to the page. */
+  const report = (what: string, cause: unknown) => {
+    const message = threw(what, cause);
+    warn(message);
+    try {
+      options.onError?.(new InferlogError("internal", message, { cause }));
+    } catch (error) {
+      warn(threw("the onError callback", error));
+    }
+  };
+  const exposures = createExposureTracker(client, report);
 
   // Page hide: send what fits in the keepalive budget, events not yet on disk first, each kind most
   // valuable first (the feedback of exposures the page is leaving among it); what no committed
-  // IndexedDB write holds goes to the spill.
+  // IndexedDB write holds goes to the spill, even when the send failed.
   const deliverNow = () => {
     try {
+      // sendNow prepares what core's intake holds before it takes anything: this call, taking nothing,
+      // queues what was just logged (that feedback among it) even when no request has room, so the
+      // spill below sees it.
+      client.sendNow({ maxBytes: 0, maxEvents: 0 });
       for (let index = 0; index < KEEPALIVE_MAX_REQUESTS; index++) {
         const room = budget.remaining();
         if (room < MIN_CLOSE_BODY || client.sendNow({ maxBytes: room, maxEvents: 1000 }) === 0) break;
       }
+    } catch (error) {
+      report("The page-close request", error);
+    }
+    try {
       store?._hide();
     } catch (error) {
-      warn(threw("page-close delivery", error));
+      report("The page-hide spill", error);
     }
   };
   const unwatch = watchPageLifecycle({
@@ -90,6 +108,7 @@ export function makeClient(options: BrowserClientOptions, defaultValidator: Even
       exposures._pageVisible(true);
       store?._show();
     },
+    _failed: (error) => report("A page lifecycle handler", error),
   });
   const ready = Promise.resolve(store?._start(client)).catch(() => undefined);
   return {

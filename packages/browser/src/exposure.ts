@@ -1,5 +1,5 @@
 import type { Client, ExposureInput, FeedbackInput } from "@inferlog/core";
-import { isInferlogError } from "@inferlog/core/lite";
+import { InferlogError, isInferlogError, threw } from "@inferlog/core/lite";
 
 export type ExposureState = "open" | "accepted" | "edited" | "rejected" | "dismissed" | "ignored";
 
@@ -57,14 +57,41 @@ export interface ExposureTracker {
 
 const idOf = (entry: ExposureInput["shown"][number]): string => (typeof entry === "string" ? entry : entry?.id);
 
-export function createExposureTracker(client: Client, now: () => number = Date.now): ExposureTracker {
+/**
+ * The input as it is when `trackExposure` is called: the exposure reads only this copy later (to log
+ * the exposure once the page is shown, and the feedback), since the app may reuse or revoke its object
+ * once its synchronous code has run (docs/delivery.md). Throws if the input cannot be read.
+ */
+const copyOf = (input: ExposureInput): ExposureInput => ({
+  ...input,
+  shown: Array.isArray(input?.shown)
+    ? input.shown.map((entry) => (entry && typeof entry === "object" ? { ...entry } : entry))
+    : input?.shown,
+});
+
+/** `report` hears what threw in the tracker's own work (the app's `onChange`), which never reaches the page. */
+export function createExposureTracker(
+  client: Client,
+  report: (what: string, cause: unknown) => void,
+  now: () => number = Date.now,
+): ExposureTracker {
   /** Each open exposure's re-evaluation, and its end (at `pagehide`). */
   const open = new Map<() => void, () => void>();
   let pageVisible = typeof document === "undefined" || document.visibilityState !== "hidden";
 
-  function track(input: ExposureInput, options: ExposureOptions = {}): ExposureHandle {
-    const ids: string[] = Array.isArray(input?.shown) ? input.shown.map(idOf) : [];
-    const after = input?.ignoreAfterMs;
+  /** Runs each open exposure's `step`; one that throws is reported, and the others still run. */
+  const each = (steps: Iterable<() => unknown>) => {
+    for (const step of [...steps])
+      try {
+        step();
+      } catch (error) {
+        report("Updating an exposure", error);
+      }
+  };
+
+  function track(exposure: ExposureInput, options: ExposureOptions = {}): ExposureHandle {
+    const ids: string[] = Array.isArray(exposure.shown) ? exposure.shown.map(idOf) : [];
+    const after = exposure.ignoreAfterMs;
     const { onChange, untilSeen } = options;
     let state: ExposureState = "open";
     let onScreen = !untilSeen;
@@ -81,7 +108,7 @@ export function createExposureTracker(client: Client, now: () => number = Date.n
 
     function see(): void {
       seen = true;
-      client.logExposure(input);
+      client.logExposure(exposure);
       update();
       onChange?.(state);
     }
@@ -123,11 +150,11 @@ export function createExposureTracker(client: Client, now: () => number = Date.n
       const position = candidateId === undefined ? -1 : ids.indexOf(candidateId);
       // Core leaves undefined fields out of the event.
       client.logFeedback({
-        predictionId: input.predictionId,
+        predictionId: exposure.predictionId,
         action: next,
         kind: next === "ignored" ? "derived" : "explicit",
         dwellMs,
-        modelName: input.modelName || undefined,
+        modelName: exposure.modelName || undefined,
         candidateId,
         position: position < 0 ? undefined : position,
       } as FeedbackInput);
@@ -162,21 +189,34 @@ export function createExposureTracker(client: Client, now: () => number = Date.n
 
   return {
     _track(input, options) {
+      let exposure: ExposureInput;
       try {
-        return track(input, options);
+        exposure = copyOf(input);
+      } catch (cause) {
+        // Refused like any unreadable input: core counts a log call whose input throws when read as
+        // `invalid` and hands an InferlogError it threw to `onError` as it is (`strict` throws it).
+        const problem = new InferlogError("invalid", threw("Reading the trackExposure input", cause), { cause });
+        client.logExposure({
+          get predictionId(): string {
+            throw problem;
+          },
+        } as ExposureInput);
+        return inert;
+      }
+      try {
+        return track(exposure, options);
       } catch (error) {
         // Only `strict` mode throws (invalid input, for development); otherwise never break the app.
         if (isInferlogError(error)) throw error;
+        report("Tracking an exposure", error);
         return inert;
       }
     },
     _pageVisible(visible) {
       pageVisible = visible;
-      for (const update of [...open.keys()]) update();
+      each(open.keys());
     },
-    _pageLeft() {
-      for (const ignore of [...open.values()]) ignore();
-    },
+    _pageLeft: () => each(open.values()),
   };
 }
 

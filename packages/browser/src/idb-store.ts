@@ -73,9 +73,13 @@ const idbStore = (db: IDBDatabase): IdbStore => ({
 /**
  * Opens the SDK's own database: `store` is undefined where IndexedDB is missing or refused (some private
  * modes); `_timedOut` says the open did not answer within `timeoutMs` (a database that opens later is
- * closed at once).
+ * closed at once). `onClosed` is called if the open connection closes later (see below).
  */
-export function openIdbStore(name: string, timeoutMs: number): Promise<{ store?: IdbStore; _timedOut?: true }> {
+export function openIdbStore(
+  name: string,
+  timeoutMs: number,
+  onClosed: () => void,
+): Promise<{ store?: IdbStore; _timedOut?: true }> {
   return new Promise((resolve) => {
     let late = false;
     const timer = setTimeout(() => {
@@ -86,7 +90,15 @@ export function openIdbStore(name: string, timeoutMs: number): Promise<{ store?:
       clearTimeout(timer);
       // Too late: the client already runs in memory; let other pages have the database.
       if (late) db?.close();
-      else resolve(db ? { store: idbStore(db) } : {});
+      else if (db) {
+        // Closed under the page (site data cleared), or asked to close (the app deleting the database,
+        // a newer version upgrading it): it is let go at once, so neither waits on this page for good.
+        db.onclose = db.onversionchange = () => {
+          db.close();
+          onClosed();
+        };
+        resolve({ store: idbStore(db) });
+      } else resolve({});
     };
     try {
       const req = indexedDB.open(name, 2);

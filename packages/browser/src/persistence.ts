@@ -45,11 +45,17 @@ export interface Persistence {
   _stats(): StorageStats;
 }
 
+/** An event held for the spill; `priority` orders it (replayed ones have none). */
+type Held = StoredEvent & { priority?: number };
+
 /** One record on disk, as this page knows it. */
 interface Batch {
   key: string;
-  /** Its events until the write commits (the spill needs them before that). */
-  events: QueuedEvent[];
+  /**
+   * Its events, kept after the write commits (the same objects core queues, at most the byte cap):
+   * the spill needs them before the commit, and memory again if the connection is lost.
+   */
+  events: Held[];
   bytes: number;
   /** Events of the record not yet settled; at 0 (and committed) the record goes. */
   _left: number;
@@ -72,7 +78,7 @@ export function createPersistence(options: PersistenceOptions, warn: (message: s
   const presence = createTabPresence(dbName);
   const { _owner: owner } = presence;
   // Opened once this page's own lock is held, so no tab can take what it writes for a closed page's.
-  const opened = presence._ready.then(() => openIdbStore(dbName, OPEN_TIMEOUT_MS));
+  const opened = presence._ready.then(() => openIdbStore(dbName, OPEN_TIMEOUT_MS, lost));
   const storageStats: StorageStats = {
     mode: "starting",
     persisted: 0,
@@ -84,9 +90,9 @@ export function createPersistence(options: PersistenceOptions, warn: (message: s
   const slot = new Map<string, Batch | null>();
   /**
    * Unsettled events not in IndexedDB: refused (the cap, the quota, a failed write), or all of them in
-   * memory mode. The spill takes them at hide; `priority` orders it (replayed ones have none).
+   * memory mode. The spill takes them at hide.
    */
-  const unstored = new Map<string, StoredEvent & { priority?: number }>();
+  const unstored = new Map<string, Held>();
   /** Writes started and not yet committed. */
   const writing = new Set<Batch>();
   /** Events waiting for a write (some may have settled meanwhile: skipped). */
@@ -118,6 +124,38 @@ export function createPersistence(options: PersistenceOptions, warn: (message: s
   const reasonOf = (err: unknown): PersistDrop =>
     (err as Error | null)?.name === "QuotaExceededError" ? "storage_quota" : "storage_error";
 
+  /** Events waiting for their first write. */
+  const waiting = () => pending.filter((event) => slot.get(event.id) === null);
+  /** The events of `batch` not settled yet. */
+  const unsettled = (batch: Batch) => batch.events.filter((event) => slot.get(event.id) === batch);
+
+  /**
+   * IndexedDB is not there for this page (it did not open, or its connection closed): what it held or
+   * was about to hold is kept in memory from now on, for delivery and the spill, and counted as not
+   * persisted. Writes still in flight are forgotten: what they hold is in memory now.
+   */
+  function toMemory(): void {
+    const held: Held[] = waiting();
+    for (const batch of new Set(slot.values())) if (batch) held.push(...unsettled(batch));
+    for (const event of held) unstored.set(event.id, event);
+    if (held[0]) refused(held.length, "storage_error");
+    store = undefined;
+    storageStats.mode = "memory";
+    pending = [];
+    slot.clear();
+    writing.clear();
+  }
+
+  /**
+   * The connection closed under the page: site data cleared, or the app (or a newer version of the
+   * SDK) deleting or upgrading the database. Nothing this page wrote can be trusted to be there.
+   */
+  function lost(): void {
+    if (storageStats.mode === "memory") return;
+    warn("IndexedDB was closed (site data cleared, or the database deleted); unsent events are kept in memory only");
+    toMemory();
+  }
+
   /**
    * Starts the next write now (a microtask: still the task that queued the events) or in a later task.
    * While a write is in flight, what comes in waits for it to commit and then goes in one write: events
@@ -132,6 +170,7 @@ export function createPersistence(options: PersistenceOptions, warn: (message: s
 
   function write(): void {
     scheduled = false;
+    if (!store) return; // the connection was lost after this write was scheduled
     const began = Date.now();
     if (deletes[0]) remove(deletes.splice(0));
     while (pending[0] && Date.now() - began < TASK_BUDGET_MS) {
@@ -163,13 +202,17 @@ export function createPersistence(options: PersistenceOptions, warn: (message: s
     for (const event of events) slot.set(event.id, batch);
     stored += bytes;
     writing.add(batch);
-    /** Out of flight: once none is, what waited goes in the next write. */
+    /**
+     * Out of flight: once none is, what waited goes in the next write. False when the connection was
+     * lost meanwhile: the events are in memory already, whatever this write's outcome.
+     */
     const settled = () => {
-      writing.delete(batch);
+      if (!writing.delete(batch)) return false;
       schedule(true);
+      return true;
     };
     const failed = (err: unknown) => {
-      settled();
+      if (!settled()) return;
       stored -= bytes;
       for (const event of events)
         if (slot.get(event.id) === batch) {
@@ -180,9 +223,8 @@ export function createPersistence(options: PersistenceOptions, warn: (message: s
     };
     const record: BatchRecord = { key: batch.key, events: toRecordEvents(events), bytes, owner, at: Date.now() };
     (store as IdbStore)._put(record).then(() => {
-      settled();
+      if (!settled()) return;
       batch._committed = true;
-      batch.events = [];
       storageStats.persisted += events.length;
       if (!batch._left) forget(batch);
     }, failed);
@@ -210,8 +252,8 @@ export function createPersistence(options: PersistenceOptions, warn: (message: s
   function replay(record: Pick<BatchRecord, "key" | "events" | "bytes">): void {
     if (replayed.has(record.key)) return;
     replayed.add(record.key);
-    const batch: Batch = { key: record.key, events: [], bytes: record.bytes, _left: 0, _committed: true };
-    const events = [];
+    const events: StoredEvent[] = [];
+    const batch: Batch = { key: record.key, events, bytes: record.bytes, _left: 0, _committed: true };
     for (const [id, type, json] of record.events)
       if (!slot.has(id)) {
         slot.set(id, batch);
@@ -298,24 +340,22 @@ export function createPersistence(options: PersistenceOptions, warn: (message: s
       globalThis.addEventListener?.("online", retryParked); // absent when rendered on a server
       const { store: opening, _timedOut: timedOut } = await opened;
       if (!opening) {
-        storageStats.mode = "memory";
         if (timedOut)
           warn(`IndexedDB did not open within ${OPEN_TIMEOUT_MS} ms; unsent events are kept in memory only`);
         // Events queued before that was known were never stored; from now on they are held for the spill.
-        const waiting = pending.filter((event) => slot.get(event.id) === null);
-        if (waiting[0]) refused(waiting.length, "storage_error");
-        for (const event of waiting) unstored.set(event.id, event);
-        pending = [];
-        slot.clear();
+        toMemory();
       } else {
         try {
           for (const batchRecord of await opening._readAll()) stored += batchRecord.bytes;
         } catch {
           // counted from this page's own writes only
         }
-        store = opening;
-        storageStats.mode = "indexeddb";
-        schedule(true);
+        // Unless the connection was lost meanwhile (`lost` has put the page in memory mode).
+        if (storageStats.mode === "starting") {
+          store = opening;
+          storageStats.mode = "indexeddb";
+          schedule(true);
+        }
       }
       // Without a database the flusher still replays closed pages' spills, straight from localStorage.
       const tick = () => sweep().catch((entry: unknown) => warn(`replay failed: ${String(entry)}`));
@@ -324,11 +364,8 @@ export function createPersistence(options: PersistenceOptions, warn: (message: s
       await presence._whenFlusher(tick);
     },
     _hide() {
-      const held: (StoredEvent & { priority?: number })[] = [
-        ...unstored.values(),
-        ...pending.filter((event) => slot.get(event.id) === null),
-      ];
-      for (const batch of writing) for (const event of batch.events) if (slot.get(event.id) === batch) held.push(event);
+      const held = [...unstored.values(), ...waiting()];
+      for (const batch of writing) held.push(...unsettled(batch));
       if (!held[0]) return clearSpill(dbName, owner);
       // Most valuable first, as the page-close request takes them.
       held.sort((left, right) => (right.priority ?? 0) - (left.priority ?? 0));
