@@ -24,7 +24,7 @@ export interface Goal {
  * until issues 18 and 23 bought correctness (default diagnostics, nothing lost at page close) with ~4 KB;
  * checking every option's shape at createClient raised it by 290 B.
  */
-const BROWSER_BUNDLE_CEILING = 14_990;
+const BROWSER_BUNDLE_CEILING = 15_392;
 /** The browser-bundle scenario's row for the size test's own fixture, built from dist. */
 export const SIZE_TEST_METRIC =
   "browser bundle, the size test's fixture (init + prediction + exposure + feedback, gzip -9)";

@@ -66,6 +66,24 @@ describe("log calls", () => {
     expect(p?.data).toHaveProperty("output.candidates.0.rank", 1);
   });
 
+  it.each([
+    ["zod", validateEvent],
+    ["lite", liteValidateEvent],
+  ])("says how to write a time, and where a model name comes from (%s validator)", async (_name, validator) => {
+    const { client, errors } = setup({ validator, model: undefined as never });
+    const model = { name: "m", version: "1" };
+    client.logPrediction({ ...predictionInput(), model: { ...model, trainedAt: 1761609600000 as never } });
+    client.logPrediction({ ...predictionInput(), model: { ...model, trainedAt: "2026-10-28" } });
+    client.logFeedback({ predictionId: "p1", action: "accepted" });
+    await client.flush();
+    const hint = '(an RFC 3339 time with its zone, e.g. "2026-10-28T09:30:00Z": `new Date(ms).toISOString()`)';
+    expect(errors.map((e) => e.message)).toEqual([
+      `Invalid ml.prediction event: Expected \`data.model.trainedAt\` to be string, got number 1761609600000 ${hint}`,
+      `Invalid ml.prediction event: Expected \`data.model.trainedAt\` to be a valid datetime, got string "2026-10-28" ${hint}`,
+      "Invalid ml.feedback event: Expected `data.modelName` to be string, got nothing (pass `modelName` to this call, or `model: { name, version }` to createClient)",
+    ]);
+  });
+
   // Without in-process validation (the browser's production build) the collector judges the
   // contract, but what cannot be serialized at all is still counted here, never thrown.
   it("counts events that cannot be serialized when nothing validates them in-process", async () => {

@@ -117,6 +117,15 @@ describe("options", () => {
       "flushAt (50) exceeds maxQueueSize (10); using 10",
     ]);
   });
+
+  it("says so when what it clamps is a default the app did not set", () => {
+    const warnings: string[] = [];
+    createClient({ ...base, maxQueueBytes: 2048, maxBatchBytes: 4096, logger: { warn: (m) => warnings.push(m) } });
+    expect(warnings).toEqual([
+      "maxBatchBytes (4096) exceeds maxQueueBytes (2048); using 2048",
+      "the default maxEventBytes (262144) exceeds maxBatchBytes (2048); using 2048",
+    ]);
+  });
 });
 
 describe("fnOption and objectOption (the adapters' function and object options)", () => {

@@ -300,7 +300,8 @@ export function resolveOptions(options: ClientOptions, defaultValidator: EventVa
   // Inconsistent sizes are clamped, not fatal: the client still works, and says what it changed.
   const clamp = (key: string, limit: string): void => {
     if ((count[key] as number) <= (count[limit] as number)) return;
-    logger.warn(`${key} (${count[key]}) exceeds ${limit} (${count[limit]}); using ${count[limit]}`);
+    const unset = (options as unknown as Record<string, unknown>)[key] === undefined ? "the default " : "";
+    logger.warn(`${unset}${key} (${count[key]}) exceeds ${limit} (${count[limit]}); using ${count[limit]}`);
     count[key] = count[limit] as number;
   };
   clamp("maxBatchBytes", "maxQueueBytes");

@@ -70,8 +70,14 @@ describe("createClient (node)", () => {
 
   it("names the field when options are wrong", () => {
     const cases: [unknown, RegExp][] = [
-      [{ source: "svc" }, /`endpoint` to be an http\(s\) URL/],
-      [{ endpoint: "http://127.0.0.1:1/v1/events" }, /`source` to be a non-empty string/],
+      // Missing, each names the environment variable the Node client would also read.
+      [
+        { source: "svc" },
+        /^Expected `endpoint` \(or INFERLOG_ENDPOINT in the environment\) to be the collector's ingest URL/,
+      ],
+      [{ endpoint: "http://127.0.0.1:1/v1/events" }, /^Expected `source` \(or INFERLOG_SOURCE in the environment\)/],
+      [{ source: "svc", endpoint: "ftp://x" }, /`endpoint` to be an http\(s\) URL/],
+      [{ endpoint: "http://127.0.0.1:1/v1/events", source: "" }, /`source` to be a non-empty string/],
       [
         { endpoint: "http://127.0.0.1:1/v1/events", source: "s", maxConcurrency: 0 },
         /`maxConcurrency` to be a positive/,

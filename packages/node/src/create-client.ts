@@ -107,6 +107,15 @@ export function createClient(options: NodeClientOptions): NodeClient {
     }
   };
 
+  // Named here, where the environment's defaults are read, so a missing one says where else it could come from.
+  if (!custom && endpoint === undefined && process.env.INFERLOG_ENDPOINT === undefined)
+    throw new ConfigError(
+      "Expected `endpoint` (or INFERLOG_ENDPOINT in the environment) to be the collector's ingest URL, got nothing",
+    );
+  if (options.source === undefined && process.env.INFERLOG_SOURCE === undefined)
+    throw new ConfigError(
+      "Expected `source` (or INFERLOG_SOURCE in the environment) to be your app or service name, got nothing",
+    );
   if (!custom) warnIfPlainHttpInProduction(endpoint ?? process.env.INFERLOG_ENDPOINT, logger);
 
   const maxConcurrency = intOption("maxConcurrency", options.maxConcurrency, DEFAULT_NODE_MAX_CONCURRENCY, 1);

@@ -42,12 +42,22 @@ export const formatPath = (path: readonly PropertyKey[]): string =>
         .replace(/\.\[/g, "[");
 
 /** The usual fix for a value of the wrong type: a number where a string goes, a missing model. */
+/** The contract's time fields (RFC 3339 strings), by their path in the event. */
+const TIME_FIELD =
+  /^(?:time|data\.(?:model\.(?:trainedAt|dataCutoff|deployedAt)|predictionTime|windowStart|windowEnd))$/;
+/** How to write a time the contract takes, for a message about a time field. */
+export const TIME_HINT = ' (an RFC 3339 time with its zone, e.g. "2026-10-28T09:30:00Z": `new Date(ms).toISOString()`)';
+
 export const typeHint = (field: string, expected: string, value: unknown): string =>
-  expected === "string" && typeof value === "number"
-    ? ` (send it as a string: "${value}")`
-    : field === "data.model" && value === undefined
-      ? " (pass `model: { name, version }` to createClient or to this call)"
-      : "";
+  TIME_FIELD.test(field)
+    ? TIME_HINT
+    : expected === "string" && typeof value === "number"
+      ? ` (send it as a string: "${value}")`
+      : field === "data.model" && value === undefined
+        ? " (pass `model: { name, version }` to createClient or to this call)"
+        : field === "data.modelName" && value === undefined
+          ? " (pass `modelName` to this call, or `model: { name, version }` to createClient)"
+          : "";
 
 /** One line per issue that names the field, what was expected, and what came. */
 export function formatIssue(issue: Issue, input: unknown): string {
@@ -79,7 +89,7 @@ function describeIssue(issue: Issue, field: string, value: unknown): string {
       return `\`${field}\` has an unsupported type: got ${describeValue(value)}`;
     }
     case "invalid_format":
-      return `Expected \`${field}\` to be a valid ${issue.format}, got ${describeValue(value)}`;
+      return `Expected \`${field}\` to be a valid ${issue.format}, got ${describeValue(value)}${issue.format === "datetime" ? TIME_HINT : ""}`;
     case "invalid_key": {
       // The key's own fault, worded as for any string (the key is the path's last step).
       const inner = issue.issues[0];
