@@ -1,24 +1,14 @@
-import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { counts, TestCollector } from "./collector.js";
+import { describe, expect, it } from "vitest";
+import { counts, type TestCollector } from "./collector.js";
+import { perProcessTest } from "./per-test.js";
 import { run } from "./run-fixture.js";
 
+const harness = perProcessTest();
 let collector: TestCollector;
-let dir: string | undefined;
-const children: ChildProcess[] = [];
-afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
-  await collector?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
-});
 
 /** A collector that accepts the connection, reads the request and never answers. */
 const hanging = async () => {
-  collector = await new TestCollector().start();
+  collector = await harness.collector();
   collector.reply = () => "hang";
   return collector;
 };
@@ -26,7 +16,7 @@ const hanging = async () => {
 /** Milliseconds from the fixture's `logged` line (its work is done) to its exit. */
 async function exitAfterLogged(env: Record<string, string>) {
   const r = run("exit", env);
-  children.push(r.child);
+  harness.children.push(r.child);
   const exit = await r.exited;
   const logged = r.seenAt.get("logged");
   expect(logged, r.stderr()).toBeDefined();
@@ -61,7 +51,7 @@ describe("exit is bounded whatever the collector does (child processes)", () => 
 
   it("with a spool, keeps what was on the wire at the exit deadline; the next start delivers it", async () => {
     await hanging();
-    dir = mkdtempSync(join(tmpdir(), "inferlog-exit-"));
+    const dir = harness.tempDir("inferlog-exit-");
     const env = { COLLECTOR_URL: collector.url, N: "50", EXIT_TIMEOUT_MS: "1000", SPOOL_DIR: dir };
     const { ms, code, stderr } = await exitAfterLogged(env);
     expect(code, stderr).toBe(0);
@@ -71,7 +61,7 @@ describe("exit is bounded whatever the collector does (child processes)", () => 
     );
     collector.reply = (b) => ({ status: 200, body: JSON.stringify({ accepted: b.ids.length }) });
     const next = run("replay", env);
-    children.push(next.child);
+    harness.children.push(next.child);
     expect((await next.exited).code, next.stderr()).toBe(0);
     const got = counts(collector.subjects);
     expect(got.size).toBe(50);

@@ -1,28 +1,19 @@
-import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { counts, TestCollector } from "./collector.js";
+import { readdirSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { counts, type TestCollector } from "./collector.js";
+import { perProcessTest } from "./per-test.js";
 import { run, until } from "./run-fixture.js";
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => `p-${i}`);
 
+const harness = perProcessTest();
 let collector: TestCollector;
-let dir: string | undefined;
-const children: ChildProcess[] = [];
-afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
-  await collector?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
-});
 
 describe("process lifecycle (child processes)", () => {
   it("delivers everything when a process logs and simply ends", async () => {
-    collector = await new TestCollector().start();
+    collector = await harness.collector();
     const r = run("exit", { COLLECTOR_URL: collector.url, N: "250" });
-    children.push(r.child);
+    harness.children.push(r.child);
     const { code } = await r.exited;
     expect(code, r.stderr()).toBe(0);
     expect([...collector.subjects].sort()).toEqual(range(250).sort());
@@ -30,12 +21,12 @@ describe("process lifecycle (child processes)", () => {
   });
 
   it("still exits, within the exit budget, when the collector is down", async () => {
-    collector = await new TestCollector().start();
+    collector = await harness.collector();
     const url = collector.url;
     await collector.stop();
     const t0 = Date.now();
     const r = run("exit", { COLLECTOR_URL: url, N: "10", EXIT_TIMEOUT_MS: "700" });
-    children.push(r.child);
+    harness.children.push(r.child);
     const { code } = await r.exited;
     expect(code, r.stderr()).toBe(0);
     expect(Date.now() - t0).toBeLessThan(6_000); // tsx start-up plus the 0.7 s budget, not forever
@@ -43,9 +34,9 @@ describe("process lifecycle (child processes)", () => {
   });
 
   it("flushes on SIGTERM with the hooks, then dies of SIGTERM as it would have", async () => {
-    collector = await new TestCollector().start();
+    collector = await harness.collector();
     const r = run("sigterm", { COLLECTOR_URL: collector.url, N: "120" });
-    children.push(r.child);
+    harness.children.push(r.child);
     await until(() => r.stdout().includes("ready"), "the fixture to start");
     expect(collector.ids).toHaveLength(0); // flushAt 500 and a 60 s interval: only the signal sends
     r.child.kill("SIGTERM");
@@ -56,12 +47,12 @@ describe("process lifecycle (child processes)", () => {
   });
 
   it("loses nothing that reached the spool when SIGKILLed mid-stream; the restart delivers the rest", async () => {
-    collector = await new TestCollector().start();
+    collector = await harness.collector();
     const accept = collector.reply;
-    dir = mkdtempSync(join(tmpdir(), "inferlog-kill-"));
+    const dir = harness.tempDir("inferlog-kill-");
     const env = { COLLECTOR_URL: collector.url, SPOOL_DIR: dir };
     const a = run("stream", env);
-    children.push(a.child);
+    harness.children.push(a.child);
     const printed = () => a.stdout().split("\n").length - 1;
     await until(() => collector.ids.length >= 100, "the first deliveries");
     // From here the collector takes requests and never answers, so whatever the child logs next is
@@ -84,7 +75,7 @@ describe("process lifecycle (child processes)", () => {
 
     collector.reply = accept;
     const b = run("replay", env);
-    children.push(b.child);
+    harness.children.push(b.child);
     const { code } = await b.exited;
     expect(code, b.stderr()).toBe(0);
 

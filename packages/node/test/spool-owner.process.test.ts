@@ -1,35 +1,26 @@
-import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { readdirSync } from "node:fs";
+import { describe, expect, it } from "vitest";
 import { createClient } from "../src/create-client.js";
-import { counts, TestCollector } from "./collector.js";
+import { counts, type TestCollector } from "./collector.js";
+import { perProcessTest } from "./per-test.js";
 import { run, until } from "./run-fixture.js";
 
+const harness = perProcessTest();
 let collector: TestCollector;
-let dir: string | undefined;
-const children: ChildProcess[] = [];
-afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
-  await collector?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
-});
 
 describe("one spool directory, one process", () => {
   it("refuses a second process on a spool.dir another one uses, and hands it over once that one is killed", async () => {
-    collector = await new TestCollector().start();
+    collector = await harness.collector();
     const accept = collector.reply;
     collector.reply = () => ({ status: 503 });
-    dir = mkdtempSync(join(tmpdir(), "inferlog-owner-"));
+    const dir = harness.tempDir("inferlog-owner-");
     const env = { COLLECTOR_URL: collector.url, SPOOL_DIR: dir, N: "50" };
     const owner = run("sigterm", env); // logs 50 events, then serves until signalled
-    children.push(owner.child);
+    harness.children.push(owner.child);
     await until(() => owner.stdout().includes("ready\n"), "the first process to start");
 
     const second = run("sigterm", env);
-    children.push(second.child);
+    harness.children.push(second.child);
     const { code } = await second.exited;
     expect(code).toBe(1);
     expect(second.stderr()).toContain(
@@ -48,7 +39,7 @@ describe("one spool directory, one process", () => {
     expect((await owner.exited).signal).toBe("SIGKILL");
     collector.reply = accept;
     const next = run("replay", env);
-    children.push(next.child);
+    harness.children.push(next.child);
     expect((await next.exited).code, next.stderr()).toBe(0);
     const got = counts(collector.subjects);
     expect(got.size).toBe(50);
