@@ -16,23 +16,32 @@ const COLD_STARTS = Number(process.env.BENCH_COLD_STARTS ?? 7);
 const here = new URL(".", import.meta.url).pathname;
 const run = promisify(execFile);
 
+/** A subject's runs; `error`: why the last failed run failed (failed runs are left out, and the note says so). */
+interface Figures {
+  cpuMs: number[];
+  wallMs: number[];
+  error?: string;
+}
+
 const collector = await startPeerCollector();
-const figures = new Map<string, { cpuMs: number[]; wallMs: number[] }>(
-  SUBJECTS.map((s) => [s, { cpuMs: [], wallMs: [] }]),
-);
+const figures = new Map<string, Figures>(SUBJECTS.map((s) => [s, { cpuMs: [], wallMs: [] }]));
 for (let round = 0; round < COLD_STARTS; round++) {
   for (const s of SUBJECTS) {
     collector.reset();
-    const { stdout } = await run(
-      process.execPath,
-      ["--import", "tsx", join(here, "..", "cold-start-child.ts"), s, collector.base],
-      { cwd: join(here, "..", ".."), timeout: 60_000 },
-    );
-    const result = JSON.parse(stdout.trim().split("\n").pop() as string) as { cpuMs: number; wallMs: number };
-    if (collector.counts().delivered !== 1) throw new Error(`cold start ${s}: the event did not arrive`);
-    const f = figures.get(s) as { cpuMs: number[]; wallMs: number[] };
-    f.cpuMs.push(result.cpuMs);
-    f.wallMs.push(result.wallMs);
+    const f = figures.get(s) as Figures;
+    try {
+      const { stdout } = await run(
+        process.execPath,
+        ["--import", "tsx", join(here, "..", "cold-start-child.ts"), s, collector.base],
+        { cwd: join(here, "..", ".."), timeout: 60_000 },
+      );
+      const result = JSON.parse(stdout.trim().split("\n").pop() as string) as { cpuMs: number; wallMs: number };
+      if (collector.counts().delivered !== 1) throw new Error("its event did not arrive");
+      f.cpuMs.push(result.cpuMs);
+      f.wallMs.push(result.wallMs);
+    } catch (error) {
+      f.error = String((error as Error).message).split("\n")[0] ?? "";
+    }
   }
 }
 await collector.close();
@@ -40,26 +49,26 @@ await collector.close();
 const rows: Row[] = [];
 for (const s of SUBJECTS) {
   const subject = await loadSubject(s);
-  const f = figures.get(s) as { cpuMs: number[]; wallMs: number[] };
-  const range = (xs: number[]) => `${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)} ms`;
-  process.stderr.write(`  cold start ${s}: CPU ${f.cpuMs.map((x) => x.toFixed(0)).join("/")} ms\n`);
-  rows.push(
-    {
-      metric: "cold start: import, create, first event delivered (CPU)",
+  const f = figures.get(s) as Figures;
+  const note = (xs: number[]) => {
+    if (xs.length === 0) return `every run failed: ${f.error}`;
+    const range = `${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)} ms`;
+    const failed = COLD_STARTS - xs.length;
+    return `median of ${xs.length} fresh processes (${range})${failed > 0 ? `; ${failed} failed: ${f.error}` : ""}`;
+  };
+  process.stderr.write(`  cold start ${s}: CPU ${f.cpuMs.map((x) => x.toFixed(0)).join("/")} ms ${f.error ?? ""}\n`);
+  for (const [what, xs] of [
+    ["CPU", f.cpuMs],
+    ["wall", f.wallMs],
+  ] as const) {
+    rows.push({
+      metric: `cold start: import, create, first event delivered (${what})`,
       subject: subject.name,
-      value: median(f.cpuMs),
+      value: xs.length > 0 ? median(xs) : null,
       unit: "ms",
       better: "lower",
-      note: `median of ${COLD_STARTS} fresh processes (${range(f.cpuMs)})`,
-    },
-    {
-      metric: "cold start: import, create, first event delivered (wall)",
-      subject: subject.name,
-      value: median(f.wallMs),
-      unit: "ms",
-      better: "lower",
-      note: `median of ${COLD_STARTS} fresh processes (${range(f.wallMs)})`,
-    },
-  );
+      note: note(xs),
+    });
+  }
 }
 emit("cold-start", rows);
