@@ -1,24 +1,17 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { TestCollector } from "../../test/collector.js";
-import { createClient, type NodeClient, type NodeClientOptions } from "../create-client.js";
+import { describe, expect, it } from "vitest";
+import type { TestCollector } from "../../test/collector.js";
+import { perTest } from "../../test/per-test.js";
+import type { NodeClientOptions } from "../create-client.js";
 
+const t = perTest(500);
 let collector: TestCollector;
 let dir: string;
-const clients: NodeClient[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.shutdown({ timeoutMs: 500 });
-  await collector?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const make = (o: Partial<NodeClientOptions> = {}) => {
   const late: string[] = [];
   let resolved = false;
-  const c = createClient({
+  const c = t.client({
     endpoint: collector.url,
     source: "svc",
     model: { name: "m", version: "1" },
@@ -36,14 +29,13 @@ const make = (o: Partial<NodeClientOptions> = {}) => {
     onDrop: (d) => resolved && late.push(`onDrop ${d.reason} ${d.count}`),
     ...o,
   });
-  clients.push(c);
   return { c, late, shutDown: () => (resolved = true) };
 };
 
 describe("shutdown with a backlog on disk", () => {
   it("sends nothing once it resolved, and reports every event: dropped in memory, pending on disk, all spooled", async () => {
-    collector = await new TestCollector().start();
-    dir = mkdtempSync(join(tmpdir(), "inferlog-sd-"));
+    collector = await t.collector();
+    dir = t.tempDir("inferlog-sd-");
     collector.reply = () => ({ status: 503 });
     const { c, late, shutDown } = make();
     for (let i = 0; i < 100; i++) c.logPrediction({ predictionId: `p-${i}`, output: { label: "a" } });
