@@ -42,32 +42,15 @@ export function perTest(shutdownTimeoutMs = 1_000) {
 }
 
 /**
- * For tests that run fixtures in child processes: registers an `afterEach` that kills every child still running
- * (`children`), stops the collector made through it and removes the temp directory made through it. Call it once
- * at the top of a test file.
+ * `perTest` for tests that run fixtures in child processes: also kills every child still running (`children`),
+ * before the collectors stop (vitest runs `afterEach` hooks last-registered first). Call it once at the top of a
+ * test file.
  */
 export function perProcessTest() {
-  let collector: TestCollector | undefined;
-  let dir: string | undefined;
+  const fixtures = perTest();
   const children: ChildProcess[] = [];
-  afterEach(async () => {
+  afterEach(() => {
     for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
-    await collector?.stop();
-    collector = undefined;
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    dir = undefined;
   });
-  return {
-    children,
-    /** A started collector on 127.0.0.1 (any free port), stopped after the test. */
-    async collector(): Promise<TestCollector> {
-      collector = await new TestCollector().start();
-      return collector;
-    },
-    /** A fresh directory under the system's temp folder, removed after the test. */
-    tempDir(prefix: string): string {
-      dir = mkdtempSync(join(tmpdir(), prefix));
-      return dir;
-    },
-  };
+  return { ...fixtures, children };
 }
