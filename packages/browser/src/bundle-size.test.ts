@@ -31,11 +31,13 @@ import { measureBundle } from "../scripts/measure-size.mjs";
  * IndexedDB connection handled (memory mode, its events kept): 14,967 B -> 15,343 B from dist (+376),
  * 15,289 B -> 15,674 B from the sources (+385); the ceiling rose by that, to 15,366 B. A clamp warning that
  * says when the size it lowers is a default the app never set: 15,342 B -> 15,367 B (+25), ceiling 15,392 B.
- * 10 KB stays the goal.
+ * Fields a validator leaves out said once or refused in strict mode (stray-fields.ts; the text is built by the
+ * validators, which this bundle does not carry, so it pays only the branch): 15,367 B -> 15,422 B (+55), ceiling
+ * 15,432 B. 10 KB stays the goal.
  */
 const ISSUE_TARGET_GZIP_BYTES = 10 * 1024;
 /** What a user bundles: the built `dist` of core and of this package. */
-const CEILING_GZIP_BYTES = 15_392;
+const CEILING_GZIP_BYTES = 15_432;
 /**
  * The TypeScript sources measure about 330 B more than `dist` (about 15,675 B): they carry the adapter's and
  * core's `_` member names in full and core's constants unfolded, which the published build shortens and

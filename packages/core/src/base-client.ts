@@ -76,7 +76,10 @@ export function createBaseClient(options: ClientOptions, pipeline: Pipeline): Cl
   const diagnostics = createDiagnostics(resolvedOptions);
   const featureFixes = createFeatureFixCounter(diagnostics.once);
   resolvedOptions.transport = diagnostics.watch(resolvedOptions.transport);
-  if (!resolvedOptions.strict) resolvedOptions.fixFeature = featureFixes.fixed;
+  if (!resolvedOptions.strict) {
+    resolvedOptions.fixFeature = featureFixes.fixed;
+    resolvedOptions.strayFound = diagnostics.once; // a field the validator left out (stray-fields.ts)
+  }
   const acct = createAccounting(resolvedOptions, diagnostics);
   const { c: counters, _safely: safely, drop, error, _settled: settled } = acct;
   const queue = createEventQueue(resolvedOptions.maxQueueSize, resolvedOptions.maxQueueBytes);

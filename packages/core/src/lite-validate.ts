@@ -35,6 +35,7 @@ import {
   MIN_FEEDBACK_VALUE,
 } from "./schema/limits.js";
 import { DATETIME_PATTERN, TRACEPARENT_PATTERN } from "./schema/patterns.js";
+import { accepted } from "./stray-fields.js";
 import { wellFormedText } from "./well-formed-json.js";
 
 /**
@@ -296,7 +297,7 @@ export const liteValidateEvent: EventValidator = (type, event) => {
     const out = envelope(entry, "") as Record<string, unknown>;
     out.type = oneOf(type)(entry.type, "type");
     out.data = data;
-    return { ok: true, event: out as InferlogEvent };
+    return accepted(type, entry, out as InferlogEvent);
   } catch (cause) {
     if (!Array.isArray(cause)) throw cause;
     const [field, message] = cause as Fail;

@@ -4,6 +4,7 @@ import type { FeatureFixed } from "./feature-values.js";
 import type { FeatureFilter } from "./redact.js";
 import type { EventType, InferlogEvent } from "./schema/events.js";
 import type { DropReason } from "./stats.js";
+import type { Stray } from "./stray-fields.js";
 
 /**
  * The types the steps from a log call to a queued event share: validators, prepare steps and the
@@ -11,7 +12,9 @@ import type { DropReason } from "./stats.js";
  * `lite-validate.ts`) depends on no step and no step on a validator's code.
  */
 
-export type ValidationResult = { ok: true; event: InferlogEvent } | { ok: false; error: ValidationError };
+export type ValidationResult =
+  /** `stray`: the first field of the event the validator left out (stray-fields.ts): `field` names it as the caller wrote it. */
+  { ok: true; event: InferlogEvent; stray?: Stray } | { ok: false; error: ValidationError };
 
 /** Checks one event against the wire contract; returns the parsed copy or a ValidationError naming the field. */
 export type EventValidator = (type: EventType, event: unknown) => ValidationResult;
@@ -24,6 +27,10 @@ export interface PrepareContext extends BuildContext {
   validate: EventValidator;
   /** Set (outside strict mode): feature values that cannot be sent are fixed and told here, keeping the event. */
   fixFeature?: FeatureFixed | undefined;
+  /** Refuse an event with a field the validator left out (stray-fields.ts), rather than keep it and say so. */
+  strict: boolean;
+  /** Set (outside strict mode): a field the validator left out is told here; the event is kept without it. */
+  strayFound?: ((key: string, warning: string) => void) | undefined;
 }
 
 export type Prepared =

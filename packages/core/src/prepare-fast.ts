@@ -73,6 +73,7 @@ export function warmPrepareFast(validate: EventValidator): Prepared {
       beforeSend: undefined,
       maxEventBytes: 1024,
       validate,
+      strict: false,
     },
   );
 }

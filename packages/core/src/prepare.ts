@@ -34,6 +34,11 @@ export function prepare(pendingEvent: PendingEvent, ctx: PrepareContext, id?: st
   }
   const result = ctx.validate(pendingEvent.type, event);
   if (!result.ok) return { ok: false, reason: "invalid", id, error: result.error };
+  const stray = result.stray;
+  if (stray !== undefined) {
+    if (ctx.strict) return { ok: false, reason: "invalid", id, error: stray.error };
+    for (const [key, warning] of stray.said) ctx.strayFound?.(key, warning);
+  }
   // A validated event is plain JSON; without in-process validation (`uncheckedEvent`) it may hold
   // a BigInt, a cycle or a throwing toJSON, or (from beforeSend) not be a JSON value at all:
   // counted here, never thrown.

@@ -13,6 +13,7 @@ import {
 } from "./schema/events.js";
 import { formatIssue, formatPath } from "./schema/issues.js";
 import { FORBIDDEN_KEYS } from "./schema/limits.js";
+import { accepted } from "./stray-fields.js";
 import { wellFormedText } from "./well-formed-json.js";
 
 export const SCHEMA_BY_TYPE: Record<EventType, z.ZodMiniType> = {
@@ -40,7 +41,7 @@ export const makeValidator =
       };
     }
     const parsed = z.safeParse(schemaFor(type), event);
-    if (parsed.success) return { ok: true, event: parsed.data as InferlogEvent };
+    if (parsed.success) return accepted(type, event, parsed.data as InferlogEvent);
     // Report the caller's own field first: envelope fields are derived from it (`subject` from `predictionId`).
     const issues = [...parsed.error.issues].sort(
       (left, right) => Number(right.path[0] === "data") - Number(left.path[0] === "data"),

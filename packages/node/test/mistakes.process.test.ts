@@ -124,6 +124,19 @@ describe("a newcomer's mistakes, with default options, say so on stderr", () => 
     ]);
   });
 
+  it("misspelt fields: the predictions are delivered without them, each field named once", async () => {
+    collector = await new TestCollector().start();
+    const r = await run("typo", collector.url);
+    expect(r.code, r.stderr).toBe(0);
+    expect(collector.ids).toHaveLength(2);
+    const event = JSON.parse(collector.received[0]?.body ?? "[]")[0];
+    expect(event.data.output).toEqual({ score: 0.8 });
+    expect(sdkLines(r.stderr)).toEqual([
+      "[inferlog] `output.lable` is not a field of ml.prediction events (check its spelling): it was left out and the event kept; strict mode refuses such events",
+      "[inferlog] `featurs` is not a field of ml.prediction events (check its spelling): it was left out and the event kept; strict mode refuses such events",
+    ]);
+  });
+
   it("process.exit() with events queued says they are lost and how to keep them", async () => {
     collector = await new TestCollector().start();
     const r = await run("exit", collector.url);
