@@ -38,9 +38,10 @@ function walk(given: unknown, kept: unknown, found: string[] | undefined, depth:
     if (value === undefined) continue;
     const copy = kept[key];
     // A validated copy holds no functions: one found is Object.prototype's (`toString`), not a field it kept.
-    if ((copy === undefined || typeof copy === "function") && !Object.hasOwn(kept, key))
-      (found ??= []).push(pathOf(key));
-    else if (typeof value === "object") {
+    if ((copy === undefined || typeof copy === "function") && !Object.hasOwn(kept, key)) {
+      found ??= [];
+      found.push(pathOf(key));
+    } else if (typeof value === "object") {
       trail.push(key);
       found = walk(value, copy, found, depth + 1);
       trail.pop();
