@@ -6,6 +6,7 @@ import { fastPredictionJson } from "./fast-prediction.js";
 import { liteValidateEvent } from "./lite-validate.js";
 import { EVENT_TYPES } from "./schema/enums.js";
 import type { EventType } from "./schema/events.js";
+import { TIME_HINT, typeHint } from "./schema/issues.js";
 import { DATETIME_PATTERN, TRACEPARENT_PATTERN } from "./schema/patterns.js";
 import { SCHEMA_BY_TYPE, validateEvent } from "./validate.js";
 
@@ -294,5 +295,18 @@ describe("the hand-written copies of the wire contract, held to the zod schemas"
     // The fast path covers the common shape: model, output, features, tags at their bounds.
     expect(taken).toBeGreaterThan(20);
     expect(refused).toBe(0);
+  });
+
+  it("the messages' list of time fields (issues.ts TIME_FIELD) is the schemas' datetime fields", () => {
+    const times = new Set<string>();
+    const others = new Set<string>();
+    for (const type of EVENT_TYPES)
+      for (const { path, schema } of walk(eventSchemaOf(type))) {
+        const def = defOf(schema);
+        if (def.type === "string") (def.format === "datetime" ? times : others).add(show(path));
+      }
+    expect(times.size).toBeGreaterThan(0);
+    for (const field of times) expect(typeHint(field, "string", 1_761_609_600_000), field).toBe(TIME_HINT);
+    for (const field of others) expect(typeHint(field, "string", 1), field).not.toBe(TIME_HINT);
   });
 });

@@ -41,13 +41,16 @@ export const formatPath = (path: readonly PropertyKey[]): string =>
         .join(".")
         .replace(/\.\[/g, "[");
 
-/** The usual fix for a value of the wrong type: a number where a string goes, a missing model. */
-/** The contract's time fields (RFC 3339 strings), by their path in the event. */
+/**
+ * The contract's time fields (RFC 3339 strings), by their path in the event: the schemas' `isoTime` fields, which
+ * contract-copies.test.ts reads from the schemas and holds this list to.
+ */
 const TIME_FIELD =
   /^(?:time|data\.(?:model\.(?:trainedAt|dataCutoff|deployedAt)|predictionTime|windowStart|windowEnd))$/;
 /** How to write a time the contract takes, for a message about a time field. */
 export const TIME_HINT = ' (an RFC 3339 time with its zone, e.g. "2026-10-28T09:30:00Z": `new Date(ms).toISOString()`)';
 
+/** The usual fix for a value of the wrong type: a time, a number where a string goes, a missing model. */
 export const typeHint = (field: string, expected: string, value: unknown): string =>
   TIME_FIELD.test(field)
     ? TIME_HINT
