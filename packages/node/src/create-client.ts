@@ -63,7 +63,10 @@ export interface NodeClientStats extends ClientStats {
 export interface ShutdownResult extends FlushResult {
   /** Ids of events that were dropped because the deadline passed. */
   unsentIds: string[];
-  /** Of those, how many stay in the spool for the next start (0 without a spool). */
+  /**
+   * How many events stay in the spool for the next start (0 without a spool): those of `unsentIds` it holds, those
+   * whose retries ran out in this run (counted in `dropped.retries_exhausted` too), and the backlog (`pending`).
+   */
   spooled: number;
 }
 
@@ -160,7 +163,6 @@ export function createClient(options: NodeClientOptions): NodeClient {
   };
 
   let collecting: string[] | undefined;
-  let spooledAtShutdown = 0;
   const endpointUrl = endpoint ?? process.env.INFERLOG_ENDPOINT;
   const coreOptions: ClientOptions = {
     ...rest,
@@ -192,8 +194,7 @@ export function createClient(options: NodeClientOptions): NodeClient {
       },
       onSettled(events, outcome) {
         joiner?.left(events);
-        const kept = overflow?.settled(events, outcome) ?? 0;
-        if (collecting && outcome === "shutdown_timeout") spooledAtShutdown += kept;
+        overflow?.settled(events, outcome);
         hooks?.onSettled?.(events, outcome);
       },
     },
@@ -318,7 +319,9 @@ export function createClient(options: NodeClientOptions): NodeClient {
             dropped,
             pending: left,
             unsentIds,
-            spooled: spooledAtShutdown + left,
+            // On disk for the next start: every event the spool parked in this run (its deadline passed, or its
+            // retries ran out, at shutdown or before) and the backlog never read back.
+            spooled: (spool?.stats().parked ?? 0) + left,
           };
         })(),
         (opts?.timeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS) + 1_000,

@@ -68,3 +68,27 @@ describe("shutdown with a backlog on disk", () => {
     expect(new Set(collector.subjects).size).toBe(100);
   });
 });
+
+describe("events whose retries ran out", () => {
+  it("stay in the spool, and shutdown's `spooled` counts them with the rest the next start sends", async () => {
+    collector = await t.collector();
+    dir = t.tempDir("inferlog-sd-");
+    collector.reply = () => ({ status: 503 });
+    const { c } = make({ maxAttempts: 2, maxQueueSize: 100 });
+    for (let i = 0; i < 10; i++) c.logPrediction({ predictionId: `p-${i}`, output: { label: "a" } });
+    for (let waited = 0; c.stats().dropped.retries_exhausted < 10 && waited < 3_000; waited += 20) await sleep(20);
+    expect(c.stats().dropped.retries_exhausted).toBe(10);
+    expect(c.stats().spool).toMatchObject({ parked: 10 });
+
+    const result = await c.shutdown({ timeoutMs: 300 });
+    // Nothing missed the deadline; the 10 wait on disk for the next start, and `spooled` says so.
+    expect(result).toMatchObject({ sent: 0, pending: 0, spooled: 10 });
+    expect(result.unsentIds).toEqual([]);
+
+    collector.reply = (b) => ({ status: 200, body: JSON.stringify({ accepted: b.ids.length }) });
+    const next = make().c;
+    expect(next.stats().spool).toMatchObject({ replayed: 10 });
+    expect(await next.flush()).toMatchObject({ ok: true, sent: 10 });
+    expect(new Set(collector.subjects).size).toBe(10);
+  });
+});

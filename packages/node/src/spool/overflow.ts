@@ -60,15 +60,14 @@ export class Overflow {
     this.spool.admit(events);
   }
 
-  /** Events that left the client; returns how many stay on disk for the next start. */
-  settled(events: readonly QueuedEvent[], outcome: "sent" | DropReason): number {
+  /** Events that left the client (the spool parks those it keeps for the next start). */
+  settled(events: readonly QueuedEvent[], outcome: "sent" | DropReason): void {
     for (const event of events) {
       this.count--;
       this.bytes -= event.bytes;
     }
-    const kept = this.spool.settle(events, outcome);
+    this.spool.settle(events, outcome);
     if (this.spool.backlog > 0) this.scheduleRefill();
-    return kept;
   }
 
   /** Where the backlog ends now: `reached(mark)` tells when everything on disk before it has been read. */
