@@ -43,6 +43,12 @@ const RUNS = Number(process.env.BENCH_INGEST_RUNS ?? 3);
 /** Events per ClickHouse insert in the ceiling: one large part per table, as a group commit at full load. */
 const CLICKHOUSE_DIRECT_GROUP = 10_000;
 /**
+ * The largest group a collector that acknowledges after the insert can form from this traffic: every connection's
+ * one batch in flight. Loaded straight into ClickHouse in groups of this size, the same events show what
+ * ClickHouse itself costs per event at the group size the HTTP route can reach (the target's bound on this machine).
+ */
+const CLICKHOUSE_IN_FLIGHT_GROUP = CONCURRENCY * BATCH;
+/**
  * BENCH_INGEST_PERF=<file>: Linux `perf record -g` samples the collector's CPU time (all threads, kernel
  * included) over the first timed throughput window, into <file>; `perf script -i <file> | tsx
  * src/perf-breakdown.ts` or `perf report -i <file> --no-children` shows where it went.
@@ -240,13 +246,19 @@ function sqliteDirect(file: string, events: Events): number {
   return events.length / seconds;
 }
 
-async function clickhouseDirect(database: string, events: Events): Promise<number> {
+/** Events per second and the local server's CPU per event (undefined: not on this host). */
+interface DirectRun {
+  eventsPerSecond: number;
+  serverCpuMicrosPerEvent: number | undefined;
+}
+
+async function clickhouseDirect(database: string, events: Events, groupSize: number): Promise<DirectRun> {
   const ch = new ClickHouseClient({ url: CLICKHOUSE_URL, database });
   for (const stmt of clickhouseDdl(database)) await ch.exec(stmt, { database: !isCreateDatabase(stmt) });
   const formats = await readTableFormats(ch);
   // The collector's own writer (RowBinary where the column types allow), built before the clock starts.
   const groups = await Promise.all(
-    batches(events, CLICKHOUSE_DIRECT_GROUP).map((group) =>
+    batches(events, groupSize).map((group) =>
       clickhouseTableBodies(
         group.map((event) => ({ event: event as never, receivedMs: Date.now() })),
         group.map(() => true),
@@ -255,12 +267,19 @@ async function clickhouseDirect(database: string, events: Events): Promise<numbe
     ),
   );
   const insert = (body: TableBody) => insertTableBody(ch, body);
+  const server0 = clickhouseServerCpu()?.total;
   const t0 = performance.now();
   for (const bodies of groups) {
     await Promise.all(bodies.filter((body) => body.table !== "events").map(insert));
     for (const body of bodies) if (body.table === "events") await insert(body);
   }
-  return events.length / ((performance.now() - t0) / 1000);
+  const seconds = (performance.now() - t0) / 1000;
+  const server1 = server0 === undefined ? undefined : clickhouseServerCpu()?.total;
+  return {
+    eventsPerSecond: events.length / seconds,
+    serverCpuMicrosPerEvent:
+      server0 === undefined || server1 === undefined ? undefined : (server1 - server0) / events.length,
+  };
 }
 
 /** Inserts (blocks) ClickHouse took into the `events` table: merged parts count every insert they came from. */
@@ -298,13 +317,17 @@ try {
   }
   if (!only || only === "clickhouse") {
     const http: HttpRun[] = [];
-    const direct: number[] = [];
+    const direct: DirectRun[] = [];
+    const inFlightGroups: DirectRun[] = [];
     const inserts: number[] = [];
     const health: { probes: number[]; loopMs: number }[] = [];
     for (let run = 0; run < RUNS; run++) {
       const base = `ingest_stores_${process.pid}_${run}`;
       try {
-        direct.push(await clickhouseDirect(`${base}_direct`, ingestEvents(EVENTS.clickhouse)));
+        direct.push(await clickhouseDirect(`${base}_direct`, ingestEvents(EVENTS.clickhouse), CLICKHOUSE_DIRECT_GROUP));
+        inFlightGroups.push(
+          await clickhouseDirect(`${base}_groups`, ingestEvents(EVENTS.clickhouse), CLICKHOUSE_IN_FLIGHT_GROUP),
+        );
         http.push(
           await viaCollector(
             `clickhouse://${new URL(CLICKHOUSE_URL).host}/${base}_http`,
@@ -316,6 +339,7 @@ try {
         health.push(await healthUnderLoad(`clickhouse://${new URL(CLICKHOUSE_URL).host}/${base}_health`));
       } finally {
         await dropDatabase(`${base}_direct`);
+        await dropDatabase(`${base}_groups`);
         await dropDatabase(`${base}_http`);
         await dropDatabase(`${base}_health`);
       }
@@ -324,8 +348,14 @@ try {
       ...storeRows(
         "ClickHouse",
         http,
-        direct,
+        direct.map((run) => run.eventsPerSecond),
         `${EVENTS.clickhouse} events; inserts per table through the collector: ${inserts.join(", ")} (group commit)`,
+      ),
+      ...directGroupRows(direct, CLICKHOUSE_DIRECT_GROUP, "the ceiling's groups"),
+      ...directGroupRows(
+        inFlightGroups,
+        CLICKHOUSE_IN_FLIGHT_GROUP,
+        `${CONCURRENCY} connections x ${BATCH} events, the largest group a collector that acknowledges after the insert can form from this traffic`,
       ),
     );
     rows.push(healthRow("ClickHouse", health));
@@ -390,6 +420,37 @@ function storeRows(store: string, http: HttpRun[], direct: number[], note: strin
           },
         ]),
   ];
+}
+
+/** The same events straight into ClickHouse in groups of `size`: events/s, and the server's CPU per event. */
+function directGroupRows(runs: DirectRun[], size: number, why: string): Row[] {
+  const subject = `ClickHouse direct, ${size.toLocaleString("en-US")}-event inserts`;
+  const rates = runs.map((run) => run.eventsPerSecond);
+  const server = runs.flatMap((run) =>
+    run.serverCpuMicrosPerEvent === undefined ? [] : [run.serverCpuMicrosPerEvent],
+  );
+  const rows: Row[] = [
+    {
+      metric: "ClickHouse direct, by insert size",
+      subject,
+      value: median(rates),
+      unit: "events/s",
+      better: "higher",
+      reference: true,
+      note: `${why}; runs: ${rates.map((x) => Math.round(x).toLocaleString("en-US")).join(", ")}`,
+    },
+  ];
+  if (server.length > 0)
+    rows.push({
+      metric: "ClickHouse server CPU per event, by insert size",
+      subject,
+      value: median(server),
+      unit: "µs/event",
+      better: "lower",
+      reference: true,
+      note: `user+system of clickhouse-server while it took the inserts (merges that ran then included); runs: ${server.map((c) => c.toFixed(1)).join(", ")}`,
+    });
+  return rows;
 }
 
 /** The worst `/healthz` answer of each run's 10,000-event request; the value is the worst of all. */
