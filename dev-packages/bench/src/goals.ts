@@ -22,9 +22,10 @@ export interface Goal {
 /**
  * The browser size test's ceiling for the built files (packages/browser/src/bundle-size.test.ts): 10 KB
  * until issues 18 and 23 bought correctness (default diagnostics, nothing lost at page close) with ~4 KB;
- * checking every option's shape at createClient raised it by 290 B, fields left out by validation said by 55 B.
+ * checking every option's shape at createClient raised it by 290 B, fields left out by validation said (by the
+ * page's validator or in the collector's answer) by 143 B.
  */
-const BROWSER_BUNDLE_CEILING = 15_432;
+const BROWSER_BUNDLE_CEILING = 15_530;
 /** The browser-bundle scenario's row for the size test's own fixture, built from dist. */
 export const SIZE_TEST_METRIC =
   "browser bundle, the size test's fixture (init + prediction + exposure + feedback, gzip -9)";

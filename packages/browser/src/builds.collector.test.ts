@@ -145,3 +145,36 @@ describe("the built dist (after `pnpm build`)", () => {
     expect(await store?.tableCounts()).toMatchObject({ predictions: 1, exposures: 1, feedback: 1 });
   });
 });
+
+describe("a misspelt field (`output.lable`), which validation leaves out", () => {
+  const typo = (client: ReturnType<typeof createClient>) => {
+    for (let i = 0; i < 3; i++) client.logPrediction({ output: { lable: "a", score: 0.5 } } as never);
+  };
+  const said = (warnings: string[]) => warnings.filter((message) => message.includes("`output.lable`"));
+
+  it("production: the collector stores the events without it and says so in its answer; the client says it once", async () => {
+    const warnings: string[] = [];
+    const client = createClient({ ...options(await start(), []), logger: { warn: (m: string) => warnings.push(m) } });
+    typo(client);
+    expect(await client.flush({ timeoutMs: 10_000 })).toMatchObject({ ok: true, sent: 3, dropped: 0 });
+    expect(said(warnings)).toEqual([
+      expect.stringMatching(
+        /^Collector: `output\.lable` is not a field of ml\.prediction events \(check its spelling\): left out, the event stored \(event [0-9a-f-]{36}; said once\)$/,
+      ),
+    ]);
+    expect(await store?.tableCounts()).toMatchObject({ predictions: 3 });
+  });
+
+  it("development: the page says it once before sending, and the collector has nothing left to say", async () => {
+    const warnings: string[] = [];
+    const client = createDevelopmentClient({
+      ...options(await start(), []),
+      logger: { warn: (m: string) => warnings.push(m) },
+    });
+    typo(client);
+    expect(await client.flush({ timeoutMs: 10_000 })).toMatchObject({ ok: true, sent: 3, dropped: 0 });
+    expect(said(warnings)).toEqual([
+      "`output.lable` is not a field of ml.prediction events (check its spelling): it was left out and the event kept; strict mode refuses such events",
+    ]);
+  });
+});

@@ -33,11 +33,12 @@ import { measureBundle } from "../scripts/measure-size.mjs";
  * says when the size it lowers is a default the app never set: 15,342 B -> 15,367 B (+25), ceiling 15,392 B.
  * Fields a validator leaves out said once or refused in strict mode (stray-fields.ts; the text is built by the
  * validators, which this bundle does not carry, so it pays only the branch): 15,367 B -> 15,422 B (+55), ceiling
- * 15,432 B. 10 KB stays the goal.
+ * 15,432 B. The collector's `warnings` (fields it left out of an event this build sent unchecked) read and said
+ * once: 15,422 B -> 15,510 B (+88), ceiling 15,530 B. 10 KB stays the goal.
  */
 const ISSUE_TARGET_GZIP_BYTES = 10 * 1024;
 /** What a user bundles: the built `dist` of core and of this package. */
-const CEILING_GZIP_BYTES = 15_432;
+const CEILING_GZIP_BYTES = 15_530;
 /**
  * The TypeScript sources measure about 330 B more than `dist` (about 15,675 B): they carry the adapter's and
  * core's `_` member names in full and core's constants unfolded, which the published build shortens and

@@ -13,6 +13,8 @@ export interface Accounting {
   _safely<T>(name: string, fn: ((item: T) => void) | undefined, element: T): void;
   drop(reason: DropReason, count: number, ids?: readonly string[]): void;
   error(inferlogError: InferlogError): void;
+  /** Says `message` through the logger once for `key` (the diagnostics' bounded once). */
+  _say(key: string, message: string): void;
   /** Events that left the client: counted as sent or dropped, and told to the `onSettled` hook. */
   _settled(events: readonly QueuedEvent[], outcome: "sent" | DropReason): void;
 }
@@ -57,6 +59,7 @@ export function createAccounting(options: ResolvedOptions, diagnostics: Diagnost
       safely("onError", options.onError, inferlogError);
       diagnostics.error(inferlogError);
     },
+    _say: diagnostics.once,
     _settled(events, outcome) {
       if (events.length === 0) return;
       if (outcome === "sent") counters.sent += events.length;

@@ -57,10 +57,12 @@ export interface Client {
   /** For adapters: put persisted events back in the queue with their original ids (ignored after `shutdown()`). */
   restore(events: readonly StoredEvent[]): void;
   /**
-   * For adapters at page close: starts one request at once with queued events, most
-   * valuable first (feedback and outcomes, exposures, predictions, features), whose
-   * encoded body fits `maxBytes`; ignores `flushAt`, the timer and `maxConcurrency`.
-   * Returns how many events it started (0 when nothing fits).
+   * For adapters at page close: first prepares every event logged so far (each is then queued and told to the
+   * `onEnqueued` hook, where an adapter stores it, or counted as dropped), then starts one request at once with
+   * queued events, most valuable first (feedback and outcomes, exposures, predictions, features), whose encoded
+   * body fits `maxBytes`; ignores `flushAt`, the timer and `maxConcurrency`. Returns how many events it started
+   * (0 when nothing fits). `{ maxBytes: 0 }` only prepares: what an adapter that stores events needs before it
+   * saves what the page still holds.
    */
   sendNow(limits: { maxBytes: number; maxEvents?: number }): number;
 }

@@ -34,6 +34,21 @@ describe("sendNow (page close)", () => {
     expect(transport.events.map((e) => e.data)).toMatchObject([{ predictionId: "p1", action: "ignored" }]);
   });
 
+  it("with no room, only prepares: every logged event is queued and told to onEnqueued, none sent", () => {
+    const enqueued: string[] = [];
+    const { client, transport } = setup({
+      flushIntervalMs: 60_000,
+      hooks: { onEnqueued: (events) => enqueued.push(...events.map((event) => event.id)) },
+    });
+    client.logPrediction(predictionInput(1));
+    client.logFeedback({ predictionId: "p1", action: "ignored", kind: "derived" });
+    expect(enqueued).toEqual([]); // still waiting for the background step
+    expect(client.sendNow({ maxBytes: 0, maxEvents: 0 })).toBe(0);
+    expect(enqueued).toHaveLength(2);
+    expect(client.stats()).toMatchObject({ queued: 2, inFlight: 0, sent: 0 });
+    expect(transport.batches).toHaveLength(0);
+  });
+
   it("reports settlement through onSettled like any batch", async () => {
     const settled: [string[], string][] = [];
     const { client, clock } = setup({

@@ -7,7 +7,7 @@ import type { ResolvedOptions } from "./options.js";
 import { nextRetry } from "./retry-policy.js";
 import { type AbortControllerLike, createAbortController, sleep } from "./runtime.js";
 import type { ClientStats, DropReason } from "./stats.js";
-import type { TransportResult } from "./transport.js";
+import type { RejectedEvent, TransportResult } from "./transport.js";
 import { uuidv7 } from "./uuidv7.js";
 
 /**
@@ -55,7 +55,7 @@ const UNCOUNTED: Permit = { _probe: false, _opened: -1 };
  */
 export function createDelivery(options: ResolvedOptions, queue: EventQueue, accounting: Accounting): Delivery {
   const { clock, encoder } = options;
-  const { c: counters, error, _settled: settled } = accounting;
+  const { c: counters, error, _settled: settled, _say: say } = accounting;
   const breaker = createCircuitBreaker(options.circuitBreaker, () => clock.now());
   const sizing = createBatchSizing(options.flushAt, options.maxBatchBytes);
   /** Batches being sent or waiting to retry. */
@@ -147,7 +147,7 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
       // Only attempts that got no HTTP answer at all count toward opening the circuit.
       breaker._end(permit, signal.aborted ? undefined : result.kind !== "retry" || result.status !== undefined);
       if (signal.aborted) return;
-      if (result.kind === "ok") return delivered(batch, bytes, result.rejected ?? []);
+      if (result.kind === "ok") return delivered(batch, bytes, result.rejected ?? [], result.warnings ?? []);
       if (result.kind === "too-large") return tooLarge(batch, bytes);
       if (result.kind === "fatal") {
         error(result.error);
@@ -171,7 +171,12 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
     }
   }
 
-  function delivered(batch: Batch, bytes: number, rejected: readonly { index: number; reason: string }[]): void {
+  function delivered(
+    batch: Batch,
+    bytes: number,
+    rejected: readonly RejectedEvent[],
+    warnings: readonly RejectedEvent[],
+  ): void {
     const { _events: events } = batch;
     counters.batchesSent++;
     counters.bytesSent += bytes;
@@ -189,6 +194,9 @@ export function createDelivery(options: ResolvedOptions, queue: EventQueue, acco
           { retryable: false },
         ),
       );
+    // Taken, with a word for the app (fields the collector left out): once per reason, naming one event.
+    for (const { index, reason } of warnings)
+      say(`collector:${reason}`, `Collector: ${reason} (event ${events[index]?.id}; said once)`);
     settle(batch, "sent", refused);
   }
 

@@ -56,6 +56,26 @@ describe("fetch transport against a real HTTP server", () => {
   });
 
   it.each([
+    [
+      { accepted: 2, rejected: [], warnings: [{ index: 0, reason: "w" }] },
+      { kind: "ok", warnings: [{ index: 0, reason: "w" }] },
+    ],
+    [
+      { accepted: 1, rejected: [{ index: 1, reason: "bad" }], warnings: [{ index: 0, reason: "w" }] },
+      { kind: "ok", rejected: [{ index: 1, reason: "bad" }], warnings: [{ index: 0, reason: "w" }] },
+    ],
+    // Not the contract's shape: still a delivery, with nothing read from it.
+    [{ accepted: 1, warnings: [{ index: -1, reason: "w" }] }, { kind: "ok" }],
+    [{ accepted: 1, warnings: "w" }, { kind: "ok" }],
+  ])("reads a 200's warnings: %j", async (answer, expected) => {
+    const endpoint = await serve((_req, _body, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(answer));
+    });
+    expect(await createFetchTransport({ endpoint }).send(request())).toEqual(expected);
+  });
+
+  it.each([
     [429, { "retry-after": "2" }, { kind: "retry", status: 429, afterMs: 2000, reason: "HTTP 429" }],
     [503, {}, { kind: "retry", status: 503, reason: "HTTP 503" }],
     [413, {}, { kind: "too-large" }],

@@ -26,7 +26,7 @@ export function resultFromResponse(
   body: string,
   nowMs: number,
 ): TransportResult {
-  if (status >= 200 && status < 300) return { kind: "ok", ...parseRejections(body) };
+  if (status >= 200 && status < 300) return { kind: "ok", ...parseNotes(body) };
   if (status === 413) return { kind: "too-large" };
   if (RETRYABLE_STATUSES.has(status)) {
     const afterMs = parseRetryAfter(retryAfter, nowMs);
@@ -44,21 +44,25 @@ export function resultFromResponse(
 
 const isIndex = (count: unknown): count is number => Number.isSafeInteger(count) && (count as number) >= 0;
 
+const isNotes = (rows: unknown): rows is RejectedEvent[] =>
+  Array.isArray(rows) && rows.every((row) => isIndex(row?.index) && typeof row.reason === "string");
+
+/** Each note's index and reason only. */
+const copyNotes = (rows: RejectedEvent[]) => rows.map(({ index, reason }) => ({ index, reason }));
+
 /**
- * The rejections in a 2xx body shaped like `ingestResponseSchema` (checked by hand so the
- * browser bundle carries no zod), as `{ rejected }`: undefined unless the whole body matches
- * that schema and rejects at least one event.
+ * The rejections and warnings in a 2xx body shaped like `ingestResponseSchema` (checked by hand so the browser
+ * bundle carries no zod), each only when the whole body matches that schema and it lists at least one event.
  */
-function parseRejections(body: string): { rejected: RejectedEvent[] } | undefined {
+function parseNotes(body: string): { rejected?: RejectedEvent[]; warnings?: RejectedEvent[] } | undefined {
   try {
-    // Anything but an object with an `accepted` count and (optionally) an array of rejections throws or fails here.
-    const { accepted, rejected = [] } = JSON.parse(body) as { accepted?: unknown; rejected?: RejectedEvent[] };
-    if (
-      isIndex(accepted) &&
-      rejected.every((event) => isIndex(event?.index) && typeof event.reason === "string") &&
-      rejected[0]
-    )
-      return { rejected: rejected.map(({ index, reason }) => ({ index, reason })) };
+    // Anything but an object with an `accepted` count and (optionally) arrays of notes throws or fails here.
+    const { accepted, rejected = [], warnings = [] } = JSON.parse(body);
+    if (isIndex(accepted) && isNotes(rejected) && isNotes(warnings))
+      return {
+        ...(rejected[0] && { rejected: copyNotes(rejected) }),
+        ...(warnings[0] && { warnings: copyNotes(warnings) }),
+      };
   } catch {
     // a 2xx with a body we do not understand is still a delivery
   }

@@ -64,6 +64,8 @@ export function strayFields(given: unknown, kept: unknown): string[] | undefined
 
 /** Fields a validator left out: strict mode's refusal, and otherwise what the client says, once per field. */
 export interface Stray {
+  /** "`output.lable` is not a field of ml.prediction events (check its spelling)": all of them, in one sentence. */
+  text: string;
   error: ValidationError;
   /**
    * Per field, the diagnostics' once-key and warning. Once per field and event type, positions folded:
@@ -73,6 +75,12 @@ export interface Stray {
 }
 
 const ticked = (field: string) => `\`${field.slice(0, 128)}\``;
+
+/** The sentence for `fields` of a `type` event. */
+const notFields = (type: string, fields: string[]) =>
+  fields.length === 1
+    ? `${ticked(fields[0] as string)} is not a field of ${type} events (check its spelling)`
+    : `${fields.map(ticked).join(", ")} are not fields of ${type} events (check their spelling)`;
 
 /**
  * A validator's answer for `type`'s event it accepted as `kept`, with `stray` when it left fields of `given` out,
@@ -84,16 +92,14 @@ export function accepted(type: string, given: unknown, kept: InferlogEvent): Val
   const paths = strayFields(given, kept);
   if (paths === undefined) return { ok: true, event: kept };
   const fields = paths.map((path) => path.replace(/^\.(data\.)?/, ""));
-  const [first = ""] = fields;
-  const error = new ValidationError(
-    fields.length === 1
-      ? `Invalid ${type} event: ${ticked(first)} is not a field of ${type} events (check its spelling)`
-      : `Invalid ${type} event: ${fields.map(ticked).join(", ")} are not fields of ${type} events (check their spelling)`,
-    first,
-  );
+  const text = notFields(type, fields);
   const said = fields.map((field): [string, string] => [
     `stray:${type}:${field.replace(/\[\d+\]/g, "[]")}`,
-    `${ticked(field)} is not a field of ${type} events (check its spelling): it was left out and the event kept; strict mode refuses such events`,
+    `${notFields(type, [field])}: it was left out and the event kept; strict mode refuses such events`,
   ]);
-  return { ok: true, event: kept, stray: { error, said } };
+  return {
+    ok: true,
+    event: kept,
+    stray: { text, error: new ValidationError(`Invalid ${type} event: ${text}`, fields[0] as string), said },
+  };
 }

@@ -27,8 +27,11 @@ export interface RejectedEvent {
 }
 
 export type TransportResult =
-  /** Delivered. `rejected` lists events the collector refused for good (not resent). */
-  | { kind: "ok"; rejected?: readonly RejectedEvent[] }
+  /**
+   * Delivered. `rejected` lists events the collector refused for good (not resent); `warnings`, events it took
+   * with a word for the app (fields it left out), which the client says once per reason.
+   */
+  | { kind: "ok"; rejected?: readonly RejectedEvent[]; warnings?: readonly RejectedEvent[] }
   /**
    * Try again later: 408, 429, 502, 503, 504, a network error or a timeout. `hint`: the likely
    * cause when the transport knows better than the status or message (a browser's CORS failure).

@@ -122,7 +122,9 @@ export function createHandler(ctx: HandlerContext) {
       return send(res, 503, { error: "The store is unavailable; retry later" }, { ...cors, "retry-after": "1" });
     }
     ctx.metrics.rejectEvents("/v1/events", "invalid", batch.rejected.length);
-    send(res, 200, { accepted: batch.valid.length, rejected: batch.rejected, duplicates: result.duplicates }, cors);
+    ctx.metrics.ignoreFields("/v1/events", batch.ignored);
+    const answer = { accepted: batch.valid.length, rejected: batch.rejected, duplicates: result.duplicates };
+    send(res, 200, batch.warnings.length === 0 ? answer : { ...answer, warnings: batch.warnings }, cors);
   }
 
   function preflight(req: IncomingMessage, res: ServerResponse, url: URL): void {

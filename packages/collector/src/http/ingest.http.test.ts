@@ -59,6 +59,28 @@ describe.each(STORE_KINDS)("POST /v1/events into %s", (kind) => {
     expect(await c.collector.store.eventIdCounts()).toEqual(new Map([[good.id, 1]]));
   });
 
+  it("stores an event without fields the contract does not know, says which in `warnings` (the first 20) and counts them", async () => {
+    const typo = { ...prediction(), data: { ...prediction().data, output: { lable: "billing", score: 0.5 } } };
+    const events = [prediction(), typo, ...Array.from({ length: 24 }, () => ({ ...typo, id: prediction().id }))];
+    const r = await postBatch(c.endpoint, events);
+    const body = r.json() as { accepted: number; warnings: { index: number; reason: string }[] };
+    expect(body.accepted).toBe(26);
+    expect(body.warnings).toHaveLength(20);
+    expect(body.warnings[0]).toEqual({
+      index: 1,
+      reason: "`output.lable` is not a field of ml.prediction events (check its spelling): left out, the event stored",
+    });
+    expect((await c.collector.store.eventIdCounts()).size).toBe(26);
+    const metrics = await (await fetch(`${c.url}/metrics`)).text();
+    expect(metrics).toContain('inferlog_events_ignored_fields_total{route="/v1/events"} 25');
+    // A clean batch has no `warnings` at all.
+    expect(Object.keys((await postBatch(c.endpoint, [prediction()])).json() as object)).toEqual([
+      "accepted",
+      "rejected",
+      "duplicates",
+    ]);
+  });
+
   it("stores an event once however often it arrives", async () => {
     const batch = [prediction(), prediction()];
     expect((await postBatch(c.endpoint, batch)).json()).toEqual({ accepted: 2, rejected: [], duplicates: 0 });

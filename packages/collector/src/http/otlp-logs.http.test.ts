@@ -151,6 +151,24 @@ describe("POST /v1/logs", () => {
     expect(await c.collector.store.eventIdCounts()).toEqual(new Map([[good.id, 1]]));
   });
 
+  it("stores a record without fields the contract does not know and warns in partialSuccess, rejecting none", async () => {
+    const c = await start("sqlite");
+    const typo = { ...prediction(), data: { ...prediction().data, output: { lable: "billing" } } };
+    const request = toOtlpLogsRequest([prediction(), typo] as unknown as InferlogEvent[]);
+    const warning =
+      "warning: 1 of 2 log records stored without fields the contract does not know: record 1: `output.lable` is not a field of ml.prediction events (check its spelling): left out, the event stored";
+    const asJson = await post(c.url, JSON_TYPE, JSON.stringify(request));
+    expect(JSON.parse(asJson.body.toString())).toEqual({
+      partialSuccess: { rejectedLogRecords: "0", errorMessage: warning },
+    });
+    const asProtobuf = deserializeProtobufResponse((await post(c.url, PROTOBUF, officialProtobuf(request))).body) as {
+      partialSuccess: { rejectedLogRecords?: number | string; errorMessage: string };
+    };
+    expect(Number(asProtobuf.partialSuccess.rejectedLogRecords ?? 0)).toBe(0);
+    expect(asProtobuf.partialSuccess.errorMessage).toBe(warning);
+    expect((await c.collector.store.tableCounts()).predictions).toBe(2);
+  });
+
   it("answers 400 with a google.rpc.Status for a body it cannot decode, 415 for another type", async () => {
     const c = await start("sqlite");
     const valid = officialProtobuf(toOtlpLogsRequest([prediction()] as unknown as InferlogEvent[]));

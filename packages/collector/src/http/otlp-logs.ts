@@ -6,7 +6,7 @@ import type { HandlerContext } from "./handler.js";
 import { protobufLogRecords, readLogRecord } from "./otlp-proto-logs.js";
 import { ProtoError, type ProtoReader } from "./otlp-proto-reader.js";
 import { mediaTypeOf, type OtlpEncoding, replyExported, replyStatus, requestEncoding } from "./otlp-reply.js";
-import { checkEvent } from "./parse-batch.js";
+import { checkEvent, ignoredFieldsWarning, MAX_WARNINGS } from "./parse-batch.js";
 import { BodyError, readBody } from "./read-body.js";
 
 /** Reasons listed in a partial-success message before "and N more", each cut to this many characters. */
@@ -24,6 +24,9 @@ export interface OtlpRecords {
   rejected: { index: number; reason: string }[];
   /** Of the rejected, records that are not inferlog events (no `cloudevents.event_id`). */
   foreign: number;
+  /** Valid records stored without fields the contract does not know, as in `ParsedBatch`. */
+  warnings: { index: number; reason: string }[];
+  ignored: number;
 }
 
 const isList = (value: unknown): value is unknown[] => value === undefined || Array.isArray(value);
@@ -69,7 +72,7 @@ export async function readOtlpRecords(
       `The request has ${records.length} log records, over the limit of ${options.maxEvents}; send smaller batches`,
     );
   }
-  const out: OtlpRecords = { total: records.length, valid: [], rejected: [], foreign: 0 };
+  const out: OtlpRecords = { total: records.length, valid: [], rejected: [], foreign: 0, warnings: [], ignored: 0 };
   for (const [index, item] of records.entries()) {
     if (index > 0 && index % RECORDS_PER_SLICE === 0) await yieldToLoop();
     let decoded: InferlogEvent[];
@@ -92,21 +95,41 @@ export async function readOtlpRecords(
     }
     const checked = checkEvent(event, { surrogates: options.surrogatesPossible });
     if (typeof checked === "string") out.rejected.push({ index, reason: checked });
-    else out.valid.push(checked);
+    else {
+      out.valid.push(checked.event);
+      if (checked.ignoredFields !== undefined && out.ignored++ < MAX_WARNINGS)
+        out.warnings.push({ index, reason: ignoredFieldsWarning(checked.ignoredFields) });
+    }
   }
   return out;
 }
 
-export function rejectionMessage(records: OtlpRecords): string {
-  const { rejected } = records;
-  const listed = rejected
+/** The first reasons of `rows` by record, and how many more there were of `count`. */
+function listed(rows: { index: number; reason: string }[], count: number): string {
+  const shown = rows
     .slice(0, LISTED_REASONS)
     .map(
       (row) =>
         `record ${row.index}: ${row.reason.length > REASON_CHARS ? `${row.reason.slice(0, REASON_CHARS)}…` : row.reason}`,
     );
-  const more = rejected.length > LISTED_REASONS ? `; and ${rejected.length - LISTED_REASONS} more` : "";
-  return `${rejected.length} of ${records.total} log records rejected: ${listed.join("; ")}${more}`;
+  const more = count > LISTED_REASONS ? `; and ${count - LISTED_REASONS} more` : "";
+  return `${shown.join("; ")}${more}`;
+}
+
+/**
+ * `partial_success.error_message`: the records rejected, then the records stored without fields the contract does
+ * not know, as a warning (OTLP lets a server warn with `rejected` 0 and a message); empty when there is neither.
+ */
+export function exportMessage(records: OtlpRecords): string {
+  const { rejected, ignored, total } = records;
+  const parts: string[] = [];
+  if (rejected.length > 0)
+    parts.push(`${rejected.length} of ${total} log records rejected: ${listed(rejected, rejected.length)}`);
+  if (ignored > 0)
+    parts.push(
+      `warning: ${ignored} of ${total} log records stored without fields the contract does not know: ${listed(records.warnings, ignored)}`,
+    );
+  return parts.join("; ");
 }
 
 /** The body's log records; a body that is not an OTLP logs request in `encoding` is a 400. */
@@ -196,6 +219,6 @@ export async function ingestOtlpLogs(
   }
   ctx.metrics.rejectEvents("/v1/logs", "not_inferlog", records.foreign);
   ctx.metrics.rejectEvents("/v1/logs", "invalid", records.rejected.length - records.foreign);
-  const message = records.rejected.length === 0 ? "" : rejectionMessage(records);
-  replyExported(res, encoding, { count: records.rejected.length, message }, cors);
+  ctx.metrics.ignoreFields("/v1/logs", records.ignored);
+  replyExported(res, encoding, { count: records.rejected.length, message: exportMessage(records) }, cors);
 }

@@ -81,8 +81,9 @@ function reply(
 }
 
 /**
- * `ExportLogsServiceResponse`: empty when every record was taken, else `partial_success` with the
- * number rejected and why (OTLP/HTTP: the status stays 200 and the sender must not retry them).
+ * `ExportLogsServiceResponse`: empty when every record was taken without a word, else `partial_success` with the
+ * number rejected and why (OTLP/HTTP: the status stays 200 and the sender must not retry them); a message with
+ * 0 rejected is a warning, as OTLP allows.
  */
 export function replyExported(
   res: ServerResponse,
@@ -92,7 +93,7 @@ export function replyExported(
 ): void {
   if (encoding === "json") {
     const body =
-      rejected.count === 0
+      rejected.count === 0 && rejected.message === ""
         ? {}
         : // int64 is a decimal string in the protobuf JSON mapping.
           { partialSuccess: { rejectedLogRecords: String(rejected.count), errorMessage: rejected.message } };
@@ -100,7 +101,7 @@ export function replyExported(
     return;
   }
   const response = new ProtoWriter();
-  if (rejected.count > 0) {
+  if (rejected.count > 0 || rejected.message !== "") {
     const partial = new ProtoWriter().varint(1, rejected.count).string(2, rejected.message).finish();
     response.bytes(1, partial);
   }

@@ -17,7 +17,25 @@ export interface TextFlags {
 export interface ParsedBatch {
   valid: { index: number; event: InferlogEvent }[];
   rejected: { index: number; reason: string }[];
+  /**
+   * Valid events stored without fields the contract does not know (a misspelt `output.lable`, a field of another
+   * event type): which, by index, for the client to say. At most MAX_WARNINGS; `ignored` counts them all.
+   */
+  warnings: { index: number; reason: string }[];
+  ignored: number;
 }
+
+/** Warnings listed in one answer at most (a batch of events all with the same typo needs only a few). */
+export const MAX_WARNINGS = 20;
+
+/** A valid event, and what its validator left out of it (stray-fields.ts in core), in words. */
+export interface CheckedEvent {
+  event: InferlogEvent;
+  ignoredFields?: string;
+}
+
+/** The warning for an event stored without fields it carried. */
+export const ignoredFieldsWarning = (text: string): string => `${text}: left out, the event stored`;
 
 /**
  * Compiles every event type's parser now (zod compiles each on first use, which takes a few hundred
@@ -90,21 +108,25 @@ export async function parseBatch(body: Buffer, options: { single: boolean; maxEv
       `The batch has ${list.length} events, over the limit of ${options.maxEvents}; send smaller batches`,
     );
   }
-  const out: ParsedBatch = { valid: [], rejected: [] };
+  const out: ParsedBatch = { valid: [], rejected: [], warnings: [], ignored: 0 };
   const flags: TextFlags = {
     surrogates: /\\u[dD][89a-fA-F]/.test(text),
   };
   for (let index = 0; index < list.length; index++) {
-    const reason = checkEvent(list[index], flags);
-    if (typeof reason === "string") out.rejected.push({ index, reason });
-    else out.valid.push({ index, event: reason });
+    const checked = checkEvent(list[index], flags);
+    if (typeof checked === "string") out.rejected.push({ index, reason: checked });
+    else {
+      out.valid.push({ index, event: checked.event });
+      if (checked.ignoredFields !== undefined && out.ignored++ < MAX_WARNINGS)
+        out.warnings.push({ index, reason: ignoredFieldsWarning(checked.ignoredFields) });
+    }
     if (slices.due()) await slices.pause();
   }
   return out;
 }
 
-/** The event when valid, else the reason it was refused. */
-export function checkEvent(item: unknown, flags: TextFlags): InferlogEvent | string {
+/** The event when valid (with the fields the contract does not know, which it left out), else why it was refused. */
+export function checkEvent(item: unknown, flags: TextFlags): CheckedEvent | string {
   if (item === null || typeof item !== "object" || Array.isArray(item)) {
     return `Expected an event object, got ${item === null ? "null" : Array.isArray(item) ? "an array" : typeof item}`;
   }
@@ -120,5 +142,5 @@ export function checkEvent(item: unknown, flags: TextFlags): InferlogEvent | str
   const event = result.event;
   if (flags.surrogates && findBadString(event))
     return "A string in the event holds a lone UTF-16 surrogate (not valid Unicode)";
-  return event;
+  return result.stray === undefined ? { event } : { event, ignoredFields: result.stray.text };
 }

@@ -34,6 +34,8 @@ export interface CollectorMetrics {
   observeRequest(path: string, method: string | undefined, status: number, seconds: number): void;
   /** Events of an accepted request that were refused one by one. */
   rejectEvents(route: string, reason: EventRejection, count: number): void;
+  /** Events stored without fields the contract does not know (validation left them out). */
+  ignoreFields(route: string, count: number): void;
   /** Times one store write and counts its events; rethrows the store's error. */
   timeStoreWrite<T extends { inserted: number; duplicates: number }>(
     events: number,
@@ -68,6 +70,12 @@ export function createCollectorMetrics(): CollectorMetrics {
     name: "inferlog_events_rejected_total",
     help: "Events refused one by one inside an accepted request (invalid, or an OTLP record not inferlog's)",
     labelNames: ["route", "reason"] as const,
+    registers,
+  });
+  const eventsWithIgnoredFields = new Counter({
+    name: "inferlog_events_ignored_fields_total",
+    help: "Valid events stored without fields the contract does not know (a misspelt field, or one of another event type)",
+    labelNames: ["route"] as const,
     registers,
   });
   const eventsStored = new Counter({
@@ -112,6 +120,9 @@ export function createCollectorMetrics(): CollectorMetrics {
     },
     rejectEvents(route, reason, count) {
       if (count > 0) eventsRejected.inc({ route: routeLabel(route), reason }, count);
+    },
+    ignoreFields(route, count) {
+      if (count > 0) eventsWithIgnoredFields.inc({ route: routeLabel(route) }, count);
     },
     async timeStoreWrite(events, write) {
       const stop = writeDuration.startTimer();

@@ -187,10 +187,16 @@ export const eventSchema = z.discriminatedUnion("type", [
   featureProfileEventSchema,
 ]);
 
-/** What a collector answers to a batch: how many it took and which it refused, by index. */
+const eventNote = z.object({ index: z.int().check(z.gte(0)), reason: z.string() });
+
+/**
+ * What a collector answers to a batch: how many it took, which it refused, by index, and (`warnings`) events it
+ * took with something the client should hear of, such as fields the contract does not know that it left out.
+ */
 export const ingestResponseSchema = z.object({
   accepted: z.int().check(z.gte(0)),
-  rejected: z.optional(z.array(z.object({ index: z.int().check(z.gte(0)), reason: z.string() }))),
+  rejected: z.optional(z.array(eventNote)),
+  warnings: z.optional(z.array(eventNote)),
 });
 
 export type InferlogEvent = z.infer<typeof eventSchema>;
