@@ -81,9 +81,8 @@ export function makeClient(options: BrowserClientOptions, defaultValidator: Even
   // IndexedDB write holds goes to the spill, even when the send failed.
   const deliverNow = () => {
     try {
-      // sendNow prepares what core's intake holds before it takes anything: this call, taking nothing,
-      // queues what was just logged (that feedback among it) even when no request has room, so the
-      // spill below sees it.
+      // With no room, sendNow only prepares (core's contract): what was just logged, that feedback among it,
+      // is queued and stored even when no request has room, so the spill below sees it.
       client.sendNow({ maxBytes: 0, maxEvents: 0 });
       for (let index = 0; index < KEEPALIVE_MAX_REQUESTS; index++) {
         const room = budget.remaining();
