@@ -88,6 +88,7 @@ export function recommendRetraining(sections: Sections, options: ResolvedReportO
     // Drift: features flagged major in the latest window of this model.
     const lastWindow = sections.drift
       .filter((row) => row.model === model)
+      // biome-ignore lint/complexity/useMathMinMax: window starts are ISO strings, compared as text; Math.max makes them NaN
       .reduce((total, row) => (row.windowStart > total ? row.windowStart : total), "");
     const major = sections.drift.filter(
       (row) => row.model === model && row.windowStart === lastWindow && row.flag === "major",
