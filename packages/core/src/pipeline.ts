@@ -13,7 +13,7 @@ import type { Stray } from "./stray-fields.js";
  */
 
 export type ValidationResult =
-  /** `stray`: the first field of the event the validator left out (stray-fields.ts): `field` names it as the caller wrote it. */
+  /** `stray`: the fields of the event the validator left out, as the caller wrote them (stray-fields.ts). */
   { ok: true; event: InferlogEvent; stray?: Stray } | { ok: false; error: ValidationError };
 
 /** Checks one event against the wire contract; returns the parsed copy or a ValidationError naming the field. */

@@ -123,6 +123,24 @@ describe.each(validators)("a field the contract does not know, with %s", (_name,
   });
 });
 
+it("names the field right when reading it logs again (a getter, in strict mode, where events are prepared inline)", () => {
+  const { client } = setup({ strict: true });
+  const output = {
+    label: "billing",
+    get lable() {
+      client.logOutcome({ predictionId: "p-1", label: "billing" }); // walked, valid, while the outer walk is halfway
+      return "billing";
+    },
+  };
+  let thrown: unknown;
+  try {
+    client.logPrediction({ output } as never);
+  } catch (error) {
+    thrown = error;
+  }
+  expect((thrown as ValidationError).field).toBe("output.lable");
+});
+
 it("a field beforeSend adds to the envelope is named as it stands", async () => {
   const warnings: string[] = [];
   const { client } = setup({

@@ -12,21 +12,21 @@ const MAX_DEPTH = 8;
 const MAX_NAMED = 8;
 
 /** The keys from the event's root down to the object being walked; a path is written only for a key found. */
-const trail: (string | number)[] = [];
+type Trail = (string | number)[];
 
-const pathOf = (key: string): string => {
+const pathOf = (trail: Trail, key: string): string => {
   let path = "";
   for (const step of trail) path += typeof step === "number" ? `[${step}]` : `.${step}`;
   return `${path}.${key}`;
 };
 
-function walk(given: unknown, kept: unknown, found: string[] | undefined, depth: number): string[] | undefined {
-  if (given === kept || !isObject(given) || !isObject(kept) || depth > MAX_DEPTH) return found;
+function walk(given: unknown, kept: unknown, found: string[] | undefined, trail: Trail): string[] | undefined {
+  if (given === kept || !isObject(given) || !isObject(kept) || trail.length > MAX_DEPTH) return found;
   if (Array.isArray(given)) {
     if (Array.isArray(kept))
       for (let index = 0; index < given.length && index < kept.length; index++) {
         trail.push(index);
-        found = walk(given[index], kept[index], found, depth + 1);
+        found = walk(given[index], kept[index], found, trail);
         trail.pop();
       }
     return found;
@@ -40,10 +40,10 @@ function walk(given: unknown, kept: unknown, found: string[] | undefined, depth:
     // A validated copy holds no functions: one found is Object.prototype's (`toString`), not a field it kept.
     if ((copy === undefined || typeof copy === "function") && !Object.hasOwn(kept, key)) {
       found ??= [];
-      found.push(pathOf(key));
+      found.push(pathOf(trail, key));
     } else if (typeof value === "object") {
       trail.push(key);
-      found = walk(value, copy, found, depth + 1);
+      found = walk(value, copy, found, trail);
       trail.pop();
     }
   }
@@ -55,11 +55,12 @@ function walk(given: unknown, kept: unknown, found: string[] | undefined, depth:
  * value in `given` that its validated copy `kept` does not have (a typo, or a field of another event type), at most
  * MAX_NAMED; undefined when there are none. Validators strip unknown keys, as the collector does; without this a
  * misspelt field went nowhere and nobody was told. Walks the objects and arrays both sides have; a validator that
- * returns the event itself (`uncheckedEvent`) leaves nothing out. A clean event allocates nothing.
+ * returns the event itself (`uncheckedEvent`) leaves nothing out. A clean event allocates one empty trail.
  */
 export function strayFields(given: unknown, kept: unknown): string[] | undefined {
-  trail.length = 0;
-  return walk(given, kept, undefined, 0);
+  // A trail per call, not one shared: a getter in the input that logs again (read once more by this walk) would
+  // otherwise cut the outer walk's trail.
+  return walk(given, kept, undefined, []);
 }
 
 /** Fields a validator left out: strict mode's refusal, and otherwise what the client says, once per field. */
