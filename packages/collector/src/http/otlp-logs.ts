@@ -6,7 +6,7 @@ import type { HandlerContext } from "./handler.js";
 import { protobufLogRecords, readLogRecord } from "./otlp-proto-logs.js";
 import { ProtoError, type ProtoReader } from "./otlp-proto-reader.js";
 import { mediaTypeOf, type OtlpEncoding, replyExported, replyStatus, requestEncoding } from "./otlp-reply.js";
-import { checkEvent, ignoredFieldsWarning, MAX_WARNINGS } from "./parse-batch.js";
+import { checkEvent, noteIgnoredFields } from "./parse-batch.js";
 import { BodyError, readBody } from "./read-body.js";
 
 /** Reasons listed in a partial-success message before "and N more", each cut to this many characters. */
@@ -97,8 +97,7 @@ export async function readOtlpRecords(
     if (typeof checked === "string") out.rejected.push({ index, reason: checked });
     else {
       out.valid.push(checked.event);
-      if (checked.ignoredFields !== undefined && out.ignored++ < MAX_WARNINGS)
-        out.warnings.push({ index, reason: ignoredFieldsWarning(checked.ignoredFields) });
+      noteIgnoredFields(out, index, checked);
     }
   }
   return out;

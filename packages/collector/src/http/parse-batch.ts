@@ -26,7 +26,7 @@ export interface ParsedBatch {
 }
 
 /** Warnings listed in one answer at most (a batch of events all with the same typo needs only a few). */
-export const MAX_WARNINGS = 20;
+const MAX_WARNINGS = 20;
 
 /** A valid event, and what its validator left out of it (stray-fields.ts in core), in words. */
 export interface CheckedEvent {
@@ -34,8 +34,20 @@ export interface CheckedEvent {
   ignoredFields?: string;
 }
 
-/** The warning for an event stored without fields it carried. */
-export const ignoredFieldsWarning = (text: string): string => `${text}: left out, the event stored`;
+/**
+ * Counts a valid event stored without fields it carried, and lists its warning among the first MAX_WARNINGS (the
+ * `/v1/events` answer's `warnings`, or the OTLP answer's message).
+ */
+export function noteIgnoredFields(
+  into: { warnings: { index: number; reason: string }[]; ignored: number },
+  index: number,
+  checked: CheckedEvent,
+): void {
+  if (checked.ignoredFields === undefined) return;
+  into.ignored++;
+  if (into.warnings.length < MAX_WARNINGS)
+    into.warnings.push({ index, reason: `${checked.ignoredFields}: left out, the event stored` });
+}
 
 /**
  * Compiles every event type's parser now (zod compiles each on first use, which takes a few hundred
@@ -117,8 +129,7 @@ export async function parseBatch(body: Buffer, options: { single: boolean; maxEv
     if (typeof checked === "string") out.rejected.push({ index, reason: checked });
     else {
       out.valid.push({ index, event: checked.event });
-      if (checked.ignoredFields !== undefined && out.ignored++ < MAX_WARNINGS)
-        out.warnings.push({ index, reason: ignoredFieldsWarning(checked.ignoredFields) });
+      noteIgnoredFields(out, index, checked);
     }
     if (slices.due()) await slices.pause();
   }
