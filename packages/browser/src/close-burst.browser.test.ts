@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
-import type { PageWindow } from "./test/harness.js";
+import { logPredictions, type PageWindow } from "./test/harness.js";
 import { useHarness } from "./test/use-harness.js";
 
 /**
@@ -22,15 +22,6 @@ afterAll(() => {
   console.log(`arrived at close, before the next visit (the rest came from disk):\n${atClose.join("\n")}`);
 });
 
-const logBurst = (page: Page, prefix: string, n: number) =>
-  page.evaluate(
-    ([prefix, n]) => {
-      const { client } = window as unknown as PageWindow;
-      for (let i = 0; i < n; i++) client.logPrediction({ predictionId: `${prefix}-${i}`, output: { label: "a" } });
-    },
-    [prefix, n] as const,
-  );
-
 const arrived = (prefix: string) =>
   new Set(h.server.unique.map((e) => e.subject).filter((s) => s?.startsWith(`${prefix}-`)));
 
@@ -45,7 +36,7 @@ describe("a burst, then the page is left", () => {
         await Promise.all(
           DELAYS.map(async (delay, k) => {
             const page = pages[k] as Page;
-            await logBurst(page, prefixOf(delay), n);
+            await logPredictions(page, prefixOf(delay), n);
             if (delay) await page.waitForTimeout(delay);
             if (leave === "close" || leave === "offline close") await page.close();
             else if (leave === "navigation") await page.goto(`${h.server.url}/other.html`);
@@ -96,7 +87,7 @@ describe("the localStorage spill", () => {
     await page.evaluate(() => {
       (window as unknown as { slowDisk: boolean }).slowDisk = true;
     });
-    await logBurst(page, "spill", 300);
+    await logPredictions(page, "spill", 300);
     await page.waitForTimeout(100);
     expect((await page.evaluate(() => (window as unknown as PageWindow).client.stats())).storage.persisted).toBe(0);
     await page.close();
@@ -123,7 +114,7 @@ describe("the localStorage spill", () => {
     await page.goto(`${h.server.url}/page.html`);
     await page.waitForFunction(() => "client" in window);
     await page.evaluate(() => (window as unknown as PageWindow).client.ready);
-    await logBurst(page, "quota", 100);
+    await logPredictions(page, "quota", 100);
     // IndexedDB refuses each write in its own time (slower on a loaded machine): wait for all 100 to be told.
     await expect
       .poll(() => page.evaluate(() => (window as unknown as PageWindow).client.stats().storage), { timeout: 10_000 })
@@ -160,7 +151,7 @@ describe("the localStorage spill", () => {
     h.server.down = true;
     const page = await h.open({}, { context });
     expect((await page.evaluate(() => (window as unknown as PageWindow).client.stats())).storage.mode).toBe("memory");
-    await logBurst(page, "nodb", 200);
+    await logPredictions(page, "nodb", 200);
     await page.close();
     h.server.down = false;
     const next = await h.open({}, { context });

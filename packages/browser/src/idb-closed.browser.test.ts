@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import type { PageWindow } from "./test/harness.js";
+import { logPredictions, type PageWindow } from "./test/harness.js";
 import { useHarness } from "./test/use-harness.js";
 
 /**
@@ -18,26 +18,17 @@ const arrived = (prefix: string) =>
 
 const storage = (page: Page) => page.evaluate(() => (window as unknown as PageWindow).client.stats().storage);
 
-const logMany = (page: Page, prefix: string, n: number) =>
-  page.evaluate(
-    ([prefix, n]) => {
-      const { client } = window as unknown as PageWindow;
-      for (let i = 0; i < n; i++) client.logPrediction({ predictionId: `${prefix}-${i}`, output: { label: "a" } });
-    },
-    [prefix, n] as const,
-  );
-
 describe("the IndexedDB connection closed under the page", () => {
   it("by clearing the site's data: what it held is kept in memory and spilled at close, and the next visit sends it", async () => {
     const context = await h.browser.newContext();
     h.server.down = true;
     const page = await h.open(PATIENT, { context });
-    await logMany(page, "held", 300);
+    await logPredictions(page, "held", 300);
     await expect.poll(() => storage(page), { timeout: 10_000 }).toMatchObject({ persisted: 300 });
     const cdp = await context.newCDPSession(page);
     await cdp.send("Storage.clearDataForOrigin", { origin: h.server.url, storageTypes: "indexeddb" });
     await expect.poll(() => storage(page), { timeout: 5_000 }).toMatchObject({ mode: "memory" });
-    await logMany(page, "after", 100);
+    await logPredictions(page, "after", 100);
     await page.waitForTimeout(300);
     expect(await storage(page)).toEqual({
       mode: "memory",
@@ -59,7 +50,7 @@ describe("the IndexedDB connection closed under the page", () => {
     const context = await h.browser.newContext();
     h.server.down = true;
     const page = await h.open(PATIENT, { context });
-    await logMany(page, "del", 50);
+    await logPredictions(page, "del", 50);
     await expect.poll(() => storage(page), { timeout: 10_000 }).toMatchObject({ persisted: 50 });
     const outcome = await page.evaluate(
       () =>

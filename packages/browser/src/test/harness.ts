@@ -108,3 +108,13 @@ export type PageWindow = Window & {
   errors: string[];
   handles: Record<string, import("../exposure.js").ExposureHandle>;
 };
+
+/** Logs `n` predictions in the page in one task, with prediction ids `${prefix}-0` to `${prefix}-${n - 1}`. */
+export const logPredictions = (page: Page, prefix: string, n: number): Promise<void> =>
+  page.evaluate(
+    ([prefix, n]) => {
+      const { client } = window as unknown as PageWindow;
+      for (let i = 0; i < n; i++) client.logPrediction({ predictionId: `${prefix}-${i}`, output: { label: "a" } });
+    },
+    [prefix, n] as const,
+  );
