@@ -6,7 +6,7 @@ import type { HandlerContext } from "./handler.js";
 import { protobufLogRecords, readLogRecord } from "./otlp-proto-logs.js";
 import { ProtoError, type ProtoReader } from "./otlp-proto-reader.js";
 import { mediaTypeOf, type OtlpEncoding, replyExported, replyStatus, requestEncoding } from "./otlp-reply.js";
-import { checkEvent, noteIgnoredFields } from "./parse-batch.js";
+import { checkEvent, type EventNote, type IgnoredFields, noteIgnoredFields } from "./parse-batch.js";
 import { BodyError, readBody } from "./read-body.js";
 
 /** Reasons listed in a partial-success message before "and N more", each cut to this many characters. */
@@ -16,17 +16,14 @@ const REASON_CHARS = 300;
 const RECORDS_PER_SLICE = 250;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-export interface OtlpRecords {
+export interface OtlpRecords extends IgnoredFields {
   /** Log records in the request, inferlog's or not. */
   total: number;
   valid: InferlogEvent[];
   /** By the record's position across all resource and scope logs. */
-  rejected: { index: number; reason: string }[];
+  rejected: EventNote[];
   /** Of the rejected, records that are not inferlog events (no `cloudevents.event_id`). */
   foreign: number;
-  /** Valid records stored without fields the contract does not know, as in `ParsedBatch`. */
-  warnings: { index: number; reason: string }[];
-  ignored: number;
 }
 
 const isList = (value: unknown): value is unknown[] => value === undefined || Array.isArray(value);
@@ -104,7 +101,7 @@ export async function readOtlpRecords(
 }
 
 /** The first reasons of `rows` by record, and how many more there were of `count`. */
-function listed(rows: { index: number; reason: string }[], count: number): string {
+function listed(rows: EventNote[], count: number): string {
   const shown = rows
     .slice(0, LISTED_REASONS)
     .map(

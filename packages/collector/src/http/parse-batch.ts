@@ -14,15 +14,25 @@ export interface TextFlags {
   surrogates: boolean;
 }
 
-export interface ParsedBatch {
-  valid: { index: number; event: InferlogEvent }[];
-  rejected: { index: number; reason: string }[];
+/** An event of a request named by its index, with why: a rejection or a warning. */
+export interface EventNote {
+  index: number;
+  reason: string;
+}
+
+/** Events stored without fields the contract does not know: the first of them by index, and how many in all. */
+export interface IgnoredFields {
   /**
    * Valid events stored without fields the contract does not know (a misspelt `output.lable`, a field of another
    * event type): which, by index, for the client to say. At most MAX_WARNINGS; `ignored` counts them all.
    */
-  warnings: { index: number; reason: string }[];
+  warnings: EventNote[];
   ignored: number;
+}
+
+export interface ParsedBatch extends IgnoredFields {
+  valid: { index: number; event: InferlogEvent }[];
+  rejected: EventNote[];
 }
 
 /** Warnings listed in one answer at most (a batch of events all with the same typo needs only a few). */
@@ -38,11 +48,7 @@ export interface CheckedEvent {
  * Counts a valid event stored without fields it carried, and lists its warning among the first MAX_WARNINGS (the
  * `/v1/events` answer's `warnings`, or the OTLP answer's message).
  */
-export function noteIgnoredFields(
-  into: { warnings: { index: number; reason: string }[]; ignored: number },
-  index: number,
-  checked: CheckedEvent,
-): void {
+export function noteIgnoredFields(into: IgnoredFields, index: number, checked: CheckedEvent): void {
   if (checked.ignoredFields === undefined) return;
   into.ignored++;
   if (into.warnings.length < MAX_WARNINGS)
