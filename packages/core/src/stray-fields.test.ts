@@ -8,6 +8,7 @@ import { strayFields } from "./stray-fields.js";
 import { MODEL, predictionInput, setup } from "./test-helpers.js";
 import { uncheckedEvent } from "./unchecked.js";
 import { validateEvent } from "./validate.js";
+import { wellFormedText } from "./well-formed-json.js";
 
 describe("strayFields", () => {
   it("names the first key the copy lacks, through objects and arrays", () => {
@@ -139,6 +140,20 @@ it("names the field right when reading it logs again (a getter, in strict mode, 
     thrown = error;
   }
   expect((thrown as ValidationError).field).toBe("output.lable");
+});
+
+it("quotes a long or hostile field name as validation does: cut at 128 units, never half a surrogate pair", async () => {
+  const warnings: string[] = [];
+  const { client, transport } = setup({ logger: { warn: (message) => warnings.push(message) } });
+  const long = `a${"😀".repeat(100)}`; // the 128th unit is the first half of a pair
+  client.logOutcome({ predictionId: "p-1", label: "billing", [long]: 1, "nul\u0000key": 2 } as never);
+  await client.flush();
+  expect(transport.events).toHaveLength(1);
+  const said = warnings.filter((message) => message.includes("is not a field"));
+  expect(said).toHaveLength(2);
+  expect(said[0]).toContain(`\`a${"😀".repeat(63)}\ufffd\``);
+  expect(said[1]).toContain("`nul\u0000key`");
+  for (const message of said) expect(wellFormedText(message)).toBe(message);
 });
 
 it("a field beforeSend adds to the envelope is named as it stands", async () => {

@@ -1,6 +1,7 @@
 import { ValidationError } from "./errors.js";
 import type { ValidationResult } from "./pipeline.js";
 import type { InferlogEvent } from "./schema/events.js";
+import { wellFormedText } from "./well-formed-json.js";
 
 type Obj = Record<string, unknown>;
 
@@ -75,7 +76,8 @@ export interface Stray {
   said: [key: string, warning: string][];
 }
 
-const ticked = (field: string) => `\`${field.slice(0, 128)}\``;
+/** A field as messages quote it: at most 128 UTF-16 units, a pair cut there written as U+FFFD, as validation words them. */
+const ticked = (field: string) => `\`${wellFormedText(field.slice(0, 128))}\``;
 
 /** The sentence for `fields` of a `type` event. */
 const notFields = (type: string, fields: string[]) =>

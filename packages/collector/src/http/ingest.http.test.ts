@@ -81,6 +81,19 @@ describe.each(STORE_KINDS)("POST /v1/events into %s", (kind) => {
     ]);
   });
 
+  it("names a hostile unknown field (NUL, a surrogate pair cut at 128 units) in well-formed text, and stores the event", async () => {
+    const p = prediction();
+    const long = `a${"😀".repeat(100)}`;
+    const r = await postBatch(c.endpoint, [{ ...p, data: { ...p.data, "nul\u0000key": 1, [long]: 2 } }]);
+    const body = r.json() as { accepted: number; warnings: { index: number; reason: string }[] };
+    expect(body.accepted).toBe(1);
+    const reason = body.warnings[0]?.reason ?? "";
+    expect(reason).toContain("`nul\u0000key`");
+    expect(reason).toContain(`\`a${"😀".repeat(63)}\ufffd\``);
+    expect(reason).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
+    expect(await c.collector.store.eventIdCounts()).toEqual(new Map([[p.id, 1]]));
+  });
+
   it("stores an event once however often it arrives", async () => {
     const batch = [prediction(), prediction()];
     expect((await postBatch(c.endpoint, batch)).json()).toEqual({ accepted: 2, rejected: [], duplicates: 0 });
