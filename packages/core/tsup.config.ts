@@ -7,6 +7,7 @@ export default defineConfig({
     "testing/index": "src/testing/index.ts",
     "subject-key": "src/subject-key.ts",
     compiled: "src/compiled.ts",
+    server: "src/server.ts",
     lite: "src/lite.ts",
     otlp: "src/otlp.ts",
     "profile/index": "src/profile/index.ts",

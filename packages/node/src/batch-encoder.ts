@@ -1,4 +1,5 @@
-import { cloudEventsBatchEncoder, type Encoder } from "@inferlog/core";
+import type { Encoder } from "@inferlog/core";
+import { cloudEventsBatchEncoder } from "@inferlog/core/lite";
 
 /**
  * Core's CloudEvents batch, joined once: the brackets join the first and last event before the

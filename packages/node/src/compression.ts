@@ -1,6 +1,6 @@
 import { promisify } from "node:util";
 import { brotliCompress, brotliCompressSync, constants, gzip, gzipSync } from "node:zlib";
-import { checkOption as need } from "@inferlog/core";
+import { checkOption as need } from "@inferlog/core/lite";
 
 const brotliAsync = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);

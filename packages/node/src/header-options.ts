@@ -1,4 +1,4 @@
-import { ConfigError, checkOption as need, showValue } from "@inferlog/core";
+import { ConfigError, checkOption as need, showValue } from "@inferlog/core/lite";
 
 /** A header name undici accepts: an HTTP token. */
 const HEADER_NAME = /^[\w!#$%&'*+.^`|~-]+$/;

@@ -2,7 +2,7 @@
  * Serverless wrappers. Runtime-free on purpose (no undici, no node:*), so edge
  * runtimes can import `@inferlog/node/serverless` with a fetch-based client.
  */
-import { checkOption } from "@inferlog/core";
+import { checkOption } from "@inferlog/core/lite";
 
 export interface Flushable {
   flush(options?: { timeoutMs?: number }): Promise<unknown>;

@@ -1,4 +1,5 @@
 import type { Socket } from "node:net";
+import type { Transport, TransportRequest, TransportResult } from "@inferlog/core";
 import {
   ConfigError,
   DEFAULT_REQUEST_TIMEOUT_MS,
@@ -7,10 +8,7 @@ import {
   checkOption as need,
   resultFromResponse,
   showValue,
-  type Transport,
-  type TransportRequest,
-  type TransportResult,
-} from "@inferlog/core";
+} from "@inferlog/core/lite";
 import type { buildConnector as BuildConnector, Dispatcher } from "undici";
 import {
   type CompressionOptions,

@@ -1,19 +1,21 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { DEFAULT_FLUSH_AT, DEFAULT_MAX_QUEUE_SIZE } from "@inferlog/core";
-import * as installed from "@inferlog/node";
+// From core's zod-free entry, as @inferlog/node imports it: the cold start measures what the
+// SDK's own import costs, not the zod schemas of core's full entry.
+import { DEFAULT_FLUSH_AT, DEFAULT_MAX_QUEUE_SIZE } from "@inferlog/core/lite";
+import type * as Installed from "@inferlog/node";
 import type { Instance, Subject, SubjectConfig } from "./subject.js";
 
-type NodeOptions = Parameters<typeof installed.createClient>[0];
+type NodeOptions = Parameters<typeof Installed.createClient>[0];
 
 /**
  * `BENCH_INFERLOG_BUILD=<dir>`: measure the @inferlog/node built into `<dir>/node_modules` (a copy of
  * another build's dist), so compare-steady.ts can put two builds side by side in one run.
  */
 const build = process.env.BENCH_INFERLOG_BUILD;
-const { createClient, DEFAULT_NODE_MAX_CONCURRENCY }: typeof installed = build
+const { createClient, DEFAULT_NODE_MAX_CONCURRENCY }: typeof Installed = build
   ? await import(pathToFileURL(join(build, "node_modules/@inferlog/node/dist/index.js")).href)
-  : installed;
+  : await import("@inferlog/node");
 
 export const inferlog: Subject = {
   name: "inferlog",

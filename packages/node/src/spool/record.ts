@@ -1,5 +1,6 @@
 import { crc32 } from "node:zlib";
-import { EVENT_TYPES, type EventType, type StoredEvent } from "@inferlog/core";
+import type { EventType, StoredEvent } from "@inferlog/core";
+import { EVENT_TYPES } from "@inferlog/core/lite";
 
 /*
  * One record per line: `<crc32 of payload, 8 hex>\t<payload>\n`, payload `<type>\t<id>\t<event json>`.

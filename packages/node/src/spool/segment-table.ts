@@ -1,5 +1,5 @@
 import { rmSync } from "node:fs";
-import { InferlogError } from "@inferlog/core";
+import { InferlogError } from "@inferlog/core/lite";
 import type { SegmentPaths } from "./segment-files.js";
 import type { SpoolFs } from "./spool-fs.js";
 

@@ -1,4 +1,4 @@
-import { ConfigError, intOption } from "@inferlog/core";
+import { ConfigError, intOption } from "@inferlog/core/lite";
 import type { FsyncPolicy } from "./segment-writer.js";
 
 export interface SpoolOptions {

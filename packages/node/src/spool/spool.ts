@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
-import { type DropReason, InferlogError, keepsStored, type QueuedEvent, type StoredEvent } from "@inferlog/core";
+import type { DropReason, QueuedEvent, StoredEvent } from "@inferlog/core";
+import { InferlogError, keepsStored } from "@inferlog/core/lite";
 import { encodeRecord } from "./record.js";
 import { listSegments, type SegmentPaths } from "./segment-files.js";
 import { readAcks, readRecords, scanSegment } from "./segment-reader.js";
