@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { brotliCompressSync, constants } from "node:zlib";
 // From core's zod-free entry, as @inferlog/node imports it: the cold start measures what the
 // SDK's own import costs, not the zod schemas of core's full entry.
 import { DEFAULT_FLUSH_AT, DEFAULT_MAX_QUEUE_SIZE } from "@inferlog/core/lite";
@@ -43,9 +44,37 @@ export const inferlogSpool: Subject = {
  */
 const variantOptions = (): Partial<NodeOptions> => JSON.parse(process.env.BENCH_INFERLOG_OPTIONS || "{}");
 
+/**
+ * `BENCH_INFERLOG_TRANSPORT`, to take the steady figure apart by layer (steady-layers.ts): `none`
+ * answers every batch at once and sends nothing; `compress` first compresses the body as the undici
+ * transport does by default (brotli quality 2, text mode). Unset: the real transport.
+ */
+function layerTransport(): Partial<NodeOptions> {
+  const layer = process.env.BENCH_INFERLOG_TRANSPORT;
+  if (!layer) return {};
+  if (layer !== "none" && layer !== "compress")
+    throw new Error(`BENCH_INFERLOG_TRANSPORT: none or compress, got ${layer}`);
+  return {
+    transport: {
+      send: async (request) => {
+        if (layer === "compress")
+          brotliCompressSync(request.body, {
+            params: {
+              [constants.BROTLI_PARAM_QUALITY]: 2,
+              [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+              [constants.BROTLI_PARAM_SIZE_HINT]: request.body.length,
+            },
+          });
+        return { kind: "ok" };
+      },
+    },
+  };
+}
+
 function create({ base, batchSize, maxQueue }: SubjectConfig, extra: Partial<NodeOptions>): Instance {
   const client = createClient({
     ...extra,
+    ...layerTransport(),
     endpoint: `${base}/v1/events`,
     source: "bench",
     model: { name: "router", version: "v1" },
