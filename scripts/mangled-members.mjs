@@ -17,7 +17,8 @@ export const MANGLED_MEMBERS = /^_[a-zA-Z]/;
  */
 export function unrenamedMembers(js) {
   const found = [
-    ...js.matchAll(/\.\s*(_[a-zA-Z]\w*)/g),
+    // A member access, not a spread: CommonJS chunks spread `..._chunkABCcjs.NAMES`.
+    ...js.matchAll(/(?<!\.)\.\s*(_[a-zA-Z]\w*)/g),
     ...js.matchAll(/[{,]\s*(_[a-zA-Z]\w*)\s*:/g),
     ...js.matchAll(/^\s*(?:async\s+)?(_[a-zA-Z]\w*)\([^)]*\)\s*\{/gm),
   ];

@@ -13,6 +13,10 @@ export default defineConfig({
     "profile/index": "src/profile/index.ts",
   },
   format: ["esm", "cjs"],
+  // The CommonJS files share modules between entries as the ESM ones do, so every entry hands out
+  // the same classes: with a copy per entry, \`instanceof\` failed across entries (a strict Node client
+  // swallowed its validator's ValidationError as an internal failure).
+  splitting: true,
   dts: true,
   clean: true,
   target: "es2020",

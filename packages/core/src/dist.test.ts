@@ -31,3 +31,31 @@ describe("the built dist", () => {
     ]);
   });
 });
+
+/**
+ * Core's CommonJS entries (`require("@inferlog/core")`, `/lite`, `/compiled`, `/server`...) share one
+ * copy of each module, as the ESM ones do: an error class or a validator from one entry is the same
+ * object in every other, so `instanceof` holds across them (the client's own checks use it).
+ */
+describe("the built CommonJS entries", () => {
+  it("share their classes and functions", async () => {
+    const script = `
+      const full = require("@inferlog/core");
+      const lite = require("@inferlog/core/lite");
+      const compiled = require("@inferlog/core/compiled");
+      const server = require("@inferlog/core/server");
+      const refused = lite.liteValidateEvent("ml.feedback", {});
+      console.log(JSON.stringify([
+        full.ValidationError === lite.ValidationError,
+        full.InferlogError === lite.InferlogError,
+        full.liteValidateEvent === lite.liteValidateEvent,
+        full.prepareFast === server.prepareFast && full.prepareFast === compiled.prepareFast,
+        refused.error instanceof full.ValidationError,
+      ]));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ["-e", script], {
+      cwd: fileURLToPath(new URL("..", import.meta.url)),
+      timeout: 30_000,
+    });
+    expect(JSON.parse(stdout)).toEqual([true, true, true, true, true]);
+  });
+});

@@ -107,5 +107,7 @@ describe("members the build may rename", () => {
     }
     // The checks can see a member: the sources spell these in full.
     expect(unrenamedMembers("a._pump(); b = { _waitMs: 1 };\n  _nudge() {\n")).toEqual(["_pump", "_waitMs", "_nudge"]);
+    // ...and a spread of a CommonJS chunk's exports is not a member.
+    expect(unrenamedMembers("f(..._chunkABCcjs.TASKS, a._pump)")).toEqual(["_pump"]);
   });
 });
