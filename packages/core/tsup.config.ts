@@ -14,7 +14,7 @@ export default defineConfig({
   },
   format: ["esm", "cjs"],
   // The CommonJS files share modules between entries as the ESM ones do, so every entry hands out
-  // the same classes: with a copy per entry, \`instanceof\` failed across entries (a strict Node client
+  // the same classes: with a copy per entry, `instanceof` failed across entries (a strict Node client
   // swallowed its validator's ValidationError as an internal failure).
   splitting: true,
   dts: true,
