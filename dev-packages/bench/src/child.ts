@@ -5,9 +5,9 @@
  */
 import { Agent, request } from "node:http";
 import { PerformanceObserver, constants as perfConstants } from "node:perf_hooks";
-import { brotliCompressSync, constants } from "node:zlib";
 import { uuidv7 } from "@inferlog/core";
 import { callsHoldingPause, cpuMicros, mean, median, nowNs, quantile } from "./measure.js";
+import { brotliAsNode } from "./node-brotli.js";
 import { features, output, prediction } from "./prediction.js";
 import { openRunQueueClock } from "./run-queue-clock.js";
 import { loadSubject, type SubjectName } from "./subjects/index.js";
@@ -226,15 +226,7 @@ async function limit() {
       });
     }
     const json = JSON.stringify(batch);
-    bodies.push(
-      brotliCompressSync(json, {
-        params: {
-          [constants.BROTLI_PARAM_QUALITY]: 2,
-          [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-          [constants.BROTLI_PARAM_SIZE_HINT]: json.length,
-        },
-      }),
-    );
+    bodies.push(brotliAsNode(json));
   }
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const post = (body: Buffer) =>

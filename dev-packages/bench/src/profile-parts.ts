@@ -7,11 +7,12 @@
  * what the steady scenario measures for the whole process; read them against each other.
  */
 import { fork } from "node:child_process";
-import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import { gzipSync } from "node:zlib";
 import type { Transport, TransportResult } from "@inferlog/core";
 import { createClient, createUndiciTransport } from "@inferlog/node";
 import { BATCH } from "./config.js";
 import { cpuMicros } from "./measure.js";
+import { brotliAsNode } from "./node-brotli.js";
 import { prediction } from "./prediction.js";
 
 const events = Number(process.argv[2] ?? 50_000);
@@ -63,22 +64,13 @@ await client.shutdown();
 
 const body = bodies[0] as string;
 const settings: [string, (b: string) => Buffer][] = [
-  ["brotli q1", (b) => brotliCompressSync(b, brotli(1, b))],
-  ["brotli q2", (b) => brotliCompressSync(b, brotli(2, b))],
-  ["brotli q3", (b) => brotliCompressSync(b, brotli(3, b))],
-  ["brotli q4", (b) => brotliCompressSync(b, brotli(4, b))],
+  ["brotli q1", (b) => brotliAsNode(b, 1)],
+  ["brotli q2", (b) => brotliAsNode(b, 2)],
+  ["brotli q3", (b) => brotliAsNode(b, 3)],
+  ["brotli q4", (b) => brotliAsNode(b, 4)],
   ["gzip 1", (b) => gzipSync(b, { level: 1 })],
   ["gzip 6", (b) => gzipSync(b, { level: 6 })],
 ];
-function brotli(quality: number, b: string) {
-  return {
-    params: {
-      [constants.BROTLI_PARAM_QUALITY]: quality,
-      [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-      [constants.BROTLI_PARAM_SIZE_HINT]: b.length,
-    },
-  };
-}
 await time(`Buffer.from(body) (${body.length} B per ${BATCH} events)`, events, () => {
   for (const b of bodies) Buffer.from(b);
 });

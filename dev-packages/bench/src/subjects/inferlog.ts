@@ -1,10 +1,10 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { brotliCompressSync, constants } from "node:zlib";
 // From core's zod-free entry, as @inferlog/node imports it: the cold start measures what the
 // SDK's own import costs, not the zod schemas of core's full entry.
 import { DEFAULT_FLUSH_AT, DEFAULT_MAX_QUEUE_SIZE } from "@inferlog/core/lite";
 import type * as Installed from "@inferlog/node";
+import { brotliAsNode } from "../node-brotli.js";
 import type { Instance, Subject, SubjectConfig } from "./subject.js";
 
 type NodeOptions = Parameters<typeof Installed.createClient>[0];
@@ -47,7 +47,7 @@ const variantOptions = (): Partial<NodeOptions> => JSON.parse(process.env.BENCH_
 /**
  * `BENCH_INFERLOG_TRANSPORT`, to take the steady figure apart by layer (steady-layers.ts): `none`
  * answers every batch at once and sends nothing; `compress` first compresses the body as the undici
- * transport does by default (brotli quality 2, text mode). Unset: the real transport.
+ * transport does by default (`brotliAsNode`). Unset: the real transport.
  */
 function layerTransport(): Partial<NodeOptions> {
   const layer = process.env.BENCH_INFERLOG_TRANSPORT;
@@ -57,14 +57,7 @@ function layerTransport(): Partial<NodeOptions> {
   return {
     transport: {
       send: async (request) => {
-        if (layer === "compress")
-          brotliCompressSync(request.body, {
-            params: {
-              [constants.BROTLI_PARAM_QUALITY]: 2,
-              [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-              [constants.BROTLI_PARAM_SIZE_HINT]: request.body.length,
-            },
-          });
+        if (layer === "compress") brotliAsNode(request.body);
         return { kind: "ok" };
       },
     },
